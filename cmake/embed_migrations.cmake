@@ -1,0 +1,13 @@
+# Writes OUT: a C++ file holding every migrations/<dialect>/NNNN_name.sql as a string.
+file(GLOB files RELATIVE ${SRC_DIR} ${SRC_DIR}/sqlite/*.sql ${SRC_DIR}/postgresql/*.sql)
+list(SORT files)
+set(body "#include \"db/migrations.hpp\"\nnamespace wp::db {\nconst std::vector<EmbeddedMigration>& embedded_migrations() {\n  static const std::vector<EmbeddedMigration> all = {\n")
+foreach(f ${files})
+  file(READ ${SRC_DIR}/${f} sql)
+  get_filename_component(dialect ${f} DIRECTORY)
+  get_filename_component(name ${f} NAME_WE)
+  string(APPEND body "    {\"${dialect}\", \"${name}\", R\"__wp_sql__(${sql})__wp_sql__\"},\n")
+endforeach()
+string(APPEND body "  };\n  return all;\n}\n}  // namespace wp::db\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,110 @@
+#include "app/app.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sodium.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "core/blocking_pool.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "db/database.hpp"
+#include "db/migrations.hpp"
+#include "http/dispatcher.hpp"
+#include "http/server.hpp"
+#include "modules/system/routes.hpp"
+
+namespace wp::app {
+
+namespace {
+
+void init(const Config& config) {
+  log::setup(config.log_level, config.log_format);
+  if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
+  std::filesystem::create_directories(config.data_dir);
+}
+
+http::ServerOptions server_options(const Config& c) {
+  http::ServerOptions o;
+  o.host = c.host;
+  o.port = static_cast<unsigned short>(c.port);
+  o.io_threads = c.io_threads;
+  o.max_connections = c.max_connections;
+  o.max_header_bytes = c.max_header_bytes;
+  o.max_body_bytes = c.max_body_bytes;
+  o.read_timeout = std::chrono::seconds(c.read_timeout_s);
+  o.idle_timeout = std::chrono::seconds(c.idle_timeout_s);
+  o.shutdown_timeout = std::chrono::seconds(c.shutdown_timeout_s);
+  o.access_log = c.access_log;
+  return o;
+}
+
+// Reports a start-up failure the way an operator needs to read it.
+int fail(const std::string& what) {
+  spdlog::critical("{}", what);
+  return 1;
+}
+
+}  // namespace
+
+int serve(const Config& config) {
+  init(config);
+  std::unique_ptr<db::Database> db;
+  try {
+    db = std::make_unique<db::Database>(config);
+    if (config.migrate_on_start) db::apply_migrations(*db);
+  } catch (const Error& e) {
+    return fail(std::string("cannot open the database: ") + e.what());
+  }
+  spdlog::info("database {}", db->description());
+
+  BlockingPool pool(config.blocking_threads, config.blocking_queue);
+  metrics().add_gauge("watchparty_blocking_queue_depth", "Tasks waiting for a blocking thread.",
+                      [&pool] { return static_cast<double>(pool.queued()); });
+  metrics().add_gauge("watchparty_blocking_busy_threads", "Blocking threads running a task.",
+                      [&pool] { return static_cast<double>(pool.busy()); });
+
+  http::Router router;
+  system::SystemService system_service(*db);
+  system::add_routes(router, system_service);
+
+  http::Dispatcher dispatcher(router, config.cors_origins);
+  http::Server server(server_options(config), dispatcher, pool);
+  unsigned short port;
+  try {
+    port = server.listen();
+  } catch (const std::exception& e) {
+    return fail("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + e.what());
+  }
+  spdlog::info("watchparty {} listening on http://{}:{}", WATCHPARTY_VERSION, config.host, port);
+  server.run();
+  pool.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int migrate(const Config& config) {
+  init(config);
+  try {
+    db::Database db(config);
+    auto applied = db::apply_migrations(db);
+    std::cout << (applied.empty() ? "No migrations to apply." : "Applied " + std::to_string(applied.size()) + " migration(s).")
+              << " Schema version " << db::current_version(db) << ".\n";
+    return 0;
+  } catch (const Error& e) {
+    return fail(std::string("migrate failed: ") + e.what());
+  }
+}
+
+int create_superuser(const Config& config, const std::string& username, const std::string& email,
+                     const std::string& password) {
+  init(config);
+  (void)username;
+  (void)email;
+  (void)password;
+  return fail("createsuperuser: accounts module not built yet");
+}
+
+}  // namespace wp::app

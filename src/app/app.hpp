@@ -1,0 +1,15 @@
+#pragma once
+// The composition root: builds the database, pools, modules and transport
+// from a Config and runs one CLI command. The only place that knows every module.
+#include <string>
+
+#include "core/config.hpp"
+
+namespace wp::app {
+
+int serve(const Config& config);
+int migrate(const Config& config);
+int create_superuser(const Config& config, const std::string& username, const std::string& email,
+                     const std::string& password);
+
+}  // namespace wp::app

@@ -1,0 +1,63 @@
+#include "core/blocking_pool.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace wp {
+
+BlockingPool::BlockingPool(int threads, int max_queued) : max_queued_(static_cast<std::size_t>(max_queued)) {
+  workers_.reserve(threads);
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
+}
+
+BlockingPool::~BlockingPool() { stop(); }
+
+bool BlockingPool::try_submit(std::function<void()> task) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || queue_.size() >= max_queued_) return false;
+    queue_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void BlockingPool::stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : workers_)
+    if (t.joinable()) t.join();
+  workers_.clear();
+}
+
+std::size_t BlockingPool::queued() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void BlockingPool::run() {
+  for (;;) {
+    std::function<void()> task;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    ++busy_;
+    // Tasks own their error handling; this only keeps one bad task from
+    // taking the whole process down, and says so.
+    try {
+      task();
+    } catch (const std::exception& e) {
+      spdlog::error("blocking task failed: {}", e.what());
+    }
+    --busy_;
+  }
+}
+
+}  // namespace wp

@@ -1,0 +1,43 @@
+#pragma once
+// A fixed set of threads for blocking work (SQL, password hashing, ffmpeg),
+// with a bounded queue: when it is full, try_submit refuses and the caller
+// answers 503 instead of letting memory and latency grow without bound.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace wp {
+
+class BlockingPool {
+ public:
+  BlockingPool(int threads, int max_queued);
+  ~BlockingPool();
+  BlockingPool(const BlockingPool&) = delete;
+  BlockingPool& operator=(const BlockingPool&) = delete;
+
+  // False when the queue is full or the pool is stopping; the task is then not run.
+  bool try_submit(std::function<void()> task);
+  // Runs what is queued, then joins the threads.
+  void stop();
+
+  std::size_t queued() const;
+  int busy() const { return busy_.load(); }
+  int threads() const { return static_cast<int>(workers_.size()); }
+
+ private:
+  void run();
+
+  const std::size_t max_queued_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;
+  bool stopping_ = false;
+  std::atomic<int> busy_{0};
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace wp

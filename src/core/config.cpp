@@ -1,0 +1,220 @@
+#include "core/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <sstream>
+
+namespace wp {
+
+namespace {
+
+std::int64_t parse_int(const std::string& v, std::int64_t lo, std::int64_t hi) {
+  std::int64_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+  if (ec != std::errc{} || p != v.data() + v.size())
+    throw std::invalid_argument("must be an integer, got '" + v + "'");
+  if (out < lo || out > hi)
+    throw std::invalid_argument("must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                                ", got " + v);
+  return out;
+}
+
+bool parse_bool(const std::string& v) {
+  std::string l = v;
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (l == "1" || l == "true" || l == "yes" || l == "on") return true;
+  if (l == "0" || l == "false" || l == "no" || l == "off") return false;
+  throw std::invalid_argument("must be true or false, got '" + v + "'");
+}
+
+std::vector<std::string> parse_list(const std::string& v) {
+  std::vector<std::string> out;
+  std::stringstream ss(v);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    auto b = item.find_first_not_of(" \t");
+    auto e = item.find_last_not_of(" \t");
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+template <class T>
+Setting int_setting(std::string name, std::string help, T Config::*field, std::int64_t lo, std::int64_t hi) {
+  return {std::move(name), std::move(help),
+          [=](Config& c, const std::string& v) { c.*field = static_cast<T>(parse_int(v, lo, hi)); },
+          [=](const Config& c) { return std::to_string(c.*field); }};
+}
+
+Setting string_setting(std::string name, std::string help, std::string Config::*field,
+                       std::function<void(const std::string&)> check = nullptr, bool secret = false) {
+  return {std::move(name), std::move(help),
+          [=](Config& c, const std::string& v) {
+            if (check) check(v);
+            c.*field = v;
+          },
+          [=](const Config& c) { return c.*field; }, secret};
+}
+
+Setting bool_setting(std::string name, std::string help, bool Config::*field) {
+  return {std::move(name), std::move(help), [=](Config& c, const std::string& v) { c.*field = parse_bool(v); },
+          [=](const Config& c) { return std::string(c.*field ? "true" : "false"); }};
+}
+
+std::function<void(const std::string&)> one_of(std::vector<std::string> allowed) {
+  return [allowed](const std::string& v) {
+    if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return;
+    std::string list;
+    for (auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    throw std::invalid_argument("must be one of " + list + ", got '" + v + "'");
+  };
+}
+
+void check_database_url(const std::string& v) {
+  if (!v.empty() && v.rfind("postgresql://", 0) != 0 && v.rfind("postgres://", 0) != 0 &&
+      v.rfind("sqlite://", 0) != 0)
+    throw std::invalid_argument("must start with postgresql:// or sqlite:// (or be empty for the default)");
+}
+
+void check_redis_url(const std::string& v) {
+  if (!v.empty() && v.rfind("redis://", 0) != 0) throw std::invalid_argument("must start with redis://");
+}
+
+void check_not_empty(const std::string& v) {
+  if (v.empty()) throw std::invalid_argument("must not be empty");
+}
+
+std::string toml_value_as_string(const toml::node& node) {
+  if (auto s = node.value<std::string>()) return *s;
+  if (auto b = node.value_exact<bool>()) return *b ? "true" : "false";
+  if (auto i = node.value_exact<std::int64_t>()) return std::to_string(*i);
+  if (auto arr = node.as_array()) {
+    std::string out;
+    for (auto& el : *arr) out += (out.empty() ? "" : ",") + toml_value_as_string(el);
+    return out;
+  }
+  throw std::invalid_argument("has an unsupported TOML type");
+}
+
+void apply(Config& c, const Setting& s, const std::string& value, const std::string& origin) {
+  try {
+    s.set(c, value);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError("setting '" + s.name + "' (from " + origin + ") " + e.what());
+  }
+}
+
+}  // namespace
+
+std::string Config::sqlite_path() const {
+  if (database_url.rfind("sqlite://", 0) == 0) return database_url.substr(9);
+  return data_dir + "/watchparty.db";
+}
+
+const std::vector<Setting>& settings() {
+  static const std::vector<Setting> all = {
+      string_setting("host", "Address to listen on", &Config::host, check_not_empty),
+      int_setting("port", "TCP port to listen on (0: pick a free one)", &Config::port, 0, 65535),
+      int_setting("io_threads", "Threads running network I/O", &Config::io_threads, 1, 256),
+      int_setting("max_connections", "Open connections at most; more are answered 503", &Config::max_connections,
+                  1, 1000000),
+      int_setting("max_header_bytes", "Largest request header block", &Config::max_header_bytes, 1024,
+                  1024 * 1024),
+      int_setting("max_body_bytes", "Largest request body for routes without their own limit",
+                  &Config::max_body_bytes, 0, std::int64_t{1} << 40),
+      int_setting("read_timeout_s", "Seconds to receive a whole request once it has started",
+                  &Config::read_timeout_s, 1, 3600),
+      int_setting("idle_timeout_s", "Seconds a keep-alive connection may stay silent", &Config::idle_timeout_s, 1,
+                  86400),
+      int_setting("shutdown_timeout_s", "Seconds to drain in-flight work on SIGTERM before forcing exit",
+                  &Config::shutdown_timeout_s, 0, 600),
+      Setting{"cors_origins", "Comma-separated origins allowed by CORS (with credentials)",
+              [](Config& c, const std::string& v) { c.cors_origins = parse_list(v); },
+              [](const Config& c) {
+                std::string out;
+                for (auto& o : c.cors_origins) out += (out.empty() ? "" : ",") + o;
+                return out;
+              }},
+      string_setting("data_dir", "Directory for the SQLite file, uploads and generated secrets", &Config::data_dir,
+                     check_not_empty),
+      string_setting("database_url", "postgresql://user:pass@host:port/db, or empty for SQLite in data_dir",
+                     &Config::database_url, check_database_url, true),
+      string_setting("redis_url", "redis://host:port for multi-node mode, or empty", &Config::redis_url,
+                     check_redis_url),
+      bool_setting("migrate_on_start", "Apply pending migrations when serve starts", &Config::migrate_on_start),
+      int_setting("blocking_threads", "Threads for SQL, hashing and other blocking work", &Config::blocking_threads,
+                  1, 1024),
+      int_setting("blocking_queue", "Queued blocking tasks at most; more are answered 503", &Config::blocking_queue,
+                  1, 1000000),
+      int_setting("db_pool_size", "Database connections (0: one per blocking thread)", &Config::db_pool_size, 0,
+                  1024),
+      string_setting("log_level", "trace, debug, info, warn, error", &Config::log_level,
+                     one_of({"trace", "debug", "info", "warn", "error"})),
+      string_setting("log_format", "text or json (JSON lines)", &Config::log_format, one_of({"text", "json"})),
+      bool_setting("access_log", "Log one line per request", &Config::access_log),
+      string_setting("jwt_secret", "HS256 signing secret (empty: generated once into data_dir)", &Config::jwt_secret,
+                     nullptr, true),
+      int_setting("access_token_ttl_s", "Lifetime of access tokens in seconds", &Config::access_token_ttl_s, 30,
+                  86400),
+      int_setting("refresh_token_ttl_s", "Lifetime of refresh tokens in seconds", &Config::refresh_token_ttl_s, 60,
+                  365 * 86400),
+      string_setting("password_hash_cost", "Argon2id cost: interactive, moderate or sensitive (min: tests only)",
+                     &Config::password_hash_cost, one_of({"min", "interactive", "moderate", "sensitive"})),
+  };
+  return all;
+}
+
+std::string env_name(const Setting& s) {
+  std::string out = "WATCHPARTY_";
+  for (char ch : s.name) out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(ch))));
+  return out;
+}
+
+std::string flag_name(const Setting& s) {
+  std::string out = "--";
+  for (char ch : s.name) out.push_back(ch == '_' ? '-' : ch);
+  return out;
+}
+
+Config load_config(const ConfigSources& sources) {
+  Config c;
+  auto getenv = sources.getenv ? sources.getenv : [](const char* n) -> const char* { return std::getenv(n); };
+
+  if (sources.file) {
+    toml::table table;
+    try {
+      table = toml::parse_file(*sources.file);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream msg;
+      msg << "config file " << *sources.file << ": " << e.description() << " at line "
+          << e.source().begin.line;
+      throw ConfigError(msg.str());
+    }
+    for (auto& [key, node] : table) {
+      auto it = std::find_if(settings().begin(), settings().end(), [&](const Setting& s) { return s.name == key.str(); });
+      if (it == settings().end())
+        throw ConfigError("config file " + *sources.file + ": unknown setting '" + std::string(key.str()) + "'");
+      std::string value;
+      try {
+        value = toml_value_as_string(node);
+      } catch (const std::invalid_argument& e) {
+        throw ConfigError("setting '" + it->name + "' (from " + *sources.file + ") " + e.what());
+      }
+      apply(c, *it, value, *sources.file);
+    }
+  }
+  for (auto& s : settings()) {
+    auto name = env_name(s);
+    if (const char* v = getenv(name.c_str())) apply(c, s, v, name);
+  }
+  for (auto& s : settings()) {
+    if (auto it = sources.flags.find(s.name); it != sources.flags.end()) apply(c, s, it->second, flag_name(s));
+  }
+  return c;
+}
+
+}  // namespace wp

@@ -1,0 +1,75 @@
+#pragma once
+// Every setting lives in one table (config.cpp). The TOML file, the
+// WATCHPARTY_* environment and the command-line flags are all derived from
+// it, in that order of precedence, so a setting is declared exactly once.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace wp {
+
+struct Config {
+  // transport
+  std::string host = "127.0.0.1";
+  int port = 8000;
+  int io_threads = 2;
+  int max_connections = 10000;
+  int max_header_bytes = 16 * 1024;
+  std::int64_t max_body_bytes = 1024 * 1024;
+  int read_timeout_s = 30;
+  int idle_timeout_s = 75;
+  int shutdown_timeout_s = 10;
+  std::vector<std::string> cors_origins;
+  // storage
+  std::string data_dir = "./data";
+  std::string database_url;  // empty: SQLite at <data_dir>/watchparty.db
+  std::string redis_url;
+  bool migrate_on_start = true;
+  int blocking_threads = 4;
+  int blocking_queue = 1024;
+  int db_pool_size = 0;  // 0: one connection per blocking thread
+  // logging
+  std::string log_level = "info";
+  std::string log_format = "text";
+  bool access_log = true;
+  // accounts
+  std::string jwt_secret;  // empty: generated once and kept in <data_dir>/jwt_secret
+  int access_token_ttl_s = 900;
+  int refresh_token_ttl_s = 30 * 24 * 3600;
+  std::string password_hash_cost = "interactive";
+
+  std::string sqlite_path() const;
+  int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }
+};
+
+struct ConfigError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Setting {
+  std::string name;  // snake_case: TOML key; env WATCHPARTY_<NAME>; flag --name-with-dashes
+  std::string help;
+  std::function<void(Config&, const std::string&)> set;  // throws std::invalid_argument(reason)
+  std::function<std::string(const Config&)> get;
+  bool secret = false;
+};
+
+const std::vector<Setting>& settings();
+std::string env_name(const Setting& s);
+std::string flag_name(const Setting& s);
+
+struct ConfigSources {
+  std::optional<std::string> file;                          // TOML file path
+  std::function<const char*(const char*)> getenv = nullptr;  // defaults to ::getenv
+  std::map<std::string, std::string> flags;                  // setting name -> raw value
+};
+
+// Defaults < file < environment < flags. Throws ConfigError naming the
+// setting and where the bad value came from.
+Config load_config(const ConfigSources& sources);
+
+}  // namespace wp

@@ -1,0 +1,110 @@
+#include "core/fields.hpp"
+
+namespace wp {
+
+namespace {
+// Length in code points, so limits mean characters to the user, not bytes.
+std::size_t utf8_length(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+}  // namespace
+
+const boost::json::value* Fields::get(const std::string& name) const {
+  auto it = body_.find(name);
+  if (it == body_.end() || it->value().is_null()) return nullptr;
+  return &it->value();
+}
+
+void Fields::add_error(const std::string& name, std::string message) { errors_[name].push_back(std::move(message)); }
+
+std::string Fields::required_string(const std::string& name, std::size_t min_len, std::size_t max_len) {
+  auto v = get(name);
+  if (!v) {
+    add_error(name, "This field is required.");
+    return {};
+  }
+  auto s = optional_string(name, max_len);
+  if (s && utf8_length(*s) < min_len) {
+    add_error(name, min_len <= 1 ? "This field may not be blank."
+                                 : "Ensure this field has at least " + std::to_string(min_len) + " characters.");
+  }
+  return s.value_or("");
+}
+
+std::optional<std::string> Fields::optional_string(const std::string& name, std::size_t max_len) {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  if (!v->is_string()) {
+    add_error(name, "Must be a string.");
+    return std::nullopt;
+  }
+  std::string s(v->as_string());
+  if (utf8_length(s) > max_len) {
+    add_error(name, "Ensure this field has no more than " + std::to_string(max_len) + " characters.");
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::optional<bool> Fields::optional_bool(const std::string& name) {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  if (!v->is_bool()) {
+    add_error(name, "Must be true or false.");
+    return std::nullopt;
+  }
+  return v->as_bool();
+}
+
+std::optional<std::int64_t> Fields::optional_int(const std::string& name, std::int64_t lo, std::int64_t hi) {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  std::int64_t n;
+  if (v->is_int64()) {
+    n = v->as_int64();
+  } else if (v->is_uint64() && v->as_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    n = static_cast<std::int64_t>(v->as_uint64());
+  } else {
+    add_error(name, "Must be an integer.");
+    return std::nullopt;
+  }
+  if (n < lo || n > hi) {
+    add_error(name, "Must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ".");
+    return std::nullopt;
+  }
+  return n;
+}
+
+std::optional<double> Fields::optional_number(const std::string& name, double lo, double hi) {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  if (!v->is_number()) {
+    add_error(name, "Must be a number.");
+    return std::nullopt;
+  }
+  double d = v->to_number<double>();
+  if (!(d >= lo && d <= hi)) {
+    add_error(name, "Must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ".");
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<boost::json::object> Fields::optional_object(const std::string& name) {
+  auto v = get(name);
+  if (!v) return std::nullopt;
+  if (!v->is_object()) {
+    add_error(name, "Must be an object.");
+    return std::nullopt;
+  }
+  return v->as_object();
+}
+
+void Fields::done() const {
+  if (!errors_.empty()) throw Error(ErrorCode::validation, "Invalid input.", errors_);
+}
+
+}  // namespace wp

@@ -1,0 +1,51 @@
+#include "core/ids.hpp"
+
+#include <sodium.h>
+
+#include <array>
+#include <cctype>
+
+namespace wp {
+
+namespace {
+std::string to_hex(const unsigned char* p, std::size_t n) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(n * 2);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(digits[p[i] >> 4]);
+    out.push_back(digits[p[i] & 0xF]);
+  }
+  return out;
+}
+}  // namespace
+
+std::string new_uuid() {
+  std::array<unsigned char, 16> b;
+  randombytes_buf(b.data(), b.size());
+  b[6] = (b[6] & 0x0F) | 0x40;
+  b[8] = (b[8] & 0x3F) | 0x80;
+  std::string h = to_hex(b.data(), b.size());
+  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' +
+         h.substr(20, 12);
+}
+
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string random_hex(std::size_t n_bytes) {
+  std::string raw(n_bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
+}  // namespace wp

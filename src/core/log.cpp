@@ -1,0 +1,98 @@
+#include "core/log.hpp"
+
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace wp::log {
+
+namespace {
+
+thread_local std::string t_request_id;
+
+class RequestIdFlag : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const auto& id = t_request_id.empty() ? dash_ : t_request_id;
+    dest.append(id.data(), id.data() + id.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<RequestIdFlag>(); }
+
+ private:
+  std::string dash_ = "-";
+};
+
+void append_json_string(spdlog::memory_buf_t& dest, std::string_view s) {
+  dest.push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': dest.append(std::string_view("\\\"")); break;
+      case '\\': dest.append(std::string_view("\\\\")); break;
+      case '\n': dest.append(std::string_view("\\n")); break;
+      case '\r': dest.append(std::string_view("\\r")); break;
+      case '\t': dest.append(std::string_view("\\t")); break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          dest.append(std::string_view(buf));
+        } else {
+          dest.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  dest.push_back('"');
+}
+
+// One JSON object per line: {"ts","level","request_id","msg"}.
+class JsonFormatter : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    using namespace std::chrono;
+    auto ms = duration_cast<milliseconds>(msg.time.time_since_epoch()).count();
+    dest.append(std::string_view("{\"ts_ms\":"));
+    dest.append(std::to_string(ms));
+    dest.append(std::string_view(",\"level\":"));
+    auto level = spdlog::level::to_string_view(msg.level);
+    append_json_string(dest, std::string_view(level.data(), level.size()));
+    dest.append(std::string_view(",\"request_id\":"));
+    append_json_string(dest, t_request_id);
+    dest.append(std::string_view(",\"msg\":"));
+    append_json_string(dest, std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(std::string_view("}\n"));
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
+};
+
+}  // namespace
+
+void setup(const std::string& level, const std::string& format) {
+  auto logger = std::make_shared<spdlog::logger>("watchparty", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  if (format == "json") {
+    logger->set_formatter(std::make_unique<JsonFormatter>());
+  } else {
+    auto f = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    f->add_flag<RequestIdFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ [%*] %v");
+    logger->set_formatter(std::move(f));
+  }
+  logger->set_level(spdlog::level::from_str(level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+const std::string& current_request_id() { return t_request_id; }
+
+RequestScope::RequestScope(const std::string& request_id) : previous_(std::move(t_request_id)) {
+  t_request_id = request_id;
+}
+
+RequestScope::~RequestScope() { t_request_id = std::move(previous_); }
+
+std::string redact_sql_error(const std::string& what) {
+  auto pos = what.find(" with :");
+  return pos == std::string::npos ? what : what.substr(0, pos) + " (values redacted)";
+}
+
+}  // namespace wp::log

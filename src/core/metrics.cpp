@@ -1,0 +1,74 @@
+#include "core/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace wp {
+
+Metrics& metrics() {
+  static Metrics m;
+  return m;
+}
+
+void Metrics::observe_request(const std::string& route, const std::string& method, int status, double seconds) {
+  std::lock_guard lock(mu_);
+  ++requests_[{route, method, status}];
+  auto& h = latency_[route];
+  for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
+    if (seconds <= kLatencyBuckets[i]) ++h.buckets[i];
+  ++h.count;
+  h.sum += seconds;
+}
+
+void Metrics::add_gauge(std::string name, std::string help, std::function<double()> read) {
+  std::lock_guard lock(mu_);
+  gauges_.push_back({std::move(name), std::move(help), std::move(read)});
+}
+
+namespace {
+// Label values are route patterns and methods we produce ourselves; escape anyway.
+std::string label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+}  // namespace
+
+std::string Metrics::render() const {
+  std::lock_guard lock(mu_);
+  std::string out;
+  out += "# HELP watchparty_http_requests_total HTTP requests by route, method and status.\n";
+  out += "# TYPE watchparty_http_requests_total counter\n";
+  for (auto& [key, n] : requests_) {
+    auto& [route, method, status] = key;
+    out += fmt::format("watchparty_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                       label(route), label(method), status, n);
+  }
+  out += "# HELP watchparty_http_request_duration_seconds Time from request read to response ready.\n";
+  out += "# TYPE watchparty_http_request_duration_seconds histogram\n";
+  for (auto& [route, h] : latency_) {
+    for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
+      out += fmt::format("watchparty_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                         label(route), kLatencyBuckets[i], h.buckets[i]);
+    out += fmt::format("watchparty_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                       label(route), h.count);
+    out += fmt::format("watchparty_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", label(route), h.sum);
+    out += fmt::format("watchparty_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", label(route), h.count);
+  }
+  out += "# HELP watchparty_open_connections Open HTTP connections.\n# TYPE watchparty_open_connections gauge\n";
+  out += fmt::format("watchparty_open_connections {}\n", open_connections.load());
+  out += "# HELP watchparty_open_websockets Open WebSocket connections.\n# TYPE watchparty_open_websockets gauge\n";
+  out += fmt::format("watchparty_open_websockets {}\n", open_websockets.load());
+  for (auto& g : gauges_) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", g.name, g.help, g.name, g.name, g.read());
+  }
+  return out;
+}
+
+}  // namespace wp

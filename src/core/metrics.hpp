@@ -1,0 +1,47 @@
+#pragma once
+// Process-wide counters rendered in the Prometheus text format.
+#include <array>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace wp {
+
+class Metrics {
+ public:
+  static constexpr std::array<double, 12> kLatencyBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                                             0.05,   0.1,   0.25,   0.5,   1.0,   5.0};
+
+  void observe_request(const std::string& route, const std::string& method, int status, double seconds);
+
+  std::atomic<long> open_connections{0};
+  std::atomic<long> open_websockets{0};
+
+  // Gauges read at render time (queue depths and the like).
+  void add_gauge(std::string name, std::string help, std::function<double()> read);
+
+  std::string render() const;
+
+ private:
+  struct Histogram {
+    std::array<std::uint64_t, kLatencyBuckets.size()> buckets{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  struct Gauge {
+    std::string name, help;
+    std::function<double()> read;
+  };
+  mutable std::mutex mu_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+  std::map<std::string, Histogram> latency_;
+  std::vector<Gauge> gauges_;
+};
+
+Metrics& metrics();
+
+}  // namespace wp

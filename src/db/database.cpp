@@ -1,0 +1,204 @@
+#include "db/database.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <spdlog/spdlog.h>
+#include <sqlite3.h>
+
+#include <boost/url/parse.hpp>
+#include <filesystem>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+
+namespace wp::db {
+
+namespace {
+
+std::string quote_conn_value(const std::string& v) {
+  std::string out = "'";
+  for (char c : v) {
+    if (c == '\'' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out + "'";
+}
+
+enum class Failure { connection, busy, unique, other };
+
+Failure classify(const soci::soci_error& e) {
+  if (auto pg = dynamic_cast<const soci::postgresql_soci_error*>(&e)) {
+    std::string state = pg->sqlstate();
+    if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0 || state == "53300") return Failure::connection;
+    if (state == "23505") return Failure::unique;
+    if (state == "40001" || state == "40P01" || state == "55P03") return Failure::busy;
+    return Failure::other;
+  }
+  if (auto lite = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    int rc = lite->result() & 0xFF;
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) return Failure::busy;
+    if (lite->result() == SQLITE_CONSTRAINT_UNIQUE || lite->result() == SQLITE_CONSTRAINT_PRIMARYKEY)
+      return Failure::unique;
+    if (rc == SQLITE_CONSTRAINT && std::string(e.what()).find("UNIQUE") != std::string::npos) return Failure::unique;
+    return Failure::other;
+  }
+  // SOCI reports a dropped PostgreSQL connection as a plain soci_error.
+  std::string what = e.what();
+  if (what.find("connection") != std::string::npos || what.find("server closed") != std::string::npos)
+    return Failure::connection;
+  return Failure::other;
+}
+
+}  // namespace
+
+std::string postgres_connect_string(const std::string& url) {
+  auto u = boost::urls::parse_uri(url);
+  if (!u || (u->scheme() != "postgresql" && u->scheme() != "postgres"))
+    throw std::invalid_argument("not a postgresql:// URL");
+  std::string out;
+  auto add = [&](const std::string& k, const std::string& v) {
+    if (!v.empty()) out += (out.empty() ? "" : " ") + k + "=" + quote_conn_value(v);
+  };
+  std::string db = u->path();
+  if (!db.empty() && db.front() == '/') db.erase(0, 1);
+  add("dbname", db);
+  add("user", u->has_userinfo() ? std::string(u->user()) : "");
+  add("password", u->has_password() ? std::string(u->password()) : "");
+  add("host", std::string(u->host_address()));
+  add("port", std::string(u->port()));
+  for (auto p : u->params()) add(std::string(p.key), std::string(p.value));
+  return out;
+}
+
+Database::Database(const Config& config) {
+  if (config.database_url.rfind("postgres", 0) == 0) {
+    dialect_ = Dialect::postgresql;
+    connect_string_ = postgres_connect_string(config.database_url);
+    auto u = boost::urls::parse_uri(config.database_url);
+    description_ = "postgresql://" + std::string(u->host_address()) + ":" + std::string(u->port()) + u->path();
+  } else {
+    dialect_ = Dialect::sqlite;
+    auto path = config.sqlite_path();
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent);
+    connect_string_ = "db=" + path;
+    description_ = "sqlite:" + path;
+  }
+  int n = config.effective_db_pool_size();
+  for (int i = 0; i < n; ++i) idle_.push_back(connect());
+}
+
+Database::~Database() = default;
+
+std::unique_ptr<soci::session> Database::connect() {
+  std::unique_ptr<soci::session> s;
+  try {
+    if (dialect_ == Dialect::postgresql) {
+      s = std::make_unique<soci::session>(*soci::factory_postgresql(), connect_string_);
+      *s << "SET client_min_messages TO WARNING";
+    } else {
+      s = std::make_unique<soci::session>(*soci::factory_sqlite3(), connect_string_);
+      *s << "PRAGMA journal_mode=WAL";
+      *s << "PRAGMA foreign_keys=ON";
+      *s << "PRAGMA busy_timeout=5000";
+      *s << "PRAGMA synchronous=NORMAL";
+    }
+  } catch (const soci::soci_error& e) {
+    spdlog::error("database connect failed ({}): {}", description_, log::redact_sql_error(e.what()));
+    throw Error(ErrorCode::unavailable, "Database unavailable.");
+  }
+  return s;
+}
+
+std::unique_ptr<soci::session> Database::acquire() {
+  std::unique_lock lock(mu_);
+  if (!cv_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty(); }))
+    throw Error(ErrorCode::unavailable, "Database busy.");
+  auto s = std::move(idle_.back());
+  idle_.pop_back();
+  return s;
+}
+
+void Database::release(std::unique_ptr<soci::session> s) {
+  {
+    std::lock_guard lock(mu_);
+    idle_.push_back(std::move(s));
+  }
+  cv_.notify_one();
+}
+
+void Database::run(const std::function<void(soci::session&)>& fn, bool transactional) {
+  auto s = acquire();
+  // A session that failed to connect earlier, or lost its server, is
+  // replaced before use.
+  if (!s) {
+    try {
+      s = connect();
+    } catch (...) {
+      release(nullptr);
+      throw;
+    }
+  }
+  bool in_tx = false;
+  try {
+    if (transactional) {
+      *s << (dialect_ == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+      in_tx = true;
+    }
+    fn(*s);
+    if (in_tx) {
+      in_tx = false;
+      *s << "COMMIT";
+    }
+    release(std::move(s));
+  } catch (const soci::soci_error& e) {
+    auto failure = classify(e);
+    if (in_tx) {
+      try {
+        *s << "ROLLBACK";
+      } catch (const soci::soci_error&) {
+        failure = Failure::connection;
+      }
+    }
+    release(failure == Failure::connection ? nullptr : std::move(s));
+    switch (failure) {
+      case Failure::connection:
+        spdlog::error("database connection lost: {}", log::redact_sql_error(e.what()));
+        throw Error(ErrorCode::unavailable, "Database unavailable.");
+      case Failure::busy:
+        throw Error(ErrorCode::unavailable, "Database busy; try again.");
+      case Failure::unique:
+        throw Error(ErrorCode::conflict, "A resource with these values already exists.");
+      case Failure::other:
+        throw std::runtime_error("database error: " + log::redact_sql_error(e.what()));
+    }
+  } catch (...) {
+    // Not a database failure (a rule, a bug): undo and let it propagate.
+    if (in_tx) {
+      try {
+        *s << "ROLLBACK";
+      } catch (const soci::soci_error& e) {
+        spdlog::warn("rollback failed: {}", log::redact_sql_error(e.what()));
+        s.reset();
+      }
+    }
+    release(std::move(s));
+    throw;
+  }
+}
+
+bool Database::ping() {
+  try {
+    with([](soci::session& s) {
+      int one = 0;
+      s << "SELECT 1", soci::into(one);
+    });
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+}  // namespace wp::db

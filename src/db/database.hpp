@@ -1,0 +1,82 @@
+#pragma once
+// A bounded pool of SOCI sessions on SQLite or PostgreSQL. Only store code
+// and the migration runner use it, and only from blocking-pool threads.
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace soci {
+class session;
+}
+
+namespace wp {
+struct Config;
+}
+
+namespace wp::db {
+
+enum class Dialect { sqlite, postgresql };
+
+// postgresql://user:pass@host:port/db?opt=v -> "dbname=db user=user ..." for SOCI.
+std::string postgres_connect_string(const std::string& url);
+
+class Database {
+ public:
+  explicit Database(const Config& config);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Dialect dialect() const { return dialect_; }
+  const std::string& description() const { return description_; }
+
+  // Borrow a session for fn. Database failures become wp::Error: lost
+  // connection or a locked database -> unavailable (503), a unique
+  // violation -> conflict (409); anything else propagates as a bug.
+  template <class F>
+  auto with(F&& fn) {
+    return invoke(std::forward<F>(fn), false);
+  }
+  // Same, inside one transaction (SQLite: BEGIN IMMEDIATE), committed when
+  // fn returns and rolled back when it throws.
+  template <class F>
+  auto tx(F&& fn) {
+    return invoke(std::forward<F>(fn), true);
+  }
+
+  // True when a trivial query succeeds.
+  bool ping();
+
+ private:
+  template <class F>
+  auto invoke(F&& fn, bool transactional) {
+    using R = std::invoke_result_t<F, soci::session&>;
+    if constexpr (std::is_void_v<R>) {
+      run([&](soci::session& s) { fn(s); }, transactional);
+    } else {
+      std::optional<R> out;
+      run([&](soci::session& s) { out.emplace(fn(s)); }, transactional);
+      return std::move(*out);
+    }
+  }
+  void run(const std::function<void(soci::session&)>& fn, bool transactional);
+  std::unique_ptr<soci::session> connect();
+  std::unique_ptr<soci::session> acquire();
+  void release(std::unique_ptr<soci::session> s);
+
+  Dialect dialect_;
+  std::string connect_string_;
+  std::string description_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<soci::session>> idle_;
+  std::chrono::milliseconds acquire_timeout_{5000};
+};
+
+}  // namespace wp::db

@@ -1,0 +1,80 @@
+#include "http/dispatcher.hpp"
+
+#include <algorithm>
+
+#include "core/ids.hpp"
+#include "core/log.hpp"
+#include "http/cors.hpp"
+#include "http/json.hpp"
+
+namespace wp::http {
+
+Dispatcher::Dispatcher(const Router& router, std::vector<std::string> cors_origins)
+    : router_(router), cors_origins_(std::move(cors_origins)) {}
+
+std::string choose_request_id(const std::optional<std::string>& incoming) {
+  if (incoming && !incoming->empty() && incoming->size() <= 128 &&
+      std::all_of(incoming->begin(), incoming->end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
+      }))
+    return *incoming;
+  return new_uuid();
+}
+
+Response Dispatcher::run(const Route& route, Request& req) const {
+  log::RequestScope scope(req.request_id);
+  try {
+    if (authenticator_) req.user = authenticator_(req);
+    if (route.access != Access::anonymous && !req.user)
+      throw Error(ErrorCode::authentication, "Authentication credentials were not provided.");
+    if (route.access == Access::staff && !req.user->is_staff && !req.user->is_superuser)
+      throw_forbidden("Staff access is required.");
+    return route.handler(req);
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::internal || e.code() == ErrorCode::unavailable)
+      spdlog::error("{} {}: {}", req.method, req.route, e.what());
+    if (e.code() == ErrorCode::internal) return error_response(Error(ErrorCode::internal, "Internal server error."), req.request_id);
+    return error_response(e, req.request_id);
+  } catch (const std::exception& e) {
+    // A bug: log what happened, tell the client only that it happened.
+    spdlog::error("unhandled exception in {} {}: {}", req.method, req.route, log::redact_sql_error(e.what()));
+    return error_response(Error(ErrorCode::internal, "Internal server error."), req.request_id);
+  }
+}
+
+Response Dispatcher::answer_unmatched(const RouteMatch& m, const Request& req) const {
+  if (m.kind == RouteMatch::method_not_allowed) {
+    if (req.method == "OPTIONS") {
+      if (is_preflight(req)) return preflight_response(req, m.allowed, cors_origins_);
+      Response r;
+      r.status = 204;
+      r.content_type.clear();
+      std::string list;
+      for (auto& a : m.allowed) list += (list.empty() ? "" : ", ") + a;
+      r.set_header("Allow", list);
+      return r;
+    }
+    std::string list;
+    for (auto& a : m.allowed) list += (list.empty() ? "" : ", ") + a;
+    auto r = error_response(Error(ErrorCode::method_not_allowed, "Method \"" + req.method + "\" not allowed."),
+                            req.request_id);
+    r.set_header("Allow", list);
+    return r;
+  }
+  if (m.kind == RouteMatch::redirect) {
+    Response r;
+    r.status = 308;
+    std::string location = m.location + (req.query_string.empty() ? "" : "?" + req.query_string);
+    r.set_header("Location", location);
+    r.body = boost::json::serialize(boost::json::object{{"redirect", location}});
+    return r;
+  }
+  return error_response(Error(ErrorCode::not_found, "Not found."), req.request_id);
+}
+
+void Dispatcher::finish(const Request& req, Response& res) const {
+  res.set_header("X-Request-ID", req.request_id);
+  add_cors_headers(req, res, cors_origins_);
+}
+
+}  // namespace wp::http

@@ -1,0 +1,42 @@
+#pragma once
+// Everything between "a request was read" and "a response is ready" that
+// does not touch sockets: answers for unmatched paths, authentication,
+// access levels, running the handler, and mapping errors in one place.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/router.hpp"
+
+namespace wp::http {
+
+// Reads credentials from a request. Returns nullopt when there are none;
+// throws wp::Error(authentication) when they are present but invalid.
+using Authenticator = std::function<std::optional<AuthUser>(const Request&)>;
+
+class Dispatcher {
+ public:
+  Dispatcher(const Router& router, std::vector<std::string> cors_origins);
+
+  void set_authenticator(Authenticator a) { authenticator_ = std::move(a); }
+  const Router& router() const { return router_; }
+
+  // Runs a matched route: authenticate, check access, call the handler.
+  // Never throws: failures become the error envelope.
+  Response run(const Route& route, Request& req) const;
+  // 404, 405, trailing-slash redirect, OPTIONS and CORS preflight.
+  Response answer_unmatched(const RouteMatch& m, const Request& req) const;
+  // Headers every response carries: X-Request-ID and CORS.
+  void finish(const Request& req, Response& res) const;
+
+ private:
+  const Router& router_;
+  std::vector<std::string> cors_origins_;
+  Authenticator authenticator_;
+};
+
+// Keeps a sane client-supplied X-Request-ID, otherwise makes a new one.
+std::string choose_request_id(const std::optional<std::string>& incoming);
+
+}  // namespace wp::http

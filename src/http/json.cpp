@@ -1,0 +1,50 @@
+#include "http/json.hpp"
+
+namespace wp::http {
+
+Response json_response(const boost::json::value& body, int status) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
+Response success_response(boost::json::object extra, int status) {
+  extra["success"] = true;
+  return json_response(extra, status);
+}
+
+Response error_response(const Error& error, const std::string& request_id) {
+  boost::json::object env;
+  env["success"] = false;
+  env["error_code"] = error_code_name(error.code());
+  env["message"] = error.what();
+  boost::json::object fields;
+  for (auto& [name, msgs] : error.fields()) {
+    boost::json::array a;
+    for (auto& m : msgs) a.emplace_back(m);
+    fields[name] = std::move(a);
+  }
+  env["errors"] = std::move(fields);
+  env["request_id"] = request_id;
+  Response r = json_response(env, http_status(error.code()));
+  if (auto ra = error.retry_after()) r.set_header("Retry-After", std::to_string(*ra));
+  return r;
+}
+
+boost::json::object parse_object_body(const Request& req) {
+  if (auto ct = req.header("Content-Type")) {
+    std::string base = ct->substr(0, ct->find(';'));
+    while (!base.empty() && base.back() == ' ') base.pop_back();
+    if (!iequals(base, "application/json"))
+      throw Error(ErrorCode::unsupported_media, "Content-Type must be application/json.");
+  }
+  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return {};
+  boost::system::error_code ec;
+  auto v = boost::json::parse(req.body, ec);
+  if (ec) throw Error(ErrorCode::validation, "Malformed JSON: " + ec.message() + ".");
+  if (!v.is_object()) throw Error(ErrorCode::validation, "The body must be a JSON object.");
+  return std::move(v.as_object());
+}
+
+}  // namespace wp::http

@@ -1,0 +1,62 @@
+#include "http/message.hpp"
+
+#include <boost/url/parse_query.hpp>
+
+#include <cctype>
+#include <stdexcept>
+
+namespace wp::http {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+std::optional<std::string> Request::header(std::string_view name) const {
+  for (auto& [k, v] : headers)
+    if (iequals(k, name)) return v;
+  return std::nullopt;
+}
+
+std::optional<std::string> Request::query(std::string_view name) const {
+  auto params = boost::urls::parse_query(query_string);
+  if (!params) return std::nullopt;
+  boost::urls::encoding_opts opt;
+  opt.space_as_plus = true;
+  for (auto p : *params) {
+    if (p.key.decode(opt) == name) return p.has_value ? p.value.decode(opt) : std::string();
+  }
+  return std::nullopt;
+}
+
+const std::string& Request::param(const std::string& name) const {
+  auto it = params.find(name);
+  if (it == params.end()) throw std::logic_error("route has no parameter " + name);
+  return it->second;
+}
+
+const AuthUser& Request::current_user() const {
+  if (!user) throw std::logic_error("route " + route + " reads the user but does not require one");
+  return *user;
+}
+
+void Response::set_header(std::string name, std::string value) {
+  for (auto& [k, v] : headers) {
+    if (iequals(k, name)) {
+      v = std::move(value);
+      return;
+    }
+  }
+  headers.emplace_back(std::move(name), std::move(value));
+}
+
+std::optional<std::string> Response::header(std::string_view name) const {
+  for (auto& [k, v] : headers)
+    if (iequals(k, name)) return v;
+  return std::nullopt;
+}
+
+}  // namespace wp::http

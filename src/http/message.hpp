@@ -1,0 +1,66 @@
+#pragma once
+// Plain request and response types. Handlers see only these, never Beast,
+// so that module code compiles quickly and transport can change alone.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace wp::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct AuthUser {
+  std::string id;
+  std::string username;
+  bool is_staff = false;
+  bool is_superuser = false;
+  std::string session_id;
+};
+
+struct Request {
+  std::string method;  // upper case, as sent
+  std::string target;  // raw request target
+  std::string path;    // percent-decoded path
+  std::string query_string;
+  Headers headers;
+  std::string body;
+  std::string remote_ip;
+
+  // Filled by routing and authentication.
+  std::string route;  // the matched pattern, e.g. /api/videos/{id}/
+  std::map<std::string, std::string> params;
+  std::string request_id;
+  std::optional<AuthUser> user;
+
+  std::optional<std::string> header(std::string_view name) const;
+  // First value of a query parameter, percent-decoded.
+  std::optional<std::string> query(std::string_view name) const;
+  const std::string& param(const std::string& name) const;
+  // The authenticated user; only call on routes that require one.
+  const AuthUser& current_user() const;
+};
+
+struct FileBody {
+  std::string path;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  Headers headers;
+  std::string body;
+  std::optional<FileBody> file;  // sent from disk instead of body
+
+  void set_header(std::string name, std::string value);
+  std::optional<std::string> header(std::string_view name) const;
+};
+
+bool iequals(std::string_view a, std::string_view b);
+
+}  // namespace wp::http

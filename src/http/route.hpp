@@ -1,0 +1,28 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "http/message.hpp"
+
+namespace wp::http {
+
+enum class Access { anonymous, user, staff };
+
+using Handler = std::function<Response(Request&)>;
+
+struct Route {
+  std::string method;   // GET, POST, PUT, PATCH, DELETE
+  std::string pattern;  // /api/videos/{id}/ ; params named id or *_id must be UUIDs; {name:path} takes the rest
+  std::string summary;  // one line, for the OpenAPI document
+  Access access = Access::user;
+  Handler handler;
+  std::optional<std::int64_t> max_body;  // bytes; default: config max_body_bytes
+  bool inline_io = false;                // never blocks: run on the I/O thread, skip the blocking pool
+  std::string tag;                       // OpenAPI tag, usually the module name
+  std::string request_schema;            // optional JSON Schema text for the body
+  std::string response_schema;           // optional JSON Schema text for a 2xx body
+};
+
+}  // namespace wp::http

@@ -1,0 +1,390 @@
+#include "http/server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <list>
+#include <mutex>
+#include <thread>
+
+#include "core/blocking_pool.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "http/dispatcher.hpp"
+#include "http/json.hpp"
+
+namespace wp::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// Runs job on the blocking pool and resumes the coroutine on its own
+// executor with the result; nullopt when the pool's queue is full. The job
+// is a named, heap-held std::function: GCC 12 miscompiles lambda temporaries
+// carried through co_await expressions.
+awaitable<std::optional<Response>> run_on_pool(BlockingPool& pool, std::shared_ptr<std::function<Response()>> job) {
+  auto ex = co_await asio::this_coro::executor;
+  auto initiate = [&pool, ex, job](auto handler) {
+    auto h = std::make_shared<decltype(handler)>(std::move(handler));
+    bool queued = pool.try_submit([h, ex, job] {
+      std::optional<Response> res = (*job)();
+      asio::post(ex, [h, res = std::move(res)]() mutable { (*h)(std::move(res)); });
+    });
+    if (!queued) asio::post(ex, [h]() mutable { (*h)(std::optional<Response>{}); });
+  };
+  co_return co_await asio::async_initiate<decltype(use_awaitable), void(std::optional<Response>)>(initiate,
+                                                                                                   use_awaitable);
+}
+
+std::string status_reason_free_body(const Error& e, const std::string& request_id) {
+  return error_response(e, request_id).body;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions opt;
+  Dispatcher& dispatcher;
+  BlockingPool& pool;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  asio::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::atomic<bool> draining{false};
+
+  // Connections, so that a drain can close the idle ones and a deadline all of them.
+  struct Conn {
+    std::weak_ptr<beast::tcp_stream> stream;
+    asio::any_io_executor strand;
+    bool busy = false;
+  };
+  std::mutex conns_mu;
+  std::list<Conn> conns;
+
+  Impl(ServerOptions o, Dispatcher& d, BlockingPool& p)
+      : opt(std::move(o)), dispatcher(d), pool(p), ioc(opt.io_threads) {}
+
+  awaitable<void> accept_loop();
+  awaitable<void> session(tcp::socket socket);
+  awaitable<void> refuse_busy(tcp::socket socket);
+  awaitable<void> drain();
+  void begin_shutdown();
+  Response handle(Request& req, const RouteMatch& m);
+  template <class Body>
+  awaitable<beast::error_code> write(beast::tcp_stream& stream, bhttp::response<Body>& res);
+  awaitable<bool> send(beast::tcp_stream& stream, const Request& req, Response& res, bool keep_alive);
+};
+
+Server::Server(ServerOptions options, Dispatcher& dispatcher, BlockingPool& pool)
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher, pool)) {}
+
+Server::~Server() = default;
+
+unsigned short Server::listen() {
+  auto& a = impl_->acceptor;
+  tcp::endpoint ep{asio::ip::make_address(impl_->opt.host), impl_->opt.port};
+  a.open(ep.protocol());
+  a.set_option(asio::socket_base::reuse_address(true));
+  a.bind(ep);
+  a.listen(asio::socket_base::max_listen_connections);
+  return a.local_endpoint().port();
+}
+
+void Server::run() {
+  auto& im = *impl_;
+  im.signals.async_wait([&im](beast::error_code ec, int sig) {
+    if (ec) return;
+    spdlog::info("signal {} received: draining", sig);
+    im.begin_shutdown();
+  });
+  asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < im.opt.io_threads; ++i) threads.emplace_back([&im] { im.ioc.run(); });
+  im.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [im = impl_.get()] { im->begin_shutdown(); });
+}
+
+void Server::Impl::begin_shutdown() {
+  if (draining.exchange(true)) return;
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  signals.cancel(ignored);
+  asio::co_spawn(ioc, drain(), asio::detached);
+}
+
+awaitable<void> Server::Impl::drain() {
+  auto deadline = std::chrono::steady_clock::now() + opt.shutdown_timeout;
+  asio::steady_timer timer(ioc);
+  for (;;) {
+    {
+      std::lock_guard lock(conns_mu);
+      if (conns.empty()) break;
+      bool late = std::chrono::steady_clock::now() >= deadline;
+      for (auto& c : conns) {
+        if (late || !c.busy)
+          asio::post(c.strand, [weak = c.stream] {
+            // Runs on the connection's strand, so the session is suspended
+            // and, if the stream still exists, it stays alive meanwhile.
+            if (auto s = weak.lock()) {
+              beast::error_code ec;
+              s->socket().shutdown(tcp::socket::shutdown_both, ec);
+              s->socket().close(ec);
+            }
+          });
+      }
+    }
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(as_tuple);
+  }
+  spdlog::info("all connections closed");
+  ioc.stop();
+}
+
+awaitable<void> Server::Impl::accept_loop() {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), as_tuple);
+    if (ec) {
+      if (!acceptor.is_open()) co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    if (metrics().open_connections.load() >= opt.max_connections) {
+      asio::co_spawn(socket.get_executor(), refuse_busy(std::move(socket)), asio::detached);
+      continue;
+    }
+    auto ex = socket.get_executor();
+    asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+  }
+}
+
+awaitable<void> Server::Impl::refuse_busy(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(std::chrono::seconds(2));
+  bhttp::response<bhttp::string_body> res{bhttp::status::service_unavailable, 11};
+  res.set(bhttp::field::content_type, "application/json");
+  res.set(bhttp::field::retry_after, "1");
+  res.set(bhttp::field::connection, "close");
+  res.body() = status_reason_free_body(Error(ErrorCode::unavailable, "Too many connections."), "-");
+  res.prepare_payload();
+  co_await bhttp::async_write(stream, res, as_tuple);
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+Response Server::Impl::handle(Request& req, const RouteMatch& m) {
+  req.params = m.params;
+  req.route = m.route->pattern;
+  return dispatcher.run(*m.route, req);
+}
+
+template <class Body>
+awaitable<beast::error_code> Server::Impl::write(beast::tcp_stream& stream, bhttp::response<Body>& res) {
+  stream.expires_after(opt.read_timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, res, as_tuple);
+  (void)n;
+  co_return ec;
+}
+
+awaitable<bool> Server::Impl::send(beast::tcp_stream& stream, const Request& req, Response& res, bool keep_alive) {
+  dispatcher.finish(req, res);
+  auto fill = [&](auto& out) {
+    out.result(static_cast<unsigned>(res.status));
+    out.version(11);
+    out.keep_alive(keep_alive);
+    out.set(bhttp::field::server, "watchparty");
+    if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) out.set(k, v);
+  };
+  beast::error_code ec;
+  if (req.method == "HEAD" || res.status == 204 || res.status == 304) {
+    bhttp::response<bhttp::empty_body> out;
+    fill(out);
+    if (res.status != 204 && res.status != 304)
+      out.content_length(res.file ? res.file->length : res.body.size());
+    ec = co_await write(stream, out);
+  } else if (res.file) {
+    bhttp::response<bhttp::file_body> out;
+    fill(out);
+    beast::error_code fec;
+    out.body().open(res.file->path.c_str(), beast::file_mode::scan, fec);
+    if (!fec) out.body().file().seek(res.file->offset, fec);
+    if (fec) {
+      spdlog::error("cannot open {}: {}", res.file->path, fec.message());
+      co_return false;
+    }
+    // file_body sends size() bytes from the current position.
+    out.content_length(res.file->length);
+    bhttp::response_serializer<bhttp::file_body> sr{out};
+    stream.expires_after(opt.read_timeout);
+    auto [wec, n] = co_await bhttp::async_write(stream, sr, as_tuple);
+    (void)n;
+    ec = wec;
+  } else {
+    bhttp::response<bhttp::string_body> out;
+    fill(out);
+    out.body() = std::move(res.body);
+    out.prepare_payload();
+    ec = co_await write(stream, out);
+    res.body = std::move(out.body());
+  }
+  co_return !ec;
+}
+
+awaitable<void> Server::Impl::session(tcp::socket socket) {
+  ++metrics().open_connections;
+  auto stream_owner = std::make_shared<beast::tcp_stream>(std::move(socket));
+  auto& stream = *stream_owner;
+  std::string remote_ip;
+  {
+    beast::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    if (!ec) remote_ip = ep.address().to_string();
+  }
+  std::list<Conn>::iterator self;
+  {
+    std::lock_guard lock(conns_mu);
+    self = conns.insert(conns.end(), Conn{stream_owner, stream.get_executor(), false});
+  }
+  auto set_busy = [&](bool b) {
+    std::lock_guard lock(conns_mu);
+    self->busy = b;
+  };
+
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (draining) break;
+    if (buffer.size() == 0) {
+      // Waiting between requests is governed by the idle timeout.
+      stream.expires_after(opt.idle_timeout);
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), as_tuple);
+      if (ec) break;
+      buffer.commit(n);
+    }
+    set_busy(true);
+    auto started = std::chrono::steady_clock::now();
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
+    parser.body_limit(boost::none);
+    stream.expires_after(opt.read_timeout);
+    auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple);
+    (void)hn;
+
+    Request req;
+    req.remote_ip = remote_ip;
+    auto fail = [&](Error e) -> Response {
+      if (req.request_id.empty()) req.request_id = choose_request_id(std::nullopt);
+      return error_response(e, req.request_id);
+    };
+    std::optional<Response> early;  // answered without a handler, connection then closed
+    if (hec == beast::error::timeout || hec == asio::error::eof || hec == asio::error::connection_reset ||
+        hec == asio::error::operation_aborted)
+      break;
+    if (hec == bhttp::error::header_limit) {
+      early = fail(Error(ErrorCode::payload_too_large, "Request headers are too large."));
+    } else if (hec) {
+      early = fail(Error(ErrorCode::validation, "Malformed HTTP request."));
+    }
+
+    RouteMatch match;
+    if (!early) {
+      auto& h = parser.get();
+      req.method = std::string(h.method_string());
+      req.target = std::string(h.target());
+      for (auto& f : h) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+      req.request_id = choose_request_id(req.header("X-Request-ID"));
+      auto url = boost::urls::parse_origin_form(req.target);
+      if (!url) {
+        early = fail(Error(ErrorCode::validation, "Malformed request target."));
+      } else {
+        req.path = url->path();
+        req.query_string = std::string(url->encoded_query());
+        match = dispatcher.router().match(req.method, req.path);
+        std::int64_t limit = match.kind == RouteMatch::found && match.route->max_body ? *match.route->max_body
+                                                                                     : opt.max_body_bytes;
+        if (h.has_content_length() && parser.content_length() && *parser.content_length() > static_cast<std::uint64_t>(limit)) {
+          early = fail(Error(ErrorCode::payload_too_large,
+                             "Request body exceeds " + std::to_string(limit) + " bytes."));
+        } else {
+          parser.body_limit(static_cast<std::uint64_t>(limit));
+          if (!parser.is_done()) {
+            if (beast::iequals(h[bhttp::field::expect], "100-continue")) {
+              bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+              co_await write(stream, cont);
+            }
+            stream.expires_after(opt.read_timeout);
+            auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, as_tuple);
+            (void)bn;
+            if (bec == bhttp::error::body_limit) {
+              early = fail(Error(ErrorCode::payload_too_large,
+                                 "Request body exceeds " + std::to_string(limit) + " bytes."));
+            } else if (bec == beast::error::timeout || bec == asio::error::eof ||
+                       bec == asio::error::connection_reset || bec == asio::error::operation_aborted) {
+              break;
+            } else if (bec) {
+              early = fail(Error(ErrorCode::validation, "Malformed HTTP request body."));
+            }
+          }
+          if (!early) req.body = std::move(parser.get().body());
+        }
+      }
+    }
+
+    Response res;
+    std::string route_label = match.kind == RouteMatch::found ? match.route->pattern : "(unmatched)";
+    if (early) {
+      res = std::move(*early);
+    } else if (match.kind != RouteMatch::found) {
+      res = dispatcher.answer_unmatched(match, req);
+    } else if (match.route->inline_io) {
+      res = handle(req, match);
+    } else {
+      auto shared = std::make_shared<Request>(std::move(req));
+      auto job = std::make_shared<std::function<Response()>>([this, shared, match] { return handle(*shared, match); });
+      auto out = co_await run_on_pool(pool, job);
+      req = std::move(*shared);
+      if (out) {
+        res = std::move(*out);
+      } else {
+        res = error_response(Error(ErrorCode::unavailable, "Server is busy; try again shortly.").with_retry_after(1),
+                             req.request_id);
+      }
+    }
+
+    bool keep_alive = !early && parser.get().keep_alive() && !draining;
+    auto bytes = res.file ? res.file->length : res.body.size();
+    bool sent = co_await send(stream, req, res, keep_alive);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    metrics().observe_request(route_label, req.method.empty() ? "-" : req.method, res.status, seconds);
+    if (opt.access_log) {
+      log::RequestScope scope(req.request_id);
+      spdlog::info("{} {} {} {} {}B {:.2f}ms {}", remote_ip, req.method.empty() ? "-" : req.method,
+                   req.target.empty() ? "-" : req.target, res.status, bytes, seconds * 1000, route_label);
+    }
+    set_busy(false);
+    if (!sent || !keep_alive) break;
+  }
+
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  {
+    std::lock_guard lock(conns_mu);
+    conns.erase(self);
+  }
+  --metrics().open_connections;
+}
+
+}  // namespace wp::http

@@ -1,0 +1,47 @@
+#pragma once
+// The network side: one port for HTTP/1.1 (keep-alive) and, later,
+// WebSocket upgrades. Beast and Asio live behind this interface only.
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace wp {
+class BlockingPool;
+}
+
+namespace wp::http {
+
+class Dispatcher;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8000;
+  int io_threads = 2;
+  int max_connections = 10000;
+  int max_header_bytes = 16 * 1024;
+  std::int64_t max_body_bytes = 1024 * 1024;
+  std::chrono::seconds read_timeout{30};
+  std::chrono::seconds idle_timeout{75};
+  std::chrono::seconds shutdown_timeout{10};
+  bool access_log = true;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Dispatcher& dispatcher, BlockingPool& pool);
+  ~Server();
+
+  // Binds and listens; returns the port (useful when 0 was asked for).
+  unsigned short listen();
+  // Serves until SIGTERM/SIGINT or stop(), then drains: no new connections,
+  // in-flight requests finish, idle connections close; after
+  // shutdown_timeout the rest are cut. Returns when all is closed.
+  void run();
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wp::http

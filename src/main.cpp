@@ -1,0 +1,83 @@
+// watchparty: serve, migrate, createsuperuser, version.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <map>
+
+#include "app/app.hpp"
+#include "core/config.hpp"
+
+namespace {
+
+struct SettingFlags {
+  std::map<std::string, std::string> values;
+  std::string config_file;
+
+  void attach(CLI::App* cmd) {
+    cmd->add_option("--config", config_file, "TOML config file (also WATCHPARTY_CONFIG)");
+    for (auto& s : wp::settings()) {
+      cmd->add_option_function<std::string>(
+             wp::flag_name(s), [this, name = s.name](const std::string& v) { values[name] = v; },
+             s.help + " [env " + wp::env_name(s) + "]")
+          ->type_name(s.secret ? "SECRET" : "VALUE");
+    }
+  }
+
+  wp::Config load() const {
+    wp::ConfigSources src;
+    if (!config_file.empty()) {
+      src.file = config_file;
+    } else if (const char* f = std::getenv("WATCHPARTY_CONFIG")) {
+      src.file = f;
+    }
+    src.flags = values;
+    return wp::load_config(src);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"watchparty: a self-hostable watch-party server"};
+  app.require_subcommand(1);
+  SettingFlags flags;
+
+  auto* serve = app.add_subcommand("serve", "Run the HTTP and WebSocket server");
+  flags.attach(serve);
+  auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
+  flags.attach(migrate);
+  auto* superuser = app.add_subcommand("createsuperuser", "Create an administrator account");
+  flags.attach(superuser);
+  std::string su_username, su_email, su_password;
+  superuser->add_option("--username", su_username, "Username")->required();
+  superuser->add_option("--email", su_email, "Email address")->required();
+  superuser->add_option("--password", su_password,
+                        "Password (or WATCHPARTY_SUPERUSER_PASSWORD; read from standard input when neither is set)");
+  app.add_subcommand("version", "Print the version and exit");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (app.got_subcommand("version")) {
+    std::cout << "watchparty " << WATCHPARTY_VERSION << "\n";
+    return 0;
+  }
+  wp::Config config;
+  try {
+    config = flags.load();
+  } catch (const wp::ConfigError& e) {
+    std::cerr << "watchparty: " << e.what() << "\n";
+    return 2;
+  }
+  if (serve->parsed()) return wp::app::serve(config);
+  if (migrate->parsed()) return wp::app::migrate(config);
+  if (superuser->parsed()) {
+    if (su_password.empty())
+      if (const char* p = std::getenv("WATCHPARTY_SUPERUSER_PASSWORD")) su_password = p;
+    if (su_password.empty()) {
+      std::cerr << "Password: ";
+      std::getline(std::cin, su_password);
+    }
+    return wp::app::create_superuser(config, su_username, su_email, su_password);
+  }
+  return 0;
+}

@@ -1,0 +1,72 @@
+#include "modules/system/routes.hpp"
+
+#include <mutex>
+
+#include "core/clock.hpp"
+#include "core/metrics.hpp"
+#include "http/json.hpp"
+#include "http/openapi.hpp"
+
+namespace wp::system {
+
+namespace json = boost::json;
+using http::Access;
+using http::Request;
+using http::Response;
+
+namespace {
+
+Response health(Request&) {
+  return http::json_response(json::object{{"status", "ok"}, {"time", to_rfc3339(now_ms())}});
+}
+
+Response ready(SystemService& service, Request& req) {
+  auto r = service.readiness();
+  json::object details{{"database", r.database_ok ? "ok" : "unreachable"},
+                       {"schema_version", r.schema_version},
+                       {"latest_version", r.latest_version}};
+  if (!r.ready()) {
+    std::string why = !r.database_ok ? "Database unreachable." : "Migrations pending.";
+    auto res = http::error_response(Error(ErrorCode::unavailable, why), req.request_id);
+    auto body = json::parse(res.body).as_object();
+    body["details"] = details;
+    res.body = json::serialize(body);
+    return res;
+  }
+  details["status"] = "ready";
+  return http::json_response(details);
+}
+
+Response prometheus(Request&) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body = metrics().render();
+  return r;
+}
+
+}  // namespace
+
+void add_routes(http::Router& router, SystemService& service) {
+  router.add({.method = "GET", .pattern = "/api/health/", .summary = "Liveness: the process answers",
+              .access = Access::anonymous, .handler = health, .inline_io = true, .tag = "system"});
+  router.add({.method = "GET", .pattern = "/api/ready/", .summary = "Readiness: database reachable, migrations current",
+              .access = Access::anonymous, .handler = [&service](Request& r) { return ready(service, r); },
+              .tag = "system"});
+  router.add({.method = "GET", .pattern = "/metrics", .summary = "Prometheus metrics", .access = Access::anonymous,
+              .handler = prometheus, .inline_io = true, .tag = "system"});
+  router.add({.method = "GET", .pattern = "/api/schema/", .summary = "OpenAPI 3.1 document of every route",
+              .access = Access::anonymous,
+              .handler =
+                  [&router](Request&) {
+                    // Generated once, after every module has registered its routes.
+                    static std::once_flag once;
+                    static std::string doc;
+                    std::call_once(once, [&] { doc = http::openapi_document(router, WATCHPARTY_VERSION); });
+                    Response r;
+                    r.body = doc;
+                    return r;
+                  },
+              .inline_io = true, .tag = "system"});
+}
+
+}  // namespace wp::system
