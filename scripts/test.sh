@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: installs packages, builds, starts PostgreSQL and Redis on
+# loopback ports of its own, runs unit then integration tests (SQLite and
+# PostgreSQL), and stops what it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+scripts/build.sh
+
+work=$(mktemp -d /tmp/wp-test.XXXXXX)
+chmod 755 "$work"  # the postgres user must reach its cluster inside
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cleanup() {
+  scripts/pg-stop.sh "$work/pg" || true
+  [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== unit tests"
+(cd build && ctest --output-on-failure -j2)
+
+pg_port=$(free_port)
+WP_PG_URL=$(scripts/pg-start.sh "$work/pg" "$pg_port")
+export WP_PG_URL
+redis_port=$(free_port)
+redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes \
+  --pidfile "$work/redis.pid" --logfile "$work/redis.log" --dir "$work"
+export WP_REDIS_URL="redis://127.0.0.1:$redis_port"
+
+echo "== integration tests (sqlite, postgresql at $WP_PG_URL)"
+/usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider "$@"

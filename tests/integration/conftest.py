@@ -1,0 +1,124 @@
+"""Black-box fixtures: the real binary on an ephemeral port, on SQLite and,
+when WP_PG_URL names a running PostgreSQL, on PostgreSQL too."""
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+import uuid
+
+import pytest
+import requests
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.environ.get("WP_BIN", os.path.join(ROOT, "build", "watchparty"))
+PG_URL = os.environ.get("WP_PG_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def new_pg_database():
+    """A fresh database on the test cluster, so every server starts empty."""
+    m = re.match(r"postgresql://([^@]+)@([^:/]+):(\d+)/(\w+)", PG_URL)
+    user, host, port, _ = m.groups()
+    name = "wp_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", "-q", "-h", host, "-p", port, "-U", user, "-d", "postgres", "-c",
+                    f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return f"postgresql://{user}@{host}:{port}/{name}"
+
+
+class Server:
+    def __init__(self, backend, args=(), env=None, data_dir=None, database_url=None):
+        self.backend = backend
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="wp_it_")
+        self.database_url = database_url
+        if backend == "postgresql" and not self.database_url:
+            self.database_url = new_pg_database()
+        self.args = list(args)
+        self.env = dict(os.environ, **(env or {}))
+        self.proc = None
+        self.port = None
+        self.log_path = os.path.join(self.data_dir, "server.log")
+
+    def command(self, *extra):
+        cmd = [BIN, "serve", "--port", "0", "--data-dir", self.data_dir, "--password-hash-cost", "min"]
+        if self.database_url:
+            cmd += ["--database-url", self.database_url]
+        return cmd + self.args + list(extra)
+
+    def start(self, timeout=15):
+        self.log_file = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(self.command(), stdout=self.log_file, stderr=subprocess.STDOUT, env=self.env)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            m = re.search(r"listening on http://[^:]+:(\d+)", self.log())
+            if m:
+                self.port = int(m.group(1))
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
+            time.sleep(0.05)
+        raise RuntimeError("server did not start:\n" + self.log())
+
+    def log(self):
+        with open(self.log_path, "r", errors="replace") as f:
+            return f.read()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def get(self, path, **kw):
+        return requests.get(self.url + path, timeout=kw.pop("timeout", 10), **kw)
+
+    def post(self, path, **kw):
+        return requests.post(self.url + path, timeout=kw.pop("timeout", 10), **kw)
+
+    def request(self, method, path, **kw):
+        return requests.request(method, self.url + path, timeout=kw.pop("timeout", 10), **kw)
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self.log_file.close()
+        return self.proc.returncode if self.proc else None
+
+
+def run_cli(*args, env=None, input=None, timeout=30):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, env=dict(os.environ, **(env or {})),
+                          input=input, timeout=timeout)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def server(request):
+    """One shared server per backend for tests that do not care about its settings."""
+    s = Server(request.param).start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def make_server(request):
+    """A factory for servers with their own settings, stopped after the test."""
+    started = []
+
+    def factory(args=(), env=None, **kw):
+        s = Server(request.param, args=args, env=env, **kw).start()
+        started.append(s)
+        return s
+
+    factory.backend = request.param
+    yield factory
+    for s in started:
+        s.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param

@@ -1,0 +1,183 @@
+"""Start-up, configuration, limits, timeouts and graceful shutdown."""
+import os
+import signal
+import socket
+import subprocess
+import time
+
+import requests
+
+from conftest import BIN, Server, run_cli
+
+
+def test_bad_setting_stops_startup_naming_it(tmp_path):
+    r = run_cli("serve", "--data-dir", str(tmp_path), "--port", "notaport")
+    assert r.returncode != 0
+    assert "port" in r.stderr
+    r = run_cli("serve", "--data-dir", str(tmp_path), env={"WATCHPARTY_LOG_FORMAT": "xml"})
+    assert r.returncode != 0
+    assert "log_format" in r.stderr and "WATCHPARTY_LOG_FORMAT" in r.stderr
+
+
+def test_config_file_env_and_flag_precedence(tmp_path):
+    cfg = tmp_path / "wp.toml"
+    cfg.write_text('log_format = "json"\naccess_log = true\nport = 1\n')
+    # The file says port 1 and JSON logs; the flag wins for the port, the file for the format.
+    s = Server("sqlite", args=["--config", str(cfg)], data_dir=str(tmp_path))
+    s.start()
+    try:
+        assert s.get("/api/health/").status_code == 200
+        time.sleep(0.2)
+        assert any(l.startswith("{") and '"request_id"' in l for l in s.log().splitlines())
+    finally:
+        s.stop()
+
+
+def test_version_and_help():
+    r = run_cli("version")
+    assert r.returncode == 0 and r.stdout.startswith("watchparty ")
+    for cmd in ("serve", "migrate", "createsuperuser"):
+        h = run_cli(cmd, "--help")
+        assert h.returncode == 0 and "--data-dir" in h.stdout
+
+
+def test_migrations_apply_once(make_server, tmp_path):
+    s = make_server()
+    assert "applied migration" in s.log()
+    s.stop()
+    again = Server(s.backend, data_dir=s.data_dir, database_url=s.database_url)
+    open(again.log_path, "w").close()
+    again.start()
+    try:
+        assert "applied migration" not in again.log()
+        assert again.get("/api/ready/").status_code == 200
+    finally:
+        again.stop()
+    args = ["migrate", "--data-dir", s.data_dir] + (["--database-url", s.database_url] if s.database_url else [])
+    r = run_cli(*args)
+    assert r.returncode == 0 and "No migrations to apply" in r.stdout
+
+
+def test_ready_is_503_while_migrations_are_pending(make_server):
+    s = make_server(args=["--migrate-on-start", "false"])
+    r = s.get("/api/ready/")
+    assert r.status_code == 503
+    body = r.json()
+    assert body["error_code"] == "SERVICE_UNAVAILABLE"
+    assert body["details"]["schema_version"] == 0
+    args = ["migrate", "--data-dir", s.data_dir] + (["--database-url", s.database_url] if s.database_url else [])
+    assert run_cli(*args).returncode == 0
+    assert s.get("/api/ready/").status_code == 200
+
+
+def test_sigterm_drains_in_flight_request_and_exits_zero(make_server):
+    s = make_server(args=["--shutdown-timeout-s", "10"])
+    idle = socket.create_connection(("127.0.0.1", s.port))
+    busy = socket.create_connection(("127.0.0.1", s.port))
+    busy.sendall(b"POST /api/health/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n12345")
+    time.sleep(0.2)
+    s.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    # Still draining: the in-flight request is waited for, new connections are refused.
+    assert s.proc.poll() is None
+    try:
+        requests.get(s.url + "/api/health/", timeout=1)
+        refused = False
+    except requests.exceptions.ConnectionError:
+        refused = True
+    assert refused
+    busy.sendall(b"67890")
+    busy.settimeout(5)
+    answer = busy.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 405")
+    assert b"Connection: close" in answer
+    assert s.proc.wait(timeout=10) == 0
+    idle.settimeout(2)
+    assert idle.recv(10) == b""  # the idle connection was closed, not left hanging
+
+
+def test_sigterm_gives_up_on_stuck_clients_after_timeout(make_server):
+    s = make_server(args=["--shutdown-timeout-s", "1", "--read-timeout-s", "60"])
+    stuck = socket.create_connection(("127.0.0.1", s.port))
+    stuck.sendall(b"POST /api/health/ HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc")
+    time.sleep(0.2)
+    started = time.time()
+    s.proc.send_signal(signal.SIGTERM)
+    assert s.proc.wait(timeout=10) == 0
+    assert time.time() - started < 5
+    stuck.close()
+
+
+def test_idle_connection_is_closed_after_idle_timeout(make_server):
+    s = make_server(args=["--idle-timeout-s", "1"])
+    c = socket.create_connection(("127.0.0.1", s.port))
+    c.settimeout(5)
+    started = time.time()
+    assert c.recv(10) == b""
+    assert 0.5 < time.time() - started < 4
+
+
+def test_slow_request_is_cut_after_read_timeout(make_server):
+    s = make_server(args=["--read-timeout-s", "1"])
+    c = socket.create_connection(("127.0.0.1", s.port))
+    c.settimeout(5)
+    c.sendall(b"GET /api/health/ HTTP/1.1\r\n")
+    started = time.time()
+    assert c.recv(100) == b""
+    assert time.time() - started < 4
+    assert s.get("/api/health/").status_code == 200
+
+
+def test_max_connections_answers_503(make_server):
+    s = make_server(args=["--max-connections", "2"])
+    held = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(2)]
+    time.sleep(0.2)
+    r = requests.get(s.url + "/api/health/", timeout=5)
+    assert r.status_code == 503
+    assert r.json()["error_code"] == "SERVICE_UNAVAILABLE"
+    for h in held:
+        h.close()
+    time.sleep(0.3)
+    assert requests.get(s.url + "/api/health/", timeout=5).status_code == 200
+
+
+def test_cors_allow_list_with_credentials(make_server):
+    s = make_server(args=["--cors-origins", "http://good.test"])
+    ok = s.get("/api/health/", headers={"Origin": "http://good.test"})
+    assert ok.headers["Access-Control-Allow-Origin"] == "http://good.test"
+    assert ok.headers["Access-Control-Allow-Credentials"] == "true"
+    bad = s.get("/api/health/", headers={"Origin": "http://evil.test"})
+    assert "Access-Control-Allow-Origin" not in bad.headers
+    pre = s.request("OPTIONS", "/api/health/", headers={"Origin": "http://good.test",
+                                                         "Access-Control-Request-Method": "GET",
+                                                         "Access-Control-Request-Headers": "Authorization"})
+    assert pre.status_code == 204
+    assert "GET" in pre.headers["Access-Control-Allow-Methods"]
+    assert pre.headers["Access-Control-Allow-Headers"] == "Authorization"
+    denied = s.request("OPTIONS", "/api/health/", headers={"Origin": "http://evil.test",
+                                                            "Access-Control-Request-Method": "GET"})
+    assert denied.status_code == 403
+
+
+def test_environment_sets_port():
+    import tempfile
+    d = tempfile.mkdtemp()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    proc = subprocess.Popen([BIN, "serve", "--data-dir", d], env=dict(os.environ, WATCHPARTY_PORT=str(port)),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                if requests.get(f"http://127.0.0.1:{port}/api/health/", timeout=1).status_code == 200:
+                    break
+            except requests.exceptions.ConnectionError:
+                time.sleep(0.05)
+        else:
+            raise AssertionError("server did not come up on WATCHPARTY_PORT")
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
