@@ -14,6 +14,9 @@
 #include "db/migrations.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
+#include "core/mailer.hpp"
+#include "core/rate_limiter.hpp"
+#include "modules/accounts/routes.hpp"
 #include "modules/system/routes.hpp"
 
 namespace wp::app {
@@ -66,11 +69,23 @@ int serve(const Config& config) {
   metrics().add_gauge("watchparty_blocking_busy_threads", "Blocking threads running a task.",
                       [&pool] { return static_cast<double>(pool.busy()); });
 
+  std::unique_ptr<Mailer> mailer;
+  try {
+    mailer = make_mailer(config);
+  } catch (const ConfigError& e) {
+    return fail(e.what());
+  }
+  MemoryRateLimiter limiter;
+
   http::Router router;
   system::SystemService system_service(*db);
   system::add_routes(router, system_service);
+  accounts::Store accounts_store(*db);
+  accounts::AccountsService accounts_service(accounts_store, config, *mailer, limiter);
+  accounts::add_routes(router, accounts_service, config);
 
   http::Dispatcher dispatcher(router, config.cors_origins);
+  dispatcher.set_authenticator(accounts::make_authenticator(accounts_service, config));
   http::Server server(server_options(config), dispatcher, pool);
   unsigned short port;
   try {
@@ -101,10 +116,24 @@ int migrate(const Config& config) {
 int create_superuser(const Config& config, const std::string& username, const std::string& email,
                      const std::string& password) {
   init(config);
-  (void)username;
-  (void)email;
-  (void)password;
-  return fail("createsuperuser: accounts module not built yet");
+  try {
+    db::Database db(config);
+    db::apply_migrations(db);
+    auto mailer = make_mailer(config);
+    MemoryRateLimiter limiter;
+    accounts::Store store(db);
+    accounts::AccountsService service(store, config, *mailer, limiter);
+    auto user = service.create_superuser(username, email, password);
+    std::cout << "Superuser " << user.username << " created (id " << user.id << ").\n";
+    return 0;
+  } catch (const Error& e) {
+    std::string detail;
+    for (auto& [field, msgs] : e.fields())
+      for (auto& m : msgs) detail += "\n  " + field + ": " + m;
+    return fail(std::string("createsuperuser failed: ") + e.what() + detail);
+  } catch (const ConfigError& e) {
+    return fail(e.what());
+  }
 }
 
 }  // namespace wp::app

@@ -156,7 +156,7 @@ const std::vector<Setting>& settings() {
                      one_of({"trace", "debug", "info", "warn", "error"})),
       string_setting("log_format", "text or json (JSON lines)", &Config::log_format, one_of({"text", "json"})),
       bool_setting("access_log", "Log one line per request", &Config::access_log),
-      string_setting("jwt_secret", "HS256 signing secret (empty: generated once into data_dir)", &Config::jwt_secret,
+      string_setting("jwt_secret", "HS256 signing secret (empty: generated once and kept in the database)", &Config::jwt_secret,
                      nullptr, true),
       int_setting("access_token_ttl_s", "Lifetime of access tokens in seconds", &Config::access_token_ttl_s, 30,
                   86400),
@@ -164,6 +164,24 @@ const std::vector<Setting>& settings() {
                   365 * 86400),
       string_setting("password_hash_cost", "Argon2id cost: interactive, moderate or sensitive (min: tests only)",
                      &Config::password_hash_cost, one_of({"min", "interactive", "moderate", "sensitive"})),
+      int_setting("login_fail_limit_account", "Failed logins per account per window before 429",
+                  &Config::login_fail_limit_account, 1, 1000),
+      int_setting("login_fail_limit_ip", "Failed logins per client IP per window before 429",
+                  &Config::login_fail_limit_ip, 1, 100000),
+      int_setting("login_fail_window_s", "Window for counting failed logins, in seconds",
+                  &Config::login_fail_window_s, 1, 86400),
+      string_setting("mail_mode", "console (log mails) or smtp (send them)", &Config::mail_mode,
+                     one_of({"console", "smtp"})),
+      string_setting("smtp_url", "smtp://host:port or smtps://host:port", &Config::smtp_url,
+                     [](const std::string& v) {
+                       if (!v.empty() && v.rfind("smtp://", 0) != 0 && v.rfind("smtps://", 0) != 0)
+                         throw std::invalid_argument("must start with smtp:// or smtps://");
+                     }),
+      string_setting("smtp_username", "SMTP user, if the server wants one", &Config::smtp_username),
+      string_setting("smtp_password", "SMTP password", &Config::smtp_password, nullptr, true),
+      string_setting("mail_from", "Sender address of outgoing mail", &Config::mail_from, check_not_empty),
+      string_setting("public_url", "Base URL used in links sent by mail (default http://host:port)",
+                     &Config::public_url),
   };
   return all;
 }

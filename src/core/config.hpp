@@ -37,10 +37,20 @@ struct Config {
   std::string log_format = "text";
   bool access_log = true;
   // accounts
-  std::string jwt_secret;  // empty: generated once and kept in <data_dir>/jwt_secret
+  std::string jwt_secret;  // empty: generated once and kept in the database, shared by all nodes
   int access_token_ttl_s = 900;
   int refresh_token_ttl_s = 30 * 24 * 3600;
   std::string password_hash_cost = "interactive";
+  int login_fail_limit_account = 5;
+  int login_fail_limit_ip = 30;
+  int login_fail_window_s = 900;
+  // mail
+  std::string mail_mode = "console";  // console: log mails; smtp: send them
+  std::string smtp_url;               // smtp://host:port or smtps://host:port
+  std::string smtp_username;
+  std::string smtp_password;
+  std::string mail_from = "noreply@watchparty.local";
+  std::string public_url;  // base URL for links in mails; empty: http://host:port
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

@@ -24,7 +24,8 @@ std::string choose_request_id(const std::optional<std::string>& incoming) {
 Response Dispatcher::run(const Route& route, Request& req) const {
   log::RequestScope scope(req.request_id);
   try {
-    if (authenticator_) req.user = authenticator_(req);
+    // Inline routes run on the I/O thread: they never authenticate (that may block).
+    if (authenticator_ && !route.inline_io) req.user = authenticator_(req);
     if (route.access != Access::anonymous && !req.user)
       throw Error(ErrorCode::authentication, "Authentication credentials were not provided.");
     if (route.access == Access::staff && !req.user->is_staff && !req.user->is_superuser)

@@ -21,6 +21,23 @@ std::optional<std::string> Request::header(std::string_view name) const {
   return std::nullopt;
 }
 
+std::optional<std::string> Request::cookie(std::string_view name) const {
+  for (auto& [k, v] : headers) {
+    if (!iequals(k, "Cookie")) continue;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      auto semi = rest.find(';');
+      auto item = rest.substr(0, semi);
+      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      auto eq = item.find('=');
+      if (eq != std::string_view::npos && item.substr(0, eq) == name) return std::string(item.substr(eq + 1));
+      if (semi == std::string_view::npos) break;
+      rest.remove_prefix(semi + 1);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> Request::query(std::string_view name) const {
   auto params = boost::urls::parse_query(query_string);
   if (!params) return std::nullopt;

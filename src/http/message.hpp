@@ -37,6 +37,7 @@ struct Request {
   std::optional<AuthUser> user;
 
   std::optional<std::string> header(std::string_view name) const;
+  std::optional<std::string> cookie(std::string_view name) const;
   // First value of a query parameter, percent-decoded.
   std::optional<std::string> query(std::string_view name) const;
   const std::string& param(const std::string& name) const;
@@ -58,6 +59,8 @@ struct Response {
   std::optional<FileBody> file;  // sent from disk instead of body
 
   void set_header(std::string name, std::string value);
+  // Adds another header of the same name (Set-Cookie).
+  void add_header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
   std::optional<std::string> header(std::string_view name) const;
 };
 

@@ -207,7 +207,7 @@ awaitable<bool> Server::Impl::send(beast::tcp_stream& stream, const Request& req
     out.keep_alive(keep_alive);
     out.set(bhttp::field::server, "watchparty");
     if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
-    for (auto& [k, v] : res.headers) out.set(k, v);
+    for (auto& [k, v] : res.headers) out.insert(k, v);
   };
   beast::error_code ec;
   if (req.method == "HEAD" || res.status == 204 || res.status == 304) {

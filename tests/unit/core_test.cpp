@@ -86,3 +86,79 @@ TEST(Database, PostgresUrlBecomesKeyValues) {
             "dbname='watch' user='wp' password='s3cret' host='127.0.0.1' port='5433' sslmode='disable'");
   EXPECT_THROW(wp::db::postgres_connect_string("mysql://x/y"), std::invalid_argument);
 }
+
+#include "core/crypto.hpp"
+#include "core/validators.hpp"
+#include "modules/accounts/jwt.hpp"
+#include "modules/accounts/password.hpp"
+#include "modules/accounts/totp.hpp"
+
+TEST(Jwt, SignsAndVerifiesAndRejectsTampering) {
+  wp::accounts::AccessClaims c{"user-1", "sess-1", "jti-1", 1000, 2000};
+  auto t = wp::accounts::sign_access_token(c, "secret");
+  auto v = wp::accounts::verify_access_token(t, "secret", 1500);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->sub, "user-1");
+  EXPECT_EQ(v->sid, "sess-1");
+  EXPECT_FALSE(wp::accounts::verify_access_token(t, "other", 1500));
+  EXPECT_FALSE(wp::accounts::verify_access_token(t, "secret", 2000));  // expired
+  auto tampered = t;
+  tampered[tampered.size() - 3] = tampered[tampered.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(wp::accounts::verify_access_token(tampered, "secret", 1500));
+  // alg "none" with no signature, and a valid HMAC under a header that is not HS256.
+  auto none = wp::crypto::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + t.substr(t.find('.') + 1, t.rfind('.') - t.find('.') - 1) + ".";
+  EXPECT_FALSE(wp::accounts::verify_access_token(none, "secret", 1500));
+  auto h512 = wp::crypto::base64url_encode(R"({"alg":"HS512","typ":"JWT"})") + "." +
+              t.substr(t.find('.') + 1, t.rfind('.') - t.find('.') - 1);
+  auto forged = h512 + "." + wp::crypto::base64url_encode(wp::crypto::hmac_sha256("secret", h512));
+  EXPECT_FALSE(wp::accounts::verify_access_token(forged, "secret", 1500));
+}
+
+TEST(Totp, MatchesRfc6238Vectors) {
+  // RFC 6238 appendix B, SHA-1: secret "12345678901234567890".
+  const std::string secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+  EXPECT_EQ(wp::accounts::totp_code(secret, 59, 8), "94287082");
+  EXPECT_EQ(wp::accounts::totp_code(secret, 1111111109, 8), "07081804");
+  EXPECT_EQ(wp::accounts::totp_code(secret, 1234567890, 8), "89005924");
+  auto now = 1700000000;
+  auto code = wp::accounts::totp_code(secret, now);
+  auto step = wp::accounts::totp_match(secret, code, now);
+  ASSERT_TRUE(step);
+  EXPECT_EQ(*step, now / 30);
+  EXPECT_TRUE(wp::accounts::totp_match(secret, code, now + 30));   // one step of clock skew
+  EXPECT_FALSE(wp::accounts::totp_match(secret, code, now + 120));
+  EXPECT_FALSE(wp::accounts::totp_match(secret, "12345a", now));
+}
+
+TEST(Passwords, PolicyAndArgon2id) {
+  using wp::accounts::password_problem;
+  EXPECT_TRUE(password_problem("short1", "bob", "b@x.io"));
+  EXPECT_TRUE(password_problem("1234567890123", "bob", "b@x.io"));
+  EXPECT_TRUE(password_problem("Password123", "bob", "b@x.io"));
+  EXPECT_TRUE(password_problem("xx-alice-xx", "alice", "a@x.io"));
+  EXPECT_FALSE(password_problem("correct horse battery", "alice", "a@x.io"));
+  wp::accounts::PasswordHasher h("min");
+  auto hash = h.hash("correct horse battery");
+  EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u);
+  EXPECT_TRUE(h.verify(hash, "correct horse battery"));
+  EXPECT_FALSE(h.verify(hash, "correct horse batterY"));
+}
+
+TEST(Validators, FormatsAreChecked) {
+  namespace v = wp::validators;
+  EXPECT_FALSE(v::email("a@b.co"));
+  EXPECT_TRUE(v::email("a@b"));
+  EXPECT_TRUE(v::email("a b@c.de"));
+  EXPECT_EQ(v::normalize_email(" Ann@Example.COM "), "Ann@example.com");
+  EXPECT_FALSE(v::iana_timezone("Europe/Paris"));
+  EXPECT_TRUE(v::iana_timezone("Mars/Olympus"));
+  EXPECT_TRUE(v::iana_timezone("../../etc/passwd"));
+  EXPECT_FALSE(v::country_code("FR"));
+  EXPECT_TRUE(v::country_code("XX"));
+  EXPECT_TRUE(v::country_code("RF"));  // straddles two codes in the table
+  EXPECT_FALSE(v::past_date("1990-05-17"));
+  EXPECT_TRUE(v::past_date("2999-01-01"));
+  EXPECT_TRUE(v::past_date("1990-02-30"));
+  EXPECT_FALSE(v::e164_phone("+33612345678"));
+  EXPECT_TRUE(v::e164_phone("0612345678"));
+}

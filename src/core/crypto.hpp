@@ -1,0 +1,17 @@
+#pragma once
+// Small wrappers over libsodium for the primitives the server uses.
+#include <string>
+#include <string_view>
+
+namespace wp::crypto {
+
+std::string sha256_hex(std::string_view data);
+std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
+bool constant_time_equal(std::string_view a, std::string_view b);
+std::string base64url_encode(std::string_view raw);
+// nullopt-like: returns false on invalid input.
+bool base64url_decode(std::string_view text, std::string& out);
+// An opaque token for clients: 32 random bytes, base64url.
+std::string random_token();
+
+}  // namespace wp::crypto

@@ -1,0 +1,109 @@
+#include "core/mailer.hpp"
+
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+
+#include "core/clock.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/ids.hpp"
+
+namespace wp {
+
+namespace {
+
+class ConsoleMailer : public Mailer {
+ public:
+  void send(const Mail& m) override {
+    spdlog::info("mail (console mode) to={} subject=\"{}\"\n{}", m.to, m.subject, m.body);
+  }
+};
+
+std::string rfc5322_date() {
+  std::time_t t = static_cast<std::time_t>(now_ms() / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return buf;
+}
+
+// Header values come from our own templates and user emails that passed
+// validation; still, no CR/LF may reach the SMTP stream.
+std::string header_safe(std::string v) {
+  for (auto& c : v)
+    if (c == '\r' || c == '\n') c = ' ';
+  return v;
+}
+
+class SmtpMailer : public Mailer {
+ public:
+  explicit SmtpMailer(const Config& c) : url_(c.smtp_url), from_(c.mail_from), user_(c.smtp_username), pass_(c.smtp_password) {}
+
+  void send(const Mail& m) override {
+    std::string payload = "Date: " + rfc5322_date() + "\r\nTo: <" + header_safe(m.to) + ">\r\nFrom: <" +
+                          header_safe(from_) + ">\r\nMessage-ID: <" + new_uuid() + "@watchparty>\r\nSubject: " +
+                          header_safe(m.subject) +
+                          "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n";
+    for (char c : m.body) {
+      if (c == '\n') payload += "\r\n";
+      else payload.push_back(c);
+    }
+    payload += "\r\n";
+    Reader reader{payload, 0};
+
+    CURL* curl = curl_easy_init();
+    if (!curl) throw Error(ErrorCode::unavailable, "Mail could not be sent.");
+    std::string from = "<" + from_ + ">", to = "<" + m.to + ">";
+    curl_slist* rcpt = curl_slist_append(nullptr, to.c_str());
+    curl_easy_setopt(curl, CURLOPT_URL, url_.c_str());
+    curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str());
+    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, &Reader::read);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &reader);
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    if (!user_.empty()) {
+      curl_easy_setopt(curl, CURLOPT_USERNAME, user_.c_str());
+      curl_easy_setopt(curl, CURLOPT_PASSWORD, pass_.c_str());
+      curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    }
+    CURLcode rc = curl_easy_perform(curl);
+    curl_slist_free_all(rcpt);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK) {
+      spdlog::error("smtp send to {} failed: {}", m.to, curl_easy_strerror(rc));
+      throw Error(ErrorCode::unavailable, "Mail could not be sent.");
+    }
+    spdlog::info("mail sent to {} (\"{}\")", m.to, m.subject);
+  }
+
+ private:
+  struct Reader {
+    const std::string& data;
+    std::size_t pos;
+    static std::size_t read(char* buf, std::size_t size, std::size_t n, void* self) {
+      auto* r = static_cast<Reader*>(self);
+      std::size_t len = std::min(size * n, r->data.size() - r->pos);
+      std::memcpy(buf, r->data.data() + r->pos, len);
+      r->pos += len;
+      return len;
+    }
+  };
+  std::string url_, from_, user_, pass_;
+};
+
+}  // namespace
+
+std::unique_ptr<Mailer> make_mailer(const Config& config) {
+  if (config.mail_mode == "smtp") {
+    if (config.smtp_url.empty()) throw ConfigError("setting 'smtp_url' is required when mail_mode is smtp");
+    return std::make_unique<SmtpMailer>(config);
+  }
+  return std::make_unique<ConsoleMailer>();
+}
+
+}  // namespace wp

@@ -1,0 +1,45 @@
+#include "core/rate_limiter.hpp"
+
+#include "core/clock.hpp"
+
+namespace wp {
+
+void MemoryRateLimiter::prune(std::deque<std::int64_t>& q, std::int64_t now, std::int64_t window_ms) {
+  while (!q.empty() && q.front() <= now - window_ms) q.pop_front();
+}
+
+void MemoryRateLimiter::hit(const std::string& key, std::int64_t window_ms) {
+  std::lock_guard lock(mu_);
+  auto now = now_ms();
+  auto& q = events_[key];
+  prune(q, now, window_ms);
+  q.push_back(now);
+  // Forget idle keys now and then, so that memory follows live traffic only.
+  if (now - last_sweep_ > window_ms) {
+    last_sweep_ = now;
+    for (auto it = events_.begin(); it != events_.end();) {
+      prune(it->second, now, window_ms);
+      it = it->second.empty() ? events_.erase(it) : std::next(it);
+    }
+  }
+}
+
+std::optional<int> MemoryRateLimiter::blocked_for(const std::string& key, int limit, std::int64_t window_ms) {
+  std::lock_guard lock(mu_);
+  auto it = events_.find(key);
+  if (it == events_.end()) return std::nullopt;
+  auto now = now_ms();
+  prune(it->second, now, window_ms);
+  if (static_cast<int>(it->second.size()) < limit) return std::nullopt;
+  // Blocked until the oldest event that keeps the count at the limit leaves the window.
+  auto oldest = it->second[it->second.size() - static_cast<std::size_t>(limit)];
+  auto ms = oldest + window_ms - now;
+  return static_cast<int>((ms + 999) / 1000);
+}
+
+void MemoryRateLimiter::reset(const std::string& key) {
+  std::lock_guard lock(mu_);
+  events_.erase(key);
+}
+
+}  // namespace wp

@@ -1,0 +1,37 @@
+#pragma once
+// Counts events per key in a sliding window. In-process now; the scale-out
+// work puts the same interface on Redis so that limits hold across nodes.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace wp {
+
+class RateLimiter {
+ public:
+  virtual ~RateLimiter() = default;
+  // Records one event for key.
+  virtual void hit(const std::string& key, std::int64_t window_ms) = 0;
+  // If key has reached limit events in the window: seconds until one expires.
+  virtual std::optional<int> blocked_for(const std::string& key, int limit, std::int64_t window_ms) = 0;
+  virtual void reset(const std::string& key) = 0;
+};
+
+class MemoryRateLimiter : public RateLimiter {
+ public:
+  void hit(const std::string& key, std::int64_t window_ms) override;
+  std::optional<int> blocked_for(const std::string& key, int limit, std::int64_t window_ms) override;
+  void reset(const std::string& key) override;
+
+ private:
+  void prune(std::deque<std::int64_t>& q, std::int64_t now, std::int64_t window_ms);
+  std::mutex mu_;
+  std::unordered_map<std::string, std::deque<std::int64_t>> events_;
+  std::int64_t last_sweep_ = 0;
+};
+
+}  // namespace wp

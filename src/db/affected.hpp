@@ -1,0 +1,12 @@
+#pragma once
+#include <soci/soci.h>
+
+namespace wp::db {
+
+// Runs a prepared statement and returns how many rows it changed.
+inline long long execute_counting(soci::statement& st) {
+  st.execute(true);
+  return st.get_affected_rows();
+}
+
+}  // namespace wp::db

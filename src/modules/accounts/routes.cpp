@@ -1,0 +1,340 @@
+#include "modules/accounts/routes.hpp"
+
+#include <filesystem>
+
+#include "core/fields.hpp"
+#include "http/cors.hpp"
+#include "http/json.hpp"
+#include "http/multipart.hpp"
+#include "http/pagination.hpp"
+#include "modules/accounts/dto.hpp"
+
+namespace wp::accounts {
+
+namespace json = boost::json;
+using http::Access;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr const char* kAccessCookie = "wp_access";
+constexpr const char* kRefreshCookie = "wp_refresh";
+
+ClientInfo client_of(const Request& req) { return {req.remote_ip, req.header("User-Agent").value_or("")}; }
+
+std::string cookie(const std::string& name, const std::string& value, const std::string& path, int max_age,
+                   const char* same_site) {
+  return name + "=" + value + "; Path=" + path + "; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=" +
+         same_site;
+}
+
+Response tokens_response(const TokenPair& t, const Config& config, int status = 200) {
+  auto res = http::json_response(tokens_json(t), status);
+  res.add_header("Set-Cookie", cookie(kAccessCookie, t.access_token, "/", t.expires_in, "Lax"));
+  res.add_header("Set-Cookie", cookie(kRefreshCookie, t.refresh_token, "/api/auth/", config.refresh_token_ttl_s, "Strict"));
+  res.set_header("Cache-Control", "no-store");
+  return res;
+}
+
+// Handlers: parse the DTO, call the service, shape the answer.
+
+Response register_user(AccountsService& svc, const Config& config, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  RegisterInput in;
+  in.username = f.required_string("username", 1, 150);
+  in.email = f.required_string("email", 1, 254);
+  in.password = f.required_string("password", 1, 1024);
+  in.first_name = f.optional_string("first_name", 150).value_or("");
+  in.last_name = f.optional_string("last_name", 150).value_or("");
+  f.done();
+  return tokens_response(svc.register_user(in, client_of(req)), config, 201);
+}
+
+Response login(AccountsService& svc, const Config& config, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto username = f.required_string("username", 1, 254);
+  auto password = f.required_string("password", 1, 1024);
+  f.done();
+  auto result = svc.login(username, password, client_of(req));
+  if (result.tokens) return tokens_response(*result.tokens, config);
+  return http::json_response(json::object{{"two_factor_required", true},
+                                          {"challenge_token", result.challenge_token},
+                                          {"expires_in", result.challenge_expires_in}});
+}
+
+Response two_factor_login(AccountsService& svc, const Config& config, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto challenge = f.required_string("challenge_token", 1, 256);
+  auto code = f.optional_string("code", 16);
+  auto recovery = f.optional_string("recovery_code", 32);
+  f.done();
+  return tokens_response(svc.complete_two_factor_login(challenge, code, recovery, client_of(req)), config);
+}
+
+Response refresh(AccountsService& svc, const Config& config, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto token = f.optional_string("refresh_token", 256);
+  if (!token) token = req.cookie(kRefreshCookie);
+  if (!token || token->empty()) f.add_error("refresh_token", "This field is required.");
+  f.done();
+  return tokens_response(svc.refresh(*token), config);
+}
+
+Response logout(AccountsService& svc, Request& req) {
+  svc.logout(req.current_user());
+  auto res = http::success_response();
+  res.add_header("Set-Cookie", cookie(kAccessCookie, "", "/", 0, "Lax"));
+  res.add_header("Set-Cookie", cookie(kRefreshCookie, "", "/api/auth/", 0, "Strict"));
+  return res;
+}
+
+Response get_profile(AccountsService& svc, Request& req) {
+  auto& me = req.current_user();
+  return http::json_response(user_json(svc.me(me.id), svc.two_factor_enabled(me.id)));
+}
+
+Response patch_profile(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto first = f.optional_string("first_name", 150);
+  auto last = f.optional_string("last_name", 150);
+  auto settings = f.optional_object("settings");
+  f.done();
+  auto& me = req.current_user();
+  auto u = svc.update_me(me.id, first, last, settings ? std::optional(json::serialize(*settings)) : std::nullopt);
+  return http::json_response(user_json(u, svc.two_factor_enabled(me.id)));
+}
+
+Response list_sessions(AccountsService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  auto& me = req.current_user();
+  long long count = 0;
+  json::array out;
+  for (auto& s : svc.sessions(me.id, page.size, page.offset(), count)) out.push_back(session_json(s, me.session_id));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+Response delete_session(AccountsService& svc, Request& req) {
+  svc.revoke_session(req.current_user(), req.param("id"));
+  return http::success_response();
+}
+
+Response revoke_all(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  bool keep = f.optional_bool("keep_current").value_or(true);
+  f.done();
+  auto n = svc.revoke_all_sessions(req.current_user(), keep);
+  return http::success_response({{"revoked", n}});
+}
+
+Response login_history(AccountsService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  long long count = 0;
+  json::array out;
+  for (auto& e : svc.login_history(req.current_user().id, page.size, page.offset(), count))
+    out.push_back(login_event_json(e));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+Response change_password(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto current = f.required_string("current_password", 1, 1024);
+  auto next = f.required_string("new_password", 1, 1024);
+  f.done();
+  svc.change_password(req.current_user(), current, next);
+  return http::success_response();
+}
+
+Response forgot_password(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto email = f.required_string("email", 1, 254);
+  f.done();
+  svc.forgot_password(email);
+  return http::success_response({{"message", "If an account uses this address, a reset token has been sent to it."}});
+}
+
+Response reset_password(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto token = f.required_string("token", 1, 256);
+  auto next = f.required_string("new_password", 1, 1024);
+  f.done();
+  svc.reset_password(token, next);
+  return http::success_response();
+}
+
+Response verify_email(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto token = f.required_string("token", 1, 256);
+  f.done();
+  svc.verify_email(token);
+  return http::success_response();
+}
+
+Response resend_verification(AccountsService& svc, Request& req) {
+  svc.resend_verification(req.current_user().id);
+  return http::success_response();
+}
+
+Response two_factor_setup(AccountsService& svc, Request& req) {
+  auto s = svc.two_factor_setup(req.current_user().id);
+  auto res = http::json_response(json::object{{"secret", s.secret}, {"otpauth_uri", s.otpauth_uri}, {"qr_code_svg", s.qr_svg}});
+  res.set_header("Cache-Control", "no-store");
+  return res;
+}
+
+Response two_factor_verify(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto code = f.required_string("code", 1, 16);
+  f.done();
+  json::array codes;
+  for (auto& c : svc.two_factor_verify(req.current_user().id, code)) codes.emplace_back(c);
+  auto res = http::success_response({{"recovery_codes", std::move(codes)}});
+  res.set_header("Cache-Control", "no-store");
+  return res;
+}
+
+Response two_factor_disable(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto code = f.required_string("code", 1, 32);
+  auto password = f.required_string("password", 1, 1024);
+  f.done();
+  svc.two_factor_disable(req.current_user().id, code, password);
+  return http::success_response();
+}
+
+Response my_profile(AccountsService& svc, Request& req) {
+  return http::json_response(profile_json(svc.profile(req.current_user().id)));
+}
+
+Response patch_my_profile(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  ProfilePatch p;
+  p.bio = f.optional_string("bio", 500);
+  p.country = f.optional_string("country", 2);
+  p.timezone = f.optional_string("timezone", 64);
+  p.birth_date = f.optional_string("birth_date", 10);
+  p.phone = f.optional_string("phone", 16);
+  if (auto privacy = f.optional_object("privacy_settings")) p.privacy_settings = json::serialize(*privacy);
+  f.done();
+  return http::json_response(profile_json(svc.update_profile(req.current_user().id, p)));
+}
+
+Response upload_avatar(AccountsService& svc, Request& req) {
+  auto parts = http::parse_multipart(req);
+  auto file = http::find_part(parts, "file");
+  if (!file) throw_validation("file", "This field is required.");
+  return http::json_response(profile_json(svc.set_avatar(req.current_user().id, file->data)));
+}
+
+Response get_avatar(AccountsService& svc, Request& req) {
+  auto path = svc.avatar_path(req.param("id"));
+  std::error_code ec;
+  auto size = path ? std::filesystem::file_size(*path, ec) : 0;
+  if (!path || ec) throw_not_found("No avatar.");
+  Response res;
+  auto ext = path->substr(path->rfind('.') + 1);
+  res.content_type = ext == "png" ? "image/png" : ext == "jpg" ? "image/jpeg" : ext == "gif" ? "image/gif" : "image/webp";
+  res.set_header("Cache-Control", "public, max-age=86400");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.file = http::FileBody{*path, 0, size};
+  return res;
+}
+
+Response get_user(AccountsService& svc, Request& req) {
+  return http::json_response(public_profile_json(svc.public_profile(req.current_user(), req.param("id"))));
+}
+
+Response search_users(AccountsService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  long long count = 0;
+  json::array out;
+  for (auto& p : svc.search(req.current_user(), req.query("search").value_or(""), page.size, page.offset(), count))
+    out.push_back(public_profile_json(p));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+}  // namespace
+
+http::Authenticator make_authenticator(AccountsService& svc, const Config& config) {
+  return [&svc, &config](const Request& req) -> std::optional<http::AuthUser> {
+    std::string token;
+    bool from_cookie = false;
+    if (auto auth = req.header("Authorization")) {
+      if (auth->rfind("Bearer ", 0) != 0)
+        throw Error(ErrorCode::authentication, "Use 'Authorization: Bearer <access token>'.");
+      token = auth->substr(7);
+    } else if (auto c = req.cookie(kAccessCookie); c && !c->empty()) {
+      token = *c;
+      from_cookie = true;
+    } else {
+      return std::nullopt;
+    }
+    auto user = svc.authenticate(token);
+    bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+    if (from_cookie && !safe) {
+      // Cookies ride along on cross-site requests; the Origin says where they came from.
+      auto origin = req.header("Origin");
+      auto host = req.header("Host").value_or("");
+      bool same = origin && (*origin == "http://" + host || *origin == "https://" + host);
+      if (!origin || !(same || http::origin_allowed(*origin, config.cors_origins)))
+        throw_forbidden("Cross-site request refused: the Origin is not allowed.");
+    }
+    return user;
+  };
+}
+
+void add_routes(http::Router& router, AccountsService& svc, const Config& config) {
+  auto with = [&svc](Response (*fn)(AccountsService&, Request&)) {
+    return [&svc, fn](Request& r) { return fn(svc, r); };
+  };
+  auto with_config = [&svc, &config](Response (*fn)(AccountsService&, const Config&, Request&)) {
+    return [&svc, &config, fn](Request& r) { return fn(svc, config, r); };
+  };
+  const auto A = Access::anonymous, U = Access::user;
+  auto add = [&](const char* method, const char* pattern, const char* summary, Access access, http::Handler h) {
+    router.add({.method = method, .pattern = pattern, .summary = summary, .access = access, .handler = std::move(h),
+                .tag = "accounts"});
+  };
+  add("POST", "/api/auth/register/", "Create an account and log in", A, with_config(register_user));
+  add("POST", "/api/auth/login/", "Log in with username or email and password", A, with_config(login));
+  add("POST", "/api/auth/2fa/login/", "Complete a login with a TOTP or recovery code", A, with_config(two_factor_login));
+  add("POST", "/api/auth/refresh/", "Rotate a refresh token into a new token pair", A, with_config(refresh));
+  add("POST", "/api/auth/logout/", "End the current session", U, with(logout));
+  add("GET", "/api/auth/profile/", "The current user", U, with(get_profile));
+  add("PATCH", "/api/auth/profile/", "Update names and settings of the current user", U, with(patch_profile));
+  add("GET", "/api/auth/sessions/", "My live sessions", U, with(list_sessions));
+  add("DELETE", "/api/auth/sessions/{id}/", "Revoke one of my sessions", U, with(delete_session));
+  add("POST", "/api/auth/sessions/revoke-all/", "Log out everywhere", U, with(revoke_all));
+  add("GET", "/api/auth/login-history/", "My login attempts, newest first", U, with(login_history));
+  add("POST", "/api/auth/change-password/", "Change my password; other sessions end", U, with(change_password));
+  add("POST", "/api/auth/forgot-password/", "Mail a password reset token", A, with(forgot_password));
+  add("POST", "/api/auth/reset-password/", "Set a new password with a reset token", A, with(reset_password));
+  add("POST", "/api/auth/verify-email/", "Confirm an email address with its token", A, with(verify_email));
+  add("POST", "/api/auth/resend-verification/", "Mail a new verification token", U, with(resend_verification));
+  add("POST", "/api/auth/2fa/setup/", "Start enabling TOTP: secret, URI and QR code", U, with(two_factor_setup));
+  add("POST", "/api/auth/2fa/verify/", "Confirm a TOTP code: enables 2FA, returns recovery codes", U,
+      with(two_factor_verify));
+  add("POST", "/api/auth/2fa/disable/", "Disable 2FA with a code and the password", U, with(two_factor_disable));
+  add("GET", "/api/users/me/profile/", "My profile", U, with(my_profile));
+  add("PATCH", "/api/users/me/profile/", "Update my profile", U, with(patch_my_profile));
+  router.add({.method = "POST", .pattern = "/api/users/me/avatar/", .summary = "Upload my avatar (multipart, field file)",
+              .access = U, .handler = with(upload_avatar), .max_body = 3 * 1024 * 1024, .tag = "accounts"});
+  add("GET", "/api/users/{id}/avatar/", "A user's avatar image", A, with(get_avatar));
+  add("GET", "/api/users/{id}/", "A user's public profile, as their privacy settings allow", U, with(get_user));
+  add("GET", "/api/users/", "Search users by name (?search=)", U, with(search_users));
+}
+
+}  // namespace wp::accounts

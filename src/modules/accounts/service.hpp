@@ -1,0 +1,136 @@
+#pragma once
+// Account rules: registration, credentials, sessions and token rotation,
+// throttling, password reset, email verification, 2FA, profiles, privacy.
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/mailer.hpp"
+#include "core/rate_limiter.hpp"
+#include "http/message.hpp"
+#include "modules/accounts/password.hpp"
+#include "modules/accounts/store.hpp"
+
+namespace wp::accounts {
+
+struct ClientInfo {
+  std::string ip;
+  std::string user_agent;
+};
+
+struct TokenPair {
+  std::string access_token;
+  std::string refresh_token;
+  int expires_in = 0;
+  UserRow user;
+  bool two_factor_enabled = false;
+};
+
+struct LoginResult {
+  std::optional<TokenPair> tokens;
+  std::string challenge_token;  // set when a second factor is required
+  int challenge_expires_in = 0;
+};
+
+struct RegisterInput {
+  std::string username, email, password, first_name, last_name;
+};
+
+struct ProfilePatch {
+  std::optional<std::string> bio, country, timezone, birth_date, phone;
+  std::optional<std::string> privacy_settings;  // JSON object text
+};
+
+struct TwoFactorSetup {
+  std::string secret, otpauth_uri, qr_svg;
+};
+
+// What another user may see of a profile.
+struct PublicProfile {
+  UserRow user;
+  ProfileRow profile;
+  bool is_self = false;
+  bool is_private = false;
+  bool show_email = false, show_birth_date = false, show_phone = false, show_country = true;
+};
+
+class AccountsService {
+ public:
+  AccountsService(Store& store, const Config& config, Mailer& mailer, RateLimiter& limiter);
+
+  TokenPair register_user(const RegisterInput& in, const ClientInfo& client);
+  LoginResult login(const std::string& login, const std::string& password, const ClientInfo& client);
+  TokenPair complete_two_factor_login(const std::string& challenge, const std::optional<std::string>& code,
+                                      const std::optional<std::string>& recovery_code, const ClientInfo& client);
+  TokenPair refresh(const std::string& refresh_token);
+  void logout(const http::AuthUser& user);
+
+  // Resolves an access token; throws Error(authentication) if it is invalid,
+  // expired, or its session or user is no longer valid.
+  http::AuthUser authenticate(const std::string& access_token);
+
+  UserRow me(const std::string& user_id);
+  UserRow update_me(const std::string& user_id, const std::optional<std::string>& first_name,
+                    const std::optional<std::string>& last_name, const std::optional<std::string>& settings_json);
+  bool two_factor_enabled(const std::string& user_id);
+
+  std::vector<SessionRow> sessions(const std::string& user_id, int limit, int offset, long long& count);
+  void revoke_session(const http::AuthUser& user, const std::string& session_id);
+  long long revoke_all_sessions(const http::AuthUser& user, bool keep_current);
+  std::vector<LoginEventRow> login_history(const std::string& user_id, int limit, int offset, long long& count);
+
+  void change_password(const http::AuthUser& user, const std::string& current, const std::string& next);
+  void forgot_password(const std::string& email);
+  void reset_password(const std::string& token, const std::string& next);
+  void verify_email(const std::string& token);
+  void resend_verification(const std::string& user_id);
+
+  TwoFactorSetup two_factor_setup(const std::string& user_id);
+  std::vector<std::string> two_factor_verify(const std::string& user_id, const std::string& code);
+  void two_factor_disable(const std::string& user_id, const std::string& code, const std::string& password);
+
+  ProfileRow profile(const std::string& user_id);
+  ProfileRow update_profile(const std::string& user_id, const ProfilePatch& patch);
+  ProfileRow set_avatar(const std::string& user_id, const std::string& image_bytes);
+  // Path of the avatar file of user_id, or nullopt.
+  std::optional<std::string> avatar_path(const std::string& user_id);
+  PublicProfile public_profile(const http::AuthUser& viewer, const std::string& user_id);
+  std::vector<PublicProfile> search(const http::AuthUser& viewer, const std::string& needle, int limit, int offset,
+                                    long long& count);
+
+  UserRow create_superuser(const std::string& username, const std::string& email, const std::string& password);
+
+  // Called with a user id whenever sessions of that user are revoked, so
+  // that transports can close that user's live connections.
+  void on_sessions_revoked(std::function<void(const std::string&)> listener);
+
+ private:
+  UserRow create_user(const RegisterInput& in, bool superuser);
+  TokenPair issue_session(const UserRow& user, const ClientInfo& client);
+  std::string access_token_for(const UserRow& user, const std::string& session_id);
+  void record(const std::optional<UserRow>& user, const std::string& tried, bool ok, const std::string& reason,
+              const ClientInfo& client);
+  void check_throttle(const std::string& login_key, const ClientInfo& client);
+  void send_token_mail(const UserRow& user, const std::string& purpose, std::int64_t ttl_ms, const std::string& subject,
+                       const std::string& intro, const std::string& path);
+  bool check_second_factor(const UserRow& user, const std::optional<std::string>& code,
+                           const std::optional<std::string>& recovery_code);
+  void sessions_revoked(const std::string& user_id);
+
+  Store& store_;
+  const Config& config_;
+  Mailer& mailer_;
+  RateLimiter& limiter_;
+  PasswordHasher hasher_;
+  std::string jwt_secret_;
+  std::string avatar_dir_;
+  std::string public_url_;
+  std::string dummy_hash_;  // verified against when the user does not exist, to equalize timing
+  std::mutex listeners_mu_;
+  std::vector<std::function<void(const std::string&)>> listeners_;
+};
+
+}  // namespace wp::accounts

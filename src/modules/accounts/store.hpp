@@ -1,0 +1,84 @@
+#pragma once
+// Every SQL statement of the accounts area. Multi-statement changes that
+// must be atomic are single methods here, each one transaction.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "modules/accounts/model.hpp"
+
+namespace wp::accounts {
+
+enum class RefreshOutcome { rotated, unknown, reused, session_dead };
+
+class Store {
+ public:
+  explicit Store(db::Database& db) : db_(db) {}
+
+  // Returns the stored value of an instance secret, storing candidate first if none exists.
+  std::string instance_secret(const std::string& key, const std::string& candidate);
+
+  // users and profiles
+  void create_user(const UserRow& user, const ProfileRow& profile);
+  std::optional<UserRow> user_by_id(const std::string& id);
+  // Matches the lower-cased username or the normalized email.
+  std::optional<UserRow> user_by_login(const std::string& key);
+  std::optional<UserRow> user_by_email(const std::string& email_key);
+  bool username_taken(const std::string& username_key);
+  bool email_taken(const std::string& email_key);
+  void update_user_fields(const UserRow& user);  // names, settings
+  void set_password(const std::string& user_id, const std::string& hash);
+  void set_last_login(const std::string& user_id, std::int64_t at);
+  void set_email_verified(const std::string& user_id);
+  std::vector<UserRow> search_users(const std::string& needle, int limit, int offset);
+  long long count_users(const std::string& needle);
+  std::optional<ProfileRow> profile(const std::string& user_id);
+  void update_profile(const ProfileRow& profile);
+
+  // sessions and refresh tokens
+  void create_session(const SessionRow& session, const std::string& refresh_hash);
+  std::optional<SessionPrincipal> principal(const std::string& session_id);
+  void touch_session(const std::string& session_id, std::int64_t at);
+  std::vector<SessionRow> sessions(const std::string& user_id, int limit, int offset);
+  long long count_sessions(const std::string& user_id);
+  // Revokes one live session of user_id; false when there is none.
+  bool revoke_session(const std::string& user_id, const std::string& session_id, const std::string& reason,
+                      std::int64_t at);
+  long long revoke_sessions(const std::string& user_id, const std::optional<std::string>& except_session,
+                            const std::string& reason, std::int64_t at);
+  // Marks old_hash used and stores new_hash in the same session, atomically.
+  // A token already used means theft or a replay: the session is revoked.
+  RefreshOutcome rotate_refresh(const std::string& old_hash, const std::string& new_hash, std::int64_t now,
+                                std::string& session_id_out);
+
+  // login history
+  void record_login(const LoginEventRow& event);
+  std::vector<LoginEventRow> login_history(const std::string& user_id, int limit, int offset);
+  long long count_login_history(const std::string& user_id);
+
+  // single-use tokens (reset, verification, 2FA challenge)
+  void create_token(const UserTokenRow& token, bool invalidate_others);
+  // The user of a live (unused, unexpired) token, without consuming it.
+  std::optional<std::string> token_owner(const std::string& token_hash, const std::string& purpose, std::int64_t now);
+  // Marks the token used if it exists, has this purpose, is unused and unexpired.
+  std::optional<std::string> consume_token(const std::string& token_hash, const std::string& purpose,
+                                           std::int64_t now);
+
+  // two-factor
+  std::optional<TwoFactorRow> two_factor(const std::string& user_id);
+  void put_two_factor_secret(const std::string& user_id, const std::string& secret, std::int64_t now);
+  // Enables 2FA, stores recovery code hashes and the used step, atomically.
+  void enable_two_factor(const std::string& user_id, std::int64_t step, const std::vector<std::string>& code_hashes,
+                         std::int64_t now);
+  // Records step as used; false if it (or a later one) was used already.
+  bool claim_totp_step(const std::string& user_id, std::int64_t step);
+  bool consume_recovery_code(const std::string& user_id, const std::string& code_hash, std::int64_t now);
+  void disable_two_factor(const std::string& user_id);
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace wp::accounts
