@@ -67,10 +67,17 @@ AccountsService::AccountsService(Store& store, const Config& config, Mailer& mai
       avatar_dir_(config.data_dir + "/avatars"),
       public_url_(config.public_url.empty() ? "http://" + config.host + ":" + std::to_string(config.port)
                                             : config.public_url) {
-  jwt_secret_ = config.jwt_secret.empty() ? store_.instance_secret("jwt_secret", crypto::random_token() + crypto::random_token())
-                                          : config.jwt_secret;
   dummy_hash_ = hasher_.hash(crypto::random_token());
   std::filesystem::create_directories(avatar_dir_);
+}
+
+const std::string& AccountsService::jwt_secret() {
+  std::call_once(jwt_secret_once_, [this] {
+    jwt_secret_ = config_.jwt_secret.empty()
+                      ? store_.instance_secret("jwt_secret", crypto::random_token() + crypto::random_token())
+                      : config_.jwt_secret;
+  });
+  return jwt_secret_;
 }
 
 void AccountsService::on_sessions_revoked(std::function<void(const std::string&)> listener) {
@@ -133,7 +140,7 @@ std::string AccountsService::access_token_for(const UserRow& user, const std::st
   auto now_s = now_ms() / 1000;
   return sign_access_token({.sub = user.id, .sid = session_id, .jti = new_uuid(), .iat = now_s,
                             .exp = now_s + config_.access_token_ttl_s},
-                           jwt_secret_);
+                           jwt_secret());
 }
 
 TokenPair AccountsService::issue_session(const UserRow& user, const ClientInfo& client) {
@@ -277,7 +284,7 @@ void AccountsService::logout(const http::AuthUser& user) {
 
 http::AuthUser AccountsService::authenticate(const std::string& token) {
   auto now = now_ms();
-  auto claims = verify_access_token(token, jwt_secret_, now / 1000);
+  auto claims = verify_access_token(token, jwt_secret(), now / 1000);
   if (!claims) unauthenticated("Invalid or expired token.");
   auto p = store_.principal(claims->sid);
   if (!p || p->user_id != claims->sub || p->session_revoked || p->session_expires_at <= now)

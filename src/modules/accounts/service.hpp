@@ -119,12 +119,14 @@ class AccountsService {
   bool check_second_factor(const UserRow& user, const std::optional<std::string>& code,
                            const std::optional<std::string>& recovery_code);
   void sessions_revoked(const std::string& user_id);
+  const std::string& jwt_secret();
 
   Store& store_;
   const Config& config_;
   Mailer& mailer_;
   RateLimiter& limiter_;
   PasswordHasher hasher_;
+  std::once_flag jwt_secret_once_;  // loaded on first use: the schema may not exist at start-up
   std::string jwt_secret_;
   std::string avatar_dir_;
   std::string public_url_;
