@@ -179,9 +179,9 @@ void AccountsService::record(const std::optional<UserRow>& user, const std::stri
   store_.record_login(e);
 }
 
-void AccountsService::check_throttle(const std::string& login_key, const ClientInfo& client) {
+void AccountsService::check_throttle(const std::string& account_key, const ClientInfo& client) {
   std::int64_t window = static_cast<std::int64_t>(config_.login_fail_window_s) * 1000;
-  auto by_account = limiter_.blocked_for("login:acct:" + login_key, config_.login_fail_limit_account, window);
+  auto by_account = limiter_.blocked_for(account_key, config_.login_fail_limit_account, window);
   auto by_ip = limiter_.blocked_for("login:ip:" + client.ip, config_.login_fail_limit_ip, window);
   if (by_account || by_ip) {
     int wait = std::max(by_account.value_or(0), by_ip.value_or(0));
@@ -191,19 +191,21 @@ void AccountsService::check_throttle(const std::string& login_key, const ClientI
 
 LoginResult AccountsService::login(const std::string& login, const std::string& password, const ClientInfo& client) {
   std::string key = validators::lower(validators::normalize_email(login));
-  check_throttle(key, client);
   auto user = store_.user_by_login(key);
+  // Throttle per account whichever name it is addressed by; unknown names count on their own.
+  std::string account_key = "login:acct:" + (user ? user->id : key);
+  check_throttle(account_key, client);
   std::int64_t window = static_cast<std::int64_t>(config_.login_fail_window_s) * 1000;
   // Verify even for unknown users, so that timing does not reveal which exist.
   bool ok = hasher_.verify(user ? user->password_hash : dummy_hash_, password) && user.has_value();
   if (!ok || !user->is_active) {
-    limiter_.hit("login:acct:" + key, window);
+    limiter_.hit(account_key, window);
     limiter_.hit("login:ip:" + client.ip, window);
     record(user, login, false, !user ? "unknown_user" : !ok ? "bad_password" : "inactive", client);
     unauthenticated(kBadCredentials);
   }
   if (hasher_.needs_rehash(user->password_hash)) store_.set_password(user->id, hasher_.hash(password));
-  limiter_.reset("login:acct:" + key);
+  limiter_.reset(account_key);
 
   LoginResult result;
   if (two_factor_enabled(user->id)) {

@@ -113,7 +113,7 @@ class AccountsService {
   std::string access_token_for(const UserRow& user, const std::string& session_id);
   void record(const std::optional<UserRow>& user, const std::string& tried, bool ok, const std::string& reason,
               const ClientInfo& client);
-  void check_throttle(const std::string& login_key, const ClientInfo& client);
+  void check_throttle(const std::string& account_key, const ClientInfo& client);
   void send_token_mail(const UserRow& user, const std::string& purpose, std::int64_t ttl_ms, const std::string& subject,
                        const std::string& intro, const std::string& path);
   bool check_second_factor(const UserRow& user, const std::optional<std::string>& code,
