@@ -26,7 +26,7 @@ namespace {
 void init(const Config& config) {
   log::setup(config.log_level, config.log_format);
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
-  std::filesystem::create_directories(config.data_dir);
+  std::filesystem::create_directories(config.data_dir + "/tmp");
 }
 
 http::ServerOptions server_options(const Config& c) {
@@ -41,6 +41,7 @@ http::ServerOptions server_options(const Config& c) {
   o.idle_timeout = std::chrono::seconds(c.idle_timeout_s);
   o.shutdown_timeout = std::chrono::seconds(c.shutdown_timeout_s);
   o.access_log = c.access_log;
+  o.spool_dir = c.data_dir + "/tmp";
   return o;
 }
 

@@ -28,6 +28,7 @@ struct Request {
   std::string query_string;
   Headers headers;
   std::string body;
+  std::string body_file;  // for body_to_file routes: the spooled body; move it to keep it
   std::string remote_ip;
 
   // Filled by routing and authentication.

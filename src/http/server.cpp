@@ -6,6 +6,9 @@
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <list>
 #include <mutex>
 #include <thread>
@@ -83,7 +86,92 @@ struct Server::Impl {
   template <class Body>
   awaitable<beast::error_code> write(beast::tcp_stream& stream, bhttp::response<Body>& res);
   awaitable<bool> send(beast::tcp_stream& stream, const Request& req, Response& res, bool keep_alive);
+  awaitable<beast::error_code> send_file_range(beast::tcp_stream& stream, bhttp::response<bhttp::buffer_body>& out,
+                                               const FileBody& file);
+  enum class BodyRead { ok, too_large, closed, malformed };
+  template <class Parser>
+  awaitable<BodyRead> read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                bool timeout_per_chunk);
+  std::string spool_path() {
+    static std::atomic<unsigned long> n{0};
+    return opt.spool_dir + "/upload-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".part";
+  }
 };
+
+template <class Parser>
+awaitable<Server::Impl::BodyRead> Server::Impl::read_body(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                                          Parser& parser, bool timeout_per_chunk) {
+  beast::error_code ec;
+  if (timeout_per_chunk) {
+    // Big uploads take long: the timeout bounds silence, not the whole transfer.
+    while (!parser.is_done()) {
+      stream.expires_after(opt.read_timeout);
+      auto [e, n] = co_await bhttp::async_read_some(stream, buffer, parser, as_tuple);
+      (void)n;
+      if (e) {
+        ec = e;
+        break;
+      }
+    }
+  } else {
+    stream.expires_after(opt.read_timeout);
+    auto [e, n] = co_await bhttp::async_read(stream, buffer, parser, as_tuple);
+    (void)n;
+    ec = e;
+  }
+  if (!ec) co_return BodyRead::ok;
+  if (ec == bhttp::error::body_limit) co_return BodyRead::too_large;
+  if (ec == beast::error::timeout || ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::operation_aborted || ec == bhttp::error::partial_message)
+    co_return BodyRead::closed;
+  co_return BodyRead::malformed;
+}
+
+awaitable<beast::error_code> Server::Impl::send_file_range(beast::tcp_stream& stream,
+                                                           bhttp::response<bhttp::buffer_body>& out,
+                                                           const FileBody& file) {
+  // A range of a file, streamed in chunks through a small buffer.
+  beast::error_code ec;
+  beast::file f;
+  f.open(file.path.c_str(), beast::file_mode::scan, ec);
+  if (!ec) f.seek(file.offset, ec);
+  if (ec) {
+    spdlog::error("cannot open {}: {}", file.path, ec.message());
+    co_return ec;
+  }
+  out.content_length(file.length);
+  out.body().data = nullptr;
+  out.body().more = true;
+  bhttp::response_serializer<bhttp::buffer_body> sr{out};
+  stream.expires_after(opt.read_timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, as_tuple);
+  (void)hn;
+  if (hec) co_return hec;
+  std::vector<char> chunk(64 * 1024);
+  std::uint64_t remaining = file.length;
+  while (remaining > 0) {
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, chunk.size()));
+    auto got = f.read(chunk.data(), want, ec);
+    if (ec || got == 0) co_return ec ? ec : beast::error_code(asio::error::eof);
+    remaining -= got;
+    out.body().data = chunk.data();
+    out.body().size = got;
+    out.body().more = remaining > 0;
+    stream.expires_after(opt.read_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(stream, sr, as_tuple);
+    (void)wn;
+    if (wec && wec != bhttp::error::need_buffer) co_return wec;
+  }
+  if (!sr.is_done()) {
+    out.body().data = nullptr;
+    out.body().size = 0;
+    out.body().more = false;
+    auto [fec, fn] = co_await bhttp::async_write(stream, sr, as_tuple);
+    (void)fn;
+    if (fec && fec != bhttp::error::need_buffer) co_return fec;
+  }
+  co_return beast::error_code{};
+}
 
 Server::Server(ServerOptions options, Dispatcher& dispatcher, BlockingPool& pool)
     : impl_(std::make_unique<Impl>(std::move(options), dispatcher, pool)) {}
@@ -217,22 +305,9 @@ awaitable<bool> Server::Impl::send(beast::tcp_stream& stream, const Request& req
       out.content_length(res.file ? res.file->length : res.body.size());
     ec = co_await write(stream, out);
   } else if (res.file) {
-    bhttp::response<bhttp::file_body> out;
+    bhttp::response<bhttp::buffer_body> out;
     fill(out);
-    beast::error_code fec;
-    out.body().open(res.file->path.c_str(), beast::file_mode::scan, fec);
-    if (!fec) out.body().file().seek(res.file->offset, fec);
-    if (fec) {
-      spdlog::error("cannot open {}: {}", res.file->path, fec.message());
-      co_return false;
-    }
-    // file_body sends size() bytes from the current position.
-    out.content_length(res.file->length);
-    bhttp::response_serializer<bhttp::file_body> sr{out};
-    stream.expires_after(opt.read_timeout);
-    auto [wec, n] = co_await bhttp::async_write(stream, sr, as_tuple);
-    (void)n;
-    ec = wec;
+    ec = co_await send_file_range(stream, out, *res.file);
   } else {
     bhttp::response<bhttp::string_body> out;
     fill(out);
@@ -300,8 +375,11 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     }
 
     RouteMatch match;
+    bool client_keep_alive = false;
+    std::string spool_file;
     if (!early) {
       auto& h = parser.get();
+      client_keep_alive = h.keep_alive();
       req.method = std::string(h.method_string());
       req.target = std::string(h.target());
       for (auto& f : h) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
@@ -320,25 +398,34 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
                              "Request body exceeds " + std::to_string(limit) + " bytes."));
         } else {
           parser.body_limit(static_cast<std::uint64_t>(limit));
-          if (!parser.is_done()) {
-            if (beast::iequals(h[bhttp::field::expect], "100-continue")) {
-              bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-              co_await write(stream, cont);
-            }
-            stream.expires_after(opt.read_timeout);
-            auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, as_tuple);
-            (void)bn;
-            if (bec == bhttp::error::body_limit) {
-              early = fail(Error(ErrorCode::payload_too_large,
-                                 "Request body exceeds " + std::to_string(limit) + " bytes."));
-            } else if (bec == beast::error::timeout || bec == asio::error::eof ||
-                       bec == asio::error::connection_reset || bec == asio::error::operation_aborted) {
-              break;
-            } else if (bec) {
-              early = fail(Error(ErrorCode::validation, "Malformed HTTP request body."));
-            }
+          if (!parser.is_done() && beast::iequals(h[bhttp::field::expect], "100-continue")) {
+            bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+            co_await write(stream, cont);
           }
-          if (!early) req.body = std::move(parser.get().body());
+          BodyRead outcome = BodyRead::ok;
+          if (match.kind == RouteMatch::found && match.route->body_to_file) {
+            // Large uploads go to a spool file, never into memory.
+            req.body_file = spool_path();
+            spool_file = req.body_file;
+            bhttp::request_parser<bhttp::file_body> file_parser(std::move(parser));
+            beast::error_code fec;
+            file_parser.get().body().open(req.body_file.c_str(), beast::file_mode::write, fec);
+            if (fec) {
+              spdlog::error("cannot create spool file {}: {}", req.body_file, fec.message());
+              early = fail(Error(ErrorCode::unavailable, "Cannot store the upload right now."));
+            } else {
+              outcome = co_await read_body(stream, buffer, file_parser, true);
+            }
+          } else if (!parser.is_done()) {
+            outcome = co_await read_body(stream, buffer, parser, false);
+            if (outcome == BodyRead::ok) req.body = std::move(parser.get().body());
+          } else {
+            req.body = std::move(parser.get().body());
+          }
+          if (outcome == BodyRead::closed) break;
+          if (outcome == BodyRead::too_large)
+            early = fail(Error(ErrorCode::payload_too_large, "Request body exceeds " + std::to_string(limit) + " bytes."));
+          if (outcome == BodyRead::malformed) early = fail(Error(ErrorCode::validation, "Malformed HTTP request body."));
         }
       }
     }
@@ -364,7 +451,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       }
     }
 
-    bool keep_alive = !early && parser.get().keep_alive() && !draining;
+    bool keep_alive = !early && client_keep_alive && !draining;
     auto bytes = res.file ? res.file->length : res.body.size();
     bool sent = co_await send(stream, req, res, keep_alive);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -375,6 +462,11 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
                    req.target.empty() ? "-" : req.target, res.status, bytes, seconds * 1000, route_label);
     }
     set_busy(false);
+    if (!spool_file.empty()) {
+      // The handler moved the file if it kept it; otherwise it is garbage now.
+      std::error_code rm_ec;
+      std::filesystem::remove(spool_file, rm_ec);
+    }
     if (!sent || !keep_alive) break;
   }
 

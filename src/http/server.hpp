@@ -24,6 +24,7 @@ struct ServerOptions {
   std::chrono::seconds idle_timeout{75};
   std::chrono::seconds shutdown_timeout{10};
   bool access_log = true;
+  std::string spool_dir = "./data/tmp";  // where body_to_file routes receive their bodies
 };
 
 class Server {

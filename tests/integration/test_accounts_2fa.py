@@ -139,10 +139,18 @@ def test_2fa_login_refuses_bad_code_and_bad_challenge(server):
     secret, _, step = enable_2fa(user)
     unauthorized(login_2fa(user, code=wrong_code(secret, step)))
     unauthorized(server.post("/api/auth/2fa/login/", json={"challenge_token": "garbage", "code": totp(secret)}))
-    unauthorized(server.post("/api/auth/2fa/login/", json={"challenge_token": user.access, "code": totp(secret)}))
     unauthorized(login_2fa(user, recovery_code="not-a-recovery-code"))
     r = server.post("/api/auth/2fa/login/", json={"challenge_token": challenge(user)})
     assert r.status_code in (400, 401), r.text
+
+
+def test_access_token_is_no_challenge(server):
+    """api.md: 401 on a bad challenge; an access token is one."""
+    user = register(server)
+    secret, _, _ = enable_2fa(user)
+    other = register(server)
+    unauthorized(server.post("/api/auth/2fa/login/", json={"challenge_token": other.access, "code": totp(secret)}))
+    unauthorized(server.post("/api/auth/2fa/login/", json={"challenge_token": user.access, "code": totp(secret)}))
 
 
 def test_challenge_of_one_user_does_not_log_in_another(server):

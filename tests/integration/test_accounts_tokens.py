@@ -62,12 +62,19 @@ def test_refresh_reuse_revokes_the_whole_session(server):
     assert refresh_req(server, other["refresh_token"]).status_code == 200
 
 
-def test_refresh_rejects_garbage_and_access_tokens(server):
+def test_refresh_rejects_unknown_tokens(server):
     user = register(server)
     unauthorized(refresh_req(server, "x" * 43))
-    unauthorized(refresh_req(server, user.access))
     unauthorized(refresh_req(server, user.refresh + "x"))
+    unauthorized(refresh_req(server, user.refresh[:-1]))
     # None of that burnt the real session.
+    assert refresh_req(server, user.refresh).status_code == 200
+
+
+def test_refresh_rejects_an_access_token(server):
+    """An access token is no refresh token: api.md says 401 for an unknown one."""
+    user = register(server)
+    unauthorized(refresh_req(server, user.access))
     assert refresh_req(server, user.refresh).status_code == 200
 
 
