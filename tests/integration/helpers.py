@@ -99,6 +99,15 @@ def assert_no_secret_keys(resp, *values):
             assert v not in resp.text, f"secret value leaked in {resp.request.method} {resp.url}"
 
 
+def token_hash_forms(token):
+    """The ways a server might store a token's hash, to check none is ever shown."""
+    out = []
+    for algo in (hashlib.sha256, hashlib.sha512):
+        d = algo(token.encode()).digest()
+        out += [d.hex(), d.hex().upper(), b64u(d), base64.b64encode(d).decode()]
+    return out
+
+
 def assert_time(value, nullable=False):
     if nullable and value is None:
         return

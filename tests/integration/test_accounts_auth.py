@@ -373,6 +373,15 @@ def test_account_throttle_defaults_5_failures(make_server):
     assert login_req(s, bystander.username, bystander.password).status_code == 200
 
 
+def test_account_throttle_counts_username_and_email_together(make_server):
+    s = make_server()
+    user = register(s)
+    for i in range(5):
+        login = user.username if i % 2 else user.email
+        assert_envelope(login_req(s, login, f"Wrong-{i}-pass"), 401, "AUTHENTICATION_REQUIRED")
+    assert retry_after(login_req(s, user.username, user.password)) >= 1
+
+
 def test_account_throttle_window_expires(make_server):
     s = make_server(args=["--login-fail-limit-account", "2", "--login-fail-window-s", "3"])
     user = register(s)

@@ -126,6 +126,14 @@ def test_user_profile_patch_lists_every_bad_field(server):
     assert got["bio"] == "kept" and got["country"] == "FR" and got["timezone"] != "Mars/Olympus"
 
 
+def test_user_profile_patch_needs_json(server):
+    user = register(server)
+    r = user.patch("/api/users/me/profile/", data="bio=x", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert_envelope(r, 415, "UNSUPPORTED_MEDIA_TYPE")
+    assert_envelope(user.patch("/api/users/me/profile/", data="[", headers={"Content-Type": "application/json"}), 400,
+                    "VALIDATION_ERROR")
+
+
 BAD_PROFILE_VALUES = [
     ("timezone", "Mars/Olympus"),
     ("timezone", "Not a zone"),

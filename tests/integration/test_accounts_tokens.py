@@ -9,7 +9,7 @@ import requests
 from conftest import BACKENDS, Server, run_cli
 from helpers import (SEEN_SECRETS, SESSION_KEYS, access_claims, assert_envelope, assert_field_errors,
                      assert_no_secret_keys, assert_page, assert_success, assert_time, assert_tokens, assert_uuid,
-                     b64u, bearer, cookie_line, forge_jwt, jwt_parts, jwt_payload, login_req, path_of, refresh_req,
+                     b64u, bearer, cookie_line, forge_jwt, token_hash_forms, jwt_parts, jwt_payload, login_req, path_of, refresh_req,
                      register)
 
 JWT_SECRET = "it-secret-" + uuid.uuid4().hex
@@ -103,6 +103,14 @@ def test_refresh_with_cookie(server):
         SEEN_SECRETS.setdefault(server.url, set()).add(out.json()["refresh_token"])
     # The cookie's token was used up like any other.
     unauthorized(refresh_req(server, refresh_cookie))
+
+
+def test_refresh_answer_shows_no_token_hash(server):
+    user = register(server)
+    r = refresh_req(server, user.refresh)
+    assert r.status_code == 200
+    new = r.json()["refresh_token"]
+    assert_no_secret_keys(r, *token_hash_forms(user.refresh), *token_hash_forms(new))
 
 
 def test_refresh_user_reflects_current_state(server):
@@ -293,7 +301,8 @@ def test_sessions_list_marks_current(server):
     current_b = [row for row in sessions(user, token=b["access_token"])["results"] if row["current"]]
     assert [row["id"] for row in current_b] == [jwt_payload(b["access_token"])["sid"]]
     r = user.get("/api/auth/sessions/", token=a["access_token"])
-    assert_no_secret_keys(r, user.refresh, a["refresh_token"], b["refresh_token"])
+    refresh_tokens = (user.refresh, a["refresh_token"], b["refresh_token"])
+    assert_no_secret_keys(r, *refresh_tokens, *[h for t in refresh_tokens for h in token_hash_forms(t)])
 
 
 def test_sessions_pagination(server):
