@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 #include <sodium.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <iostream>
 
 #include "core/blocking_pool.hpp"
@@ -17,6 +19,8 @@
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
 #include "modules/accounts/routes.hpp"
+#include "modules/parties/routes.hpp"
+#include "realtime/hub.hpp"
 #include "modules/system/routes.hpp"
 
 namespace wp::app {
@@ -42,6 +46,10 @@ http::ServerOptions server_options(const Config& c) {
   o.shutdown_timeout = std::chrono::seconds(c.shutdown_timeout_s);
   o.access_log = c.access_log;
   o.spool_dir = c.data_dir + "/tmp";
+  o.ws_send_queue = static_cast<std::size_t>(c.ws_send_queue);
+  o.ws_flood_burst = c.ws_flood_burst;
+  o.ws_flood_rate = c.ws_flood_rate;
+  o.ws_idle_timeout = std::chrono::seconds(c.ws_idle_timeout_s);
   return o;
 }
 
@@ -84,6 +92,17 @@ int serve(const Config& config) {
   accounts::Store accounts_store(*db);
   accounts::AccountsService accounts_service(accounts_store, config, *mailer, limiter);
   accounts::add_routes(router, accounts_service, config);
+  realtime::LocalBackplane backplane;
+  realtime::Hub hub(backplane);
+  parties::Store parties_store(*db);
+  parties::PartiesService parties_service(parties_store, hub, pool, config);
+  parties::add_routes(router, parties_service, pool);
+  // A revoked session or a deactivated user loses their live sockets too.
+  accounts_service.on_sessions_revoked([&hub](const std::string& user_id) {
+    hub.close_user_everywhere(user_id, realtime::close_code::not_authenticated, "Session ended.");
+  });
+  metrics().add_gauge("watchparty_hub_connections", "Party WebSockets joined to rooms on this node.",
+                      [&hub] { return static_cast<double>(hub.connection_count()); });
 
   http::Dispatcher dispatcher(router, config.cors_origins);
   dispatcher.set_authenticator(accounts::make_authenticator(accounts_service, config));
@@ -95,7 +114,17 @@ int serve(const Config& config) {
     return fail("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + e.what());
   }
   spdlog::info("watchparty {} listening on http://{}:{}", WATCHPARTY_VERSION, config.host, port);
+  // Buffering waits end by themselves; a small ticker checks them.
+  std::atomic<bool> ticking{true};
+  std::thread ticker([&] {
+    while (ticking) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      parties_service.tick();
+    }
+  });
   server.run();
+  ticking = false;
+  ticker.join();
   pool.stop();
   spdlog::info("stopped");
   return 0;

@@ -139,6 +139,18 @@ const std::vector<Setting>& settings() {
                 for (auto& o : c.cors_origins) out += (out.empty() ? "" : ",") + o;
                 return out;
               }},
+      int_setting("ws_send_queue", "Messages queued per WebSocket before a slow client is cut (4008)",
+                  &Config::ws_send_queue, 4, 100000),
+      int_setting("ws_flood_burst", "Messages a WebSocket client may send in a burst", &Config::ws_flood_burst, 1,
+                  100000),
+      int_setting("ws_flood_rate", "Messages per second a WebSocket client may sustain", &Config::ws_flood_rate, 1,
+                  100000),
+      int_setting("ws_idle_timeout_s", "Seconds a WebSocket peer may stay silent (pings included) before it is dropped",
+                  &Config::ws_idle_timeout_s, 2, 3600),
+      int_setting("play_lead_ms", "How far ahead a play is scheduled so that all clients start together",
+                  &Config::play_lead_ms, 0, 5000),
+      int_setting("buffering_timeout_ms", "Longest wait for buffering members before playing on",
+                  &Config::buffering_timeout_ms, 100, 120000),
       string_setting("data_dir", "Directory for the SQLite file, uploads and generated secrets", &Config::data_dir,
                      check_not_empty),
       string_setting("database_url", "postgresql://user:pass@host:port/db, or empty for SQLite in data_dir",

@@ -24,6 +24,13 @@ struct Config {
   int idle_timeout_s = 75;
   int shutdown_timeout_s = 10;
   std::vector<std::string> cors_origins;
+  int ws_send_queue = 256;
+  int ws_flood_burst = 60;
+  int ws_flood_rate = 20;
+  int ws_idle_timeout_s = 60;
+  // parties
+  int play_lead_ms = 300;
+  int buffering_timeout_ms = 8000;
   // storage
   std::string data_dir = "./data";
   std::string database_url;  // empty: SQLite at <data_dir>/watchparty.db

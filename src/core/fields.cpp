@@ -103,6 +103,11 @@ std::optional<boost::json::object> Fields::optional_object(const std::string& na
   return v->as_object();
 }
 
+void Fields::merge(const FieldErrors& more) {
+  for (auto& [name, msgs] : more)
+    if (!errors_.count(name)) errors_[name] = msgs;
+}
+
 void Fields::done() const {
   if (!errors_.empty()) throw Error(ErrorCode::validation, "Invalid input.", errors_);
 }

@@ -25,6 +25,9 @@ class Fields {
   bool has(const std::string& name) const { return body_.contains(name); }
 
   void add_error(const std::string& name, std::string message);
+  // Adds errors found by later checks for fields that have none yet, so
+  // one answer lists every bad field once.
+  void merge(const FieldErrors& more);
   bool ok() const { return errors_.empty(); }
   // Throws the collected errors, if any.
   void done() const;

@@ -43,6 +43,33 @@ Response Dispatcher::run(const Route& route, Request& req) const {
   }
 }
 
+WsOpenResult Dispatcher::open_ws(const Route& route, Request& req, std::shared_ptr<realtime::Connection> conn) const {
+  namespace cc = realtime::close_code;
+  log::RequestScope scope(req.request_id);
+  try {
+    if (authenticator_) req.user = authenticator_(req);
+    if (route.access != Access::anonymous && !req.user)
+      throw Error(ErrorCode::authentication, "Authentication credentials were not provided.");
+    if (route.access == Access::staff && !req.user->is_staff && !req.user->is_superuser)
+      throw_forbidden("Staff access is required.");
+    return {route.ws_open(req, std::move(conn)), 0, ""};
+  } catch (const Error& e) {
+    switch (e.code()) {
+      case ErrorCode::authentication: return {nullptr, cc::not_authenticated, e.what()};
+      case ErrorCode::not_found: return {nullptr, cc::not_found, e.what()};
+      case ErrorCode::forbidden:
+      case ErrorCode::conflict:
+      case ErrorCode::validation: return {nullptr, cc::forbidden, e.what()};
+      default:
+        spdlog::error("websocket open {} failed: {}", req.route, e.what());
+        return {nullptr, cc::server_error, "Server error."};
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("unhandled exception opening websocket {}: {}", req.route, log::redact_sql_error(e.what()));
+    return {nullptr, cc::server_error, "Server error."};
+  }
+}
+
 Response Dispatcher::answer_unmatched(const RouteMatch& m, const Request& req) const {
   if (m.kind == RouteMatch::method_not_allowed) {
     if (req.method == "OPTIONS") {

@@ -11,6 +11,12 @@
 
 namespace wp::http {
 
+struct WsOpenResult {
+  std::shared_ptr<realtime::Endpoint> endpoint;  // null when refused
+  int close_code = 0;
+  std::string reason;
+};
+
 // Reads credentials from a request. Returns nullopt when there are none;
 // throws wp::Error(authentication) when they are present but invalid.
 using Authenticator = std::function<std::optional<AuthUser>(const Request&)>;
@@ -25,6 +31,9 @@ class Dispatcher {
   // Runs a matched route: authenticate, check access, call the handler.
   // Never throws: failures become the error envelope.
   Response run(const Route& route, Request& req) const;
+  // The WebSocket counterpart of run: same authentication and access
+  // checks, refusals expressed as close codes. Never throws.
+  WsOpenResult open_ws(const Route& route, Request& req, std::shared_ptr<realtime::Connection> conn) const;
   // 404, 405, trailing-slash redirect, OPTIONS and CORS preflight.
   Response answer_unmatched(const RouteMatch& m, const Request& req) const;
   // Headers every response carries: X-Request-ID and CORS.

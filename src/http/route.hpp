@@ -4,13 +4,20 @@
 #include <optional>
 #include <string>
 
+#include <memory>
+
 #include "http/message.hpp"
+#include "realtime/connection.hpp"
 
 namespace wp::http {
 
 enum class Access { anonymous, user, staff };
 
 using Handler = std::function<Response(Request&)>;
+// Opens a WebSocket endpoint for an authenticated upgrade request. Throws
+// wp::Error to refuse: authentication -> close 4001, not_found -> 4004,
+// forbidden/conflict/validation -> 4003, anything else -> 1011.
+using WsOpen = std::function<std::shared_ptr<realtime::Endpoint>(Request&, std::shared_ptr<realtime::Connection>)>;
 
 struct Route {
   std::string method;   // GET, POST, PUT, PATCH, DELETE
@@ -24,6 +31,7 @@ struct Route {
   std::string tag;                       // OpenAPI tag, usually the module name
   std::string request_schema;            // optional JSON Schema text for the body
   std::string response_schema;           // optional JSON Schema text for a 2xx body
+  WsOpen ws_open;  // set: a WebSocket route (GET with Upgrade)
 };
 
 }  // namespace wp::http

@@ -3,18 +3,21 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
 
 #include <filesystem>
+#include <deque>
 #include <list>
 #include <mutex>
 #include <thread>
 
 #include "core/blocking_pool.hpp"
 #include "core/error.hpp"
+#include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/dispatcher.hpp"
@@ -25,6 +28,7 @@ namespace wp::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
@@ -36,23 +40,171 @@ namespace {
 // executor with the result; nullopt when the pool's queue is full. The job
 // is a named, heap-held std::function: GCC 12 miscompiles lambda temporaries
 // carried through co_await expressions.
-awaitable<std::optional<Response>> run_on_pool(BlockingPool& pool, std::shared_ptr<std::function<Response()>> job) {
+template <class T>
+awaitable<std::optional<T>> run_on_pool(BlockingPool& pool, std::shared_ptr<std::function<T()>> job) {
   auto ex = co_await asio::this_coro::executor;
   auto initiate = [&pool, ex, job](auto handler) {
     auto h = std::make_shared<decltype(handler)>(std::move(handler));
     bool queued = pool.try_submit([h, ex, job] {
-      std::optional<Response> res = (*job)();
+      std::optional<T> res = (*job)();
       asio::post(ex, [h, res = std::move(res)]() mutable { (*h)(std::move(res)); });
     });
-    if (!queued) asio::post(ex, [h]() mutable { (*h)(std::optional<Response>{}); });
+    if (!queued) asio::post(ex, [h]() mutable { (*h)(std::optional<T>{}); });
   };
-  co_return co_await asio::async_initiate<decltype(use_awaitable), void(std::optional<Response>)>(initiate,
-                                                                                                   use_awaitable);
+  co_return co_await asio::async_initiate<decltype(use_awaitable), void(std::optional<T>)>(initiate, use_awaitable);
 }
 
 std::string status_reason_free_body(const Error& e, const std::string& request_id) {
   return error_response(e, request_id).body;
 }
+
+websocket::close_reason close_reason(int code, const std::string& reason) {
+  websocket::close_reason cr;
+  cr.code = static_cast<std::uint16_t>(code);
+  cr.reason = reason.substr(0, 120);
+  return cr;
+}
+
+// One accepted WebSocket. Reads run in one coroutine on the connection's
+// strand; sends from any thread go into a bounded queue drained by one
+// writer coroutine, so there is only ever one write in flight.
+class WsConn : public realtime::Connection, public std::enable_shared_from_this<WsConn> {
+ public:
+  WsConn(beast::tcp_stream&& stream, const ServerOptions& opt)
+      : ws_(std::move(stream)), opt_(opt), id_(new_uuid()), tokens_(opt.ws_flood_burst),
+        last_refill_(std::chrono::steady_clock::now()) {}
+
+  const std::string& id() const override { return id_; }
+
+  bool send(realtime::Message msg) override {
+    bool start_writer = false;
+    {
+      std::lock_guard lock(mu_);
+      if (closing_) return false;
+      if (queue_.size() >= opt_.ws_send_queue) {
+        overflowed_ = true;
+      } else {
+        queue_.push_back(std::move(msg));
+        start_writer = !writing_ && accepted_;
+        if (start_writer) writing_ = true;
+      }
+    }
+    if (overflowed_) {
+      close(realtime::close_code::too_slow, "Too slow: send queue full.");
+      return false;
+    }
+    if (start_writer) asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), asio::detached);
+    return true;
+  }
+
+  void close(int code, const std::string& reason) override {
+    {
+      std::lock_guard lock(mu_);
+      if (closing_) return;
+      closing_ = true;
+    }
+    asio::co_spawn(ws_.get_executor(), close_now(shared_from_this(), code, reason), asio::detached);
+  }
+
+  // Accepts the handshake, then reads until the peer or the server closes.
+  awaitable<void> run(bhttp::request<bhttp::string_body> req, std::shared_ptr<realtime::Endpoint> endpoint,
+                      int refuse_code, std::string refuse_reason) {
+    auto self = shared_from_this();
+    websocket::stream_base::timeout t{std::chrono::seconds(10), opt_.ws_idle_timeout, true};
+    ws_.set_option(t);
+    ws_.read_message_max(opt_.ws_max_frame);
+    beast::get_lowest_layer(ws_).expires_never();
+    auto [aec] = co_await ws_.async_accept(req, as_tuple);
+    if (aec) co_return;
+    if (!endpoint) {
+      auto cr = close_reason(refuse_code, refuse_reason);
+      co_await ws_.async_close(cr, as_tuple);
+      co_return;
+    }
+    bool start_writer = false;
+    {
+      std::lock_guard lock(mu_);
+      accepted_ = true;
+      start_writer = !queue_.empty() && !writing_;
+      if (start_writer) writing_ = true;
+    }
+    if (start_writer) asio::co_spawn(ws_.get_executor(), write_loop(self), asio::detached);
+    beast::flat_buffer buffer;
+    for (;;) {
+      auto [ec, n] = co_await ws_.async_read(buffer, as_tuple);
+      (void)n;
+      if (ec) break;
+      if (!within_rate()) {
+        close(realtime::close_code::too_slow, "Flooding: too many messages.");
+        break;
+      }
+      std::string text = beast::buffers_to_string(buffer.data());
+      buffer.consume(buffer.size());
+      endpoint->on_message(text);
+    }
+    endpoint->on_close();
+  }
+
+ private:
+  bool within_rate() {
+    auto now = std::chrono::steady_clock::now();
+    tokens_ = std::min(opt_.ws_flood_burst,
+                       tokens_ + std::chrono::duration<double>(now - last_refill_).count() * opt_.ws_flood_rate);
+    last_refill_ = now;
+    if (tokens_ < 1) return false;
+    tokens_ -= 1;
+    return true;
+  }
+
+  static awaitable<void> write_loop(std::shared_ptr<WsConn> self) {
+    for (;;) {
+      realtime::Message next;
+      {
+        std::lock_guard lock(self->mu_);
+        if (self->queue_.empty() || self->closing_) {
+          self->writing_ = false;
+          co_return;
+        }
+        next = self->queue_.front();
+        self->queue_.pop_front();
+      }
+      self->ws_.text(true);
+      auto [ec, n] = co_await self->ws_.async_write(asio::buffer(*next), as_tuple);
+      (void)n;
+      if (ec) {
+        std::lock_guard lock(self->mu_);
+        self->writing_ = false;
+        co_return;
+      }
+    }
+  }
+
+  static awaitable<void> close_now(std::shared_ptr<WsConn> self, int code, std::string reason) {
+    // A peer that does not read cannot receive a close frame either: give
+    // the handshake a moment, then cut the TCP connection.
+    asio::steady_timer deadline(self->ws_.get_executor());
+    deadline.expires_after(std::chrono::seconds(2));
+    deadline.async_wait([self](beast::error_code ec) {
+      if (!ec) beast::get_lowest_layer(self->ws_).close();
+    });
+    auto cr = close_reason(code, reason);
+    co_await self->ws_.async_close(cr, as_tuple);
+    deadline.cancel();
+    beast::get_lowest_layer(self->ws_).close();
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  const ServerOptions& opt_;
+  std::string id_;
+  std::mutex mu_;
+  std::deque<realtime::Message> queue_;
+  bool writing_ = false;
+  bool accepted_ = false;
+  bool closing_ = false;
+  bool overflowed_ = false;
+  double tokens_;
+  std::chrono::steady_clock::time_point last_refill_;
+};
 
 }  // namespace
 
@@ -73,12 +225,15 @@ struct Server::Impl {
   };
   std::mutex conns_mu;
   std::list<Conn> conns;
+  std::list<std::weak_ptr<WsConn>> websockets;  // guarded by conns_mu
 
   Impl(ServerOptions o, Dispatcher& d, BlockingPool& p)
       : opt(std::move(o)), dispatcher(d), pool(p), ioc(opt.io_threads) {}
 
   awaitable<void> accept_loop();
   awaitable<void> session(tcp::socket socket);
+  awaitable<void> websocket_session(std::shared_ptr<beast::tcp_stream> stream, bhttp::request<bhttp::string_body> upgrade,
+                                    std::shared_ptr<Request> req, RouteMatch match);
   awaitable<void> refuse_busy(tcp::socket socket);
   awaitable<void> drain();
   void begin_shutdown();
@@ -220,7 +375,9 @@ awaitable<void> Server::Impl::drain() {
   for (;;) {
     {
       std::lock_guard lock(conns_mu);
-      if (conns.empty()) break;
+      for (auto& w : websockets)
+        if (auto c = w.lock()) c->close(realtime::close_code::going_away, "Server shutting down.");
+      if (conns.empty() && websockets.empty()) break;
       bool late = std::chrono::steady_clock::now() >= deadline;
       for (auto& c : conns) {
         if (late || !c.busy)
@@ -340,6 +497,9 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
   };
 
   beast::flat_buffer buffer;
+  std::optional<bhttp::request<bhttp::string_body>> upgrade_req;
+  RouteMatch upgrade_match;
+  std::shared_ptr<Request> upgrade_plain;
   for (;;) {
     if (draining) break;
     if (buffer.size() == 0) {
@@ -430,6 +590,13 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       }
     }
 
+    if (!early && match.kind == RouteMatch::found && match.route->ws_open && websocket::is_upgrade(parser.get())) {
+      upgrade_req = parser.release();
+      upgrade_match = std::move(match);
+      upgrade_plain = std::make_shared<Request>(std::move(req));
+      break;
+    }
+
     Response res;
     std::string route_label = match.kind == RouteMatch::found ? match.route->pattern : "(unmatched)";
     if (early) {
@@ -441,7 +608,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     } else {
       auto shared = std::make_shared<Request>(std::move(req));
       auto job = std::make_shared<std::function<Response()>>([this, shared, match] { return handle(*shared, match); });
-      auto out = co_await run_on_pool(pool, job);
+      auto out = co_await run_on_pool<Response>(pool, job);
       req = std::move(*shared);
       if (out) {
         res = std::move(*out);
@@ -470,13 +637,48 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     if (!sent || !keep_alive) break;
   }
 
-  beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   {
     std::lock_guard lock(conns_mu);
     conns.erase(self);
   }
   --metrics().open_connections;
+  if (upgrade_req) {
+    co_await websocket_session(stream_owner, std::move(*upgrade_req), upgrade_plain, std::move(upgrade_match));
+    co_return;
+  }
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+awaitable<void> Server::Impl::websocket_session(std::shared_ptr<beast::tcp_stream> stream,
+                                                bhttp::request<bhttp::string_body> upgrade, std::shared_ptr<Request> req,
+                                                RouteMatch match) {
+  req->params = match.params;
+  req->route = match.route->pattern;
+  auto conn = std::make_shared<WsConn>(std::move(*stream), opt);
+  std::list<std::weak_ptr<WsConn>>::iterator self;
+  {
+    std::lock_guard lock(conns_mu);
+    self = websockets.insert(websockets.end(), conn);
+  }
+  ++metrics().open_websockets;
+  // Authentication and the module's checks may touch the database: on the pool.
+  const Route* route = match.route;
+  auto job = std::make_shared<std::function<WsOpenResult()>>(
+      [this, route, req, conn] { return dispatcher.open_ws(*route, *req, conn); });
+  auto opened = co_await run_on_pool<WsOpenResult>(pool, job);
+  WsOpenResult result = opened ? std::move(*opened) : WsOpenResult{nullptr, realtime::close_code::server_error, "Server busy."};
+  if (opt.access_log) {
+    log::RequestScope scope(req->request_id);
+    spdlog::info("{} GET {} websocket {} {}", req->remote_ip, req->path, result.endpoint ? "open" : "refused",
+                 result.endpoint ? 101 : result.close_code);
+  }
+  co_await conn->run(std::move(upgrade), result.endpoint, result.close_code, result.reason);
+  {
+    std::lock_guard lock(conns_mu);
+    websockets.erase(self);
+  }
+  --metrics().open_websockets;
 }
 
 }  // namespace wp::http

@@ -25,6 +25,12 @@ struct ServerOptions {
   std::chrono::seconds shutdown_timeout{10};
   bool access_log = true;
   std::string spool_dir = "./data/tmp";  // where body_to_file routes receive their bodies
+  // WebSockets
+  std::size_t ws_send_queue = 256;  // messages queued per connection before it is cut (4008)
+  double ws_flood_burst = 60;       // messages a client may send in a burst ...
+  double ws_flood_rate = 20;        // ... and per second sustained, before it is cut (4008)
+  std::chrono::seconds ws_idle_timeout{60};
+  std::size_t ws_max_frame = 64 * 1024;
 };
 
 class Server {

@@ -231,6 +231,7 @@ def test_disable_when_not_enabled(server):
     user = register(server)
     r = user.post("/api/auth/2fa/disable/", json={"code": "123456", "password": user.password})
     assert r.status_code in (400, 409), r.text
+    assert_envelope(r, r.status_code, "VALIDATION_ERROR" if r.status_code == 400 else "CONFLICT")
 
 
 def test_totp_secret_never_in_other_answers(server):

@@ -7,8 +7,11 @@ import pytest
 from helpers import (GIF_1X1, PROFILE_KEYS, assert_envelope, assert_field_errors, assert_no_secret_keys, assert_page,
                      assert_user, path_of, png_bytes, register)
 
-PUBLIC_BASE_KEYS = {"id", "username", "first_name", "last_name", "date_joined", "avatar", "bio"}
-PRIVATE_KEYS = {"id", "username", "avatar"}
+# api.md: a public profile is these plus the fields its privacy settings show;
+# a private one is exactly PRIVATE_KEYS with "is_private": true.
+PUBLIC_BASE_KEYS = {"id", "username", "avatar", "is_private", "first_name", "last_name", "date_joined", "bio",
+                    "timezone"}
+PRIVATE_KEYS = {"id", "username", "avatar", "is_private"}
 ALL_SHOWN = {"profile_visibility": "public", "show_email": True, "show_birth_date": True, "show_phone": True,
              "show_country": True}
 NONE_SHOWN = {"profile_visibility": "public", "show_email": False, "show_birth_date": False, "show_phone": False,
@@ -255,7 +258,9 @@ def test_public_profile_shows_allowed_fields(server):
     body = r.json()
     assert PUBLIC_BASE_KEYS <= set(body), set(body)
     assert body["id"] == owner.id and body["username"] == owner.username
+    assert body["is_private"] is False
     assert (body["first_name"], body["last_name"], body["bio"]) == ("Olive", "Owner", "hello")
+    assert body["timezone"] == "Europe/Amsterdam"
     assert body["email"] == owner.email
     assert body["country"] == "NL" and body["birth_date"] == "1985-01-02" and body["phone"] == "+31612345678"
     assert_no_secret_keys(r, owner.password)
@@ -268,6 +273,7 @@ def test_public_profile_hides_what_privacy_hides(server):
     assert r.status_code == 200, r.text
     body = r.json()
     assert PUBLIC_BASE_KEYS <= set(body)
+    assert body["is_private"] is False
     for hidden in ("email", "country", "birth_date", "phone"):
         assert hidden not in body, (hidden, body)
     assert owner.email not in r.text and "+31612345678" not in r.text and "1985-01-02" not in r.text
@@ -288,9 +294,10 @@ def test_private_profile_shows_only_id_username_avatar(server):
     r = register(server).get(f"/api/users/{owner.id}/")
     assert r.status_code == 200, r.text
     body = r.json()
-    assert set(body) == PRIVATE_KEYS, body
+    assert "Olive" not in r.text and owner.email not in r.text and "+31612345678" not in r.text
     assert body["id"] == owner.id and body["username"] == owner.username
-    assert "Olive" not in r.text and owner.email not in r.text
+    assert body["is_private"] is True
+    assert set(body) == PRIVATE_KEYS, body
 
 
 def test_public_profile_unknown_user(server):
@@ -331,6 +338,7 @@ def test_user_search_paginated(server):
     assert [u["id"] for u in back["results"]] == [u["id"] for u in p2["results"]]
     for u in page["results"] + p2["results"] + p3["results"]:
         assert PUBLIC_BASE_KEYS <= set(u), u
+        assert u["is_private"] is False
         assert "email" not in u
     assert_no_secret_keys(r)
     only_usernames = viewer.get(f"/api/users/?search=s{tag}").json()
@@ -356,9 +364,10 @@ def test_user_search_honours_privacy(server):
     assert r.status_code == 200, r.text
     r = viewer.get(f"/api/users/?search={tag}")
     assert r.status_code == 200, r.text
+    assert hidden.email not in r.text and "+31612345678" not in r.text and "1985-01-02" not in r.text
     for u in r.json()["results"]:
         assert set(u) == PRIVATE_KEYS, u
-    assert hidden.email not in r.text and "+31612345678" not in r.text
+        assert u["is_private"] is True
 
 
 def test_user_search_no_match_and_no_query(server):

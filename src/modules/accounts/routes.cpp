@@ -48,6 +48,7 @@ Response register_user(AccountsService& svc, const Config& config, Request& req)
   in.password = f.required_string("password", 1, 1024);
   in.first_name = f.optional_string("first_name", 150).value_or("");
   in.last_name = f.optional_string("last_name", 150).value_or("");
+  f.merge(svc.check_registration(in));
   f.done();
   return tokens_response(svc.register_user(in, client_of(req)), config, 201);
 }
@@ -68,7 +69,7 @@ Response login(AccountsService& svc, const Config& config, Request& req) {
 Response two_factor_login(AccountsService& svc, const Config& config, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
-  auto challenge = f.required_string("challenge_token", 1, 256);
+  auto challenge = f.required_string("challenge_token", 1, 4096);
   auto code = f.optional_string("code", 16);
   auto recovery = f.optional_string("recovery_code", 32);
   f.done();
@@ -78,7 +79,7 @@ Response two_factor_login(AccountsService& svc, const Config& config, Request& r
 Response refresh(AccountsService& svc, const Config& config, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
-  auto token = f.optional_string("refresh_token", 256);
+  auto token = f.optional_string("refresh_token", 4096);
   if (!token) token = req.cookie(kRefreshCookie);
   if (!token || token->empty()) f.add_error("refresh_token", "This field is required.");
   f.done();
@@ -228,6 +229,7 @@ Response patch_my_profile(AccountsService& svc, Request& req) {
   p.birth_date = f.optional_string("birth_date", 10);
   p.phone = f.optional_string("phone", 16);
   if (auto privacy = f.optional_object("privacy_settings")) p.privacy_settings = json::serialize(*privacy);
+  f.merge(svc.check_profile_patch(p));
   f.done();
   return http::json_response(profile_json(svc.update_profile(req.current_user().id, p)));
 }
@@ -261,7 +263,8 @@ Response search_users(AccountsService& svc, Request& req) {
   auto page = http::parse_page(req);
   long long count = 0;
   json::array out;
-  for (auto& p : svc.search(req.current_user(), req.query("search").value_or(""), page.size, page.offset(), count))
+  for (auto& p : svc.search(req.current_user(), req.query("search").value_or(""),
+                            req.query("ordering").value_or("username"), page.size, page.offset(), count))
     out.push_back(public_profile_json(p));
   return http::paginated(req, page, count, std::move(out));
 }
@@ -279,6 +282,9 @@ http::Authenticator make_authenticator(AccountsService& svc, const Config& confi
     } else if (auto c = req.cookie(kAccessCookie); c && !c->empty()) {
       token = *c;
       from_cookie = true;
+    } else if (auto q = req.query("token"); q && http::iequals(req.header("Upgrade").value_or(""), "websocket")) {
+      // Browsers cannot set headers on a WebSocket handshake: the token rides in the URL.
+      token = *q;
     } else {
       return std::nullopt;
     }

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -90,13 +91,18 @@ void AccountsService::sessions_revoked(const std::string& user_id) {
   for (auto& l : listeners_) l(user_id);
 }
 
-UserRow AccountsService::create_user(const RegisterInput& in, bool superuser) {
+FieldErrors AccountsService::check_registration(const RegisterInput& in) const {
   FieldErrors errors;
   std::string email = validators::normalize_email(in.email);
   if (auto p = validators::username(in.username)) errors["username"].push_back(*p);
   if (auto p = validators::email(email)) errors["email"].push_back(*p);
   check_password(errors, "password", in.password, in.username, email);
-  if (!errors.empty()) invalid(std::move(errors));
+  return errors;
+}
+
+UserRow AccountsService::create_user(const RegisterInput& in, bool superuser) {
+  if (auto errors = check_registration(in); !errors.empty()) invalid(std::move(errors));
+  std::string email = validators::normalize_email(in.email);
 
   FieldErrors taken;
   if (store_.username_taken(validators::lower(in.username)))
@@ -449,8 +455,7 @@ ProfileRow AccountsService::profile(const std::string& user_id) {
   return *p;
 }
 
-ProfileRow AccountsService::update_profile(const std::string& user_id, const ProfilePatch& patch) {
-  auto p = profile(user_id);
+FieldErrors AccountsService::check_profile_patch(const ProfilePatch& patch) const {
   FieldErrors errors;
   auto check = [&](const std::optional<std::string>& v, const char* field, auto validator) {
     if (v && !v->empty())
@@ -460,10 +465,8 @@ ProfileRow AccountsService::update_profile(const std::string& user_id, const Pro
   check(patch.timezone, "timezone", validators::iana_timezone);
   check(patch.birth_date, "birth_date", validators::past_date);
   check(patch.phone, "phone", validators::e164_phone);
-  json::object privacy = parse_object(p.privacy_settings);
   if (patch.privacy_settings) {
-    auto in = parse_object(*patch.privacy_settings);
-    for (auto& [k, v] : in) {
+    for (auto& [k, v] : parse_object(*patch.privacy_settings)) {
       if (k == "profile_visibility") {
         if (!v.is_string() || (v.as_string() != "public" && v.as_string() != "private"))
           errors["privacy_settings"].push_back("profile_visibility must be public or private.");
@@ -471,12 +474,18 @@ ProfileRow AccountsService::update_profile(const std::string& user_id, const Pro
         if (!v.is_bool()) errors["privacy_settings"].push_back(std::string(k) + " must be true or false.");
       } else {
         errors["privacy_settings"].push_back("Unknown setting " + std::string(k) + ".");
-        continue;
       }
-      privacy[k] = v;
     }
   }
-  if (!errors.empty()) invalid(std::move(errors));
+  return errors;
+}
+
+ProfileRow AccountsService::update_profile(const std::string& user_id, const ProfilePatch& patch) {
+  auto p = profile(user_id);
+  if (auto errors = check_profile_patch(patch); !errors.empty()) invalid(std::move(errors));
+  json::object privacy = parse_object(p.privacy_settings);
+  if (patch.privacy_settings)
+    for (auto& [k, v] : parse_object(*patch.privacy_settings)) privacy[k] = v;
   if (patch.bio) p.bio = *patch.bio;
   if (patch.country) p.country = *patch.country;
   if (patch.timezone) p.timezone = *patch.timezone;
@@ -541,11 +550,15 @@ PublicProfile AccountsService::public_profile(const http::AuthUser& viewer, cons
   return out;
 }
 
-std::vector<PublicProfile> AccountsService::search(const http::AuthUser& viewer, const std::string& needle, int limit,
-                                                   int offset, long long& count) {
+std::vector<PublicProfile> AccountsService::search(const http::AuthUser& viewer, const std::string& needle,
+                                                   const std::string& ordering, int limit, int offset,
+                                                   long long& count) {
+  static const std::vector<std::string> allowed = {"username", "-username", "date_joined", "-date_joined"};
+  if (std::find(allowed.begin(), allowed.end(), ordering) == allowed.end())
+    throw_validation("ordering", "Must be one of username, -username, date_joined, -date_joined.");
   count = store_.count_users(needle);
   std::vector<PublicProfile> out;
-  for (auto& u : store_.search_users(needle, limit, offset)) out.push_back(public_profile(viewer, u.id));
+  for (auto& u : store_.search_users(needle, ordering, limit, offset)) out.push_back(public_profile(viewer, u.id));
   return out;
 }
 

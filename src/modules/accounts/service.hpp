@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/error.hpp"
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
 #include "http/message.hpp"
@@ -61,6 +62,9 @@ class AccountsService {
  public:
   AccountsService(Store& store, const Config& config, Mailer& mailer, RateLimiter& limiter);
 
+  // Format and policy problems of a registration, without side effects.
+  FieldErrors check_registration(const RegisterInput& in) const;
+  FieldErrors check_profile_patch(const ProfilePatch& patch) const;
   TokenPair register_user(const RegisterInput& in, const ClientInfo& client);
   LoginResult login(const std::string& login, const std::string& password, const ClientInfo& client);
   TokenPair complete_two_factor_login(const std::string& challenge, const std::optional<std::string>& code,
@@ -98,8 +102,8 @@ class AccountsService {
   // Path of the avatar file of user_id, or nullopt.
   std::optional<std::string> avatar_path(const std::string& user_id);
   PublicProfile public_profile(const http::AuthUser& viewer, const std::string& user_id);
-  std::vector<PublicProfile> search(const http::AuthUser& viewer, const std::string& needle, int limit, int offset,
-                                    long long& count);
+  std::vector<PublicProfile> search(const http::AuthUser& viewer, const std::string& needle,
+                                    const std::string& ordering, int limit, int offset, long long& count);
 
   UserRow create_superuser(const std::string& username, const std::string& email, const std::string& password);
 

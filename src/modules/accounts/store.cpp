@@ -64,6 +64,13 @@ std::optional<UserRow> one_user(soci::session& s, const std::string& where, cons
   return reader.get();
 }
 
+std::string order_clause(const std::string& ordering) {
+  if (ordering == "-username") return "username_key DESC";
+  if (ordering == "date_joined") return "date_joined, username_key";
+  if (ordering == "-date_joined") return "date_joined DESC, username_key";
+  return "username_key";
+}
+
 std::string like_pattern(const std::string& needle) {
   std::string out = "%";
   for (char c : needle) {
@@ -154,7 +161,8 @@ void Store::set_email_verified(const std::string& user_id) {
   db_.with([&](soci::session& s) { s << "UPDATE users SET email_verified = TRUE WHERE id = :id", use(user_id); });
 }
 
-std::vector<UserRow> Store::search_users(const std::string& needle, int limit, int offset) {
+std::vector<UserRow> Store::search_users(const std::string& needle, const std::string& ordering, int limit,
+                                         int offset) {
   return db_.with([&](soci::session& s) {
     std::vector<UserRow> out;
     std::string pat = like_pattern(needle);
@@ -169,7 +177,7 @@ std::vector<UserRow> Store::search_users(const std::string& needle, int limit, i
     st.alloc();
     st.prepare(std::string("SELECT ") + kUserColumns +
                " FROM users WHERE is_active = TRUE AND (username_key LIKE :p1 ESCAPE '\\' OR LOWER(first_name) LIKE "
-               ":p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\') ORDER BY username_key LIMIT :lim OFFSET :off");
+               ":p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\') ORDER BY " + order_clause(ordering) + " LIMIT :lim OFFSET :off");
     st.define_and_bind();
     if (st.execute(true)) {
       do out.push_back(reader.get());

@@ -32,7 +32,8 @@ class Store {
   void set_password(const std::string& user_id, const std::string& hash);
   void set_last_login(const std::string& user_id, std::int64_t at);
   void set_email_verified(const std::string& user_id);
-  std::vector<UserRow> search_users(const std::string& needle, int limit, int offset);
+  // ordering: username, -username, date_joined or -date_joined (checked by the service).
+  std::vector<UserRow> search_users(const std::string& needle, const std::string& ordering, int limit, int offset);
   long long count_users(const std::string& needle);
   std::optional<ProfileRow> profile(const std::string& user_id);
   void update_profile(const ProfileRow& profile);

@@ -1,0 +1,303 @@
+#include "modules/parties/routes.hpp"
+
+#include "core/clock.hpp"
+#include "core/fields.hpp"
+#include "core/ids.hpp"
+#include "http/json.hpp"
+#include "http/pagination.hpp"
+#include "modules/parties/dto.hpp"
+#include "modules/parties/socket.hpp"
+
+namespace wp::parties {
+
+namespace json = boost::json;
+using http::Access;
+using http::Request;
+using http::Response;
+
+namespace {
+
+const std::vector<std::string> kVisibilities = {"public", "unlisted", "private"};
+
+void check_one_of(Fields& f, const std::string& field, const std::optional<std::string>& v,
+                  const std::vector<std::string>& allowed) {
+  if (v && std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
+    std::string list;
+    for (auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    f.add_error(field, "Must be one of " + list + ".");
+  }
+}
+
+// Checks the known settings keys; returns them as an object to merge.
+std::optional<json::object> read_settings(Fields& f) {
+  auto s = f.optional_object("settings");
+  if (!s) return s;
+  for (auto& [k, v] : *s) {
+    if (k == "control") {
+      if (!v.is_string() || (v.as_string() != "host_only" && v.as_string() != "moderators" && v.as_string() != "everyone"))
+        f.add_error("settings", "control must be host_only, moderators or everyone.");
+    } else if (k == "chat_enabled" || k == "reactions_enabled" || k == "wait_for_buffering" || k == "require_approval") {
+      if (!v.is_bool()) f.add_error("settings", std::string(k) + " must be true or false.");
+    } else if (k == "slow_mode_seconds") {
+      if (!v.is_int64() || v.as_int64() < 0 || v.as_int64() > 3600)
+        f.add_error("settings", "slow_mode_seconds must be an integer from 0 to 3600.");
+    } else {
+      f.add_error("settings", "Unknown setting " + std::string(k) + ".");
+    }
+  }
+  return s;
+}
+
+Response party_response(const PartyRow& p, int status = 200) { return http::json_response(party_json(p), status); }
+
+Response list_parties(PartiesService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  PartyFilter f;
+  f.status = req.query("status");
+  f.visibility = req.query("visibility");
+  f.search = req.query("search");
+  f.mine = req.query("mine").value_or("") == "true";
+  f.hosting = req.query("hosting").value_or("") == "true";
+  if (f.status && *f.status != "scheduled" && *f.status != "live" && *f.status != "ended")
+    throw_validation("status", "Must be scheduled, live or ended.");
+  if (f.visibility && std::find(kVisibilities.begin(), kVisibilities.end(), *f.visibility) == kVisibilities.end())
+    throw_validation("visibility", "Must be public, unlisted or private.");
+  long long count = 0;
+  json::array out;
+  for (auto& p : svc.list(req.current_user(), f, page.size, page.offset(), count)) out.push_back(party_json(p));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+Response public_parties(PartiesService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  long long count = 0;
+  json::array out;
+  for (auto& p : svc.list_public(page.size, page.offset(), count)) out.push_back(party_json(p));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+Response create_party(PartiesService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  CreateInput in;
+  in.title = f.required_string("title", 1, 200);
+  in.description = f.optional_string("description", 2000).value_or("");
+  in.visibility = f.optional_string("visibility", 16).value_or("public");
+  check_one_of(f, "visibility", in.visibility, kVisibilities);
+  in.video_id = f.optional_string("video_id", 36);
+  if (in.video_id && !is_uuid(*in.video_id)) f.add_error("video_id", "Must be a UUID.");
+  in.media_url = f.optional_string("media_url", 2000);
+  if (in.media_url && in.media_url->rfind("http://", 0) != 0 && in.media_url->rfind("https://", 0) != 0)
+    f.add_error("media_url", "Must be an http(s) URL.");
+  in.max_participants = static_cast<int>(f.optional_int("max_participants", 2, 1000).value_or(50));
+  if (auto s = f.optional_string("scheduled_start", 40)) {
+    if (auto t = parse_rfc3339(*s))
+      in.scheduled_start = *t;
+    else
+      f.add_error("scheduled_start", "Must be an RFC 3339 time.");
+  }
+  in.settings = read_settings(f);
+  f.done();
+  if (in.video_id) {
+    std::transform(in.video_id->begin(), in.video_id->end(), in.video_id->begin(), ::tolower);
+  }
+  return party_response(svc.create(req.current_user(), in), 201);
+}
+
+Response get_party(PartiesService& svc, Request& req) { return party_response(svc.get(req.current_user(), req.param("id"))); }
+
+Response patch_party(PartiesService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  PatchInput in;
+  in.title = f.optional_string("title", 200);
+  if (in.title && in.title->empty()) f.add_error("title", "This field may not be blank.");
+  in.description = f.optional_string("description", 2000);
+  in.visibility = f.optional_string("visibility", 16);
+  check_one_of(f, "visibility", in.visibility, kVisibilities);
+  if (auto m = f.optional_int("max_participants", 2, 1000)) in.max_participants = static_cast<int>(*m);
+  in.settings = read_settings(f);
+  f.done();
+  return party_response(svc.update(req.current_user(), req.param("id"), in));
+}
+
+Response delete_party(PartiesService& svc, Request& req) {
+  svc.remove(req.current_user(), req.param("id"));
+  return http::success_response();
+}
+
+Response start_party(PartiesService& svc, Request& req) { return party_response(svc.start(req.current_user(), req.param("id"))); }
+Response end_party(PartiesService& svc, Request& req) { return party_response(svc.end(req.current_user(), req.param("id"))); }
+Response join_party(PartiesService& svc, Request& req) { return party_response(svc.join(req.current_user(), req.param("id"))); }
+
+Response join_by_code(PartiesService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto code = f.required_string("code", 1, 16);
+  f.done();
+  return party_response(svc.join_by_code(req.current_user(), code));
+}
+
+Response leave_party(PartiesService& svc, Request& req) {
+  svc.leave(req.current_user(), req.param("id"));
+  return http::success_response();
+}
+
+Response list_participants(PartiesService& svc, Request& req) {
+  auto rows = svc.participants(req.current_user(), req.param("id"));
+  auto online = svc.online_users(req.param("id"));
+  json::array out;
+  for (auto& p : rows) out.push_back(participant_json(p, online.count(p.user_id) > 0));
+  return http::json_response(json::object{{"count", static_cast<long long>(rows.size())}, {"results", std::move(out)}});
+}
+
+Response moderate(PartiesService& svc, Request& req, const std::string& action) {
+  auto p = svc.moderate(req.current_user(), req.param("id"), req.param("user_id"), action);
+  if (!p.is_active) return http::success_response();
+  return http::json_response(participant_json(p, svc.online_users(req.param("id")).count(p.user_id) > 0));
+}
+
+Response invite(PartiesService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  std::vector<std::string> ids;
+  auto v = body.if_contains("user_ids");
+  if (!v || !v->is_array() || v->as_array().empty() || v->as_array().size() > 100) {
+    f.add_error("user_ids", "A list of 1 to 100 user ids is required.");
+  } else {
+    for (auto& id : v->as_array()) {
+      if (!id.is_string() || !is_uuid(id.as_string())) {
+        f.add_error("user_ids", "Every entry must be a user id (UUID).");
+        break;
+      }
+      ids.emplace_back(id.as_string());
+    }
+  }
+  f.done();
+  return http::success_response({{"invited", svc.invite(req.current_user(), req.param("id"), ids)}});
+}
+
+Response my_invitations(PartiesService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  long long count = 0;
+  json::array out;
+  for (auto& i : svc.invitations(req.current_user(), page.size, page.offset(), count)) out.push_back(invitation_json(i));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+Response accept_invitation(PartiesService& svc, Request& req) {
+  return party_response(svc.respond_invitation(req.current_user(), req.param("id"), true));
+}
+
+Response decline_invitation(PartiesService& svc, Request& req) {
+  svc.respond_invitation(req.current_user(), req.param("id"), false);
+  return http::success_response();
+}
+
+Response chat_history(PartiesService& svc, Request& req) {
+  auto page = http::parse_page(req, 50);
+  auto before = req.query("before");
+  if (before && !is_uuid(*before)) throw_validation("before", "Must be a message id.");
+  auto rows = svc.chat_history(req.current_user(), req.param("id"), before, page.size);
+  json::value next = rows.size() == static_cast<std::size_t>(page.size) ? json::value(rows.back().id) : json::value(nullptr);
+  return http::json_response(json::object{{"results", messages_json(rows)}, {"next_before", next}});
+}
+
+Response post_chat(PartiesService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto content = f.required_string("content", 1, 1000);
+  f.done();
+  return http::json_response(message_json(svc.post_chat(req.current_user(), req.param("id"), content)), 201);
+}
+
+Response react(PartiesService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto emoji = f.required_string("emoji", 1, 16);
+  auto ts = f.optional_number("video_timestamp", 0, 1e7).value_or(0);
+  f.done();
+  return http::json_response(reaction_json(svc.react(req.current_user(), req.param("id"), emoji, ts)), 201);
+}
+
+Response reaction_counts(PartiesService& svc, Request& req) {
+  json::object counts;
+  for (auto& [emoji, n] : svc.reaction_counts(req.current_user(), req.param("id"))) counts[emoji] = n;
+  return http::json_response(json::object{{"counts", std::move(counts)}});
+}
+
+Response report(PartiesService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto reason = f.required_string("reason", 1, 32);
+  check_one_of(f, "reason", reason, {"spam", "abuse", "inappropriate", "other"});
+  auto description = f.optional_string("description", 2000).value_or("");
+  f.done();
+  auto id = svc.report(req.current_user(), req.param("id"), reason, description);
+  return http::json_response(json::object{{"id", id}, {"status", "open"}}, 201);
+}
+
+Response sync_state(PartiesService& svc, Request& req) {
+  auto pb = svc.sync_state(req.current_user(), req.param("id")).to_json();
+  pb["server_time"] = now_ms_precise();
+  return http::json_response(pb);
+}
+
+}  // namespace
+
+void add_routes(http::Router& router, PartiesService& svc, BlockingPool& pool) {
+  auto with = [&svc](Response (*fn)(PartiesService&, Request&)) {
+    return [&svc, fn](Request& r) { return fn(svc, r); };
+  };
+  const auto A = Access::anonymous, U = Access::user;
+  auto add = [&](const char* method, const std::string& pattern, const std::string& summary, Access access,
+                 http::Handler h) {
+    router.add({.method = method, .pattern = pattern, .summary = summary, .access = access, .handler = std::move(h),
+                .tag = "parties"});
+  };
+  add("GET", "/api/parties/", "Parties I may see, with filters", U, with(list_parties));
+  add("POST", "/api/parties/", "Create a party (I become its host)", U, with(create_party));
+  add("GET", "/api/parties/public/", "Live and scheduled public parties", A, with(public_parties));
+  add("POST", "/api/parties/join-by-code/", "Join a party by its room code", U, with(join_by_code));
+  add("GET", "/api/parties/invitations/", "My pending party invitations", U, with(my_invitations));
+  add("POST", "/api/parties/invitations/{id}/accept/", "Accept an invitation and join", U, with(accept_invitation));
+  add("POST", "/api/parties/invitations/{id}/decline/", "Decline an invitation", U, with(decline_invitation));
+  add("GET", "/api/parties/{id}/", "A party", U, with(get_party));
+  add("PATCH", "/api/parties/{id}/", "Change a party (host or moderator)", U, with(patch_party));
+  add("DELETE", "/api/parties/{id}/", "Delete a party (host)", U, with(delete_party));
+  add("POST", "/api/parties/{id}/start/", "Start a scheduled party (host)", U, with(start_party));
+  add("POST", "/api/parties/{id}/end/", "End a party (host)", U, with(end_party));
+  add("POST", "/api/parties/{id}/join/", "Join a party", U, with(join_party));
+  add("POST", "/api/parties/{id}/leave/", "Leave a party", U, with(leave_party));
+  add("GET", "/api/parties/{id}/participants/", "Active participants with roles and presence", U,
+      with(list_participants));
+  for (const char* action : {"promote", "demote", "kick", "ban", "mute", "unmute"}) {
+    std::string a = action;
+    add("POST", "/api/parties/{id}/participants/{user_id}/" + a + "/", "Moderate a participant: " + a, U,
+        [&svc, a](Request& r) { return moderate(svc, r, a); });
+  }
+  add("POST", "/api/parties/{id}/invite/", "Invite users", U, with(invite));
+  add("GET", "/api/parties/{id}/chat/", "Chat history, newest first, with a before cursor", U, with(chat_history));
+  add("POST", "/api/parties/{id}/chat/", "Send a chat message", U, with(post_chat));
+  add("POST", "/api/parties/{id}/react/", "Send a reaction", U, with(react));
+  add("GET", "/api/parties/{id}/react/", "Reaction counts by emoji", U, with(reaction_counts));
+  add("POST", "/api/parties/{id}/report/", "Report a party", U, with(report));
+  add("GET", "/api/parties/{id}/sync_state/", "The playback state", U, with(sync_state));
+  router.add({.method = "GET",
+              .pattern = "/ws/party/{id}/",
+              .summary = "Party WebSocket (docs/realtime.md); token in ?token= or the cookie",
+              .access = U,
+              .handler = [](Request&) -> Response {
+                throw Error(ErrorCode::validation, "This is a WebSocket endpoint: send an Upgrade request.");
+              },
+              .tag = "parties",
+              .ws_open = [&svc, &pool](Request& req, std::shared_ptr<realtime::Connection> conn)
+                  -> std::shared_ptr<realtime::Endpoint> {
+                auto last = req.query("last_message_id");
+                if (last && !is_uuid(*last)) last.reset();
+                auto room = svc.connect(req.current_user(), req.param("id"), conn, last);
+                return std::make_shared<PartySocket>(svc, pool, room, req.current_user(), conn);
+              }});
+}
+
+}  // namespace wp::parties

@@ -1,0 +1,719 @@
+#include "modules/parties/service.hpp"
+
+#include <boost/json.hpp>
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "modules/parties/dto.hpp"
+
+namespace wp::parties {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kRecentMessages = 50;
+constexpr int kMaxMissed = 200;
+constexpr std::size_t kMaxChat = 1000;
+constexpr int kReactionBurst = 5;
+constexpr std::int64_t kReactionWindowMs = 2000;
+
+json::object parse_object(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  return !ec && v.is_object() ? v.as_object() : json::object{};
+}
+
+bool is_moderator(const std::string& role) { return role == "host" || role == "moderator"; }
+
+[[noreturn]] void refuse(ErrorCode code, const std::string& ws_code, const std::string& message) {
+  throw PartyError(code, ws_code, message);
+}
+
+std::string message_text(const json::object& o) { return json::serialize(o); }
+
+}  // namespace
+
+json::object Settings::to_json() const {
+  return {{"control", control},
+          {"chat_enabled", chat_enabled},
+          {"slow_mode_seconds", slow_mode_seconds},
+          {"reactions_enabled", reactions_enabled},
+          {"wait_for_buffering", wait_for_buffering},
+          {"require_approval", require_approval}};
+}
+
+Settings parse_settings(const std::string& text) {
+  Settings s;
+  auto o = parse_object(text);
+  if (auto v = o.if_contains("control"); v && v->is_string()) s.control = std::string(v->as_string());
+  if (auto v = o.if_contains("chat_enabled"); v && v->is_bool()) s.chat_enabled = v->as_bool();
+  if (auto v = o.if_contains("slow_mode_seconds"); v && v->is_int64()) s.slow_mode_seconds = static_cast<int>(v->as_int64());
+  if (auto v = o.if_contains("reactions_enabled"); v && v->is_bool()) s.reactions_enabled = v->as_bool();
+  if (auto v = o.if_contains("wait_for_buffering"); v && v->is_bool()) s.wait_for_buffering = v->as_bool();
+  if (auto v = o.if_contains("require_approval"); v && v->is_bool()) s.require_approval = v->as_bool();
+  return s;
+}
+
+double Playback::expected_position(double now_ms) const {
+  if (status != "playing") return position;
+  return position + std::max(0.0, now_ms - anchor) / 1000.0 * rate;
+}
+
+json::object Playback::to_json() const {
+  return {{"status", status},       {"position", position}, {"rate", rate},     {"anchor_server_time", anchor},
+          {"version", version},     {"video_id", video_id.empty() ? json::value(nullptr) : json::value(video_id)},
+          {"set_by", set_by.empty() ? json::value(nullptr) : json::value(set_by)}};
+}
+
+Playback parse_playback(const std::string& text) {
+  Playback p;
+  auto o = parse_object(text);
+  if (auto v = o.if_contains("status"); v && v->is_string()) p.status = std::string(v->as_string());
+  if (auto v = o.if_contains("position"); v && v->is_number()) p.position = v->to_number<double>();
+  if (auto v = o.if_contains("rate"); v && v->is_number()) p.rate = v->to_number<double>();
+  if (auto v = o.if_contains("anchor_server_time"); v && v->is_number()) p.anchor = v->to_number<double>();
+  if (auto v = o.if_contains("version"); v && v->is_number()) p.version = v->to_number<long long>();
+  if (auto v = o.if_contains("set_by"); v && v->is_string()) p.set_by = std::string(v->as_string());
+  return p;
+}
+
+PartiesService::PartiesService(Store& store, realtime::Hub& hub, BlockingPool& pool, const Config& config)
+    : store_(store), hub_(hub), pool_(pool), config_(config) {}
+
+std::string PartiesService::new_room_code() {
+  static constexpr char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  for (;;) {
+    std::string code;
+    for (int i = 0; i < 8; ++i) code.push_back(alphabet[randombytes_uniform(sizeof alphabet - 1)]);
+    if (!store_.room_code_taken(code)) return code;
+  }
+}
+
+PartyRow PartiesService::visible_party(const http::AuthUser& user, const std::string& id) {
+  auto p = store_.party(id);
+  if (!p) throw_not_found("Party not found.");
+  if (p->visibility == "private" && !user.is_staff && !user.is_superuser) {
+    auto m = store_.participant(id, user.id);
+    if (!(m && !m->is_banned) && !store_.is_invited(id, user.id)) throw_not_found("Party not found.");
+  }
+  return *p;
+}
+
+ParticipantRow PartiesService::member(const PartyRow& party, const std::string& user_id) {
+  auto m = store_.participant(party.id, user_id);
+  if (!m || !m->is_active) throw_forbidden("You are not a participant of this party.");
+  return *m;
+}
+
+PartyRow PartiesService::create(const http::AuthUser& user, const CreateInput& in) {
+  auto now = now_ms();
+  PartyRow p;
+  p.id = new_uuid();
+  p.host_id = user.id;
+  p.host_username = user.username;
+  p.video_id = in.video_id;
+  p.media_url = in.media_url.value_or("");
+  p.title = in.title;
+  p.description = in.description;
+  p.visibility = in.visibility;
+  p.max_participants = in.max_participants;
+  p.scheduled_start = in.scheduled_start;
+  p.status = in.scheduled_start && *in.scheduled_start > now ? "scheduled" : "live";
+  if (p.status == "live") p.actual_start = now;
+  Settings s;
+  auto merged = s.to_json();
+  if (in.settings)
+    for (auto& [k, v] : *in.settings) merged[k] = v;
+  p.settings = json::serialize(merged);
+  Playback pb;
+  pb.video_id = in.video_id.value_or("");
+  p.playback = json::serialize(pb.to_json());
+  p.room_code = new_room_code();
+  p.created_at = p.updated_at = now;
+  p.participant_count = 1;
+  ParticipantRow host{new_uuid(), p.id, user.id, user.username, "host", true, false, false, now};
+  store_.create_party(p, host);
+  return p;
+}
+
+PartyRow PartiesService::get(const http::AuthUser& user, const std::string& id) { return visible_party(user, id); }
+
+std::vector<PartyRow> PartiesService::list(const http::AuthUser& user, const PartyFilter& f, int limit, int offset,
+                                           long long& count) {
+  count = store_.count_parties(f, user.id);
+  return store_.parties(f, user.id, limit, offset);
+}
+
+std::vector<PartyRow> PartiesService::list_public(int limit, int offset, long long& count) {
+  PartyFilter f;
+  f.public_only = true;
+  count = store_.count_parties(f, "");
+  return store_.parties(f, "", limit, offset);
+}
+
+PartyRow PartiesService::update(const http::AuthUser& user, const std::string& id, const PatchInput& in) {
+  auto p = visible_party(user, id);
+  auto m = member(p, user.id);
+  if (!is_moderator(m.role)) throw_forbidden("Only the host or a moderator may change the party.");
+  if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
+  if (in.title) p.title = *in.title;
+  if (in.description) p.description = *in.description;
+  if (in.visibility) p.visibility = *in.visibility;
+  if (in.max_participants) {
+    if (*in.max_participants < p.participant_count)
+      throw_validation("max_participants", "Lower than the number of current participants.");
+    p.max_participants = *in.max_participants;
+  }
+  if (in.settings) {
+    auto merged = parse_settings(p.settings).to_json();
+    for (auto& [k, v] : *in.settings) merged[k] = v;
+    p.settings = json::serialize(merged);
+  }
+  p.updated_at = now_ms();
+  store_.update_party(p);
+  refresh_room_party(id);
+  auto fresh = *store_.party(id);
+  broadcast(id, {{"type", "party_updated"}, {"party", party_json(fresh)}});
+  return fresh;
+}
+
+void PartiesService::remove(const http::AuthUser& user, const std::string& id) {
+  auto p = visible_party(user, id);
+  if (p.host_id != user.id && !user.is_staff && !user.is_superuser) throw_forbidden("Only the host may delete the party.");
+  store_.delete_party(id);
+  hub_.close_room(id, realtime::close_code::forbidden, "The party was deleted.");
+  std::lock_guard lock(rooms_mu_);
+  rooms_.erase(id);
+}
+
+PartyRow PartiesService::start(const http::AuthUser& user, const std::string& id) {
+  auto p = visible_party(user, id);
+  if (p.host_id != user.id) throw_forbidden("Only the host may start the party.");
+  if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
+  if (p.status == "scheduled") {
+    p.status = "live";
+    p.actual_start = now_ms();
+    p.updated_at = now_ms();
+    store_.update_party(p);
+    refresh_room_party(id);
+  }
+  auto fresh = *store_.party(id);
+  broadcast(id, {{"type", "party_updated"}, {"party", party_json(fresh)}});
+  return fresh;
+}
+
+PartyRow PartiesService::end(const http::AuthUser& user, const std::string& id) {
+  auto p = visible_party(user, id);
+  if (p.host_id != user.id && !user.is_staff && !user.is_superuser) throw_forbidden("Only the host may end the party.");
+  if (p.status != "ended") {
+    p.status = "ended";
+    p.ended_at = p.updated_at = now_ms();
+    store_.update_party(p);
+    if (auto room = room_if_loaded(id)) {
+      std::lock_guard lock(room->mu);
+      room->party.status = "ended";
+      if (room->playback.status != "paused") {
+        room->playback.position = room->playback.expected_position(now_ms_precise());
+        room->playback.status = "paused";
+        room->playback.anchor = now_ms_precise();
+        changed(*room, user.id);
+      }
+    }
+  }
+  auto fresh = *store_.party(id);
+  broadcast(id, {{"type", "party_updated"}, {"party", party_json(fresh)}});
+  return fresh;
+}
+
+void PartiesService::admit(const http::AuthUser& user, const PartyRow& party) {
+  if (party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
+  if (party.visibility == "private" && !store_.is_invited(party.id, user.id)) {
+    auto m = store_.participant(party.id, user.id);
+    if (!m) throw_forbidden("This party is private: you need an invitation.");
+  }
+  switch (store_.join(party.id, user.id, now_ms())) {
+    case JoinOutcome::banned: throw_forbidden("You are banned from this party.");
+    case JoinOutcome::full: throw_conflict("The party is full.");
+    case JoinOutcome::already_member: return;
+    case JoinOutcome::joined: break;
+  }
+  if (auto room = room_if_loaded(party.id)) {
+    std::lock_guard lock(room->mu);
+    room->members[user.id] = Room::Member{user.username, "participant"};
+  }
+}
+
+PartyRow PartiesService::join(const http::AuthUser& user, const std::string& id) {
+  auto p = visible_party(user, id);
+  admit(user, p);
+  return *store_.party(id);
+}
+
+PartyRow PartiesService::join_by_code(const http::AuthUser& user, const std::string& code) {
+  std::string upper = code;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  auto p = store_.party_by_code(upper);
+  if (!p) throw_not_found("No party with this code.");
+  admit(user, *p);
+  return *store_.party(p->id);
+}
+
+void PartiesService::leave(const http::AuthUser& user, const std::string& id) {
+  auto p = visible_party(user, id);
+  member(p, user.id);
+  auto new_host = store_.leave(id, user.id, now_ms());
+  if (auto room = room_if_loaded(id)) {
+    std::lock_guard lock(room->mu);
+    room->members.erase(user.id);
+    room->buffering.erase(user.id);
+    if (new_host) {
+      room->party.host_id = *new_host;
+      if (auto it = room->members.find(*new_host); it != room->members.end()) it->second.role = "host";
+    }
+  }
+  hub_.close_user(id, user.id, realtime::close_code::going_away, "You left the party.");
+  if (new_host) {
+    auto m = store_.participant(id, *new_host);
+    broadcast(id, {{"type", "participant_updated"},
+                   {"user", {{"id", m->user_id}, {"username", m->username}, {"role", m->role}, {"is_muted", m->is_muted}}}});
+  }
+}
+
+std::vector<ParticipantRow> PartiesService::participants(const http::AuthUser& user, const std::string& id) {
+  auto p = visible_party(user, id);
+  if (!user.is_staff && !user.is_superuser) member(p, user.id);
+  return store_.active_participants(id);
+}
+
+std::set<std::string> PartiesService::online_users(const std::string& party_id) {
+  auto v = hub_.online_users(party_id);
+  return {v.begin(), v.end()};
+}
+
+ParticipantRow PartiesService::moderate(const http::AuthUser& user, const std::string& id, const std::string& target,
+                                        const std::string& action) {
+  auto p = visible_party(user, id);
+  auto me = member(p, user.id);
+  auto them = store_.participant(id, target);
+  if (!them || (!them->is_active && action != "ban")) throw_not_found("Participant not found.");
+  if (target == user.id) throw_forbidden("You cannot do that to yourself.");
+  if (them->role == "host") throw_forbidden("The host cannot be moderated.");
+  bool host_only = action == "promote" || action == "demote";
+  if (host_only ? me.role != "host" : !is_moderator(me.role))
+    throw_forbidden(host_only ? "Only the host may change roles." : "Only the host or a moderator may do that.");
+  if (me.role == "moderator" && them->role == "moderator") throw_forbidden("Moderators cannot moderate each other.");
+
+  if (action == "promote" || action == "demote") {
+    them->role = action == "promote" ? "moderator" : "participant";
+    store_.set_role(id, target, them->role);
+  } else if (action == "mute" || action == "unmute") {
+    them->is_muted = action == "mute";
+    store_.set_muted(id, target, them->is_muted);
+  } else {
+    store_.remove_participant(id, target, action == "ban", now_ms());
+    them->is_active = false;
+    them->is_banned = action == "ban";
+  }
+  if (auto room = room_if_loaded(id)) {
+    std::lock_guard lock(room->mu);
+    if (!them->is_active) {
+      room->members.erase(target);
+      room->buffering.erase(target);
+    } else if (auto it = room->members.find(target); it != room->members.end()) {
+      it->second.role = them->role;
+      it->second.muted = them->is_muted;
+    }
+  }
+  if (!them->is_active) {
+    hub_.close_user(id, target, realtime::close_code::forbidden, action == "ban" ? "You were banned." : "You were removed.");
+  } else {
+    broadcast(id, {{"type", "participant_updated"},
+                   {"user", {{"id", target}, {"username", them->username}, {"role", them->role}, {"is_muted", them->is_muted}}}});
+  }
+  return *them;
+}
+
+int PartiesService::invite(const http::AuthUser& user, const std::string& id, const std::vector<std::string>& user_ids) {
+  auto p = visible_party(user, id);
+  member(p, user.id);
+  if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
+  int n = 0;
+  for (auto& uid : user_ids) {
+    if (uid == user.id) continue;
+    auto existing = store_.participant(id, uid);
+    if (existing && existing->is_active) continue;
+    store_.invite({new_uuid(), id, "", user.id, "", uid, "pending", now_ms()});
+    ++n;
+  }
+  return n;
+}
+
+std::vector<InvitationRow> PartiesService::invitations(const http::AuthUser& user, int limit, int offset,
+                                                       long long& count) {
+  count = store_.count_pending_invitations(user.id);
+  return store_.pending_invitations(user.id, limit, offset);
+}
+
+PartyRow PartiesService::respond_invitation(const http::AuthUser& user, const std::string& invitation_id, bool accept) {
+  auto inv = store_.invitation(invitation_id);
+  if (!inv || inv->invitee_id != user.id) throw_not_found("Invitation not found.");
+  if (inv->status != "pending") throw_conflict("The invitation was already answered.");
+  auto party = store_.party(inv->party_id);
+  if (!party) throw_not_found("Party not found.");
+  if (accept) admit(user, *party);
+  store_.set_invitation_status(invitation_id, accept ? "accepted" : "declined", now_ms());
+  return *store_.party(inv->party_id);
+}
+
+std::vector<MessageRow> PartiesService::chat_history(const http::AuthUser& user, const std::string& id,
+                                                     const std::optional<std::string>& before, int limit) {
+  auto p = visible_party(user, id);
+  member(p, user.id);
+  return store_.messages_before(id, before, limit);
+}
+
+MessageRow PartiesService::post_chat(const http::AuthUser& user, const std::string& id, const std::string& content) {
+  std::string text = content;
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  if (text.empty()) refuse(ErrorCode::validation, "invalid_message", "The message is empty.");
+  if (text.size() > kMaxChat * 4 ||
+      static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; })) > kMaxChat)
+    refuse(ErrorCode::validation, "invalid_message", "Messages are at most 1000 characters.");
+  auto room = load_room(id);
+  auto now = now_ms();
+  {
+    std::lock_guard lock(room->mu);
+    if (room->party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
+    if (!room->settings.chat_enabled) refuse(ErrorCode::forbidden, "chat_disabled", "Chat is turned off in this party.");
+    auto it = room->members.find(user.id);
+    if (it == room->members.end()) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
+    if (it->second.muted) refuse(ErrorCode::forbidden, "muted", "You are muted in this party.");
+    std::int64_t gap = static_cast<std::int64_t>(room->settings.slow_mode_seconds) * 1000;
+    if (gap > 0 && !is_moderator(it->second.role) && now - it->second.last_chat_ms < gap) {
+      int wait = static_cast<int>((it->second.last_chat_ms + gap - now + 999) / 1000);
+      PartyError e(ErrorCode::rate_limited, "slow_mode", "Slow mode: wait before sending another message.");
+      e.with_retry_after(wait);
+      throw e;
+    }
+    it->second.last_chat_ms = now;
+  }
+  MessageRow m{new_uuid(), id, user.id, user.username, text, "text", now};
+  store_.insert_message(m);
+  broadcast(id, {{"type", "chat_message"}, {"message", message_json(m)}});
+  return m;
+}
+
+ReactionRow PartiesService::react(const http::AuthUser& user, const std::string& id, const std::string& emoji,
+                                  double video_ts) {
+  if (emoji.empty() || emoji.size() > 16) refuse(ErrorCode::validation, "invalid_message", "emoji must be 1 to 16 bytes.");
+  auto room = load_room(id);
+  auto now = now_ms();
+  {
+    std::lock_guard lock(room->mu);
+    if (room->party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
+    if (!room->settings.reactions_enabled)
+      refuse(ErrorCode::forbidden, "reactions_disabled", "Reactions are turned off in this party.");
+    auto it = room->members.find(user.id);
+    if (it == room->members.end()) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
+    auto& recent = it->second.recent_reactions;
+    recent.erase(std::remove_if(recent.begin(), recent.end(), [&](auto t) { return t <= now - kReactionWindowMs; }),
+                 recent.end());
+    if (static_cast<int>(recent.size()) >= kReactionBurst) {
+      PartyError e(ErrorCode::rate_limited, "rate_limited", "Too many reactions; slow down.");
+      e.with_retry_after(2);
+      throw e;
+    }
+    recent.push_back(now);
+  }
+  ReactionRow r{new_uuid(), id, user.id, user.username, emoji, video_ts, now};
+  store_.insert_reaction(r);
+  broadcast(id, {{"type", "reaction"}, {"reaction", reaction_json(r)}});
+  return r;
+}
+
+std::map<std::string, long long> PartiesService::reaction_counts(const http::AuthUser& user, const std::string& id) {
+  member(visible_party(user, id), user.id);
+  return store_.reaction_counts(id);
+}
+
+std::string PartiesService::report(const http::AuthUser& user, const std::string& id, const std::string& reason,
+                                   const std::string& description) {
+  auto p = visible_party(user, id);
+  auto report_id = new_uuid();
+  store_.insert_report(report_id, p.id, user.id, reason, description, now_ms());
+  return report_id;
+}
+
+Playback PartiesService::sync_state(const http::AuthUser& user, const std::string& id) {
+  auto p = visible_party(user, id);
+  member(p, user.id);
+  if (auto room = room_if_loaded(id)) {
+    std::lock_guard lock(room->mu);
+    return room->playback;
+  }
+  return parse_playback(p.playback);
+}
+
+// ---- live rooms ----
+
+std::shared_ptr<Room> PartiesService::room_if_loaded(const std::string& id) {
+  std::lock_guard lock(rooms_mu_);
+  auto it = rooms_.find(id);
+  return it == rooms_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<Room> PartiesService::load_room(const std::string& id) {
+  if (auto r = room_if_loaded(id)) return r;
+  auto p = store_.party(id);
+  if (!p) throw_not_found("Party not found.");
+  auto room = std::make_shared<Room>();
+  room->party = *p;
+  room->settings = parse_settings(p->settings);
+  room->playback = parse_playback(p->playback);
+  room->playback.video_id = p->video_id.value_or("");
+  for (auto& m : store_.active_participants(id)) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
+  std::lock_guard lock(rooms_mu_);
+  auto [it, inserted] = rooms_.emplace(id, room);
+  return it->second;  // another thread may have loaded it first: use theirs
+}
+
+void PartiesService::refresh_room_party(const std::string& id) {
+  auto room = room_if_loaded(id);
+  if (!room) return;
+  auto p = store_.party(id);
+  if (!p) return;
+  std::lock_guard lock(room->mu);
+  room->party = *p;
+  room->settings = parse_settings(p->settings);
+}
+
+void PartiesService::broadcast(const std::string& party_id, const json::object& msg) {
+  hub_.broadcast(party_id, realtime::make_message(message_text(msg)));
+}
+
+std::string PartiesService::playback_message(const std::shared_ptr<Room>& room) {
+  std::lock_guard lock(room->mu);
+  return message_text({{"type", "playback_state"}, {"playback", room->playback.to_json()}});
+}
+
+void PartiesService::changed(Room& room, const std::string& by) {
+  room.playback.version += 1;
+  room.playback.set_by = by;
+  auto text = message_text({{"type", "playback_state"}, {"playback", room.playback.to_json()}});
+  // Broadcast while still holding the room lock, so every member sees versions in order.
+  hub_.broadcast(room.party.id, realtime::make_message(text));
+  std::string id = room.party.id, durable = json::serialize(room.playback.to_json());
+  pool_.try_submit([this, id, durable] {
+    try {
+      store_.save_playback(id, durable);
+    } catch (const std::exception& e) {
+      spdlog::warn("saving playback of {} failed: {}", id, e.what());
+    }
+  });
+}
+
+std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const std::string& id,
+                                              std::shared_ptr<realtime::Connection> conn,
+                                              const std::optional<std::string>& last_message_id) {
+  auto party = store_.party(id);
+  if (!party) throw_not_found("Party not found.");
+  auto existing = store_.participant(id, user.id);
+  if (existing && existing->is_banned) throw_forbidden("You are banned from this party.");
+  if (!existing || !existing->is_active) admit(user, *party);
+  auto room = load_room(id);
+
+  // Read what the state needs from the database first, outside the room lock.
+  party = store_.party(id);
+  auto participants = store_.active_participants(id);
+  auto recent = store_.messages_before(id, std::nullopt, kRecentMessages);
+  std::reverse(recent.begin(), recent.end());
+  std::optional<std::vector<MessageRow>> missed;
+  if (last_message_id) missed = store_.messages_after(id, *last_message_id, kMaxMissed);
+
+  json::object joined;
+  bool first = false;
+  for (;;) {
+    std::unique_lock lock(room->mu);
+    if (room_if_loaded(id) != room) {
+      // The last member left meanwhile and the room was let go: take the current one.
+      lock.unlock();
+      room = load_room(id);
+      continue;
+    }
+    auto it = room->members.find(user.id);
+    if (it == room->members.end()) {
+      auto m = store_.participant(id, user.id);
+      it = room->members.emplace(user.id, Room::Member{user.username, m ? m->role : "participant", m && m->is_muted}).first;
+    }
+    auto online = online_users(id);
+    online.insert(user.id);
+    json::array people;
+    for (auto& p : participants) people.push_back(participant_json(p, online.count(p.user_id) > 0));
+    json::object state{{"type", "party_state"},
+                       {"party", party_json(*party)},
+                       {"participants", std::move(people)},
+                       {"playback", room->playback.to_json()},
+                       {"recent_messages", messages_json(recent)},
+                       {"you", {{"user_id", user.id}, {"role", it->second.role}}},
+                       {"server_time", now_ms_precise()}};
+    if (missed) state["missed_messages"] = messages_json(*missed);
+    // Joining and queueing the state together: no broadcast can overtake it,
+    // and no playback change (made under this lock) can fall between them.
+    first = hub_.join(id, user.id, conn, realtime::make_message(message_text(state))) == 1;
+    it->second.connections += 1;
+    if (first)
+      joined = {{"type", "user_joined"},
+                {"user", {{"id", user.id}, {"username", user.username}, {"role", it->second.role}}},
+                {"participant_count", static_cast<long long>(room->members.size())},
+                {"online_count", static_cast<long long>(online.size())}};
+    break;
+  }
+  if (first) broadcast(id, joined);
+  return room;
+}
+
+void PartiesService::disconnect(const std::shared_ptr<Room>& room, const std::string& user_id,
+                                const std::shared_ptr<realtime::Connection>& conn) {
+  const std::string id = room->party.id;
+  int remaining = hub_.leave(id, conn);
+  bool resume = false;
+  json::object left;
+  {
+    std::lock_guard lock(room->mu);
+    auto it = room->members.find(user_id);
+    if (it != room->members.end()) it->second.connections = std::max(0, it->second.connections - 1);
+    if (remaining == 0) {
+      // A disconnected member is never waited for.
+      if (room->buffering.erase(user_id) && room->buffering.empty() && room->playback.status == "waiting") resume = true;
+      left = {{"type", "user_left"},
+              {"user", {{"id", user_id}, {"username", it != room->members.end() ? it->second.username : ""}}},
+              {"participant_count", static_cast<long long>(room->members.size())},
+              {"online_count", static_cast<long long>(hub_.online_users(id).size())}};
+    }
+    if (resume) resume_after_wait(*room);
+  }
+  if (remaining == 0) broadcast(id, left);
+  if (hub_.online_users(id).empty()) {
+    std::lock_guard lock(room->mu);
+    // Nobody is watching: hold the party still, and let the room go.
+    if (room->playback.status != "paused") {
+      room->playback.position = room->playback.expected_position(now_ms_precise());
+      room->playback.status = "paused";
+      room->playback.anchor = now_ms_precise();
+      room->buffering.clear();
+      changed(*room, "");
+    }
+    std::lock_guard rooms_lock(rooms_mu_);
+    if (hub_.online_users(id).empty()) rooms_.erase(id);
+  }
+}
+
+void PartiesService::control(const std::shared_ptr<Room>& room, const std::string& user_id, const ControlInput& in) {
+  std::lock_guard lock(room->mu);
+  auto& r = *room;
+  if (r.party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
+  auto it = r.members.find(user_id);
+  if (it == r.members.end()) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
+  const auto& role = it->second.role;
+  bool allowed = role == "host" || (role == "moderator" && r.settings.control != "host_only") ||
+                 r.settings.control == "everyone";
+  if (!allowed) refuse(ErrorCode::forbidden, "not_allowed", "You may not control playback in this party.");
+  if (in.version && *in.version < r.playback.version)
+    refuse(ErrorCode::conflict, "stale_version", "Your playback state is out of date.");
+  double now = now_ms_precise();
+  double lead = config_.play_lead_ms;
+  auto& pb = r.playback;
+  if (in.action == "play") {
+    pb.position = in.position ? *in.position : pb.expected_position(now);
+    pb.status = "playing";
+    pb.anchor = now + lead;
+    r.buffering.clear();
+  } else if (in.action == "pause") {
+    pb.position = in.position ? *in.position : pb.expected_position(now);
+    pb.status = "paused";
+    pb.anchor = now;
+    r.buffering.clear();
+  } else if (in.action == "seek") {
+    if (!in.position) refuse(ErrorCode::validation, "invalid_message", "seek needs a position.");
+    pb.position = *in.position;
+    pb.anchor = pb.status == "playing" ? now + lead : now;
+  } else if (in.action == "rate") {
+    if (!in.rate) refuse(ErrorCode::validation, "invalid_message", "rate needs a rate.");
+    pb.position = pb.expected_position(now);
+    pb.anchor = pb.status == "playing" ? now + lead : now;
+    pb.rate = *in.rate;
+  } else {
+    refuse(ErrorCode::validation, "invalid_message", "action must be play, pause, seek or rate.");
+  }
+  changed(r, user_id);
+}
+
+void PartiesService::buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering) {
+  std::lock_guard lock(room->mu);
+  auto& r = *room;
+  if (!r.members.count(user_id)) return;
+  if (is_buffering) {
+    if (!r.settings.wait_for_buffering || (r.playback.status != "playing" && r.playback.status != "waiting")) return;
+    r.buffering.insert(user_id);
+    if (r.playback.status == "playing") {
+      double now = now_ms_precise();
+      r.playback.position = r.playback.expected_position(now);
+      r.playback.status = "waiting";
+      r.playback.anchor = now;
+      r.waiting_since = now_ms();
+      changed(r, user_id);
+    }
+  } else if (r.buffering.erase(user_id) && r.buffering.empty() && r.playback.status == "waiting") {
+    resume_after_wait(r);
+  }
+}
+
+void PartiesService::resume_after_wait(Room& r) {
+  r.buffering.clear();
+  r.playback.status = "playing";
+  r.playback.anchor = now_ms_precise() + config_.play_lead_ms;
+  changed(r, "");
+}
+
+void PartiesService::tick() {
+  std::vector<std::shared_ptr<Room>> rooms;
+  {
+    std::lock_guard lock(rooms_mu_);
+    for (auto& [id, r] : rooms_) rooms.push_back(r);
+  }
+  auto now = now_ms();
+  for (auto& room : rooms) {
+    std::lock_guard lock(room->mu);
+    if (room->playback.status == "waiting" && now - room->waiting_since >= config_.buffering_timeout_ms) {
+      spdlog::info("party {}: buffering wait timed out for {} member(s)", room->party.id, room->buffering.size());
+      resume_after_wait(*room);
+    }
+  }
+}
+
+void PartiesService::typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing) {
+  std::string username;
+  {
+    std::lock_guard lock(room->mu);
+    auto it = room->members.find(user_id);
+    if (it == room->members.end()) return;
+    username = it->second.username;
+  }
+  broadcast(room->party.id, {{"type", "typing"}, {"user", user_ref(user_id, username)}, {"is_typing", is_typing}});
+}
+
+bool PartiesService::party_member_may_view(const std::string& user_id, const std::string& video_id) {
+  PartyFilter f;
+  f.mine = true;
+  for (auto& p : store_.parties(f, user_id, 100, 0))
+    if (p.video_id && *p.video_id == video_id) return true;
+  return false;
+}
+
+}  // namespace wp::parties

@@ -1,0 +1,168 @@
+#pragma once
+// Watch-party rules: who may see, join, moderate and control a party, the
+// lifecycle, and the live state of each party that has members online
+// (playback, presence, buffering wait, chat slow mode, reaction limits).
+#include <boost/json/object.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/blocking_pool.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "http/message.hpp"
+#include "modules/parties/store.hpp"
+#include "realtime/hub.hpp"
+
+namespace wp::parties {
+
+// An Error that also names the realtime `error` code (docs/realtime.md).
+class PartyError : public Error {
+ public:
+  PartyError(ErrorCode code, std::string ws_code, std::string message)
+      : Error(code, std::move(message)), ws_code_(std::move(ws_code)) {}
+  const std::string& ws_code() const { return ws_code_; }
+
+ private:
+  std::string ws_code_;
+};
+
+struct Settings {
+  std::string control = "host_only";  // host_only | moderators | everyone
+  bool chat_enabled = true;
+  int slow_mode_seconds = 0;
+  bool reactions_enabled = true;
+  bool wait_for_buffering = true;
+  bool require_approval = false;
+  boost::json::object to_json() const;
+};
+Settings parse_settings(const std::string& json_text);
+
+struct Playback {
+  std::string status = "paused";  // playing | paused | waiting
+  double position = 0;
+  double rate = 1;
+  double anchor = 0;  // server ms
+  long long version = 0;
+  std::string video_id;
+  std::string set_by;
+  double expected_position(double now_ms) const;
+  boost::json::object to_json() const;
+};
+Playback parse_playback(const std::string& json_text);
+
+struct CreateInput {
+  std::string title, description, visibility = "public";
+  std::optional<std::string> video_id, media_url;
+  int max_participants = 50;
+  std::optional<std::int64_t> scheduled_start;
+  std::optional<boost::json::object> settings;
+};
+
+struct PatchInput {
+  std::optional<std::string> title, description, visibility;
+  std::optional<int> max_participants;
+  std::optional<boost::json::object> settings;
+};
+
+struct ControlInput {
+  std::string action;  // play | pause | seek | rate
+  std::optional<double> position, rate;
+  std::optional<long long> version;
+};
+
+// The live, in-memory side of one party on this node.
+struct Room {
+  std::mutex mu;
+  PartyRow party;
+  Settings settings;
+  Playback playback;
+  struct Member {
+    std::string username, role;
+    bool muted = false;
+    int connections = 0;
+    std::int64_t last_chat_ms = 0;
+    std::vector<std::int64_t> recent_reactions;
+  };
+  std::map<std::string, Member> members;  // active participants, online or not
+  std::set<std::string> buffering;        // users the party waits for
+  std::int64_t waiting_since = 0;
+};
+
+class PartiesService {
+ public:
+  PartiesService(Store& store, realtime::Hub& hub, BlockingPool& pool, const Config& config);
+
+  // REST
+  PartyRow create(const http::AuthUser& user, const CreateInput& in);
+  PartyRow get(const http::AuthUser& user, const std::string& id);
+  std::vector<PartyRow> list(const http::AuthUser& user, const PartyFilter& f, int limit, int offset, long long& count);
+  std::vector<PartyRow> list_public(int limit, int offset, long long& count);
+  PartyRow update(const http::AuthUser& user, const std::string& id, const PatchInput& in);
+  void remove(const http::AuthUser& user, const std::string& id);
+  PartyRow start(const http::AuthUser& user, const std::string& id);
+  PartyRow end(const http::AuthUser& user, const std::string& id);
+  PartyRow join(const http::AuthUser& user, const std::string& id);
+  PartyRow join_by_code(const http::AuthUser& user, const std::string& code);
+  void leave(const http::AuthUser& user, const std::string& id);
+  std::vector<ParticipantRow> participants(const http::AuthUser& user, const std::string& id);
+  std::set<std::string> online_users(const std::string& party_id);
+  ParticipantRow moderate(const http::AuthUser& user, const std::string& id, const std::string& target,
+                          const std::string& action);  // promote demote kick ban mute unmute
+  int invite(const http::AuthUser& user, const std::string& id, const std::vector<std::string>& user_ids);
+  std::vector<InvitationRow> invitations(const http::AuthUser& user, int limit, int offset, long long& count);
+  PartyRow respond_invitation(const http::AuthUser& user, const std::string& invitation_id, bool accept);
+  std::vector<MessageRow> chat_history(const http::AuthUser& user, const std::string& id,
+                                       const std::optional<std::string>& before, int limit);
+  MessageRow post_chat(const http::AuthUser& user, const std::string& id, const std::string& content);
+  ReactionRow react(const http::AuthUser& user, const std::string& id, const std::string& emoji, double video_ts);
+  std::map<std::string, long long> reaction_counts(const http::AuthUser& user, const std::string& id);
+  std::string report(const http::AuthUser& user, const std::string& id, const std::string& reason,
+                     const std::string& description);
+  Playback sync_state(const http::AuthUser& user, const std::string& id);
+
+  // Realtime: a socket of `user` joins party `id` (on the pool, at connect)
+  // and receives party_state before anything else.
+  std::shared_ptr<Room> connect(const http::AuthUser& user, const std::string& id,
+                                std::shared_ptr<realtime::Connection> conn,
+                                const std::optional<std::string>& last_message_id);
+  void disconnect(const std::shared_ptr<Room>& room, const std::string& user_id,
+                  const std::shared_ptr<realtime::Connection>& conn);
+  // Non-blocking (I/O thread): in-memory state change, then broadcast.
+  void control(const std::shared_ptr<Room>& room, const std::string& user_id, const ControlInput& in);
+  void buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering);
+  void typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing);
+  std::string playback_message(const std::shared_ptr<Room>& room);
+  // Called periodically: releases buffering waits that timed out.
+  void tick();
+
+  // Whether user_id may watch video_id through a party (for the videos module).
+  bool party_member_may_view(const std::string& user_id, const std::string& video_id);
+
+ private:
+  PartyRow visible_party(const http::AuthUser& user, const std::string& id);
+  ParticipantRow member(const PartyRow& party, const std::string& user_id);
+  std::shared_ptr<Room> room_if_loaded(const std::string& id);
+  std::shared_ptr<Room> load_room(const std::string& id);
+  void admit(const http::AuthUser& user, const PartyRow& party);
+  void broadcast(const std::string& party_id, const boost::json::object& msg);
+  void changed(Room& room, const std::string& by);  // bump version, persist, broadcast (room locked)
+  void resume_after_wait(Room& room);
+  void refresh_room_party(const std::string& id);
+  std::string new_room_code();
+
+  Store& store_;
+  realtime::Hub& hub_;
+  BlockingPool& pool_;
+  const Config& config_;
+  std::mutex rooms_mu_;
+  std::map<std::string, std::shared_ptr<Room>> rooms_;
+};
+
+}  // namespace wp::parties

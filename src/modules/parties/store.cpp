@@ -1,0 +1,563 @@
+#include "modules/parties/store.hpp"
+
+#include <soci/soci.h>
+
+#include "core/ids.hpp"
+#include "db/affected.hpp"
+#include "db/soci_optional.hpp"
+
+namespace wp::parties {
+
+using soci::into;
+using soci::use;
+
+namespace {
+
+constexpr const char* kPartySelect =
+    "SELECT p.id, p.host_id, u.username, p.video_id, p.media_url, p.title, p.description, p.status, p.room_code, "
+    "p.visibility, p.max_participants, p.scheduled_start, p.actual_start, p.ended_at, p.settings, p.playback, "
+    "p.created_at, p.updated_at, (SELECT COUNT(*) FROM party_participants pp WHERE pp.party_id = p.id AND "
+    "pp.is_active = TRUE) FROM watch_parties p JOIN users u ON u.id = p.host_id ";
+
+struct PartyReader {
+  PartyRow row;
+  std::optional<long long> scheduled, actual, ended;
+  long long created = 0, updated = 0, count = 0;
+
+  void bind(soci::statement& st) {
+    st.exchange(into(row.id));
+    st.exchange(into(row.host_id));
+    st.exchange(into(row.host_username));
+    st.exchange(into(row.video_id));
+    st.exchange(into(row.media_url));
+    st.exchange(into(row.title));
+    st.exchange(into(row.description));
+    st.exchange(into(row.status));
+    st.exchange(into(row.room_code));
+    st.exchange(into(row.visibility));
+    st.exchange(into(row.max_participants));
+    st.exchange(into(scheduled));
+    st.exchange(into(actual));
+    st.exchange(into(ended));
+    st.exchange(into(row.settings));
+    st.exchange(into(row.playback));
+    st.exchange(into(created));
+    st.exchange(into(updated));
+    st.exchange(into(count));
+  }
+  PartyRow get() const {
+    PartyRow r = row;
+    r.scheduled_start = scheduled;
+    r.actual_start = actual;
+    r.ended_at = ended;
+    r.created_at = created;
+    r.updated_at = updated;
+    r.participant_count = count;
+    return r;
+  }
+};
+
+// Runs a party query; `where` uses named parameters bound by bind_params.
+template <class BindParams>
+std::vector<PartyRow> query_parties(soci::session& s, const std::string& tail, BindParams bind_params) {
+  std::vector<PartyRow> out;
+  PartyReader reader;
+  soci::statement st(s);
+  reader.bind(st);
+  bind_params(st);
+  st.alloc();
+  st.prepare(kPartySelect + tail);
+  st.define_and_bind();
+  if (st.execute(true)) {
+    do out.push_back(reader.get());
+    while (st.fetch());
+  }
+  return out;
+}
+
+struct FilterSql {
+  std::string where;
+  std::vector<std::pair<std::string, std::string>> params;
+};
+
+FilterSql filter_sql(const PartyFilter& f, const std::string& viewer) {
+  FilterSql out;
+  auto add = [&](const std::string& clause) { out.where += (out.where.empty() ? "WHERE " : " AND ") + clause; };
+  out.params.push_back({"viewer", viewer});
+  if (f.public_only) {
+    add("p.visibility = 'public' AND p.status <> 'ended'");
+  } else {
+    // What a viewer may see: public parties, and any party they belong to or are invited to.
+    add("(p.visibility = 'public' OR EXISTS (SELECT 1 FROM party_participants m WHERE m.party_id = p.id AND "
+        "m.user_id = :viewer AND m.is_banned = FALSE) OR EXISTS (SELECT 1 FROM party_invitations i WHERE i.party_id = "
+        "p.id AND i.invitee_id = :viewer2 AND i.status <> 'declined'))");
+    out.params.push_back({"viewer2", viewer});
+  }
+  if (f.status) {
+    add("p.status = :status");
+    out.params.push_back({"status", *f.status});
+  }
+  if (f.visibility) {
+    add("p.visibility = :visibility");
+    out.params.push_back({"visibility", *f.visibility});
+  }
+  if (f.mine) {
+    add("EXISTS (SELECT 1 FROM party_participants m2 WHERE m2.party_id = p.id AND m2.user_id = :viewer3 AND "
+        "m2.is_active = TRUE)");
+    out.params.push_back({"viewer3", viewer});
+  }
+  if (f.hosting) {
+    add("p.host_id = :viewer4");
+    out.params.push_back({"viewer4", viewer});
+  }
+  if (f.search) {
+    std::string pat = "%";
+    for (char c : *f.search) {
+      if (c == '%' || c == '_' || c == '\\') pat.push_back('\\');
+      pat.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+    add("LOWER(p.title) LIKE :search ESCAPE '\\'");
+    out.params.push_back({"search", pat + "%"});
+  }
+  return out;
+}
+
+}  // namespace
+
+void Store::create_party(const PartyRow& p, const ParticipantRow& host) {
+  long long created = p.created_at, updated = p.updated_at, joined = host.joined_at;
+  std::optional<long long> scheduled = p.scheduled_start, actual = p.actual_start;
+  db_.tx([&](soci::session& s) {
+    s << "INSERT INTO watch_parties (id, host_id, video_id, media_url, title, description, status, room_code, "
+         "visibility, max_participants, scheduled_start, actual_start, settings, playback, created_at, updated_at) "
+         "VALUES (:id, :h, :v, :m, :t, :d, :st, :rc, :vis, :max, :ss, :as, :set, :pb, :c, :u)",
+        use(p.id), use(p.host_id), use(p.video_id), use(p.media_url), use(p.title), use(p.description), use(p.status),
+        use(p.room_code), use(p.visibility), use(p.max_participants), use(scheduled), use(actual), use(p.settings),
+        use(p.playback), use(created), use(updated);
+    s << "INSERT INTO party_participants (id, party_id, user_id, role, joined_at) VALUES (:id, :p, :u, :r, :j)",
+        use(host.id), use(p.id), use(host.user_id), use(host.role), use(joined);
+  });
+}
+
+std::optional<PartyRow> Store::party(const std::string& id) {
+  return db_.with([&](soci::session& s) -> std::optional<PartyRow> {
+    std::string v = id;
+    auto rows = query_parties(s, "WHERE p.id = :id", [&](soci::statement& st) { st.exchange(use(v, "id")); });
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  });
+}
+
+std::optional<PartyRow> Store::party_by_code(const std::string& code) {
+  return db_.with([&](soci::session& s) -> std::optional<PartyRow> {
+    std::string v = code;
+    auto rows = query_parties(s, "WHERE p.room_code = :c", [&](soci::statement& st) { st.exchange(use(v, "c")); });
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
+  });
+}
+
+bool Store::room_code_taken(const std::string& code) {
+  return db_.with([&](soci::session& s) {
+    int n = 0;
+    s << "SELECT COUNT(*) FROM watch_parties WHERE room_code = :c", into(n), use(code);
+    return n > 0;
+  });
+}
+
+std::vector<PartyRow> Store::parties(const PartyFilter& f, const std::string& viewer_id, int limit, int offset) {
+  auto sql = filter_sql(f, viewer_id);
+  return db_.with([&](soci::session& s) {
+    return query_parties(s, sql.where + " ORDER BY p.created_at DESC, p.id LIMIT :lim OFFSET :off",
+                         [&](soci::statement& st) {
+                           for (auto& [name, value] : sql.params) st.exchange(use(value, name));
+                           st.exchange(use(limit, "lim"));
+                           st.exchange(use(offset, "off"));
+                         });
+  });
+}
+
+long long Store::count_parties(const PartyFilter& f, const std::string& viewer_id) {
+  auto sql = filter_sql(f, viewer_id);
+  return db_.with([&](soci::session& s) {
+    long long n = 0;
+    soci::statement st(s);
+    st.exchange(into(n));
+    for (auto& [name, value] : sql.params) st.exchange(use(value, name));
+    st.alloc();
+    st.prepare("SELECT COUNT(*) FROM watch_parties p " + sql.where);
+    st.define_and_bind();
+    st.execute(true);
+    return n;
+  });
+}
+
+void Store::update_party(const PartyRow& p) {
+  long long updated = p.updated_at;
+  std::optional<long long> scheduled = p.scheduled_start, actual = p.actual_start, ended = p.ended_at;
+  db_.with([&](soci::session& s) {
+    s << "UPDATE watch_parties SET host_id = :h, title = :t, description = :d, status = :st, visibility = :vis, "
+         "max_participants = :max, scheduled_start = :ss, actual_start = :as, ended_at = :e, settings = :set, "
+         "updated_at = :u WHERE id = :id",
+        use(p.host_id), use(p.title), use(p.description), use(p.status), use(p.visibility), use(p.max_participants),
+        use(scheduled), use(actual), use(ended), use(p.settings), use(updated), use(p.id);
+  });
+}
+
+void Store::delete_party(const std::string& id) {
+  db_.with([&](soci::session& s) { s << "DELETE FROM watch_parties WHERE id = :id", use(id); });
+}
+
+void Store::save_playback(const std::string& party_id, const std::string& playback_json) {
+  db_.with([&](soci::session& s) {
+    s << "UPDATE watch_parties SET playback = :pb WHERE id = :id", use(playback_json), use(party_id);
+  });
+}
+
+namespace {
+constexpr const char* kParticipantSelect =
+    "SELECT pp.id, pp.party_id, pp.user_id, u.username, pp.role, pp.is_active, pp.is_banned, pp.is_muted, "
+    "pp.joined_at FROM party_participants pp JOIN users u ON u.id = pp.user_id ";
+
+struct ParticipantReader {
+  ParticipantRow row;
+  int active = 0, banned = 0, muted = 0;
+  long long joined = 0;
+  template <class Stmt>
+  void bind(Stmt& st) {
+    st.exchange(into(row.id));
+    st.exchange(into(row.party_id));
+    st.exchange(into(row.user_id));
+    st.exchange(into(row.username));
+    st.exchange(into(row.role));
+    st.exchange(into(active));
+    st.exchange(into(banned));
+    st.exchange(into(muted));
+    st.exchange(into(joined));
+  }
+  ParticipantRow get() const {
+    ParticipantRow r = row;
+    r.is_active = active;
+    r.is_banned = banned;
+    r.is_muted = muted;
+    r.joined_at = joined;
+    return r;
+  }
+};
+}  // namespace
+
+std::optional<ParticipantRow> Store::participant(const std::string& party_id, const std::string& user_id) {
+  return db_.with([&](soci::session& s) -> std::optional<ParticipantRow> {
+    ParticipantReader r;
+    std::string p = party_id, u = user_id;
+    soci::statement st(s);
+    r.bind(st);
+    st.exchange(use(p, "p"));
+    st.exchange(use(u, "u"));
+    st.alloc();
+    st.prepare(std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.user_id = :u");
+    st.define_and_bind();
+    if (!st.execute(true)) return std::nullopt;
+    return r.get();
+  });
+}
+
+std::vector<ParticipantRow> Store::active_participants(const std::string& party_id) {
+  return db_.with([&](soci::session& s) {
+    std::vector<ParticipantRow> out;
+    ParticipantReader r;
+    std::string p = party_id;
+    soci::statement st(s);
+    r.bind(st);
+    st.exchange(use(p, "p"));
+    st.alloc();
+    st.prepare(std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.is_active = TRUE ORDER BY pp.joined_at");
+    st.define_and_bind();
+    if (st.execute(true)) {
+      do out.push_back(r.get());
+      while (st.fetch());
+    }
+    return out;
+  });
+}
+
+JoinOutcome Store::join(const std::string& party_id, const std::string& user_id, std::int64_t now) {
+  long long t = now;
+  return db_.tx([&](soci::session& s) {
+    int max = 0;
+    // On PostgreSQL the party row lock serializes joins; SQLite's BEGIN IMMEDIATE already does.
+    if (db_.dialect() == db::Dialect::postgresql)
+      s << "SELECT max_participants FROM watch_parties WHERE id = :id FOR UPDATE", into(max), use(party_id);
+    else
+      s << "SELECT max_participants FROM watch_parties WHERE id = :id", into(max), use(party_id);
+    int active = 0, banned = 0, exists = 0;
+    soci::indicator ind_a, ind_b;
+    s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND user_id = :u", into(exists), use(party_id),
+        use(user_id);
+    if (exists) {
+      s << "SELECT is_active, is_banned FROM party_participants WHERE party_id = :p AND user_id = :u",
+          into(active, ind_a), into(banned, ind_b), use(party_id), use(user_id);
+      if (banned) return JoinOutcome::banned;
+      if (active) return JoinOutcome::already_member;
+    }
+    long long count = 0;
+    s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE", into(count),
+        use(party_id);
+    if (count >= max) return JoinOutcome::full;
+    if (exists) {
+      s << "UPDATE party_participants SET is_active = TRUE, left_at = NULL, joined_at = :t WHERE party_id = :p AND "
+           "user_id = :u",
+          use(t), use(party_id), use(user_id);
+    } else {
+      std::string id = new_uuid(), role = "participant";
+      s << "INSERT INTO party_participants (id, party_id, user_id, role, joined_at) VALUES (:id, :p, :u, :r, :t)",
+          use(id), use(party_id), use(user_id), use(role), use(t);
+    }
+    return JoinOutcome::joined;
+  });
+}
+
+std::optional<std::string> Store::leave(const std::string& party_id, const std::string& user_id, std::int64_t now) {
+  long long t = now;
+  return db_.tx([&](soci::session& s) -> std::optional<std::string> {
+    std::string role;
+    s << "SELECT role FROM party_participants WHERE party_id = :p AND user_id = :u AND is_active = TRUE", into(role),
+        use(party_id), use(user_id);
+    if (!s.got_data()) return std::nullopt;
+    std::string participant = "participant";
+    s << "UPDATE party_participants SET is_active = FALSE, left_at = :t, role = CASE WHEN role = 'host' THEN :r ELSE "
+         "role END WHERE party_id = :p AND user_id = :u",
+        use(t), use(participant), use(party_id), use(user_id);
+    if (role != "host") return std::nullopt;
+    std::string next;
+    s << "SELECT user_id FROM party_participants WHERE party_id = :p AND is_active = TRUE ORDER BY CASE role WHEN "
+         "'moderator' THEN 0 ELSE 1 END, joined_at LIMIT 1",
+        into(next), use(party_id);
+    if (!s.got_data()) return std::nullopt;
+    std::string host = "host";
+    s << "UPDATE party_participants SET role = :r WHERE party_id = :p AND user_id = :u", use(host), use(party_id),
+        use(next);
+    s << "UPDATE watch_parties SET host_id = :u, updated_at = :t WHERE id = :p", use(next), use(t), use(party_id);
+    return next;
+  });
+}
+
+void Store::set_role(const std::string& party_id, const std::string& user_id, const std::string& role) {
+  db_.with([&](soci::session& s) {
+    s << "UPDATE party_participants SET role = :r WHERE party_id = :p AND user_id = :u", use(role), use(party_id),
+        use(user_id);
+  });
+}
+
+void Store::set_muted(const std::string& party_id, const std::string& user_id, bool muted) {
+  int m = muted;
+  db_.with([&](soci::session& s) {
+    s << "UPDATE party_participants SET is_muted = :m WHERE party_id = :p AND user_id = :u", use(m), use(party_id),
+        use(user_id);
+  });
+}
+
+void Store::remove_participant(const std::string& party_id, const std::string& user_id, bool ban, std::int64_t now) {
+  long long t = now;
+  int b = ban;
+  db_.with([&](soci::session& s) {
+    s << "UPDATE party_participants SET is_active = FALSE, left_at = :t, is_banned = CASE WHEN :b = 1 THEN TRUE ELSE "
+         "is_banned END WHERE party_id = :p AND user_id = :u",
+        use(t), use(b), use(party_id), use(user_id);
+  });
+}
+
+namespace {
+constexpr const char* kMessageSelect =
+    "SELECT m.id, m.party_id, m.user_id, u.username, m.content, m.message_type, m.sent_at FROM party_messages m JOIN "
+    "users u ON u.id = m.user_id ";
+
+template <class BindParams>
+std::vector<MessageRow> query_messages(soci::session& s, const std::string& tail, BindParams bind_params) {
+  std::vector<MessageRow> out;
+  MessageRow r;
+  long long sent = 0;
+  soci::statement st(s);
+  st.exchange(into(r.id));
+  st.exchange(into(r.party_id));
+  st.exchange(into(r.user_id));
+  st.exchange(into(r.username));
+  st.exchange(into(r.content));
+  st.exchange(into(r.message_type));
+  st.exchange(into(sent));
+  bind_params(st);
+  st.alloc();
+  st.prepare(kMessageSelect + tail);
+  st.define_and_bind();
+  if (st.execute(true)) {
+    do {
+      r.sent_at = sent;
+      out.push_back(r);
+    } while (st.fetch());
+  }
+  return out;
+}
+}  // namespace
+
+void Store::insert_message(const MessageRow& m) {
+  long long t = m.sent_at;
+  db_.with([&](soci::session& s) {
+    s << "INSERT INTO party_messages (id, party_id, user_id, content, message_type, sent_at) VALUES (:id, :p, :u, :c, "
+         ":mt, :t)",
+        use(m.id), use(m.party_id), use(m.user_id), use(m.content), use(m.message_type), use(t);
+  });
+}
+
+std::vector<MessageRow> Store::messages_before(const std::string& party_id, const std::optional<std::string>& before,
+                                               int limit) {
+  return db_.with([&](soci::session& s) {
+    std::string p = party_id;
+    if (!before)
+      return query_messages(s, "WHERE m.party_id = :p ORDER BY m.sent_at DESC, m.id DESC LIMIT :lim",
+                            [&](soci::statement& st) {
+                              st.exchange(use(p, "p"));
+                              st.exchange(use(limit, "lim"));
+                            });
+    std::string b1 = *before, b2 = *before, b3 = *before;
+    return query_messages(
+        s,
+        "WHERE m.party_id = :p AND (m.sent_at < (SELECT sent_at FROM party_messages WHERE id = :b1) OR (m.sent_at = "
+        "(SELECT sent_at FROM party_messages WHERE id = :b2) AND m.id < :b3)) ORDER BY m.sent_at DESC, m.id DESC LIMIT "
+        ":lim",
+        [&](soci::statement& st) {
+          st.exchange(use(p, "p"));
+          st.exchange(use(b1, "b1"));
+          st.exchange(use(b2, "b2"));
+          st.exchange(use(b3, "b3"));
+          st.exchange(use(limit, "lim"));
+        });
+  });
+}
+
+std::vector<MessageRow> Store::messages_after(const std::string& party_id, const std::string& after, int limit) {
+  return db_.with([&](soci::session& s) {
+    std::string p = party_id, a1 = after, a2 = after, a3 = after;
+    return query_messages(
+        s,
+        "WHERE m.party_id = :p AND (m.sent_at > (SELECT sent_at FROM party_messages WHERE id = :a1) OR (m.sent_at = "
+        "(SELECT sent_at FROM party_messages WHERE id = :a2) AND m.id > :a3)) ORDER BY m.sent_at, m.id LIMIT :lim",
+        [&](soci::statement& st) {
+          st.exchange(use(p, "p"));
+          st.exchange(use(a1, "a1"));
+          st.exchange(use(a2, "a2"));
+          st.exchange(use(a3, "a3"));
+          st.exchange(use(limit, "lim"));
+        });
+  });
+}
+
+void Store::insert_reaction(const ReactionRow& r) {
+  long long t = r.created_at;
+  double ts = r.video_timestamp;
+  db_.with([&](soci::session& s) {
+    s << "INSERT INTO party_reactions (id, party_id, user_id, emoji, video_timestamp, created_at) VALUES (:id, :p, :u, "
+         ":e, :ts, :t)",
+        use(r.id), use(r.party_id), use(r.user_id), use(r.emoji), use(ts), use(t);
+  });
+}
+
+std::map<std::string, long long> Store::reaction_counts(const std::string& party_id) {
+  return db_.with([&](soci::session& s) {
+    std::map<std::string, long long> out;
+    std::string emoji;
+    long long n = 0;
+    soci::statement st = (s.prepare << "SELECT emoji, COUNT(*) FROM party_reactions WHERE party_id = :p GROUP BY emoji",
+                          into(emoji), into(n), use(party_id));
+    if (st.execute(true)) {
+      do out[emoji] = n;
+      while (st.fetch());
+    }
+    return out;
+  });
+}
+
+void Store::invite(const InvitationRow& inv) {
+  long long t = inv.created_at;
+  std::string pending = "pending";
+  db_.with([&](soci::session& s) {
+    s << "INSERT INTO party_invitations (id, party_id, inviter_id, invitee_id, status, created_at) VALUES (:id, :p, "
+         ":i, :u, :st, :t) ON CONFLICT (party_id, invitee_id) DO UPDATE SET status = excluded.status, inviter_id = "
+         "excluded.inviter_id, created_at = excluded.created_at, responded_at = NULL",
+        use(inv.id), use(inv.party_id), use(inv.inviter_id), use(inv.invitee_id), use(pending), use(t);
+  });
+}
+
+namespace {
+constexpr const char* kInvitationSelect =
+    "SELECT i.id, i.party_id, p.title, i.inviter_id, u.username, i.invitee_id, i.status, i.created_at FROM "
+    "party_invitations i JOIN watch_parties p ON p.id = i.party_id JOIN users u ON u.id = i.inviter_id ";
+}
+
+std::optional<InvitationRow> Store::invitation(const std::string& id) {
+  return db_.with([&](soci::session& s) -> std::optional<InvitationRow> {
+    InvitationRow r;
+    long long t = 0;
+    s << std::string(kInvitationSelect) + "WHERE i.id = :id", into(r.id), into(r.party_id), into(r.party_title),
+        into(r.inviter_id), into(r.inviter_username), into(r.invitee_id), into(r.status), into(t), use(id);
+    if (!s.got_data()) return std::nullopt;
+    r.created_at = t;
+    return r;
+  });
+}
+
+std::vector<InvitationRow> Store::pending_invitations(const std::string& user_id, int limit, int offset) {
+  return db_.with([&](soci::session& s) {
+    std::vector<InvitationRow> out;
+    InvitationRow r;
+    long long t = 0;
+    soci::statement st =
+        (s.prepare << std::string(kInvitationSelect) +
+                          "WHERE i.invitee_id = :u AND i.status = 'pending' ORDER BY i.created_at DESC LIMIT :lim "
+                          "OFFSET :off",
+         into(r.id), into(r.party_id), into(r.party_title), into(r.inviter_id), into(r.inviter_username),
+         into(r.invitee_id), into(r.status), into(t), use(user_id), use(limit), use(offset));
+    if (st.execute(true)) {
+      do {
+        r.created_at = t;
+        out.push_back(r);
+      } while (st.fetch());
+    }
+    return out;
+  });
+}
+
+long long Store::count_pending_invitations(const std::string& user_id) {
+  return db_.with([&](soci::session& s) {
+    long long n = 0;
+    s << "SELECT COUNT(*) FROM party_invitations WHERE invitee_id = :u AND status = 'pending'", into(n), use(user_id);
+    return n;
+  });
+}
+
+void Store::set_invitation_status(const std::string& id, const std::string& status, std::int64_t now) {
+  long long t = now;
+  db_.with([&](soci::session& s) {
+    s << "UPDATE party_invitations SET status = :st, responded_at = :t WHERE id = :id", use(status), use(t), use(id);
+  });
+}
+
+bool Store::is_invited(const std::string& party_id, const std::string& user_id) {
+  return db_.with([&](soci::session& s) {
+    int n = 0;
+    s << "SELECT COUNT(*) FROM party_invitations WHERE party_id = :p AND invitee_id = :u AND status <> 'declined'",
+        into(n), use(party_id), use(user_id);
+    return n > 0;
+  });
+}
+
+void Store::insert_report(const std::string& id, const std::string& party_id, const std::string& reporter_id,
+                          const std::string& reason, const std::string& description, std::int64_t now) {
+  long long t = now;
+  db_.with([&](soci::session& s) {
+    s << "INSERT INTO party_reports (id, party_id, reporter_id, reason, description, created_at) VALUES (:id, :p, :r, "
+         ":re, :d, :t)",
+        use(id), use(party_id), use(reporter_id), use(reason), use(description), use(t);
+  });
+}
+
+}  // namespace wp::parties

@@ -1,0 +1,64 @@
+#pragma once
+// Every SQL statement of the watch-party area.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.hpp"
+#include "modules/parties/model.hpp"
+
+namespace wp::parties {
+
+class Store {
+ public:
+  explicit Store(db::Database& db) : db_(db) {}
+
+  void create_party(const PartyRow& party, const ParticipantRow& host);
+  std::optional<PartyRow> party(const std::string& id);
+  std::optional<PartyRow> party_by_code(const std::string& code);
+  bool room_code_taken(const std::string& code);
+  // Parties visible to viewer_id under the filter.
+  std::vector<PartyRow> parties(const PartyFilter& f, const std::string& viewer_id, int limit, int offset);
+  long long count_parties(const PartyFilter& f, const std::string& viewer_id);
+  void update_party(const PartyRow& party);
+  void delete_party(const std::string& id);
+  void save_playback(const std::string& party_id, const std::string& playback_json);
+
+  std::optional<ParticipantRow> participant(const std::string& party_id, const std::string& user_id);
+  std::vector<ParticipantRow> active_participants(const std::string& party_id);
+  // Admits the user if a seat is free, atomically with the count.
+  JoinOutcome join(const std::string& party_id, const std::string& user_id, std::int64_t now);
+  // Marks the user gone; when they were the host, hands the party to the
+  // longest-present moderator, else participant. Returns the new host.
+  std::optional<std::string> leave(const std::string& party_id, const std::string& user_id, std::int64_t now);
+  void set_role(const std::string& party_id, const std::string& user_id, const std::string& role);
+  void set_muted(const std::string& party_id, const std::string& user_id, bool muted);
+  void remove_participant(const std::string& party_id, const std::string& user_id, bool ban, std::int64_t now);
+
+  void insert_message(const MessageRow& m);
+  // Newest first, strictly older than the message `before` when given.
+  std::vector<MessageRow> messages_before(const std::string& party_id, const std::optional<std::string>& before,
+                                          int limit);
+  // Oldest first, strictly newer than the message `after`.
+  std::vector<MessageRow> messages_after(const std::string& party_id, const std::string& after, int limit);
+
+  void insert_reaction(const ReactionRow& r);
+  std::map<std::string, long long> reaction_counts(const std::string& party_id);
+
+  // Creates or re-opens (as pending) an invitation; false if the user is already a member.
+  void invite(const InvitationRow& inv);
+  std::optional<InvitationRow> invitation(const std::string& id);
+  std::vector<InvitationRow> pending_invitations(const std::string& user_id, int limit, int offset);
+  long long count_pending_invitations(const std::string& user_id);
+  void set_invitation_status(const std::string& id, const std::string& status, std::int64_t now);
+  bool is_invited(const std::string& party_id, const std::string& user_id);
+
+  void insert_report(const std::string& id, const std::string& party_id, const std::string& reporter_id,
+                     const std::string& reason, const std::string& description, std::int64_t now);
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace wp::parties

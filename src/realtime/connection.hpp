@@ -1,0 +1,44 @@
+#pragma once
+// The seam between the WebSocket transport and the modules that use it.
+// No Beast here: the transport implements Connection, a module implements
+// Endpoint for each accepted socket.
+#include <memory>
+#include <string>
+
+namespace wp::realtime {
+
+namespace close_code {
+constexpr int going_away = 1001;
+constexpr int server_error = 1011;
+constexpr int not_authenticated = 4001;
+constexpr int forbidden = 4003;
+constexpr int not_found = 4004;
+constexpr int too_slow = 4008;
+}  // namespace close_code
+
+using Message = std::shared_ptr<const std::string>;
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // Queues a text frame; thread-safe. When the bounded queue is full the
+  // connection is closed with 4008 and false is returned.
+  virtual bool send(Message text) = 0;
+  // Closes with code and reason; thread-safe, idempotent.
+  virtual void close(int code, const std::string& reason) = 0;
+  virtual const std::string& id() const = 0;
+};
+
+class Endpoint {
+ public:
+  virtual ~Endpoint() = default;
+  // Called in order, one at a time, on the connection's I/O strand. Must not
+  // block: hand blocking work to the blocking pool.
+  virtual void on_message(const std::string& text) = 0;
+  // Called once, after the last on_message.
+  virtual void on_close() = 0;
+};
+
+inline Message make_message(std::string text) { return std::make_shared<const std::string>(std::move(text)); }
+
+}  // namespace wp::realtime

@@ -1,0 +1,192 @@
+"""Chat, reactions and typing over the party WebSocket (docs/realtime.md):
+stored then broadcast, slow mode, mute, chat and reactions switched off,
+the reaction rate limit, typing relayed to the others."""
+import asyncio
+import uuid
+
+from party_helpers import (REACTION_KEYS, assert_message, closeall, connect, create_party, in_thread,
+                           member_action, party_path, patch_party, run, users)
+
+
+def content_is(text):
+    return lambda m: m["message"]["content"] == text
+
+
+def test_chat_is_stored_and_broadcast(server):
+    host, guest = users(server, 2)
+    p = create_party(host)
+    text = "hello from the socket " + uuid.uuid4().hex
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g = await connect(server, p, guest, name="guest")
+        await g.send({"type": "chat_message", "content": text})
+        got = []
+        for c in (h, g):
+            m = await c.wait_for("chat_message", content_is(text))
+            msg = assert_message(m["message"])
+            assert msg["user"]["id"] == guest.id and msg["user"]["username"] == guest.username
+            got.append(msg)
+        assert got[0] == got[1]
+        r = await in_thread(host.get, party_path(p, "chat/"))
+        assert r.status_code == 200, r.text
+        top = r.json()["results"][0]
+        assert top["id"] == got[0]["id"] and top["content"] == text
+        assert top["user"]["id"] == guest.id
+        # A REST post is broadcast too.
+        r = await in_thread(host.post, party_path(p, "chat/"), json={"content": "via rest"})
+        assert r.status_code == 201, r.text
+        m = await g.wait_for("chat_message", content_is("via rest"))
+        assert m["message"]["id"] == r.json()["id"]
+        await closeall(h, g)
+
+    run(go())
+
+
+def test_slow_mode(server):
+    host, guest = users(server, 2)
+    p = create_party(host, settings={"slow_mode_seconds": 2})
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g = await connect(server, p, guest, name="guest")
+        await g.send({"type": "chat_message", "content": "first"})
+        await h.wait_for("chat_message", content_is("first"))
+        start = g.mark()
+        await g.send({"type": "chat_message", "content": "second"})
+        err = await g.wait_for("error", start=start)
+        assert err["code"] == "slow_mode", err
+        ra = err["retry_after"]
+        assert isinstance(ra, (int, float)) and 0 < ra <= 2, err
+        await h.expect_none("chat_message", content_is("second"), within=0.3)
+        await asyncio.sleep(ra + 0.3)
+        await g.send({"type": "chat_message", "content": "third"})
+        await h.wait_for("chat_message", content_is("third"))
+        r = await in_thread(host.get, party_path(p, "chat/"))
+        assert [m["content"] for m in r.json()["results"]] == ["third", "first"]
+        await closeall(h, g)
+
+    run(go())
+
+
+def test_muted_user_cannot_chat(server):
+    host, guest = users(server, 2)
+    p = create_party(host)
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g = await connect(server, p, guest, name="guest")
+        r = await in_thread(member_action, host, p, guest, "mute")
+        assert r.status_code == 200, r.text
+        for c in (h, g):
+            upd = await c.wait_for("participant_updated", lambda m: m["user"]["id"] == guest.id)
+            assert upd["user"]["is_muted"] is True and upd["user"]["role"] == "participant"
+            assert upd["user"]["username"] == guest.username
+        start = g.mark()
+        await g.send({"type": "chat_message", "content": "mmmph"})
+        err = await g.wait_for("error", start=start)
+        assert err["code"] == "muted"
+        await h.expect_none("chat_message", within=0.3)
+
+        r = await in_thread(member_action, host, p, guest, "unmute")
+        assert r.status_code == 200, r.text
+        await g.wait_for("participant_updated", lambda m: m["user"]["id"] == guest.id and not m["user"]["is_muted"])
+        await g.send({"type": "chat_message", "content": "free again"})
+        await h.wait_for("chat_message", content_is("free again"))
+        await closeall(h, g)
+
+    run(go())
+
+
+def test_chat_disabled(server):
+    host, guest = users(server, 2)
+    p = create_party(host)
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g = await connect(server, p, guest, name="guest")
+        r = await in_thread(patch_party, host, p, settings={"chat_enabled": False})
+        assert r.status_code == 200, r.text
+        await g.wait_for("party_updated", lambda m: m["party"]["settings"]["chat_enabled"] is False)
+        start = g.mark()
+        await g.send({"type": "chat_message", "content": "hello?"})
+        assert (await g.wait_for("error", start=start))["code"] == "chat_disabled"
+        await h.expect_none("chat_message", within=0.3)
+        await closeall(h, g)
+
+    run(go())
+
+
+def test_typing_is_relayed_to_the_others(server):
+    host, guest = users(server, 2)
+    p = create_party(host)
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g = await connect(server, p, guest, name="guest")
+        await g.send({"type": "typing", "is_typing": True})
+        m = await h.wait_for("typing")
+        assert m["user"]["id"] == guest.id and m["user"]["username"] == guest.username
+        assert m["is_typing"] is True
+        await g.send({"type": "typing", "is_typing": False})
+        await h.wait_for("typing", lambda m: m["is_typing"] is False)
+        await closeall(h, g)
+
+    run(go())
+
+
+def test_reactions_broadcast_counted_and_rate_limited(server):
+    host, guest = users(server, 2)
+    p = create_party(host)
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g = await connect(server, p, guest, name="guest")
+        await g.send({"type": "reaction", "emoji": "🎉", "video_timestamp": 42.0})
+        for c in (h, g):
+            m = await c.wait_for("reaction")
+            rx = m["reaction"]
+            assert REACTION_KEYS <= set(rx), rx
+            assert rx["emoji"] == "🎉" and rx["video_timestamp"] == 42.0
+            assert rx["user"]["id"] == guest.id and rx["user"]["username"] == guest.username
+        r = await in_thread(host.get, party_path(p, "react/"))
+        assert r.json()["counts"].get("🎉") == 1
+
+        start = g.mark()
+        await g.send({"type": "reaction", "emoji": "x" * 17, "video_timestamp": 1.0})
+        assert (await g.wait_for("error", start=start))["code"] == "invalid_message"
+
+        # A burst gets rate limited (well below the flood limit).
+        start = g.mark()
+        for i in range(40):
+            await g.send({"type": "reaction", "emoji": "👍", "video_timestamp": float(i)})
+        err = await g.wait_for("error", lambda m: m["code"] == "rate_limited", start=start)
+        assert isinstance(err["retry_after"], (int, float)) and err["retry_after"] > 0
+        await asyncio.sleep(0.3)
+        accepted = len([m for m in h.of_type("reaction") if m["reaction"]["emoji"] == "👍"])
+        assert 0 < accepted < 40
+        r = await in_thread(host.get, party_path(p, "react/"))
+        assert r.json()["counts"].get("👍") == accepted
+        assert not g.closed
+
+        await closeall(h, g)
+
+    run(go())
+
+
+def test_reactions_disabled(server):
+    host, guest = users(server, 2)
+    p = create_party(host, settings={"reactions_enabled": False})
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g = await connect(server, p, guest, name="guest")
+        await g.send({"type": "reaction", "emoji": "🎉", "video_timestamp": 3.0})
+        err = await g.wait_for("error")
+        assert err["code"] == "reactions_disabled", err
+        await h.expect_none("reaction", within=0.3)
+        r = await in_thread(guest.post, party_path(p, "react/"), json={"emoji": "🎉", "video_timestamp": 1})
+        assert r.status_code in (403, 409), r.text
+        await closeall(h, g)
+
+    run(go())
