@@ -29,7 +29,7 @@ TOKEN_KEYS = {"access_token", "refresh_token", "token_type", "expires_in", "user
 PROFILE_KEYS = {"user_id", "avatar", "bio", "country", "timezone", "birth_date", "phone", "is_verified",
                 "privacy_settings"}
 SESSION_KEYS = {"id", "user_agent", "ip_address", "created_at", "last_seen_at", "expires_at", "current"}
-HISTORY_KEYS = {"id", "success", "reason", "ip_address", "user_agent", "created_at"}
+HISTORY_KEYS = {"id", "success", "reason", "username", "ip_address", "user_agent", "created_at"}
 PAGE_KEYS = {"count", "next", "previous", "results"}
 
 # Keys that must never show up in any successful JSON answer.
