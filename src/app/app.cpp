@@ -16,6 +16,7 @@
 #include "db/migrations.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
+#include "http/static_files.hpp"
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
 #include "modules/accounts/routes.hpp"
@@ -51,6 +52,13 @@ http::ServerOptions server_options(const Config& c) {
   o.ws_flood_rate = c.ws_flood_rate;
   o.ws_idle_timeout = std::chrono::seconds(c.ws_idle_timeout_s);
   return o;
+}
+
+std::string web_dir(const Config& c) {
+  if (!c.web_dir.empty()) return c.web_dir;
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? "web/dist" : (exe.parent_path().parent_path() / "web" / "dist").string();
 }
 
 // Reports a start-up failure the way an operator needs to read it.
@@ -103,6 +111,8 @@ int serve(const Config& config) {
   });
   metrics().add_gauge("watchparty_hub_connections", "Party WebSockets joined to rooms on this node.",
                       [&hub] { return static_cast<double>(hub.connection_count()); });
+
+  router.set_fallback(http::static_files_route(web_dir(config)));
 
   http::Dispatcher dispatcher(router, config.cors_origins);
   dispatcher.set_authenticator(accounts::make_authenticator(accounts_service, config));

@@ -192,6 +192,8 @@ const std::vector<Setting>& settings() {
       string_setting("smtp_username", "SMTP user, if the server wants one", &Config::smtp_username),
       string_setting("smtp_password", "SMTP password", &Config::smtp_password, nullptr, true),
       string_setting("mail_from", "Sender address of outgoing mail", &Config::mail_from, check_not_empty),
+      string_setting("web_dir", "Directory of the built web client (default: web/dist next to the build)",
+                     &Config::web_dir),
       string_setting("public_url", "Base URL used in links sent by mail (default http://host:port)",
                      &Config::public_url),
   };

@@ -58,6 +58,7 @@ struct Config {
   std::string smtp_password;
   std::string mail_from = "noreply@watchparty.local";
   std::string public_url;  // base URL for links in mails; empty: http://host:port
+  std::string web_dir;     // built web client; empty: <binary dir>/../web/dist
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

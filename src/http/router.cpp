@@ -119,6 +119,12 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
       }
     }
   }
+  if (fallback_ && (method == "GET" || method == "HEAD")) {
+    m.kind = RouteMatch::found;
+    m.route = &*fallback_;
+    m.params["path"] = path;
+    return m;
+  }
   m.kind = RouteMatch::not_found;
   return m;
 }

@@ -3,6 +3,7 @@
 // patterns: tables are a few hundred routes, and a scan keeps 405 (with the
 // Allow list) and the trailing-slash redirect simple and exact.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct RouteMatch {
 class Router {
  public:
   void add(Route route);
+  // Serves GET/HEAD requests that match no route (the web client's files).
+  void set_fallback(Route route) { fallback_ = std::move(route); }
   // HEAD is served by the GET route. OPTIONS reports allowed methods.
   RouteMatch match(const std::string& method, const std::string& path) const;
   const std::vector<Route>& routes() const { return routes_; }
@@ -40,6 +43,7 @@ class Router {
 
   std::vector<Route> routes_;
   std::vector<Compiled> compiled_;
+  std::optional<Route> fallback_;
 };
 
 std::vector<std::string> split_path(const std::string& path, bool& trailing_slash);
