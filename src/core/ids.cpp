@@ -3,7 +3,11 @@
 #include <sodium.h>
 
 #include <array>
+#include <algorithm>
 #include <cctype>
+#include <mutex>
+
+#include "core/clock.hpp"
 
 namespace wp {
 
@@ -25,6 +29,39 @@ std::string new_uuid() {
   randombytes_buf(b.data(), b.size());
   b[6] = (b[6] & 0x0F) | 0x40;
   b[8] = (b[8] & 0x3F) | 0x80;
+  std::string h = to_hex(b.data(), b.size());
+  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' +
+         h.substr(20, 12);
+}
+
+std::string new_uuid_v7(std::int64_t* ms_out) {
+  // RFC 9562 method 1: a 12-bit counter in rand_a keeps ids of one millisecond in order.
+  static std::mutex mu;
+  static std::int64_t last_ms = 0;
+  static unsigned counter = 0;
+  std::int64_t ms;
+  unsigned seq;
+  {
+    std::lock_guard lock(mu);
+    ms = std::max(now_ms(), last_ms);
+    if (ms == last_ms) {
+      if (++counter > 0xFFF) {
+        ++ms;  // counter exhausted: borrow the next millisecond
+        counter = 0;
+      }
+    } else {
+      counter = 0;
+    }
+    last_ms = ms;
+    seq = counter;
+  }
+  std::array<unsigned char, 16> b;
+  randombytes_buf(b.data(), b.size());
+  for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  b[6] = static_cast<unsigned char>(0x70 | ((seq >> 8) & 0x0F));
+  b[7] = static_cast<unsigned char>(seq & 0xFF);
+  b[8] = (b[8] & 0x3F) | 0x80;
+  if (ms_out) *ms_out = ms;
   std::string h = to_hex(b.data(), b.size());
   return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' +
          h.substr(20, 12);

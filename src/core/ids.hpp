@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -6,6 +7,9 @@ namespace wp {
 
 // Random (version 4) UUID in canonical lower-case form.
 std::string new_uuid();
+// Time-ordered (version 7) UUID: ids made later in this process compare
+// greater, even within one millisecond. ms_out receives its timestamp.
+std::string new_uuid_v7(std::int64_t* ms_out = nullptr);
 // True for a canonical 8-4-4-4-12 hex UUID (either case).
 bool is_uuid(std::string_view s);
 // Hex of n cryptographically random bytes.

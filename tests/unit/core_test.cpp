@@ -162,3 +162,16 @@ TEST(Validators, FormatsAreChecked) {
   EXPECT_FALSE(v::e164_phone("+33612345678"));
   EXPECT_TRUE(v::e164_phone("0612345678"));
 }
+
+TEST(Ids, V7IdsSortInCreationOrder) {
+  std::string prev;
+  std::int64_t ms = 0;
+  for (int i = 0; i < 5000; ++i) {
+    auto id = wp::new_uuid_v7(&ms);
+    ASSERT_TRUE(wp::is_uuid(id));
+    ASSERT_EQ(id[14], '7');
+    ASSERT_LT(prev, id);
+    prev = id;
+  }
+  EXPECT_NEAR(static_cast<double>(ms), static_cast<double>(wp::now_ms()), 1000.0);
+}

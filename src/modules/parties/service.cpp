@@ -48,6 +48,12 @@ json::object Settings::to_json() const {
           {"require_approval", require_approval}};
 }
 
+std::string merge_settings(const std::string& current, const json::object& patch) {
+  auto merged = parse_settings(current).to_json();
+  for (auto& [k, v] : patch) merged[k] = v;
+  return json::serialize(merged);
+}
+
 Settings parse_settings(const std::string& text) {
   Settings s;
   auto o = parse_object(text);
@@ -126,11 +132,7 @@ PartyRow PartiesService::create(const http::AuthUser& user, const CreateInput& i
   p.scheduled_start = in.scheduled_start;
   p.status = in.scheduled_start && *in.scheduled_start > now ? "scheduled" : "live";
   if (p.status == "live") p.actual_start = now;
-  Settings s;
-  auto merged = s.to_json();
-  if (in.settings)
-    for (auto& [k, v] : *in.settings) merged[k] = v;
-  p.settings = json::serialize(merged);
+  p.settings = merge_settings("{}", in.settings.value_or(json::object{}));
   Playback pb;
   pb.video_id = in.video_id.value_or("");
   p.playback = json::serialize(pb.to_json());
@@ -170,13 +172,13 @@ PartyRow PartiesService::update(const http::AuthUser& user, const std::string& i
       throw_validation("max_participants", "Lower than the number of current participants.");
     p.max_participants = *in.max_participants;
   }
-  if (in.settings) {
-    auto merged = parse_settings(p.settings).to_json();
-    for (auto& [k, v] : *in.settings) merged[k] = v;
-    p.settings = json::serialize(merged);
-  }
+  if (in.settings) p.settings = merge_settings(p.settings, *in.settings);
   p.updated_at = now_ms();
   store_.update_party(p);
+  return announce_change(id);
+}
+
+PartyRow PartiesService::announce_change(const std::string& id) {
   refresh_room_party(id);
   auto fresh = *store_.party(id);
   broadcast(id, {{"type", "party_updated"}, {"party", party_json(fresh)}});
@@ -201,11 +203,8 @@ PartyRow PartiesService::start(const http::AuthUser& user, const std::string& id
     p.actual_start = now_ms();
     p.updated_at = now_ms();
     store_.update_party(p);
-    refresh_room_party(id);
   }
-  auto fresh = *store_.party(id);
-  broadcast(id, {{"type", "party_updated"}, {"party", party_json(fresh)}});
-  return fresh;
+  return announce_change(id);
 }
 
 PartyRow PartiesService::end(const http::AuthUser& user, const std::string& id) {
@@ -226,9 +225,7 @@ PartyRow PartiesService::end(const http::AuthUser& user, const std::string& id) 
       }
     }
   }
-  auto fresh = *store_.party(id);
-  broadcast(id, {{"type", "party_updated"}, {"party", party_json(fresh)}});
-  return fresh;
+  return announce_change(id);
 }
 
 void PartiesService::admit(const http::AuthUser& user, const PartyRow& party) {
@@ -403,7 +400,10 @@ MessageRow PartiesService::post_chat(const http::AuthUser& user, const std::stri
     }
     it->second.last_chat_ms = now;
   }
-  MessageRow m{new_uuid(), id, user.id, user.username, text, "text", now};
+  // Time-ordered ids keep history, resume and broadcast in one order.
+  std::int64_t sent_at = 0;
+  auto message_id = new_uuid_v7(&sent_at);
+  MessageRow m{message_id, id, user.id, user.username, text, "text", sent_at};
   store_.insert_message(m);
   broadcast(id, {{"type", "chat_message"}, {"message", message_json(m)}});
   return m;
@@ -445,6 +445,7 @@ std::map<std::string, long long> PartiesService::reaction_counts(const http::Aut
 std::string PartiesService::report(const http::AuthUser& user, const std::string& id, const std::string& reason,
                                    const std::string& description) {
   auto p = visible_party(user, id);
+  member(p, user.id);
   auto report_id = new_uuid();
   store_.insert_report(report_id, p.id, user.id, reason, description, now_ms());
   return report_id;

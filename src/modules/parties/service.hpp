@@ -43,6 +43,8 @@ struct Settings {
   boost::json::object to_json() const;
 };
 Settings parse_settings(const std::string& json_text);
+// Known settings of `current` with the keys of `patch` laid over them, as JSON text.
+std::string merge_settings(const std::string& current, const boost::json::object& patch);
 
 struct Playback {
   std::string status = "paused";  // playing | paused | waiting
@@ -155,6 +157,8 @@ class PartiesService {
   void changed(Room& room, const std::string& by);  // bump version, persist, broadcast (room locked)
   void resume_after_wait(Room& room);
   void refresh_room_party(const std::string& id);
+  // Reloads the party into its live room and tells the members; returns it.
+  PartyRow announce_change(const std::string& id);
   std::string new_room_code();
 
   Store& store_;

@@ -83,10 +83,10 @@ struct FilterSql {
 FilterSql filter_sql(const PartyFilter& f, const std::string& viewer) {
   FilterSql out;
   auto add = [&](const std::string& clause) { out.where += (out.where.empty() ? "WHERE " : " AND ") + clause; };
-  out.params.push_back({"viewer", viewer});
   if (f.public_only) {
     add("p.visibility = 'public' AND p.status <> 'ended'");
   } else {
+    out.params.push_back({"viewer", viewer});
     // What a viewer may see: public parties, and any party they belong to or are invited to.
     add("(p.visibility = 'public' OR EXISTS (SELECT 1 FROM party_participants m WHERE m.party_id = p.id AND "
         "m.user_id = :viewer AND m.is_banned = FALSE) OR EXISTS (SELECT 1 FROM party_invitations i WHERE i.party_id = "
