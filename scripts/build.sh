@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Configures and builds build/watchparty (and the unit tests) with ccache.
+# Configures and builds build/watchparty (and the unit tests) with ccache, then the web
+# client (web/dist, served by `watchparty serve` at /) when npm is available.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
 cmake -S . -B build -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" >/dev/null
 cmake --build build -j"${JOBS:-2}"
+if command -v npm >/dev/null 2>&1; then
+  scripts/build-web.sh
+else
+  echo "npm not found: skipping the web client (web/dist)" >&2
+fi

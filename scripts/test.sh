@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs packages, builds, starts PostgreSQL and Redis on
-# loopback ports of its own, runs unit then integration tests (SQLite and
-# PostgreSQL), and stops what it started.
+# loopback ports of its own, runs unit, browser (headless Chromium) and integration
+# tests (SQLite and PostgreSQL), and stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -27,6 +27,9 @@ redis_port=$(free_port)
 redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes \
   --pidfile "$work/redis.pid" --logfile "$work/redis.log" --dir "$work"
 export WP_REDIS_URL="redis://127.0.0.1:$redis_port"
+
+echo "== browser tests"
+tests/e2e/run.sh
 
 echo "== integration tests (sqlite, postgresql at $WP_PG_URL)"
 /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider "$@"

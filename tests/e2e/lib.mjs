@@ -1,0 +1,176 @@
+// Shared helpers for the browser tests: the real server on an ephemeral port, Debian's
+// Chromium through playwright-core, an ffmpeg clip, a tiny Range-capable file server,
+// and REST shortcuts.
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, rmSync, statSync, createReadStream, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BIN = process.env.WP_BIN || join(ROOT, 'build', 'watchparty');
+export const CHROMIUM = process.env.WP_CHROMIUM || '/usr/bin/chromium';
+export const WEB_DIST = join(ROOT, 'web', 'dist');
+
+export function tmpDir(prefix = 'wp-e2e-') {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Starts `watchparty serve` on a free port; resolves once it logs its address. */
+export async function startServer({ args = [], env = {} } = {}) {
+  const dataDir = tmpDir('wp-e2e-data-');
+  const proc = spawn(BIN, ['serve', '--port', '0', '--data-dir', dataDir, '--password-hash-cost', 'min', '--web-dir', WEB_DIST, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const url = await new Promise((res, rej) => {
+    const timer = setTimeout(() => rej(new Error('server did not start:\n' + log)), 20000);
+    const onData = (d) => {
+      log += d.toString();
+      const m = log.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); res(m[1]); }
+    };
+    proc.stdout.on('data', onData);
+    proc.stderr.on('data', onData);
+    proc.on('exit', (code) => { clearTimeout(timer); rej(new Error(`server exited ${code}:\n${log}`)); });
+  });
+  proc.removeAllListeners('exit');
+  return {
+    url,
+    dataDir,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => { const t = setTimeout(() => { proc.kill('SIGKILL'); r(); }, 15000); proc.on('exit', () => { clearTimeout(t); r(); }); });
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  // chromium.launch() gives every run a fresh temporary user-data-dir of its own (and
+  // refuses a --user-data-dir argument), so no profile leaks between runs.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+      '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close().catch(() => {});
+    },
+  };
+}
+
+/** A page that records console errors and uncaught exceptions into `errors`. */
+export async function newPage(browser, baseURL, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ baseURL, viewport });
+  const page = await context.newPage();
+  page.errors = [];
+  page.badResponses = [];
+  page.on('console', (m) => {
+    // Chromium logs every 4xx/5xx fetch as "Failed to load resource"; those are checked
+    // precisely through badResponses instead.
+    if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.errors.push(m.text());
+  });
+  page.on('response', (r) => { if (r.status() >= 400) page.badResponses.push(`${r.status()} ${new URL(r.url()).pathname}`); });
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  return { context, page };
+}
+
+/** An H.264/AAC clip of `seconds` made by ffmpeg (the command of the issue). */
+export function makeClip(dir, seconds = 10) {
+  const out = join(dir, `clip${seconds}.mp4`);
+  if (existsSync(out)) return out;
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=640x360:rate=25`, '-f', 'lavfi', '-i', `sine=duration=${seconds}`,
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', out]);
+  return out;
+}
+
+/** Serves one file with Range support (for parties that play a direct media_url). */
+export async function serveFile(path, type = 'video/mp4') {
+  const size = statSync(path).size;
+  const srv = createServer((req, res) => {
+    const range = req.headers.range && /^bytes=(\d*)-(\d*)$/.exec(req.headers.range);
+    const headers = { 'Content-Type': type, 'Accept-Ranges': 'bytes', 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-cache' };
+    if (range) {
+      let start = range[1] === '' ? size - Number(range[2]) : Number(range[1]);
+      let end = range[1] !== '' && range[2] !== '' ? Math.min(Number(range[2]), size - 1) : size - 1;
+      if (start >= size) { res.writeHead(416, { 'Content-Range': `bytes */${size}` }); res.end(); return; }
+      res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': end - start + 1 });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(path, { start, end }).pipe(res);
+    } else {
+      res.writeHead(200, { ...headers, 'Content-Length': size });
+      if (req.method === 'HEAD') return res.end();
+      createReadStream(path).pipe(res);
+    }
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${srv.address().port}/clip.mp4`, close: () => new Promise((r) => { srv.closeAllConnections?.(); srv.close(r); }) };
+}
+
+export async function rest(base, path, { method = 'GET', token, body } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const r = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = text; }
+  return { status: r.status, data, headers: r.headers };
+}
+
+export async function registerUser(base, name) {
+  const u = `${name}${Math.random().toString(36).slice(2, 7)}`;
+  const password = 'Corr3ct-horse-battery';
+  const r = await rest(base, '/api/auth/register/', { method: 'POST', body: { username: u, email: `${u}@example.com`, password } });
+  if (r.status !== 201) throw new Error(`register ${r.status} ${JSON.stringify(r.data)}`);
+  return { username: u, password, token: r.data.access_token, id: r.data.user.id };
+}
+
+/** Logs a page in through the UI. */
+export async function uiLogin(page, user) {
+  await page.goto('/login');
+  await page.fill('input[name=username]', user.username);
+  await page.fill('input[name=password]', user.password);
+  await page.click('form button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** Does the server have the videos module (issue 5)? */
+export async function videosAvailable(base, token) {
+  const r = await rest(base, '/api/videos/', { token });
+  return r.status === 200 && r.data && Array.isArray(r.data.results);
+}
+
+/** Console errors, and failed responses other than the expected ones (`allowed` regexps). */
+export function problems(page, allowed = []) {
+  const bad = page.badResponses.filter((r) => !allowed.some((re) => re.test(r)));
+  return [...page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket connection to .* failed|net::ERR_/.test(e)), ...bad];
+}
+// Before the videos module is on the server, the party form's video list answers 404.
+export const VIDEOS_MISSING = /^404 \/api\/videos\/$/;
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const med = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { min: s[0], median: med, max: s[s.length - 1], n: s.length };
+}
+
+export function readJson(p) {
+  return JSON.parse(readFileSync(p, 'utf8'));
+}

@@ -1,0 +1,228 @@
+// REST client. The access token lives in memory only; the refresh token is kept in
+// localStorage so a reload or a new tab stays logged in. Refresh tokens are single use,
+// so refreshes are serialized across tabs with the Web Locks API when available, and a
+// tab re-reads the stored token inside the lock (another tab may have rotated it already).
+
+export interface User {
+  id: string;
+  username: string;
+  email?: string;
+  two_factor_enabled?: boolean;
+  [k: string]: unknown;
+}
+
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
+  expires_in: number;
+  user: User;
+}
+
+export class ApiError extends Error {
+  status: number;
+  code: string;
+  errors: Record<string, string[]>;
+  retryAfter: number | null;
+  constructor(status: number, body: any, retryAfter: number | null) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status;
+    this.code = (body && body.error_code) || 'HTTP_ERROR';
+    this.errors = (body && body.errors) || {};
+    this.retryAfter = retryAfter;
+  }
+  /** One human sentence with the field errors, for forms. */
+  describe(): string {
+    const fields = Object.entries(this.errors)
+      .map(([k, v]) => `${k}: ${(v || []).join(', ')}`)
+      .join('; ');
+    return fields ? `${this.message} (${fields})` : this.message;
+  }
+}
+
+const REFRESH_KEY = 'wp_refresh_token';
+let accessToken: string | null = null;
+let accessExpiry = 0; // client ms
+let currentUser: User | null = null;
+const listeners = new Set<(u: User | null) => void>();
+
+export function onAuthChange(fn: (u: User | null) => void): () => void {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+function emit() {
+  for (const fn of listeners) fn(currentUser);
+}
+export function me(): User | null {
+  return currentUser;
+}
+
+export function setTokens(t: Tokens) {
+  accessToken = t.access_token;
+  accessExpiry = Date.now() + (t.expires_in || 900) * 1000;
+  localStorage.setItem(REFRESH_KEY, t.refresh_token);
+  currentUser = t.user;
+  emit();
+}
+
+function clearTokens() {
+  accessToken = null;
+  accessExpiry = 0;
+  currentUser = null;
+  localStorage.removeItem(REFRESH_KEY);
+  emit();
+}
+
+export function hasStoredSession(): boolean {
+  return !!localStorage.getItem(REFRESH_KEY);
+}
+
+async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = (navigator as any).locks;
+  if (locks && typeof locks.request === 'function') return locks.request('wp-refresh', fn);
+  return fn();
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/** Rotates the refresh token; false when the session is gone (then logged out). */
+export function refresh(): Promise<boolean> {
+  if (!refreshing) {
+    const before = accessToken;
+    refreshing = withLock(async () => {
+      if (accessToken && accessToken !== before) return true;
+      const rt = localStorage.getItem(REFRESH_KEY);
+      if (!rt) return false;
+      const res = await fetch('/api/auth/refresh/', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh_token: rt }),
+        credentials: 'omit',
+      });
+      if (!res.ok) {
+        // Another tab may have rotated the token between our read and the request.
+        if (localStorage.getItem(REFRESH_KEY) !== rt) return refreshAgain();
+        if (res.status === 401) clearTokens();
+        return false;
+      }
+      setTokens(await res.json());
+      return true;
+    }).finally(() => {
+      refreshing = null;
+    });
+  }
+  return refreshing;
+}
+
+async function refreshAgain(): Promise<boolean> {
+  const rt = localStorage.getItem(REFRESH_KEY);
+  if (!rt) return false;
+  const res = await fetch('/api/auth/refresh/', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refresh_token: rt }),
+    credentials: 'omit',
+  });
+  if (!res.ok) return false;
+  setTokens(await res.json());
+  return true;
+}
+
+/** A valid access token (refreshing it when it is about to expire), or null. */
+export async function token(): Promise<string | null> {
+  if (accessToken && Date.now() < accessExpiry - 30_000) return accessToken;
+  if (!localStorage.getItem(REFRESH_KEY)) return accessToken;
+  await refresh();
+  return accessToken;
+}
+
+export interface RequestOpts {
+  method?: string;
+  body?: unknown;
+  query?: Record<string, string | number | boolean | undefined | null>;
+  raw?: boolean;
+  form?: FormData;
+}
+
+export async function api<T = any>(path: string, opts: RequestOpts = {}): Promise<T> {
+  let url = path;
+  if (opts.query) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+    const s = q.toString();
+    if (s) url += (url.includes('?') ? '&' : '?') + s;
+  }
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const headers: Record<string, string> = {};
+    const t = await token();
+    if (t) headers['Authorization'] = `Bearer ${t}`;
+    let body: BodyInit | undefined;
+    if (opts.form) body = opts.form;
+    else if (opts.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.body);
+    }
+    const res = await fetch(url, { method: opts.method || 'GET', headers, body, credentials: 'omit' });
+    if (res.status === 401 && attempt === 0 && localStorage.getItem(REFRESH_KEY) && !path.startsWith('/api/auth/')) {
+      accessExpiry = 0;
+      if (await refresh()) continue;
+    }
+    if (!res.ok) {
+      let data: any = null;
+      try {
+        data = await res.json();
+      } catch {
+        /* not JSON */
+      }
+      const ra = res.headers.get('Retry-After');
+      throw new ApiError(res.status, data, ra ? Number(ra) : null);
+    }
+    if (opts.raw) return res as unknown as T;
+    if (res.status === 204) return null as T;
+    const text = await res.text();
+    return (text ? JSON.parse(text) : null) as T;
+  }
+  throw new Error('unreachable');
+}
+
+export async function login(username: string, password: string): Promise<{ challenge?: string }> {
+  const r = await api<any>('/api/auth/login/', { method: 'POST', body: { username, password } });
+  if (r.two_factor_required) return { challenge: r.challenge_token };
+  setTokens(r);
+  return {};
+}
+
+export async function login2fa(challenge: string, code: string): Promise<void> {
+  const recovery = !/^\d{6,8}$/.test(code.trim());
+  const body: any = { challenge_token: challenge };
+  if (recovery) body.recovery_code = code.trim();
+  else body.code = code.trim();
+  setTokens(await api<Tokens>('/api/auth/2fa/login/', { method: 'POST', body }));
+}
+
+export async function register(f: { username: string; email: string; password: string; first_name?: string; last_name?: string }) {
+  setTokens(await api<Tokens>('/api/auth/register/', { method: 'POST', body: f }));
+}
+
+export async function logout(): Promise<void> {
+  try {
+    if (accessToken) await api('/api/auth/logout/', { method: 'POST' });
+  } catch {
+    /* the session may be gone already */
+  }
+  clearTokens();
+}
+
+/** On start: restore the session from the stored refresh token. */
+export async function restore(): Promise<User | null> {
+  if (!localStorage.getItem(REFRESH_KEY)) return null;
+  const ok = await refresh();
+  if (!ok) return null;
+  return currentUser;
+}
+
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
