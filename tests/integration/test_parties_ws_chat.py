@@ -4,7 +4,7 @@ the reaction rate limit, typing relayed to the others."""
 import asyncio
 import uuid
 
-from party_helpers import (REACTION_KEYS, assert_message, closeall, connect, create_party, in_thread,
+from party_helpers import (REACTION_KEYS, assert_message, closeall, connect, create_party, in_thread, joined,
                            member_action, party_path, patch_party, run, users)
 
 
@@ -188,5 +188,66 @@ def test_reactions_disabled(server):
         r = await in_thread(guest.post, party_path(p, "react/"), json={"emoji": "🎉", "video_timestamp": 1})
         assert r.status_code in (403, 409), r.text
         await closeall(h, g)
+
+    run(go())
+
+
+def test_burst_chat_keeps_one_order_in_history_state_and_resume(server):
+    """Messages sent back to back (many within one millisecond) keep the order
+    they were broadcast in: in REST history pages, in party_state.recent_messages
+    and in missed_messages after a reconnect."""
+    host, guest, late = users(server, 3)
+    p = create_party(host)
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        for i in range(30):
+            await h.send({"type": "chat_message", "content": f"burst {i:02d}"})
+        got = await h.wait_count("chat_message", 30, timeout=10)
+        order = [m["message"]["id"] for m in got]
+        contents = {m["message"]["id"]: m["message"]["content"][6:] for m in got}
+        assert [m["message"]["content"] for m in got] == [f"burst {i:02d}" for i in range(30)]
+
+        # REST history, newest first, in pages of 7.
+        pages, before = [], None
+        while True:
+            params = {"page_size": 7}
+            if before:
+                params["before"] = before
+            r = await in_thread(host.get, party_path(p, "chat/"), params=params)
+            assert r.status_code == 200, r.text
+            body = r.json()
+            pages += [m["id"] for m in body["results"]]
+            before = body["next_before"]
+            if not before:
+                break
+            assert len(pages) <= 30, "paging does not end"
+        assert len(pages) == 30 and set(pages) == set(order), "paging lost or repeated messages"
+        assert pages == list(reversed(order)), [contents[i] for i in pages]
+
+        # A newcomer's recent_messages, oldest first.
+        g = await connect(server, p, guest, name="guest")
+        assert [m["content"][6:] for m in g.messages[0]["recent_messages"]] == [contents[i] for i in order]
+        # Resume after the 10th message: exactly the 20 after it.
+        l = await connect(server, p, late, name="late", last_message_id=order[9])
+        assert [m["content"][6:] for m in l.messages[0]["missed_messages"]] == [contents[i] for i in order[10:]]
+        await closeall(h, g, l)
+
+    run(go())
+
+
+def test_rest_reaction_is_broadcast(server):
+    host, guest = users(server, 2)
+    p = create_party(host)
+    joined(guest, p)
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        r = await in_thread(guest.post, party_path(p, "react/"), json={"emoji": "❤️", "video_timestamp": 7.5})
+        assert r.status_code == 201, r.text
+        m = await h.wait_for("reaction")
+        assert m["reaction"]["id"] == r.json()["id"]
+        assert m["reaction"]["emoji"] == "❤️" and m["reaction"]["user"]["id"] == guest.id
+        await h.close()
 
     run(go())

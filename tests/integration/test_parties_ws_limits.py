@@ -30,13 +30,13 @@ def test_slow_consumer_is_closed_while_others_keep_receiving(make_server):
             sent = 0
             started = time.monotonic()
             while sent < 2000 and not slow_left(n):
-                for _ in range(50):
+                for _ in range(10):  # small batches: a reader that keeps up is never behind by 16
                     await h.send({"type": "chat_message", "content": f"{sent:05d} {filler}"})
                     sent += 1
                 # The normal member keeps up with everything sent so far.
                 await n.wait_count("chat_message", sent, timeout=20)
             await n.wait_for("user_left", lambda m: m["user"]["id"] == slow.id, timeout=10)
-            assert time.monotonic() - started < 30
+            assert time.monotonic() - started < 15
 
             for c in (n, h):
                 got = [m["message"]["content"][:5] for m in (await c.wait_count("chat_message", sent, timeout=20))]

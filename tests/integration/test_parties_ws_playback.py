@@ -4,7 +4,7 @@ lead, one version order under concurrent controls, stale versions, buffering
 (released by ready, by timeout and by disconnect) and sync_request."""
 import asyncio
 
-from helpers import assert_success, register
+from helpers import register
 from party_helpers import (assert_playback, closeall, connect, create_party, in_thread, member_action, now_ms,
                            patch_party, run, sync_state, users)
 
@@ -357,5 +357,61 @@ def test_sync_request_answers_the_sender_only(server):
             assert pb[k] == rest[k], (k, pb, rest)
         await h.expect_none("playback_state", start=hm, within=0.3)
         await closeall(h, g)
+
+    run(go())
+
+
+def test_pause_without_position_uses_the_expected_position(server):
+    host, guest = users(server, 2)
+    p = create_party(host)
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g = await connect(server, p, guest, name="guest")
+        mk = g.mark()
+        await h.control("rate", rate=2.0)
+        await h.control("play", position=10.0)
+        play = (await g.wait_for("playback_state", status_is("playing"), start=mk))["playback"]
+        assert play["rate"] == 2.0
+        await asyncio.sleep(1.0)
+        mk = g.mark()
+        sent = now_ms()
+        await h.control("pause")
+        t, m = await g.wait_for_entry("playback_state", status_is("paused"), start=mk)
+        # position + (now - anchor) / 1000 * rate, at some instant between sending and receiving.
+        lo = 10.0 + max(0.0, sent - play["anchor_server_time"]) / 1000 * 2.0
+        hi = 10.0 + max(0.0, t - play["anchor_server_time"]) / 1000 * 2.0
+        assert lo - 0.05 <= m["playback"]["position"] <= hi + 0.05, (lo, m["playback"]["position"], hi)
+        # The REST view agrees and does not move while paused.
+        s1 = await in_thread(sync_state, guest, p)
+        await asyncio.sleep(0.3)
+        s2 = await in_thread(sync_state, guest, p)
+        assert s1["position"] == s2["position"] == m["playback"]["position"]
+        await closeall(h, g)
+
+    run(go())
+
+
+def test_control_field_validation(server):
+    host = register(server)
+    p = create_party(host)
+
+    async def go():
+        h = await connect(server, p, host)
+        v = h.messages[0]["playback"]["version"]
+        for fields in ({"action": "rate", "rate": 0.2}, {"action": "rate", "rate": 4.5}, {"action": "rate"},
+                       {"action": "seek"}, {"action": "seek", "position": -5}, {"action": "seek", "position": "x"}):
+            mk = h.mark()
+            await h.send({"type": "video_control", **fields})
+            err = await h.wait_for("error", start=mk)
+            assert err["code"] == "invalid_message", (fields, err)
+        assert not h.of_type("playback_state")
+        for rate in (0.25, 4.0):
+            mk = h.mark()
+            await h.control("rate", rate=rate)
+            v += 1
+            m = await h.wait_for("playback_state", pb_version(v), start=mk)
+            assert m["playback"]["rate"] == rate
+        await h.close()
 
     run(go())
