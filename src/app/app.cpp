@@ -22,6 +22,7 @@
 #include "modules/accounts/routes.hpp"
 #include "modules/parties/routes.hpp"
 #include "realtime/hub.hpp"
+#include "realtime/redis_backplane.hpp"
 #include "modules/system/routes.hpp"
 
 namespace wp::app {
@@ -100,8 +101,14 @@ int serve(const Config& config) {
   accounts::Store accounts_store(*db);
   accounts::AccountsService accounts_service(accounts_store, config, *mailer, limiter);
   accounts::add_routes(router, accounts_service, config);
-  realtime::LocalBackplane backplane;
-  realtime::Hub hub(backplane);
+  std::unique_ptr<realtime::Backplane> backplane;
+  if (config.redis_url.empty()) {
+    backplane = std::make_unique<realtime::LocalBackplane>();
+  } else {
+    backplane = std::make_unique<realtime::RedisBackplane>(config.redis_url);
+    spdlog::info("room broadcasts through redis at {}", config.redis_url);
+  }
+  realtime::Hub hub(*backplane);
   parties::Store parties_store(*db);
   parties::PartiesService parties_service(parties_store, hub, pool, config);
   parties::add_routes(router, parties_service, pool);
