@@ -124,13 +124,15 @@ test('journey: register, upload, create a party, join by code, chat, react, mode
   // reactions float over the video on the other page
   await b.click('button[aria-label="React 🎉"]');
   await a.waitForSelector('.float-layer .floater:has-text("🎉")');
-  await a.click('button[aria-label="React 👍"]');
-  await shot(a, 'party-room-desktop');
 
   // the host plays; the guest cannot and is told why
   assert.match(await b.textContent('#control-note'), /Only the host/);
   await a.click('#btn-play');
   await b.waitForFunction(() => window.__wp.playback.status === 'playing');
+  await sleep(1500);
+  await a.click('button[aria-label="React 👍"]');
+  await b.click('button[aria-label="React ❤️"]');
+  await shot(a, 'party-room-desktop');
 
   // moderation: promote, mute (chat refused), unmute, kick
   const row = `#participants li:has-text("${bob.username}")`;

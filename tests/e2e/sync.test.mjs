@@ -112,19 +112,48 @@ test('two pages stay within 100 ms through play, seek, rate, pause and a reconne
   // play again
   await a.click('#btn-play');
   await settledSpread(a, b, 'play again', results);
-  // cut the guest's socket: it must reconnect (resume) and be back in sync
-  const before = await b.evaluate(() => window.__wp.ws && window.__wp.ws.url);
-  assert.ok(before);
+  // cut the guest's socket: it must reconnect, resume the chat it missed, and be in sync
+  const connectsB = await b.evaluate(() => window.__wp.connects);
   await b.evaluate(() => window.__wp.ws.close());
-  await b.waitForFunction(() => document.querySelector('#conn-state').textContent.startsWith('Reconnecting'), null, { timeout: 5000 });
-  await b.waitForFunction(() => window.__wp.connected, null, { timeout: 15000 });
+  const missed = await rest(server.url, `/api/parties/${pid}/chat/`, { method: 'POST', token: host.token, body: { content: 'sent while you were away' } });
+  assert.equal(missed.status, 201, JSON.stringify(missed.data));
+  await b.waitForFunction((n) => window.__wp.connected && window.__wp.connects > n, connectsB, { timeout: 15000 });
+  await b.waitForSelector('#chat-log li:has-text("sent while you were away")', { timeout: 5000 });
   await settledSpread(a, b, 'after guest socket cut + reconnect', results);
-  // the host goes offline for a moment (network down), then back
+  // the host loses the network for a moment, then gets it back
+  const connectsA = await a.evaluate(() => window.__wp.connects);
   await A.context.setOffline(true);
+  await a.evaluate(() => window.__wp.ws && window.__wp.ws.close()); // an offline emulation may leave an open socket be
   await sleep(1500);
   await A.context.setOffline(false);
-  await a.waitForFunction(() => window.__wp.connected, null, { timeout: 20000 });
+  await a.waitForFunction((n) => window.__wp.connected && window.__wp.connects > n, connectsA, { timeout: 20000 });
   await settledSpread(a, b, 'after host offline 1.5 s + reconnect', results);
+  // measure the corrections: push the guest off by a known amount, time its way back
+  const recovery = [];
+  for (const offS of [0.06, -0.2, 0.4, 1.5, -3]) {
+    const r = await b.evaluate(async (off) => {
+      const w = window.__wp;
+      const before = w.stats;
+      w.video.currentTime = w.video.currentTime + off;
+      const t0 = performance.now();
+      let maxAbs = 0;
+      await new Promise((res) => {
+        const iv = setInterval(() => {
+          const d = Math.abs(w.stats.driftMs);
+          if (!w.video.seeking) maxAbs = Math.max(maxAbs, d);
+          if (performance.now() - t0 > 300 && !w.video.seeking && d < 10 && w.stats.mode === 'in-sync') { clearInterval(iv); res(); }
+          if (performance.now() - t0 > 15000) { clearInterval(iv); res(); }
+        }, 20);
+      });
+      const after = w.stats;
+      return { ms: performance.now() - t0, nudges: after.nudges - before.nudges, seeks: after.seeks - before.seeks };
+    }, offS);
+    const line = { injected_ms: offS * 1000, recovered_in_ms: Math.round(r.ms), by: r.seeks > 0 ? 'seek' : 'rate nudge', nudges: r.nudges, seeks: r.seeks };
+    console.log(`correction: injected ${line.injected_ms} ms -> back within 10 ms in ${line.recovered_in_ms} ms by ${line.by}`);
+    recovery.push(line);
+    await sleep(500);
+  }
+  await settledSpread(a, b, 'after the injected drifts', results, { settleMs: 1000 });
   await a.click('#btn-play');
   await settledSpread(a, b, 'final pause', results, { settleMs: 1500 });
 
@@ -134,7 +163,7 @@ test('two pages stay within 100 ms through play, seek, rate, pause and a reconne
   console.log(`corrections: host ${JSON.stringify(corrections[0])}, guest ${JSON.stringify(corrections[1])}`);
   const outDir = join(ROOT, 'tests', 'e2e', 'results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'sync.json'), JSON.stringify({ source, date: new Date().toISOString(), summary: s, results, corrections }, null, 2));
+  writeFileSync(join(outDir, 'sync.json'), JSON.stringify({ source, date: new Date().toISOString(), summary: s, results, corrections, recovery }, null, 2));
   for (const r of results) assert.ok(r.spread_ms <= LIMIT_MS, `${r.action}: spread ${r.spread_ms.toFixed(1)} ms > ${LIMIT_MS} ms`);
   assert.deepEqual(problems(A.page, [VIDEOS_MISSING]), [], 'host console errors');
   assert.deepEqual(problems(B.page, [VIDEOS_MISSING]), [], 'guest console errors');

@@ -71,15 +71,15 @@ export interface SyncStats {
 }
 
 /**
- * Thresholds (seconds). Measured on headless Chromium (see bench/RESULTS.md):
- * a seek costs 30-150 ms of frozen picture, a ±8% rate change is inaudible.
+ * Thresholds (seconds), measured on headless Chromium (see bench/RESULTS.md and
+ * docs/realtime.md): a seek freezes the picture 25-300 ms, a rate nudge never stalls.
  */
-export const NUDGE_START = 0.04; // start a rate nudge past 40 ms
-export const NUDGE_STOP = 0.012; // back to the party rate under 12 ms
+export const NUDGE_START = 0.025; // start a rate nudge past 25 ms
+export const NUDGE_STOP = 0.005; // back to the party rate under 5 ms
 export const SEEK_OVER = 0.5; // seek past 500 ms
-export const MAX_NUDGE = 0.08; // rate change at most ±8%
-export const NUDGE_GAIN = 1.0; // rate change = drift(s) * gain, clamped: 40 ms -> 4%, 80 ms+ -> 8%
-export const PAUSED_TOLERANCE = 0.01; // a paused video farther than this from the party position is seeked (cheap when paused)
+export const MAX_NUDGE = 0.1; // rate change at most ±10%
+export const NUDGE_GAIN = 2.5; // rate change = drift(s) * gain, clamped: 25 ms -> 6.25%, 40 ms+ -> 10%
+export const PAUSED_TOLERANCE = 0.002; // a paused video is seeked onto the party position (cheap when paused)
 
 export class PlaybackSync {
   playback: Playback | null = null;

@@ -357,6 +357,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
   let reconnectTimer: number | undefined;
   let pingTimer: number | undefined;
   let resyncTimer: number | undefined;
+  let opens = 0;
 
   function setConn(state: string, extra = '') {
     connBadge.className = `conn ${state}`;
@@ -382,6 +383,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     (window as any).__wp && ((window as any).__wp.ws = sock);
     sock.onopen = () => {
       attempt = 0;
+      opens++;
       setConn('open');
       // A burst of pings for a first offset, then a few every 10 s to follow drift.
       for (let i = 0; i < 6; i++) setTimeout(() => ws === sock && ping(), i * 150);
@@ -517,6 +519,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     get playback() { return sync.playback; },
     get stats() { return { ...sync.stats }; },
     get role() { return myRole; },
+    get connects() { return opens; },
     get connected() { return !!ws && ws.readyState === WebSocket.OPEN; },
     ws: null as WebSocket | null,
     video,
