@@ -77,19 +77,19 @@ class WsConn : public realtime::Connection, public std::enable_shared_from_this<
   const std::string& id() const override { return id_; }
 
   bool send(realtime::Message msg) override {
-    bool start_writer = false;
+    bool start_writer = false, overflow = false;
     {
       std::lock_guard lock(mu_);
       if (closing_) return false;
       if (queue_.size() >= opt_.ws_send_queue) {
-        overflowed_ = true;
+        overflow = true;
       } else {
         queue_.push_back(std::move(msg));
         start_writer = !writing_ && accepted_;
         if (start_writer) writing_ = true;
       }
     }
-    if (overflowed_) {
+    if (overflow) {
       close(realtime::close_code::too_slow, "Too slow: send queue full.");
       return false;
     }
@@ -115,7 +115,11 @@ class WsConn : public realtime::Connection, public std::enable_shared_from_this<
     ws_.read_message_max(opt_.ws_max_frame);
     beast::get_lowest_layer(ws_).expires_never();
     auto [aec] = co_await ws_.async_accept(req, as_tuple);
-    if (aec) co_return;
+    if (aec) {
+      // The module may already count this socket in: let it leave.
+      if (endpoint) endpoint->on_close();
+      co_return;
+    }
     if (!endpoint) {
       auto cr = close_reason(refuse_code, refuse_reason);
       co_await ws_.async_close(cr, as_tuple);
@@ -201,7 +205,6 @@ class WsConn : public realtime::Connection, public std::enable_shared_from_this<
   bool writing_ = false;
   bool accepted_ = false;
   bool closing_ = false;
-  bool overflowed_ = false;
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
 };
