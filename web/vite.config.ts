@@ -1,6 +1,8 @@
 import { defineConfig } from 'vite';
 
-// The server (watchparty serve) serves web/dist; `npm run dev` proxies the API to it.
+// The server (watchparty serve) serves web/dist; `npm run dev` (and `vite preview`)
+// proxy the API to a server at WP_API (default http://127.0.0.1:8000).
+const api = process.env.WP_API || 'http://127.0.0.1:8000';
 export default defineConfig({
   build: {
     target: 'es2020',
@@ -11,8 +13,8 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': 'http://127.0.0.1:8000',
-      '/ws': { target: 'ws://127.0.0.1:8000', ws: true },
+      '/api': api,
+      '/ws': { target: api.replace(/^http/, 'ws'), ws: true },
     },
   },
 });

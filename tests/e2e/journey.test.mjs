@@ -121,6 +121,18 @@ test('journey: register, upload, create a party, join by code, chat, react, mode
   await a.waitForSelector('#chat-log li:has-text("hi ann")');
   await a.waitForFunction(() => document.querySelector('#typing').textContent === '', null, { timeout: 8000 });
 
+  // slow mode: the guest is told, and told how long to wait after a message
+  const slow = await rest(server.url, `/api/parties/${partyId}/`, { method: 'PATCH', token, body: { settings: { slow_mode_seconds: 4 } } });
+  assert.equal(slow.status, 200, JSON.stringify(slow.data));
+  await b.waitForFunction(() => document.querySelector('#slow-note').textContent.includes('Slow mode is on'));
+  await b.fill('#chat-input', 'slowly now');
+  await b.press('#chat-input', 'Enter');
+  await a.waitForSelector('#chat-log li:has-text("slowly now")');
+  await b.waitForFunction(() => /send again in \d+ s/.test(document.querySelector('#slow-note').textContent));
+  assert.equal(await b.isDisabled('#chat-send'), true);
+  await rest(server.url, `/api/parties/${partyId}/`, { method: 'PATCH', token, body: { settings: { slow_mode_seconds: 0 } } });
+  await b.waitForFunction(() => !document.querySelector('#chat-send').disabled, null, { timeout: 8000 });
+
   // reactions float over the video on the other page
   await b.click('button[aria-label="React 🎉"]');
   await a.waitForSelector('.float-layer .floater:has-text("🎉")');

@@ -92,6 +92,7 @@ export function videosPage(root: HTMLElement): Cleanup {
       const page = await api<Page<any>>('/api/videos/', { query: { uploader: u?.id, page_size: 100 } });
       clear(list, page.results.length ? page.results.map(videoItem) : h('li', { class: 'muted' }, 'No video yet: upload one.'));
       if (page.results.some((v) => v.status === 'processing')) timers.push(window.setTimeout(refreshList, 2000));
+      else if (barText.textContent?.startsWith('Uploaded: processing')) barText.textContent = 'Uploaded and processed: ready to play.';
     } catch (e) {
       clear(list, h('li', { class: 'error' }, e instanceof ApiError && e.status === 404 ? 'Videos are not available on this server yet.' : errorText(e)));
     }
