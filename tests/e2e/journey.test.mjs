@@ -125,11 +125,17 @@ test('journey: register, upload, create a party, join by code, chat, react, mode
   const slow = await rest(server.url, `/api/parties/${partyId}/`, { method: 'PATCH', token, body: { settings: { slow_mode_seconds: 4 } } });
   assert.equal(slow.status, 200, JSON.stringify(slow.data));
   await b.waitForFunction(() => document.querySelector('#slow-note').textContent.includes('Slow mode is on'));
+  // "hi ann" was sent less than 4 s ago: the server refuses this one (error slow_mode)
+  await b.fill('#chat-input', 'too soon?');
+  await b.press('#chat-input', 'Enter');
+  await b.waitForSelector('.toast.error:has-text("Slow mode")');
+  await b.waitForFunction(() => /send again in \d+ s/.test(document.querySelector('#slow-note').textContent));
+  assert.equal(await b.isDisabled('#chat-send'), true);
+  await b.waitForFunction(() => !document.querySelector('#chat-send').disabled, null, { timeout: 8000 });
   await b.fill('#chat-input', 'slowly now');
   await b.press('#chat-input', 'Enter');
   await a.waitForSelector('#chat-log li:has-text("slowly now")');
   await b.waitForFunction(() => /send again in \d+ s/.test(document.querySelector('#slow-note').textContent));
-  assert.equal(await b.isDisabled('#chat-send'), true);
   await rest(server.url, `/api/parties/${partyId}/`, { method: 'PATCH', token, body: { settings: { slow_mode_seconds: 0 } } });
   await b.waitForFunction(() => !document.querySelector('#chat-send').disabled, null, { timeout: 8000 });
 
