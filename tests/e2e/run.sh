@@ -18,5 +18,5 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   cp package-lock.json "$stamp"
 fi
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-if [ $# -eq 0 ]; then set -- codecs.test.mjs journey.test.mjs sync.test.mjs; fi
+if [ $# -eq 0 ]; then set -- *.test.mjs; fi
 exec node --test --test-concurrency=1 --test-timeout=300000 "$@"
