@@ -163,6 +163,31 @@ export function problems(page, allowed = []) {
 // Before the videos module is on the server, the party form's video list answers 404.
 export const VIDEOS_MISSING = /^404 \/api\/videos\/$/;
 
+/** Both pages at one instant; positions projected to a common local-clock instant. */
+export async function sampleSpread(a, b) {
+  const fn = () => window.__wp.sample();
+  const [sa, sb] = await Promise.all([a.evaluate(fn), b.evaluate(fn)]);
+  const T = Math.max(sa.clientMs, sb.clientMs);
+  const at = (s) => s.currentTime + (s.paused ? 0 : ((T - s.clientMs) / 1000) * s.playbackRate);
+  return { spreadMs: Math.abs(at(sa) - at(sb)) * 1000, a: sa, b: sb };
+}
+
+export async function settledSpread(a, b, label, results, { settleMs = 2000, samples = 5 } = {}) {
+  await sleep(settleMs);
+  const xs = [];
+  let last;
+  for (let i = 0; i < samples; i++) {
+    last = await sampleSpread(a, b);
+    xs.push(last.spreadMs);
+    await sleep(120);
+  }
+  const s = stats(xs);
+  const drift = [last.a, last.b].map((x) => Math.round((x.currentTime - x.expected) * 1000));
+  console.log(`${label}: spread median ${s.median.toFixed(1)} ms (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}) · drift vs party a=${drift[0]} ms b=${drift[1]} ms · modes ${last.a.mode}/${last.b.mode} · t=${last.a.currentTime.toFixed(2)}`);
+  results.push({ action: label, spread_ms: s.median, samples_ms: xs.map((x) => +x.toFixed(2)), drift_ms: drift });
+  return s.median;
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function stats(xs) {

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   startServer, launchBrowser, newPage, makeClip, serveFile, rest, registerUser, uiLogin,
-  videosAvailable, sleep, stats, tmpDir, ROOT, problems, VIDEOS_MISSING,
+  videosAvailable, sleep, stats, tmpDir, ROOT, problems, VIDEOS_MISSING, settledSpread,
 } from './lib.mjs';
 import { uploadAndWait } from './videos.mjs';
 
@@ -25,31 +25,6 @@ after(async () => {
   await files?.close();
   await server?.stop();
 });
-
-/** Both pages at one instant; positions projected to a common local-clock instant. */
-async function sampleSpread(a, b) {
-  const fn = () => window.__wp.sample();
-  const [sa, sb] = await Promise.all([a.evaluate(fn), b.evaluate(fn)]);
-  const T = Math.max(sa.clientMs, sb.clientMs);
-  const at = (s) => s.currentTime + (s.paused ? 0 : ((T - s.clientMs) / 1000) * s.playbackRate);
-  return { spreadMs: Math.abs(at(sa) - at(sb)) * 1000, a: sa, b: sb };
-}
-
-async function settledSpread(a, b, label, results, { settleMs = 2000, samples = 5 } = {}) {
-  await sleep(settleMs);
-  const xs = [];
-  let last;
-  for (let i = 0; i < samples; i++) {
-    last = await sampleSpread(a, b);
-    xs.push(last.spreadMs);
-    await sleep(120);
-  }
-  const s = stats(xs);
-  const drift = [last.a, last.b].map((x) => Math.round((x.currentTime - x.expected) * 1000));
-  console.log(`${label}: spread median ${s.median.toFixed(1)} ms (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}) · drift vs party a=${drift[0]} ms b=${drift[1]} ms · modes ${last.a.mode}/${last.b.mode} · t=${last.a.currentTime.toFixed(2)}`);
-  results.push({ action: label, spread_ms: s.median, samples_ms: xs.map((x) => +x.toFixed(2)), drift_ms: drift });
-  return s.median;
-}
 
 async function control(page, fn) {
   await page.evaluate(fn);
