@@ -169,6 +169,11 @@ test('journey: register, upload, create a party, join by code, chat, react, mode
   await shot(b, 'party-room-phone', true);
   await a.click(`${row} button:has-text("Kick")`);
   await b.waitForFunction(() => document.querySelector('#conn-state').textContent === 'Disconnected');
+  // a kicked user may come back, here through the invite link
+  await b.goto(`/join/${code}`);
+  await b.waitForURL(`**/parties/${partyId}`);
+  await b.waitForFunction(() => window.__wp && window.__wp.connected);
+  await a.waitForSelector(`#participants li:has-text("${bob.username}").online`);
 
   // the party list shows the party
   await a.goto('/');

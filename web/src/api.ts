@@ -72,6 +72,16 @@ function clearTokens() {
   emit();
 }
 
+// Another tab logged out (or its refresh failed for good): this tab is logged out too.
+window.addEventListener('storage', (e) => {
+  if (e.key === REFRESH_KEY && !e.newValue && currentUser) {
+    accessToken = null;
+    accessExpiry = 0;
+    currentUser = null;
+    emit();
+  }
+});
+
 export function hasStoredSession(): boolean {
   return !!localStorage.getItem(REFRESH_KEY);
 }

@@ -67,7 +67,13 @@ async function render() {
 
 window.addEventListener('popstate', render);
 window.addEventListener('wp:navigate', render);
-onAuthChange(renderNav);
+onAuthChange((u) => {
+  renderNav();
+  if (!u) {
+    const guarded = routes.some(([re, , needsAuth]) => needsAuth && re.test(location.pathname));
+    if (guarded) navigate('/login', true);
+  }
+});
 
 (async () => {
   if (hasStoredSession()) {
