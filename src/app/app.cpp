@@ -18,6 +18,10 @@
 #include "core/rate_limiter.hpp"
 #include "modules/accounts/routes.hpp"
 #include "modules/system/routes.hpp"
+#include "modules/videos/routes.hpp"
+#include "modules/videos/worker.hpp"
+
+#include <signal.h>
 
 namespace wp::app {
 
@@ -27,6 +31,8 @@ void init(const Config& config) {
   log::setup(config.log_level, config.log_format);
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
   std::filesystem::create_directories(config.data_dir + "/tmp");
+  std::filesystem::create_directories(config.data_dir + "/videos");
+  std::filesystem::create_directories(config.data_dir + "/uploads");
 }
 
 http::ServerOptions server_options(const Config& c) {
@@ -84,6 +90,10 @@ int serve(const Config& config) {
   accounts::Store accounts_store(*db);
   accounts::AccountsService accounts_service(accounts_store, config, *mailer, limiter);
   accounts::add_routes(router, accounts_service, config);
+  videos::Store videos_store(*db);
+  videos::VideosService videos_service(videos_store, config);
+  videos::add_routes(router, videos_service, config);
+  videos::Workers video_workers(videos_service, config.worker_threads);
 
   http::Dispatcher dispatcher(router, config.cors_origins);
   dispatcher.set_authenticator(accounts::make_authenticator(accounts_service, config));
@@ -95,8 +105,38 @@ int serve(const Config& config) {
     return fail("cannot listen on " + config.host + ":" + std::to_string(config.port) + ": " + e.what());
   }
   spdlog::info("watchparty {} listening on http://{}:{}", WATCHPARTY_VERSION, config.host, port);
+  if (config.run_workers_in_serve) video_workers.start();
   server.run();
+  video_workers.stop();
   pool.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int worker(const Config& config) {
+  init(config);
+  // Signals are taken synchronously by this thread; every other thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::unique_ptr<db::Database> db;
+  try {
+    db = std::make_unique<db::Database>(config);
+    if (config.migrate_on_start) db::apply_migrations(*db);
+  } catch (const Error& e) {
+    return fail(std::string("cannot open the database: ") + e.what());
+  }
+  videos::Store store(*db);
+  videos::VideosService service(store, config);
+  videos::Workers workers(service, config.worker_threads);
+  workers.start();
+  spdlog::info("watchparty {} worker running on {}", WATCHPARTY_VERSION, db->description());
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("signal {} received: stopping workers", sig);
+  workers.stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -1,0 +1,63 @@
+#include "modules/videos/worker.hpp"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "core/error.hpp"
+#include "core/ids.hpp"
+
+namespace wp::videos {
+
+Workers::Workers(VideosService& service, int threads) : service_(service), count_(threads) {
+  char host[256] = {0};
+  ::gethostname(host, sizeof host - 1);
+  id_prefix_ = std::string(host) + ":" + std::to_string(::getpid()) + ":" + random_hex(4);
+}
+
+Workers::~Workers() { stop(); }
+
+void Workers::start() {
+  for (int i = 0; i < count_; ++i) threads_.emplace_back([this, i] { loop(i); });
+  spdlog::info("{} video worker thread(s) started ({})", count_, id_prefix_);
+}
+
+void Workers::stop() {
+  if (threads_.empty()) return;
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  spdlog::info("video workers stopped");
+}
+
+void Workers::loop(int index) {
+  std::string worker_id = id_prefix_ + "/" + std::to_string(index);
+  auto stopping = [this] { return stopping_.load(); };
+  while (!stopping_) {
+    std::optional<JobRow> job;
+    try {
+      job = service_.claim_job(worker_id);
+    } catch (const Error& e) {
+      spdlog::warn("worker {}: cannot claim a job: {}", worker_id, e.what());
+    }
+    if (job) {
+      try {
+        service_.run_job(*job, worker_id, stopping);
+      } catch (const Error& e) {
+        // The database went away mid-job: the lease expires and the job is retried.
+        spdlog::error("worker {}: job {} interrupted: {}", worker_id, job->id, e.what());
+      } catch (const std::exception& e) {
+        // A bug or a resource failure (fork, disk): logged; the lease expires and the job is retried.
+        spdlog::error("worker {}: job {} crashed: {}", worker_id, job->id, e.what());
+      }
+      continue;
+    }
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(service_.worker_poll_ms()), [this] { return stopping_.load(); });
+  }
+}
+
+}  // namespace wp::videos
