@@ -594,6 +594,8 @@ void VideosService::run_job(const JobRow& job, const std::string& worker_id, con
     spdlog::info("job {} (video {}) succeeded: {} renditions", job.id, v->id, ladder.size());
   } catch (const MediaError& e) {
     remove_tree(work);
+    // A step may fail because the video was deleted under it: is the job still ours?
+    if (!lost && !store_.heartbeat(job.id, worker_id, std::max(last_progress, 0), now_ms())) lost = true;
     if (stopping() && !lost) {
       spdlog::info("job {} released at shutdown", job.id);
       store_.release_job(job.id, worker_id, now_ms());
