@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/log.hpp"
 
 namespace wp::videos {
 
@@ -36,12 +37,17 @@ void Workers::stop() {
 void Workers::loop(int index) {
   std::string worker_id = id_prefix_ + "/" + std::to_string(index);
   auto stopping = [this] { return stopping_.load(); };
+  bool failing = false;  // log a failure streak once, not at every poll
   while (!stopping_) {
     std::optional<JobRow> job;
     try {
       job = service_.claim_job(worker_id);
-    } catch (const Error& e) {
-      spdlog::warn("worker {}: cannot claim a job: {}", worker_id, e.what());
+      if (failing) spdlog::info("worker {}: claiming jobs again", worker_id);
+      failing = false;
+    } catch (const std::exception& e) {
+      // Database down, or the schema not migrated yet: wait and try again.
+      if (!failing) spdlog::warn("worker {}: cannot claim a job: {}", worker_id, log::redact_sql_error(e.what()));
+      failing = true;
     }
     if (job) {
       try {
