@@ -278,3 +278,29 @@ def test_external_url_video(vserver):
         assert "external_url" in body["errors"]
     body = assert_envelope(user.post("/api/videos/", json={"title": "x"}), 400, "VALIDATION_ERROR")
     assert "external_url" in body["errors"]
+
+
+def test_failed_jobs_retry_with_backoff_then_keep_the_reason(make_server):
+    # ffprobe works (the upload is accepted) but every ffmpeg run fails.
+    s = make_server(args=["--ffmpeg-path", "false", "--job-max-attempts", "2", "--job-retry-base-s", "1",
+                          "--worker-poll-ms", "100"])
+    user = register(s)
+    r = upload(user, make_clip())
+    assert r.status_code == 201, r.text
+    vid = r.json()["id"]
+    seen_retry = False
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        st = user.get(f"/api/videos/{vid}/processing-status/").json()
+        if st["job"]["status"] == "queued" and st["job"]["attempts"] == 1:
+            seen_retry = True
+            assert st["job"]["error"], st
+        if st["status"] == "failed":
+            break
+        time.sleep(0.05)
+    assert seen_retry, "the first failure is retried after a backoff"
+    assert st["status"] == "failed" and st["job"]["status"] == "failed" and st["job"]["attempts"] == 2, st
+    assert "thumbnail failed" in st["error"]
+    video = user.get(f"/api/videos/{vid}/").json()
+    assert video["status"] == "failed" and "thumbnail failed" in video["processing_error"]
+    assert video["hls_url"] is None
