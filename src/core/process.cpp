@@ -66,6 +66,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     // Child: only async-signal-safe calls until exec.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);
+    ::setpgid(0, 0);  // its own group, so a kill reaches anything it started
     ::dup2(devnull, 0);
     ::dup2(out.fd[1], 1);
     ::dup2(err.fd[1], 2);
@@ -75,6 +76,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     ::execvp(args[0], args.data());
     ::_exit(127);
   }
+  ::setpgid(pid, pid);  // also here, so the group exists before any kill below
   ::close(devnull);
   out.close_write();
   err.close_write();
@@ -84,7 +86,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   std::string line_buf;
   bool killed = false;
   auto kill_child = [&] {
-    if (!killed) ::kill(pid, SIGKILL);
+    if (!killed) {
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+    }
     killed = true;
   };
   char buf[16384];
