@@ -304,3 +304,24 @@ def test_failed_jobs_retry_with_backoff_then_keep_the_reason(make_server):
     video = user.get(f"/api/videos/{vid}/").json()
     assert video["status"] == "failed" and "thumbnail failed" in video["processing_error"]
     assert video["hls_url"] is None
+
+
+def test_sigterm_kills_ffmpeg_and_releases_the_job(make_server):
+    s = make_server(args=["--hls-preset", "veryslow"] + FAST_WORKER_ARGS)
+    user = register(s)
+    vid = upload(user, make_clip(duration=8, size="1280x720", preset="ultrafast")).json()["id"]
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        st = user.get(f"/api/videos/{vid}/processing-status/").json()
+        if st["job"]["status"] == "running" and st["progress"] >= 5:
+            break
+        time.sleep(0.05)
+    assert st["job"]["status"] == "running", st
+    assert s.stop(sig=signal.SIGTERM) == 0
+    still = subprocess.run(["pgrep", "-f", os.path.join(s.data_dir, "videos")], capture_output=True, text=True)
+    assert still.stdout.strip() == "", "no ffmpeg outlives the server"
+    assert "released at shutdown" in s.log()
+    os.rename(s.log_path, s.log_path + ".stopped")
+    s2 = make_server(args=["--run-workers-in-serve", "false"], data_dir=s.data_dir, database_url=s.database_url)
+    job = s2.get(f"/api/videos/{vid}/processing-status/", headers=user.auth).json()["job"]
+    assert job["status"] == "queued" and job["attempts"] == 0 and job["progress"] == 0, job

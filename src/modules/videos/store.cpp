@@ -400,9 +400,9 @@ void Store::fail_job(const std::string& job_id, const std::string& worker_id, co
 void Store::release_job(const std::string& job_id, const std::string& worker_id, std::int64_t now) {
   db_.with([&](soci::session& s) {
     long long t = now;
-    s << "UPDATE video_processing_jobs SET status = 'queued', attempts = attempts - 1, locked_by = NULL, "
-         "locked_at = NULL, next_attempt_at = :n, updated_at = :t WHERE id = :id AND locked_by = :w AND "
-         "status = 'running'",
+    s << "UPDATE video_processing_jobs SET status = 'queued', attempts = attempts - 1, progress = 0, "
+         "locked_by = NULL, locked_at = NULL, next_attempt_at = :n, updated_at = :t WHERE id = :id AND "
+         "locked_by = :w AND status = 'running'",
         use(t), use(t), use(job_id), use(worker_id);
   });
 }
