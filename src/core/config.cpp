@@ -204,6 +204,8 @@ const std::vector<Setting>& settings() {
       string_setting("hls_preset", "x264 preset for HLS renditions", &Config::hls_preset,
                      one_of({"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
                              "veryslow"})),
+      int_setting("upload_expiry_s", "Unfinished tus uploads untouched this long are deleted",
+                  &Config::upload_expiry_s, 1, 365 * 86400),
       int_setting("view_window_s", "A viewer counts as one view per this many seconds", &Config::view_window_s, 1,
                   30 * 86400),
   };

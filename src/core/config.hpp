@@ -64,6 +64,7 @@ struct Config {
   std::string ffprobe_path = "ffprobe";
   std::string hls_preset = "veryfast";
   int view_window_s = 1800;
+  int upload_expiry_s = 24 * 3600;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

@@ -325,3 +325,18 @@ def test_sigterm_kills_ffmpeg_and_releases_the_job(make_server):
     s2 = make_server(args=["--run-workers-in-serve", "false"], data_dir=s.data_dir, database_url=s.database_url)
     job = s2.get(f"/api/videos/{vid}/processing-status/", headers=user.auth).json()["job"]
     assert job["status"] == "queued" and job["attempts"] == 0 and job["progress"] == 0, job
+
+
+def test_abandoned_tus_uploads_expire(make_server):
+    s = make_server(args=["--upload-expiry-s", "1"] + FAST_WORKER_ARGS)
+    user = register(s)
+    r = user.post("/api/videos/uploads/", headers={**TUS, "Upload-Length": "1000"})
+    location = r.headers["Location"]
+    upload_id = location.rstrip("/").rsplit("/", 1)[1]
+    part = os.path.join(s.data_dir, "uploads", upload_id + ".part")
+    assert os.path.exists(part)
+    deadline = time.time() + 10
+    while time.time() < deadline and user.request("HEAD", location, headers=TUS).status_code == 200:
+        time.sleep(0.2)
+    assert user.request("HEAD", location, headers=TUS).status_code == 404
+    assert not os.path.exists(part)

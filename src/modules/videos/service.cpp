@@ -519,6 +519,20 @@ UploadRow VideosService::tus_append(const http::AuthUser& user, const std::strin
   return u;
 }
 
+int VideosService::expire_uploads() {
+  auto before = now_ms() - std::int64_t{config_.upload_expiry_s} * 1000;
+  int n = 0;
+  for (auto& id : store_.stale_uploads(before, 100)) {
+    std::lock_guard lock(upload_lock(id));
+    if (!store_.delete_stale_upload(id, before)) continue;
+    std::error_code ec;
+    fs::remove(config_.data_dir + "/uploads/" + id + ".part", ec);
+    ++n;
+  }
+  if (n > 0) spdlog::info("expired {} unfinished upload(s)", n);
+  return n;
+}
+
 // ---------------------------------------------------------------- processing
 
 std::optional<JobRow> VideosService::claim_job(const std::string& worker_id) {

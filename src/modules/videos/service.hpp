@@ -106,6 +106,9 @@ class VideosService {
   // or released when `stopping` turns true (shutdown).
   void run_job(const JobRow& job, const std::string& worker_id, const std::function<bool()>& stopping);
   int worker_poll_ms() const { return config_.worker_poll_ms; }
+  // Deletes unfinished tus uploads (rows and part files) idle for upload_expiry_s; returns how many.
+  int expire_uploads();
+  int upload_expiry_s() const { return config_.upload_expiry_s; }
 
  private:
   bool visible(Viewer viewer, const VideoRow& v) const;

@@ -688,4 +688,30 @@ void Store::set_upload_video(const std::string& id, const std::string& video_id,
   });
 }
 
+std::vector<std::string> Store::stale_uploads(std::int64_t before, int limit) {
+  return db_.with([&](soci::session& s) {
+    long long b = before;
+    std::vector<std::string> out;
+    std::string id;
+    soci::statement st = (s.prepare << "SELECT id FROM video_uploads WHERE video_id IS NULL AND updated_at < :b "
+                                       "ORDER BY updated_at LIMIT :l",
+                          into(id), use(b), use(limit));
+    if (st.execute(true)) {
+      do out.push_back(id);
+      while (st.fetch());
+    }
+    return out;
+  });
+}
+
+bool Store::delete_stale_upload(const std::string& id, std::int64_t before) {
+  return db_.with([&](soci::session& s) {
+    long long b = before;
+    soci::statement st = (s.prepare << "DELETE FROM video_uploads WHERE id = :id AND video_id IS NULL AND "
+                                       "updated_at < :b",
+                          use(id), use(b));
+    return db::execute_counting(st) > 0;
+  });
+}
+
 }  // namespace wp::videos

@@ -71,6 +71,10 @@ class Store {
   // Moves the offset from `from` to `to`; false when it was not at `from`.
   bool advance_upload(const std::string& id, std::int64_t from, std::int64_t to, std::int64_t now);
   void set_upload_video(const std::string& id, const std::string& video_id, std::int64_t now);
+  // Unfinished uploads last touched before `before`.
+  std::vector<std::string> stale_uploads(std::int64_t before, int limit);
+  // Deletes the upload row unless it was touched since `before` (a late PATCH wins).
+  bool delete_stale_upload(const std::string& id, std::int64_t before);
 
  private:
   db::Database& db_;

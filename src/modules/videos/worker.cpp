@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/log.hpp"
@@ -38,7 +40,18 @@ void Workers::loop(int index) {
   std::string worker_id = id_prefix_ + "/" + std::to_string(index);
   auto stopping = [this] { return stopping_.load(); };
   bool failing = false;  // log a failure streak once, not at every poll
+  // Thread 0 also expires abandoned tus uploads, at most once a minute.
+  auto janitor_every = std::chrono::seconds(std::min(60, service_.upload_expiry_s()));
+  auto next_janitor = std::chrono::steady_clock::now();
   while (!stopping_) {
+    if (index == 0 && std::chrono::steady_clock::now() >= next_janitor) {
+      next_janitor = std::chrono::steady_clock::now() + janitor_every;
+      try {
+        service_.expire_uploads();
+      } catch (const std::exception& e) {
+        spdlog::warn("worker {}: cannot expire uploads: {}", worker_id, log::redact_sql_error(e.what()));
+      }
+    }
     std::optional<JobRow> job;
     try {
       job = service_.claim_job(worker_id);
