@@ -1,4 +1,4 @@
-// watchparty: serve, migrate, createsuperuser, version.
+// watchparty: serve, migrate, createsuperuser, worker, version.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
   superuser->add_option("--email", su_email, "Email address")->required();
   superuser->add_option("--password", su_password,
                         "Password (or WATCHPARTY_SUPERUSER_PASSWORD; read from standard input when neither is set)");
+  auto* worker = app.add_subcommand("worker", "Run video processing jobs (until SIGTERM)");
+  flags.attach(worker);
   app.add_subcommand("version", "Print the version and exit");
 
   CLI11_PARSE(app, argc, argv);
@@ -70,6 +72,7 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) return wp::app::serve(config);
   if (migrate->parsed()) return wp::app::migrate(config);
+  if (worker->parsed()) return wp::app::worker(config);
   if (superuser->parsed()) {
     if (su_password.empty())
       if (const char* p = std::getenv("WATCHPARTY_SUPERUSER_PASSWORD")) su_password = p;

@@ -24,6 +24,10 @@
 #include "realtime/hub.hpp"
 #include "realtime/redis_backplane.hpp"
 #include "modules/system/routes.hpp"
+#include "modules/videos/routes.hpp"
+#include "modules/videos/worker.hpp"
+
+#include <signal.h>
 
 namespace wp::app {
 
@@ -33,6 +37,8 @@ void init(const Config& config) {
   log::setup(config.log_level, config.log_format);
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
   std::filesystem::create_directories(config.data_dir + "/tmp");
+  std::filesystem::create_directories(config.data_dir + "/videos");
+  std::filesystem::create_directories(config.data_dir + "/uploads");
 }
 
 http::ServerOptions server_options(const Config& c) {
@@ -101,6 +107,10 @@ int serve(const Config& config) {
   accounts::Store accounts_store(*db);
   accounts::AccountsService accounts_service(accounts_store, config, *mailer, limiter);
   accounts::add_routes(router, accounts_service, config);
+  videos::Store videos_store(*db);
+  videos::VideosService videos_service(videos_store, config);
+  videos::add_routes(router, videos_service, config);
+  videos::Workers video_workers(videos_service, config.worker_threads);
   std::unique_ptr<realtime::Backplane> backplane;
   if (config.redis_url.empty()) {
     backplane = std::make_unique<realtime::LocalBackplane>();
@@ -110,8 +120,12 @@ int serve(const Config& config) {
   }
   realtime::Hub hub(*backplane);
   parties::Store parties_store(*db);
-  parties::PartiesService parties_service(parties_store, hub, pool, config);
+  parties::PartiesService parties_service(parties_store, hub, pool, config, videos_service);
   parties::add_routes(router, parties_service, pool);
+  // Members of a party may watch the private video it plays.
+  videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
+    return parties_service.party_member_may_view(user_id, video_id);
+  });
   // A revoked session or a deactivated user loses their live sockets too.
   accounts_service.on_sessions_revoked([&hub](const std::string& user_id) {
     hub.close_user_everywhere(user_id, realtime::close_code::not_authenticated, "Session ended.");
@@ -139,10 +153,40 @@ int serve(const Config& config) {
       parties_service.tick();
     }
   });
+  if (config.run_workers_in_serve) video_workers.start();
   server.run();
+  video_workers.stop();
   ticking = false;
   ticker.join();
   pool.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int worker(const Config& config) {
+  init(config);
+  // Signals are taken synchronously by this thread; every other thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::unique_ptr<db::Database> db;
+  try {
+    db = std::make_unique<db::Database>(config);
+    if (config.migrate_on_start) db::apply_migrations(*db);
+  } catch (const Error& e) {
+    return fail(std::string("cannot open the database: ") + e.what());
+  }
+  videos::Store store(*db);
+  videos::VideosService service(store, config);
+  videos::Workers workers(service, config.worker_threads);
+  workers.start();
+  spdlog::info("watchparty {} worker running on {}", WATCHPARTY_VERSION, db->description());
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("signal {} received: stopping workers", sig);
+  workers.stop();
   spdlog::info("stopped");
   return 0;
 }

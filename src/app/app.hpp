@@ -9,6 +9,8 @@ namespace wp::app {
 
 int serve(const Config& config);
 int migrate(const Config& config);
+// Runs video processing jobs until SIGTERM/SIGINT.
+int worker(const Config& config);
 int create_superuser(const Config& config, const std::string& username, const std::string& email,
                      const std::string& password);
 

@@ -59,6 +59,20 @@ struct Config {
   std::string mail_from = "noreply@watchparty.local";
   std::string public_url;  // base URL for links in mails; empty: http://host:port
   std::string web_dir;     // built web client; empty: <binary dir>/../web/dist
+  // videos
+  std::int64_t max_upload_bytes = std::int64_t{2} * 1024 * 1024 * 1024;
+  int worker_threads = 1;
+  bool run_workers_in_serve = true;
+  int worker_poll_ms = 1000;
+  int job_lease_s = 60;
+  int job_max_attempts = 3;
+  int job_retry_base_s = 10;
+  int ffmpeg_timeout_s = 3600;
+  std::string ffmpeg_path = "ffmpeg";
+  std::string ffprobe_path = "ffprobe";
+  std::string hls_preset = "veryfast";
+  int view_window_s = 1800;
+  int upload_expiry_s = 24 * 3600;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

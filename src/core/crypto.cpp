@@ -48,6 +48,18 @@ bool base64url_decode(std::string_view text, std::string& out) {
   return true;
 }
 
+bool base64_decode(std::string_view text, std::string& out) {
+  std::vector<unsigned char> buf(text.size() * 3 / 4 + 3);
+  std::size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(buf.data(), buf.size(), text.data(), text.size(), nullptr, &len, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size())
+    return false;
+  out.assign(reinterpret_cast<char*>(buf.data()), len);
+  return true;
+}
+
 std::string random_token() {
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);

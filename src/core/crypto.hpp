@@ -11,6 +11,8 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 std::string base64url_encode(std::string_view raw);
 // nullopt-like: returns false on invalid input.
 bool base64url_decode(std::string_view text, std::string& out);
+// Standard alphabet with padding (RFC 4648 section 4), as tus Upload-Metadata uses.
+bool base64_decode(std::string_view text, std::string& out);
 // An opaque token for clients: 32 random bytes, base64url.
 std::string random_token();
 

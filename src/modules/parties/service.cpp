@@ -89,8 +89,9 @@ Playback parse_playback(const std::string& text) {
   return p;
 }
 
-PartiesService::PartiesService(Store& store, realtime::Hub& hub, BlockingPool& pool, const Config& config)
-    : store_(store), hub_(hub), pool_(pool), config_(config) {}
+PartiesService::PartiesService(Store& store, realtime::Hub& hub, BlockingPool& pool, const Config& config,
+                               videos::VideosService& videos)
+    : store_(store), hub_(hub), pool_(pool), config_(config), videos_(videos) {}
 
 std::string PartiesService::new_room_code() {
   static constexpr char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -118,6 +119,9 @@ ParticipantRow PartiesService::member(const PartyRow& party, const std::string& 
 }
 
 PartyRow PartiesService::create(const http::AuthUser& user, const CreateInput& in) {
+  // A party plays a video this user may watch (their own, or a public one).
+  if (in.video_id && !videos_.video_for_party(*in.video_id, user.id))
+    throw_validation("video_id", "No such video, or not one you may play.");
   auto now = now_ms();
   PartyRow p;
   p.id = new_uuid();

@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "http/message.hpp"
 #include "modules/parties/store.hpp"
+#include "modules/videos/service.hpp"
 #include "realtime/hub.hpp"
 
 namespace wp::parties {
@@ -99,7 +100,8 @@ struct Room {
 
 class PartiesService {
  public:
-  PartiesService(Store& store, realtime::Hub& hub, BlockingPool& pool, const Config& config);
+  PartiesService(Store& store, realtime::Hub& hub, BlockingPool& pool, const Config& config,
+                 videos::VideosService& videos);
 
   // REST
   PartyRow create(const http::AuthUser& user, const CreateInput& in);
@@ -165,6 +167,7 @@ class PartiesService {
   realtime::Hub& hub_;
   BlockingPool& pool_;
   const Config& config_;
+  videos::VideosService& videos_;
   std::mutex rooms_mu_;
   std::map<std::string, std::shared_ptr<Room>> rooms_;
 };

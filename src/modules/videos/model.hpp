@@ -1,0 +1,158 @@
+#pragma once
+// Rows of the videos tables, as store reads and writes them, and the
+// inputs the service takes.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wp::videos {
+
+struct VideoRow {
+  std::string id;
+  std::string uploaded_by_id;
+  std::string uploader_username;  // joined from users
+  std::string title;
+  std::string description;
+  std::string category;
+  std::string source_type = "upload";  // upload | external
+  std::string external_url;
+  std::string file_path;  // relative to data_dir
+  std::string original_filename;
+  std::string mime_type;
+  std::int64_t file_size = 0;
+  std::string thumbnail;  // relative to data_dir, or empty
+  std::optional<double> duration;
+  std::optional<int> width;
+  std::optional<int> height;
+  std::string status = "processing";  // processing | ready | failed
+  std::string processing_error;
+  bool is_public = true;
+  bool allow_download = false;
+  std::int64_t view_count = 0;
+  std::int64_t like_count = 0;
+  std::int64_t dislike_count = 0;
+  std::int64_t comment_count = 0;
+  std::int64_t download_count = 0;
+  std::string metadata = "{}";  // JSON object text: probe results and renditions
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct JobRow {
+  std::string id;
+  std::string video_id;
+  std::string status;  // queued | running | succeeded | failed | cancelled
+  int attempts = 0;
+  int max_attempts = 3;
+  std::int64_t next_attempt_at = 0;
+  std::optional<std::string> locked_by;
+  std::optional<std::int64_t> locked_at;
+  int progress = 0;
+  std::string error;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  std::optional<std::int64_t> finished_at;
+};
+
+struct CommentRow {
+  std::string id;
+  std::string video_id;
+  std::string user_id;
+  std::string username;  // joined from users
+  std::optional<std::string> parent_id;
+  std::string content;
+  bool is_edited = false;
+  bool is_deleted = false;
+  std::int64_t likes_count = 0;
+  std::int64_t reply_count = 0;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct WatchTimeRow {
+  std::string id;
+  std::string user_id;
+  std::string video_id;
+  std::optional<std::string> party_id;
+  std::int64_t total_watch_time = 0;  // seconds
+  double last_position = 0;
+  double completion_percentage = 0;
+  std::string average_quality;
+  std::int64_t buffering_events = 0;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct UploadRow {
+  std::string id;
+  std::string user_id;
+  std::int64_t upload_length = 0;
+  std::int64_t upload_offset = 0;
+  std::string metadata = "{}";  // JSON object of the decoded Upload-Metadata
+  std::optional<std::string> video_id;
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+};
+
+struct VideoFilter {
+  std::optional<std::string> category;
+  std::optional<std::string> uploader;  // user id
+  std::optional<std::string> status;
+  std::optional<bool> is_public;
+  std::optional<std::string> search;
+  std::string ordering = "-created_at";
+  // Visibility: staff see everything; others see public ready videos and their own.
+  std::optional<std::string> viewer_id;
+  bool viewer_is_staff = false;
+};
+
+struct LikeCounts {
+  std::optional<bool> is_like;  // the caller's reaction after the change
+  std::int64_t like_count = 0;
+  std::int64_t dislike_count = 0;
+};
+
+struct CommentLikeResult {
+  bool liked = false;
+  std::int64_t likes_count = 0;
+};
+
+struct WatchInput {
+  double position = 0;
+  std::int64_t duration_watched = 0;
+  std::int64_t buffering_events = 0;
+  std::string quality;
+  std::optional<std::string> party_id;
+};
+
+// What the parties module needs to play a video.
+struct VideoSummary {
+  std::string id;
+  std::string title;
+  std::optional<double> duration;
+  std::string status;
+  std::string hls_url;     // empty when there is no HLS (external MP4, not processed yet)
+  std::string stream_url;  // the original (or the external URL)
+};
+
+// Fields of a new video, from multipart fields, JSON or tus metadata.
+struct NewVideo {
+  std::string title;
+  std::string description;
+  std::string category;
+  bool is_public = true;
+  bool allow_download = false;
+  std::string original_filename;
+  std::string external_url;
+};
+
+struct VideoPatch {
+  std::optional<std::string> title;
+  std::optional<std::string> description;
+  std::optional<std::string> category;
+  std::optional<bool> is_public;
+  std::optional<bool> allow_download;
+};
+
+}  // namespace wp::videos

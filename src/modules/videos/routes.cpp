@@ -1,0 +1,522 @@
+#include "modules/videos/routes.hpp"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+
+#include "core/crypto.hpp"
+#include "core/fields.hpp"
+#include "http/cors.hpp"
+#include "http/json.hpp"
+#include "http/multipart_file.hpp"
+#include "http/pagination.hpp"
+#include "http/range.hpp"
+#include "core/ids.hpp"
+#include "modules/videos/dto.hpp"
+
+namespace wp::videos {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+using http::Access;
+using http::Request;
+using http::Response;
+
+namespace {
+
+constexpr const char* kTusVersion = "1.0.0";
+
+Viewer viewer_of(const Request& req) { return req.user ? &*req.user : nullptr; }
+ClientInfo client_of(const Request& req) { return {req.remote_ip, req.header("User-Agent").value_or("")}; }
+
+// Removes a staged file on every way out unless it was moved away.
+struct StagedFile {
+  std::string path;
+  ~StagedFile() {
+    std::error_code ec;
+    if (!path.empty()) fs::remove(path, ec);
+  }
+};
+
+std::optional<bool> parse_bool_text(const std::string& s) {
+  std::string l;
+  for (char c : s) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (l == "true" || l == "1" || l == "yes" || l == "on") return true;
+  if (l == "false" || l == "0" || l == "no" || l == "off") return false;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_int_text(std::string_view s) {
+  std::int64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+bool is_json(const Request& req) {
+  auto ct = req.header("Content-Type").value_or("");
+  return ct.rfind("application/json", 0) == 0;
+}
+
+// ---------------------------------------------------------------- file answers
+
+// Sends a file with validators; with_ranges adds byte ranges (206/416).
+Response file_response(const Request& req, const ServedFile& f, bool with_ranges, const char* cache_control,
+                       std::optional<http::ByteRange>* served = nullptr) {
+  struct stat st {};
+  if (::stat(f.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) throw_not_found("File not found.");
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  std::int64_t mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  auto etag = http::make_etag(size, mtime_ns);
+  Response res;
+  res.content_type = f.content_type;
+  res.set_header("ETag", etag);
+  res.set_header("Last-Modified", http::http_date(st.st_mtim.tv_sec));
+  res.set_header("Cache-Control", cache_control);
+  res.set_header("X-Content-Type-Options", "nosniff");
+  if (with_ranges) res.set_header("Accept-Ranges", "bytes");
+
+  if (auto inm = req.header("If-None-Match")) {
+    if (http::etag_matches(*inm, etag)) {
+      res.status = 304;
+      return res;
+    }
+  } else if (auto ims = req.header("If-Modified-Since")) {
+    if (auto t = http::parse_http_date(*ims); t && st.st_mtim.tv_sec <= *t) {
+      res.status = 304;
+      return res;
+    }
+  }
+  res.file = http::FileBody{f.path, 0, size};
+  auto range = req.header("Range");
+  if (!with_ranges || !range) return res;
+  if (auto if_range = req.header("If-Range")) {
+    // Only a strong ETag match keeps the range; anything else gets the whole file.
+    if (*if_range != etag) return res;
+  }
+  auto r = http::parse_range(*range, size);
+  switch (r.kind) {
+    case http::RangeRequest::none:
+    case http::RangeRequest::multiple:  // documented: several ranges get the whole file
+      return res;
+    case http::RangeRequest::unsatisfiable:
+      res.status = 416;
+      res.file.reset();
+      res.content_type.clear();
+      res.set_header("Content-Range", "bytes */" + std::to_string(size));
+      return res;
+    case http::RangeRequest::single:
+      res.status = 206;
+      res.file = http::FileBody{f.path, r.range.start, r.range.length};
+      res.set_header("Content-Range", "bytes " + std::to_string(r.range.start) + "-" +
+                                          std::to_string(r.range.start + r.range.length - 1) + "/" +
+                                          std::to_string(size));
+      if (served) *served = r.range;
+      return res;
+  }
+  return res;
+}
+
+// ---------------------------------------------------------------- library
+
+Response list_videos(VideosService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  VideoFilter f;
+  f.category = req.query("category");
+  f.uploader = req.query("uploader");
+  f.status = req.query("status");
+  f.search = req.query("search");
+  if (auto p = req.query("is_public")) {
+    f.is_public = parse_bool_text(*p);
+    if (!f.is_public) throw_validation("is_public", "Must be true or false.");
+  }
+  if (auto o = req.query("ordering")) f.ordering = *o;
+  long long count = 0;
+  json::array out;
+  auto viewer = viewer_of(req);
+  for (auto& v : svc.list(viewer, f, page.size, page.offset(), count)) out.push_back(video_json(v, svc.can_manage(viewer, v)));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+NewVideo new_video_from_json(const json::object& body) {
+  Fields f(body);
+  NewVideo in;
+  in.external_url = f.required_string("external_url", 1, 2000);
+  in.title = f.required_string("title", 1, 200);
+  in.description = f.optional_string("description", 5000).value_or("");
+  in.category = f.optional_string("category", 50).value_or("");
+  in.is_public = f.optional_bool("is_public").value_or(true);
+  f.done();
+  return in;
+}
+
+Response create_video(VideosService& svc, Request& req) {
+  auto& user = req.current_user();
+  if (is_json(req)) {
+    std::error_code ec;
+    auto size = fs::file_size(req.body_file, ec);
+    if (ec || size > 1024 * 1024) throw Error(ErrorCode::payload_too_large, "JSON body too large.");
+    std::ifstream in(req.body_file, std::ios::binary);
+    req.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    auto v = svc.create_external(user, new_video_from_json(http::parse_object_body(req)));
+    return http::json_response(video_json(v, true), 201);
+  }
+  StagedFile staged{svc.staging_path()};
+  http::SpoolLimits limits;
+  limits.max_file_bytes = static_cast<std::uint64_t>(svc.max_upload_bytes());
+  auto form = http::read_multipart_file(req.body_file, req.header("Content-Type").value_or(""), "file", staged.path, limits);
+  if (!form.file) throw_validation("file", "This field is required.");
+  NewVideo in;
+  FieldErrors errors;
+  auto text = [&](const char* name) { return form.fields.count(name) ? form.fields[name] : std::string(); };
+  in.title = text("title");
+  in.description = text("description");
+  in.category = text("category");
+  in.original_filename = form.file->filename;
+  for (auto [name, target] : {std::pair{"is_public", &in.is_public}, std::pair{"allow_download", &in.allow_download}}) {
+    if (!form.fields.count(name)) continue;
+    auto b = parse_bool_text(form.fields[name]);
+    if (!b) errors[name].push_back("Must be true or false.");
+    else *target = *b;
+  }
+  if (!errors.empty()) throw Error(ErrorCode::validation, "Invalid input.", errors);
+  auto v = svc.create_uploaded(user, in, staged.path);
+  return http::json_response(video_json(v, true), 201);
+}
+
+Response get_video(VideosService& svc, Request& req) {
+  auto viewer = viewer_of(req);
+  auto v = svc.get(viewer, req.param("id"));
+  return http::json_response(video_json(v, svc.can_manage(viewer, v)));
+}
+
+Response patch_video(VideosService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  VideoPatch p;
+  p.title = f.optional_string("title", 200);
+  p.description = f.optional_string("description", 5000);
+  p.category = f.optional_string("category", 50);
+  p.is_public = f.optional_bool("is_public");
+  p.allow_download = f.optional_bool("allow_download");
+  f.done();
+  return http::json_response(video_json(svc.update(req.current_user(), req.param("id"), p), true));
+}
+
+Response delete_video(VideosService& svc, Request& req) {
+  svc.remove(req.current_user(), req.param("id"));
+  Response res;
+  res.status = 204;
+  res.content_type.clear();
+  return res;
+}
+
+// ---------------------------------------------------------------- playback
+
+Response stream_video(VideosService& svc, Request& req) {
+  auto viewer = viewer_of(req);
+  auto v = svc.get(viewer, req.param("id"));
+  if (v.source_type == "external") {
+    Response res;
+    res.status = 302;
+    res.set_header("Location", v.external_url);
+    res.body = json::serialize(json::object{{"redirect", v.external_url}});
+    return res;
+  }
+  std::optional<http::ByteRange> served;
+  auto res = file_response(req, svc.original(viewer, v), true, v.is_public ? "public, max-age=3600" : "private, max-age=3600", &served);
+  // A view is a GET of the start of the file; later ranges of the same playback are not views.
+  bool starts = res.status == 200 || (res.status == 206 && served && served->start == 0);
+  if (req.method == "GET" && starts) {
+    try {
+      svc.count_view(viewer, v, client_of(req));
+    } catch (const Error& e) {
+      spdlog::warn("view of {} not counted: {}", v.id, e.what());
+    }
+  }
+  return res;
+}
+
+Response hls_file(VideosService& svc, Request& req) {
+  auto viewer = viewer_of(req);
+  auto f = svc.hls_file(viewer, req.param("id"), req.param("file"));
+  bool playlist = f.content_type != "video/mp2t";
+  return file_response(req, f, !playlist, playlist ? "private, max-age=60" : "private, max-age=86400");
+}
+
+Response thumbnail(VideosService& svc, Request& req) {
+  return file_response(req, svc.thumbnail(viewer_of(req), req.param("id")), false, "private, max-age=3600");
+}
+
+Response download(VideosService& svc, Request& req) {
+  auto viewer = viewer_of(req);
+  auto v = svc.get(viewer, req.param("id"));
+  auto f = svc.download(viewer, v, client_of(req));
+  Response res = file_response(req, f, false, "private, no-cache");
+  auto name = svc.download_filename(v);
+  std::string encoded;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      encoded.push_back(static_cast<char>(c));
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      encoded += buf;
+    }
+  }
+  res.set_header("Content-Disposition", "attachment; filename=\"" + name + "\"; filename*=UTF-8''" + encoded);
+  return res;
+}
+
+Response processing_status(VideosService& svc, Request& req) {
+  return http::json_response(processing_json(svc.processing_status(viewer_of(req), req.param("id"))));
+}
+
+// ---------------------------------------------------------------- engagement
+
+Response like_video(VideosService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto is_like = f.optional_bool("is_like");
+  if (!is_like && !f.has("is_like")) f.add_error("is_like", "This field is required.");
+  f.done();
+  return http::json_response(like_json(svc.react(req.current_user(), req.param("id"), *is_like)));
+}
+
+Response view_video(VideosService& svc, Request& req) {
+  auto viewer = viewer_of(req);
+  auto v = svc.get(viewer, req.param("id"));
+  auto [counted, views] = svc.count_view(viewer, v, client_of(req));
+  return http::json_response(json::object{{"counted", counted}, {"view_count", views}});
+}
+
+Response progress(VideosService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  WatchInput in;
+  auto position = f.optional_number("position", 0, 1e7);
+  if (!position && !f.has("position")) f.add_error("position", "This field is required.");
+  in.duration_watched = f.optional_int("duration_watched", 0, 86400).value_or(0);
+  in.buffering_events = f.optional_int("buffering_events", 0, 100000).value_or(0);
+  in.quality = f.optional_string("quality", 16).value_or("");
+  in.party_id = f.optional_string("party_id", 36);
+  f.done();
+  in.position = *position;
+  return http::json_response(watch_json(svc.progress(req.current_user(), req.param("id"), in)));
+}
+
+// ---------------------------------------------------------------- comments
+
+Response list_comments(VideosService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  long long count = 0;
+  json::array out;
+  for (auto& c : svc.comments(viewer_of(req), req.param("id"), page.size, page.offset(), count))
+    out.push_back(comment_json(c));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+Response list_replies(VideosService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  long long count = 0;
+  json::array out;
+  for (auto& c : svc.replies(viewer_of(req), req.param("id"), req.param("comment_id"), page.size, page.offset(), count))
+    out.push_back(comment_json(c));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+Response add_comment(VideosService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto content = f.required_string("content", 1, 5000);
+  auto parent = f.optional_string("parent_id", 36);
+  if (parent && !is_uuid(*parent)) f.add_error("parent_id", "Must be a comment id.");
+  f.done();
+  if (parent)
+    for (auto& c : *parent) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return http::json_response(comment_json(svc.add_comment(req.current_user(), req.param("id"), content, parent)), 201);
+}
+
+Response edit_comment(VideosService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto content = f.required_string("content", 1, 5000);
+  f.done();
+  return http::json_response(
+      comment_json(svc.edit_comment(req.current_user(), req.param("id"), req.param("comment_id"), content)));
+}
+
+Response delete_comment(VideosService& svc, Request& req) {
+  svc.delete_comment(req.current_user(), req.param("id"), req.param("comment_id"));
+  Response res;
+  res.status = 204;
+  res.content_type.clear();
+  return res;
+}
+
+Response like_comment(VideosService& svc, Request& req) {
+  auto r = svc.like_comment(req.current_user(), req.param("id"), req.param("comment_id"));
+  return http::json_response(json::object{{"liked", r.liked}, {"likes_count", r.likes_count}});
+}
+
+// ---------------------------------------------------------------- tus 1.0
+
+void tus_headers(Response& res) { res.set_header("Tus-Resumable", kTusVersion); }
+
+// Every tus answer, errors included, carries Tus-Resumable.
+http::Handler tus(VideosService& svc, Response (*fn)(VideosService&, Request&)) {
+  return [&svc, fn](Request& req) {
+    Response res;
+    try {
+      if (req.method != "OPTIONS" && req.header("Tus-Resumable").value_or("") != kTusVersion) {
+        res = http::error_response(Error(ErrorCode::validation, "Tus-Resumable: 1.0.0 is required."), req.request_id);
+        res.status = 412;  // Precondition Failed, as tus prescribes
+        res.set_header("Tus-Version", kTusVersion);
+      } else {
+        res = fn(svc, req);
+      }
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::internal) throw;  // the dispatcher logs it and hides the details
+      res = http::error_response(e, req.request_id);
+    }
+    tus_headers(res);
+    return res;
+  };
+}
+
+Response tus_options(VideosService& svc, const Config& config, Request& req) {
+  Response res = http::is_preflight(req) ? http::preflight_response(req, {"POST", "HEAD", "PATCH", "OPTIONS"}, config.cors_origins)
+                                         : Response{};
+  if (res.status == 200) res.status = 204;
+  res.content_type.clear();
+  res.set_header("Tus-Resumable", kTusVersion);
+  res.set_header("Tus-Version", kTusVersion);
+  res.set_header("Tus-Extension", "creation");
+  res.set_header("Tus-Max-Size", std::to_string(svc.max_upload_bytes()));
+  return res;
+}
+
+std::map<std::string, std::string> parse_upload_metadata(const std::string& header) {
+  std::map<std::string, std::string> out;
+  std::size_t i = 0;
+  while (i <= header.size()) {
+    auto comma = header.find(',', i);
+    auto pair = header.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
+    auto b = pair.find_first_not_of(' ');
+    auto e = pair.find_last_not_of(' ');
+    if (b != std::string::npos) {
+      pair = pair.substr(b, e - b + 1);
+      auto space = pair.find(' ');
+      std::string key = pair.substr(0, space), value;
+      if (key.empty() || key.size() > 64) throw_validation("Upload-Metadata", "Malformed key.");
+      if (space != std::string::npos && !crypto::base64_decode(pair.substr(space + 1), value))
+        throw_validation("Upload-Metadata", "Values must be base64 encoded.");
+      if (value.size() > 5000) throw_validation("Upload-Metadata", "Value of " + key + " is too long.");
+      out[key] = value;
+    }
+    if (comma == std::string::npos) break;
+    i = comma + 1;
+  }
+  return out;
+}
+
+Response tus_create(VideosService& svc, Request& req) {
+  auto len_text = req.header("Upload-Length");
+  if (!len_text) throw_validation("Upload-Length", "This header is required (Upload-Defer-Length is not supported).");
+  auto len = parse_int_text(*len_text);
+  if (!len || *len < 1) throw_validation("Upload-Length", "Must be a positive integer.");
+  auto meta = parse_upload_metadata(req.header("Upload-Metadata").value_or(""));
+  auto u = svc.tus_create(req.current_user(), *len, meta);
+  Response res;
+  res.status = 201;
+  res.content_type.clear();
+  res.set_header("Location", "/api/videos/uploads/" + u.id + "/");
+  res.set_header("Upload-Offset", "0");
+  return res;
+}
+
+Response tus_head(VideosService& svc, Request& req) {
+  auto u = svc.tus_state(req.current_user(), req.param("id"));
+  Response res;
+  res.status = 200;
+  res.content_type.clear();
+  res.set_header("Upload-Offset", std::to_string(u.upload_offset));
+  res.set_header("Upload-Length", std::to_string(u.upload_length));
+  res.set_header("Cache-Control", "no-store");
+  if (u.video_id) res.set_header("X-Video-ID", *u.video_id);
+  return res;
+}
+
+Response tus_patch(VideosService& svc, Request& req) {
+  auto ct = req.header("Content-Type").value_or("");
+  if (ct != "application/offset+octet-stream")
+    throw Error(ErrorCode::unsupported_media, "Content-Type must be application/offset+octet-stream.");
+  auto off_text = req.header("Upload-Offset");
+  auto offset = off_text ? parse_int_text(*off_text) : std::nullopt;
+  if (!offset || *offset < 0) throw_validation("Upload-Offset", "This header is required: a non-negative integer.");
+  auto u = svc.tus_append(req.current_user(), req.param("id"), *offset, req.body_file);
+  Response res;
+  res.status = 204;
+  res.content_type.clear();
+  res.set_header("Upload-Offset", std::to_string(u.upload_offset));
+  if (u.video_id) {
+    res.set_header("X-Video-ID", *u.video_id);
+    res.set_header("Link", "</api/videos/" + *u.video_id + "/>; rel=\"video\"");
+  }
+  return res;
+}
+
+}  // namespace
+
+void add_routes(http::Router& router, VideosService& svc, const Config& config) {
+  auto with = [&svc](Response (*fn)(VideosService&, Request&)) {
+    return [&svc, fn](Request& r) { return fn(svc, r); };
+  };
+  const auto A = Access::anonymous, U = Access::user;
+  auto add = [&](const char* method, const char* pattern, const char* summary, Access access, http::Handler h) {
+    router.add({.method = method, .pattern = pattern, .summary = summary, .access = access, .handler = std::move(h),
+                .tag = "videos"});
+  };
+  const std::int64_t upload_body = config.max_upload_bytes + 1024 * 1024;  // multipart framing and fields
+
+  add("GET", "/api/videos/", "List videos (filters category, uploader, status, is_public; search; ordering)", A,
+      with(list_videos));
+  router.add({.method = "POST", .pattern = "/api/videos/",
+              .summary = "Upload a video (multipart, field file) or add an external URL (JSON external_url)",
+              .access = U, .handler = with(create_video), .max_body = upload_body, .body_to_file = true,
+              .tag = "videos"});
+  add("GET", "/api/videos/{id}/", "A video", A, with(get_video));
+  add("PATCH", "/api/videos/{id}/", "Change a video (uploader or staff)", U, with(patch_video));
+  add("DELETE", "/api/videos/{id}/", "Delete a video, its files and jobs (uploader or staff)", U, with(delete_video));
+  add("GET", "/api/videos/{id}/stream/", "The original file, with byte ranges", A, with(stream_video));
+  add("GET", "/api/videos/{id}/hls/{file:path}", "HLS playlists and segments", A, with(hls_file));
+  add("GET", "/api/videos/{id}/thumbnail/", "The thumbnail (JPEG)", A, with(thumbnail));
+  add("GET", "/api/videos/{id}/download/", "Download the original (as the video's settings allow)", A, with(download));
+  add("GET", "/api/videos/{id}/processing-status/", "Processing state, progress and renditions", A,
+      with(processing_status));
+  add("POST", "/api/videos/{id}/like/", "Like or dislike; the same again removes it", U, with(like_video));
+  add("POST", "/api/videos/{id}/view/", "Count a view (once per viewer per window)", A, with(view_video));
+  add("POST", "/api/videos/{id}/progress/", "Record watch progress", U, with(progress));
+  add("GET", "/api/videos/{id}/comments/", "Top-level comments, newest first", A, with(list_comments));
+  add("POST", "/api/videos/{id}/comments/", "Comment, or reply with parent_id", U, with(add_comment));
+  add("PATCH", "/api/videos/{id}/comments/{comment_id}/", "Edit my comment", U, with(edit_comment));
+  add("DELETE", "/api/videos/{id}/comments/{comment_id}/", "Delete a comment (author, uploader or staff)", U,
+      with(delete_comment));
+  add("GET", "/api/videos/{id}/comments/{comment_id}/replies/", "Replies to a comment, oldest first", A,
+      with(list_replies));
+  add("POST", "/api/videos/{id}/comments/{comment_id}/like/", "Like a comment; again to unlike", U, with(like_comment));
+
+  auto options = [&svc, &config](Request& r) { return tus_options(svc, config, r); };
+  add("OPTIONS", "/api/videos/uploads/", "tus capabilities", A, options);
+  add("OPTIONS", "/api/videos/uploads/{id}/", "tus capabilities", A, options);
+  add("POST", "/api/videos/uploads/", "Start a resumable (tus 1.0) upload", U, tus(svc, tus_create));
+  add("GET", "/api/videos/uploads/{id}/", "tus upload offset (HEAD)", U, tus(svc, tus_head));
+  router.add({.method = "PATCH", .pattern = "/api/videos/uploads/{id}/", .summary = "Append a chunk to a tus upload",
+              .access = U, .handler = tus(svc, tus_patch), .max_body = config.max_upload_bytes, .body_to_file = true,
+              .tag = "videos"});
+}
+
+}  // namespace wp::videos

@@ -1,0 +1,128 @@
+#pragma once
+// Rules of the videos area: who may see, change and delete what; upload
+// checks; the processing pipeline run by workers; counters through store.
+#include <array>
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "http/message.hpp"
+#include "modules/videos/media.hpp"
+#include "modules/videos/model.hpp"
+#include "modules/videos/store.hpp"
+
+namespace wp::videos {
+
+using Viewer = const http::AuthUser*;  // nullptr: anonymous
+
+struct ClientInfo {
+  std::string ip;
+  std::string user_agent;
+};
+
+// A file the transport should send.
+struct ServedFile {
+  std::string path;  // absolute or relative to the working directory
+  std::string content_type;
+};
+
+struct ProcessingStatus {
+  VideoRow video;
+  std::optional<JobRow> job;
+};
+
+struct TusState {
+  UploadRow upload;
+};
+
+class VideosService {
+ public:
+  VideosService(Store& store, const Config& config);
+
+  // Parties decide who else may watch a private video (members of a party playing it).
+  void set_viewer_check(std::function<bool(const std::string& user_id, const std::string& video_id)> check);
+
+  // Library
+  std::vector<VideoRow> list(Viewer viewer, VideoFilter filter, int limit, int offset, long long& count);
+  VideoRow get(Viewer viewer, const std::string& id);
+  VideoRow update(const http::AuthUser& user, const std::string& id, const VideoPatch& patch);
+  void remove(const http::AuthUser& user, const std::string& id);
+  bool can_manage(Viewer viewer, const VideoRow& v) const;
+
+  // Creating. staged_path is a file under data_dir/tmp that the service moves
+  // into place when the content is accepted (and leaves alone otherwise).
+  VideoRow create_uploaded(const http::AuthUser& user, NewVideo in, const std::string& staged_path);
+  VideoRow create_external(const http::AuthUser& user, NewVideo in);
+  std::string staging_path() const;  // a fresh file name under data_dir/tmp
+  std::int64_t max_upload_bytes() const { return config_.max_upload_bytes; }
+
+  // Files
+  ServedFile original(Viewer viewer, const VideoRow& v) const;
+  ServedFile hls_file(Viewer viewer, const std::string& id, const std::string& name);
+  ServedFile thumbnail(Viewer viewer, const std::string& id);
+  // Checks the download rule and records the download.
+  ServedFile download(Viewer viewer, const VideoRow& v, const ClientInfo& client);
+  std::string download_filename(const VideoRow& v) const;
+
+  // Engagement
+  LikeCounts react(const http::AuthUser& user, const std::string& id, bool is_like);
+  // (counted, view_count)
+  std::pair<bool, std::int64_t> count_view(Viewer viewer, const VideoRow& v, const ClientInfo& client);
+  WatchTimeRow record_watch_time(const std::string& user_id, const std::string& video_id, const WatchInput& in);
+  WatchTimeRow progress(const http::AuthUser& user, const std::string& id, const WatchInput& in);
+
+  // Comments
+  std::vector<CommentRow> comments(Viewer viewer, const std::string& video_id, int limit, int offset, long long& count);
+  std::vector<CommentRow> replies(Viewer viewer, const std::string& video_id, const std::string& comment_id, int limit,
+                                  int offset, long long& count);
+  CommentRow add_comment(const http::AuthUser& user, const std::string& video_id, const std::string& content,
+                         const std::optional<std::string>& parent_id);
+  CommentRow edit_comment(const http::AuthUser& user, const std::string& video_id, const std::string& comment_id,
+                          const std::string& content);
+  void delete_comment(const http::AuthUser& user, const std::string& video_id, const std::string& comment_id);
+  CommentLikeResult like_comment(const http::AuthUser& user, const std::string& video_id,
+                                 const std::string& comment_id);
+
+  ProcessingStatus processing_status(Viewer viewer, const std::string& id);
+
+  // For the parties module.
+  std::optional<VideoSummary> video_for_party(const std::string& video_id, const std::string& user_id);
+
+  // tus 1.0 resumable uploads
+  UploadRow tus_create(const http::AuthUser& user, std::int64_t length, const std::map<std::string, std::string>& meta);
+  UploadRow tus_state(const http::AuthUser& user, const std::string& id);
+  // Appends chunk_path at offset; when the upload completes it becomes a video.
+  UploadRow tus_append(const http::AuthUser& user, const std::string& id, std::int64_t offset,
+                       const std::string& chunk_path);
+
+  // Processing (workers)
+  std::optional<JobRow> claim_job(const std::string& worker_id);
+  // Runs one claimed job to its end: succeeded, queued for a retry, failed,
+  // or released when `stopping` turns true (shutdown).
+  void run_job(const JobRow& job, const std::string& worker_id, const std::function<bool()>& stopping);
+  int worker_poll_ms() const { return config_.worker_poll_ms; }
+  // Deletes unfinished tus uploads (rows and part files) idle for upload_expiry_s; returns how many.
+  int expire_uploads();
+  int upload_expiry_s() const { return config_.upload_expiry_s; }
+
+ private:
+  bool visible(Viewer viewer, const VideoRow& v) const;
+  VideoRow visible_video(Viewer viewer, const std::string& id);
+  CommentRow comment_of(const std::string& video_id, const std::string& comment_id);
+  std::string abs(const std::string& relative) const;
+  std::string video_dir(const std::string& id) const;
+  std::mutex& upload_lock(const std::string& id);
+
+  Store& store_;
+  const Config& config_;
+  MediaTools tools_;
+  std::function<bool(const std::string&, const std::string&)> viewer_check_;
+  std::array<std::mutex, 32> upload_locks_;
+};
+
+}  // namespace wp::videos

@@ -1,0 +1,38 @@
+#pragma once
+// A bounded set of threads that claim processing jobs and run them. Used by
+// `watchparty worker` and, when run_workers_in_serve is on, by `serve`.
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "modules/videos/service.hpp"
+
+namespace wp::videos {
+
+class Workers {
+ public:
+  Workers(VideosService& service, int threads);
+  ~Workers();
+  Workers(const Workers&) = delete;
+  Workers& operator=(const Workers&) = delete;
+
+  void start();
+  // Running ffmpeg processes are killed and their jobs go back to the queue.
+  void stop();
+
+ private:
+  void loop(int index);
+
+  VideosService& service_;
+  int count_;
+  std::string id_prefix_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace wp::videos

@@ -1,0 +1,170 @@
+"""Likes, comments (threads, edits, placeholders, likes), watch progress, and the counters under concurrency."""
+import threading
+
+from helpers import assert_envelope, assert_page, assert_time, register
+from video_helpers import make_staff, ready_video, vserver
+
+
+def run_all(fns):
+    results = [None] * len(fns)
+    errors = []
+
+    def call(i, fn):
+        try:
+            results[i] = fn()
+        except Exception as e:  # collected and re-raised by the test thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=call, args=(i, fn)) for i, fn in enumerate(fns)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    return results
+
+
+def test_like_dislike_toggle(vserver, ready_video):
+    _, video = ready_video
+    user = register(vserver)
+    url = f"/api/videos/{video['id']}/like/"
+    before = vserver.get(f"/api/videos/{video['id']}/").json()
+    r = user.post(url, json={"is_like": True})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"is_like": True, "like_count": before["like_count"] + 1,
+                        "dislike_count": before["dislike_count"]}
+    r = user.post(url, json={"is_like": False}).json()  # switch
+    assert r == {"is_like": False, "like_count": before["like_count"], "dislike_count": before["dislike_count"] + 1}
+    r = user.post(url, json={"is_like": False}).json()  # same again removes it
+    assert r == {"is_like": None, "like_count": before["like_count"], "dislike_count": before["dislike_count"]}
+    assert_envelope(user.post(url, json={}), 400, "VALIDATION_ERROR")
+    assert_envelope(user.post(url, json={"is_like": "yes"}), 400, "VALIDATION_ERROR")
+    assert_envelope(vserver.post(url, json={"is_like": True}), 401, "AUTHENTICATION_REQUIRED")
+
+
+def test_concurrent_likes_are_counted_exactly(vserver, ready_video):
+    _, video = ready_video
+    users = [register(vserver) for _ in range(20)]
+    url = f"/api/videos/{video['id']}/like/"
+    before = vserver.get(f"/api/videos/{video['id']}/").json()
+    results = run_all([lambda u=u, i=i: u.post(url, json={"is_like": i % 4 != 0}, timeout=30)
+                       for i, u in enumerate(users)])
+    assert all(r.status_code == 200 for r in results), [r.text for r in results if r.status_code != 200]
+    after = vserver.get(f"/api/videos/{video['id']}/").json()
+    assert after["like_count"] == before["like_count"] + 15
+    assert after["dislike_count"] == before["dislike_count"] + 5
+    # And all at once again removes every one of them.
+    results = run_all([lambda u=u, i=i: u.post(url, json={"is_like": i % 4 != 0}, timeout=30)
+                       for i, u in enumerate(users)])
+    assert all(r.status_code == 200 for r in results)
+    final = vserver.get(f"/api/videos/{video['id']}/").json()
+    assert (final["like_count"], final["dislike_count"]) == (before["like_count"], before["dislike_count"])
+
+
+def test_concurrent_comment_likes_are_counted_exactly(vserver, ready_video):
+    _, video = ready_video
+    author = register(vserver)
+    c = author.post(f"/api/videos/{video['id']}/comments/", json={"content": "like me"}).json()
+    users = [register(vserver) for _ in range(20)]
+    url = f"/api/videos/{video['id']}/comments/{c['id']}/like/"
+    results = run_all([lambda u=u: u.post(url, timeout=30) for u in users])
+    assert all(r.status_code == 200 and r.json()["liked"] is True for r in results)
+    listed = vserver.get(f"/api/videos/{video['id']}/comments/?page_size=100").json()["results"]
+    assert [x["likes_count"] for x in listed if x["id"] == c["id"]] == [20]
+    r = users[0].post(url).json()
+    assert r == {"liked": False, "likes_count": 19}
+
+
+def test_comment_threads_edit_delete_and_pagination(vserver, ready_video):
+    owner, video = ready_video
+    vid = video["id"]
+    base = f"/api/videos/{vid}/comments/"
+    alice, bob = register(vserver), register(vserver)
+    count0 = vserver.get(f"/api/videos/{vid}/").json()["comment_count"]
+
+    top = alice.post(base, json={"content": "First!"})
+    assert top.status_code == 201, top.text
+    top = top.json()
+    assert top["parent_id"] is None and top["user"]["id"] == alice.id and top["is_edited"] is False
+    assert_time(top["created_at"])
+    reply = bob.post(base, json={"content": "reply", "parent_id": top["id"]}).json()
+    assert reply["parent_id"] == top["id"]
+    nested = alice.post(base, json={"content": "reply to reply", "parent_id": reply["id"]}).json()
+    assert nested["parent_id"] == reply["id"]
+    assert vserver.get(f"/api/videos/{vid}/").json()["comment_count"] == count0 + 3
+
+    listed = assert_page(vserver.get(base + "?page_size=100").json())
+    mine = [c for c in listed["results"] if c["id"] == top["id"]][0]
+    assert mine["reply_count"] == 1
+    assert all(c["parent_id"] is None for c in listed["results"])
+    replies = vserver.get(f"{base}{top['id']}/replies/").json()
+    assert [c["id"] for c in replies["results"]] == [reply["id"]] and replies["results"][0]["reply_count"] == 1
+    assert [c["id"] for c in vserver.get(f"{base}{reply['id']}/replies/").json()["results"]] == [nested["id"]]
+
+    # Edit: the author only.
+    assert_envelope(bob.patch(f"{base}{top['id']}/", json={"content": "hijack"}), 403, "ACCESS_FORBIDDEN")
+    edited = alice.patch(f"{base}{top['id']}/", json={"content": "First (edited)"}).json()
+    assert edited["content"] == "First (edited)" and edited["is_edited"] is True
+    assert_envelope(alice.patch(f"{base}{top['id']}/", json={"content": ""}), 400, "VALIDATION_ERROR")
+
+    # Delete with replies: a placeholder keeps the thread.
+    assert_envelope(bob.delete(f"{base}{top['id']}/"), 403, "ACCESS_FORBIDDEN")
+    assert alice.delete(f"{base}{top['id']}/").status_code == 204
+    placeholder = [c for c in vserver.get(base + "?page_size=100").json()["results"] if c["id"] == top["id"]][0]
+    assert placeholder["is_deleted"] is True and placeholder["content"] is None and placeholder["user"] is None
+    assert placeholder["reply_count"] == 1
+    assert_envelope(bob.post(base, json={"content": "x", "parent_id": top["id"]}), 400, "VALIDATION_ERROR")
+    assert vserver.get(f"/api/videos/{vid}/").json()["comment_count"] == count0 + 2
+
+    # The video owner may delete others' comments; removing the last leaves removes the placeholder chain.
+    assert owner.delete(f"{base}{nested['id']}/").status_code == 204
+    assert bob.delete(f"{base}{reply['id']}/").status_code == 204
+    ids = [c["id"] for c in vserver.get(base + "?page_size=100").json()["results"]]
+    assert top["id"] not in ids
+    assert vserver.get(f"/api/videos/{vid}/").json()["comment_count"] == count0
+    assert_envelope(alice.delete(f"{base}{top['id']}/"), 404, "RESOURCE_NOT_FOUND")
+
+    # Staff may delete too.
+    staff = make_staff(vserver)
+    c = bob.post(base, json={"content": "spam"}).json()
+    assert staff.delete(f"{base}{c['id']}/").status_code == 204
+
+    # Pagination of top level and replies.
+    parent = alice.post(base, json={"content": "thread"}).json()
+    for i in range(5):
+        bob.post(base, json={"content": f"r{i}", "parent_id": parent["id"]})
+    p1 = vserver.get(f"{base}{parent['id']}/replies/?page_size=2").json()
+    assert p1["count"] == 5 and [c["content"] for c in p1["results"]] == ["r0", "r1"] and p1["next"]
+    p3 = vserver.get(f"{base}{parent['id']}/replies/?page_size=2&page=3").json()
+    assert [c["content"] for c in p3["results"]] == ["r4"] and p3["next"] is None
+    top_page = vserver.get(base + "?page_size=1").json()
+    assert top_page["results"][0]["id"] == parent["id"]  # newest first
+
+    # Bad input.
+    assert_envelope(alice.post(base, json={"content": ""}), 400, "VALIDATION_ERROR")
+    assert_envelope(alice.post(base, json={"content": "x", "parent_id": "nope"}), 400, "VALIDATION_ERROR")
+    assert_envelope(alice.post(base, json={"content": "x", "parent_id": "00000000-0000-4000-8000-000000000000"}),
+                    400, "VALIDATION_ERROR")
+    assert_envelope(vserver.post(base, json={"content": "anon"}), 401, "AUTHENTICATION_REQUIRED")
+    assert_envelope(vserver.get(f"{base}00000000-0000-4000-8000-000000000000/replies/"), 404, "RESOURCE_NOT_FOUND")
+
+
+def test_watch_progress(vserver, ready_video):
+    _, video = ready_video
+    user = register(vserver)
+    url = f"/api/videos/{video['id']}/progress/"
+    r = user.post(url, json={"position": 3.0, "duration_watched": 3, "buffering_events": 1, "quality": "360p"})
+    assert r.status_code == 200, r.text
+    w = r.json()
+    assert w["total_watch_time"] == 3 and w["last_position"] == 3.0 and w["buffering_events"] == 1
+    assert 45 < w["completion_percentage"] < 55
+    assert w["average_quality"] == "360p"
+    w = user.post(url, json={"position": 1.0, "duration_watched": 2}).json()
+    assert w["total_watch_time"] == 5 and w["last_position"] == 1.0 and w["buffering_events"] == 1
+    assert 45 < w["completion_percentage"] < 55, "completion keeps the furthest point"
+    w = user.post(url, json={"position": 6.0, "duration_watched": 3}).json()
+    assert w["completion_percentage"] == 100
+    assert_envelope(user.post(url, json={"duration_watched": 1}), 400, "VALIDATION_ERROR")
+    assert_envelope(user.post(url, json={"position": -1}), 400, "VALIDATION_ERROR")
+    assert_envelope(user.post(url, json={"position": 1, "duration_watched": 10**9}), 400, "VALIDATION_ERROR")
+    assert_envelope(vserver.post(url, json={"position": 1}), 401, "AUTHENTICATION_REQUIRED")
