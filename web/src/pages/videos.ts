@@ -31,7 +31,10 @@ async function uploadTus(file: File, title: string, onProgress: (sent: number, t
       onError: (e) => reject(e),
       onSuccess: () => resolve(videoId),
     });
-    setAbort(() => upload.abort());
+    setAbort(() => {
+      upload.abort(); // keeps the upload on the server and its URL in localStorage
+      reject(new Error('paused'));
+    });
     upload.findPreviousUploads().then((prev) => {
       if (prev.length) upload.resumeFromPreviousUpload(prev[0]);
       upload.start();
@@ -53,6 +56,7 @@ async function uploadMultipart(file: File, title: string, onProgress: (sent: num
       else reject(new ApiError(xhr.status, body, null));
     };
     xhr.onerror = () => reject(new Error('network error'));
+    xhr.onabort = () => reject(new Error('cancelled'));
     setAbort(() => xhr.abort());
     const fd = new FormData();
     fd.append('title', title || file.name);
@@ -61,13 +65,10 @@ async function uploadMultipart(file: File, title: string, onProgress: (sent: num
   });
 }
 
-async function tusAvailable(): Promise<boolean> {
-  try {
-    const r = await fetch('/api/videos/uploads/', { method: 'OPTIONS' });
-    return r.status === 204 && !!r.headers.get('Tus-Version');
-  } catch {
-    return false;
-  }
+/** A tus error that means "this server has no tus endpoint" (then: one multipart POST). */
+function noTusEndpoint(e: any): boolean {
+  const st = e?.originalResponse?.getStatus?.();
+  return st === 404 || st === 405;
 }
 
 function statusBadge(v: any) {
@@ -128,15 +129,24 @@ export function videosPage(root: HTMLElement): Cleanup {
         barText.textContent = `${fmtBytes(sent)} / ${fmtBytes(total)} (${Math.floor(bar.value)}%)`;
       };
       try {
-        const useTus = await tusAvailable();
-        await (useTus ? uploadTus : uploadMultipart)(f, title.value.trim(), onProgress, (a) => (abort = a));
+        cancel.textContent = 'Pause';
+        try {
+          await uploadTus(f, title.value.trim(), onProgress, (a) => (abort = a));
+        } catch (ex) {
+          if (!noTusEndpoint(ex)) throw ex;
+          cancel.textContent = 'Cancel';
+          await uploadMultipart(f, title.value.trim(), onProgress, (a) => (abort = a));
+        }
         barText.textContent = 'Uploaded: processing…';
         toast('Upload complete');
         file.value = '';
         title.value = '';
         refreshList();
       } catch (ex) {
-        barText.textContent = `Upload stopped: ${errorText(ex)} (choose the same file again to resume)`;
+        barText.textContent = errorText(ex) === 'paused'
+          ? 'Paused: press Upload with the same file to resume.'
+          : errorText(ex) === 'cancelled' ? 'Upload cancelled.'
+          : `Upload stopped: ${errorText(ex)} (press Upload with the same file to resume)`;
       } finally {
         submit.disabled = false;
         cancel.hidden = true;
