@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include "db/affected.hpp"
+#include "db/rows.hpp"
 #include "db/soci_optional.hpp"
 
 namespace wp::accounts {
@@ -23,8 +24,7 @@ struct UserReader {
   long long joined = 0;
   std::optional<long long> last_login;
 
-  template <class Stmt>
-  void bind(Stmt& st) {
+  void bind(soci::statement& st) {
     st.exchange(into(row.id));
     st.exchange(into(row.username));
     st.exchange(into(row.email));
@@ -52,16 +52,11 @@ struct UserReader {
 };
 
 std::optional<UserRow> one_user(soci::session& s, const std::string& where, const std::string& value) {
-  UserReader reader;
   std::string v = value;
-  soci::statement st(s);
-  reader.bind(st);
-  st.exchange(use(v));
-  st.alloc();
-  st.prepare(std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where);
-  st.define_and_bind();
-  if (!st.execute(true)) return std::nullopt;
-  return reader.get();
+  auto rows = db::fetch_rows<UserReader>(s, std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where,
+                                         [&](soci::statement& st) { st.exchange(use(v)); });
+  if (rows.empty()) return std::nullopt;
+  return rows.front();
 }
 
 std::string order_clause(const std::string& ordering) {
@@ -164,26 +159,20 @@ void Store::set_email_verified(const std::string& user_id) {
 std::vector<UserRow> Store::search_users(const std::string& needle, const std::string& ordering, int limit,
                                          int offset) {
   return db_.with([&](soci::session& s) {
-    std::vector<UserRow> out;
     std::string pat = like_pattern(needle);
-    UserReader reader;
-    soci::statement st(s);
-    reader.bind(st);
-    st.exchange(use(pat, "p1"));
-    st.exchange(use(pat, "p2"));
-    st.exchange(use(pat, "p3"));
-    st.exchange(use(limit, "lim"));
-    st.exchange(use(offset, "off"));
-    st.alloc();
-    st.prepare(std::string("SELECT ") + kUserColumns +
-               " FROM users WHERE is_active = TRUE AND (username_key LIKE :p1 ESCAPE '\\' OR LOWER(first_name) LIKE "
-               ":p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\') ORDER BY " + order_clause(ordering) + " LIMIT :lim OFFSET :off");
-    st.define_and_bind();
-    if (st.execute(true)) {
-      do out.push_back(reader.get());
-      while (st.fetch());
-    }
-    return out;
+    return db::fetch_rows<UserReader>(
+        s,
+        std::string("SELECT ") + kUserColumns +
+            " FROM users WHERE is_active = TRUE AND (username_key LIKE :p1 ESCAPE '\\' OR LOWER(first_name) LIKE "
+            ":p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\') ORDER BY " +
+            order_clause(ordering) + " LIMIT :lim OFFSET :off",
+        [&](soci::statement& st) {
+          st.exchange(use(pat, "p1"));
+          st.exchange(use(pat, "p2"));
+          st.exchange(use(pat, "p3"));
+          st.exchange(use(limit, "lim"));
+          st.exchange(use(offset, "off"));
+        });
   });
 }
 

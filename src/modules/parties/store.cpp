@@ -4,6 +4,7 @@
 
 #include "core/ids.hpp"
 #include "db/affected.hpp"
+#include "db/rows.hpp"
 #include "db/soci_optional.hpp"
 
 namespace wp::parties {
@@ -57,22 +58,10 @@ struct PartyReader {
   }
 };
 
-// Runs a party query; `where` uses named parameters bound by bind_params.
+// A party query; `tail` uses named parameters bound by bind_params.
 template <class BindParams>
 std::vector<PartyRow> query_parties(soci::session& s, const std::string& tail, BindParams bind_params) {
-  std::vector<PartyRow> out;
-  PartyReader reader;
-  soci::statement st(s);
-  reader.bind(st);
-  bind_params(st);
-  st.alloc();
-  st.prepare(kPartySelect + tail);
-  st.define_and_bind();
-  if (st.execute(true)) {
-    do out.push_back(reader.get());
-    while (st.fetch());
-  }
-  return out;
+  return db::fetch_rows<PartyReader>(s, kPartySelect + tail, bind_params);
 }
 
 struct FilterSql {
@@ -223,8 +212,7 @@ struct ParticipantReader {
   ParticipantRow row;
   int active = 0, banned = 0, muted = 0;
   long long joined = 0;
-  template <class Stmt>
-  void bind(Stmt& st) {
+  void bind(soci::statement& st) {
     st.exchange(into(row.id));
     st.exchange(into(row.party_id));
     st.exchange(into(row.user_id));
@@ -248,36 +236,23 @@ struct ParticipantReader {
 
 std::optional<ParticipantRow> Store::participant(const std::string& party_id, const std::string& user_id) {
   return db_.with([&](soci::session& s) -> std::optional<ParticipantRow> {
-    ParticipantReader r;
     std::string p = party_id, u = user_id;
-    soci::statement st(s);
-    r.bind(st);
-    st.exchange(use(p, "p"));
-    st.exchange(use(u, "u"));
-    st.alloc();
-    st.prepare(std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.user_id = :u");
-    st.define_and_bind();
-    if (!st.execute(true)) return std::nullopt;
-    return r.get();
+    auto rows = db::fetch_rows<ParticipantReader>(s, std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.user_id = :u",
+                                                  [&](soci::statement& st) {
+                                                    st.exchange(use(p, "p"));
+                                                    st.exchange(use(u, "u"));
+                                                  });
+    if (rows.empty()) return std::nullopt;
+    return rows.front();
   });
 }
 
 std::vector<ParticipantRow> Store::active_participants(const std::string& party_id) {
   return db_.with([&](soci::session& s) {
-    std::vector<ParticipantRow> out;
-    ParticipantReader r;
     std::string p = party_id;
-    soci::statement st(s);
-    r.bind(st);
-    st.exchange(use(p, "p"));
-    st.alloc();
-    st.prepare(std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.is_active = TRUE ORDER BY pp.joined_at");
-    st.define_and_bind();
-    if (st.execute(true)) {
-      do out.push_back(r.get());
-      while (st.fetch());
-    }
-    return out;
+    return db::fetch_rows<ParticipantReader>(
+        s, std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.is_active = TRUE ORDER BY pp.joined_at",
+        [&](soci::statement& st) { st.exchange(use(p, "p")); });
   });
 }
 
@@ -372,30 +347,28 @@ constexpr const char* kMessageSelect =
     "SELECT m.id, m.party_id, m.user_id, u.username, m.content, m.message_type, m.sent_at FROM party_messages m JOIN "
     "users u ON u.id = m.user_id ";
 
+struct MessageReader {
+  MessageRow row;
+  long long sent = 0;
+  void bind(soci::statement& st) {
+    st.exchange(into(row.id));
+    st.exchange(into(row.party_id));
+    st.exchange(into(row.user_id));
+    st.exchange(into(row.username));
+    st.exchange(into(row.content));
+    st.exchange(into(row.message_type));
+    st.exchange(into(sent));
+  }
+  MessageRow get() const {
+    MessageRow r = row;
+    r.sent_at = sent;
+    return r;
+  }
+};
+
 template <class BindParams>
 std::vector<MessageRow> query_messages(soci::session& s, const std::string& tail, BindParams bind_params) {
-  std::vector<MessageRow> out;
-  MessageRow r;
-  long long sent = 0;
-  soci::statement st(s);
-  st.exchange(into(r.id));
-  st.exchange(into(r.party_id));
-  st.exchange(into(r.user_id));
-  st.exchange(into(r.username));
-  st.exchange(into(r.content));
-  st.exchange(into(r.message_type));
-  st.exchange(into(sent));
-  bind_params(st);
-  st.alloc();
-  st.prepare(kMessageSelect + tail);
-  st.define_and_bind();
-  if (st.execute(true)) {
-    do {
-      r.sent_at = sent;
-      out.push_back(r);
-    } while (st.fetch());
-  }
-  return out;
+  return db::fetch_rows<MessageReader>(s, kMessageSelect + tail, bind_params);
 }
 }  // namespace
 
