@@ -181,6 +181,17 @@ test('journey: register, upload, create a party, join by code, chat, react, mode
   await a.waitForSelector('#public-parties li:has-text("Friday movie")');
   await shot(a, 'parties');
 
+  // the host ends the party: the guest's page says so and controls and chat are off
+  await a.goto(`/parties/${partyId}`);
+  await a.waitForFunction(() => window.__wp && window.__wp.connected);
+  a.once('dialog', (d) => d.accept());
+  await a.click('#end-party');
+  await b.waitForFunction(() => document.querySelector('#control-note').textContent.includes('ended'), null, { timeout: 10000 });
+  assert.equal(await b.isDisabled('#chat-input'), true);
+  await a.goto('/');
+  await a.waitForSelector('#my-parties li');
+  assert.equal(await a.locator('#my-parties li:has-text("Friday movie")').count(), 0, 'ended parties are not listed');
+
   // log out
   await a.click('#logout');
   await a.waitForURL('**/login');

@@ -110,13 +110,15 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
   const chatForm = h('form', { class: 'chat-form' }, chatInput, chatSend);
 
   const inviteUrl = `${location.origin}/join/${party.room_code}`;
+  const endBtn = h('button', { class: 'small danger', id: 'end-party', hidden: true, onclick: endParty }, 'End party');
   const titleEl = h('h1', { class: 'room-title' }, party.title);
   const header = h('div', { class: 'room-head' },
     h('div', null, titleEl, h('div', { class: 'muted small' }, `hosted by ${party.host.username} · `, h('span', { id: 'party-status' }, party.status))),
     h('div', { class: 'invite' },
       h('span', null, 'Room code '), h('code', { id: 'room-code' }, party.room_code),
       h('button', { class: 'small', id: 'copy-link', onclick: () => copy(inviteUrl, 'Invite link copied') }, 'Copy invite link'),
-      h('button', { class: 'small', id: 'leave', onclick: leave }, 'Leave')),
+      h('button', { class: 'small', id: 'leave', onclick: leave }, 'Leave'),
+      endBtn),
   );
 
   const sidebar = h('aside', { class: 'sidebar' },
@@ -206,6 +208,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
   }, 250);
 
   function applyPermissions() {
+    endBtn.hidden = myRole !== 'host' || party.status === 'ended';
     const [ok, why] = canControl(party.settings, myRole);
     for (const el of [playBtn, seek, rateSel, back10, fwd10]) (el as HTMLButtonElement).disabled = !ok || party.status === 'ended';
     controlNote.textContent = party.status === 'ended' ? 'This party has ended.' : ok ? '' : why;
@@ -499,6 +502,16 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     }
   }
 
+  async function endParty() {
+    if (!confirm('End the party for everyone?')) return;
+    try {
+      party = await api<Party>(`/api/parties/${partyId}/end/`, { method: 'POST' });
+      (root.querySelector('#party-status') as HTMLElement).textContent = party.status;
+      applyPermissions();
+    } catch (e) {
+      toast(errorText(e), 'error');
+    }
+  }
   async function leave() {
     try { await api(`/api/parties/${partyId}/leave/`, { method: 'POST' }); } catch { /* */ }
     navigate('/');
