@@ -177,14 +177,15 @@ out.append(f"- server: `watchparty serve --io-threads 2` on SQLite, load generat
            f"loopback only")
 runs = open(os.path.join(d, "runs.log")).read().splitlines() if os.path.exists(os.path.join(d, "runs.log")) else []
 out.append(f"- last run: figures {' '.join(only)} in {int(elapsed) // 60} min {int(elapsed) % 60} s"
-           + (f"; the tables combine the latest result of each figure from {len(runs)} run(s)" if len(runs) > 1 else "")
+           + (f"; the tables combine the latest result of each figure from {len(runs)} runs"
+              if len(runs) > 1 and not {"1", "2", "3", "4", "5", "6", "8", "micro"} <= set(only) else "")
            + "\n")
 out.append("## Figures (min / median / max over repetitions)\n")
 out.append("| figure | metric | goal | min | median | max | runs |")
 out.append("| --- | --- | --- | ---: | ---: | ---: | ---: |")
 for fig, metric, goal, (a, b, c, n) in rows:
     out.append(f"| {fig} | {metric} | {goal} | {a} | {b} | {c} | {n} |")
-out.append("\nFigure 7 (multi-node) is not measured: it needs the Redis backplane of issue #6, which is not built.\n")
+out.append("\nFigure 7 (multi-node) is not measured: it needs issue #6 (see the analysis below).\n")
 reg = load("register.json")
 if reg:
     details.insert(0, f"- registration (Argon2id cost `min`): {reg['per_second']:.0f} users/s")
