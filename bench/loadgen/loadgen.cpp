@@ -660,8 +660,11 @@ awaitable<void> mode_fanout() {
   std::vector<double> lat;
   bool recording = false;
   long long delivered = 0;
-  g_on_chat = [&](Client&, int, long long, double sent, double recv) {
-    if (!recording) return;
+  // Only this round's messages count: late warm-up or previous-round
+  // deliveries (a saturated server) are left out by sequence number.
+  long long seq_from = 0, seq_to = 0;
+  g_on_chat = [&](Client&, int, long long seq, double sent, double recv) {
+    if (!recording || seq < seq_from || seq >= seq_to) return;
     lat.push_back(recv - sent);
     ++delivered;
   };
@@ -679,6 +682,8 @@ awaitable<void> mode_fanout() {
     delivered = 0;
     recording = true;
     int msgs = static_cast<int>(rate * duration);
+    seq_from = sender.next_seq;
+    seq_to = seq_from + msgs;
     double cpu0 = cpu_s(pid), t0 = mono_ms();
     for (int i = 0; i < msgs; ++i) {
       // Paced on an absolute schedule so that a late tick does not shift the rest.
