@@ -14,8 +14,13 @@ export const BIN = process.env.WP_BIN || join(ROOT, 'build', 'watchparty');
 export const CHROMIUM = process.env.WP_CHROMIUM || '/usr/bin/chromium';
 export const WEB_DIST = join(ROOT, 'web', 'dist');
 
+const tmpDirs = [];
+process.on('exit', () => { for (const d of tmpDirs) rmSync(d, { recursive: true, force: true }); });
+/** A temporary directory, removed when the test process exits. */
 export function tmpDir(prefix = 'wp-e2e-') {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tmpDirs.push(d);
+  return d;
 }
 
 /** Starts `watchparty serve` on a free port; resolves once it logs its address. */
