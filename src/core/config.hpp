@@ -36,7 +36,7 @@ struct Config {
   std::string database_url;  // empty: SQLite at <data_dir>/watchparty.db
   std::string redis_url;
   bool migrate_on_start = true;
-  int blocking_threads = 4;
+  int blocking_threads = 16;
   int blocking_queue = 1024;
   int db_pool_size = 0;  // 0: one connection per blocking thread
   // logging

@@ -10,7 +10,8 @@ bool origin_allowed(const std::string& origin, const std::vector<std::string>& a
 
 void add_cors_headers(const Request& req, Response& res, const std::vector<std::string>& allowed) {
   auto origin = req.header("Origin");
-  res.set_header("Vary", "Origin");
+  auto vary = res.header("Vary");
+  res.set_header("Vary", vary && !vary->empty() ? *vary + ", Origin" : "Origin");
   if (!origin || !origin_allowed(*origin, allowed)) return;
   res.set_header("Access-Control-Allow-Origin", *origin);
   res.set_header("Access-Control-Allow-Credentials", "true");

@@ -646,7 +646,11 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
   }
   --metrics().open_connections;
   if (upgrade_req) {
-    co_await websocket_session(stream_owner, std::move(*upgrade_req), upgrade_plain, std::move(upgrade_match));
+    // A new coroutine, so that this HTTP session's frame and buffers are
+    // freed: a socket lives long, and memory per socket counts.
+    asio::co_spawn(stream.get_executor(),
+                   websocket_session(stream_owner, std::move(*upgrade_req), upgrade_plain, std::move(upgrade_match)),
+                   asio::detached);
     co_return;
   }
   beast::error_code ec;

@@ -137,7 +137,7 @@ TEST(Passwords, PolicyAndArgon2id) {
   EXPECT_TRUE(password_problem("Password123", "bob", "b@x.io"));
   EXPECT_TRUE(password_problem("xx-alice-xx", "alice", "a@x.io"));
   EXPECT_FALSE(password_problem("correct horse battery", "alice", "a@x.io"));
-  wp::accounts::PasswordHasher h("min");
+  wp::accounts::PasswordHasher h("min", 2);
   auto hash = h.hash("correct horse battery");
   EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u);
   EXPECT_TRUE(h.verify(hash, "correct horse battery"));

@@ -9,7 +9,8 @@
 
 namespace wp::accounts {
 
-PasswordHasher::PasswordHasher(const std::string& cost) {
+PasswordHasher::PasswordHasher(const std::string& cost, int concurrency)
+    : slots_(std::make_unique<std::counting_semaphore<>>(std::max(1, concurrency))) {
   if (cost == "min") {
     opslimit_ = crypto_pwhash_OPSLIMIT_MIN;
     memlimit_ = crypto_pwhash_MEMLIMIT_MIN;
@@ -25,7 +26,19 @@ PasswordHasher::PasswordHasher(const std::string& cost) {
   }
 }
 
+namespace {
+class Slot {
+ public:
+  explicit Slot(std::counting_semaphore<>& s) : s_(s) { s_.acquire(); }
+  ~Slot() { s_.release(); }
+
+ private:
+  std::counting_semaphore<>& s_;
+};
+}  // namespace
+
 std::string PasswordHasher::hash(const std::string& password) const {
+  Slot slot(*slots_);
   char out[crypto_pwhash_STRBYTES];
   if (crypto_pwhash_str_alg(out, password.data(), password.size(), opslimit_, memlimit_,
                             crypto_pwhash_ALG_ARGON2ID13) != 0)
@@ -35,6 +48,7 @@ std::string PasswordHasher::hash(const std::string& password) const {
 
 bool PasswordHasher::verify(const std::string& stored_hash, const std::string& password) const {
   if (stored_hash.empty()) return false;
+  Slot slot(*slots_);
   return crypto_pwhash_str_verify(stored_hash.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -64,7 +64,7 @@ AccountsService::AccountsService(Store& store, const Config& config, Mailer& mai
       config_(config),
       mailer_(mailer),
       limiter_(limiter),
-      hasher_(config.password_hash_cost),
+      hasher_(config.password_hash_cost, std::max(1, config.blocking_threads / 4)),
       avatar_dir_(config.data_dir + "/avatars"),
       public_url_(config.public_url.empty() ? "http://" + config.host + ":" + std::to_string(config.port)
                                             : config.public_url) {
