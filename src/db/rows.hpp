@@ -4,6 +4,7 @@
 // order) and `Row get() const` (the row from those targets).
 #include <soci/soci.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,29 @@ auto fetch_rows(soci::session& s, const std::string& sql, BindParams bind_params
     while (st.fetch());
   }
   return out;
+}
+
+// Runs a single-number query (COUNT(*) and the like).
+template <class BindParams>
+long long fetch_count(soci::session& s, const std::string& sql, BindParams bind_params) {
+  long long n = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(n));
+  bind_params(st);
+  st.alloc();
+  st.prepare(sql);
+  st.define_and_bind();
+  st.execute(true);
+  return n;
+}
+
+// The first row of a query, if any.
+template <class Reader, class BindParams>
+auto fetch_one(soci::session& s, const std::string& sql, BindParams bind_params)
+    -> std::optional<decltype(Reader{}.get())> {
+  auto rows = fetch_rows<Reader>(s, sql, bind_params);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
 }
 
 }  // namespace wp::db

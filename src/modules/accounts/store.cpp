@@ -53,10 +53,8 @@ struct UserReader {
 
 std::optional<UserRow> one_user(soci::session& s, const std::string& where, const std::string& value) {
   std::string v = value;
-  auto rows = db::fetch_rows<UserReader>(s, std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where,
-                                         [&](soci::statement& st) { st.exchange(use(v)); });
-  if (rows.empty()) return std::nullopt;
-  return rows.front();
+  return db::fetch_one<UserReader>(s, std::string("SELECT ") + kUserColumns + " FROM users WHERE " + where,
+                                   [&](soci::statement& st) { st.exchange(use(v)); });
 }
 
 std::string order_clause(const std::string& ordering) {

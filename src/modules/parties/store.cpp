@@ -169,15 +169,9 @@ std::vector<PartyRow> Store::parties(const PartyFilter& f, const std::string& vi
 long long Store::count_parties(const PartyFilter& f, const std::string& viewer_id) {
   auto sql = filter_sql(f, viewer_id);
   return db_.with([&](soci::session& s) {
-    long long n = 0;
-    soci::statement st(s);
-    st.exchange(into(n));
-    for (auto& [name, value] : sql.params) st.exchange(use(value, name));
-    st.alloc();
-    st.prepare("SELECT COUNT(*) FROM watch_parties p " + sql.where);
-    st.define_and_bind();
-    st.execute(true);
-    return n;
+    return db::fetch_count(s, "SELECT COUNT(*) FROM watch_parties p " + sql.where, [&](soci::statement& st) {
+      for (auto& [name, value] : sql.params) st.exchange(use(value, name));
+    });
   });
 }
 
@@ -237,13 +231,11 @@ struct ParticipantReader {
 std::optional<ParticipantRow> Store::participant(const std::string& party_id, const std::string& user_id) {
   return db_.with([&](soci::session& s) -> std::optional<ParticipantRow> {
     std::string p = party_id, u = user_id;
-    auto rows = db::fetch_rows<ParticipantReader>(s, std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.user_id = :u",
-                                                  [&](soci::statement& st) {
-                                                    st.exchange(use(p, "p"));
-                                                    st.exchange(use(u, "u"));
-                                                  });
-    if (rows.empty()) return std::nullopt;
-    return rows.front();
+    return db::fetch_one<ParticipantReader>(s, std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.user_id = :u",
+                                            [&](soci::statement& st) {
+                                              st.exchange(use(p, "p"));
+                                              st.exchange(use(u, "u"));
+                                            });
   });
 }
 

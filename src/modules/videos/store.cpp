@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "db/affected.hpp"
+#include "db/rows.hpp"
 #include "db/soci_optional.hpp"
 
 namespace wp::videos {
@@ -176,43 +177,22 @@ std::string like_pattern(const std::string& needle) {
 }
 
 std::optional<VideoRow> one_video(soci::session& s, const std::string& id) {
-  VideoReader reader;
   std::string v = id;
-  soci::statement st(s);
-  reader.bind(st);
-  st.exchange(use(v));
-  st.alloc();
-  st.prepare(std::string("SELECT ") + kVideoColumns + kVideoFrom + " WHERE v.id = :id");
-  st.define_and_bind();
-  if (!st.execute(true)) return std::nullopt;
-  return reader.get();
+  return db::fetch_one<VideoReader>(s, std::string("SELECT ") + kVideoColumns + kVideoFrom + " WHERE v.id = :id",
+                                    [&](soci::statement& st) { st.exchange(use(v)); });
 }
 
 std::optional<CommentRow> one_comment(soci::session& s, const std::string& id) {
-  CommentReader reader;
   std::string v = id;
-  soci::statement st(s);
-  reader.bind(st);
-  st.exchange(use(v));
-  st.alloc();
-  st.prepare(std::string("SELECT ") + kCommentColumns +
-             " FROM video_comments c JOIN users u ON u.id = c.user_id WHERE c.id = :id");
-  st.define_and_bind();
-  if (!st.execute(true)) return std::nullopt;
-  return reader.get();
+  return db::fetch_one<CommentReader>(
+      s, std::string("SELECT ") + kCommentColumns + " FROM video_comments c JOIN users u ON u.id = c.user_id WHERE c.id = :id",
+      [&](soci::statement& st) { st.exchange(use(v)); });
 }
 
 std::optional<JobRow> one_job(soci::session& s, const std::string& where, const std::string& value) {
-  JobReader reader;
   std::string v = value;
-  soci::statement st(s);
-  reader.bind(st);
-  st.exchange(use(v));
-  st.alloc();
-  st.prepare(std::string("SELECT ") + kJobColumns + " FROM video_processing_jobs WHERE " + where);
-  st.define_and_bind();
-  if (!st.execute(true)) return std::nullopt;
-  return reader.get();
+  return db::fetch_one<JobReader>(s, std::string("SELECT ") + kJobColumns + " FROM video_processing_jobs WHERE " + where,
+                                  [&](soci::statement& st) { st.exchange(use(v)); });
 }
 
 void insert_job(soci::session& s, const JobRow& j) {
@@ -274,34 +254,16 @@ std::vector<VideoRow> Store::list_videos(const VideoFilter& f, int limit, int of
     else if (f.ordering == "title") order = "v.title ASC";
     else if (f.ordering == "-title") order = "v.title DESC";
     else order = "v.created_at DESC";
-    {
-      soci::statement st(s);
-      long long n = 0;
-      st.exchange(into(n));
-      p.bind(st);
-      st.alloc();
-      st.prepare(std::string("SELECT COUNT(*)") + kVideoFrom + where);
-      st.define_and_bind();
-      st.execute(true);
-      count = n;
-    }
+    count = db::fetch_count(s, std::string("SELECT COUNT(*)") + kVideoFrom + where,
+                            [&](soci::statement& st) { p.bind(st); });
     Params q = p;
     auto lim = q.add(static_cast<long long>(limit));
     auto off = q.add(static_cast<long long>(offset));
-    VideoReader reader;
-    soci::statement st(s);
-    reader.bind(st);
-    q.bind(st);
-    st.alloc();
-    st.prepare(std::string("SELECT ") + kVideoColumns + kVideoFrom + where + " ORDER BY " + order + ", v.id LIMIT " +
-               lim + " OFFSET " + off);
-    st.define_and_bind();
-    std::vector<VideoRow> out;
-    if (st.execute(true)) {
-      do out.push_back(reader.get());
-      while (st.fetch());
-    }
-    return out;
+    return db::fetch_rows<VideoReader>(
+        s,
+        std::string("SELECT ") + kVideoColumns + kVideoFrom + where + " ORDER BY " + order + ", v.id LIMIT " + lim +
+            " OFFSET " + off,
+        [&](soci::statement& st) { q.bind(st); });
   });
 }
 
@@ -477,35 +439,16 @@ std::vector<CommentRow> Store::comments(const std::string& video_id, const std::
     Params p;
     std::string where = " WHERE c.video_id = " + p.add(video_id);
     where += parent_id ? " AND c.parent_id = " + p.add(*parent_id) : std::string(" AND c.parent_id IS NULL");
-    {
-      soci::statement st(s);
-      long long n = 0;
-      st.exchange(into(n));
-      p.bind(st);
-      st.alloc();
-      st.prepare("SELECT COUNT(*) FROM video_comments c" + where);
-      st.define_and_bind();
-      st.execute(true);
-      count = n;
-    }
+    count = db::fetch_count(s, "SELECT COUNT(*) FROM video_comments c" + where,
+                            [&](soci::statement& st) { p.bind(st); });
     Params q = p;
     auto lim = q.add(static_cast<long long>(limit));
     auto off = q.add(static_cast<long long>(offset));
-    CommentReader reader;
-    soci::statement st(s);
-    reader.bind(st);
-    q.bind(st);
-    st.alloc();
-    st.prepare(std::string("SELECT ") + kCommentColumns + " FROM video_comments c JOIN users u ON u.id = c.user_id" +
-               where + " ORDER BY c.created_at " + (newest_first ? "DESC" : "ASC") + ", c.id LIMIT " + lim +
-               " OFFSET " + off);
-    st.define_and_bind();
-    std::vector<CommentRow> out;
-    if (st.execute(true)) {
-      do out.push_back(reader.get());
-      while (st.fetch());
-    }
-    return out;
+    return db::fetch_rows<CommentReader>(
+        s,
+        std::string("SELECT ") + kCommentColumns + " FROM video_comments c JOIN users u ON u.id = c.user_id" + where +
+            " ORDER BY c.created_at " + (newest_first ? "DESC" : "ASC") + ", c.id LIMIT " + lim + " OFFSET " + off,
+        [&](soci::statement& st) { q.bind(st); });
   });
 }
 
