@@ -33,7 +33,7 @@ async function control(page, fn) {
 test('two pages stay within 100 ms through play, seek, rate, pause and a reconnect', async () => {
   const host = await registerUser(server.url, 'host');
   const guest = await registerUser(server.url, 'guest');
-  const clip = makeClip(work, 40);
+  const clip = makeClip(work, 90);  // long enough that the drift checks below never reach the end, even on a loaded machine
   let partyBody;
   let source;
   if (process.env.WP_E2E_SOURCE !== 'url' && (await videosAvailable(server.url, host.token))) {
@@ -103,6 +103,9 @@ test('two pages stay within 100 ms through play, seek, rate, pause and a reconne
   await A.context.setOffline(false);
   await a.waitForFunction((n) => window.__wp.connected && window.__wp.connects > n, connectsA, { timeout: 20000 });
   await settledSpread(a, b, 'after host offline 1.5 s + reconnect', results);
+  // start the correction checks near the beginning, so the clip cannot end under them
+  await control(a, () => { const s = document.querySelector('#seek'); s.value = '2'; s.dispatchEvent(new Event('change')); });
+  await settledSpread(a, b, 'seek to 2 s before the drift checks', results);
   // measure the corrections: push the guest off by a known amount, time its way back
   const recovery = [];
   for (const offS of [0.06, -0.2, 0.4, 1.5, -3]) {
