@@ -174,6 +174,10 @@ const std::vector<Setting>& settings() {
                   86400),
       int_setting("refresh_token_ttl_s", "Lifetime of refresh tokens in seconds", &Config::refresh_token_ttl_s, 60,
                   365 * 86400),
+      int_setting("refresh_reuse_grace_s",
+                  "A refresh token replayed this many seconds after its use is refused (409) without revoking "
+                  "the session (parallel tabs); later replays revoke it",
+                  &Config::refresh_reuse_grace_s, 0, 300),
       string_setting("password_hash_cost", "Argon2id cost: interactive, moderate or sensitive (min: tests only)",
                      &Config::password_hash_cost, one_of({"min", "interactive", "moderate", "sensitive"})),
       int_setting("login_fail_limit_account", "Failed logins per account per window before 429",

@@ -47,6 +47,7 @@ struct Config {
   std::string jwt_secret;  // empty: generated once and kept in the database, shared by all nodes
   int access_token_ttl_s = 900;
   int refresh_token_ttl_s = 30 * 24 * 3600;
+  int refresh_reuse_grace_s = 10;
   std::string password_hash_cost = "interactive";
   int login_fail_limit_account = 5;
   int login_fail_limit_ip = 30;

@@ -40,13 +40,33 @@ def test_refresh_rotates_the_pair(server):
     assert_no_secret_keys(again)
 
 
-def test_used_refresh_token_is_refused(server):
+def conflict(resp):
+    assert_envelope(resp, 409, "CONFLICT")
+
+
+def test_refresh_replayed_at_once_is_refused_but_the_session_lives(server):
+    """Two tabs refreshing with the same token: the second gets 409, nothing is revoked."""
     user = register(server)
-    assert refresh_req(server, user.refresh).status_code == 200
-    unauthorized(refresh_req(server, user.refresh))
+    first = refresh_req(server, user.refresh)
+    assert first.status_code == 200
+    conflict(refresh_req(server, user.refresh))
+    conflict(refresh_req(server, user.refresh))
+    newest = first.json()
+    assert server.get("/api/auth/profile/", headers=bearer(newest["access_token"])).status_code == 200
+    assert refresh_req(server, newest["refresh_token"]).status_code == 200
 
 
-def test_refresh_reuse_revokes_the_whole_session(server):
+def test_used_refresh_token_is_refused_after_the_grace(make_server):
+    srv = make_server(args=["--refresh-reuse-grace-s", "1"])
+    user = register(srv)
+    assert refresh_req(srv, user.refresh).status_code == 200
+    conflict(refresh_req(srv, user.refresh))
+    time.sleep(1.2)
+    unauthorized(refresh_req(srv, user.refresh))
+
+
+def test_refresh_reuse_revokes_the_whole_session(make_server):
+    server = make_server(args=["--refresh-reuse-grace-s", "0"])
     user = register(server)
     other = user.login()  # a second, unrelated session of the same user
     first = refresh_req(server, user.refresh).json()
@@ -101,8 +121,8 @@ def test_refresh_with_cookie(server):
         assert out.json()["user"]["id"] == user.id
         assert out.json()["refresh_token"] != refresh_cookie
         SEEN_SECRETS.setdefault(server.url, set()).add(out.json()["refresh_token"])
-    # The cookie's token was used up like any other.
-    unauthorized(refresh_req(server, refresh_cookie))
+    # The cookie's token was used up like any other (refused, within the grace with 409).
+    conflict(refresh_req(server, refresh_cookie))
 
 
 def test_refresh_answer_shows_no_token_hash(server):

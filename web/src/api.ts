@@ -94,47 +94,53 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
 
 let refreshing: Promise<boolean> | null = null;
 
+function postRefresh(rt: string): Promise<Response> {
+  return fetch('/api/auth/refresh/', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refresh_token: rt }),
+    credentials: 'omit',
+  });
+}
+
+// localStorage is not strictly consistent between tabs: right after another tab rotated
+// the token this tab may still read the old one. Wait a little for the new value.
+async function storedTokenOtherThan(rt: string, waitMs = 3000): Promise<string | null> {
+  for (let waited = 0; ; waited += 100) {
+    const now = localStorage.getItem(REFRESH_KEY);
+    if (now !== rt || waited >= waitMs) return now === rt ? null : now;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Rotates the refresh token; false when the session is gone (then logged out). */
 export function refresh(): Promise<boolean> {
   if (!refreshing) {
     const before = accessToken;
     refreshing = withLock(async () => {
       if (accessToken && accessToken !== before) return true;
-      const rt = localStorage.getItem(REFRESH_KEY);
-      if (!rt) return false;
-      const res = await fetch('/api/auth/refresh/', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ refresh_token: rt }),
-        credentials: 'omit',
-      });
-      if (!res.ok) {
-        // Another tab may have rotated the token between our read and the request.
-        if (localStorage.getItem(REFRESH_KEY) !== rt) return refreshAgain();
-        if (res.status === 401) clearTokens();
-        return false;
+      let rt = localStorage.getItem(REFRESH_KEY);
+      for (let attempt = 0; rt && attempt < 3; attempt++) {
+        const res = await postRefresh(rt);
+        if (res.ok) {
+          setTokens(await res.json());
+          return true;
+        }
+        // 409: the server saw this token used moments ago (another tab refreshed first);
+        // 401 may mean the same if the other tab's rotation reached us only now.
+        const newer = await storedTokenOtherThan(rt, res.status === 409 ? 3000 : 0);
+        if (!newer) {
+          if (res.status === 401) clearTokens();
+          return false;
+        }
+        rt = newer;
       }
-      setTokens(await res.json());
-      return true;
+      return false;
     }).finally(() => {
       refreshing = null;
     });
   }
   return refreshing;
-}
-
-async function refreshAgain(): Promise<boolean> {
-  const rt = localStorage.getItem(REFRESH_KEY);
-  if (!rt) return false;
-  const res = await fetch('/api/auth/refresh/', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ refresh_token: rt }),
-    credentials: 'omit',
-  });
-  if (!res.ok) return false;
-  setTokens(await res.json());
-  return true;
 }
 
 /** A valid access token (refreshing it when it is about to expire), or null. */

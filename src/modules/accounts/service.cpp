@@ -262,10 +262,13 @@ TokenPair AccountsService::refresh(const std::string& refresh_token) {
   std::string new_refresh = crypto::random_token();
   std::string session_id;
   auto outcome = store_.rotate_refresh(crypto::sha256_hex(refresh_token), crypto::sha256_hex(new_refresh), now_ms(),
-                                       session_id);
+                                       std::int64_t{config_.refresh_reuse_grace_s} * 1000, session_id);
   switch (outcome) {
     case RefreshOutcome::unknown: unauthenticated("Invalid refresh token.");
     case RefreshOutcome::session_dead: unauthenticated("The session has ended. Log in again.");
+    case RefreshOutcome::superseded:
+      throw Error(ErrorCode::conflict,
+                  "This refresh token was just replaced by a newer one (another tab refreshed first); use the newest.");
     case RefreshOutcome::reused: {
       spdlog::warn("refresh token reused: session {} revoked", session_id);
       if (auto p = store_.principal(session_id)) sessions_revoked(p->user_id);

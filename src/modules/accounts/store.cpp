@@ -302,7 +302,7 @@ long long Store::revoke_sessions(const std::string& user_id, const std::optional
 }
 
 RefreshOutcome Store::rotate_refresh(const std::string& old_hash, const std::string& new_hash, std::int64_t now,
-                                     std::string& session_id_out) {
+                                     std::int64_t grace_ms, std::string& session_id_out) {
   long long t = now;
   return db_.tx([&](soci::session& s) {
     std::string session_id;
@@ -314,6 +314,7 @@ RefreshOutcome Store::rotate_refresh(const std::string& old_hash, const std::str
     if (!s.got_data()) return RefreshOutcome::unknown;
     session_id_out = session_id;
     if (revoked || expires <= now) return RefreshOutcome::session_dead;
+    if (used && now - *used < grace_ms) return RefreshOutcome::superseded;
     if (used) {
       std::string reason = "refresh_token_reuse";
       s << "UPDATE user_sessions SET revoked_at = :t, revoke_reason = :r WHERE id = :id", use(t), use(reason),

@@ -11,7 +11,9 @@
 
 namespace wp::accounts {
 
-enum class RefreshOutcome { rotated, unknown, reused, session_dead };
+// superseded: used moments ago (within the grace), most likely by a parallel tab that
+// refreshed first; refused, but the session lives on.
+enum class RefreshOutcome { rotated, unknown, reused, superseded, session_dead };
 
 class Store {
  public:
@@ -50,9 +52,9 @@ class Store {
   long long revoke_sessions(const std::string& user_id, const std::optional<std::string>& except_session,
                             const std::string& reason, std::int64_t at);
   // Marks old_hash used and stores new_hash in the same session, atomically.
-  // A token already used means theft or a replay: the session is revoked.
+  // A token used longer than grace_ms ago means theft or a replay: the session is revoked.
   RefreshOutcome rotate_refresh(const std::string& old_hash, const std::string& new_hash, std::int64_t now,
-                                std::string& session_id_out);
+                                std::int64_t grace_ms, std::string& session_id_out);
 
   // login history
   void record_login(const LoginEventRow& event);
