@@ -22,7 +22,10 @@
 #include "modules/accounts/routes.hpp"
 #include "modules/parties/routes.hpp"
 #include "realtime/hub.hpp"
+#include "modules/parties/redis_live_state.hpp"
 #include "realtime/redis_backplane.hpp"
+#include "realtime/redis_node.hpp"
+#include "realtime/redis_rate_limiter.hpp"
 #include "modules/system/routes.hpp"
 #include "modules/videos/routes.hpp"
 #include "modules/videos/worker.hpp"
@@ -99,28 +102,54 @@ int serve(const Config& config) {
   } catch (const ConfigError& e) {
     return fail(e.what());
   }
-  MemoryRateLimiter limiter;
+  // Several nodes share Redis: broadcasts, party live state and rate limits live there.
+  std::unique_ptr<realtime::RedisNode> redis;
+  if (!config.redis_url.empty()) redis = std::make_unique<realtime::RedisNode>(config.redis_url);
+  std::unique_ptr<RateLimiter> limiter;
+  if (redis)
+    limiter = std::make_unique<realtime::RedisRateLimiter>(*redis);
+  else
+    limiter = std::make_unique<MemoryRateLimiter>();
 
   http::Router router;
   system::SystemService system_service(*db);
   system::add_routes(router, system_service);
   accounts::Store accounts_store(*db);
-  accounts::AccountsService accounts_service(accounts_store, config, *mailer, limiter);
+  accounts::AccountsService accounts_service(accounts_store, config, *mailer, *limiter);
   accounts::add_routes(router, accounts_service, config);
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);
   videos::add_routes(router, videos_service, config);
   videos::Workers video_workers(videos_service, config.worker_threads);
   std::unique_ptr<realtime::Backplane> backplane;
-  if (config.redis_url.empty()) {
+  if (redis)
+    backplane = std::make_unique<realtime::RedisBackplane>(*redis);
+  else
     backplane = std::make_unique<realtime::LocalBackplane>();
-  } else {
-    backplane = std::make_unique<realtime::RedisBackplane>(config.redis_url);
-    spdlog::info("room broadcasts through redis at {}", config.redis_url);
-  }
   realtime::Hub hub(*backplane);
+  std::unique_ptr<parties::LiveState> live;
+  if (redis)
+    live = std::make_unique<parties::RedisLiveState>(*redis, std::chrono::seconds(config.presence_ttl_s));
+  else
+    live = std::make_unique<parties::MemoryLiveState>(hub);
   parties::Store parties_store(*db);
-  parties::PartiesService parties_service(parties_store, hub, pool, config, videos_service);
+  parties::PartiesService parties_service(parties_store, hub, *live, *limiter, pool, config, videos_service);
+  if (redis) {
+    // After Redis comes back (maybe empty), rooms compare and re-send their playback.
+    auto resync = [&parties_service, &pool] {
+      pool.try_submit([&parties_service] {
+        try {
+          parties_service.resync();
+        } catch (const Error& e) {
+          spdlog::warn("resync after redis reconnect failed: {}", e.what());
+        }
+      });
+    };
+    redis->commands().on_connect(resync);
+    redis->subscriber().on_connect(resync);
+    redis->start();
+    spdlog::info("sharing party state through redis at {}", config.redis_url);
+  }
   parties::add_routes(router, parties_service, pool);
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
@@ -150,7 +179,11 @@ int serve(const Config& config) {
   std::thread ticker([&] {
     while (ticking) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      parties_service.tick();
+      try {
+        parties_service.tick();
+      } catch (const Error& e) {
+        spdlog::debug("party tick: {}", e.what());
+      }
     }
   });
   if (config.run_workers_in_serve) video_workers.start();

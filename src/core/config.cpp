@@ -151,6 +151,10 @@ const std::vector<Setting>& settings() {
                   &Config::play_lead_ms, 0, 5000),
       int_setting("buffering_timeout_ms", "Longest wait for buffering members before playing on",
                   &Config::buffering_timeout_ms, 100, 120000),
+      int_setting("presence_ttl_s",
+                  "With Redis: a node renews its members' presence every third of this; members of a node "
+                  "silent this long are removed",
+                  &Config::presence_ttl_s, 3, 3600),
       string_setting("data_dir", "Directory for the SQLite file, uploads and generated secrets", &Config::data_dir,
                      check_not_empty),
       string_setting("database_url", "postgresql://user:pass@host:port/db, or empty for SQLite in data_dir",

@@ -31,6 +31,7 @@ struct Config {
   // parties
   int play_lead_ms = 300;
   int buffering_timeout_ms = 8000;
+  int presence_ttl_s = 15;
   // storage
   std::string data_dir = "./data";
   std::string database_url;  // empty: SQLite at <data_dir>/watchparty.db

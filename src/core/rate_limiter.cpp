@@ -30,11 +30,28 @@ std::optional<int> MemoryRateLimiter::blocked_for(const std::string& key, int li
   if (it == events_.end()) return std::nullopt;
   auto now = now_ms();
   prune(it->second, now, window_ms);
-  if (static_cast<int>(it->second.size()) < limit) return std::nullopt;
+  return wait(it->second, limit, window_ms, now);
+}
+
+std::optional<int> MemoryRateLimiter::wait(const std::deque<std::int64_t>& q, int limit, std::int64_t window_ms,
+                                           std::int64_t now) {
+  if (static_cast<int>(q.size()) < limit) return std::nullopt;
   // Blocked until the oldest event that keeps the count at the limit leaves the window.
-  auto oldest = it->second[it->second.size() - static_cast<std::size_t>(limit)];
+  auto oldest = q[q.size() - static_cast<std::size_t>(limit)];
   auto ms = oldest + window_ms - now;
   return static_cast<int>((ms + 999) / 1000);
+}
+
+std::optional<int> MemoryRateLimiter::acquire(const std::string& key, int limit, std::int64_t window_ms) {
+  {
+    std::lock_guard lock(mu_);
+    auto now = now_ms();
+    auto& q = events_[key];
+    prune(q, now, window_ms);
+    if (auto w = wait(q, limit, window_ms, now)) return w;
+  }
+  hit(key, window_ms);
+  return std::nullopt;
 }
 
 void MemoryRateLimiter::reset(const std::string& key) {

@@ -17,11 +17,20 @@ class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
   SerialQueue(BlockingPool& pool, std::size_t max_pending) : pool_(pool), max_pending_(max_pending) {}
 
   // False when too much is pending or the pool refuses: the caller answers "busy".
-  bool post(std::function<void()> task) {
+  bool post(std::function<void()> task) { return enqueue(std::move(task), false); }
+
+  // For what must not be dropped (a goodbye): queued past the bound, and run
+  // here and now if the pool refuses it.
+  void post_always(std::function<void()> task) {
+    if (!enqueue(task, true)) task();
+  }
+
+ private:
+  bool enqueue(std::function<void()> task, bool always) {
     bool start = false;
     {
       std::lock_guard lock(mu_);
-      if (tasks_.size() >= max_pending_) return false;
+      if (!always && tasks_.size() >= max_pending_) return false;
       tasks_.push_back(std::move(task));
       if (!running_) running_ = start = true;
     }
@@ -34,7 +43,6 @@ class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
     return true;
   }
 
- private:
   void drain() {
     for (;;) {
       std::function<void()> task;

@@ -5,8 +5,36 @@
 
 namespace wp::realtime {
 
+namespace {
+constexpr std::string_view kRoom = "room:", kClose = "close:", kSignal = "signal:";
+bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+}  // namespace
+
+std::string room_channel(const std::string& room) { return std::string(kRoom) + room; }
+
 Hub::Hub(Backplane& backplane) : backplane_(backplane) {
-  backplane_.set_receiver([this](const std::string& room, const Message& msg) { deliver_local(room, msg); });
+  backplane_.set_receiver([this](const std::string& channel, const Message& payload) { receive(channel, payload); });
+}
+
+void Hub::receive(const std::string& channel, const Message& payload) {
+  if (starts_with(channel, kRoom)) {
+    auto room = channel.substr(kRoom.size());
+    if (tap_) tap_(room, *payload);
+    deliver_local(room, payload);
+  } else if (starts_with(channel, kClose)) {
+    // close:<room|*>:<user|*> with "<code> <reason>"
+    auto rest = channel.substr(kClose.size());
+    auto colon = rest.find(':');
+    if (colon == std::string::npos) return;
+    auto room = rest.substr(0, colon), user = rest.substr(colon + 1);
+    auto space = payload->find(' ');
+    int code = std::atoi(payload->substr(0, space).c_str());
+    std::string reason = space == std::string::npos ? "" : payload->substr(space + 1);
+    close_local(room == "*" ? "" : room, user == "*" ? "" : user, code, reason);
+  } else if (starts_with(channel, kSignal)) {
+    auto it = signals_.find(channel.substr(kSignal.size()));
+    if (it != signals_.end()) it->second(*payload);
+  }
 }
 
 int Hub::join(const std::string& room, const std::string& user_id, std::shared_ptr<Connection> conn,
@@ -32,7 +60,7 @@ int Hub::leave(const std::string& room, const std::shared_ptr<Connection>& conn)
   return left;
 }
 
-void Hub::broadcast(const std::string& room, const Message& msg) { backplane_.publish(room, msg); }
+void Hub::broadcast(const std::string& room, const Message& msg) { backplane_.publish(room_channel(room), msg); }
 
 void Hub::deliver_local(const std::string& room, const Message& msg) {
   std::vector<std::shared_ptr<Connection>> targets;
@@ -47,38 +75,36 @@ void Hub::deliver_local(const std::string& room, const Message& msg) {
 }
 
 void Hub::close_user(const std::string& room, const std::string& user_id, int code, const std::string& reason) {
-  std::vector<std::shared_ptr<Connection>> targets;
-  {
-    std::lock_guard lock(mu_);
-    auto it = rooms_.find(room);
-    if (it == rooms_.end()) return;
-    for (auto& m : it->second)
-      if (m.user_id == user_id) targets.push_back(m.conn);
-  }
-  for (auto& c : targets) c->close(code, reason);
+  auto channel = std::string(kClose) + (room.empty() ? "*" : room) + ":" + (user_id.empty() ? "*" : user_id);
+  backplane_.publish(channel, make_message(std::to_string(code) + " " + reason));
 }
 
 void Hub::close_room(const std::string& room, int code, const std::string& reason) {
+  close_user(room, "", code, reason);
+}
+
+void Hub::close_user_everywhere(const std::string& user_id, int code, const std::string& reason) {
+  close_user("", user_id, code, reason);
+}
+
+void Hub::close_local(const std::string& room, const std::string& user_id, int code, const std::string& reason) {
   std::vector<std::shared_ptr<Connection>> targets;
   {
     std::lock_guard lock(mu_);
-    auto it = rooms_.find(room);
-    if (it == rooms_.end()) return;
-    for (auto& m : it->second) targets.push_back(m.conn);
+    for (auto& [name, members] : rooms_) {
+      if (!room.empty() && name != room) continue;
+      for (auto& m : members)
+        if (user_id.empty() || m.user_id == user_id) targets.push_back(m.conn);
+    }
   }
   for (auto& c : targets) c->close(code, reason);
 }
 
-void Hub::close_user_everywhere(const std::string& user_id, int code, const std::string& reason) {
-  std::vector<std::shared_ptr<Connection>> targets;
-  {
-    std::lock_guard lock(mu_);
-    for (auto& [room, members] : rooms_)
-      for (auto& m : members)
-        if (m.user_id == user_id) targets.push_back(m.conn);
-  }
-  for (auto& c : targets) c->close(code, reason);
+void Hub::signal(const std::string& name, const std::string& payload) {
+  backplane_.publish(std::string(kSignal) + name, make_message(payload));
 }
+
+void Hub::on_signal(const std::string& name, SignalHandler handler) { signals_[name] = std::move(handler); }
 
 std::vector<std::string> Hub::online_users(const std::string& room) const {
   std::lock_guard lock(mu_);
@@ -87,6 +113,17 @@ std::vector<std::string> Hub::online_users(const std::string& room) const {
   if (it != rooms_.end())
     for (auto& m : it->second) users.insert(m.user_id);
   return {users.begin(), users.end()};
+}
+
+std::map<std::string, std::vector<std::string>> Hub::local_rooms() const {
+  std::lock_guard lock(mu_);
+  std::map<std::string, std::vector<std::string>> out;
+  for (auto& [room, members] : rooms_) {
+    std::set<std::string> users;
+    for (auto& m : members) users.insert(m.user_id);
+    out[room] = {users.begin(), users.end()};
+  }
+  return out;
 }
 
 std::size_t Hub::connection_count() const {

@@ -1,7 +1,9 @@
 #pragma once
 // Rooms of live connections on this node, and broadcast to them. A
 // message is serialized once and the same buffer is queued on every
-// connection. Cross-node delivery goes through a Backplane.
+// connection. Everything that must reach other nodes (room messages,
+// closing a user's sockets, signals between modules) goes through a
+// Backplane, which hands it back to every node, this one included.
 #include <functional>
 #include <map>
 #include <memory>
@@ -13,24 +15,27 @@
 
 namespace wp::realtime {
 
-// Publishes room messages to every node (this one included). The default,
-// LocalBackplane, is this process only; the scale-out work adds Redis.
+// Channel names (docs/architecture.md): "room:<id>" carries client messages,
+// "close:<room|*>:<user|*>" closes sockets, "signal:<name>" carries a signal.
 class Backplane {
  public:
-  using Deliver = std::function<void(const std::string& room, const Message& msg)>;
+  using Receiver = std::function<void(const std::string& channel, const Message& payload)>;
   virtual ~Backplane() = default;
-  virtual void set_receiver(Deliver deliver) = 0;
-  virtual void publish(const std::string& room, const Message& msg) = 0;
+  virtual void set_receiver(Receiver receiver) = 0;
+  virtual void publish(const std::string& channel, const Message& payload) = 0;
 };
 
+// One process only.
 class LocalBackplane : public Backplane {
  public:
-  void set_receiver(Deliver deliver) override { deliver_ = std::move(deliver); }
-  void publish(const std::string& room, const Message& msg) override { deliver_(room, msg); }
+  void set_receiver(Receiver receiver) override { receiver_ = std::move(receiver); }
+  void publish(const std::string& channel, const Message& payload) override { receiver_(channel, payload); }
 
  private:
-  Deliver deliver_;
+  Receiver receiver_;
 };
+
+std::string room_channel(const std::string& room);
 
 class Hub {
  public:
@@ -40,6 +45,9 @@ class Hub {
     std::shared_ptr<Connection> conn;
     std::string user_id;
   };
+  // Sees every room message before this node's members get it.
+  using Tap = std::function<void(const std::string& room, const std::string& text)>;
+  using SignalHandler = std::function<void(const std::string& payload)>;
 
   // Returns how many connections that user now has in the room. `first`
   // is queued on the connection before any broadcast can reach it.
@@ -52,14 +60,27 @@ class Hub {
   void broadcast(const std::string& room, const Message& msg);
   // To this node's members only (what the backplane calls).
   void deliver_local(const std::string& room, const Message& msg);
+  // On every node; an empty room or user means all of them.
   void close_user(const std::string& room, const std::string& user_id, int code, const std::string& reason);
   void close_room(const std::string& room, int code, const std::string& reason);
   void close_user_everywhere(const std::string& user_id, int code, const std::string& reason);
+  // A named signal with a payload, handled on every node (set handlers before serving).
+  void signal(const std::string& name, const std::string& payload);
+  void on_signal(const std::string& name, SignalHandler handler);
+  void set_tap(Tap tap) { tap_ = std::move(tap); }
+
   std::vector<std::string> online_users(const std::string& room) const;
+  // Every room with members on this node, with their users.
+  std::map<std::string, std::vector<std::string>> local_rooms() const;
   std::size_t connection_count() const;
 
  private:
+  void receive(const std::string& channel, const Message& payload);
+  void close_local(const std::string& room, const std::string& user_id, int code, const std::string& reason);
+
   Backplane& backplane_;
+  Tap tap_;
+  std::map<std::string, SignalHandler> signals_;
   mutable std::mutex mu_;
   std::map<std::string, std::vector<Member>> rooms_;
 };

@@ -1,58 +1,22 @@
 #include "realtime/redis_backplane.hpp"
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
-#include <stdexcept>
-#include <thread>
-
-#include "realtime/redis_client.hpp"
-
 namespace wp::realtime {
 
 namespace {
-constexpr const char* kRoomPrefix = "wp:room:";
+constexpr std::string_view kPrefix = "wp:";
 }
 
-struct RedisBackplane::Impl {
-  boost::asio::io_context ioc;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work{ioc.get_executor()};
-  std::unique_ptr<RedisClient> pub, sub;
-  std::thread thread;
-  Deliver deliver;
-};
+std::string redis_channel(const std::string& channel) { return std::string(kPrefix) + channel; }
 
-RedisBackplane::RedisBackplane(const std::string& redis_url) : impl_(std::make_unique<Impl>()) {
-  std::string host;
-  int port = 0;
-  if (!RedisClient::parse_url(redis_url, host, port)) throw std::invalid_argument("bad redis URL " + redis_url);
-  impl_->pub = std::make_unique<RedisClient>(impl_->ioc, host, port);
-  impl_->sub = std::make_unique<RedisClient>(impl_->ioc, host, port);
-  impl_->thread = std::thread([im = impl_.get()] { im->ioc.run(); });
-}
-
-RedisBackplane::~RedisBackplane() {
-  impl_->pub->stop();
-  impl_->sub->stop();
-  impl_->work.reset();
-  impl_->ioc.stop();
-  if (impl_->thread.joinable()) impl_->thread.join();
-}
-
-void RedisBackplane::set_receiver(Deliver deliver) {
-  impl_->deliver = std::move(deliver);
-  impl_->sub->psubscribe(std::string(kRoomPrefix) + "*", [im = impl_.get()](const std::string& channel,
-                                                                          const std::string& payload) {
-    im->deliver(channel.substr(std::char_traits<char>::length(kRoomPrefix)), make_message(payload));
+void RedisBackplane::set_receiver(Receiver receiver) {
+  redis_.subscriber().psubscribe(std::string(kPrefix) + "*", [receiver = std::move(receiver)](
+                                                                  const std::string& channel, const std::string& payload) {
+    receiver(channel.substr(kPrefix.size()), make_message(payload));
   });
-  impl_->pub->start();
-  impl_->sub->start();
 }
 
-void RedisBackplane::publish(const std::string& room, const Message& msg) {
-  impl_->pub->command({"PUBLISH", kRoomPrefix + room, *msg});
+void RedisBackplane::publish(const std::string& channel, const Message& payload) {
+  redis_.commands().command({"PUBLISH", redis_channel(channel), *payload});
 }
-
-bool RedisBackplane::connected() const { return impl_->pub->connected() && impl_->sub->connected(); }
 
 }  // namespace wp::realtime

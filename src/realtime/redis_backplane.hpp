@@ -1,25 +1,25 @@
 #pragma once
-// Room broadcasts through Redis pub/sub: every node publishes once and
-// every node (itself included) delivers to its local members, so all
-// members everywhere see one order per room. Runs its own I/O thread.
-#include <memory>
+// The backplane on Redis pub/sub: every node publishes once on
+// "wp:<channel>" and every node (itself included) receives it, so all
+// members everywhere see one order per room.
 #include <string>
 
 #include "realtime/hub.hpp"
+#include "realtime/redis_node.hpp"
 
 namespace wp::realtime {
 
+// The Redis channel of a backplane channel (Lua scripts publish there too).
+std::string redis_channel(const std::string& channel);
+
 class RedisBackplane : public Backplane {
  public:
-  explicit RedisBackplane(const std::string& redis_url);
-  ~RedisBackplane() override;
-  void set_receiver(Deliver deliver) override;
-  void publish(const std::string& room, const Message& msg) override;
-  bool connected() const;
+  explicit RedisBackplane(RedisNode& redis) : redis_(redis) {}
+  void set_receiver(Receiver receiver) override;
+  void publish(const std::string& channel, const Message& payload) override;
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  RedisNode& redis_;
 };
 
 }  // namespace wp::realtime

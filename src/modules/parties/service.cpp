@@ -22,6 +22,10 @@ constexpr int kMaxMissed = 200;
 constexpr std::size_t kMaxChat = 1000;
 constexpr int kReactionBurst = 5;
 constexpr std::int64_t kReactionWindowMs = 2000;
+constexpr int kSwapAttempts = 8;
+constexpr std::int64_t kMaxSlowModeMs = 3600 * 1000;  // the largest slow_mode_seconds
+// Another node changed a party: nodes with it live reload it ("<party> <node>").
+constexpr const char* kPartyChanged = "party_changed";
 
 json::object parse_object(const std::string& text) {
   boost::system::error_code ec;
@@ -36,6 +40,16 @@ bool is_moderator(const std::string& role) { return role == "host" || role == "m
 }
 
 std::string message_text(const json::object& o) { return json::serialize(o); }
+
+// Holds the playback still where it is; false when it already is.
+bool pause(Playback& pb) {
+  if (pb.status == "paused") return false;
+  double now = now_ms_precise();
+  pb.position = pb.expected_position(now);
+  pb.status = "paused";
+  pb.anchor = now;
+  return true;
+}
 
 }  // namespace
 
@@ -77,21 +91,45 @@ json::object Playback::to_json() const {
           {"set_by", set_by.empty() ? json::value(nullptr) : json::value(set_by)}};
 }
 
-Playback parse_playback(const std::string& text) {
+Playback parse_playback(const std::string& text) { return playback_from(parse_object(text)); }
+
+Playback playback_from(const json::object& o) {
   Playback p;
-  auto o = parse_object(text);
   if (auto v = o.if_contains("status"); v && v->is_string()) p.status = std::string(v->as_string());
   if (auto v = o.if_contains("position"); v && v->is_number()) p.position = v->to_number<double>();
   if (auto v = o.if_contains("rate"); v && v->is_number()) p.rate = v->to_number<double>();
   if (auto v = o.if_contains("anchor_server_time"); v && v->is_number()) p.anchor = v->to_number<double>();
   if (auto v = o.if_contains("version"); v && v->is_number()) p.version = v->to_number<long long>();
   if (auto v = o.if_contains("set_by"); v && v->is_string()) p.set_by = std::string(v->as_string());
+  if (auto v = o.if_contains("video_id"); v && v->is_string()) p.video_id = std::string(v->as_string());
   return p;
 }
 
-PartiesService::PartiesService(Store& store, realtime::Hub& hub, BlockingPool& pool, const Config& config,
-                               videos::VideosService& videos)
-    : store_(store), hub_(hub), pool_(pool), config_(config), videos_(videos) {}
+PartiesService::PartiesService(Store& store, realtime::Hub& hub, LiveState& live, RateLimiter& limiter,
+                               BlockingPool& pool, const Config& config, videos::VideosService& videos)
+    : store_(store),
+      hub_(hub),
+      pool_(pool),
+      config_(config),
+      videos_(videos),
+      live_(live),
+      limiter_(limiter),
+      node_id_(new_uuid()) {
+  hub_.set_tap([this](const std::string& party, const std::string& text) { on_room_message(party, text); });
+  hub_.on_signal(kPartyChanged, [this](const std::string& payload) {
+    auto space = payload.find(' ');
+    if (space == std::string::npos || payload.substr(space + 1) == node_id_) return;
+    auto id = payload.substr(0, space);
+    if (!room_if_loaded(id)) return;
+    pool_.try_submit([this, id] {
+      try {
+        refresh_room(id);
+      } catch (const std::exception& e) {
+        spdlog::warn("reloading party {} failed: {}", id, e.what());
+      }
+    });
+  });
+}
 
 std::string PartiesService::new_room_code() {
   static constexpr char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -182,8 +220,11 @@ PartyRow PartiesService::update(const http::AuthUser& user, const std::string& i
   return announce_change(id);
 }
 
+void PartiesService::changed_elsewhere(const std::string& id) { hub_.signal(kPartyChanged, id + " " + node_id_); }
+
 PartyRow PartiesService::announce_change(const std::string& id) {
-  refresh_room_party(id);
+  refresh_room(id);
+  changed_elsewhere(id);
   auto fresh = *store_.party(id);
   broadcast(id, {{"type", "party_updated"}, {"party", party_json(fresh)}});
   return fresh;
@@ -195,7 +236,7 @@ void PartiesService::remove(const http::AuthUser& user, const std::string& id) {
   store_.delete_party(id);
   hub_.close_room(id, realtime::close_code::forbidden, "The party was deleted.");
   std::lock_guard lock(rooms_mu_);
-  rooms_.erase(id);
+  if (rooms_.erase(id)) live_.forget(id);
 }
 
 PartyRow PartiesService::start(const http::AuthUser& user, const std::string& id) {
@@ -219,14 +260,11 @@ PartyRow PartiesService::end(const http::AuthUser& user, const std::string& id) 
     p.ended_at = p.updated_at = now_ms();
     store_.update_party(p);
     if (auto room = room_if_loaded(id)) {
-      std::lock_guard lock(room->mu);
-      room->party.status = "ended";
-      if (room->playback.status != "paused") {
-        room->playback.position = room->playback.expected_position(now_ms_precise());
-        room->playback.status = "paused";
-        room->playback.anchor = now_ms_precise();
-        changed(*room, user.id);
+      {
+        std::lock_guard lock(room->mu);
+        room->party.status = "ended";
       }
+      update_playback(room, user.id, [](const Room&, Playback& pb) { return pause(pb); });
     }
   }
   return announce_change(id);
@@ -272,12 +310,12 @@ void PartiesService::leave(const http::AuthUser& user, const std::string& id) {
   if (auto room = room_if_loaded(id)) {
     std::lock_guard lock(room->mu);
     room->members.erase(user.id);
-    room->buffering.erase(user.id);
     if (new_host) {
       room->party.host_id = *new_host;
       if (auto it = room->members.find(*new_host); it != room->members.end()) it->second.role = "host";
     }
   }
+  changed_elsewhere(id);
   hub_.close_user(id, user.id, realtime::close_code::going_away, "You left the party.");
   if (new_host) {
     auto m = store_.participant(id, *new_host);
@@ -292,10 +330,7 @@ std::vector<ParticipantRow> PartiesService::participants(const http::AuthUser& u
   return store_.active_participants(id);
 }
 
-std::set<std::string> PartiesService::online_users(const std::string& party_id) {
-  auto v = hub_.online_users(party_id);
-  return {v.begin(), v.end()};
-}
+std::set<std::string> PartiesService::online_users(const std::string& party_id) { return live_.online(party_id); }
 
 ParticipantRow PartiesService::moderate(const http::AuthUser& user, const std::string& id, const std::string& target,
                                         const std::string& action) {
@@ -325,12 +360,12 @@ ParticipantRow PartiesService::moderate(const http::AuthUser& user, const std::s
     std::lock_guard lock(room->mu);
     if (!them->is_active) {
       room->members.erase(target);
-      room->buffering.erase(target);
     } else if (auto it = room->members.find(target); it != room->members.end()) {
       it->second.role = them->role;
       it->second.muted = them->is_muted;
     }
   }
+  changed_elsewhere(id);
   if (!them->is_active) {
     hub_.close_user(id, target, realtime::close_code::forbidden, action == "ban" ? "You were banned." : "You were removed.");
   } else {
@@ -387,22 +422,25 @@ MessageRow PartiesService::post_chat(const http::AuthUser& user, const std::stri
       static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; })) > kMaxChat)
     refuse(ErrorCode::validation, "invalid_message", "Messages are at most 1000 characters.");
   auto room = load_room(id);
-  auto now = now_ms();
+  auto me = live_member(room, user.id);
+  std::int64_t gap = 0;
   {
     std::lock_guard lock(room->mu);
     if (room->party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
     if (!room->settings.chat_enabled) refuse(ErrorCode::forbidden, "chat_disabled", "Chat is turned off in this party.");
-    auto it = room->members.find(user.id);
-    if (it == room->members.end()) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
-    if (it->second.muted) refuse(ErrorCode::forbidden, "muted", "You are muted in this party.");
-    std::int64_t gap = static_cast<std::int64_t>(room->settings.slow_mode_seconds) * 1000;
-    if (gap > 0 && !is_moderator(it->second.role) && now - it->second.last_chat_ms < gap) {
-      int wait = static_cast<int>((it->second.last_chat_ms + gap - now + 999) / 1000);
+    gap = static_cast<std::int64_t>(room->settings.slow_mode_seconds) * 1000;
+  }
+  if (me.muted) refuse(ErrorCode::forbidden, "muted", "You are muted in this party.");
+  // Every message is counted, so slow mode turned on just after one applies to the next.
+  const std::string slow_key = "slow:" + id + ":" + user.id;
+  if (gap > 0 && !is_moderator(me.role)) {
+    if (auto wait = limiter_.acquire(slow_key, 1, gap)) {
       PartyError e(ErrorCode::rate_limited, "slow_mode", "Slow mode: wait before sending another message.");
-      e.with_retry_after(wait);
+      e.with_retry_after(*wait);
       throw e;
     }
-    it->second.last_chat_ms = now;
+  } else {
+    limiter_.hit(slow_key, kMaxSlowModeMs);
   }
   // Time-ordered ids keep history, resume and broadcast in one order.
   std::int64_t sent_at = 0;
@@ -417,25 +455,19 @@ ReactionRow PartiesService::react(const http::AuthUser& user, const std::string&
                                   double video_ts) {
   if (emoji.empty() || emoji.size() > 16) refuse(ErrorCode::validation, "invalid_message", "emoji must be 1 to 16 bytes.");
   auto room = load_room(id);
-  auto now = now_ms();
+  live_member(room, user.id);
   {
     std::lock_guard lock(room->mu);
     if (room->party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
     if (!room->settings.reactions_enabled)
       refuse(ErrorCode::forbidden, "reactions_disabled", "Reactions are turned off in this party.");
-    auto it = room->members.find(user.id);
-    if (it == room->members.end()) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
-    auto& recent = it->second.recent_reactions;
-    recent.erase(std::remove_if(recent.begin(), recent.end(), [&](auto t) { return t <= now - kReactionWindowMs; }),
-                 recent.end());
-    if (static_cast<int>(recent.size()) >= kReactionBurst) {
-      PartyError e(ErrorCode::rate_limited, "rate_limited", "Too many reactions; slow down.");
-      e.with_retry_after(2);
-      throw e;
-    }
-    recent.push_back(now);
   }
-  ReactionRow r{new_uuid(), id, user.id, user.username, emoji, video_ts, now};
+  if (auto wait = limiter_.acquire("react:" + id + ":" + user.id, kReactionBurst, kReactionWindowMs)) {
+    PartyError e(ErrorCode::rate_limited, "rate_limited", "Too many reactions; slow down.");
+    e.with_retry_after(*wait);
+    throw e;
+  }
+  ReactionRow r{new_uuid(), id, user.id, user.username, emoji, video_ts, now_ms()};
   store_.insert_reaction(r);
   broadcast(id, {{"type", "reaction"}, {"reaction", reaction_json(r)}});
   return r;
@@ -462,7 +494,12 @@ Playback PartiesService::sync_state(const http::AuthUser& user, const std::strin
     std::lock_guard lock(room->mu);
     return room->playback;
   }
-  return parse_playback(p.playback);
+  auto durable = parse_playback(p.playback);
+  if (auto shared = live_.playback(id)) {
+    auto pb = parse_playback(*shared);
+    if (pb.version >= durable.version) return pb;
+  }
+  return durable;
 }
 
 // ---- live rooms ----
@@ -481,6 +518,11 @@ std::shared_ptr<Room> PartiesService::load_room(const std::string& id) {
   room->party = *p;
   room->settings = parse_settings(p->settings);
   room->playback = parse_playback(p->playback);
+  // The shared copy is ahead of the database's when the party is live on another node.
+  if (auto shared = live_.playback(id)) {
+    auto pb = parse_playback(*shared);
+    if (pb.version > room->playback.version) room->playback = pb;
+  }
   room->playback.video_id = p->video_id.value_or("");
   for (auto& m : store_.active_participants(id)) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
   std::lock_guard lock(rooms_mu_);
@@ -488,14 +530,30 @@ std::shared_ptr<Room> PartiesService::load_room(const std::string& id) {
   return it->second;  // another thread may have loaded it first: use theirs
 }
 
-void PartiesService::refresh_room_party(const std::string& id) {
+Room::Member PartiesService::live_member(const std::shared_ptr<Room>& room, const std::string& user_id) {
+  {
+    std::lock_guard lock(room->mu);
+    if (auto it = room->members.find(user_id); it != room->members.end()) return it->second;
+  }
+  // Joined through another node since this room was loaded.
+  auto m = store_.participant(room->party.id, user_id);
+  if (!m || !m->is_active) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
+  Room::Member member{m->username, m->role, m->is_muted};
+  std::lock_guard lock(room->mu);
+  return room->members.emplace(user_id, member).first->second;
+}
+
+void PartiesService::refresh_room(const std::string& id) {
   auto room = room_if_loaded(id);
   if (!room) return;
   auto p = store_.party(id);
   if (!p) return;
+  auto participants = store_.active_participants(id);
   std::lock_guard lock(room->mu);
   room->party = *p;
   room->settings = parse_settings(p->settings);
+  room->members.clear();
+  for (auto& m : participants) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
 }
 
 void PartiesService::broadcast(const std::string& party_id, const json::object& msg) {
@@ -507,20 +565,72 @@ std::string PartiesService::playback_message(const std::shared_ptr<Room>& room) 
   return message_text({{"type", "playback_state"}, {"playback", room->playback.to_json()}});
 }
 
-void PartiesService::changed(Room& room, const std::string& by) {
-  room.playback.version += 1;
-  room.playback.set_by = by;
-  auto text = message_text({{"type", "playback_state"}, {"playback", room.playback.to_json()}});
-  // Broadcast while still holding the room lock, so every member sees versions in order.
-  hub_.broadcast(room.party.id, realtime::make_message(text));
-  std::string id = room.party.id, durable = json::serialize(room.playback.to_json());
-  pool_.try_submit([this, id, durable] {
-    try {
-      store_.save_playback(id, durable);
-    } catch (const std::exception& e) {
-      spdlog::warn("saving playback of {} failed: {}", id, e.what());
+void PartiesService::adopt(Room& room, const Playback& pb) {
+  if (pb.version <= room.playback.version) return;
+  auto video = room.playback.video_id;
+  room.playback = pb;
+  if (room.playback.video_id.empty()) room.playback.video_id = video;
+}
+
+void PartiesService::on_room_message(const std::string& party_id, const std::string& text) {
+  static constexpr std::string_view kPlaybackState = R"({"type":"playback_state")";
+  if (text.compare(0, kPlaybackState.size(), kPlaybackState) != 0) return;
+  auto room = room_if_loaded(party_id);
+  if (!room) return;
+  auto o = parse_object(text);
+  auto pb = o.if_contains("playback");
+  if (!pb || !pb->is_object()) return;
+  auto playback = playback_from(pb->as_object());
+  std::lock_guard lock(room->mu);
+  adopt(*room, playback);
+}
+
+bool PartiesService::update_playback(const std::shared_ptr<Room>& room, const std::string& by,
+                                     const PlaybackChange& change) {
+  const std::string id = room->party.id;
+  // The version the last refusal reported, when it was behind ours: either
+  // an answer overtaken by newer news, or a shared copy that lags (Redis came
+  // back with old data). Tried once as the expected version.
+  long long behind = -1;
+  for (int attempt = 0; attempt < kSwapAttempts; ++attempt) {
+    Playback next;
+    long long expected = 0;
+    {
+      std::lock_guard lock(room->mu);
+      next = room->playback;
+      if (!change(*room, next)) return false;
+      expected = behind >= 0 ? behind : room->playback.version;
+      next.version = std::max(expected, room->playback.version) + 1;
     }
-  });
+    behind = -1;
+    next.set_by = by;
+    auto body = next.to_json();
+    auto durable = json::serialize(body);
+    auto current = live_.swap_playback(id, expected, next.version, durable,
+                                       message_text({{"type", "playback_state"}, {"playback", std::move(body)}}));
+    if (!current) {
+      {
+        std::lock_guard lock(room->mu);
+        adopt(*room, next);
+      }
+      pool_.try_submit([this, id, durable] {
+        try {
+          store_.save_playback(id, durable);
+        } catch (const std::exception& e) {
+          spdlog::warn("saving playback of {} failed: {}", id, e.what());
+        }
+      });
+      return true;
+    }
+    // Another node changed it first: take theirs and decide again.
+    auto theirs = parse_playback(*current);
+    std::lock_guard lock(room->mu);
+    if (theirs.version >= room->playback.version)
+      adopt(*room, theirs);
+    else
+      behind = theirs.version;
+  }
+  refuse(ErrorCode::conflict, "stale_version", "The playback kept changing; try again.");
 }
 
 std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const std::string& id,
@@ -533,15 +643,17 @@ std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const 
   if (!existing || !existing->is_active) admit(user, *party);
   auto room = load_room(id);
 
-  // Read what the state needs from the database first, outside the room lock.
+  // Read what the state needs first, outside the room lock.
   party = store_.party(id);
   auto participants = store_.active_participants(id);
   auto recent = store_.messages_before(id, std::nullopt, kRecentMessages);
   std::reverse(recent.begin(), recent.end());
   std::optional<std::vector<MessageRow>> missed;
   if (last_message_id) missed = store_.messages_after(id, *last_message_id, kMaxMissed);
+  auto online = live_.online(id);
+  online.insert(user.id);
 
-  json::object joined;
+  std::string role;
   bool first = false;
   for (;;) {
     std::unique_lock lock(room->mu);
@@ -556,8 +668,7 @@ std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const 
       auto m = store_.participant(id, user.id);
       it = room->members.emplace(user.id, Room::Member{user.username, m ? m->role : "participant", m && m->is_muted}).first;
     }
-    auto online = online_users(id);
-    online.insert(user.id);
+    role = it->second.role;
     json::array people;
     for (auto& p : participants) people.push_back(participant_json(p, online.count(p.user_id) > 0));
     json::object state{{"type", "party_state"},
@@ -565,125 +676,145 @@ std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const 
                        {"participants", std::move(people)},
                        {"playback", room->playback.to_json()},
                        {"recent_messages", messages_json(recent)},
-                       {"you", {{"user_id", user.id}, {"role", it->second.role}}},
+                       {"you", {{"user_id", user.id}, {"role", role}}},
                        {"server_time", now_ms_precise()}};
     if (missed) state["missed_messages"] = messages_json(*missed);
     // Joining and queueing the state together: no broadcast can overtake it,
-    // and no playback change (made under this lock) can fall between them.
+    // and no playback change (adopted under this lock) can fall between them.
     first = hub_.join(id, user.id, conn, realtime::make_message(message_text(state))) == 1;
-    it->second.connections += 1;
-    if (first)
-      joined = {{"type", "user_joined"},
-                {"user", {{"id", user.id}, {"username", user.username}, {"role", it->second.role}}},
-                {"participant_count", static_cast<long long>(room->members.size())},
-                {"online_count", static_cast<long long>(online.size())}};
     break;
   }
-  if (first) broadcast(id, joined);
+  if (first) {
+    bool elsewhere = live_.online(id).count(user.id) > 0;
+    live_.set_online(id, user.id, true);
+    if (!elsewhere) {
+      long long members = 0;
+      {
+        std::lock_guard lock(room->mu);
+        members = static_cast<long long>(room->members.size());
+      }
+      broadcast(id, {{"type", "user_joined"},
+                     {"user", {{"id", user.id}, {"username", user.username}, {"role", role}}},
+                     {"participant_count", members},
+                     {"online_count", static_cast<long long>(live_.online(id).size())}});
+    }
+  }
   return room;
 }
 
 void PartiesService::disconnect(const std::shared_ptr<Room>& room, const std::string& user_id,
                                 const std::shared_ptr<realtime::Connection>& conn) {
   const std::string id = room->party.id;
-  int remaining = hub_.leave(id, conn);
-  bool resume = false;
-  json::object left;
+  if (hub_.leave(id, conn) > 0) return;
+  live_.set_online(id, user_id, false);
+  auto online = live_.online(id);
+  if (!online.count(user_id)) {
+    std::string username;
+    {
+      std::lock_guard lock(room->mu);
+      if (auto it = room->members.find(user_id); it != room->members.end()) username = it->second.username;
+    }
+    user_gone(room, user_id, username);
+  }
+  if (online.empty())
+    // Nobody is watching anywhere: hold the party still.
+    update_playback(room, "", [](const Room&, Playback& pb) { return pause(pb); });
+  if (hub_.online_users(id).empty()) {
+    std::lock_guard lock(rooms_mu_);
+    if (hub_.online_users(id).empty() && rooms_.erase(id)) live_.forget(id);
+  }
+}
+
+// A user has no socket left in the party on any node.
+void PartiesService::user_gone(const std::shared_ptr<Room>& room, const std::string& user_id,
+                               const std::string& username) {
+  const std::string id = room->party.id;
+  // A disconnected member is never waited for.
+  auto [was_waited_for, still_waiting] = live_.set_buffering(id, user_id, false);
+  if (was_waited_for && still_waiting == 0) resume_after_wait(room);
+  long long members = 0;
   {
     std::lock_guard lock(room->mu);
-    auto it = room->members.find(user_id);
-    if (it != room->members.end()) it->second.connections = std::max(0, it->second.connections - 1);
-    if (remaining == 0) {
-      // A disconnected member is never waited for.
-      if (room->buffering.erase(user_id) && room->buffering.empty() && room->playback.status == "waiting") resume = true;
-      left = {{"type", "user_left"},
-              {"user", {{"id", user_id}, {"username", it != room->members.end() ? it->second.username : ""}}},
-              {"participant_count", static_cast<long long>(room->members.size())},
-              {"online_count", static_cast<long long>(hub_.online_users(id).size())}};
-    }
-    if (resume) resume_after_wait(*room);
+    members = static_cast<long long>(room->members.size());
   }
-  if (remaining == 0) broadcast(id, left);
-  if (hub_.online_users(id).empty()) {
-    std::lock_guard lock(room->mu);
-    // Nobody is watching: hold the party still, and let the room go.
-    if (room->playback.status != "paused") {
-      room->playback.position = room->playback.expected_position(now_ms_precise());
-      room->playback.status = "paused";
-      room->playback.anchor = now_ms_precise();
-      room->buffering.clear();
-      changed(*room, "");
-    }
-    std::lock_guard rooms_lock(rooms_mu_);
-    if (hub_.online_users(id).empty()) rooms_.erase(id);
-  }
+  broadcast(id, {{"type", "user_left"},
+                 {"user", {{"id", user_id}, {"username", username}}},
+                 {"participant_count", members},
+                 {"online_count", static_cast<long long>(live_.online(id).size())}});
 }
 
 void PartiesService::control(const std::shared_ptr<Room>& room, const std::string& user_id, const ControlInput& in) {
-  std::lock_guard lock(room->mu);
-  auto& r = *room;
-  if (r.party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
-  auto it = r.members.find(user_id);
-  if (it == r.members.end()) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
-  const auto& role = it->second.role;
-  bool allowed = role == "host" || (role == "moderator" && r.settings.control != "host_only") ||
-                 r.settings.control == "everyone";
-  if (!allowed) refuse(ErrorCode::forbidden, "not_allowed", "You may not control playback in this party.");
-  if (in.version && *in.version < r.playback.version)
-    refuse(ErrorCode::conflict, "stale_version", "Your playback state is out of date.");
-  double now = now_ms_precise();
-  double lead = config_.play_lead_ms;
-  auto& pb = r.playback;
-  if (in.action == "play") {
-    pb.position = in.position ? *in.position : pb.expected_position(now);
-    pb.status = "playing";
-    pb.anchor = now + lead;
-    r.buffering.clear();
-  } else if (in.action == "pause") {
-    pb.position = in.position ? *in.position : pb.expected_position(now);
-    pb.status = "paused";
-    pb.anchor = now;
-    r.buffering.clear();
-  } else if (in.action == "seek") {
-    if (!in.position) refuse(ErrorCode::validation, "invalid_message", "seek needs a position.");
-    pb.position = *in.position;
-    pb.anchor = pb.status == "playing" ? now + lead : now;
-  } else if (in.action == "rate") {
-    if (!in.rate) refuse(ErrorCode::validation, "invalid_message", "rate needs a rate.");
-    pb.position = pb.expected_position(now);
-    pb.anchor = pb.status == "playing" ? now + lead : now;
-    pb.rate = *in.rate;
-  } else {
+  if (in.action == "seek" && !in.position) refuse(ErrorCode::validation, "invalid_message", "seek needs a position.");
+  if (in.action == "rate" && !in.rate) refuse(ErrorCode::validation, "invalid_message", "rate needs a rate.");
+  if (in.action != "play" && in.action != "pause" && in.action != "seek" && in.action != "rate")
     refuse(ErrorCode::validation, "invalid_message", "action must be play, pause, seek or rate.");
-  }
-  changed(r, user_id);
+  const double lead = config_.play_lead_ms;
+  update_playback(room, user_id, [&](const Room& r, Playback& pb) {
+    if (r.party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
+    auto it = r.members.find(user_id);
+    if (it == r.members.end()) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
+    const auto& role = it->second.role;
+    bool allowed = role == "host" || (role == "moderator" && r.settings.control != "host_only") ||
+                   r.settings.control == "everyone";
+    if (!allowed) refuse(ErrorCode::forbidden, "not_allowed", "You may not control playback in this party.");
+    if (in.version && *in.version < pb.version)
+      refuse(ErrorCode::conflict, "stale_version", "Your playback state is out of date.");
+    double now = now_ms_precise();
+    if (in.action == "play") {
+      pb.position = in.position ? *in.position : pb.expected_position(now);
+      pb.status = "playing";
+      pb.anchor = now + lead;
+    } else if (in.action == "pause") {
+      pb.position = in.position ? *in.position : pb.expected_position(now);
+      pb.status = "paused";
+      pb.anchor = now;
+    } else if (in.action == "seek") {
+      pb.position = *in.position;
+      pb.anchor = pb.status == "playing" ? now + lead : now;
+    } else {
+      pb.position = pb.expected_position(now);
+      pb.anchor = pb.status == "playing" ? now + lead : now;
+      pb.rate = *in.rate;
+    }
+    return true;
+  });
+  // An explicit play or pause ends any wait.
+  if (in.action == "play" || in.action == "pause") live_.clear_buffering(room->party.id);
 }
 
 void PartiesService::buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering) {
-  std::lock_guard lock(room->mu);
-  auto& r = *room;
-  if (!r.members.count(user_id)) return;
-  if (is_buffering) {
-    if (!r.settings.wait_for_buffering || (r.playback.status != "playing" && r.playback.status != "waiting")) return;
-    r.buffering.insert(user_id);
-    if (r.playback.status == "playing") {
-      double now = now_ms_precise();
-      r.playback.position = r.playback.expected_position(now);
-      r.playback.status = "waiting";
-      r.playback.anchor = now;
-      r.waiting_since = now_ms();
-      changed(r, user_id);
-    }
-  } else if (r.buffering.erase(user_id) && r.buffering.empty() && r.playback.status == "waiting") {
-    resume_after_wait(r);
+  const std::string id = room->party.id;
+  {
+    std::lock_guard lock(room->mu);
+    if (!room->members.count(user_id)) return;
+    if (is_buffering && (!room->settings.wait_for_buffering ||
+                         (room->playback.status != "playing" && room->playback.status != "waiting")))
+      return;
   }
+  auto [changed, remaining] = live_.set_buffering(id, user_id, is_buffering);
+  if (!is_buffering) {
+    if (changed && remaining == 0) resume_after_wait(room);
+    return;
+  }
+  update_playback(room, user_id, [](const Room&, Playback& pb) {
+    if (pb.status != "playing") return false;
+    double now = now_ms_precise();
+    pb.position = pb.expected_position(now);
+    pb.status = "waiting";
+    pb.anchor = now;  // when the wait began: every node times it out from here
+    return true;
+  });
 }
 
-void PartiesService::resume_after_wait(Room& r) {
-  r.buffering.clear();
-  r.playback.status = "playing";
-  r.playback.anchor = now_ms_precise() + config_.play_lead_ms;
-  changed(r, "");
+void PartiesService::resume_after_wait(const std::shared_ptr<Room>& room) {
+  const double lead = config_.play_lead_ms;
+  if (update_playback(room, "", [lead](const Room&, Playback& pb) {
+        if (pb.status != "waiting") return false;
+        pb.status = "playing";
+        pb.anchor = now_ms_precise() + lead;
+        return true;
+      }))
+    live_.clear_buffering(room->party.id);
 }
 
 void PartiesService::tick() {
@@ -694,12 +825,56 @@ void PartiesService::tick() {
   }
   auto now = now_ms();
   for (auto& room : rooms) {
-    std::lock_guard lock(room->mu);
-    if (room->playback.status == "waiting" && now - room->waiting_since >= config_.buffering_timeout_ms) {
-      spdlog::info("party {}: buffering wait timed out for {} member(s)", room->party.id, room->buffering.size());
-      resume_after_wait(*room);
+    bool timed_out = false;
+    {
+      std::lock_guard lock(room->mu);
+      timed_out = room->playback.status == "waiting" && now - room->playback.anchor >= config_.buffering_timeout_ms;
+    }
+    if (timed_out) {
+      spdlog::info("party {}: buffering wait timed out", room->party.id);
+      resume_after_wait(room);
     }
   }
+  if (now - last_presence_ms_ < config_.presence_ttl_s * 1000 / 3) return;
+  last_presence_ms_ = now;
+  for (auto& [id, users] : live_.renew_presence(hub_.local_rooms())) {
+    auto room = room_if_loaded(id);
+    if (!room) continue;
+    for (auto& user_id : users) {
+      std::string username;
+      {
+        std::lock_guard lock(room->mu);
+        if (auto it = room->members.find(user_id); it != room->members.end()) username = it->second.username;
+      }
+      spdlog::info("party {}: {} left with a node that stopped answering", id, user_id);
+      user_gone(room, user_id, username);
+    }
+  }
+}
+
+void PartiesService::resync() {
+  std::vector<std::shared_ptr<Room>> rooms;
+  {
+    std::lock_guard lock(rooms_mu_);
+    for (auto& [id, r] : rooms_) rooms.push_back(r);
+  }
+  for (auto& room : rooms) {
+    const std::string id = room->party.id;
+    auto shared = live_.playback(id);
+    Playback mine;
+    {
+      std::lock_guard lock(room->mu);
+      if (shared) adopt(*room, parse_playback(*shared));
+      mine = room->playback;
+    }
+    auto text = message_text({{"type", "playback_state"}, {"playback", mine.to_json()}});
+    if (!shared)
+      // The shared copy was lost (Redis restarted empty): ours becomes it, and every node re-sends it.
+      live_.swap_playback(id, mine.version, mine.version, json::serialize(mine.to_json()), text);
+    else
+      hub_.deliver_local(id, realtime::make_message(text));
+  }
+  last_presence_ms_ = 0;  // renew presence on the next tick
 }
 
 void PartiesService::typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing) {

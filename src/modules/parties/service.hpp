@@ -16,7 +16,9 @@
 #include "core/blocking_pool.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/rate_limiter.hpp"
 #include "http/message.hpp"
+#include "modules/parties/live_state.hpp"
 #include "modules/parties/store.hpp"
 #include "modules/videos/service.hpp"
 #include "realtime/hub.hpp"
@@ -59,6 +61,7 @@ struct Playback {
   boost::json::object to_json() const;
 };
 Playback parse_playback(const std::string& json_text);
+Playback playback_from(const boost::json::object& o);
 
 struct CreateInput {
   std::string title, description, visibility = "public";
@@ -80,7 +83,8 @@ struct ControlInput {
   std::optional<long long> version;
 };
 
-// The live, in-memory side of one party on this node.
+// This node's copy of one live party. The playback follows the shared copy
+// (LiveState) through the playback_state messages every node receives.
 struct Room {
   std::mutex mu;
   PartyRow party;
@@ -89,19 +93,14 @@ struct Room {
   struct Member {
     std::string username, role;
     bool muted = false;
-    int connections = 0;
-    std::int64_t last_chat_ms = 0;
-    std::vector<std::int64_t> recent_reactions;
   };
   std::map<std::string, Member> members;  // active participants, online or not
-  std::set<std::string> buffering;        // users the party waits for
-  std::int64_t waiting_since = 0;
 };
 
 class PartiesService {
  public:
-  PartiesService(Store& store, realtime::Hub& hub, BlockingPool& pool, const Config& config,
-                 videos::VideosService& videos);
+  PartiesService(Store& store, realtime::Hub& hub, LiveState& live, RateLimiter& limiter, BlockingPool& pool,
+                 const Config& config, videos::VideosService& videos);
 
   // REST
   PartyRow create(const http::AuthUser& user, const CreateInput& in);
@@ -138,13 +137,17 @@ class PartiesService {
                                 const std::optional<std::string>& last_message_id);
   void disconnect(const std::shared_ptr<Room>& room, const std::string& user_id,
                   const std::shared_ptr<realtime::Connection>& conn);
-  // Non-blocking (I/O thread): in-memory state change, then broadcast.
+  // These block (shared state may be in Redis): call them on the pool.
   void control(const std::shared_ptr<Room>& room, const std::string& user_id, const ControlInput& in);
   void buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering);
   void typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing);
   std::string playback_message(const std::shared_ptr<Room>& room);
-  // Called periodically: releases buffering waits that timed out.
+  // Called periodically (blocks): releases buffering waits that timed out,
+  // renews this node's presence and removes members of nodes that died.
   void tick();
+  // After the shared state came back (Redis reconnected): compares and
+  // re-sends every live room's playback (blocks).
+  void resync();
 
   // Whether user_id may watch video_id through a party (for the videos module).
   bool party_member_may_view(const std::string& user_id, const std::string& video_id);
@@ -154,13 +157,23 @@ class PartiesService {
   ParticipantRow member(const PartyRow& party, const std::string& user_id);
   std::shared_ptr<Room> room_if_loaded(const std::string& id);
   std::shared_ptr<Room> load_room(const std::string& id);
+  Room::Member live_member(const std::shared_ptr<Room>& room, const std::string& user_id);
   void admit(const http::AuthUser& user, const PartyRow& party);
   void broadcast(const std::string& party_id, const boost::json::object& msg);
-  void changed(Room& room, const std::string& by);  // bump version, persist, broadcast (room locked)
-  void resume_after_wait(Room& room);
-  void refresh_room_party(const std::string& id);
-  // Reloads the party into its live room and tells the members; returns it.
+  // Changes the playback by compare-and-set on the shared copy: `change` sees
+  // the room (locked) and a copy of the playback, and returns false to leave
+  // it. Retried when another node changed it first.
+  using PlaybackChange = std::function<bool(const Room&, Playback&)>;
+  bool update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change);
+  void adopt(Room& room, const Playback& pb);  // takes pb if newer (room locked)
+  void on_room_message(const std::string& party_id, const std::string& text);
+  void resume_after_wait(const std::shared_ptr<Room>& room);
+  void user_gone(const std::shared_ptr<Room>& room, const std::string& user_id, const std::string& username);
+  void refresh_room(const std::string& id);
+  // Reloads the party into its live room here, tells other nodes to reload
+  // theirs, and tells the members; returns it.
   PartyRow announce_change(const std::string& id);
+  void changed_elsewhere(const std::string& id);
   std::string new_room_code();
 
   Store& store_;
@@ -168,6 +181,10 @@ class PartiesService {
   BlockingPool& pool_;
   const Config& config_;
   videos::VideosService& videos_;
+  LiveState& live_;
+  RateLimiter& limiter_;
+  const std::string node_id_;
+  std::int64_t last_presence_ms_ = 0;
   std::mutex rooms_mu_;
   std::map<std::string, std::shared_ptr<Room>> rooms_;
 };

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <spdlog/spdlog.h>
+
 #include "core/clock.hpp"
 
 namespace wp::parties {
@@ -31,8 +33,18 @@ void PartySocket::guarded(Fn&& fn) {
     send_error(e.ws_code(), e.what(), e.retry_after());
     if (e.ws_code() == "stale_version") conn_->send(realtime::make_message(service_.playback_message(room_)));
   } catch (const Error& e) {
-    send_error(e.code() == ErrorCode::forbidden ? "not_allowed" : "invalid_message", e.what(), e.retry_after());
+    const char* code = e.code() == ErrorCode::forbidden     ? "not_allowed"
+                       : e.code() == ErrorCode::unavailable ? "unavailable"
+                                                            : "invalid_message";
+    send_error(code, e.what(), e.retry_after());
   }
+}
+
+// Runs fn on the pool after what this socket sent before; "busy" when too much waits.
+template <class Fn>
+void PartySocket::in_order(Fn&& fn) {
+  if (!queue_->post([self = shared_from_this(), fn = std::forward<Fn>(fn)]() mutable { self->guarded(fn); }))
+    send_error("server_busy", "The server is busy; try again.");
 }
 
 namespace {
@@ -70,9 +82,9 @@ void PartySocket::on_message(const std::string& text) {
     if (in.position && (*in.position < 0 || *in.position > 1e7))
       return send_error("invalid_message", "position must be between 0 and 10^7 seconds.");
     if (in.rate && (*in.rate < 0.25 || *in.rate > 4)) return send_error("invalid_message", "rate must be 0.25 to 4.");
-    guarded([&] { service_.control(room_, user_.id, in); });
+    in_order([this, in] { service_.control(room_, user_.id, in); });
   } else if (*type == "buffering" || *type == "ready") {
-    guarded([&] { service_.buffering(room_, user_.id, *type == "buffering"); });
+    in_order([this, buffering = *type == "buffering"] { service_.buffering(room_, user_.id, buffering); });
   } else if (*type == "typing") {
     auto v = msg.if_contains("is_typing");
     guarded([&] { service_.typing(room_, user_.id, v && v->is_bool() && v->as_bool()); });
@@ -85,21 +97,26 @@ void PartySocket::on_message(const std::string& text) {
     bool chat = *type == "chat_message";
     if (chat && !content) return send_error("invalid_message", "chat_message needs content.");
     if (!chat && !emoji) return send_error("invalid_message", "reaction needs emoji.");
-    auto party_id = room_->party.id;
-    bool queued = queue_->post([self = shared_from_this(), chat, content, emoji, ts, party_id] {
-      self->guarded([&] {
-        if (chat)
-          self->service_.post_chat(self->user_, party_id, *content);
-        else
-          self->service_.react(self->user_, party_id, *emoji, ts);
-      });
+    in_order([this, chat, content, emoji, ts] {
+      if (chat)
+        service_.post_chat(user_, room_->party.id, *content);
+      else
+        service_.react(user_, room_->party.id, *emoji, ts);
     });
-    if (!queued) send_error("server_busy", "The server is busy; try again.");
   } else {
     send_error("unknown_type", "Unknown message type: " + *type);
   }
 }
 
-void PartySocket::on_close() { service_.disconnect(room_, user_.id, conn_); }
+void PartySocket::on_close() {
+  queue_->post_always([self = shared_from_this()] {
+    try {
+      self->service_.disconnect(self->room_, self->user_.id, self->conn_);
+    } catch (const std::exception& e) {
+      // Shared state unreachable: presence heartbeats expire and clean up instead.
+      spdlog::warn("party {}: leaving failed: {}", self->room_->party.id, e.what());
+    }
+  });
+}
 
 }  // namespace wp::parties

@@ -1,8 +1,8 @@
 #pragma once
 // One party WebSocket: parses client messages and calls the service.
-// In-memory actions (ping, control, buffering, typing) run at once on the
-// I/O strand; chat and reactions touch the database and run, in order, on
-// the blocking pool.
+// Ping, typing and sync requests are answered at once on the I/O strand;
+// everything that touches shared state or the database (control, buffering,
+// chat, reactions, leaving) runs in order on the blocking pool.
 #include <memory>
 
 #include "core/serial_queue.hpp"
@@ -22,6 +22,8 @@ class PartySocket : public realtime::Endpoint, public std::enable_shared_from_th
   void send_error(const std::string& code, const std::string& message, std::optional<int> retry_after = {});
   template <class Fn>
   void guarded(Fn&& fn);
+  template <class Fn>
+  void in_order(Fn&& fn);
 
   PartiesService& service_;
   std::shared_ptr<Room> room_;

@@ -1,0 +1,77 @@
+#pragma once
+// What every node must agree on about a live party: its playback (changed
+// only by compare-and-set on its version, and published to the room in the
+// same step, so every member everywhere sees one order), who is online, and
+// whom the party waits for. MemoryLiveState is one process;
+// RedisLiveState (redis_live_state.hpp) is shared by all nodes.
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "realtime/hub.hpp"
+
+namespace wp::parties {
+
+class LiveState {
+ public:
+  virtual ~LiveState() = default;
+
+  // Stores playback_json as `version` if the shared copy is still at
+  // `expected` or there is none, and broadcasts `message` to the room in the
+  // same step. Returns nullopt when stored, else the shared copy.
+  virtual std::optional<std::string> swap_playback(const std::string& party, long long expected, long long version,
+                                                   const std::string& playback_json, const std::string& message) = 0;
+  // The shared copy, if there is one.
+  virtual std::optional<std::string> playback(const std::string& party) = 0;
+
+  // Whether user has sockets in the party on this node.
+  virtual void set_online(const std::string& party, const std::string& user, bool online) = 0;
+  // Users with sockets in the party on any node.
+  virtual std::set<std::string> online(const std::string& party) = 0;
+  // Renews this node's presence (local: party -> users) and returns the users
+  // of those parties whose every node stopped renewing; each is returned once,
+  // to one node.
+  virtual std::map<std::string, std::vector<std::string>> renew_presence(
+      const std::map<std::string, std::vector<std::string>>& local) = 0;
+
+  // Adds or removes a user the party waits for; returns how many remain and
+  // whether this call changed anything.
+  virtual std::pair<bool, long long> set_buffering(const std::string& party, const std::string& user, bool buffering) = 0;
+  virtual void clear_buffering(const std::string& party) = 0;
+  // No member of the party is left on this node.
+  virtual void forget(const std::string& party) = 0;
+};
+
+class MemoryLiveState : public LiveState {
+ public:
+  explicit MemoryLiveState(realtime::Hub& hub) : hub_(hub) {}
+  std::optional<std::string> swap_playback(const std::string& party, long long expected, long long version,
+                                           const std::string& playback_json, const std::string& message) override;
+  std::optional<std::string> playback(const std::string& party) override;
+  void set_online(const std::string& party, const std::string& user, bool online) override;
+  std::set<std::string> online(const std::string& party) override;
+  std::map<std::string, std::vector<std::string>> renew_presence(
+      const std::map<std::string, std::vector<std::string>>&) override {
+    return {};
+  }
+  std::pair<bool, long long> set_buffering(const std::string& party, const std::string& user, bool buffering) override;
+  void clear_buffering(const std::string& party) override;
+  void forget(const std::string& party) override;
+
+ private:
+  struct Shared {
+    long long version = 0;
+    std::string json;
+  };
+  realtime::Hub& hub_;
+  // Separate locks, never nested: the playback one is held while
+  // broadcasting, which takes room locks; presence is read under room locks.
+  std::mutex playback_mu_, presence_mu_;
+  std::map<std::string, Shared> playback_;
+  std::map<std::string, std::set<std::string>> online_, buffering_;
+};
+
+}  // namespace wp::parties

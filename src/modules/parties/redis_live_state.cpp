@@ -1,0 +1,114 @@
+#include "modules/parties/redis_live_state.hpp"
+
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "realtime/redis_backplane.hpp"
+
+namespace wp::parties {
+
+namespace {
+
+constexpr const char* kDay = "86400";
+
+// KEYS: playback hash, room channel. ARGV: expected version, new version,
+// playback JSON, message. Returns {1} when stored, else {0, stored JSON}.
+constexpr const char* kSwapScript = R"lua(
+local v = redis.call('HGET', KEYS[1], 'v')
+if v and tonumber(v) ~= tonumber(ARGV[1]) then return {0, redis.call('HGET', KEYS[1], 's')} end
+redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3])
+redis.call('EXPIRE', KEYS[1], 86400)
+redis.call('PUBLISH', KEYS[2], ARGV[4])
+return {1}
+)lua";
+
+// KEYS: presence set. ARGV: now, new expiry, then this node's members.
+// Renews them, drops expired members and returns the users who have no
+// live member left (to the one caller that dropped them).
+constexpr const char* kRenewScript = R"lua(
+for i = 3, #ARGV do redis.call('ZADD', KEYS[1], ARGV[2], ARGV[i]) end
+redis.call('EXPIRE', KEYS[1], 86400)
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if #dead == 0 then return {} end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local alive, gone, seen = {}, {}, {}
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do alive[string.match(m, '|(.*)$')] = true end
+for _, m in ipairs(dead) do
+  local u = string.match(m, '|(.*)$')
+  if not alive[u] and not seen[u] then seen[u] = true; table.insert(gone, u) end
+end
+return gone
+)lua";
+
+// KEYS: buffering set. ARGV: user, "1" to add or "0" to remove. Returns {changed, remaining}.
+constexpr const char* kBufferingScript = R"lua(
+local c
+if ARGV[2] == '1' then c = redis.call('SADD', KEYS[1], ARGV[1]) else c = redis.call('SREM', KEYS[1], ARGV[1]) end
+redis.call('EXPIRE', KEYS[1], 86400)
+return {c, redis.call('SCARD', KEYS[1])}
+)lua";
+
+std::string playback_key(const std::string& party) { return "wp:pb:" + party; }
+std::string presence_key(const std::string& party) { return "wp:on:" + party; }
+std::string buffering_key(const std::string& party) { return "wp:buf:" + party; }
+std::string user_of(const std::string& member) { return member.substr(member.find('|') + 1); }
+
+}  // namespace
+
+RedisLiveState::RedisLiveState(realtime::RedisNode& redis, std::chrono::milliseconds presence_ttl)
+    : redis_(redis), ttl_(presence_ttl), node_(new_uuid()) {}
+
+std::optional<std::string> RedisLiveState::swap_playback(const std::string& party, long long expected,
+                                                         long long version, const std::string& playback_json,
+                                                         const std::string& message) {
+  auto r = redis_.eval(kSwapScript, {playback_key(party), realtime::redis_channel(realtime::room_channel(party))},
+                       {std::to_string(expected), std::to_string(version), playback_json, message});
+  if (!r.elements.empty() && r.elements[0].integer == 1) return std::nullopt;
+  if (r.elements.size() < 2) return std::string{};
+  return r.elements[1].str;
+}
+
+std::optional<std::string> RedisLiveState::playback(const std::string& party) {
+  auto r = redis_.call({"HGET", playback_key(party), "s"});
+  if (r.kind != realtime::RedisReply::Kind::string) return std::nullopt;
+  return r.str;
+}
+
+void RedisLiveState::set_online(const std::string& party, const std::string& user, bool online) {
+  if (online) {
+    redis_.call({"ZADD", presence_key(party), std::to_string(now_ms() + ttl_.count()), member(user)});
+    redis_.call({"EXPIRE", presence_key(party), kDay});
+  } else {
+    redis_.call({"ZREM", presence_key(party), member(user)});
+  }
+}
+
+std::set<std::string> RedisLiveState::online(const std::string& party) {
+  auto r = redis_.call({"ZRANGEBYSCORE", presence_key(party), "(" + std::to_string(now_ms()), "+inf"});
+  std::set<std::string> users;
+  for (auto& e : r.elements) users.insert(user_of(e.str));
+  return users;
+}
+
+std::map<std::string, std::vector<std::string>> RedisLiveState::renew_presence(
+    const std::map<std::string, std::vector<std::string>>& local) {
+  std::map<std::string, std::vector<std::string>> gone;
+  auto now = now_ms();
+  for (auto& [party, users] : local) {
+    std::vector<std::string> args{std::to_string(now), std::to_string(now + ttl_.count())};
+    for (auto& u : users) args.push_back(member(u));
+    auto r = redis_.eval(kRenewScript, {presence_key(party)}, args);
+    for (auto& e : r.elements) gone[party].push_back(e.str);
+  }
+  return gone;
+}
+
+std::pair<bool, long long> RedisLiveState::set_buffering(const std::string& party, const std::string& user,
+                                                         bool buffering) {
+  auto r = redis_.eval(kBufferingScript, {buffering_key(party)}, {user, buffering ? "1" : "0"});
+  if (r.elements.size() < 2) return {false, 0};
+  return {r.elements[0].integer > 0, r.elements[1].integer};
+}
+
+void RedisLiveState::clear_buffering(const std::string& party) { redis_.call({"DEL", buffering_key(party)}); }
+
+}  // namespace wp::parties

@@ -1,0 +1,99 @@
+// The in-process live state and rate limiter (the Redis ones run in
+// tests/integration/test_scale_out.py against a real Redis).
+#include <gtest/gtest.h>
+
+#include "core/rate_limiter.hpp"
+#include "modules/parties/live_state.hpp"
+#include "realtime/hub.hpp"
+
+namespace {
+
+struct Recorder : wp::realtime::Connection {
+  std::vector<std::string> sent;
+  std::vector<int> closed;
+  std::string name = "c";
+  bool send(wp::realtime::Message m) override {
+    sent.push_back(*m);
+    return true;
+  }
+  void close(int code, const std::string&) override { closed.push_back(code); }
+  const std::string& id() const override { return name; }
+};
+
+struct LiveStateTest : ::testing::Test {
+  wp::realtime::LocalBackplane backplane;
+  wp::realtime::Hub hub{backplane};
+  wp::parties::MemoryLiveState live{hub};
+  std::shared_ptr<Recorder> member = std::make_shared<Recorder>();
+  void SetUp() override { hub.join("p", "u1", member); }
+};
+
+TEST_F(LiveStateTest, SwapStoresAndBroadcastsOnlyAtTheExpectedVersion) {
+  EXPECT_FALSE(live.swap_playback("p", 0, 1, "{v1}", "m1"));  // nothing shared yet: taken
+  EXPECT_FALSE(live.swap_playback("p", 1, 2, "{v2}", "m2"));
+  auto refused = live.swap_playback("p", 1, 2, "{late}", "m-late");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(*refused, "{v2}");
+  EXPECT_EQ(member->sent, (std::vector<std::string>{"m1", "m2"}));
+  EXPECT_EQ(live.playback("p"), "{v2}");
+  live.forget("p");
+  EXPECT_FALSE(live.playback("p"));
+}
+
+TEST_F(LiveStateTest, TheTapSeesRoomMessagesBeforeMembers) {
+  std::vector<std::string> order;
+  hub.set_tap([&](const std::string& room, const std::string& text) {
+    order.push_back(room + ":" + text + ":" + std::to_string(member->sent.size()));
+  });
+  live.swap_playback("p", 0, 1, "{}", "hello");
+  EXPECT_EQ(order, (std::vector<std::string>{"p:hello:0"}));
+  EXPECT_EQ(member->sent.size(), 1u);
+}
+
+TEST_F(LiveStateTest, PresenceAndBuffering) {
+  live.set_online("p", "u1", true);
+  live.set_online("p", "u2", true);
+  EXPECT_EQ(live.online("p"), (std::set<std::string>{"u1", "u2"}));
+  live.set_online("p", "u1", false);
+  EXPECT_EQ(live.online("p"), (std::set<std::string>{"u2"}));
+  EXPECT_EQ(live.set_buffering("p", "u1", true), std::make_pair(true, 1LL));
+  EXPECT_EQ(live.set_buffering("p", "u1", true), std::make_pair(false, 1LL));
+  EXPECT_EQ(live.set_buffering("p", "u2", true), std::make_pair(true, 2LL));
+  EXPECT_EQ(live.set_buffering("p", "u1", false), std::make_pair(true, 1LL));
+  live.clear_buffering("p");
+  EXPECT_EQ(live.set_buffering("p", "u2", false), std::make_pair(false, 0LL));
+}
+
+TEST_F(LiveStateTest, ClosingGoesThroughTheBackplane) {
+  std::vector<std::string> channels;
+  wp::realtime::LocalBackplane spy;
+  wp::realtime::Hub hub2(spy);
+  auto a = std::make_shared<Recorder>(), b = std::make_shared<Recorder>();
+  hub2.join("room1", "alice", a);
+  hub2.join("room2", "bob", b);
+  hub2.close_user_everywhere("alice", 4001, "Session ended.");
+  EXPECT_EQ(a->closed, (std::vector<int>{4001}));
+  EXPECT_TRUE(b->closed.empty());
+  hub2.close_room("room2", 4003, "deleted");
+  EXPECT_EQ(b->closed, (std::vector<int>{4003}));
+  std::string got;
+  hub2.on_signal("ping", [&](const std::string& payload) { got = payload; });
+  hub2.signal("ping", "x y");
+  EXPECT_EQ(got, "x y");
+}
+
+TEST(MemoryRateLimiter, AcquireRecordsOnlyWhenAllowed) {
+  wp::MemoryRateLimiter limiter;
+  EXPECT_FALSE(limiter.acquire("k", 2, 60000));
+  EXPECT_FALSE(limiter.acquire("k", 2, 60000));
+  auto wait = limiter.acquire("k", 2, 60000);
+  ASSERT_TRUE(wait);
+  EXPECT_GT(*wait, 0);
+  EXPECT_LE(*wait, 60);
+  EXPECT_TRUE(limiter.blocked_for("k", 2, 60000));
+  EXPECT_FALSE(limiter.blocked_for("k", 3, 60000)) << "refused attempts are not counted";
+  limiter.reset("k");
+  EXPECT_FALSE(limiter.acquire("k", 2, 60000));
+}
+
+}  // namespace
