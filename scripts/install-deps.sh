@@ -7,7 +7,7 @@ build_pkgs=(cmake g++ make pkg-config ccache
   libhiredis-dev libsodium-dev liboath-dev libqrencode-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
   libmagic-dev libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev ffmpeg)
 test_pkgs=(postgresql-15 postgresql-client-15 redis-server python3-pytest python3-requests python3-websockets
-  chromium fonts-noto-color-emoji)
+  chromium fonts-noto-color-emoji nginx)
 # The web client is built with Node and npm (Node >= 20.19 for Vite 7); install Debian's
 # only when none is on the PATH (a newer Node from elsewhere is kept).
 if ! command -v node >/dev/null 2>&1; then build_pkgs+=(nodejs); fi
@@ -23,4 +23,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The tests run nginx themselves on loopback ports; the package's own service
+  # (started by the install, on port 80) is not wanted.
+  if [[ " ${missing[*]} " == *" nginx "* ]]; then
+    if [ -d /run/systemd/system ]; then
+      systemctl disable --now nginx >/dev/null 2>&1 || true
+    else
+      /usr/sbin/nginx -s quit >/dev/null 2>&1 || true
+      update-rc.d nginx disable >/dev/null 2>&1 || true
+    fi
+  fi
 fi
