@@ -156,8 +156,12 @@ int serve(const Config& config) {
     return parties_service.party_member_may_view(user_id, video_id);
   });
   // A revoked session or a deactivated user loses their live sockets too.
-  accounts_service.on_sessions_revoked([&hub](const std::string& user_id) {
-    hub.close_user_everywhere(user_id, realtime::close_code::not_authenticated, "Session ended.");
+  accounts_service.on_sessions_revoked([&hub](const accounts::AccountsService::Revocation& r) {
+    using Kind = realtime::Hub::Sessions::Kind;
+    realtime::Hub::Sessions which;
+    if (r.only_session) which = {Kind::only, *r.only_session};
+    if (r.except_session) which = {Kind::all_but, *r.except_session};
+    hub.close_user_everywhere(r.user_id, realtime::close_code::not_authenticated, "Session ended.", which);
   });
   metrics().add_gauge("watchparty_hub_connections", "Party WebSockets joined to rooms on this node.",
                       [&hub] { return static_cast<double>(hub.connection_count()); });

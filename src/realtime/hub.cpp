@@ -22,27 +22,27 @@ void Hub::receive(const std::string& channel, const Message& payload) {
     if (tap_) tap_(room, *payload);
     deliver_local(room, payload);
   } else if (starts_with(channel, kClose)) {
-    // close:<room|*>:<user|*> with "<code> <reason>"
     auto rest = channel.substr(kClose.size());
     auto colon = rest.find(':');
-    if (colon == std::string::npos) return;
+    auto first_space = payload->find(' ');
+    auto second_space = payload->find(' ', first_space == std::string::npos ? payload->size() : first_space + 1);
+    if (colon == std::string::npos || second_space == std::string::npos) return;
     auto room = rest.substr(0, colon), user = rest.substr(colon + 1);
-    auto space = payload->find(' ');
-    int code = std::atoi(payload->substr(0, space).c_str());
-    std::string reason = space == std::string::npos ? "" : payload->substr(space + 1);
-    close_local(room == "*" ? "" : room, user == "*" ? "" : user, code, reason);
+    int code = std::atoi(payload->substr(0, first_space).c_str());
+    auto sessions = payload->substr(first_space + 1, second_space - first_space - 1);
+    close_local(room == "*" ? "" : room, user == "*" ? "" : user, sessions, code, payload->substr(second_space + 1));
   } else if (starts_with(channel, kSignal)) {
     auto it = signals_.find(channel.substr(kSignal.size()));
     if (it != signals_.end()) it->second(*payload);
   }
 }
 
-int Hub::join(const std::string& room, const std::string& user_id, std::shared_ptr<Connection> conn,
-              const Message& first) {
+int Hub::join(const std::string& room, Member member, const Message& first) {
   std::lock_guard lock(mu_);
-  if (first) conn->send(first);
+  if (first) member.conn->send(first);
+  auto user_id = member.user_id;
   auto& members = rooms_[room];
-  members.push_back({std::move(conn), user_id});
+  members.push_back(std::move(member));
   return static_cast<int>(std::count_if(members.begin(), members.end(), [&](auto& m) { return m.user_id == user_id; }));
 }
 
@@ -74,27 +74,46 @@ void Hub::deliver_local(const std::string& room, const Message& msg) {
   for (auto& c : targets) c->send(msg);
 }
 
-void Hub::close_user(const std::string& room, const std::string& user_id, int code, const std::string& reason) {
+void Hub::publish_close(const std::string& room, const std::string& user_id, const std::string& sessions, int code,
+                        const std::string& reason) {
   auto channel = std::string(kClose) + (room.empty() ? "*" : room) + ":" + (user_id.empty() ? "*" : user_id);
-  backplane_.publish(channel, make_message(std::to_string(code) + " " + reason));
+  backplane_.publish(channel, make_message(std::to_string(code) + " " + sessions + " " + reason));
+}
+
+void Hub::close_user(const std::string& room, const std::string& user_id, int code, const std::string& reason) {
+  publish_close(room, user_id, "*", code, reason);
 }
 
 void Hub::close_room(const std::string& room, int code, const std::string& reason) {
-  close_user(room, "", code, reason);
+  publish_close(room, "", "*", code, reason);
 }
 
 void Hub::close_user_everywhere(const std::string& user_id, int code, const std::string& reason) {
-  close_user("", user_id, code, reason);
+  publish_close("", user_id, "*", code, reason);
 }
 
-void Hub::close_local(const std::string& room, const std::string& user_id, int code, const std::string& reason) {
+void Hub::close_user_everywhere(const std::string& user_id, int code, const std::string& reason,
+                                const Sessions& which) {
+  std::string sessions = which.kind == Sessions::Kind::all    ? "*"
+                         : which.kind == Sessions::Kind::only ? "=" + which.id
+                                                              : "!" + which.id;
+  publish_close("", user_id, sessions, code, reason);
+}
+
+void Hub::close_local(const std::string& room, const std::string& user_id, const std::string& sessions, int code,
+                      const std::string& reason) {
+  auto session_matches = [&](const std::string& id) {
+    if (sessions == "*" || sessions.empty()) return true;
+    bool same = sessions.compare(1, std::string::npos, id) == 0;
+    return sessions[0] == '=' ? same : !same;
+  };
   std::vector<std::shared_ptr<Connection>> targets;
   {
     std::lock_guard lock(mu_);
     for (auto& [name, members] : rooms_) {
       if (!room.empty() && name != room) continue;
       for (auto& m : members)
-        if (user_id.empty() || m.user_id == user_id) targets.push_back(m.conn);
+        if ((user_id.empty() || m.user_id == user_id) && session_matches(m.session_id)) targets.push_back(m.conn);
     }
   }
   for (auto& c : targets) c->close(code, reason);

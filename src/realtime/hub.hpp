@@ -16,7 +16,8 @@
 namespace wp::realtime {
 
 // Channel names (docs/architecture.md): "room:<id>" carries client messages,
-// "close:<room|*>:<user|*>" closes sockets, "signal:<name>" carries a signal.
+// "close:<room|*>:<user|*>" closes sockets ("<code> <sessions> <reason>",
+// sessions "*", "=<id>" or "!<id>"), "signal:<name>" carries a signal.
 class Backplane {
  public:
   using Receiver = std::function<void(const std::string& channel, const Message& payload)>;
@@ -44,6 +45,12 @@ class Hub {
   struct Member {
     std::shared_ptr<Connection> conn;
     std::string user_id;
+    std::string session_id;  // the login session that opened the socket
+  };
+  // Which of a user's sessions a close applies to.
+  struct Sessions {
+    enum class Kind { all, only, all_but } kind = Kind::all;
+    std::string id;
   };
   // Sees every room message before this node's members get it.
   using Tap = std::function<void(const std::string& room, const std::string& text)>;
@@ -51,8 +58,7 @@ class Hub {
 
   // Returns how many connections that user now has in the room. `first`
   // is queued on the connection before any broadcast can reach it.
-  int join(const std::string& room, const std::string& user_id, std::shared_ptr<Connection> conn,
-           const Message& first = nullptr);
+  int join(const std::string& room, Member member, const Message& first = nullptr);
   // Returns how many connections that user still has in the room.
   int leave(const std::string& room, const std::shared_ptr<Connection>& conn);
 
@@ -64,6 +70,7 @@ class Hub {
   void close_user(const std::string& room, const std::string& user_id, int code, const std::string& reason);
   void close_room(const std::string& room, int code, const std::string& reason);
   void close_user_everywhere(const std::string& user_id, int code, const std::string& reason);
+  void close_user_everywhere(const std::string& user_id, int code, const std::string& reason, const Sessions& which);
   // A named signal with a payload, handled on every node (set handlers before serving).
   void signal(const std::string& name, const std::string& payload);
   void on_signal(const std::string& name, SignalHandler handler);
@@ -76,7 +83,10 @@ class Hub {
 
  private:
   void receive(const std::string& channel, const Message& payload);
-  void close_local(const std::string& room, const std::string& user_id, int code, const std::string& reason);
+  void close_local(const std::string& room, const std::string& user_id, const std::string& sessions, int code,
+                   const std::string& reason);
+  void publish_close(const std::string& room, const std::string& user_id, const std::string& sessions, int code,
+                     const std::string& reason);
 
   Backplane& backplane_;
   Tap tap_;

@@ -4,7 +4,7 @@ import signal
 import sqlite3
 import time
 
-from helpers import register
+from helpers import bearer, jwt_payload, register
 from party_helpers import connect, create_party, run
 
 
@@ -31,6 +31,28 @@ def test_revoking_sessions_closes_open_sockets(server):
         r = host.post("/api/auth/sessions/revoke-all/", json={"keep_current": False})
         assert r.status_code == 200, r.text
         assert await ws.wait_closed(timeout=5) == 4001
+
+    run(scenario())
+
+
+def test_revoking_one_session_closes_only_its_sockets(server):
+    host = register(server)
+    party = create_party(host)
+    laptop = host.login()  # a second session of the same user
+    phone_sid = jwt_payload(host.access)["sid"]
+
+    async def scenario():
+        phone = await connect(server, party, host, name="phone")
+        on_laptop = await connect(server, party, laptop["access_token"], name="laptop")
+        r = server.request("DELETE", f"/api/auth/sessions/{phone_sid}/", headers=bearer(laptop["access_token"]))
+        assert r.status_code in (200, 204), r.text
+        assert await phone.wait_closed(timeout=5) == 4001
+        await on_laptop.expect_none("error", within=0.3)
+        assert not on_laptop.closed, "the other session's socket stays open"
+        # Logging out ends the laptop's own socket.
+        r = server.post("/api/auth/logout/", headers=bearer(laptop["access_token"]))
+        assert r.status_code in (200, 204), r.text
+        assert await on_laptop.wait_closed(timeout=5) == 4001
 
     run(scenario())
 

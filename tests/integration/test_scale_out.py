@@ -335,7 +335,7 @@ def test_kick_and_logout_close_sockets_on_every_node(cluster):
         assert r.status_code == 200, r.text
         assert await g_b.wait_closed() == 4003
         # Logging out everywhere through A ends the sockets on B.
-        r = a.post("/api/auth/sessions/revoke-all/", headers=bearer(other.access))
+        r = a.post("/api/auth/sessions/revoke-all/", json={"keep_current": False}, headers=bearer(other.access))
         assert r.status_code in (200, 204), r.text
         assert await o_b.wait_closed() == 4001
         assert not on_a.closed
@@ -425,3 +425,33 @@ def test_redis_restart_mid_party(cluster, redis):
 
 def r_ok(resp):
     return resp.status_code == 200
+
+
+def test_a_node_killed_loses_no_acknowledged_write(cluster):
+    a, b = cluster(2)
+    host, guest = register(a), register(a)
+    party = create_party(host, settings={"control": "everyone"})
+    path = f"/api/parties/{party['id']}/"
+    assert b.post(path + "join/", headers=bearer(guest.access)).status_code == 200
+
+    async def scenario():
+        on_b = await connect(b, party, guest, name="guest@B")
+        await on_b.control("seek", position=321)
+        acked = await on_b.wait_for("playback_state", lambda m: m["playback"]["position"] == 321)
+        sent = []
+        for i in range(20):
+            r = b.post(path + "chat/", json={"content": f"m{i}"}, headers=bearer(guest.access))
+            assert r.status_code == 201, r.text
+            sent.append(r.json()["id"])
+        b.stop(sig=signal.SIGKILL)
+        await on_b.close()
+        # Everything B acknowledged is there on A: the messages and the playback.
+        r = a.get(path + "chat/?limit=50", headers=bearer(host.access))
+        assert r.status_code == 200, r.text
+        body = r.json()
+        got = [m["id"] for m in (body["results"] if isinstance(body, dict) else body)]
+        assert set(sent) <= set(got)
+        r = a.get(path + "sync_state/", headers=bearer(host.access))
+        assert r.json()["position"] == 321 and r.json()["version"] == acked["playback"]["version"]
+
+    run(scenario())

@@ -25,7 +25,7 @@ struct LiveStateTest : ::testing::Test {
   wp::realtime::Hub hub{backplane};
   wp::parties::MemoryLiveState live{hub};
   std::shared_ptr<Recorder> member = std::make_shared<Recorder>();
-  void SetUp() override { hub.join("p", "u1", member); }
+  void SetUp() override { hub.join("p", {member, "u1", "s1"}); }
 };
 
 TEST_F(LiveStateTest, SwapStoresAndBroadcastsOnlyAtTheExpectedVersion) {
@@ -69,8 +69,8 @@ TEST_F(LiveStateTest, ClosingGoesThroughTheBackplane) {
   wp::realtime::LocalBackplane spy;
   wp::realtime::Hub hub2(spy);
   auto a = std::make_shared<Recorder>(), b = std::make_shared<Recorder>();
-  hub2.join("room1", "alice", a);
-  hub2.join("room2", "bob", b);
+  hub2.join("room1", {a, "alice", "s1"});
+  hub2.join("room2", {b, "bob", "s2"});
   hub2.close_user_everywhere("alice", 4001, "Session ended.");
   EXPECT_EQ(a->closed, (std::vector<int>{4001}));
   EXPECT_TRUE(b->closed.empty());
@@ -80,6 +80,24 @@ TEST_F(LiveStateTest, ClosingGoesThroughTheBackplane) {
   hub2.on_signal("ping", [&](const std::string& payload) { got = payload; });
   hub2.signal("ping", "x y");
   EXPECT_EQ(got, "x y");
+}
+
+TEST(Hub, ClosesOnlyTheSessionsItIsTold) {
+  wp::realtime::LocalBackplane backplane;
+  wp::realtime::Hub hub(backplane);
+  auto phone = std::make_shared<Recorder>(), laptop = std::make_shared<Recorder>(), tablet = std::make_shared<Recorder>();
+  hub.join("r", {phone, "alice", "phone"});
+  hub.join("r", {laptop, "alice", "laptop"});
+  hub.join("r", {tablet, "alice", "tablet"});
+  using Kind = wp::realtime::Hub::Sessions::Kind;
+  hub.close_user_everywhere("alice", 4001, "Session ended.", {Kind::only, "phone"});
+  EXPECT_EQ(phone->closed.size(), 1u);
+  EXPECT_TRUE(laptop->closed.empty());
+  hub.close_user_everywhere("alice", 4001, "Session ended.", {Kind::all_but, "laptop"});
+  EXPECT_TRUE(laptop->closed.empty());
+  EXPECT_EQ(tablet->closed.size(), 1u);
+  hub.close_user_everywhere("alice", 4001, "Session ended.");
+  EXPECT_EQ(laptop->closed.size(), 1u);
 }
 
 TEST(MemoryRateLimiter, AcquireRecordsOnlyWhenAllowed) {

@@ -81,14 +81,14 @@ const std::string& AccountsService::jwt_secret() {
   return jwt_secret_;
 }
 
-void AccountsService::on_sessions_revoked(std::function<void(const std::string&)> listener) {
+void AccountsService::on_sessions_revoked(std::function<void(const Revocation&)> listener) {
   std::lock_guard lock(listeners_mu_);
   listeners_.push_back(std::move(listener));
 }
 
-void AccountsService::sessions_revoked(const std::string& user_id) {
+void AccountsService::sessions_revoked(const Revocation& revocation) {
   std::lock_guard lock(listeners_mu_);
-  for (auto& l : listeners_) l(user_id);
+  for (auto& l : listeners_) l(revocation);
 }
 
 FieldErrors AccountsService::check_registration(const RegisterInput& in) const {
@@ -271,7 +271,7 @@ TokenPair AccountsService::refresh(const std::string& refresh_token) {
                   "This refresh token was just replaced by a newer one (another tab refreshed first); use the newest.");
     case RefreshOutcome::reused: {
       spdlog::warn("refresh token reused: session {} revoked", session_id);
-      if (auto p = store_.principal(session_id)) sessions_revoked(p->user_id);
+      if (auto p = store_.principal(session_id)) sessions_revoked({p->user_id, session_id, std::nullopt});
       unauthenticated("Refresh token already used; the session has been revoked.");
     }
     case RefreshOutcome::rotated: break;
@@ -290,7 +290,7 @@ TokenPair AccountsService::refresh(const std::string& refresh_token) {
 
 void AccountsService::logout(const http::AuthUser& user) {
   store_.revoke_session(user.id, user.session_id, "logout", now_ms());
-  sessions_revoked(user.id);
+  sessions_revoked({user.id, user.session_id, std::nullopt});
 }
 
 http::AuthUser AccountsService::authenticate(const std::string& token) {
@@ -335,13 +335,13 @@ std::vector<SessionRow> AccountsService::sessions(const std::string& user_id, in
 
 void AccountsService::revoke_session(const http::AuthUser& user, const std::string& session_id) {
   if (!store_.revoke_session(user.id, session_id, "revoked_by_user", now_ms())) throw_not_found("Session not found.");
-  sessions_revoked(user.id);
+  sessions_revoked({user.id, session_id, std::nullopt});
 }
 
 long long AccountsService::revoke_all_sessions(const http::AuthUser& user, bool keep_current) {
-  auto n = store_.revoke_sessions(user.id, keep_current ? std::optional(user.session_id) : std::nullopt,
-                                  "revoked_by_user", now_ms());
-  sessions_revoked(user.id);
+  auto keep = keep_current ? std::optional(user.session_id) : std::nullopt;
+  auto n = store_.revoke_sessions(user.id, keep, "revoked_by_user", now_ms());
+  sessions_revoked({user.id, std::nullopt, keep});
   return n;
 }
 
@@ -359,7 +359,7 @@ void AccountsService::change_password(const http::AuthUser& who, const std::stri
   if (!errors.empty()) invalid(std::move(errors));
   store_.set_password(u.id, hasher_.hash(next));
   store_.revoke_sessions(u.id, who.session_id, "password_changed", now_ms());
-  sessions_revoked(u.id);
+  sessions_revoked({u.id, std::nullopt, who.session_id});
 }
 
 void AccountsService::send_token_mail(const UserRow& user, const std::string& purpose, std::int64_t ttl_ms,
@@ -398,7 +398,7 @@ void AccountsService::reset_password(const std::string& token, const std::string
     throw_validation("token", "The reset token is invalid, used or expired.");
   store_.set_password(u.id, hasher_.hash(next));
   store_.revoke_sessions(u.id, std::nullopt, "password_reset", now_ms());
-  sessions_revoked(u.id);
+  sessions_revoked({u.id, std::nullopt, std::nullopt});
 }
 
 void AccountsService::verify_email(const std::string& token) {

@@ -107,9 +107,14 @@ class AccountsService {
 
   UserRow create_superuser(const std::string& username, const std::string& email, const std::string& password);
 
-  // Called with a user id whenever sessions of that user are revoked, so
-  // that transports can close that user's live connections.
-  void on_sessions_revoked(std::function<void(const std::string&)> listener);
+  // Which sessions of a user just ended: every one, one, or all but one.
+  struct Revocation {
+    std::string user_id;
+    std::optional<std::string> only_session, except_session;
+  };
+  // Called whenever sessions are revoked, so that transports can close the
+  // live connections those sessions opened.
+  void on_sessions_revoked(std::function<void(const Revocation&)> listener);
 
  private:
   UserRow create_user(const RegisterInput& in, bool superuser);
@@ -122,7 +127,7 @@ class AccountsService {
                        const std::string& intro, const std::string& path);
   bool check_second_factor(const UserRow& user, const std::optional<std::string>& code,
                            const std::optional<std::string>& recovery_code);
-  void sessions_revoked(const std::string& user_id);
+  void sessions_revoked(const Revocation& revocation);
   const std::string& jwt_secret();
 
   Store& store_;
@@ -136,7 +141,7 @@ class AccountsService {
   std::string public_url_;
   std::string dummy_hash_;  // verified against when the user does not exist, to equalize timing
   std::mutex listeners_mu_;
-  std::vector<std::function<void(const std::string&)>> listeners_;
+  std::vector<std::function<void(const Revocation&)>> listeners_;
 };
 
 }  // namespace wp::accounts

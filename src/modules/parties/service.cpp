@@ -681,7 +681,7 @@ std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const 
     if (missed) state["missed_messages"] = messages_json(*missed);
     // Joining and queueing the state together: no broadcast can overtake it,
     // and no playback change (adopted under this lock) can fall between them.
-    first = hub_.join(id, user.id, conn, realtime::make_message(message_text(state))) == 1;
+    first = hub_.join(id, {conn, user.id, user.session_id}, realtime::make_message(message_text(state))) == 1;
     break;
   }
   if (first) {
