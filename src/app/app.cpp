@@ -57,6 +57,7 @@ http::ServerOptions server_options(const Config& c) {
   o.shutdown_timeout = std::chrono::seconds(c.shutdown_timeout_s);
   o.access_log = c.access_log;
   o.spool_dir = c.data_dir + "/tmp";
+  o.trusted_proxies = c.trusted_proxies;
   o.ws_send_queue = static_cast<std::size_t>(c.ws_send_queue);
   o.ws_flood_burst = c.ws_flood_burst;
   o.ws_flood_rate = c.ws_flood_rate;

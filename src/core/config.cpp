@@ -65,6 +65,16 @@ Setting bool_setting(std::string name, std::string help, bool Config::*field) {
           [=](const Config& c) { return std::string(c.*field ? "true" : "false"); }};
 }
 
+// A comma-separated list.
+Setting list_setting(std::string name, std::string help, std::vector<std::string> Config::*field) {
+  return {std::move(name), std::move(help), [=](Config& c, const std::string& v) { c.*field = parse_list(v); },
+          [=](const Config& c) {
+            std::string out;
+            for (auto& item : c.*field) out += (out.empty() ? "" : ",") + item;
+            return out;
+          }};
+}
+
 std::function<void(const std::string&)> one_of(std::vector<std::string> allowed) {
   return [allowed](const std::string& v) {
     if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return;
@@ -132,13 +142,12 @@ const std::vector<Setting>& settings() {
                   86400),
       int_setting("shutdown_timeout_s", "Seconds to drain in-flight work on SIGTERM before forcing exit",
                   &Config::shutdown_timeout_s, 0, 600),
-      Setting{"cors_origins", "Comma-separated origins allowed by CORS (with credentials)",
-              [](Config& c, const std::string& v) { c.cors_origins = parse_list(v); },
-              [](const Config& c) {
-                std::string out;
-                for (auto& o : c.cors_origins) out += (out.empty() ? "" : ",") + o;
-                return out;
-              }},
+      list_setting("cors_origins", "Comma-separated origins allowed by CORS (with credentials)",
+                   &Config::cors_origins),
+      list_setting("trusted_proxies",
+                   "Comma-separated addresses of reverse proxies whose X-Forwarded-For names the client "
+                   "(login throttling, login history, access log)",
+                   &Config::trusted_proxies),
       int_setting("ws_send_queue", "Messages queued per WebSocket before a slow client is cut (4008)",
                   &Config::ws_send_queue, 4, 100000),
       int_setting("ws_flood_burst", "Messages a WebSocket client may send in a burst", &Config::ws_flood_burst, 1,

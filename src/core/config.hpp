@@ -24,6 +24,7 @@ struct Config {
   int idle_timeout_s = 75;
   int shutdown_timeout_s = 10;
   std::vector<std::string> cors_origins;
+  std::vector<std::string> trusted_proxies;
   int ws_send_queue = 256;
   int ws_flood_burst = 60;
   int ws_flood_rate = 20;

@@ -68,7 +68,13 @@ std::string postgres_connect_string(const std::string& url) {
   add("password", u->has_password() ? std::string(u->password()) : "");
   add("host", std::string(u->host_address()));
   add("port", std::string(u->port()));
-  for (auto p : u->params()) add(std::string(p.key), std::string(p.value));
+  bool has_timeout = false;
+  for (auto p : u->params()) {
+    add(std::string(p.key), std::string(p.value));
+    has_timeout = has_timeout || p.key == "connect_timeout";
+  }
+  // An unreachable server must fail a request (503), not hang it.
+  if (!has_timeout) add("connect_timeout", "5");
   return out;
 }
 
@@ -87,7 +93,7 @@ Database::Database(const Config& config) {
     description_ = "sqlite:" + path;
   }
   int n = config.effective_db_pool_size();
-  for (int i = 0; i < n; ++i) idle_.push_back(connect());
+  for (int i = 0; i < n; ++i) idle_.push_back({connect(), std::chrono::steady_clock::now(), 0});
 }
 
 Database::~Database() = default;
@@ -112,35 +118,51 @@ std::unique_ptr<soci::session> Database::connect() {
   return s;
 }
 
-std::unique_ptr<soci::session> Database::acquire() {
+Database::Pooled Database::acquire() {
   std::unique_lock lock(mu_);
   if (!cv_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty(); }))
     throw Error(ErrorCode::unavailable, "Database busy.");
-  auto s = std::move(idle_.back());
+  auto p = std::move(idle_.back());
   idle_.pop_back();
-  return s;
+  return p;
 }
 
-void Database::release(std::unique_ptr<soci::session> s) {
+void Database::release(Pooled p) {
+  p.last_used = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
-    idle_.push_back(std::move(s));
+    idle_.push_back(std::move(p));
   }
   cv_.notify_one();
 }
 
-void Database::run(const std::function<void(soci::session&)>& fn, bool transactional) {
-  auto s = acquire();
-  // A session that failed to connect earlier, or lost its server, is
-  // replaced before use.
-  if (!s) {
+void Database::revalidate(Pooled& p) {
+  constexpr auto kTrustIdleFor = std::chrono::milliseconds(250);
+  bool suspect = p.generation < generation_ || std::chrono::steady_clock::now() - p.last_used > kTrustIdleFor;
+  if (p.session && dialect_ == Dialect::postgresql && suspect) {
     try {
-      s = connect();
-    } catch (...) {
-      release(nullptr);
-      throw;
+      *p.session << "SELECT 1";
+    } catch (const soci::soci_error& e) {
+      spdlog::info("database session gone while idle ({}); reconnecting", log::redact_sql_error(e.what()));
+      p.session.reset();
     }
   }
+  if (!p.session) {
+    p.generation = generation_;
+    p.session = connect();
+  }
+}
+
+void Database::run(const std::function<void(soci::session&)>& fn, bool transactional) {
+  auto pooled = acquire();
+  try {
+    revalidate(pooled);
+  } catch (...) {
+    pooled.session.reset();
+    release(std::move(pooled));
+    throw;
+  }
+  auto& s = pooled.session;
   bool in_tx = false;
   try {
     if (transactional) {
@@ -152,7 +174,7 @@ void Database::run(const std::function<void(soci::session&)>& fn, bool transacti
       in_tx = false;
       *s << "COMMIT";
     }
-    release(std::move(s));
+    release(std::move(pooled));
   } catch (const soci::soci_error& e) {
     auto failure = classify(e);
     if (in_tx) {
@@ -162,7 +184,11 @@ void Database::run(const std::function<void(soci::session&)>& fn, bool transacti
         failure = Failure::connection;
       }
     }
-    release(failure == Failure::connection ? nullptr : std::move(s));
+    if (failure == Failure::connection) {
+      s.reset();
+      ++generation_;
+    }
+    release(std::move(pooled));
     switch (failure) {
       case Failure::connection:
         spdlog::error("database connection lost: {}", log::redact_sql_error(e.what()));
@@ -184,7 +210,7 @@ void Database::run(const std::function<void(soci::session&)>& fn, bool transacti
         s.reset();
       }
     }
-    release(std::move(s));
+    release(std::move(pooled));
     throw;
   }
 }

@@ -1,7 +1,9 @@
 #pragma once
 // A bounded pool of SOCI sessions on SQLite or PostgreSQL. Only store code
 // and the migration runner use it, and only from blocking-pool threads.
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -66,16 +68,28 @@ class Database {
     }
   }
   void run(const std::function<void(soci::session&)>& fn, bool transactional);
+  // A pooled session (null when it must be opened again), with what tells
+  // whether it may have gone stale.
+  struct Pooled {
+    std::unique_ptr<soci::session> session;
+    std::chrono::steady_clock::time_point last_used;
+    std::uint64_t generation = 0;
+  };
   std::unique_ptr<soci::session> connect();
-  std::unique_ptr<soci::session> acquire();
-  void release(std::unique_ptr<soci::session> s);
+  Pooled acquire();
+  void release(Pooled p);
+  // A server may have dropped an idle session (restart, failover) without
+  // the client noticing: check it before use, reconnect if it is gone.
+  void revalidate(Pooled& p);
 
   Dialect dialect_;
   std::string connect_string_;
   std::string description_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<std::unique_ptr<soci::session>> idle_;
+  std::vector<Pooled> idle_;
+  // Bumped at every lost connection: sessions opened before are checked before use.
+  std::atomic<std::uint64_t> generation_{0};
   std::chrono::milliseconds acquire_timeout_{5000};
 };
 

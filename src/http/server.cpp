@@ -20,6 +20,7 @@
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "http/client_ip.hpp"
 #include "http/dispatcher.hpp"
 #include "http/json.hpp"
 
@@ -547,6 +548,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
       req.target = std::string(h.target());
       for (auto& f : h) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
       req.request_id = choose_request_id(req.header("X-Request-ID"));
+      req.remote_ip = client_ip(remote_ip, req.header("X-Forwarded-For"), opt.trusted_proxies);
       auto url = boost::urls::parse_origin_form(req.target);
       if (!url) {
         early = fail(Error(ErrorCode::validation, "Malformed request target."));

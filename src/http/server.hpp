@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace wp {
 class BlockingPool;
@@ -25,6 +26,7 @@ struct ServerOptions {
   std::chrono::seconds shutdown_timeout{10};
   bool access_log = true;
   std::string spool_dir = "./data/tmp";  // where body_to_file routes receive their bodies
+  std::vector<std::string> trusted_proxies;  // peers whose X-Forwarded-For names the client
   // WebSockets
   std::size_t ws_send_queue = 256;  // messages queued per connection before it is cut (4008)
   double ws_flood_burst = 60;       // messages a client may send in a burst ...

@@ -5,6 +5,7 @@
 #include "core/ids.hpp"
 #include "db/database.hpp"
 #include "db/migrations.hpp"
+#include "http/client_ip.hpp"
 #include "http/json.hpp"
 
 TEST(Errors, EveryCodeMapsToItsStatusAndName) {
@@ -83,7 +84,10 @@ TEST(Migrations, BothDialectsHaveTheSameVersions) {
 
 TEST(Database, PostgresUrlBecomesKeyValues) {
   EXPECT_EQ(wp::db::postgres_connect_string("postgresql://wp:s3cret@127.0.0.1:5433/watch?sslmode=disable"),
-            "dbname='watch' user='wp' password='s3cret' host='127.0.0.1' port='5433' sslmode='disable'");
+            "dbname='watch' user='wp' password='s3cret' host='127.0.0.1' port='5433' sslmode='disable' "
+            "connect_timeout='5'");
+  EXPECT_EQ(wp::db::postgres_connect_string("postgresql://wp@h/db?connect_timeout=2"),
+            "dbname='db' user='wp' host='h' connect_timeout='2'");
   EXPECT_THROW(wp::db::postgres_connect_string("mysql://x/y"), std::invalid_argument);
 }
 
@@ -174,4 +178,18 @@ TEST(Ids, V7IdsSortInCreationOrder) {
     prev = id;
   }
   EXPECT_NEAR(static_cast<double>(ms), static_cast<double>(wp::now_ms()), 1000.0);
+}
+
+TEST(ClientIp, ForwardedForCountsOnlyBehindTrustedProxies) {
+  using wp::http::client_ip;
+  std::vector<std::string> proxies{"10.0.0.1", "10.0.0.2"};
+  EXPECT_EQ(client_ip("203.0.113.9", std::nullopt, proxies), "203.0.113.9");
+  // A client cannot pick its address by sending the header itself.
+  EXPECT_EQ(client_ip("203.0.113.9", "1.2.3.4", proxies), "203.0.113.9");
+  EXPECT_EQ(client_ip("10.0.0.1", "198.51.100.7", proxies), "198.51.100.7");
+  EXPECT_EQ(client_ip("::ffff:10.0.0.1", "198.51.100.7", proxies), "198.51.100.7");
+  // Right to left, skipping trusted hops; what the client wrote further left is ignored.
+  EXPECT_EQ(client_ip("10.0.0.1", "6.6.6.6, 198.51.100.7, 10.0.0.2", proxies), "198.51.100.7");
+  EXPECT_EQ(client_ip("10.0.0.1", " 10.0.0.2 ,", proxies), "10.0.0.1");
+  EXPECT_EQ(client_ip("10.0.0.1", "", proxies), "10.0.0.1");
 }
