@@ -630,7 +630,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     metrics().observe_request(route_label, req.method.empty() ? "-" : req.method, res.status, seconds);
     if (opt.access_log) {
       log::RequestScope scope(req.request_id);
-      spdlog::info("{} {} {} {} {}B {:.2f}ms {}", remote_ip, req.method.empty() ? "-" : req.method,
+      spdlog::info("{} {} {} {} {}B {:.2f}ms {}", req.remote_ip, req.method.empty() ? "-" : req.method,
                    req.target.empty() ? "-" : req.target, res.status, bytes, seconds * 1000, route_label);
     }
     set_busy(false);
