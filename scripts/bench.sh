@@ -2,15 +2,19 @@
 # Runs the benchmarks of issue #8 on loopback and writes bench/RESULTS.md.
 # Builds build/watchparty, wp_loadgen and wp_micro, starts its own servers
 # (and an nginx for the HTTP reference) on free loopback ports, and stops
-# them on exit. About 6 minutes of measurement on 2 cores, plus the build; well
-# under the 15-minute budget of issue #8. Not part of scripts/test.sh.
+# them on exit. About 9 minutes of measurement on 2 cores (figure 7: 2.5), plus
+# the build; under the 15-minute budget of issue #8. Not part of scripts/test.sh.
 #
 #   scripts/bench.sh            # everything
-#   BENCH_ONLY="1 3" scripts/bench.sh   # some figures (1 2 3 4 5 6 8 micro); RESULTS.md gets what ran
+#   BENCH_ONLY="1 3" scripts/bench.sh   # some figures (1 2 3 4 5 6 7 8 micro); RESULTS.md gets what ran
+#
+# Figure 7 (two nodes) also starts a PostgreSQL cluster (scripts/pg-start.sh)
+# and a redis-server on loopback in the work dir, and restarts that Redis
+# during its last part; it needs the test packages (install-deps.sh --test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-ONLY=" ${BENCH_ONLY:-1 2 3 4 5 6 8 micro} "
+ONLY=" ${BENCH_ONLY:-1 2 3 4 5 6 7 8 micro} "
 want() { [[ "$ONLY" == *" $1 "* ]]; }
 
 # Thousands of sockets on both ends: raise the descriptor limit as far as allowed.
@@ -38,9 +42,12 @@ chmod 755 "$work"
 out="$root/build/bench-results"
 mkdir -p "$out"
 pids=()
+REDIS_PID="" PG_DIR=""
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -n "$REDIS_PID" ] && kill "$REDIS_PID" 2>/dev/null || true
   sleep 0.5
+  [ -n "$PG_DIR" ] && scripts/pg-stop.sh "$PG_DIR" || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -176,6 +183,85 @@ if want 6; then
   $LG login --port "$SPORT" --tokens "$work/tokens_login" --users 8 --concurrency 8 --duration 5 --rounds 3 \
     >"$out/fig6.json"
   stop_server
+fi
+
+if want 7; then
+  echo "== figure 7: two nodes on one PostgreSQL and one Redis"
+  for tool in redis-server redis-cli; do
+    command -v "$tool" >/dev/null || { echo "figure 7 needs $tool (scripts/install-deps.sh --test)"; exit 1; }
+  done
+  PG_DIR="$work/pg"
+  pg_url=$(scripts/pg-start.sh "$PG_DIR" "$(free_port)")
+  redis_port=$(free_port)
+  # In the foreground of a background job (not --daemonize), so that this
+  # shell can kill it and wait for it to be gone before starting it again.
+  start_redis() {
+    redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize no \
+      --logfile "$work/redis.log" --dir "$work" &
+    REDIS_PID=$!
+    for _ in $(seq 200); do
+      [ "$(redis-cli -p "$redis_port" ping 2>/dev/null)" = PONG ] && return 0
+      sleep 0.01
+    done
+    echo "redis-server did not start"
+    cat "$work/redis.log"
+    exit 1
+  }
+  start_redis
+  NODE_FLAGS=("${WS_FLAGS[@]}" --database-url "$pg_url" --redis-url "redis://127.0.0.1:$redis_port")
+  start_server node1 "${NODE_FLAGS[@]}"
+  N1_PORT=$SPORT N1_PID=$SPID
+  start_server node2 "${NODE_FLAGS[@]}"
+  N2_PORT=$SPORT N2_PID=$SPID
+  # Registered through node 1; node 2 accepts the tokens (one JWT secret in the database).
+  $LG register --port "$N1_PORT" --users 1000 --out "$work/tokens7" --concurrency 8 >"$out/register7.json"
+
+  for n in 100 1000; do
+    echo "== figure 7a: sync spread, $n clients split over two nodes"
+    $LG sync --port "$N1_PORT" --port2 "$N2_PORT" --tokens "$work/tokens7" --clients "$n" --rounds 5 \
+      >"$out/fig7_sync_$n.json"
+  done
+  echo "== figure 7b: fan-out, 1000 members on node 1 only (same PostgreSQL + Redis)"
+  $LG fanout --port "$N1_PORT" --tokens "$work/tokens7" --members 1000 --rate 10 --duration 3 --rounds 3 \
+    --server-pid "$N1_PID" --server-pid2 "$N2_PID" >"$out/fig7_fanout_one.json"
+  echo "== figure 7b: fan-out, 1000 members split over two nodes"
+  $LG fanout --port "$N1_PORT" --port2 "$N2_PORT" --tokens "$work/tokens7" --members 1000 --rate 10 --duration 3 \
+    --rounds 3 --server-pid "$N1_PID" --server-pid2 "$N2_PID" >"$out/fig7_fanout_1000.json"
+
+  # 7c: the load generator seeks every 50 ms from node 1 and writes a ready
+  # file once steady; 2 s later Redis is stopped (SIGTERM), and started again
+  # on the same port 1 s after it is gone. The load generator probes Redis
+  # itself for the exact down/up instants and stops 4 s after it is back.
+  rm -f "$out/fig7_restart.jsonl"
+  for rep in 1 2 3; do
+    echo "== figure 7c: Redis restart under 20 seeks/s, 200 members on two nodes, run $rep"
+    rm -f "$work/ready"
+    $LG redis-restart --port "$N1_PORT" --port2 "$N2_PORT" --tokens "$work/tokens7" --members 200 \
+      --interval-ms 50 --redis-port "$redis_port" --ready-file "$work/ready" --after-s 4 \
+      >>"$out/fig7_restart.jsonl" &
+    lg=$!
+    for _ in $(seq 600); do
+      [ -f "$work/ready" ] && break
+      sleep 0.1
+    done
+    sleep 2
+    kill "$REDIS_PID"
+    wait "$REDIS_PID" || true
+    sleep 1
+    start_redis
+    wait "$lg"
+  done
+  kill "$N1_PID" "$N2_PID" 2>/dev/null || true
+  wait "$N1_PID" "$N2_PID" 2>/dev/null || true
+  kill "$REDIS_PID" 2>/dev/null || true
+  wait "$REDIS_PID" 2>/dev/null || true
+  REDIS_PID=""
+  # The nodes' and Redis's logs, to read what they did around the restarts.
+  cp "$work/node1/log" "$out/fig7_node1.log"
+  cp "$work/node2/log" "$out/fig7_node2.log"
+  cp "$work/redis.log" "$out/fig7_redis.log"
+  scripts/pg-stop.sh "$PG_DIR"
+  PG_DIR=""
 fi
 
 if want micro; then

@@ -4,12 +4,18 @@
 // stdout with what it measured; progress goes to stderr.
 //
 //   wp_loadgen register  --port P --users N --out FILE          users -> "id token username" lines
-//   wp_loadgen sync      --port P --tokens FILE --clients N --rounds R
+//   wp_loadgen sync      --port P [--port2 P2] --tokens FILE --clients N --rounds R
 //   wp_loadgen idle      --port P --tokens FILE --parties P --users U --tabs T --server-pid PID
-//   wp_loadgen fanout    --port P --tokens FILE --members M --rate HZ --duration S --rounds R
+//   wp_loadgen fanout    --port P [--port2 P2] --tokens FILE --members M --rate HZ --duration S --rounds R
+//                        [--server-pid PID --server-pid2 PID2]
 //   wp_loadgen throughput --port P --tokens FILE --parties P --members M --duration S --rounds R --server-pid PID
 //   wp_loadgen login     --port P --tokens FILE --users N --concurrency C --duration S --rounds R
+//   wp_loadgen redis-restart --port P --port2 P2 --tokens FILE --members M --redis-port RP --ready-file F
+//                        [--interval-ms 50 --after-s 4 --max-s 60]
 //
+// With --port2 (two nodes on one PostgreSQL and one Redis), party sockets
+// alternate between the two nodes; client 0 (the host, controller or
+// sender) stays on the first, and HTTP goes to the first.
 // Loopback only: the host is always 127.0.0.1.
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -56,6 +62,9 @@ std::map<std::string, std::string> g_args;
 std::string g_mode;
 tcp::endpoint g_ep;
 std::string g_host_header;
+// WebSocket endpoints: one per node (--port, then --port2).
+std::vector<tcp::endpoint> g_eps;
+std::vector<std::string> g_hosts;
 const std::string kPassword = "Bench-Watch-Pass-9!";
 
 std::string arg(const std::string& k, const std::string& def = "") {
@@ -226,6 +235,7 @@ awaitable<std::string> create_party(HttpConn& http, const User& host, int max_pa
 
 struct Client {
   int idx = 0;
+  int node = 0;  // index into g_eps
   const User* user = nullptr;
   std::string party;
   std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
@@ -252,6 +262,8 @@ std::vector<std::unique_ptr<Client>> g_clients;
 // Per-mode hooks on received chat messages: (receiver, sender index, seq, send time mono).
 std::function<void(Client&, int, long long, double, double)> g_on_chat;
 std::function<void(Client&, std::string_view)> g_on_error;
+// Called for every playback_state (not party_state), after it is applied.
+std::function<void(Client&, double)> g_on_playback;
 
 awaitable<void> writer(Client* c) {
   while (!c->outq.empty() && c->ws) {
@@ -346,6 +358,7 @@ void on_text(Client& c, std::string_view sv, double recv_mono, double recv_wall)
     }
   } else if (t == "playback_state") {
     apply_playback(c, o.at("playback").as_object(), recv_mono);
+    if (g_on_playback) g_on_playback(c, recv_mono);
   } else if (t == "party_state") {
     c.got_state = true;
     if (auto pb = o.if_contains("playback"); pb && pb->is_object()) {
@@ -377,7 +390,7 @@ awaitable<bool> connect_ws(Client* c) {
   c->ws = std::make_unique<websocket::stream<beast::tcp_stream>>(ex);
   auto& lowest = beast::get_lowest_layer(*c->ws);
   lowest.expires_after(60s);
-  auto [ec] = co_await lowest.async_connect(g_ep, as_tuple);
+  auto [ec] = co_await lowest.async_connect(g_eps[c->node], as_tuple);
   if (ec) {
     c->closed = true;
     co_return false;
@@ -385,7 +398,7 @@ awaitable<bool> connect_ws(Client* c) {
   lowest.expires_never();
   websocket::stream_base::timeout t{60s, websocket::stream_base::none(), false};
   c->ws->set_option(t);
-  auto [hec] = co_await c->ws->async_handshake(g_host_header, "/ws/party/" + c->party + "/?token=" + c->user->token,
+  auto [hec] = co_await c->ws->async_handshake(g_hosts[c->node], "/ws/party/" + c->party + "/?token=" + c->user->token,
                                                as_tuple);
   if (hec) {
     c->closed = true;
@@ -470,6 +483,12 @@ void add_party_clients(const std::string& party, const std::vector<User>& users,
     }
 }
 
+// With two nodes, client i goes to node i % 2: client 0 (host, controller,
+// sender) on the first, the members split evenly.
+void spread_over_nodes() {
+  for (auto& c : g_clients) c->node = static_cast<int>(c->idx % g_eps.size());
+}
+
 json::object g_result;
 
 // ---------------------------------------------------------------- modes
@@ -523,6 +542,7 @@ awaitable<void> mode_sync() {
   HttpConn http;
   std::string party = co_await create_party(http, users[0], std::min(n, 1000));
   add_party_clients(party, users, 0, std::min<std::size_t>(n, 1000), (n + 999) / 1000, n);
+  spread_over_nodes();
   double conn_ms = co_await connect_all(0, g_clients.size(), 64);
   log("connected " + std::to_string(n) + " in " + std::to_string(conn_ms) + " ms; estimating clocks");
   co_await estimate_clocks(0, g_clients.size(), 5, 20);
@@ -564,8 +584,11 @@ awaitable<void> mode_sync() {
         if (c->pb_count < 1 || c->pb_status != "playing") return false;
       return true;
     }, 20000);
-    std::vector<double> recv_lat;
-    for (auto* c : live()) recv_lat.push_back(c->pb_recv_mono - t_play);
+    std::vector<double> recv_lat, recv_lat_node[2];
+    for (auto* c : live()) {
+      recv_lat.push_back(c->pb_recv_mono - t_play);
+      recv_lat_node[c->node].push_back(c->pb_recv_mono - t_play);
+    }
     // One shared instant after the scheduled start: every client computes the
     // position with its own offset estimate.
     double anchor = host.pb_anchor;
@@ -591,6 +614,10 @@ awaitable<void> mode_sync() {
                          {"control_to_last_ms", pct(recv_lat, 100)}, {"control_to_p50_ms", pct(recv_lat, 50)},
                          {"seek_to_last_ms", seek_last}, {"stale", stale}, {"clients", pos.size()},
                          {"complete", ok1 && ok2}});
+    if (g_eps.size() > 1) {
+      per_round.back().as_object()["control_to_last_ms_node1"] = pct(recv_lat_node[0], 100);
+      per_round.back().as_object()["control_to_last_ms_node2"] = pct(recv_lat_node[1], 100);
+    }
     // Pause before the next round.
     for (auto* c : live()) c->pb_count = 0;
     send(host, json::serialize(json::object{{"type", "video_control"}, {"action", "pause"}}));
@@ -601,8 +628,8 @@ awaitable<void> mode_sync() {
     }, 20000);
     co_await sleep_ms(100);
   }
-  g_result = {{"clients", n}, {"connect_ms", conn_ms}, {"offset_ms", summary(offsets)}, {"best_rtt_ms", summary(rtts)},
-              {"rounds", per_round}};
+  g_result = {{"clients", n}, {"nodes", g_eps.size()}, {"connect_ms", conn_ms}, {"offset_ms", summary(offsets)},
+              {"best_rtt_ms", summary(rtts)}, {"rounds", per_round}};
 }
 
 // Figure 2: memory per idle authenticated party socket.
@@ -647,25 +674,29 @@ awaitable<void> mode_fanout() {
   int members = static_cast<int>(num("members", 1000));
   double rate = num("rate", 10), duration = num("duration", 3);
   int rounds = static_cast<int>(num("rounds", 3));
-  int pid = static_cast<int>(num("server-pid", 0));
+  int pid = static_cast<int>(num("server-pid", 0)), pid2 = static_cast<int>(num("server-pid2", 0));
+  // CPU of every node given.
+  auto server_cpu = [pid, pid2] { return cpu_s(pid) + (pid2 ? cpu_s(pid2) : 0); };
   int nusers = std::min(members, 1000);
   auto users = load_users(nusers);
   HttpConn http;
   std::string party = co_await create_party(http, users[0], nusers);
   add_party_clients(party, users, 0, nusers, (members + nusers - 1) / nusers, members);
+  spread_over_nodes();
   double conn_ms = co_await connect_all(0, g_clients.size(), 64);
   int live = 0;
   for (auto& c : g_clients) live += c->got_state && !c->closed;
   log("connected " + std::to_string(live) + " in " + std::to_string(conn_ms) + " ms");
-  std::vector<double> lat;
+  std::vector<double> lat, lat_node[2];
   bool recording = false;
   long long delivered = 0;
   // Only this round's messages count: late warm-up or previous-round
   // deliveries (a saturated server) are left out by sequence number.
   long long seq_from = 0, seq_to = 0;
-  g_on_chat = [&](Client&, int, long long seq, double sent, double recv) {
+  g_on_chat = [&](Client& c, int, long long seq, double sent, double recv) {
     if (!recording || seq < seq_from || seq >= seq_to) return;
     lat.push_back(recv - sent);
+    lat_node[c.node].push_back(recv - sent);
     ++delivered;
   };
   Client& sender = *g_clients[0];
@@ -679,12 +710,14 @@ awaitable<void> mode_fanout() {
   for (int r = 0; r < rounds; ++r) {
     lat.clear();
     lat.reserve(static_cast<std::size_t>(live * rate * duration * 1.1));
+    lat_node[0].clear();
+    lat_node[1].clear();
     delivered = 0;
     recording = true;
     int msgs = static_cast<int>(rate * duration);
     seq_from = sender.next_seq;
     seq_to = seq_from + msgs;
-    double cpu0 = cpu_s(pid), t0 = mono_ms();
+    double cpu0 = server_cpu(), t0 = mono_ms();
     for (int i = 0; i < msgs; ++i) {
       // Paced on an absolute schedule so that a late tick does not shift the rest.
       double due = t0 + i * 1000 / rate;
@@ -693,17 +726,24 @@ awaitable<void> mode_fanout() {
     }
     long long expected = static_cast<long long>(msgs) * live;
     co_await wait_for([&] { return delivered >= expected; }, 10000, 5);
-    double cpu1 = cpu_s(pid);
+    double cpu1 = server_cpu();
     recording = false;
     per_round.push_back({{"p50_ms", pct(lat, 50)}, {"p99_ms", pct(lat, 99)}, {"max_ms", pct(lat, 100)},
                          {"delivered", delivered}, {"expected", expected},
                          {"server_cpu_s_per_100k", delivered ? (cpu1 - cpu0) / delivered * 1e5 : NAN}});
+    if (g_eps.size() > 1) {
+      auto& o = per_round.back().as_object();
+      o["p99_ms_node1"] = pct(lat_node[0], 99);
+      o["p99_ms_node2"] = pct(lat_node[1], 99);
+      o["p50_ms_node1"] = pct(lat_node[0], 50);
+      o["p50_ms_node2"] = pct(lat_node[1], 50);
+    }
     co_await sleep_ms(300);
   }
   int closed = 0;
   for (auto& c : g_clients) closed += c->closed;
-  g_result = {{"members", members}, {"sockets_live", live}, {"closed_during_run", closed}, {"rate_hz", rate},
-              {"duration_s", duration}, {"rounds", per_round}};
+  g_result = {{"members", members}, {"nodes", g_eps.size()}, {"sockets_live", live}, {"closed_during_run", closed},
+              {"rate_hz", rate}, {"duration_s", duration}, {"rounds", per_round}};
 }
 
 // Figure 4: P parties x M members, every member chatting closed-loop (one
@@ -855,6 +895,211 @@ awaitable<void> mode_login() {
   g_result = {{"concurrency", conc}, {"rounds", per_round}};
 }
 
+// Figure 7, Redis restart: one party split over two nodes; the host (on the
+// first node) seeks every --interval-ms and every member timestamps each
+// playback_state it receives. Once steady, this writes --ready-file; the
+// script then kills redis-server and starts it again on the same port ~1 s
+// later. A probe PINGs Redis every 5 ms to know when it was down and back.
+// The run ends --after-s after Redis is back (or --max-s after ready).
+struct RedisWatch {
+  tcp::endpoint ep;
+  bool run = true, done = false;
+  double down_at = NAN, up_at = NAN;  // first failed probe; first answered one after it
+};
+
+awaitable<void> redis_probe(RedisWatch* w) {
+  auto ex = co_await asio::this_coro::executor;
+  static const std::string ping = "PING\r\n";
+  std::unique_ptr<beast::tcp_stream> s;
+  std::string reply;
+  while (w->run) {
+    bool ok = false;
+    if (!s) {
+      s = std::make_unique<beast::tcp_stream>(ex);
+      s->expires_after(200ms);
+      auto [ec] = co_await s->async_connect(w->ep, as_tuple);
+      if (ec) s.reset();
+    }
+    if (s) {
+      s->expires_after(200ms);
+      auto [wec, wn] = co_await asio::async_write(*s, asio::buffer(ping), as_tuple);
+      if (!wec) {
+        reply.clear();
+        auto [rec, rn] = co_await asio::async_read_until(*s, asio::dynamic_buffer(reply), "\r\n", as_tuple);
+        ok = !rec && reply.rfind("+PONG", 0) == 0;
+      }
+      if (!ok) s.reset();
+    }
+    double now = mono_ms();
+    if (!ok && std::isnan(w->down_at)) {
+      w->down_at = now;
+      log("redis down");
+    }
+    if (ok && !std::isnan(w->down_at) && std::isnan(w->up_at)) {
+      w->up_at = now;
+      log("redis back after " + std::to_string(now - w->down_at) + " ms");
+    }
+    co_await sleep_ms(5);
+  }
+  w->done = true;
+}
+
+awaitable<void> mode_redis_restart() {
+  int members = static_cast<int>(num("members", 100));
+  double interval = num("interval-ms", 50), after_s = num("after-s", 4), max_s = num("max-s", 60);
+  if (g_eps.size() < 2) throw std::invalid_argument("redis-restart needs --port2");
+  auto users = load_users(members);
+  HttpConn http;
+  std::string party = co_await create_party(http, users[0], members);
+  add_party_clients(party, users, 0, members, 1, members);
+  spread_over_nodes();
+  double conn_ms = co_await connect_all(0, g_clients.size(), 64);
+  log("connected " + std::to_string(members) + " in " + std::to_string(conn_ms) + " ms");
+  auto ex = co_await asio::this_coro::executor;
+
+  // (receipt time, version) of every playback_state while recording.
+  std::vector<std::vector<std::pair<double, long long>>> got(g_clients.size());
+  bool recording = false;
+  g_on_playback = [&](Client& c, double recv) {
+    if (recording) got[c.idx].emplace_back(recv, c.pb_version);
+  };
+  // Errors the controller got, by code, and when it got `unavailable`.
+  std::map<std::string, long> errors;
+  std::vector<double> unavailable_at;
+  g_on_error = [&](Client& c, std::string_view sv) {
+    if (c.idx != 0) return;
+    boost::system::error_code ec;
+    auto v = json::parse(sv, ec);
+    std::string code = "?";
+    if (!ec && v.is_object())
+      if (auto p = v.as_object().if_contains("code"); p && p->is_string()) code = std::string(p->as_string());
+    ++errors[code];
+    if (code == "unavailable") unavailable_at.push_back(mono_ms());
+  };
+
+  Client& ctl = *g_clients[0];
+  bool controlling = true, ctl_done = false;
+  long long controls = 0;
+  asio::co_spawn(ex, [&]() -> awaitable<void> {
+    double t0 = mono_ms();
+    for (long long k = 0; controlling; ++k) {
+      // Absolute schedule: a late tick does not shift the rest.
+      double due = t0 + k * interval;
+      if (due > mono_ms()) co_await sleep_ms(due - mono_ms());
+      if (!controlling) break;
+      send(ctl, json::serialize(json::object{
+                    {"type", "video_control"}, {"action", "seek"}, {"position", 10 + (k % 2000) * 0.05}}));
+      ++controls;
+    }
+    ctl_done = true;
+  }, asio::detached);
+  RedisWatch watch;
+  watch.ep = tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(num("redis-port", 6379)));
+  asio::co_spawn(ex, redis_probe(&watch), asio::detached);
+
+  co_await sleep_ms(1000);  // warm-up: controls flowing before anything is recorded
+  if (!std::isnan(watch.down_at)) throw std::runtime_error("redis was not reachable before the restart");
+  recording = true;
+  double t_ready = mono_ms();
+  long long controls0 = controls;
+  std::ofstream(arg("ready-file")) << "ready\n";
+  log("ready: waiting for the script to restart redis");
+  co_await wait_for([&] {
+    return (!std::isnan(watch.up_at) && mono_ms() > watch.up_at + after_s * 1000) || mono_ms() > t_ready + max_s * 1000;
+  }, (max_s + 1) * 1000, 5);
+  double t_end = mono_ms();
+  recording = false;
+  controlling = false;
+  watch.run = false;
+  co_await wait_for([&] { return ctl_done && watch.done; }, 5000, 5);
+  long long sent = controls - controls0;
+  // Settle, then every member should hold the controller's version.
+  co_await sleep_ms(1000);
+  int diverged = 0, closed = 0;
+  for (auto& c : g_clients) {
+    closed += c->closed;
+    if (c->got_state && !c->closed && c->pb_version != ctl.pb_version) ++diverged;
+  }
+
+  const double down = watch.down_at, up = watch.up_at;
+  struct NodeStats {
+    int clients = 0;
+    long regressions = 0;  // a playback_state older than the one before it
+    std::vector<double> max_gaps, first_after_up, first_change_after_up;
+    double worst_gap = 0, worst_from = NAN;  // worst gap and where it started (ms after Redis went down)
+    int never_changed = 0;
+  } nodes[2];
+  std::vector<double> steady_gaps;  // gaps that ended before Redis went down
+  for (auto& c : g_clients) {
+    if (!c->got_state) continue;
+    auto& ns = nodes[c->node];
+    ++ns.clients;
+    double prev = t_ready, max_gap = 0, from = NAN, first_any = NAN, first_change = NAN;
+    long long prev_ver = -1;
+    auto gap_to = [&](double t) {
+      if (t - prev > max_gap) {
+        max_gap = t - prev;
+        from = prev - down;
+      }
+    };
+    for (auto& [t, ver] : got[c->idx]) {
+      gap_to(t);
+      if (t < down) steady_gaps.push_back(t - prev);
+      if (prev_ver >= 0 && ver < prev_ver) ++ns.regressions;
+      if (!std::isnan(up) && t >= up) {
+        if (std::isnan(first_any)) first_any = t - up;
+        if (std::isnan(first_change) && ver != prev_ver) first_change = t - up;
+      }
+      prev = t;
+      prev_ver = ver;
+    }
+    gap_to(t_end);  // a member that never heard again counts to the end
+    ns.max_gaps.push_back(max_gap);
+    if (max_gap > ns.worst_gap) {
+      ns.worst_gap = max_gap;
+      ns.worst_from = from;
+    }
+    if (!std::isnan(first_any)) ns.first_after_up.push_back(first_any);
+    if (std::isnan(first_change)) ++ns.never_changed;
+    else ns.first_change_after_up.push_back(first_change);
+  }
+  auto node_json = [](const NodeStats& ns) {
+    return json::object{{"clients", ns.clients},
+                        {"max_gap_ms", ns.worst_gap},
+                        {"max_gap_from_ms", ns.worst_from},
+                        {"per_client_max_gap_ms", summary(ns.max_gaps)},
+                        {"first_delivery_after_up_ms", pct(ns.first_after_up, 0)},
+                        {"first_change_after_up_ms", pct(ns.first_change_after_up, 0)},
+                        {"all_changed_after_up_ms", ns.never_changed ? NAN : pct(ns.first_change_after_up, 100)},
+                        {"clients_without_change_after_up", ns.never_changed},
+                        {"version_regressions", ns.regressions}};
+  };
+  json::object errs;
+  for (auto& [k, v] : errors) errs[k] = v;
+  g_result = {{"members", members},
+              {"interval_ms", interval},
+              {"connect_ms", conn_ms},
+              {"recorded_s", (t_end - t_ready) / 1000},
+              {"controls_sent", sent},
+              {"redis_down_at_s", (down - t_ready) / 1000},
+              {"redis_down_ms", up - down},
+              {"max_gap_node2_ms", nodes[1].worst_gap},
+              {"max_gap_node1_ms", nodes[0].worst_gap},
+              {"unavailable_errors", errors.count("unavailable") ? errors["unavailable"] : 0},
+              {"first_unavailable_after_down_ms", unavailable_at.empty() ? NAN : unavailable_at.front() - down},
+              {"last_unavailable_after_up_ms", unavailable_at.empty() ? NAN : unavailable_at.back() - up},
+              {"redis_up_to_first_change_node2_ms", nodes[1].first_change_after_up.empty()
+                                                        ? NAN
+                                                        : pct(nodes[1].first_change_after_up, 0)},
+              {"steady_gap_ms", summary(steady_gaps)},
+              {"controller_errors", errs},
+              {"node1", node_json(nodes[0])},
+              {"node2", node_json(nodes[1])},
+              {"diverged_at_end", diverged},
+              {"closed_during_run", closed}};
+  log("redis-restart: " + json::serialize(g_result));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -874,6 +1119,12 @@ int main(int argc, char** argv) {
   auto port = static_cast<unsigned short>(num("port", 8000));
   g_ep = tcp::endpoint(asio::ip::make_address("127.0.0.1"), port);
   g_host_header = "127.0.0.1:" + std::to_string(port);
+  g_eps = {g_ep};
+  g_hosts = {g_host_header};
+  if (auto port2 = static_cast<unsigned short>(num("port2", 0))) {
+    g_eps.emplace_back(asio::ip::make_address("127.0.0.1"), port2);
+    g_hosts.push_back("127.0.0.1:" + std::to_string(port2));
+  }
   asio::io_context ioc(1);
   std::exception_ptr failure;
   auto run = [&]() -> awaitable<void> {
@@ -883,6 +1134,7 @@ int main(int argc, char** argv) {
     else if (g_mode == "fanout") co_await mode_fanout();
     else if (g_mode == "throughput") co_await mode_throughput();
     else if (g_mode == "login") co_await mode_login();
+    else if (g_mode == "redis-restart") co_await mode_redis_restart();
     else throw std::invalid_argument("unknown mode " + g_mode);
   };
   asio::co_spawn(ioc, run(), [&](std::exception_ptr e) {
