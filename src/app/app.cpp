@@ -105,7 +105,7 @@ int serve(const Config& config) {
   }
   // Several nodes share Redis: broadcasts, party live state and rate limits live there.
   std::unique_ptr<realtime::RedisNode> redis;
-  if (!config.redis_url.empty()) redis = std::make_unique<realtime::RedisNode>(config.redis_url);
+  if (!config.redis_url.empty()) redis = std::make_unique<realtime::RedisNode>(config.redis_url, config.redis_prefix);
   std::unique_ptr<RateLimiter> limiter;
   if (redis)
     limiter = std::make_unique<realtime::RedisRateLimiter>(*redis);

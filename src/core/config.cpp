@@ -170,6 +170,13 @@ const std::vector<Setting>& settings() {
                      &Config::database_url, check_database_url, true),
       string_setting("redis_url", "redis://host:port for multi-node mode, or empty", &Config::redis_url,
                      check_redis_url),
+      string_setting("redis_prefix",
+                     "Start of every Redis key and channel; deployments sharing one Redis need different ones",
+                     &Config::redis_prefix,
+                     [](const std::string& v) {
+                       if (v.empty() || v.find_first_of("*?[]\\ \t\r\n") != std::string::npos)
+                         throw std::invalid_argument("must be non-empty, without spaces or * ? [ ] \\");
+                     }),
       bool_setting("migrate_on_start", "Apply pending migrations when serve starts", &Config::migrate_on_start),
       int_setting("blocking_threads", "Threads for SQL, hashing and other blocking work", &Config::blocking_threads,
                   1, 1024),

@@ -33,6 +33,7 @@ struct Config {
   int play_lead_ms = 300;
   int buffering_timeout_ms = 8000;
   int presence_ttl_s = 15;
+  std::string redis_prefix = "wp:";
   // storage
   std::string data_dir = "./data";
   std::string database_url;  // empty: SQLite at <data_dir>/watchparty.db

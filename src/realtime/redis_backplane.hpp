@@ -1,6 +1,6 @@
 #pragma once
 // The backplane on Redis pub/sub: every node publishes once on
-// "wp:<channel>" and every node (itself included) receives it, so all
+// "<prefix><channel>" and every node (itself included) receives it, so all
 // members everywhere see one order per room.
 #include <string>
 
@@ -8,9 +8,6 @@
 #include "realtime/redis_node.hpp"
 
 namespace wp::realtime {
-
-// The Redis channel of a backplane channel (Lua scripts publish there too).
-std::string redis_channel(const std::string& channel);
 
 class RedisBackplane : public Backplane {
  public:

@@ -18,7 +18,8 @@ struct RedisNode::Loop {
   std::thread thread;
 };
 
-RedisNode::RedisNode(const std::string& url) : loop_(std::make_unique<Loop>()) {
+RedisNode::RedisNode(const std::string& url, std::string prefix)
+    : prefix_(std::move(prefix)), loop_(std::make_unique<Loop>()) {
   std::string host;
   int port = 0;
   if (!RedisClient::parse_url(url, host, port)) throw std::invalid_argument("bad redis URL " + url);

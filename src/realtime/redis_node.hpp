@@ -14,7 +14,8 @@ namespace wp::realtime {
 
 class RedisNode {
  public:
-  explicit RedisNode(const std::string& url);  // throws std::invalid_argument on a bad URL
+  // Every key and channel starts with prefix, so that deployments may share a Redis.
+  RedisNode(const std::string& url, std::string prefix);  // throws std::invalid_argument on a bad URL
   ~RedisNode();
   RedisNode(const RedisNode&) = delete;
   RedisNode& operator=(const RedisNode&) = delete;
@@ -31,8 +32,11 @@ class RedisNode {
   RedisReply eval(const std::string& script, const std::vector<std::string>& keys,
                   const std::vector<std::string>& args);
   bool connected() const;
+  std::string key(const std::string& name) const { return prefix_ + name; }
+  const std::string& prefix() const { return prefix_; }
 
  private:
+  std::string prefix_;
   struct Loop;
   std::unique_ptr<Loop> loop_;
   std::unique_ptr<RedisClient> commands_, subscriber_;

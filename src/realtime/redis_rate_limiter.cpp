@@ -25,9 +25,9 @@ end
 return 0
 )lua";
 
-std::string key_of(const std::string& key) { return "wp:rl:" + key; }
-
 }  // namespace
+
+std::string RedisRateLimiter::key_of(const std::string& key) const { return redis_.key("rl:" + key); }
 
 std::optional<int> RedisRateLimiter::run(const char* mode, const std::string& key, int limit, std::int64_t window_ms) {
   auto r = redis_.eval(kWindowScript, {key_of(key)},

@@ -16,6 +16,7 @@ class RedisRateLimiter : public RateLimiter {
 
  private:
   std::optional<int> run(const char* mode, const std::string& key, int limit, std::int64_t window_ms);
+  std::string key_of(const std::string& key) const;
   RedisNode& redis_;
 };
 

@@ -1,5 +1,8 @@
 """Black-box fixtures: the real binary on an ephemeral port, on SQLite and,
-when WP_PG_URL names a running PostgreSQL, on PostgreSQL too."""
+when WP_PG_URL names a running PostgreSQL, on PostgreSQL too. With
+WP_REDIS_URL as well, the PostgreSQL servers are multi-node servers (shared
+state in Redis, under a prefix of their own), so the whole suite runs on
+both paths."""
 import os
 import re
 import signal
@@ -14,6 +17,7 @@ import requests
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("WP_BIN", os.path.join(ROOT, "build", "watchparty"))
 PG_URL = os.environ.get("WP_PG_URL", "")
+REDIS_URL = os.environ.get("WP_REDIS_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 
@@ -39,11 +43,14 @@ class Server:
         self.proc = None
         self.port = None
         self.log_path = os.path.join(self.data_dir, "server.log")
+        self.redis_prefix = f"wp-{uuid.uuid4().hex[:8]}:"
 
     def command(self, *extra):
         cmd = [BIN, "serve", "--port", "0", "--data-dir", self.data_dir, "--password-hash-cost", "min"]
         if self.database_url:
             cmd += ["--database-url", self.database_url]
+        if self.backend == "postgresql" and REDIS_URL and "--redis-url" not in self.args:
+            cmd += ["--redis-url", REDIS_URL, "--redis-prefix", self.redis_prefix]
         return cmd + self.args + list(extra)
 
     def start(self, timeout=15):

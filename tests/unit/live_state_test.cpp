@@ -28,7 +28,7 @@ struct LiveStateTest : ::testing::Test {
   void SetUp() override { hub.join("p", {member, "u1", "s1"}); }
 };
 
-TEST_F(LiveStateTest, SwapStoresAndBroadcastsOnlyAtTheExpectedVersion) {
+TEST_F(LiveStateTest, SwapStoresAndBroadcastsUnlessTheSharedCopyIsNewer) {
   EXPECT_FALSE(live.swap_playback("p", 0, 1, "{v1}", "m1"));  // nothing shared yet: taken
   EXPECT_FALSE(live.swap_playback("p", 1, 2, "{v2}", "m2"));
   auto refused = live.swap_playback("p", 1, 2, "{late}", "m-late");
@@ -36,6 +36,9 @@ TEST_F(LiveStateTest, SwapStoresAndBroadcastsOnlyAtTheExpectedVersion) {
   EXPECT_EQ(*refused, "{v2}");
   EXPECT_EQ(member->sent, (std::vector<std::string>{"m1", "m2"}));
   EXPECT_EQ(live.playback("p"), "{v2}");
+  // A shared copy older than the change's base (restored from an old snapshot) is overwritten.
+  EXPECT_FALSE(live.swap_playback("p", 5, 6, "{v6}", "m6"));
+  EXPECT_EQ(live.playback("p"), "{v6}");
   live.forget("p");
   EXPECT_FALSE(live.playback("p"));
 }

@@ -7,7 +7,7 @@ std::optional<std::string> MemoryLiveState::swap_playback(const std::string& par
                                                           const std::string& message) {
   std::lock_guard lock(playback_mu_);
   auto it = playback_.find(party);
-  if (it != playback_.end() && it->second.version != expected) return it->second.json;
+  if (it != playback_.end() && it->second.version > expected) return it->second.json;
   playback_[party] = {version, playback_json};
   hub_.broadcast(party, realtime::make_message(message));
   return std::nullopt;

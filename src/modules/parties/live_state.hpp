@@ -19,9 +19,10 @@ class LiveState {
  public:
   virtual ~LiveState() = default;
 
-  // Stores playback_json as `version` if the shared copy is still at
-  // `expected` or there is none, and broadcasts `message` to the room in the
-  // same step. Returns nullopt when stored, else the shared copy.
+  // Stores playback_json as `version` if the shared copy is not newer than
+  // `expected` (it may be older: Redis restored from an old snapshot) or
+  // there is none, and broadcasts `message` to the room in the same step.
+  // Returns nullopt when stored, else the shared copy.
   virtual std::optional<std::string> swap_playback(const std::string& party, long long expected, long long version,
                                                    const std::string& playback_json, const std::string& message) = 0;
   // The shared copy, if there is one.

@@ -2,7 +2,6 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
-#include "realtime/redis_backplane.hpp"
 
 namespace wp::parties {
 
@@ -11,10 +10,11 @@ namespace {
 constexpr const char* kDay = "86400";
 
 // KEYS: playback hash, room channel. ARGV: expected version, new version,
-// playback JSON, message. Returns {1} when stored, else {0, stored JSON}.
+// playback JSON, message. Returns {1} when stored, else {0, stored JSON}
+// (a newer one).
 constexpr const char* kSwapScript = R"lua(
 local v = redis.call('HGET', KEYS[1], 'v')
-if v and tonumber(v) ~= tonumber(ARGV[1]) then return {0, redis.call('HGET', KEYS[1], 's')} end
+if v and tonumber(v) > tonumber(ARGV[1]) then return {0, redis.call('HGET', KEYS[1], 's')} end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3])
 redis.call('EXPIRE', KEYS[1], 86400)
 redis.call('PUBLISH', KEYS[2], ARGV[4])
@@ -47,9 +47,6 @@ redis.call('EXPIRE', KEYS[1], 86400)
 return {c, redis.call('SCARD', KEYS[1])}
 )lua";
 
-std::string playback_key(const std::string& party) { return "wp:pb:" + party; }
-std::string presence_key(const std::string& party) { return "wp:on:" + party; }
-std::string buffering_key(const std::string& party) { return "wp:buf:" + party; }
 std::string user_of(const std::string& member) { return member.substr(member.find('|') + 1); }
 
 }  // namespace
@@ -60,7 +57,7 @@ RedisLiveState::RedisLiveState(realtime::RedisNode& redis, std::chrono::millisec
 std::optional<std::string> RedisLiveState::swap_playback(const std::string& party, long long expected,
                                                          long long version, const std::string& playback_json,
                                                          const std::string& message) {
-  auto r = redis_.eval(kSwapScript, {playback_key(party), realtime::redis_channel(realtime::room_channel(party))},
+  auto r = redis_.eval(kSwapScript, {playback_key(party), redis_.key(realtime::room_channel(party))},
                        {std::to_string(expected), std::to_string(version), playback_json, message});
   if (!r.elements.empty() && r.elements[0].integer == 1) return std::nullopt;
   if (r.elements.size() < 2) return std::string{};

@@ -28,6 +28,9 @@ class RedisLiveState : public LiveState {
 
  private:
   std::string member(const std::string& user) const { return node_ + "|" + user; }
+  std::string playback_key(const std::string& party) const { return redis_.key("pb:" + party); }
+  std::string presence_key(const std::string& party) const { return redis_.key("on:" + party); }
+  std::string buffering_key(const std::string& party) const { return redis_.key("buf:" + party); }
   realtime::RedisNode& redis_;
   std::chrono::milliseconds ttl_;
   std::string node_;

@@ -22,7 +22,7 @@ constexpr int kMaxMissed = 200;
 constexpr std::size_t kMaxChat = 1000;
 constexpr int kReactionBurst = 5;
 constexpr std::int64_t kReactionWindowMs = 2000;
-constexpr int kSwapAttempts = 8;
+constexpr int kSwapAttempts = 16;
 constexpr std::int64_t kMaxSlowModeMs = 3600 * 1000;  // the largest slow_mode_seconds
 // Another node changed a party: nodes with it live reload it ("<party> <node>").
 constexpr const char* kPartyChanged = "party_changed";
@@ -588,10 +588,6 @@ void PartiesService::on_room_message(const std::string& party_id, const std::str
 bool PartiesService::update_playback(const std::shared_ptr<Room>& room, const std::string& by,
                                      const PlaybackChange& change) {
   const std::string id = room->party.id;
-  // The version the last refusal reported, when it was behind ours: either
-  // an answer overtaken by newer news, or a shared copy that lags (Redis came
-  // back with old data). Tried once as the expected version.
-  long long behind = -1;
   for (int attempt = 0; attempt < kSwapAttempts; ++attempt) {
     Playback next;
     long long expected = 0;
@@ -599,10 +595,9 @@ bool PartiesService::update_playback(const std::shared_ptr<Room>& room, const st
       std::lock_guard lock(room->mu);
       next = room->playback;
       if (!change(*room, next)) return false;
-      expected = behind >= 0 ? behind : room->playback.version;
-      next.version = std::max(expected, room->playback.version) + 1;
+      expected = room->playback.version;
+      next.version = expected + 1;
     }
-    behind = -1;
     next.set_by = by;
     auto body = next.to_json();
     auto durable = json::serialize(body);
@@ -622,13 +617,9 @@ bool PartiesService::update_playback(const std::shared_ptr<Room>& room, const st
       });
       return true;
     }
-    // Another node changed it first: take theirs and decide again.
-    auto theirs = parse_playback(*current);
+    // Someone changed it first: take theirs and decide again.
     std::lock_guard lock(room->mu);
-    if (theirs.version >= room->playback.version)
-      adopt(*room, theirs);
-    else
-      behind = theirs.version;
+    adopt(*room, parse_playback(*current));
   }
   refuse(ErrorCode::conflict, "stale_version", "The playback kept changing; try again.");
 }
