@@ -137,7 +137,9 @@ int serve(const Config& config) {
   parties::PartiesService parties_service(parties_store, hub, *live, *limiter, pool, config, videos_service);
   if (redis) {
     // After Redis comes back (maybe empty), rooms compare and re-send their playback.
-    auto resync = [&parties_service, &pool] {
+    auto resync = [&parties_service, &pool, &redis] {
+      // Each of the two connections reports; resync once both are up.
+      if (!redis->connected()) return;
       pool.try_submit([&parties_service] {
         try {
           parties_service.resync();

@@ -139,7 +139,9 @@ struct RedisClient::Impl : std::enable_shared_from_this<Impl> {
   void schedule_reconnect() {
     if (stopped) return;
     retry.expires_after(backoff);
-    backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
+    // Capped low: while Redis is away, party control is refused, so coming back soon matters more
+    // than the few connection attempts per second this costs.
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(400));
     retry.async_wait(asio::bind_executor(strand, [self = shared_from_this()](boost::system::error_code ec) {
       if (!ec) self->connect();
     }));

@@ -44,6 +44,8 @@ void RedisNode::start() {
 bool RedisNode::connected() const { return commands_->connected() && subscriber_->connected(); }
 
 RedisReply RedisNode::call(std::vector<std::string> argv, std::chrono::milliseconds timeout) {
+  // Known to be down (the client logs that once): refuse without a round trip or a log line.
+  if (!commands_->connected()) throw Error(ErrorCode::unavailable, "Shared state (Redis) is unavailable.");
   auto promise = std::make_shared<std::promise<RedisReply>>();
   auto reply = promise->get_future();
   commands_->command(std::move(argv), [promise](const RedisReply& r) { promise->set_value(r); });
