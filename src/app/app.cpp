@@ -20,15 +20,15 @@
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
 #include "modules/accounts/routes.hpp"
-#include "modules/parties/routes.hpp"
-#include "realtime/hub.hpp"
 #include "modules/parties/redis_live_state.hpp"
-#include "realtime/redis_backplane.hpp"
-#include "realtime/redis_node.hpp"
-#include "realtime/redis_rate_limiter.hpp"
+#include "modules/parties/routes.hpp"
 #include "modules/system/routes.hpp"
 #include "modules/videos/routes.hpp"
 #include "modules/videos/worker.hpp"
+#include "realtime/hub.hpp"
+#include "realtime/redis_backplane.hpp"
+#include "realtime/redis_node.hpp"
+#include "realtime/redis_rate_limiter.hpp"
 
 #include <signal.h>
 

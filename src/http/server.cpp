@@ -116,6 +116,7 @@ class WsConn : public realtime::Connection, public std::enable_shared_from_this<
     ws_.read_message_max(opt_.ws_max_frame);
     beast::get_lowest_layer(ws_).expires_never();
     auto [aec] = co_await ws_.async_accept(req, as_tuple);
+    req = {};  // the upgrade request is not needed any more, and this frame lives with the socket
     if (aec) {
       // The module may already count this socket in: let it leave.
       if (endpoint) endpoint->on_close();
@@ -682,6 +683,10 @@ awaitable<void> Server::Impl::websocket_session(std::shared_ptr<beast::tcp_strea
     spdlog::info("{} GET {} websocket {} {}", req->remote_ip, req->path, result.endpoint ? "open" : "refused",
                  result.endpoint ? 101 : result.close_code);
   }
+  // This frame lives as long as the socket: keep nothing in it that the socket no longer needs.
+  job.reset();
+  req.reset();
+  match = {};
   co_await conn->run(std::move(upgrade), result.endpoint, result.close_code, result.reason);
   {
     std::lock_guard lock(conns_mu);
