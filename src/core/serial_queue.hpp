@@ -1,7 +1,7 @@
 #pragma once
 // Runs tasks one after another, in order, on the blocking pool: what one
 // WebSocket client sends is handled in the order it was sent.
-#include <deque>
+#include <list>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -67,7 +67,8 @@ class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
   BlockingPool& pool_;
   std::size_t max_pending_;
   std::mutex mu_;
-  std::deque<std::function<void()>> tasks_;
+  // A list, not a deque: an empty one holds no memory, and there is one queue per socket.
+  std::list<std::function<void()>> tasks_;
   bool running_ = false;
 };
 

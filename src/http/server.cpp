@@ -70,6 +70,8 @@ websocket::close_reason close_reason(int code, const std::string& reason) {
 // strand; sends from any thread go into a bounded queue drained by one
 // writer coroutine, so there is only ever one write in flight.
 class WsConn : public realtime::Connection, public std::enable_shared_from_this<WsConn> {
+  static constexpr std::size_t kReadStep = 512;
+
  public:
   WsConn(beast::tcp_stream&& stream, const ServerOptions& opt)
       : ws_(std::move(stream)), opt_(opt), id_(new_uuid()), tokens_(opt.ws_flood_burst),
@@ -82,7 +84,7 @@ class WsConn : public realtime::Connection, public std::enable_shared_from_this<
     {
       std::lock_guard lock(mu_);
       if (closing_) return false;
-      if (queue_.size() >= opt_.ws_send_queue) {
+      if (queue_.size() - head_ >= opt_.ws_send_queue) {
         overflow = true;
       } else {
         queue_.push_back(std::move(msg));
@@ -131,21 +133,25 @@ class WsConn : public realtime::Connection, public std::enable_shared_from_this<
     {
       std::lock_guard lock(mu_);
       accepted_ = true;
-      start_writer = !queue_.empty() && !writing_;
+      start_writer = head_ < queue_.size() && !writing_;
       if (start_writer) writing_ = true;
     }
     if (start_writer) asio::co_spawn(ws_.get_executor(), write_loop(self), asio::detached);
     beast::flat_buffer buffer;
     for (;;) {
-      auto [ec, n] = co_await ws_.async_read(buffer, as_tuple);
+      // In small steps: a pending read reserves its step in the buffer, and
+      // most sockets wait idle most of the time (Beast still caps the message size).
+      auto [ec, n] = co_await ws_.async_read_some(buffer, kReadStep, as_tuple);
       (void)n;
       if (ec) break;
+      if (!ws_.is_message_done()) continue;
       if (!within_rate()) {
         close(realtime::close_code::too_slow, "Flooding: too many messages.");
         break;
       }
       std::string text = beast::buffers_to_string(buffer.data());
       buffer.consume(buffer.size());
+      if (buffer.capacity() > kReadStep) buffer.shrink_to_fit();
       endpoint->on_message(text);
     }
     endpoint->on_close();
@@ -167,12 +173,16 @@ class WsConn : public realtime::Connection, public std::enable_shared_from_this<
       realtime::Message next;
       {
         std::lock_guard lock(self->mu_);
-        if (self->queue_.empty() || self->closing_) {
+        if (self->head_ == self->queue_.size() || self->closing_) {
           self->writing_ = false;
           co_return;
         }
-        next = self->queue_.front();
-        self->queue_.pop_front();
+        next = std::move(self->queue_[self->head_++]);
+        if (self->head_ == self->queue_.size()) {
+          // Drained: give the memory back, most sockets are idle most of the time.
+          std::vector<realtime::Message>().swap(self->queue_);
+          self->head_ = 0;
+        }
       }
       self->ws_.text(true);
       auto [ec, n] = co_await self->ws_.async_write(asio::buffer(*next), as_tuple);
@@ -203,7 +213,8 @@ class WsConn : public realtime::Connection, public std::enable_shared_from_this<
   const ServerOptions& opt_;
   std::string id_;
   std::mutex mu_;
-  std::deque<realtime::Message> queue_;
+  std::vector<realtime::Message> queue_;  // [head_, end) waits to be written
+  std::size_t head_ = 0;
   bool writing_ = false;
   bool accepted_ = false;
   bool closing_ = false;
