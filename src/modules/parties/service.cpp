@@ -697,23 +697,30 @@ void PartiesService::disconnect(const std::shared_ptr<Room>& room, const std::st
                                 const std::shared_ptr<realtime::Connection>& conn) {
   const std::string id = room->party.id;
   if (hub_.leave(id, conn) > 0) return;
-  live_.set_online(id, user_id, false);
-  auto online = live_.online(id);
-  if (!online.count(user_id)) {
-    std::string username;
-    {
-      std::lock_guard lock(room->mu);
-      if (auto it = room->members.find(user_id); it != room->members.end()) username = it->second.username;
-    }
-    user_gone(room, user_id, username);
-  }
-  if (online.empty())
-    // Nobody is watching anywhere: hold the party still.
-    update_playback(room, "", [](const Room&, Playback& pb) { return pause(pb); });
-  if (hub_.online_users(id).empty()) {
+  // The room is let go once this node has nobody in it, even when the shared state is unreachable.
+  auto unload_if_empty = [&] {
     std::lock_guard lock(rooms_mu_);
     if (hub_.online_users(id).empty() && rooms_.erase(id)) live_.forget(id);
+  };
+  try {
+    live_.set_online(id, user_id, false);
+    auto online = live_.online(id);
+    if (!online.count(user_id)) {
+      std::string username;
+      {
+        std::lock_guard lock(room->mu);
+        if (auto it = room->members.find(user_id); it != room->members.end()) username = it->second.username;
+      }
+      user_gone(room, user_id, username);
+    }
+    if (online.empty())
+      // Nobody is watching anywhere: hold the party still.
+      update_playback(room, "", [](const Room&, Playback& pb) { return pause(pb); });
+  } catch (const Error&) {
+    unload_if_empty();
+    throw;
   }
+  unload_if_empty();
 }
 
 // A user has no socket left in the party on any node.
