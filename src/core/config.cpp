@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "core/strings.hpp"
+
 namespace wp {
 
 namespace {
@@ -29,18 +31,6 @@ bool parse_bool(const std::string& v) {
   if (l == "1" || l == "true" || l == "yes" || l == "on") return true;
   if (l == "0" || l == "false" || l == "no" || l == "off") return false;
   throw std::invalid_argument("must be true or false, got '" + v + "'");
-}
-
-std::vector<std::string> parse_list(const std::string& v) {
-  std::vector<std::string> out;
-  std::stringstream ss(v);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    auto b = item.find_first_not_of(" \t");
-    auto e = item.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-  }
-  return out;
 }
 
 template <class T>
@@ -67,7 +57,7 @@ Setting bool_setting(std::string name, std::string help, bool Config::*field) {
 
 // A comma-separated list.
 Setting list_setting(std::string name, std::string help, std::vector<std::string> Config::*field) {
-  return {std::move(name), std::move(help), [=](Config& c, const std::string& v) { c.*field = parse_list(v); },
+  return {std::move(name), std::move(help), [=](Config& c, const std::string& v) { c.*field = split_list(v); },
           [=](const Config& c) {
             std::string out;
             for (auto& item : c.*field) out += (out.empty() ? "" : ",") + item;

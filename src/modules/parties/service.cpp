@@ -642,7 +642,8 @@ std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const 
   std::optional<std::vector<MessageRow>> missed;
   if (last_message_id) missed = store_.messages_after(id, *last_message_id, kMaxMissed);
   auto online = live_.online(id);
-  online.insert(user.id);
+  // Online on another node already (or in another tab here): no user_joined.
+  bool elsewhere = !online.insert(user.id).second;
 
   std::string role;
   bool first = false;
@@ -676,7 +677,6 @@ std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const 
     break;
   }
   if (first) {
-    bool elsewhere = live_.online(id).count(user.id) > 0;
     live_.set_online(id, user.id, true);
     if (!elsewhere) {
       long long members = 0;
@@ -687,7 +687,7 @@ std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const 
       broadcast(id, {{"type", "user_joined"},
                      {"user", {{"id", user.id}, {"username", user.username}, {"role", role}}},
                      {"participant_count", members},
-                     {"online_count", static_cast<long long>(live_.online(id).size())}});
+                     {"online_count", static_cast<long long>(online.size())}});
     }
   }
   return room;
