@@ -4,9 +4,13 @@
 #include <sodium.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
-#include <thread>
+#include <functional>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "core/blocking_pool.hpp"
 #include "core/error.hpp"
@@ -78,6 +82,29 @@ int fail(const std::string& what) {
   return 1;
 }
 
+// Runs the last shutdown steps (they join threads). A thread stuck in a
+// database call cannot be interrupted, and returning would destroy what it
+// still uses: past the budget the process exits at once instead.
+void finish_within(std::chrono::milliseconds budget, const std::function<void()>& steps) {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread guard([&] {
+    std::unique_lock lock(mu);
+    if (cv.wait_for(lock, budget, [&] { return done; })) return;
+    spdlog::warn("threads still busy {} ms after the server stopped: exiting without waiting for them", budget.count());
+    spdlog::default_logger()->flush();
+    std::_Exit(0);
+  });
+  steps();
+  {
+    std::lock_guard lock(mu);
+    done = true;
+  }
+  cv.notify_one();
+  guard.join();
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -118,6 +145,7 @@ int serve(const Config& config) {
   accounts::Store accounts_store(*db);
   accounts::AccountsService accounts_service(accounts_store, config, *mailer, *limiter);
   accounts::add_routes(router, accounts_service, config);
+  accounts_service.run_in_background([&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); });
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);
   videos::add_routes(router, videos_service, config);
@@ -195,10 +223,16 @@ int serve(const Config& config) {
   });
   if (config.run_workers_in_serve) video_workers.start();
   server.run();
-  video_workers.stop();
-  ticking = false;
-  ticker.join();
-  pool.stop();
+  // Abandoned requests mean stuck pool threads: only a short wait then.
+  auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
+                                       : std::max<std::chrono::milliseconds>(std::chrono::seconds(config.shutdown_timeout_s),
+                                                                            std::chrono::milliseconds(1000));
+  finish_within(budget, [&] {
+    video_workers.stop();
+    ticking = false;
+    ticker.join();
+    pool.stop();
+  });
   spdlog::info("stopped");
   return 0;
 }

@@ -11,6 +11,8 @@ namespace wp::log {
 namespace {
 
 thread_local std::string t_request_id;
+// Set only while access() logs: the sink formats on the calling thread.
+thread_local const Access* t_access = nullptr;
 
 class RequestIdFlag : public spdlog::custom_flag_formatter {
  public:
@@ -46,7 +48,35 @@ void append_json_string(spdlog::memory_buf_t& dest, std::string_view s) {
   dest.push_back('"');
 }
 
-// One JSON object per line: {"ts","level","request_id","msg"}.
+void append_json_field(spdlog::memory_buf_t& dest, std::string_view key, std::string_view value) {
+  dest.push_back(',');
+  append_json_string(dest, key);
+  dest.push_back(':');
+  append_json_string(dest, value);
+}
+
+void append_json_number(spdlog::memory_buf_t& dest, std::string_view key, std::string_view number) {
+  dest.push_back(',');
+  append_json_string(dest, key);
+  dest.push_back(':');
+  dest.append(number);
+}
+
+void append_access_fields(spdlog::memory_buf_t& dest, const Access& a) {
+  append_json_field(dest, "method", a.method);
+  append_json_field(dest, "target", a.target);
+  append_json_field(dest, "route", a.route);
+  append_json_number(dest, "status", std::to_string(a.status));
+  append_json_number(dest, "bytes", std::to_string(a.bytes));
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.3f", a.duration_ms);
+  append_json_number(dest, "duration_ms", ms);
+  append_json_field(dest, "remote_ip", a.remote_ip);
+  if (!a.event.empty()) append_json_field(dest, "event", a.event);
+}
+
+// One JSON object per line: {"ts_ms","level","request_id","msg"}, plus the
+// access fields on access lines.
 class JsonFormatter : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -61,6 +91,7 @@ class JsonFormatter : public spdlog::formatter {
     append_json_string(dest, t_request_id);
     dest.append(std::string_view(",\"msg\":"));
     append_json_string(dest, std::string_view(msg.payload.data(), msg.payload.size()));
+    if (t_access) append_access_fields(dest, *t_access);
     dest.append(std::string_view("}\n"));
   }
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
@@ -89,6 +120,18 @@ RequestScope::RequestScope(const std::string& request_id) : previous_(std::move(
 }
 
 RequestScope::~RequestScope() { t_request_id = std::move(previous_); }
+
+void access(const Access& a) {
+  auto dash = [](std::string_view v) { return v.empty() ? std::string_view("-") : v; };
+  t_access = &a;
+  if (a.event.empty())
+    spdlog::info("{} {} {} {} {}B {:.2f}ms {}", dash(a.remote_ip), dash(a.method), dash(a.target), a.status, a.bytes,
+                 a.duration_ms, a.route);
+  else
+    spdlog::info("{} {} {} {} {} {}B {:.2f}ms {}", dash(a.remote_ip), dash(a.method), dash(a.target), a.event, a.status,
+                 a.bytes, a.duration_ms, a.route);
+  t_access = nullptr;
+}
 
 std::string redact_sql_error(const std::string& what) {
   auto pos = what.find(" with :");

@@ -4,7 +4,9 @@
 // duration of a handler.
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace wp::log {
 
@@ -22,6 +24,21 @@ class RequestScope {
  private:
   std::string previous_;
 };
+
+// One access-log line. In text mode it is a readable line; in JSON mode
+// every field is its own key beside ts_ms, level, request_id and msg, so a
+// log pipeline needs no parsing. The request id is the current scope's.
+struct Access {
+  std::string_view remote_ip;
+  std::string_view method;
+  std::string_view target;
+  std::string_view route;  // the matched pattern, or (unmatched)
+  int status = 0;
+  std::uint64_t bytes = 0;
+  double duration_ms = 0;
+  std::string_view event;  // empty for plain requests; e.g. "websocket open"
+};
+void access(const Access& entry);
 
 // Removes the values SOCI appends to its messages ("with :p=..."), which
 // may hold secrets, before a database error is logged.

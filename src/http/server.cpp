@@ -55,10 +55,6 @@ awaitable<std::optional<T>> run_on_pool(BlockingPool& pool, std::shared_ptr<std:
   co_return co_await asio::async_initiate<decltype(use_awaitable), void(std::optional<T>)>(initiate, use_awaitable);
 }
 
-std::string status_reason_free_body(const Error& e, const std::string& request_id) {
-  return error_response(e, request_id).body;
-}
-
 websocket::close_reason close_reason(int code, const std::string& reason) {
   websocket::close_reason cr;
   cr.code = static_cast<std::uint16_t>(code);
@@ -107,6 +103,11 @@ class WsConn : public realtime::Connection, public std::enable_shared_from_this<
       closing_ = true;
     }
     asio::co_spawn(ws_.get_executor(), close_now(shared_from_this(), code, reason), asio::detached);
+  }
+
+  // Drops the TCP connection without a closing handshake (shutdown deadline).
+  void cut() {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).close(); });
   }
 
   // Accepts the handshake, then reads until the peer or the server closes.
@@ -232,6 +233,8 @@ struct Server::Impl {
   tcp::acceptor acceptor{ioc};
   asio::signal_set signals{ioc, SIGINT, SIGTERM};
   std::atomic<bool> draining{false};
+  std::atomic<std::size_t> abandoned{0};
+  static constexpr auto kAbandonGrace = std::chrono::milliseconds(500);
 
   // Connections, so that a drain can close the idle ones and a deadline all of them.
   struct Conn {
@@ -373,6 +376,8 @@ void Server::run() {
   for (auto& t : threads) t.join();
 }
 
+std::size_t Server::abandoned() const { return impl_->abandoned.load(); }
+
 void Server::stop() {
   asio::post(impl_->ioc, [im = impl_.get()] { im->begin_shutdown(); });
 }
@@ -387,14 +392,32 @@ void Server::Impl::begin_shutdown() {
 
 awaitable<void> Server::Impl::drain() {
   auto deadline = std::chrono::steady_clock::now() + opt.shutdown_timeout;
+  // Past the deadline every socket is cut, which ends any session waiting
+  // on I/O at once. One still there after the grace waits on a handler that
+  // does not return (a database lock, say): it cannot be interrupted, so it
+  // is left behind rather than holding the exit.
+  auto give_up = deadline + kAbandonGrace;
   asio::steady_timer timer(ioc);
+  bool cut_websockets = false;
   for (;;) {
     {
       std::lock_guard lock(conns_mu);
-      for (auto& w : websockets)
-        if (auto c = w.lock()) c->close(realtime::close_code::going_away, "Server shutting down.");
+      auto now = std::chrono::steady_clock::now();
+      bool late = now >= deadline;
+      for (auto& w : websockets) {
+        auto c = w.lock();
+        if (!c) continue;
+        c->close(realtime::close_code::going_away, "Server shutting down.");
+        if (late && !cut_websockets) c->cut();
+      }
+      if (late) cut_websockets = true;
       if (conns.empty() && websockets.empty()) break;
-      bool late = std::chrono::steady_clock::now() >= deadline;
+      if (now >= give_up) {
+        abandoned = conns.size() + websockets.size();
+        spdlog::warn("shutdown timeout: {} request(s) still running after {} s are abandoned", abandoned.load(),
+                     opt.shutdown_timeout.count());
+        break;
+      }
       for (auto& c : conns) {
         if (late || !c.busy)
           asio::post(c.strand, [weak = c.stream] {
@@ -411,7 +434,7 @@ awaitable<void> Server::Impl::drain() {
     timer.expires_after(std::chrono::milliseconds(20));
     co_await timer.async_wait(as_tuple);
   }
-  spdlog::info("all connections closed");
+  if (abandoned == 0) spdlog::info("all connections closed");
   ioc.stop();
 }
 
@@ -423,27 +446,55 @@ awaitable<void> Server::Impl::accept_loop() {
       spdlog::warn("accept failed: {}", ec.message());
       continue;
     }
-    if (metrics().open_connections.load() >= opt.max_connections) {
+    // WebSockets hold their sockets too: they count against the same limit.
+    if (metrics().open_connections.load() + metrics().open_websockets.load() >= opt.max_connections) {
       asio::co_spawn(socket.get_executor(), refuse_busy(std::move(socket)), asio::detached);
       continue;
     }
+    // Counted here, not when the session starts, so that a burst of accepts cannot overshoot.
+    ++metrics().open_connections;
     auto ex = socket.get_executor();
     asio::co_spawn(ex, session(std::move(socket)), asio::detached);
   }
 }
 
 awaitable<void> Server::Impl::refuse_busy(tcp::socket socket) {
+  // The header is read (briefly) so that the answer carries the client's
+  // request id and the client is not reset before it reads the 503.
+  auto started = std::chrono::steady_clock::now();
   beast::tcp_stream stream(std::move(socket));
+  Request req;
+  {
+    beast::error_code ec;
+    auto ep = stream.socket().remote_endpoint(ec);
+    if (!ec) req.remote_ip = ep.address().to_string();
+  }
+  beast::flat_buffer buffer;
+  bhttp::request_parser<bhttp::empty_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
   stream.expires_after(std::chrono::seconds(2));
-  bhttp::response<bhttp::string_body> res{bhttp::status::service_unavailable, 11};
-  res.set(bhttp::field::content_type, "application/json");
-  res.set(bhttp::field::retry_after, "1");
-  res.set(bhttp::field::connection, "close");
-  res.body() = status_reason_free_body(Error(ErrorCode::unavailable, "Too many connections."), "-");
-  res.prepare_payload();
-  co_await bhttp::async_write(stream, res, as_tuple);
+  auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple);
+  (void)hn;
+  if (!hec) {
+    auto& h = parser.get();
+    req.method = std::string(h.method_string());
+    req.target = std::string(h.target());
+    for (auto& f : h) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  }
+  req.request_id = choose_request_id(req.header("X-Request-ID"));
+  Response res =
+      error_response(Error(ErrorCode::unavailable, "Too many connections.").with_retry_after(1), req.request_id);
+  auto bytes = res.body.size();
+  co_await send(stream, req, res, false);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics().observe_request("(refused)", req.method.empty() ? "-" : req.method, res.status, seconds);
+  if (opt.access_log) {
+    log::RequestScope scope(req.request_id);
+    log::access({.remote_ip = req.remote_ip, .method = req.method, .target = req.target, .route = "(refused)",
+                 .status = res.status, .bytes = bytes, .duration_ms = seconds * 1000, .event = {}});
+  }
   beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
 Response Server::Impl::handle(Request& req, const RouteMatch& m) {
@@ -493,7 +544,6 @@ awaitable<bool> Server::Impl::send(beast::tcp_stream& stream, const Request& req
 }
 
 awaitable<void> Server::Impl::session(tcp::socket socket) {
-  ++metrics().open_connections;
   auto stream_owner = std::make_shared<beast::tcp_stream>(std::move(socket));
   auto& stream = *stream_owner;
   std::string remote_ip;
@@ -642,8 +692,8 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     metrics().observe_request(route_label, req.method.empty() ? "-" : req.method, res.status, seconds);
     if (opt.access_log) {
       log::RequestScope scope(req.request_id);
-      spdlog::info("{} {} {} {} {}B {:.2f}ms {}", req.remote_ip, req.method.empty() ? "-" : req.method,
-                   req.target.empty() ? "-" : req.target, res.status, bytes, seconds * 1000, route_label);
+      log::access({.remote_ip = req.remote_ip, .method = req.method, .target = req.target, .route = route_label,
+                   .status = res.status, .bytes = bytes, .duration_ms = seconds * 1000, .event = {}});
     }
     set_busy(false);
     if (!spool_file.empty()) {
@@ -658,6 +708,8 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     std::lock_guard lock(conns_mu);
     conns.erase(self);
   }
+  // The socket stays counted as it turns into a WebSocket.
+  if (upgrade_req) ++metrics().open_websockets;
   --metrics().open_connections;
   if (upgrade_req) {
     // A new coroutine, so that this HTTP session's frame and buffers are
@@ -674,6 +726,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
 awaitable<void> Server::Impl::websocket_session(std::shared_ptr<beast::tcp_stream> stream,
                                                 bhttp::request<bhttp::string_body> upgrade, std::shared_ptr<Request> req,
                                                 RouteMatch match) {
+  auto started = std::chrono::steady_clock::now();
   req->params = match.params;
   req->route = match.route->pattern;
   auto conn = std::make_shared<WsConn>(std::move(*stream), opt);
@@ -682,7 +735,6 @@ awaitable<void> Server::Impl::websocket_session(std::shared_ptr<beast::tcp_strea
     std::lock_guard lock(conns_mu);
     self = websockets.insert(websockets.end(), conn);
   }
-  ++metrics().open_websockets;
   // Authentication and the module's checks may touch the database: on the pool.
   const Route* route = match.route;
   auto job = std::make_shared<std::function<WsOpenResult()>>(
@@ -691,8 +743,11 @@ awaitable<void> Server::Impl::websocket_session(std::shared_ptr<beast::tcp_strea
   WsOpenResult result = opened ? std::move(*opened) : WsOpenResult{nullptr, realtime::close_code::server_error, "Server busy."};
   if (opt.access_log) {
     log::RequestScope scope(req->request_id);
-    spdlog::info("{} GET {} websocket {} {}", req->remote_ip, req->path, result.endpoint ? "open" : "refused",
-                 result.endpoint ? 101 : result.close_code);
+    // The path, not the target: WebSocket URLs may carry the access token in their query.
+    log::access({.remote_ip = req->remote_ip, .method = "GET", .target = req->path, .route = req->route,
+                 .status = result.endpoint ? 101 : result.close_code, .bytes = 0,
+                 .duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+                 .event = result.endpoint ? "websocket open" : "websocket refused"});
   }
   // This frame lives as long as the socket: keep nothing in it that the socket no longer needs.
   job.reset();

@@ -44,9 +44,13 @@ class Server {
   unsigned short listen();
   // Serves until SIGTERM/SIGINT or stop(), then drains: no new connections,
   // in-flight requests finish, idle connections close; after
-  // shutdown_timeout the rest are cut. Returns when all is closed.
+  // shutdown_timeout the rest are cut. Returns when all is closed, or,
+  // when a handler does not return, shortly after the timeout anyway.
   void run();
   void stop();
+  // Requests still running when run() gave up on them; their blocking-pool
+  // threads are stuck, so the caller must not wait for the pool forever.
+  std::size_t abandoned() const;
 
  private:
   struct Impl;

@@ -1,13 +1,20 @@
 """Start-up, configuration, limits, timeouts and graceful shutdown."""
+import asyncio
+import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
+import uuid
 
+import pytest
 import requests
 
 from conftest import BIN, Server, run_cli
+from helpers import register
+from party_helpers import closeall, connect, create_party, in_thread
 
 
 def test_bad_setting_stops_startup_naming_it(tmp_path):
@@ -139,6 +146,94 @@ def test_max_connections_answers_503(make_server):
         h.close()
     time.sleep(0.3)
     assert requests.get(s.url + "/api/health/", timeout=5).status_code == 200
+
+
+def test_max_connections_counts_websockets_and_names_the_request(make_server):
+    s = make_server(args=["--max-connections", "2"])
+    host = register(s)
+    party = create_party(host)
+
+    async def scenario():
+        sockets = [await connect(s, party, host, name="a"), await connect(s, party, host, name="b")]
+        try:
+            await asyncio.sleep(0.3)  # the REST calls' connections are gone by now
+            mine = "busy-" + uuid.uuid4().hex
+            r = await in_thread(requests.get, s.url + "/api/health/", headers={"X-Request-ID": mine}, timeout=5)
+            assert r.status_code == 503, r.text
+            body = r.json()
+            assert body["error_code"] == "SERVICE_UNAVAILABLE"
+            assert r.headers["X-Request-ID"] == mine == body["request_id"]
+            assert r.headers["Retry-After"] == "1"
+            r = await in_thread(requests.get, s.url + "/api/health/", timeout=5)
+            assert r.status_code == 503
+            assert r.headers["X-Request-ID"] == r.json()["request_id"] != "-"
+            uuid.UUID(r.headers["X-Request-ID"])
+        finally:
+            await closeall(*sockets)
+
+    asyncio.run(scenario())
+    time.sleep(0.3)
+    assert requests.get(s.url + "/api/health/", timeout=5).status_code == 200
+
+
+def test_sigterm_is_bounded_when_a_handler_is_stuck(make_server):
+    if make_server.backend != "sqlite":
+        pytest.skip("holds the SQLite write lock from the test")
+    s = make_server(args=["--shutdown-timeout-s", "1"])
+    lock = sqlite3.connect(os.path.join(s.data_dir, "watchparty.db"), timeout=0, isolation_level=None)
+    lock.execute("BEGIN EXCLUSIVE")
+    client = socket.create_connection(("127.0.0.1", s.port))
+    try:
+        body = json.dumps({"username": "stuck" + uuid.uuid4().hex[:8], "email": f"{uuid.uuid4().hex[:8]}@example.com",
+                           "password": "Correct-Horse-9-Battery"}).encode()
+        client.sendall(b"POST /api/auth/register/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                       b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        time.sleep(0.5)  # the handler now waits for the lock
+        assert s.proc.poll() is None
+        started = time.time()
+        s.proc.send_signal(signal.SIGTERM)
+        code = s.proc.wait(timeout=15)
+        elapsed = time.time() - started
+        assert code == 0
+        assert elapsed < 4, f"exit took {elapsed:.1f}s"
+        assert "1 request(s) still running" in s.log() and "abandoned" in s.log()
+    finally:
+        lock.execute("ROLLBACK")
+        lock.close()
+        client.close()
+
+
+def test_json_access_line_has_one_field_per_value(make_server):
+    s = make_server(args=["--log-format", "json"])
+    mine = "json-" + uuid.uuid4().hex
+    r = s.get("/api/health/?x=1", headers={"X-Request-ID": mine})
+    missing = str(uuid.uuid4())
+    r404 = s.get(f"/api/videos/{missing}/", headers={"X-Request-ID": mine + "-404"})
+    assert r404.status_code == 404
+
+    def access_line(request_id):
+        deadline = time.time() + 3
+        while time.time() < deadline:
+            for line in s.log().splitlines():
+                if line.startswith("{"):
+                    entry = json.loads(line)
+                    if entry.get("request_id") == request_id and "route" in entry:
+                        return entry
+            time.sleep(0.05)
+        raise AssertionError(f"no JSON access line for {request_id}:\n{s.log()[-2000:]}")
+
+    entry = access_line(mine)
+    assert entry["method"] == "GET"
+    assert entry["route"] == "/api/health/"
+    assert entry["target"] == "/api/health/?x=1"
+    assert entry["status"] == 200
+    assert entry["bytes"] == len(r.content)
+    assert isinstance(entry["duration_ms"], (int, float)) and 0 <= entry["duration_ms"] < 5000
+    assert entry["remote_ip"] == "127.0.0.1"
+    assert entry["level"] == "info" and isinstance(entry["ts_ms"], int)
+    other = access_line(mine + "-404")
+    assert other["route"] == "/api/videos/{id}/"  # the pattern, not the path
+    assert other["status"] == 404 and other["bytes"] == len(r404.content)
 
 
 def test_cors_allow_list_with_credentials(make_server):
