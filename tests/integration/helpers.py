@@ -491,3 +491,62 @@ def png_bytes(width=1, height=1, random_pixels=False):
 
 # The classic 1x1 transparent GIF.
 GIF_1X1 = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+# ---------------------------------------------------------------- staff and admin (accounts gaps)
+
+def cli_db_args(server):
+    return ["--data-dir", server.data_dir] + (["--database-url", server.database_url] if server.database_url else [])
+
+
+def make_superuser(server):
+    """A superuser made by `watchparty createsuperuser`, logged in."""
+    from conftest import run_cli
+    username = uniq("root")
+    password = strong_password()
+    r = run_cli("createsuperuser", *cli_db_args(server), "--username", username, "--email",
+                f"{username}@example.com", "--password", password)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = login_req(server, username, password)
+    assert r.status_code == 200, r.text
+    return User(server, username, f"{username}@example.com", password, r.json())
+
+
+def run_sql(server, sql, *params):
+    """Runs one statement on the server's database, for what no route may do (make a plain staff member)."""
+    import sqlite3
+    import subprocess
+    if server.database_url:
+        text = sql
+        for p in params:
+            text = text.replace("?", "'" + str(p).replace("'", "''") + "'", 1)
+        subprocess.run(["psql", "-q", server.database_url, "-c", text], check=True, capture_output=True)
+        return
+    db = sqlite3.connect(f"{server.data_dir}/watchparty.db")
+    db.execute(sql, params)
+    db.commit()
+    db.close()
+
+
+def make_staff_member(server):
+    """A user with is_staff but not is_superuser (only createsuperuser exists, so the flag is set in SQL)."""
+    user = register(server)
+    run_sql(server, "UPDATE users SET is_staff = TRUE WHERE id = ?", user.id)
+    user.set_tokens(user.login())  # is_staff is read per request; a fresh login only to show it in the user
+    assert user.tokens["user"]["is_staff"] is True
+    return user
+
+
+class _SlowSMTPHandler(_SMTPHandler):
+    def handle(self):
+        time.sleep(self.server.sink.delay)
+        super().handle()
+
+
+class SlowSMTPSink(SMTPSink):
+    """An SMTP sink that waits `delay` seconds before its greeting: a slow mail server."""
+
+    def __init__(self, delay):
+        super().__init__()
+        self.delay = delay
+        self.srv.RequestHandlerClass = _SlowSMTPHandler

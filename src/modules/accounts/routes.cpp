@@ -7,6 +7,7 @@
 #include "http/json.hpp"
 #include "http/multipart.hpp"
 #include "http/pagination.hpp"
+#include "modules/accounts/admin_routes.hpp"
 #include "modules/accounts/dto.hpp"
 
 namespace wp::accounts {
@@ -341,6 +342,7 @@ void add_routes(http::Router& router, AccountsService& svc, const Config& config
   add("GET", "/api/users/{id}/avatar/", "A user's avatar image", A, with(get_avatar));
   add("GET", "/api/users/{id}/", "A user's public profile, as their privacy settings allow", U, with(get_user));
   add("GET", "/api/users/", "Search users by name (?search=)", U, with(search_users));
+  add_admin_routes(router, svc);
 }
 
 }  // namespace wp::accounts

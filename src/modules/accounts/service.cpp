@@ -22,9 +22,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::int64_t kResetTtlMs = 3600 * 1000;
 constexpr std::int64_t kVerifyTtlMs = 48 * 3600 * 1000;
-constexpr std::int64_t kChallengeTtlMs = 5 * 60 * 1000;
 constexpr std::int64_t kSessionTouchMs = 60 * 1000;
 constexpr std::size_t kAvatarMaxBytes = 2 * 1024 * 1024;
 constexpr const char* kBadCredentials = "Unable to log in with the provided credentials.";
@@ -47,6 +45,20 @@ std::string recovery_code() {
     out.push_back(alphabet[static_cast<unsigned char>(raw[i]) % (sizeof alphabet - 1)]);
   }
   return out;
+}
+
+// "2 hour(s)", "15 minute(s)", "30 second(s)": how long a mailed token lives.
+std::string duration_text(std::int64_t ms) {
+  auto s = ms / 1000;
+  if (s >= 3600 && s % 3600 == 0) return std::to_string(s / 3600) + " hour(s)";
+  if (s >= 60 && s % 60 == 0) return std::to_string(s / 60) + " minute(s)";
+  return std::to_string(s) + " second(s)";
+}
+
+void check_ordering(const std::string& ordering) {
+  static const std::vector<std::string> allowed = {"username", "-username", "date_joined", "-date_joined"};
+  if (std::find(allowed.begin(), allowed.end(), ordering) == allowed.end())
+    throw_validation("ordering", "Must be one of username, -username, date_joined, -date_joined.");
 }
 
 std::string recovery_hash(const std::string& code) { return crypto::sha256_hex(validators::lower(code)); }
@@ -79,6 +91,10 @@ const std::string& AccountsService::jwt_secret() {
                       : config_.jwt_secret;
   });
   return jwt_secret_;
+}
+
+void AccountsService::run_in_background(std::function<bool(std::function<void()>)> submit) {
+  background_ = std::move(submit);
 }
 
 void AccountsService::on_sessions_revoked(std::function<void(const Revocation&)> listener) {
@@ -185,14 +201,22 @@ void AccountsService::record(const std::optional<UserRow>& user, const std::stri
   store_.record_login(e);
 }
 
+std::int64_t AccountsService::fail_window_ms() const {
+  return static_cast<std::int64_t>(config_.login_fail_window_s) * 1000;
+}
+
 void AccountsService::check_throttle(const std::string& account_key, const ClientInfo& client) {
-  std::int64_t window = static_cast<std::int64_t>(config_.login_fail_window_s) * 1000;
-  auto by_account = limiter_.blocked_for(account_key, config_.login_fail_limit_account, window);
-  auto by_ip = limiter_.blocked_for("login:ip:" + client.ip, config_.login_fail_limit_ip, window);
+  auto by_account = limiter_.blocked_for(account_key, config_.login_fail_limit_account, fail_window_ms());
+  auto by_ip = limiter_.blocked_for("login:ip:" + client.ip, config_.login_fail_limit_ip, fail_window_ms());
   if (by_account || by_ip) {
     int wait = std::max(by_account.value_or(0), by_ip.value_or(0));
     throw Error(ErrorCode::rate_limited, "Too many failed login attempts. Try again later.").with_retry_after(wait);
   }
+}
+
+void AccountsService::count_failure(const std::string& account_key, const ClientInfo& client) {
+  limiter_.hit(account_key, fail_window_ms());
+  limiter_.hit("login:ip:" + client.ip, fail_window_ms());
 }
 
 LoginResult AccountsService::login(const std::string& login, const std::string& password, const ClientInfo& client) {
@@ -201,28 +225,28 @@ LoginResult AccountsService::login(const std::string& login, const std::string& 
   // Throttle per account whichever name it is addressed by; unknown names count on their own.
   std::string account_key = "login:acct:" + (user ? user->id : key);
   check_throttle(account_key, client);
-  std::int64_t window = static_cast<std::int64_t>(config_.login_fail_window_s) * 1000;
   // Verify even for unknown users, so that timing does not reveal which exist.
   bool ok = hasher_.verify(user ? user->password_hash : dummy_hash_, password) && user.has_value();
   if (!ok || !user->is_active) {
-    limiter_.hit(account_key, window);
-    limiter_.hit("login:ip:" + client.ip, window);
+    count_failure(account_key, client);
     record(user, login, false, !user ? "unknown_user" : !ok ? "bad_password" : "inactive", client);
     unauthenticated(kBadCredentials);
   }
   if (hasher_.needs_rehash(user->password_hash)) store_.set_password(user->id, hasher_.hash(password));
-  limiter_.reset(account_key);
 
   LoginResult result;
   if (two_factor_enabled(user->id)) {
+    // The failure count stays until the second factor is right too, or code guesses would reset it.
     std::string challenge = crypto::random_token();
     auto now = now_ms();
-    store_.create_token({crypto::sha256_hex(challenge), user->id, "2fa_challenge", now, now + kChallengeTtlMs}, false);
+    auto ttl_ms = std::int64_t{config_.two_factor_challenge_ttl_s} * 1000;
+    store_.create_token({crypto::sha256_hex(challenge), user->id, "2fa_challenge", now, now + ttl_ms}, false);
     record(user, login, true, "password_ok_2fa_pending", client);
     result.challenge_token = challenge;
-    result.challenge_expires_in = static_cast<int>(kChallengeTtlMs / 1000);
+    result.challenge_expires_in = config_.two_factor_challenge_ttl_s;
     return result;
   }
+  limiter_.reset(account_key);
   record(user, login, true, "ok", client);
   result.tokens = issue_session(*user, client);
   return result;
@@ -246,14 +270,23 @@ TokenPair AccountsService::complete_two_factor_login(const std::string& challeng
                                                      const std::optional<std::string>& recovery_code,
                                                      const ClientInfo& client) {
   if (!code && !recovery_code) throw_validation("code", "Provide code or recovery_code.");
-  auto user_id = store_.consume_token(crypto::sha256_hex(challenge), "2fa_challenge", now_ms());
-  if (!user_id) unauthenticated("The login challenge is invalid or has expired. Log in again.");
+  constexpr const char* kBadChallenge = "The login challenge is invalid or has expired. Log in again.";
+  auto challenge_hash = crypto::sha256_hex(challenge);
+  // Throttled like passwords, and checked before the code: a throttled guess learns nothing.
+  auto owner = store_.token_owner(challenge_hash, "2fa_challenge", now_ms());
+  if (!owner) unauthenticated(kBadChallenge);
+  std::string account_key = "login:acct:" + *owner;
+  check_throttle(account_key, client);
+  auto user_id = store_.consume_token(challenge_hash, "2fa_challenge", now_ms());
+  if (!user_id) unauthenticated(kBadChallenge);
   auto user = store_.user_by_id(*user_id);
   if (!user || !user->is_active) unauthenticated(kBadCredentials);
   if (!check_second_factor(*user, code, recovery_code)) {
+    count_failure(account_key, client);
     record(user, user->username, false, "bad_2fa_code", client);
     unauthenticated("Invalid two-factor code. Log in again.");
   }
+  limiter_.reset(account_key);
   record(user, user->username, true, recovery_code ? "ok_recovery_code" : "ok_2fa", client);
   return issue_session(*user, client);
 }
@@ -369,15 +402,23 @@ void AccountsService::send_token_mail(const UserRow& user, const std::string& pu
   store_.create_token({crypto::sha256_hex(token), user.id, purpose, now, now + ttl_ms}, true);
   std::string body = "Hello " + user.username + ",\n\n" + intro + "\n\nToken: " + token + "\n\nOr open " +
                      public_url_ + path + "?token=" + token + "\n\nThis token expires in " +
-                     std::to_string(ttl_ms / 3600000) + " hour(s). If you did not ask for it, ignore this mail.\n";
+                     duration_text(ttl_ms) + ". If you did not ask for it, ignore this mail.\n";
   mailer_.send({user.email, subject, body});
 }
 
 void AccountsService::forgot_password(const std::string& email) {
+  // Lookup and mail happen after the answer, so its timing does not tell whether the address exists.
+  auto job = [this, email] { send_reset_mail(email); };
+  if (!background_) return job();
+  if (!background_(job)) throw Error(ErrorCode::unavailable, "The server is busy. Try again shortly.").with_retry_after(1);
+}
+
+void AccountsService::send_reset_mail(const std::string& email) {
   auto user = store_.user_by_email(validators::lower(validators::normalize_email(email)));
   if (!user || !user->is_active) return;  // same answer either way: no account enumeration
   try {
-    send_token_mail(*user, "password_reset", kResetTtlMs, "Reset your watchparty password",
+    send_token_mail(*user, "password_reset", std::int64_t{config_.password_reset_ttl_s} * 1000,
+                    "Reset your watchparty password",
                     "Someone asked to reset the password of your watchparty account. Use this token:",
                     "/reset-password");
   } catch (const Error& e) {
@@ -556,13 +597,35 @@ PublicProfile AccountsService::public_profile(const http::AuthUser& viewer, cons
 std::vector<PublicProfile> AccountsService::search(const http::AuthUser& viewer, const std::string& needle,
                                                    const std::string& ordering, int limit, int offset,
                                                    long long& count) {
-  static const std::vector<std::string> allowed = {"username", "-username", "date_joined", "-date_joined"};
-  if (std::find(allowed.begin(), allowed.end(), ordering) == allowed.end())
-    throw_validation("ordering", "Must be one of username, -username, date_joined, -date_joined.");
-  count = store_.count_users(needle);
+  check_ordering(ordering);
+  UserFilter filter{.search = needle, .names_of_private = viewer.is_staff || viewer.is_superuser, .is_active = true,
+                    .ordering = ordering};
+  count = store_.count_users(filter);
   std::vector<PublicProfile> out;
-  for (auto& u : store_.search_users(needle, ordering, limit, offset)) out.push_back(public_profile(viewer, u.id));
+  for (auto& u : store_.search_users(filter, limit, offset)) out.push_back(public_profile(viewer, u.id));
   return out;
+}
+
+std::vector<UserRow> AccountsService::admin_users(UserFilter filter, int limit, int offset, long long& count) {
+  check_ordering(filter.ordering);
+  filter.match_email = true;
+  filter.names_of_private = true;
+  count = store_.count_users(filter);
+  return store_.search_users(filter, limit, offset);
+}
+
+UserRow AccountsService::set_user_active(const http::AuthUser& actor, const std::string& user_id, bool active) {
+  auto target = store_.user_by_id(user_id);
+  if (!target) throw_not_found("User not found.");
+  // Nobody locks themselves out; only superusers change the state of other administrators.
+  if (target->id == actor.id) throw_forbidden("You cannot change the active state of your own account.");
+  if ((target->is_staff || target->is_superuser) && !actor.is_superuser)
+    throw_forbidden("Only a superuser may deactivate or activate a staff account.");
+  if (!store_.set_active(user_id, active, now_ms())) throw_not_found("User not found.");
+  if (!active) sessions_revoked({user_id, std::nullopt, std::nullopt});
+  spdlog::info("user {} {} by {}", user_id, active ? "activated" : "deactivated", actor.id);
+  target->is_active = active;
+  return *target;
 }
 
 UserRow AccountsService::create_superuser(const std::string& username, const std::string& email,

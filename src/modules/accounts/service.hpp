@@ -105,6 +105,11 @@ class AccountsService {
   std::vector<PublicProfile> search(const http::AuthUser& viewer, const std::string& needle,
                                     const std::string& ordering, int limit, int offset, long long& count);
 
+  // Staff: every user, matched on username, email and names (private or not).
+  std::vector<UserRow> admin_users(UserFilter filter, int limit, int offset, long long& count);
+  // Deactivating revokes every session and closes the user's live connections.
+  UserRow set_user_active(const http::AuthUser& actor, const std::string& user_id, bool active);
+
   UserRow create_superuser(const std::string& username, const std::string& email, const std::string& password);
 
   // Which sessions of a user just ended: every one, one, or all but one.
@@ -115,6 +120,9 @@ class AccountsService {
   // Called whenever sessions are revoked, so that transports can close the
   // live connections those sessions opened.
   void on_sessions_revoked(std::function<void(const Revocation&)> listener);
+  // Work that need not delay an answer (mail) is handed to submit, which returns
+  // false when it cannot take more. Without it such work runs inline (CLI).
+  void run_in_background(std::function<bool(std::function<void()>)> submit);
 
  private:
   UserRow create_user(const RegisterInput& in, bool superuser);
@@ -122,7 +130,10 @@ class AccountsService {
   std::string access_token_for(const UserRow& user, const std::string& session_id);
   void record(const std::optional<UserRow>& user, const std::string& tried, bool ok, const std::string& reason,
               const ClientInfo& client);
+  std::int64_t fail_window_ms() const;
   void check_throttle(const std::string& account_key, const ClientInfo& client);
+  void count_failure(const std::string& account_key, const ClientInfo& client);
+  void send_reset_mail(const std::string& email);
   void send_token_mail(const UserRow& user, const std::string& purpose, std::int64_t ttl_ms, const std::string& subject,
                        const std::string& intro, const std::string& path);
   bool check_second_factor(const UserRow& user, const std::optional<std::string>& code,
@@ -142,6 +153,7 @@ class AccountsService {
   std::string dummy_hash_;  // verified against when the user does not exist, to equalize timing
   std::mutex listeners_mu_;
   std::vector<std::function<void(const Revocation&)>> listeners_;
+  std::function<bool(std::function<void()>)> background_;
 };
 
 }  // namespace wp::accounts

@@ -73,6 +73,33 @@ std::string like_pattern(const std::string& needle) {
   return out + "%";
 }
 
+bool has_search(const UserFilter& f) { return !f.search.empty(); }
+
+// The WHERE clause of the user lists; bind_search binds its parameters.
+std::string user_where(const UserFilter& f, db::Dialect dialect) {
+  std::string where = f.is_active ? (*f.is_active ? "is_active = TRUE" : "is_active = FALSE") : "1 = 1";
+  if (!has_search(f)) return where;
+  std::string names = "LOWER(first_name) LIKE :p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\'";
+  if (!f.names_of_private) {
+    // A private profile's names are part of what it hides: match it by username only.
+    const char* visibility = dialect == db::Dialect::postgresql ? "p.privacy_settings->>'profile_visibility'"
+                                                                : "json_extract(p.privacy_settings, '$.profile_visibility')";
+    names = std::string("(NOT EXISTS (SELECT 1 FROM user_profiles p WHERE p.user_id = users.id AND COALESCE(") +
+            visibility + ", '') = 'private') AND (" + names + "))";
+  }
+  std::string match = "username_key LIKE :p1 ESCAPE '\\' OR " + names;
+  if (f.match_email) match += " OR email_key LIKE :p4 ESCAPE '\\'";
+  return where + " AND (" + match + ")";
+}
+
+void bind_search(soci::statement& st, const UserFilter& f, const std::string& pattern) {
+  if (!has_search(f)) return;
+  st.exchange(use(pattern, "p1"));
+  st.exchange(use(pattern, "p2"));
+  st.exchange(use(pattern, "p3"));
+  if (f.match_email) st.exchange(use(pattern, "p4"));
+}
+
 }  // namespace
 
 std::string Store::instance_secret(const std::string& key, const std::string& candidate) {
@@ -154,34 +181,42 @@ void Store::set_email_verified(const std::string& user_id) {
   db_.with([&](soci::session& s) { s << "UPDATE users SET email_verified = TRUE WHERE id = :id", use(user_id); });
 }
 
-std::vector<UserRow> Store::search_users(const std::string& needle, const std::string& ordering, int limit,
-                                         int offset) {
+std::vector<UserRow> Store::search_users(const UserFilter& f, int limit, int offset) {
   return db_.with([&](soci::session& s) {
-    std::string pat = like_pattern(needle);
+    std::string pat = like_pattern(f.search);
     return db::fetch_rows<UserReader>(
         s,
-        std::string("SELECT ") + kUserColumns +
-            " FROM users WHERE is_active = TRUE AND (username_key LIKE :p1 ESCAPE '\\' OR LOWER(first_name) LIKE "
-            ":p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\') ORDER BY " +
-            order_clause(ordering) + " LIMIT :lim OFFSET :off",
+        std::string("SELECT ") + kUserColumns + " FROM users WHERE " + user_where(f, db_.dialect()) + " ORDER BY " +
+            order_clause(f.ordering) + " LIMIT :lim OFFSET :off",
         [&](soci::statement& st) {
-          st.exchange(use(pat, "p1"));
-          st.exchange(use(pat, "p2"));
-          st.exchange(use(pat, "p3"));
+          bind_search(st, f, pat);
           st.exchange(use(limit, "lim"));
           st.exchange(use(offset, "off"));
         });
   });
 }
 
-long long Store::count_users(const std::string& needle) {
+long long Store::count_users(const UserFilter& f) {
   return db_.with([&](soci::session& s) {
-    long long n = 0;
-    std::string pat = like_pattern(needle);
-    s << "SELECT COUNT(*) FROM users WHERE is_active = TRUE AND (username_key LIKE :p1 ESCAPE '\\' OR "
-         "LOWER(first_name) LIKE :p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\')",
-        into(n), use(pat, "p1"), use(pat, "p2"), use(pat, "p3");
-    return n;
+    std::string pat = like_pattern(f.search);
+    return db::fetch_count(s, "SELECT COUNT(*) FROM users WHERE " + user_where(f, db_.dialect()),
+                           [&](soci::statement& st) { bind_search(st, f, pat); });
+  });
+}
+
+bool Store::set_active(const std::string& user_id, bool active, std::int64_t at) {
+  long long t = at;
+  return db_.tx([&](soci::session& s) {
+    soci::statement st = (s.prepare << std::string("UPDATE users SET is_active = ") + (active ? "TRUE" : "FALSE") +
+                                           " WHERE id = :id",
+                          use(user_id));
+    if (db::execute_counting(st) == 0) return false;
+    if (!active) {
+      std::string reason = "deactivated";
+      s << "UPDATE user_sessions SET revoked_at = :t, revoke_reason = :r WHERE user_id = :u AND revoked_at IS NULL",
+          use(t), use(reason), use(user_id);
+    }
+    return true;
   });
 }
 

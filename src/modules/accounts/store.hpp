@@ -15,6 +15,16 @@ namespace wp::accounts {
 // refreshed first; refused, but the session lives on.
 enum class RefreshOutcome { rotated, unknown, reused, superseded, session_dead };
 
+// Which users a list shows. The public search matches usernames and names;
+// names of private profiles only when names_of_private is set (staff viewers).
+struct UserFilter {
+  std::string search;
+  bool match_email = false;
+  bool names_of_private = false;
+  std::optional<bool> is_active;
+  std::string ordering = "username";  // username, -username, date_joined or -date_joined (checked by the service)
+};
+
 class Store {
  public:
   explicit Store(db::Database& db) : db_(db) {}
@@ -34,9 +44,11 @@ class Store {
   void set_password(const std::string& user_id, const std::string& hash);
   void set_last_login(const std::string& user_id, std::int64_t at);
   void set_email_verified(const std::string& user_id);
-  // ordering: username, -username, date_joined or -date_joined (checked by the service).
-  std::vector<UserRow> search_users(const std::string& needle, const std::string& ordering, int limit, int offset);
-  long long count_users(const std::string& needle);
+  std::vector<UserRow> search_users(const UserFilter& filter, int limit, int offset);
+  long long count_users(const UserFilter& filter);
+  // Sets is_active; deactivating also revokes every live session, in the same transaction.
+  // False when there is no such user.
+  bool set_active(const std::string& user_id, bool active, std::int64_t at);
   std::optional<ProfileRow> profile(const std::string& user_id);
   void update_profile(const ProfileRow& profile);
 

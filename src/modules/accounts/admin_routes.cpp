@@ -1,0 +1,56 @@
+#include "modules/accounts/admin_routes.hpp"
+
+#include "http/json.hpp"
+#include "http/pagination.hpp"
+#include "modules/accounts/dto.hpp"
+
+namespace wp::accounts {
+
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+
+namespace {
+
+std::optional<bool> bool_query(const Request& req, const std::string& name) {
+  auto v = req.query(name);
+  if (!v) return std::nullopt;
+  if (*v == "true" || *v == "1") return true;
+  if (*v == "false" || *v == "0") return false;
+  throw_validation(name, "Must be true or false.");
+}
+
+Response list_users(AccountsService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  UserFilter filter;
+  filter.search = req.query("search").value_or("");
+  filter.is_active = bool_query(req, "is_active");
+  filter.ordering = req.query("ordering").value_or("username");
+  long long count = 0;
+  json::array out;
+  for (auto& u : svc.admin_users(filter, page.size, page.offset(), count))
+    out.push_back(user_json(u, svc.two_factor_enabled(u.id)));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+Response set_active(AccountsService& svc, Request& req, bool active) {
+  auto u = svc.set_user_active(req.current_user(), req.param("id"), active);
+  return http::json_response(user_json(u, svc.two_factor_enabled(u.id)));
+}
+
+}  // namespace
+
+void add_admin_routes(http::Router& router, AccountsService& svc) {
+  auto add = [&](const char* method, const char* pattern, const char* summary, http::Handler h) {
+    router.add({.method = method, .pattern = pattern, .summary = summary, .access = http::Access::staff,
+                .handler = std::move(h), .tag = "admin"});
+  };
+  add("GET", "/api/admin/users/", "Every user (?search=, ?is_active=, ?ordering=)",
+      [&svc](Request& r) { return list_users(svc, r); });
+  add("POST", "/api/admin/users/{id}/deactivate/", "Deactivate a user: sessions end, sockets close",
+      [&svc](Request& r) { return set_active(svc, r, false); });
+  add("POST", "/api/admin/users/{id}/activate/", "Let a deactivated user log in again",
+      [&svc](Request& r) { return set_active(svc, r, true); });
+}
+
+}  // namespace wp::accounts
