@@ -1,8 +1,15 @@
 #include "http/static_files.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/strings.hpp"
+#include "http/range.hpp"
 
 namespace wp::http {
 
@@ -26,9 +33,54 @@ std::string content_type_for(const std::string& ext) {
   return "application/octet-stream";
 }
 
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string trimmed(std::string s) {
+  s.erase(0, s.find_first_not_of(" \t"));
+  s.erase(s.find_last_not_of(" \t") + 1);
+  return s;
+}
+
+// The q among the parameters of one Accept-Encoding item ("level=1;q=0.5" -> 0.5); 1 without one.
+double quality(const std::string& params) {
+  std::size_t start = 0;
+  while (start <= params.size()) {
+    auto end = std::min(params.find(';', start), params.size());
+    auto p = params.substr(start, end - start);
+    auto eq = p.find('=');
+    if (eq != std::string::npos && lower(trimmed(p.substr(0, eq))) == "q") {
+      auto value = trimmed(p.substr(eq + 1));
+      char* stop = nullptr;
+      double q = std::strtod(value.c_str(), &stop);
+      return stop == value.c_str() ? 0.0 : q;
+    }
+    start = end + 1;
+  }
+  return 1.0;
+}
+
+// RFC 9110 section 12.5.3: gzip is acceptable when named (or x-gzip), or covered by
+// "*", with a q above 0; "gzip;q=0" refuses it even when "*" is listed.
 bool accepts_gzip(const Request& req) {
-  auto ae = req.header("Accept-Encoding").value_or("");
-  return ae.find("gzip") != std::string::npos;
+  std::optional<double> named;
+  std::optional<double> any;
+  for (const auto& item : split_list(req.header("Accept-Encoding").value_or(""))) {
+    auto semi = item.find(';');
+    auto coding = lower(trimmed(item.substr(0, semi)));
+    double q = semi == std::string::npos ? 1.0 : quality(item.substr(semi + 1));
+    if (coding == "gzip" || coding == "x-gzip") named = std::max(named.value_or(0.0), q);
+    else if (coding == "*") any = q;
+  }
+  if (named) return *named > 0;
+  return any && *any > 0;
+}
+
+Response not_modified(Response res) {
+  res.status = 304;
+  return res;
 }
 
 }  // namespace
@@ -69,8 +121,19 @@ Route static_files_route(std::string root_dir) {
       res.set_header("Content-Encoding", "gzip");
       file = gz;
     }
-    auto size = fs::file_size(file, ec);
-    if (ec) throw_not_found("Not found.");
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) throw_not_found("Not found.");
+    auto size = static_cast<std::uint64_t>(st.st_size);
+    // Validators of the bytes sent (the .gz file has its own), so a no-cache
+    // index.html is revalidated with a 304 instead of sent again.
+    auto etag = make_etag(size, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+    res.set_header("ETag", etag);
+    res.set_header("Last-Modified", http_date(st.st_mtim.tv_sec));
+    if (auto inm = req.header("If-None-Match")) {
+      if (etag_matches(*inm, etag)) return not_modified(std::move(res));
+    } else if (auto ims = req.header("If-Modified-Since")) {
+      if (auto t = parse_http_date(*ims); t && st.st_mtim.tv_sec <= *t) return not_modified(std::move(res));
+    }
     res.file = FileBody{file.string(), 0, size};
     return res;
   };
