@@ -23,9 +23,13 @@ export function tmpDir(prefix = 'wp-e2e-') {
   return d;
 }
 
-/** Starts `watchparty serve` on a free port; resolves once it logs its address. */
-export async function startServer({ args = [], env = {} } = {}) {
-  const dataDir = tmpDir('wp-e2e-data-');
+/**
+ * Starts `watchparty serve` on a free port; resolves once it logs its address. Nodes of
+ * one deployment pass the same `dataDir` (docs/operations.md, "Several nodes"); a given
+ * directory is left in place by stop() (tmpDir removes it at exit).
+ */
+export async function startServer({ args = [], env = {}, dataDir: sharedDir = null } = {}) {
+  const dataDir = sharedDir || tmpDir('wp-e2e-data-');
   const proc = spawn(BIN, ['serve', '--port', '0', '--data-dir', dataDir, '--password-hash-cost', 'min', '--web-dir', WEB_DIST, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +56,7 @@ export async function startServer({ args = [], env = {} } = {}) {
         proc.kill('SIGTERM');
         await new Promise((r) => { const t = setTimeout(() => { proc.kill('SIGKILL'); r(); }, 15000); proc.on('exit', () => { clearTimeout(t); r(); }); });
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!sharedDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -78,20 +82,48 @@ export async function launchBrowser() {
   };
 }
 
-/** A page that records console errors and uncaught exceptions into `errors`. */
+// What a page logs when the test itself cuts its network: failed socket and request
+// errors. Accepted only while page.networkCut is set (see cutNetwork).
+const NETWORK_ERROR = /net::ERR_|WebSocket connection to .* failed/;
+
+/**
+ * A page that records what must not happen: console errors, uncaught exceptions,
+ * 4xx/5xx responses (into badResponses) and failed requests. Requests the page itself
+ * aborts (a media element or hls.js dropping a range it no longer needs after a seek)
+ * are not failures.
+ */
 export async function newPage(browser, baseURL, viewport = { width: 1280, height: 800 }) {
   const context = await browser.newContext({ baseURL, viewport });
   const page = await context.newPage();
+  watchPage(page);
+  return { context, page };
+}
+
+export function watchPage(page) {
   page.errors = [];
   page.badResponses = [];
+  page.networkCut = false;
   page.on('console', (m) => {
+    if (m.type() !== 'error') return;
     // Chromium logs every 4xx/5xx fetch as "Failed to load resource"; those are checked
     // precisely through badResponses instead.
-    if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) page.errors.push(m.text());
+    if (/^Failed to load resource: the server responded with a status of/.test(m.text())) return;
+    if (page.networkCut && NETWORK_ERROR.test(m.text())) return;
+    page.errors.push(m.text());
+  });
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText || '';
+    if (why === 'net::ERR_ABORTED' || (page.networkCut && NETWORK_ERROR.test(why))) return;
+    page.errors.push(`request failed: ${r.method()} ${new URL(r.url()).pathname} ${why}`);
   });
   page.on('response', (r) => { if (r.status() >= 400) page.badResponses.push(`${r.status()} ${new URL(r.url()).pathname}`); });
   page.on('pageerror', (e) => page.errors.push(String(e)));
-  return { context, page };
+}
+
+/** Runs `fn` with the page's network errors expected (the test cuts its network). */
+export async function cutNetwork(page, fn) {
+  page.networkCut = true;
+  try { return await fn(); } finally { page.networkCut = false; }
 }
 
 /** An H.264/AAC clip of `seconds` made by ffmpeg (the command of the issue). */
@@ -154,19 +186,10 @@ export async function uiLogin(page, user) {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
-/** Does the server have the videos module (issue 5)? */
-export async function videosAvailable(base, token) {
-  const r = await rest(base, '/api/videos/', { token });
-  return r.status === 200 && r.data && Array.isArray(r.data.results);
-}
-
-/** Console errors, and failed responses other than the expected ones (`allowed` regexps). */
+/** Console errors, failed requests, and failed responses other than `allowed` (regexps). */
 export function problems(page, allowed = []) {
-  const bad = page.badResponses.filter((r) => !allowed.some((re) => re.test(r)));
-  return [...page.errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket connection to .* failed|net::ERR_/.test(e)), ...bad];
+  return [...page.errors, ...page.badResponses.filter((r) => !allowed.some((re) => re.test(r)))];
 }
-// Before the videos module is on the server, the party form's video list answers 404.
-export const VIDEOS_MISSING = /^404 \/api\/videos\/$/;
 
 /** Both pages at one instant; positions projected to a common local-clock instant. */
 export async function sampleSpread(a, b) {
@@ -177,6 +200,10 @@ export async function sampleSpread(a, b) {
   return { spreadMs: Math.abs(at(sa) - at(sb)) * 1000, a: sa, b: sb };
 }
 
+/**
+ * After `settleMs`, samples both pages `samples` times, 120 ms apart. The action's
+ * spread is the worst of its samples (spread_ms), so one bad sample fails the check.
+ */
 export async function settledSpread(a, b, label, results, { settleMs = 2000, samples = 5 } = {}) {
   await sleep(settleMs);
   const xs = [];
@@ -188,10 +215,27 @@ export async function settledSpread(a, b, label, results, { settleMs = 2000, sam
   }
   const s = stats(xs);
   const drift = [last.a, last.b].map((x) => Math.round((x.currentTime - x.expected) * 1000));
-  console.log(`${label}: spread median ${s.median.toFixed(1)} ms (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}) · drift vs party a=${drift[0]} ms b=${drift[1]} ms · modes ${last.a.mode}/${last.b.mode} · t=${last.a.currentTime.toFixed(2)}`);
-  results.push({ action: label, spread_ms: s.median, samples_ms: xs.map((x) => +x.toFixed(2)), drift_ms: drift });
-  return s.median;
+  console.log(`${label}: spread max ${s.max.toFixed(1)} ms (min ${s.min.toFixed(1)}, median ${s.median.toFixed(1)}) · drift vs party a=${drift[0]} ms b=${drift[1]} ms · modes ${last.a.mode}/${last.b.mode} · t=${last.a.currentTime.toFixed(2)}`);
+  results.push({ action: label, spread_ms: s.max, median_ms: s.median, samples_ms: xs.map((x) => +x.toFixed(2)), drift_ms: drift });
+  return s.max;
 }
+
+/** The sync indicator's text, which must show the offset in ms once settled. */
+export async function syncIndicator(page) {
+  return (await page.textContent('#sync-indicator')).trim();
+}
+export const INDICATOR_PLAYING = /^(in sync|adjusting) [+-]\d+ ms$/;
+export const INDICATOR_PAUSED = /^paused [+-]\d+ ms$/;
+
+/** Starts recording every text of the connection label (read with connLabels). */
+export async function recordConnLabels(page) {
+  await page.evaluate(() => {
+    const el = document.querySelector('#conn-state');
+    window.__connLabels = [el.textContent];
+    new MutationObserver(() => window.__connLabels.push(el.textContent)).observe(el, { childList: true, characterData: true, subtree: true });
+  });
+}
+export const connLabels = (page) => page.evaluate(() => window.__connLabels);
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

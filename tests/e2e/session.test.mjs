@@ -3,7 +3,7 @@
 // other's refresh token (Web Locks), and short-lived access tokens are refreshed on the fly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, registerUser, uiLogin, problems, VIDEOS_MISSING, sleep } from './lib.mjs';
+import { startServer, launchBrowser, registerUser, uiLogin, problems, watchPage, sleep } from './lib.mjs';
 
 let server, browser;
 before(async () => {
@@ -19,13 +19,7 @@ test('reloads and parallel tabs keep the session; expired access tokens are refr
   const u = await registerUser(server.url, 'tab');
   const context = await browser.browser.newContext({ baseURL: server.url });
   const p1 = await context.newPage();
-  const watch = (p) => {
-    p.errors = []; p.badResponses = [];
-    p.on('console', (m) => { if (m.type() === 'error' && !/^Failed to load resource/.test(m.text())) p.errors.push(m.text()); });
-    p.on('pageerror', (e) => p.errors.push(String(e)));
-    p.on('response', (r) => { if (r.status() >= 400) p.badResponses.push(`${r.status()} ${new URL(r.url()).pathname}`); });
-  };
-  watch(p1);
+  watchPage(p1);
   await uiLogin(p1, u);
   assert.ok(await p1.evaluate(() => localStorage.getItem('wp_refresh_token')));
   assert.equal(await p1.evaluate(() => document.cookie.includes('wp_access')), false, 'no readable access cookie');
@@ -38,7 +32,7 @@ test('reloads and parallel tabs keep the session; expired access tokens are refr
   // two more tabs and a reload of all three at once: every tab stays logged in
   const p2 = await context.newPage();
   const p3 = await context.newPage();
-  watch(p2); watch(p3);
+  watchPage(p2); watchPage(p3);
   await Promise.all([p1.reload(), p2.goto('/'), p3.goto('/')]);
   for (const p of [p1, p2, p3]) {
     await p.waitForSelector('.who', { timeout: 10000 });
@@ -61,6 +55,6 @@ test('reloads and parallel tabs keep the session; expired access tokens are refr
   await p3.reload();
   await p3.waitForURL('**/login');
   await p2.waitForURL('**/login'); // told through the storage event, without a reload
-  for (const p of [p1, p2, p3]) assert.deepEqual(problems(p, [VIDEOS_MISSING, /^40[19] \/api\/auth\/refresh\/$/]), []);
+  for (const p of [p1, p2, p3]) assert.deepEqual(problems(p, [/^40[19] \/api\/auth\/refresh\/$/]), []);
   await context.close();
 });

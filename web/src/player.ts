@@ -1,5 +1,8 @@
-// Attaches a source to a <video>: HLS natively when the browser plays it, else with
-// hls.js (loaded on demand, so pages without HLS do not pay for it); MP4/WebM directly.
+// Attaches a source to a <video>: HLS through hls.js wherever Media Source Extensions
+// exist (Chromium, Firefox, desktop Safari), so every browser plays and seeks it the same
+// way: Debian's Chromium 156 answers "maybe" to canPlayType for HLS, yet goes through
+// hls.js here. Native HLS only without MSE (Safari on older iPhones); MP4/WebM directly.
+// hls.js is loaded on demand, so pages without HLS do not pay for it.
 
 export interface Source {
   url: string;
@@ -20,8 +23,6 @@ export async function attachSource(video: HTMLVideoElement, src: Source): Promis
     video.src = src.url;
     return { kind: 'file', detach: () => { video.removeAttribute('src'); video.load(); } };
   }
-  // Chromium answers "maybe" for HLS on some platforms (Android) and plays it; desktop
-  // Chromium answers "" and needs hls.js (Media Source Extensions).
   const { default: Hls } = await import('hls.js');
   if (Hls.isSupported()) {
     const hls = new Hls({ enableWorker: true, lowLatencyMode: false, startPosition: -1, maxBufferLength: 30 });

@@ -91,6 +91,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
   icon(fwd10, 'fwd');
   const volume = h('input', { type: 'range', min: '0', max: '1', step: '0.05', value: '1', 'aria-label': 'Volume', class: 'volume' });
   const controlNote = h('p', { class: 'muted small', id: 'control-note' });
+  const keysHint = h('p', { class: 'muted small', id: 'keys-hint' }, 'Keys: k or Space play / pause · j / l back / forward 10 s');
   const controls = h('div', { class: 'controls', role: 'group', 'aria-label': 'Playback controls' }, back10, playBtn, fwd10, seek, timeLabel, rateSel, volume);
 
   const connBadge = h('span', { class: 'conn connecting', id: 'conn-state', role: 'status' }, 'Connecting…');
@@ -126,7 +127,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     h('section', { class: 'card tight chat' }, h('h2', null, 'Chat'), olderBtn, chatLog, typingLine, slowNote, chatForm),
   );
   root.append(h('div', { class: 'room' }, header, h('div', { class: 'room-body' },
-    h('div', { class: 'room-main' }, stage, controls, controlNote, statusLine, reactBar), sidebar)));
+    h('div', { class: 'room-main' }, stage, controls, controlNote, statusLine, reactBar, keysHint), sidebar)));
 
   // ---- player source
   let detach: (() => void) | null = null;
@@ -212,6 +213,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     const [ok, why] = canControl(party.settings, myRole);
     for (const el of [playBtn, seek, rateSel, back10, fwd10]) (el as HTMLButtonElement).disabled = !ok || party.status === 'ended';
     controlNote.textContent = party.status === 'ended' ? 'This party has ended.' : ok ? '' : why;
+    keysHint.hidden = !ok || party.status === 'ended';
     const chatOff = party.settings?.chat_enabled === false;
     chatInput.disabled = chatOff || party.status === 'ended';
     chatInput.placeholder = chatOff ? 'Chat is turned off' : 'Say something…';
@@ -258,7 +260,12 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     const list = [...participants.values()].sort((a, b) => rank(a.role) - rank(b.role) || a.user.username.localeCompare(b.user.username));
     const online = list.filter((p) => p.online !== false).length;
     (root.querySelector('#people-count') as HTMLElement).textContent = `(${online} online / ${list.length})`;
+    // Redrawing replaces the buttons: a keyboard user keeps the focus on the same one.
+    const focused = document.activeElement as HTMLElement | null;
+    const slot = partList.contains(focused) ? focused!.dataset.slot : undefined;
+    const userId = slot ? (focused!.closest('li') as HTMLElement | null)?.dataset.userId : undefined;
     clear(partList, list.map(participantItem));
+    if (slot && userId) (partList.querySelector(`li[data-user-id="${userId}"] [data-slot="${slot}"]`) as HTMLElement | null)?.focus();
   }
   function rank(r: string) { return r === 'host' ? 0 : r === 'moderator' ? 1 : 2; }
   function participantItem(p: Participant) {
@@ -266,9 +273,9 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     const canMod = (myRole === 'host' || myRole === 'moderator') && !isMe && p.role !== 'host';
     const actions: HTMLElement[] = [];
     if (canMod) {
-      actions.push(h('button', { class: 'small', onclick: () => modAction(p, p.is_muted ? 'unmute' : 'mute') }, p.is_muted ? 'Unmute' : 'Mute'));
-      if (myRole === 'host') actions.push(h('button', { class: 'small', onclick: () => modAction(p, p.role === 'moderator' ? 'demote' : 'promote') }, p.role === 'moderator' ? 'Demote' : 'Promote'));
-      actions.push(h('button', { class: 'small danger', onclick: () => modAction(p, 'kick') }, 'Kick'));
+      actions.push(h('button', { class: 'small', dataset: { slot: 'mute' }, onclick: () => modAction(p, p.is_muted ? 'unmute' : 'mute') }, p.is_muted ? 'Unmute' : 'Mute'));
+      if (myRole === 'host') actions.push(h('button', { class: 'small', dataset: { slot: 'role' }, onclick: () => modAction(p, p.role === 'moderator' ? 'demote' : 'promote') }, p.role === 'moderator' ? 'Demote' : 'Promote'));
+      actions.push(h('button', { class: 'small danger', dataset: { slot: 'kick' }, onclick: () => modAction(p, 'kick') }, 'Kick'));
     }
     return h('li', { class: `participant ${p.online === false ? 'offline' : 'online'}`, dataset: { userId: p.user.id } },
       h('span', { class: 'presence', title: p.online === false ? 'offline' : 'online', 'aria-label': p.online === false ? 'offline' : 'online' }),
