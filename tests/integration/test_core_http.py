@@ -1,29 +1,47 @@
 """Transport, routing, envelopes and request ids against the real binary."""
+import asyncio
+import glob
 import json
+import os
+import re
 import socket
+import sqlite3
 import threading
 import time
 import uuid
 
+import pytest
 import requests
 
+from conftest import ROOT
+from helpers import register
+from party_helpers import closeall, connect, create_party, in_thread
 
-def raw(server, data, read_timeout=5):
-    """Sends raw bytes, returns everything the server answers until it closes."""
+
+def raw_until_close(server, data, read_timeout=5):
+    """Sends raw bytes; returns (everything answered, whether the server closed
+    the connection before read_timeout)."""
     s = socket.create_connection(("127.0.0.1", server.port))
     s.settimeout(read_timeout)
     s.sendall(data)
     out = b""
+    closed = False
     try:
         while True:
             chunk = s.recv(65536)
             if not chunk:
+                closed = True
                 break
             out += chunk
     except socket.timeout:
         pass
     s.close()
-    return out
+    return out, closed
+
+
+def raw(server, data, read_timeout=5):
+    """Sends raw bytes, returns everything the server answers until it closes."""
+    return raw_until_close(server, data, read_timeout)[0]
 
 
 def assert_envelope(resp, status, code):
@@ -57,8 +75,13 @@ def test_unknown_path_is_404_envelope(server):
 
 
 def test_bad_uuid_in_path_is_404(server):
-    # /api/videos/{id}/ does not exist yet in every build; use a route family that does.
-    assert_envelope(server.get("/api/health/not-a-uuid/"), 404, "RESOURCE_NOT_FOUND")
+    # A real route with an id parameter: a malformed id does not match it.
+    assert_envelope(server.get("/api/videos/not-a-uuid/"), 404, "RESOURCE_NOT_FOUND")
+    assert_envelope(server.get("/api/videos/not-a-uuid/comments/"), 404, "RESOURCE_NOT_FOUND")
+    # The same route with a well-formed id is matched (and answers for the missing video).
+    missing = server.get(f"/api/videos/{uuid.uuid4()}/")
+    assert_envelope(missing, 404, "RESOURCE_NOT_FOUND")
+    assert server.get("/api/videos/").status_code == 200
 
 
 def test_wrong_method_is_405_with_allow(server):
@@ -105,8 +128,10 @@ def test_request_id_kept_or_generated_and_logged(server):
 
 
 def test_malformed_http_gets_400_and_close_then_server_still_serves(server):
-    out = raw(server, b"THIS IS NOT HTTP\r\n\r\n")
+    out, closed = raw_until_close(server, b"THIS IS NOT HTTP\r\n\r\n", read_timeout=3)
+    assert closed, "the server left the connection open after a malformed request"
     assert out.startswith(b"HTTP/1.1 400"), out
+    assert b"Connection: close" in out.split(b"\r\n\r\n", 1)[0]
     body = json.loads(out.split(b"\r\n\r\n", 1)[1])
     assert body["error_code"] == "VALIDATION_ERROR"
     assert server.get("/api/health/").status_code == 200
@@ -146,6 +171,55 @@ def test_keep_alive_serves_several_requests_on_one_connection(server):
     assert out.count(b"HTTP/1.1 200") == 2
 
 
+def test_slow_clients_do_not_block_others_on_one_io_thread(make_server):
+    s = make_server(args=["--io-threads", "1"])
+    stop = threading.Event()
+    request = b"GET /api/health/ HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"p" * 200 + b"\r\n\r\n"
+
+    def trickle(sock):
+        # One byte every 50 ms: well inside read_timeout_s, never a whole header.
+        for i in range(len(request) - 1):
+            if stop.wait(0.05):
+                return
+            try:
+                sock.send(request[i:i + 1])
+            except OSError:
+                return
+
+    trickling = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(5)]
+    threads = [threading.Thread(target=trickle, args=(t,), daemon=True) for t in trickling]
+    for t in threads:
+        t.start()
+    # Clients that ask for a large answer again and again and never read.
+    deaf = []
+    for _ in range(5):
+        d = socket.socket()
+        d.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        d.connect(("127.0.0.1", s.port))
+        d.setblocking(False)
+        try:
+            for _ in range(400):
+                d.send(b"GET /api/schema/ HTTP/1.1\r\nHost: x\r\n\r\n")
+        except BlockingIOError:
+            pass  # the server stopped reading: its writes to us are stuck
+        deaf.append(d)
+    try:
+        time.sleep(0.5)
+        metrics = s.get("/metrics", timeout=2).text
+        held = int(re.search(r"^watchparty_open_connections (\d+)$", metrics, re.M).group(1))
+        assert held >= 10, metrics  # the slow clients are really connected
+        for _ in range(20):
+            started = time.time()
+            with requests.Session() as fresh:
+                assert fresh.get(s.url + "/api/ready/", timeout=2).status_code == 200
+                assert fresh.get(s.url + "/api/schema/", timeout=2).status_code == 200
+            assert time.time() - started < 2
+    finally:
+        stop.set()
+        for c in trickling + deaf:
+            c.close()
+
+
 def test_slow_client_does_not_block_others(server):
     slow = socket.create_connection(("127.0.0.1", server.port))
     slow.sendall(b"GET /api/health/ HTTP/1.1\r\nHost: x\r\n")  # never finishes its header
@@ -165,6 +239,48 @@ def test_metrics_count_requests_by_route_and_status(server):
     assert "watchparty_http_request_duration_seconds_bucket" in text
     assert "watchparty_open_connections" in text
     assert "watchparty_blocking_queue_depth" in text
+    bucket = re.search(r'^watchparty_http_request_duration_seconds_bucket\{route="/api/health/",le="\+Inf"\} (\d+)$',
+                       text, re.M)
+    assert bucket and int(bucket.group(1)) >= 1, text
+    assert re.search(r'^watchparty_http_request_duration_seconds_bucket\{route="\(unmatched\)",le="0\.005"\} \d+$',
+                     text, re.M), text
+
+
+def open_websockets(server):
+    text = server.get("/metrics").text
+    return int(re.search(r"^watchparty_open_websockets (\d+)$", text, re.M).group(1))
+
+
+def test_metrics_gauge_open_websockets(server):
+    host = register(server)
+    party = create_party(host)
+    before = open_websockets(server)
+
+    async def scenario():
+        ws = await connect(server, party, host)
+        try:
+            assert await in_thread(open_websockets, server) == before + 1
+        finally:
+            await closeall(ws)
+
+    asyncio.run(scenario())
+    deadline = time.time() + 3
+    while open_websockets(server) != before and time.time() < deadline:
+        time.sleep(0.05)
+    assert open_websockets(server) == before
+
+
+def registered_routes():
+    """(method, path) of every route registered with a literal pattern in the
+    modules' sources: a list that does not come from the running router."""
+    found = set()
+    for path in glob.glob(os.path.join(ROOT, "src", "modules", "*", "*routes*.cpp")):
+        text = open(path).read()
+        for m in re.finditer(r'\badd\(\s*"([A-Z]+)",\s*"([^"]+)",', text):
+            found.add((m.group(1), m.group(2)))
+        for m in re.finditer(r'\.method\s*=\s*"([A-Z]+)",\s*\.pattern\s*=\s*"([^"]+)"', text):
+            found.add((m.group(1), m.group(2)))
+    return {(method, re.sub(r"\{(\w+):path\}", r"{\1}", p)) for method, p in found}
 
 
 def test_openapi_document_is_generated_from_routes(server):
@@ -173,7 +289,42 @@ def test_openapi_document_is_generated_from_routes(server):
     assert "get" in doc["paths"]["/api/health/"]
     op = doc["paths"]["/api/ready/"]["get"]
     assert op["summary"] and op["x-access"] == "anonymous"
+    assert op["security"] == []
     assert "Error" in doc["components"]["schemas"]
+    known = registered_routes()
+    # Several modules, and the shapes that matter: parameters, WebSocket, path tails, loops.
+    for must in [("GET", "/api/health/"), ("GET", "/metrics"), ("POST", "/api/auth/register/"),
+                 ("GET", "/api/videos/{id}/"), ("GET", "/api/videos/{id}/hls/{file}"),
+                 ("GET", "/ws/party/{id}/"), ("POST", "/api/parties/{id}/join/")]:
+        assert must in known, must
+    known |= {("POST", f"/api/parties/{{id}}/participants/{{user_id}}/{a}/")
+              for a in ("promote", "demote", "kick", "ban", "mute", "unmute")}
+    assert len(known) > 60
+    missing = [(m, p) for m, p in sorted(known) if m.lower() not in doc["paths"].get(p, {})]
+    assert not missing, missing
+    for p, ops in doc["paths"].items():
+        for method, op in ops.items():
+            assert op["summary"], (method, p)
+            assert op["x-access"] in ("anonymous", "user", "staff"), (method, p)
+    profile = doc["paths"]["/api/auth/profile/"]["get"]
+    assert profile["x-access"] == "user"
+    schemes = {name for req in profile["security"] for name in req}
+    assert schemes and schemes <= set(doc["components"]["securitySchemes"])
+    video = doc["paths"]["/api/videos/{id}/"]["get"]
+    assert [p["name"] for p in video["parameters"] if p["in"] == "path"] == ["id"]
+
+
+def test_sqlite_file_is_in_wal_mode(server):
+    if server.backend != "sqlite":
+        pytest.skip("SQLite only")
+    path = os.path.join(server.data_dir, "watchparty.db")
+    assert os.path.exists(path)
+    db = sqlite3.connect(path, timeout=5)
+    try:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+    finally:
+        db.close()
+    assert os.path.exists(path + "-wal")
 
 
 def test_concurrent_requests_all_answered(server):
