@@ -1,5 +1,6 @@
 """Accounts: TOTP two-factor authentication (RFC 6238), recovery codes."""
 import base64
+import time
 import urllib.parse
 
 from helpers import (assert_envelope, assert_field_errors, assert_no_secret_keys, assert_success, assert_tokens,
@@ -246,3 +247,50 @@ def test_totp_secret_never_in_other_answers(server):
         assert_no_secret_keys(r, secret)
         for c in codes:
             assert c not in r.text
+
+
+# ---------------------------------------------------------------- guessing codes, challenge lifetime
+
+def test_bad_codes_count_against_the_account_throttle(make_server):
+    s = make_server(args=["--login-fail-limit-account", "3"])
+    user = register(s)
+    secret, _, step = enable_2fa(user)
+    challenges = [challenge(user) for _ in range(4)]  # right passwords count for nothing
+    for c in challenges[:3]:
+        unauthorized(s.post("/api/auth/2fa/login/", json={"challenge_token": c, "code": wrong_code(secret, step)}))
+    # Checked before the code: even a right code is refused now, so guessing learns nothing.
+    r = s.post("/api/auth/2fa/login/", json={"challenge_token": challenges[3], "code": totp(secret)})
+    assert_envelope(r, 429, "RATE_LIMITED")
+    assert int(r.headers["Retry-After"]) > 0
+    # Nor does a right password wipe the count.
+    r = login_req(s, user.username, user.password)
+    assert_envelope(r, 429, "RATE_LIMITED")
+    assert int(r.headers["Retry-After"]) > 0
+
+
+def test_bad_codes_count_against_the_ip_throttle(make_server):
+    s = make_server(args=["--login-fail-limit-ip", "2"])
+    users = [register(s) for _ in range(3)]
+    secrets = [enable_2fa(u) for u in users]
+    challenges = [challenge(u) for u in users]
+    for c, (secret, _, step) in zip(challenges[:2], secrets):
+        unauthorized(s.post("/api/auth/2fa/login/", json={"challenge_token": c, "code": wrong_code(secret, step)}))
+    # Another account from the same address is refused before its code is looked at.
+    r = s.post("/api/auth/2fa/login/", json={"challenge_token": challenges[2], "code": totp(secrets[2][0])})
+    assert_envelope(r, 429, "RATE_LIMITED")
+    assert int(r.headers["Retry-After"]) > 0
+
+
+def test_challenge_expires_after_its_lifetime(make_server):
+    s = make_server(args=["--two-factor-challenge-ttl-s", "1"])
+    user = register(s)
+    secret, _, step = enable_2fa(user)
+    r = login_req(s, user.username, user.password)
+    assert r.status_code == 200 and r.json()["expires_in"] == 1, r.text
+    time.sleep(1.2)
+    r = s.post("/api/auth/2fa/login/", json={"challenge_token": r.json()["challenge_token"], "code": totp(secret)})
+    body = assert_envelope(r, 401, "AUTHENTICATION_REQUIRED")
+    assert "challenge" in body["message"].lower(), body
+    # Answered within its second, a challenge works.
+    step = fresh_step(after=step)
+    assert_tokens(login_2fa(user, code=totp(secret, step * 30)).json())

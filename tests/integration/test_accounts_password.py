@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from helpers import (MAIL_FROM, RESET_SUBJECT, SEEN_SECRETS, VERIFY_SUBJECT, assert_envelope, assert_field_errors,
-                     assert_success, login_req, mail_server, refresh_req, register, remember_secret,  # noqa: F401
-                     strong_password, uniq)
+from helpers import (MAIL_FROM, RESET_SUBJECT, SEEN_SECRETS, VERIFY_SUBJECT, SlowSMTPSink, SMTPSink,
+                     assert_envelope, assert_field_errors, assert_success, login_req, mail_server,  # noqa: F401
+                     mail_server_args, refresh_req, register, remember_secret, strong_password, uniq)
 
 
 def unauthorized(resp):
@@ -178,3 +178,41 @@ def test_mail_server_log_has_no_passwords_or_refresh_tokens(mail_server):
     log = mail_server.log()
     leaked = sorted(s for s in SEEN_SECRETS.get(mail_server.url, set()) if s in log)
     assert not leaked, f"{len(leaked)} secrets in the server log, e.g. {leaked[:3]}"
+
+
+# ---------------------------------------------------------------- reset token lifetime, mail off the request
+
+def test_reset_token_is_refused_after_its_lifetime(make_server):
+    sink = SMTPSink().start()
+    try:
+        s = make_server(args=mail_server_args(sink) + ["--password-reset-ttl-s", "1"])
+        user = register(s)
+        assert_success(s.post("/api/auth/forgot-password/", json={"email": user.email}))
+        mail = sink.wait_for(to=user.email, subject=RESET_SUBJECT)
+        assert "expires in 1 second(s)" in mail.text, mail.text
+        time.sleep(1.2)
+        r = s.post("/api/auth/reset-password/", json={"token": mail.token, "new_password": strong_password()})
+        body = assert_field_errors(r, "token")
+        assert "expired" in body["errors"]["token"][0]
+        assert login_req(s, user.username, user.password).status_code == 200
+    finally:
+        sink.stop()
+
+
+def test_forgot_password_answers_before_the_mail_goes_out(make_server):
+    sink = SlowSMTPSink(delay=2.0).start()
+    try:
+        s = make_server(args=mail_server_args(sink))
+        user = register(s)
+        sink.wait_for(to=user.email, subject=VERIFY_SUBJECT)  # registration's mail is out of the way
+        ghost = f"{uniq('ghost')}@example.com"
+        for email in (user.email, ghost):
+            started = time.monotonic()
+            assert_success(s.post("/api/auth/forgot-password/", json={"email": email}))
+            # A slow mail server (2 s here) must not show in the answer's timing.
+            assert time.monotonic() - started < 1.0, email
+        sink.wait_for(to=user.email, subject=RESET_SUBJECT)
+        time.sleep(2.5)
+        assert sink.find(to=ghost) == []
+    finally:
+        sink.stop()

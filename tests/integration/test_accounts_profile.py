@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from helpers import (GIF_1X1, PROFILE_KEYS, assert_envelope, assert_field_errors, assert_no_secret_keys, assert_page,
-                     assert_user, path_of, png_bytes, register)
+                     assert_user, make_superuser, path_of, png_bytes, register)
 
 # api.md: a public profile is these plus the fields its privacy settings show;
 # a private one is exactly PRIVATE_KEYS with "is_private": true.
@@ -360,14 +360,31 @@ def test_user_search_honours_privacy(server):
     tag = uuid.uuid4().hex[:10]
     viewer = register(server)
     hidden = owner_with_details(server, dict(ALL_SHOWN, profile_visibility="private"))
-    r = hidden.patch("/api/auth/profile/", json={"first_name": f"Hid{tag}"})
-    assert r.status_code == 200, r.text
-    r = viewer.get(f"/api/users/?search={tag}")
-    assert r.status_code == 200, r.text
+    shown = owner_with_details(server, ALL_SHOWN)
+    for u, first, last in ((hidden, f"Hid{tag}", f"Den{tag}"), (shown, f"Sho{tag}", f"Wn{tag}")):
+        r = u.patch("/api/auth/profile/", json={"first_name": first, "last_name": last})
+        assert r.status_code == 200, r.text
+    # The names a private profile hides do not find it: no one learns them by searching.
+    for needle in (tag, f"hid{tag}", f"Den{tag}"):
+        r = viewer.get(f"/api/users/?search={needle}")
+        assert r.status_code == 200, r.text
+        ids = [u["id"] for u in r.json()["results"]]
+        assert hidden.id not in ids, needle
+        assert r.json()["count"] == len(ids)
+    assert [u["id"] for u in viewer.get(f"/api/users/?search=sho{tag}").json()["results"]] == [shown.id]
+    assert [u["id"] for u in viewer.get(f"/api/users/?search=wn{tag}").json()["results"]] == [shown.id]
+    # Its username still finds it, in its private shape.
+    r = viewer.get(f"/api/users/?search={hidden.username}")
+    results = r.json()["results"]
+    assert [u["id"] for u in results] == [hidden.id]
     assert hidden.email not in r.text and "+31612345678" not in r.text and "1985-01-02" not in r.text
-    for u in r.json()["results"]:
+    assert f"Hid{tag}" not in r.text
+    for u in results:
         assert set(u) == PRIVATE_KEYS, u
         assert u["is_private"] is True
+    # Staff see private profiles whole, names included.
+    root = make_superuser(server)
+    assert [u["id"] for u in root.get(f"/api/users/?search=hid{tag}").json()["results"]] == [hidden.id]
 
 
 def test_user_search_no_match_and_no_query(server):
