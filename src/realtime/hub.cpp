@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <set>
 
+#include "core/strings.hpp"
+
 namespace wp::realtime {
 
 namespace {
-constexpr std::string_view kRoom = "room:", kClose = "close:", kSignal = "signal:";
+constexpr std::string_view kRoom = "room:", kUsers = "users:", kClose = "close:", kSignal = "signal:";
 bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 }  // namespace
 
@@ -21,6 +23,10 @@ void Hub::receive(const std::string& channel, const Message& payload) {
     auto room = channel.substr(kRoom.size());
     if (tap_) tap_(room, *payload);
     deliver_local(room, payload);
+  } else if (starts_with(channel, kUsers)) {
+    auto rest = channel.substr(kUsers.size());
+    auto colon = rest.find(':');
+    if (colon != std::string::npos) deliver_to_users(rest.substr(0, colon), rest.substr(colon + 1), payload);
   } else if (starts_with(channel, kClose)) {
     auto rest = channel.substr(kClose.size());
     auto colon = rest.find(':');
@@ -71,6 +77,27 @@ void Hub::deliver_local(const std::string& room, const Message& msg) {
     for (auto& m : it->second) targets.push_back(m.conn);
   }
   // Sending outside the lock: a send may close a slow connection, which leaves the room.
+  for (auto& c : targets) c->send(msg);
+}
+
+void Hub::send_to_users(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg) {
+  if (user_ids.empty()) return;
+  std::string channel = std::string(kUsers) + room + ":";
+  for (std::size_t i = 0; i < user_ids.size(); ++i) channel += (i ? "," : "") + user_ids[i];
+  backplane_.publish(channel, msg);
+}
+
+void Hub::deliver_to_users(const std::string& room, const std::string& user_list, const Message& msg) {
+  auto list = split_list(user_list);
+  std::set<std::string> users(list.begin(), list.end());
+  std::vector<std::shared_ptr<Connection>> targets;
+  {
+    std::lock_guard lock(mu_);
+    auto it = rooms_.find(room);
+    if (it == rooms_.end()) return;
+    for (auto& m : it->second)
+      if (users.count(m.user_id)) targets.push_back(m.conn);
+  }
   for (auto& c : targets) c->send(msg);
 }
 

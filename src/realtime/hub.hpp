@@ -16,6 +16,7 @@
 namespace wp::realtime {
 
 // Channel names (docs/architecture.md): "room:<id>" carries client messages,
+// "users:<room>:<user>,<user>..." carries a message for some members only,
 // "close:<room|*>:<user|*>" closes sockets ("<code> <sessions> <reason>",
 // sessions "*", "=<id>" or "!<id>"), "signal:<name>" carries a signal.
 class Backplane {
@@ -64,6 +65,8 @@ class Hub {
 
   // To every member on every node.
   void broadcast(const std::string& room, const Message& msg);
+  // To the sockets of these users in the room, on every node.
+  void send_to_users(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg);
   // To this node's members only (what the backplane calls).
   void deliver_local(const std::string& room, const Message& msg);
   // On every node; an empty room or user means all of them.
@@ -83,6 +86,7 @@ class Hub {
 
  private:
   void receive(const std::string& channel, const Message& payload);
+  void deliver_to_users(const std::string& room, const std::string& user_list, const Message& msg);
   void close_local(const std::string& room, const std::string& user_id, const std::string& sessions, int code,
                    const std::string& reason);
   void publish_close(const std::string& room, const std::string& user_id, const std::string& sessions, int code,

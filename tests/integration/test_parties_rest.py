@@ -383,6 +383,20 @@ def test_private_party_invitations(server):
     not_found(join(outsider, p))
 
 
+def test_invite_names_unknown_user_ids(server):
+    host, friend = users(server, 2)
+    p = create_party(host, visibility="private")
+    ghost, ghost2 = str(uuid.uuid4()), str(uuid.uuid4())
+    r = host.post(party_path(p, "invite/"), json={"user_ids": [friend.id, ghost, ghost2]})
+    body = assert_field_errors(r, "user_ids")
+    text = " ".join(body["errors"]["user_ids"])
+    assert ghost in text and ghost2 in text and friend.id not in text, body
+    # Nothing was invited: the known user has no invitation either.
+    r = friend.get("/api/parties/invitations/")
+    assert p["id"] not in {i["party"]["id"] for i in r.json()["results"]}
+    assert assert_success(host.post(party_path(p, "invite/"), json={"user_ids": [friend.id]}))["invited"] == 1
+
+
 # ---------------------------------------------------------------- lifecycle
 
 def test_lifecycle_scheduled_live_ended(server):
@@ -507,6 +521,34 @@ def test_host_transfer_when_host_leaves(server):
     assert body["host"]["id"] == early.id
     assert participant_of(early, p, early.id)["role"] == "host"
     assert participant_of(early, p, last.id)["role"] == "participant"
+
+
+def test_a_party_left_empty_goes_to_whoever_joins_next(server):
+    host, guest, third = users(server, 3)
+    p = create_party(host)
+    assert_success(host.post(party_path(p, "leave/")))
+    assert get_party(guest, p)["participant_count"] == 0
+
+    # The ex-host is no longer a member: the host-only actions are refused.
+    for action in ("end/", "start/"):
+        forbidden(host.post(party_path(p, action)))
+    forbidden(host.delete(party_path(p)))
+
+    body = joined(guest, p)
+    assert body["host"]["id"] == guest.id
+    assert participant_of(guest, p, guest.id)["role"] == "host"
+    r = patch_party(guest, p, title="mine now")
+    assert r.status_code == 200, r.text
+    # The next one in is a plain participant, and the ex-host comes back as one.
+    joined(third, p)
+    assert participant_of(guest, p, third.id)["role"] == "participant"
+    joined(host, p)
+    assert participant_of(guest, p, host.id)["role"] == "participant"
+    assert get_party(host, p)["host"]["id"] == guest.id
+    forbidden(host.post(party_path(p, "end/")))
+    forbidden(patch_party(host, p, title="not yours"))
+    r = guest.post(party_path(p, "end/"))
+    assert r.status_code == 200 and r.json()["status"] == "ended", r.text
 
 
 # ---------------------------------------------------------------- chat, reactions, reports, sync

@@ -34,7 +34,8 @@ struct ParticipantRow {
   bool is_active = true;
   bool is_banned = false;
   bool is_muted = false;
-  std::int64_t joined_at = 0;
+  std::int64_t joined_at = 0;  // when they joined, or asked to
+  bool is_pending = false;     // a join request awaiting approval (then not active)
 };
 
 struct MessageRow {
@@ -73,6 +74,13 @@ struct PartyFilter {
   bool mine = false, hosting = false, public_only = false;
 };
 
-enum class JoinOutcome { joined, already_member, full, banned };
+enum class JoinOutcome { joined, already_member, full, banned, requested, already_requested };
+
+struct JoinResult {
+  JoinOutcome outcome;
+  std::string role;  // when joined: "host" when the party had no active host
+};
+
+enum class ApproveOutcome { approved, full, not_requested };
 
 }  // namespace wp::parties

@@ -128,14 +128,20 @@ Response delete_party(PartiesService& svc, Request& req) {
 
 Response start_party(PartiesService& svc, Request& req) { return party_response(svc.start(req.current_user(), req.param("id"))); }
 Response end_party(PartiesService& svc, Request& req) { return party_response(svc.end(req.current_user(), req.param("id"))); }
-Response join_party(PartiesService& svc, Request& req) { return party_response(svc.join(req.current_user(), req.param("id"))); }
+// 200 with the party, or 202 with the participant when the host must approve the join first.
+Response joined_response(const Joined& j) {
+  if (j.request) return http::json_response(participant_json(*j.request, false), 202);
+  return party_response(j.party);
+}
+
+Response join_party(PartiesService& svc, Request& req) { return joined_response(svc.join(req.current_user(), req.param("id"))); }
 
 Response join_by_code(PartiesService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
   auto code = f.required_string("code", 1, 16);
   f.done();
-  return party_response(svc.join_by_code(req.current_user(), code));
+  return joined_response(svc.join_by_code(req.current_user(), code));
 }
 
 Response leave_party(PartiesService& svc, Request& req) {
@@ -144,7 +150,9 @@ Response leave_party(PartiesService& svc, Request& req) {
 }
 
 Response list_participants(PartiesService& svc, Request& req) {
-  auto rows = svc.participants(req.current_user(), req.param("id"));
+  auto status = req.query("status").value_or("active");
+  if (status != "active" && status != "pending") throw_validation("status", "Must be active or pending.");
+  auto rows = svc.participants(req.current_user(), req.param("id"), status == "pending");
   auto online = svc.online_users(req.param("id"));
   json::array out;
   for (auto& p : rows) out.push_back(participant_json(p, online.count(p.user_id) > 0));
@@ -155,6 +163,16 @@ Response moderate(PartiesService& svc, Request& req, const std::string& action) 
   auto p = svc.moderate(req.current_user(), req.param("id"), req.param("user_id"), action);
   if (!p.is_active) return http::success_response();
   return http::json_response(participant_json(p, svc.online_users(req.param("id")).count(p.user_id) > 0));
+}
+
+Response approve(PartiesService& svc, Request& req) {
+  auto p = svc.approve(req.current_user(), req.param("id"), req.param("user_id"));
+  return http::json_response(participant_json(p, false));
+}
+
+Response reject(PartiesService& svc, Request& req) {
+  svc.reject(req.current_user(), req.param("id"), req.param("user_id"));
+  return http::success_response();
 }
 
 Response invite(PartiesService& svc, Request& req) {
@@ -269,8 +287,12 @@ void add_routes(http::Router& router, PartiesService& svc, BlockingPool& pool) {
   add("POST", "/api/parties/{id}/end/", "End a party (host)", U, with(end_party));
   add("POST", "/api/parties/{id}/join/", "Join a party", U, with(join_party));
   add("POST", "/api/parties/{id}/leave/", "Leave a party", U, with(leave_party));
-  add("GET", "/api/parties/{id}/participants/", "Active participants with roles and presence", U,
+  add("GET", "/api/parties/{id}/participants/", "Active participants with roles and presence (?status=pending: join requests)", U,
       with(list_participants));
+  add("POST", "/api/parties/{id}/participants/{user_id}/approve/", "Admit a pending join request (host, moderator)", U,
+      with(approve));
+  add("POST", "/api/parties/{id}/participants/{user_id}/reject/", "Refuse a pending join request (host, moderator)", U,
+      with(reject));
   for (const char* action : {"promote", "demote", "kick", "ban", "mute", "unmute"}) {
     std::string a = action;
     add("POST", "/api/parties/{id}/participants/{user_id}/" + a + "/", "Moderate a participant: " + a, U,

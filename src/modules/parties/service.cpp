@@ -156,9 +156,22 @@ ParticipantRow PartiesService::member(const PartyRow& party, const std::string& 
   return *m;
 }
 
+void PartiesService::require_host(const http::AuthUser& user, const PartyRow& party, const std::string& what) {
+  if (user.is_staff || user.is_superuser) return;
+  // host_id alone is not enough: a host who left an empty party is still named there until someone joins.
+  auto m = store_.participant(party.id, user.id);
+  if (!m || !m->is_active || m->role != "host") throw_forbidden("Only the host may " + what + " the party.");
+}
+
+void PartiesService::require_moderator(const http::AuthUser& user, const PartyRow& party) {
+  if (user.is_staff || user.is_superuser) return;
+  auto m = store_.participant(party.id, user.id);
+  if (!m || !m->is_active || !is_moderator(m->role)) throw_forbidden("Only the host or a moderator may do that.");
+}
+
 PartyRow PartiesService::create(const http::AuthUser& user, const CreateInput& in) {
   // A party plays a video this user may watch (their own, or a public one).
-  if (in.video_id && !videos_.video_for_party(*in.video_id, user.id))
+  if (in.video_id && !videos_.video_for_party(*in.video_id, user))
     throw_validation("video_id", "No such video, or not one you may play.");
   auto now = now_ms();
   PartyRow p;
@@ -232,7 +245,7 @@ PartyRow PartiesService::announce_change(const std::string& id) {
 
 void PartiesService::remove(const http::AuthUser& user, const std::string& id) {
   auto p = visible_party(user, id);
-  if (p.host_id != user.id && !user.is_staff && !user.is_superuser) throw_forbidden("Only the host may delete the party.");
+  require_host(user, p, "delete");
   store_.delete_party(id);
   hub_.close_room(id, realtime::close_code::forbidden, "The party was deleted.");
   std::lock_guard lock(rooms_mu_);
@@ -241,7 +254,7 @@ void PartiesService::remove(const http::AuthUser& user, const std::string& id) {
 
 PartyRow PartiesService::start(const http::AuthUser& user, const std::string& id) {
   auto p = visible_party(user, id);
-  if (p.host_id != user.id) throw_forbidden("Only the host may start the party.");
+  require_host(user, p, "start");
   if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
   if (p.status == "scheduled") {
     p.status = "live";
@@ -254,7 +267,7 @@ PartyRow PartiesService::start(const http::AuthUser& user, const std::string& id
 
 PartyRow PartiesService::end(const http::AuthUser& user, const std::string& id) {
   auto p = visible_party(user, id);
-  if (p.host_id != user.id && !user.is_staff && !user.is_superuser) throw_forbidden("Only the host may end the party.");
+  require_host(user, p, "end");
   if (p.status != "ended") {
     p.status = "ended";
     p.ended_at = p.updated_at = now_ms();
@@ -270,42 +283,66 @@ PartyRow PartiesService::end(const http::AuthUser& user, const std::string& id) 
   return announce_change(id);
 }
 
-void PartiesService::admit(const http::AuthUser& user, const PartyRow& party) {
+bool PartiesService::admit(const http::AuthUser& user, const PartyRow& party) {
   if (party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
-  if (party.visibility == "private" && !store_.is_invited(party.id, user.id)) {
+  bool invited = store_.is_invited(party.id, user.id);
+  if (party.visibility == "private" && !invited) {
     auto m = store_.participant(party.id, user.id);
     if (!m) throw_forbidden("This party is private: you need an invitation.");
   }
-  switch (store_.join(party.id, user.id, now_ms())) {
+  // Invited users and the party's own host come in without asking.
+  bool needs_approval = parse_settings(party.settings).require_approval && !invited && user.id != party.host_id;
+  auto joined = store_.join(party.id, user.id, now_ms(), needs_approval);
+  switch (joined.outcome) {
     case JoinOutcome::banned: throw_forbidden("You are banned from this party.");
     case JoinOutcome::full: throw_conflict("The party is full.");
-    case JoinOutcome::already_member: return;
+    case JoinOutcome::already_member: return true;
+    case JoinOutcome::requested: announce_request(party, user); return false;
+    case JoinOutcome::already_requested: return false;
     case JoinOutcome::joined: break;
   }
-  if (auto room = room_if_loaded(party.id)) {
+  if (joined.role == "host") {
+    // They took over a party nobody was hosting: every node reloads it.
+    refresh_room(party.id);
+    changed_elsewhere(party.id);
+  } else if (auto room = room_if_loaded(party.id)) {
     std::lock_guard lock(room->mu);
-    room->members[user.id] = Room::Member{user.username, "participant"};
+    room->members[user.id] = Room::Member{user.username, joined.role};
   }
+  return true;
 }
 
-PartyRow PartiesService::join(const http::AuthUser& user, const std::string& id) {
+// Tells the host and moderators online (on any node) that someone asks to join.
+void PartiesService::announce_request(const PartyRow& party, const http::AuthUser& user) {
+  std::vector<std::string> moderators;
+  for (auto& m : store_.active_participants(party.id))
+    if (is_moderator(m.role)) moderators.push_back(m.user_id);
+  if (moderators.empty()) return;
+  json::object msg{{"type", "join_request"}, {"user", user_ref(user.id, user.username)}, {"requested_at", to_rfc3339(now_ms())}};
+  hub_.send_to_users(party.id, moderators, realtime::make_message(message_text(msg)));
+}
+
+Joined PartiesService::join(const http::AuthUser& user, const std::string& id) {
   auto p = visible_party(user, id);
-  admit(user, p);
-  return *store_.party(id);
+  if (admit(user, p)) return {*store_.party(id), std::nullopt};
+  return {p, store_.participant(id, user.id)};
 }
 
-PartyRow PartiesService::join_by_code(const http::AuthUser& user, const std::string& code) {
+Joined PartiesService::join_by_code(const http::AuthUser& user, const std::string& code) {
   std::string upper = code;
   std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
   auto p = store_.party_by_code(upper);
   if (!p) throw_not_found("No party with this code.");
-  admit(user, *p);
-  return *store_.party(p->id);
+  if (admit(user, *p)) return {*store_.party(p->id), std::nullopt};
+  return {*p, store_.participant(p->id, user.id)};
 }
 
 void PartiesService::leave(const http::AuthUser& user, const std::string& id) {
   auto p = visible_party(user, id);
+  // Leaving before approval withdraws the request.
+  if (store_.reject(id, user.id)) return;
   member(p, user.id);
+  record_watch(p.video_id, id, user.id, playback_of(p).expected_position(now_ms_precise()), false);
   auto new_host = store_.leave(id, user.id, now_ms());
   if (auto room = room_if_loaded(id)) {
     std::lock_guard lock(room->mu);
@@ -316,7 +353,8 @@ void PartiesService::leave(const http::AuthUser& user, const std::string& id) {
     }
   }
   changed_elsewhere(id);
-  hub_.close_user(id, user.id, realtime::close_code::going_away, "You left the party.");
+  // Not 1001: clients reconnect after that, and reconnecting would join again.
+  hub_.close_user(id, user.id, realtime::close_code::forbidden, "You left the party.");
   if (new_host) {
     auto m = store_.participant(id, *new_host);
     broadcast(id, {{"type", "participant_updated"},
@@ -324,10 +362,35 @@ void PartiesService::leave(const http::AuthUser& user, const std::string& id) {
   }
 }
 
-std::vector<ParticipantRow> PartiesService::participants(const http::AuthUser& user, const std::string& id) {
+std::vector<ParticipantRow> PartiesService::participants(const http::AuthUser& user, const std::string& id,
+                                                         bool pending) {
   auto p = visible_party(user, id);
+  if (pending) {
+    require_moderator(user, p);
+    return store_.pending_participants(id);
+  }
   if (!user.is_staff && !user.is_superuser) member(p, user.id);
   return store_.active_participants(id);
+}
+
+ParticipantRow PartiesService::approve(const http::AuthUser& user, const std::string& id, const std::string& target) {
+  auto p = visible_party(user, id);
+  require_moderator(user, p);
+  if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
+  switch (store_.approve(id, target, now_ms())) {
+    case ApproveOutcome::not_requested: throw_not_found("No pending join request from this user.");
+    case ApproveOutcome::full: throw_conflict("The party is full.");
+    case ApproveOutcome::approved: break;
+  }
+  refresh_room(id);
+  changed_elsewhere(id);
+  return *store_.participant(id, target);
+}
+
+void PartiesService::reject(const http::AuthUser& user, const std::string& id, const std::string& target) {
+  auto p = visible_party(user, id);
+  require_moderator(user, p);
+  if (!store_.reject(id, target)) throw_not_found("No pending join request from this user.");
 }
 
 std::set<std::string> PartiesService::online_users(const std::string& party_id) { return live_.online(party_id); }
@@ -379,6 +442,11 @@ int PartiesService::invite(const http::AuthUser& user, const std::string& id, co
   auto p = visible_party(user, id);
   member(p, user.id);
   if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
+  if (auto unknown = store_.unknown_users(user_ids); !unknown.empty()) {
+    std::string list;
+    for (auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
+    throw_validation("user_ids", "No such user: " + list + ".");
+  }
   int n = 0;
   for (auto& uid : user_ids) {
     if (uid == user.id) continue;
@@ -490,16 +558,35 @@ std::string PartiesService::report(const http::AuthUser& user, const std::string
 Playback PartiesService::sync_state(const http::AuthUser& user, const std::string& id) {
   auto p = visible_party(user, id);
   member(p, user.id);
-  if (auto room = room_if_loaded(id)) {
+  return playback_of(p);
+}
+
+Playback PartiesService::playback_of(const PartyRow& party) {
+  if (auto room = room_if_loaded(party.id)) {
     std::lock_guard lock(room->mu);
     return room->playback;
   }
-  auto durable = parse_playback(p.playback);
-  if (auto shared = live_.playback(id)) {
+  auto durable = parse_playback(party.playback);
+  if (auto shared = live_.playback(party.id)) {
     auto pb = parse_playback(*shared);
     if (pb.version >= durable.version) return pb;
   }
   return durable;
+}
+
+void PartiesService::record_watch(const std::optional<std::string>& video_id, const std::string& party_id,
+                                  const std::string& user_id, double position, bool buffering_event) {
+  if (!video_id) return;  // an external media URL: nothing to record
+  videos::WatchInput in;
+  in.position = position;
+  in.buffering_events = buffering_event ? 1 : 0;
+  in.party_id = party_id;
+  try {
+    videos_.record_watch_time(user_id, *video_id, in);
+  } catch (const Error& e) {
+    // The video was deleted while the party went on.
+    spdlog::info("party {}: watch time of {} not recorded: {}", party_id, user_id, e.what());
+  }
 }
 
 // ---- live rooms ----
@@ -631,7 +718,8 @@ std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const 
   if (!party) throw_not_found("Party not found.");
   auto existing = store_.participant(id, user.id);
   if (existing && existing->is_banned) throw_forbidden("You are banned from this party.");
-  if (!existing || !existing->is_active) admit(user, *party);
+  if ((!existing || !existing->is_active) && !admit(user, *party))
+    throw_forbidden("Your request to join awaits the host's approval.");
   auto room = load_room(id);
 
   // Read what the state needs first, outside the room lock.
@@ -721,6 +809,14 @@ void PartiesService::disconnect(const std::shared_ptr<Room>& room, const std::st
     throw;
   }
   unload_if_empty();
+  std::optional<std::string> video;
+  double position = 0;
+  {
+    std::lock_guard lock(room->mu);
+    video = room->party.video_id;
+    position = room->playback.expected_position(now_ms_precise());
+  }
+  record_watch(video, id, user_id, position, false);
 }
 
 // A user has no socket left in the party on any node.
@@ -768,10 +864,11 @@ void PartiesService::control(const std::shared_ptr<Room>& room, const std::strin
       pb.anchor = now;
     } else if (in.action == "seek") {
       pb.position = *in.position;
-      pb.anchor = pb.status == "playing" ? now + lead : now;
+      // A waiting party keeps the time its wait began: the buffering timeout counts from there.
+      if (pb.status != "waiting") pb.anchor = pb.status == "playing" ? now + lead : now;
     } else {
       pb.position = pb.expected_position(now);
-      pb.anchor = pb.status == "playing" ? now + lead : now;
+      if (pb.status != "waiting") pb.anchor = pb.status == "playing" ? now + lead : now;
       pb.rate = *in.rate;
     }
     return true;
@@ -782,26 +879,34 @@ void PartiesService::control(const std::shared_ptr<Room>& room, const std::strin
 
 void PartiesService::buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering) {
   const std::string id = room->party.id;
+  bool wait = false;
+  std::optional<std::string> video;
+  double position = 0;
   {
     std::lock_guard lock(room->mu);
     if (!room->members.count(user_id)) return;
-    if (is_buffering && (!room->settings.wait_for_buffering ||
-                         (room->playback.status != "playing" && room->playback.status != "waiting")))
+    wait = !is_buffering || (room->settings.wait_for_buffering &&
+                             (room->playback.status == "playing" || room->playback.status == "waiting"));
+    video = room->party.video_id;
+    position = room->playback.expected_position(now_ms_precise());
+  }
+  if (wait) {
+    auto [changed, remaining] = live_.set_buffering(id, user_id, is_buffering);
+    if (!is_buffering) {
+      if (changed && remaining == 0) resume_after_wait(room);
       return;
+    }
+    update_playback(room, user_id, [](const Room&, Playback& pb) {
+      if (pb.status != "playing") return false;
+      double now = now_ms_precise();
+      pb.position = pb.expected_position(now);
+      pb.status = "waiting";
+      pb.anchor = now;  // when the wait began: every node times it out from here
+      return true;
+    });
   }
-  auto [changed, remaining] = live_.set_buffering(id, user_id, is_buffering);
-  if (!is_buffering) {
-    if (changed && remaining == 0) resume_after_wait(room);
-    return;
-  }
-  update_playback(room, user_id, [](const Room&, Playback& pb) {
-    if (pb.status != "playing") return false;
-    double now = now_ms_precise();
-    pb.position = pb.expected_position(now);
-    pb.status = "waiting";
-    pb.anchor = now;  // when the wait began: every node times it out from here
-    return true;
-  });
+  // Counted whether or not the party waits: it is this viewer's buffering.
+  if (is_buffering) record_watch(video, id, user_id, position, true);
 }
 
 void PartiesService::resume_after_wait(const std::shared_ptr<Room>& room) {
@@ -887,11 +992,12 @@ void PartiesService::typing(const std::shared_ptr<Room>& room, const std::string
 }
 
 bool PartiesService::party_member_may_view(const std::string& user_id, const std::string& video_id) {
-  PartyFilter f;
-  f.mine = true;
-  for (auto& p : store_.parties(f, user_id, 100, 0))
-    if (p.video_id && *p.video_id == video_id) return true;
-  return false;
+  return store_.member_of_party_playing(user_id, video_id);
+}
+
+bool PartiesService::is_party_member(const std::string& user_id, const std::string& party_id) {
+  auto m = store_.participant(party_id, user_id);
+  return m && !m->is_banned && !m->is_pending;
 }
 
 }  // namespace wp::parties

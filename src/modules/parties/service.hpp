@@ -83,6 +83,13 @@ struct ControlInput {
   std::optional<long long> version;
 };
 
+// What join/ answers: the party, and the participant row when the join
+// awaits the host's approval (settings.require_approval).
+struct Joined {
+  PartyRow party;
+  std::optional<ParticipantRow> request;
+};
+
 // This node's copy of one live party. The playback follows the shared copy
 // (LiveState) through the playback_state messages every node receives.
 struct Room {
@@ -111,10 +118,13 @@ class PartiesService {
   void remove(const http::AuthUser& user, const std::string& id);
   PartyRow start(const http::AuthUser& user, const std::string& id);
   PartyRow end(const http::AuthUser& user, const std::string& id);
-  PartyRow join(const http::AuthUser& user, const std::string& id);
-  PartyRow join_by_code(const http::AuthUser& user, const std::string& code);
+  Joined join(const http::AuthUser& user, const std::string& id);
+  Joined join_by_code(const http::AuthUser& user, const std::string& code);
   void leave(const http::AuthUser& user, const std::string& id);
-  std::vector<ParticipantRow> participants(const http::AuthUser& user, const std::string& id);
+  // Active participants, or (host, moderators, staff) pending join requests.
+  std::vector<ParticipantRow> participants(const http::AuthUser& user, const std::string& id, bool pending = false);
+  ParticipantRow approve(const http::AuthUser& user, const std::string& id, const std::string& target);
+  void reject(const http::AuthUser& user, const std::string& id, const std::string& target);
   std::set<std::string> online_users(const std::string& party_id);
   ParticipantRow moderate(const http::AuthUser& user, const std::string& id, const std::string& target,
                           const std::string& action);  // promote demote kick ban mute unmute
@@ -151,14 +161,26 @@ class PartiesService {
 
   // Whether user_id may watch video_id through a party (for the videos module).
   bool party_member_may_view(const std::string& user_id, const std::string& video_id);
+  // Whether user_id joined party_id (now or earlier; not banned, not a pending request), for the videos module.
+  bool is_party_member(const std::string& user_id, const std::string& party_id);
 
  private:
   PartyRow visible_party(const http::AuthUser& user, const std::string& id);
   ParticipantRow member(const PartyRow& party, const std::string& user_id);
+  // The party's current host (an active participant with the host role), or staff.
+  void require_host(const http::AuthUser& user, const PartyRow& party, const std::string& what);
+  // The host or a moderator (active), or staff.
+  void require_moderator(const http::AuthUser& user, const PartyRow& party);
   std::shared_ptr<Room> room_if_loaded(const std::string& id);
   std::shared_ptr<Room> load_room(const std::string& id);
   Room::Member live_member(const std::shared_ptr<Room>& room, const std::string& user_id);
-  void admit(const http::AuthUser& user, const PartyRow& party);
+  // Joins the user; false when the join awaits approval instead.
+  bool admit(const http::AuthUser& user, const PartyRow& party);
+  void announce_request(const PartyRow& party, const http::AuthUser& user);
+  Playback playback_of(const PartyRow& party);
+  // Feeds the videos module's watch time (party playing an uploaded video).
+  void record_watch(const std::optional<std::string>& video_id, const std::string& party_id,
+                    const std::string& user_id, double position, bool buffering_event);
   void broadcast(const std::string& party_id, const boost::json::object& msg);
   // Changes the playback by compare-and-set on the shared copy: `change` sees
   // the room (locked) and a copy of the playback, and returns false to leave

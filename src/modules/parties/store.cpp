@@ -200,11 +200,11 @@ void Store::save_playback(const std::string& party_id, const std::string& playba
 namespace {
 constexpr const char* kParticipantSelect =
     "SELECT pp.id, pp.party_id, pp.user_id, u.username, pp.role, pp.is_active, pp.is_banned, pp.is_muted, "
-    "pp.joined_at FROM party_participants pp JOIN users u ON u.id = pp.user_id ";
+    "pp.is_pending, pp.joined_at FROM party_participants pp JOIN users u ON u.id = pp.user_id ";
 
 struct ParticipantReader {
   ParticipantRow row;
-  int active = 0, banned = 0, muted = 0;
+  int active = 0, banned = 0, muted = 0, pending = 0;
   long long joined = 0;
   void bind(soci::statement& st) {
     st.exchange(into(row.id));
@@ -215,6 +215,7 @@ struct ParticipantReader {
     st.exchange(into(active));
     st.exchange(into(banned));
     st.exchange(into(muted));
+    st.exchange(into(pending));
     st.exchange(into(joined));
   }
   ParticipantRow get() const {
@@ -222,6 +223,7 @@ struct ParticipantReader {
     r.is_active = active;
     r.is_banned = banned;
     r.is_muted = muted;
+    r.is_pending = pending;
     r.joined_at = joined;
     return r;
   }
@@ -239,6 +241,16 @@ std::optional<ParticipantRow> Store::participant(const std::string& party_id, co
   });
 }
 
+bool Store::member_of_party_playing(const std::string& user_id, const std::string& video_id) {
+  return db_.with([&](soci::session& s) {
+    int found = 0;
+    s << "SELECT CASE WHEN EXISTS (SELECT 1 FROM party_participants pp JOIN watch_parties p ON p.id = pp.party_id "
+         "WHERE pp.user_id = :u AND pp.is_active = TRUE AND p.video_id = :v) THEN 1 ELSE 0 END",
+        into(found), use(user_id), use(video_id);
+    return found == 1;
+  });
+}
+
 std::vector<ParticipantRow> Store::active_participants(const std::string& party_id) {
   return db_.with([&](soci::session& s) {
     std::string p = party_id;
@@ -248,39 +260,130 @@ std::vector<ParticipantRow> Store::active_participants(const std::string& party_
   });
 }
 
-JoinOutcome Store::join(const std::string& party_id, const std::string& user_id, std::int64_t now) {
+std::vector<ParticipantRow> Store::pending_participants(const std::string& party_id) {
+  return db_.with([&](soci::session& s) {
+    std::string p = party_id;
+    return db::fetch_rows<ParticipantReader>(
+        s, std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.is_pending = TRUE ORDER BY pp.joined_at",
+        [&](soci::statement& st) { st.exchange(use(p, "p")); });
+  });
+}
+
+namespace {
+
+// Locks the party row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+// serializes writers) and returns max_participants.
+int lock_party(soci::session& s, db::Dialect dialect, const std::string& party_id) {
+  int max = 0;
+  if (dialect == db::Dialect::postgresql)
+    s << "SELECT max_participants FROM watch_parties WHERE id = :id FOR UPDATE", into(max), use(party_id);
+  else
+    s << "SELECT max_participants FROM watch_parties WHERE id = :id", into(max), use(party_id);
+  return max;
+}
+
+long long active_count(soci::session& s, const std::string& party_id) {
+  long long count = 0;
+  s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE", into(count), use(party_id);
+  return count;
+}
+
+// Makes the user's row active (the row exists when `exists`); they take the
+// host role when nobody active holds it. Returns their role.
+std::string activate(soci::session& s, const std::string& party_id, const std::string& user_id, bool exists,
+                     long long t) {
+  long long hosts = 0;
+  s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE AND role = 'host'",
+      into(hosts), use(party_id);
+  std::string role = "participant";
+  if (exists) {
+    s << "SELECT role FROM party_participants WHERE party_id = :p AND user_id = :u", into(role), use(party_id),
+        use(user_id);
+  }
+  if (hosts == 0) {
+    role = "host";
+    s << "UPDATE watch_parties SET host_id = :u, updated_at = :t WHERE id = :p", use(user_id), use(t), use(party_id);
+  }
+  if (exists) {
+    s << "UPDATE party_participants SET is_active = TRUE, is_pending = FALSE, left_at = NULL, joined_at = :t, role = "
+         ":r WHERE party_id = :p AND user_id = :u",
+        use(t), use(role), use(party_id), use(user_id);
+  } else {
+    std::string id = new_uuid();
+    s << "INSERT INTO party_participants (id, party_id, user_id, role, joined_at) VALUES (:id, :p, :u, :r, :t)",
+        use(id), use(party_id), use(user_id), use(role), use(t);
+  }
+  return role;
+}
+
+}  // namespace
+
+JoinResult Store::join(const std::string& party_id, const std::string& user_id, std::int64_t now,
+                       bool needs_approval) {
   long long t = now;
-  return db_.tx([&](soci::session& s) {
-    int max = 0;
-    // On PostgreSQL the party row lock serializes joins; SQLite's BEGIN IMMEDIATE already does.
-    if (db_.dialect() == db::Dialect::postgresql)
-      s << "SELECT max_participants FROM watch_parties WHERE id = :id FOR UPDATE", into(max), use(party_id);
-    else
-      s << "SELECT max_participants FROM watch_parties WHERE id = :id", into(max), use(party_id);
-    int active = 0, banned = 0, exists = 0;
-    soci::indicator ind_a, ind_b;
+  return db_.tx([&](soci::session& s) -> JoinResult {
+    int max = lock_party(s, db_.dialect(), party_id);
+    int exists = 0, active = 0, banned = 0, pending = 0;
+    std::string role;
     s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND user_id = :u", into(exists), use(party_id),
         use(user_id);
     if (exists) {
-      s << "SELECT is_active, is_banned FROM party_participants WHERE party_id = :p AND user_id = :u",
-          into(active, ind_a), into(banned, ind_b), use(party_id), use(user_id);
-      if (banned) return JoinOutcome::banned;
-      if (active) return JoinOutcome::already_member;
+      soci::indicator ind_a, ind_b, ind_p;
+      s << "SELECT is_active, is_banned, is_pending, role FROM party_participants WHERE party_id = :p AND user_id = :u",
+          into(active, ind_a), into(banned, ind_b), into(pending, ind_p), into(role), use(party_id), use(user_id);
+      if (banned) return {JoinOutcome::banned, ""};
+      if (active) return {JoinOutcome::already_member, role};
     }
-    long long count = 0;
-    s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE", into(count),
-        use(party_id);
-    if (count >= max) return JoinOutcome::full;
-    if (exists) {
-      s << "UPDATE party_participants SET is_active = TRUE, left_at = NULL, joined_at = :t WHERE party_id = :p AND "
-           "user_id = :u",
-          use(t), use(party_id), use(user_id);
-    } else {
-      std::string id = new_uuid(), role = "participant";
-      s << "INSERT INTO party_participants (id, party_id, user_id, role, joined_at) VALUES (:id, :p, :u, :r, :t)",
-          use(id), use(party_id), use(user_id), use(role), use(t);
+    if (needs_approval) {
+      if (pending) return {JoinOutcome::already_requested, ""};
+      if (exists) {
+        s << "UPDATE party_participants SET is_pending = TRUE, joined_at = :t WHERE party_id = :p AND user_id = :u",
+            use(t), use(party_id), use(user_id);
+      } else {
+        std::string id = new_uuid(), participant = "participant";
+        s << "INSERT INTO party_participants (id, party_id, user_id, role, is_active, is_pending, joined_at) VALUES "
+             "(:id, :p, :u, :r, FALSE, TRUE, :t)",
+            use(id), use(party_id), use(user_id), use(participant), use(t);
+      }
+      return {JoinOutcome::requested, ""};
     }
-    return JoinOutcome::joined;
+    if (active_count(s, party_id) >= max) return {JoinOutcome::full, ""};
+    return {JoinOutcome::joined, activate(s, party_id, user_id, exists, t)};
+  });
+}
+
+ApproveOutcome Store::approve(const std::string& party_id, const std::string& user_id, std::int64_t now) {
+  long long t = now;
+  return db_.tx([&](soci::session& s) {
+    int max = lock_party(s, db_.dialect(), party_id);
+    int pending = 0;
+    s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND user_id = :u AND is_pending = TRUE",
+        into(pending), use(party_id), use(user_id);
+    if (!pending) return ApproveOutcome::not_requested;
+    if (active_count(s, party_id) >= max) return ApproveOutcome::full;
+    activate(s, party_id, user_id, true, t);
+    return ApproveOutcome::approved;
+  });
+}
+
+bool Store::reject(const std::string& party_id, const std::string& user_id) {
+  return db_.with([&](soci::session& s) {
+    soci::statement st = (s.prepare << "UPDATE party_participants SET is_pending = FALSE WHERE party_id = :p AND "
+                                       "user_id = :u AND is_pending = TRUE",
+                          use(party_id), use(user_id));
+    return db::execute_counting(st) > 0;
+  });
+}
+
+std::vector<std::string> Store::unknown_users(const std::vector<std::string>& ids) {
+  return db_.with([&](soci::session& s) {
+    std::vector<std::string> out;
+    for (auto& id : ids) {
+      int n = 0;
+      s << "SELECT COUNT(*) FROM users WHERE id = :id", into(n), use(id);
+      if (n == 0) out.push_back(id);
+    }
+    return out;
   });
 }
 
@@ -328,8 +431,8 @@ void Store::remove_participant(const std::string& party_id, const std::string& u
   long long t = now;
   int b = ban;
   db_.with([&](soci::session& s) {
-    s << "UPDATE party_participants SET is_active = FALSE, left_at = :t, is_banned = CASE WHEN :b = 1 THEN TRUE ELSE "
-         "is_banned END WHERE party_id = :p AND user_id = :u",
+    s << "UPDATE party_participants SET is_active = FALSE, is_pending = FALSE, left_at = :t, is_banned = CASE WHEN :b = "
+         "1 THEN TRUE ELSE is_banned END WHERE party_id = :p AND user_id = :u",
         use(t), use(b), use(party_id), use(user_id);
   });
 }

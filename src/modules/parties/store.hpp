@@ -26,9 +26,21 @@ class Store {
   void save_playback(const std::string& party_id, const std::string& playback_json);
 
   std::optional<ParticipantRow> participant(const std::string& party_id, const std::string& user_id);
+  // Whether the user is an active participant of some party that plays the video.
+  bool member_of_party_playing(const std::string& user_id, const std::string& video_id);
   std::vector<ParticipantRow> active_participants(const std::string& party_id);
-  // Admits the user if a seat is free, atomically with the count.
-  JoinOutcome join(const std::string& party_id, const std::string& user_id, std::int64_t now);
+  // Join requests awaiting approval, oldest first.
+  std::vector<ParticipantRow> pending_participants(const std::string& party_id);
+  // Admits the user if a seat is free, atomically with the count, or records
+  // a join request when needs_approval. Whoever joins a party without an
+  // active host becomes its host (role and host_id, in the same transaction).
+  JoinResult join(const std::string& party_id, const std::string& user_id, std::int64_t now, bool needs_approval);
+  // Admits a pending request if a seat is free (atomically, as join).
+  ApproveOutcome approve(const std::string& party_id, const std::string& user_id, std::int64_t now);
+  // Drops a pending request; false when there was none.
+  bool reject(const std::string& party_id, const std::string& user_id);
+  // The ids among `ids` that name no user.
+  std::vector<std::string> unknown_users(const std::vector<std::string>& ids);
   // Marks the user gone; when they were the host, hands the party to the
   // longest-present moderator, else participant. Returns the new host.
   std::optional<std::string> leave(const std::string& party_id, const std::string& user_id, std::int64_t now);
