@@ -162,6 +162,7 @@ class WS:
         self.log = []  # [(t_ms, msg)]
         self.sent = []  # [msg]
         self.close_code = None
+        self.close_reason = None
         self._changed = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._reader())
 
@@ -190,6 +191,7 @@ class WS:
         except Exception:  # noqa: BLE001 - any transport failure ends the reader
             pass
         finally:
+            self.close_reason = self.conn.close_reason
             self.close_code = self.conn.close_code if self.conn.close_code is not None else 1006
             self._changed.set()
 

@@ -140,6 +140,28 @@ def test_presence_with_two_tabs_of_one_user(server):
     run(go())
 
 
+def test_rest_leave_closes_every_tab_for_good(server):
+    host, guest = users(server, 2)
+    p = create_party(host)
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g1 = await connect(server, p, guest, name="tab1")
+        g2 = await connect(server, p, guest, name="tab2")
+        assert_success(await in_thread(guest.post, party_path(p, "leave/")))
+        for g in (g1, g2):
+            # 4003 is final for clients (realtime.md): no reconnect that would join again.
+            assert await g.wait_closed() == 4003, g.close_code
+            assert g.close_reason == "You left the party.", g.close_reason
+        await h.wait_for("user_left", lambda m: m["user"]["id"] == guest.id)
+        await asyncio.sleep(0.3)
+        assert await in_thread(participant_of, host, p, guest.id) is None
+        assert (await in_thread(get_party, host, p))["participant_count"] == 1
+        await h.close()
+
+    run(go())
+
+
 def test_bad_messages_get_errors_and_the_socket_stays_usable(server):
     host = register(server)
     p = create_party(host)
