@@ -1,7 +1,13 @@
-"""Parties and videos together: which videos a party may play, and who may
-then watch a private one."""
+"""Parties and videos together: which videos a party may play, who may then
+watch a private one, and the watch time a party session records."""
+import asyncio
+import os
+import sqlite3
+import subprocess
+import time
+
 from helpers import register
-from party_helpers import create_party_req, join, party_path
+from party_helpers import connect, create_party_req, in_thread, join, party_path, run
 from video_helpers import make_clip, upload_ready, vserver  # noqa: F401 - fixture
 
 
@@ -33,3 +39,58 @@ def test_a_party_cannot_play_someone_elses_private_video(vserver):
     assert "video_id" in r.json()["errors"]
     public = upload_ready(vserver, owner, make_clip(duration=2))
     assert create_party_req(other, video_id=public["id"], media_url=None).status_code == 201
+
+
+def watch_row(server, user_id, video_id):
+    """(buffering_events, last_position, party_id) of the user's watch_times row, read from the database
+    (the videos API has no read-only route for it: POST progress/ would change it)."""
+    sql = ("SELECT buffering_events, last_position, party_id FROM watch_times "
+           f"WHERE user_id = '{user_id}' AND video_id = '{video_id}'")
+    if server.backend == "sqlite":
+        with sqlite3.connect(os.path.join(server.data_dir, "watchparty.db")) as db:
+            return db.execute(sql).fetchone()
+    out = subprocess.run(["psql", "-At", "-F", "|", server.database_url, "-c", sql], check=True, capture_output=True,
+                         text=True).stdout.strip()
+    if not out:
+        return None
+    b, pos, party = out.split("|")
+    return int(b), float(pos), party
+
+
+def test_party_sessions_feed_watch_time(vserver):
+    owner, member = register(vserver), register(vserver)
+    video = upload_ready(vserver, owner, make_clip(duration=6))
+    r = create_party_req(owner, video_id=video["id"], media_url=None)
+    assert r.status_code == 201, r.text
+    party = r.json()
+    assert watch_row(vserver, member.id, video["id"]) is None
+
+    async def go():
+        h = await connect(vserver, party, owner, name="host")
+        m = await connect(vserver, party, member, name="member")
+        mk = m.mark()
+        await h.control("play", position=1.0)
+        await m.wait_for("playback_state", lambda x: x["playback"]["status"] == "playing", start=mk)
+        await m.send({"type": "buffering", "position": 1.0})
+        await m.wait_for("playback_state", lambda x: x["playback"]["status"] == "waiting", start=mk)
+        await h.control("pause", position=2.5)
+        await m.wait_for("playback_state", lambda x: x["playback"]["status"] == "paused", start=mk)
+        row = await in_thread(watch_row, vserver, member.id, video["id"])
+        assert row is not None and row[0] == 1, row
+        await m.close()
+        deadline = time.monotonic() + 5
+        while True:
+            row = await in_thread(watch_row, vserver, member.id, video["id"])
+            if row and abs(row[1] - 2.5) < 1e-6:
+                break
+            assert time.monotonic() < deadline, f"the member's party position was never recorded: {row}"
+            await asyncio.sleep(0.1)
+        assert row[0] == 1 and row[2] == party["id"], row
+        await h.close()
+
+    run(go())
+    # Leaving over REST records the position too (the party is paused at 2.5).
+    assert join(member, party).status_code == 200
+    assert member.post(party_path(party, "leave/")).status_code == 200
+    row = watch_row(vserver, member.id, video["id"])
+    assert row[0] == 1 and abs(row[1] - 2.5) < 1e-6, row
