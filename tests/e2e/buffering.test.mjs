@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, serveFile, rest, registerUser, uiLogin, sleep, tmpDir, problems } from './lib.mjs';
+import { startServer, launchBrowser, newPage, serveFile, rest, registerUser, uiLogin, sleep, tmpDir, problems, waitRoomReady } from './lib.mjs';
 
 let server, browser, files;
 before(async () => {
@@ -42,9 +42,8 @@ test('a buffering member puts the party in waiting, and ready resumes it in sync
   await uiLogin(a, host);
   await uiLogin(b, guest);
   await Promise.all([a.goto(`/parties/${pid}`), b.goto(`/parties/${pid}`)]);
-  const ready = () => window.__wp && window.__wp.connected && window.__wp.video.readyState >= 2 && window.__wp.rttMs >= 0;
-  await a.waitForFunction(ready, null, { timeout: 30000 });
-  await b.waitForFunction(ready, null, { timeout: 30000 });
+  await waitRoomReady(a);
+  await waitRoomReady(b);
   await a.click('#btn-play');
   await sleep(2000);
 

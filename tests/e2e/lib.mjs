@@ -186,6 +186,27 @@ export async function uiLogin(page, user) {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
+/**
+ * Waits until the party room is connected, has a clock offset and a playable video; on a
+ * timeout, says which of these is missing and what the page shows.
+ */
+export async function waitRoomReady(page, timeout = 30000) {
+  const ready = () => window.__wp && window.__wp.connected && window.__wp.video.readyState >= 2 && window.__wp.rttMs >= 0;
+  try {
+    await page.waitForFunction(ready, null, { timeout });
+  } catch (e) {
+    const state = await page.evaluate(() => {
+      const w = window.__wp;
+      const v = w?.video;
+      return {
+        url: location.pathname, hook: !!w, connected: w?.connected, rttMs: w?.rttMs, src: v?.currentSrc,
+        readyState: v?.readyState, mediaError: v?.error?.message || v?.error?.code, overlay: document.querySelector('.overlay:not([hidden])')?.textContent,
+      };
+    }).catch((x) => String(x));
+    throw new Error(`party room not ready: ${JSON.stringify(state)}; problems so far: ${JSON.stringify(problems(page))}`, { cause: e });
+  }
+}
+
 /** Console errors, failed requests, and failed responses other than `allowed` (regexps). */
 export function problems(page, allowed = []) {
   return [...page.errors, ...page.badResponses.filter((r) => !allowed.some((re) => re.test(r)))];

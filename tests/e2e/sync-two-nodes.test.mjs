@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, settledSpread, stats, tmpDir, ROOT, problems,
+  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, settledSpread, stats, tmpDir, ROOT, problems, waitRoomReady,
   syncIndicator, INDICATOR_PLAYING, INDICATOR_PAUSED, recordConnLabels, connLabels,
 } from './lib.mjs';
 import { uploadAndWait } from './videos.mjs';
@@ -57,9 +57,8 @@ test('two pages on two nodes playing HLS: every sample within 100 ms', { skip },
   await uiLogin(a, host);
   await uiLogin(b, guest);
   await Promise.all([a.goto(`/parties/${pid}`), b.goto(`/parties/${pid}`)]);
-  const ready = () => window.__wp && window.__wp.connected && window.__wp.video.readyState >= 2 && window.__wp.rttMs >= 0;
-  await a.waitForFunction(ready, null, { timeout: 30000 });
-  await b.waitForFunction(ready, null, { timeout: 30000 });
+  await waitRoomReady(a);
+  await waitRoomReady(b);
   // both pages play the renditions through hls.js (node B reads them from the shared data dir)
   for (const p of [a, b]) assert.match(await p.evaluate(() => window.__wp.video.currentSrc), /^blob:/, 'HLS through hls.js (MSE)');
   // presence and chat cross the nodes

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, sleep, stats, tmpDir, ROOT, problems,
+  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, sleep, stats, tmpDir, ROOT, problems, waitRoomReady,
   settledSpread, cutNetwork, syncIndicator, INDICATOR_PLAYING, INDICATOR_PAUSED, recordConnLabels, connLabels,
 } from './lib.mjs';
 import { uploadAndWait } from './videos.mjs';
@@ -47,9 +47,8 @@ test('two pages: every sample within 100 ms through play, seek, rate, pause and 
   await uiLogin(A.page, host);
   await uiLogin(B.page, guest);
   await Promise.all([A.page.goto(`/parties/${pid}`), B.page.goto(`/parties/${pid}`)]);
-  const ready = () => window.__wp && window.__wp.connected && window.__wp.video.readyState >= 2 && window.__wp.rttMs >= 0;
-  await A.page.waitForFunction(ready, null, { timeout: 30000 });
-  await B.page.waitForFunction(ready, null, { timeout: 30000 });
+  await waitRoomReady(A.page);
+  await waitRoomReady(B.page);
   for (const p of [A.page, B.page]) assert.match(await p.evaluate(() => window.__wp.video.currentSrc), /^blob:/, 'HLS through hls.js (MSE)');
   // the guest sees why it cannot control
   assert.match(await B.page.textContent('#control-note'), /Only the host/);
