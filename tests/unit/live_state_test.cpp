@@ -67,9 +67,19 @@ TEST_F(LiveStateTest, PresenceAndBuffering) {
   EXPECT_EQ(live.set_buffering("p", "u2", false), std::make_pair(false, 0LL));
 }
 
-TEST_F(LiveStateTest, ClosingGoesThroughTheBackplane) {
+// Records every channel published, then delivers like LocalBackplane.
+struct SpyBackplane : wp::realtime::Backplane {
+  Receiver receiver;
   std::vector<std::string> channels;
-  wp::realtime::LocalBackplane spy;
+  void set_receiver(Receiver r) override { receiver = std::move(r); }
+  void publish(const std::string& channel, const wp::realtime::Message& payload) override {
+    channels.push_back(channel + " " + *payload);
+    receiver(channel, payload);
+  }
+};
+
+TEST_F(LiveStateTest, ClosingGoesThroughTheBackplane) {
+  SpyBackplane spy;
   wp::realtime::Hub hub2(spy);
   auto a = std::make_shared<Recorder>(), b = std::make_shared<Recorder>();
   hub2.join("room1", {a, "alice", "s1"});
@@ -83,6 +93,9 @@ TEST_F(LiveStateTest, ClosingGoesThroughTheBackplane) {
   hub2.on_signal("ping", [&](const std::string& payload) { got = payload; });
   hub2.signal("ping", "x y");
   EXPECT_EQ(got, "x y");
+  // Every node (this one included) acts on what the backplane carries, never on a shortcut.
+  EXPECT_EQ(spy.channels, (std::vector<std::string>{"close:*:alice 4001 * Session ended.",
+                                                    "close:room2:* 4003 * deleted", "signal:ping x y"}));
 }
 
 TEST(Hub, ClosesOnlyTheSessionsItIsTold) {

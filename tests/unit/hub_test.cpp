@@ -1,0 +1,76 @@
+// The hub's fan-out: one serialized message per room broadcast, shared by
+// every member's queue; messages for some users only reach those users.
+#include <gtest/gtest.h>
+
+#include "realtime/hub.hpp"
+
+namespace {
+
+struct Keeper : wp::realtime::Connection {
+  std::vector<wp::realtime::Message> got;
+  std::string name = "k";
+  bool send(wp::realtime::Message m) override {
+    got.push_back(std::move(m));
+    return true;
+  }
+  void close(int, const std::string&) override {}
+  const std::string& id() const override { return name; }
+};
+
+// Counts what crosses the backplane, then hands it back as LocalBackplane does.
+struct CountingBackplane : wp::realtime::Backplane {
+  Receiver receiver;
+  std::vector<std::string> channels;
+  void set_receiver(Receiver r) override { receiver = std::move(r); }
+  void publish(const std::string& channel, const wp::realtime::Message& payload) override {
+    channels.push_back(channel);
+    receiver(channel, payload);
+  }
+};
+
+TEST(Hub, ABroadcastIsOneBufferSharedByEveryMember) {
+  CountingBackplane backplane;
+  wp::realtime::Hub hub(backplane);
+  std::vector<std::shared_ptr<Keeper>> members;
+  for (int i = 0; i < 5; ++i) {
+    members.push_back(std::make_shared<Keeper>());
+    hub.join("r", {members.back(), "u" + std::to_string(i % 3), "s"});
+  }
+  auto outsider = std::make_shared<Keeper>();
+  hub.join("other", {outsider, "u0", "s"});
+
+  auto msg = wp::realtime::make_message(R"({"type":"chat_message"})");
+  hub.broadcast("r", msg);
+  EXPECT_EQ(backplane.channels, (std::vector<std::string>{"room:r"})) << "published once for the whole room";
+  for (auto& m : members) {
+    ASSERT_EQ(m->got.size(), 1u);
+    EXPECT_EQ(m->got[0].get(), msg.get()) << "every member queues the same buffer, not a copy";
+  }
+  EXPECT_EQ(msg.use_count(), 1 + static_cast<long>(members.size()));
+  EXPECT_TRUE(outsider->got.empty());
+}
+
+TEST(Hub, SendToUsersReachesOnlyTheirSockets) {
+  CountingBackplane backplane;
+  wp::realtime::Hub hub(backplane);
+  auto a1 = std::make_shared<Keeper>(), a2 = std::make_shared<Keeper>(), b = std::make_shared<Keeper>(),
+       c = std::make_shared<Keeper>(), a_elsewhere = std::make_shared<Keeper>();
+  hub.join("r", {a1, "alice", "s1"});
+  hub.join("r", {a2, "alice", "s2"});
+  hub.join("r", {b, "bob", "s3"});
+  hub.join("r", {c, "carol", "s4"});
+  hub.join("r2", {a_elsewhere, "alice", "s1"});
+  auto msg = wp::realtime::make_message("for alice and carol");
+  hub.send_to_users("r", {"alice", "carol"}, msg);
+  EXPECT_EQ(backplane.channels, (std::vector<std::string>{"users:r:alice,carol"}));
+  for (auto& k : {a1, a2, c}) {
+    ASSERT_EQ(k->got.size(), 1u);
+    EXPECT_EQ(k->got[0].get(), msg.get());
+  }
+  EXPECT_TRUE(b->got.empty());
+  EXPECT_TRUE(a_elsewhere->got.empty());
+  hub.send_to_users("r", {}, msg);
+  EXPECT_EQ(backplane.channels.size(), 1u) << "nobody to tell: nothing published";
+}
+
+}  // namespace
