@@ -186,6 +186,9 @@ int serve(const Config& config) {
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);
   });
+  videos_service.set_party_member_check([&parties_service](const std::string& user_id, const std::string& party_id) {
+    return parties_service.is_party_member(user_id, party_id);
+  });
   // A revoked session or a deactivated user loses their live sockets too.
   accounts_service.on_sessions_revoked([&hub](const accounts::AccountsService::Revocation& r) {
     using Kind = realtime::Hub::Sessions::Kind;

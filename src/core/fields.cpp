@@ -93,6 +93,22 @@ std::optional<double> Fields::optional_number(const std::string& name, double lo
   return d;
 }
 
+std::optional<bool> Fields::required_bool(const std::string& name) {
+  if (!get(name)) {
+    add_error(name, "This field is required.");
+    return std::nullopt;
+  }
+  return optional_bool(name);
+}
+
+std::optional<double> Fields::required_number(const std::string& name, double lo, double hi) {
+  if (!get(name)) {
+    add_error(name, "This field is required.");
+    return std::nullopt;
+  }
+  return optional_number(name, lo, hi);
+}
+
 std::optional<boost::json::object> Fields::optional_object(const std::string& name) {
   auto v = get(name);
   if (!v) return std::nullopt;

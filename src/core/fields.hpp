@@ -20,9 +20,14 @@ class Fields {
   std::optional<bool> optional_bool(const std::string& name);
   std::optional<std::int64_t> optional_int(const std::string& name, std::int64_t lo, std::int64_t hi);
   std::optional<double> optional_number(const std::string& name, double lo, double hi);
+  // Required fields: absent or null is "This field is required."; nullopt
+  // whenever an error was recorded, so a caller never reads an empty value.
+  std::optional<bool> required_bool(const std::string& name);
+  std::optional<double> required_number(const std::string& name, double lo, double hi);
   // An object value, returned serialized; nullopt when absent.
   std::optional<boost::json::object> optional_object(const std::string& name);
-  bool has(const std::string& name) const { return body_.contains(name); }
+  // Present with a value: null counts as absent, as for every reader here.
+  bool has(const std::string& name) const { return get(name) != nullptr; }
 
   void add_error(const std::string& name, std::string message);
   // Adds errors found by later checks for fields that have none yet, so

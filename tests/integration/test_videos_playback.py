@@ -4,6 +4,7 @@ import time
 import pytest
 
 from helpers import assert_envelope, assert_page, register
+from party_helpers import create_party_req, join
 from video_helpers import (make_clip, make_staff, read, ready_video, upload, upload_ready, vserver,
                            wait_processed)
 
@@ -103,13 +104,30 @@ def test_views_counted_once_per_viewer_per_window(vserver):
     vserver.request("HEAD", url, headers={"User-Agent": "client-b"})
     assert vserver.get(f"/api/videos/{video['id']}/").json()["view_count"] == 1
     r = vserver.post(f"/api/videos/{video['id']}/view/", headers={"User-Agent": "client-b"})
-    assert r.json() == {"counted": True, "view_count": 2}
+    assert r.json() == {"success": True, "counted": True, "view_count": 2}
     r = vserver.post(f"/api/videos/{video['id']}/view/", headers={"User-Agent": "client-b"})
-    assert r.json() == {"counted": False, "view_count": 2}
+    assert r.json() == {"success": True, "counted": False, "view_count": 2}
     viewer = register(vserver)
     assert viewer.post(f"/api/videos/{video['id']}/view/").json()["counted"] is True
     assert viewer.get(url).status_code == 200
-    assert viewer.post(f"/api/videos/{video['id']}/view/").json() == {"counted": False, "view_count": 3}
+    assert viewer.post(f"/api/videos/{video['id']}/view/").json() == {"success": True, "counted": False,
+                                                                      "view_count": 3}
+
+
+def test_concurrent_views_by_one_viewer_count_once(vserver):
+    from concurrent.futures import ThreadPoolExecutor
+    owner = register(vserver)
+    video = upload_ready(vserver, owner)
+    viewer = register(vserver)
+    url = f"/api/videos/{video['id']}/view/"
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        answers = list(pool.map(lambda _: viewer.post(url, timeout=30), range(24)))
+        anonymous = list(pool.map(lambda _: vserver.post(url, headers={"User-Agent": "same-client"}, timeout=30),
+                                  range(24)))
+    assert all(r.status_code == 200 for r in answers + anonymous), [r.text for r in answers + anonymous]
+    assert sum(r.json()["counted"] for r in answers) == 1
+    assert sum(r.json()["counted"] for r in anonymous) == 1
+    assert vserver.get(f"/api/videos/{video['id']}/").json()["view_count"] == 2
 
 
 def test_views_window_expires(make_server):
@@ -120,7 +138,7 @@ def test_views_window_expires(make_server):
     assert s.post(f"/api/videos/{vid}/view/").json()["counted"] is True
     assert s.post(f"/api/videos/{vid}/view/").json()["counted"] is False
     time.sleep(1.1)
-    assert s.post(f"/api/videos/{vid}/view/").json() == {"counted": True, "view_count": 2}
+    assert s.post(f"/api/videos/{vid}/view/").json() == {"success": True, "counted": True, "view_count": 2}
 
 
 def test_download_rules_and_records(vserver):
@@ -179,6 +197,22 @@ def test_private_video_access_rules(vserver):
     assert_envelope(other.delete(f"/api/videos/{vid}/"), 403, "ACCESS_FORBIDDEN")
 
 
+def test_staff_may_play_a_private_video_in_a_party(vserver):
+    owner, other = register(vserver), register(vserver)
+    staff = make_staff(vserver)
+    video = upload_ready(vserver, owner, make_clip(duration=2), is_public=False)
+    r = create_party_req(other, video_id=video["id"], media_url=None)
+    assert r.status_code == 400 and "video_id" in r.json()["errors"], r.text
+    r = create_party_req(staff, video_id=video["id"], media_url=None)
+    assert r.status_code == 201, r.text
+    party = r.json()
+    assert party["video"]["id"] == video["id"]
+    # Then its members may watch it, as for the owner's own parties.
+    assert other.get(stream_url(video)).status_code == 404
+    assert join(other, party).status_code == 200
+    assert other.get(stream_url(video)).status_code == 200
+
+
 def test_patch_and_delete_removes_files(vserver):
     import os
     owner = register(vserver)
@@ -230,6 +264,13 @@ def test_list_filters_search_ordering_pagination(vserver):
     assert [v["id"] for v in body["results"]] == ids[::-1]  # newest first by default
     assert [v["id"] for v in vserver.get(base + "&ordering=created_at").json()["results"]] == ids
     assert vserver.get(base + "&ordering=-like_count").json()["results"][0]["id"] == ids[1]
+    # Views: two for Gamma, one for Alpha, none for Beta.
+    for viewer, vid in [("a", ids[2]), ("b", ids[2]), ("c", ids[0])]:
+        assert vserver.post(f"/api/videos/{vid}/view/", headers={"User-Agent": viewer}).json()["counted"]
+    by_views = vserver.get(base + "&ordering=-view_count").json()["results"]
+    assert [(v["id"], v["view_count"]) for v in by_views] == [(ids[2], 2), (ids[0], 1), (ids[1], 0)]
+    by_views = vserver.get(base + "&ordering=view_count").json()["results"]
+    assert [v["id"] for v in by_views] == [ids[1], ids[0], ids[2]]
     assert vserver.get(base + "&category=pets").json()["count"] == 2
     assert [v["title"] for v in vserver.get(base + "&search=GAMMA").json()["results"]] == ["Gamma news"]
     assert vserver.get(base + "&search=number%201").json()["results"][0]["id"] == ids[1]

@@ -9,8 +9,8 @@ import pytest
 
 from conftest import Server, run_cli
 from helpers import assert_envelope, assert_uuid, register
-from video_helpers import (FAST_WORKER_ARGS, TUS, make_clip, read, ready_video, tus_meta, upload, upload_ready,
-                           vserver, wait_processed, cli_db_args)
+from video_helpers import (FAST_WORKER_ARGS, TUS, make_clip, read, ready_video, stalling_ffmpeg, tus_meta, upload,
+                           upload_ready, vserver, wait_processed, cli_db_args)
 
 
 def parse_master(text):
@@ -238,7 +238,59 @@ def test_job_survives_server_restart_mid_processing(make_server):
     assert heights == [360, 720]
     master = s2.get(f"/api/videos/{video_id}/hls/master.m3u8").text
     assert "RESOLUTION=1280x720" in master and "RESOLUTION=640x360" in master
-    assert not os.path.exists(os.path.join(s.data_dir, "videos", video_id, "hls.tmp"))
+    leftovers = [n for n in os.listdir(os.path.join(s.data_dir, "videos", video_id)) if ".tmp" in n]
+    assert leftovers == [], "the killed attempt's work files are gone once the job is done"
+
+
+def test_a_long_silent_step_keeps_its_lease_with_two_workers(make_server, tmp_path):
+    # Every ffmpeg run is silent for 2.5 s, longer than the 1 s lease: only a
+    # heartbeat on a timer keeps the second worker from taking the job over.
+    s = make_server(args=["--worker-threads", "2", "--job-lease-s", "1",
+                          "--ffmpeg-path", stalling_ffmpeg(tmp_path, 2.5)] + FAST_WORKER_ARGS)
+    user = register(s)
+    r = upload(user, make_clip())
+    assert r.status_code == 201, r.text
+    video_id = r.json()["id"]
+    status = wait_processed(s, video_id, user, timeout=60)
+    assert status["status"] == "ready", status
+    assert status["job"]["status"] == "succeeded" and status["job"]["attempts"] == 1, status
+    assert "taken over" not in s.log()
+    master = s.get(f"/api/videos/{video_id}/hls/master.m3u8")
+    assert master.status_code == 200
+    variants = parse_master(master.text)
+    assert [a["RESOLUTION"] for a, _ in variants] == ["640x360"]
+    playlist = s.get(f"/api/videos/{video_id}/hls/{variants[0][1]}").text
+    assert "#EXT-X-ENDLIST" in playlist
+    segments = [l for l in playlist.splitlines() if l and not l.startswith("#")]
+    assert segments and all(s.get(f"/api/videos/{video_id}/hls/{seg}").status_code == 200 for seg in segments)
+    files = os.listdir(os.path.join(s.data_dir, "videos", video_id))
+    assert [n for n in files if ".tmp" in n] == [], files
+
+
+def test_an_expired_lease_on_the_last_attempt_fails_the_job(make_server, tmp_path):
+    # One attempt allowed; the server dies mid-job. The restarted server must
+    # not run the job a second time: it fails, with the reason.
+    slow = stalling_ffmpeg(tmp_path, 30)
+    s = make_server(args=["--job-max-attempts", "1", "--job-lease-s", "1", "--ffmpeg-path", slow]
+                    + FAST_WORKER_ARGS)
+    user = register(s)
+    video_id = upload(user, make_clip()).json()["id"]
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        st = s.get(f"/api/videos/{video_id}/processing-status/", headers=user.auth).json()
+        if st["job"]["status"] == "running":
+            break
+        time.sleep(0.05)
+    assert st["job"]["status"] == "running" and st["job"]["attempts"] == 1, st
+    s.stop(sig=signal.SIGKILL)
+    os.rename(s.log_path, s.log_path + ".killed")
+    s2 = make_server(args=["--job-max-attempts", "1", "--job-lease-s", "1"] + FAST_WORKER_ARGS,
+                     data_dir=s.data_dir, database_url=s.database_url)
+    status = wait_processed(s2, video_id, user, timeout=30)
+    assert status["status"] == "failed", status
+    assert status["job"]["status"] == "failed" and status["job"]["attempts"] == 1, status
+    assert "lease expired" in status["error"]
+    assert "lease expired" in s2.get(f"/api/videos/{video_id}/", headers=user.auth).json()["processing_error"]
 
 
 def test_worker_command_runs_jobs_when_serve_does_not(make_server):

@@ -1,7 +1,8 @@
 """Likes, comments (threads, edits, placeholders, likes), watch progress, and the counters under concurrency."""
 import threading
 
-from helpers import assert_envelope, assert_page, assert_time, register
+from helpers import assert_envelope, assert_field_errors, assert_page, assert_time, register
+from party_helpers import create_party, join
 from video_helpers import make_staff, ready_video, vserver
 
 
@@ -31,12 +32,14 @@ def test_like_dislike_toggle(vserver, ready_video):
     before = vserver.get(f"/api/videos/{video['id']}/").json()
     r = user.post(url, json={"is_like": True})
     assert r.status_code == 200, r.text
-    assert r.json() == {"is_like": True, "like_count": before["like_count"] + 1,
+    assert r.json() == {"success": True, "is_like": True, "like_count": before["like_count"] + 1,
                         "dislike_count": before["dislike_count"]}
     r = user.post(url, json={"is_like": False}).json()  # switch
-    assert r == {"is_like": False, "like_count": before["like_count"], "dislike_count": before["dislike_count"] + 1}
+    assert r == {"success": True, "is_like": False, "like_count": before["like_count"],
+                 "dislike_count": before["dislike_count"] + 1}
     r = user.post(url, json={"is_like": False}).json()  # same again removes it
-    assert r == {"is_like": None, "like_count": before["like_count"], "dislike_count": before["dislike_count"]}
+    assert r == {"success": True, "is_like": None, "like_count": before["like_count"],
+                 "dislike_count": before["dislike_count"]}
     assert_envelope(user.post(url, json={}), 400, "VALIDATION_ERROR")
     assert_envelope(user.post(url, json={"is_like": "yes"}), 400, "VALIDATION_ERROR")
     assert_envelope(vserver.post(url, json={"is_like": True}), 401, "AUTHENTICATION_REQUIRED")
@@ -72,7 +75,7 @@ def test_concurrent_comment_likes_are_counted_exactly(vserver, ready_video):
     listed = vserver.get(f"/api/videos/{video['id']}/comments/?page_size=100").json()["results"]
     assert [x["likes_count"] for x in listed if x["id"] == c["id"]] == [20]
     r = users[0].post(url).json()
-    assert r == {"liked": False, "likes_count": 19}
+    assert r == {"success": True, "liked": False, "likes_count": 19}
 
 
 def test_comment_threads_edit_delete_and_pagination(vserver, ready_video):
@@ -168,3 +171,43 @@ def test_watch_progress(vserver, ready_video):
     assert_envelope(user.post(url, json={"position": -1}), 400, "VALIDATION_ERROR")
     assert_envelope(user.post(url, json={"position": 1, "duration_watched": 10**9}), 400, "VALIDATION_ERROR")
     assert_envelope(vserver.post(url, json={"position": 1}), 401, "AUTHENTICATION_REQUIRED")
+
+
+def test_null_for_a_required_field_is_refused(vserver, ready_video):
+    _, video = ready_video
+    user = register(vserver)
+    base = f"/api/videos/{video['id']}/"
+    before = vserver.get(base).json()
+    body = assert_field_errors(user.post(base + "like/", json={"is_like": None}), "is_like")
+    assert body["errors"]["is_like"] == ["This field is required."]
+    after = vserver.get(base).json()
+    assert (after["like_count"], after["dislike_count"]) == (before["like_count"], before["dislike_count"])
+    # The like was not recorded: a real like now adds one rather than removing it.
+    assert user.post(base + "like/", json={"is_like": True}).json()["is_like"] is True
+
+    body = assert_field_errors(user.post(base + "progress/", json={"position": None, "duration_watched": 4}),
+                               "position")
+    assert body["errors"]["position"] == ["This field is required."]
+    # Nothing was stored by the refused request.
+    w = user.post(base + "progress/", json={"position": 2.5, "duration_watched": 1}).json()
+    assert w["last_position"] == 2.5 and w["total_watch_time"] == 1
+    # Null for an optional field still means "absent".
+    w = user.post(base + "progress/", json={"position": 3, "quality": None, "party_id": None}).json()
+    assert w["last_position"] == 3 and w["average_quality"] == "" and w["party_id"] is None
+
+
+def test_progress_party_must_be_one_of_mine(vserver, ready_video):
+    owner, video = ready_video
+    url = f"/api/videos/{video['id']}/progress/"
+    viewer = register(vserver)
+    party = create_party(owner, video_id=video["id"], media_url=None)
+    for bad in ["not-a-uuid", "00000000-0000-4000-8000-000000000000", party["id"]]:
+        body = assert_field_errors(viewer.post(url, json={"position": 1, "party_id": bad}), "party_id")
+        assert body["errors"]["party_id"], bad
+    r = viewer.post(url, json={"position": 1})
+    assert r.status_code == 200 and r.json()["party_id"] is None, "nothing was stored for the refused party ids"
+    assert join(viewer, party).status_code == 200
+    r = viewer.post(url, json={"position": 2, "duration_watched": 1, "party_id": party["id"].upper()})
+    assert r.status_code == 200, r.text
+    assert r.json()["party_id"] == party["id"]
+    assert owner.post(url, json={"position": 1, "party_id": party["id"]}).status_code == 200  # the host

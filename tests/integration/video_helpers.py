@@ -37,6 +37,16 @@ def make_clip(duration=6, size="640x360", audio=True, preset=None):
     return path
 
 
+def stalling_ffmpeg(directory, seconds):
+    """An ffmpeg that sits silent for `seconds` before each run: a step that
+    reports no progress for longer than a short job lease."""
+    path = os.path.join(str(directory), "stalling-ffmpeg")
+    with open(path, "w") as f:
+        f.write(f"#!/bin/sh\nsleep {seconds}\nexec ffmpeg \"$@\"\n")
+    os.chmod(path, 0o755)
+    return path
+
+
 def read(path):
     with open(path, "rb") as f:
         return f.read()

@@ -253,3 +253,40 @@ TEST(Probe, ParsesFfprobeJson) {
   EXPECT_FALSE(audio_only.has_video);
   EXPECT_THROW(wp::videos::parse_probe_json("not json"), std::runtime_error);
 }
+
+TEST(Probe, MimeTypeFromTheContainer) {
+  using wp::videos::mime_type_of;
+  auto probed = [](const char* format, const char* brand, const char* vcodec, const char* acodec) {
+    wp::videos::ProbeResult p;
+    p.has_video = true;
+    p.format_name = format;
+    p.major_brand = brand;
+    p.video_codec = vcodec;
+    p.has_audio = *acodec != '\0';
+    p.audio_codec = acodec;
+    return p;
+  };
+  EXPECT_EQ(mime_type_of(probed("mov,mp4,m4a,3gp,3g2,mj2", "isom", "h264", "aac")), "video/mp4");
+  EXPECT_EQ(mime_type_of(probed("mov,mp4,m4a,3gp,3g2,mj2", "qt  ", "h264", "aac")), "video/quicktime");
+  EXPECT_EQ(mime_type_of(probed("mov,mp4,m4a,3gp,3g2,mj2", "3gp5", "h263", "")), "video/3gpp");
+  EXPECT_EQ(mime_type_of(probed("matroska,webm", "", "vp9", "opus")), "video/webm");
+  EXPECT_EQ(mime_type_of(probed("matroska,webm", "", "vp8", "")), "video/webm");
+  EXPECT_EQ(mime_type_of(probed("matroska,webm", "", "h264", "aac")), "video/x-matroska");
+  EXPECT_EQ(mime_type_of(probed("matroska,webm", "", "vp9", "aac")), "video/x-matroska");
+  EXPECT_EQ(mime_type_of(probed("mpegts", "", "h264", "aac")), "video/mp2t");
+  EXPECT_EQ(mime_type_of(probed("avi", "", "mpeg4", "mp3")), "video/x-msvideo");
+  EXPECT_EQ(mime_type_of(probed("flv", "", "h264", "aac")), "video/x-flv");
+  EXPECT_EQ(mime_type_of(probed("mpeg", "", "mpeg2video", "mp2")), "video/mpeg");
+  EXPECT_EQ(mime_type_of(probed("ogg", "", "theora", "vorbis")), "video/ogg");
+  EXPECT_EQ(mime_type_of(probed("asf", "", "wmv2", "wmav2")), "video/x-ms-asf");
+  EXPECT_EQ(mime_type_of(probed("yuv4mpegpipe", "", "rawvideo", "")), "application/octet-stream");
+  // Exact demuxer names: "mpegts" is not "mpeg", "mpegtsraw" is neither.
+  EXPECT_EQ(mime_type_of(probed("mpegtsraw", "", "h264", "")), "application/octet-stream");
+}
+
+TEST(Probe, ReadsTheMajorBrand) {
+  auto p = wp::videos::parse_probe_json(R"({"streams":[{"codec_type":"video","codec_name":"h264","width":2,"height":2}],
+    "format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2","tags":{"major_brand":"qt  "}}})");
+  EXPECT_EQ(p.major_brand, "qt  ");
+  EXPECT_EQ(wp::videos::mime_type_of(p), "video/quicktime");
+}

@@ -78,7 +78,10 @@ json::object comment_json(const CommentRow& c) {
 }
 
 json::object like_json(const LikeCounts& l) {
-  return {{"is_like", or_null(l.is_like)}, {"like_count", l.like_count}, {"dislike_count", l.dislike_count}};
+  return {{"success", true},
+          {"is_like", or_null(l.is_like)},
+          {"like_count", l.like_count},
+          {"dislike_count", l.dislike_count}};
 }
 
 json::object watch_json(const WatchTimeRow& w) {

@@ -106,6 +106,31 @@ std::vector<Rendition> choose_ladder(int source_width, int source_height, bool h
   return out;
 }
 
+std::string mime_type_of(const ProbeResult& p) {
+  // format_name is a comma list of demuxer names that share one container.
+  auto names = "," + p.format_name + ",";
+  auto has = [&](const char* n) { return names.find("," + std::string(n) + ",") != std::string::npos; };
+  if (has("mov") || has("mp4")) {
+    if (p.major_brand.rfind("qt", 0) == 0) return "video/quicktime";
+    if (p.major_brand.rfind("3g2", 0) == 0) return "video/3gpp2";
+    if (p.major_brand.rfind("3g", 0) == 0) return "video/3gpp";
+    return "video/mp4";
+  }
+  if (has("matroska") || has("webm")) {
+    // WebM is the Matroska subset with only these codecs.
+    bool web_video = p.video_codec == "vp8" || p.video_codec == "vp9" || p.video_codec == "av1";
+    bool web_audio = !p.has_audio || p.audio_codec == "vorbis" || p.audio_codec == "opus";
+    return web_video && web_audio ? "video/webm" : "video/x-matroska";
+  }
+  static const std::pair<const char*, const char*> simple[] = {
+      {"mpegts", "video/mp2t"}, {"avi", "video/x-msvideo"},   {"flv", "video/x-flv"},  {"ogg", "video/ogg"},
+      {"asf", "video/x-ms-asf"}, {"mpeg", "video/mpeg"},      {"mpegvideo", "video/mpeg"}, {"m4v", "video/x-m4v"},
+      {"3gp", "video/3gpp"}};
+  for (auto& [name, mime] : simple)
+    if (has(name)) return mime;
+  return "application/octet-stream";
+}
+
 ProbeResult parse_probe_json(const std::string& text) {
   boost::system::error_code ec;
   auto v = json::parse(text, ec);
@@ -118,6 +143,7 @@ ProbeResult parse_probe_json(const std::string& text) {
     p.size = static_cast<std::int64_t>(number_of(fo.if_contains("size")));
     p.bit_rate = static_cast<std::int64_t>(number_of(fo.if_contains("bit_rate")));
     p.format_name = string_of(fo, "format_name");
+    if (auto t = fo.if_contains("tags"); t && t->is_object()) p.major_brand = string_of(t->as_object(), "major_brand");
   }
   if (auto s = root.if_contains("streams"); s && s->is_array()) {
     for (auto& st : s->as_array()) {

@@ -17,7 +17,8 @@ struct ProbeResult {
   int height = 0;
   std::string video_codec;
   std::string audio_codec;
-  std::string format_name;
+  std::string format_name;  // ffprobe's list, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+  std::string major_brand;  // ISO BMFF brand from the format tags ("qt  " for QuickTime)
   std::int64_t size = 0;
   std::int64_t bit_rate = 0;
   double frame_rate = 0;
@@ -39,6 +40,10 @@ struct Rendition {
 // taller sources). Never upscales; a source below 360p gets one rung at its
 // own height. Heights and widths are even.
 std::vector<Rendition> choose_ladder(int source_width, int source_height, bool has_audio);
+
+// The MIME type of a probed file from its container: for when libmagic only
+// sees bytes. application/octet-stream for a container not listed.
+std::string mime_type_of(const ProbeResult& p);
 
 // Parses ffprobe's -print_format json output. Throws std::runtime_error when it is not JSON.
 ProbeResult parse_probe_json(const std::string& json_text);

@@ -280,8 +280,7 @@ Response processing_status(VideosService& svc, Request& req) {
 Response like_video(VideosService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
-  auto is_like = f.optional_bool("is_like");
-  if (!is_like && !f.has("is_like")) f.add_error("is_like", "This field is required.");
+  auto is_like = f.required_bool("is_like");
   f.done();
   return http::json_response(like_json(svc.react(req.current_user(), req.param("id"), *is_like)));
 }
@@ -290,20 +289,22 @@ Response view_video(VideosService& svc, Request& req) {
   auto viewer = viewer_of(req);
   auto v = svc.get(viewer, req.param("id"));
   auto [counted, views] = svc.count_view(viewer, v, client_of(req));
-  return http::json_response(json::object{{"counted", counted}, {"view_count", views}});
+  return http::json_response(json::object{{"success", true}, {"counted", counted}, {"view_count", views}});
 }
 
 Response progress(VideosService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
   WatchInput in;
-  auto position = f.optional_number("position", 0, 1e7);
-  if (!position && !f.has("position")) f.add_error("position", "This field is required.");
+  auto position = f.required_number("position", 0, 1e7);
   in.duration_watched = f.optional_int("duration_watched", 0, 86400).value_or(0);
   in.buffering_events = f.optional_int("buffering_events", 0, 100000).value_or(0);
   in.quality = f.optional_string("quality", 16).value_or("");
   in.party_id = f.optional_string("party_id", 36);
+  if (in.party_id && !is_uuid(*in.party_id)) f.add_error("party_id", "Must be a party id.");
   f.done();
+  if (in.party_id)
+    for (auto& c : *in.party_id) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   in.position = *position;
   return http::json_response(watch_json(svc.progress(req.current_user(), req.param("id"), in)));
 }
@@ -359,7 +360,7 @@ Response delete_comment(VideosService& svc, Request& req) {
 
 Response like_comment(VideosService& svc, Request& req) {
   auto r = svc.like_comment(req.current_user(), req.param("id"), req.param("comment_id"));
-  return http::json_response(json::object{{"liked", r.liked}, {"likes_count", r.likes_count}});
+  return http::json_response(json::object{{"success", true}, {"liked", r.liked}, {"likes_count", r.likes_count}});
 }
 
 // ---------------------------------------------------------------- tus 1.0

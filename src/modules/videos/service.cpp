@@ -34,7 +34,8 @@ std::string extension_for(const std::string& mime) {
   static const std::map<std::string, std::string> known = {
       {"video/mp4", "mp4"},        {"video/quicktime", "mov"}, {"video/x-matroska", "mkv"}, {"video/webm", "webm"},
       {"video/x-msvideo", "avi"},  {"video/mp2t", "ts"},       {"video/MP2T", "ts"},        {"video/x-flv", "flv"},
-      {"video/mpeg", "mpg"},       {"video/3gpp", "3gp"},      {"video/ogg", "ogv"},        {"video/x-m4v", "m4v"}};
+      {"video/mpeg", "mpg"},       {"video/3gpp", "3gp"},      {"video/ogg", "ogv"},        {"video/x-m4v", "m4v"},
+      {"video/3gpp2", "3g2"},      {"video/x-ms-asf", "asf"}};
   auto it = known.find(mime);
   return it == known.end() ? "video" : it->second;
 }
@@ -71,7 +72,8 @@ ProbeResult accept_media(const MediaTools& tools, const std::string& path, std::
     throw Error(ErrorCode::unsupported_media, "The file is not a video (detected " + mime + ").");
   auto p = probe(tools, path);
   if (!p || !p->has_video) throw Error(ErrorCode::unsupported_media, "The file has no playable video stream.");
-  if (mime == "application/octet-stream") mime = "video/" + (p->format_name.find("mpegts") != std::string::npos ? std::string("mp2t") : "mp4");
+  // libmagic saw only bytes: the container ffprobe read names the type.
+  if (mime == "application/octet-stream") mime = mime_type_of(*p);
   return *p;
 }
 
@@ -81,10 +83,23 @@ void remove_tree(const std::string& dir) {
   if (ec) spdlog::warn("cannot remove {}: {}", dir, ec.message());
 }
 
+// Work files of attempts that were killed (lease taken over, SIGKILL); only
+// called once the job is over, when no attempt can still be writing.
+void remove_leftovers(const std::string& video_dir) {
+  std::error_code ec;
+  for (auto it = fs::directory_iterator(video_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    auto name = it->path().filename().string();
+    if (name.rfind("hls.tmp", 0) == 0 || name.rfind("thumbnail.tmp", 0) == 0) remove_tree(it->path().string());
+  }
+}
+
 }  // namespace
 
 VideosService::VideosService(Store& store, const Config& config)
-    : store_(store), config_(config), viewer_check_([](const std::string&, const std::string&) { return false; }) {
+    : store_(store),
+      config_(config),
+      viewer_check_([](const std::string&, const std::string&) { return false; }),
+      party_member_check_([](const std::string&, const std::string&) { return false; }) {
   tools_.ffmpeg = config.ffmpeg_path;
   tools_.ffprobe = config.ffprobe_path;
   tools_.timeout = std::chrono::seconds(config.ffmpeg_timeout_s);
@@ -93,6 +108,10 @@ VideosService::VideosService(Store& store, const Config& config)
 
 void VideosService::set_viewer_check(std::function<bool(const std::string&, const std::string&)> check) {
   viewer_check_ = check ? std::move(check) : [](const std::string&, const std::string&) { return false; };
+}
+
+void VideosService::set_party_member_check(std::function<bool(const std::string&, const std::string&)> check) {
+  party_member_check_ = check ? std::move(check) : [](const std::string&, const std::string&) { return false; };
 }
 
 std::string VideosService::abs(const std::string& relative) const { return config_.data_dir + "/" + relative; }
@@ -329,6 +348,8 @@ WatchTimeRow VideosService::record_watch_time(const std::string& user_id, const 
 
 WatchTimeRow VideosService::progress(const http::AuthUser& user, const std::string& id, const WatchInput& in) {
   auto v = visible_video(&user, id);
+  if (in.party_id && !party_member_check_(user.id, *in.party_id))
+    throw_validation("party_id", "Not a party you belong to.");
   return record_watch_time(user.id, v.id, in);
 }
 
@@ -405,13 +426,9 @@ ProcessingStatus VideosService::processing_status(Viewer viewer, const std::stri
   return {v, store_.latest_job(v.id)};
 }
 
-std::optional<VideoSummary> VideosService::video_for_party(const std::string& video_id, const std::string& user_id) {
+std::optional<VideoSummary> VideosService::video_for_party(const std::string& video_id, const http::AuthUser& user) {
   auto v = store_.video(video_id);
-  if (!v) return std::nullopt;
-  http::AuthUser who;
-  who.id = user_id;
-  // Staff status is not known here; the owner, public videos and the viewer check decide.
-  if (!visible(&who, *v)) return std::nullopt;
+  if (!v || !visible(&user, *v)) return std::nullopt;
   VideoSummary s;
   s.id = v->id;
   s.title = v->title;
@@ -541,15 +558,33 @@ std::optional<JobRow> VideosService::claim_job(const std::string& worker_id) {
 
 void VideosService::run_job(const JobRow& job, const std::string& worker_id, const std::function<bool()>& stopping) {
   std::atomic<bool> lost{false};
-  auto stop = [&] { return lost.load() || stopping(); };
+  // The lease is renewed on a timer, whatever ffmpeg reports: a slow step can
+  // go longer than the lease without a change of progress, and another worker
+  // would then take the job over. Progress changes are stored sooner.
+  const auto renew_every = std::chrono::milliseconds(std::max(200, config_.job_lease_s * 1000 / 3));
   auto last_beat = std::chrono::steady_clock::now();
-  int last_progress = -1;
-  auto beat = [&](int progress, bool force) {
+  int progress = 0, stored_progress = 0;
+  auto beat = [&](bool force) {
     auto now = std::chrono::steady_clock::now();
-    if (!force && (now - last_beat < std::chrono::milliseconds(500) || progress == last_progress)) return;
+    bool due = now - last_beat >= renew_every ||
+               (progress != stored_progress && now - last_beat >= std::chrono::milliseconds(500));
+    if (lost || (!force && !due)) return;
     last_beat = now;
-    last_progress = progress;
-    if (!store_.heartbeat(job.id, worker_id, progress, now_ms())) lost = true;
+    try {
+      if (!store_.heartbeat(job.id, worker_id, progress, now_ms())) lost = true;
+      stored_progress = progress;
+    } catch (const std::exception& e) {
+      // Called from the child-process poll, which must not throw: the next beat tries again.
+      spdlog::warn("job {}: heartbeat failed: {}", job.id, e.what());
+    }
+  };
+  auto stop = [&] {
+    beat(false);
+    return lost.load() || stopping();
+  };
+  auto step = [&](int p) {
+    progress = p;
+    beat(true);
   };
 
   auto v = store_.video(job.video_id);
@@ -558,21 +593,30 @@ void VideosService::run_job(const JobRow& job, const std::string& worker_id, con
     return;
   }
   auto dir = video_dir(v->id);
-  auto work = dir + "/hls.tmp";
+  // Each attempt writes its own files: a worker that lost the job to another
+  // never touches the new owner's outputs.
+  auto attempt = job.id + "." + std::to_string(job.attempts);
+  auto work = dir + "/hls.tmp." + attempt;
+  auto thumb = dir + "/thumbnail.tmp." + attempt + ".jpg";
+  auto drop_outputs = [&] {
+    remove_tree(work);
+    std::error_code ec;
+    fs::remove(thumb, ec);
+  };
   try {
     spdlog::info("job {} (video {}) attempt {} started by {}", job.id, v->id, job.attempts, worker_id);
     auto src = abs(v->file_path);
     auto p = probe(tools_, src);
     if (!p || !p->has_video) throw MediaError("ffprobe found no video stream in the original");
-    beat(2, true);
+    step(2);
     remove_tree(work);
     fs::create_directories(work);
-    make_thumbnail(tools_, src, *p, dir + "/thumbnail.tmp.jpg", stop);
-    beat(5, true);
+    make_thumbnail(tools_, src, *p, thumb, stop);
+    step(5);
     auto ladder = choose_ladder(p->width, p->height, p->has_audio);
     for (std::size_t i = 0; i < ladder.size(); ++i) {
       make_rendition(tools_, src, *p, ladder[i], work, stop, [&](double f) {
-        beat(5 + static_cast<int>(90.0 * (static_cast<double>(i) + f) / static_cast<double>(ladder.size())), false);
+        progress = 5 + static_cast<int>(90.0 * (static_cast<double>(i) + f) / static_cast<double>(ladder.size()));
       });
       if (stop()) throw MediaError("stopped");
     }
@@ -581,9 +625,15 @@ void VideosService::run_job(const JobRow& job, const std::string& worker_id, con
       m << master_playlist(ladder);
       if (!m) throw MediaError("cannot write master.m3u8");
     }
+    // A fresh lease first: the outputs replace the published ones only while the job is ours.
+    progress = 95;
+    if (lost || !store_.heartbeat(job.id, worker_id, progress, now_ms())) {
+      lost = true;
+      throw MediaError("the job is no longer ours");
+    }
     remove_tree(dir + "/hls");
     fs::rename(work, dir + "/hls");
-    fs::rename(dir + "/thumbnail.tmp.jpg", dir + "/thumbnail.jpg");
+    fs::rename(thumb, dir + "/thumbnail.jpg");
 
     json::array renditions;
     for (auto& r : ladder)
@@ -605,11 +655,12 @@ void VideosService::run_job(const JobRow& job, const std::string& worker_id, con
       if (!store_.video(v->id)) remove_tree(dir);
       return;
     }
+    remove_leftovers(dir);
     spdlog::info("job {} (video {}) succeeded: {} renditions", job.id, v->id, ladder.size());
   } catch (const MediaError& e) {
-    remove_tree(work);
+    drop_outputs();
     // A step may fail because the video was deleted under it: is the job still ours?
-    if (!lost && !store_.heartbeat(job.id, worker_id, std::max(last_progress, 0), now_ms())) lost = true;
+    if (!lost && !store_.heartbeat(job.id, worker_id, progress, now_ms())) lost = true;
     if (stopping() && !lost) {
       spdlog::info("job {} released at shutdown", job.id);
       store_.release_job(job.id, worker_id, now_ms());
@@ -626,8 +677,9 @@ void VideosService::run_job(const JobRow& job, const std::string& worker_id, con
     spdlog::warn("job {} (video {}) attempt {} failed{}: {}", job.id, v->id, job.attempts,
                  retry_at ? ", will retry" : " for good", e.what());
     store_.fail_job(job.id, worker_id, v->id, e.what(), retry_at, now_ms());
+    if (!retry_at) remove_leftovers(dir);
   } catch (const fs::filesystem_error& e) {
-    remove_tree(work);
+    drop_outputs();
     spdlog::error("job {} (video {}) file error: {}", job.id, v->id, e.what());
     std::optional<std::int64_t> retry_at;
     if (job.attempts < job.max_attempts) retry_at = now_ms() + std::int64_t{config_.job_retry_base_s} * 1000;

@@ -46,6 +46,8 @@ class VideosService {
 
   // Parties decide who else may watch a private video (members of a party playing it).
   void set_viewer_check(std::function<bool(const std::string& user_id, const std::string& video_id)> check);
+  // Parties decide whether a user belongs to a party (watch progress names one).
+  void set_party_member_check(std::function<bool(const std::string& user_id, const std::string& party_id)> check);
 
   // Library
   std::vector<VideoRow> list(Viewer viewer, VideoFilter filter, int limit, int offset, long long& count);
@@ -90,8 +92,8 @@ class VideosService {
 
   ProcessingStatus processing_status(Viewer viewer, const std::string& id);
 
-  // For the parties module.
-  std::optional<VideoSummary> video_for_party(const std::string& video_id, const std::string& user_id);
+  // For the parties module: the video when `user` may play it in a party.
+  std::optional<VideoSummary> video_for_party(const std::string& video_id, const http::AuthUser& user);
 
   // tus 1.0 resumable uploads
   UploadRow tus_create(const http::AuthUser& user, std::int64_t length, const std::map<std::string, std::string>& meta);
@@ -122,6 +124,7 @@ class VideosService {
   const Config& config_;
   MediaTools tools_;
   std::function<bool(const std::string&, const std::string&)> viewer_check_;
+  std::function<bool(const std::string&, const std::string&)> party_member_check_;
   std::array<std::mutex, 32> upload_locks_;
 };
 

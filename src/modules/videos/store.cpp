@@ -293,13 +293,24 @@ bool Store::delete_video(const std::string& id, std::int64_t now) {
 std::optional<JobRow> Store::claim_job(const std::string& worker_id, std::int64_t now, std::int64_t lease_ms) {
   return db_.tx([&](soci::session& s) -> std::optional<JobRow> {
     long long t = now, stale = now - lease_ms;
+    // A job whose last allowed attempt lost its lease (the worker died) fails
+    // for good instead of being taken over once more.
+    const std::string spent =
+        "status = 'running' AND locked_at < :stale AND attempts >= max_attempts";
+    const std::string reason = "the worker stopped answering (lease expired) on the last attempt";
+    s << "UPDATE videos SET status = 'failed', processing_error = :e, updated_at = :t WHERE id IN (SELECT video_id "
+         "FROM video_processing_jobs WHERE " + spent + ")",
+        use(reason), use(t), use(stale);
+    s << "UPDATE video_processing_jobs SET status = 'failed', locked_by = NULL, error = :e, updated_at = :t, "
+         "finished_at = :t2 WHERE " + spent,
+        use(reason), use(t), use(t), use(stale);
     std::string id;
     soci::indicator ind = soci::i_null;
     // SQLite: tx() holds the write lock (BEGIN IMMEDIATE), so select-then-update is atomic.
     // PostgreSQL: the row lock with SKIP LOCKED lets concurrent workers pick different jobs.
     std::string sql =
         "SELECT id FROM video_processing_jobs WHERE (status = 'queued' AND next_attempt_at <= :t) OR "
-        "(status = 'running' AND locked_at < :stale) ORDER BY created_at, id LIMIT 1";
+        "(status = 'running' AND locked_at < :stale AND attempts < max_attempts) ORDER BY created_at, id LIMIT 1";
     if (s.get_backend_name() == "postgresql") sql += " FOR UPDATE SKIP LOCKED";
     s << sql, into(id, ind), use(t), use(stale);
     if (ind == soci::i_null || !s.got_data()) return std::nullopt;

@@ -25,8 +25,9 @@ class Store {
   bool delete_video(const std::string& id, std::int64_t now);
 
   // Jobs
-  // One due job (queued and due, or running with an expired lease), marked
-  // running for worker_id; nullopt when there is none.
+  // One due job (queued and due, or running with an expired lease and
+  // attempts left), marked running for worker_id; nullopt when there is none.
+  // Expired jobs without attempts left fail (the video too) on the way.
   std::optional<JobRow> claim_job(const std::string& worker_id, std::int64_t now, std::int64_t lease_ms);
   // Renews the lease and stores progress; false when the job is no longer ours (cancelled or taken over).
   bool heartbeat(const std::string& job_id, const std::string& worker_id, int progress, std::int64_t now);
