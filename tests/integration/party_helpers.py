@@ -403,8 +403,9 @@ class RawWS:
             head = bytes([0x81, 0x80 | 127]) + struct.pack(">Q", n)
         self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
 
-    def drain(self, timeout=10):
-        """Reads everything until the server ends the connection. Returns
+    def drain(self, timeout=10, step=262144, pause=0.0):
+        """Reads everything until the server ends the connection, `step` bytes
+        at a time with `pause` seconds between reads (a slow reader). Returns
         (frames [(opcode, payload)] with text payloads kept only for close frames,
         how) where how is 'eof', 'reset' or 'timeout'."""
         self.sock.settimeout(timeout)
@@ -414,8 +415,10 @@ class RawWS:
         answered = False
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if pause:
+                time.sleep(pause)
             try:
-                chunk = self.sock.recv(262144)
+                chunk = self.sock.recv(step)
             except socket.timeout:
                 how = "timeout"
                 break

@@ -69,6 +69,36 @@ def test_slow_mode(server):
     run(go())
 
 
+def test_moderators_skip_slow_mode(server):
+    host, mod, guest = users(server, 3)
+    p = create_party(host, settings={"slow_mode_seconds": 30})
+    joined_mod = mod.post(party_path(p, "join/"))
+    assert joined_mod.status_code == 200, joined_mod.text
+    r = host.post(party_path(p, f"participants/{mod.id}/promote/"))
+    assert r.status_code == 200, r.text
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        m = await connect(server, p, mod, name="mod")
+        g = await connect(server, p, guest, name="guest")
+        for c, who in ((h, "host"), (m, "mod")):
+            for i in range(3):
+                await c.send({"type": "chat_message", "content": f"{who} {i}"})
+        for who in ("host", "mod"):
+            for i in range(3):
+                await g.wait_for("chat_message", content_is(f"{who} {i}"))
+        assert not h.of_type("error") and not m.of_type("error"), (h.of_type("error"), m.of_type("error"))
+        # A plain participant is held to it.
+        start = g.mark()
+        await g.send({"type": "chat_message", "content": "guest 0"})
+        await h.wait_for("chat_message", content_is("guest 0"))
+        await g.send({"type": "chat_message", "content": "guest 1"})
+        assert (await g.wait_for("error", start=start))["code"] == "slow_mode"
+        await closeall(h, m, g)
+
+    run(go())
+
+
 def test_muted_user_cannot_chat(server):
     host, guest = users(server, 2)
     p = create_party(host)
