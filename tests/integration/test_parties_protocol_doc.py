@@ -1,11 +1,19 @@
 """docs/realtime.md checked against the server: a scripted session sends every
 client -> server type of the doc's table and must receive every server ->
-client type of the other table, each with the fields the table lists."""
+client type of the other table, each with the fields the table lists; every
+type has one JSON example: client examples are sent to a live server and
+accepted, server examples have the keys and nesting of the first real
+message of their type."""
+import asyncio
+import json
 import os
 import re
 
+import pytest
+
 from conftest import ROOT
-from party_helpers import closeall, connect, create_party, in_thread, member_action, patch_party, post_chat, run, users
+from party_helpers import (closeall, connect, create_party, in_thread, join, member_action, patch_party, post_chat, run,
+                           users)
 
 DOC = os.path.join(ROOT, "docs", "realtime.md")
 
@@ -23,6 +31,45 @@ def section_rows(text, heading):
             rows.append((cells[0].strip("`"), cells[1]))
     assert rows, f"no table rows under {heading!r}"
     return rows
+
+
+def section_text(text, heading):
+    m = re.search(r"^## " + re.escape(heading) + r"\s*$", text, re.M)
+    assert m, f"no section {heading!r} in realtime.md"
+    rest = text[m.end():]
+    end = re.search(r"^## ", rest, re.M)
+    return rest[:end.start()] if end else rest
+
+
+def examples(text, heading):
+    """The section's ```json examples: {type: message}, exactly one per type."""
+    out = {}
+    for block in re.findall(r"^```json\n(.*?)^```", section_text(text, heading), re.M | re.S):
+        msg = json.loads(block)
+        assert isinstance(msg, dict) and isinstance(msg.get("type"), str), block
+        assert msg["type"] not in out, f"two examples of {msg['type']} under {heading!r}"
+        out[msg["type"]] = msg
+    return out
+
+
+def kind(v):
+    return "bool" if isinstance(v, bool) else "number" if isinstance(v, (int, float)) else type(v).__name__
+
+
+def same_shape(example, real, path="$"):
+    """Objects have the same keys at every depth; lists compare their first
+    items; scalars the same JSON kind (null matches anything)."""
+    if isinstance(example, dict):
+        assert isinstance(real, dict), f"{path}: the example has an object, the server sent {real!r}"
+        assert set(example) == set(real), f"{path}: example keys {sorted(example)}, real keys {sorted(real)}"
+        for k in example:
+            same_shape(example[k], real[k], f"{path}.{k}")
+    elif isinstance(example, list):
+        assert isinstance(real, list), f"{path}: the example has a list, the server sent {real!r}"
+        if example and real:
+            same_shape(example[0], real[0], path + "[0]")
+    elif example is not None and real is not None:
+        assert kind(example) == kind(real), f"{path}: example {example!r}, real {real!r}"
 
 
 def parse_shape(s):
@@ -100,13 +147,58 @@ def test_doc_parser_reads_both_tables():
     assert required_fields(server["chat_message"]) == {
         "message": {"id": None, "user": {"id": None, "username": None}, "content": None, "sent_at": None}}
     assert "retry_after" not in required_fields(server["error"])
+    with pytest.raises(AssertionError):
+        same_shape({"a": {"b": 1}}, {"a": {"b": 1, "c": 2}})
+    with pytest.raises(AssertionError):
+        same_shape({"a": [{"b": 1}]}, {"a": [{"c": 1}]})
+    same_shape({"a": None, "b": [{"c": "x"}]}, {"a": {"z": 1}, "b": [{"c": "y"}, {"d": 1}]})
+
+
+def test_every_documented_type_has_one_example():
+    text = open(DOC, encoding="utf-8").read()
+    for heading in ("Client → server", "Server → client"):
+        documented = {t for t, _ in section_rows(text, heading)}
+        shown = set(examples(text, heading))
+        assert shown == documented, f"{heading}: no example for {documented - shown}, undocumented {shown - documented}"
+
+
+# What each client example is answered with (a message of that type, received after sending it).
+ANSWERS = {"ping": "pong", "video_control": "playback_state", "buffering": "playback_state",
+           "ready": "playback_state", "chat_message": "chat_message", "reaction": "reaction", "typing": "typing",
+           "sync_request": "playback_state"}
+
+
+def test_client_examples_are_accepted_by_a_live_server(server):
+    text = open(DOC, encoding="utf-8").read()
+    client = examples(text, "Client → server")
+    host, guest = users(server, 2)
+    p = create_party(host)
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        g = await connect(server, p, guest, name="guest")
+        for t, msg in client.items():  # in the doc's order: play comes before buffering and ready
+            mark = h.mark()
+            await h.send(msg)
+            if t in ANSWERS:
+                await h.wait_for(ANSWERS[t], start=mark)
+            else:
+                await asyncio.sleep(0.3)
+            errors = h.of_type("error")
+            assert not errors, f"the server refused the {t} example {msg}: {errors}"
+        await asyncio.sleep(0.3)
+        assert not h.of_type("error"), h.of_type("error")
+        assert not h.closed
+        await closeall(h, g)
+
+    run(go())
 
 
 def test_every_documented_message_type_in_a_scripted_session(server):
     text = open(DOC, encoding="utf-8").read()
     client_types = [t for t, _ in section_rows(text, "Client → server")]
     server_rows = section_rows(text, "Server → client")
-    host, member, visitor = users(server, 3)
+    host, member, visitor, asker = users(server, 4)
     p = create_party(host)
     first = post_chat(host, p, "before anyone connected")
     post_chat(host, p, "missed by the member")
@@ -153,8 +245,14 @@ def test_every_documented_message_type_in_a_scripted_session(server):
         r = await in_thread(member_action, host, p, member, "promote")
         assert r.status_code == 200, r.text
         await h.wait_for("participant_updated", lambda x: x["user"]["id"] == member.id)
+        r = await in_thread(patch_party, host, p, settings={"require_approval": True})
+        assert r.status_code == 200, r.text
+        r = await in_thread(join, asker, p)
+        assert r.status_code == 202, r.text
+        await h.wait_for("join_request", lambda x: x["user"]["id"] == asker.id)
+        await m.wait_for("join_request", lambda x: x["user"]["id"] == asker.id)
 
-        received = h.messages + m.messages + v.messages
+        received = [msg for _, msg in sorted(h.log + m.log + v.log, key=lambda e: e[0])]
         sent_types = {x.get("type") for c in (h, m, v) for x in c.sent}
         await closeall(h, m)
         return received, sent_types
@@ -174,3 +272,5 @@ def test_every_documented_message_type_in_a_scripted_session(server):
             assert ok, f"{t}: no message carries {name!r} shaped {shape}; got {by_type[t][:2]}"
     undocumented = set(by_type) - {t for t, _ in server_rows}
     assert not undocumented, f"received types the doc does not list: {undocumented}"
+    for t, example in examples(text, "Server → client").items():
+        same_shape(example, by_type[t][0], t)
