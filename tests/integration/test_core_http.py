@@ -341,3 +341,80 @@ def test_concurrent_requests_all_answered(server):
     for t in threads:
         t.join()
     assert results.count(200) == 160
+
+
+@pytest.fixture
+def big_file_server(make_server, tmp_path):
+    """A server whose web directory holds a file far larger than socket buffers."""
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<!doctype html><title>t</title>")
+    data = os.urandom(16 * 1024 * 1024 + 12345)
+    (web / "big.bin").write_bytes(data)
+    return make_server(args=["--web-dir", str(web), "--io-threads", "1", "--read-timeout-s", "2"]), data
+
+
+def open_connections(server):
+    text = server.get("/metrics", timeout=2).text
+    return int(re.search(r"^watchparty_open_connections (\d+)$", text, re.M).group(1))
+
+
+def test_file_bodies_are_byte_exact_for_fast_and_slow_readers(big_file_server):
+    s, data = big_file_server
+    r = s.get("/big.bin")
+    assert r.status_code == 200
+    assert int(r.headers["Content-Length"]) == len(data)
+    assert r.content == data
+    # A reader slower than the server: the sender waits for room in the socket many times.
+    slow = socket.socket()
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 32 * 1024)
+    slow.connect(("127.0.0.1", s.port))
+    slow.settimeout(5)
+    slow.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+    received = bytearray()
+    reads = 0
+    header_end = -1
+    try:
+        while True:
+            chunk = slow.recv(256 * 1024)
+            if not chunk:
+                break
+            received += chunk
+            reads += 1
+            if header_end < 0 and b"\r\n\r\n" in received:
+                header_end = received.index(b"\r\n\r\n") + 4
+            if header_end >= 0 and len(received) - header_end >= len(data):
+                break
+            if reads % 100 == 0:
+                # Meanwhile the only I/O thread answers everyone else.
+                started = time.time()
+                assert s.get("/api/health/", timeout=2).status_code == 200
+                assert time.time() - started < 1
+            time.sleep(0.001)
+    finally:
+        slow.close()
+    head, _, body = bytes(received).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200"), head
+    assert body == data
+
+
+def test_a_reader_that_stops_is_cut_after_the_read_timeout(big_file_server):
+    s, data = big_file_server
+    assert open_connections(s) == 1  # this request only
+    deaf = socket.socket()
+    deaf.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    deaf.connect(("127.0.0.1", s.port))
+    deaf.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+    try:
+        time.sleep(0.5)
+        assert open_connections(s) == 2  # stuck sending to the deaf client
+        for _ in range(10):
+            started = time.time()
+            assert s.get("/api/health/", timeout=2).status_code == 200
+            assert time.time() - started < 1
+        deadline = time.time() + 6
+        while open_connections(s) != 1 and time.time() < deadline:
+            time.sleep(0.1)
+        assert open_connections(s) == 1, "a client that stopped reading kept its connection past read_timeout_s"
+    finally:
+        deaf.close()
