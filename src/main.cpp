@@ -1,4 +1,4 @@
-// watchparty: serve, migrate, createsuperuser, worker, version.
+// watchparty: serve, migrate, createsuperuser, deactivate-user, activate-user, worker, version.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -53,6 +53,13 @@ int main(int argc, char** argv) {
   superuser->add_option("--email", su_email, "Email address")->required();
   superuser->add_option("--password", su_password,
                         "Password (or WATCHPARTY_SUPERUSER_PASSWORD; read from standard input when neither is set)");
+  std::string target_username;
+  auto* deactivate = app.add_subcommand("deactivate-user", "Deactivate a user: every session ends, login is refused");
+  flags.attach(deactivate);
+  deactivate->add_option("--username", target_username, "Username or email")->required();
+  auto* activate = app.add_subcommand("activate-user", "Let a deactivated user log in again");
+  flags.attach(activate);
+  activate->add_option("--username", target_username, "Username or email")->required();
   auto* worker = app.add_subcommand("worker", "Run video processing jobs (until SIGTERM)");
   flags.attach(worker);
   app.add_subcommand("version", "Print the version and exit");
@@ -73,6 +80,8 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return wp::app::serve(config);
   if (migrate->parsed()) return wp::app::migrate(config);
   if (worker->parsed()) return wp::app::worker(config);
+  if (deactivate->parsed()) return wp::app::set_user_active(config, target_username, false);
+  if (activate->parsed()) return wp::app::set_user_active(config, target_username, true);
   if (superuser->parsed()) {
     if (su_password.empty())
       if (const char* p = std::getenv("WATCHPARTY_SUPERUSER_PASSWORD")) su_password = p;

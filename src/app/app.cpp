@@ -304,4 +304,46 @@ int create_superuser(const Config& config, const std::string& username, const st
   }
 }
 
+int set_user_active(const Config& config, const std::string& username, bool active) {
+  init(config);
+  try {
+    db::Database db(config);
+    db::apply_migrations(db);
+    auto mailer = make_mailer(config);
+    MemoryRateLimiter limiter;
+    accounts::Store store(db);
+    accounts::AccountsService service(store, config, *mailer, limiter);
+    // Party sockets live in the running servers: only Redis reaches them from here.
+    std::unique_ptr<realtime::RedisNode> redis;
+    std::unique_ptr<realtime::RedisBackplane> backplane;
+    std::unique_ptr<realtime::Hub> hub;
+    if (!config.redis_url.empty()) {
+      redis = std::make_unique<realtime::RedisNode>(config.redis_url, config.redis_prefix);
+      backplane = std::make_unique<realtime::RedisBackplane>(*redis);
+      hub = std::make_unique<realtime::Hub>(*backplane);
+      redis->start();
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!redis->connected() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (!redis->connected()) return fail("cannot reach redis at " + config.redis_url + ": nothing changed");
+      service.on_sessions_revoked([&hub](const accounts::AccountsService::Revocation& r) {
+        hub->close_user_everywhere(r.user_id, realtime::close_code::not_authenticated, "Session ended.");
+      });
+    }
+    auto user = service.set_active_by_username(username, active);
+    if (redis) redis->call({"PING"});  // replies in order: the close has been published
+    std::cout << "User " << user.username << " (id " << user.id << ") is now " << (active ? "active" : "inactive")
+              << ".\n";
+    if (!active && !redis)
+      std::cout << "Every session is revoked. Without redis_url, party sockets already open on a running server "
+                   "stay open until they reconnect; POST /api/admin/users/" << user.id
+                << "/deactivate/ closes them at once.\n";
+    return 0;
+  } catch (const Error& e) {
+    return fail(std::string(active ? "activate-user" : "deactivate-user") + " failed: " + e.what());
+  } catch (const ConfigError& e) {
+    return fail(e.what());
+  }
+}
+
 }  // namespace wp::app

@@ -13,5 +13,8 @@ int migrate(const Config& config);
 int worker(const Config& config);
 int create_superuser(const Config& config, const std::string& username, const std::string& email,
                      const std::string& password);
+// deactivate-user / activate-user: deactivating revokes every session and, with
+// Redis configured, closes the user's party sockets on every running node.
+int set_user_active(const Config& config, const std::string& username, bool active);
 
 }  // namespace wp::app

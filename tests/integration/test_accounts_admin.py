@@ -3,8 +3,12 @@ the rules on who may change whom. The effect of a deactivation on sessions
 and live sockets is in test_cross_cutting.py."""
 import uuid
 
-from helpers import (assert_envelope, assert_field_errors, assert_page, assert_user, make_staff_member,
-                     make_superuser, path_of, register)
+import pytest
+
+from conftest import PG_URL, REDIS_URL, run_cli
+from helpers import (assert_envelope, assert_field_errors, assert_page, assert_user, bearer, cli_db_args, login_req,
+                     make_staff_member, make_superuser, path_of, register, uniq)
+from party_helpers import connect, create_party, in_thread, run
 
 
 def deactivate(actor, user_id):
@@ -101,3 +105,48 @@ def test_who_may_deactivate_whom(server):
     assert activate(root, other_staff.id).status_code == 200
     assert deactivate(root, other_root.id).status_code == 200
     assert_envelope(other_root.get("/api/auth/profile/"), 401, "AUTHENTICATION_REQUIRED")
+
+
+# ---------------------------------------------------------------- the command line
+
+def cli_args(s):
+    args = cli_db_args(s)
+    if s.database_url and REDIS_URL:
+        args += ["--redis-url", REDIS_URL, "--redis-prefix", s.redis_prefix]
+    return args
+
+
+def test_cli_deactivate_and_activate_user(make_server):
+    s = make_server()
+    user = register(s)
+    second = user.login()
+    r = run_cli("deactivate-user", *cli_args(s), "--username", user.username.upper())
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "inactive" in r.stdout
+    for token in (user.access, second["access_token"]):
+        assert_envelope(s.get("/api/auth/profile/", headers=bearer(token)), 401, "AUTHENTICATION_REQUIRED")
+    assert login_req(s, user.username, user.password).status_code == 401
+    r = run_cli("activate-user", *cli_args(s), "--username", user.email)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert login_req(s, user.username, user.password).status_code == 200
+    r = run_cli("deactivate-user", *cli_args(s), "--username", uniq("nobody"))
+    assert r.returncode != 0 and "No user named" in r.stdout + r.stderr
+    r = run_cli("deactivate-user", *cli_args(s))
+    assert r.returncode != 0 and "--username" in r.stdout + r.stderr
+
+
+@pytest.mark.skipif(not (PG_URL and REDIS_URL), reason="with Redis the command reaches the servers' sockets")
+def test_cli_deactivation_closes_sockets_through_redis(make_server):
+    s = make_server()
+    if not s.database_url:
+        pytest.skip("the SQLite servers of this suite run without Redis")
+    user = register(s)
+    party = create_party(user)
+
+    async def scenario():
+        ws = await connect(s, party, user)
+        r = await in_thread(run_cli, "deactivate-user", *cli_args(s), "--username", user.username)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert await ws.wait_closed(timeout=5) == 4001
+
+    run(scenario())

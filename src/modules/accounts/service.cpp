@@ -621,11 +621,21 @@ UserRow AccountsService::set_user_active(const http::AuthUser& actor, const std:
   if (target->id == actor.id) throw_forbidden("You cannot change the active state of your own account.");
   if ((target->is_staff || target->is_superuser) && !actor.is_superuser)
     throw_forbidden("Only a superuser may deactivate or activate a staff account.");
-  if (!store_.set_active(user_id, active, now_ms())) throw_not_found("User not found.");
-  if (!active) sessions_revoked({user_id, std::nullopt, std::nullopt});
   spdlog::info("user {} {} by {}", user_id, active ? "activated" : "deactivated", actor.id);
-  target->is_active = active;
-  return *target;
+  return apply_active(*target, active);
+}
+
+UserRow AccountsService::set_active_by_username(const std::string& username, bool active) {
+  auto target = store_.user_by_login(validators::lower(username));
+  if (!target) throw_not_found("No user named " + username + ".");
+  return apply_active(*target, active);
+}
+
+UserRow AccountsService::apply_active(UserRow target, bool active) {
+  if (!store_.set_active(target.id, active, now_ms())) throw_not_found("User not found.");
+  if (!active) sessions_revoked({target.id, std::nullopt, std::nullopt});
+  target.is_active = active;
+  return target;
 }
 
 UserRow AccountsService::create_superuser(const std::string& username, const std::string& email,

@@ -109,6 +109,8 @@ class AccountsService {
   std::vector<UserRow> admin_users(UserFilter filter, int limit, int offset, long long& count);
   // Deactivating revokes every session and closes the user's live connections.
   UserRow set_user_active(const http::AuthUser& actor, const std::string& user_id, bool active);
+  // The operator's command line: no actor, so none of the rules above.
+  UserRow set_active_by_username(const std::string& username, bool active);
 
   UserRow create_superuser(const std::string& username, const std::string& email, const std::string& password);
 
@@ -134,6 +136,7 @@ class AccountsService {
   void check_throttle(const std::string& account_key, const ClientInfo& client);
   void count_failure(const std::string& account_key, const ClientInfo& client);
   void send_reset_mail(const std::string& email);
+  UserRow apply_active(UserRow target, bool active);
   void send_token_mail(const UserRow& user, const std::string& purpose, std::int64_t ttl_ms, const std::string& subject,
                        const std::string& intro, const std::string& path);
   bool check_second_factor(const UserRow& user, const std::optional<std::string>& code,
