@@ -200,7 +200,7 @@ def test_reset_token_is_refused_after_its_lifetime(make_server):
 
 
 def test_forgot_password_answers_before_the_mail_goes_out(make_server):
-    sink = SlowSMTPSink(delay=2.0).start()
+    sink = SlowSMTPSink(delay=3.0).start()
     try:
         s = make_server(args=mail_server_args(sink))
         user = register(s)
@@ -209,10 +209,10 @@ def test_forgot_password_answers_before_the_mail_goes_out(make_server):
         for email in (user.email, ghost):
             started = time.monotonic()
             assert_success(s.post("/api/auth/forgot-password/", json={"email": email}))
-            # A slow mail server (2 s here) must not show in the answer's timing.
-            assert time.monotonic() - started < 1.0, email
+            # A slow mail server (3 s here) must not show in the answer's timing.
+            assert time.monotonic() - started < 1.5, email
         sink.wait_for(to=user.email, subject=RESET_SUBJECT)
-        time.sleep(2.5)
+        time.sleep(0.5)
         assert sink.find(to=ghost) == []
     finally:
         sink.stop()
