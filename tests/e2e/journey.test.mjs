@@ -163,12 +163,11 @@ test('journey: register, upload, create a party, join by code on a phone, chat a
   // the host uses the documented shortcut (k, shown in the keys hint): play, pause, play
   assert.match(await a.textContent('#keys-hint'), /k.*play/);
   await a.evaluate(() => document.activeElement?.blur?.());
-  await a.keyboard.press('k');
-  await b.waitForFunction(() => window.__wp.playback.status === 'playing');
-  await a.keyboard.press('k');
-  await b.waitForFunction(() => window.__wp.playback.status === 'paused');
-  await a.keyboard.press('k');
-  await b.waitForFunction(() => window.__wp.playback.status === 'playing');
+  for (const want of ['playing', 'paused', 'playing']) {
+    await a.keyboard.press('k');
+    // the host's page must hold the new state too before its next k toggles it
+    for (const p of [b, a]) await p.waitForFunction((s) => window.__wp.playback.status === s, want);
+  }
   await sleep(1500);
   await a.click('button[aria-label="React 👍"]');
   await b.click('button[aria-label="React ❤️"]');
