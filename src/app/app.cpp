@@ -281,17 +281,27 @@ int migrate(const Config& config) {
   }
 }
 
+namespace {
+// The accounts service as the one-shot CLI commands need it: no server, no Redis.
+struct OfflineAccounts {
+  explicit OfflineAccounts(const Config& config)
+      : db(config), mailer(make_mailer(config)), store(db), service(store, config, *mailer, limiter) {
+    db::apply_migrations(db);
+  }
+  db::Database db;
+  std::unique_ptr<Mailer> mailer;
+  MemoryRateLimiter limiter;
+  accounts::Store store;
+  accounts::AccountsService service;
+};
+}  // namespace
+
 int create_superuser(const Config& config, const std::string& username, const std::string& email,
                      const std::string& password) {
   init(config);
   try {
-    db::Database db(config);
-    db::apply_migrations(db);
-    auto mailer = make_mailer(config);
-    MemoryRateLimiter limiter;
-    accounts::Store store(db);
-    accounts::AccountsService service(store, config, *mailer, limiter);
-    auto user = service.create_superuser(username, email, password);
+    OfflineAccounts accounts(config);
+    auto user = accounts.service.create_superuser(username, email, password);
     std::cout << "Superuser " << user.username << " created (id " << user.id << ").\n";
     return 0;
   } catch (const Error& e) {
@@ -307,12 +317,8 @@ int create_superuser(const Config& config, const std::string& username, const st
 int set_user_active(const Config& config, const std::string& username, bool active) {
   init(config);
   try {
-    db::Database db(config);
-    db::apply_migrations(db);
-    auto mailer = make_mailer(config);
-    MemoryRateLimiter limiter;
-    accounts::Store store(db);
-    accounts::AccountsService service(store, config, *mailer, limiter);
+    OfflineAccounts accounts(config);
+    auto& service = accounts.service;
     // Party sockets live in the running servers: only Redis reaches them from here.
     std::unique_ptr<realtime::RedisNode> redis;
     std::unique_ptr<realtime::RedisBackplane> backplane;
