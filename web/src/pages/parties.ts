@@ -1,6 +1,7 @@
 import { api, Page } from '../api';
 import { h, clear, field, errorText, toast } from '../ui';
 import { navigate, link } from '../nav';
+import { isPending, waitForApproval, JoinRequest } from './approval';
 
 export interface Party {
   id: string;
@@ -60,20 +61,31 @@ export function partiesPage(root: HTMLElement) {
   fill(pub.ul, '/api/parties/public/', { page_size: 50 }, 'No public party right now.');
 }
 
+const askByCode = (code: string) => api<Party | JoinRequest>('/api/parties/join-by-code/', { method: 'POST', body: { code } });
+
 async function joinByCode(code: string) {
   try {
-    const p = await api<Party>('/api/parties/join-by-code/', { method: 'POST', body: { code } });
-    navigate(`/parties/${p.id}`);
+    const r = await askByCode(code);
+    // Pending: the join page waits for the approval (asking again there is harmless).
+    navigate(isPending(r) ? `/join/${code}` : `/parties/${r.id}`);
   } catch (e) {
     toast(errorText(e), 'error');
   }
 }
 
-export async function joinByCodePage(root: HTMLElement, [code]: string[]) {
+export async function joinByCodePage(root: HTMLElement, [raw]: string[]) {
+  const code = raw.toUpperCase();
   root.append(h('p', { class: 'muted center' }, `Joining ${code}…`));
   try {
-    const p = await api<Party>('/api/parties/join-by-code/', { method: 'POST', body: { code: code.toUpperCase() } });
-    navigate(`/parties/${p.id}`, true);
+    const r = await askByCode(code);
+    if (!isPending(r)) { navigate(`/parties/${r.id}`, true); return; }
+    // The 202 answer names no party, so the request cannot be withdrawn from here.
+    return waitForApproval(root, {
+      label: `the party with room code ${code}`,
+      request: r,
+      ask: () => askByCode(code),
+      onAdmitted: (p) => navigate(`/parties/${p.id}`, true),
+    });
   } catch (e) {
     clear(root, h('section', { class: 'card narrow' }, h('h1', null, 'Cannot join'), h('p', { class: 'error' }, errorText(e)), link('/', 'Back')));
   }
@@ -95,6 +107,7 @@ function createForm() {
     h('option', { value: 'moderators' }, 'Host and moderators'),
     h('option', { value: 'everyone' }, 'Everyone'));
   const slow = h('input', { name: 'slow_mode_seconds', type: 'number', min: '0', max: '3600', value: '0' });
+  const approval = h('input', { name: 'require_approval', type: 'checkbox', id: 'require-approval' });
   const videoField = field('Video', videoSel);
   const urlField = field('Video URL', url);
   const sync = () => {
@@ -125,7 +138,7 @@ function createForm() {
       const body: any = {
         title: title.value.trim(),
         visibility: visibility.value,
-        settings: { control: control.value, slow_mode_seconds: Number(slow.value) || 0 },
+        settings: { control: control.value, slow_mode_seconds: Number(slow.value) || 0, require_approval: approval.checked },
       };
       if (source.value === 'video') {
         if (!videoSel.value) { err.textContent = 'Pick a video, or use a URL.'; err.hidden = false; return; }
@@ -147,6 +160,7 @@ function createForm() {
     urlField,
     h('div', { class: 'row2' }, field('Visibility', visibility), field('Who controls playback', control)),
     field('Slow mode (seconds between messages, 0 = off)', slow),
+    h('label', { class: 'check' }, approval, h('span', null, 'Require approval: guests wait until you or a moderator let them in')),
     err,
     h('button', { type: 'submit', class: 'primary' }, 'Create party'),
   );

@@ -1,9 +1,10 @@
-import { api, me, token, refresh } from '../api';
+import { api, me, token, refresh, ApiError } from '../api';
 import { h, clear, errorText, fmtTime, toast } from '../ui';
 import { link, navigate } from '../nav';
 import { attachSource, isHlsUrl, videoSource } from '../player';
 import { Clock, PlaybackSync, clientNow } from '../sync';
 import type { Party } from './parties';
+import { isPending, waitForApproval, JoinRequest } from './approval';
 import type { Cleanup } from '../main';
 
 interface Participant {
@@ -53,7 +54,6 @@ function canControl(settings: Record<string, any>, role: string): [boolean, stri
 }
 
 export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<Cleanup> {
-  const self = me()!;
   let party: Party;
   try {
     party = await api<Party>(`/api/parties/${partyId}/`);
@@ -61,6 +61,29 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     root.append(h('section', { class: 'card narrow' }, h('h1', null, 'Party unavailable'), h('p', { class: 'error' }, errorText(e)), link('/', 'Back to the parties')));
     return;
   }
+  if (party.settings?.require_approval) {
+    // Ask over REST first: a pending user's socket would only be refused (4003). A failed
+    // join (banned, ended) is left for the socket to report, as on any other party.
+    const ask = () => api<Party | JoinRequest>(`/api/parties/${partyId}/join/`, { method: 'POST' });
+    const joined = await ask().catch(() => null);
+    if (isPending(joined)) {
+      let inner: Cleanup;
+      const stop = waitForApproval(root, {
+        label: `“${party.title}”`,
+        request: joined,
+        ask,
+        withdraw: () => api(`/api/parties/${partyId}/leave/`, { method: 'POST' }),
+        onAdmitted: (p) => { clear(root); inner = enterRoom(root, partyId, p); },
+      });
+      return () => { stop(); if (typeof inner === 'function') inner(); };
+    }
+    if (joined) party = joined;
+  }
+  return enterRoom(root, partyId, party);
+}
+
+function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
+  const self = me()!;
 
   // ---- state
   let myRole = 'participant';
@@ -122,11 +145,19 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
       endBtn),
   );
 
+  const requests = new Map<string, JoinRequest>();
+  // A declined guest's page asks once more before it learns of the refusal, then withdraws
+  // that request (approval.ts): such a request is re-checked quietly instead of announced.
+  const declinedAt = new Map<string, number>();
+  const reqList = h('ul', { id: 'join-request-list' });
+  const reqBox = h('section', { class: 'card tight join-requests', id: 'join-requests', hidden: true, 'aria-labelledby': 'join-requests-title' },
+    h('h2', { id: 'join-requests-title' }, 'Asking to join ', h('span', { class: 'muted', id: 'join-request-count' })), reqList);
+
   const sidebar = h('aside', { class: 'sidebar' },
     h('section', { class: 'card tight' }, h('h2', null, 'People ', h('span', { class: 'muted', id: 'people-count' })), partList),
     h('section', { class: 'card tight chat' }, h('h2', null, 'Chat'), olderBtn, chatLog, typingLine, slowNote, chatForm),
   );
-  root.append(h('div', { class: 'room' }, header, h('div', { class: 'room-body' },
+  root.append(h('div', { class: 'room' }, header, reqBox, h('div', { class: 'room-body' },
     h('div', { class: 'room-main' }, stage, controls, controlNote, statusLine, reactBar, keysHint), sidebar)));
 
   // ---- player source
@@ -295,6 +326,63 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     }
   }
 
+  // ---- join requests (parties with require_approval), for the host and moderators
+  const isMod = () => myRole === 'host' || myRole === 'moderator';
+  async function loadRequests() {
+    if (!isMod()) { requests.clear(); renderRequests(); return; }
+    try {
+      const r = await api<{ results: JoinRequest[] }>(`/api/parties/${partyId}/participants/`, { query: { status: 'pending' } });
+      if (disposed) return;
+      requests.clear();
+      for (const q of r.results || []) requests.set(q.user.id, q);
+      renderRequests();
+    } catch (e) {
+      toast(`Join requests: ${errorText(e)}`, 'error');
+    }
+  }
+  function renderRequests() {
+    reqBox.hidden = !isMod() || requests.size === 0;
+    (reqBox.querySelector('#join-request-count') as HTMLElement).textContent = `(${requests.size})`;
+    const focused = document.activeElement as HTMLElement | null;
+    const slot = reqList.contains(focused) ? focused!.dataset.slot : undefined;
+    const userId = slot ? (focused!.closest('li') as HTMLElement | null)?.dataset.userId : undefined;
+    clear(reqList, [...requests.values()].map(requestItem));
+    if (slot && userId) (reqList.querySelector(`li[data-user-id="${userId}"] [data-slot="${slot}"]`) as HTMLElement | null)?.focus();
+  }
+  function requestItem(q: JoinRequest) {
+    const t = new Date(q.joined_at);
+    return h('li', { class: 'join-request', dataset: { userId: q.user.id } },
+      h('span', { class: 'pname' }, q.user.username),
+      h('span', { class: 'muted small' }, isNaN(t.getTime()) ? '' : `asked at ${t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`),
+      h('span', { class: 'actions' },
+        h('button', { class: 'small primary', dataset: { slot: 'approve' }, 'aria-label': `Approve ${q.user.username}`, onclick: () => decide(q, 'approve') }, 'Approve'),
+        h('button', { class: 'small danger', dataset: { slot: 'reject' }, 'aria-label': `Reject ${q.user.username}`, onclick: () => decide(q, 'reject') }, 'Reject')));
+  }
+  async function decide(q: JoinRequest, action: 'approve' | 'reject') {
+    const row = reqList.querySelector(`li[data-user-id="${q.user.id}"]`);
+    const hadFocus = !!row && row.contains(document.activeElement);
+    row?.querySelectorAll('button').forEach((b) => ((b as HTMLButtonElement).disabled = true));
+    try {
+      const r = await api<any>(`/api/parties/${partyId}/participants/${q.user.id}/${action}/`, { method: 'POST' });
+      requests.delete(q.user.id);
+      if (action === 'approve') {
+        if (r?.user && !participants.has(q.user.id)) participants.set(q.user.id, { ...r, online: false });
+        toast(`${q.user.username} may come in`);
+        renderParticipants();
+      } else {
+        declinedAt.set(q.user.id, Date.now());
+        toast(`${q.user.username}'s request was declined`);
+      }
+    } catch (e) {
+      // 404: withdrawn meanwhile, or another moderator decided first.
+      if (e instanceof ApiError && e.status === 404) { requests.delete(q.user.id); toast(`${q.user.username} no longer asks to join`); }
+      else toast(errorText(e), 'error');
+    }
+    renderRequests();
+    // Keep a keyboard user in the list: on to the next request, else back to the chat.
+    if (hadFocus) ((reqList.querySelector('[data-slot="approve"]') as HTMLElement | null) ?? chatInput).focus();
+  }
+
   // ---- chat
   function messageItem(m: ChatMessage) {
     const mine = m.user?.id === self.id;
@@ -413,6 +501,11 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
       if (ev.code === 4001 && attempt < 2) {
         if (await refresh()) { attempt++; connect(); return; }
       }
+      if (ev.code === 4003 && /approv/i.test(ev.reason)) {
+        // Approval became required after this page loaded: the room page asks and waits.
+        navigate(location.pathname, true);
+        return;
+      }
       if (ev.code === 4001 || ev.code === 4003 || ev.code === 4004) {
         setConn('closed');
         showOverlay(CLOSE_TEXT[ev.code]);
@@ -448,8 +541,19 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
         if ((party.video?.id ?? party.media_url) !== prevVideo || !detach) loadSource();
         applyPermissions();
         (root.querySelector('#party-status') as HTMLElement).textContent = party.status;
+        loadRequests();
         break;
       }
+      case 'join_request':
+        if (!isMod()) break;
+        if (Date.now() - (declinedAt.get(m.user.id) ?? 0) < 10_000) {
+          window.setTimeout(() => !disposed && loadRequests(), 2000);
+          break;
+        }
+        requests.set(m.user.id, { user: { id: m.user.id, username: m.user.username }, status: 'pending', joined_at: m.requested_at });
+        renderRequests();
+        toast(`${m.user.username} asks to join`);
+        break;
       case 'pong':
         clock.add(m.client_time, m.server_time, clientNow());
         break;
@@ -470,6 +574,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
         else typing.delete(m.user.id);
         break;
       case 'user_joined': {
+        if (requests.delete(m.user.id)) renderRequests();
         const old = participants.get(m.user.id);
         participants.set(m.user.id, { ...(old || {}), user: { id: m.user.id, username: m.user.username }, role: m.user.role || old?.role || 'participant', online: true });
         renderParticipants();
@@ -488,6 +593,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
           if (m.user.role !== myRole) toast(`You are now ${m.user.role}`);
           myRole = m.user.role;
           applyPermissions();
+          loadRequests();
         } else renderParticipants();
         break;
       }
@@ -553,6 +659,8 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
   sync.start();
   connect();
   resyncTimer = window.setInterval(() => { if (ws && ws.readyState === WebSocket.OPEN && !sync.playback) send({ type: 'sync_request' }); }, 5000);
+  // A request withdrawn by its author sends no message: re-read the list now and then.
+  const requestsTimer = window.setInterval(() => { if (requests.size) loadRequests(); }, 15_000);
 
   return () => {
     disposed = true;
@@ -560,6 +668,7 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     clearInterval(uiTimer);
     clearInterval(pingTimer);
     clearInterval(resyncTimer);
+    clearInterval(requestsTimer);
     clearTimeout(reconnectTimer);
     clearTimeout(typingStop);
     document.removeEventListener('keydown', onKey);
