@@ -57,8 +57,10 @@ test('approval: the host lets a guest in from the room, declines another', async
     await uiLogin(b, bob);
     await b.fill('#join-form input[name=code]', code);
     await b.click('#join-form button[type=submit]');
-    await b.waitForURL(`**/join/${code}`);
+    // The 202 answer names the party: the guest waits on its page and can withdraw there.
+    await b.waitForURL(`**/parties/${partyId}`);
     await b.waitForSelector(`#approval-wait h1:has-text("${WAITING}")`);
+    assert.equal(await b.isVisible('#approval-cancel'), true, 'a request made by code can be withdrawn');
     assert.equal(await b.evaluate(() => !!window.__wp), false, 'no room (and no socket) while waiting');
     await shot(b, 'approval-waiting');
     const pending = await rest(server.url, `/api/parties/${partyId}/participants/?status=pending`, { token: host.token });

@@ -39,7 +39,12 @@ def test_join_waits_for_approval_and_is_not_counted(server):
     assert r.status_code == 202, r.text
     body = r.json()
     assert body["status"] == "pending" and body["user"]["id"] == guest.id, body
+    assert body["party"] == {"id": p["id"], "title": p["title"]}, body
     assert_time(body["joined_at"])
+    # By code the answer names the party, so the client knows where it waits.
+    by_code = member.post("/api/parties/join-by-code/", json={"code": p["room_code"]})
+    assert by_code.status_code == 202 and by_code.json()["party"]["id"] == p["id"], by_code.text
+    assert member.post(party_path(p, "leave/")).status_code == 200
     # Asking again changes nothing.
     assert join(guest, p).status_code == 202
     assert get_party(host, p)["participant_count"] == 1

@@ -128,9 +128,14 @@ Response delete_party(PartiesService& svc, Request& req) {
 
 Response start_party(PartiesService& svc, Request& req) { return party_response(svc.start(req.current_user(), req.param("id"))); }
 Response end_party(PartiesService& svc, Request& req) { return party_response(svc.end(req.current_user(), req.param("id"))); }
-// 200 with the party, or 202 with the participant when the host must approve the join first.
+// 200 with the party, or 202 with the participant (and which party, for a join by code) when the
+// host must approve the join first.
 Response joined_response(const Joined& j) {
-  if (j.request) return http::json_response(participant_json(*j.request, false), 202);
+  if (j.request) {
+    auto body = participant_json(*j.request, false);
+    body["party"] = {{"id", j.party.id}, {"title", j.party.title}};
+    return http::json_response(std::move(body), 202);
+  }
   return party_response(j.party);
 }
 

@@ -12,6 +12,7 @@ export interface JoinRequest {
   user: { id: string; username: string };
   status: 'pending';
   joined_at: string;
+  party: { id: string; title: string };
 }
 
 /** True for a 202 join answer (a pending participant), false for a party. */
@@ -25,7 +26,7 @@ export interface WaitOptions {
   request: JoinRequest;
   /** Asks to join again: the party once admitted, the pending request otherwise. */
   ask: () => Promise<Party | JoinRequest>;
-  /** Withdraws a pending request (not possible when only a room code is known). */
+  /** Withdraws a pending request. */
   withdraw?: () => Promise<unknown>;
   onAdmitted: (party: Party) => void;
   intervalMs?: number;

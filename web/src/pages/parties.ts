@@ -1,7 +1,7 @@
 import { api, Page } from '../api';
 import { h, clear, field, errorText, toast } from '../ui';
 import { navigate, link } from '../nav';
-import { isPending, waitForApproval, JoinRequest } from './approval';
+import { isPending, JoinRequest } from './approval';
 
 export interface Party {
   id: string;
@@ -66,8 +66,8 @@ const askByCode = (code: string) => api<Party | JoinRequest>('/api/parties/join-
 async function joinByCode(code: string) {
   try {
     const r = await askByCode(code);
-    // Pending: the join page waits for the approval (asking again there is harmless).
-    navigate(isPending(r) ? `/join/${code}` : `/parties/${r.id}`);
+    // Pending: the party's page waits for the approval (asking again there is harmless).
+    navigate(`/parties/${isPending(r) ? r.party.id : r.id}`);
   } catch (e) {
     toast(errorText(e), 'error');
   }
@@ -78,14 +78,7 @@ export async function joinByCodePage(root: HTMLElement, [raw]: string[]) {
   root.append(h('p', { class: 'muted center' }, `Joining ${code}…`));
   try {
     const r = await askByCode(code);
-    if (!isPending(r)) { navigate(`/parties/${r.id}`, true); return; }
-    // The 202 answer names no party, so the request cannot be withdrawn from here.
-    return waitForApproval(root, {
-      label: `the party with room code ${code}`,
-      request: r,
-      ask: () => askByCode(code),
-      onAdmitted: (p) => navigate(`/parties/${p.id}`, true),
-    });
+    navigate(`/parties/${isPending(r) ? r.party.id : r.id}`, true);
   } catch (e) {
     clear(root, h('section', { class: 'card narrow' }, h('h1', null, 'Cannot join'), h('p', { class: 'error' }, errorText(e)), link('/', 'Back')));
   }

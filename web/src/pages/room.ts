@@ -550,7 +550,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
           window.setTimeout(() => !disposed && loadRequests(), 2000);
           break;
         }
-        requests.set(m.user.id, { user: { id: m.user.id, username: m.user.username }, status: 'pending', joined_at: m.requested_at });
+        requests.set(m.user.id, { user: { id: m.user.id, username: m.user.username }, status: 'pending', joined_at: m.requested_at, party: { id: partyId, title: party.title } });
         renderRequests();
         toast(`${m.user.username} asks to join`);
         break;
