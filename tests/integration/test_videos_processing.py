@@ -243,10 +243,10 @@ def test_job_survives_server_restart_mid_processing(make_server):
 
 
 def test_a_long_silent_step_keeps_its_lease_with_two_workers(make_server, tmp_path):
-    # Every ffmpeg run is silent for 2.5 s, longer than the 1 s lease: only a
+    # Every ffmpeg run is silent for 5 s, longer than the 2 s lease: only a
     # heartbeat on a timer keeps the second worker from taking the job over.
-    s = make_server(args=["--worker-threads", "2", "--job-lease-s", "1",
-                          "--ffmpeg-path", stalling_ffmpeg(tmp_path, 2.5)] + FAST_WORKER_ARGS)
+    s = make_server(args=["--worker-threads", "2", "--job-lease-s", "2",
+                          "--ffmpeg-path", stalling_ffmpeg(tmp_path, 5)] + FAST_WORKER_ARGS)
     user = register(s)
     r = upload(user, make_clip())
     assert r.status_code == 201, r.text

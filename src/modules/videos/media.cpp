@@ -171,8 +171,8 @@ ProbeResult parse_probe_json(const std::string& text) {
   return p;
 }
 
-std::optional<ProbeResult> probe(const MediaTools& tools, const std::string& path) {
-  auto o = options_for(tools, nullptr);
+std::optional<ProbeResult> probe(const MediaTools& tools, const std::string& path, const StopCheck& stop) {
+  auto o = options_for(tools, stop);
   o.timeout = std::min(o.timeout, std::chrono::milliseconds(std::chrono::seconds(120)));
   o.collect_stdout = true;
   auto r = run_process({tools.ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", path},

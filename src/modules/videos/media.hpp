@@ -55,15 +55,17 @@ struct MediaTools {
   std::string preset = "veryfast";
 };
 
-// nullopt when ffprobe cannot read the file at all.
-std::optional<ProbeResult> probe(const MediaTools& tools, const std::string& path);
+// Polled while a child runs: true kills it (lease lost, shutdown).
+using StopCheck = std::function<bool()>;
+
+// nullopt when ffprobe cannot read the file at all (or `stop` said so).
+std::optional<ProbeResult> probe(const MediaTools& tools, const std::string& path, const StopCheck& stop = nullptr);
 
 // Failure of a processing step: the message is what the job keeps as its error.
 struct MediaError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-using StopCheck = std::function<bool()>;
 // fraction in [0, 1] of the current step
 using ProgressFn = std::function<void(double fraction)>;
 

@@ -83,8 +83,9 @@ void remove_tree(const std::string& dir) {
   if (ec) spdlog::warn("cannot remove {}: {}", dir, ec.message());
 }
 
-// Work files of attempts that were killed (lease taken over, SIGKILL); only
-// called once the job is over, when no attempt can still be writing.
+// Work files of attempts that were killed (lease taken over, SIGKILL); called
+// once the job is over. An attempt that lost its lease may still be running
+// then: it only ever writes its own files, and drops them when it notices.
 void remove_leftovers(const std::string& video_dir) {
   std::error_code ec;
   for (auto it = fs::directory_iterator(video_dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
@@ -603,10 +604,32 @@ void VideosService::run_job(const JobRow& job, const std::string& worker_id, con
     std::error_code ec;
     fs::remove(thumb, ec);
   };
+  auto attempt_failed = [&](const std::string& reason) {
+    drop_outputs();
+    // A step may fail because the video was deleted under it: is the job still ours?
+    if (!lost && !store_.heartbeat(job.id, worker_id, progress, now_ms())) lost = true;
+    if (stopping() && !lost) {
+      spdlog::info("job {} released at shutdown", job.id);
+      store_.release_job(job.id, worker_id, now_ms());
+      return;
+    }
+    if (lost) {
+      spdlog::warn("job {} abandoned: cancelled or taken over", job.id);
+      if (!store_.video(v->id)) remove_tree(dir);
+      return;
+    }
+    std::optional<std::int64_t> retry_at;
+    if (job.attempts < job.max_attempts)
+      retry_at = now_ms() + std::int64_t{config_.job_retry_base_s} * 1000 * (std::int64_t{1} << std::min(job.attempts - 1, 20));
+    spdlog::warn("job {} (video {}) attempt {} failed{}: {}", job.id, v->id, job.attempts,
+                 retry_at ? ", will retry" : " for good", reason);
+    store_.fail_job(job.id, worker_id, v->id, reason, retry_at, now_ms());
+    if (!retry_at) remove_leftovers(dir);
+  };
   try {
     spdlog::info("job {} (video {}) attempt {} started by {}", job.id, v->id, job.attempts, worker_id);
     auto src = abs(v->file_path);
-    auto p = probe(tools_, src);
+    auto p = probe(tools_, src, stop);
     if (!p || !p->has_video) throw MediaError("ffprobe found no video stream in the original");
     step(2);
     remove_tree(work);
@@ -658,32 +681,9 @@ void VideosService::run_job(const JobRow& job, const std::string& worker_id, con
     remove_leftovers(dir);
     spdlog::info("job {} (video {}) succeeded: {} renditions", job.id, v->id, ladder.size());
   } catch (const MediaError& e) {
-    drop_outputs();
-    // A step may fail because the video was deleted under it: is the job still ours?
-    if (!lost && !store_.heartbeat(job.id, worker_id, progress, now_ms())) lost = true;
-    if (stopping() && !lost) {
-      spdlog::info("job {} released at shutdown", job.id);
-      store_.release_job(job.id, worker_id, now_ms());
-      return;
-    }
-    if (lost) {
-      spdlog::warn("job {} abandoned: cancelled or taken over", job.id);
-      if (!store_.video(v->id)) remove_tree(dir);
-      return;
-    }
-    std::optional<std::int64_t> retry_at;
-    if (job.attempts < job.max_attempts)
-      retry_at = now_ms() + std::int64_t{config_.job_retry_base_s} * 1000 * (std::int64_t{1} << std::min(job.attempts - 1, 20));
-    spdlog::warn("job {} (video {}) attempt {} failed{}: {}", job.id, v->id, job.attempts,
-                 retry_at ? ", will retry" : " for good", e.what());
-    store_.fail_job(job.id, worker_id, v->id, e.what(), retry_at, now_ms());
-    if (!retry_at) remove_leftovers(dir);
+    attempt_failed(e.what());
   } catch (const fs::filesystem_error& e) {
-    drop_outputs();
-    spdlog::error("job {} (video {}) file error: {}", job.id, v->id, e.what());
-    std::optional<std::int64_t> retry_at;
-    if (job.attempts < job.max_attempts) retry_at = now_ms() + std::int64_t{config_.job_retry_base_s} * 1000;
-    store_.fail_job(job.id, worker_id, v->id, std::string("file error: ") + e.what(), retry_at, now_ms());
+    attempt_failed(std::string("file error: ") + e.what());
   }
 }
 
