@@ -337,7 +337,16 @@ int set_user_active(const Config& config, const std::string& username, bool acti
       });
     }
     auto user = service.set_active_by_username(username, active);
-    if (redis) redis->call({"PING"});  // replies in order: the close has been published
+    if (redis) {
+      // Replies come in order: a PONG means the close has been published.
+      // The change is made either way, so a failure here is only a warning.
+      try {
+        redis->call({"PING"});
+      } catch (const Error& e) {
+        std::cerr << "warning: could not confirm that open party sockets were told (" << e.what()
+                  << "); sockets already open may stay open until they reconnect.\n";
+      }
+    }
     std::cout << "User " << user.username << " (id " << user.id << ") is now " << (active ? "active" : "inactive")
               << ".\n";
     if (!active && !redis)

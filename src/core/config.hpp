@@ -56,6 +56,9 @@ struct Config {
   int login_fail_limit_ip = 30;
   int login_fail_window_s = 900;
   int password_reset_ttl_s = 3600;
+  int reset_mail_limit_address = 3;
+  int reset_mail_limit_ip = 20;
+  int reset_mail_window_s = 3600;
   int two_factor_challenge_ttl_s = 300;
   // mail
   std::string mail_mode = "console";  // console: log mails; smtp: send them

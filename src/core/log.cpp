@@ -133,6 +133,65 @@ void access(const Access& a) {
   t_access = nullptr;
 }
 
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decoded and lower-cased, so that "%74oken" or "TOKEN" are still caught.
+std::string normalized_name(std::string_view raw) {
+  std::string out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '%' && i + 2 < raw.size() && hex_value(raw[i + 1]) >= 0 &&
+        hex_value(raw[i + 2]) >= 0) {
+      c = static_cast<char>(hex_value(raw[i + 1]) * 16 + hex_value(raw[i + 2]));
+      i += 2;
+    } else if (c == '+') {
+      c = ' ';
+    }
+    out.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  }
+  return out;
+}
+
+bool is_secret_param(const std::string& name) {
+  static const std::string_view names[] = {"token", "code", "access_token", "refresh_token", "password"};
+  for (auto n : names)
+    if (name == n) return true;
+  return false;
+}
+
+}  // namespace
+
+std::string redact_target(std::string_view target) {
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return std::string(target);
+  std::string out(target.substr(0, q + 1));
+  std::string_view query = target.substr(q + 1);
+  bool first = true;
+  while (true) {
+    auto amp = query.find('&');
+    std::string_view part = query.substr(0, amp);
+    if (!first) out.push_back('&');
+    first = false;
+    auto eq = part.find('=');
+    if (eq != std::string_view::npos && is_secret_param(normalized_name(part.substr(0, eq)))) {
+      out.append(part.substr(0, eq + 1));
+      out.append("***");
+    } else {
+      out.append(part);
+    }
+    if (amp == std::string_view::npos) break;
+    query = query.substr(amp + 1);
+  }
+  return out;
+}
+
 std::string redact_sql_error(const std::string& what) {
   auto pos = what.find(" with :");
   return pos == std::string::npos ? what : what.substr(0, pos) + " (values redacted)";

@@ -40,6 +40,11 @@ struct Access {
 };
 void access(const Access& entry);
 
+// The request target as the logs may show it: the values of query
+// parameters that carry secrets (mailed reset and verify tokens, OAuth-style
+// codes, the socket's ?token=) become "***". Every access line uses this.
+std::string redact_target(std::string_view target);
+
 // Removes the values SOCI appends to its messages ("with :p=..."), which
 // may hold secrets, before a database error is logged.
 std::string redact_sql_error(const std::string& what);

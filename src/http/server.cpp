@@ -239,6 +239,12 @@ struct Server::Impl {
   std::atomic<bool> draining{false};
   std::atomic<std::size_t> abandoned{0};
   static constexpr auto kAbandonGrace = std::chrono::milliseconds(500);
+  // Refusals are not counted as connections, so they are bounded on their
+  // own: past this many at once a socket is closed without an answer, and
+  // each one waits only briefly for the client's header.
+  static constexpr int kMaxRefusing = 64;
+  static constexpr auto kRefuseReadTimeout = std::chrono::milliseconds(200);
+  std::atomic<int> refusing{0};
 
   // Connections, so that a drain can close the idle ones and a deadline all of them.
   struct Conn {
@@ -509,6 +515,12 @@ awaitable<void> Server::Impl::accept_loop() {
     }
     // WebSockets hold their sockets too: they count against the same limit.
     if (metrics().open_connections.load() + metrics().open_websockets.load() >= opt.max_connections) {
+      if (refusing.load() >= kMaxRefusing) {
+        beast::error_code cec;
+        socket.close(cec);
+        continue;
+      }
+      ++refusing;
       asio::co_spawn(socket.get_executor(), refuse_busy(std::move(socket)), asio::detached);
       continue;
     }
@@ -522,6 +534,10 @@ awaitable<void> Server::Impl::accept_loop() {
 awaitable<void> Server::Impl::refuse_busy(tcp::socket socket) {
   // The header is read (briefly) so that the answer carries the client's
   // request id and the client is not reset before it reads the 503.
+  struct Release {
+    std::atomic<int>& n;
+    ~Release() { --n; }
+  } release{refusing};
   auto started = std::chrono::steady_clock::now();
   beast::tcp_stream stream(std::move(socket));
   Request req;
@@ -533,7 +549,7 @@ awaitable<void> Server::Impl::refuse_busy(tcp::socket socket) {
   beast::flat_buffer buffer;
   bhttp::request_parser<bhttp::empty_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(opt.max_header_bytes));
-  stream.expires_after(std::chrono::seconds(2));
+  stream.expires_after(kRefuseReadTimeout);
   auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple);
   (void)hn;
   if (!hec) {
@@ -551,7 +567,7 @@ awaitable<void> Server::Impl::refuse_busy(tcp::socket socket) {
   metrics().observe_request("(refused)", req.method.empty() ? "-" : req.method, res.status, seconds);
   if (opt.access_log) {
     log::RequestScope scope(req.request_id);
-    log::access({.remote_ip = req.remote_ip, .method = req.method, .target = req.target, .route = "(refused)",
+    log::access({.remote_ip = req.remote_ip, .method = req.method, .target = log::redact_target(req.target), .route = "(refused)",
                  .status = res.status, .bytes = bytes, .duration_ms = seconds * 1000, .event = {}});
   }
   beast::error_code ec;
@@ -753,7 +769,7 @@ awaitable<void> Server::Impl::session(tcp::socket socket) {
     metrics().observe_request(route_label, req.method.empty() ? "-" : req.method, res.status, seconds);
     if (opt.access_log) {
       log::RequestScope scope(req.request_id);
-      log::access({.remote_ip = req.remote_ip, .method = req.method, .target = req.target, .route = route_label,
+      log::access({.remote_ip = req.remote_ip, .method = req.method, .target = log::redact_target(req.target), .route = route_label,
                    .status = res.status, .bytes = bytes, .duration_ms = seconds * 1000, .event = {}});
     }
     set_busy(false);
@@ -804,8 +820,7 @@ awaitable<void> Server::Impl::websocket_session(std::shared_ptr<beast::tcp_strea
   WsOpenResult result = opened ? std::move(*opened) : WsOpenResult{nullptr, realtime::close_code::server_error, "Server busy."};
   if (opt.access_log) {
     log::RequestScope scope(req->request_id);
-    // The path, not the target: WebSocket URLs may carry the access token in their query.
-    log::access({.remote_ip = req->remote_ip, .method = "GET", .target = req->path, .route = req->route,
+    log::access({.remote_ip = req->remote_ip, .method = "GET", .target = log::redact_target(req->target), .route = req->route,
                  .status = result.endpoint ? 101 : result.close_code, .bytes = 0,
                  .duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
                  .event = result.endpoint ? "websocket open" : "websocket refused"});

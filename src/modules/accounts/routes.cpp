@@ -159,7 +159,7 @@ Response forgot_password(AccountsService& svc, Request& req) {
   Fields f(body);
   auto email = f.required_string("email", 1, 254);
   f.done();
-  svc.forgot_password(email);
+  svc.forgot_password(email, client_of(req));
   return http::success_response({{"message", "If an account uses this address, a reset token has been sent to it."}});
 }
 

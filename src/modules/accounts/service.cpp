@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/filetype.hpp"
 #include "core/ids.hpp"
+#include "core/log.hpp"
 #include "core/validators.hpp"
 #include "modules/accounts/jwt.hpp"
 #include "modules/accounts/totp.hpp"
@@ -406,9 +407,24 @@ void AccountsService::send_token_mail(const UserRow& user, const std::string& pu
   mailer_.send({user.email, subject, body});
 }
 
-void AccountsService::forgot_password(const std::string& email) {
+void AccountsService::forgot_password(const std::string& email, const ClientInfo& client) {
+  // Counted before anything is queued, so that a flood neither fills the
+  // shared pool nor mails one inbox over and over. The answer stays the same.
+  std::int64_t window_ms = std::int64_t{config_.reset_mail_window_s} * 1000;
+  std::string address = validators::lower(validators::normalize_email(email));
+  if (limiter_.acquire("reset:ip:" + client.ip, config_.reset_mail_limit_ip, window_ms)) {
+    spdlog::warn("password reset from {} not sent: too many requests from this address", client.ip);
+    return;
+  }
+  if (limiter_.acquire("reset:email:" + address, config_.reset_mail_limit_address, window_ms)) {
+    spdlog::warn("password reset not sent: too many requests for one email address");
+    return;
+  }
   // Lookup and mail happen after the answer, so its timing does not tell whether the address exists.
-  auto job = [this, email] { send_reset_mail(email); };
+  auto job = [this, email, request_id = log::current_request_id()] {
+    log::RequestScope scope(request_id);
+    send_reset_mail(email);
+  };
   if (!background_) return job();
   if (!background_(job)) throw Error(ErrorCode::unavailable, "The server is busy. Try again shortly.").with_retry_after(1);
 }

@@ -87,7 +87,7 @@ class AccountsService {
   std::vector<LoginEventRow> login_history(const std::string& user_id, int limit, int offset, long long& count);
 
   void change_password(const http::AuthUser& user, const std::string& current, const std::string& next);
-  void forgot_password(const std::string& email);
+  void forgot_password(const std::string& email, const ClientInfo& client);
   void reset_password(const std::string& token, const std::string& next);
   void verify_email(const std::string& token);
   void resend_verification(const std::string& user_id);
