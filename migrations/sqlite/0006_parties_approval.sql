@@ -1,3 +1,8 @@
--- A join request awaiting the host's approval (settings.require_approval):
--- an inactive participant row with is_pending set; joined_at is when it was asked.
-ALTER TABLE party_participants ADD COLUMN is_pending INTEGER NOT NULL DEFAULT 0;
+-- A join request (settings.require_approval) lives in the participant row:
+-- 'pending' awaits the host's decision (the row is inactive; joined_at is when
+-- it was asked), 'rejected' remembers the host's no, 'none' is a plain member.
+ALTER TABLE party_participants ADD COLUMN join_request TEXT NOT NULL DEFAULT 'none'
+  CHECK (join_request IN ('none', 'pending', 'rejected'));
+-- Whether the invitation lets its invitee skip approval: only one sent by the
+-- host or a moderator does.
+ALTER TABLE party_invitations ADD COLUMN admits INTEGER NOT NULL DEFAULT 0;

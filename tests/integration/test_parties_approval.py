@@ -77,23 +77,69 @@ def test_join_waits_for_approval_and_is_not_counted(server):
     assert join(guest, p).status_code == 200
 
 
-def test_rejected_and_withdrawn_requests(server):
-    host, guest, other = users(server, 3)
+def request_status(user, party):
+    r = user.get(party_path(party, "join-request/"))
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["party"] == {"id": party["id"], "title": party["title"]}, body
+    if body["status"] in ("pending", "rejected"):
+        assert_time(body["requested_at"])
+    else:
+        assert body["requested_at"] is None, body
+    return body["status"]
+
+
+def test_rejected_requests_are_remembered(server):
+    host, guest = users(server, 2)
     p = create_party(host, settings=APPROVAL)
+    assert request_status(guest, p) == "none"
     assert join(guest, p).status_code == 202
+    assert request_status(guest, p) == "pending"
     assert_success(host.post(party_path(p, f"participants/{guest.id}/reject/")))
+    assert request_status(guest, p) == "rejected"
     assert pending_of(host, p) == []
     assert participant_of(host, p, guest.id) is None
     assert_envelope(host.post(party_path(p, f"participants/{guest.id}/reject/")), 404, "RESOURCE_NOT_FOUND")
     assert_envelope(host.post(party_path(p, f"participants/{guest.id}/approve/")), 404, "RESOURCE_NOT_FOUND")
-    # They may ask again, and leaving withdraws the request.
+
+    async def go():
+        h = await connect(server, p, host, name="host")
+        # Asking again (the waiting page used to poll join/) files nothing and pings nobody.
+        r = await in_thread(join, guest, p)
+        assert_envelope(r, 403, "ACCESS_FORBIDDEN")
+        assert r.json()["message"] == "The host declined your request.", r.text
+        await h.expect_none("join_request", within=0.5)
+        await h.close()
+
+    run(go())
+    assert pending_of(host, p) == [] and request_status(guest, p) == "rejected"
+    # Leaving does not reset the answer either.
+    assert guest.post(party_path(p, "leave/")).status_code == 403
+    assert request_status(guest, p) == "rejected"
+    # An invitation from the host lets them in after all.
+    assert_success(host.post(party_path(p, "invite/"), json={"user_ids": [guest.id]}))
+    assert join(guest, p).status_code == 200
+    assert request_status(guest, p) == "active"
+
+
+def test_withdrawn_requests_leave_nothing_behind(server):
+    host, guest, other = users(server, 3)
+    p = create_party(host, settings=APPROVAL)
     assert join(guest, p).status_code == 202
     assert_success(guest.post(party_path(p, "leave/")))
-    assert pending_of(host, p) == []
+    assert pending_of(host, p) == [] and request_status(guest, p) == "none"
+    # A withdrawn request may be filed again, and decided.
+    assert join(guest, p).status_code == 202
+    assert member_action(host, p, guest, "approve").status_code == 200
+    # A former member asking again and withdrawing is a former member again.
+    assert_success(guest.post(party_path(p, "leave/")))
+    assert join(guest, p).status_code == 202
+    assert_success(guest.post(party_path(p, "leave/")))
+    assert request_status(guest, p) == "none" and pending_of(host, p) == []
     # A banned user cannot ask.
     assert join(other, p).status_code == 202
     assert_success(member_action(host, p, other, "ban"))
-    assert pending_of(host, p) == []
+    assert pending_of(host, p) == [] and request_status(other, p) == "none"
     assert_envelope(join(other, p), 403, "ACCESS_FORBIDDEN")
 
 
@@ -143,6 +189,29 @@ def test_approval_respects_max_participants_atomically(server):
             assert_envelope(r, 409, "CONFLICT")
     assert get_party(host, p)["participant_count"] == 3
     assert len(pending_of(host, p)) == 4, "refused for lack of room, the requests stay pending"
+
+
+def test_only_invitations_from_the_host_or_moderators_skip_approval(server):
+    host, mod, plain, by_plain, by_mod = users(server, 5)
+    p = create_party(host, settings=APPROVAL)
+    for u in (mod, plain):
+        assert join(u, p).status_code == 202
+        assert member_action(host, p, u, "approve").status_code == 200
+    assert member_action(host, p, mod, "promote").status_code == 200
+    # Any member may still invite.
+    r = plain.post(party_path(p, "invite/"), json={"user_ids": [by_plain.id, by_mod.id]})
+    assert r.status_code == 200 and r.json()["invited"] == 2, r.text
+    inv = next(i for i in by_plain.get("/api/parties/invitations/").json()["results"] if i["party"]["id"] == p["id"])
+    r = by_plain.post(f"/api/parties/invitations/{inv['id']}/accept/")
+    assert r.status_code == 200, r.text
+    assert participant_of(host, p, by_plain.id) is None
+    assert [x["user"]["id"] for x in pending_of(host, p)] == [by_plain.id]
+    assert join(by_plain, p).status_code == 202
+    # A moderator's invitation admits, even over a plain member's earlier one.
+    assert_success(mod.post(party_path(p, "invite/"), json={"user_ids": [by_mod.id]}))
+    assert_success(plain.post(party_path(p, "invite/"), json={"user_ids": [by_mod.id]}))
+    assert join(by_mod, p).status_code == 200
+    assert participant_of(host, p, by_mod.id)["role"] == "participant"
 
 
 def test_invited_users_skip_approval(server):

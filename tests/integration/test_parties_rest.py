@@ -217,6 +217,11 @@ def test_list_filters_and_search(server):
     assert ids(other, mine="true") == {others["id"], unl["id"]}
     assert unl["id"] in ids(other)
     assert ids(other, hosting="true") == {others["id"]}
+    # hosting= names the active host: leaving hands the party over, or leaves it hosted by nobody.
+    assert host.post(party_path(unl, "leave/")).status_code == 200
+    assert ids(other, hosting="true") == {others["id"], unl["id"]}
+    assert host.post(party_path(sched, "leave/")).status_code == 200
+    assert ids(host, hosting="true") == all_host - {others["id"], unl["id"], sched["id"]}
 
     # Search is by title.
     assert ids(host, search=f"{tag} private") == {prv["id"]}

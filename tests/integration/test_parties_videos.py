@@ -41,6 +41,26 @@ def test_a_party_cannot_play_someone_elses_private_video(vserver):
     assert create_party_req(other, video_id=public["id"], media_url=None).status_code == 201
 
 
+def test_only_members_tag_watch_time_with_the_party(vserver):
+    owner, pending, rejected, withdrawn = (register(vserver) for _ in range(4))
+    video = upload_ready(vserver, owner, make_clip(duration=2))
+    r = create_party_req(owner, video_id=video["id"], media_url=None, settings={"require_approval": True})
+    assert r.status_code == 201, r.text
+    party = r.json()
+    for u in (pending, rejected, withdrawn):
+        assert join(u, party).status_code == 202
+    assert owner.post(party_path(party, f"participants/{rejected.id}/reject/")).status_code == 200
+    assert withdrawn.post(party_path(party, "leave/")).status_code == 200
+
+    def progress(user):
+        return user.post(f"/api/videos/{video['id']}/progress/", json={"position": 1.0, "party_id": party["id"]})
+
+    assert progress(owner).status_code == 200
+    for u in (pending, rejected, withdrawn):
+        r = progress(u)
+        assert r.status_code == 400 and "party_id" in r.json()["errors"], r.text
+
+
 def watch_row(server, user_id, video_id):
     """(buffering_events, last_position, party_id) of the user's watch_times row, read from the database
     (the videos API has no read-only route for it: POST progress/ would change it)."""
@@ -75,8 +95,15 @@ def test_party_sessions_feed_watch_time(vserver):
         await m.wait_for("playback_state", lambda x: x["playback"]["status"] == "waiting", start=mk)
         await h.control("pause", position=2.5)
         await m.wait_for("playback_state", lambda x: x["playback"]["status"] == "paused", start=mk)
-        row = await in_thread(watch_row, vserver, member.id, video["id"])
-        assert row is not None and row[0] == 1, row
+        # The pause records the member's watch on a blocking thread: poll, as for the position below.
+        deadline = time.monotonic() + 5
+        while True:
+            row = await in_thread(watch_row, vserver, member.id, video["id"])
+            if row is not None and row[0] >= 1:
+                break
+            assert time.monotonic() < deadline, f"the buffering event was never recorded: {row}"
+            await asyncio.sleep(0.1)
+        assert row[0] == 1, row
         await m.close()
         deadline = time.monotonic() + 5
         while True:

@@ -39,7 +39,7 @@ json::object participant_json(const ParticipantRow& p, bool online) {
           {"role", p.role},
           {"joined_at", to_rfc3339(p.joined_at)},
           {"is_muted", p.is_muted},
-          {"status", p.is_pending ? "pending" : "active"},
+          {"status", p.is_pending() ? "pending" : "active"},
           {"online", online}};
 }
 

@@ -35,7 +35,9 @@ struct ParticipantRow {
   bool is_banned = false;
   bool is_muted = false;
   std::int64_t joined_at = 0;  // when they joined, or asked to
-  bool is_pending = false;     // a join request awaiting approval (then not active)
+  // A join request: none | pending (awaiting approval, not active) | rejected (the host said no).
+  std::string join_request = "none";
+  bool is_pending() const { return join_request == "pending"; }
 };
 
 struct MessageRow {
@@ -67,6 +69,7 @@ struct InvitationRow {
   std::string invitee_id;
   std::string status;  // pending | accepted | declined
   std::int64_t created_at = 0;
+  bool admits = false;  // sent by the host or a moderator: the invitee skips approval
 };
 
 struct PartyFilter {
@@ -74,7 +77,7 @@ struct PartyFilter {
   bool mine = false, hosting = false, public_only = false;
 };
 
-enum class JoinOutcome { joined, already_member, full, banned, requested, already_requested };
+enum class JoinOutcome { joined, already_member, full, banned, requested, already_requested, declined };
 
 struct JoinResult {
   JoinOutcome outcome;

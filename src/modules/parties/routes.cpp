@@ -149,6 +149,13 @@ Response join_by_code(PartiesService& svc, Request& req) {
   return joined_response(svc.join_by_code(req.current_user(), code));
 }
 
+Response join_request(PartiesService& svc, Request& req) {
+  auto r = svc.join_request(req.current_user(), req.param("id"));
+  return http::json_response(json::object{{"status", r.status},
+                                          {"requested_at", r.requested_at ? json::value(to_rfc3339(*r.requested_at)) : json::value(nullptr)},
+                                          {"party", {{"id", r.party.id}, {"title", r.party.title}}}});
+}
+
 Response leave_party(PartiesService& svc, Request& req) {
   svc.leave(req.current_user(), req.param("id"));
   return http::success_response();
@@ -292,6 +299,8 @@ void add_routes(http::Router& router, PartiesService& svc, BlockingPool& pool) {
   add("POST", "/api/parties/{id}/end/", "End a party (host)", U, with(end_party));
   add("POST", "/api/parties/{id}/join/", "Join a party", U, with(join_party));
   add("POST", "/api/parties/{id}/leave/", "Leave a party", U, with(leave_party));
+  add("GET", "/api/parties/{id}/join-request/", "Where my join request stands (none, pending, rejected, active)", U,
+      with(join_request));
   add("GET", "/api/parties/{id}/participants/", "Active participants with roles and presence (?status=pending: join requests)", U,
       with(list_participants));
   add("POST", "/api/parties/{id}/participants/{user_id}/approve/", "Admit a pending join request (host, moderator)", U,

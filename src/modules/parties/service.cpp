@@ -290,8 +290,9 @@ bool PartiesService::admit(const http::AuthUser& user, const PartyRow& party) {
     auto m = store_.participant(party.id, user.id);
     if (!m) throw_forbidden("This party is private: you need an invitation.");
   }
-  // Invited users and the party's own host come in without asking.
-  bool needs_approval = parse_settings(party.settings).require_approval && !invited && user.id != party.host_id;
+  // The party's own host, and users the host or a moderator invited, come in without asking.
+  bool needs_approval = parse_settings(party.settings).require_approval && user.id != party.host_id &&
+                        !store_.invitation_admits(party.id, user.id);
   auto joined = store_.join(party.id, user.id, now_ms(), needs_approval);
   switch (joined.outcome) {
     case JoinOutcome::banned: throw_forbidden("You are banned from this party.");
@@ -299,6 +300,7 @@ bool PartiesService::admit(const http::AuthUser& user, const PartyRow& party) {
     case JoinOutcome::already_member: return true;
     case JoinOutcome::requested: announce_request(party, user); return false;
     case JoinOutcome::already_requested: return false;
+    case JoinOutcome::declined: throw_forbidden("The host declined your request.");
     case JoinOutcome::joined: break;
   }
   if (joined.role == "host") {
@@ -340,7 +342,7 @@ Joined PartiesService::join_by_code(const http::AuthUser& user, const std::strin
 void PartiesService::leave(const http::AuthUser& user, const std::string& id) {
   auto p = visible_party(user, id);
   // Leaving before approval withdraws the request.
-  if (store_.reject(id, user.id)) return;
+  if (store_.withdraw(id, user.id)) return;
   member(p, user.id);
   record_watch(p.video_id, id, user.id, playback_of(p).expected_position(now_ms_precise()), false);
   auto new_host = store_.leave(id, user.id, now_ms());
@@ -393,6 +395,15 @@ void PartiesService::reject(const http::AuthUser& user, const std::string& id, c
   if (!store_.reject(id, target)) throw_not_found("No pending join request from this user.");
 }
 
+JoinRequestState PartiesService::join_request(const http::AuthUser& user, const std::string& id) {
+  auto p = visible_party(user, id);
+  auto m = store_.participant(id, user.id);
+  if (!m || m->is_banned) return {p, "none", std::nullopt};
+  if (m->is_active) return {p, "active", std::nullopt};
+  if (m->join_request == "none") return {p, "none", std::nullopt};
+  return {p, m->join_request, m->joined_at};
+}
+
 std::set<std::string> PartiesService::online_users(const std::string& party_id) { return live_.online(party_id); }
 
 ParticipantRow PartiesService::moderate(const http::AuthUser& user, const std::string& id, const std::string& target,
@@ -410,12 +421,13 @@ ParticipantRow PartiesService::moderate(const http::AuthUser& user, const std::s
 
   if (action == "promote" || action == "demote") {
     them->role = action == "promote" ? "moderator" : "participant";
-    store_.set_role(id, target, them->role);
+    if (!store_.set_role(id, target, them->role)) throw_forbidden("The host cannot be moderated.");
   } else if (action == "mute" || action == "unmute") {
     them->is_muted = action == "mute";
     store_.set_muted(id, target, them->is_muted);
   } else {
-    store_.remove_participant(id, target, action == "ban", now_ms());
+    if (!store_.remove_participant(id, target, action == "ban", now_ms()))
+      throw_forbidden("The host cannot be moderated.");
     them->is_active = false;
     them->is_banned = action == "ban";
   }
@@ -440,7 +452,7 @@ ParticipantRow PartiesService::moderate(const http::AuthUser& user, const std::s
 
 int PartiesService::invite(const http::AuthUser& user, const std::string& id, const std::vector<std::string>& user_ids) {
   auto p = visible_party(user, id);
-  member(p, user.id);
+  auto me = member(p, user.id);
   if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
   if (auto unknown = store_.unknown_users(user_ids); !unknown.empty()) {
     std::string list;
@@ -452,7 +464,7 @@ int PartiesService::invite(const http::AuthUser& user, const std::string& id, co
     if (uid == user.id) continue;
     auto existing = store_.participant(id, uid);
     if (existing && existing->is_active) continue;
-    store_.invite({new_uuid(), id, "", user.id, "", uid, "pending", now_ms()});
+    store_.invite({new_uuid(), id, "", user.id, "", uid, "pending", now_ms(), is_moderator(me.role)});
     ++n;
   }
   return n;
@@ -997,7 +1009,8 @@ bool PartiesService::party_member_may_view(const std::string& user_id, const std
 
 bool PartiesService::is_party_member(const std::string& user_id, const std::string& party_id) {
   auto m = store_.participant(party_id, user_id);
-  return m && !m->is_banned && !m->is_pending;
+  // Not someone whose request is pending or was rejected (they never watched with the party).
+  return m && !m->is_banned && m->join_request == "none";
 }
 
 }  // namespace wp::parties

@@ -90,6 +90,13 @@ struct Joined {
   std::optional<ParticipantRow> request;
 };
 
+// Where the current user's join request stands.
+struct JoinRequestState {
+  PartyRow party;
+  std::string status;  // none | pending | rejected | active
+  std::optional<std::int64_t> requested_at;
+};
+
 // This node's copy of one live party. The playback follows the shared copy
 // (LiveState) through the playback_state messages every node receives.
 struct Room {
@@ -125,6 +132,7 @@ class PartiesService {
   std::vector<ParticipantRow> participants(const http::AuthUser& user, const std::string& id, bool pending = false);
   ParticipantRow approve(const http::AuthUser& user, const std::string& id, const std::string& target);
   void reject(const http::AuthUser& user, const std::string& id, const std::string& target);
+  JoinRequestState join_request(const http::AuthUser& user, const std::string& id);
   std::set<std::string> online_users(const std::string& party_id);
   ParticipantRow moderate(const http::AuthUser& user, const std::string& id, const std::string& target,
                           const std::string& action);  // promote demote kick ban mute unmute

@@ -96,7 +96,9 @@ FilterSql filter_sql(const PartyFilter& f, const std::string& viewer) {
     out.params.push_back({"viewer3", viewer});
   }
   if (f.hosting) {
-    add("p.host_id = :viewer4");
+    // The active host: host_id keeps naming a host who left an empty party.
+    add("EXISTS (SELECT 1 FROM party_participants h WHERE h.party_id = p.id AND h.user_id = :viewer4 AND "
+        "h.is_active = TRUE AND h.role = 'host')");
     out.params.push_back({"viewer4", viewer});
   }
   if (f.search) {
@@ -200,11 +202,11 @@ void Store::save_playback(const std::string& party_id, const std::string& playba
 namespace {
 constexpr const char* kParticipantSelect =
     "SELECT pp.id, pp.party_id, pp.user_id, u.username, pp.role, pp.is_active, pp.is_banned, pp.is_muted, "
-    "pp.is_pending, pp.joined_at FROM party_participants pp JOIN users u ON u.id = pp.user_id ";
+    "pp.join_request, pp.joined_at FROM party_participants pp JOIN users u ON u.id = pp.user_id ";
 
 struct ParticipantReader {
   ParticipantRow row;
-  int active = 0, banned = 0, muted = 0, pending = 0;
+  int active = 0, banned = 0, muted = 0;
   long long joined = 0;
   void bind(soci::statement& st) {
     st.exchange(into(row.id));
@@ -215,7 +217,7 @@ struct ParticipantReader {
     st.exchange(into(active));
     st.exchange(into(banned));
     st.exchange(into(muted));
-    st.exchange(into(pending));
+    st.exchange(into(row.join_request));
     st.exchange(into(joined));
   }
   ParticipantRow get() const {
@@ -223,7 +225,6 @@ struct ParticipantReader {
     r.is_active = active;
     r.is_banned = banned;
     r.is_muted = muted;
-    r.is_pending = pending;
     r.joined_at = joined;
     return r;
   }
@@ -264,7 +265,7 @@ std::vector<ParticipantRow> Store::pending_participants(const std::string& party
   return db_.with([&](soci::session& s) {
     std::string p = party_id;
     return db::fetch_rows<ParticipantReader>(
-        s, std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.is_pending = TRUE ORDER BY pp.joined_at",
+        s, std::string(kParticipantSelect) + "WHERE pp.party_id = :p AND pp.join_request = 'pending' ORDER BY pp.joined_at",
         [&](soci::statement& st) { st.exchange(use(p, "p")); });
   });
 }
@@ -288,10 +289,29 @@ long long active_count(soci::session& s, const std::string& party_id) {
   return count;
 }
 
+// Where the user stands in the party (read under the party lock).
+struct Membership {
+  bool exists = false, active = false, banned = false;
+  std::string role, join_request = "none";
+};
+
+Membership membership(soci::session& s, const std::string& party_id, const std::string& user_id) {
+  Membership m;
+  int active = 0, banned = 0;
+  s << "SELECT is_active, is_banned, role, join_request FROM party_participants WHERE party_id = :p AND user_id = :u",
+      into(active), into(banned), into(m.role), into(m.join_request), use(party_id), use(user_id);
+  m.exists = s.got_data();
+  m.active = m.exists && active;
+  m.banned = m.exists && banned;
+  return m;
+}
+
 // Makes the user's row active (the row exists when `exists`); they take the
-// host role when nobody active holds it. Returns their role.
-std::string activate(soci::session& s, const std::string& party_id, const std::string& user_id, bool exists,
-                     long long t) {
+// host role when nobody active holds it. With `only_pending` the row is
+// admitted only while its request is still pending. Returns their role, or
+// nothing when that guard found no pending request.
+std::optional<std::string> activate(soci::session& s, const std::string& party_id, const std::string& user_id,
+                                    bool exists, bool only_pending, long long t) {
   long long hosts = 0;
   s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE AND role = 'host'",
       into(hosts), use(party_id);
@@ -300,21 +320,26 @@ std::string activate(soci::session& s, const std::string& party_id, const std::s
     s << "SELECT role FROM party_participants WHERE party_id = :p AND user_id = :u", into(role), use(party_id),
         use(user_id);
   }
-  if (hosts == 0) {
-    role = "host";
-    s << "UPDATE watch_parties SET host_id = :u, updated_at = :t WHERE id = :p", use(user_id), use(t), use(party_id);
-  }
+  if (hosts == 0) role = "host";
   if (exists) {
-    s << "UPDATE party_participants SET is_active = TRUE, is_pending = FALSE, left_at = NULL, joined_at = :t, role = "
-         ":r WHERE party_id = :p AND user_id = :u",
-        use(t), use(role), use(party_id), use(user_id);
+    std::string sql =
+        "UPDATE party_participants SET is_active = TRUE, join_request = 'none', left_at = NULL, joined_at = :t, role = "
+        ":r WHERE party_id = :p AND user_id = :u";
+    if (only_pending) sql += " AND join_request = 'pending'";
+    soci::statement st = (s.prepare << sql, use(t), use(role), use(party_id), use(user_id));
+    if (db::execute_counting(st) == 0) return std::nullopt;
   } else {
     std::string id = new_uuid();
     s << "INSERT INTO party_participants (id, party_id, user_id, role, joined_at) VALUES (:id, :p, :u, :r, :t)",
         use(id), use(party_id), use(user_id), use(role), use(t);
   }
+  if (hosts == 0)
+    s << "UPDATE watch_parties SET host_id = :u, updated_at = :t WHERE id = :p", use(user_id), use(t), use(party_id);
   return role;
 }
+
+// Runs a prepared change and tells whether it touched a row.
+bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
 
 }  // namespace
 
@@ -323,32 +348,26 @@ JoinResult Store::join(const std::string& party_id, const std::string& user_id, 
   long long t = now;
   return db_.tx([&](soci::session& s) -> JoinResult {
     int max = lock_party(s, db_.dialect(), party_id);
-    int exists = 0, active = 0, banned = 0, pending = 0;
-    std::string role;
-    s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND user_id = :u", into(exists), use(party_id),
-        use(user_id);
-    if (exists) {
-      soci::indicator ind_a, ind_b, ind_p;
-      s << "SELECT is_active, is_banned, is_pending, role FROM party_participants WHERE party_id = :p AND user_id = :u",
-          into(active, ind_a), into(banned, ind_b), into(pending, ind_p), into(role), use(party_id), use(user_id);
-      if (banned) return {JoinOutcome::banned, ""};
-      if (active) return {JoinOutcome::already_member, role};
-    }
+    auto m = membership(s, party_id, user_id);
+    if (m.banned) return {JoinOutcome::banned, ""};
+    if (m.active) return {JoinOutcome::already_member, m.role};
     if (needs_approval) {
-      if (pending) return {JoinOutcome::already_requested, ""};
-      if (exists) {
-        s << "UPDATE party_participants SET is_pending = TRUE, joined_at = :t WHERE party_id = :p AND user_id = :u",
+      if (m.join_request == "pending") return {JoinOutcome::already_requested, ""};
+      if (m.join_request == "rejected") return {JoinOutcome::declined, ""};
+      if (m.exists) {
+        s << "UPDATE party_participants SET join_request = 'pending', joined_at = :t WHERE party_id = :p AND user_id = "
+             ":u",
             use(t), use(party_id), use(user_id);
       } else {
         std::string id = new_uuid(), participant = "participant";
-        s << "INSERT INTO party_participants (id, party_id, user_id, role, is_active, is_pending, joined_at) VALUES "
-             "(:id, :p, :u, :r, FALSE, TRUE, :t)",
+        s << "INSERT INTO party_participants (id, party_id, user_id, role, is_active, join_request, joined_at) VALUES "
+             "(:id, :p, :u, :r, FALSE, 'pending', :t)",
             use(id), use(party_id), use(user_id), use(participant), use(t);
       }
       return {JoinOutcome::requested, ""};
     }
     if (active_count(s, party_id) >= max) return {JoinOutcome::full, ""};
-    return {JoinOutcome::joined, activate(s, party_id, user_id, exists, t)};
+    return {JoinOutcome::joined, *activate(s, party_id, user_id, m.exists, false, t)};
   });
 }
 
@@ -356,22 +375,32 @@ ApproveOutcome Store::approve(const std::string& party_id, const std::string& us
   long long t = now;
   return db_.tx([&](soci::session& s) {
     int max = lock_party(s, db_.dialect(), party_id);
-    int pending = 0;
-    s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND user_id = :u AND is_pending = TRUE",
-        into(pending), use(party_id), use(user_id);
-    if (!pending) return ApproveOutcome::not_requested;
+    if (membership(s, party_id, user_id).join_request != "pending") return ApproveOutcome::not_requested;
     if (active_count(s, party_id) >= max) return ApproveOutcome::full;
-    activate(s, party_id, user_id, true, t);
-    return ApproveOutcome::approved;
+    return activate(s, party_id, user_id, true, true, t) ? ApproveOutcome::approved : ApproveOutcome::not_requested;
   });
 }
 
 bool Store::reject(const std::string& party_id, const std::string& user_id) {
-  return db_.with([&](soci::session& s) {
-    soci::statement st = (s.prepare << "UPDATE party_participants SET is_pending = FALSE WHERE party_id = :p AND "
-                                       "user_id = :u AND is_pending = TRUE",
-                          use(party_id), use(user_id));
-    return db::execute_counting(st) > 0;
+  return db_.tx([&](soci::session& s) {
+    lock_party(s, db_.dialect(), party_id);
+    return changed((s.prepare << "UPDATE party_participants SET join_request = 'rejected' WHERE party_id = :p AND "
+                                 "user_id = :u AND join_request = 'pending'",
+                    use(party_id), use(user_id)));
+  });
+}
+
+bool Store::withdraw(const std::string& party_id, const std::string& user_id) {
+  return db_.tx([&](soci::session& s) {
+    lock_party(s, db_.dialect(), party_id);
+    // Never active (left_at unset): the row was only the request.
+    if (changed((s.prepare << "DELETE FROM party_participants WHERE party_id = :p AND user_id = :u AND join_request = "
+                              "'pending' AND is_active = FALSE AND left_at IS NULL",
+                 use(party_id), use(user_id))))
+      return true;
+    return changed((s.prepare << "UPDATE party_participants SET join_request = 'none' WHERE party_id = :p AND user_id "
+                                 "= :u AND join_request = 'pending'",
+                    use(party_id), use(user_id)));
   });
 }
 
@@ -390,6 +419,7 @@ std::vector<std::string> Store::unknown_users(const std::vector<std::string>& id
 std::optional<std::string> Store::leave(const std::string& party_id, const std::string& user_id, std::int64_t now) {
   long long t = now;
   return db_.tx([&](soci::session& s) -> std::optional<std::string> {
+    lock_party(s, db_.dialect(), party_id);
     std::string role;
     s << "SELECT role FROM party_participants WHERE party_id = :p AND user_id = :u AND is_active = TRUE", into(role),
         use(party_id), use(user_id);
@@ -412,10 +442,13 @@ std::optional<std::string> Store::leave(const std::string& party_id, const std::
   });
 }
 
-void Store::set_role(const std::string& party_id, const std::string& user_id, const std::string& role) {
-  db_.with([&](soci::session& s) {
-    s << "UPDATE party_participants SET role = :r WHERE party_id = :p AND user_id = :u", use(role), use(party_id),
-        use(user_id);
+bool Store::set_role(const std::string& party_id, const std::string& user_id, const std::string& role) {
+  return db_.tx([&](soci::session& s) {
+    lock_party(s, db_.dialect(), party_id);
+    // The host's role only changes by leaving (they may have become host meanwhile).
+    return changed((s.prepare << "UPDATE party_participants SET role = :r WHERE party_id = :p AND user_id = :u AND "
+                                 "is_active = TRUE AND role <> 'host'",
+                    use(role), use(party_id), use(user_id)));
   });
 }
 
@@ -427,13 +460,15 @@ void Store::set_muted(const std::string& party_id, const std::string& user_id, b
   });
 }
 
-void Store::remove_participant(const std::string& party_id, const std::string& user_id, bool ban, std::int64_t now) {
+bool Store::remove_participant(const std::string& party_id, const std::string& user_id, bool ban, std::int64_t now) {
   long long t = now;
   int b = ban;
-  db_.with([&](soci::session& s) {
-    s << "UPDATE party_participants SET is_active = FALSE, is_pending = FALSE, left_at = :t, is_banned = CASE WHEN :b = "
-         "1 THEN TRUE ELSE is_banned END WHERE party_id = :p AND user_id = :u",
-        use(t), use(b), use(party_id), use(user_id);
+  return db_.tx([&](soci::session& s) {
+    lock_party(s, db_.dialect(), party_id);
+    return changed((s.prepare << "UPDATE party_participants SET is_active = FALSE, join_request = 'none', left_at = :t, "
+                                 "is_banned = CASE WHEN :b = 1 THEN TRUE ELSE is_banned END WHERE party_id = :p AND "
+                                 "user_id = :u AND role <> 'host'",
+                    use(t), use(b), use(party_id), use(user_id)));
   });
 }
 
@@ -547,11 +582,14 @@ std::map<std::string, long long> Store::reaction_counts(const std::string& party
 void Store::invite(const InvitationRow& inv) {
   long long t = inv.created_at;
   std::string pending = "pending";
+  int admits = inv.admits;
   db_.with([&](soci::session& s) {
-    s << "INSERT INTO party_invitations (id, party_id, inviter_id, invitee_id, status, created_at) VALUES (:id, :p, "
-         ":i, :u, :st, :t) ON CONFLICT (party_id, invitee_id) DO UPDATE SET status = excluded.status, inviter_id = "
-         "excluded.inviter_id, created_at = excluded.created_at, responded_at = NULL",
-        use(inv.id), use(inv.party_id), use(inv.inviter_id), use(inv.invitee_id), use(pending), use(t);
+    // A plain member's invitation does not take away the admission a moderator's gave.
+    s << "INSERT INTO party_invitations (id, party_id, inviter_id, invitee_id, status, created_at, admits) VALUES (:id, "
+         ":p, :i, :u, :st, :t, :a) ON CONFLICT (party_id, invitee_id) DO UPDATE SET status = excluded.status, "
+         "inviter_id = excluded.inviter_id, created_at = excluded.created_at, responded_at = NULL, admits = "
+         "(excluded.admits OR (party_invitations.status <> 'declined' AND party_invitations.admits))",
+        use(inv.id), use(inv.party_id), use(inv.inviter_id), use(inv.invitee_id), use(pending), use(t), use(admits);
   });
 }
 
@@ -613,6 +651,16 @@ bool Store::is_invited(const std::string& party_id, const std::string& user_id) 
   return db_.with([&](soci::session& s) {
     int n = 0;
     s << "SELECT COUNT(*) FROM party_invitations WHERE party_id = :p AND invitee_id = :u AND status <> 'declined'",
+        into(n), use(party_id), use(user_id);
+    return n > 0;
+  });
+}
+
+bool Store::invitation_admits(const std::string& party_id, const std::string& user_id) {
+  return db_.with([&](soci::session& s) {
+    int n = 0;
+    s << "SELECT COUNT(*) FROM party_invitations WHERE party_id = :p AND invitee_id = :u AND status <> 'declined' AND "
+         "admits = TRUE",
         into(n), use(party_id), use(user_id);
     return n > 0;
   });

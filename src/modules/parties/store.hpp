@@ -37,16 +37,21 @@ class Store {
   JoinResult join(const std::string& party_id, const std::string& user_id, std::int64_t now, bool needs_approval);
   // Admits a pending request if a seat is free (atomically, as join).
   ApproveOutcome approve(const std::string& party_id, const std::string& user_id, std::int64_t now);
-  // Drops a pending request; false when there was none.
+  // Marks a pending request rejected (remembered: a join by that user is
+  // refused until a moderator's invitation); false when there was none.
   bool reject(const std::string& party_id, const std::string& user_id);
+  // The user takes back their own pending request; false when there was none.
+  bool withdraw(const std::string& party_id, const std::string& user_id);
   // The ids among `ids` that name no user.
   std::vector<std::string> unknown_users(const std::vector<std::string>& ids);
   // Marks the user gone; when they were the host, hands the party to the
   // longest-present moderator, else participant. Returns the new host.
   std::optional<std::string> leave(const std::string& party_id, const std::string& user_id, std::int64_t now);
-  void set_role(const std::string& party_id, const std::string& user_id, const std::string& role);
+  // Changes an active non-host's role; false when they are not (any more).
+  bool set_role(const std::string& party_id, const std::string& user_id, const std::string& role);
   void set_muted(const std::string& party_id, const std::string& user_id, bool muted);
-  void remove_participant(const std::string& party_id, const std::string& user_id, bool ban, std::int64_t now);
+  // Kicks or bans a non-host; false when they are the host (by now).
+  bool remove_participant(const std::string& party_id, const std::string& user_id, bool ban, std::int64_t now);
 
   void insert_message(const MessageRow& m);
   // Newest first, strictly older than the message `before` when given.
@@ -65,6 +70,8 @@ class Store {
   long long count_pending_invitations(const std::string& user_id);
   void set_invitation_status(const std::string& id, const std::string& status, std::int64_t now);
   bool is_invited(const std::string& party_id, const std::string& user_id);
+  // Invited (not declined) by the host or a moderator, so no approval is needed.
+  bool invitation_admits(const std::string& party_id, const std::string& user_id);
 
   void insert_report(const std::string& id, const std::string& party_id, const std::string& reporter_id,
                      const std::string& reason, const std::string& description, std::int64_t now);
