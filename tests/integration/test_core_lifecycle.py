@@ -148,6 +148,39 @@ def test_max_connections_answers_503(make_server):
     assert requests.get(s.url + "/api/health/", timeout=5).status_code == 200
 
 
+def test_refusals_beyond_max_connections_are_short_and_bounded(make_server):
+    s = make_server(args=["--max-connections", "1"])
+    held = socket.create_connection(("127.0.0.1", s.port))
+    time.sleep(0.2)
+    # A client beyond the limit that sends nothing is not waited on for long.
+    silent = socket.create_connection(("127.0.0.1", s.port))
+    silent.settimeout(5)
+    started = time.monotonic()
+    silent.recv(100)  # closed (the read timed out) rather than answered
+    assert time.monotonic() - started < 1.5
+    silent.close()
+    # Many at once: silent clients fill the refusals in progress (64 at most); a
+    # client that comes meanwhile is closed without an answer, even with its request sent.
+    silent_crowd = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(70)]
+    time.sleep(0.05)
+    late = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(10)]
+    answers = []
+    for c in late:
+        c.settimeout(5)
+        try:
+            c.sendall(b"GET /api/health/ HTTP/1.1\r\nHost: x\r\n\r\n")
+            answers.append(c.recv(20))
+        except (ConnectionResetError, BrokenPipeError):
+            answers.append(b"")
+    assert answers.count(b"") > 0, f"every refusal was answered: no cap ({answers})"
+    assert all(a == b"" or a.startswith(b"HTTP/1.1 503") for a in answers)
+    for c in silent_crowd + late:
+        c.close()
+    held.close()
+    time.sleep(0.3)
+    assert requests.get(s.url + "/api/health/", timeout=5).status_code == 200
+
+
 def test_max_connections_counts_websockets_and_names_the_request(make_server):
     s = make_server(args=["--max-connections", "2"])
     host = register(s)
