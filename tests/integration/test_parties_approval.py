@@ -108,6 +108,8 @@ def test_rejected_requests_are_remembered(server):
         r = await in_thread(join, guest, p)
         assert_envelope(r, 403, "ACCESS_FORBIDDEN")
         assert r.json()["message"] == "The host declined your request.", r.text
+        code, reason = await close_of(ws_url(server, p, guest.access))
+        assert (code, reason) == (4003, "The host declined your request."), (code, reason)
         await h.expect_none("join_request", within=0.5)
         await h.close()
 

@@ -1,9 +1,8 @@
 // Waiting for a host's approval (parties with `require_approval`). join/ answers 202 with
-// a pending participant until the host or a moderator lets the user in; asking again while
-// pending is harmless and answers with the same request. The API has no "rejected" state:
-// a rejected request is simply gone, and the next join/ files a new one, which we notice
-// because its `joined_at` (when the user asked) changed.
-import { ApiError } from '../api';
+// a pending participant; the page then polls the read-only `join-request/` (which never
+// files a request) until the host or a moderator lets the user in (`active`) or turns them
+// down (`rejected`, remembered by the server: join/ then answers 403).
+import { api, ApiError } from '../api';
 import { h, clear, errorText } from '../ui';
 import { link } from '../nav';
 import type { Party } from './parties';
@@ -15,6 +14,15 @@ export interface JoinRequest {
   party: { id: string; title: string };
 }
 
+/** Where the current user's request stands (GET join-request/). */
+export interface RequestState {
+  status: 'none' | 'pending' | 'rejected' | 'active';
+  requested_at: string | null;
+  party: { id: string; title: string };
+}
+
+export const requestState = (partyId: string) => api<RequestState>(`/api/parties/${partyId}/join-request/`);
+
 /** True for a 202 join answer (a pending participant), false for a party. */
 export function isPending(r: unknown): r is JoinRequest {
   return !!r && typeof r === 'object' && (r as any).status === 'pending' && !!(r as any).user;
@@ -24,18 +32,28 @@ export interface WaitOptions {
   /** What the user asks to join, as shown in a sentence (“Friday movie”, the party with room code …). */
   label: string;
   request: JoinRequest;
-  /** Asks to join again: the party once admitted, the pending request otherwise. */
-  ask: () => Promise<Party | JoinRequest>;
+  /** The party, once the request is approved. */
+  enter: () => Promise<Party>;
   /** Withdraws a pending request. */
   withdraw?: () => Promise<unknown>;
   onAdmitted: (party: Party) => void;
   intervalMs?: number;
 }
 
+/** The card telling a user the host turned their request down. */
+export function showDeclined(root: HTMLElement, label: string) {
+  const card = h('section', { class: 'card narrow', id: 'approval-wait', 'aria-labelledby': 'approval-title' },
+    h('h1', { id: 'approval-title', tabindex: '-1' }, 'The host declined your request'),
+    h('p', { role: 'alert', id: 'approval-rejected' }, `You were not let into ${label}.`),
+    link('/', 'Back to the parties'));
+  clear(root, card);
+  (card.querySelector('#approval-title') as HTMLElement).focus();
+}
+
 /** Shows the waiting state in `root` and polls; returns a stop function for the page cleanup. */
 export function waitForApproval(root: HTMLElement, o: WaitOptions): () => void {
   const every = o.intervalMs ?? 3000;
-  let request = o.request;
+  const partyId = o.request.party.id;
   let stopped = false;
   let timer: number | undefined;
 
@@ -50,65 +68,36 @@ export function waitForApproval(root: HTMLElement, o: WaitOptions): () => void {
     h('div', { class: 'inline' }, cancel, link('/', 'Back to the parties')));
   clear(root, card);
   (card.querySelector('#approval-title') as HTMLElement).focus();
-  showAsked();
+  const t = new Date(o.request.joined_at);
+  status.textContent = isNaN(t.getTime()) ? 'Request sent.' : `Request sent at ${t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`;
   schedule();
 
-  function showAsked() {
-    const t = new Date(request.joined_at);
-    status.textContent = isNaN(t.getTime()) ? 'Request sent.' : `Request sent at ${t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`;
-  }
   function schedule() {
     if (!stopped) timer = window.setTimeout(poll, every);
   }
   async function poll() {
     if (stopped) return;
-    let r: Party | JoinRequest;
+    let r: RequestState;
     try {
-      r = await o.ask();
+      r = await requestState(partyId);
     } catch (e) {
       if (stopped) return;
-      // Banned, ended, gone: final. Anything else (network, 5xx, 429) is retried.
-      if (e instanceof ApiError && [403, 404, 409].includes(e.status)) return final('Cannot join', errorText(e));
+      // Gone or no longer visible: final. Anything else (network, 5xx, 429) is retried.
+      if (e instanceof ApiError && [403, 404].includes(e.status)) return final('Cannot join', errorText(e));
       status.textContent = `Still waiting (could not check: ${errorText(e)}).`;
       return schedule();
     }
     if (stopped) return;
-    if (!isPending(r)) {
-      stopped = true;
-      o.onAdmitted(r);
-      return;
-    }
-    if (r.joined_at !== request.joined_at) {
-      // Our earlier request was turned down; this poll just asked again, so take that back.
-      o.withdraw?.().catch(() => { /* the host may have decided already */ });
-      return rejected();
-    }
-    schedule();
-  }
-  function rejected() {
-    stopped = true;
-    const again = h('button', { type: 'button', class: 'primary', id: 'approval-again', onclick: askAgain }, 'Ask again');
-    clear(card,
-      h('h1', { id: 'approval-title', tabindex: '-1' }, 'The host declined your request'),
-      h('p', { role: 'alert', id: 'approval-rejected' }, `You were not let into ${o.label}.`),
-      h('div', { class: 'inline' }, again, link('/', 'Back to the parties')));
-    (card.querySelector('#approval-title') as HTMLElement).focus();
-  }
-  async function askAgain() {
-    try {
-      const r = await o.ask();
-      if (!isPending(r)) { o.onAdmitted(r); return; }
-      request = r;
-      stopped = false;
-      clear(card,
-        h('h1', { id: 'approval-title', tabindex: '-1' }, 'Waiting for the host to approve you'),
-        h('p', null, `You asked again to join ${o.label}.`), status,
-        h('div', { class: 'inline' }, cancel, link('/', 'Back to the parties')));
-      (card.querySelector('#approval-title') as HTMLElement).focus();
-      showAsked();
-      schedule();
-    } catch (e) {
-      final('Cannot join', errorText(e));
+    switch (r.status) {
+      case 'pending': return schedule();
+      case 'rejected': stop(); return showDeclined(root, o.label);
+      case 'none': return final('No longer asking', 'Your request was withdrawn or removed.');
+      case 'active': {
+        stop();
+        let party: Party;
+        try { party = await o.enter(); } catch (e) { return final('Cannot join', errorText(e)); }
+        o.onAdmitted(party);
+      }
     }
   }
   async function withdrawAndLeave() {

@@ -66,7 +66,7 @@ const askByCode = (code: string) => api<Party | JoinRequest>('/api/parties/join-
 async function joinByCode(code: string) {
   try {
     const r = await askByCode(code);
-    // Pending: the party's page waits for the approval (asking again there is harmless).
+    // Pending: the party's page waits for the approval (asking again there files nothing new).
     navigate(`/parties/${isPending(r) ? r.party.id : r.id}`);
   } catch (e) {
     toast(errorText(e), 'error');

@@ -4,7 +4,7 @@ import { link, navigate } from '../nav';
 import { attachSource, isHlsUrl, videoSource } from '../player';
 import { Clock, PlaybackSync, clientNow } from '../sync';
 import type { Party } from './parties';
-import { isPending, waitForApproval, JoinRequest } from './approval';
+import { isPending, waitForApproval, showDeclined, requestState, JoinRequest } from './approval';
 import type { Cleanup } from '../main';
 
 interface Participant {
@@ -62,16 +62,24 @@ export async function roomPage(root: HTMLElement, [partyId]: string[]): Promise<
     return;
   }
   if (party.settings?.require_approval) {
-    // Ask over REST first: a pending user's socket would only be refused (4003). A failed
-    // join (banned, ended) is left for the socket to report, as on any other party.
-    const ask = () => api<Party | JoinRequest>(`/api/parties/${partyId}/join/`, { method: 'POST' });
-    const joined = await ask().catch(() => null);
+    // Ask over REST first: a pending user's socket would only be refused (4003). A declined
+    // request is told here; any other failed join (banned, ended) is left for the socket to
+    // report, as on any other party.
+    const label = `“${party.title}”`;
+    const joined = await api<Party | JoinRequest>(`/api/parties/${partyId}/join/`, { method: 'POST' }).catch(async (e) => {
+      if (!(e instanceof ApiError) || e.status !== 403) return null;
+      return (await requestState(partyId).catch(() => null))?.status === 'rejected' ? 'declined' as const : null;
+    });
+    if (joined === 'declined') {
+      showDeclined(root, label);
+      return;
+    }
     if (isPending(joined)) {
       let inner: Cleanup;
       const stop = waitForApproval(root, {
-        label: `“${party.title}”`,
+        label,
         request: joined,
-        ask,
+        enter: () => api<Party>(`/api/parties/${partyId}/`),
         withdraw: () => api(`/api/parties/${partyId}/leave/`, { method: 'POST' }),
         onAdmitted: (p) => { clear(root); inner = enterRoom(root, partyId, p); },
       });
@@ -146,9 +154,6 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
   );
 
   const requests = new Map<string, JoinRequest>();
-  // A declined guest's page asks once more before it learns of the refusal, then withdraws
-  // that request (approval.ts): such a request is re-checked quietly instead of announced.
-  const declinedAt = new Map<string, number>();
   const reqList = h('ul', { id: 'join-request-list' });
   const reqBox = h('section', { class: 'card tight join-requests', id: 'join-requests', hidden: true, 'aria-labelledby': 'join-requests-title' },
     h('h2', { id: 'join-requests-title' }, 'Asking to join ', h('span', { class: 'muted', id: 'join-request-count' })), reqList);
@@ -370,7 +375,6 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
         toast(`${q.user.username} may come in`);
         renderParticipants();
       } else {
-        declinedAt.set(q.user.id, Date.now());
         toast(`${q.user.username}'s request was declined`);
       }
     } catch (e) {
@@ -546,10 +550,6 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
       }
       case 'join_request':
         if (!isMod()) break;
-        if (Date.now() - (declinedAt.get(m.user.id) ?? 0) < 10_000) {
-          window.setTimeout(() => !disposed && loadRequests(), 2000);
-          break;
-        }
         requests.set(m.user.id, { user: { id: m.user.id, username: m.user.username }, status: 'pending', joined_at: m.requested_at, party: { id: partyId, title: party.title } });
         renderRequests();
         toast(`${m.user.username} asks to join`);
