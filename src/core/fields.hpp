@@ -26,8 +26,6 @@ class Fields {
   std::optional<double> required_number(const std::string& name, double lo, double hi);
   // An object value, returned serialized; nullopt when absent.
   std::optional<boost::json::object> optional_object(const std::string& name);
-  // Present with a value: null counts as absent, as for every reader here.
-  bool has(const std::string& name) const { return get(name) != nullptr; }
 
   void add_error(const std::string& name, std::string message);
   // Adds errors found by later checks for fields that have none yet, so

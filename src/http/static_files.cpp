@@ -3,12 +3,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "core/validators.hpp"
 #include "http/range.hpp"
 
 namespace wp::http {
@@ -33,11 +33,6 @@ std::string content_type_for(const std::string& ext) {
   return "application/octet-stream";
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 std::string trimmed(std::string s) {
   s.erase(0, s.find_first_not_of(" \t"));
   s.erase(s.find_last_not_of(" \t") + 1);
@@ -51,7 +46,7 @@ double quality(const std::string& params) {
     auto end = std::min(params.find(';', start), params.size());
     auto p = params.substr(start, end - start);
     auto eq = p.find('=');
-    if (eq != std::string::npos && lower(trimmed(p.substr(0, eq))) == "q") {
+    if (eq != std::string::npos && validators::lower(trimmed(p.substr(0, eq))) == "q") {
       auto value = trimmed(p.substr(eq + 1));
       char* stop = nullptr;
       double q = std::strtod(value.c_str(), &stop);
@@ -69,7 +64,7 @@ bool accepts_gzip(const Request& req) {
   std::optional<double> any;
   for (const auto& item : split_list(req.header("Accept-Encoding").value_or(""))) {
     auto semi = item.find(';');
-    auto coding = lower(trimmed(item.substr(0, semi)));
+    auto coding = validators::lower(trimmed(item.substr(0, semi)));
     double q = semi == std::string::npos ? 1.0 : quality(item.substr(semi + 1));
     if (coding == "gzip" || coding == "x-gzip") named = std::max(named.value_or(0.0), q);
     else if (coding == "*") any = q;

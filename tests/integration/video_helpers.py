@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
-from conftest import BACKENDS, Server, run_cli
-from helpers import User, login_req, register, strong_password, uniq
+from conftest import BACKENDS, Server
+from helpers import cli_db_args, make_superuser, register  # noqa: F401 - cli_db_args is re-exported
 
 _CLIPS = {}
 FAST_WORKER_ARGS = ["--worker-poll-ms", "100", "--job-retry-base-s", "1"]
@@ -81,18 +81,9 @@ def upload_ready(server, user, path=None, **fields):
     return user.get(f"/api/videos/{video['id']}/").json()
 
 
-def cli_db_args(s):
-    return ["--data-dir", s.data_dir] + (["--database-url", s.database_url] if s.database_url else [])
-
-
 def make_staff(server):
-    username = uniq("staff")
-    password = strong_password()
-    r = run_cli("createsuperuser", *cli_db_args(server), "--username", username, "--email",
-                f"{username}@example.com", "--password", password)
-    assert r.returncode == 0, r.stdout + r.stderr
-    tokens = login_req(server, username, password).json()
-    return User(server, username, f"{username}@example.com", password, tokens)
+    """A staff member for the videos tests: the accounts helpers' superuser."""
+    return make_superuser(server)
 
 
 def tus_meta(**values):
