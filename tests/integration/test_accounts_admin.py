@@ -1,6 +1,8 @@
 """Admin user management: the staff-only user list and (de)activation, with
 the rules on who may change whom. The effect of a deactivation on sessions
 and live sockets is in test_cross_cutting.py."""
+import socketserver
+import threading
 import uuid
 
 import pytest
@@ -150,3 +152,45 @@ def test_cli_deactivation_closes_sockets_through_redis(make_server):
         assert await ws.wait_closed(timeout=5) == 4001
 
     run(scenario())
+
+
+class _RefusesPing(socketserver.StreamRequestHandler):
+    """Just enough Redis (RESP) for the CLI: PUBLISH and PSUBSCRIBE work, PING gets an error."""
+
+    def handle(self):
+        while True:
+            line = self.rfile.readline()
+            if not line.startswith(b"*"):
+                return
+            args = []
+            for _ in range(int(line[1:])):
+                size = int(self.rfile.readline()[1:])
+                args.append(self.rfile.read(size + 2)[:-2])
+            name = args[0].upper()
+            if name == b"PING":
+                self.wfile.write(b"-ERR this fake refuses PING\r\n")
+            elif name == b"PSUBSCRIBE":
+                self.wfile.write(b"*3\r\n$10\r\npsubscribe\r\n$%d\r\n%s\r\n:1\r\n" % (len(args[1]), args[1]))
+            elif name == b"PUBLISH":
+                self.wfile.write(b":0\r\n")
+            else:
+                self.wfile.write(b"+OK\r\n")
+
+
+def test_cli_deactivation_done_but_unconfirmed_is_a_warning_not_a_failure(make_server):
+    s = make_server()
+    user = register(s)
+    fake = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _RefusesPing)
+    fake.daemon_threads = True
+    threading.Thread(target=fake.serve_forever, daemon=True).start()
+    try:
+        r = run_cli("deactivate-user", *cli_db_args(s), "--redis-url", f"redis://127.0.0.1:{fake.server_address[1]}",
+                    "--redis-prefix", s.redis_prefix, "--username", user.username)
+    finally:
+        fake.shutdown()
+        fake.server_close()
+    # The change is made before the PING: the command says so, and warns that it could not confirm the close.
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "is now inactive" in r.stdout
+    assert "could not confirm" in r.stderr and "failed" not in (r.stdout + r.stderr).lower()
+    assert login_req(s, user.username, user.password).status_code == 401
