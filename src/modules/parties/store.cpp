@@ -181,10 +181,12 @@ void Store::update_party(const PartyRow& p) {
   long long updated = p.updated_at;
   std::optional<long long> scheduled = p.scheduled_start, actual = p.actual_start, ended = p.ended_at;
   db_.with([&](soci::session& s) {
-    s << "UPDATE watch_parties SET host_id = :h, title = :t, description = :d, status = :st, visibility = :vis, "
+    // Not host_id: only joins and leaves change it, under the party lock; a copy read
+    // before a concurrent handover must not put the old host back.
+    s << "UPDATE watch_parties SET title = :t, description = :d, status = :st, visibility = :vis, "
          "max_participants = :max, scheduled_start = :ss, actual_start = :as, ended_at = :e, settings = :set, "
          "updated_at = :u WHERE id = :id",
-        use(p.host_id), use(p.title), use(p.description), use(p.status), use(p.visibility), use(p.max_participants),
+        use(p.title), use(p.description), use(p.status), use(p.visibility), use(p.max_participants),
         use(scheduled), use(actual), use(ended), use(p.settings), use(updated), use(p.id);
   });
 }

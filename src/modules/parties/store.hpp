@@ -21,6 +21,7 @@ class Store {
   // Parties visible to viewer_id under the filter.
   std::vector<PartyRow> parties(const PartyFilter& f, const std::string& viewer_id, int limit, int offset);
   long long count_parties(const PartyFilter& f, const std::string& viewer_id);
+  // Everything the host may change (not host_id: joins and leaves own it).
   void update_party(const PartyRow& party);
   void delete_party(const std::string& id);
   void save_playback(const std::string& party_id, const std::string& playback_json);
