@@ -283,14 +283,20 @@ def test_buffering_waits_until_every_buffering_member_is_ready(server):
     run(go())
 
 
+
+async def host_and_member_playing(server, p, host, member):
+    """The host and one member connected, the party playing for both."""
+    h = await connect(server, p, host, name="host")
+    ca = await connect(server, p, member, name="a")
+    await start_playing(h, [h, ca])
+    return h, ca
+
 def test_buffering_is_ignored_when_wait_for_buffering_is_off(server):
     host, a = users(server, 2)
     p = create_party(host, settings={"wait_for_buffering": False})
 
     async def go():
-        h = await connect(server, p, host, name="host")
-        ca = await connect(server, p, a, name="a")
-        await start_playing(h, [h, ca])
+        h, ca = await host_and_member_playing(server, p, host, a)
         mk = h.mark()
         await ca.send({"type": "buffering", "position": 0.5})
         await h.expect_none("playback_state", status_is("waiting"), within=0.5, start=mk)
@@ -306,9 +312,7 @@ def test_buffering_released_by_timeout(make_server):
     p = create_party(host)
 
     async def go():
-        h = await connect(s, p, host, name="host")
-        ca = await connect(s, p, a, name="a")
-        await start_playing(h, [h, ca])
+        h, ca = await host_and_member_playing(s, p, host, a)
         mk = h.mark()
         sent = now_ms()
         await ca.send({"type": "buffering", "position": 0.2})
@@ -328,9 +332,7 @@ def test_seek_and_rate_while_waiting_keep_the_original_wait_start(make_server):
     p = create_party(host)
 
     async def go():
-        h = await connect(s, p, host, name="host")
-        ca = await connect(s, p, a, name="a")
-        await start_playing(h, [h, ca])
+        h, ca = await host_and_member_playing(s, p, host, a)
         mk = h.mark()
         sent = now_ms()
         await ca.send({"type": "buffering", "position": 0.2})
@@ -359,9 +361,7 @@ def test_buffering_released_when_the_buffering_member_disconnects(server):
     p = create_party(host)
 
     async def go():
-        h = await connect(server, p, host, name="host")
-        ca = await connect(server, p, a, name="a")
-        await start_playing(h, [h, ca])
+        h, ca = await host_and_member_playing(server, p, host, a)
         mk = h.mark()
         await ca.send({"type": "buffering", "position": 0.3})
         await h.wait_for("playback_state", status_is("waiting"), start=mk)
