@@ -26,10 +26,7 @@ std::int64_t parse_int(const std::string& v, std::int64_t lo, std::int64_t hi) {
 }
 
 bool parse_bool(const std::string& v) {
-  std::string l = v;
-  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (l == "1" || l == "true" || l == "yes" || l == "on") return true;
-  if (l == "0" || l == "false" || l == "no" || l == "off") return false;
+  if (auto b = parse_bool_text(v)) return *b;
   throw std::invalid_argument("must be true or false, got '" + v + "'");
 }
 

@@ -1,5 +1,7 @@
 #include "core/strings.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 
 namespace wp {
@@ -14,6 +16,14 @@ std::vector<std::string> split_list(const std::string& text) {
     if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
   }
   return out;
+}
+
+std::optional<bool> parse_bool_text(const std::string& text) {
+  std::string l = text;
+  std::transform(l.begin(), l.end(), l.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (l == "1" || l == "true" || l == "yes" || l == "on") return true;
+  if (l == "0" || l == "false" || l == "no" || l == "off") return false;
+  return std::nullopt;
 }
 
 }  // namespace wp

@@ -1,4 +1,5 @@
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -6,5 +7,8 @@ namespace wp {
 
 // "a, b,,c " -> {"a", "b", "c"}: split on commas, trimmed, empty items dropped.
 std::vector<std::string> split_list(const std::string& text);
+
+// true/1/yes/on and false/0/no/off, any case; nullopt for anything else.
+std::optional<bool> parse_bool_text(const std::string& text);
 
 }  // namespace wp

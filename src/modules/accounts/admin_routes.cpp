@@ -1,5 +1,6 @@
 #include "modules/accounts/admin_routes.hpp"
 
+#include "core/strings.hpp"
 #include "http/json.hpp"
 #include "http/pagination.hpp"
 #include "modules/accounts/dto.hpp"
@@ -15,8 +16,7 @@ namespace {
 std::optional<bool> bool_query(const Request& req, const std::string& name) {
   auto v = req.query(name);
   if (!v) return std::nullopt;
-  if (*v == "true" || *v == "1") return true;
-  if (*v == "false" || *v == "0") return false;
+  if (auto b = parse_bool_text(*v)) return b;
   throw_validation(name, "Must be true or false.");
 }
 

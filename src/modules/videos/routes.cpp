@@ -9,6 +9,7 @@
 
 #include "core/crypto.hpp"
 #include "core/fields.hpp"
+#include "core/strings.hpp"
 #include "http/cors.hpp"
 #include "http/json.hpp"
 #include "http/multipart_file.hpp"
@@ -40,14 +41,6 @@ struct StagedFile {
     if (!path.empty()) fs::remove(path, ec);
   }
 };
-
-std::optional<bool> parse_bool_text(const std::string& s) {
-  std::string l;
-  for (char c : s) l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (l == "true" || l == "1" || l == "yes" || l == "on") return true;
-  if (l == "false" || l == "0" || l == "no" || l == "off") return false;
-  return std::nullopt;
-}
 
 std::optional<std::int64_t> parse_int_text(std::string_view s) {
   std::int64_t v = 0;
