@@ -19,7 +19,7 @@ struct WsOpenResult {
 
 // Reads credentials from a request. Returns nullopt when there are none;
 // throws wp::Error(authentication) when they are present but invalid.
-using Authenticator = std::function<std::optional<AuthUser>(const Request&)>;
+using Authenticator = std::function<std::optional<Principal>(const Request&)>;
 
 class Dispatcher {
  public:

@@ -55,7 +55,7 @@ const std::string& Request::param(const std::string& name) const {
   return it->second;
 }
 
-const AuthUser& Request::current_user() const {
+const Principal& Request::current_user() const {
   if (!user) throw std::logic_error("route " + route + " reads the user but does not require one");
   return *user;
 }

@@ -9,17 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/principal.hpp"
+
 namespace wp::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
-
-struct AuthUser {
-  std::string id;
-  std::string username;
-  bool is_staff = false;
-  bool is_superuser = false;
-  std::string session_id;
-};
 
 struct Request {
   std::string method;  // upper case, as sent
@@ -35,7 +29,7 @@ struct Request {
   std::string route;  // the matched pattern, e.g. /api/videos/{id}/
   std::map<std::string, std::string> params;
   std::string request_id;
-  std::optional<AuthUser> user;
+  std::optional<Principal> user;
 
   std::optional<std::string> header(std::string_view name) const;
   std::optional<std::string> cookie(std::string_view name) const;
@@ -43,7 +37,7 @@ struct Request {
   std::optional<std::string> query(std::string_view name) const;
   const std::string& param(const std::string& name) const;
   // The authenticated user; only call on routes that require one.
-  const AuthUser& current_user() const;
+  const Principal& current_user() const;
 };
 
 struct FileBody {

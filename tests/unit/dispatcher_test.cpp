@@ -47,12 +47,12 @@ TEST(Dispatcher, AccessLevelsAreEnforcedBeforeTheHandler) {
   router.add({.method = "GET", .pattern = "/user/", .access = Access::user, .handler = h});
   router.add({.method = "GET", .pattern = "/staff/", .access = Access::staff, .handler = h});
   Dispatcher d(router, {});
-  std::optional<AuthUser> who;
+  std::optional<wp::Principal> who;
   d.set_authenticator([&](const Request&) { return who; });
   RouteMatch m;
   auto req = request_for(router, "GET", "/user/", m);
   EXPECT_EQ(d.run(*m.route, req).status, 401);
-  who = AuthUser{.id = "u1", .username = "ann"};
+  who = wp::Principal{.id = "u1", .username = "ann"};
   req = request_for(router, "GET", "/user/", m);
   EXPECT_EQ(d.run(*m.route, req).status, 200);
   req = request_for(router, "GET", "/staff/", m);
@@ -68,7 +68,7 @@ TEST(Dispatcher, InvalidCredentialsAre401EvenOnAnonymousRoutes) {
   router.add({.method = "GET", .pattern = "/open/", .access = Access::anonymous,
               .handler = [](Request&) { return Response{}; }});
   Dispatcher d(router, {});
-  d.set_authenticator([](const Request&) -> std::optional<AuthUser> {
+  d.set_authenticator([](const Request&) -> std::optional<wp::Principal> {
     throw wp::Error(wp::ErrorCode::authentication, "Token expired.");
   });
   RouteMatch m;

@@ -273,7 +273,7 @@ Response search_users(AccountsService& svc, Request& req) {
 }  // namespace
 
 http::Authenticator make_authenticator(AccountsService& svc, const Config& config) {
-  return [&svc, &config](const Request& req) -> std::optional<http::AuthUser> {
+  return [&svc, &config](const Request& req) -> std::optional<Principal> {
     std::string token;
     bool from_cookie = false;
     if (auto auth = req.header("Authorization")) {

@@ -322,12 +322,12 @@ TokenPair AccountsService::refresh(const std::string& refresh_token) {
   return t;
 }
 
-void AccountsService::logout(const http::AuthUser& user) {
+void AccountsService::logout(const Principal& user) {
   store_.revoke_session(user.id, user.session_id, "logout", now_ms());
   sessions_revoked({user.id, user.session_id, std::nullopt});
 }
 
-http::AuthUser AccountsService::authenticate(const std::string& token) {
+Principal AccountsService::authenticate(const std::string& token) {
   auto now = now_ms();
   auto claims = verify_access_token(token, jwt_secret(), now / 1000);
   if (!claims) unauthenticated("Invalid or expired token.");
@@ -367,12 +367,12 @@ std::vector<SessionRow> AccountsService::sessions(const std::string& user_id, in
   return store_.sessions(user_id, limit, offset);
 }
 
-void AccountsService::revoke_session(const http::AuthUser& user, const std::string& session_id) {
+void AccountsService::revoke_session(const Principal& user, const std::string& session_id) {
   if (!store_.revoke_session(user.id, session_id, "revoked_by_user", now_ms())) throw_not_found("Session not found.");
   sessions_revoked({user.id, session_id, std::nullopt});
 }
 
-long long AccountsService::revoke_all_sessions(const http::AuthUser& user, bool keep_current) {
+long long AccountsService::revoke_all_sessions(const Principal& user, bool keep_current) {
   auto keep = keep_current ? std::optional(user.session_id) : std::nullopt;
   auto n = store_.revoke_sessions(user.id, keep, "revoked_by_user", now_ms());
   sessions_revoked({user.id, std::nullopt, keep});
@@ -385,7 +385,7 @@ std::vector<LoginEventRow> AccountsService::login_history(const std::string& use
   return store_.login_history(user_id, limit, offset);
 }
 
-void AccountsService::change_password(const http::AuthUser& who, const std::string& current, const std::string& next) {
+void AccountsService::change_password(const Principal& who, const std::string& current, const std::string& next) {
   auto u = me(who.id);
   FieldErrors errors;
   if (!hasher_.verify(u.password_hash, current)) errors["current_password"].push_back("The current password is incorrect.");
@@ -587,7 +587,7 @@ std::optional<std::string> AccountsService::avatar_path(const std::string& user_
   return avatar_dir_ + "/" + p->avatar;
 }
 
-PublicProfile AccountsService::public_profile(const http::AuthUser& viewer, const std::string& user_id) {
+PublicProfile AccountsService::public_profile(const Principal& viewer, const std::string& user_id) {
   auto u = store_.user_by_id(user_id);
   if (!u || !u->is_active) throw_not_found("User not found.");
   PublicProfile out;
@@ -610,7 +610,7 @@ PublicProfile AccountsService::public_profile(const http::AuthUser& viewer, cons
   return out;
 }
 
-std::vector<PublicProfile> AccountsService::search(const http::AuthUser& viewer, const std::string& needle,
+std::vector<PublicProfile> AccountsService::search(const Principal& viewer, const std::string& needle,
                                                    const std::string& ordering, int limit, int offset,
                                                    long long& count) {
   check_ordering(ordering);
@@ -630,7 +630,7 @@ std::vector<UserRow> AccountsService::admin_users(UserFilter filter, int limit, 
   return store_.search_users(filter, limit, offset);
 }
 
-UserRow AccountsService::set_user_active(const http::AuthUser& actor, const std::string& user_id, bool active) {
+UserRow AccountsService::set_user_active(const Principal& actor, const std::string& user_id, bool active) {
   auto target = store_.user_by_id(user_id);
   if (!target) throw_not_found("User not found.");
   // Nobody locks themselves out; only superusers change the state of other administrators.

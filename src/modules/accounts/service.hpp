@@ -11,7 +11,7 @@
 #include "core/error.hpp"
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
-#include "http/message.hpp"
+#include "core/principal.hpp"
 #include "modules/accounts/password.hpp"
 #include "modules/accounts/store.hpp"
 
@@ -70,11 +70,11 @@ class AccountsService {
   TokenPair complete_two_factor_login(const std::string& challenge, const std::optional<std::string>& code,
                                       const std::optional<std::string>& recovery_code, const ClientInfo& client);
   TokenPair refresh(const std::string& refresh_token);
-  void logout(const http::AuthUser& user);
+  void logout(const Principal& user);
 
   // Resolves an access token; throws Error(authentication) if it is invalid,
   // expired, or its session or user is no longer valid.
-  http::AuthUser authenticate(const std::string& access_token);
+  Principal authenticate(const std::string& access_token);
 
   UserRow me(const std::string& user_id);
   UserRow update_me(const std::string& user_id, const std::optional<std::string>& first_name,
@@ -82,11 +82,11 @@ class AccountsService {
   bool two_factor_enabled(const std::string& user_id);
 
   std::vector<SessionRow> sessions(const std::string& user_id, int limit, int offset, long long& count);
-  void revoke_session(const http::AuthUser& user, const std::string& session_id);
-  long long revoke_all_sessions(const http::AuthUser& user, bool keep_current);
+  void revoke_session(const Principal& user, const std::string& session_id);
+  long long revoke_all_sessions(const Principal& user, bool keep_current);
   std::vector<LoginEventRow> login_history(const std::string& user_id, int limit, int offset, long long& count);
 
-  void change_password(const http::AuthUser& user, const std::string& current, const std::string& next);
+  void change_password(const Principal& user, const std::string& current, const std::string& next);
   void forgot_password(const std::string& email, const ClientInfo& client);
   void reset_password(const std::string& token, const std::string& next);
   void verify_email(const std::string& token);
@@ -101,14 +101,14 @@ class AccountsService {
   ProfileRow set_avatar(const std::string& user_id, const std::string& image_bytes);
   // Path of the avatar file of user_id, or nullopt.
   std::optional<std::string> avatar_path(const std::string& user_id);
-  PublicProfile public_profile(const http::AuthUser& viewer, const std::string& user_id);
-  std::vector<PublicProfile> search(const http::AuthUser& viewer, const std::string& needle,
+  PublicProfile public_profile(const Principal& viewer, const std::string& user_id);
+  std::vector<PublicProfile> search(const Principal& viewer, const std::string& needle,
                                     const std::string& ordering, int limit, int offset, long long& count);
 
   // Staff: every user, matched on username, email and names (private or not).
   std::vector<UserRow> admin_users(UserFilter filter, int limit, int offset, long long& count);
   // Deactivating revokes every session and closes the user's live connections.
-  UserRow set_user_active(const http::AuthUser& actor, const std::string& user_id, bool active);
+  UserRow set_user_active(const Principal& actor, const std::string& user_id, bool active);
   // The operator's command line: no actor, so none of the rules above.
   UserRow set_active_by_username(const std::string& username, bool active);
 

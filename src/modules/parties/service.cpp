@@ -140,7 +140,7 @@ std::string PartiesService::new_room_code() {
   }
 }
 
-PartyRow PartiesService::visible_party(const http::AuthUser& user, const std::string& id) {
+PartyRow PartiesService::visible_party(const Principal& user, const std::string& id) {
   auto p = store_.party(id);
   if (!p) throw_not_found("Party not found.");
   if (p->visibility == "private" && !user.is_staff && !user.is_superuser) {
@@ -156,20 +156,20 @@ ParticipantRow PartiesService::member(const PartyRow& party, const std::string& 
   return *m;
 }
 
-void PartiesService::require_host(const http::AuthUser& user, const PartyRow& party, const std::string& what) {
+void PartiesService::require_host(const Principal& user, const PartyRow& party, const std::string& what) {
   if (user.is_staff || user.is_superuser) return;
   // host_id alone is not enough: a host who left an empty party is still named there until someone joins.
   auto m = store_.participant(party.id, user.id);
   if (!m || !m->is_active || m->role != "host") throw_forbidden("Only the host may " + what + " the party.");
 }
 
-void PartiesService::require_moderator(const http::AuthUser& user, const PartyRow& party) {
+void PartiesService::require_moderator(const Principal& user, const PartyRow& party) {
   if (user.is_staff || user.is_superuser) return;
   auto m = store_.participant(party.id, user.id);
   if (!m || !m->is_active || !is_moderator(m->role)) throw_forbidden("Only the host or a moderator may do that.");
 }
 
-PartyRow PartiesService::create(const http::AuthUser& user, const CreateInput& in) {
+PartyRow PartiesService::create(const Principal& user, const CreateInput& in) {
   // A party plays a video this user may watch (their own, or a public one).
   if (in.video_id && !videos_.video_for_party(*in.video_id, user))
     throw_validation("video_id", "No such video, or not one you may play.");
@@ -199,9 +199,9 @@ PartyRow PartiesService::create(const http::AuthUser& user, const CreateInput& i
   return p;
 }
 
-PartyRow PartiesService::get(const http::AuthUser& user, const std::string& id) { return visible_party(user, id); }
+PartyRow PartiesService::get(const Principal& user, const std::string& id) { return visible_party(user, id); }
 
-std::vector<PartyRow> PartiesService::list(const http::AuthUser& user, const PartyFilter& f, int limit, int offset,
+std::vector<PartyRow> PartiesService::list(const Principal& user, const PartyFilter& f, int limit, int offset,
                                            long long& count) {
   count = store_.count_parties(f, user.id);
   return store_.parties(f, user.id, limit, offset);
@@ -214,7 +214,7 @@ std::vector<PartyRow> PartiesService::list_public(int limit, int offset, long lo
   return store_.parties(f, "", limit, offset);
 }
 
-PartyRow PartiesService::update(const http::AuthUser& user, const std::string& id, const PatchInput& in) {
+PartyRow PartiesService::update(const Principal& user, const std::string& id, const PatchInput& in) {
   auto p = visible_party(user, id);
   auto m = member(p, user.id);
   if (!is_moderator(m.role)) throw_forbidden("Only the host or a moderator may change the party.");
@@ -243,7 +243,7 @@ PartyRow PartiesService::announce_change(const std::string& id) {
   return fresh;
 }
 
-void PartiesService::remove(const http::AuthUser& user, const std::string& id) {
+void PartiesService::remove(const Principal& user, const std::string& id) {
   auto p = visible_party(user, id);
   require_host(user, p, "delete");
   store_.delete_party(id);
@@ -252,7 +252,7 @@ void PartiesService::remove(const http::AuthUser& user, const std::string& id) {
   if (rooms_.erase(id)) live_.forget(id);
 }
 
-PartyRow PartiesService::start(const http::AuthUser& user, const std::string& id) {
+PartyRow PartiesService::start(const Principal& user, const std::string& id) {
   auto p = visible_party(user, id);
   require_host(user, p, "start");
   if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
@@ -265,7 +265,7 @@ PartyRow PartiesService::start(const http::AuthUser& user, const std::string& id
   return announce_change(id);
 }
 
-PartyRow PartiesService::end(const http::AuthUser& user, const std::string& id) {
+PartyRow PartiesService::end(const Principal& user, const std::string& id) {
   auto p = visible_party(user, id);
   require_host(user, p, "end");
   if (p.status != "ended") {
@@ -283,7 +283,7 @@ PartyRow PartiesService::end(const http::AuthUser& user, const std::string& id) 
   return announce_change(id);
 }
 
-bool PartiesService::admit(const http::AuthUser& user, const PartyRow& party) {
+bool PartiesService::admit(const Principal& user, const PartyRow& party) {
   if (party.status == "ended") refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
   bool invited = store_.is_invited(party.id, user.id);
   if (party.visibility == "private" && !invited) {
@@ -315,7 +315,7 @@ bool PartiesService::admit(const http::AuthUser& user, const PartyRow& party) {
 }
 
 // Tells the host and moderators online (on any node) that someone asks to join.
-void PartiesService::announce_request(const PartyRow& party, const http::AuthUser& user) {
+void PartiesService::announce_request(const PartyRow& party, const Principal& user) {
   std::vector<std::string> moderators;
   for (auto& m : store_.active_participants(party.id))
     if (is_moderator(m.role)) moderators.push_back(m.user_id);
@@ -324,13 +324,13 @@ void PartiesService::announce_request(const PartyRow& party, const http::AuthUse
   hub_.send_to_users(party.id, moderators, realtime::make_message(message_text(msg)));
 }
 
-Joined PartiesService::join(const http::AuthUser& user, const std::string& id) {
+Joined PartiesService::join(const Principal& user, const std::string& id) {
   auto p = visible_party(user, id);
   if (admit(user, p)) return {*store_.party(id), std::nullopt};
   return {p, store_.participant(id, user.id)};
 }
 
-Joined PartiesService::join_by_code(const http::AuthUser& user, const std::string& code) {
+Joined PartiesService::join_by_code(const Principal& user, const std::string& code) {
   std::string upper = code;
   std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
   auto p = store_.party_by_code(upper);
@@ -339,7 +339,7 @@ Joined PartiesService::join_by_code(const http::AuthUser& user, const std::strin
   return {*p, store_.participant(p->id, user.id)};
 }
 
-void PartiesService::leave(const http::AuthUser& user, const std::string& id) {
+void PartiesService::leave(const Principal& user, const std::string& id) {
   auto p = visible_party(user, id);
   // Leaving before approval withdraws the request.
   if (store_.withdraw(id, user.id)) return;
@@ -364,7 +364,7 @@ void PartiesService::leave(const http::AuthUser& user, const std::string& id) {
   }
 }
 
-std::vector<ParticipantRow> PartiesService::participants(const http::AuthUser& user, const std::string& id,
+std::vector<ParticipantRow> PartiesService::participants(const Principal& user, const std::string& id,
                                                          bool pending) {
   auto p = visible_party(user, id);
   if (pending) {
@@ -375,7 +375,7 @@ std::vector<ParticipantRow> PartiesService::participants(const http::AuthUser& u
   return store_.active_participants(id);
 }
 
-ParticipantRow PartiesService::approve(const http::AuthUser& user, const std::string& id, const std::string& target) {
+ParticipantRow PartiesService::approve(const Principal& user, const std::string& id, const std::string& target) {
   auto p = visible_party(user, id);
   require_moderator(user, p);
   if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
@@ -389,13 +389,13 @@ ParticipantRow PartiesService::approve(const http::AuthUser& user, const std::st
   return *store_.participant(id, target);
 }
 
-void PartiesService::reject(const http::AuthUser& user, const std::string& id, const std::string& target) {
+void PartiesService::reject(const Principal& user, const std::string& id, const std::string& target) {
   auto p = visible_party(user, id);
   require_moderator(user, p);
   if (!store_.reject(id, target)) throw_not_found("No pending join request from this user.");
 }
 
-JoinRequestState PartiesService::join_request(const http::AuthUser& user, const std::string& id) {
+JoinRequestState PartiesService::join_request(const Principal& user, const std::string& id) {
   auto p = visible_party(user, id);
   auto m = store_.participant(id, user.id);
   if (!m || m->is_banned) return {p, "none", std::nullopt};
@@ -406,7 +406,7 @@ JoinRequestState PartiesService::join_request(const http::AuthUser& user, const 
 
 std::set<std::string> PartiesService::online_users(const std::string& party_id) { return live_.online(party_id); }
 
-ParticipantRow PartiesService::moderate(const http::AuthUser& user, const std::string& id, const std::string& target,
+ParticipantRow PartiesService::moderate(const Principal& user, const std::string& id, const std::string& target,
                                         const std::string& action) {
   auto p = visible_party(user, id);
   auto me = member(p, user.id);
@@ -450,7 +450,7 @@ ParticipantRow PartiesService::moderate(const http::AuthUser& user, const std::s
   return *them;
 }
 
-int PartiesService::invite(const http::AuthUser& user, const std::string& id, const std::vector<std::string>& user_ids) {
+int PartiesService::invite(const Principal& user, const std::string& id, const std::vector<std::string>& user_ids) {
   auto p = visible_party(user, id);
   auto me = member(p, user.id);
   if (p.status == "ended") refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
@@ -470,13 +470,13 @@ int PartiesService::invite(const http::AuthUser& user, const std::string& id, co
   return n;
 }
 
-std::vector<InvitationRow> PartiesService::invitations(const http::AuthUser& user, int limit, int offset,
+std::vector<InvitationRow> PartiesService::invitations(const Principal& user, int limit, int offset,
                                                        long long& count) {
   count = store_.count_pending_invitations(user.id);
   return store_.pending_invitations(user.id, limit, offset);
 }
 
-PartyRow PartiesService::respond_invitation(const http::AuthUser& user, const std::string& invitation_id, bool accept) {
+PartyRow PartiesService::respond_invitation(const Principal& user, const std::string& invitation_id, bool accept) {
   auto inv = store_.invitation(invitation_id);
   if (!inv || inv->invitee_id != user.id) throw_not_found("Invitation not found.");
   if (inv->status != "pending") throw_conflict("The invitation was already answered.");
@@ -487,14 +487,14 @@ PartyRow PartiesService::respond_invitation(const http::AuthUser& user, const st
   return *store_.party(inv->party_id);
 }
 
-std::vector<MessageRow> PartiesService::chat_history(const http::AuthUser& user, const std::string& id,
+std::vector<MessageRow> PartiesService::chat_history(const Principal& user, const std::string& id,
                                                      const std::optional<std::string>& before, int limit) {
   auto p = visible_party(user, id);
   member(p, user.id);
   return store_.messages_before(id, before, limit);
 }
 
-MessageRow PartiesService::post_chat(const http::AuthUser& user, const std::string& id, const std::string& content) {
+MessageRow PartiesService::post_chat(const Principal& user, const std::string& id, const std::string& content) {
   std::string text = content;
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
   if (text.empty()) refuse(ErrorCode::validation, "invalid_message", "The message is empty.");
@@ -531,7 +531,7 @@ MessageRow PartiesService::post_chat(const http::AuthUser& user, const std::stri
   return m;
 }
 
-ReactionRow PartiesService::react(const http::AuthUser& user, const std::string& id, const std::string& emoji,
+ReactionRow PartiesService::react(const Principal& user, const std::string& id, const std::string& emoji,
                                   double video_ts) {
   if (emoji.empty() || emoji.size() > 16) refuse(ErrorCode::validation, "invalid_message", "emoji must be 1 to 16 bytes.");
   auto room = load_room(id);
@@ -553,12 +553,12 @@ ReactionRow PartiesService::react(const http::AuthUser& user, const std::string&
   return r;
 }
 
-std::map<std::string, long long> PartiesService::reaction_counts(const http::AuthUser& user, const std::string& id) {
+std::map<std::string, long long> PartiesService::reaction_counts(const Principal& user, const std::string& id) {
   member(visible_party(user, id), user.id);
   return store_.reaction_counts(id);
 }
 
-std::string PartiesService::report(const http::AuthUser& user, const std::string& id, const std::string& reason,
+std::string PartiesService::report(const Principal& user, const std::string& id, const std::string& reason,
                                    const std::string& description) {
   auto p = visible_party(user, id);
   member(p, user.id);
@@ -567,7 +567,7 @@ std::string PartiesService::report(const http::AuthUser& user, const std::string
   return report_id;
 }
 
-Playback PartiesService::sync_state(const http::AuthUser& user, const std::string& id) {
+Playback PartiesService::sync_state(const Principal& user, const std::string& id) {
   auto p = visible_party(user, id);
   member(p, user.id);
   return playback_of(p);
@@ -723,7 +723,7 @@ bool PartiesService::update_playback(const std::shared_ptr<Room>& room, const st
   refuse(ErrorCode::conflict, "stale_version", "The playback kept changing; try again.");
 }
 
-std::shared_ptr<Room> PartiesService::connect(const http::AuthUser& user, const std::string& id,
+std::shared_ptr<Room> PartiesService::connect(const Principal& user, const std::string& id,
                                               std::shared_ptr<realtime::Connection> conn,
                                               const std::optional<std::string>& last_message_id) {
   auto party = store_.party(id);

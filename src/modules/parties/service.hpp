@@ -17,7 +17,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/rate_limiter.hpp"
-#include "http/message.hpp"
+#include "core/principal.hpp"
 #include "modules/parties/live_state.hpp"
 #include "modules/parties/store.hpp"
 #include "modules/videos/service.hpp"
@@ -117,40 +117,40 @@ class PartiesService {
                  const Config& config, videos::VideosService& videos);
 
   // REST
-  PartyRow create(const http::AuthUser& user, const CreateInput& in);
-  PartyRow get(const http::AuthUser& user, const std::string& id);
-  std::vector<PartyRow> list(const http::AuthUser& user, const PartyFilter& f, int limit, int offset, long long& count);
+  PartyRow create(const Principal& user, const CreateInput& in);
+  PartyRow get(const Principal& user, const std::string& id);
+  std::vector<PartyRow> list(const Principal& user, const PartyFilter& f, int limit, int offset, long long& count);
   std::vector<PartyRow> list_public(int limit, int offset, long long& count);
-  PartyRow update(const http::AuthUser& user, const std::string& id, const PatchInput& in);
-  void remove(const http::AuthUser& user, const std::string& id);
-  PartyRow start(const http::AuthUser& user, const std::string& id);
-  PartyRow end(const http::AuthUser& user, const std::string& id);
-  Joined join(const http::AuthUser& user, const std::string& id);
-  Joined join_by_code(const http::AuthUser& user, const std::string& code);
-  void leave(const http::AuthUser& user, const std::string& id);
+  PartyRow update(const Principal& user, const std::string& id, const PatchInput& in);
+  void remove(const Principal& user, const std::string& id);
+  PartyRow start(const Principal& user, const std::string& id);
+  PartyRow end(const Principal& user, const std::string& id);
+  Joined join(const Principal& user, const std::string& id);
+  Joined join_by_code(const Principal& user, const std::string& code);
+  void leave(const Principal& user, const std::string& id);
   // Active participants, or (host, moderators, staff) pending join requests.
-  std::vector<ParticipantRow> participants(const http::AuthUser& user, const std::string& id, bool pending = false);
-  ParticipantRow approve(const http::AuthUser& user, const std::string& id, const std::string& target);
-  void reject(const http::AuthUser& user, const std::string& id, const std::string& target);
-  JoinRequestState join_request(const http::AuthUser& user, const std::string& id);
+  std::vector<ParticipantRow> participants(const Principal& user, const std::string& id, bool pending = false);
+  ParticipantRow approve(const Principal& user, const std::string& id, const std::string& target);
+  void reject(const Principal& user, const std::string& id, const std::string& target);
+  JoinRequestState join_request(const Principal& user, const std::string& id);
   std::set<std::string> online_users(const std::string& party_id);
-  ParticipantRow moderate(const http::AuthUser& user, const std::string& id, const std::string& target,
+  ParticipantRow moderate(const Principal& user, const std::string& id, const std::string& target,
                           const std::string& action);  // promote demote kick ban mute unmute
-  int invite(const http::AuthUser& user, const std::string& id, const std::vector<std::string>& user_ids);
-  std::vector<InvitationRow> invitations(const http::AuthUser& user, int limit, int offset, long long& count);
-  PartyRow respond_invitation(const http::AuthUser& user, const std::string& invitation_id, bool accept);
-  std::vector<MessageRow> chat_history(const http::AuthUser& user, const std::string& id,
+  int invite(const Principal& user, const std::string& id, const std::vector<std::string>& user_ids);
+  std::vector<InvitationRow> invitations(const Principal& user, int limit, int offset, long long& count);
+  PartyRow respond_invitation(const Principal& user, const std::string& invitation_id, bool accept);
+  std::vector<MessageRow> chat_history(const Principal& user, const std::string& id,
                                        const std::optional<std::string>& before, int limit);
-  MessageRow post_chat(const http::AuthUser& user, const std::string& id, const std::string& content);
-  ReactionRow react(const http::AuthUser& user, const std::string& id, const std::string& emoji, double video_ts);
-  std::map<std::string, long long> reaction_counts(const http::AuthUser& user, const std::string& id);
-  std::string report(const http::AuthUser& user, const std::string& id, const std::string& reason,
+  MessageRow post_chat(const Principal& user, const std::string& id, const std::string& content);
+  ReactionRow react(const Principal& user, const std::string& id, const std::string& emoji, double video_ts);
+  std::map<std::string, long long> reaction_counts(const Principal& user, const std::string& id);
+  std::string report(const Principal& user, const std::string& id, const std::string& reason,
                      const std::string& description);
-  Playback sync_state(const http::AuthUser& user, const std::string& id);
+  Playback sync_state(const Principal& user, const std::string& id);
 
   // Realtime: a socket of `user` joins party `id` (on the pool, at connect)
   // and receives party_state before anything else.
-  std::shared_ptr<Room> connect(const http::AuthUser& user, const std::string& id,
+  std::shared_ptr<Room> connect(const Principal& user, const std::string& id,
                                 std::shared_ptr<realtime::Connection> conn,
                                 const std::optional<std::string>& last_message_id);
   void disconnect(const std::shared_ptr<Room>& room, const std::string& user_id,
@@ -173,18 +173,18 @@ class PartiesService {
   bool is_party_member(const std::string& user_id, const std::string& party_id);
 
  private:
-  PartyRow visible_party(const http::AuthUser& user, const std::string& id);
+  PartyRow visible_party(const Principal& user, const std::string& id);
   ParticipantRow member(const PartyRow& party, const std::string& user_id);
   // The party's current host (an active participant with the host role), or staff.
-  void require_host(const http::AuthUser& user, const PartyRow& party, const std::string& what);
+  void require_host(const Principal& user, const PartyRow& party, const std::string& what);
   // The host or a moderator (active), or staff.
-  void require_moderator(const http::AuthUser& user, const PartyRow& party);
+  void require_moderator(const Principal& user, const PartyRow& party);
   std::shared_ptr<Room> room_if_loaded(const std::string& id);
   std::shared_ptr<Room> load_room(const std::string& id);
   Room::Member live_member(const std::shared_ptr<Room>& room, const std::string& user_id);
   // Joins the user; false when the join awaits approval instead.
-  bool admit(const http::AuthUser& user, const PartyRow& party);
-  void announce_request(const PartyRow& party, const http::AuthUser& user);
+  bool admit(const Principal& user, const PartyRow& party);
+  void announce_request(const PartyRow& party, const Principal& user);
   Playback playback_of(const PartyRow& party);
   // Feeds the videos module's watch time (party playing an uploaded video).
   void record_watch(const std::optional<std::string>& video_id, const std::string& party_id,

@@ -10,7 +10,7 @@ namespace wp::parties {
 
 namespace json = boost::json;
 
-PartySocket::PartySocket(PartiesService& service, BlockingPool& pool, std::shared_ptr<Room> room, http::AuthUser user,
+PartySocket::PartySocket(PartiesService& service, BlockingPool& pool, std::shared_ptr<Room> room, Principal user,
                          std::shared_ptr<realtime::Connection> conn)
     : service_(service),
       room_(std::move(room)),

@@ -13,7 +13,7 @@ namespace wp::parties {
 
 class PartySocket : public realtime::Endpoint, public std::enable_shared_from_this<PartySocket> {
  public:
-  PartySocket(PartiesService& service, BlockingPool& pool, std::shared_ptr<Room> room, http::AuthUser user,
+  PartySocket(PartiesService& service, BlockingPool& pool, std::shared_ptr<Room> room, Principal user,
               std::shared_ptr<realtime::Connection> conn);
   void on_message(const std::string& text) override;
   void on_close() override;
@@ -27,7 +27,7 @@ class PartySocket : public realtime::Endpoint, public std::enable_shared_from_th
 
   PartiesService& service_;
   std::shared_ptr<Room> room_;
-  http::AuthUser user_;
+  Principal user_;
   std::shared_ptr<realtime::Connection> conn_;
   std::shared_ptr<SerialQueue> queue_;
 };

@@ -161,7 +161,7 @@ std::vector<VideoRow> VideosService::list(Viewer viewer, VideoFilter f, int limi
 
 VideoRow VideosService::get(Viewer viewer, const std::string& id) { return visible_video(viewer, id); }
 
-VideoRow VideosService::update(const http::AuthUser& user, const std::string& id, const VideoPatch& p) {
+VideoRow VideosService::update(const Principal& user, const std::string& id, const VideoPatch& p) {
   auto v = visible_video(&user, id);
   if (!can_manage(&user, v)) throw_forbidden("Only the uploader or staff may change this video.");
   if (p.title) {
@@ -177,7 +177,7 @@ VideoRow VideosService::update(const http::AuthUser& user, const std::string& id
   return *store_.video(id);
 }
 
-void VideosService::remove(const http::AuthUser& user, const std::string& id) {
+void VideosService::remove(const Principal& user, const std::string& id) {
   auto v = visible_video(&user, id);
   if (!can_manage(&user, v)) throw_forbidden("Only the uploader or staff may delete this video.");
   if (!store_.delete_video(id, now_ms())) throw_not_found("Video not found.");
@@ -186,7 +186,7 @@ void VideosService::remove(const http::AuthUser& user, const std::string& id) {
 
 // ---------------------------------------------------------------- creating
 
-VideoRow VideosService::create_uploaded(const http::AuthUser& user, NewVideo in, const std::string& staged_path) {
+VideoRow VideosService::create_uploaded(const Principal& user, NewVideo in, const std::string& staged_path) {
   check_new_video_fields(in);
   auto size = file_size_or_zero(staged_path);
   if (size > config_.max_upload_bytes)
@@ -235,7 +235,7 @@ VideoRow VideosService::create_uploaded(const http::AuthUser& user, NewVideo in,
   return *store_.video(v.id);
 }
 
-VideoRow VideosService::create_external(const http::AuthUser& user, NewVideo in) {
+VideoRow VideosService::create_external(const Principal& user, NewVideo in) {
   auto url = boost::urls::parse_uri(in.external_url);
   auto scheme = url ? lower(std::string(url->scheme())) : "";
   if (!url || (scheme != "http" && scheme != "https") || url->encoded_host().empty() || in.external_url.size() > 2000)
@@ -319,7 +319,7 @@ std::string VideosService::download_filename(const VideoRow& v) const {
 
 // ---------------------------------------------------------------- engagement
 
-LikeCounts VideosService::react(const http::AuthUser& user, const std::string& id, bool is_like) {
+LikeCounts VideosService::react(const Principal& user, const std::string& id, bool is_like) {
   auto v = visible_video(&user, id);
   return store_.react(v.id, user.id, is_like, new_uuid(), now_ms());
 }
@@ -347,7 +347,7 @@ WatchTimeRow VideosService::record_watch_time(const std::string& user_id, const 
   return store_.record_watch(d, v->duration);
 }
 
-WatchTimeRow VideosService::progress(const http::AuthUser& user, const std::string& id, const WatchInput& in) {
+WatchTimeRow VideosService::progress(const Principal& user, const std::string& id, const WatchInput& in) {
   auto v = visible_video(&user, id);
   if (in.party_id && !party_member_check_(user.id, *in.party_id))
     throw_validation("party_id", "Not a party you belong to.");
@@ -375,7 +375,7 @@ std::vector<CommentRow> VideosService::replies(Viewer viewer, const std::string&
   return store_.comments(v.id, c.id, false, limit, offset, count);
 }
 
-CommentRow VideosService::add_comment(const http::AuthUser& user, const std::string& video_id,
+CommentRow VideosService::add_comment(const Principal& user, const std::string& video_id,
                                       const std::string& content, const std::optional<std::string>& parent_id) {
   auto v = visible_video(&user, video_id);
   if (parent_id) {
@@ -394,7 +394,7 @@ CommentRow VideosService::add_comment(const http::AuthUser& user, const std::str
   return *store_.comment(c.id);
 }
 
-CommentRow VideosService::edit_comment(const http::AuthUser& user, const std::string& video_id,
+CommentRow VideosService::edit_comment(const Principal& user, const std::string& video_id,
                                        const std::string& comment_id, const std::string& content) {
   auto v = visible_video(&user, video_id);
   auto c = comment_of(v.id, comment_id);
@@ -404,7 +404,7 @@ CommentRow VideosService::edit_comment(const http::AuthUser& user, const std::st
   return *store_.comment(c.id);
 }
 
-void VideosService::delete_comment(const http::AuthUser& user, const std::string& video_id,
+void VideosService::delete_comment(const Principal& user, const std::string& video_id,
                                    const std::string& comment_id) {
   auto v = visible_video(&user, video_id);
   auto c = comment_of(v.id, comment_id);
@@ -414,7 +414,7 @@ void VideosService::delete_comment(const http::AuthUser& user, const std::string
   store_.delete_comment(c.id, now_ms());
 }
 
-CommentLikeResult VideosService::like_comment(const http::AuthUser& user, const std::string& video_id,
+CommentLikeResult VideosService::like_comment(const Principal& user, const std::string& video_id,
                                               const std::string& comment_id) {
   auto v = visible_video(&user, video_id);
   auto c = comment_of(v.id, comment_id);
@@ -427,7 +427,7 @@ ProcessingStatus VideosService::processing_status(Viewer viewer, const std::stri
   return {v, store_.latest_job(v.id)};
 }
 
-std::optional<VideoSummary> VideosService::video_for_party(const std::string& video_id, const http::AuthUser& user) {
+std::optional<VideoSummary> VideosService::video_for_party(const std::string& video_id, const Principal& user) {
   auto v = store_.video(video_id);
   if (!v || !visible(&user, *v)) return std::nullopt;
   VideoSummary s;
@@ -447,7 +447,7 @@ std::optional<VideoSummary> VideosService::video_for_party(const std::string& vi
 
 // ---------------------------------------------------------------- tus
 
-UploadRow VideosService::tus_create(const http::AuthUser& user, std::int64_t length,
+UploadRow VideosService::tus_create(const Principal& user, std::int64_t length,
                                     const std::map<std::string, std::string>& meta) {
   if (length <= 0) throw_validation("Upload-Length", "Must be a positive integer.");
   if (length > config_.max_upload_bytes)
@@ -471,13 +471,13 @@ UploadRow VideosService::tus_create(const http::AuthUser& user, std::int64_t len
   return u;
 }
 
-UploadRow VideosService::tus_state(const http::AuthUser& user, const std::string& id) {
+UploadRow VideosService::tus_state(const Principal& user, const std::string& id) {
   auto u = store_.upload(id);
   if (!u || u->user_id != user.id) throw_not_found("Upload not found.");
   return *u;
 }
 
-UploadRow VideosService::tus_append(const http::AuthUser& user, const std::string& id, std::int64_t offset,
+UploadRow VideosService::tus_append(const Principal& user, const std::string& id, std::int64_t offset,
                                     const std::string& chunk_path) {
   std::lock_guard lock(upload_lock(id));
   auto u = tus_state(user, id);

@@ -11,14 +11,14 @@
 #include <vector>
 
 #include "core/config.hpp"
-#include "http/message.hpp"
+#include "core/principal.hpp"
 #include "modules/videos/media.hpp"
 #include "modules/videos/model.hpp"
 #include "modules/videos/store.hpp"
 
 namespace wp::videos {
 
-using Viewer = const http::AuthUser*;  // nullptr: anonymous
+using Viewer = const Principal*;  // nullptr: anonymous
 
 struct ClientInfo {
   std::string ip;
@@ -52,14 +52,14 @@ class VideosService {
   // Library
   std::vector<VideoRow> list(Viewer viewer, VideoFilter filter, int limit, int offset, long long& count);
   VideoRow get(Viewer viewer, const std::string& id);
-  VideoRow update(const http::AuthUser& user, const std::string& id, const VideoPatch& patch);
-  void remove(const http::AuthUser& user, const std::string& id);
+  VideoRow update(const Principal& user, const std::string& id, const VideoPatch& patch);
+  void remove(const Principal& user, const std::string& id);
   bool can_manage(Viewer viewer, const VideoRow& v) const;
 
   // Creating. staged_path is a file under data_dir/tmp that the service moves
   // into place when the content is accepted (and leaves alone otherwise).
-  VideoRow create_uploaded(const http::AuthUser& user, NewVideo in, const std::string& staged_path);
-  VideoRow create_external(const http::AuthUser& user, NewVideo in);
+  VideoRow create_uploaded(const Principal& user, NewVideo in, const std::string& staged_path);
+  VideoRow create_external(const Principal& user, NewVideo in);
   std::string staging_path() const;  // a fresh file name under data_dir/tmp
   std::int64_t max_upload_bytes() const { return config_.max_upload_bytes; }
 
@@ -72,34 +72,34 @@ class VideosService {
   std::string download_filename(const VideoRow& v) const;
 
   // Engagement
-  LikeCounts react(const http::AuthUser& user, const std::string& id, bool is_like);
+  LikeCounts react(const Principal& user, const std::string& id, bool is_like);
   // (counted, view_count)
   std::pair<bool, std::int64_t> count_view(Viewer viewer, const VideoRow& v, const ClientInfo& client);
   WatchTimeRow record_watch_time(const std::string& user_id, const std::string& video_id, const WatchInput& in);
-  WatchTimeRow progress(const http::AuthUser& user, const std::string& id, const WatchInput& in);
+  WatchTimeRow progress(const Principal& user, const std::string& id, const WatchInput& in);
 
   // Comments
   std::vector<CommentRow> comments(Viewer viewer, const std::string& video_id, int limit, int offset, long long& count);
   std::vector<CommentRow> replies(Viewer viewer, const std::string& video_id, const std::string& comment_id, int limit,
                                   int offset, long long& count);
-  CommentRow add_comment(const http::AuthUser& user, const std::string& video_id, const std::string& content,
+  CommentRow add_comment(const Principal& user, const std::string& video_id, const std::string& content,
                          const std::optional<std::string>& parent_id);
-  CommentRow edit_comment(const http::AuthUser& user, const std::string& video_id, const std::string& comment_id,
+  CommentRow edit_comment(const Principal& user, const std::string& video_id, const std::string& comment_id,
                           const std::string& content);
-  void delete_comment(const http::AuthUser& user, const std::string& video_id, const std::string& comment_id);
-  CommentLikeResult like_comment(const http::AuthUser& user, const std::string& video_id,
+  void delete_comment(const Principal& user, const std::string& video_id, const std::string& comment_id);
+  CommentLikeResult like_comment(const Principal& user, const std::string& video_id,
                                  const std::string& comment_id);
 
   ProcessingStatus processing_status(Viewer viewer, const std::string& id);
 
   // For the parties module: the video when `user` may play it in a party.
-  std::optional<VideoSummary> video_for_party(const std::string& video_id, const http::AuthUser& user);
+  std::optional<VideoSummary> video_for_party(const std::string& video_id, const Principal& user);
 
   // tus 1.0 resumable uploads
-  UploadRow tus_create(const http::AuthUser& user, std::int64_t length, const std::map<std::string, std::string>& meta);
-  UploadRow tus_state(const http::AuthUser& user, const std::string& id);
+  UploadRow tus_create(const Principal& user, std::int64_t length, const std::map<std::string, std::string>& meta);
+  UploadRow tus_state(const Principal& user, const std::string& id);
   // Appends chunk_path at offset; when the upload completes it becomes a video.
-  UploadRow tus_append(const http::AuthUser& user, const std::string& id, std::int64_t offset,
+  UploadRow tus_append(const Principal& user, const std::string& id, std::int64_t offset,
                        const std::string& chunk_path);
 
   // Processing (workers)
