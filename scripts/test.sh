@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test: installs packages, builds, starts PostgreSQL and Redis on
 # loopback ports of its own, runs unit, browser (headless Chromium) and integration
-# tests (SQLite and PostgreSQL), and stops what it started.
+# tests (SQLite and PostgreSQL), the ThreadSanitizer subset (scripts/tsan.sh),
+# and stops what it started.
+#   scripts/test.sh            everything (what CI runs)
+#   scripts/test.sh --tsan     only the ThreadSanitizer build and its subset
+#   scripts/test.sh ARGS...    everything; ARGS go to the integration pytest run
 set -euo pipefail
 cd "$(dirname "$0")/.."
+tsan_only=0
+if [ "${1:-}" = "--tsan" ]; then tsan_only=1; shift; fi
 scripts/install-deps.sh --test
-scripts/build.sh
+[ "$tsan_only" = 1 ] || scripts/build.sh
 
 work=$(mktemp -d /tmp/wp-test.XXXXXX)
 chmod 755 "$work"  # the postgres user must reach its cluster inside
@@ -17,8 +23,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== unit tests"
-(cd build && ctest --output-on-failure -j2)
+if [ "$tsan_only" = 0 ]; then
+  echo "== unit tests"
+  (cd build && ctest --output-on-failure -j2)
+fi
 
 pg_port=$(free_port)
 WP_PG_URL=$(scripts/pg-start.sh "$work/pg" "$pg_port")
@@ -27,6 +35,13 @@ redis_port=$(free_port)
 redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes \
   --pidfile "$work/redis.pid" --logfile "$work/redis.log" --dir "$work"
 export WP_REDIS_URL="redis://127.0.0.1:$redis_port"
+
+echo "== thread sanitizer"
+if [ "$tsan_only" = 1 ]; then
+  scripts/tsan.sh "$@"
+  exit 0
+fi
+scripts/tsan.sh
 
 echo "== browser tests"
 tests/e2e/run.sh

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# ThreadSanitizer run: builds build-tsan (server and unit tests with
+# -fsanitize=thread), runs the unit tests, then the realtime integration tests
+# against a TSAN server on SQLite and, when WP_PG_URL / WP_REDIS_URL name running
+# services, on PostgreSQL with Redis (several nodes). Any race report fails it.
+#
+#   scripts/tsan.sh                       # the bounded subset CI runs
+#   scripts/tsan.sh tests/integration/... # other integration tests instead
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+build() { flock /tmp/wp-build.lock "$@"; }
+build cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWATCHPARTY_SANITIZE=thread \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DWATCHPARTY_BENCH=OFF >/dev/null
+build cmake --build build-tsan -j"${JOBS:-2}" --target watchparty unit_tests
+
+reports=$(mktemp -d /tmp/wp-tsan.XXXXXX)
+trap 'rm -rf "$reports"' EXIT
+# Reports go to files (one per process); the run fails if any was written.
+# Uninstrumented Debian libraries are covered by tests/tsan.supp.
+export TSAN_OPTIONS="log_path=$reports/tsan second_deadlock_stack=1 history_size=4 suppressions=$root/tests/tsan.supp"
+
+status=0
+echo "== unit tests (tsan)"
+build-tsan/unit_tests --gtest_brief=1 || status=$?
+
+if [ $# -eq 0 ]; then
+  # The realtime paths: rooms, playback, presence, buffering, chat, closing sockets, scale-out.
+  set -- tests/integration/test_parties_ws_playback.py tests/integration/test_parties_ws_session.py \
+    tests/integration/test_parties_ws_chat.py tests/integration/test_parties_races.py
+  [ -n "${WP_REDIS_URL:-}" ] && [ -n "${WP_PG_URL:-}" ] && set -- "$@" tests/integration/test_scale_out.py
+fi
+echo "== integration tests against a tsan server: $*"
+WP_BIN="$root/build-tsan/watchparty" WP_TSAN=1 /usr/bin/python3 -m pytest "$@" -q -p no:cacheprovider || status=$?
+
+if compgen -G "$reports/tsan*" >/dev/null; then
+  echo "ThreadSanitizer reported:" >&2
+  cat "$reports"/tsan* >&2
+  exit 1
+fi
+[ "$status" -eq 0 ] || exit "$status"
+echo "tsan: no reports"

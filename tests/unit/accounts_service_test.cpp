@@ -1,0 +1,106 @@
+// Account rules on a real SQLite database: refresh-token rotation and reuse.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/rate_limiter.hpp"
+#include "modules/accounts/service.hpp"
+#include "support/temp_db.hpp"
+
+namespace {
+
+using namespace wp;
+using accounts::AccountsService;
+
+struct NoMail : Mailer {
+  std::vector<Mail> sent;
+  void send(const Mail& m) override { sent.push_back(m); }
+};
+
+struct AccountsFixture : ::testing::Test {
+  testkit::TempDatabase tmp;
+  NoMail mail;
+  MemoryRateLimiter limiter;
+  std::unique_ptr<accounts::Store> store;
+  std::unique_ptr<AccountsService> service;
+  std::vector<AccountsService::Revocation> revoked;
+
+  void start(int reuse_grace_s) {
+    tmp.config.refresh_reuse_grace_s = reuse_grace_s;
+    store = std::make_unique<accounts::Store>(*tmp.db);
+    service = std::make_unique<AccountsService>(*store, tmp.config, mail, limiter);
+    service->on_sessions_revoked([this](const AccountsService::Revocation& r) { revoked.push_back(r); });
+  }
+  accounts::TokenPair register_ann() {
+    return service->register_user({"ann", "ann@example.com", "correct horse battery", "Ann", "Lee"},
+                                  {"127.0.0.1", "unit"});
+  }
+  ErrorCode code_of(const std::function<void()>& fn) {
+    try {
+      fn();
+    } catch (const Error& e) {
+      return e.code();
+    }
+    ADD_FAILURE() << "no error";
+    return ErrorCode::internal;
+  }
+};
+
+TEST_F(AccountsFixture, RefreshRotatesTheTokenAndKeepsTheSession) {
+  start(10);
+  auto first = register_ann();
+  auto second = service->refresh(first.refresh_token);
+  EXPECT_NE(second.refresh_token, first.refresh_token);
+  auto third = service->refresh(second.refresh_token);
+  EXPECT_NE(third.refresh_token, second.refresh_token);
+  auto who = service->authenticate(third.access_token);
+  EXPECT_EQ(who.username, "ann");
+  EXPECT_EQ(who.session_id, service->authenticate(first.access_token).session_id);
+}
+
+TEST_F(AccountsFixture, AReplayWithinTheGraceIsAConflictAndTheSessionLives) {
+  start(10);
+  auto first = register_ann();
+  auto second = service->refresh(first.refresh_token);
+  EXPECT_EQ(code_of([&] { service->refresh(first.refresh_token); }), ErrorCode::conflict);
+  EXPECT_TRUE(revoked.empty());
+  EXPECT_NO_THROW(service->refresh(second.refresh_token));
+}
+
+TEST_F(AccountsFixture, AReplayAfterTheGraceRevokesTheSession) {
+  start(0);
+  auto first = register_ann();
+  auto second = service->refresh(first.refresh_token);
+  auto session = service->authenticate(second.access_token).session_id;
+  EXPECT_EQ(code_of([&] { service->refresh(first.refresh_token); }), ErrorCode::authentication);
+  ASSERT_EQ(revoked.size(), 1u);
+  EXPECT_EQ(revoked[0].only_session, session);
+  // The thief's newest token and the access token die with the session.
+  EXPECT_EQ(code_of([&] { service->refresh(second.refresh_token); }), ErrorCode::authentication);
+  EXPECT_EQ(code_of([&] { service->authenticate(second.access_token); }), ErrorCode::authentication);
+}
+
+TEST_F(AccountsFixture, UnknownAndLoggedOutTokensAreRefused) {
+  start(10);
+  EXPECT_EQ(code_of([&] { service->refresh("not-a-token"); }), ErrorCode::authentication);
+  auto t = register_ann();
+  service->logout(service->authenticate(t.access_token));
+  EXPECT_EQ(code_of([&] { service->refresh(t.refresh_token); }), ErrorCode::authentication);
+}
+
+TEST_F(AccountsFixture, EachLoginIsASessionOfItsOwn) {
+  start(10);
+  register_ann();
+  auto a = service->login("ann", "correct horse battery", {"127.0.0.1", "a"});
+  auto b = service->login("ann@example.com", "correct horse battery", {"127.0.0.1", "b"});
+  ASSERT_TRUE(a.tokens && b.tokens);
+  EXPECT_NE(service->authenticate(a.tokens->access_token).session_id,
+            service->authenticate(b.tokens->access_token).session_id);
+  auto who = service->authenticate(b.tokens->access_token);
+  EXPECT_EQ(service->revoke_all_sessions(who, true), 2);  // the registration's and a's
+  EXPECT_EQ(code_of([&] { service->authenticate(a.tokens->access_token); }), ErrorCode::authentication);
+  EXPECT_NO_THROW(service->authenticate(b.tokens->access_token));
+}
+
+}  // namespace
