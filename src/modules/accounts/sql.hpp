@@ -123,10 +123,33 @@ inline constexpr const char* kSetLastLogin = "UPDATE users SET last_login = :t W
 inline constexpr const char* kSetEmailVerified = "UPDATE users SET email_verified = TRUE WHERE id = :id";
 inline constexpr const char* kActivate = "UPDATE users SET is_active = TRUE WHERE id = :id";
 inline constexpr const char* kDeactivate = "UPDATE users SET is_active = FALSE WHERE id = :id";
-// User lists: "FROM users WHERE " + the filter (store.cpp) + the order and page.
+// User lists: kUsersWhere (kCountUsersWhere) + which users + whose text
+// matches, then ORDER BY user_order_by() + kPage.
 inline constexpr const char* kUsersWhere = "FROM users WHERE ";
 inline constexpr const char* kCountUsersWhere = "SELECT COUNT(*) FROM users WHERE ";
+inline constexpr const char* kAnyUser = "1 = 1";
+inline constexpr const char* kOnlyActive = "is_active = TRUE";
+inline constexpr const char* kOnlyInactive = "is_active = FALSE";
+inline constexpr const char* kUsernameLike = "username_key LIKE :p1 ESCAPE '\\'";
+inline constexpr const char* kNamesLike =
+    "LOWER(first_name) LIKE :p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\'";
+inline constexpr const char* kEmailLike = "email_key LIKE :p4 ESCAPE '\\'";
+// A private profile's names are part of what it hides: its user matches by username only.
+inline constexpr const char* kPrivateProfilePostgres =
+    "EXISTS (SELECT 1 FROM user_profiles p WHERE p.user_id = users.id AND "
+    "COALESCE(p.privacy_settings->>'profile_visibility', '') = 'private')";
+inline constexpr const char* kPrivateProfileSqlite =
+    "EXISTS (SELECT 1 FROM user_profiles p WHERE p.user_id = users.id AND "
+    "COALESCE(json_extract(p.privacy_settings, '$.profile_visibility'), '') = 'private')";
 inline constexpr const char* kPage = " LIMIT :lim OFFSET :off";
+
+// ordering: username, -username, date_joined or -date_joined (checked by the service).
+inline const char* user_order_by(const std::string& ordering) {
+  if (ordering == "-username") return "username_key DESC";
+  if (ordering == "date_joined") return "date_joined, username_key";
+  if (ordering == "-date_joined") return "date_joined DESC, username_key";
+  return "username_key";
+}
 inline constexpr const char* kProfileOf = "FROM user_profiles WHERE user_id = :u";
 inline constexpr const char* kUpdateProfile =
     "UPDATE user_profiles SET avatar = :a, bio = :b, country = :c, timezone = :tz, birth_date = :bd, phone = :ph, "

@@ -20,29 +20,20 @@ std::optional<UserRow> one_user(soci::session& s, const char* rest, const std::s
   return db::select_one(s, sql::kUser, rest, db::uses(value));
 }
 
-std::string order_clause(const std::string& ordering) {
-  if (ordering == "-username") return "username_key DESC";
-  if (ordering == "date_joined") return "date_joined, username_key";
-  if (ordering == "-date_joined") return "date_joined DESC, username_key";
-  return "username_key";
-}
-
 bool has_search(const UserFilter& f) { return !f.search.empty(); }
 
 // The WHERE clause of the user lists; bind_search binds its parameters.
 std::string user_where(const UserFilter& f, db::Dialect dialect) {
-  std::string where = f.is_active ? (*f.is_active ? "is_active = TRUE" : "is_active = FALSE") : "1 = 1";
+  std::string where = f.is_active ? (*f.is_active ? sql::kOnlyActive : sql::kOnlyInactive) : sql::kAnyUser;
   if (!has_search(f)) return where;
-  std::string names = "LOWER(first_name) LIKE :p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\'";
+  std::string names = sql::kNamesLike;
   if (!f.names_of_private) {
-    // A private profile's names are part of what it hides: match it by username only.
-    const char* visibility = dialect == db::Dialect::postgresql ? "p.privacy_settings->>'profile_visibility'"
-                                                                : "json_extract(p.privacy_settings, '$.profile_visibility')";
-    names = std::string("(NOT EXISTS (SELECT 1 FROM user_profiles p WHERE p.user_id = users.id AND COALESCE(") +
-            visibility + ", '') = 'private') AND (" + names + "))";
+    const char* private_profile =
+        dialect == db::Dialect::postgresql ? sql::kPrivateProfilePostgres : sql::kPrivateProfileSqlite;
+    names = std::string("(NOT ") + private_profile + " AND (" + names + "))";
   }
-  std::string match = "username_key LIKE :p1 ESCAPE '\\' OR " + names;
-  if (f.match_email) match += " OR email_key LIKE :p4 ESCAPE '\\'";
+  std::string match = sql::kUsernameLike + std::string(" OR ") + names;
+  if (f.match_email) match += std::string(" OR ") + sql::kEmailLike;
   return where + " AND (" + match + ")";
 }
 
@@ -130,7 +121,7 @@ std::vector<UserRow> Store::search_users(const UserFilter& f, int limit, int off
   return db_.with([&](soci::session& s) {
     std::string pat = db::like_pattern(f.search);
     return db::select_rows(s, sql::kUser,
-                           sql::kUsersWhere + user_where(f, db_.dialect()) + " ORDER BY " + order_clause(f.ordering) +
+                           sql::kUsersWhere + user_where(f, db_.dialect()) + " ORDER BY " + sql::user_order_by(f.ordering) +
                                sql::kPage,
                            [&](soci::statement& st) {
                              bind_search(st, f, pat);

@@ -118,8 +118,20 @@ inline constexpr const char* kCancelJobsOfVideo =
     "UPDATE video_processing_jobs SET status = 'cancelled', error = 'video deleted', locked_by = NULL, "
     "updated_at = :t, finished_at = :t2 WHERE video_id = :v AND status IN ('queued', 'running')";
 inline constexpr const char* kDeleteVideo = "DELETE FROM videos WHERE id = :id";
-// What the video list shows to whom (its parameters are numbered by the store).
+// The video list: kVideoFrom (kCountVideos) + kAnyVideo + the filters that
+// apply, then ORDER BY order_by() + kVideoPage.
+inline constexpr const char* kAnyVideo = " WHERE 1=1";
 inline constexpr const char* kListableToAnyone = " AND v.is_public = TRUE AND v.status = 'ready'";
+inline constexpr const char* kListableOrOwn =
+    " AND ((v.is_public = TRUE AND v.status = 'ready') OR v.uploaded_by_id = :viewer)";
+inline constexpr const char* kWithCategory = " AND v.category = :category";
+inline constexpr const char* kWithUploader = " AND v.uploaded_by_id = :uploader";
+inline constexpr const char* kWithStatus = " AND v.status = :status";
+inline constexpr const char* kOnlyPublic = " AND v.is_public = TRUE";
+inline constexpr const char* kOnlyPrivate = " AND v.is_public = FALSE";
+inline constexpr const char* kWithSearch =
+    " AND (LOWER(v.title) LIKE :search1 ESCAPE '\\' OR LOWER(v.description) LIKE :search2 ESCAPE '\\')";
+inline constexpr const char* kVideoPage = ", v.id LIMIT :lim OFFSET :off";
 
 // The ORDER BY of the video list.
 constexpr const char* order_by(VideoOrder o) {
@@ -206,6 +218,11 @@ inline constexpr const char* kLikeCountsOf = "FROM videos WHERE id = :id";
 inline constexpr const char* kCommentFrom = "FROM video_comments c JOIN users u ON u.id = c.user_id";
 inline constexpr const char* kCommentById = "FROM video_comments c JOIN users u ON u.id = c.user_id WHERE c.id = :id";
 inline constexpr const char* kCountCommentsFrom = "SELECT COUNT(*) FROM video_comments c";
+// A comment page: kCommentFrom (kCountCommentsFrom) + which comments + which order.
+inline constexpr const char* kTopLevelOf = " WHERE c.video_id = :video AND c.parent_id IS NULL";
+inline constexpr const char* kRepliesTo = " WHERE c.video_id = :video AND c.parent_id = :parent";
+inline constexpr const char* kNewestFirst = " ORDER BY c.created_at DESC, c.id LIMIT :lim OFFSET :off";
+inline constexpr const char* kOldestFirst = " ORDER BY c.created_at ASC, c.id LIMIT :lim OFFSET :off";
 inline constexpr const char* kInsertComment =
     "INSERT INTO video_comments (id, video_id, user_id, parent_id, content, created_at, updated_at) VALUES (:id, :v, "
     ":u, :p, :c, :t, :t2)";

@@ -19,28 +19,12 @@ using soci::use;
 
 namespace {
 
-// Positional parameters of a statement built at run time; deques keep references stable.
+// Text parameters of a statement built at run time, bound by name; the deque keeps references stable.
 struct Params {
-  std::deque<std::string> strings;
-  std::deque<long long> ints;
-  std::vector<std::pair<bool, std::size_t>> order;  // (is_string, index)
-  std::string add(std::string v) {
-    strings.push_back(std::move(v));
-    order.emplace_back(true, strings.size() - 1);
-    return ":p" + std::to_string(order.size());
-  }
-  std::string add(long long v) {
-    ints.push_back(v);
-    order.emplace_back(false, ints.size() - 1);
-    return ":p" + std::to_string(order.size());
-  }
+  std::deque<std::pair<std::string, std::string>> named;
+  void add(std::string name, std::string value) { named.emplace_back(std::move(name), std::move(value)); }
   void bind(soci::statement& st) {
-    for (auto& [is_string, i] : order) {
-      if (is_string)
-        st.exchange(use(strings[i]));
-      else
-        st.exchange(use(ints[i]));
-    }
+    for (auto& [name, value] : named) st.exchange(use(value, name));
   }
 };
 
@@ -61,21 +45,28 @@ void insert_job(soci::session& s, const JobRow& j) {
 
 // The WHERE of the video list, its parameters added to p.
 std::string list_where(const VideoFilter& f, Params& p) {
-  std::string where = " WHERE 1=1";
+  std::string where = sql::kAnyVideo;
   if (!f.viewer_is_staff) {
-    if (f.viewer_id)
-      where += " AND ((v.is_public = TRUE AND v.status = 'ready') OR v.uploaded_by_id = " + p.add(*f.viewer_id) + ")";
-    else
-      where += sql::kListableToAnyone;
+    where += f.viewer_id ? sql::kListableOrOwn : sql::kListableToAnyone;
+    if (f.viewer_id) p.add("viewer", *f.viewer_id);
   }
-  if (f.category) where += " AND v.category = " + p.add(*f.category);
-  if (f.uploader) where += " AND v.uploaded_by_id = " + p.add(*f.uploader);
-  if (f.status) where += " AND v.status = " + p.add(std::string(to_string(*f.status)));
-  if (f.is_public) where += std::string(" AND v.is_public = ") + (*f.is_public ? "TRUE" : "FALSE");
+  if (f.category) {
+    where += sql::kWithCategory;
+    p.add("category", *f.category);
+  }
+  if (f.uploader) {
+    where += sql::kWithUploader;
+    p.add("uploader", *f.uploader);
+  }
+  if (f.status) {
+    where += sql::kWithStatus;
+    p.add("status", std::string(to_string(*f.status)));
+  }
+  if (f.is_public) where += *f.is_public ? sql::kOnlyPublic : sql::kOnlyPrivate;
   if (f.search && !f.search->empty()) {
-    auto a = p.add(db::like_pattern(*f.search));
-    auto b = p.add(db::like_pattern(*f.search));
-    where += " AND (LOWER(v.title) LIKE " + a + " ESCAPE '\\' OR LOWER(v.description) LIKE " + b + " ESCAPE '\\')";
+    where += sql::kWithSearch;
+    p.add("search1", db::like_pattern(*f.search));
+    p.add("search2", db::like_pattern(*f.search));
   }
   return where;
 }
@@ -106,13 +97,13 @@ std::vector<VideoRow> Store::list_videos(const VideoFilter& f, int limit, int of
     Params p;
     std::string where = list_where(f, p);
     count = db::fetch_count(s, sql::kCountVideos + where, [&](soci::statement& st) { p.bind(st); });
-    Params q = p;
-    auto lim = q.add(static_cast<long long>(limit));
-    auto off = q.add(static_cast<long long>(offset));
     return db::select_rows(s, sql::kVideo,
-                           sql::kVideoFrom + where + " ORDER BY " + sql::order_by(f.ordering) + ", v.id LIMIT " + lim +
-                               " OFFSET " + off,
-                           [&](soci::statement& st) { q.bind(st); });
+                           sql::kVideoFrom + where + " ORDER BY " + sql::order_by(f.ordering) + sql::kVideoPage,
+                           [&](soci::statement& st) {
+                             p.bind(st);
+                             st.exchange(use(limit, "lim"));
+                             st.exchange(use(offset, "off"));
+                           });
   });
 }
 
@@ -249,17 +240,19 @@ std::optional<CommentRow> Store::comment(const std::string& id) {
 std::vector<CommentRow> Store::comments(const std::string& video_id, const std::optional<std::string>& parent_id,
                                         bool newest_first, int limit, int offset, long long& count) {
   return db_.with([&](soci::session& s) {
-    Params p;
-    std::string where = " WHERE c.video_id = " + p.add(video_id);
-    where += parent_id ? " AND c.parent_id = " + p.add(*parent_id) : std::string(" AND c.parent_id IS NULL");
-    count = db::fetch_count(s, sql::kCountCommentsFrom + where, [&](soci::statement& st) { p.bind(st); });
-    Params q = p;
-    auto lim = q.add(static_cast<long long>(limit));
-    auto off = q.add(static_cast<long long>(offset));
+    std::string where = parent_id ? sql::kRepliesTo : sql::kTopLevelOf;
+    auto which = [&](soci::statement& st) {
+      st.exchange(use(video_id, "video"));
+      if (parent_id) st.exchange(use(*parent_id, "parent"));
+    };
+    count = db::fetch_count(s, sql::kCountCommentsFrom + where, which);
     return db::select_rows(s, sql::kComment,
-                           sql::kCommentFrom + where + " ORDER BY c.created_at " + (newest_first ? "DESC" : "ASC") +
-                               ", c.id LIMIT " + lim + " OFFSET " + off,
-                           [&](soci::statement& st) { q.bind(st); });
+                           sql::kCommentFrom + where + (newest_first ? sql::kNewestFirst : sql::kOldestFirst),
+                           [&](soci::statement& st) {
+                             which(st);
+                             st.exchange(use(limit, "lim"));
+                             st.exchange(use(offset, "off"));
+                           });
   });
 }
 
