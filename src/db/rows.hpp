@@ -1,7 +1,9 @@
 #pragma once
 // Runs a query whose columns a Reader binds, and collects every row. A
 // Reader has `void bind(soci::statement&)` (its into() targets, in column
-// order) and `Row get() const` (the row from those targets).
+// order) and `Row get() const` (the row from those targets). New code maps
+// rows with db::Columns (db/columns.hpp); these remain for the parties store
+// until it moves over.
 #include <soci/soci.h>
 
 #include <optional>

@@ -281,6 +281,9 @@ def test_list_filters_search_ordering_pagination(vserver):
     assert len(page["results"]) == 2 and page["next"] and page["previous"] is None
     page2 = vserver.get(base + "&page_size=2&page=2").json()
     assert len(page2["results"]) == 1
-    assert_envelope(vserver.get("/api/videos/?ordering=password"), 400, "VALIDATION_ERROR")
-    assert_envelope(vserver.get("/api/videos/?status=bogus"), 400, "VALIDATION_ERROR")
+    bad_order = assert_envelope(vserver.get("/api/videos/?ordering=password"), 400, "VALIDATION_ERROR")
+    assert bad_order["errors"]["ordering"] == [
+        "Must be one of -created_at, created_at, -view_count, view_count, -like_count, like_count, title or -title."]
+    bad_status = assert_envelope(vserver.get("/api/videos/?status=bogus"), 400, "VALIDATION_ERROR")
+    assert bad_status["errors"]["status"] == ["Must be one of processing, ready or failed."]
     assert_envelope(vserver.get("/api/videos/?is_public=perhaps"), 400, "VALIDATION_ERROR")

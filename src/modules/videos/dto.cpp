@@ -22,21 +22,21 @@ json::value or_null(const std::optional<T>& v) {
 }  // namespace
 
 json::object video_json(const VideoRow& v, bool manager) {
-  bool external = v.source_type == "external";
+  bool external = v.source_type == SourceType::external;
   bool hls_external = external && v.mime_type == "application/vnd.apple.mpegurl";
   std::string base = "/api/videos/" + v.id + "/";
   json::value hls = nullptr;
   if (hls_external) hls = v.external_url;
-  else if (!external && v.status == "ready") hls = base + "hls/master.m3u8";
+  else if (!external && v.status == VideoStatus::ready) hls = base + "hls/master.m3u8";
   auto meta = metadata_of(v);
   json::object out{{"id", v.id},
                    {"title", v.title},
                    {"description", v.description},
                    {"category", v.category},
                    {"uploader", json::object{{"id", v.uploaded_by_id}, {"username", v.uploader_username}}},
-                   {"source_type", v.source_type},
+                   {"source_type", to_string(v.source_type)},
                    {"external_url", external ? json::value(v.external_url) : json::value(nullptr)},
-                   {"status", v.status},
+                   {"status", to_string(v.status)},
                    {"processing_error", v.processing_error.empty() ? json::value(nullptr) : json::value(v.processing_error)},
                    {"is_public", v.is_public},
                    {"allow_download", v.allow_download},
@@ -98,19 +98,19 @@ json::object watch_json(const WatchTimeRow& w) {
 
 json::object processing_json(const ProcessingStatus& s) {
   auto& v = s.video;
-  int progress = v.status == "ready" ? 100 : s.job ? s.job->progress : 0;
+  int progress = v.status == VideoStatus::ready ? 100 : s.job ? s.job->progress : 0;
   std::string error = v.processing_error;
   if (error.empty() && s.job) error = s.job->error;
   auto meta = metadata_of(v);
   json::object out{{"id", v.id},
-                   {"status", v.status},
+                   {"status", to_string(v.status)},
                    {"progress", progress},
                    {"error", error.empty() ? json::value(nullptr) : json::value(error)},
                    {"renditions", meta.contains("renditions") ? meta["renditions"] : json::array{}},
                    {"job", nullptr}};
   if (s.job) {
     out["job"] = json::object{{"id", s.job->id},
-                              {"status", s.job->status},
+                              {"status", to_string(s.job->status)},
                               {"attempts", s.job->attempts},
                               {"max_attempts", s.job->max_attempts},
                               {"progress", s.job->progress},

@@ -6,7 +6,17 @@
 #include <string>
 #include <vector>
 
+#include "core/enum_names.hpp"
+
 namespace wp::videos {
+
+// The vocabulary of videos. Each has one string table (below the namespace):
+// the store, JSON and client input all convert through it.
+enum class VideoStatus { processing, ready, failed };
+enum class SourceType { upload, external };
+enum class JobState { queued, running, succeeded, failed, cancelled };
+// The orderings of the video list, named as the `ordering` query parameter.
+enum class VideoOrder { newest, oldest, most_viewed, least_viewed, most_liked, least_liked, title, title_desc };
 
 struct VideoRow {
   std::string id;
@@ -15,7 +25,7 @@ struct VideoRow {
   std::string title;
   std::string description;
   std::string category;
-  std::string source_type = "upload";  // upload | external
+  SourceType source_type = SourceType::upload;
   std::string external_url;
   std::string file_path;  // relative to data_dir
   std::string original_filename;
@@ -25,7 +35,7 @@ struct VideoRow {
   std::optional<double> duration;
   std::optional<int> width;
   std::optional<int> height;
-  std::string status = "processing";  // processing | ready | failed
+  VideoStatus status = VideoStatus::processing;
   std::string processing_error;
   bool is_public = true;
   bool allow_download = false;
@@ -42,7 +52,7 @@ struct VideoRow {
 struct JobRow {
   std::string id;
   std::string video_id;
-  std::string status;  // queued | running | succeeded | failed | cancelled
+  JobState status = JobState::queued;
   int attempts = 0;
   int max_attempts = 3;
   std::int64_t next_attempt_at = 0;
@@ -98,10 +108,10 @@ struct UploadRow {
 struct VideoFilter {
   std::optional<std::string> category;
   std::optional<std::string> uploader;  // user id
-  std::optional<std::string> status;
+  std::optional<VideoStatus> status;
   std::optional<bool> is_public;
   std::optional<std::string> search;
-  std::string ordering = "-created_at";
+  VideoOrder ordering = VideoOrder::newest;
   // Visibility: staff see everything; others see public ready videos and their own.
   std::optional<std::string> viewer_id;
   bool viewer_is_staff = false;
@@ -131,7 +141,7 @@ struct VideoSummary {
   std::string id;
   std::string title;
   std::optional<double> duration;
-  std::string status;
+  VideoStatus status = VideoStatus::processing;
   std::string hls_url;     // empty when there is no HLS (external MP4, not processed yet)
   std::string stream_url;  // the original (or the external URL)
 };
@@ -156,3 +166,17 @@ struct VideoPatch {
 };
 
 }  // namespace wp::videos
+
+WP_ENUM_NAMES(wp::videos::VideoStatus, {wp::videos::VideoStatus::processing, "processing"},
+              {wp::videos::VideoStatus::ready, "ready"}, {wp::videos::VideoStatus::failed, "failed"});
+WP_ENUM_NAMES(wp::videos::SourceType, {wp::videos::SourceType::upload, "upload"},
+              {wp::videos::SourceType::external, "external"});
+WP_ENUM_NAMES(wp::videos::JobState, {wp::videos::JobState::queued, "queued"},
+              {wp::videos::JobState::running, "running"}, {wp::videos::JobState::succeeded, "succeeded"},
+              {wp::videos::JobState::failed, "failed"}, {wp::videos::JobState::cancelled, "cancelled"});
+WP_ENUM_NAMES(wp::videos::VideoOrder, {wp::videos::VideoOrder::newest, "-created_at"},
+              {wp::videos::VideoOrder::oldest, "created_at"}, {wp::videos::VideoOrder::most_viewed, "-view_count"},
+              {wp::videos::VideoOrder::least_viewed, "view_count"},
+              {wp::videos::VideoOrder::most_liked, "-like_count"},
+              {wp::videos::VideoOrder::least_liked, "like_count"}, {wp::videos::VideoOrder::title, "title"},
+              {wp::videos::VideoOrder::title_desc, "-title"});

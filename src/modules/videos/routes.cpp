@@ -120,13 +120,13 @@ Response list_videos(VideosService& svc, Request& req) {
   VideoFilter f;
   f.category = req.query("category");
   f.uploader = req.query("uploader");
-  f.status = req.query("status");
+  if (auto s = req.query("status")) f.status = require_enum<VideoStatus>("status", *s);
   f.search = req.query("search");
   if (auto p = req.query("is_public")) {
     f.is_public = parse_bool_text(*p);
     if (!f.is_public) throw_validation("is_public", "Must be true or false.");
   }
-  if (auto o = req.query("ordering")) f.ordering = *o;
+  if (auto o = req.query("ordering")) f.ordering = require_enum<VideoOrder>("ordering", *o);
   long long count = 0;
   json::array out;
   auto viewer = viewer_of(req);
@@ -212,7 +212,7 @@ Response delete_video(VideosService& svc, Request& req) {
 Response stream_video(VideosService& svc, Request& req) {
   auto viewer = viewer_of(req);
   auto v = svc.get(viewer, req.param("id"));
-  if (v.source_type == "external") {
+  if (v.source_type == SourceType::external) {
     Response res;
     res.status = 302;
     res.set_header("Location", v.external_url);

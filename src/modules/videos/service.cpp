@@ -146,12 +146,6 @@ VideoRow VideosService::visible_video(Viewer viewer, const std::string& id) {
 // ---------------------------------------------------------------- library
 
 std::vector<VideoRow> VideosService::list(Viewer viewer, VideoFilter f, int limit, int offset, long long& count) {
-  static const std::vector<std::string> orderings = {"created_at", "-created_at", "view_count", "-view_count",
-                                                     "like_count", "-like_count", "title", "-title"};
-  if (std::find(orderings.begin(), orderings.end(), f.ordering) == orderings.end())
-    throw_validation("ordering", "Must be one of created_at, -created_at, -view_count, -like_count, title.");
-  if (f.status && *f.status != "processing" && *f.status != "ready" && *f.status != "failed")
-    throw_validation("status", "Must be processing, ready or failed.");
   if (f.uploader && !is_uuid(*f.uploader)) throw_validation("uploader", "Must be a user id.");
   if (f.search && f.search->size() > 200) throw_validation("search", "Too long.");
   f.viewer_id = viewer ? std::optional(viewer->id) : std::nullopt;
@@ -204,7 +198,7 @@ VideoRow VideosService::create_uploaded(const Principal& user, NewVideo in, cons
   v.category = in.category;
   v.is_public = in.is_public;
   v.allow_download = in.allow_download;
-  v.source_type = "upload";
+  v.source_type = SourceType::upload;
   v.original_filename = fs::path(in.original_filename).filename().string().substr(0, 255);
   v.mime_type = mime;
   v.file_size = size;
@@ -212,14 +206,14 @@ VideoRow VideosService::create_uploaded(const Principal& user, NewVideo in, cons
   v.duration = probe.duration > 0 ? std::optional(probe.duration) : std::nullopt;
   v.width = probe.width;
   v.height = probe.height;
-  v.status = "processing";
+  v.status = VideoStatus::processing;
   v.metadata = json::serialize(json::object{{"probe", probe_json(probe)}, {"renditions", json::array{}}});
   v.created_at = v.updated_at = now_ms();
 
   JobRow job;
   job.id = new_uuid();
   job.video_id = v.id;
-  job.status = "queued";
+  job.status = JobState::queued;
   job.max_attempts = config_.job_max_attempts;
   job.next_attempt_at = v.created_at;
   job.created_at = v.created_at;
@@ -254,10 +248,10 @@ VideoRow VideosService::create_external(const Principal& user, NewVideo in) {
   v.category = in.category;
   v.is_public = in.is_public;
   v.allow_download = false;
-  v.source_type = "external";
+  v.source_type = SourceType::external;
   v.external_url = in.external_url;
   v.mime_type = hls ? "application/vnd.apple.mpegurl" : path.ends_with(".webm") ? "video/webm" : "video/mp4";
-  v.status = "ready";
+  v.status = VideoStatus::ready;
   v.metadata = json::serialize(json::object{{"hls", hls}});
   v.created_at = v.updated_at = now_ms();
   store_.create_video(v, std::nullopt);
@@ -268,7 +262,7 @@ VideoRow VideosService::create_external(const Principal& user, NewVideo in) {
 
 ServedFile VideosService::original(Viewer viewer, const VideoRow& v) const {
   if (!visible(viewer, v)) throw_not_found("Video not found.");
-  if (v.source_type != "upload" || v.file_path.empty()) throw_not_found("This video has no local file.");
+  if (v.source_type != SourceType::upload || v.file_path.empty()) throw_not_found("This video has no local file.");
   return {abs(v.file_path), v.mime_type.empty() ? "application/octet-stream" : v.mime_type};
 }
 
@@ -280,7 +274,7 @@ ServedFile VideosService::hls_file(Viewer viewer, const std::string& id, const s
                  return std::isalnum(c) || c == '_' || c == '-' || c == '.';
                }) && name.find("..") == std::string::npos;
   bool playlist = name.ends_with(".m3u8"), segment = name.ends_with(".ts");
-  if (!plain || (!playlist && !segment) || v.source_type != "upload" || v.status != "ready")
+  if (!plain || (!playlist && !segment) || v.source_type != SourceType::upload || v.status != VideoStatus::ready)
     throw_not_found("No such HLS file.");
   auto path = video_dir(id) + "/hls/" + name;
   if (!fs::is_regular_file(path)) throw_not_found("No such HLS file.");
@@ -435,12 +429,12 @@ std::optional<VideoSummary> VideosService::video_for_party(const std::string& vi
   s.title = v->title;
   s.duration = v->duration;
   s.status = v->status;
-  if (v->source_type == "external") {
+  if (v->source_type == SourceType::external) {
     s.stream_url = v->external_url;
     if (v->mime_type == "application/vnd.apple.mpegurl") s.hls_url = v->external_url;
   } else {
     s.stream_url = "/api/videos/" + v->id + "/stream/";
-    if (v->status == "ready") s.hls_url = "/api/videos/" + v->id + "/hls/master.m3u8";
+    if (v->status == VideoStatus::ready) s.hls_url = "/api/videos/" + v->id + "/hls/master.m3u8";
   }
   return s;
 }
