@@ -164,7 +164,7 @@ class HttpSession {
     (void)n;
     if (connection_gone(ec)) co_return false;
     if (ec == bhttp::error::header_limit) {
-      x.fail(Error(ErrorCode::payload_too_large, "Request headers are too large."));
+      x.fail(Error(ErrorCode::header_too_large, "Request headers are too large."));
     } else if (ec) {
       x.fail(Error(ErrorCode::validation, "Malformed HTTP request."));
     }
