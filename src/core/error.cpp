@@ -11,6 +11,7 @@ int http_status(ErrorCode code) {
     case ErrorCode::method_not_allowed: return 405;
     case ErrorCode::conflict: return 409;
     case ErrorCode::payload_too_large: return 413;
+    case ErrorCode::header_too_large: return 431;
     case ErrorCode::unsupported_media: return 415;
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::unavailable: return 503;
@@ -28,6 +29,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::method_not_allowed: return "METHOD_NOT_ALLOWED";
     case ErrorCode::conflict: return "CONFLICT";
     case ErrorCode::payload_too_large: return "PAYLOAD_TOO_LARGE";
+    case ErrorCode::header_too_large: return "REQUEST_HEADER_FIELDS_TOO_LARGE";
     case ErrorCode::unsupported_media: return "UNSUPPORTED_MEDIA_TYPE";
     case ErrorCode::rate_limited: return "RATE_LIMITED";
     case ErrorCode::unavailable: return "SERVICE_UNAVAILABLE";

@@ -18,6 +18,7 @@ enum class ErrorCode {
   method_not_allowed,   // 405
   conflict,             // 409
   payload_too_large,    // 413
+  header_too_large,     // 431
   unsupported_media,    // 415
   rate_limited,         // 429
   unavailable,          // 503

@@ -87,8 +87,8 @@ std::string openapi_document(const Router& router, const std::string& version) {
         {"error_code",
          {{"type", "string"},
           {"enum", json::array{"VALIDATION_ERROR", "AUTHENTICATION_REQUIRED", "ACCESS_FORBIDDEN", "RESOURCE_NOT_FOUND",
-                               "METHOD_NOT_ALLOWED", "CONFLICT", "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE",
-                               "RATE_LIMITED", "SERVICE_UNAVAILABLE", "INTERNAL_ERROR"}}}},
+                               "METHOD_NOT_ALLOWED", "CONFLICT", "PAYLOAD_TOO_LARGE",
+                               "REQUEST_HEADER_FIELDS_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED", "SERVICE_UNAVAILABLE", "INTERNAL_ERROR"}}}},
         {"message", {{"type", "string"}}},
         {"errors", {{"type", "object"}, {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}}}},
         {"request_id", {{"type", "string"}}}}}};

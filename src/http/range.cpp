@@ -101,27 +101,84 @@ std::string http_date(std::time_t t) {
 }
 
 std::optional<std::time_t> parse_http_date(std::string_view s) {
-  std::tm tm{};
   std::string text(trim(s));
-  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (!end || *end != '\0') return std::nullopt;
-  return timegm(&tm);
+  // IMF-fixdate, RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT"), asctime ("Sun Nov  6 08:49:37 1994").
+  for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), format, &tm);
+    if (end && *end == '\0') return timegm(&tm);
+  }
+  return std::nullopt;
 }
 
+namespace {
+
+bool is_weak(std::string_view tag) { return tag.size() > 2 && tag[0] == 'W' && tag[1] == '/'; }
+
+std::string_view opaque(std::string_view tag) { return is_weak(tag) ? tag.substr(2) : tag; }
+
+// The next member of an entity-tag list. Commas may appear inside a quoted
+// tag, so a member ends at the first comma after its closing quote.
+std::string_view next_member(std::string_view& list) {
+  std::size_t open = list.find('"');
+  std::size_t comma = list.find(',');
+  if (open != std::string_view::npos && open < comma) {
+    std::size_t close = list.find('"', open + 1);
+    comma = close == std::string_view::npos ? std::string_view::npos : list.find(',', close + 1);
+  }
+  auto item = trim(list.substr(0, comma));
+  list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+  return item;
+}
+
+}  // namespace
+
 bool etag_matches(std::string_view list, std::string_view etag) {
-  auto strip_weak = [](std::string_view t) {
-    if (t.size() > 2 && t[0] == 'W' && t[1] == '/') t.remove_prefix(2);
-    return t;
-  };
-  auto want = strip_weak(etag);
+  auto want = opaque(etag);
   while (!list.empty()) {
-    auto comma = list.find(',');
-    auto item = trim(list.substr(0, comma));
-    if (item == "*" || (!item.empty() && strip_weak(item) == want)) return true;
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
+    auto item = next_member(list);
+    if (item == "*" || (!item.empty() && opaque(item) == want)) return true;
   }
   return false;
+}
+
+bool etag_equals_strong(std::string_view a, std::string_view b) {
+  a = trim(a);
+  b = trim(b);
+  return !a.empty() && a.front() == '"' && !is_weak(a) && !is_weak(b) && a == b;
+}
+
+namespace {
+
+bool if_range_holds(std::string_view validator, const Representation& r, std::time_t now) {
+  validator = trim(validator);
+  if (!validator.empty() && (validator.front() == '"' || is_weak(validator)))
+    return etag_equals_strong(validator, r.etag);
+  auto date = parse_http_date(validator);
+  return date && *date == r.last_modified && now - r.last_modified >= 1;
+}
+
+bool not_modified(const Conditions& c, const Representation& r) {
+  if (c.if_none_match) return etag_matches(*c.if_none_match, r.etag);
+  if (!c.if_modified_since) return false;
+  auto since = parse_http_date(*c.if_modified_since);
+  return since && r.last_modified <= *since;
+}
+
+}  // namespace
+
+Selection select_response(const Conditions& c, const Representation& r, bool ranges, std::time_t now) {
+  if (not_modified(c, r)) return {Selection::not_modified, {}};
+  if (!ranges || !c.range) return {};
+  if (c.if_range && !if_range_holds(*c.if_range, r, now)) return {};
+  auto asked = parse_range(*c.range, r.size);
+  switch (asked.kind) {
+    case RangeRequest::single: return {Selection::partial, asked.range};
+    case RangeRequest::unsatisfiable: return {Selection::unsatisfiable, {}};
+    case RangeRequest::none:
+    case RangeRequest::multiple: return {};  // documented: several ranges get the whole file
+  }
+  return {};
 }
 
 }  // namespace wp::http

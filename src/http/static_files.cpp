@@ -1,7 +1,5 @@
 #include "http/static_files.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -9,7 +7,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/validators.hpp"
-#include "http/range.hpp"
+#include "http/file_response.hpp"
 
 namespace wp::http {
 
@@ -73,11 +71,6 @@ bool accepts_gzip(const Request& req) {
   return any && *any > 0;
 }
 
-Response not_modified(Response res) {
-  res.status = 304;
-  return res;
-}
-
 }  // namespace
 
 Route static_files_route(std::string root_dir) {
@@ -116,21 +109,9 @@ Route static_files_route(std::string root_dir) {
       res.set_header("Content-Encoding", "gzip");
       file = gz;
     }
-    struct stat st {};
-    if (::stat(file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) throw_not_found("Not found.");
-    auto size = static_cast<std::uint64_t>(st.st_size);
     // Validators of the bytes sent (the .gz file has its own), so a no-cache
     // index.html is revalidated with a 304 instead of sent again.
-    auto etag = make_etag(size, static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
-    res.set_header("ETag", etag);
-    res.set_header("Last-Modified", http_date(st.st_mtim.tv_sec));
-    if (auto inm = req.header("If-None-Match")) {
-      if (etag_matches(*inm, etag)) return not_modified(std::move(res));
-    } else if (auto ims = req.header("If-Modified-Since")) {
-      if (auto t = parse_http_date(*ims); t && st.st_mtim.tv_sec <= *t) return not_modified(std::move(res));
-    }
-    res.file = FileBody{file.string(), 0, size};
-    return res;
+    return serve_file(req, file.string(), std::move(res), Ranges::refused);
   };
   return r;
 }

@@ -160,9 +160,40 @@ def test_oversized_chunked_body_is_413(server):
     assert server.get("/api/health/").status_code == 200
 
 
-def test_oversized_headers_are_refused(server):
-    out = raw(server, b"GET /api/health/ HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n")
-    assert out.startswith(b"HTTP/1.1 413"), out[:100]
+def test_an_upload_cut_off_midway_leaves_no_spool_file(server):
+    """Uploads are spooled to data_dir/tmp while they arrive; a client that
+    goes away halfway must not leave its partial file behind."""
+    spool = os.path.join(server.data_dir, "tmp")
+    before = set(glob.glob(os.path.join(spool, "upload-*")))
+    s = socket.create_connection(("127.0.0.1", server.port))
+    s.sendall(b"POST /api/videos/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+              b"Content-Length: 1000000\r\n\r\n" + b"z" * 50000)
+    deadline = time.time() + 5
+    while time.time() < deadline and not set(glob.glob(os.path.join(spool, "upload-*"))) - before:
+        time.sleep(0.02)
+    assert set(glob.glob(os.path.join(spool, "upload-*"))) - before, "the upload was never spooled"
+    s.close()
+    deadline = time.time() + 5
+    while time.time() < deadline and set(glob.glob(os.path.join(spool, "upload-*"))) - before:
+        time.sleep(0.05)
+    assert not set(glob.glob(os.path.join(spool, "upload-*"))) - before
+    assert server.get("/api/health/").status_code == 200
+
+
+def test_oversized_headers_are_431_with_the_envelope_and_close(server):
+    out, closed = raw_until_close(
+        server, b"GET /api/health/ HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40000 + b"\r\n\r\n", read_timeout=3)
+    assert closed, "the server left the connection open after refusing the header"
+    assert out.startswith(b"HTTP/1.1 431"), out[:100]
+    head, body = out.split(b"\r\n\r\n", 1)
+    assert b"Connection: close" in head
+    assert b"Content-Type: application/json" in head
+    envelope = json.loads(body)
+    assert envelope["success"] is False
+    assert envelope["error_code"] == "REQUEST_HEADER_FIELDS_TOO_LARGE"
+    assert envelope["message"] and isinstance(envelope["errors"], dict)
+    request_id = re.search(rb"X-Request-ID: (\S+)", head).group(1).decode()
+    assert envelope["request_id"] == request_id
     assert server.get("/api/health/").status_code == 200
 
 

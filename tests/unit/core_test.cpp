@@ -21,6 +21,7 @@ TEST(Errors, EveryCodeMapsToItsStatusAndName) {
                {ErrorCode::method_not_allowed, 405, "METHOD_NOT_ALLOWED"},
                {ErrorCode::conflict, 409, "CONFLICT"},
                {ErrorCode::payload_too_large, 413, "PAYLOAD_TOO_LARGE"},
+               {ErrorCode::header_too_large, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE"},
                {ErrorCode::unsupported_media, 415, "UNSUPPORTED_MEDIA_TYPE"},
                {ErrorCode::rate_limited, 429, "RATE_LIMITED"},
                {ErrorCode::unavailable, 503, "SERVICE_UNAVAILABLE"},

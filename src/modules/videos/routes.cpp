@@ -1,7 +1,6 @@
 #include "modules/videos/routes.hpp"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <charconv>
 #include <filesystem>
@@ -11,10 +10,10 @@
 #include "core/fields.hpp"
 #include "core/strings.hpp"
 #include "http/cors.hpp"
+#include "http/file_response.hpp"
 #include "http/json.hpp"
 #include "http/multipart_file.hpp"
 #include "http/pagination.hpp"
-#include "http/range.hpp"
 #include "core/ids.hpp"
 #include "modules/videos/dto.hpp"
 
@@ -56,61 +55,13 @@ bool is_json(const Request& req) {
 
 // ---------------------------------------------------------------- file answers
 
-// Sends a file with validators; with_ranges adds byte ranges (206/416).
-Response file_response(const Request& req, const ServedFile& f, bool with_ranges, const char* cache_control,
-                       std::optional<http::ByteRange>* served = nullptr) {
-  struct stat st {};
-  if (::stat(f.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) throw_not_found("File not found.");
-  auto size = static_cast<std::uint64_t>(st.st_size);
-  std::int64_t mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  auto etag = http::make_etag(size, mtime_ns);
+// Sends a file with validators and conditional GET; with_ranges adds byte ranges (206/416).
+Response file_response(const Request& req, const ServedFile& f, bool with_ranges, const char* cache_control) {
   Response res;
   res.content_type = f.content_type;
-  res.set_header("ETag", etag);
-  res.set_header("Last-Modified", http::http_date(st.st_mtim.tv_sec));
   res.set_header("Cache-Control", cache_control);
   res.set_header("X-Content-Type-Options", "nosniff");
-  if (with_ranges) res.set_header("Accept-Ranges", "bytes");
-
-  if (auto inm = req.header("If-None-Match")) {
-    if (http::etag_matches(*inm, etag)) {
-      res.status = 304;
-      return res;
-    }
-  } else if (auto ims = req.header("If-Modified-Since")) {
-    if (auto t = http::parse_http_date(*ims); t && st.st_mtim.tv_sec <= *t) {
-      res.status = 304;
-      return res;
-    }
-  }
-  res.file = http::FileBody{f.path, 0, size};
-  auto range = req.header("Range");
-  if (!with_ranges || !range) return res;
-  if (auto if_range = req.header("If-Range")) {
-    // Only a strong ETag match keeps the range; anything else gets the whole file.
-    if (*if_range != etag) return res;
-  }
-  auto r = http::parse_range(*range, size);
-  switch (r.kind) {
-    case http::RangeRequest::none:
-    case http::RangeRequest::multiple:  // documented: several ranges get the whole file
-      return res;
-    case http::RangeRequest::unsatisfiable:
-      res.status = 416;
-      res.file.reset();
-      res.content_type.clear();
-      res.set_header("Content-Range", "bytes */" + std::to_string(size));
-      return res;
-    case http::RangeRequest::single:
-      res.status = 206;
-      res.file = http::FileBody{f.path, r.range.start, r.range.length};
-      res.set_header("Content-Range", "bytes " + std::to_string(r.range.start) + "-" +
-                                          std::to_string(r.range.start + r.range.length - 1) + "/" +
-                                          std::to_string(size));
-      if (served) *served = r.range;
-      return res;
-  }
-  return res;
+  return http::serve_file(req, f.path, std::move(res), with_ranges ? http::Ranges::accepted : http::Ranges::refused);
 }
 
 // ---------------------------------------------------------------- library
@@ -219,10 +170,9 @@ Response stream_video(VideosService& svc, Request& req) {
     res.body = json::serialize(json::object{{"redirect", v.external_url}});
     return res;
   }
-  std::optional<http::ByteRange> served;
-  auto res = file_response(req, svc.original(viewer, v), true, v.is_public ? "public, max-age=3600" : "private, max-age=3600", &served);
+  auto res = file_response(req, svc.original(viewer, v), true, v.is_public ? "public, max-age=3600" : "private, max-age=3600");
   // A view is a GET of the start of the file; later ranges of the same playback are not views.
-  bool starts = res.status == 200 || (res.status == 206 && served && served->start == 0);
+  bool starts = res.status == 200 || (res.status == 206 && res.file && res.file->offset == 0);
   if (req.method == "GET" && starts) {
     try {
       svc.count_view(viewer, v, client_of(req));

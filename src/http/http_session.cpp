@@ -1,0 +1,296 @@
+// One HTTP/1.1 connection: requests are read one after the other (keep-alive),
+// each in named steps: wait for it, read its head, read its body (or spool it
+// to a file), dispatch it, write the answer and record it. An upgrade request
+// for a WebSocket route leaves the loop and becomes a websocket_session.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/file_body.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/metrics.hpp"
+#include "http/client_ip.hpp"
+#include "http/json.hpp"
+#include "http/transport.hpp"
+
+namespace wp::http::transport {
+
+namespace {
+
+// The connection ended (or timed out) while a request was being read: nothing to answer.
+bool connection_gone(const beast::error_code& ec) {
+  return ec == beast::error::timeout || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::operation_aborted;
+}
+
+enum class BodyRead { ok, too_large, closed, malformed };
+
+template <class Parser>
+awaitable<BodyRead> read_body_into(beast::tcp_stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                   std::chrono::seconds timeout, bool timeout_per_chunk) {
+  beast::error_code ec;
+  if (timeout_per_chunk) {
+    // Big uploads take long: the timeout bounds silence, not the whole transfer.
+    while (!parser.is_done()) {
+      stream.expires_after(timeout);
+      auto [e, n] = co_await bhttp::async_read_some(stream, buffer, parser, as_tuple);
+      (void)n;
+      if (e) {
+        ec = e;
+        break;
+      }
+    }
+  } else {
+    stream.expires_after(timeout);
+    auto [e, n] = co_await bhttp::async_read(stream, buffer, parser, as_tuple);
+    (void)n;
+    ec = e;
+  }
+  if (!ec) co_return BodyRead::ok;
+  if (ec == bhttp::error::body_limit) co_return BodyRead::too_large;
+  if (connection_gone(ec) || ec == bhttp::error::partial_message) co_return BodyRead::closed;
+  co_return BodyRead::malformed;
+}
+
+// The file a body_to_file route receives its body in. Whatever the handler
+// did not move away is garbage once the request is answered, or when the
+// client went away halfway.
+class SpoolFile {
+ public:
+  SpoolFile() = default;
+  SpoolFile(const SpoolFile&) = delete;
+  SpoolFile& operator=(const SpoolFile&) = delete;
+  ~SpoolFile() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove(path_, ec);
+  }
+  const std::string& create_name(const std::string& dir) {
+    static std::atomic<unsigned long> n{0};
+    path_ = dir + "/upload-" + std::to_string(::getpid()) + "-" + std::to_string(++n) + ".part";
+    return path_;
+  }
+
+ private:
+  std::string path_;
+};
+
+// One request on its way through the session.
+struct Exchange {
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  bhttp::request_parser<bhttp::string_body> parser;
+  Request req;
+  RouteMatch match;
+  bool client_keep_alive = false;
+  std::optional<Response> early;  // answered without a handler; the connection then closes
+  SpoolFile spool;
+
+  void fail(const Error& e) {
+    if (req.request_id.empty()) req.request_id = choose_request_id(std::nullopt);
+    early = error_response(e, req.request_id);
+  }
+  bool found() const { return match.kind == RouteMatch::found; }
+  bool wants_websocket() {
+    return !early && found() && match.route->ws_open && boost::beast::websocket::is_upgrade(parser.get());
+  }
+};
+
+class HttpSession {
+ public:
+  HttpSession(Transport& t, tcp::socket socket)
+      : t_(t), stream_owner_(std::make_shared<beast::tcp_stream>(std::move(socket))), stream_(*stream_owner_) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ip_ = ep.address().to_string();
+    entry_ = t_.connections.add(stream_owner_);
+  }
+
+  awaitable<void> run() {
+    std::optional<Upgrade> upgrade;
+    while (!t_.draining) {
+      if (!co_await await_request()) break;
+      t_.connections.set_busy(entry_, true);
+      Exchange x;
+      if (!co_await read_request(x)) break;
+      if (x.wants_websocket()) {
+        upgrade.emplace(Upgrade{x.parser.release(), std::make_shared<Request>(std::move(x.req)), std::move(x.match)});
+        break;
+      }
+      Response res = co_await dispatch(x);
+      if (!co_await respond(x, std::move(res))) break;
+    }
+    t_.connections.remove(entry_);
+    if (upgrade) {
+      hand_over(std::move(*upgrade));
+      co_return;
+    }
+    --metrics().open_connections;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+ private:
+  struct Upgrade {
+    UpgradeRequest request;
+    std::shared_ptr<Request> req;
+    RouteMatch match;
+  };
+
+  // Waiting between requests is governed by the idle timeout.
+  awaitable<bool> await_request() {
+    if (buffer_.size() > 0) co_return true;
+    stream_.expires_after(t_.opt.idle_timeout);
+    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), as_tuple);
+    if (ec) co_return false;
+    buffer_.commit(n);
+    co_return true;
+  }
+
+  // Head, then body; false when the connection ended before the request did.
+  awaitable<bool> read_request(Exchange& x) {
+    x.req.remote_ip = remote_ip_;
+    x.parser.header_limit(static_cast<std::uint32_t>(t_.opt.max_header_bytes));
+    x.parser.body_limit(boost::none);
+    stream_.expires_after(t_.opt.read_timeout);
+    auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, x.parser, as_tuple);
+    (void)n;
+    if (connection_gone(ec)) co_return false;
+    if (ec == bhttp::error::header_limit) {
+      x.fail(Error(ErrorCode::header_too_large, "Request headers are too large."));
+    } else if (ec) {
+      x.fail(Error(ErrorCode::validation, "Malformed HTTP request."));
+    }
+    if (x.early || !interpret_head(x)) co_return true;
+    co_return co_await read_body(x);
+  }
+
+  // The head as a plain Request, matched to its route; false when it is answered already.
+  bool interpret_head(Exchange& x) {
+    auto& h = x.parser.get();
+    x.client_keep_alive = h.keep_alive();
+    x.req.method = std::string(h.method_string());
+    x.req.target = std::string(h.target());
+    for (auto& f : h) x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    x.req.request_id = choose_request_id(x.req.header("X-Request-ID"));
+    x.req.remote_ip = client_ip(remote_ip_, x.req.header("X-Forwarded-For"), t_.opt.trusted_proxies);
+    auto url = boost::urls::parse_origin_form(x.req.target);
+    if (!url) {
+      x.fail(Error(ErrorCode::validation, "Malformed request target."));
+      return false;
+    }
+    x.req.path = url->path();
+    x.req.query_string = std::string(url->encoded_query());
+    x.match = t_.dispatcher.router().match(x.req.method, x.req.path);
+    return true;
+  }
+
+  static Error body_too_large(std::int64_t limit) {
+    return Error(ErrorCode::payload_too_large, "Request body exceeds " + std::to_string(limit) + " bytes.");
+  }
+
+  // The route is known now, so its own body limit applies. False when the
+  // connection ended before the body did.
+  awaitable<bool> read_body(Exchange& x) {
+    auto& h = x.parser.get();
+    std::int64_t limit = x.found() && x.match.route->max_body ? *x.match.route->max_body : t_.opt.max_body_bytes;
+    if (h.has_content_length() && x.parser.content_length() &&
+        *x.parser.content_length() > static_cast<std::uint64_t>(limit)) {
+      x.fail(body_too_large(limit));
+      co_return true;
+    }
+    x.parser.body_limit(static_cast<std::uint64_t>(limit));
+    if (!x.parser.is_done() && beast::iequals(h[bhttp::field::expect], "100-continue"))
+      co_await write_continue(t_, stream_);
+    BodyRead outcome = BodyRead::ok;
+    if (x.found() && x.match.route->body_to_file) {
+      outcome = co_await spool_body(x);
+    } else if (!x.parser.is_done()) {
+      outcome = co_await read_body_into(stream_, buffer_, x.parser, t_.opt.read_timeout, false);
+      if (outcome == BodyRead::ok) x.req.body = std::move(x.parser.get().body());
+    } else {
+      x.req.body = std::move(x.parser.get().body());
+    }
+    if (outcome == BodyRead::closed) co_return false;
+    if (outcome == BodyRead::too_large) x.fail(body_too_large(limit));
+    if (outcome == BodyRead::malformed) x.fail(Error(ErrorCode::validation, "Malformed HTTP request body."));
+    co_return true;
+  }
+
+  // Large uploads go to a spool file, never into memory.
+  awaitable<BodyRead> spool_body(Exchange& x) {
+    x.req.body_file = x.spool.create_name(t_.opt.spool_dir);
+    bhttp::request_parser<bhttp::file_body> file_parser(std::move(x.parser));
+    beast::error_code ec;
+    file_parser.get().body().open(x.req.body_file.c_str(), beast::file_mode::write, ec);
+    if (ec) {
+      spdlog::error("cannot create spool file {}: {}", x.req.body_file, ec.message());
+      x.fail(Error(ErrorCode::unavailable, "Cannot store the upload right now."));
+      co_return BodyRead::ok;
+    }
+    co_return co_await read_body_into(stream_, buffer_, file_parser, t_.opt.read_timeout, true);
+  }
+
+  // Unmatched paths are answered here; handlers run on the blocking pool
+  // unless they are marked inline_io.
+  awaitable<Response> dispatch(Exchange& x) {
+    if (x.early) co_return *x.early;
+    if (!x.found()) co_return t_.dispatcher.answer_unmatched(x.match, x.req);
+    const Route* route = x.match.route;
+    x.req.params = x.match.params;
+    x.req.route = route->pattern;
+    if (route->inline_io) co_return t_.dispatcher.run(*route, x.req);
+    auto shared = std::make_shared<Request>(std::move(x.req));
+    auto job = std::make_shared<std::function<Response()>>(
+        [&dispatcher = t_.dispatcher, shared, route] { return dispatcher.run(*route, *shared); });
+    auto out = co_await run_on_pool<Response>(t_.pool, job);
+    x.req = std::move(*shared);
+    if (out) co_return std::move(*out);
+    co_return error_response(Error(ErrorCode::unavailable, "Server is busy; try again shortly.").with_retry_after(1),
+                             x.req.request_id);
+  }
+
+  // Writes and records the answer; true when the connection serves another request.
+  awaitable<bool> respond(Exchange& x, Response res) {
+    bool keep_alive = !x.early && x.client_keep_alive && !t_.draining;
+    auto bytes = res.file ? res.file->length : res.body.size();
+    bool sent = co_await write_response(t_, stream_, x.req, res, keep_alive);
+    record_exchange(t_, x.req, x.found() ? x.match.route->pattern : "(unmatched)", res.status, bytes, x.started);
+    t_.connections.set_busy(entry_, false);
+    co_return sent && keep_alive;
+  }
+
+  // The socket stays counted as it turns into a WebSocket. A new coroutine,
+  // so that this session's frame and buffers are freed: a socket lives long,
+  // and memory per socket counts.
+  void hand_over(Upgrade u) {
+    ++metrics().open_websockets;
+    --metrics().open_connections;
+    asio::co_spawn(stream_.get_executor(),
+                   websocket_session(t_, stream_owner_, std::move(u.request), std::move(u.req), std::move(u.match)),
+                   asio::detached);
+  }
+
+  Transport& t_;
+  std::shared_ptr<beast::tcp_stream> stream_owner_;
+  beast::tcp_stream& stream_;
+  std::string remote_ip_;
+  beast::flat_buffer buffer_;
+  ConnectionTable::HttpHandle entry_;
+};
+
+}  // namespace
+
+awaitable<void> http_session(Transport& t, tcp::socket socket) {
+  HttpSession session(t, std::move(socket));
+  co_await session.run();
+}
+
+}  // namespace wp::http::transport

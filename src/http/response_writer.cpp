@@ -1,0 +1,199 @@
+// Writing a Response to the socket, and recording it (metrics, access log).
+// Files go from the page cache to the socket with sendfile(2).
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fcntl.h>
+#include <sys/sendfile.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "http/transport.hpp"
+
+namespace wp::http::transport {
+
+namespace {
+
+constexpr std::size_t kFileStep = 512 * 1024;  // per sendfile call, so that one download cannot hog an I/O thread
+constexpr std::size_t kCopyStep = 64 * 1024;   // per read+write when the kernel refuses sendfile
+
+// Closes a file descriptor when the coroutine frame ends, however it ends.
+struct FileDescriptor {
+  int fd = -1;
+  explicit FileDescriptor(int f) : fd(f) {}
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+};
+
+beast::error_code last_os_error() { return beast::error_code(errno, beast::system_category()); }
+
+template <class Body>
+awaitable<beast::error_code> write_message(beast::tcp_stream& stream, bhttp::response<Body>& res,
+                                           std::chrono::seconds timeout) {
+  stream.expires_after(timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, res, as_tuple);
+  (void)n;
+  co_return ec;
+}
+
+// Waits until the socket can take more bytes, at most `timeout`.
+awaitable<beast::error_code> wait_writable(beast::tcp_stream& stream, std::chrono::seconds timeout) {
+  auto& socket = stream.socket();
+  asio::steady_timer timer(stream.get_executor());
+  timer.expires_after(timeout);
+  // Both completions run on the connection's strand; a timer handler that was
+  // already queued when the wait ended must find `done` and leave the socket alone.
+  enum class State { waiting, done, timed_out };
+  auto state = std::make_shared<State>(State::waiting);
+  timer.async_wait([&socket, state](beast::error_code ec) {
+    if (ec || *state != State::waiting) return;
+    *state = State::timed_out;
+    beast::error_code ignored;
+    socket.cancel(ignored);
+  });
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_write, as_tuple);
+  if (*state == State::waiting) *state = State::done;
+  timer.cancel();
+  co_return *state == State::timed_out ? beast::error_code(beast::error::timeout) : ec;
+}
+
+enum class ZeroCopy { done, unsupported };
+
+// The body is the file's bytes as they are (a Content-Length, not chunked),
+// so it goes straight to the socket: the kernel copies file pages to the
+// socket, with no read into user space and no buffer per download.
+// Advances off and remaining; `unsupported` when the kernel refuses this
+// file or socket before the range is done.
+awaitable<std::pair<ZeroCopy, beast::error_code>> sendfile_range(beast::tcp_stream& stream, int fd, off_t& off,
+                                                                 std::uint64_t& remaining, std::chrono::seconds timeout) {
+  auto& socket = stream.socket();
+  beast::error_code ec;
+  socket.native_non_blocking(true, ec);
+  if (ec) co_return std::pair{ZeroCopy::unsupported, beast::error_code{}};
+  while (remaining > 0) {
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, kFileStep));
+    ssize_t n = ::sendfile(socket.native_handle(), fd, &off, want);
+    if (n > 0) {
+      remaining -= static_cast<std::uint64_t>(n);
+      // Let the other connections of this I/O thread have a turn.
+      if (remaining > 0) co_await asio::post(stream.get_executor(), use_awaitable);
+      continue;
+    }
+    if (n == 0) co_return std::pair{ZeroCopy::done, beast::error_code(asio::error::eof)};  // shorter than announced
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      if (auto wec = co_await wait_writable(stream, timeout)) co_return std::pair{ZeroCopy::done, wec};
+      continue;
+    }
+    if (errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP)
+      co_return std::pair{ZeroCopy::unsupported, beast::error_code{}};
+    co_return std::pair{ZeroCopy::done, last_os_error()};
+  }
+  co_return std::pair{ZeroCopy::done, beast::error_code{}};
+}
+
+// The rest of the range through one buffer, for files the kernel will not sendfile.
+awaitable<beast::error_code> copy_range(beast::tcp_stream& stream, int fd, off_t off, std::uint64_t remaining,
+                                        std::chrono::seconds timeout) {
+  std::vector<char> chunk(kCopyStep);
+  while (remaining > 0) {
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, chunk.size()));
+    ssize_t got = ::pread(fd, chunk.data(), want, off);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) co_return last_os_error();
+    if (got == 0) co_return beast::error_code(asio::error::eof);
+    off += got;
+    remaining -= static_cast<std::uint64_t>(got);
+    stream.expires_after(timeout);
+    auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(chunk.data(), static_cast<std::size_t>(got)), as_tuple);
+    (void)wn;
+    if (wec) co_return wec;
+  }
+  co_return beast::error_code{};
+}
+
+awaitable<beast::error_code> write_file(beast::tcp_stream& stream, bhttp::response<bhttp::buffer_body>& out,
+                                        const FileBody& file, std::chrono::seconds timeout) {
+  FileDescriptor f(::open(file.path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (f.fd < 0) {
+    auto ec = last_os_error();
+    spdlog::error("cannot open {}: {}", file.path, ec.message());
+    co_return ec;
+  }
+  out.content_length(file.length);
+  out.body().data = nullptr;
+  out.body().more = true;
+  bhttp::response_serializer<bhttp::buffer_body> sr{out};
+  stream.expires_after(timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, as_tuple);
+  (void)hn;
+  if (hec) co_return hec;
+  auto off = static_cast<off_t>(file.offset);
+  std::uint64_t remaining = file.length;
+  auto [how, ec] = co_await sendfile_range(stream, f.fd, off, remaining, timeout);
+  if (how == ZeroCopy::done) co_return ec;
+  co_return co_await copy_range(stream, f.fd, off, remaining, timeout);
+}
+
+}  // namespace
+
+awaitable<bool> write_response(Transport& t, beast::tcp_stream& stream, const Request& req, Response& res,
+                               bool keep_alive) {
+  t.dispatcher.finish(req, res);
+  auto fill = [&](auto& out) {
+    out.result(static_cast<unsigned>(res.status));
+    out.version(11);
+    out.keep_alive(keep_alive);
+    out.set(bhttp::field::server, "watchparty");
+    if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) out.insert(k, v);
+  };
+  auto timeout = t.opt.read_timeout;
+  beast::error_code ec;
+  if (req.method == "HEAD" || res.status == 204 || res.status == 304) {
+    bhttp::response<bhttp::empty_body> out;
+    fill(out);
+    if (res.status != 204 && res.status != 304) out.content_length(res.file ? res.file->length : res.body.size());
+    ec = co_await write_message(stream, out, timeout);
+  } else if (res.file) {
+    bhttp::response<bhttp::buffer_body> out;
+    fill(out);
+    ec = co_await write_file(stream, out, *res.file, timeout);
+  } else {
+    bhttp::response<bhttp::string_body> out;
+    fill(out);
+    out.body() = std::move(res.body);
+    out.prepare_payload();
+    ec = co_await write_message(stream, out, timeout);
+    res.body = std::move(out.body());
+  }
+  co_return !ec;
+}
+
+awaitable<void> write_continue(Transport& t, beast::tcp_stream& stream) {
+  bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
+  co_await write_message(stream, cont, t.opt.read_timeout);
+}
+
+void record_exchange(const Transport& t, const Request& req, const std::string& route_label, int status,
+                     std::uint64_t bytes, std::chrono::steady_clock::time_point started) {
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics().observe_request(route_label, req.method.empty() ? "-" : req.method, status, seconds);
+  if (!t.opt.access_log) return;
+  log::RequestScope scope(req.request_id);
+  log::access({.remote_ip = req.remote_ip, .method = req.method, .target = log::redact_target(req.target),
+               .route = route_label, .status = status, .bytes = bytes, .duration_ms = seconds * 1000, .event = {}});
+}
+
+}  // namespace wp::http::transport

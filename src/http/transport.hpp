@@ -1,0 +1,173 @@
+#pragma once
+// What the transport's files share, and only they may include this header:
+// server.cpp (start, drain, stop), listener.cpp (accept, count, refuse),
+// http_session.cpp (one HTTP/1.1 connection), response_writer.cpp (write a
+// Response, record it) and websocket_session.cpp (one upgraded socket).
+// Beast and Asio stay inside these files so that the rest compiles fast.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/blocking_pool.hpp"
+#include "http/dispatcher.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+
+// GCC 12 inlines Asio's recycling coroutine-frame allocator into some
+// coroutines and then takes the frame's own operator delete for a mismatch
+// (GCC PR 109224, a false positive). Only the transport's files see this.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+namespace wp::http::transport {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::use_awaitable;
+inline constexpr auto as_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Runs job on the blocking pool and resumes the coroutine on its own
+// executor with the result; nullopt when the pool's queue is full. The job
+// is a named, heap-held std::function: GCC 12 miscompiles lambda temporaries
+// carried through co_await expressions.
+template <class T>
+awaitable<std::optional<T>> run_on_pool(BlockingPool& pool, std::shared_ptr<std::function<T()>> job) {
+  auto ex = co_await asio::this_coro::executor;
+  auto initiate = [&pool, ex, job](auto handler) {
+    auto h = std::make_shared<decltype(handler)>(std::move(handler));
+    bool queued = pool.try_submit([h, ex, job] {
+      std::optional<T> res = (*job)();
+      asio::post(ex, [h, res = std::move(res)]() mutable { (*h)(std::move(res)); });
+    });
+    if (!queued) asio::post(ex, [h]() mutable { (*h)(std::optional<T>{}); });
+  };
+  co_return co_await asio::async_initiate<decltype(use_awaitable), void(std::optional<T>)>(initiate, use_awaitable);
+}
+
+// A WebSocket as the drain sees it (websocket_session.cpp has the real one).
+class DrainableSocket {
+ public:
+  // Starts the closing handshake with 1001; thread-safe, idempotent.
+  virtual void close_going_away() = 0;
+  // Drops the TCP connection without a closing handshake.
+  virtual void cut() = 0;
+
+ protected:
+  ~DrainableSocket() = default;
+};
+
+// Every open socket, so that a drain can close the idle ones and, at the
+// deadline, all of them.
+class ConnectionTable {
+  struct HttpEntry {
+    std::weak_ptr<beast::tcp_stream> stream;
+    asio::any_io_executor strand;
+    bool busy = false;  // between reading a request's first byte and writing its answer
+  };
+
+ public:
+  using HttpHandle = std::list<HttpEntry>::iterator;
+  using WsHandle = std::list<std::weak_ptr<DrainableSocket>>::iterator;
+
+  HttpHandle add(const std::shared_ptr<beast::tcp_stream>& stream);
+  void set_busy(HttpHandle h, bool busy);
+  void remove(HttpHandle h);
+  WsHandle add(std::weak_ptr<DrainableSocket> ws);
+  void remove(WsHandle h);
+
+  // One round of a drain: asks every WebSocket to close (and cuts them when
+  // cut_websockets), closes idle HTTP connections (all when late), and
+  // returns how many sockets are still open.
+  std::size_t close_round(bool late, bool cut_websockets);
+
+ private:
+  std::mutex mu_;
+  std::list<HttpEntry> http_;
+  std::list<std::weak_ptr<DrainableSocket>> websockets_;
+};
+
+// What every connection of one server shares.
+struct Transport {
+  Transport(ServerOptions o, Dispatcher& d, BlockingPool& p)
+      : opt(std::move(o)), dispatcher(d), pool(p), ioc(opt.io_threads) {}
+
+  const ServerOptions opt;
+  Dispatcher& dispatcher;
+  BlockingPool& pool;
+  asio::io_context ioc;
+  std::atomic<bool> draining{false};
+  ConnectionTable connections;
+};
+
+// Accepts connections and counts them against max_connections; past the
+// limit it answers 503 itself (listener.cpp).
+class Listener {
+ public:
+  explicit Listener(Transport& t) : t_(t), acceptor_(t.ioc) {}
+  // Binds and listens; returns the port.
+  unsigned short listen();
+  void start();
+  void close();
+
+ private:
+  awaitable<void> accept_loop();
+  awaitable<void> refuse_busy(tcp::socket socket);
+
+  // Refusals are not counted as connections, so they are bounded on their
+  // own: past this many at once a socket is closed without an answer, and
+  // each one waits only briefly for the client's header.
+  static constexpr int kMaxRefusing = 64;
+  static constexpr auto kRefuseReadTimeout = std::chrono::milliseconds(200);
+
+  Transport& t_;
+  tcp::acceptor acceptor_;
+  std::atomic<int> refusing_{0};
+};
+
+// One HTTP/1.1 connection, counted in open_connections by the listener;
+// ends by closing it or by handing it to a WebSocket session (http_session.cpp).
+awaitable<void> http_session(Transport& t, tcp::socket socket);
+
+using UpgradeRequest = bhttp::request<bhttp::string_body>;
+
+// An upgrade request whose route has a ws_open hook: opens the module's
+// endpoint on the pool, then runs the socket until it closes
+// (websocket_session.cpp). Counted in open_websockets by the caller.
+awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_stream> stream, UpgradeRequest upgrade,
+                                  std::shared_ptr<Request> req, RouteMatch match);
+
+// Writes res (with the dispatcher's common headers) as the answer to req:
+// string bodies, empty answers to HEAD/204/304, and files from disk with
+// sendfile (response_writer.cpp). False when the connection failed.
+awaitable<bool> write_response(Transport& t, beast::tcp_stream& stream, const Request& req, Response& res,
+                               bool keep_alive);
+// "100 Continue", for a client that waits for it before sending its body.
+awaitable<void> write_continue(Transport& t, beast::tcp_stream& stream);
+
+// The metrics and the access line of one answered request.
+void record_exchange(const Transport& t, const Request& req, const std::string& route_label, int status,
+                     std::uint64_t bytes, std::chrono::steady_clock::time_point started);
+
+}  // namespace wp::http::transport
