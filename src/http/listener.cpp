@@ -2,6 +2,7 @@
 // its session starts; past the limit the client gets a 503 and is closed.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -24,11 +25,13 @@ unsigned short Listener::listen() {
   return acceptor_.local_endpoint().port();
 }
 
-void Listener::start() { asio::co_spawn(t_.ioc, accept_loop(), asio::detached); }
+void Listener::start() { asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached); }
 
 void Listener::close() {
-  beast::error_code ignored;
-  acceptor_.close(ignored);
+  asio::dispatch(acceptor_.get_executor(), [this] {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+  });
 }
 
 awaitable<void> Listener::accept_loop() {

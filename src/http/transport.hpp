@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -125,11 +126,13 @@ struct Transport {
 // limit it answers 503 itself (listener.cpp).
 class Listener {
  public:
-  explicit Listener(Transport& t) : t_(t), acceptor_(t.ioc) {}
+  // The acceptor lives on a strand of its own: accepting runs on one I/O
+  // thread while shutdown closes it from another.
+  explicit Listener(Transport& t) : t_(t), acceptor_(asio::make_strand(t.ioc)) {}
   // Binds and listens; returns the port.
   unsigned short listen();
   void start();
-  void close();
+  void close();  // from any thread: runs on the acceptor's strand
 
  private:
   awaitable<void> accept_loop();
