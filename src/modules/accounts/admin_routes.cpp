@@ -25,7 +25,7 @@ Response list_users(AccountsService& svc, Request& req) {
   UserFilter filter;
   filter.search = req.query("search").value_or("");
   filter.is_active = bool_query(req, "is_active");
-  filter.ordering = req.query("ordering").value_or("username");
+  if (auto o = req.query("ordering")) filter.ordering = require_enum<UserOrder>("ordering", *o);
   long long count = 0;
   json::array out;
   for (auto& u : svc.admin_users(filter, page.size, page.offset(), count))

@@ -264,8 +264,10 @@ Response search_users(AccountsService& svc, Request& req) {
   auto page = http::parse_page(req);
   long long count = 0;
   json::array out;
-  for (auto& p : svc.search(req.current_user(), req.query("search").value_or(""),
-                            req.query("ordering").value_or("username"), page.size, page.offset(), count))
+  auto ordering = UserOrder::username;
+  if (auto o = req.query("ordering")) ordering = require_enum<UserOrder>("ordering", *o);
+  for (auto& p : svc.search(req.current_user(), req.query("search").value_or(""), ordering, page.size, page.offset(),
+                            count))
     out.push_back(public_profile_json(p));
   return http::paginated(req, page, count, std::move(out));
 }
