@@ -176,6 +176,7 @@ TokenPair AccountsService::issue_session(const UserRow& user, const ClientInfo& 
   t.access_token = access_token_for(user, s.id);
   t.refresh_token = refresh;
   t.expires_in = config_.access_token_ttl_s;
+  t.refresh_expires_in = config_.refresh_token_ttl_s;
   t.user = user;
   t.user.last_login = now;
   t.two_factor_enabled = two_factor_enabled(user.id);
@@ -311,6 +312,7 @@ TokenPair AccountsService::refresh(const std::string& refresh_token) {
   t.access_token = access_token_for(*user, session_id);
   t.refresh_token = new_refresh;
   t.expires_in = config_.access_token_ttl_s;
+  t.refresh_expires_in = config_.refresh_token_ttl_s;
   t.user = *user;
   t.two_factor_enabled = two_factor_enabled(user->id);
   return t;

@@ -25,7 +25,8 @@ struct ClientInfo {
 struct TokenPair {
   std::string access_token;
   std::string refresh_token;
-  int expires_in = 0;
+  int expires_in = 0;          // seconds the access token lives
+  int refresh_expires_in = 0;  // seconds the refresh token lives (its cookie's Max-Age)
   UserRow user;
   bool two_factor_enabled = false;
 };
