@@ -144,7 +144,7 @@ int serve(const Config& config) {
   system::add_routes(router, system_service);
   accounts::Store accounts_store(*db);
   accounts::AccountsService accounts_service(accounts_store, config, *mailer, *limiter);
-  accounts::add_routes(router, accounts_service, config);
+  accounts::add_routes(router, accounts_service);
   accounts_service.run_in_background([&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); });
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);

@@ -354,6 +354,10 @@ def test_user_search_ordering(server):
     desc = viewer.get(f"/api/users/?search=o{tag}&ordering=-username").json()["results"]
     assert [u["username"] for u in asc] == [f"o{tag}{c}" for c in "abc"]
     assert [u["username"] for u in desc] == [f"o{tag}{c}" for c in "cba"]
+    newest = viewer.get(f"/api/users/?search=o{tag}&ordering=-date_joined").json()["results"]
+    assert [u["username"] for u in newest] == [f"o{tag}{c}" for c in "acb"]
+    body = assert_field_errors(viewer.get(f"/api/users/?search=o{tag}&ordering=password"), "ordering")
+    assert "username, -username, date_joined or -date_joined" in body["errors"]["ordering"][0]
 
 
 def test_user_search_honours_privacy(server):

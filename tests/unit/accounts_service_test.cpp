@@ -1,6 +1,8 @@
 // Account rules on a real SQLite database: refresh-token rotation and reuse.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -101,6 +103,38 @@ TEST_F(AccountsFixture, EachLoginIsASessionOfItsOwn) {
   EXPECT_EQ(service->revoke_all_sessions(who, true), 2);  // the registration's and a's
   EXPECT_EQ(code_of([&] { service->authenticate(a.tokens->access_token); }), ErrorCode::authentication);
   EXPECT_NO_THROW(service->authenticate(b.tokens->access_token));
+}
+
+TEST_F(AccountsFixture, LoginHistoryNamesEachOutcome) {
+  start(10);
+  auto id = service->authenticate(register_ann().access_token).id;
+  EXPECT_EQ(code_of([&] { service->login("ann", "wrong password", {"127.0.0.1", "x"}); }), ErrorCode::authentication);
+  ASSERT_TRUE(service->login("ann", "correct horse battery", {"127.0.0.1", "x"}).tokens);
+  long long count = 0;
+  auto rows = service->login_history(id, 10, 0, count);
+  ASSERT_EQ(count, 3);
+  // Within one millisecond the order is open: compare as a set.
+  std::set<std::pair<accounts::LoginReason, bool>> seen;
+  for (auto& r : rows) seen.emplace(r.reason, r.success);
+  std::set<std::pair<accounts::LoginReason, bool>> expected{{accounts::LoginReason::registered, true},
+                                                            {accounts::LoginReason::bad_password, false},
+                                                            {accounts::LoginReason::ok, true}};
+  EXPECT_EQ(seen, expected);
+}
+
+TEST_F(AccountsFixture, AResetTokenIsNotAVerificationToken) {
+  start(10);
+  auto first = register_ann();
+  service->forgot_password("ann@example.com", {"127.0.0.1", "x"});
+  ASSERT_FALSE(mail.sent.empty());
+  const auto& body = mail.sent.back().body;
+  auto at = body.find("Token: ");
+  ASSERT_NE(at, std::string::npos);
+  auto token = body.substr(at + 7, body.find('\n', at) - at - 7);
+  EXPECT_EQ(code_of([&] { service->verify_email(token); }), ErrorCode::validation);
+  EXPECT_NO_THROW(service->reset_password(token, "another long pass phrase"));
+  EXPECT_EQ(code_of([&] { service->refresh(first.refresh_token); }), ErrorCode::authentication);
+  EXPECT_EQ(code_of([&] { service->reset_password(token, "yet another pass phrase"); }), ErrorCode::validation);
 }
 
 }  // namespace

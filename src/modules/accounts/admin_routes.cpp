@@ -2,6 +2,7 @@
 
 #include "core/strings.hpp"
 #include "http/json.hpp"
+#include "http/module_routes.hpp"
 #include "http/pagination.hpp"
 #include "modules/accounts/dto.hpp"
 
@@ -25,7 +26,7 @@ Response list_users(AccountsService& svc, Request& req) {
   UserFilter filter;
   filter.search = req.query("search").value_or("");
   filter.is_active = bool_query(req, "is_active");
-  filter.ordering = req.query("ordering").value_or("username");
+  if (auto o = req.query("ordering")) filter.ordering = require_enum<UserOrder>("ordering", *o);
   long long count = 0;
   json::array out;
   for (auto& u : svc.admin_users(filter, page.size, page.offset(), count))
@@ -38,19 +39,18 @@ Response set_active(AccountsService& svc, Request& req, bool active) {
   return http::json_response(user_json(u, svc.two_factor_enabled(u.id)));
 }
 
+Response deactivate(AccountsService& svc, Request& req) { return set_active(svc, req, false); }
+Response activate(AccountsService& svc, Request& req) { return set_active(svc, req, true); }
+
 }  // namespace
 
 void add_admin_routes(http::Router& router, AccountsService& svc) {
-  auto add = [&](const char* method, const char* pattern, const char* summary, http::Handler h) {
-    router.add({.method = method, .pattern = pattern, .summary = summary, .access = http::Access::staff,
-                .handler = std::move(h), .tag = "admin"});
-  };
-  add("GET", "/api/admin/users/", "Every user (?search=, ?is_active=, ?ordering=)",
-      [&svc](Request& r) { return list_users(svc, r); });
-  add("POST", "/api/admin/users/{id}/deactivate/", "Deactivate a user: sessions end, sockets close",
-      [&svc](Request& r) { return set_active(svc, r, false); });
-  add("POST", "/api/admin/users/{id}/activate/", "Let a deactivated user log in again",
-      [&svc](Request& r) { return set_active(svc, r, true); });
+  const auto S = http::Access::staff;
+  http::ModuleRoutes routes(router, svc, "admin");
+  routes.add("GET", "/api/admin/users/", "Every user (?search=, ?is_active=, ?ordering=)", S, list_users);
+  routes.add("POST", "/api/admin/users/{id}/deactivate/", "Deactivate a user: sessions end, sockets close", S,
+             deactivate);
+  routes.add("POST", "/api/admin/users/{id}/activate/", "Let a deactivated user log in again", S, activate);
 }
 
 }  // namespace wp::accounts

@@ -54,7 +54,7 @@ json::object session_json(const SessionRow& s, const std::string& current_sessio
 json::object login_event_json(const LoginEventRow& e) {
   return {{"id", e.id},
           {"success", e.success},
-          {"reason", e.reason},
+          {"reason", to_string(e.reason)},
           {"username", e.username_tried},
           {"ip_address", e.ip_address},
           {"user_agent", e.user_agent},

@@ -4,7 +4,31 @@
 #include <optional>
 #include <string>
 
+#include "core/enum_names.hpp"
+
 namespace wp::accounts {
+
+// ?ordering= of the user lists (public search and admin).
+enum class UserOrder { username, username_desc, date_joined, date_joined_desc };
+
+// What a single-use token (user_tokens.purpose) is for.
+enum class TokenPurpose { email_verify, password_reset, two_factor_challenge };
+
+// Why a session ended (user_sessions.revoke_reason).
+enum class RevokeReason { logout, revoked_by_user, password_changed, password_reset, deactivated, refresh_token_reuse };
+
+// The outcome of one login attempt (login_history.reason), as the history shows it.
+enum class LoginReason {
+  ok,
+  ok_2fa,
+  ok_recovery_code,
+  password_ok_2fa_pending,
+  registered,
+  unknown_user,
+  bad_password,
+  inactive,
+  bad_2fa_code
+};
 
 struct UserRow {
   std::string id;
@@ -58,7 +82,7 @@ struct LoginEventRow {
   std::optional<std::string> user_id;
   std::string username_tried;
   bool success = false;
-  std::string reason;
+  LoginReason reason = LoginReason::ok;
   std::string ip_address;
   std::string user_agent;
   std::int64_t created_at = 0;
@@ -67,7 +91,7 @@ struct LoginEventRow {
 struct UserTokenRow {
   std::string token_hash;
   std::string user_id;
-  std::string purpose;
+  TokenPurpose purpose = TokenPurpose::email_verify;
   std::int64_t created_at = 0;
   std::int64_t expires_at = 0;
   std::optional<std::int64_t> used_at;
@@ -94,3 +118,26 @@ struct SessionPrincipal {
 };
 
 }  // namespace wp::accounts
+
+WP_ENUM_NAMES(wp::accounts::UserOrder, {wp::accounts::UserOrder::username, "username"},
+              {wp::accounts::UserOrder::username_desc, "-username"},
+              {wp::accounts::UserOrder::date_joined, "date_joined"},
+              {wp::accounts::UserOrder::date_joined_desc, "-date_joined"});
+WP_ENUM_NAMES(wp::accounts::TokenPurpose, {wp::accounts::TokenPurpose::email_verify, "email_verify"},
+              {wp::accounts::TokenPurpose::password_reset, "password_reset"},
+              {wp::accounts::TokenPurpose::two_factor_challenge, "2fa_challenge"});
+WP_ENUM_NAMES(wp::accounts::RevokeReason, {wp::accounts::RevokeReason::logout, "logout"},
+              {wp::accounts::RevokeReason::revoked_by_user, "revoked_by_user"},
+              {wp::accounts::RevokeReason::password_changed, "password_changed"},
+              {wp::accounts::RevokeReason::password_reset, "password_reset"},
+              {wp::accounts::RevokeReason::deactivated, "deactivated"},
+              {wp::accounts::RevokeReason::refresh_token_reuse, "refresh_token_reuse"});
+WP_ENUM_NAMES(wp::accounts::LoginReason, {wp::accounts::LoginReason::ok, "ok"},
+              {wp::accounts::LoginReason::ok_2fa, "ok_2fa"},
+              {wp::accounts::LoginReason::ok_recovery_code, "ok_recovery_code"},
+              {wp::accounts::LoginReason::password_ok_2fa_pending, "password_ok_2fa_pending"},
+              {wp::accounts::LoginReason::registered, "registered"},
+              {wp::accounts::LoginReason::unknown_user, "unknown_user"},
+              {wp::accounts::LoginReason::bad_password, "bad_password"},
+              {wp::accounts::LoginReason::inactive, "inactive"},
+              {wp::accounts::LoginReason::bad_2fa_code, "bad_2fa_code"});

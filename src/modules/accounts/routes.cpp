@@ -5,6 +5,7 @@
 #include "core/fields.hpp"
 #include "http/cors.hpp"
 #include "http/json.hpp"
+#include "http/module_routes.hpp"
 #include "http/multipart.hpp"
 #include "http/pagination.hpp"
 #include "modules/accounts/admin_routes.hpp"
@@ -30,17 +31,17 @@ std::string cookie(const std::string& name, const std::string& value, const std:
          same_site;
 }
 
-Response tokens_response(const TokenPair& t, const Config& config, int status = 200) {
+Response tokens_response(const TokenPair& t, int status = 200) {
   auto res = http::json_response(tokens_json(t), status);
   res.add_header("Set-Cookie", cookie(kAccessCookie, t.access_token, "/", t.expires_in, "Lax"));
-  res.add_header("Set-Cookie", cookie(kRefreshCookie, t.refresh_token, "/api/auth/", config.refresh_token_ttl_s, "Strict"));
+  res.add_header("Set-Cookie", cookie(kRefreshCookie, t.refresh_token, "/api/auth/", t.refresh_expires_in, "Strict"));
   res.set_header("Cache-Control", "no-store");
   return res;
 }
 
 // Handlers: parse the DTO, call the service, shape the answer.
 
-Response register_user(AccountsService& svc, const Config& config, Request& req) {
+Response register_user(AccountsService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
   RegisterInput in;
@@ -51,40 +52,40 @@ Response register_user(AccountsService& svc, const Config& config, Request& req)
   in.last_name = f.optional_string("last_name", 150).value_or("");
   f.merge(svc.check_registration(in));
   f.done();
-  return tokens_response(svc.register_user(in, client_of(req)), config, 201);
+  return tokens_response(svc.register_user(in, client_of(req)), 201);
 }
 
-Response login(AccountsService& svc, const Config& config, Request& req) {
+Response login(AccountsService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
   auto username = f.required_string("username", 1, 254);
   auto password = f.required_string("password", 1, 1024);
   f.done();
   auto result = svc.login(username, password, client_of(req));
-  if (result.tokens) return tokens_response(*result.tokens, config);
+  if (result.tokens) return tokens_response(*result.tokens);
   return http::json_response(json::object{{"two_factor_required", true},
                                           {"challenge_token", result.challenge_token},
                                           {"expires_in", result.challenge_expires_in}});
 }
 
-Response two_factor_login(AccountsService& svc, const Config& config, Request& req) {
+Response two_factor_login(AccountsService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
   auto challenge = f.required_string("challenge_token", 1, 4096);
   auto code = f.optional_string("code", 16);
   auto recovery = f.optional_string("recovery_code", 32);
   f.done();
-  return tokens_response(svc.complete_two_factor_login(challenge, code, recovery, client_of(req)), config);
+  return tokens_response(svc.complete_two_factor_login(challenge, code, recovery, client_of(req)));
 }
 
-Response refresh(AccountsService& svc, const Config& config, Request& req) {
+Response refresh(AccountsService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
   auto token = f.optional_string("refresh_token", 4096);
   if (!token) token = req.cookie(kRefreshCookie);
   if (!token || token->empty()) f.add_error("refresh_token", "This field is required.");
   f.done();
-  return tokens_response(svc.refresh(*token), config);
+  return tokens_response(svc.refresh(*token));
 }
 
 Response logout(AccountsService& svc, Request& req) {
@@ -264,8 +265,10 @@ Response search_users(AccountsService& svc, Request& req) {
   auto page = http::parse_page(req);
   long long count = 0;
   json::array out;
-  for (auto& p : svc.search(req.current_user(), req.query("search").value_or(""),
-                            req.query("ordering").value_or("username"), page.size, page.offset(), count))
+  auto ordering = UserOrder::username;
+  if (auto o = req.query("ordering")) ordering = require_enum<UserOrder>("ordering", *o);
+  for (auto& p : svc.search(req.current_user(), req.query("search").value_or(""), ordering, page.size, page.offset(),
+                            count))
     out.push_back(public_profile_json(p));
   return http::paginated(req, page, count, std::move(out));
 }
@@ -303,45 +306,36 @@ http::Authenticator make_authenticator(AccountsService& svc, const Config& confi
   };
 }
 
-void add_routes(http::Router& router, AccountsService& svc, const Config& config) {
-  auto with = [&svc](Response (*fn)(AccountsService&, Request&)) {
-    return [&svc, fn](Request& r) { return fn(svc, r); };
-  };
-  auto with_config = [&svc, &config](Response (*fn)(AccountsService&, const Config&, Request&)) {
-    return [&svc, &config, fn](Request& r) { return fn(svc, config, r); };
-  };
+void add_routes(http::Router& router, AccountsService& svc) {
   const auto A = Access::anonymous, U = Access::user;
-  auto add = [&](const char* method, const char* pattern, const char* summary, Access access, http::Handler h) {
-    router.add({.method = method, .pattern = pattern, .summary = summary, .access = access, .handler = std::move(h),
-                .tag = "accounts"});
-  };
-  add("POST", "/api/auth/register/", "Create an account and log in", A, with_config(register_user));
-  add("POST", "/api/auth/login/", "Log in with username or email and password", A, with_config(login));
-  add("POST", "/api/auth/2fa/login/", "Complete a login with a TOTP or recovery code", A, with_config(two_factor_login));
-  add("POST", "/api/auth/refresh/", "Rotate a refresh token into a new token pair", A, with_config(refresh));
-  add("POST", "/api/auth/logout/", "End the current session", U, with(logout));
-  add("GET", "/api/auth/profile/", "The current user", U, with(get_profile));
-  add("PATCH", "/api/auth/profile/", "Update names and settings of the current user", U, with(patch_profile));
-  add("GET", "/api/auth/sessions/", "My live sessions", U, with(list_sessions));
-  add("DELETE", "/api/auth/sessions/{id}/", "Revoke one of my sessions", U, with(delete_session));
-  add("POST", "/api/auth/sessions/revoke-all/", "Log out everywhere", U, with(revoke_all));
-  add("GET", "/api/auth/login-history/", "My login attempts, newest first", U, with(login_history));
-  add("POST", "/api/auth/change-password/", "Change my password; other sessions end", U, with(change_password));
-  add("POST", "/api/auth/forgot-password/", "Mail a password reset token", A, with(forgot_password));
-  add("POST", "/api/auth/reset-password/", "Set a new password with a reset token", A, with(reset_password));
-  add("POST", "/api/auth/verify-email/", "Confirm an email address with its token", A, with(verify_email));
-  add("POST", "/api/auth/resend-verification/", "Mail a new verification token", U, with(resend_verification));
-  add("POST", "/api/auth/2fa/setup/", "Start enabling TOTP: secret, URI and QR code", U, with(two_factor_setup));
-  add("POST", "/api/auth/2fa/verify/", "Confirm a TOTP code: enables 2FA, returns recovery codes", U,
-      with(two_factor_verify));
-  add("POST", "/api/auth/2fa/disable/", "Disable 2FA with a code and the password", U, with(two_factor_disable));
-  add("GET", "/api/users/me/profile/", "My profile", U, with(my_profile));
-  add("PATCH", "/api/users/me/profile/", "Update my profile", U, with(patch_my_profile));
-  router.add({.method = "POST", .pattern = "/api/users/me/avatar/", .summary = "Upload my avatar (multipart, field file)",
-              .access = U, .handler = with(upload_avatar), .max_body = 3 * 1024 * 1024, .tag = "accounts"});
-  add("GET", "/api/users/{id}/avatar/", "A user's avatar image", A, with(get_avatar));
-  add("GET", "/api/users/{id}/", "A user's public profile, as their privacy settings allow", U, with(get_user));
-  add("GET", "/api/users/", "Search users by name (?search=)", U, with(search_users));
+  http::ModuleRoutes routes(router, svc, "accounts");
+  routes.add("POST", "/api/auth/register/", "Create an account and log in", A, register_user);
+  routes.add("POST", "/api/auth/login/", "Log in with username or email and password", A, login);
+  routes.add("POST", "/api/auth/2fa/login/", "Complete a login with a TOTP or recovery code", A, two_factor_login);
+  routes.add("POST", "/api/auth/refresh/", "Rotate a refresh token into a new token pair", A, refresh);
+  routes.add("POST", "/api/auth/logout/", "End the current session", U, logout);
+  routes.add("GET", "/api/auth/profile/", "The current user", U, get_profile);
+  routes.add("PATCH", "/api/auth/profile/", "Update names and settings of the current user", U, patch_profile);
+  routes.add("GET", "/api/auth/sessions/", "My live sessions", U, list_sessions);
+  routes.add("DELETE", "/api/auth/sessions/{id}/", "Revoke one of my sessions", U, delete_session);
+  routes.add("POST", "/api/auth/sessions/revoke-all/", "Log out everywhere", U, revoke_all);
+  routes.add("GET", "/api/auth/login-history/", "My login attempts, newest first", U, login_history);
+  routes.add("POST", "/api/auth/change-password/", "Change my password; other sessions end", U, change_password);
+  routes.add("POST", "/api/auth/forgot-password/", "Mail a password reset token", A, forgot_password);
+  routes.add("POST", "/api/auth/reset-password/", "Set a new password with a reset token", A, reset_password);
+  routes.add("POST", "/api/auth/verify-email/", "Confirm an email address with its token", A, verify_email);
+  routes.add("POST", "/api/auth/resend-verification/", "Mail a new verification token", U, resend_verification);
+  routes.add("POST", "/api/auth/2fa/setup/", "Start enabling TOTP: secret, URI and QR code", U, two_factor_setup);
+  routes.add("POST", "/api/auth/2fa/verify/", "Confirm a TOTP code: enables 2FA, returns recovery codes", U,
+             two_factor_verify);
+  routes.add("POST", "/api/auth/2fa/disable/", "Disable 2FA with a code and the password", U, two_factor_disable);
+  routes.add("GET", "/api/users/me/profile/", "My profile", U, my_profile);
+  routes.add("PATCH", "/api/users/me/profile/", "Update my profile", U, patch_my_profile);
+  routes.add("POST", "/api/users/me/avatar/", "Upload my avatar (multipart, field file)", U, upload_avatar,
+             {.max_body = 3 * 1024 * 1024});
+  routes.add("GET", "/api/users/{id}/avatar/", "A user's avatar image", A, get_avatar);
+  routes.add("GET", "/api/users/{id}/", "A user's public profile, as their privacy settings allow", U, get_user);
+  routes.add("GET", "/api/users/", "Search users by name (?search=)", U, search_users);
   add_admin_routes(router, svc);
 }
 

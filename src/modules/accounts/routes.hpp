@@ -7,7 +7,7 @@
 namespace wp::accounts {
 
 // /api/auth/... and /api/users/...
-void add_routes(http::Router& router, AccountsService& service, const Config& config);
+void add_routes(http::Router& router, AccountsService& service);
 // Reads the bearer token or the wp_access cookie (with the Origin rule for cookies).
 http::Authenticator make_authenticator(AccountsService& service, const Config& config);
 

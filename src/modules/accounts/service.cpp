@@ -56,12 +56,6 @@ std::string duration_text(std::int64_t ms) {
   return std::to_string(s) + " second(s)";
 }
 
-void check_ordering(const std::string& ordering) {
-  static const std::vector<std::string> allowed = {"username", "-username", "date_joined", "-date_joined"};
-  if (std::find(allowed.begin(), allowed.end(), ordering) == allowed.end())
-    throw_validation("ordering", "Must be one of username, -username, date_joined, -date_joined.");
-}
-
 std::string recovery_hash(const std::string& code) { return crypto::sha256_hex(validators::lower(code)); }
 
 json::object parse_object(const std::string& text) {
@@ -149,13 +143,13 @@ UserRow AccountsService::create_user(const RegisterInput& in, bool superuser) {
 TokenPair AccountsService::register_user(const RegisterInput& in, const ClientInfo& client) {
   auto user = create_user(in, false);
   try {
-    send_token_mail(user, "email_verify", kVerifyTtlMs, "Verify your watchparty email",
+    send_token_mail(user, TokenPurpose::email_verify, kVerifyTtlMs, "Verify your watchparty email",
                     "Welcome to watchparty! Confirm your email address with this token:", "/verify-email");
   } catch (const Error& e) {
     // The account exists; the mail can be resent. Do not fail the registration.
     spdlog::warn("verification mail for {} not sent: {}", user.id, e.what());
   }
-  record(user, user.username, true, "registered", client);
+  record(user, user.username, true, LoginReason::registered, client);
   return issue_session(user, client);
 }
 
@@ -182,6 +176,7 @@ TokenPair AccountsService::issue_session(const UserRow& user, const ClientInfo& 
   t.access_token = access_token_for(user, s.id);
   t.refresh_token = refresh;
   t.expires_in = config_.access_token_ttl_s;
+  t.refresh_expires_in = config_.refresh_token_ttl_s;
   t.user = user;
   t.user.last_login = now;
   t.two_factor_enabled = two_factor_enabled(user.id);
@@ -189,7 +184,7 @@ TokenPair AccountsService::issue_session(const UserRow& user, const ClientInfo& 
 }
 
 void AccountsService::record(const std::optional<UserRow>& user, const std::string& tried, bool ok,
-                             const std::string& reason, const ClientInfo& client) {
+                             LoginReason reason, const ClientInfo& client) {
   LoginEventRow e;
   e.id = new_uuid();
   if (user) e.user_id = user->id;
@@ -230,7 +225,7 @@ LoginResult AccountsService::login(const std::string& login, const std::string& 
   bool ok = hasher_.verify(user ? user->password_hash : dummy_hash_, password) && user.has_value();
   if (!ok || !user->is_active) {
     count_failure(account_key, client);
-    record(user, login, false, !user ? "unknown_user" : !ok ? "bad_password" : "inactive", client);
+    record(user, login, false, !user ? LoginReason::unknown_user : !ok ? LoginReason::bad_password : LoginReason::inactive, client);
     unauthenticated(kBadCredentials);
   }
   if (hasher_.needs_rehash(user->password_hash)) store_.set_password(user->id, hasher_.hash(password));
@@ -241,14 +236,14 @@ LoginResult AccountsService::login(const std::string& login, const std::string& 
     std::string challenge = crypto::random_token();
     auto now = now_ms();
     auto ttl_ms = std::int64_t{config_.two_factor_challenge_ttl_s} * 1000;
-    store_.create_token({crypto::sha256_hex(challenge), user->id, "2fa_challenge", now, now + ttl_ms}, false);
-    record(user, login, true, "password_ok_2fa_pending", client);
+    store_.create_token({crypto::sha256_hex(challenge), user->id, TokenPurpose::two_factor_challenge, now, now + ttl_ms}, false);
+    record(user, login, true, LoginReason::password_ok_2fa_pending, client);
     result.challenge_token = challenge;
     result.challenge_expires_in = config_.two_factor_challenge_ttl_s;
     return result;
   }
   limiter_.reset(account_key);
-  record(user, login, true, "ok", client);
+  record(user, login, true, LoginReason::ok, client);
   result.tokens = issue_session(*user, client);
   return result;
 }
@@ -274,21 +269,21 @@ TokenPair AccountsService::complete_two_factor_login(const std::string& challeng
   constexpr const char* kBadChallenge = "The login challenge is invalid or has expired. Log in again.";
   auto challenge_hash = crypto::sha256_hex(challenge);
   // Throttled like passwords, and checked before the code: a throttled guess learns nothing.
-  auto owner = store_.token_owner(challenge_hash, "2fa_challenge", now_ms());
+  auto owner = store_.token_owner(challenge_hash, TokenPurpose::two_factor_challenge, now_ms());
   if (!owner) unauthenticated(kBadChallenge);
   std::string account_key = "login:acct:" + *owner;
   check_throttle(account_key, client);
-  auto user_id = store_.consume_token(challenge_hash, "2fa_challenge", now_ms());
+  auto user_id = store_.consume_token(challenge_hash, TokenPurpose::two_factor_challenge, now_ms());
   if (!user_id) unauthenticated(kBadChallenge);
   auto user = store_.user_by_id(*user_id);
   if (!user || !user->is_active) unauthenticated(kBadCredentials);
   if (!check_second_factor(*user, code, recovery_code)) {
     count_failure(account_key, client);
-    record(user, user->username, false, "bad_2fa_code", client);
+    record(user, user->username, false, LoginReason::bad_2fa_code, client);
     unauthenticated("Invalid two-factor code. Log in again.");
   }
   limiter_.reset(account_key);
-  record(user, user->username, true, recovery_code ? "ok_recovery_code" : "ok_2fa", client);
+  record(user, user->username, true, recovery_code ? LoginReason::ok_recovery_code : LoginReason::ok_2fa, client);
   return issue_session(*user, client);
 }
 
@@ -317,13 +312,14 @@ TokenPair AccountsService::refresh(const std::string& refresh_token) {
   t.access_token = access_token_for(*user, session_id);
   t.refresh_token = new_refresh;
   t.expires_in = config_.access_token_ttl_s;
+  t.refresh_expires_in = config_.refresh_token_ttl_s;
   t.user = *user;
   t.two_factor_enabled = two_factor_enabled(user->id);
   return t;
 }
 
 void AccountsService::logout(const Principal& user) {
-  store_.revoke_session(user.id, user.session_id, "logout", now_ms());
+  store_.revoke_session(user.id, user.session_id, RevokeReason::logout, now_ms());
   sessions_revoked({user.id, user.session_id, std::nullopt});
 }
 
@@ -368,13 +364,13 @@ std::vector<SessionRow> AccountsService::sessions(const std::string& user_id, in
 }
 
 void AccountsService::revoke_session(const Principal& user, const std::string& session_id) {
-  if (!store_.revoke_session(user.id, session_id, "revoked_by_user", now_ms())) throw_not_found("Session not found.");
+  if (!store_.revoke_session(user.id, session_id, RevokeReason::revoked_by_user, now_ms())) throw_not_found("Session not found.");
   sessions_revoked({user.id, session_id, std::nullopt});
 }
 
 long long AccountsService::revoke_all_sessions(const Principal& user, bool keep_current) {
   auto keep = keep_current ? std::optional(user.session_id) : std::nullopt;
-  auto n = store_.revoke_sessions(user.id, keep, "revoked_by_user", now_ms());
+  auto n = store_.revoke_sessions(user.id, keep, RevokeReason::revoked_by_user, now_ms());
   sessions_revoked({user.id, std::nullopt, keep});
   return n;
 }
@@ -392,11 +388,11 @@ void AccountsService::change_password(const Principal& who, const std::string& c
   check_password(errors, "new_password", next, u.username, u.email);
   if (!errors.empty()) invalid(std::move(errors));
   store_.set_password(u.id, hasher_.hash(next));
-  store_.revoke_sessions(u.id, who.session_id, "password_changed", now_ms());
+  store_.revoke_sessions(u.id, who.session_id, RevokeReason::password_changed, now_ms());
   sessions_revoked({u.id, std::nullopt, who.session_id});
 }
 
-void AccountsService::send_token_mail(const UserRow& user, const std::string& purpose, std::int64_t ttl_ms,
+void AccountsService::send_token_mail(const UserRow& user, TokenPurpose purpose, std::int64_t ttl_ms,
                                       const std::string& subject, const std::string& intro, const std::string& path) {
   std::string token = crypto::random_token();
   auto now = now_ms();
@@ -433,7 +429,7 @@ void AccountsService::send_reset_mail(const std::string& email) {
   auto user = store_.user_by_email(validators::lower(validators::normalize_email(email)));
   if (!user || !user->is_active) return;  // same answer either way: no account enumeration
   try {
-    send_token_mail(*user, "password_reset", std::int64_t{config_.password_reset_ttl_s} * 1000,
+    send_token_mail(*user, TokenPurpose::password_reset, std::int64_t{config_.password_reset_ttl_s} * 1000,
                     "Reset your watchparty password",
                     "Someone asked to reset the password of your watchparty account. Use this token:",
                     "/reset-password");
@@ -445,21 +441,21 @@ void AccountsService::send_reset_mail(const std::string& email) {
 void AccountsService::reset_password(const std::string& token, const std::string& next) {
   auto hash = crypto::sha256_hex(token);
   // Check the new password before consuming, so a weak one does not burn the token.
-  auto owner = store_.token_owner(hash, "password_reset", now_ms());
+  auto owner = store_.token_owner(hash, TokenPurpose::password_reset, now_ms());
   if (!owner) throw_validation("token", "The reset token is invalid, used or expired.");
   auto u = me(*owner);
   FieldErrors errors;
   check_password(errors, "new_password", next, u.username, u.email);
   if (!errors.empty()) invalid(std::move(errors));
-  if (!store_.consume_token(hash, "password_reset", now_ms()))
+  if (!store_.consume_token(hash, TokenPurpose::password_reset, now_ms()))
     throw_validation("token", "The reset token is invalid, used or expired.");
   store_.set_password(u.id, hasher_.hash(next));
-  store_.revoke_sessions(u.id, std::nullopt, "password_reset", now_ms());
+  store_.revoke_sessions(u.id, std::nullopt, RevokeReason::password_reset, now_ms());
   sessions_revoked({u.id, std::nullopt, std::nullopt});
 }
 
 void AccountsService::verify_email(const std::string& token) {
-  auto user_id = store_.consume_token(crypto::sha256_hex(token), "email_verify", now_ms());
+  auto user_id = store_.consume_token(crypto::sha256_hex(token), TokenPurpose::email_verify, now_ms());
   if (!user_id) throw_validation("token", "The verification token is invalid, used or expired.");
   store_.set_email_verified(*user_id);
 }
@@ -467,7 +463,7 @@ void AccountsService::verify_email(const std::string& token) {
 void AccountsService::resend_verification(const std::string& user_id) {
   auto u = me(user_id);
   if (u.email_verified) throw_conflict("The email address is already verified.");
-  send_token_mail(u, "email_verify", kVerifyTtlMs, "Verify your watchparty email",
+  send_token_mail(u, TokenPurpose::email_verify, kVerifyTtlMs, "Verify your watchparty email",
                   "Confirm your email address with this token:", "/verify-email");
 }
 
@@ -611,9 +607,8 @@ PublicProfile AccountsService::public_profile(const Principal& viewer, const std
 }
 
 std::vector<PublicProfile> AccountsService::search(const Principal& viewer, const std::string& needle,
-                                                   const std::string& ordering, int limit, int offset,
+                                                   UserOrder ordering, int limit, int offset,
                                                    long long& count) {
-  check_ordering(ordering);
   UserFilter filter{.search = needle, .names_of_private = viewer.is_staff || viewer.is_superuser, .is_active = true,
                     .ordering = ordering};
   count = store_.count_users(filter);
@@ -623,7 +618,6 @@ std::vector<PublicProfile> AccountsService::search(const Principal& viewer, cons
 }
 
 std::vector<UserRow> AccountsService::admin_users(UserFilter filter, int limit, int offset, long long& count) {
-  check_ordering(filter.ordering);
   filter.match_email = true;
   filter.names_of_private = true;
   count = store_.count_users(filter);

@@ -25,7 +25,8 @@ struct ClientInfo {
 struct TokenPair {
   std::string access_token;
   std::string refresh_token;
-  int expires_in = 0;
+  int expires_in = 0;          // seconds the access token lives
+  int refresh_expires_in = 0;  // seconds the refresh token lives (its cookie's Max-Age)
   UserRow user;
   bool two_factor_enabled = false;
 };
@@ -102,8 +103,7 @@ class AccountsService {
   // Path of the avatar file of user_id, or nullopt.
   std::optional<std::string> avatar_path(const std::string& user_id);
   PublicProfile public_profile(const Principal& viewer, const std::string& user_id);
-  std::vector<PublicProfile> search(const Principal& viewer, const std::string& needle,
-                                    const std::string& ordering, int limit, int offset, long long& count);
+  std::vector<PublicProfile> search(const Principal& viewer, const std::string& needle, UserOrder ordering, int limit, int offset, long long& count);
 
   // Staff: every user, matched on username, email and names (private or not).
   std::vector<UserRow> admin_users(UserFilter filter, int limit, int offset, long long& count);
@@ -130,14 +130,14 @@ class AccountsService {
   UserRow create_user(const RegisterInput& in, bool superuser);
   TokenPair issue_session(const UserRow& user, const ClientInfo& client);
   std::string access_token_for(const UserRow& user, const std::string& session_id);
-  void record(const std::optional<UserRow>& user, const std::string& tried, bool ok, const std::string& reason,
+  void record(const std::optional<UserRow>& user, const std::string& tried, bool ok, LoginReason reason,
               const ClientInfo& client);
   std::int64_t fail_window_ms() const;
   void check_throttle(const std::string& account_key, const ClientInfo& client);
   void count_failure(const std::string& account_key, const ClientInfo& client);
   void send_reset_mail(const std::string& email);
   UserRow apply_active(UserRow target, bool active);
-  void send_token_mail(const UserRow& user, const std::string& purpose, std::int64_t ttl_ms, const std::string& subject,
+  void send_token_mail(const UserRow& user, TokenPurpose purpose, std::int64_t ttl_ms, const std::string& subject,
                        const std::string& intro, const std::string& path);
   bool check_second_factor(const UserRow& user, const std::optional<std::string>& code,
                            const std::optional<std::string>& recovery_code);

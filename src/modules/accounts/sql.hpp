@@ -143,11 +143,13 @@ inline constexpr const char* kPrivateProfileSqlite =
     "COALESCE(json_extract(p.privacy_settings, '$.profile_visibility'), '') = 'private')";
 inline constexpr const char* kPage = " LIMIT :lim OFFSET :off";
 
-// ordering: username, -username, date_joined or -date_joined (checked by the service).
-inline const char* user_order_by(const std::string& ordering) {
-  if (ordering == "-username") return "username_key DESC";
-  if (ordering == "date_joined") return "date_joined, username_key";
-  if (ordering == "-date_joined") return "date_joined DESC, username_key";
+constexpr const char* user_order_by(UserOrder o) {
+  switch (o) {
+    case UserOrder::username_desc: return "username_key DESC";
+    case UserOrder::date_joined: return "date_joined, username_key";
+    case UserOrder::date_joined_desc: return "date_joined DESC, username_key";
+    case UserOrder::username: break;
+  }
   return "username_key";
 }
 inline constexpr const char* kProfileOf = "FROM user_profiles WHERE user_id = :u";

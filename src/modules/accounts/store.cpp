@@ -145,7 +145,7 @@ bool Store::set_active(const std::string& user_id, bool active, std::int64_t at)
     soci::statement st = (s.prepare << (active ? sql::kActivate : sql::kDeactivate), use(user_id));
     if (db::execute_counting(st) == 0) return false;
     if (!active) {
-      std::string reason = "deactivated";
+      std::string reason{to_string(RevokeReason::deactivated)};
       s << sql::kRevokeAllSessionsOf, use(t), use(reason), use(user_id);
     }
     return true;
@@ -194,9 +194,10 @@ long long Store::count_sessions(const std::string& user_id) {
   });
 }
 
-bool Store::revoke_session(const std::string& user_id, const std::string& session_id, const std::string& reason,
+bool Store::revoke_session(const std::string& user_id, const std::string& session_id, RevokeReason why,
                            std::int64_t at) {
   long long t = at;
+  std::string reason{to_string(why)};
   return db_.with([&](soci::session& s) {
     soci::statement st =
         (s.prepare << sql::kRevokeLiveSessionOf, use(t), use(reason), use(session_id), use(user_id));
@@ -205,8 +206,9 @@ bool Store::revoke_session(const std::string& user_id, const std::string& sessio
 }
 
 long long Store::revoke_sessions(const std::string& user_id, const std::optional<std::string>& except,
-                                 const std::string& reason, std::int64_t at) {
+                                 RevokeReason why, std::int64_t at) {
   long long t = at;
+  std::string reason{to_string(why)};
   std::string keep = except.value_or("");
   return db_.with([&](soci::session& s) {
     soci::statement st = (s.prepare << sql::kRevokeOtherSessionsOf, use(t), use(reason), use(user_id), use(keep));
@@ -225,7 +227,7 @@ RefreshOutcome Store::rotate_refresh(const std::string& old_hash, const std::str
     if (token->revoked_at || token->expires_at <= now) return RefreshOutcome::session_dead;
     if (token->used_at && now - *token->used_at < grace_ms) return RefreshOutcome::superseded;
     if (token->used_at) {
-      std::string reason = "refresh_token_reuse";
+      std::string reason{to_string(RevokeReason::refresh_token_reuse)};
       s << sql::kRevokeSession, use(t), use(reason), use(session_id);
       return RefreshOutcome::reused;
     }
@@ -239,8 +241,9 @@ RefreshOutcome Store::rotate_refresh(const std::string& old_hash, const std::str
 void Store::record_login(const LoginEventRow& e) {
   int ok = e.success;
   long long at = e.created_at;
+  std::string reason{to_string(e.reason)};
   db_.with([&](soci::session& s) {
-    s << sql::kInsertLogin, use(e.id), use(e.user_id), use(e.username_tried), use(ok), use(e.reason),
+    s << sql::kInsertLogin, use(e.id), use(e.user_id), use(e.username_tried), use(ok), use(reason),
         use(e.ip_address), use(e.user_agent), use(at);
   });
 }
@@ -259,16 +262,18 @@ long long Store::count_login_history(const std::string& user_id) {
 
 void Store::create_token(const UserTokenRow& t, bool invalidate_others) {
   long long c = t.created_at, e = t.expires_at;
+  std::string purpose{to_string(t.purpose)};
   db_.tx([&](soci::session& s) {
-    if (invalidate_others) s << sql::kRetireTokens, use(c), use(t.user_id), use(t.purpose);
-    s << sql::kInsertToken, use(t.token_hash), use(t.user_id), use(t.purpose), use(c), use(e);
+    if (invalidate_others) s << sql::kRetireTokens, use(c), use(t.user_id), use(purpose);
+    s << sql::kInsertToken, use(t.token_hash), use(t.user_id), use(purpose), use(c), use(e);
   });
 }
 
 namespace {
 
 std::optional<std::string> live_token_owner(soci::session& s, const std::string& token_hash,
-                                            const std::string& purpose, long long now) {
+                                            TokenPurpose why, long long now) {
+  std::string purpose{to_string(why)};
   std::string user_id;
   s << sql::kLiveTokenOwner, into(user_id), use(token_hash), use(purpose), use(now);
   if (!s.got_data()) return std::nullopt;
@@ -277,12 +282,12 @@ std::optional<std::string> live_token_owner(soci::session& s, const std::string&
 
 }  // namespace
 
-std::optional<std::string> Store::token_owner(const std::string& token_hash, const std::string& purpose,
+std::optional<std::string> Store::token_owner(const std::string& token_hash, TokenPurpose purpose,
                                               std::int64_t now) {
   return db_.with([&](soci::session& s) { return live_token_owner(s, token_hash, purpose, now); });
 }
 
-std::optional<std::string> Store::consume_token(const std::string& token_hash, const std::string& purpose,
+std::optional<std::string> Store::consume_token(const std::string& token_hash, TokenPurpose purpose,
                                                 std::int64_t now) {
   long long t = now;
   return db_.tx([&](soci::session& s) -> std::optional<std::string> {

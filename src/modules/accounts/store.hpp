@@ -22,7 +22,7 @@ struct UserFilter {
   bool match_email = false;
   bool names_of_private = false;
   std::optional<bool> is_active;
-  std::string ordering = "username";  // username, -username, date_joined or -date_joined (checked by the service)
+  UserOrder ordering = UserOrder::username;
 };
 
 class Store {
@@ -59,10 +59,10 @@ class Store {
   std::vector<SessionRow> sessions(const std::string& user_id, int limit, int offset);
   long long count_sessions(const std::string& user_id);
   // Revokes one live session of user_id; false when there is none.
-  bool revoke_session(const std::string& user_id, const std::string& session_id, const std::string& reason,
+  bool revoke_session(const std::string& user_id, const std::string& session_id, RevokeReason reason,
                       std::int64_t at);
   long long revoke_sessions(const std::string& user_id, const std::optional<std::string>& except_session,
-                            const std::string& reason, std::int64_t at);
+                            RevokeReason reason, std::int64_t at);
   // Marks old_hash used and stores new_hash in the same session, atomically.
   // A token used longer than grace_ms ago means theft or a replay: the session is revoked.
   RefreshOutcome rotate_refresh(const std::string& old_hash, const std::string& new_hash, std::int64_t now,
@@ -76,10 +76,9 @@ class Store {
   // single-use tokens (reset, verification, 2FA challenge)
   void create_token(const UserTokenRow& token, bool invalidate_others);
   // The user of a live (unused, unexpired) token, without consuming it.
-  std::optional<std::string> token_owner(const std::string& token_hash, const std::string& purpose, std::int64_t now);
+  std::optional<std::string> token_owner(const std::string& token_hash, TokenPurpose purpose, std::int64_t now);
   // Marks the token used if it exists, has this purpose, is unused and unexpired.
-  std::optional<std::string> consume_token(const std::string& token_hash, const std::string& purpose,
-                                           std::int64_t now);
+  std::optional<std::string> consume_token(const std::string& token_hash, TokenPurpose purpose, std::int64_t now);
 
   // two-factor
   std::optional<TwoFactorRow> two_factor(const std::string& user_id);

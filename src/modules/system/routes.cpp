@@ -5,6 +5,7 @@
 #include "core/clock.hpp"
 #include "core/metrics.hpp"
 #include "http/json.hpp"
+#include "http/module_routes.hpp"
 #include "http/openapi.hpp"
 
 namespace wp::system {
@@ -47,26 +48,21 @@ Response prometheus(Request&) {
 }  // namespace
 
 void add_routes(http::Router& router, SystemService& service) {
-  router.add({.method = "GET", .pattern = "/api/health/", .summary = "Liveness: the process answers",
-              .access = Access::anonymous, .handler = health, .inline_io = true, .tag = "system"});
-  router.add({.method = "GET", .pattern = "/api/ready/", .summary = "Readiness: database reachable, migrations current",
-              .access = Access::anonymous, .handler = [&service](Request& r) { return ready(service, r); },
-              .tag = "system"});
-  router.add({.method = "GET", .pattern = "/metrics", .summary = "Prometheus metrics", .access = Access::anonymous,
-              .handler = prometheus, .inline_io = true, .tag = "system"});
-  router.add({.method = "GET", .pattern = "/api/schema/", .summary = "OpenAPI 3.1 document of every route",
-              .access = Access::anonymous,
-              .handler =
-                  [&router](Request&) {
-                    // Generated once, after every module has registered its routes.
-                    static std::once_flag once;
-                    static std::string doc;
-                    std::call_once(once, [&] { doc = http::openapi_document(router, WATCHPARTY_VERSION); });
-                    Response r;
-                    r.body = doc;
-                    return r;
-                  },
-              .inline_io = true, .tag = "system"});
+  const auto A = Access::anonymous;
+  http::ModuleRoutes routes(router, service, "system");
+  routes.add("GET", "/api/health/", "Liveness: the process answers", A, health, {.inline_io = true});
+  routes.add("GET", "/api/ready/", "Readiness: database reachable, migrations current", A, ready);
+  routes.add("GET", "/metrics", "Prometheus metrics", A, prometheus, {.inline_io = true});
+  auto schema = [&router](Request&) {
+    // Generated once, after every module has registered its routes.
+    static std::once_flag once;
+    static std::string doc;
+    std::call_once(once, [&] { doc = http::openapi_document(router, WATCHPARTY_VERSION); });
+    Response r;
+    r.body = doc;
+    return r;
+  };
+  routes.add("GET", "/api/schema/", "OpenAPI 3.1 document of every route", A, schema, {.inline_io = true});
 }
 
 }  // namespace wp::system

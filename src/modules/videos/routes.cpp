@@ -12,6 +12,7 @@
 #include "http/cors.hpp"
 #include "http/file_response.hpp"
 #include "http/json.hpp"
+#include "http/module_routes.hpp"
 #include "http/multipart_file.hpp"
 #include "http/pagination.hpp"
 #include "core/ids.hpp"
@@ -416,51 +417,43 @@ Response tus_patch(VideosService& svc, Request& req) {
 }  // namespace
 
 void add_routes(http::Router& router, VideosService& svc, const Config& config) {
-  auto with = [&svc](Response (*fn)(VideosService&, Request&)) {
-    return [&svc, fn](Request& r) { return fn(svc, r); };
-  };
   const auto A = Access::anonymous, U = Access::user;
-  auto add = [&](const char* method, const char* pattern, const char* summary, Access access, http::Handler h) {
-    router.add({.method = method, .pattern = pattern, .summary = summary, .access = access, .handler = std::move(h),
-                .tag = "videos"});
-  };
   const std::int64_t upload_body = config.max_upload_bytes + 1024 * 1024;  // multipart framing and fields
+  http::ModuleRoutes routes(router, svc, "videos");
+  routes.add("GET", "/api/videos/", "List videos (filters category, uploader, status, is_public; search; ordering)", A,
+             list_videos);
+  routes.add("POST", "/api/videos/",
+             "Upload a video (multipart, field file) or add an external URL (JSON external_url)", U, create_video,
+             {.max_body = upload_body, .body_to_file = true});
+  routes.add("GET", "/api/videos/{id}/", "A video", A, get_video);
+  routes.add("PATCH", "/api/videos/{id}/", "Change a video (uploader or staff)", U, patch_video);
+  routes.add("DELETE", "/api/videos/{id}/", "Delete a video, its files and jobs (uploader or staff)", U, delete_video);
+  routes.add("GET", "/api/videos/{id}/stream/", "The original file, with byte ranges", A, stream_video);
+  routes.add("GET", "/api/videos/{id}/hls/{file:path}", "HLS playlists and segments", A, hls_file);
+  routes.add("GET", "/api/videos/{id}/thumbnail/", "The thumbnail (JPEG)", A, thumbnail);
+  routes.add("GET", "/api/videos/{id}/download/", "Download the original (as the video's settings allow)", A, download);
+  routes.add("GET", "/api/videos/{id}/processing-status/", "Processing state, progress and renditions", A,
+             processing_status);
+  routes.add("POST", "/api/videos/{id}/like/", "Like or dislike; the same again removes it", U, like_video);
+  routes.add("POST", "/api/videos/{id}/view/", "Count a view (once per viewer per window)", A, view_video);
+  routes.add("POST", "/api/videos/{id}/progress/", "Record watch progress", U, progress);
+  routes.add("GET", "/api/videos/{id}/comments/", "Top-level comments, newest first", A, list_comments);
+  routes.add("POST", "/api/videos/{id}/comments/", "Comment, or reply with parent_id", U, add_comment);
+  routes.add("PATCH", "/api/videos/{id}/comments/{comment_id}/", "Edit my comment", U, edit_comment);
+  routes.add("DELETE", "/api/videos/{id}/comments/{comment_id}/", "Delete a comment (author, uploader or staff)", U,
+             delete_comment);
+  routes.add("GET", "/api/videos/{id}/comments/{comment_id}/replies/", "Replies to a comment, oldest first", A,
+             list_replies);
+  routes.add("POST", "/api/videos/{id}/comments/{comment_id}/like/", "Like a comment; again to unlike", U,
+             like_comment);
 
-  add("GET", "/api/videos/", "List videos (filters category, uploader, status, is_public; search; ordering)", A,
-      with(list_videos));
-  router.add({.method = "POST", .pattern = "/api/videos/",
-              .summary = "Upload a video (multipart, field file) or add an external URL (JSON external_url)",
-              .access = U, .handler = with(create_video), .max_body = upload_body, .body_to_file = true,
-              .tag = "videos"});
-  add("GET", "/api/videos/{id}/", "A video", A, with(get_video));
-  add("PATCH", "/api/videos/{id}/", "Change a video (uploader or staff)", U, with(patch_video));
-  add("DELETE", "/api/videos/{id}/", "Delete a video, its files and jobs (uploader or staff)", U, with(delete_video));
-  add("GET", "/api/videos/{id}/stream/", "The original file, with byte ranges", A, with(stream_video));
-  add("GET", "/api/videos/{id}/hls/{file:path}", "HLS playlists and segments", A, with(hls_file));
-  add("GET", "/api/videos/{id}/thumbnail/", "The thumbnail (JPEG)", A, with(thumbnail));
-  add("GET", "/api/videos/{id}/download/", "Download the original (as the video's settings allow)", A, with(download));
-  add("GET", "/api/videos/{id}/processing-status/", "Processing state, progress and renditions", A,
-      with(processing_status));
-  add("POST", "/api/videos/{id}/like/", "Like or dislike; the same again removes it", U, with(like_video));
-  add("POST", "/api/videos/{id}/view/", "Count a view (once per viewer per window)", A, with(view_video));
-  add("POST", "/api/videos/{id}/progress/", "Record watch progress", U, with(progress));
-  add("GET", "/api/videos/{id}/comments/", "Top-level comments, newest first", A, with(list_comments));
-  add("POST", "/api/videos/{id}/comments/", "Comment, or reply with parent_id", U, with(add_comment));
-  add("PATCH", "/api/videos/{id}/comments/{comment_id}/", "Edit my comment", U, with(edit_comment));
-  add("DELETE", "/api/videos/{id}/comments/{comment_id}/", "Delete a comment (author, uploader or staff)", U,
-      with(delete_comment));
-  add("GET", "/api/videos/{id}/comments/{comment_id}/replies/", "Replies to a comment, oldest first", A,
-      with(list_replies));
-  add("POST", "/api/videos/{id}/comments/{comment_id}/like/", "Like a comment; again to unlike", U, with(like_comment));
-
-  auto options = [&svc, &config](Request& r) { return tus_options(svc, config, r); };
-  add("OPTIONS", "/api/videos/uploads/", "tus capabilities", A, options);
-  add("OPTIONS", "/api/videos/uploads/{id}/", "tus capabilities", A, options);
-  add("POST", "/api/videos/uploads/", "Start a resumable (tus 1.0) upload", U, tus(svc, tus_create));
-  add("GET", "/api/videos/uploads/{id}/", "tus upload offset (HEAD)", U, tus(svc, tus_head));
-  router.add({.method = "PATCH", .pattern = "/api/videos/uploads/{id}/", .summary = "Append a chunk to a tus upload",
-              .access = U, .handler = tus(svc, tus_patch), .max_body = config.max_upload_bytes, .body_to_file = true,
-              .tag = "videos"});
+  auto options = [&config](VideosService& s, Request& r) { return tus_options(s, config, r); };
+  routes.add("OPTIONS", "/api/videos/uploads/", "tus capabilities", A, options);
+  routes.add("OPTIONS", "/api/videos/uploads/{id}/", "tus capabilities", A, options);
+  routes.add("POST", "/api/videos/uploads/", "Start a resumable (tus 1.0) upload", U, tus(svc, tus_create));
+  routes.add("GET", "/api/videos/uploads/{id}/", "tus upload offset (HEAD)", U, tus(svc, tus_head));
+  routes.add("PATCH", "/api/videos/uploads/{id}/", "Append a chunk to a tus upload", U, tus(svc, tus_patch),
+             {.max_body = config.max_upload_bytes, .body_to_file = true});
 }
 
 }  // namespace wp::videos
