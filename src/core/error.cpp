@@ -2,40 +2,45 @@
 
 namespace wp {
 
-int http_status(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::validation: return 400;
-    case ErrorCode::authentication: return 401;
-    case ErrorCode::forbidden: return 403;
-    case ErrorCode::not_found: return 404;
-    case ErrorCode::method_not_allowed: return 405;
-    case ErrorCode::conflict: return 409;
-    case ErrorCode::payload_too_large: return 413;
-    case ErrorCode::header_too_large: return 431;
-    case ErrorCode::unsupported_media: return 415;
-    case ErrorCode::rate_limited: return 429;
-    case ErrorCode::unavailable: return 503;
-    case ErrorCode::internal: return 500;
-  }
-  return 500;
+namespace {
+
+// Every code once: its status and its name in the envelope.
+struct Kind {
+  ErrorCode code;
+  int status;
+  std::string_view name;
+};
+constexpr Kind kKinds[] = {
+    {ErrorCode::validation, 400, "VALIDATION_ERROR"},
+    {ErrorCode::authentication, 401, "AUTHENTICATION_REQUIRED"},
+    {ErrorCode::forbidden, 403, "ACCESS_FORBIDDEN"},
+    {ErrorCode::not_found, 404, "RESOURCE_NOT_FOUND"},
+    {ErrorCode::method_not_allowed, 405, "METHOD_NOT_ALLOWED"},
+    {ErrorCode::conflict, 409, "CONFLICT"},
+    {ErrorCode::payload_too_large, 413, "PAYLOAD_TOO_LARGE"},
+    {ErrorCode::header_too_large, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE"},
+    {ErrorCode::unsupported_media, 415, "UNSUPPORTED_MEDIA_TYPE"},
+    {ErrorCode::rate_limited, 429, "RATE_LIMITED"},
+    {ErrorCode::unavailable, 503, "SERVICE_UNAVAILABLE"},
+    {ErrorCode::internal, 500, "INTERNAL_ERROR"},
+};
+
+const Kind& kind(ErrorCode code) {
+  for (auto& k : kKinds)
+    if (k.code == code) return k;
+  return kKinds[std::size(kKinds) - 1];
 }
 
-std::string_view error_code_name(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::validation: return "VALIDATION_ERROR";
-    case ErrorCode::authentication: return "AUTHENTICATION_REQUIRED";
-    case ErrorCode::forbidden: return "ACCESS_FORBIDDEN";
-    case ErrorCode::not_found: return "RESOURCE_NOT_FOUND";
-    case ErrorCode::method_not_allowed: return "METHOD_NOT_ALLOWED";
-    case ErrorCode::conflict: return "CONFLICT";
-    case ErrorCode::payload_too_large: return "PAYLOAD_TOO_LARGE";
-    case ErrorCode::header_too_large: return "REQUEST_HEADER_FIELDS_TOO_LARGE";
-    case ErrorCode::unsupported_media: return "UNSUPPORTED_MEDIA_TYPE";
-    case ErrorCode::rate_limited: return "RATE_LIMITED";
-    case ErrorCode::unavailable: return "SERVICE_UNAVAILABLE";
-    case ErrorCode::internal: return "INTERNAL_ERROR";
-  }
-  return "INTERNAL_ERROR";
+}  // namespace
+
+int http_status(ErrorCode code) { return kind(code).status; }
+
+std::string_view error_code_name(ErrorCode code) { return kind(code).name; }
+
+std::vector<std::string_view> error_code_names() {
+  std::vector<std::string_view> names;
+  for (auto& k : kKinds) names.push_back(k.name);
+  return names;
 }
 
 void throw_not_found(std::string what) { throw Error(ErrorCode::not_found, std::move(what)); }

@@ -48,6 +48,8 @@ class Error : public std::runtime_error {
 
 int http_status(ErrorCode code);
 std::string_view error_code_name(ErrorCode code);
+// Every envelope error_code, for the OpenAPI document.
+std::vector<std::string_view> error_code_names();
 
 // Shorthands for the common cases, so call sites read as the rule they enforce.
 [[noreturn]] void throw_not_found(std::string what = "Not found.");

@@ -79,6 +79,8 @@ std::string openapi_document(const Router& router, const std::string& version) {
     paths[path].as_object()[method] = std::move(op);
   }
 
+  json::array error_codes;
+  for (auto name : error_code_names()) error_codes.emplace_back(name);
   json::object error_schema{
       {"type", "object"},
       {"required", json::array{"success", "error_code", "message", "errors", "request_id"}},
@@ -86,9 +88,7 @@ std::string openapi_document(const Router& router, const std::string& version) {
        {{"success", {{"type", "boolean"}, {"const", false}}},
         {"error_code",
          {{"type", "string"},
-          {"enum", json::array{"VALIDATION_ERROR", "AUTHENTICATION_REQUIRED", "ACCESS_FORBIDDEN", "RESOURCE_NOT_FOUND",
-                               "METHOD_NOT_ALLOWED", "CONFLICT", "PAYLOAD_TOO_LARGE",
-                               "REQUEST_HEADER_FIELDS_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "RATE_LIMITED", "SERVICE_UNAVAILABLE", "INTERNAL_ERROR"}}}},
+          {"enum", error_codes}}},
         {"message", {{"type", "string"}}},
         {"errors", {{"type", "object"}, {"additionalProperties", {{"type", "array"}, {"items", {{"type", "string"}}}}}}},
         {"request_id", {{"type", "string"}}}}}};
