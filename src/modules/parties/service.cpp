@@ -106,29 +106,48 @@ Playback playback_from(const json::object& o) {
 }
 
 PartiesService::PartiesService(Store& store, realtime::Hub& hub, LiveState& live, RateLimiter& limiter,
-                               BlockingPool& pool, const Config& config, videos::VideosService& videos)
+                               BlockingPool& pool, const Config& config, VideoHooks videos)
     : store_(store),
       hub_(hub),
       pool_(pool),
       config_(config),
-      videos_(videos),
+      videos_(std::move(videos)),
       live_(live),
       limiter_(limiter),
+      writer_([&pool](std::function<void()> task) { return pool.try_submit(std::move(task)); },
+              [&store](const std::string& id, long long version, const std::string& json) {
+                store.save_playback(id, version, json);
+              }),
       node_id_(new_uuid()) {
   hub_.set_tap([this](const std::string& party, const std::string& text) { on_room_message(party, text); });
   hub_.on_signal(kPartyChanged, [this](const std::string& payload) {
     auto space = payload.find(' ');
     if (space == std::string::npos || payload.substr(space + 1) == node_id_) return;
-    auto id = payload.substr(0, space);
-    if (!room_if_loaded(id)) return;
-    pool_.try_submit([this, id] {
-      try {
-        refresh_room(id);
-      } catch (const std::exception& e) {
-        spdlog::warn("reloading party {} failed: {}", id, e.what());
-      }
-    });
+    auto room = room_if_loaded(payload.substr(0, space));
+    if (!room) return;
+    room->stale = true;
+    // Refused: the next tick reloads it (refresh_stale_rooms).
+    if (!pool_.try_submit([this] { refresh_stale_rooms(); }))
+      spdlog::info("party {}: reload deferred to the next tick (blocking pool full)", room->id);
   });
+}
+
+PartiesService::~PartiesService() {
+  hub_.set_tap({});
+  hub_.on_signal(kPartyChanged, {});
+}
+
+void Room::publish() {
+  auto names = std::make_shared<std::map<std::string, std::string>>();
+  for (auto& [id, m] : members) names->emplace(id, m.username);
+  auto msg = realtime::make_message(message_text({{"type", "playback_state"}, {"playback", playback.to_json()}}));
+  std::lock_guard lock(view_mu_);
+  view_ = {std::move(msg), std::move(names)};
+}
+
+Room::View Room::view() const {
+  std::lock_guard lock(view_mu_);
+  return view_;
 }
 
 std::string PartiesService::new_room_code() {
@@ -171,7 +190,7 @@ void PartiesService::require_moderator(const Principal& user, const PartyRow& pa
 
 PartyRow PartiesService::create(const Principal& user, const CreateInput& in) {
   // A party plays a video this user may watch (their own, or a public one).
-  if (in.video_id && !videos_.video_for_party(*in.video_id, user))
+  if (in.video_id && !(videos_.may_play && videos_.may_play(*in.video_id, user)))
     throw_validation("video_id", "No such video, or not one you may play.");
   auto now = now_ms();
   PartyRow p;
@@ -276,6 +295,7 @@ PartyRow PartiesService::end(const Principal& user, const std::string& id) {
       {
         std::lock_guard lock(room->mu);
         room->party.status = "ended";
+        room->publish();
       }
       update_playback(room, user.id, [](const Room&, Playback& pb) { return pause(pb); });
     }
@@ -310,6 +330,7 @@ bool PartiesService::admit(const Principal& user, const PartyRow& party) {
   } else if (auto room = room_if_loaded(party.id)) {
     std::lock_guard lock(room->mu);
     room->members[user.id] = Room::Member{user.username, joined.role};
+    room->publish();
   }
   return true;
 }
@@ -353,6 +374,7 @@ void PartiesService::leave(const Principal& user, const std::string& id) {
       room->party.host_id = *new_host;
       if (auto it = room->members.find(*new_host); it != room->members.end()) it->second.role = "host";
     }
+    room->publish();
   }
   changed_elsewhere(id);
   // Not 1001: clients reconnect after that, and reconnecting would join again.
@@ -439,6 +461,7 @@ ParticipantRow PartiesService::moderate(const Principal& user, const std::string
       it->second.role = them->role;
       it->second.muted = them->is_muted;
     }
+    room->publish();
   }
   changed_elsewhere(id);
   if (!them->is_active) {
@@ -578,23 +601,29 @@ Playback PartiesService::playback_of(const PartyRow& party) {
     std::lock_guard lock(room->mu);
     return room->playback;
   }
-  auto durable = parse_playback(party.playback);
+  auto pending = writer_.pending(party.id);
+  auto fresh = store_.party(party.id);
+  return newest_playback(fresh ? *fresh : party, pending);
+}
+
+// The database's copy, unless a save of a newer one is pending or the shared
+// copy (the party is live on another node) is ahead. `pending` must be read
+// before `party`: a save that leaves the writer is in the database by then.
+Playback PartiesService::newest_playback(const PartyRow& party, const PendingSave& pending) {
+  auto pb = parse_playback(party.playback);
+  if (pending && pending->first > pb.version) pb = parse_playback(pending->second);
   if (auto shared = live_.playback(party.id)) {
-    auto pb = parse_playback(*shared);
-    if (pb.version >= durable.version) return pb;
+    auto live = parse_playback(*shared);
+    if (live.version >= pb.version) pb = live;
   }
-  return durable;
+  return pb;
 }
 
 void PartiesService::record_watch(const std::optional<std::string>& video_id, const std::string& party_id,
                                   const std::string& user_id, double position, bool buffering_event) {
-  if (!video_id) return;  // an external media URL: nothing to record
-  videos::WatchInput in;
-  in.position = position;
-  in.buffering_events = buffering_event ? 1 : 0;
-  in.party_id = party_id;
+  if (!video_id || !videos_.record_watch) return;  // an external media URL: nothing to record
   try {
-    videos_.record_watch_time(user_id, *video_id, in);
+    videos_.record_watch(user_id, *video_id, party_id, position, buffering_event);
   } catch (const Error& e) {
     // The video was deleted while the party went on.
     spdlog::info("party {}: watch time of {} not recorded: {}", party_id, user_id, e.what());
@@ -611,19 +640,21 @@ std::shared_ptr<Room> PartiesService::room_if_loaded(const std::string& id) {
 
 std::shared_ptr<Room> PartiesService::load_room(const std::string& id) {
   if (auto r = room_if_loaded(id)) return r;
+  auto pending = writer_.pending(id);
   auto p = store_.party(id);
   if (!p) throw_not_found("Party not found.");
-  auto room = std::make_shared<Room>();
-  room->party = *p;
-  room->settings = parse_settings(p->settings);
-  room->playback = parse_playback(p->playback);
-  // The shared copy is ahead of the database's when the party is live on another node.
-  if (auto shared = live_.playback(id)) {
-    auto pb = parse_playback(*shared);
-    if (pb.version > room->playback.version) room->playback = pb;
+  auto participants = store_.active_participants(id);
+  auto playback = newest_playback(*p, pending);
+  auto room = std::make_shared<Room>(id);
+  {
+    std::lock_guard lock(room->mu);
+    room->party = *p;
+    room->settings = parse_settings(p->settings);
+    room->playback = playback;
+    room->playback.video_id = p->video_id.value_or("");
+    for (auto& m : participants) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
+    room->publish();
   }
-  room->playback.video_id = p->video_id.value_or("");
-  for (auto& m : store_.active_participants(id)) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
   std::lock_guard lock(rooms_mu_);
   auto [it, inserted] = rooms_.emplace(id, room);
   return it->second;  // another thread may have loaded it first: use theirs
@@ -635,11 +666,13 @@ Room::Member PartiesService::live_member(const std::shared_ptr<Room>& room, cons
     if (auto it = room->members.find(user_id); it != room->members.end()) return it->second;
   }
   // Joined through another node since this room was loaded.
-  auto m = store_.participant(room->party.id, user_id);
+  auto m = store_.participant(room->id, user_id);
   if (!m || !m->is_active) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
   Room::Member member{m->username, m->role, m->is_muted};
   std::lock_guard lock(room->mu);
-  return room->members.emplace(user_id, member).first->second;
+  auto [it, added] = room->members.emplace(user_id, member);
+  if (added) room->publish();
+  return it->second;
 }
 
 void PartiesService::refresh_room(const std::string& id) {
@@ -653,15 +686,33 @@ void PartiesService::refresh_room(const std::string& id) {
   room->settings = parse_settings(p->settings);
   room->members.clear();
   for (auto& m : participants) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
+  room->publish();
+}
+
+void PartiesService::refresh_stale_rooms() {
+  std::vector<std::shared_ptr<Room>> stale;
+  {
+    std::lock_guard lock(rooms_mu_);
+    for (auto& [id, r] : rooms_)
+      if (r->stale) stale.push_back(r);
+  }
+  for (auto& room : stale) {
+    room->stale = false;
+    try {
+      refresh_room(room->id);
+    } catch (const Error& e) {
+      room->stale = true;  // the next tick tries again
+      spdlog::warn("reloading party {} failed: {}", room->id, e.what());
+    }
+  }
 }
 
 void PartiesService::broadcast(const std::string& party_id, const json::object& msg) {
   hub_.broadcast(party_id, realtime::make_message(message_text(msg)));
 }
 
-std::string PartiesService::playback_message(const std::shared_ptr<Room>& room) {
-  std::lock_guard lock(room->mu);
-  return message_text({{"type", "playback_state"}, {"playback", room->playback.to_json()}});
+realtime::Message PartiesService::playback_message(const std::shared_ptr<Room>& room) {
+  return room->view().playback_state;
 }
 
 void PartiesService::adopt(Room& room, const Playback& pb) {
@@ -669,6 +720,7 @@ void PartiesService::adopt(Room& room, const Playback& pb) {
   auto video = room.playback.video_id;
   room.playback = pb;
   if (room.playback.video_id.empty()) room.playback.video_id = video;
+  room.publish();
 }
 
 void PartiesService::on_room_message(const std::string& party_id, const std::string& text) {
@@ -686,7 +738,7 @@ void PartiesService::on_room_message(const std::string& party_id, const std::str
 
 bool PartiesService::update_playback(const std::shared_ptr<Room>& room, const std::string& by,
                                      const PlaybackChange& change) {
-  const std::string id = room->party.id;
+  const std::string& id = room->id;
   for (int attempt = 0; attempt < kSwapAttempts; ++attempt) {
     Playback next;
     long long expected = 0;
@@ -707,13 +759,7 @@ bool PartiesService::update_playback(const std::shared_ptr<Room>& room, const st
         std::lock_guard lock(room->mu);
         adopt(*room, next);
       }
-      pool_.try_submit([this, id, durable] {
-        try {
-          store_.save_playback(id, durable);
-        } catch (const std::exception& e) {
-          spdlog::warn("saving playback of {} failed: {}", id, e.what());
-        }
-      });
+      writer_.save(id, next.version, durable);
       return true;
     }
     // Someone changed it first: take theirs and decide again.
@@ -744,6 +790,8 @@ std::shared_ptr<Room> PartiesService::connect(const Principal& user, const std::
   auto online = live_.online(id);
   // Online on another node already (or in another tab here): no user_joined.
   bool elsewhere = !online.insert(user.id).second;
+  auto me = store_.participant(id, user.id);
+  Room::Member fallback{user.username, me ? me->role : "participant", me && me->is_muted};
 
   std::string role;
   bool first = false;
@@ -755,11 +803,8 @@ std::shared_ptr<Room> PartiesService::connect(const Principal& user, const std::
       room = load_room(id);
       continue;
     }
-    auto it = room->members.find(user.id);
-    if (it == room->members.end()) {
-      auto m = store_.participant(id, user.id);
-      it = room->members.emplace(user.id, Room::Member{user.username, m ? m->role : "participant", m && m->is_muted}).first;
-    }
+    auto [it, added] = room->members.emplace(user.id, fallback);
+    if (added) room->publish();
     role = it->second.role;
     json::array people;
     for (auto& p : participants) people.push_back(participant_json(p, online.count(p.user_id) > 0));
@@ -795,7 +840,7 @@ std::shared_ptr<Room> PartiesService::connect(const Principal& user, const std::
 
 void PartiesService::disconnect(const std::shared_ptr<Room>& room, const std::string& user_id,
                                 const std::shared_ptr<realtime::Connection>& conn) {
-  const std::string id = room->party.id;
+  const std::string& id = room->id;
   if (hub_.leave(id, conn) > 0) return;
   // The room is let go once this node has nobody in it, even when the shared state is unreachable.
   auto unload_if_empty = [&] {
@@ -834,7 +879,7 @@ void PartiesService::disconnect(const std::shared_ptr<Room>& room, const std::st
 // A user has no socket left in the party on any node.
 void PartiesService::user_gone(const std::shared_ptr<Room>& room, const std::string& user_id,
                                const std::string& username) {
-  const std::string id = room->party.id;
+  const std::string& id = room->id;
   // A disconnected member is never waited for.
   auto [was_waited_for, still_waiting] = live_.set_buffering(id, user_id, false);
   if (was_waited_for && still_waiting == 0) resume_after_wait(room);
@@ -886,11 +931,11 @@ void PartiesService::control(const std::shared_ptr<Room>& room, const std::strin
     return true;
   });
   // An explicit play or pause ends any wait.
-  if (in.action == "play" || in.action == "pause") live_.clear_buffering(room->party.id);
+  if (in.action == "play" || in.action == "pause") live_.clear_buffering(room->id);
 }
 
 void PartiesService::buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering) {
-  const std::string id = room->party.id;
+  const std::string& id = room->id;
   bool wait = false;
   std::optional<std::string> video;
   double position = 0;
@@ -929,10 +974,20 @@ void PartiesService::resume_after_wait(const std::shared_ptr<Room>& room) {
         pb.anchor = now_ms_precise() + lead;
         return true;
       }))
-    live_.clear_buffering(room->party.id);
+    live_.clear_buffering(room->id);
 }
 
 void PartiesService::tick() {
+  writer_.retry();
+  refresh_stale_rooms();
+  if (resync_requested_.exchange(false)) {
+    try {
+      resync();
+    } catch (const Error& e) {
+      resync_requested_ = true;  // Redis went away again: the next tick tries again
+      throw;
+    }
+  }
   std::vector<std::shared_ptr<Room>> rooms;
   {
     std::lock_guard lock(rooms_mu_);
@@ -946,7 +1001,7 @@ void PartiesService::tick() {
       timed_out = room->playback.status == "waiting" && now - room->playback.anchor >= config_.buffering_timeout_ms;
     }
     if (timed_out) {
-      spdlog::info("party {}: buffering wait timed out", room->party.id);
+      spdlog::info("party {}: buffering wait timed out", room->id);
       resume_after_wait(room);
     }
   }
@@ -974,7 +1029,7 @@ void PartiesService::resync() {
     for (auto& [id, r] : rooms_) rooms.push_back(r);
   }
   for (auto& room : rooms) {
-    const std::string id = room->party.id;
+    const std::string& id = room->id;
     auto shared = live_.playback(id);
     Playback mine;
     {
@@ -993,14 +1048,10 @@ void PartiesService::resync() {
 }
 
 void PartiesService::typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing) {
-  std::string username;
-  {
-    std::lock_guard lock(room->mu);
-    auto it = room->members.find(user_id);
-    if (it == room->members.end()) return;
-    username = it->second.username;
-  }
-  broadcast(room->party.id, {{"type", "typing"}, {"user", user_ref(user_id, username)}, {"is_typing", is_typing}});
+  auto view = room->view();
+  auto it = view.usernames->find(user_id);
+  if (it == view.usernames->end()) return;
+  broadcast(room->id, {{"type", "typing"}, {"user", user_ref(user_id, it->second)}, {"is_typing", is_typing}});
 }
 
 bool PartiesService::party_member_may_view(const std::string& user_id, const std::string& video_id) {

@@ -4,6 +4,7 @@
 // (playback, presence, buffering wait, chat slow mode, reaction limits).
 #include <boost/json/object.hpp>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,8 +20,8 @@
 #include "core/rate_limiter.hpp"
 #include "core/principal.hpp"
 #include "modules/parties/live_state.hpp"
+#include "modules/parties/playback_writer.hpp"
 #include "modules/parties/store.hpp"
-#include "modules/videos/service.hpp"
 #include "realtime/hub.hpp"
 
 namespace wp::parties {
@@ -97,9 +98,26 @@ struct JoinRequestState {
   std::optional<std::int64_t> requested_at;
 };
 
+// What the parties module needs of the videos module, wired in app.cpp: the
+// parties module sees neither the videos service nor its store.
+struct VideoHooks {
+  // Whether `user` may play video_id in a party (their own, or a public one).
+  std::function<bool(const std::string& video_id, const Principal& user)> may_play;
+  // Records a member's watch position; throws wp::Error when the video is gone.
+  std::function<void(const std::string& user_id, const std::string& video_id, const std::string& party_id,
+                     double position, bool buffering_event)>
+      record_watch;
+};
+
 // This node's copy of one live party. The playback follows the shared copy
 // (LiveState) through the playback_state messages every node receives.
+// `id` never changes; everything else is read and written under `mu`, which
+// is never held across SQL, Redis or a callback. I/O threads do not take
+// `mu` at all: they read the view (published under `mu` after each change).
 struct Room {
+  explicit Room(std::string party_id) : id(std::move(party_id)) {}
+  const std::string id;
+
   std::mutex mu;
   PartyRow party;
   Settings settings;
@@ -109,12 +127,32 @@ struct Room {
     bool muted = false;
   };
   std::map<std::string, Member> members;  // active participants, online or not
+
+  // What I/O threads read: the playback_state message and who is a member.
+  struct View {
+    realtime::Message playback_state;
+    std::shared_ptr<const std::map<std::string, std::string>> usernames;  // member id -> username
+  };
+  // Call with `mu` held, after changing playback or members.
+  void publish();
+  View view() const;
+  // Set when another node changed the party; the reload is retried on every tick until done.
+  std::atomic<bool> stale{false};
+
+ private:
+  mutable std::mutex view_mu_;  // only guards view_; held for a pointer copy
+  View view_;
 };
 
 class PartiesService {
  public:
   PartiesService(Store& store, realtime::Hub& hub, LiveState& live, RateLimiter& limiter, BlockingPool& pool,
-                 const Config& config, videos::VideosService& videos);
+                 const Config& config, VideoHooks videos);
+  // Unregisters the hub tap and signal handler. Whatever delivers backplane
+  // messages (the Redis node's thread) must be stopped before.
+  ~PartiesService();
+  PartiesService(const PartiesService&) = delete;
+  PartiesService& operator=(const PartiesService&) = delete;
 
   // REST
   PartyRow create(const Principal& user, const CreateInput& in);
@@ -158,14 +196,17 @@ class PartiesService {
   // These block (shared state may be in Redis): call them on the pool.
   void control(const std::shared_ptr<Room>& room, const std::string& user_id, const ControlInput& in);
   void buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering);
+  // These two run on I/O threads: they never block (no SQL, Redis or room lock).
   void typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing);
-  std::string playback_message(const std::shared_ptr<Room>& room);
+  realtime::Message playback_message(const std::shared_ptr<Room>& room);
   // Called periodically (blocks): releases buffering waits that timed out,
   // renews this node's presence and removes members of nodes that died.
   void tick();
   // After the shared state came back (Redis reconnected): compares and
   // re-sends every live room's playback (blocks).
   void resync();
+  // Asks for resync() on the next tick (from a Redis callback: no blocking there).
+  void request_resync() { resync_requested_ = true; }
 
   // Whether user_id may watch video_id through a party (for the videos module).
   bool party_member_may_view(const std::string& user_id, const std::string& video_id);
@@ -186,6 +227,8 @@ class PartiesService {
   bool admit(const Principal& user, const PartyRow& party);
   void announce_request(const PartyRow& party, const Principal& user);
   Playback playback_of(const PartyRow& party);
+  using PendingSave = std::optional<std::pair<long long, std::string>>;
+  Playback newest_playback(const PartyRow& party, const PendingSave& pending);
   // Feeds the videos module's watch time (party playing an uploaded video).
   void record_watch(const std::optional<std::string>& video_id, const std::string& party_id,
                     const std::string& user_id, double position, bool buffering_event);
@@ -200,6 +243,9 @@ class PartiesService {
   void resume_after_wait(const std::shared_ptr<Room>& room);
   void user_gone(const std::shared_ptr<Room>& room, const std::string& user_id, const std::string& username);
   void refresh_room(const std::string& id);
+  void refresh_stale_rooms();
+  // Schedules the durable save of a playback change (ordered, never dropped).
+  void save_durable(const std::string& id, const Playback& pb);
   // Reloads the party into its live room here, tells other nodes to reload
   // theirs, and tells the members; returns it.
   PartyRow announce_change(const std::string& id);
@@ -210,10 +256,12 @@ class PartiesService {
   realtime::Hub& hub_;
   BlockingPool& pool_;
   const Config& config_;
-  videos::VideosService& videos_;
+  VideoHooks videos_;
   LiveState& live_;
   RateLimiter& limiter_;
+  PlaybackWriter writer_;
   const std::string node_id_;
+  std::atomic<bool> resync_requested_{false};
   std::int64_t last_presence_ms_ = 0;
   std::mutex rooms_mu_;
   std::map<std::string, std::shared_ptr<Room>> rooms_;

@@ -31,7 +31,7 @@ void PartySocket::guarded(Fn&& fn) {
     fn();
   } catch (const PartyError& e) {
     send_error(e.ws_code(), e.what(), e.retry_after());
-    if (e.ws_code() == "stale_version") conn_->send(realtime::make_message(service_.playback_message(room_)));
+    if (e.ws_code() == "stale_version") conn_->send(service_.playback_message(room_));
   } catch (const Error& e) {
     const char* code = e.code() == ErrorCode::forbidden     ? "not_allowed"
                        : e.code() == ErrorCode::unavailable ? "unavailable"
@@ -89,7 +89,7 @@ void PartySocket::on_message(const std::string& text) {
     auto v = msg.if_contains("is_typing");
     guarded([&] { service_.typing(room_, user_.id, v && v->is_bool() && v->as_bool()); });
   } else if (*type == "sync_request") {
-    conn_->send(realtime::make_message(service_.playback_message(room_)));
+    conn_->send(service_.playback_message(room_));
   } else if (*type == "chat_message" || *type == "reaction") {
     auto content = string_field(msg, "content");
     auto emoji = string_field(msg, "emoji");
@@ -99,9 +99,9 @@ void PartySocket::on_message(const std::string& text) {
     if (!chat && !emoji) return send_error("invalid_message", "reaction needs emoji.");
     in_order([this, chat, content, emoji, ts] {
       if (chat)
-        service_.post_chat(user_, room_->party.id, *content);
+        service_.post_chat(user_, room_->id, *content);
       else
-        service_.react(user_, room_->party.id, *emoji, ts);
+        service_.react(user_, room_->id, *emoji, ts);
     });
   } else {
     send_error("unknown_type", "Unknown message type: " + *type);
@@ -109,14 +109,16 @@ void PartySocket::on_message(const std::string& text) {
 }
 
 void PartySocket::on_close() {
-  queue_->post_always([self = shared_from_this()] {
+  bool queued = queue_->post_always([self = shared_from_this()] {
     try {
       self->service_.disconnect(self->room_, self->user_.id, self->conn_);
     } catch (const std::exception& e) {
       // Shared state unreachable: presence heartbeats expire and clean up instead.
-      spdlog::warn("party {}: leaving failed: {}", self->room_->party.id, e.what());
+      spdlog::warn("party {}: leaving failed: {}", self->room_->id, e.what());
     }
   });
+  // Only while the server stops: presence expires on the other nodes instead.
+  if (!queued) spdlog::info("party {}: {} left during shutdown", room_->id, user_.id);
 }
 
 }  // namespace wp::parties

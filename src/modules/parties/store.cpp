@@ -195,9 +195,10 @@ void Store::delete_party(const std::string& id) {
   db_.with([&](soci::session& s) { s << "DELETE FROM watch_parties WHERE id = :id", use(id); });
 }
 
-void Store::save_playback(const std::string& party_id, const std::string& playback_json) {
+void Store::save_playback(const std::string& party_id, long long version, const std::string& playback_json) {
   db_.with([&](soci::session& s) {
-    s << "UPDATE watch_parties SET playback = :pb WHERE id = :id", use(playback_json), use(party_id);
+    s << "UPDATE watch_parties SET playback = :pb, playback_version = :v WHERE id = :id AND playback_version < :v2",
+        use(playback_json), use(version), use(party_id), use(version);
   });
 }
 

@@ -24,7 +24,8 @@ class Store {
   // Everything the host may change (not host_id: joins and leaves own it).
   void update_party(const PartyRow& party);
   void delete_party(const std::string& id);
-  void save_playback(const std::string& party_id, const std::string& playback_json);
+  // Writes the durable playback copy unless the stored one is as new or newer.
+  void save_playback(const std::string& party_id, long long version, const std::string& playback_json);
 
   std::optional<ParticipantRow> participant(const std::string& party_id, const std::string& user_id);
   // Whether the user is an active participant of some party that plays the video.
