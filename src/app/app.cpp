@@ -162,10 +162,8 @@ int serve(const Config& config) {
   else
     live = std::make_unique<parties::MemoryLiveState>(hub);
   parties::Store parties_store(*db);
-  parties::VideoHooks video_hooks{
-      [&videos_service](const std::string& video_id, const Principal& user) {
-        return videos_service.video_for_party(video_id, user).has_value();
-      },
+  parties::LiveRooms live_rooms(
+      parties_store, hub, *live, pool, config,
       [&videos_service](const std::string& user_id, const std::string& video_id, const std::string& party_id,
                         double position, bool buffering_event) {
         videos::WatchInput in;
@@ -173,14 +171,17 @@ int serve(const Config& config) {
         in.buffering_events = buffering_event ? 1 : 0;
         in.party_id = party_id;
         videos_service.record_watch_time(user_id, video_id, in);
-      }};
-  parties::PartiesService parties_service(parties_store, hub, *live, *limiter, pool, config, std::move(video_hooks));
+      });
+  parties::PartiesService parties_service(
+      parties_store, live_rooms, hub, *limiter, [&videos_service](const std::string& video_id, const Principal& user) {
+        return videos_service.video_for_party(video_id, user).has_value();
+      });
   if (redis) {
     // After Redis comes back (maybe empty), rooms compare and re-send their
-    // playback, on the next tick (never on the Redis thread).
-    auto resync = [&parties_service, &redis] {
+    // playback, on the pool (never on the Redis thread).
+    auto resync = [&live_rooms, &redis] {
       // Each of the two connections reports; resync once both are up.
-      if (redis->connected()) parties_service.request_resync();
+      if (redis->connected()) live_rooms.request_resync();
     };
     redis->commands().on_connect(resync);
     redis->subscriber().on_connect(resync);
@@ -224,7 +225,7 @@ int serve(const Config& config) {
     while (ticking) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       try {
-        parties_service.tick();
+        live_rooms.tick();
       } catch (const Error& e) {
         spdlog::debug("party tick: {}", e.what());
       }

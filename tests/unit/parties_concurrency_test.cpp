@@ -8,6 +8,7 @@
 
 #include "core/serial_queue.hpp"
 #include "modules/parties/playback_writer.hpp"
+#include "modules/parties/protocol.hpp"
 #include "support/party_fixture.hpp"
 
 namespace {
@@ -24,8 +25,8 @@ TEST(PartiesConcurrency, IoThreadPathsNeverWaitOnTheRoomLock) {
   auto s = w.connect(host, party.id);
   std::unique_lock held(s.room->mu);
   auto io = std::async(std::launch::async, [&] {
-    w.service.typing(s.room, host.id, true);
-    return w.service.playback_message(s.room);
+    w.rooms.typing(s.room, host.id, true);
+    return w.rooms.playback_message(s.room);
   });
   bool done = io.wait_for(2s) == std::future_status::ready;
   held.unlock();
@@ -64,7 +65,7 @@ TEST(PartiesConcurrency, AnOlderPlaybackSaveNeverOverwritesANewerOne) {
   auto party = w.create_party(host);
   w.store.save_playback(party.id, 2, R"({"status":"paused","position":2.5,"version":2})");
   w.store.save_playback(party.id, 1, R"({"status":"paused","position":1.0,"version":1})");
-  auto stored = wp::parties::parse_playback(w.store.party(party.id)->playback);
+  auto stored = wp::parties::protocol::parse_playback(w.store.party(party.id)->playback);
   EXPECT_EQ(stored.version, 2);
   EXPECT_DOUBLE_EQ(stored.position, 2.5);
 }
@@ -109,8 +110,8 @@ TEST(PartiesConcurrency, AReloadedPartyKeepsItsLastPlayback) {
   for (int i = 0; i < 20; ++i) {
     auto s = w.connect(host, party.id);
     double pos = 1.0 + i;
-    w.service.control(s.room, host.id, {.action = "seek", .position = pos});
-    w.service.control(s.room, host.id, {.action = "pause", .position = pos + 1.5});
+    w.rooms.control(s.room, host.id, {.action = wp::parties::ControlAction::seek, .position = pos});
+    w.rooms.control(s.room, host.id, {.action = wp::parties::ControlAction::pause, .position = pos + 1.5});
     w.disconnect(host, s);
     auto again = w.connect(host, party.id);
     auto state = again.conn->messages("party_state").at(0).at("playback").as_object();
@@ -119,7 +120,7 @@ TEST(PartiesConcurrency, AReloadedPartyKeepsItsLastPlayback) {
   }
   // And the database ends up with the newest.
   ASSERT_TRUE(wp::testing::eventually([&] {
-    return wp::parties::parse_playback(w.store.party(party.id)->playback).position == 20.0 + 1.5;
+    return wp::parties::protocol::parse_playback(w.store.party(party.id)->playback).position == 20.0 + 1.5;
   }));
 }
 
@@ -134,8 +135,8 @@ TEST(PartiesConcurrency, RoomIdIsImmutableAndReloadsAreSafe) {
   std::atomic<bool> stop{false};
   std::thread reader([&] {
     while (!stop) {
-      w.service.typing(s.room, host.id, true);
-      (void)w.service.playback_message(s.room);
+      w.rooms.typing(s.room, host.id, true);
+      (void)w.rooms.playback_message(s.room);
     }
   });
   for (int i = 0; i < 20; ++i) {

@@ -50,7 +50,7 @@ class Store {
   // longest-present moderator, else participant. Returns the new host.
   std::optional<std::string> leave(const std::string& party_id, const std::string& user_id, std::int64_t now);
   // Changes an active non-host's role; false when they are not (any more).
-  bool set_role(const std::string& party_id, const std::string& user_id, const std::string& role);
+  bool set_role(const std::string& party_id, const std::string& user_id, Role role);
   void set_muted(const std::string& party_id, const std::string& user_id, bool muted);
   // Kicks or bans a non-host; false when they are the host (by now).
   bool remove_participant(const std::string& party_id, const std::string& user_id, bool ban, std::int64_t now);

@@ -5,6 +5,7 @@
 // TempDatabase, FakeConnection and add_user.
 #include <boost/json.hpp>
 #include <soci/soci.h>
+#include <sodium.h>
 
 #include <chrono>
 #include <filesystem>
@@ -34,6 +35,8 @@ struct TempDatabase {
   Config config;
   std::unique_ptr<db::Database> db;
   TempDatabase() {
+    // As app.cpp does: ids and room codes come from libsodium, from several threads.
+    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
     config.data_dir = (std::filesystem::temp_directory_path() / ("wp_svc_" + new_uuid())).string();
     std::filesystem::create_directories(config.data_dir);
     config.blocking_threads = 4;
@@ -50,11 +53,12 @@ struct TempDatabase {
     Principal p{new_uuid(), username, staff, false, new_uuid()};
     auto now = static_cast<long long>(now_ms());
     int is_staff = staff ? 1 : 0;
+    std::string email = username + "@example.com";  // a named string: SOCI binds by reference
     db->with([&](soci::session& s) {
       s << "INSERT INTO users (id, username, username_key, email, email_key, password_hash, is_staff, date_joined) "
            "VALUES (:id, :u, :uk, :e, :ek, 'x', :st, :d)",
-          soci::use(p.id), soci::use(p.username), soci::use(p.username), soci::use(p.username + "@example.com"),
-          soci::use(p.username + "@example.com"), soci::use(is_staff), soci::use(now);
+          soci::use(p.id), soci::use(p.username), soci::use(p.username), soci::use(email), soci::use(email),
+          soci::use(is_staff), soci::use(now);
     });
     return p;
   }
@@ -115,7 +119,8 @@ struct PartyWorld : TempDatabase {
   parties::MemoryLiveState live{hub};
   MemoryRateLimiter limiter;
   parties::Store store{*db};
-  parties::PartiesService service{store, hub, live, limiter, pool, config, parties::VideoHooks{}};
+  parties::LiveRooms rooms{store, hub, live, pool, config, nullptr};
+  parties::PartiesService service{store, rooms, hub, limiter, nullptr};
 
   ~PartyWorld() { pool.stop(); }
 
@@ -136,7 +141,7 @@ struct PartyWorld : TempDatabase {
     auto room = service.connect(user, party_id, conn, std::nullopt);
     return {room, conn};
   }
-  void disconnect(const Principal& user, const Socket& s) { service.disconnect(s.room, user.id, s.conn); }
+  void disconnect(const Principal& user, const Socket& s) { rooms.detach(s.room, user.id, s.conn); }
 };
 
 }  // namespace wp::testing
