@@ -162,19 +162,26 @@ int serve(const Config& config) {
   else
     live = std::make_unique<parties::MemoryLiveState>(hub);
   parties::Store parties_store(*db);
-  parties::PartiesService parties_service(parties_store, hub, *live, *limiter, pool, config, videos_service);
-  if (redis) {
-    // After Redis comes back (maybe empty), rooms compare and re-send their playback.
-    auto resync = [&parties_service, &pool, &redis] {
-      // Each of the two connections reports; resync once both are up.
-      if (!redis->connected()) return;
-      pool.try_submit([&parties_service] {
-        try {
-          parties_service.resync();
-        } catch (const Error& e) {
-          spdlog::warn("resync after redis reconnect failed: {}", e.what());
-        }
+  parties::LiveRooms live_rooms(
+      parties_store, hub, *live, pool, config,
+      [&videos_service](const std::string& user_id, const std::string& video_id, const std::string& party_id,
+                        double position, bool buffering_event) {
+        videos::WatchInput in;
+        in.position = position;
+        in.buffering_events = buffering_event ? 1 : 0;
+        in.party_id = party_id;
+        videos_service.record_watch_time(user_id, video_id, in);
       });
+  parties::PartiesService parties_service(
+      parties_store, live_rooms, hub, *limiter, [&videos_service](const std::string& video_id, const Principal& user) {
+        return videos_service.video_for_party(video_id, user).has_value();
+      });
+  if (redis) {
+    // After Redis comes back (maybe empty), rooms compare and re-send their
+    // playback, on the pool (never on the Redis thread).
+    auto resync = [&live_rooms, &redis] {
+      // Each of the two connections reports; resync once both are up.
+      if (redis->connected()) live_rooms.request_resync();
     };
     redis->commands().on_connect(resync);
     redis->subscriber().on_connect(resync);
@@ -218,7 +225,7 @@ int serve(const Config& config) {
     while (ticking) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       try {
-        parties_service.tick();
+        live_rooms.tick();
       } catch (const Error& e) {
         spdlog::debug("party tick: {}", e.what());
       }
@@ -230,11 +237,16 @@ int serve(const Config& config) {
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
                                        : std::max<std::chrono::milliseconds>(std::chrono::seconds(config.shutdown_timeout_s),
                                                                             std::chrono::milliseconds(1000));
+  // Threads stop before what they call is destroyed (in reverse order of
+  // declaration, below): the pool's tasks may still use Redis, so Redis
+  // stops after the pool, and its thread (subscriptions into the hub and the
+  // parties service, on_connect handlers) is joined before those go.
   finish_within(budget, [&] {
     video_workers.stop();
     ticking = false;
     ticker.join();
     pool.stop();
+    if (redis) redis->stop();
   });
   spdlog::info("stopped");
   return 0;

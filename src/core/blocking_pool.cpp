@@ -11,10 +11,14 @@ BlockingPool::BlockingPool(int threads, int max_queued) : max_queued_(static_cas
 
 BlockingPool::~BlockingPool() { stop(); }
 
-bool BlockingPool::try_submit(std::function<void()> task) {
+bool BlockingPool::try_submit(std::function<void()> task) { return push(std::move(task), false); }
+
+bool BlockingPool::submit_always(std::function<void()> task) { return push(std::move(task), true); }
+
+bool BlockingPool::push(std::function<void()> task, bool past_bound) {
   {
     std::lock_guard lock(mu_);
-    if (stopping_ || queue_.size() >= max_queued_) return false;
+    if (stopping_ || (!past_bound && queue_.size() >= max_queued_)) return false;
     queue_.push_back(std::move(task));
   }
   cv_.notify_one();

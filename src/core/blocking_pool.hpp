@@ -19,8 +19,15 @@ class BlockingPool {
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
 
-  // False when the queue is full or the pool is stopping; the task is then not run.
-  bool try_submit(std::function<void()> task);
+  // False when the queue is full or the pool is stopping; the task is then
+  // not run, and the caller must say what happens instead (answer busy,
+  // retry later, or log what is lost).
+  [[nodiscard]] bool try_submit(std::function<void()> task);
+  // For work that must run (a socket's goodbye): queued past the bound. Its
+  // caller bounds it instead: at most one such task per connection, and
+  // connections are capped (max_connections), so the queue never holds more
+  // than max_queued + max_connections. False only once the pool is stopping.
+  [[nodiscard]] bool submit_always(std::function<void()> task);
   // Runs what is queued, then joins the threads.
   void stop();
 
@@ -30,6 +37,7 @@ class BlockingPool {
 
  private:
   void run();
+  bool push(std::function<void()> task, bool past_bound);
 
   const std::size_t max_queued_;
   mutable std::mutex mu_;

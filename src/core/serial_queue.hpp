@@ -1,8 +1,9 @@
 #pragma once
 // Runs tasks one after another, in order, on the blocking pool: what one
-// WebSocket client sends is handled in the order it was sent.
-#include <list>
+// WebSocket client sends is handled in the order it was sent. A task never
+// runs on the thread that posts it (an I/O thread).
 #include <functional>
+#include <list>
 #include <memory>
 #include <mutex>
 
@@ -19,11 +20,10 @@ class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
   // False when too much is pending or the pool refuses: the caller answers "busy".
   bool post(std::function<void()> task) { return enqueue(std::move(task), false); }
 
-  // For what must not be dropped (a goodbye): queued past the bound, and run
-  // here and now if the pool refuses it.
-  void post_always(std::function<void()> task) {
-    if (!enqueue(task, true)) task();
-  }
+  // For what must not be dropped (a goodbye, posted once per queue): queued
+  // past this queue's bound and past the pool's (BlockingPool::submit_always
+  // documents why that stays bounded). False only when the pool is stopping.
+  bool post_always(std::function<void()> task) { return enqueue(std::move(task), true); }
 
  private:
   bool enqueue(std::function<void()> task, bool always) {
@@ -34,13 +34,13 @@ class SerialQueue : public std::enable_shared_from_this<SerialQueue> {
       tasks_.push_back(std::move(task));
       if (!running_) running_ = start = true;
     }
-    if (start && !pool_.try_submit([self = shared_from_this()] { self->drain(); })) {
-      std::lock_guard lock(mu_);
-      tasks_.clear();
-      running_ = false;
-      return false;
-    }
-    return true;
+    if (!start) return true;
+    auto drain = [self = shared_from_this()] { self->drain(); };
+    if (always ? pool_.submit_always(std::move(drain)) : pool_.try_submit(std::move(drain))) return true;
+    std::lock_guard lock(mu_);
+    tasks_.clear();
+    running_ = false;
+    return false;
   }
 
   void drain() {

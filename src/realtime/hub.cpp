@@ -39,7 +39,7 @@ void Hub::receive(const std::string& channel, const Message& payload) {
     close_local(room == "*" ? "" : room, user == "*" ? "" : user, sessions, code, payload->substr(second_space + 1));
   } else if (starts_with(channel, kSignal)) {
     auto it = signals_.find(channel.substr(kSignal.size()));
-    if (it != signals_.end()) it->second(*payload);
+    if (it != signals_.end() && it->second) it->second(*payload);
   }
 }
 

@@ -28,7 +28,10 @@ RedisNode::RedisNode(const std::string& url, std::string prefix)
   loop_->thread = std::thread([l = loop_.get()] { l->ioc.run(); });
 }
 
-RedisNode::~RedisNode() {
+RedisNode::~RedisNode() { stop(); }
+
+void RedisNode::stop() {
+  if (!loop_->thread.joinable()) return;
   commands_->stop();
   subscriber_->stop();
   loop_->work.reset();

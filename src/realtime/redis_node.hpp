@@ -23,6 +23,11 @@ class RedisNode {
   RedisClient& commands() { return *commands_; }
   RedisClient& subscriber() { return *subscriber_; }
   void start();
+  // Stops both connections and joins the thread that runs their callbacks
+  // (subscriptions, on_connect handlers). Call it before destroying what
+  // those callbacks reach (the hub, the parties service): after it returns,
+  // none of them runs again. Idempotent; the destructor calls it too.
+  void stop();
 
   // Runs argv and waits for the reply. Blocks: never call it on an I/O thread.
   // Throws wp::Error SERVICE_UNAVAILABLE when Redis is down, slow or answers an error.

@@ -13,9 +13,9 @@ struct VideosFixture : ::testing::Test {
   testkit::TempDatabase tmp;
   videos::Store store{*tmp.db};
   videos::VideosService service{store, tmp.config};
-  Principal ann = testkit::insert_user(*tmp.db, "ann");
-  Principal bob = testkit::insert_user(*tmp.db, "bob");
-  Principal staff = testkit::insert_user(*tmp.db, "sam", true);
+  Principal ann = tmp.add_user("ann");
+  Principal bob = tmp.add_user("bob");
+  Principal staff = tmp.add_user("sam", true);
   std::string video_id;
 
   void SetUp() override {
@@ -87,7 +87,7 @@ TEST_F(VideosFixture, RepliesThreadUnderTheirTopLevelComment) {
 }
 
 TEST_F(VideosFixture, OnlyTheAuthorEditsAndTheAuthorUploaderOrStaffDelete) {
-  Principal cat = testkit::insert_user(*tmp.db, "cat");
+  Principal cat = tmp.add_user("cat");
   auto c = service.add_comment(bob, video_id, "tpyo", std::nullopt);
   EXPECT_EQ(code_of([&] { service.edit_comment(ann, video_id, c.id, "hijack"); }), ErrorCode::forbidden);
   auto edited = service.edit_comment(bob, video_id, c.id, "typo");

@@ -10,7 +10,40 @@ namespace {
 json::value time_or_null(const std::optional<std::int64_t>& t) {
   return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
 }
+json::object parse_object(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  return !ec && v.is_object() ? v.as_object() : json::object{};
+}
 }  // namespace
+
+json::object settings_json(const Settings& s) {
+  return {{"control", to_string(s.control)},
+          {"chat_enabled", s.chat_enabled},
+          {"slow_mode_seconds", s.slow_mode_seconds},
+          {"reactions_enabled", s.reactions_enabled},
+          {"wait_for_buffering", s.wait_for_buffering},
+          {"require_approval", s.require_approval}};
+}
+
+Settings parse_settings(const std::string& text) {
+  Settings s;
+  auto o = parse_object(text);
+  if (auto v = o.if_contains("control"); v && v->is_string())
+    s.control = parse_enum<ControlMode>(std::string_view(v->as_string())).value_or(ControlMode::host_only);
+  if (auto v = o.if_contains("chat_enabled"); v && v->is_bool()) s.chat_enabled = v->as_bool();
+  if (auto v = o.if_contains("slow_mode_seconds"); v && v->is_int64()) s.slow_mode_seconds = static_cast<int>(v->as_int64());
+  if (auto v = o.if_contains("reactions_enabled"); v && v->is_bool()) s.reactions_enabled = v->as_bool();
+  if (auto v = o.if_contains("wait_for_buffering"); v && v->is_bool()) s.wait_for_buffering = v->as_bool();
+  if (auto v = o.if_contains("require_approval"); v && v->is_bool()) s.require_approval = v->as_bool();
+  return s;
+}
+
+std::string merge_settings(const std::string& current, const json::object& patch) {
+  auto merged = settings_json(parse_settings(current));
+  for (auto& [k, v] : patch) merged[k] = v;
+  return json::serialize(merged);
+}
 
 json::object user_ref(const std::string& id, const std::string& username) { return {{"id", id}, {"username", username}}; }
 
@@ -22,13 +55,13 @@ json::object party_json(const PartyRow& p) {
           {"host", user_ref(p.host_id, p.host_username)},
           {"video", p.video_id ? json::value(json::object{{"id", *p.video_id}}) : json::value(nullptr)},
           {"media_url", p.media_url},
-          {"status", p.status},
-          {"visibility", p.visibility},
+          {"status", to_string(p.status)},
+          {"visibility", to_string(p.visibility)},
           {"max_participants", p.max_participants},
           {"scheduled_start", time_or_null(p.scheduled_start)},
           {"actual_start", time_or_null(p.actual_start)},
           {"ended_at", time_or_null(p.ended_at)},
-          {"settings", parse_settings(p.settings).to_json()},
+          {"settings", settings_json(parse_settings(p.settings))},
           {"participant_count", p.participant_count},
           {"created_at", to_rfc3339(p.created_at)},
           {"updated_at", to_rfc3339(p.updated_at)}};
@@ -36,7 +69,7 @@ json::object party_json(const PartyRow& p) {
 
 json::object participant_json(const ParticipantRow& p, bool online) {
   return {{"user", user_ref(p.user_id, p.username)},
-          {"role", p.role},
+          {"role", to_string(p.role)},
           {"joined_at", to_rfc3339(p.joined_at)},
           {"is_muted", p.is_muted},
           {"status", p.is_pending() ? "pending" : "active"},

@@ -1,10 +1,12 @@
 #pragma once
-// JSON shapes of parties, for REST and for the realtime wire.
+// JSON shapes of parties, for REST (and reused inside realtime messages),
+// and the settings object as REST and the database hold it.
 #include <boost/json.hpp>
 
-#include <set>
+#include <string>
+#include <vector>
 
-#include "modules/parties/service.hpp"
+#include "modules/parties/model.hpp"
 
 namespace wp::parties {
 
@@ -15,5 +17,10 @@ boost::json::object reaction_json(const ReactionRow& r);
 boost::json::object invitation_json(const InvitationRow& i);
 boost::json::object user_ref(const std::string& id, const std::string& username);
 boost::json::array messages_json(const std::vector<MessageRow>& rows);
+
+boost::json::object settings_json(const Settings& s);
+Settings parse_settings(const std::string& json_text);
+// Known settings of `current` with the keys of `patch` laid over them, as JSON text.
+std::string merge_settings(const std::string& current, const boost::json::object& patch);
 
 }  // namespace wp::parties

@@ -1,10 +1,29 @@
 #pragma once
-// Rows of the watch-party tables, as store reads and writes them.
+// The watch-party domain: rows of its tables (as the store reads and writes
+// them), its settings and playback, the inputs of its rules, and its error.
+#include <boost/json/object.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "core/enum_names.hpp"
+#include "core/error.hpp"
+
 namespace wp::parties {
+
+// The vocabulary; each has one string table (bottom of this file).
+enum class PartyStatus { scheduled, live, ended };
+enum class Visibility { public_, unlisted, private_ };
+enum class Role { host, moderator, participant };
+// Who may control playback (settings.control).
+enum class ControlMode { host_only, moderators, everyone };
+enum class PlaybackStatus { playing, paused, waiting };
+enum class ControlAction { play, pause, seek, rate };
+enum class ModerationAction { promote, demote, kick, ban, mute, unmute };
+// A participant row's join request: none (a plain member), pending (awaiting approval, not active), rejected.
+enum class JoinRequest { none, pending, rejected };
+enum class ReportReason { spam, abuse, inappropriate, other };
 
 struct PartyRow {
   std::string id;
@@ -14,9 +33,9 @@ struct PartyRow {
   std::string media_url;
   std::string title;
   std::string description;
-  std::string status;      // scheduled | live | ended
+  PartyStatus status = PartyStatus::live;
   std::string room_code;
-  std::string visibility;  // public | unlisted | private
+  Visibility visibility = Visibility::public_;
   int max_participants = 50;
   std::optional<std::int64_t> scheduled_start, actual_start, ended_at;
   std::string settings = "{}";
@@ -30,14 +49,13 @@ struct ParticipantRow {
   std::string party_id;
   std::string user_id;
   std::string username;  // read only
-  std::string role;      // host | moderator | participant
+  Role role = Role::participant;
   bool is_active = true;
   bool is_banned = false;
   bool is_muted = false;
   std::int64_t joined_at = 0;  // when they joined, or asked to
-  // A join request: none | pending (awaiting approval, not active) | rejected (the host said no).
-  std::string join_request = "none";
-  bool is_pending() const { return join_request == "pending"; }
+  JoinRequest join_request = JoinRequest::none;
+  bool is_pending() const { return join_request == JoinRequest::pending; }
 };
 
 struct MessageRow {
@@ -73,7 +91,9 @@ struct InvitationRow {
 };
 
 struct PartyFilter {
-  std::optional<std::string> status, visibility, search;
+  std::optional<PartyStatus> status;
+  std::optional<Visibility> visibility;
+  std::optional<std::string> search;
   bool mine = false, hosting = false, public_only = false;
 };
 
@@ -81,9 +101,103 @@ enum class JoinOutcome { joined, already_member, full, banned, requested, alread
 
 struct JoinResult {
   JoinOutcome outcome;
-  std::string role;  // when joined: "host" when the party had no active host
+  Role role = Role::participant;  // when joined: host when the party had no active host
 };
 
 enum class ApproveOutcome { approved, full, not_requested };
 
+// An Error that also names the realtime `error` code (docs/realtime.md).
+class PartyError : public Error {
+ public:
+  PartyError(ErrorCode code, std::string ws_code, std::string message)
+      : Error(code, std::move(message)), ws_code_(std::move(ws_code)) {}
+  const std::string& ws_code() const { return ws_code_; }
+
+ private:
+  std::string ws_code_;
+};
+
+struct Settings {
+  ControlMode control = ControlMode::host_only;
+  bool chat_enabled = true;
+  int slow_mode_seconds = 0;
+  bool reactions_enabled = true;
+  bool wait_for_buffering = true;
+  bool require_approval = false;
+};
+
+struct Playback {
+  PlaybackStatus status = PlaybackStatus::paused;
+  double position = 0;
+  double rate = 1;
+  double anchor = 0;  // server ms
+  long long version = 0;
+  std::string video_id;
+  std::string set_by;
+  double expected_position(double now_ms) const;
+  // Holds still where it is at now_ms; false when it already was paused.
+  bool pause_at(double now_ms);
+};
+
+struct CreateInput {
+  std::string title, description;
+  Visibility visibility = Visibility::public_;
+  std::optional<std::string> video_id, media_url;
+  int max_participants = 50;
+  std::optional<std::int64_t> scheduled_start;
+  std::optional<boost::json::object> settings;
+};
+
+struct PatchInput {
+  std::optional<std::string> title, description;
+  std::optional<Visibility> visibility;
+  std::optional<int> max_participants;
+  std::optional<boost::json::object> settings;
+};
+
+struct ControlInput {
+  ControlAction action = ControlAction::play;
+  std::optional<double> position, rate;
+  std::optional<long long> version;
+};
+
+// What join/ answers: the party, and the participant row when the join
+// awaits the host's approval (settings.require_approval).
+struct Joined {
+  PartyRow party;
+  std::optional<ParticipantRow> request;
+};
+
+// Where the current user's join request stands.
+struct JoinRequestState {
+  PartyRow party;
+  std::string status;  // none | pending | rejected | active
+  std::optional<std::int64_t> requested_at;
+};
+
+inline bool is_moderator_role(Role role) { return role == Role::host || role == Role::moderator; }
+
 }  // namespace wp::parties
+
+WP_ENUM_NAMES(wp::parties::PartyStatus, {wp::parties::PartyStatus::scheduled, "scheduled"},
+              {wp::parties::PartyStatus::live, "live"}, {wp::parties::PartyStatus::ended, "ended"});
+WP_ENUM_NAMES(wp::parties::Visibility, {wp::parties::Visibility::public_, "public"},
+              {wp::parties::Visibility::unlisted, "unlisted"}, {wp::parties::Visibility::private_, "private"});
+WP_ENUM_NAMES(wp::parties::Role, {wp::parties::Role::host, "host"}, {wp::parties::Role::moderator, "moderator"},
+              {wp::parties::Role::participant, "participant"});
+WP_ENUM_NAMES(wp::parties::ControlMode, {wp::parties::ControlMode::host_only, "host_only"},
+              {wp::parties::ControlMode::moderators, "moderators"}, {wp::parties::ControlMode::everyone, "everyone"});
+WP_ENUM_NAMES(wp::parties::PlaybackStatus, {wp::parties::PlaybackStatus::playing, "playing"},
+              {wp::parties::PlaybackStatus::paused, "paused"}, {wp::parties::PlaybackStatus::waiting, "waiting"});
+WP_ENUM_NAMES(wp::parties::ControlAction, {wp::parties::ControlAction::play, "play"},
+              {wp::parties::ControlAction::pause, "pause"}, {wp::parties::ControlAction::seek, "seek"},
+              {wp::parties::ControlAction::rate, "rate"});
+WP_ENUM_NAMES(wp::parties::ModerationAction, {wp::parties::ModerationAction::promote, "promote"},
+              {wp::parties::ModerationAction::demote, "demote"}, {wp::parties::ModerationAction::kick, "kick"},
+              {wp::parties::ModerationAction::ban, "ban"}, {wp::parties::ModerationAction::mute, "mute"},
+              {wp::parties::ModerationAction::unmute, "unmute"});
+WP_ENUM_NAMES(wp::parties::JoinRequest, {wp::parties::JoinRequest::none, "none"},
+              {wp::parties::JoinRequest::pending, "pending"}, {wp::parties::JoinRequest::rejected, "rejected"});
+WP_ENUM_NAMES(wp::parties::ReportReason, {wp::parties::ReportReason::spam, "spam"},
+              {wp::parties::ReportReason::abuse, "abuse"}, {wp::parties::ReportReason::inappropriate, "inappropriate"},
+              {wp::parties::ReportReason::other, "other"});

@@ -6,6 +6,7 @@
 #include "http/json.hpp"
 #include "http/pagination.hpp"
 #include "modules/parties/dto.hpp"
+#include "modules/parties/protocol.hpp"
 #include "modules/parties/socket.hpp"
 
 namespace wp::parties {
@@ -17,15 +18,21 @@ using http::Response;
 
 namespace {
 
-const std::vector<std::string> kVisibilities = {"public", "unlisted", "private"};
+// An optional vocabulary field: an unknown value is a field error listing the allowed ones.
+template <class E>
+std::optional<E> optional_enum(Fields& f, const std::string& field) {
+  auto text = f.optional_string(field, 32);
+  if (!text) return std::nullopt;
+  if (auto e = parse_enum<E>(*text)) return e;
+  f.add_error(field, "Must be one of " + enum_choices<E>() + ".");
+  return std::nullopt;
+}
 
-void check_one_of(Fields& f, const std::string& field, const std::optional<std::string>& v,
-                  const std::vector<std::string>& allowed) {
-  if (v && std::find(allowed.begin(), allowed.end(), *v) == allowed.end()) {
-    std::string list;
-    for (auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-    f.add_error(field, "Must be one of " + list + ".");
-  }
+template <class E>
+std::optional<E> query_enum(Request& req, const std::string& name) {
+  auto text = req.query(name);
+  if (!text) return std::nullopt;
+  return require_enum<E>(name, *text);
 }
 
 // Checks the known settings keys; returns them as an object to merge.
@@ -34,8 +41,8 @@ std::optional<json::object> read_settings(Fields& f) {
   if (!s) return s;
   for (auto& [k, v] : *s) {
     if (k == "control") {
-      if (!v.is_string() || (v.as_string() != "host_only" && v.as_string() != "moderators" && v.as_string() != "everyone"))
-        f.add_error("settings", "control must be host_only, moderators or everyone.");
+      if (!v.is_string() || !parse_enum<ControlMode>(std::string_view(v.as_string())))
+        f.add_error("settings", "control must be one of " + enum_choices<ControlMode>() + ".");
     } else if (k == "chat_enabled" || k == "reactions_enabled" || k == "wait_for_buffering" || k == "require_approval") {
       if (!v.is_bool()) f.add_error("settings", std::string(k) + " must be true or false.");
     } else if (k == "slow_mode_seconds") {
@@ -53,15 +60,11 @@ Response party_response(const PartyRow& p, int status = 200) { return http::json
 Response list_parties(PartiesService& svc, Request& req) {
   auto page = http::parse_page(req);
   PartyFilter f;
-  f.status = req.query("status");
-  f.visibility = req.query("visibility");
+  f.status = query_enum<PartyStatus>(req, "status");
+  f.visibility = query_enum<Visibility>(req, "visibility");
   f.search = req.query("search");
   f.mine = req.query("mine").value_or("") == "true";
   f.hosting = req.query("hosting").value_or("") == "true";
-  if (f.status && *f.status != "scheduled" && *f.status != "live" && *f.status != "ended")
-    throw_validation("status", "Must be scheduled, live or ended.");
-  if (f.visibility && std::find(kVisibilities.begin(), kVisibilities.end(), *f.visibility) == kVisibilities.end())
-    throw_validation("visibility", "Must be public, unlisted or private.");
   long long count = 0;
   json::array out;
   for (auto& p : svc.list(req.current_user(), f, page.size, page.offset(), count)) out.push_back(party_json(p));
@@ -82,8 +85,7 @@ Response create_party(PartiesService& svc, Request& req) {
   CreateInput in;
   in.title = f.required_string("title", 1, 200);
   in.description = f.optional_string("description", 2000).value_or("");
-  in.visibility = f.optional_string("visibility", 16).value_or("public");
-  check_one_of(f, "visibility", in.visibility, kVisibilities);
+  in.visibility = optional_enum<Visibility>(f, "visibility").value_or(Visibility::public_);
   in.video_id = f.optional_string("video_id", 36);
   if (in.video_id && !is_uuid(*in.video_id)) f.add_error("video_id", "Must be a UUID.");
   in.media_url = f.optional_string("media_url", 2000);
@@ -113,8 +115,7 @@ Response patch_party(PartiesService& svc, Request& req) {
   in.title = f.optional_string("title", 200);
   if (in.title && in.title->empty()) f.add_error("title", "This field may not be blank.");
   in.description = f.optional_string("description", 2000);
-  in.visibility = f.optional_string("visibility", 16);
-  check_one_of(f, "visibility", in.visibility, kVisibilities);
+  in.visibility = optional_enum<Visibility>(f, "visibility");
   if (auto m = f.optional_int("max_participants", 2, 1000)) in.max_participants = static_cast<int>(*m);
   in.settings = read_settings(f);
   f.done();
@@ -171,7 +172,7 @@ Response list_participants(PartiesService& svc, Request& req) {
   return http::json_response(json::object{{"count", static_cast<long long>(rows.size())}, {"results", std::move(out)}});
 }
 
-Response moderate(PartiesService& svc, Request& req, const std::string& action) {
+Response moderate(PartiesService& svc, Request& req, ModerationAction action) {
   auto p = svc.moderate(req.current_user(), req.param("id"), req.param("user_id"), action);
   if (!p.is_active) return http::success_response();
   return http::json_response(participant_json(p, svc.online_users(req.param("id")).count(p.user_id) > 0));
@@ -260,7 +261,8 @@ Response report(PartiesService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
   auto reason = f.required_string("reason", 1, 32);
-  check_one_of(f, "reason", reason, {"spam", "abuse", "inappropriate", "other"});
+  if (!reason.empty() && !parse_enum<ReportReason>(reason))
+    f.add_error("reason", "Must be one of " + enum_choices<ReportReason>() + ".");
   auto description = f.optional_string("description", 2000).value_or("");
   f.done();
   auto id = svc.report(req.current_user(), req.param("id"), reason, description);
@@ -268,7 +270,7 @@ Response report(PartiesService& svc, Request& req) {
 }
 
 Response sync_state(PartiesService& svc, Request& req) {
-  auto pb = svc.sync_state(req.current_user(), req.param("id")).to_json();
+  auto pb = protocol::playback_json(svc.sync_state(req.current_user(), req.param("id")));
   pb["server_time"] = now_ms_precise();
   return http::json_response(pb);
 }
@@ -307,10 +309,10 @@ void add_routes(http::Router& router, PartiesService& svc, BlockingPool& pool) {
       with(approve));
   add("POST", "/api/parties/{id}/participants/{user_id}/reject/", "Refuse a pending join request (host, moderator)", U,
       with(reject));
-  for (const char* action : {"promote", "demote", "kick", "ban", "mute", "unmute"}) {
-    std::string a = action;
+  for (auto [action, name] : enum_names<ModerationAction>.items) {
+    std::string a(name);
     add("POST", "/api/parties/{id}/participants/{user_id}/" + a + "/", "Moderate a participant: " + a, U,
-        [&svc, a](Request& r) { return moderate(svc, r, a); });
+        [&svc, action](Request& r) { return moderate(svc, r, action); });
   }
   add("POST", "/api/parties/{id}/invite/", "Invite users", U, with(invite));
   add("GET", "/api/parties/{id}/chat/", "Chat history, newest first, with a before cursor", U, with(chat_history));

@@ -1,122 +1,34 @@
 #pragma once
-// Watch-party rules: who may see, join, moderate and control a party, the
-// lifecycle, and the live state of each party that has members online
-// (playback, presence, buffering wait, chat slow mode, reaction limits).
-#include <boost/json/object.hpp>
-
+// The watch-party rules: who may see, join, moderate and control a party,
+// its lifecycle, membership and join requests, moderation, invitations and
+// the chat rules. What is live on this node (rooms, playback, presence) is
+// LiveRooms' (live_rooms.hpp); the messages are protocol.hpp's.
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
-#include "core/blocking_pool.hpp"
-#include "core/config.hpp"
-#include "core/error.hpp"
-#include "core/rate_limiter.hpp"
 #include "core/principal.hpp"
-#include "modules/parties/live_state.hpp"
+#include "core/rate_limiter.hpp"
+#include "modules/parties/live_rooms.hpp"
+#include "modules/parties/model.hpp"
 #include "modules/parties/store.hpp"
-#include "modules/videos/service.hpp"
 #include "realtime/hub.hpp"
 
 namespace wp::parties {
 
-// An Error that also names the realtime `error` code (docs/realtime.md).
-class PartyError : public Error {
- public:
-  PartyError(ErrorCode code, std::string ws_code, std::string message)
-      : Error(code, std::move(message)), ws_code_(std::move(ws_code)) {}
-  const std::string& ws_code() const { return ws_code_; }
-
- private:
-  std::string ws_code_;
-};
-
-struct Settings {
-  std::string control = "host_only";  // host_only | moderators | everyone
-  bool chat_enabled = true;
-  int slow_mode_seconds = 0;
-  bool reactions_enabled = true;
-  bool wait_for_buffering = true;
-  bool require_approval = false;
-  boost::json::object to_json() const;
-};
-Settings parse_settings(const std::string& json_text);
-// Known settings of `current` with the keys of `patch` laid over them, as JSON text.
-std::string merge_settings(const std::string& current, const boost::json::object& patch);
-
-struct Playback {
-  std::string status = "paused";  // playing | paused | waiting
-  double position = 0;
-  double rate = 1;
-  double anchor = 0;  // server ms
-  long long version = 0;
-  std::string video_id;
-  std::string set_by;
-  double expected_position(double now_ms) const;
-  boost::json::object to_json() const;
-};
-Playback parse_playback(const std::string& json_text);
-Playback playback_from(const boost::json::object& o);
-
-struct CreateInput {
-  std::string title, description, visibility = "public";
-  std::optional<std::string> video_id, media_url;
-  int max_participants = 50;
-  std::optional<std::int64_t> scheduled_start;
-  std::optional<boost::json::object> settings;
-};
-
-struct PatchInput {
-  std::optional<std::string> title, description, visibility;
-  std::optional<int> max_participants;
-  std::optional<boost::json::object> settings;
-};
-
-struct ControlInput {
-  std::string action;  // play | pause | seek | rate
-  std::optional<double> position, rate;
-  std::optional<long long> version;
-};
-
-// What join/ answers: the party, and the participant row when the join
-// awaits the host's approval (settings.require_approval).
-struct Joined {
-  PartyRow party;
-  std::optional<ParticipantRow> request;
-};
-
-// Where the current user's join request stands.
-struct JoinRequestState {
-  PartyRow party;
-  std::string status;  // none | pending | rejected | active
-  std::optional<std::int64_t> requested_at;
-};
-
-// This node's copy of one live party. The playback follows the shared copy
-// (LiveState) through the playback_state messages every node receives.
-struct Room {
-  std::mutex mu;
-  PartyRow party;
-  Settings settings;
-  Playback playback;
-  struct Member {
-    std::string username, role;
-    bool muted = false;
-  };
-  std::map<std::string, Member> members;  // active participants, online or not
-};
+// Whether `user` may play video_id in a party (their own, or a public one):
+// the videos module's answer, wired in app.cpp (parties sees no videos code).
+using VideoCheck = std::function<bool(const std::string& video_id, const Principal& user)>;
 
 class PartiesService {
  public:
-  PartiesService(Store& store, realtime::Hub& hub, LiveState& live, RateLimiter& limiter, BlockingPool& pool,
-                 const Config& config, videos::VideosService& videos);
+  PartiesService(Store& store, LiveRooms& rooms, realtime::Hub& hub, RateLimiter& limiter, VideoCheck may_play);
 
-  // REST
+  // Lifecycle
   PartyRow create(const Principal& user, const CreateInput& in);
   PartyRow get(const Principal& user, const std::string& id);
   std::vector<PartyRow> list(const Principal& user, const PartyFilter& f, int limit, int offset, long long& count);
@@ -125,6 +37,8 @@ class PartiesService {
   void remove(const Principal& user, const std::string& id);
   PartyRow start(const Principal& user, const std::string& id);
   PartyRow end(const Principal& user, const std::string& id);
+
+  // Membership
   Joined join(const Principal& user, const std::string& id);
   Joined join_by_code(const Principal& user, const std::string& code);
   void leave(const Principal& user, const std::string& id);
@@ -133,44 +47,36 @@ class PartiesService {
   ParticipantRow approve(const Principal& user, const std::string& id, const std::string& target);
   void reject(const Principal& user, const std::string& id, const std::string& target);
   JoinRequestState join_request(const Principal& user, const std::string& id);
-  std::set<std::string> online_users(const std::string& party_id);
-  ParticipantRow moderate(const Principal& user, const std::string& id, const std::string& target,
-                          const std::string& action);  // promote demote kick ban mute unmute
-  int invite(const Principal& user, const std::string& id, const std::vector<std::string>& user_ids);
-  std::vector<InvitationRow> invitations(const Principal& user, int limit, int offset, long long& count);
-  PartyRow respond_invitation(const Principal& user, const std::string& invitation_id, bool accept);
-  std::vector<MessageRow> chat_history(const Principal& user, const std::string& id,
-                                       const std::optional<std::string>& before, int limit);
-  MessageRow post_chat(const Principal& user, const std::string& id, const std::string& content);
-  ReactionRow react(const Principal& user, const std::string& id, const std::string& emoji, double video_ts);
-  std::map<std::string, long long> reaction_counts(const Principal& user, const std::string& id);
-  std::string report(const Principal& user, const std::string& id, const std::string& reason,
-                     const std::string& description);
-  Playback sync_state(const Principal& user, const std::string& id);
-
+  std::set<std::string> online_users(const std::string& party_id) { return rooms_.online(party_id); }
   // Realtime: a socket of `user` joins party `id` (on the pool, at connect)
   // and receives party_state before anything else.
   std::shared_ptr<Room> connect(const Principal& user, const std::string& id,
                                 std::shared_ptr<realtime::Connection> conn,
                                 const std::optional<std::string>& last_message_id);
-  void disconnect(const std::shared_ptr<Room>& room, const std::string& user_id,
-                  const std::shared_ptr<realtime::Connection>& conn);
-  // These block (shared state may be in Redis): call them on the pool.
-  void control(const std::shared_ptr<Room>& room, const std::string& user_id, const ControlInput& in);
-  void buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering);
-  void typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing);
-  std::string playback_message(const std::shared_ptr<Room>& room);
-  // Called periodically (blocks): releases buffering waits that timed out,
-  // renews this node's presence and removes members of nodes that died.
-  void tick();
-  // After the shared state came back (Redis reconnected): compares and
-  // re-sends every live room's playback (blocks).
-  void resync();
 
-  // Whether user_id may watch video_id through a party (for the videos module).
+  // Moderation and invitations
+  ParticipantRow moderate(const Principal& user, const std::string& id, const std::string& target,
+                          ModerationAction action);
+  int invite(const Principal& user, const std::string& id, const std::vector<std::string>& user_ids);
+  std::vector<InvitationRow> invitations(const Principal& user, int limit, int offset, long long& count);
+  PartyRow respond_invitation(const Principal& user, const std::string& invitation_id, bool accept);
+  std::string report(const Principal& user, const std::string& id, const std::string& reason,
+                     const std::string& description);
+
+  // Chat and reactions
+  std::vector<MessageRow> chat_history(const Principal& user, const std::string& id,
+                                       const std::optional<std::string>& before, int limit);
+  MessageRow post_chat(const Principal& user, const std::string& id, const std::string& content);
+  ReactionRow react(const Principal& user, const std::string& id, const std::string& emoji, double video_ts);
+  std::map<std::string, long long> reaction_counts(const Principal& user, const std::string& id);
+  Playback sync_state(const Principal& user, const std::string& id);
+
+  // For the videos module: whether user_id may watch video_id through a party,
+  // and whether they joined party_id (now or earlier; not banned, not a pending request).
   bool party_member_may_view(const std::string& user_id, const std::string& video_id);
-  // Whether user_id joined party_id (now or earlier; not banned, not a pending request), for the videos module.
   bool is_party_member(const std::string& user_id, const std::string& party_id);
+
+  LiveRooms& rooms() { return rooms_; }
 
  private:
   PartyRow visible_party(const Principal& user, const std::string& id);
@@ -179,44 +85,21 @@ class PartiesService {
   void require_host(const Principal& user, const PartyRow& party, const std::string& what);
   // The host or a moderator (active), or staff.
   void require_moderator(const Principal& user, const PartyRow& party);
-  std::shared_ptr<Room> room_if_loaded(const std::string& id);
-  std::shared_ptr<Room> load_room(const std::string& id);
-  Room::Member live_member(const std::shared_ptr<Room>& room, const std::string& user_id);
   // Joins the user; false when the join awaits approval instead.
   bool admit(const Principal& user, const PartyRow& party);
+  Joined joined(const Principal& user, const PartyRow& party);
   void announce_request(const PartyRow& party, const Principal& user);
-  Playback playback_of(const PartyRow& party);
-  // Feeds the videos module's watch time (party playing an uploaded video).
-  void record_watch(const std::optional<std::string>& video_id, const std::string& party_id,
-                    const std::string& user_id, double position, bool buffering_event);
-  void broadcast(const std::string& party_id, const boost::json::object& msg);
-  // Changes the playback by compare-and-set on the shared copy: `change` sees
-  // the room (locked) and a copy of the playback, and returns false to leave
-  // it. Retried when another node changed it first.
-  using PlaybackChange = std::function<bool(const Room&, Playback&)>;
-  bool update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change);
-  void adopt(Room& room, const Playback& pb);  // takes pb if newer (room locked)
-  void on_room_message(const std::string& party_id, const std::string& text);
-  void resume_after_wait(const std::shared_ptr<Room>& room);
-  void user_gone(const std::shared_ptr<Room>& room, const std::string& user_id, const std::string& username);
-  void refresh_room(const std::string& id);
-  // Reloads the party into its live room here, tells other nodes to reload
-  // theirs, and tells the members; returns it.
+  // Reloads the party everywhere and tells the members; returns it.
   PartyRow announce_change(const std::string& id);
-  void changed_elsewhere(const std::string& id);
+  void apply_moderation(const std::string& id, ParticipantRow& them, ModerationAction action);
+  void check_chat(const Principal& user, const std::string& id, const std::shared_ptr<Room>& room);
   std::string new_room_code();
 
   Store& store_;
+  LiveRooms& rooms_;
   realtime::Hub& hub_;
-  BlockingPool& pool_;
-  const Config& config_;
-  videos::VideosService& videos_;
-  LiveState& live_;
   RateLimiter& limiter_;
-  const std::string node_id_;
-  std::int64_t last_presence_ms_ = 0;
-  std::mutex rooms_mu_;
-  std::map<std::string, std::shared_ptr<Room>> rooms_;
+  VideoCheck may_play_;
 };
 
 }  // namespace wp::parties

@@ -1,8 +1,9 @@
 #pragma once
-// One party WebSocket: parses client messages and calls the service.
-// Ping, typing and sync requests are answered at once on the I/O strand;
-// everything that touches shared state or the database (control, buffering,
-// chat, reactions, leaving) runs in order on the blocking pool.
+// One party WebSocket: parses client messages (protocol.hpp) and calls the
+// live rooms or the party rules. Ping, typing and sync requests are answered
+// at once on the I/O strand (they never block); everything that touches
+// shared state or the database (control, buffering, chat, reactions,
+// leaving) runs in order on the blocking pool.
 #include <memory>
 
 #include "core/serial_queue.hpp"
@@ -26,6 +27,7 @@ class PartySocket : public realtime::Endpoint, public std::enable_shared_from_th
   void in_order(Fn&& fn);
 
   PartiesService& service_;
+  LiveRooms& rooms_;
   std::shared_ptr<Room> room_;
   Principal user_;
   std::shared_ptr<realtime::Connection> conn_;

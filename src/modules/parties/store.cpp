@@ -20,8 +20,15 @@ constexpr const char* kPartySelect =
     "p.created_at, p.updated_at, (SELECT COUNT(*) FROM party_participants pp WHERE pp.party_id = p.id AND "
     "pp.is_active = TRUE) FROM watch_parties p JOIN users u ON u.id = p.host_id ";
 
+// A stored vocabulary string as its enum (the CHECK constraints keep them known).
+template <class E>
+E stored(const std::string& text, E fallback) {
+  return parse_enum<E>(text).value_or(fallback);
+}
+
 struct PartyReader {
   PartyRow row;
+  std::string status, visibility;
   std::optional<long long> scheduled, actual, ended;
   long long created = 0, updated = 0, count = 0;
 
@@ -33,9 +40,9 @@ struct PartyReader {
     st.exchange(into(row.media_url));
     st.exchange(into(row.title));
     st.exchange(into(row.description));
-    st.exchange(into(row.status));
+    st.exchange(into(status));
     st.exchange(into(row.room_code));
-    st.exchange(into(row.visibility));
+    st.exchange(into(visibility));
     st.exchange(into(row.max_participants));
     st.exchange(into(scheduled));
     st.exchange(into(actual));
@@ -48,6 +55,8 @@ struct PartyReader {
   }
   PartyRow get() const {
     PartyRow r = row;
+    r.status = stored(status, PartyStatus::live);
+    r.visibility = stored(visibility, Visibility::public_);
     r.scheduled_start = scheduled;
     r.actual_start = actual;
     r.ended_at = ended;
@@ -84,11 +93,11 @@ FilterSql filter_sql(const PartyFilter& f, const std::string& viewer) {
   }
   if (f.status) {
     add("p.status = :status");
-    out.params.push_back({"status", *f.status});
+    out.params.push_back({"status", std::string(to_string(*f.status))});
   }
   if (f.visibility) {
     add("p.visibility = :visibility");
-    out.params.push_back({"visibility", *f.visibility});
+    out.params.push_back({"visibility", std::string(to_string(*f.visibility))});
   }
   if (f.mine) {
     add("EXISTS (SELECT 1 FROM party_participants m2 WHERE m2.party_id = p.id AND m2.user_id = :viewer3 AND "
@@ -118,15 +127,16 @@ FilterSql filter_sql(const PartyFilter& f, const std::string& viewer) {
 void Store::create_party(const PartyRow& p, const ParticipantRow& host) {
   long long created = p.created_at, updated = p.updated_at, joined = host.joined_at;
   std::optional<long long> scheduled = p.scheduled_start, actual = p.actual_start;
+  std::string status(to_string(p.status)), visibility(to_string(p.visibility)), role(to_string(host.role));
   db_.tx([&](soci::session& s) {
     s << "INSERT INTO watch_parties (id, host_id, video_id, media_url, title, description, status, room_code, "
          "visibility, max_participants, scheduled_start, actual_start, settings, playback, created_at, updated_at) "
          "VALUES (:id, :h, :v, :m, :t, :d, :st, :rc, :vis, :max, :ss, :as, :set, :pb, :c, :u)",
-        use(p.id), use(p.host_id), use(p.video_id), use(p.media_url), use(p.title), use(p.description), use(p.status),
-        use(p.room_code), use(p.visibility), use(p.max_participants), use(scheduled), use(actual), use(p.settings),
+        use(p.id), use(p.host_id), use(p.video_id), use(p.media_url), use(p.title), use(p.description), use(status),
+        use(p.room_code), use(visibility), use(p.max_participants), use(scheduled), use(actual), use(p.settings),
         use(p.playback), use(created), use(updated);
     s << "INSERT INTO party_participants (id, party_id, user_id, role, joined_at) VALUES (:id, :p, :u, :r, :j)",
-        use(host.id), use(p.id), use(host.user_id), use(host.role), use(joined);
+        use(host.id), use(p.id), use(host.user_id), use(role), use(joined);
   });
 }
 
@@ -180,13 +190,14 @@ long long Store::count_parties(const PartyFilter& f, const std::string& viewer_i
 void Store::update_party(const PartyRow& p) {
   long long updated = p.updated_at;
   std::optional<long long> scheduled = p.scheduled_start, actual = p.actual_start, ended = p.ended_at;
+  std::string status(to_string(p.status)), visibility(to_string(p.visibility));
   db_.with([&](soci::session& s) {
     // Not host_id: only joins and leaves change it, under the party lock; a copy read
     // before a concurrent handover must not put the old host back.
     s << "UPDATE watch_parties SET title = :t, description = :d, status = :st, visibility = :vis, "
          "max_participants = :max, scheduled_start = :ss, actual_start = :as, ended_at = :e, settings = :set, "
          "updated_at = :u WHERE id = :id",
-        use(p.title), use(p.description), use(p.status), use(p.visibility), use(p.max_participants),
+        use(p.title), use(p.description), use(status), use(visibility), use(p.max_participants),
         use(scheduled), use(actual), use(ended), use(p.settings), use(updated), use(p.id);
   });
 }
@@ -195,9 +206,10 @@ void Store::delete_party(const std::string& id) {
   db_.with([&](soci::session& s) { s << "DELETE FROM watch_parties WHERE id = :id", use(id); });
 }
 
-void Store::save_playback(const std::string& party_id, const std::string& playback_json) {
+void Store::save_playback(const std::string& party_id, long long version, const std::string& playback_json) {
   db_.with([&](soci::session& s) {
-    s << "UPDATE watch_parties SET playback = :pb WHERE id = :id", use(playback_json), use(party_id);
+    s << "UPDATE watch_parties SET playback = :pb, playback_version = :v WHERE id = :id AND playback_version < :v2",
+        use(playback_json), use(version), use(party_id), use(version);
   });
 }
 
@@ -208,6 +220,7 @@ constexpr const char* kParticipantSelect =
 
 struct ParticipantReader {
   ParticipantRow row;
+  std::string role, join_request;
   int active = 0, banned = 0, muted = 0;
   long long joined = 0;
   void bind(soci::statement& st) {
@@ -215,15 +228,17 @@ struct ParticipantReader {
     st.exchange(into(row.party_id));
     st.exchange(into(row.user_id));
     st.exchange(into(row.username));
-    st.exchange(into(row.role));
+    st.exchange(into(role));
     st.exchange(into(active));
     st.exchange(into(banned));
     st.exchange(into(muted));
-    st.exchange(into(row.join_request));
+    st.exchange(into(join_request));
     st.exchange(into(joined));
   }
   ParticipantRow get() const {
     ParticipantRow r = row;
+    r.role = stored(role, Role::participant);
+    r.join_request = stored(join_request, JoinRequest::none);
     r.is_active = active;
     r.is_banned = banned;
     r.is_muted = muted;
@@ -351,11 +366,11 @@ JoinResult Store::join(const std::string& party_id, const std::string& user_id, 
   return db_.tx([&](soci::session& s) -> JoinResult {
     int max = lock_party(s, db_.dialect(), party_id);
     auto m = membership(s, party_id, user_id);
-    if (m.banned) return {JoinOutcome::banned, ""};
-    if (m.active) return {JoinOutcome::already_member, m.role};
+    if (m.banned) return {JoinOutcome::banned};
+    if (m.active) return {JoinOutcome::already_member, stored(m.role, Role::participant)};
     if (needs_approval) {
-      if (m.join_request == "pending") return {JoinOutcome::already_requested, ""};
-      if (m.join_request == "rejected") return {JoinOutcome::declined, ""};
+      if (m.join_request == "pending") return {JoinOutcome::already_requested};
+      if (m.join_request == "rejected") return {JoinOutcome::declined};
       if (m.exists) {
         s << "UPDATE party_participants SET join_request = 'pending', joined_at = :t WHERE party_id = :p AND user_id = "
              ":u",
@@ -366,10 +381,10 @@ JoinResult Store::join(const std::string& party_id, const std::string& user_id, 
              "(:id, :p, :u, :r, FALSE, 'pending', :t)",
             use(id), use(party_id), use(user_id), use(participant), use(t);
       }
-      return {JoinOutcome::requested, ""};
+      return {JoinOutcome::requested};
     }
-    if (active_count(s, party_id) >= max) return {JoinOutcome::full, ""};
-    return {JoinOutcome::joined, *activate(s, party_id, user_id, m.exists, false, t)};
+    if (active_count(s, party_id) >= max) return {JoinOutcome::full};
+    return {JoinOutcome::joined, stored(*activate(s, party_id, user_id, m.exists, false, t), Role::participant)};
   });
 }
 
@@ -444,7 +459,8 @@ std::optional<std::string> Store::leave(const std::string& party_id, const std::
   });
 }
 
-bool Store::set_role(const std::string& party_id, const std::string& user_id, const std::string& role) {
+bool Store::set_role(const std::string& party_id, const std::string& user_id, Role new_role) {
+  std::string role(to_string(new_role));
   return db_.tx([&](soci::session& s) {
     lock_party(s, db_.dialect(), party_id);
     // The host's role only changes by leaving (they may have become host meanwhile).

@@ -24,7 +24,8 @@ class Store {
   // Everything the host may change (not host_id: joins and leaves own it).
   void update_party(const PartyRow& party);
   void delete_party(const std::string& id);
-  void save_playback(const std::string& party_id, const std::string& playback_json);
+  // Writes the durable playback copy unless the stored one is as new or newer.
+  void save_playback(const std::string& party_id, long long version, const std::string& playback_json);
 
   std::optional<ParticipantRow> participant(const std::string& party_id, const std::string& user_id);
   // Whether the user is an active participant of some party that plays the video.
@@ -49,7 +50,7 @@ class Store {
   // longest-present moderator, else participant. Returns the new host.
   std::optional<std::string> leave(const std::string& party_id, const std::string& user_id, std::int64_t now);
   // Changes an active non-host's role; false when they are not (any more).
-  bool set_role(const std::string& party_id, const std::string& user_id, const std::string& role);
+  bool set_role(const std::string& party_id, const std::string& user_id, Role role);
   void set_muted(const std::string& party_id, const std::string& user_id, bool muted);
   // Kicks or bans a non-host; false when they are the host (by now).
   bool remove_participant(const std::string& party_id, const std::string& user_id, bool ban, std::int64_t now);

@@ -1,0 +1,5 @@
+-- The version of the durable playback copy, so that an older save can never
+-- overwrite a newer one (UPDATE ... WHERE playback_version < :version).
+ALTER TABLE watch_parties ADD COLUMN playback_version BIGINT NOT NULL DEFAULT 0;
+UPDATE watch_parties SET playback_version = COALESCE((playback::jsonb ->> 'version')::bigint, 0)
+  WHERE playback LIKE '{%';

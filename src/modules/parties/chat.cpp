@@ -1,0 +1,105 @@
+// PartiesService: the chat rules (chat off, mute, slow mode) and reactions.
+#include <algorithm>
+
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "modules/parties/protocol.hpp"
+#include "modules/parties/service.hpp"
+
+namespace wp::parties {
+
+namespace {
+
+constexpr std::size_t kMaxChat = 1000;
+constexpr int kReactionBurst = 5;
+constexpr std::int64_t kReactionWindowMs = 2000;
+constexpr std::int64_t kMaxSlowModeMs = 3600 * 1000;  // the largest slow_mode_seconds
+
+[[noreturn]] void refuse(ErrorCode code, const std::string& ws_code, const std::string& message) {
+  throw PartyError(code, ws_code, message);
+}
+
+[[noreturn]] void rate_limited(const std::string& ws_code, const std::string& message, int wait) {
+  PartyError e(ErrorCode::rate_limited, ws_code, message);
+  e.with_retry_after(wait);
+  throw e;
+}
+
+// The message without trailing blanks; refused when empty or too long.
+std::string checked_chat(const std::string& content) {
+  std::string text = content;
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  if (text.empty()) refuse(ErrorCode::validation, "invalid_message", "The message is empty.");
+  auto chars = std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
+  if (text.size() > kMaxChat * 4 || static_cast<std::size_t>(chars) > kMaxChat)
+    refuse(ErrorCode::validation, "invalid_message", "Messages are at most 1000 characters.");
+  return text;
+}
+
+}  // namespace
+
+std::vector<MessageRow> PartiesService::chat_history(const Principal& user, const std::string& id,
+                                                     const std::optional<std::string>& before, int limit) {
+  auto p = visible_party(user, id);
+  member(p, user.id);
+  return store_.messages_before(id, before, limit);
+}
+
+// Chat on, not muted, not too soon after the last message (slow mode).
+void PartiesService::check_chat(const Principal& user, const std::string& id, const std::shared_ptr<Room>& room) {
+  auto me = rooms_.member(room, user.id);
+  std::int64_t gap = 0;
+  {
+    std::lock_guard lock(room->mu);
+    if (room->party.status == PartyStatus::ended) refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
+    if (!room->settings.chat_enabled) refuse(ErrorCode::forbidden, "chat_disabled", "Chat is turned off in this party.");
+    gap = static_cast<std::int64_t>(room->settings.slow_mode_seconds) * 1000;
+  }
+  if (me.muted) refuse(ErrorCode::forbidden, "muted", "You are muted in this party.");
+  // Every message is counted, so slow mode turned on just after one applies to the next.
+  const std::string slow_key = "slow:" + id + ":" + user.id;
+  if (gap > 0 && !is_moderator_role(me.role)) {
+    if (auto wait = limiter_.acquire(slow_key, 1, gap))
+      rate_limited("slow_mode", "Slow mode: wait before sending another message.", *wait);
+  } else {
+    limiter_.hit(slow_key, kMaxSlowModeMs);
+  }
+}
+
+MessageRow PartiesService::post_chat(const Principal& user, const std::string& id, const std::string& content) {
+  auto text = checked_chat(content);
+  check_chat(user, id, rooms_.load(id));
+  // Time-ordered ids keep history, resume and broadcast in one order.
+  std::int64_t sent_at = 0;
+  auto message_id = new_uuid_v7(&sent_at);
+  MessageRow m{message_id, id, user.id, user.username, text, "text", sent_at};
+  store_.insert_message(m);
+  hub_.broadcast(id, realtime::make_message(protocol::chat_message(m)));
+  return m;
+}
+
+ReactionRow PartiesService::react(const Principal& user, const std::string& id, const std::string& emoji,
+                                  double video_ts) {
+  if (emoji.empty() || emoji.size() > 16) refuse(ErrorCode::validation, "invalid_message", "emoji must be 1 to 16 bytes.");
+  auto room = rooms_.load(id);
+  rooms_.member(room, user.id);
+  {
+    std::lock_guard lock(room->mu);
+    if (room->party.status == PartyStatus::ended) refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
+    if (!room->settings.reactions_enabled)
+      refuse(ErrorCode::forbidden, "reactions_disabled", "Reactions are turned off in this party.");
+  }
+  if (auto wait = limiter_.acquire("react:" + id + ":" + user.id, kReactionBurst, kReactionWindowMs))
+    rate_limited("rate_limited", "Too many reactions; slow down.", *wait);
+  ReactionRow r{new_uuid(), id, user.id, user.username, emoji, video_ts, now_ms()};
+  store_.insert_reaction(r);
+  hub_.broadcast(id, realtime::make_message(protocol::reaction(r)));
+  return r;
+}
+
+std::map<std::string, long long> PartiesService::reaction_counts(const Principal& user, const std::string& id) {
+  member(visible_party(user, id), user.id);
+  return store_.reaction_counts(id);
+}
+
+}  // namespace wp::parties

@@ -1,0 +1,406 @@
+#include "modules/parties/live_rooms.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "modules/parties/dto.hpp"
+#include "modules/parties/protocol.hpp"
+
+namespace wp::parties {
+
+namespace {
+
+constexpr int kRecentMessages = 50;
+constexpr int kMaxMissed = 200;
+constexpr int kSwapAttempts = 16;
+// Another node changed a party: nodes with it live reload it ("<party> <node>").
+constexpr const char* kPartyChanged = "party_changed";
+
+[[noreturn]] void refuse(ErrorCode code, const std::string& ws_code, const std::string& message) {
+  throw PartyError(code, ws_code, message);
+}
+
+}  // namespace
+
+void Room::publish() {
+  auto names = std::make_shared<std::map<std::string, std::string>>();
+  for (auto& [id, m] : members) names->emplace(id, m.username);
+  auto msg = realtime::make_message(protocol::playback_state(playback));
+  std::lock_guard lock(view_mu_);
+  view_ = {std::move(msg), std::move(names)};
+}
+
+Room::View Room::view() const {
+  std::lock_guard lock(view_mu_);
+  return view_;
+}
+
+LiveRooms::LiveRooms(Store& store, realtime::Hub& hub, LiveState& live, BlockingPool& pool, const Config& config,
+                     WatchRecorder record_watch)
+    : store_(store),
+      hub_(hub),
+      live_(live),
+      pool_(pool),
+      config_(config),
+      record_watch_(std::move(record_watch)),
+      writer_([&pool](std::function<void()> task) { return pool.try_submit(std::move(task)); },
+              [&store](const std::string& id, long long version, const std::string& json) {
+                store.save_playback(id, version, json);
+              }),
+      node_id_(new_uuid()) {
+  hub_.set_tap([this](const std::string& party, const std::string& text) { on_room_message(party, text); });
+  hub_.on_signal(kPartyChanged, [this](const std::string& payload) { on_party_changed(payload); });
+}
+
+LiveRooms::~LiveRooms() {
+  hub_.set_tap({});
+  hub_.on_signal(kPartyChanged, {});
+}
+
+// ---- the room cache ----
+
+std::shared_ptr<Room> LiveRooms::find(const std::string& id) {
+  std::lock_guard lock(rooms_mu_);
+  auto it = rooms_.find(id);
+  return it == rooms_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<Room>> LiveRooms::rooms() {
+  std::lock_guard lock(rooms_mu_);
+  std::vector<std::shared_ptr<Room>> out;
+  for (auto& [id, r] : rooms_) out.push_back(r);
+  return out;
+}
+
+std::shared_ptr<Room> LiveRooms::load(const std::string& id) {
+  if (auto r = find(id)) return r;
+  auto pending = writer_.pending(id);  // before the party: see newest_playback
+  auto p = store_.party(id);
+  if (!p) throw_not_found("Party not found.");
+  auto participants = store_.active_participants(id);
+  auto playback = newest_playback(*p, pending);
+  auto room = std::make_shared<Room>(id);
+  {
+    std::lock_guard lock(room->mu);
+    room->party = *p;
+    room->settings = parse_settings(p->settings);
+    room->playback = playback;
+    room->playback.video_id = p->video_id.value_or("");
+    for (auto& m : participants) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
+    room->publish();
+  }
+  std::lock_guard lock(rooms_mu_);
+  auto [it, inserted] = rooms_.emplace(id, room);
+  return it->second;  // another thread may have loaded it first: use theirs
+}
+
+void LiveRooms::drop(const std::string& id) {
+  std::lock_guard lock(rooms_mu_);
+  if (rooms_.erase(id)) live_.forget(id);
+}
+
+void LiveRooms::reload(const std::string& id) {
+  auto room = find(id);
+  if (!room) return;
+  auto p = store_.party(id);
+  if (!p) return;
+  auto participants = store_.active_participants(id);
+  std::lock_guard lock(room->mu);
+  room->party = *p;
+  room->settings = parse_settings(p->settings);
+  room->members.clear();
+  for (auto& m : participants) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
+  room->publish();
+}
+
+void LiveRooms::reload_everywhere(const std::string& id) {
+  reload(id);
+  changed_elsewhere(id);
+}
+
+void LiveRooms::changed_elsewhere(const std::string& id) { hub_.signal(kPartyChanged, id + " " + node_id_); }
+
+void LiveRooms::on_party_changed(const std::string& payload) {
+  auto space = payload.find(' ');
+  if (space == std::string::npos || payload.substr(space + 1) == node_id_) return;
+  auto room = find(payload.substr(0, space));
+  if (!room) return;
+  room->stale = true;
+  // Refused: the next tick reloads it (refresh_stale).
+  if (!pool_.try_submit([this] { refresh_stale(); }))
+    spdlog::info("party {}: reload deferred to the next tick (blocking pool full)", room->id);
+}
+
+void LiveRooms::refresh_stale() {
+  for (auto& room : rooms()) {
+    if (!room->stale.exchange(false)) continue;
+    try {
+      reload(room->id);
+    } catch (const Error& e) {
+      room->stale = true;  // the next tick tries again
+      spdlog::warn("reloading party {} failed: {}", room->id, e.what());
+    }
+  }
+}
+
+void LiveRooms::set_member(const std::string& id, const std::string& user_id, const Room::Member& m) {
+  auto room = find(id);
+  if (!room) return;
+  std::lock_guard lock(room->mu);
+  room->members[user_id] = m;
+  room->publish();
+}
+
+void LiveRooms::update_member(const std::string& id, const std::string& user_id, Role role, bool muted) {
+  auto room = find(id);
+  if (!room) return;
+  std::lock_guard lock(room->mu);
+  if (auto it = room->members.find(user_id); it != room->members.end()) {
+    it->second.role = role;
+    it->second.muted = muted;
+  }
+  room->publish();
+}
+
+void LiveRooms::remove_member(const std::string& id, const std::string& user_id,
+                              const std::optional<std::string>& new_host) {
+  auto room = find(id);
+  if (!room) return;
+  std::lock_guard lock(room->mu);
+  room->members.erase(user_id);
+  if (new_host) {
+    room->party.host_id = *new_host;
+    if (auto it = room->members.find(*new_host); it != room->members.end()) it->second.role = Role::host;
+  }
+  room->publish();
+}
+
+void LiveRooms::set_status(const std::string& id, PartyStatus status) {
+  auto room = find(id);
+  if (!room) return;
+  std::lock_guard lock(room->mu);
+  room->party.status = status;
+}
+
+Room::Member LiveRooms::member(const std::shared_ptr<Room>& room, const std::string& user_id) {
+  {
+    std::lock_guard lock(room->mu);
+    if (auto it = room->members.find(user_id); it != room->members.end()) return it->second;
+  }
+  // Joined through another node since this room was loaded.
+  auto m = store_.participant(room->id, user_id);
+  if (!m || !m->is_active) refuse(ErrorCode::forbidden, "not_allowed", "You are not a participant of this party.");
+  Room::Member member{m->username, m->role, m->is_muted};
+  std::lock_guard lock(room->mu);
+  auto [it, added] = room->members.emplace(user_id, member);
+  if (added) room->publish();
+  return it->second;
+}
+
+long long LiveRooms::member_count(Room& room) {
+  std::lock_guard lock(room.mu);
+  return static_cast<long long>(room.members.size());
+}
+
+// ---- playback ----
+
+Playback LiveRooms::playback(const std::string& id) {
+  if (auto room = find(id)) {
+    std::lock_guard lock(room->mu);
+    return room->playback;
+  }
+  auto pending = writer_.pending(id);
+  auto party = store_.party(id);
+  if (!party) throw_not_found("Party not found.");
+  return newest_playback(*party, pending);
+}
+
+// The database's copy, unless a save of a newer one is pending or the shared
+// copy (the party is live on another node) is ahead. `pending` must be read
+// before `party`: a save that leaves the writer is in the database by then.
+Playback LiveRooms::newest_playback(const PartyRow& party, const PendingSave& pending) {
+  auto pb = protocol::parse_playback(party.playback);
+  if (pending && pending->first > pb.version) pb = protocol::parse_playback(pending->second);
+  if (auto shared = live_.playback(party.id)) {
+    auto live = protocol::parse_playback(*shared);
+    if (live.version >= pb.version) pb = live;
+  }
+  return pb;
+}
+
+realtime::Message LiveRooms::playback_message(const std::shared_ptr<Room>& room) { return room->view().playback_state; }
+
+void LiveRooms::adopt(Room& room, const Playback& pb, bool own) {
+  // Our own change may have come back through the tap already, parsed from
+  // its message (a double may differ in its last bit): ours is the exact one.
+  if (pb.version < room.playback.version || (pb.version == room.playback.version && !own)) return;
+  auto video = room.playback.video_id;
+  room.playback = pb;
+  if (room.playback.video_id.empty()) room.playback.video_id = video;
+  room.publish();
+}
+
+void LiveRooms::on_room_message(const std::string& party_id, const std::string& text) {
+  auto pb = protocol::playback_in(text);
+  if (!pb) return;
+  auto room = find(party_id);
+  if (!room) return;
+  std::lock_guard lock(room->mu);
+  adopt(*room, *pb);
+}
+
+bool LiveRooms::update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change) {
+  const std::string& id = room->id;
+  for (int attempt = 0; attempt < kSwapAttempts; ++attempt) {
+    Playback next;
+    long long expected = 0;
+    {
+      std::lock_guard lock(room->mu);
+      next = room->playback;
+      if (!change(*room, next)) return false;
+      expected = room->playback.version;
+      next.version = expected + 1;
+    }
+    next.set_by = by;
+    auto durable = boost::json::serialize(protocol::playback_json(next));
+    auto current = live_.swap_playback(id, expected, next.version, durable, protocol::playback_state(next));
+    if (!current) {
+      {
+        std::lock_guard lock(room->mu);
+        adopt(*room, next, true);
+      }
+      writer_.save(id, next.version, durable);
+      return true;
+    }
+    // Someone changed it first: take theirs and decide again.
+    std::lock_guard lock(room->mu);
+    adopt(*room, protocol::parse_playback(*current));
+  }
+  refuse(ErrorCode::conflict, "stale_version", "The playback kept changing; try again.");
+}
+
+void LiveRooms::record_watch(const std::optional<std::string>& video_id, const std::string& party_id,
+                             const std::string& user_id, double position, bool buffering_event) {
+  if (!video_id || !record_watch_) return;  // an external media URL: nothing to record
+  try {
+    record_watch_(user_id, *video_id, party_id, position, buffering_event);
+  } catch (const Error& e) {
+    // The video was deleted while the party went on.
+    spdlog::info("party {}: watch time of {} not recorded: {}", party_id, user_id, e.what());
+  }
+}
+
+// ---- sockets ----
+
+std::shared_ptr<Room> LiveRooms::attach(const std::string& id, const Attach& a) {
+  auto room = load(id);
+  bool first = false;
+  Role role = Role::participant;
+  send_party_state(room, a, first, role);
+  return room;
+}
+
+// Joins the socket to the hub and queues party_state in one step, then says
+// user_joined when this is the user's first socket anywhere.
+void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Attach& a, bool& first, Role& role) {
+  const auto& user = a.user;
+  const std::string& id = initial->id;
+  // Read what the state needs first, outside the room lock.
+  auto party = store_.party(id);
+  if (!party) throw_not_found("Party not found.");
+  auto participants = store_.active_participants(id);
+  auto recent = store_.messages_before(id, std::nullopt, kRecentMessages);
+  std::reverse(recent.begin(), recent.end());
+  std::optional<std::vector<MessageRow>> missed;
+  if (a.last_message_id) missed = store_.messages_after(id, *a.last_message_id, kMaxMissed);
+  auto online = live_.online(id);
+  // Online on another node already (or in another tab here): no user_joined.
+  bool elsewhere = !online.insert(user.id).second;
+  auto me = store_.participant(id, user.id);
+  Room::Member fallback{user.username, me ? me->role : Role::participant, me && me->is_muted};
+
+  auto room = initial;
+  for (;;) {
+    std::unique_lock lock(room->mu);
+    if (find(id) != room) {
+      // The last member left meanwhile and the room was let go: take the current one.
+      lock.unlock();
+      room = load(id);
+      continue;
+    }
+    auto [it, added] = room->members.emplace(user.id, fallback);
+    if (added) room->publish();
+    role = it->second.role;
+    auto state = protocol::party_state({*party, participants, online, room->playback, recent, missed, user.id, role});
+    // Joining and queueing the state together: no broadcast can overtake it,
+    // and no playback change (adopted under this lock) can fall between them.
+    first = hub_.join(id, {a.conn, user.id, user.session_id}, realtime::make_message(std::move(state))) == 1;
+    break;
+  }
+  if (!first) return;
+  live_.set_online(id, user.id, true);
+  if (!elsewhere)
+    hub_.broadcast(id, realtime::make_message(protocol::user_joined(user.id, user.username, role, member_count(*room),
+                                                                    static_cast<long long>(online.size()))));
+}
+
+void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& user_id,
+                       const std::shared_ptr<realtime::Connection>& conn) {
+  const std::string& id = room->id;
+  if (hub_.leave(id, conn) > 0) return;
+  // The room is let go once this node has nobody in it, even when the shared state is unreachable.
+  auto unload_if_empty = [&] {
+    std::lock_guard lock(rooms_mu_);
+    if (hub_.online_users(id).empty() && rooms_.erase(id)) live_.forget(id);
+  };
+  try {
+    live_.set_online(id, user_id, false);
+    auto online = live_.online(id);
+    if (!online.count(user_id)) user_gone(room, user_id);
+    if (online.empty())
+      // Nobody is watching anywhere: hold the party still.
+      update_playback(room, "", [](const Room&, Playback& pb) { return pb.pause_at(now_ms_precise()); });
+  } catch (const Error&) {
+    unload_if_empty();
+    throw;
+  }
+  unload_if_empty();
+  std::optional<std::string> video;
+  double position = 0;
+  {
+    std::lock_guard lock(room->mu);
+    video = room->party.video_id;
+    position = room->playback.expected_position(now_ms_precise());
+  }
+  record_watch(video, id, user_id, position, false);
+}
+
+// A user has no socket left in the party on any node.
+void LiveRooms::user_gone(const std::shared_ptr<Room>& room, const std::string& user_id) {
+  const std::string& id = room->id;
+  // A disconnected member is never waited for.
+  auto [was_waited_for, still_waiting] = live_.set_buffering(id, user_id, false);
+  if (was_waited_for && still_waiting == 0) resume_after_wait(room);
+  std::string username;
+  long long members = 0;
+  {
+    std::lock_guard lock(room->mu);
+    if (auto it = room->members.find(user_id); it != room->members.end()) username = it->second.username;
+    members = static_cast<long long>(room->members.size());
+  }
+  auto online = static_cast<long long>(live_.online(id).size());
+  hub_.broadcast(id, realtime::make_message(protocol::user_left(user_id, username, members, online)));
+}
+
+void LiveRooms::typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing) {
+  auto view = room->view();
+  auto it = view.usernames->find(user_id);
+  if (it == view.usernames->end()) return;
+  hub_.broadcast(room->id, realtime::make_message(protocol::typing(user_id, it->second, is_typing)));
+}
+
+}  // namespace wp::parties

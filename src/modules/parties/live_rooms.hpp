@@ -1,0 +1,128 @@
+#pragma once
+// The live side of parties on this node: the cache of rooms with members
+// online, the playback (compare-and-set on the shared copy, durable copy by
+// an ordered writer), presence, the buffering wait, the tick and the resync
+// after Redis comes back. The party rules (service.hpp) decide who may do
+// what; this keeps every node's copy of a live party right.
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/blocking_pool.hpp"
+#include "core/config.hpp"
+#include "core/principal.hpp"
+#include "modules/parties/live_state.hpp"
+#include "modules/parties/playback_writer.hpp"
+#include "modules/parties/room.hpp"
+#include "modules/parties/store.hpp"
+#include "realtime/hub.hpp"
+
+namespace wp::parties {
+
+// Records a member's watch position (the videos module's watch time), wired in app.cpp.
+using WatchRecorder = std::function<void(const std::string& user_id, const std::string& video_id,
+                                         const std::string& party_id, double position, bool buffering_event)>;
+
+class LiveRooms {
+ public:
+  LiveRooms(Store& store, realtime::Hub& hub, LiveState& live, BlockingPool& pool, const Config& config,
+            WatchRecorder record_watch);
+  // Unregisters the hub tap and signal handler. Whatever delivers backplane
+  // messages (the Redis node's thread) must be stopped before.
+  ~LiveRooms();
+  LiveRooms(const LiveRooms&) = delete;
+  LiveRooms& operator=(const LiveRooms&) = delete;
+
+  std::shared_ptr<Room> find(const std::string& id);
+  std::shared_ptr<Room> load(const std::string& id);  // throws not found
+  // The party was deleted: forget its room here.
+  void drop(const std::string& id);
+  // Reloads the party into its room here (if live) and tells other nodes to reload theirs.
+  void reload_everywhere(const std::string& id);
+  void reload(const std::string& id);
+  // Tells other nodes to reload the party (this node changed its room itself).
+  void changed_elsewhere(const std::string& id);
+  // Membership changes made by the rules, applied to a loaded room.
+  void set_member(const std::string& id, const std::string& user_id, const Room::Member& m);
+  void update_member(const std::string& id, const std::string& user_id, Role role, bool muted);
+  void remove_member(const std::string& id, const std::string& user_id, const std::optional<std::string>& new_host);
+  void set_status(const std::string& id, PartyStatus status);
+  // A member as the room knows it, or from the database when they joined
+  // through another node since the room was loaded; refuses non-members.
+  Room::Member member(const std::shared_ptr<Room>& room, const std::string& user_id);
+  // The newest playback of a party: the room's, else the database's, a pending save's or the shared copy.
+  Playback playback(const std::string& id);
+  std::set<std::string> online(const std::string& id) { return live_.online(id); }
+  void record_watch(const std::optional<std::string>& video_id, const std::string& party_id,
+                    const std::string& user_id, double position, bool buffering_event);
+
+  // A socket joins the room and receives party_state first (on the pool).
+  struct Attach {
+    const Principal& user;
+    std::shared_ptr<realtime::Connection> conn;
+    std::optional<std::string> last_message_id;
+  };
+  std::shared_ptr<Room> attach(const std::string& id, const Attach& a);
+  // Its goodbye (on the pool).
+  void detach(const std::shared_ptr<Room>& room, const std::string& user_id,
+              const std::shared_ptr<realtime::Connection>& conn);
+
+  // Change the playback by compare-and-set on the shared copy: `change` sees
+  // the room (locked) and a copy of the playback, and returns false to leave
+  // it. Retried when another node changed it first. Blocks (Redis): on the pool.
+  using PlaybackChange = std::function<bool(const Room&, Playback&)>;
+  bool update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change);
+  void control(const std::shared_ptr<Room>& room, const std::string& user_id, const ControlInput& in);
+  void buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering);
+  // These two run on I/O threads: they never block (no SQL, Redis or room lock).
+  void typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing);
+  realtime::Message playback_message(const std::shared_ptr<Room>& room);
+
+  // Every 100 ms (blocks): retries deferred saves and reloads, releases
+  // buffering waits that timed out, renews this node's presence and removes
+  // members of nodes that died.
+  void tick();
+  // After the shared state came back (Redis reconnected): compares and
+  // re-sends every live room's playback (blocks).
+  void resync();
+  // Runs resync() on the pool at once (from a Redis callback: no blocking
+  // there); when the pool refuses or it fails, the next tick runs it.
+  void request_resync();
+
+ private:
+  using PendingSave = std::optional<std::pair<long long, std::string>>;
+  Playback newest_playback(const PartyRow& party, const PendingSave& pending);
+  std::vector<std::shared_ptr<Room>> rooms();
+  // Takes pb if newer, or as new when it is this node's own change (room locked).
+  void adopt(Room& room, const Playback& pb, bool own = false);
+  void on_room_message(const std::string& party_id, const std::string& text);
+  void on_party_changed(const std::string& payload);
+  void refresh_stale();
+  void end_waits_that_timed_out();
+  void remove_members_of_dead_nodes();
+  void resume_after_wait(const std::shared_ptr<Room>& room);
+  void user_gone(const std::shared_ptr<Room>& room, const std::string& user_id);
+  long long member_count(Room& room);
+  void send_party_state(const std::shared_ptr<Room>& room, const Attach& a, bool& first, Role& role);
+
+  Store& store_;
+  realtime::Hub& hub_;
+  LiveState& live_;
+  BlockingPool& pool_;
+  const Config& config_;
+  WatchRecorder record_watch_;
+  PlaybackWriter writer_;
+  const std::string node_id_;
+  std::atomic<bool> resync_requested_{false};
+  std::int64_t last_presence_ms_ = 0;
+  std::mutex rooms_mu_;
+  std::map<std::string, std::shared_ptr<Room>> rooms_;
+};
+
+}  // namespace wp::parties

@@ -1,0 +1,100 @@
+// PartiesService: roles, mutes, kicks and bans; invitations; reports.
+#include "core/clock.hpp"
+#include "core/ids.hpp"
+#include "modules/parties/protocol.hpp"
+#include "modules/parties/service.hpp"
+
+namespace wp::parties {
+
+ParticipantRow PartiesService::moderate(const Principal& user, const std::string& id, const std::string& target,
+                                        ModerationAction action) {
+  auto p = visible_party(user, id);
+  auto me = member(p, user.id);
+  auto them = store_.participant(id, target);
+  using enum ModerationAction;
+  if (!them || (!them->is_active && action != ban)) throw_not_found("Participant not found.");
+  if (target == user.id) throw_forbidden("You cannot do that to yourself.");
+  if (them->role == Role::host) throw_forbidden("The host cannot be moderated.");
+  bool host_only = action == promote || action == demote;
+  if (host_only ? me.role != Role::host : !is_moderator_role(me.role))
+    throw_forbidden(host_only ? "Only the host may change roles." : "Only the host or a moderator may do that.");
+  if (me.role == Role::moderator && them->role == Role::moderator) throw_forbidden("Moderators cannot moderate each other.");
+  apply_moderation(id, *them, action);
+  rooms_.changed_elsewhere(id);
+  if (!them->is_active) {
+    hub_.close_user(id, target, realtime::close_code::forbidden, action == ban ? "You were banned." : "You were removed.");
+  } else {
+    hub_.broadcast(id, realtime::make_message(
+                           protocol::participant_updated(target, them->username, them->role, them->is_muted)));
+  }
+  return *them;
+}
+
+// Writes the action and applies it to the live room here.
+void PartiesService::apply_moderation(const std::string& id, ParticipantRow& them, ModerationAction action) {
+  using enum ModerationAction;
+  const auto& target = them.user_id;
+  if (action == promote || action == demote) {
+    them.role = action == promote ? Role::moderator : Role::participant;
+    if (!store_.set_role(id, target, them.role)) throw_forbidden("The host cannot be moderated.");
+  } else if (action == mute || action == unmute) {
+    them.is_muted = action == mute;
+    store_.set_muted(id, target, them.is_muted);
+  } else {
+    if (!store_.remove_participant(id, target, action == ban, now_ms())) throw_forbidden("The host cannot be moderated.");
+    them.is_active = false;
+    them.is_banned = action == ban;
+  }
+  if (!them.is_active)
+    rooms_.remove_member(id, target, std::nullopt);
+  else
+    rooms_.update_member(id, target, them.role, them.is_muted);
+}
+
+int PartiesService::invite(const Principal& user, const std::string& id, const std::vector<std::string>& user_ids) {
+  auto p = visible_party(user, id);
+  auto me = member(p, user.id);
+  if (p.status == PartyStatus::ended) throw PartyError(ErrorCode::conflict, "party_ended", "The party has ended.");
+  if (auto unknown = store_.unknown_users(user_ids); !unknown.empty()) {
+    std::string list;
+    for (auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
+    throw_validation("user_ids", "No such user: " + list + ".");
+  }
+  int n = 0;
+  for (auto& uid : user_ids) {
+    if (uid == user.id) continue;
+    auto existing = store_.participant(id, uid);
+    if (existing && existing->is_active) continue;
+    store_.invite({new_uuid(), id, "", user.id, "", uid, "pending", now_ms(), is_moderator_role(me.role)});
+    ++n;
+  }
+  return n;
+}
+
+std::vector<InvitationRow> PartiesService::invitations(const Principal& user, int limit, int offset,
+                                                       long long& count) {
+  count = store_.count_pending_invitations(user.id);
+  return store_.pending_invitations(user.id, limit, offset);
+}
+
+PartyRow PartiesService::respond_invitation(const Principal& user, const std::string& invitation_id, bool accept) {
+  auto inv = store_.invitation(invitation_id);
+  if (!inv || inv->invitee_id != user.id) throw_not_found("Invitation not found.");
+  if (inv->status != "pending") throw_conflict("The invitation was already answered.");
+  auto party = store_.party(inv->party_id);
+  if (!party) throw_not_found("Party not found.");
+  if (accept) admit(user, *party);
+  store_.set_invitation_status(invitation_id, accept ? "accepted" : "declined", now_ms());
+  return *store_.party(inv->party_id);
+}
+
+std::string PartiesService::report(const Principal& user, const std::string& id, const std::string& reason,
+                                   const std::string& description) {
+  auto p = visible_party(user, id);
+  member(p, user.id);
+  auto report_id = new_uuid();
+  store_.insert_report(report_id, p.id, user.id, reason, description, now_ms());
+  return report_id;
+}
+
+}  // namespace wp::parties

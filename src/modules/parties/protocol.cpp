@@ -1,0 +1,180 @@
+#include "modules/parties/protocol.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/clock.hpp"
+#include "modules/parties/dto.hpp"
+
+namespace wp::parties::protocol {
+
+namespace json = boost::json;
+
+namespace {
+
+json::object parse_object(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  return !ec && v.is_object() ? v.as_object() : json::object{};
+}
+
+std::string text(const json::object& o) { return json::serialize(o); }
+
+json::value id_or_null(const std::string& id) { return id.empty() ? json::value(nullptr) : json::value(id); }
+
+std::optional<double> number(const json::object& o, const char* key) {
+  auto v = o.if_contains(key);
+  if (!v || !v->is_number()) return std::nullopt;
+  return v->to_number<double>();
+}
+
+std::optional<std::string> string_field(const json::object& o, const char* key) {
+  auto v = o.if_contains(key);
+  if (!v || !v->is_string()) return std::nullopt;
+  return std::string(v->as_string());
+}
+
+}  // namespace
+
+json::object playback_json(const Playback& pb) {
+  return {{"status", to_string(pb.status)},   {"position", pb.position},       {"rate", pb.rate},
+          {"anchor_server_time", pb.anchor}, {"version", pb.version}, {"video_id", id_or_null(pb.video_id)},
+          {"set_by", id_or_null(pb.set_by)}};
+}
+
+Playback playback_from(const json::object& o) {
+  Playback p;
+  if (auto v = string_field(o, "status")) p.status = parse_enum<PlaybackStatus>(*v).value_or(PlaybackStatus::paused);
+  if (auto v = number(o, "position")) p.position = *v;
+  if (auto v = number(o, "rate")) p.rate = *v;
+  if (auto v = number(o, "anchor_server_time")) p.anchor = *v;
+  if (auto v = o.if_contains("version"); v && v->is_number()) p.version = v->to_number<long long>();
+  if (auto v = string_field(o, "set_by")) p.set_by = *v;
+  if (auto v = string_field(o, "video_id")) p.video_id = *v;
+  return p;
+}
+
+Playback parse_playback(const std::string& json_text) { return playback_from(parse_object(json_text)); }
+
+std::string playback_state(const Playback& pb) { return text({{"type", "playback_state"}, {"playback", playback_json(pb)}}); }
+
+std::optional<Playback> playback_in(const std::string& message) {
+  // Cheap first: the tap sees every room message.
+  static constexpr std::string_view kPrefix = R"({"type":"playback_state")";
+  if (message.compare(0, kPrefix.size(), kPrefix) != 0) return std::nullopt;
+  auto o = parse_object(message);
+  auto pb = o.if_contains("playback");
+  if (!pb || !pb->is_object()) return std::nullopt;
+  return playback_from(pb->as_object());
+}
+
+std::string party_state(const PartyState& s) {
+  json::array people;
+  for (auto& p : s.participants) people.push_back(participant_json(p, s.online.count(p.user_id) > 0));
+  json::object state{{"type", "party_state"},
+                     {"party", party_json(s.party)},
+                     {"participants", std::move(people)},
+                     {"playback", playback_json(s.playback)},
+                     {"recent_messages", messages_json(s.recent)},
+                     {"you", {{"user_id", s.user_id}, {"role", to_string(s.role)}}},
+                     {"server_time", now_ms_precise()}};
+  if (s.missed) state["missed_messages"] = messages_json(*s.missed);
+  return text(state);
+}
+
+std::string pong(std::optional<double> client_time) {
+  json::object o{{"type", "pong"}, {"server_time", now_ms_precise()}};
+  o["client_time"] = client_time ? json::value(*client_time) : json::value(nullptr);
+  return text(o);
+}
+
+std::string user_joined(const std::string& user_id, const std::string& username, Role role,
+                        long long participant_count, long long online_count) {
+  return text({{"type", "user_joined"},
+               {"user", {{"id", user_id}, {"username", username}, {"role", to_string(role)}}},
+               {"participant_count", participant_count},
+               {"online_count", online_count}});
+}
+
+std::string user_left(const std::string& user_id, const std::string& username, long long participant_count,
+                      long long online_count) {
+  return text({{"type", "user_left"},
+               {"user", user_ref(user_id, username)},
+               {"participant_count", participant_count},
+               {"online_count", online_count}});
+}
+
+std::string participant_updated(const std::string& user_id, const std::string& username, Role role, bool muted) {
+  return text({{"type", "participant_updated"},
+               {"user", {{"id", user_id}, {"username", username}, {"role", to_string(role)}, {"is_muted", muted}}}});
+}
+
+std::string party_updated(const PartyRow& party) { return text({{"type", "party_updated"}, {"party", party_json(party)}}); }
+
+std::string typing(const std::string& user_id, const std::string& username, bool is_typing) {
+  return text({{"type", "typing"}, {"user", user_ref(user_id, username)}, {"is_typing", is_typing}});
+}
+
+std::string chat_message(const MessageRow& m) { return text({{"type", "chat_message"}, {"message", message_json(m)}}); }
+
+std::string reaction(const ReactionRow& r) { return text({{"type", "reaction"}, {"reaction", reaction_json(r)}}); }
+
+std::string join_request(const std::string& user_id, const std::string& username, std::int64_t requested_at) {
+  return text({{"type", "join_request"}, {"user", user_ref(user_id, username)}, {"requested_at", to_rfc3339(requested_at)}});
+}
+
+std::string error(const std::string& code, const std::string& message, std::optional<int> retry_after) {
+  json::object e{{"type", "error"}, {"code", code}, {"message", message}};
+  if (retry_after) e["retry_after"] = *retry_after;
+  return text(e);
+}
+
+namespace {
+
+ControlInput parse_control(const json::object& msg) {
+  ControlInput in;
+  auto action = parse_enum<ControlAction>(string_field(msg, "action").value_or(""));
+  if (!action) throw Invalid{"invalid_message", "action must be one of " + enum_choices<ControlAction>() + "."};
+  in.action = *action;
+  in.position = number(msg, "position");
+  in.rate = number(msg, "rate");
+  if (auto v = number(msg, "version")) in.version = static_cast<long long>(*v);
+  if (in.position && (*in.position < 0 || *in.position > 1e7))
+    throw Invalid{"invalid_message", "position must be between 0 and 10^7 seconds."};
+  if (in.rate && (*in.rate < 0.25 || *in.rate > 4)) throw Invalid{"invalid_message", "rate must be 0.25 to 4."};
+  return in;
+}
+
+}  // namespace
+
+ClientMessage parse_client_message(const std::string& frame) {
+  boost::system::error_code ec;
+  auto parsed = json::parse(frame, ec);
+  if (ec || !parsed.is_object()) throw Invalid{"invalid_json", "Messages must be JSON objects."};
+  auto& msg = parsed.as_object();
+  auto type = string_field(msg, "type");
+  if (!type) throw Invalid{"invalid_message", "Every message needs a type."};
+  ClientMessage out;
+  out.type = *type;
+  if (*type == "ping") {
+    out.client_time = number(msg, "client_time");
+  } else if (*type == "video_control") {
+    out.control = parse_control(msg);
+  } else if (*type == "typing") {
+    auto v = msg.if_contains("is_typing");
+    out.is_typing = v && v->is_bool() && v->as_bool();
+  } else if (*type == "chat_message") {
+    auto content = string_field(msg, "content");
+    if (!content) throw Invalid{"invalid_message", "chat_message needs content."};
+    out.content = *content;
+  } else if (*type == "reaction") {
+    auto emoji = string_field(msg, "emoji");
+    if (!emoji) throw Invalid{"invalid_message", "reaction needs emoji."};
+    out.emoji = *emoji;
+    out.video_timestamp = number(msg, "video_timestamp").value_or(0);
+  } else if (*type != "buffering" && *type != "ready" && *type != "sync_request") {
+    throw Invalid{"unknown_type", "Unknown message type: " + *type};
+  }
+  return out;
+}
+
+}  // namespace wp::parties::protocol

@@ -1,0 +1,49 @@
+#pragma once
+// This node's copy of one live party. The playback follows the shared copy
+// (LiveState) through the playback_state messages every node receives.
+// `id` never changes; everything else is read and written under `mu`, which
+// is never held across SQL, Redis or a callback. I/O threads do not take
+// `mu` at all: they read the view, published under `mu` after each change.
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "modules/parties/model.hpp"
+#include "realtime/connection.hpp"
+
+namespace wp::parties {
+
+struct Room {
+  explicit Room(std::string party_id) : id(std::move(party_id)) {}
+  const std::string id;
+
+  std::mutex mu;
+  PartyRow party;
+  Settings settings;
+  Playback playback;
+  struct Member {
+    std::string username;
+    Role role = Role::participant;
+    bool muted = false;
+  };
+  std::map<std::string, Member> members;  // active participants, online or not
+
+  // What I/O threads read: the playback_state message and who is a member.
+  struct View {
+    realtime::Message playback_state;
+    std::shared_ptr<const std::map<std::string, std::string>> usernames;  // member id -> username
+  };
+  // Call with `mu` held, after changing playback or members.
+  void publish();
+  View view() const;
+  // Set when another node changed the party; the reload is retried on every tick until done.
+  std::atomic<bool> stale{false};
+
+ private:
+  mutable std::mutex view_mu_;  // only guards view_; held for a pointer copy
+  View view_;
+};
+
+}  // namespace wp::parties
