@@ -29,15 +29,15 @@ struct LiveStateTest : ::testing::Test {
 };
 
 TEST_F(LiveStateTest, SwapStoresAndBroadcastsUnlessTheSharedCopyIsNewer) {
-  EXPECT_FALSE(live.swap_playback("p", 0, 1, "{v1}", "m1"));  // nothing shared yet: taken
-  EXPECT_FALSE(live.swap_playback("p", 1, 2, "{v2}", "m2"));
-  auto refused = live.swap_playback("p", 1, 2, "{late}", "m-late");
+  EXPECT_FALSE(live.swap_playback("p", 0, 1, "{v1}", "m1", false));  // nothing shared yet: taken
+  EXPECT_FALSE(live.swap_playback("p", 1, 2, "{v2}", "m2", false));
+  auto refused = live.swap_playback("p", 1, 2, "{late}", "m-late", false);
   ASSERT_TRUE(refused);
   EXPECT_EQ(*refused, "{v2}");
   EXPECT_EQ(member->sent, (std::vector<std::string>{"m1", "m2"}));
   EXPECT_EQ(live.playback("p"), "{v2}");
   // A shared copy older than the change's base (restored from an old snapshot) is overwritten.
-  EXPECT_FALSE(live.swap_playback("p", 5, 6, "{v6}", "m6"));
+  EXPECT_FALSE(live.swap_playback("p", 5, 6, "{v6}", "m6", false));
   EXPECT_EQ(live.playback("p"), "{v6}");
   live.forget("p");
   EXPECT_FALSE(live.playback("p"));
@@ -48,7 +48,7 @@ TEST_F(LiveStateTest, TheTapSeesRoomMessagesBeforeMembers) {
   hub.set_tap([&](const std::string& room, const std::string& text) {
     order.push_back(room + ":" + text + ":" + std::to_string(member->sent.size()));
   });
-  live.swap_playback("p", 0, 1, "{}", "hello");
+  live.swap_playback("p", 0, 1, "{}", "hello", false);
   EXPECT_EQ(order, (std::vector<std::string>{"p:hello:0"}));
   EXPECT_EQ(member->sent.size(), 1u);
 }
@@ -63,8 +63,21 @@ TEST_F(LiveStateTest, PresenceAndBuffering) {
   EXPECT_EQ(live.set_buffering("p", "u1", true), std::make_pair(false, 1LL));
   EXPECT_EQ(live.set_buffering("p", "u2", true), std::make_pair(true, 2LL));
   EXPECT_EQ(live.set_buffering("p", "u1", false), std::make_pair(true, 1LL));
-  live.clear_buffering("p");
-  EXPECT_EQ(live.set_buffering("p", "u2", false), std::make_pair(false, 0LL));
+}
+
+TEST_F(LiveStateTest, ASwapThatEndsTheWaitForgetsItsWaitersInTheSameStep) {
+  live.set_buffering("p", "u1", true);
+  live.set_buffering("p", "u2", true);
+  EXPECT_FALSE(live.swap_playback("p", 0, 1, "{v1}", "m1", false));
+  EXPECT_EQ(live.set_buffering("p", "u3", true), std::make_pair(true, 3LL));  // a plain change keeps them
+  // A refused swap changes nothing, not even the waiters.
+  EXPECT_TRUE(live.swap_playback("p", 0, 1, "{stale}", "m-stale", true));
+  EXPECT_EQ(live.set_buffering("p", "u3", true), std::make_pair(false, 3LL));
+  EXPECT_FALSE(live.swap_playback("p", 1, 2, "{play}", "m2", true));
+  // Who starts buffering after the play is counted: nothing clears it later
+  // (the clear used to be a second step, which could land after this).
+  EXPECT_EQ(live.set_buffering("p", "u1", true), std::make_pair(true, 1LL));
+  EXPECT_EQ(live.set_buffering("p", "u1", false), std::make_pair(true, 0LL));
 }
 
 // Records every channel published, then delivers like LocalBackplane.

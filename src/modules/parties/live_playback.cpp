@@ -49,6 +49,8 @@ void LiveRooms::control(const std::shared_ptr<Room>& room, const std::string& us
     refuse(ErrorCode::validation, "invalid_message", "seek needs a position.");
   if (in.action == ControlAction::rate && !in.rate) refuse(ErrorCode::validation, "invalid_message", "rate needs a rate.");
   const double lead = config_.play_lead_ms;
+  // An explicit play or pause ends any wait.
+  bool ends_wait = in.action == ControlAction::play || in.action == ControlAction::pause;
   update_playback(room, user_id, [&](const Room& r, Playback& pb) {
     if (r.party.status == PartyStatus::ended) refuse(ErrorCode::forbidden, "party_ended", "The party has ended.");
     auto it = r.members.find(user_id);
@@ -59,9 +61,7 @@ void LiveRooms::control(const std::shared_ptr<Room>& room, const std::string& us
       refuse(ErrorCode::conflict, "stale_version", "Your playback state is out of date.");
     apply(in, pb, now_ms_precise(), lead);
     return true;
-  });
-  // An explicit play or pause ends any wait.
-  if (in.action == ControlAction::play || in.action == ControlAction::pause) live_.clear_buffering(room->id);
+  }, ends_wait);
 }
 
 void LiveRooms::buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering) {
@@ -98,13 +98,15 @@ void LiveRooms::buffering(const std::shared_ptr<Room>& room, const std::string& 
 
 void LiveRooms::resume_after_wait(const std::shared_ptr<Room>& room) {
   const double lead = config_.play_lead_ms;
-  if (update_playback(room, "", [lead](const Room&, Playback& pb) {
+  update_playback(
+      room, "",
+      [lead](const Room&, Playback& pb) {
         if (pb.status != PlaybackStatus::waiting) return false;
         pb.status = PlaybackStatus::playing;
         pb.anchor = now_ms_precise() + lead;
         return true;
-      }))
-    live_.clear_buffering(room->id);
+      },
+      true);
 }
 
 void LiveRooms::tick() {
@@ -176,7 +178,8 @@ void LiveRooms::resync() {
     auto text = protocol::playback_state(mine);
     if (!shared)
       // The shared copy was lost (Redis restarted empty): ours becomes it, and every node re-sends it.
-      live_.swap_playback(id, mine.version, mine.version, boost::json::serialize(protocol::playback_json(mine)), text);
+      live_.swap_playback(id, mine.version, mine.version, boost::json::serialize(protocol::playback_json(mine)), text,
+                          false);
     else
       hub_.deliver_local(id, realtime::make_message(text));
   }

@@ -99,8 +99,12 @@ std::shared_ptr<Room> LiveRooms::load(const std::string& id) {
 }
 
 void LiveRooms::drop(const std::string& id) {
-  std::lock_guard lock(rooms_mu_);
-  if (rooms_.erase(id)) live_.forget(id);
+  bool dropped = false;
+  {
+    std::lock_guard lock(rooms_mu_);
+    dropped = rooms_.erase(id) > 0;
+  }
+  if (dropped) live_.forget(id);  // outside rooms_mu_, as in detach
 }
 
 void LiveRooms::reload(const std::string& id) {
@@ -253,7 +257,8 @@ void LiveRooms::on_room_message(const std::string& party_id, const std::string& 
   adopt(*room, *pb);
 }
 
-bool LiveRooms::update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change) {
+bool LiveRooms::update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change,
+                                bool end_wait) {
   const std::string& id = room->id;
   for (int attempt = 0; attempt < kSwapAttempts; ++attempt) {
     Playback next;
@@ -267,7 +272,7 @@ bool LiveRooms::update_playback(const std::shared_ptr<Room>& room, const std::st
     }
     next.set_by = by;
     auto durable = boost::json::serialize(protocol::playback_json(next));
-    auto current = live_.swap_playback(id, expected, next.version, durable, protocol::playback_state(next));
+    auto current = live_.swap_playback(id, expected, next.version, durable, protocol::playback_state(next), end_wait);
     if (!current) {
       {
         std::lock_guard lock(room->mu);
@@ -354,8 +359,14 @@ void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& use
   if (hub_.leave(id, conn) > 0) return;
   // The room is let go once this node has nobody in it, even when the shared state is unreachable.
   auto unload_if_empty = [&] {
-    std::lock_guard lock(rooms_mu_);
-    if (hub_.online_users(id).empty() && rooms_.erase(id)) live_.forget(id);
+    bool unloaded = false;
+    {
+      std::lock_guard lock(rooms_mu_);
+      unloaded = hub_.online_users(id).empty() && rooms_.erase(id) > 0;
+    }
+    // Not under rooms_mu_: the live state's playback lock comes first (a
+    // broadcast reaches on_room_message, which looks the room up).
+    if (unloaded) live_.forget(id);
   };
   try {
     live_.set_online(id, user_id, false);

@@ -77,7 +77,9 @@ class LiveRooms {
   // the room (locked) and a copy of the playback, and returns false to leave
   // it. Retried when another node changed it first. Blocks (Redis): on the pool.
   using PlaybackChange = std::function<bool(const Room&, Playback&)>;
-  bool update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change);
+  // end_wait: the change ends the buffering wait (the waiters are forgotten in the same step).
+  bool update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change,
+                       bool end_wait = false);
   void control(const std::shared_ptr<Room>& room, const std::string& user_id, const ControlInput& in);
   void buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering);
   // These two run on I/O threads: they never block (no SQL, Redis or room lock).
@@ -120,7 +122,9 @@ class LiveRooms {
   PlaybackWriter writer_;
   const std::string node_id_;
   std::atomic<bool> resync_requested_{false};
-  std::int64_t last_presence_ms_ = 0;
+  std::atomic<std::int64_t> last_presence_ms_{0};  // the ticker reads it, a resync on the pool resets it
+  // Lock order: the live state's playback lock, then a room's mu, then
+  // rooms_mu_ (a leaf: nothing else is taken under it but the hub's own).
   std::mutex rooms_mu_;
   std::map<std::string, std::shared_ptr<Room>> rooms_;
 };

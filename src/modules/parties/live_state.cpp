@@ -4,11 +4,15 @@ namespace wp::parties {
 
 std::optional<std::string> MemoryLiveState::swap_playback(const std::string& party, long long expected,
                                                           long long version, const std::string& playback_json,
-                                                          const std::string& message) {
+                                                          const std::string& message, bool end_wait) {
   std::lock_guard lock(playback_mu_);
   auto it = playback_.find(party);
   if (it != playback_.end() && it->second.version > expected) return it->second.json;
   playback_[party] = {version, playback_json};
+  if (end_wait) {
+    std::lock_guard presence(presence_mu_);
+    buffering_.erase(party);
+  }
   hub_.broadcast(party, realtime::make_message(message));
   return std::nullopt;
 }
@@ -44,11 +48,6 @@ std::pair<bool, long long> MemoryLiveState::set_buffering(const std::string& par
   auto& waiting = buffering_[party];
   bool changed = buffering ? waiting.insert(user).second : waiting.erase(user) > 0;
   return {changed, static_cast<long long>(waiting.size())};
-}
-
-void MemoryLiveState::clear_buffering(const std::string& party) {
-  std::lock_guard lock(presence_mu_);
-  buffering_.erase(party);
 }
 
 void MemoryLiveState::forget(const std::string& party) {

@@ -22,9 +22,12 @@ class LiveState {
   // Stores playback_json as `version` if the shared copy is not newer than
   // `expected` (it may be older: Redis restored from an old snapshot) or
   // there is none, and broadcasts `message` to the room in the same step.
-  // Returns nullopt when stored, else the shared copy.
+  // With end_wait the party's buffering set is emptied in that step too (an
+  // explicit play or pause, a released wait): a member who starts buffering
+  // just after is still counted. Returns nullopt when stored, else the shared copy.
   virtual std::optional<std::string> swap_playback(const std::string& party, long long expected, long long version,
-                                                   const std::string& playback_json, const std::string& message) = 0;
+                                                   const std::string& playback_json, const std::string& message,
+                                                   bool end_wait) = 0;
   // The shared copy, if there is one.
   virtual std::optional<std::string> playback(const std::string& party) = 0;
 
@@ -41,7 +44,6 @@ class LiveState {
   // Adds or removes a user the party waits for; returns how many remain and
   // whether this call changed anything.
   virtual std::pair<bool, long long> set_buffering(const std::string& party, const std::string& user, bool buffering) = 0;
-  virtual void clear_buffering(const std::string& party) = 0;
   // No member of the party is left on this node.
   virtual void forget(const std::string& party) = 0;
 };
@@ -50,7 +52,8 @@ class MemoryLiveState : public LiveState {
  public:
   explicit MemoryLiveState(realtime::Hub& hub) : hub_(hub) {}
   std::optional<std::string> swap_playback(const std::string& party, long long expected, long long version,
-                                           const std::string& playback_json, const std::string& message) override;
+                                           const std::string& playback_json, const std::string& message,
+                                           bool end_wait) override;
   std::optional<std::string> playback(const std::string& party) override;
   void set_online(const std::string& party, const std::string& user, bool online) override;
   std::set<std::string> online(const std::string& party) override;
@@ -59,7 +62,6 @@ class MemoryLiveState : public LiveState {
     return {};
   }
   std::pair<bool, long long> set_buffering(const std::string& party, const std::string& user, bool buffering) override;
-  void clear_buffering(const std::string& party) override;
   void forget(const std::string& party) override;
 
  private:
@@ -68,8 +70,9 @@ class MemoryLiveState : public LiveState {
     std::string json;
   };
   realtime::Hub& hub_;
-  // Separate locks, never nested: the playback one is held while
-  // broadcasting, which takes room locks; presence is read under room locks.
+  // Lock order: playback_mu_ (held while broadcasting, which takes room
+  // locks), then room locks, then presence_mu_ (read under room locks, and
+  // taken under playback_mu_ when a swap ends a wait). Never the other way.
   std::mutex playback_mu_, presence_mu_;
   std::map<std::string, Shared> playback_;
   std::map<std::string, std::set<std::string>> online_, buffering_;

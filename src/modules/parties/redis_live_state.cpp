@@ -9,14 +9,15 @@ namespace {
 
 constexpr const char* kDay = "86400";
 
-// KEYS: playback hash, room channel. ARGV: expected version, new version,
-// playback JSON, message. Returns {1} when stored, else {0, stored JSON}
-// (a newer one).
+// KEYS: playback hash, room channel, buffering set. ARGV: expected version,
+// new version, playback JSON, message, "1" to end the wait (empty the
+// buffering set). Returns {1} when stored, else {0, stored JSON} (a newer one).
 constexpr const char* kSwapScript = R"lua(
 local v = redis.call('HGET', KEYS[1], 'v')
 if v and tonumber(v) > tonumber(ARGV[1]) then return {0, redis.call('HGET', KEYS[1], 's')} end
 redis.call('HSET', KEYS[1], 'v', ARGV[2], 's', ARGV[3])
 redis.call('EXPIRE', KEYS[1], 86400)
+if ARGV[5] == '1' then redis.call('DEL', KEYS[3]) end
 redis.call('PUBLISH', KEYS[2], ARGV[4])
 return {1}
 )lua";
@@ -56,9 +57,10 @@ RedisLiveState::RedisLiveState(realtime::RedisNode& redis, std::chrono::millisec
 
 std::optional<std::string> RedisLiveState::swap_playback(const std::string& party, long long expected,
                                                          long long version, const std::string& playback_json,
-                                                         const std::string& message) {
-  auto r = redis_.eval(kSwapScript, {playback_key(party), redis_.key(realtime::room_channel(party))},
-                       {std::to_string(expected), std::to_string(version), playback_json, message});
+                                                         const std::string& message, bool end_wait) {
+  auto r = redis_.eval(kSwapScript,
+                       {playback_key(party), redis_.key(realtime::room_channel(party)), buffering_key(party)},
+                       {std::to_string(expected), std::to_string(version), playback_json, message, end_wait ? "1" : "0"});
   if (!r.elements.empty() && r.elements[0].integer == 1) return std::nullopt;
   if (r.elements.size() < 2) return std::string{};
   return r.elements[1].str;
@@ -106,6 +108,5 @@ std::pair<bool, long long> RedisLiveState::set_buffering(const std::string& part
   return {r.elements[0].integer > 0, r.elements[1].integer};
 }
 
-void RedisLiveState::clear_buffering(const std::string& party) { redis_.call({"DEL", buffering_key(party)}); }
 
 }  // namespace wp::parties

@@ -15,14 +15,14 @@ class RedisLiveState : public LiveState {
  public:
   RedisLiveState(realtime::RedisNode& redis, std::chrono::milliseconds presence_ttl);
   std::optional<std::string> swap_playback(const std::string& party, long long expected, long long version,
-                                           const std::string& playback_json, const std::string& message) override;
+                                           const std::string& playback_json, const std::string& message,
+                                           bool end_wait) override;
   std::optional<std::string> playback(const std::string& party) override;
   void set_online(const std::string& party, const std::string& user, bool online) override;
   std::set<std::string> online(const std::string& party) override;
   std::map<std::string, std::vector<std::string>> renew_presence(
       const std::map<std::string, std::vector<std::string>>& local) override;
   std::pair<bool, long long> set_buffering(const std::string& party, const std::string& user, bool buffering) override;
-  void clear_buffering(const std::string& party) override;
   // The shared keys stay for the other nodes and expire a day after their last use.
   void forget(const std::string&) override {}
 
