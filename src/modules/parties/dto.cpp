@@ -102,7 +102,7 @@ json::object invitation_json(const InvitationRow& i) {
   return {{"id", i.id},
           {"party", json::object{{"id", i.party_id}, {"title", i.party_title}}},
           {"inviter", user_ref(i.inviter_id, i.inviter_username)},
-          {"status", i.status},
+          {"status", to_string(i.status)},
           {"created_at", to_rfc3339(i.created_at)}};
 }
 

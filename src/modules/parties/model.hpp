@@ -23,6 +23,7 @@ enum class ControlAction { play, pause, seek, rate };
 enum class ModerationAction { promote, demote, kick, ban, mute, unmute };
 // A participant row's join request: none (a plain member), pending (awaiting approval, not active), rejected.
 enum class JoinRequest { none, pending, rejected };
+enum class InvitationStatus { pending, accepted, declined };
 enum class ReportReason { spam, abuse, inappropriate, other };
 
 struct PartyRow {
@@ -41,7 +42,7 @@ struct PartyRow {
   std::string settings = "{}";
   std::string playback = "{}";
   std::int64_t created_at = 0, updated_at = 0;
-  long long participant_count = 0;  // read only (active participants)
+  std::int64_t participant_count = 0;  // read only (active participants)
 };
 
 struct ParticipantRow {
@@ -85,7 +86,7 @@ struct InvitationRow {
   std::string inviter_id;
   std::string inviter_username;  // read only
   std::string invitee_id;
-  std::string status;  // pending | accepted | declined
+  InvitationStatus status = InvitationStatus::pending;
   std::int64_t created_at = 0;
   bool admits = false;  // sent by the host or a moderator: the invitee skips approval
 };
@@ -198,6 +199,9 @@ WP_ENUM_NAMES(wp::parties::ModerationAction, {wp::parties::ModerationAction::pro
               {wp::parties::ModerationAction::unmute, "unmute"});
 WP_ENUM_NAMES(wp::parties::JoinRequest, {wp::parties::JoinRequest::none, "none"},
               {wp::parties::JoinRequest::pending, "pending"}, {wp::parties::JoinRequest::rejected, "rejected"});
+WP_ENUM_NAMES(wp::parties::InvitationStatus, {wp::parties::InvitationStatus::pending, "pending"},
+              {wp::parties::InvitationStatus::accepted, "accepted"},
+              {wp::parties::InvitationStatus::declined, "declined"});
 WP_ENUM_NAMES(wp::parties::ReportReason, {wp::parties::ReportReason::spam, "spam"},
               {wp::parties::ReportReason::abuse, "abuse"}, {wp::parties::ReportReason::inappropriate, "inappropriate"},
               {wp::parties::ReportReason::other, "other"});
