@@ -74,10 +74,10 @@ TEST(PartiesService, JoinApproveAndLeaveWithHostHandover) {
   ASSERT_TRUE(asked.request);
   EXPECT_EQ(asked.request->join_request, JoinRequest::pending);
   EXPECT_EQ(hs.conn->messages("join_request").size(), 1u);
-  EXPECT_EQ(w.service.join_request(early, party.id).status, "pending");
+  EXPECT_EQ(w.service.join_request(early, party.id).status, JoinRequestStatus::pending);
   auto admitted = w.service.approve(host, party.id, early.id);
   EXPECT_TRUE(admitted.is_active);
-  EXPECT_EQ(w.service.join_request(early, party.id).status, "active");
+  EXPECT_EQ(w.service.join_request(early, party.id).status, JoinRequestStatus::active);
   w.service.approve(host, party.id, w.service.join(late, party.id).request->user_id);
   // The longest-present moderator takes over, before any participant.
   w.service.moderate(host, party.id, late.id, ModerationAction::promote);
@@ -98,10 +98,35 @@ TEST(PartiesService, RejectedRequestsAreRememberedAndBannedUsersStayOut) {
   w.service.join(guest, party.id);
   w.service.reject(host, party.id, guest.id);
   EXPECT_THROW(w.service.join(guest, party.id), wp::Error);
-  EXPECT_EQ(w.service.join_request(guest, party.id).status, "rejected");
+  EXPECT_EQ(w.service.join_request(guest, party.id).status, JoinRequestStatus::rejected);
   w.service.approve(host, party.id, w.service.join(rowdy, party.id).request->user_id);
   w.service.moderate(host, party.id, rowdy.id, ModerationAction::ban);
   EXPECT_THROW(w.connect(rowdy, party.id), wp::Error);
+}
+
+TEST(PartiesService, ParticipantsByStatusAndTheListFilters) {
+  PartyWorld w;
+  auto host = w.add_user("host"), guest = w.add_user("guest"), asker = w.add_user("asker");
+  auto open = w.create_party(host);
+  auto gated = w.create_party(host, {{"require_approval", true}});
+  w.service.join(guest, open.id);
+  w.service.join(asker, gated.id);
+  EXPECT_EQ(w.service.participants(host, gated.id, ParticipantStatus::pending).at(0).status(),
+            ParticipantStatus::pending);
+  EXPECT_EQ(w.service.participants(host, gated.id).size(), 1u);  // the host only
+  EXPECT_THROW(w.service.participants(guest, open.id, ParticipantStatus::pending), wp::Error);
+  long long count = 0;
+  auto mine = w.service.list(guest, {.mine = true}, 10, 0, count);
+  ASSERT_EQ(count, 1);
+  EXPECT_EQ(mine.at(0).id, open.id);
+  EXPECT_EQ(mine.at(0).participant_count, 2);
+  EXPECT_EQ(mine.at(0).host_username, "host");
+  w.service.list(guest, {.search = "MOVIE_"}, 10, 0, count);  // '_' is a literal, not a wildcard
+  EXPECT_EQ(count, 0);
+  w.service.list(guest, {.search = "movie"}, 10, 0, count);
+  EXPECT_EQ(count, 2);
+  w.service.list(guest, {.hosting = true}, 10, 0, count);
+  EXPECT_EQ(count, 0);
 }
 
 TEST(PartiesService, InvitationsAreListedWhilePendingAndAnsweredOnce) {

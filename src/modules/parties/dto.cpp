@@ -72,7 +72,7 @@ json::object participant_json(const ParticipantRow& p, bool online) {
           {"role", to_string(p.role)},
           {"joined_at", to_rfc3339(p.joined_at)},
           {"is_muted", p.is_muted},
-          {"status", p.is_pending() ? "pending" : "active"},
+          {"status", to_string(p.status())},
           {"online", online}};
 }
 

@@ -152,7 +152,7 @@ Response join_by_code(PartiesService& svc, Request& req) {
 
 Response join_request(PartiesService& svc, Request& req) {
   auto r = svc.join_request(req.current_user(), req.param("id"));
-  return http::json_response(json::object{{"status", r.status},
+  return http::json_response(json::object{{"status", to_string(r.status)},
                                           {"requested_at", r.requested_at ? json::value(to_rfc3339(*r.requested_at)) : json::value(nullptr)},
                                           {"party", {{"id", r.party.id}, {"title", r.party.title}}}});
 }
@@ -163,9 +163,8 @@ Response leave_party(PartiesService& svc, Request& req) {
 }
 
 Response list_participants(PartiesService& svc, Request& req) {
-  auto status = req.query("status").value_or("active");
-  if (status != "active" && status != "pending") throw_validation("status", "Must be active or pending.");
-  auto rows = svc.participants(req.current_user(), req.param("id"), status == "pending");
+  auto status = query_enum<ParticipantStatus>(req, "status").value_or(ParticipantStatus::active);
+  auto rows = svc.participants(req.current_user(), req.param("id"), status);
   auto online = svc.online_users(req.param("id"));
   json::array out;
   for (auto& p : rows) out.push_back(participant_json(p, online.count(p.user_id) > 0));
