@@ -4,7 +4,8 @@
 //   const db::Columns<VideoRow> kVideo{{"v.id", &VideoRow::id}, {"u.username", &VideoRow::uploader_username}};
 //
 // and select_rows / select_one build the SELECT list from it and fetch each
-// column into its field, converting on the way:
+// column into its field, converting on the way (fetch_count reads one number;
+// uses / NamedParams bind the parameters):
 //   std::string, double          as they are
 //   bool, int                    int (0 or 1 for bool; PostgreSQL's BOOLEAN reads the same)
 //   std::int64_t                 long long
@@ -14,12 +15,14 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/enum_names.hpp"
@@ -183,12 +186,39 @@ std::optional<Row> select_one(soci::session& s, const Columns<Row>& columns, std
   return std::move(rows.front());
 }
 
+// Runs a single-number query (COUNT(*) and the like).
+template <class BindParams>
+long long fetch_count(soci::session& s, std::string_view sql, BindParams bind_params) {
+  long long n = 0;
+  soci::statement st(s);
+  st.exchange(soci::into(n));
+  bind_params(st);
+  st.alloc();
+  st.prepare(std::string(sql));
+  st.define_and_bind();
+  st.execute(true);
+  return n;
+}
+
 // Binds values to a statement's parameters in order: the bind_params of
-// select_rows / select_one (and db::fetch_count) for fixed parameter lists.
+// select_rows / select_one / fetch_count for fixed parameter lists.
 // The values must outlive the call they are passed to.
 template <class... Ts>
 auto uses(const Ts&... values) {
   return [&](soci::statement& st) { (st.exchange(soci::use(values)), ...); };
 }
+
+// Text parameters of a statement whose text is built at run time (a list's
+// filters), bound by name; the deque keeps each value where the statement saw it.
+class NamedParams {
+ public:
+  void add(std::string name, std::string value) { named_.emplace_back(std::move(name), std::move(value)); }
+  void bind(soci::statement& st) {
+    for (auto& [name, value] : named_) st.exchange(soci::use(value, name));
+  }
+
+ private:
+  std::deque<std::pair<std::string, std::string>> named_;
+};
 
 }  // namespace wp::db

@@ -146,6 +146,24 @@ TEST(DbColumns, SelectOneBindsItsParameter) {
   });
 }
 
+TEST(DbColumns, FetchCountWithParametersNamedAtRunTime) {
+  on_each_database([](soci::session& s) {
+    s << "INSERT INTO sample VALUES ('a', TRUE, 1, 1, 1, 'red', NULL, NULL, NULL, NULL, NULL, 1)";
+    s << "INSERT INTO sample VALUES ('b', FALSE, 2, 2, 2, 'red', NULL, NULL, NULL, NULL, NULL, 2)";
+    s << "INSERT INTO sample VALUES ('c', FALSE, 2, 3, 3, 'dark-blue', NULL, NULL, NULL, NULL, NULL, 3)";
+    wp::db::NamedParams p;
+    std::string where = " WHERE 1=1";
+    for (auto [column, value] : {std::pair{"colour", "red"}, std::pair{"name", "b"}}) {
+      where += std::string(" AND ") + column + " = :" + column;
+      p.add(column, value);
+    }
+    EXPECT_EQ(wp::db::fetch_count(s, "SELECT COUNT(*) FROM sample" + where, [&](soci::statement& st) { p.bind(st); }),
+              1);
+    int small = 2;
+    EXPECT_EQ(wp::db::fetch_count(s, "SELECT COUNT(*) FROM sample WHERE small = :s", wp::db::uses(small)), 2);
+  });
+}
+
 void expect_internal(const std::function<void()>& fn, const std::string& needle) {
   try {
     fn();

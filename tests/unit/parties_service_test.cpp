@@ -2,7 +2,10 @@
 // the in-process live state, the local backplane and recording connections.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "modules/parties/protocol.hpp"
 #include "support/party_fixture.hpp"
@@ -71,10 +74,10 @@ TEST(PartiesService, JoinApproveAndLeaveWithHostHandover) {
   ASSERT_TRUE(asked.request);
   EXPECT_EQ(asked.request->join_request, JoinRequest::pending);
   EXPECT_EQ(hs.conn->messages("join_request").size(), 1u);
-  EXPECT_EQ(w.service.join_request(early, party.id).status, "pending");
+  EXPECT_EQ(w.service.join_request(early, party.id).status, JoinRequestStatus::pending);
   auto admitted = w.service.approve(host, party.id, early.id);
   EXPECT_TRUE(admitted.is_active);
-  EXPECT_EQ(w.service.join_request(early, party.id).status, "active");
+  EXPECT_EQ(w.service.join_request(early, party.id).status, JoinRequestStatus::active);
   w.service.approve(host, party.id, w.service.join(late, party.id).request->user_id);
   // The longest-present moderator takes over, before any participant.
   w.service.moderate(host, party.id, late.id, ModerationAction::promote);
@@ -95,10 +98,77 @@ TEST(PartiesService, RejectedRequestsAreRememberedAndBannedUsersStayOut) {
   w.service.join(guest, party.id);
   w.service.reject(host, party.id, guest.id);
   EXPECT_THROW(w.service.join(guest, party.id), wp::Error);
-  EXPECT_EQ(w.service.join_request(guest, party.id).status, "rejected");
+  EXPECT_EQ(w.service.join_request(guest, party.id).status, JoinRequestStatus::rejected);
   w.service.approve(host, party.id, w.service.join(rowdy, party.id).request->user_id);
   w.service.moderate(host, party.id, rowdy.id, ModerationAction::ban);
   EXPECT_THROW(w.connect(rowdy, party.id), wp::Error);
+}
+
+TEST(PartiesService, ParticipantsByStatusAndTheListFilters) {
+  PartyWorld w;
+  auto host = w.add_user("host"), guest = w.add_user("guest"), asker = w.add_user("asker");
+  auto open = w.create_party(host);
+  auto gated = w.create_party(host, {{"require_approval", true}});
+  w.service.join(guest, open.id);
+  w.service.join(asker, gated.id);
+  EXPECT_EQ(w.service.participants(host, gated.id, ParticipantStatus::pending).at(0).status(),
+            ParticipantStatus::pending);
+  EXPECT_EQ(w.service.participants(host, gated.id).size(), 1u);  // the host only
+  EXPECT_THROW(w.service.participants(guest, open.id, ParticipantStatus::pending), wp::Error);
+  long long count = 0;
+  auto mine = w.service.list(guest, {.mine = true}, 10, 0, count);
+  ASSERT_EQ(count, 1);
+  EXPECT_EQ(mine.at(0).id, open.id);
+  EXPECT_EQ(mine.at(0).participant_count, 2);
+  EXPECT_EQ(mine.at(0).host_username, "host");
+  w.service.list(guest, {.search = "MOVIE_"}, 10, 0, count);  // '_' is a literal, not a wildcard
+  EXPECT_EQ(count, 0);
+  w.service.list(guest, {.search = "movie"}, 10, 0, count);
+  EXPECT_EQ(count, 2);
+  w.service.list(guest, {.hosting = true}, 10, 0, count);
+  EXPECT_EQ(count, 0);
+}
+
+TEST(PartiesService, InvitationsAreListedWhilePendingAndAnsweredOnce) {
+  PartyWorld w;
+  auto host = w.add_user("host"), friend_ = w.add_user("friend"), other = w.add_user("other");
+  auto party = w.create_party(host);
+  EXPECT_EQ(w.service.invite(host, party.id, {friend_.id, other.id}), 2);
+  long long count = 0;
+  auto invitations = w.service.invitations(friend_, 10, 0, count);
+  ASSERT_EQ(count, 1);
+  EXPECT_EQ(invitations.at(0).status, InvitationStatus::pending);
+  EXPECT_EQ(invitations.at(0).party_title, "Movie night");
+  EXPECT_EQ(invitations.at(0).inviter_username, "host");
+  w.service.respond_invitation(friend_, invitations.at(0).id, true);
+  EXPECT_EQ(w.store.invitation(invitations.at(0).id)->status, InvitationStatus::accepted);
+  EXPECT_THROW(w.service.respond_invitation(friend_, invitations.at(0).id, false), wp::Error);
+  EXPECT_TRUE(w.service.invitations(friend_, 10, 0, count).empty());
+  auto declined = w.service.invitations(other, 10, 0, count).at(0).id;
+  w.service.respond_invitation(other, declined, false);
+  EXPECT_EQ(w.store.invitation(declined)->status, InvitationStatus::declined);
+}
+
+TEST(PartiesService, ChatPagesAndReactionCounts) {
+  PartyWorld w;
+  auto host = w.add_user("host");
+  auto party = w.create_party(host);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(w.service.post_chat(host, party.id, "m" + std::to_string(i)).id);
+  auto newest = w.service.chat_history(host, party.id, std::nullopt, 2);
+  ASSERT_EQ(newest.size(), 2u);
+  EXPECT_EQ(newest[0].content, "m4");
+  EXPECT_EQ(newest[0].username, "host");
+  auto older = w.service.chat_history(host, party.id, newest[1].id, 10);
+  ASSERT_EQ(older.size(), 3u);
+  EXPECT_EQ(older[0].content, "m2");
+  auto after = w.store.messages_after(party.id, ids[2], 10);
+  ASSERT_EQ(after.size(), 2u);
+  EXPECT_EQ(after[0].content, "m3");
+  w.service.react(host, party.id, "🎉", 1.0);
+  w.service.react(host, party.id, "🎉", 2.0);
+  w.service.react(host, party.id, "👍", 3.0);
+  EXPECT_EQ(w.service.reaction_counts(host, party.id), (std::map<std::string, long long>{{"🎉", 2}, {"👍", 1}}));
 }
 
 // Many controls at once: every one is applied exactly once, and every member

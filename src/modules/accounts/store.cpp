@@ -5,7 +5,6 @@
 #include "db/affected.hpp"
 #include "db/columns.hpp"
 #include "db/like.hpp"
-#include "db/rows.hpp"
 #include "db/soci_optional.hpp"
 #include "modules/accounts/sql.hpp"
 

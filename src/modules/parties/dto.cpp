@@ -72,7 +72,7 @@ json::object participant_json(const ParticipantRow& p, bool online) {
           {"role", to_string(p.role)},
           {"joined_at", to_rfc3339(p.joined_at)},
           {"is_muted", p.is_muted},
-          {"status", p.is_pending() ? "pending" : "active"},
+          {"status", to_string(p.status())},
           {"online", online}};
 }
 
@@ -102,7 +102,7 @@ json::object invitation_json(const InvitationRow& i) {
   return {{"id", i.id},
           {"party", json::object{{"id", i.party_id}, {"title", i.party_title}}},
           {"inviter", user_ref(i.inviter_id, i.inviter_username)},
-          {"status", i.status},
+          {"status", to_string(i.status)},
           {"created_at", to_rfc3339(i.created_at)}};
 }
 

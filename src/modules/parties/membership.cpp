@@ -92,9 +92,9 @@ void PartiesService::leave(const Principal& user, const std::string& id) {
 }
 
 std::vector<ParticipantRow> PartiesService::participants(const Principal& user, const std::string& id,
-                                                         bool pending) {
+                                                         ParticipantStatus status) {
   auto p = visible_party(user, id);
-  if (pending) {
+  if (status == ParticipantStatus::pending) {
     require_moderator(user, p);
     return store_.pending_participants(id);
   }
@@ -124,10 +124,14 @@ void PartiesService::reject(const Principal& user, const std::string& id, const 
 JoinRequestState PartiesService::join_request(const Principal& user, const std::string& id) {
   auto p = visible_party(user, id);
   auto m = store_.participant(id, user.id);
-  if (!m || m->is_banned) return {p, "none", std::nullopt};
-  if (m->is_active) return {p, "active", std::nullopt};
-  if (m->join_request == JoinRequest::none) return {p, "none", std::nullopt};
-  return {p, std::string(to_string(m->join_request)), m->joined_at};
+  if (!m || m->is_banned) return {p, JoinRequestStatus::none, std::nullopt};
+  if (m->is_active) return {p, JoinRequestStatus::active, std::nullopt};
+  switch (m->join_request) {
+    case JoinRequest::none: break;
+    case JoinRequest::pending: return {p, JoinRequestStatus::pending, m->joined_at};
+    case JoinRequest::rejected: return {p, JoinRequestStatus::rejected, m->joined_at};
+  }
+  return {p, JoinRequestStatus::none, std::nullopt};
 }
 
 bool PartiesService::party_member_may_view(const std::string& user_id, const std::string& video_id) {

@@ -23,6 +23,11 @@ enum class ControlAction { play, pause, seek, rate };
 enum class ModerationAction { promote, demote, kick, ban, mute, unmute };
 // A participant row's join request: none (a plain member), pending (awaiting approval, not active), rejected.
 enum class JoinRequest { none, pending, rejected };
+// Where a user's join request stands, as join-request/ tells them: a JoinRequest, or active (a participant now).
+enum class JoinRequestStatus { none, pending, rejected, active };
+// A listed participant: active, or pending (a join request); also the ?status= filter of participants/.
+enum class ParticipantStatus { active, pending };
+enum class InvitationStatus { pending, accepted, declined };
 enum class ReportReason { spam, abuse, inappropriate, other };
 
 struct PartyRow {
@@ -41,7 +46,7 @@ struct PartyRow {
   std::string settings = "{}";
   std::string playback = "{}";
   std::int64_t created_at = 0, updated_at = 0;
-  long long participant_count = 0;  // read only (active participants)
+  std::int64_t participant_count = 0;  // read only (active participants)
 };
 
 struct ParticipantRow {
@@ -56,6 +61,7 @@ struct ParticipantRow {
   std::int64_t joined_at = 0;  // when they joined, or asked to
   JoinRequest join_request = JoinRequest::none;
   bool is_pending() const { return join_request == JoinRequest::pending; }
+  ParticipantStatus status() const { return is_pending() ? ParticipantStatus::pending : ParticipantStatus::active; }
 };
 
 struct MessageRow {
@@ -85,7 +91,7 @@ struct InvitationRow {
   std::string inviter_id;
   std::string inviter_username;  // read only
   std::string invitee_id;
-  std::string status;  // pending | accepted | declined
+  InvitationStatus status = InvitationStatus::pending;
   std::int64_t created_at = 0;
   bool admits = false;  // sent by the host or a moderator: the invitee skips approval
 };
@@ -171,7 +177,7 @@ struct Joined {
 // Where the current user's join request stands.
 struct JoinRequestState {
   PartyRow party;
-  std::string status;  // none | pending | rejected | active
+  JoinRequestStatus status = JoinRequestStatus::none;
   std::optional<std::int64_t> requested_at;
 };
 
@@ -198,6 +204,14 @@ WP_ENUM_NAMES(wp::parties::ModerationAction, {wp::parties::ModerationAction::pro
               {wp::parties::ModerationAction::unmute, "unmute"});
 WP_ENUM_NAMES(wp::parties::JoinRequest, {wp::parties::JoinRequest::none, "none"},
               {wp::parties::JoinRequest::pending, "pending"}, {wp::parties::JoinRequest::rejected, "rejected"});
+WP_ENUM_NAMES(wp::parties::JoinRequestStatus, {wp::parties::JoinRequestStatus::none, "none"},
+              {wp::parties::JoinRequestStatus::pending, "pending"},
+              {wp::parties::JoinRequestStatus::rejected, "rejected"}, {wp::parties::JoinRequestStatus::active, "active"});
+WP_ENUM_NAMES(wp::parties::ParticipantStatus, {wp::parties::ParticipantStatus::active, "active"},
+              {wp::parties::ParticipantStatus::pending, "pending"});
+WP_ENUM_NAMES(wp::parties::InvitationStatus, {wp::parties::InvitationStatus::pending, "pending"},
+              {wp::parties::InvitationStatus::accepted, "accepted"},
+              {wp::parties::InvitationStatus::declined, "declined"});
 WP_ENUM_NAMES(wp::parties::ReportReason, {wp::parties::ReportReason::spam, "spam"},
               {wp::parties::ReportReason::abuse, "abuse"}, {wp::parties::ReportReason::inappropriate, "inappropriate"},
               {wp::parties::ReportReason::other, "other"});

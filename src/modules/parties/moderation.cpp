@@ -65,7 +65,7 @@ int PartiesService::invite(const Principal& user, const std::string& id, const s
     if (uid == user.id) continue;
     auto existing = store_.participant(id, uid);
     if (existing && existing->is_active) continue;
-    store_.invite({new_uuid(), id, "", user.id, "", uid, "pending", now_ms(), is_moderator_role(me.role)});
+    store_.invite({new_uuid(), id, "", user.id, "", uid, InvitationStatus::pending, now_ms(), is_moderator_role(me.role)});
     ++n;
   }
   return n;
@@ -80,11 +80,11 @@ std::vector<InvitationRow> PartiesService::invitations(const Principal& user, in
 PartyRow PartiesService::respond_invitation(const Principal& user, const std::string& invitation_id, bool accept) {
   auto inv = store_.invitation(invitation_id);
   if (!inv || inv->invitee_id != user.id) throw_not_found("Invitation not found.");
-  if (inv->status != "pending") throw_conflict("The invitation was already answered.");
+  if (inv->status != InvitationStatus::pending) throw_conflict("The invitation was already answered.");
   auto party = store_.party(inv->party_id);
   if (!party) throw_not_found("Party not found.");
   if (accept) admit(user, *party);
-  store_.set_invitation_status(invitation_id, accept ? "accepted" : "declined", now_ms());
+  store_.set_invitation_status(invitation_id, accept ? InvitationStatus::accepted : InvitationStatus::declined, now_ms());
   return *store_.party(inv->party_id);
 }
 

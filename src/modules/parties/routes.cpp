@@ -4,6 +4,7 @@
 #include "core/fields.hpp"
 #include "core/ids.hpp"
 #include "http/json.hpp"
+#include "http/module_routes.hpp"
 #include "http/pagination.hpp"
 #include "modules/parties/dto.hpp"
 #include "modules/parties/protocol.hpp"
@@ -152,7 +153,7 @@ Response join_by_code(PartiesService& svc, Request& req) {
 
 Response join_request(PartiesService& svc, Request& req) {
   auto r = svc.join_request(req.current_user(), req.param("id"));
-  return http::json_response(json::object{{"status", r.status},
+  return http::json_response(json::object{{"status", to_string(r.status)},
                                           {"requested_at", r.requested_at ? json::value(to_rfc3339(*r.requested_at)) : json::value(nullptr)},
                                           {"party", {{"id", r.party.id}, {"title", r.party.title}}}});
 }
@@ -163,9 +164,8 @@ Response leave_party(PartiesService& svc, Request& req) {
 }
 
 Response list_participants(PartiesService& svc, Request& req) {
-  auto status = req.query("status").value_or("active");
-  if (status != "active" && status != "pending") throw_validation("status", "Must be active or pending.");
-  auto rows = svc.participants(req.current_user(), req.param("id"), status == "pending");
+  auto status = query_enum<ParticipantStatus>(req, "status").value_or(ParticipantStatus::active);
+  auto rows = svc.participants(req.current_user(), req.param("id"), status);
   auto online = svc.online_users(req.param("id"));
   json::array out;
   for (auto& p : rows) out.push_back(participant_json(p, online.count(p.user_id) > 0));
@@ -269,6 +269,11 @@ Response report(PartiesService& svc, Request& req) {
   return http::json_response(json::object{{"id", id}, {"status", "open"}}, 201);
 }
 
+// A plain GET of the WebSocket route.
+Response not_upgraded(Request&) {
+  throw Error(ErrorCode::validation, "This is a WebSocket endpoint: send an Upgrade request.");
+}
+
 Response sync_state(PartiesService& svc, Request& req) {
   auto pb = protocol::playback_json(svc.sync_state(req.current_user(), req.param("id")));
   pb["server_time"] = now_ms_precise();
@@ -278,64 +283,50 @@ Response sync_state(PartiesService& svc, Request& req) {
 }  // namespace
 
 void add_routes(http::Router& router, PartiesService& svc, BlockingPool& pool) {
-  auto with = [&svc](Response (*fn)(PartiesService&, Request&)) {
-    return [&svc, fn](Request& r) { return fn(svc, r); };
-  };
   const auto A = Access::anonymous, U = Access::user;
-  auto add = [&](const char* method, const std::string& pattern, const std::string& summary, Access access,
-                 http::Handler h) {
-    router.add({.method = method, .pattern = pattern, .summary = summary, .access = access, .handler = std::move(h),
-                .tag = "parties"});
-  };
-  add("GET", "/api/parties/", "Parties I may see, with filters", U, with(list_parties));
-  add("POST", "/api/parties/", "Create a party (I become its host)", U, with(create_party));
-  add("GET", "/api/parties/public/", "Live and scheduled public parties", A, with(public_parties));
-  add("POST", "/api/parties/join-by-code/", "Join a party by its room code", U, with(join_by_code));
-  add("GET", "/api/parties/invitations/", "My pending party invitations", U, with(my_invitations));
-  add("POST", "/api/parties/invitations/{id}/accept/", "Accept an invitation and join", U, with(accept_invitation));
-  add("POST", "/api/parties/invitations/{id}/decline/", "Decline an invitation", U, with(decline_invitation));
-  add("GET", "/api/parties/{id}/", "A party", U, with(get_party));
-  add("PATCH", "/api/parties/{id}/", "Change a party (host or moderator)", U, with(patch_party));
-  add("DELETE", "/api/parties/{id}/", "Delete a party (host)", U, with(delete_party));
-  add("POST", "/api/parties/{id}/start/", "Start a scheduled party (host)", U, with(start_party));
-  add("POST", "/api/parties/{id}/end/", "End a party (host)", U, with(end_party));
-  add("POST", "/api/parties/{id}/join/", "Join a party", U, with(join_party));
-  add("POST", "/api/parties/{id}/leave/", "Leave a party", U, with(leave_party));
-  add("GET", "/api/parties/{id}/join-request/", "Where my join request stands (none, pending, rejected, active)", U,
-      with(join_request));
-  add("GET", "/api/parties/{id}/participants/", "Active participants with roles and presence (?status=pending: join requests)", U,
-      with(list_participants));
-  add("POST", "/api/parties/{id}/participants/{user_id}/approve/", "Admit a pending join request (host, moderator)", U,
-      with(approve));
-  add("POST", "/api/parties/{id}/participants/{user_id}/reject/", "Refuse a pending join request (host, moderator)", U,
-      with(reject));
+  http::ModuleRoutes routes(router, svc, "parties");
+  routes.add("GET", "/api/parties/", "Parties I may see, with filters", U, list_parties);
+  routes.add("POST", "/api/parties/", "Create a party (I become its host)", U, create_party);
+  routes.add("GET", "/api/parties/public/", "Live and scheduled public parties", A, public_parties);
+  routes.add("POST", "/api/parties/join-by-code/", "Join a party by its room code", U, join_by_code);
+  routes.add("GET", "/api/parties/invitations/", "My pending party invitations", U, my_invitations);
+  routes.add("POST", "/api/parties/invitations/{id}/accept/", "Accept an invitation and join", U, accept_invitation);
+  routes.add("POST", "/api/parties/invitations/{id}/decline/", "Decline an invitation", U, decline_invitation);
+  routes.add("GET", "/api/parties/{id}/", "A party", U, get_party);
+  routes.add("PATCH", "/api/parties/{id}/", "Change a party (host or moderator)", U, patch_party);
+  routes.add("DELETE", "/api/parties/{id}/", "Delete a party (host)", U, delete_party);
+  routes.add("POST", "/api/parties/{id}/start/", "Start a scheduled party (host)", U, start_party);
+  routes.add("POST", "/api/parties/{id}/end/", "End a party (host)", U, end_party);
+  routes.add("POST", "/api/parties/{id}/join/", "Join a party", U, join_party);
+  routes.add("POST", "/api/parties/{id}/leave/", "Leave a party", U, leave_party);
+  routes.add("GET", "/api/parties/{id}/join-request/", "Where my join request stands (none, pending, rejected, active)",
+             U, join_request);
+  routes.add("GET", "/api/parties/{id}/participants/",
+             "Active participants with roles and presence (?status=pending: join requests)", U, list_participants);
+  routes.add("POST", "/api/parties/{id}/participants/{user_id}/approve/",
+             "Admit a pending join request (host, moderator)", U, approve);
+  routes.add("POST", "/api/parties/{id}/participants/{user_id}/reject/",
+             "Refuse a pending join request (host, moderator)", U, reject);
   for (auto [action, name] : enum_names<ModerationAction>.items) {
     std::string a(name);
-    add("POST", "/api/parties/{id}/participants/{user_id}/" + a + "/", "Moderate a participant: " + a, U,
-        [&svc, action](Request& r) { return moderate(svc, r, action); });
+    routes.add("POST", "/api/parties/{id}/participants/{user_id}/" + a + "/", "Moderate a participant: " + a, U,
+               [action](PartiesService& s, Request& r) { return moderate(s, r, action); });
   }
-  add("POST", "/api/parties/{id}/invite/", "Invite users", U, with(invite));
-  add("GET", "/api/parties/{id}/chat/", "Chat history, newest first, with a before cursor", U, with(chat_history));
-  add("POST", "/api/parties/{id}/chat/", "Send a chat message", U, with(post_chat));
-  add("POST", "/api/parties/{id}/react/", "Send a reaction", U, with(react));
-  add("GET", "/api/parties/{id}/react/", "Reaction counts by emoji", U, with(reaction_counts));
-  add("POST", "/api/parties/{id}/report/", "Report a party", U, with(report));
-  add("GET", "/api/parties/{id}/sync_state/", "The playback state", U, with(sync_state));
-  router.add({.method = "GET",
-              .pattern = "/ws/party/{id}/",
-              .summary = "Party WebSocket (docs/realtime.md); token in ?token= or the cookie",
-              .access = U,
-              .handler = [](Request&) -> Response {
-                throw Error(ErrorCode::validation, "This is a WebSocket endpoint: send an Upgrade request.");
-              },
-              .tag = "parties",
-              .ws_open = [&svc, &pool](Request& req, std::shared_ptr<realtime::Connection> conn)
-                  -> std::shared_ptr<realtime::Endpoint> {
-                auto last = req.query("last_message_id");
-                if (last && !is_uuid(*last)) last.reset();
-                auto room = svc.connect(req.current_user(), req.param("id"), conn, last);
-                return std::make_shared<PartySocket>(svc, pool, room, req.current_user(), conn);
-              }});
+  routes.add("POST", "/api/parties/{id}/invite/", "Invite users", U, invite);
+  routes.add("GET", "/api/parties/{id}/chat/", "Chat history, newest first, with a before cursor", U, chat_history);
+  routes.add("POST", "/api/parties/{id}/chat/", "Send a chat message", U, post_chat);
+  routes.add("POST", "/api/parties/{id}/react/", "Send a reaction", U, react);
+  routes.add("GET", "/api/parties/{id}/react/", "Reaction counts by emoji", U, reaction_counts);
+  routes.add("POST", "/api/parties/{id}/report/", "Report a party", U, report);
+  routes.add("GET", "/api/parties/{id}/sync_state/", "The playback state", U, sync_state);
+  routes.add("GET", "/ws/party/{id}/", "Party WebSocket (docs/realtime.md); token in ?token= or the cookie", U,
+             not_upgraded, {.ws_open = [&svc, &pool](Request& req, std::shared_ptr<realtime::Connection> conn)
+                                -> std::shared_ptr<realtime::Endpoint> {
+               auto last = req.query("last_message_id");
+               if (last && !is_uuid(*last)) last.reset();
+               auto room = svc.connect(req.current_user(), req.param("id"), conn, last);
+               return std::make_shared<PartySocket>(svc, pool, room, req.current_user(), conn);
+             }});
 }
 
 }  // namespace wp::parties

@@ -43,7 +43,8 @@ class PartiesService {
   Joined join_by_code(const Principal& user, const std::string& code);
   void leave(const Principal& user, const std::string& id);
   // Active participants, or (host, moderators, staff) pending join requests.
-  std::vector<ParticipantRow> participants(const Principal& user, const std::string& id, bool pending = false);
+  std::vector<ParticipantRow> participants(const Principal& user, const std::string& id,
+                                           ParticipantStatus status = ParticipantStatus::active);
   ParticipantRow approve(const Principal& user, const std::string& id, const std::string& target);
   void reject(const Principal& user, const std::string& id, const std::string& target);
   JoinRequestState join_request(const Principal& user, const std::string& id);

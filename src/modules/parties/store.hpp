@@ -1,5 +1,5 @@
 #pragma once
-// Every SQL statement of the watch-party area.
+// Every read and write of the watch-party tables (the SQL text is in sql.hpp).
 #include <map>
 #include <optional>
 #include <string>
@@ -70,7 +70,7 @@ class Store {
   std::optional<InvitationRow> invitation(const std::string& id);
   std::vector<InvitationRow> pending_invitations(const std::string& user_id, int limit, int offset);
   long long count_pending_invitations(const std::string& user_id);
-  void set_invitation_status(const std::string& id, const std::string& status, std::int64_t now);
+  void set_invitation_status(const std::string& id, InvitationStatus status, std::int64_t now);
   bool is_invited(const std::string& party_id, const std::string& user_id);
   // Invited (not declined) by the host or a moderator, so no approval is needed.
   bool invitation_admits(const std::string& party_id, const std::string& user_id);

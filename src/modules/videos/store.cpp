@@ -3,12 +3,10 @@
 #include <soci/soci.h>
 
 #include <algorithm>
-#include <deque>
 
 #include "db/affected.hpp"
 #include "db/columns.hpp"
 #include "db/like.hpp"
-#include "db/rows.hpp"
 #include "db/soci_optional.hpp"
 #include "modules/videos/sql.hpp"
 
@@ -18,15 +16,6 @@ using soci::into;
 using soci::use;
 
 namespace {
-
-// Text parameters of a statement built at run time, bound by name; the deque keeps references stable.
-struct Params {
-  std::deque<std::pair<std::string, std::string>> named;
-  void add(std::string name, std::string value) { named.emplace_back(std::move(name), std::move(value)); }
-  void bind(soci::statement& st) {
-    for (auto& [name, value] : named) st.exchange(use(value, name));
-  }
-};
 
 std::optional<VideoRow> one_video(soci::session& s, const std::string& id) {
   return db::select_one(s, sql::kVideo, sql::kVideoById, db::uses(id));
@@ -44,7 +33,7 @@ void insert_job(soci::session& s, const JobRow& j) {
 }
 
 // The WHERE of the video list, its parameters added to p.
-std::string list_where(const VideoFilter& f, Params& p) {
+std::string list_where(const VideoFilter& f, db::NamedParams& p) {
   std::string where = sql::kAnyVideo;
   if (!f.viewer_is_staff) {
     where += f.viewer_id ? sql::kListableOrOwn : sql::kListableToAnyone;
@@ -94,7 +83,7 @@ std::optional<VideoRow> Store::video(const std::string& id) {
 
 std::vector<VideoRow> Store::list_videos(const VideoFilter& f, int limit, int offset, long long& count) {
   return db_.with([&](soci::session& s) {
-    Params p;
+    db::NamedParams p;
     std::string where = list_where(f, p);
     count = db::fetch_count(s, sql::kCountVideos + where, [&](soci::statement& st) { p.bind(st); });
     return db::select_rows(s, sql::kVideo,

@@ -1,0 +1,252 @@
+#pragma once
+// Every SQL text of the parties store, and the column table of each row it
+// reads. Only store.cpp includes this. A row query (kPartyById, ...) is the
+// text after the SELECT list: db::select_rows puts the list first.
+#include <cstdint>
+#include <string>
+
+#include "db/columns.hpp"
+#include "modules/parties/model.hpp"
+
+namespace wp::parties::sql {
+
+// Where a user stands in a party, read under the party lock.
+struct Membership {
+  bool active = false, banned = false;
+  Role role = Role::participant;
+  JoinRequest join_request = JoinRequest::none;
+};
+
+struct EmojiCount {
+  std::string emoji;
+  std::int64_t count = 0;
+};
+
+// ---------------------------------------------------------------- row tables
+
+inline const db::Columns<PartyRow> kParty{
+    {"p.id", &PartyRow::id},
+    {"p.host_id", &PartyRow::host_id},
+    {"u.username", &PartyRow::host_username},
+    {"p.video_id", &PartyRow::video_id},
+    {"p.media_url", &PartyRow::media_url},
+    {"p.title", &PartyRow::title},
+    {"p.description", &PartyRow::description},
+    {"p.status", &PartyRow::status},
+    {"p.room_code", &PartyRow::room_code},
+    {"p.visibility", &PartyRow::visibility},
+    {"p.max_participants", &PartyRow::max_participants},
+    {"p.scheduled_start", &PartyRow::scheduled_start},
+    {"p.actual_start", &PartyRow::actual_start},
+    {"p.ended_at", &PartyRow::ended_at},
+    {"p.settings", &PartyRow::settings},
+    {"p.playback", &PartyRow::playback},
+    {"p.created_at", &PartyRow::created_at},
+    {"p.updated_at", &PartyRow::updated_at},
+    {"(SELECT COUNT(*) FROM party_participants c WHERE c.party_id = p.id AND c.is_active = TRUE)",
+     &PartyRow::participant_count},
+};
+
+inline const db::Columns<ParticipantRow> kParticipant{
+    {"pp.id", &ParticipantRow::id},
+    {"pp.party_id", &ParticipantRow::party_id},
+    {"pp.user_id", &ParticipantRow::user_id},
+    {"u.username", &ParticipantRow::username},
+    {"pp.role", &ParticipantRow::role},
+    {"pp.is_active", &ParticipantRow::is_active},
+    {"pp.is_banned", &ParticipantRow::is_banned},
+    {"pp.is_muted", &ParticipantRow::is_muted},
+    {"pp.join_request", &ParticipantRow::join_request},
+    {"pp.joined_at", &ParticipantRow::joined_at},
+};
+
+inline const db::Columns<Membership> kMembership{
+    {"is_active", &Membership::active},
+    {"is_banned", &Membership::banned},
+    {"role", &Membership::role},
+    {"join_request", &Membership::join_request},
+};
+
+inline const db::Columns<MessageRow> kMessage{
+    {"m.id", &MessageRow::id},
+    {"m.party_id", &MessageRow::party_id},
+    {"m.user_id", &MessageRow::user_id},
+    {"u.username", &MessageRow::username},
+    {"m.content", &MessageRow::content},
+    {"m.message_type", &MessageRow::message_type},
+    {"m.sent_at", &MessageRow::sent_at},
+};
+
+inline const db::Columns<EmojiCount> kEmojiCount{
+    {"emoji", &EmojiCount::emoji},
+    {"COUNT(*)", &EmojiCount::count},
+};
+
+inline const db::Columns<InvitationRow> kInvitation{
+    {"i.id", &InvitationRow::id},
+    {"i.party_id", &InvitationRow::party_id},
+    {"p.title", &InvitationRow::party_title},
+    {"i.inviter_id", &InvitationRow::inviter_id},
+    {"u.username", &InvitationRow::inviter_username},
+    {"i.invitee_id", &InvitationRow::invitee_id},
+    {"i.status", &InvitationRow::status},
+    {"i.created_at", &InvitationRow::created_at},
+};
+
+// ---------------------------------------------------------------- parties
+
+inline constexpr const char* kInsertParty =
+    "INSERT INTO watch_parties (id, host_id, video_id, media_url, title, description, status, room_code, "
+    "visibility, max_participants, scheduled_start, actual_start, settings, playback, created_at, updated_at) "
+    "VALUES (:id, :h, :v, :m, :t, :d, :st, :rc, :vis, :max, :ss, :as, :set, :pb, :c, :u)";
+inline constexpr const char* kPartyById = "FROM watch_parties p JOIN users u ON u.id = p.host_id WHERE p.id = :id";
+inline constexpr const char* kPartyByCode =
+    "FROM watch_parties p JOIN users u ON u.id = p.host_id WHERE p.room_code = :c";
+inline constexpr const char* kCountRoomCode = "SELECT COUNT(*) FROM watch_parties WHERE room_code = :c";
+// Not host_id: only joins and leaves change it, under the party lock; a copy read
+// before a concurrent handover must not put the old host back.
+inline constexpr const char* kUpdateParty =
+    "UPDATE watch_parties SET title = :t, description = :d, status = :st, visibility = :vis, max_participants = :max, "
+    "scheduled_start = :ss, actual_start = :as, ended_at = :e, settings = :set, updated_at = :u WHERE id = :id";
+inline constexpr const char* kDeleteParty = "DELETE FROM watch_parties WHERE id = :id";
+inline constexpr const char* kSavePlayback =
+    "UPDATE watch_parties SET playback = :pb, playback_version = :v WHERE id = :id AND playback_version < :v2";
+
+// The party list: kPartyFrom (kCountParties) + kAnyParty + the filters that
+// apply, then kPartyPage.
+inline constexpr const char* kPartyFrom = "FROM watch_parties p JOIN users u ON u.id = p.host_id";
+inline constexpr const char* kCountParties = "SELECT COUNT(*) FROM watch_parties p";
+inline constexpr const char* kAnyParty = " WHERE 1=1";
+inline constexpr const char* kListedPublicly = " AND p.visibility = 'public' AND p.status <> 'ended'";
+// What a viewer may see: public parties, and any party they belong to or are invited to.
+inline constexpr const char* kVisibleToViewer =
+    " AND (p.visibility = 'public' OR EXISTS (SELECT 1 FROM party_participants m WHERE m.party_id = p.id AND "
+    "m.user_id = :viewer AND m.is_banned = FALSE) OR EXISTS (SELECT 1 FROM party_invitations i WHERE i.party_id = "
+    "p.id AND i.invitee_id = :viewer2 AND i.status <> 'declined'))";
+inline constexpr const char* kWithStatus = " AND p.status = :status";
+inline constexpr const char* kWithVisibility = " AND p.visibility = :visibility";
+inline constexpr const char* kViewerIsMember =
+    " AND EXISTS (SELECT 1 FROM party_participants m2 WHERE m2.party_id = p.id AND m2.user_id = :viewer3 AND "
+    "m2.is_active = TRUE)";
+// The active host: host_id keeps naming a host who left an empty party.
+inline constexpr const char* kViewerIsHost =
+    " AND EXISTS (SELECT 1 FROM party_participants h WHERE h.party_id = p.id AND h.user_id = :viewer4 AND "
+    "h.is_active = TRUE AND h.role = 'host')";
+inline constexpr const char* kWithTitleLike = " AND LOWER(p.title) LIKE :search ESCAPE '\\'";
+inline constexpr const char* kPartyPage = " ORDER BY p.created_at DESC, p.id LIMIT :lim OFFSET :off";
+
+// ---------------------------------------------------------------- participants
+
+inline constexpr const char* kParticipantOf =
+    "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND pp.user_id = :u";
+inline constexpr const char* kActiveParticipants =
+    "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND pp.is_active = TRUE "
+    "ORDER BY pp.joined_at";
+inline constexpr const char* kPendingParticipants =
+    "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND "
+    "pp.join_request = 'pending' ORDER BY pp.joined_at";
+inline constexpr const char* kMemberOfPartyPlaying =
+    "SELECT CASE WHEN EXISTS (SELECT 1 FROM party_participants pp JOIN watch_parties p ON p.id = pp.party_id "
+    "WHERE pp.user_id = :u AND pp.is_active = TRUE AND p.video_id = :v) THEN 1 ELSE 0 END";
+inline constexpr const char* kCountUser = "SELECT COUNT(*) FROM users WHERE id = :id";
+
+// Membership changes run in one transaction that first reads the party row:
+// on PostgreSQL with kForUpdate, which locks it; SQLite's BEGIN IMMEDIATE
+// already serializes writers.
+inline constexpr const char* kLockParty = "SELECT max_participants FROM watch_parties WHERE id = :id";
+inline constexpr const char* kForUpdate = " FOR UPDATE";
+inline constexpr const char* kMembershipOf = "FROM party_participants WHERE party_id = :p AND user_id = :u";
+inline constexpr const char* kCountActive =
+    "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE";
+inline constexpr const char* kCountActiveHosts =
+    "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE AND role = 'host'";
+inline constexpr const char* kInsertParticipant =
+    "INSERT INTO party_participants (id, party_id, user_id, role, joined_at) VALUES (:id, :p, :u, :r, :t)";
+inline constexpr const char* kActivate =
+    "UPDATE party_participants SET is_active = TRUE, join_request = 'none', left_at = NULL, joined_at = :t, "
+    "role = :r WHERE party_id = :p AND user_id = :u";
+inline constexpr const char* kStillPending = " AND join_request = 'pending'";
+inline constexpr const char* kSetHost = "UPDATE watch_parties SET host_id = :u, updated_at = :t WHERE id = :p";
+inline constexpr const char* kRequestAgain =
+    "UPDATE party_participants SET join_request = 'pending', joined_at = :t WHERE party_id = :p AND user_id = :u";
+inline constexpr const char* kInsertRequest =
+    "INSERT INTO party_participants (id, party_id, user_id, role, is_active, join_request, joined_at) VALUES "
+    "(:id, :p, :u, 'participant', FALSE, 'pending', :t)";
+inline constexpr const char* kReject =
+    "UPDATE party_participants SET join_request = 'rejected' WHERE party_id = :p AND user_id = :u AND "
+    "join_request = 'pending'";
+// Never active (left_at unset): the row was only the request.
+inline constexpr const char* kDeleteRequestOnly =
+    "DELETE FROM party_participants WHERE party_id = :p AND user_id = :u AND join_request = 'pending' AND "
+    "is_active = FALSE AND left_at IS NULL";
+inline constexpr const char* kWithdrawRequest =
+    "UPDATE party_participants SET join_request = 'none' WHERE party_id = :p AND user_id = :u AND "
+    "join_request = 'pending'";
+inline constexpr const char* kLeave =
+    "UPDATE party_participants SET is_active = FALSE, left_at = :t, role = CASE WHEN role = 'host' THEN "
+    "'participant' ELSE role END WHERE party_id = :p AND user_id = :u";
+// Host handover: the longest-present moderator, else participant.
+inline constexpr const char* kNextHost =
+    "SELECT user_id FROM party_participants WHERE party_id = :p AND is_active = TRUE ORDER BY CASE role WHEN "
+    "'moderator' THEN 0 ELSE 1 END, joined_at LIMIT 1";
+inline constexpr const char* kSetRole = "UPDATE party_participants SET role = :r WHERE party_id = :p AND user_id = :u";
+// The host's role only changes by leaving (they may have become host meanwhile).
+inline constexpr const char* kSetRoleOfNonHost =
+    "UPDATE party_participants SET role = :r WHERE party_id = :p AND user_id = :u AND is_active = TRUE AND "
+    "role <> 'host'";
+inline constexpr const char* kSetMuted =
+    "UPDATE party_participants SET is_muted = :m WHERE party_id = :p AND user_id = :u";
+inline constexpr const char* kRemoveNonHost =
+    "UPDATE party_participants SET is_active = FALSE, join_request = 'none', left_at = :t, is_banned = CASE WHEN "
+    ":b = 1 THEN TRUE ELSE is_banned END WHERE party_id = :p AND user_id = :u AND role <> 'host'";
+
+// ---------------------------------------------------------------- chat and reactions
+
+inline constexpr const char* kInsertMessage =
+    "INSERT INTO party_messages (id, party_id, user_id, content, message_type, sent_at) VALUES (:id, :p, :u, :c, "
+    ":mt, :t)";
+inline constexpr const char* kNewestMessages =
+    "FROM party_messages m JOIN users u ON u.id = m.user_id WHERE m.party_id = :p ORDER BY m.sent_at DESC, "
+    "m.id DESC LIMIT :lim";
+inline constexpr const char* kMessagesBefore =
+    "FROM party_messages m JOIN users u ON u.id = m.user_id WHERE m.party_id = :p AND (m.sent_at < (SELECT sent_at "
+    "FROM party_messages WHERE id = :b1) OR (m.sent_at = (SELECT sent_at FROM party_messages WHERE id = :b2) AND "
+    "m.id < :b3)) ORDER BY m.sent_at DESC, m.id DESC LIMIT :lim";
+inline constexpr const char* kMessagesAfter =
+    "FROM party_messages m JOIN users u ON u.id = m.user_id WHERE m.party_id = :p AND (m.sent_at > (SELECT sent_at "
+    "FROM party_messages WHERE id = :a1) OR (m.sent_at = (SELECT sent_at FROM party_messages WHERE id = :a2) AND "
+    "m.id > :a3)) ORDER BY m.sent_at, m.id LIMIT :lim";
+inline constexpr const char* kInsertReaction =
+    "INSERT INTO party_reactions (id, party_id, user_id, emoji, video_timestamp, created_at) VALUES (:id, :p, :u, "
+    ":e, :ts, :t)";
+inline constexpr const char* kReactionCounts = "FROM party_reactions WHERE party_id = :p GROUP BY emoji";
+
+// ---------------------------------------------------------------- invitations and reports
+
+// Creates or re-opens (as pending) an invitation. A plain member's invitation
+// does not take away the admission a moderator's gave.
+inline constexpr const char* kUpsertInvitation =
+    "INSERT INTO party_invitations (id, party_id, inviter_id, invitee_id, status, created_at, admits) VALUES (:id, "
+    ":p, :i, :u, :st, :t, :a) ON CONFLICT (party_id, invitee_id) DO UPDATE SET status = excluded.status, "
+    "inviter_id = excluded.inviter_id, created_at = excluded.created_at, responded_at = NULL, admits = "
+    "(excluded.admits OR (party_invitations.status <> 'declined' AND party_invitations.admits))";
+inline constexpr const char* kInvitationById =
+    "FROM party_invitations i JOIN watch_parties p ON p.id = i.party_id JOIN users u ON u.id = i.inviter_id "
+    "WHERE i.id = :id";
+inline constexpr const char* kPendingInvitationsOf =
+    "FROM party_invitations i JOIN watch_parties p ON p.id = i.party_id JOIN users u ON u.id = i.inviter_id "
+    "WHERE i.invitee_id = :u AND i.status = 'pending' ORDER BY i.created_at DESC LIMIT :lim OFFSET :off";
+inline constexpr const char* kCountPendingInvitationsOf =
+    "SELECT COUNT(*) FROM party_invitations WHERE invitee_id = :u AND status = 'pending'";
+inline constexpr const char* kSetInvitationStatus =
+    "UPDATE party_invitations SET status = :st, responded_at = :t WHERE id = :id";
+inline constexpr const char* kCountInvitations =
+    "SELECT COUNT(*) FROM party_invitations WHERE party_id = :p AND invitee_id = :u AND status <> 'declined'";
+inline constexpr const char* kCountAdmittingInvitations =
+    "SELECT COUNT(*) FROM party_invitations WHERE party_id = :p AND invitee_id = :u AND status <> 'declined' AND "
+    "admits = TRUE";
+inline constexpr const char* kInsertReport =
+    "INSERT INTO party_reports (id, party_id, reporter_id, reason, description, created_at) VALUES (:id, :p, :r, "
+    ":re, :d, :t)";
+
+}  // namespace wp::parties::sql
