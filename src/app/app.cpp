@@ -246,6 +246,7 @@ int serve(const Config& config) {
     ticking = false;
     ticker.join();
     pool.stop();
+    live_rooms.flush_saves();  // nothing the last changes left pending is lost
     if (redis) redis->stop();
   });
   spdlog::info("stopped");

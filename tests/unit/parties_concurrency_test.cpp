@@ -101,6 +101,21 @@ TEST(PartiesConcurrency, PlaybackWriterKeepsRefusedAndFailedSavesAndWritesTheNew
   EXPECT_FALSE(writer.pending("p"));
 }
 
+// At shutdown the pool has stopped (it refuses everything): flush() writes
+// what is still pending on the calling thread.
+TEST(PartiesConcurrency, PlaybackWriterFlushWritesWhatAStoppedPoolRefused) {
+  std::vector<long long> written;
+  wp::parties::PlaybackWriter writer([](std::function<void()>) { return false; },
+                                     [&](const std::string&, long long version, const std::string&) {
+                                       written.push_back(version);
+                                     });
+  writer.save("p", 7, "{v7}");
+  EXPECT_TRUE(written.empty());
+  writer.flush();
+  EXPECT_EQ(written, std::vector<long long>{7});
+  EXPECT_FALSE(writer.pending("p"));
+}
+
 // The reproduction: a seek at once followed by a pause, the only
 // member leaves (the room unloads) and comes back: the pause must hold.
 TEST(PartiesConcurrency, AReloadedPartyKeepsItsLastPlayback) {

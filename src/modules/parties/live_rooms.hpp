@@ -56,6 +56,9 @@ class LiveRooms {
   // A member as the room knows it, or from the database when they joined
   // through another node since the room was loaded; refuses non-members.
   Room::Member member(const std::shared_ptr<Room>& room, const std::string& user_id);
+  // Writes the durable playback saves still pending (a refused or failed one
+  // waits for the next tick), on this thread: at shutdown, after the pool stopped.
+  void flush_saves() { writer_.flush(); }
   // The newest playback of a party: the room's, else the database's, a pending save's or the shared copy.
   Playback playback(const std::string& id);
   std::set<std::string> online(const std::string& id) { return live_.online(id); }
