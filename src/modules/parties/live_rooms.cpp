@@ -260,6 +260,7 @@ void LiveRooms::on_room_message(const std::string& party_id, const std::string& 
 bool LiveRooms::update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change,
                                 bool end_wait) {
   const std::string& id = room->id;
+  std::lock_guard serial(room->change_mu);
   for (int attempt = 0; attempt < kSwapAttempts; ++attempt) {
     Playback next;
     long long expected = 0;

@@ -20,6 +20,10 @@ struct Room {
   const std::string id;
 
   std::mutex mu;
+  // Serializes this node's playback changes to the room, held across the
+  // compare-and-set (Redis): local changes then never race each other, only
+  // other nodes'. Taken on pool threads only, never with `mu` held.
+  std::mutex change_mu;
   PartyRow party;
   Settings settings;
   Playback playback;
