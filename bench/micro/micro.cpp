@@ -9,13 +9,14 @@
 
 #include "http/router.hpp"
 #include "modules/accounts/jwt.hpp"
-#include "modules/parties/service.hpp"
+#include "modules/parties/model.hpp"
+#include "modules/parties/protocol.hpp"
 
 namespace {
 
 wp::parties::Playback sample_playback() {
   wp::parties::Playback pb;
-  pb.status = "playing";
+  pb.status = wp::parties::PlaybackStatus::playing;
   pb.position = 1234.5;
   pb.rate = 1.0;
   pb.anchor = 1795611631511.25;
@@ -29,8 +30,7 @@ wp::parties::Playback sample_playback() {
 void BM_PlaybackStateSerialize(benchmark::State& state) {
   auto pb = sample_playback();
   for (auto _ : state) {
-    boost::json::object msg{{"type", "playback_state"}, {"playback", pb.to_json()}};
-    std::string text = boost::json::serialize(msg);
+    std::string text = wp::parties::protocol::playback_state(pb);
     benchmark::DoNotOptimize(text);
   }
 }
