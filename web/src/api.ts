@@ -219,6 +219,21 @@ export async function register(f: { username: string; email: string; password: s
   setTokens(await api<Tokens>('/api/auth/register/', { method: 'POST', body: f }));
 }
 
+/** Asks for a password reset mail; the answer is the same whether or not the address is known. */
+export async function forgotPassword(email: string): Promise<void> {
+  await api('/api/auth/forgot-password/', { method: 'POST', body: { email } });
+}
+
+/** Sets a new password with a mailed token; the server ends every session of the account. */
+export async function resetPassword(token: string, newPassword: string): Promise<void> {
+  await api('/api/auth/reset-password/', { method: 'POST', body: { token, new_password: newPassword } });
+}
+
+/** Confirms an email address with a mailed token. */
+export async function verifyEmail(token: string): Promise<void> {
+  await api('/api/auth/verify-email/', { method: 'POST', body: { token } });
+}
+
 export async function logout(): Promise<void> {
   try {
     if (accessToken) await api('/api/auth/logout/', { method: 'POST' });

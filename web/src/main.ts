@@ -2,6 +2,8 @@ import './style.css';
 import { restore, me, onAuthChange, logout, hasStoredSession } from './api';
 import { h, clear } from './ui';
 import { loginPage, registerPage } from './pages/auth';
+import { forgotPasswordPage, resetPasswordPage } from './pages/password-reset';
+import { verifyEmailPage } from './pages/verify-email';
 import { partiesPage, joinByCodePage } from './pages/parties';
 import { videosPage, videoPage } from './pages/videos';
 import { roomPage } from './pages/room';
@@ -14,6 +16,9 @@ type Page = (root: HTMLElement, params: string[]) => Cleanup | Promise<Cleanup>;
 const routes: [RegExp, Page, boolean][] = [
   [/^\/login\/?$/, loginPage, false],
   [/^\/register\/?$/, registerPage, false],
+  [/^\/forgot-password\/?$/, forgotPasswordPage, false],
+  [/^\/reset-password\/?$/, resetPasswordPage, false],
+  [/^\/verify-email\/?$/, verifyEmailPage, false],
   [/^\/$/, partiesPage, true],
   [/^\/parties\/?$/, partiesPage, true],
   [/^\/parties\/([0-9a-f-]{36})\/?$/, roomPage, true],

@@ -25,3 +25,8 @@ export function afterLogin() {
   sessionStorage.removeItem('wp_after_login');
   navigate(to, true);
 }
+
+/** A query parameter of the current address (e.g. a mailed link's `?token=`), or null. */
+export function queryParam(name: string): string | null {
+  return new URLSearchParams(location.search).get(name)?.trim() || null;
+}

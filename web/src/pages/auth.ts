@@ -38,6 +38,7 @@ export function loginPage(root: HTMLElement) {
     field('Password', pass),
     err,
     submit,
+    h('p', { class: 'muted' }, link('/forgot-password', 'Forgot password?')),
     h('p', { class: 'muted' }, 'No account yet? ', link('/register', 'Register')),
   );
   root.append(form);
