@@ -3,6 +3,7 @@
 // and REST shortcuts.
 import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
 import { mkdtempSync, rmSync, statSync, createReadStream, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -24,13 +25,13 @@ export function tmpDir(prefix = 'wp-e2e-') {
 }
 
 /**
- * Starts `watchparty serve` on a free port; resolves once it logs its address. Nodes of
+ * Starts `watchparty serve` on a free port (or on `port`); resolves once it logs its address. Nodes of
  * one deployment pass the same `dataDir` (docs/operations.md, "Several nodes"); a given
  * directory is left in place by stop() (tmpDir removes it at exit).
  */
-export async function startServer({ args = [], env = {}, dataDir: sharedDir = null } = {}) {
+export async function startServer({ args = [], env = {}, dataDir: sharedDir = null, port = 0 } = {}) {
   const dataDir = sharedDir || tmpDir('wp-e2e-data-');
-  const proc = spawn(BIN, ['serve', '--port', '0', '--data-dir', dataDir, '--password-hash-cost', 'min', '--web-dir', WEB_DIST, ...args], {
+  const proc = spawn(BIN, ['serve', '--port', String(port), '--data-dir', dataDir, '--password-hash-cost', 'min', '--web-dir', WEB_DIST, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -59,6 +60,15 @@ export async function startServer({ args = [], env = {}, dataDir: sharedDir = nu
       if (!sharedDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A TCP port free a moment ago, for a server whose address must be known before it starts. */
+export async function freePort() {
+  const srv = createNetServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
 }
 
 export async function launchBrowser() {
