@@ -8,11 +8,13 @@
 #include "core/error.hpp"
 #include "core/rate_limiter.hpp"
 #include "modules/accounts/service.hpp"
+#include "support/error_code.hpp"
 #include "support/temp_db.hpp"
 
 namespace {
 
 using namespace wp;
+using testkit::error_code_of;
 using accounts::AccountsService;
 
 struct NoMail : Mailer {
@@ -38,15 +40,6 @@ struct AccountsFixture : ::testing::Test {
     return service->register_user({"ann", "ann@example.com", "correct horse battery", "Ann", "Lee"},
                                   {"127.0.0.1", "unit"});
   }
-  ErrorCode code_of(const std::function<void()>& fn) {
-    try {
-      fn();
-    } catch (const Error& e) {
-      return e.code();
-    }
-    ADD_FAILURE() << "no error";
-    return ErrorCode::internal;
-  }
 };
 
 TEST_F(AccountsFixture, RefreshRotatesTheTokenAndKeepsTheSession) {
@@ -65,7 +58,7 @@ TEST_F(AccountsFixture, AReplayWithinTheGraceIsAConflictAndTheSessionLives) {
   start(10);
   auto first = register_ann();
   auto second = service->refresh(first.refresh_token);
-  EXPECT_EQ(code_of([&] { service->refresh(first.refresh_token); }), ErrorCode::conflict);
+  EXPECT_EQ(error_code_of([&] { service->refresh(first.refresh_token); }), ErrorCode::conflict);
   EXPECT_TRUE(revoked.empty());
   EXPECT_NO_THROW(service->refresh(second.refresh_token));
 }
@@ -75,20 +68,20 @@ TEST_F(AccountsFixture, AReplayAfterTheGraceRevokesTheSession) {
   auto first = register_ann();
   auto second = service->refresh(first.refresh_token);
   auto session = service->authenticate(second.access_token).session_id;
-  EXPECT_EQ(code_of([&] { service->refresh(first.refresh_token); }), ErrorCode::authentication);
+  EXPECT_EQ(error_code_of([&] { service->refresh(first.refresh_token); }), ErrorCode::authentication);
   ASSERT_EQ(revoked.size(), 1u);
   EXPECT_EQ(revoked[0].only_session, session);
   // The thief's newest token and the access token die with the session.
-  EXPECT_EQ(code_of([&] { service->refresh(second.refresh_token); }), ErrorCode::authentication);
-  EXPECT_EQ(code_of([&] { service->authenticate(second.access_token); }), ErrorCode::authentication);
+  EXPECT_EQ(error_code_of([&] { service->refresh(second.refresh_token); }), ErrorCode::authentication);
+  EXPECT_EQ(error_code_of([&] { service->authenticate(second.access_token); }), ErrorCode::authentication);
 }
 
 TEST_F(AccountsFixture, UnknownAndLoggedOutTokensAreRefused) {
   start(10);
-  EXPECT_EQ(code_of([&] { service->refresh("not-a-token"); }), ErrorCode::authentication);
+  EXPECT_EQ(error_code_of([&] { service->refresh("not-a-token"); }), ErrorCode::authentication);
   auto t = register_ann();
   service->logout(service->authenticate(t.access_token));
-  EXPECT_EQ(code_of([&] { service->refresh(t.refresh_token); }), ErrorCode::authentication);
+  EXPECT_EQ(error_code_of([&] { service->refresh(t.refresh_token); }), ErrorCode::authentication);
 }
 
 TEST_F(AccountsFixture, EachLoginIsASessionOfItsOwn) {
@@ -101,14 +94,14 @@ TEST_F(AccountsFixture, EachLoginIsASessionOfItsOwn) {
             service->authenticate(b.tokens->access_token).session_id);
   auto who = service->authenticate(b.tokens->access_token);
   EXPECT_EQ(service->revoke_all_sessions(who, true), 2);  // the registration's and a's
-  EXPECT_EQ(code_of([&] { service->authenticate(a.tokens->access_token); }), ErrorCode::authentication);
+  EXPECT_EQ(error_code_of([&] { service->authenticate(a.tokens->access_token); }), ErrorCode::authentication);
   EXPECT_NO_THROW(service->authenticate(b.tokens->access_token));
 }
 
 TEST_F(AccountsFixture, LoginHistoryNamesEachOutcome) {
   start(10);
   auto id = service->authenticate(register_ann().access_token).id;
-  EXPECT_EQ(code_of([&] { service->login("ann", "wrong password", {"127.0.0.1", "x"}); }), ErrorCode::authentication);
+  EXPECT_EQ(error_code_of([&] { service->login("ann", "wrong password", {"127.0.0.1", "x"}); }), ErrorCode::authentication);
   ASSERT_TRUE(service->login("ann", "correct horse battery", {"127.0.0.1", "x"}).tokens);
   long long count = 0;
   auto rows = service->login_history(id, 10, 0, count);
@@ -131,10 +124,10 @@ TEST_F(AccountsFixture, AResetTokenIsNotAVerificationToken) {
   auto at = body.find("Token: ");
   ASSERT_NE(at, std::string::npos);
   auto token = body.substr(at + 7, body.find('\n', at) - at - 7);
-  EXPECT_EQ(code_of([&] { service->verify_email(token); }), ErrorCode::validation);
+  EXPECT_EQ(error_code_of([&] { service->verify_email(token); }), ErrorCode::validation);
   EXPECT_NO_THROW(service->reset_password(token, "another long pass phrase"));
-  EXPECT_EQ(code_of([&] { service->refresh(first.refresh_token); }), ErrorCode::authentication);
-  EXPECT_EQ(code_of([&] { service->reset_password(token, "yet another pass phrase"); }), ErrorCode::validation);
+  EXPECT_EQ(error_code_of([&] { service->refresh(first.refresh_token); }), ErrorCode::authentication);
+  EXPECT_EQ(error_code_of([&] { service->reset_password(token, "yet another pass phrase"); }), ErrorCode::validation);
 }
 
 }  // namespace

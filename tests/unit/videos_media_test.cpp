@@ -10,6 +10,7 @@
 #include "http/multipart_file.hpp"
 #include "http/range.hpp"
 #include "modules/videos/media.hpp"
+#include "support/error_code.hpp"
 
 using namespace wp::http;
 namespace fs = std::filesystem;
@@ -163,26 +164,18 @@ TEST(MultipartFile, Errors) {
     limits.max_file_bytes = max;
     return read_multipart_file((dir.path / "body").string(), ct, "file", (dir.path / "out").string(), limits);
   };
-  auto code_of = [&](auto fn) {
-    try {
-      fn();
-    } catch (const wp::Error& e) {
-      return e.code();
-    }
-    return wp::ErrorCode::internal;
-  };
   auto ct = "multipart/form-data; boundary=" + b;
-  EXPECT_EQ(code_of([&] { run("x", "application/json"); }), wp::ErrorCode::unsupported_media);
-  EXPECT_EQ(code_of([&] { run("no boundary here", ct); }), wp::ErrorCode::validation);
-  EXPECT_EQ(code_of([&] { run("--bnd\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc", ct); }),
+  EXPECT_EQ(wp::testkit::error_code_of([&] { run("x", "application/json"); }), wp::ErrorCode::unsupported_media);
+  EXPECT_EQ(wp::testkit::error_code_of([&] { run("no boundary here", ct); }), wp::ErrorCode::validation);
+  EXPECT_EQ(wp::testkit::error_code_of([&] { run("--bnd\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nabc", ct); }),
             wp::ErrorCode::validation);  // truncated
   std::string big = part(b, "Content-Disposition: form-data; name=\"file\"; filename=\"x\"", std::string(5000, 'a')) +
                     "--bnd--";
-  EXPECT_EQ(code_of([&] { run(big, ct, 4000); }), wp::ErrorCode::payload_too_large);
+  EXPECT_EQ(wp::testkit::error_code_of([&] { run(big, ct, 4000); }), wp::ErrorCode::payload_too_large);
   EXPECT_FALSE(fs::exists(dir.path / "out")) << "a refused file leaves nothing behind";
   std::string twice = part(b, "Content-Disposition: form-data; name=\"file\"", "a") +
                       part(b, "Content-Disposition: form-data; name=\"file\"", "b") + "--bnd--";
-  EXPECT_EQ(code_of([&] { run(twice, ct); }), wp::ErrorCode::validation);
+  EXPECT_EQ(wp::testkit::error_code_of([&] { run(twice, ct); }), wp::ErrorCode::validation);
   // No file part at all is not an error here: the caller decides.
   auto form = run(part(b, "Content-Disposition: form-data; name=\"title\"", "t") + "--bnd--", ct);
   EXPECT_FALSE(form.file);

@@ -3,11 +3,13 @@
 
 #include "core/error.hpp"
 #include "modules/videos/service.hpp"
+#include "support/error_code.hpp"
 #include "support/temp_db.hpp"
 
 namespace {
 
 using namespace wp;
+using testkit::error_code_of;
 
 struct VideosFixture : ::testing::Test {
   testkit::TempDatabase tmp;
@@ -23,15 +25,6 @@ struct VideosFixture : ::testing::Test {
     in.title = "Clip";
     in.external_url = "https://media.example.com/clip.mp4";
     video_id = service.create_external(ann, in).id;
-  }
-  ErrorCode code_of(const std::function<void()>& fn) {
-    try {
-      fn();
-    } catch (const Error& e) {
-      return e.code();
-    }
-    ADD_FAILURE() << "no error";
-    return ErrorCode::internal;
   }
 };
 
@@ -79,23 +72,23 @@ TEST_F(VideosFixture, RepliesThreadUnderTheirTopLevelComment) {
   other.title = "Other";
   other.external_url = "https://media.example.com/other.mp4";
   auto other_id = service.create_external(bob, other).id;
-  EXPECT_EQ(code_of([&] { service.add_comment(bob, other_id, "x", top.id); }), ErrorCode::validation);
-  EXPECT_EQ(code_of([&] { service.add_comment(bob, video_id, "x", "00000000-0000-0000-0000-000000000000"); }),
+  EXPECT_EQ(error_code_of([&] { service.add_comment(bob, other_id, "x", top.id); }), ErrorCode::validation);
+  EXPECT_EQ(error_code_of([&] { service.add_comment(bob, video_id, "x", "00000000-0000-0000-0000-000000000000"); }),
             ErrorCode::validation);
   service.delete_comment(ann, video_id, deeper.id);
-  EXPECT_EQ(code_of([&] { service.add_comment(bob, video_id, "x", deeper.id); }), ErrorCode::validation);
+  EXPECT_EQ(error_code_of([&] { service.add_comment(bob, video_id, "x", deeper.id); }), ErrorCode::validation);
 }
 
 TEST_F(VideosFixture, OnlyTheAuthorEditsAndTheAuthorUploaderOrStaffDelete) {
   Principal cat = tmp.add_user("cat");
   auto c = service.add_comment(bob, video_id, "tpyo", std::nullopt);
-  EXPECT_EQ(code_of([&] { service.edit_comment(ann, video_id, c.id, "hijack"); }), ErrorCode::forbidden);
+  EXPECT_EQ(error_code_of([&] { service.edit_comment(ann, video_id, c.id, "hijack"); }), ErrorCode::forbidden);
   auto edited = service.edit_comment(bob, video_id, c.id, "typo");
   EXPECT_TRUE(edited.is_edited);
   EXPECT_EQ(edited.content, "typo");
-  EXPECT_EQ(code_of([&] { service.delete_comment(cat, video_id, c.id); }), ErrorCode::forbidden);
+  EXPECT_EQ(error_code_of([&] { service.delete_comment(cat, video_id, c.id); }), ErrorCode::forbidden);
   EXPECT_NO_THROW(service.delete_comment(staff, video_id, c.id));
-  EXPECT_EQ(code_of([&] { service.delete_comment(bob, video_id, c.id); }), ErrorCode::not_found);
+  EXPECT_EQ(error_code_of([&] { service.delete_comment(bob, video_id, c.id); }), ErrorCode::not_found);
   auto mine = service.add_comment(cat, video_id, "on ann's video", std::nullopt);
   EXPECT_NO_THROW(service.delete_comment(ann, video_id, mine.id));  // the uploader moderates their video
 }
