@@ -26,6 +26,8 @@
 #include "modules/accounts/routes.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/routes.hpp"
+#include "modules/social/null_user_channel.hpp"
+#include "modules/social/routes.hpp"
 #include "modules/system/routes.hpp"
 #include "modules/videos/routes.hpp"
 #include "modules/videos/worker.hpp"
@@ -146,6 +148,15 @@ int serve(const Config& config) {
   accounts::AccountsService accounts_service(accounts_store, config, *mailer, *limiter);
   accounts::add_routes(router, accounts_service);
   accounts_service.run_in_background([&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); });
+  // ---- social graph (#13): friendships, follows, blocks; the other modules see it as wp::Relations.
+  // Events go to the per-user channel; until /ws/user/ is wired here, to nobody.
+  social::NullUserChannel user_channel;
+  social::Store social_store(*db);
+  social::SocialService social_service(social_store, user_channel);
+  social::add_routes(router, social_service);
+  Relations& relations = social_service;
+  (void)relations;
+  // ---- end social graph
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);
   videos::add_routes(router, videos_service, config);
