@@ -155,7 +155,14 @@ int serve(const Config& config) {
   social::SocialService social_service(social_store, user_channel);
   social::add_routes(router, social_service);
   Relations& relations = social_service;
-  (void)relations;
+  social_service.set_audience_of([&accounts_service](const std::string& user_id) {
+    return parse_enum<social::ProfileAudience>(accounts_service.profile_visibility(user_id))
+        .value_or(social::ProfileAudience::everyone);
+  });
+  accounts_service.set_social(relations, [&social_service](const std::string& user_id) {
+    auto counts = social_service.follow_counts(user_id);
+    return std::pair{counts.followers, counts.following};
+  });
   // ---- end social graph
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);

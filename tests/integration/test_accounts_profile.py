@@ -163,7 +163,7 @@ def test_user_profile_patch_rejects(server, field, value):
     assert set(body["errors"]) == {field}, body["errors"]
 
 
-@pytest.mark.parametrize("privacy", [{"profile_visibility": "friends"}, {"show_email": "yes"}, {"show_phone": 1},
+@pytest.mark.parametrize("privacy", [{"profile_visibility": "everyone"}, {"show_email": "yes"}, {"show_phone": 1},
                                      "public", ["show_email"]])
 def test_user_profile_patch_rejects_bad_privacy(server, privacy):
     user = register(server)

@@ -81,6 +81,8 @@ json::object public_profile_json(const PublicProfile& p) {
   json::object o{{"id", p.user.id}, {"username", p.user.username}, {"avatar", avatar_url(p.profile)},
                  {"is_private", p.is_private}};
   if (p.is_private) return o;
+  if (p.followers_count) o["followers_count"] = *p.followers_count;
+  if (p.following_count) o["following_count"] = *p.following_count;
   o["first_name"] = p.user.first_name;
   o["last_name"] = p.user.last_name;
   o["date_joined"] = to_rfc3339(p.user.date_joined);

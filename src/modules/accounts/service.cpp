@@ -524,8 +524,8 @@ FieldErrors AccountsService::check_profile_patch(const ProfilePatch& patch) cons
   if (patch.privacy_settings) {
     for (auto& [k, v] : parse_object(*patch.privacy_settings)) {
       if (k == "profile_visibility") {
-        if (!v.is_string() || (v.as_string() != "public" && v.as_string() != "private"))
-          errors["privacy_settings"].push_back("profile_visibility must be public or private.");
+        if (!v.is_string() || (v.as_string() != "public" && v.as_string() != "friends" && v.as_string() != "private"))
+          errors["privacy_settings"].push_back("profile_visibility must be public, friends or private.");
       } else if (k == "show_email" || k == "show_birth_date" || k == "show_phone" || k == "show_country") {
         if (!v.is_bool()) errors["privacy_settings"].push_back(std::string(k) + " must be true or false.");
       } else {
@@ -583,13 +583,30 @@ std::optional<std::string> AccountsService::avatar_path(const std::string& user_
   return avatar_dir_ + "/" + p->avatar;
 }
 
+void AccountsService::set_social(Relations& relations, FollowCountsOf follow_counts) {
+  relations_ = &relations;
+  follow_counts_ = std::move(follow_counts);
+}
+
+std::string AccountsService::profile_visibility(const std::string& user_id) {
+  auto p = store_.profile(user_id);
+  if (!p) return "public";
+  auto privacy = parse_object(p->privacy_settings);
+  auto vis = privacy.if_contains("profile_visibility");
+  return vis && vis->is_string() ? std::string(vis->as_string()) : "public";
+}
+
 PublicProfile AccountsService::public_profile(const Principal& viewer, const std::string& user_id) {
   auto u = store_.user_by_id(user_id);
-  if (!u || !u->is_active) throw_not_found("User not found.");
+  bool is_self = viewer.id == user_id;
+  // A block, either way, hides each from the other (staff included: this is the social view).
+  if (!u || !u->is_active || (!is_self && relations_ && relations_->blocked_between(viewer.id, user_id)))
+    throw_not_found("User not found.");
   PublicProfile out;
   out.user = *u;
   out.profile = profile(user_id);
-  out.is_self = viewer.id == user_id;
+  out.is_self = is_self;
+  if (follow_counts_) std::tie(out.followers_count, out.following_count) = follow_counts_(user_id);
   auto privacy = parse_object(out.profile.privacy_settings);
   auto flag = [&](const char* k, bool dflt) {
     auto v = privacy.if_contains(k);
@@ -597,7 +614,9 @@ PublicProfile AccountsService::public_profile(const Principal& viewer, const std
   };
   auto vis = privacy.if_contains("profile_visibility");
   bool staff = viewer.is_staff || viewer.is_superuser;
-  out.is_private = !out.is_self && !staff && vis && vis->is_string() && vis->as_string() == "private";
+  std::string visibility = vis && vis->is_string() ? std::string(vis->as_string()) : "public";
+  bool friend_sees = visibility == "friends" && relations_ && relations_->are_friends(viewer.id, user_id);
+  out.is_private = !out.is_self && !staff && visibility != "public" && !friend_sees;
   bool all = out.is_self || staff;
   out.show_email = all || flag("show_email", false);
   out.show_birth_date = all || flag("show_birth_date", false);
@@ -611,6 +630,7 @@ std::vector<PublicProfile> AccountsService::search(const Principal& viewer, cons
                                                    long long& count) {
   UserFilter filter{.search = needle, .names_of_private = viewer.is_staff || viewer.is_superuser, .is_active = true,
                     .ordering = ordering};
+  if (relations_) filter.hide_blocked_with = viewer.id;
   count = store_.count_users(filter);
   std::vector<PublicProfile> out;
   for (auto& u : store_.search_users(filter, limit, offset)) out.push_back(public_profile(viewer, u.id));

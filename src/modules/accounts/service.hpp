@@ -4,6 +4,8 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <tuple>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/principal.hpp"
+#include "core/relations.hpp"
 #include "modules/accounts/password.hpp"
 #include "modules/accounts/store.hpp"
 
@@ -57,7 +60,11 @@ struct PublicProfile {
   bool is_self = false;
   bool is_private = false;
   bool show_email = false, show_birth_date = false, show_phone = false, show_country = true;
+  std::optional<std::int64_t> followers_count, following_count;  // when the social graph is wired
 };
+
+// A user's active followers and follows: the social module's answer, wired in app.cpp.
+using FollowCountsOf = std::function<std::pair<std::int64_t, std::int64_t>(const std::string& user_id)>;
 
 class AccountsService {
  public:
@@ -103,6 +110,11 @@ class AccountsService {
   // Path of the avatar file of user_id, or nullopt.
   std::optional<std::string> avatar_path(const std::string& user_id);
   PublicProfile public_profile(const Principal& viewer, const std::string& user_id);
+  // privacy_settings.profile_visibility: public, friends or private.
+  std::string profile_visibility(const std::string& user_id);
+  // The social graph: blocks hide a pair from each other (profile 404, search),
+  // and a `friends` profile is open to friends. Without it, neither.
+  void set_social(Relations& relations, FollowCountsOf follow_counts);
   std::vector<PublicProfile> search(const Principal& viewer, const std::string& needle, UserOrder ordering, int limit, int offset, long long& count);
 
   // Staff: every user, matched on username, email and names (private or not).
@@ -157,6 +169,8 @@ class AccountsService {
   std::mutex listeners_mu_;
   std::vector<std::function<void(const Revocation&)>> listeners_;
   std::function<bool(std::function<void()>)> background_;
+  Relations* relations_ = nullptr;
+  FollowCountsOf follow_counts_;
 };
 
 }  // namespace wp::accounts

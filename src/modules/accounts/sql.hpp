@@ -134,13 +134,17 @@ inline constexpr const char* kUsernameLike = "username_key LIKE :p1 ESCAPE '\\'"
 inline constexpr const char* kNamesLike =
     "LOWER(first_name) LIKE :p2 ESCAPE '\\' OR LOWER(last_name) LIKE :p3 ESCAPE '\\'";
 inline constexpr const char* kEmailLike = "email_key LIKE :p4 ESCAPE '\\'";
-// A private profile's names are part of what it hides: its user matches by username only.
+// A private (or friends-only) profile's names are part of what it hides: its user matches by username only.
 inline constexpr const char* kPrivateProfilePostgres =
     "EXISTS (SELECT 1 FROM user_profiles p WHERE p.user_id = users.id AND "
-    "COALESCE(p.privacy_settings->>'profile_visibility', '') = 'private')";
+    "COALESCE(p.privacy_settings->>'profile_visibility', '') IN ('private', 'friends'))";
 inline constexpr const char* kPrivateProfileSqlite =
     "EXISTS (SELECT 1 FROM user_profiles p WHERE p.user_id = users.id AND "
-    "COALESCE(json_extract(p.privacy_settings, '$.profile_visibility'), '') = 'private')";
+    "COALESCE(json_extract(p.privacy_settings, '$.profile_visibility'), '') IN ('private', 'friends'))";
+// A block either way hides the pair from each other's searches (#13).
+inline constexpr const char* kNotBlockedWith =
+    " AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE (b.blocker_id = :bv1 AND b.blocked_id = users.id) OR "
+    "(b.blocker_id = users.id AND b.blocked_id = :bv2))";
 inline constexpr const char* kPage = " LIMIT :lim OFFSET :off";
 
 constexpr const char* user_order_by(UserOrder o) {

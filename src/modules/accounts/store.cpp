@@ -24,6 +24,7 @@ bool has_search(const UserFilter& f) { return !f.search.empty(); }
 // The WHERE clause of the user lists; bind_search binds its parameters.
 std::string user_where(const UserFilter& f, db::Dialect dialect) {
   std::string where = f.is_active ? (*f.is_active ? sql::kOnlyActive : sql::kOnlyInactive) : sql::kAnyUser;
+  if (!f.hide_blocked_with.empty()) where += sql::kNotBlockedWith;
   if (!has_search(f)) return where;
   std::string names = sql::kNamesLike;
   if (!f.names_of_private) {
@@ -37,6 +38,10 @@ std::string user_where(const UserFilter& f, db::Dialect dialect) {
 }
 
 void bind_search(soci::statement& st, const UserFilter& f, const std::string& pattern) {
+  if (!f.hide_blocked_with.empty()) {
+    st.exchange(use(f.hide_blocked_with, "bv1"));
+    st.exchange(use(f.hide_blocked_with, "bv2"));
+  }
   if (!has_search(f)) return;
   st.exchange(use(pattern, "p1"));
   st.exchange(use(pattern, "p2"));

@@ -21,6 +21,8 @@ struct UserFilter {
   std::string search;
   bool match_email = false;
   bool names_of_private = false;
+  // Leaves out users blocked with this user, either way (the social graph's user_blocks).
+  std::string hide_blocked_with;
   std::optional<bool> is_active;
   UserOrder ordering = UserOrder::username;
 };
