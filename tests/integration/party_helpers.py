@@ -66,7 +66,7 @@ def assert_party(p):
     assert ROOM_CODE_RE.match(p["room_code"]), p["room_code"]
     assert set(p["host"]) >= {"id", "username"}, p["host"]
     assert p["status"] in ("scheduled", "live", "ended"), p["status"]
-    assert p["visibility"] in ("public", "unlisted", "private"), p["visibility"]
+    assert p["visibility"] in ("public", "unlisted", "private", "friends"), p["visibility"]
     assert isinstance(p["max_participants"], int)
     assert isinstance(p["participant_count"], int)
     assert isinstance(p["settings"], dict)

@@ -60,7 +60,7 @@ TEST(PartiesService, AnUnknownControlActionIsAnInvalidMessageListingTheChoices) 
     FAIL() << "accepted";
   } catch (const wp::Error& e) {
     EXPECT_EQ(e.code(), wp::ErrorCode::validation);
-    EXPECT_EQ(e.fields().at("visibility").at(0), "Must be one of public, unlisted or private.");
+    EXPECT_EQ(e.fields().at("visibility").at(0), "Must be one of public, unlisted, private or friends.");
   }
 }
 

@@ -12,9 +12,12 @@ namespace wp::parties {
 bool PartiesService::admit(const Principal& user, const PartyRow& party) {
   if (party.status == PartyStatus::ended) throw PartyError(ErrorCode::forbidden, "party_ended", "The party has ended.");
   bool invited = store_.is_invited(party.id, user.id);
-  if (party.visibility == Visibility::private_ && !invited) {
+  bool restricted = party.visibility == Visibility::private_ || party.visibility == Visibility::friends;
+  if (restricted && !invited && user.id != party.host_id && !host_friend(party, user.id)) {
     auto m = store_.participant(party.id, user.id);
-    if (!m) throw_forbidden("This party is private: you need an invitation.");
+    if (!m)
+      throw_forbidden(party.visibility == Visibility::friends ? "This party is for the host's friends."
+                                                              : "This party is private: you need an invitation.");
   }
   // The party's own host, and users the host or a moderator invited, come in without asking.
   bool needs_approval = parse_settings(party.settings).require_approval && user.id != party.host_id &&
@@ -94,12 +97,12 @@ void PartiesService::leave(const Principal& user, const std::string& id) {
 std::vector<ParticipantRow> PartiesService::participants(const Principal& user, const std::string& id,
                                                          ParticipantStatus status) {
   auto p = visible_party(user, id);
-  if (status == ParticipantStatus::pending) {
+  if (status == ParticipantStatus::pending)
     require_moderator(user, p);
-    return store_.pending_participants(id);
-  }
-  if (!user.staff()) member(p, user.id);
-  return store_.active_participants(id);
+  else if (!user.staff())
+    member(p, user.id);
+  // Users blocked with the viewer, either way, are left out.
+  return store_.participants_seen_by(id, status, user.id);
 }
 
 ParticipantRow PartiesService::approve(const Principal& user, const std::string& id, const std::string& target) {

@@ -14,7 +14,8 @@ namespace wp::parties {
 
 // The vocabulary; each has one string table (bottom of this file).
 enum class PartyStatus { scheduled, live, ended };
-enum class Visibility { public_, unlisted, private_ };
+// friends: the host's friends (the social graph) may see and join, like the invited.
+enum class Visibility { public_, unlisted, private_, friends };
 enum class Role { host, moderator, participant };
 // Who may control playback (settings.control).
 enum class ControlMode { host_only, moderators, everyone };
@@ -188,7 +189,8 @@ inline bool is_moderator_role(Role role) { return role == Role::host || role == 
 WP_ENUM_NAMES(wp::parties::PartyStatus, {wp::parties::PartyStatus::scheduled, "scheduled"},
               {wp::parties::PartyStatus::live, "live"}, {wp::parties::PartyStatus::ended, "ended"});
 WP_ENUM_NAMES(wp::parties::Visibility, {wp::parties::Visibility::public_, "public"},
-              {wp::parties::Visibility::unlisted, "unlisted"}, {wp::parties::Visibility::private_, "private"});
+              {wp::parties::Visibility::unlisted, "unlisted"}, {wp::parties::Visibility::private_, "private"},
+              {wp::parties::Visibility::friends, "friends"});
 WP_ENUM_NAMES(wp::parties::Role, {wp::parties::Role::host, "host"}, {wp::parties::Role::moderator, "moderator"},
               {wp::parties::Role::participant, "participant"});
 WP_ENUM_NAMES(wp::parties::ControlMode, {wp::parties::ControlMode::host_only, "host_only"},

@@ -55,7 +55,12 @@ int PartiesService::invite(const Principal& user, const std::string& id, const s
   auto p = visible_party(user, id);
   auto me = member(p, user.id);
   if (p.status == PartyStatus::ended) throw PartyError(ErrorCode::conflict, "party_ended", "The party has ended.");
-  if (auto unknown = store_.unknown_users(user_ids); !unknown.empty()) {
+  auto unknown = store_.unknown_users(user_ids);
+  // A blocked pair cannot invite each other: to the inviter such a user does not exist.
+  if (relations_)
+    for (auto& uid : user_ids)
+      if (uid != user.id && relations_->blocked_between(user.id, uid)) unknown.push_back(uid);
+  if (!unknown.empty()) {
     std::string list;
     for (auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
     throw_validation("user_ids", "No such user: " + list + ".");

@@ -44,11 +44,16 @@ std::string PartiesService::new_room_code() {
 PartyRow PartiesService::visible_party(const Principal& user, const std::string& id) {
   auto p = store_.party(id);
   if (!p) throw_not_found("Party not found.");
-  if (p->visibility == Visibility::private_ && !user.staff()) {
+  bool restricted = p->visibility == Visibility::private_ || p->visibility == Visibility::friends;
+  if (restricted && !user.staff() && !host_friend(*p, user.id)) {
     auto m = store_.participant(id, user.id);
     if (!(m && !m->is_banned) && !store_.is_invited(id, user.id)) throw_not_found("Party not found.");
   }
   return *p;
+}
+
+bool PartiesService::host_friend(const PartyRow& party, const std::string& user_id) {
+  return party.visibility == Visibility::friends && relations_ && relations_->are_friends(party.host_id, user_id);
 }
 
 ParticipantRow PartiesService::member(const PartyRow& party, const std::string& user_id) {

@@ -13,6 +13,7 @@
 
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
+#include "core/relations.hpp"
 #include "modules/parties/live_rooms.hpp"
 #include "modules/parties/model.hpp"
 #include "modules/parties/store.hpp"
@@ -78,6 +79,9 @@ class PartiesService {
   bool is_party_member(const std::string& user_id, const std::string& party_id);
 
   LiveRooms& rooms() { return rooms_; }
+  // The social graph: `friends` parties open to the host's friends, and no
+  // invitations between a blocked pair. Without it, friends parties are as private.
+  void set_relations(Relations& relations) { relations_ = &relations; }
 
  private:
   PartyRow visible_party(const Principal& user, const std::string& id);
@@ -101,6 +105,9 @@ class PartiesService {
   realtime::Hub& hub_;
   RateLimiter& limiter_;
   VideoCheck may_play_;
+  Relations* relations_ = nullptr;
+  // A friend of the host, for a `friends` party.
+  bool host_friend(const PartyRow& party, const std::string& user_id);
 };
 
 }  // namespace wp::parties

@@ -118,11 +118,14 @@ inline constexpr const char* kPartyFrom = "FROM watch_parties p JOIN users u ON 
 inline constexpr const char* kCountParties = "SELECT COUNT(*) FROM watch_parties p";
 inline constexpr const char* kAnyParty = " WHERE 1=1";
 inline constexpr const char* kListedPublicly = " AND p.visibility = 'public' AND p.status <> 'ended'";
-// What a viewer may see: public parties, and any party they belong to or are invited to.
+// What a viewer may see: public parties, any party they belong to or are invited to,
+// and `friends` parties of a host they are friends with (the social graph's friendships).
 inline constexpr const char* kVisibleToViewer =
     " AND (p.visibility = 'public' OR EXISTS (SELECT 1 FROM party_participants m WHERE m.party_id = p.id AND "
     "m.user_id = :viewer AND m.is_banned = FALSE) OR EXISTS (SELECT 1 FROM party_invitations i WHERE i.party_id = "
-    "p.id AND i.invitee_id = :viewer2 AND i.status <> 'declined'))";
+    "p.id AND i.invitee_id = :viewer2 AND i.status <> 'declined') OR (p.visibility = 'friends' AND EXISTS (SELECT 1 "
+    "FROM friendships fr WHERE fr.status = 'accepted' AND ((fr.user_low = p.host_id AND fr.user_high = :viewer5) OR "
+    "(fr.user_high = p.host_id AND fr.user_low = :viewer6)))))";
 inline constexpr const char* kWithStatus = " AND p.status = :status";
 inline constexpr const char* kWithVisibility = " AND p.visibility = :visibility";
 inline constexpr const char* kViewerIsMember =
@@ -142,6 +145,15 @@ inline constexpr const char* kParticipantOf =
 inline constexpr const char* kActiveParticipants =
     "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND pp.is_active = TRUE "
     "ORDER BY pp.joined_at";
+// Leaves out users blocked with :viewer either way (the social graph's user_blocks).
+inline constexpr const char* kActiveParticipantsSeenBy =
+    "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND pp.is_active = TRUE "
+    "AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE (b.blocker_id = :v1 AND b.blocked_id = pp.user_id) OR "
+    "(b.blocker_id = pp.user_id AND b.blocked_id = :v2)) ORDER BY pp.joined_at";
+inline constexpr const char* kPendingParticipantsSeenBy =
+    "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND "
+    "pp.join_request = 'pending' AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE (b.blocker_id = :v1 AND "
+    "b.blocked_id = pp.user_id) OR (b.blocker_id = pp.user_id AND b.blocked_id = :v2)) ORDER BY pp.joined_at";
 inline constexpr const char* kPendingParticipants =
     "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND "
     "pp.join_request = 'pending' ORDER BY pp.joined_at";

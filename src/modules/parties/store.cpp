@@ -34,6 +34,8 @@ std::string list_where(const PartyFilter& f, const std::string& viewer, db::Name
     where += sql::kVisibleToViewer;
     p.add("viewer", viewer);
     p.add("viewer2", viewer);
+    p.add("viewer5", viewer);
+    p.add("viewer6", viewer);
   }
   if (f.status) {
     where += sql::kWithStatus;
@@ -175,6 +177,15 @@ bool Store::member_of_party_playing(const std::string& user_id, const std::strin
 std::vector<ParticipantRow> Store::active_participants(const std::string& party_id) {
   return db_.with([&](soci::session& s) {
     return db::select_rows(s, sql::kParticipant, sql::kActiveParticipants, db::uses(party_id));
+  });
+}
+
+std::vector<ParticipantRow> Store::participants_seen_by(const std::string& party_id, ParticipantStatus status,
+                                                        const std::string& viewer_id) {
+  const char* rest =
+      status == ParticipantStatus::pending ? sql::kPendingParticipantsSeenBy : sql::kActiveParticipantsSeenBy;
+  return db_.with([&](soci::session& s) {
+    return db::select_rows(s, sql::kParticipant, rest, db::uses(party_id, viewer_id, viewer_id));
   });
 }
 

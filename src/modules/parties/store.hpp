@@ -31,6 +31,9 @@ class Store {
   // Whether the user is an active participant of some party that plays the video.
   bool member_of_party_playing(const std::string& user_id, const std::string& video_id);
   std::vector<ParticipantRow> active_participants(const std::string& party_id);
+  // Active participants (or pending requests) but none blocked with viewer_id either way.
+  std::vector<ParticipantRow> participants_seen_by(const std::string& party_id, ParticipantStatus status,
+                                                   const std::string& viewer_id);
   // Join requests awaiting approval, oldest first.
   std::vector<ParticipantRow> pending_participants(const std::string& party_id);
   // Admits the user if a seat is free, atomically with the count, or records
