@@ -207,7 +207,9 @@ int serve(const Config& config) {
     spdlog::info("sharing party state through redis at {}", config.redis_url);
   }
   parties::add_routes(router, parties_service, pool);
-  parties_service.set_relations(relations);  // social graph (#13): friends parties, no invitations across a block
+  // social graph (#13): friends parties and videos, no invitations across a block
+  parties_service.set_relations(relations);
+  videos_service.set_relations(relations);
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);

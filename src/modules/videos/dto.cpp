@@ -39,6 +39,7 @@ json::object video_json(const VideoRow& v, bool manager) {
                    {"status", to_string(v.status)},
                    {"processing_error", v.processing_error.empty() ? json::value(nullptr) : json::value(v.processing_error)},
                    {"is_public", v.is_public},
+                   {"visibility", to_string(v.visibility)},
                    {"allow_download", v.allow_download},
                    {"duration", or_null(v.duration)},
                    {"width", or_null(v.width)},

@@ -16,6 +16,10 @@ enum class VideoStatus { processing, ready, failed };
 enum class SourceType { upload, external };
 enum class JobState { queued, running, succeeded, failed, cancelled };
 // The orderings of the video list, named as the `ordering` query parameter.
+// Who may see a video: anyone, the uploader (and staff, and members of a party
+// playing it), or also the uploader's friends (the social graph). is_public
+// stays, true exactly when the visibility is public.
+enum class VideoVisibility { public_, private_, friends };
 enum class VideoOrder { newest, oldest, most_viewed, least_viewed, most_liked, least_liked, title, title_desc };
 
 struct VideoRow {
@@ -38,6 +42,7 @@ struct VideoRow {
   VideoStatus status = VideoStatus::processing;
   std::string processing_error;
   bool is_public = true;
+  VideoVisibility visibility = VideoVisibility::public_;
   bool allow_download = false;
   std::int64_t view_count = 0;
   std::int64_t like_count = 0;
@@ -152,6 +157,7 @@ struct NewVideo {
   std::string description;
   std::string category;
   bool is_public = true;
+  std::optional<VideoVisibility> visibility;  // wins over is_public when given
   bool allow_download = false;
   std::string original_filename;
   std::string external_url;
@@ -162,11 +168,14 @@ struct VideoPatch {
   std::optional<std::string> description;
   std::optional<std::string> category;
   std::optional<bool> is_public;
+  std::optional<VideoVisibility> visibility;  // wins over is_public when given
   std::optional<bool> allow_download;
 };
 
 }  // namespace wp::videos
 
+WP_ENUM_NAMES(wp::videos::VideoVisibility, {wp::videos::VideoVisibility::public_, "public"},
+              {wp::videos::VideoVisibility::private_, "private"}, {wp::videos::VideoVisibility::friends, "friends"});
 WP_ENUM_NAMES(wp::videos::VideoStatus, {wp::videos::VideoStatus::processing, "processing"},
               {wp::videos::VideoStatus::ready, "ready"}, {wp::videos::VideoStatus::failed, "failed"});
 WP_ENUM_NAMES(wp::videos::SourceType, {wp::videos::SourceType::upload, "upload"},

@@ -86,6 +86,15 @@ Response list_videos(VideosService& svc, Request& req) {
   return http::paginated(req, page, count, std::move(out));
 }
 
+// An optional `visibility`: an unknown value is a field error listing the allowed ones.
+std::optional<VideoVisibility> visibility_field(Fields& f) {
+  auto text = f.optional_string("visibility", 16);
+  if (!text) return std::nullopt;
+  if (auto v = parse_enum<VideoVisibility>(*text)) return v;
+  f.add_error("visibility", "Must be one of " + enum_choices<VideoVisibility>() + ".");
+  return std::nullopt;
+}
+
 NewVideo new_video_from_json(const json::object& body) {
   Fields f(body);
   NewVideo in;
@@ -94,6 +103,7 @@ NewVideo new_video_from_json(const json::object& body) {
   in.description = f.optional_string("description", 5000).value_or("");
   in.category = f.optional_string("category", 50).value_or("");
   in.is_public = f.optional_bool("is_public").value_or(true);
+  in.visibility = visibility_field(f);
   f.done();
   return in;
 }
@@ -127,6 +137,10 @@ Response create_video(VideosService& svc, Request& req) {
     if (!b) errors[name].push_back("Must be true or false.");
     else *target = *b;
   }
+  if (form.fields.count("visibility")) {
+    in.visibility = parse_enum<VideoVisibility>(form.fields["visibility"]);
+    if (!in.visibility) errors["visibility"].push_back("Must be one of " + enum_choices<VideoVisibility>() + ".");
+  }
   if (!errors.empty()) throw Error(ErrorCode::validation, "Invalid input.", errors);
   auto v = svc.create_uploaded(user, in, staged.path);
   return http::json_response(video_json(v, true), 201);
@@ -146,6 +160,7 @@ Response patch_video(VideosService& svc, Request& req) {
   p.description = f.optional_string("description", 5000);
   p.category = f.optional_string("category", 50);
   p.is_public = f.optional_bool("is_public");
+  p.visibility = visibility_field(f);
   p.allow_download = f.optional_bool("allow_download");
   f.done();
   return http::json_response(video_json(svc.update(req.current_user(), req.param("id"), p), true));

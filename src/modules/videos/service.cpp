@@ -129,8 +129,20 @@ std::mutex& VideosService::upload_lock(const std::string& id) {
 bool VideosService::visible(Viewer viewer, const VideoRow& v) const {
   if (v.is_public) return true;
   if (!viewer) return false;
-  return viewer->id == v.uploaded_by_id || is_staff(viewer) || viewer_check_(viewer->id, v.id);
+  if (viewer->id == v.uploaded_by_id || is_staff(viewer) || viewer_check_(viewer->id, v.id)) return true;
+  return v.visibility == VideoVisibility::friends && relations_ && relations_->are_friends(v.uploaded_by_id, viewer->id);
 }
+
+namespace {
+// visibility wins over is_public; is_public alone means public or private.
+void set_visibility(VideoRow& v, std::optional<bool> is_public, std::optional<VideoVisibility> visibility) {
+  if (visibility)
+    v.visibility = *visibility;
+  else if (is_public)
+    v.visibility = *is_public ? VideoVisibility::public_ : VideoVisibility::private_;
+  v.is_public = v.visibility == VideoVisibility::public_;
+}
+}  // namespace
 
 bool VideosService::can_manage(Viewer viewer, const VideoRow& v) const {
   return viewer && (viewer->id == v.uploaded_by_id || is_staff(viewer));
@@ -164,7 +176,7 @@ VideoRow VideosService::update(const Principal& user, const std::string& id, con
   }
   if (p.description) v.description = *p.description;
   if (p.category) v.category = *p.category;
-  if (p.is_public) v.is_public = *p.is_public;
+  set_visibility(v, p.is_public, p.visibility);
   if (p.allow_download) v.allow_download = *p.allow_download;
   v.updated_at = now_ms();
   store_.update_video(v);
@@ -196,7 +208,7 @@ VideoRow VideosService::create_uploaded(const Principal& user, NewVideo in, cons
   v.title = in.title;
   v.description = in.description;
   v.category = in.category;
-  v.is_public = in.is_public;
+  set_visibility(v, in.is_public, in.visibility);
   v.allow_download = in.allow_download;
   v.source_type = SourceType::upload;
   v.original_filename = fs::path(in.original_filename).filename().string().substr(0, 255);
@@ -246,7 +258,7 @@ VideoRow VideosService::create_external(const Principal& user, NewVideo in) {
   v.title = in.title;
   v.description = in.description;
   v.category = in.category;
-  v.is_public = in.is_public;
+  set_visibility(v, in.is_public, in.visibility);
   v.allow_download = false;
   v.source_type = SourceType::external;
   v.external_url = in.external_url;

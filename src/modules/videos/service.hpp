@@ -12,6 +12,7 @@
 
 #include "core/config.hpp"
 #include "core/principal.hpp"
+#include "core/relations.hpp"
 #include "modules/videos/media.hpp"
 #include "modules/videos/model.hpp"
 #include "modules/videos/store.hpp"
@@ -46,6 +47,8 @@ class VideosService {
 
   // Parties decide who else may watch a private video (members of a party playing it).
   void set_viewer_check(std::function<bool(const std::string& user_id, const std::string& video_id)> check);
+  // The social graph: `friends` videos open to the uploader's friends. Without it, they are as private.
+  void set_relations(Relations& relations) { relations_ = &relations; }
   // Parties decide whether a user belongs to a party (watch progress names one).
   void set_party_member_check(std::function<bool(const std::string& user_id, const std::string& party_id)> check);
 
@@ -125,6 +128,7 @@ class VideosService {
   MediaTools tools_;
   std::function<bool(const std::string&, const std::string&)> viewer_check_;
   std::function<bool(const std::string&, const std::string&)> party_member_check_;
+  Relations* relations_ = nullptr;
   std::array<std::mutex, 32> upload_locks_;
 };
 

@@ -29,6 +29,7 @@ inline const db::Columns<VideoRow> kVideo{
     {"v.status", &VideoRow::status},
     {"v.processing_error", &VideoRow::processing_error},
     {"v.is_public", &VideoRow::is_public},
+    {"v.visibility", &VideoRow::visibility},
     {"v.allow_download", &VideoRow::allow_download},
     {"v.view_count", &VideoRow::view_count},
     {"v.like_count", &VideoRow::like_count},
@@ -109,10 +110,10 @@ inline constexpr const char* kCountVideos = "SELECT COUNT(*) FROM videos v JOIN 
 inline constexpr const char* kInsertVideo =
     "INSERT INTO videos (id, uploaded_by_id, title, description, category, source_type, external_url, file_path, "
     "original_filename, mime_type, file_size, thumbnail, duration, width, height, status, processing_error, "
-    "is_public, allow_download, metadata, created_at, updated_at) VALUES (:id, :ub, :t, :d, :c, :st, :eu, :fp, :of, "
-    ":mt, :fs, :th, :du, :w, :h, :s, :pe, :p, :dl, :m, :ca, :ua)";
+    "is_public, visibility, allow_download, metadata, created_at, updated_at) VALUES (:id, :ub, :t, :d, :c, :st, :eu, "
+    ":fp, :of, :mt, :fs, :th, :du, :w, :h, :s, :pe, :p, :vis, :dl, :m, :ca, :ua)";
 inline constexpr const char* kUpdateVideo =
-    "UPDATE videos SET title = :t, description = :d, category = :c, is_public = :p, allow_download = :dl, "
+    "UPDATE videos SET title = :t, description = :d, category = :c, is_public = :p, visibility = :vis, allow_download = :dl, "
     "updated_at = :u WHERE id = :id";
 inline constexpr const char* kCancelJobsOfVideo =
     "UPDATE video_processing_jobs SET status = 'cancelled', error = 'video deleted', locked_by = NULL, "
@@ -122,8 +123,12 @@ inline constexpr const char* kDeleteVideo = "DELETE FROM videos WHERE id = :id";
 // apply, then ORDER BY order_by() + kVideoPage.
 inline constexpr const char* kAnyVideo = " WHERE 1=1";
 inline constexpr const char* kListableToAnyone = " AND v.is_public = TRUE AND v.status = 'ready'";
+// Also ready `friends` videos of an uploader the viewer is friends with (the social graph's friendships).
 inline constexpr const char* kListableOrOwn =
-    " AND ((v.is_public = TRUE AND v.status = 'ready') OR v.uploaded_by_id = :viewer)";
+    " AND ((v.is_public = TRUE AND v.status = 'ready') OR v.uploaded_by_id = :viewer OR (v.visibility = 'friends' AND "
+    "v.status = 'ready' AND EXISTS (SELECT 1 FROM friendships fr WHERE fr.status = 'accepted' AND ((fr.user_low = "
+    "v.uploaded_by_id AND fr.user_high = :viewer2) OR (fr.user_high = v.uploaded_by_id AND fr.user_low = "
+    ":viewer3)))))";
 inline constexpr const char* kWithCategory = " AND v.category = :category";
 inline constexpr const char* kWithUploader = " AND v.uploaded_by_id = :uploader";
 inline constexpr const char* kWithStatus = " AND v.status = :status";

@@ -37,7 +37,11 @@ std::string list_where(const VideoFilter& f, db::NamedParams& p) {
   std::string where = sql::kAnyVideo;
   if (!f.viewer_is_staff) {
     where += f.viewer_id ? sql::kListableOrOwn : sql::kListableToAnyone;
-    if (f.viewer_id) p.add("viewer", *f.viewer_id);
+    if (f.viewer_id) {
+      p.add("viewer", *f.viewer_id);
+      p.add("viewer2", *f.viewer_id);
+      p.add("viewer3", *f.viewer_id);
+    }
   }
   if (f.category) {
     where += sql::kWithCategory;
@@ -68,11 +72,11 @@ void Store::create_video(const VideoRow& v, const std::optional<JobRow>& job) {
   db_.tx([&](soci::session& s) {
     long long size = v.file_size, created = v.created_at, updated = v.updated_at;
     int pub = v.is_public, dl = v.allow_download;
-    std::string source(to_string(v.source_type)), status(to_string(v.status));
+    std::string source(to_string(v.source_type)), status(to_string(v.status)), vis(to_string(v.visibility));
     s << sql::kInsertVideo, use(v.id), use(v.uploaded_by_id), use(v.title), use(v.description), use(v.category),
         use(source), use(v.external_url), use(v.file_path), use(v.original_filename), use(v.mime_type), use(size),
         use(v.thumbnail), use(v.duration), use(v.width), use(v.height), use(status), use(v.processing_error),
-        use(pub), use(dl), use(v.metadata), use(created), use(updated);
+        use(pub), use(vis), use(dl), use(v.metadata), use(created), use(updated);
     if (job) insert_job(s, *job);
   });
 }
@@ -100,8 +104,9 @@ void Store::update_video(const VideoRow& v) {
   db_.with([&](soci::session& s) {
     long long updated = v.updated_at;
     int pub = v.is_public, dl = v.allow_download;
-    s << sql::kUpdateVideo, use(v.title), use(v.description), use(v.category), use(pub), use(dl), use(updated),
-        use(v.id);
+    std::string vis(to_string(v.visibility));
+    s << sql::kUpdateVideo, use(v.title), use(v.description), use(v.category), use(pub), use(vis), use(dl),
+        use(updated), use(v.id);
   });
 }
 
