@@ -2,11 +2,18 @@
 
 Each row names a route, how to make the resource it acts on (owned by
 "owner"), and the status each caller gets: anonymous, another user, the
-owner, and staff (is_staff, not superuser). Every caller acts on a fresh
+owner, staff (is_staff, not superuser), and a user the owner blocked (the
+social graph: a block applies both ways; unless a row says otherwise the
+blocked user gets what another user gets). Every caller acts on a fresh
 resource, so a DELETE by the owner does not change what staff gets. A new
-module adds its rows here (docs/architecture.md, "Adding a module"); once
-blocks exist, a `blocked` column joins the four.
+module adds its rows here (docs/architecture.md, "Adding a module").
+
+A resource maker takes the owner, or the owner and the caller (None when
+anonymous) for resources that link the two (a friend request from the owner
+to the caller); the block, for the blocked caller, comes after it. A JSON
+body's text values may name the resource's ids ("{user}").
 """
+import inspect
 import re
 
 import pytest
@@ -55,12 +62,80 @@ def nothing(owner):
     return {}
 
 
+# ---------------------------------------------------------------- social resources: the owner and the caller
+
+def _linked(step):
+    """A maker that links owner and caller with step(owner, caller); nothing for anonymous or the owner."""
+    def make(owner, caller):
+        if caller is not None and caller.id != owner.id:
+            step(owner, caller)
+        return {"user": owner.id}
+    make.__name__ = step.__name__
+    return make
+
+
+def _ok(r):
+    assert r.status_code in (200, 201), r.text
+
+
+@_linked
+def owner_asked_caller(owner, caller):
+    _ok(owner.post("/api/social/friend-requests/", json={"user_id": caller.id}))
+
+
+@_linked
+def caller_asked_owner(owner, caller):
+    _ok(caller.post("/api/social/friend-requests/", json={"user_id": owner.id}))
+
+
+@_linked
+def friends_with_caller(owner, caller):
+    _ok(owner.post("/api/social/friend-requests/", json={"user_id": caller.id}))
+    _ok(caller.post(f"/api/social/friend-requests/{owner.id}/accept/"))
+
+
+@_linked
+def caller_follows_owner(owner, caller):
+    _ok(caller.post("/api/social/follows/", json={"user_id": owner.id}))
+
+
+@_linked
+def owner_asked_to_follow_caller(owner, caller):
+    _ok(caller.patch("/api/users/me/profile/", json={"privacy_settings": {"profile_visibility": "private"}}))
+    _ok(owner.post("/api/social/follows/", json={"user_id": caller.id}))
+
+
+@_linked
+def caller_blocked_owner(owner, caller):
+    _ok(caller.post("/api/social/blocks/", json={"user_id": owner.id}))
+
+
+def party_caller_joined(owner, caller):
+    """A public party of the owner's that the caller (if any) joined."""
+    ids = party(owner)
+    if caller is not None and caller.id != owner.id:
+        _ok(caller.post(f"/api/parties/{ids['party']}/join/"))
+    return {**ids, "user": owner.id}
+
+
+def friends_party(owner):
+    return party(owner, visibility="friends")
+
+
+def friends_video(owner):
+    r = owner.post("/api/videos/", json={"title": "Clip " + uniq(), "external_url": "https://media.example.com/a.mp4",
+                                         "visibility": "friends"})
+    assert r.status_code == 201, r.text
+    return {"video": r.json()["id"]}
+
+
 # ---------------------------------------------------------------- the matrix
 # (method, path, make resource, JSON body or a function of the server giving it, {caller: status})
 
-def row(method, path, make, body, anonymous, other, owner, staff):
+def row(method, path, make, body, anonymous, other, owner, staff, blocked=None):
     return pytest.param(method, path, make, body, {"anonymous": anonymous, "other": other, "owner": owner,
-                                                   "staff": staff}, id=f"{method} {path}")
+                                                   "staff": staff, "blocked": other if blocked is None else blocked},
+                        id=f"{method} {path} {make.__name__}")
 
 
 ROWS = [
@@ -69,7 +144,7 @@ ROWS = [
     row("GET", "/api/auth/sessions/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/auth/login-history/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/users/me/profile/", nothing, None, 401, 200, 200, 200),
-    row("GET", "/api/users/{user}/", owner_self, None, 401, 200, 200, 200),
+    row("GET", "/api/users/{user}/", owner_self, None, 401, 200, 200, 200, blocked=404),
     row("GET", "/api/users/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/admin/users/", nothing, None, 401, 403, 403, 200),
     row("POST", "/api/admin/users/{user}/deactivate/", someone_else, None, 401, 403, 403, 200),
@@ -107,6 +182,40 @@ ROWS = [
     row("POST", "/api/parties/{party}/invite/", party, lambda server: {"user_ids": [register(server).id]},
         401, 403, 200, 403),
     row("POST", "/api/parties/{party}/report/", party, {"reason": "spam"}, 401, 403, 201, 403),
+    # a member invites the host: nothing to do (200), unless the host blocked them (no such user: 400)
+    row("POST", "/api/parties/{party}/invite/", party_caller_joined, {"user_ids": ["{user}"]}, 401, 200, 200, 200,
+        blocked=400),
+    # friends visibility: strangers, and a blocked user (no longer a friend), see nothing
+    row("GET", "/api/parties/{party}/", friends_party, None, 401, 404, 200, 200),
+    row("POST", "/api/parties/{party}/join/", friends_party, None, 401, 404, 200, 403),
+    row("GET", "/api/videos/{video}/", friends_video, None, 404, 404, 200, 200),
+    row("GET", "/api/videos/{video}/stream/", friends_video, None, 404, 404, 302, 302),
+    # social graph: the owner is the other side of the pair
+    row("GET", "/api/social/friends/", nothing, None, 401, 200, 200, 200),
+    row("DELETE", "/api/social/friends/{user}/", friends_with_caller, None, 401, 200, 404, 200, blocked=404),
+    row("GET", "/api/social/friend-requests/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/social/friend-requests/", owner_self, {"user_id": "{user}"}, 401, 201, 400, 201, blocked=404),
+    row("POST", "/api/social/friend-requests/{user}/accept/", owner_asked_caller, None, 401, 200, 404, 200,
+        blocked=404),
+    row("POST", "/api/social/friend-requests/{user}/decline/", owner_asked_caller, None, 401, 200, 404, 200,
+        blocked=404),
+    row("DELETE", "/api/social/friend-requests/{user}/", caller_asked_owner, None, 401, 200, 404, 200, blocked=404),
+    row("GET", "/api/social/suggestions/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/social/users/{user}/", owner_self, None, 401, 200, 200, 200, blocked=404),
+    row("GET", "/api/social/users/{user}/mutual-friends/", owner_self, None, 401, 200, 200, 200, blocked=404),
+    row("GET", "/api/social/users/{user}/followers/", owner_self, None, 401, 200, 200, 200, blocked=404),
+    row("GET", "/api/social/users/{user}/followers/?status=pending", owner_self, None, 401, 403, 200, 200,
+        blocked=404),
+    row("GET", "/api/social/users/{user}/following/", owner_self, None, 401, 200, 200, 200, blocked=404),
+    row("POST", "/api/social/follows/", owner_self, {"user_id": "{user}"}, 401, 201, 400, 201, blocked=404),
+    row("DELETE", "/api/social/follows/{user}/", caller_follows_owner, None, 401, 200, 404, 200, blocked=404),
+    row("POST", "/api/social/followers/{user}/approve/", owner_asked_to_follow_caller, None, 401, 200, 404, 200,
+        blocked=404),
+    row("POST", "/api/social/followers/{user}/reject/", owner_asked_to_follow_caller, None, 401, 200, 404, 200,
+        blocked=404),
+    row("GET", "/api/social/blocks/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/social/blocks/", owner_self, {"user_id": "{user}"}, 401, 201, 400, 201),
+    row("DELETE", "/api/social/blocks/{user}/", caller_blocked_owner, None, 401, 200, 404, 200),
 ]
 
 
@@ -115,15 +224,40 @@ def staff(server):
     return make_staff_member(server)
 
 
+def make_for(make, owner, caller):
+    required = [p for p in inspect.signature(make).parameters.values() if p.default is inspect.Parameter.empty]
+    if len(required) == 2:
+        return make(owner, caller)
+    return make(owner)
+
+
+def body_for(body, server, ids):
+    if callable(body):
+        return body(server)
+    if isinstance(body, dict):
+        def fill(v):
+            if isinstance(v, str):
+                return v.format(**ids)
+            if isinstance(v, list):
+                return [fill(x) for x in v]
+            return v
+        return {k: fill(v) for k, v in body.items()}
+    return body
+
+
 @pytest.mark.parametrize("method,path,make,body,expected", ROWS)
 def test_who_may(server, staff, method, path, make, body, expected):
     callers = {"anonymous": None, "other": register(server), "staff": staff}
     got = {}
     for caller in expected:
         owner = register(server)
-        ids = make(owner)
-        who = owner if caller == "owner" else callers[caller]
-        r = (who or server).request(method, path.format(**ids), json=body(server) if callable(body) else body)
+        who = owner if caller == "owner" else register(server) if caller == "blocked" else callers[caller]
+        ids = make_for(make, owner, who)
+        if caller == "blocked":
+            r = owner.post("/api/social/blocks/", json={"user_id": who.id})
+            assert r.status_code == 201, r.text
+        r = (who or server).request(method, path.format(**ids), json=body_for(body, server, ids),
+                                    allow_redirects=False)
         got[caller] = r.status_code
         if r.status_code >= 400:
             assert r.json()["success"] is False and r.json()["error_code"], r.text  # every refusal is the envelope
