@@ -23,7 +23,10 @@
 #include "http/static_files.hpp"
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
+#include "core/no_relations.hpp"
+#include "core/null_user_channel.hpp"
 #include "modules/accounts/routes.hpp"
+#include "modules/groups/routes.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/routes.hpp"
 #include "modules/system/routes.hpp"
@@ -189,6 +192,20 @@ int serve(const Config& config) {
     spdlog::info("sharing party state through redis at {}", config.redis_url);
   }
   parties::add_routes(router, parties_service, pool);
+  // ---- groups (issue #13) ----
+  // NoRelations and NullUserChannel stand in until the social module's
+  // Relations and the /ws/user/ channel are merged: swap them here.
+  NoRelations groups_relations;
+  NullUserChannel groups_channel;
+  groups::Store groups_store(*db);
+  groups::GroupsService groups_service(groups_store, groups_relations, groups_channel, config);
+  groups::add_routes(router, groups_service);
+  // A party may name a group: its members see it and may host there.
+  parties_service.set_group_check([&groups_service](const std::string& group_id, const std::string& user_id) {
+    auto s = groups_service.standing(group_id, user_id);
+    return parties::GroupStanding{s.exists, s.is_private, s.member, s.may_host};
+  });
+  // ---- end groups ----
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);

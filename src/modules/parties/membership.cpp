@@ -12,7 +12,9 @@ namespace wp::parties {
 bool PartiesService::admit(const Principal& user, const PartyRow& party) {
   if (party.status == PartyStatus::ended) throw PartyError(ErrorCode::forbidden, "party_ended", "The party has ended.");
   bool invited = store_.is_invited(party.id, user.id);
-  if (party.visibility == Visibility::private_ && !invited) {
+  // Members of the party's group come in like invited users; a private group's party is closed to the rest.
+  auto group = group_standing(party.group_id, user.id);
+  if ((party.visibility == Visibility::private_ || group.is_private) && !invited && !group.member) {
     auto m = store_.participant(party.id, user.id);
     if (!m) throw_forbidden("This party is private: you need an invitation.");
   }

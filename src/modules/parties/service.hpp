@@ -33,6 +33,11 @@ class PartiesService {
   PartyRow get(const Principal& user, const std::string& id);
   std::vector<PartyRow> list(const Principal& user, const PartyFilter& f, int limit, int offset, long long& count);
   std::vector<PartyRow> list_public(int limit, int offset, long long& count);
+  // The parties of a group the user may see (404 no group; 403 a private group they are not in).
+  std::vector<PartyRow> group_parties(const Principal& user, const std::string& group_id, int limit, int offset,
+                                      long long& count);
+  // The groups module's answer about a group and a user (app.cpp); unset, no group exists.
+  void set_group_check(GroupCheck check) { group_check_ = std::move(check); }
   PartyRow update(const Principal& user, const std::string& id, const PatchInput& in);
   void remove(const Principal& user, const std::string& id);
   PartyRow start(const Principal& user, const std::string& id);
@@ -81,6 +86,7 @@ class PartiesService {
 
  private:
   PartyRow visible_party(const Principal& user, const std::string& id);
+  GroupStanding group_standing(const std::optional<std::string>& group_id, const std::string& user_id);
   ParticipantRow member(const PartyRow& party, const std::string& user_id);
   // The party's current host (an active participant with the host role), or staff.
   void require_host(const Principal& user, const PartyRow& party, const std::string& what);
@@ -101,6 +107,7 @@ class PartiesService {
   realtime::Hub& hub_;
   RateLimiter& limiter_;
   VideoCheck may_play_;
+  GroupCheck group_check_;
 };
 
 }  // namespace wp::parties
