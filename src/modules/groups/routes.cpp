@@ -89,6 +89,7 @@ Response delete_group(GroupsService& svc, Request& req) {
 }
 
 Response upload_avatar(GroupsService& svc, Request& req) {
+  svc.check_admin(req.current_user(), req.param("id"));
   auto parts = http::parse_multipart(req);
   auto file = http::find_part(parts, "file");
   if (!file) throw_validation("file", "This field is required.");

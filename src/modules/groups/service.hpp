@@ -60,6 +60,8 @@ class GroupsService {
                                 const boost::json::object& patch);
   // The group's row; 404 when there is none.
   GroupRow existing(const std::string& id);
+  // An active admin of the group, or staff; 403 otherwise (404 no group). Before reading an upload.
+  void check_admin(const Principal& user, const std::string& id) { require_admin(user, existing(id)); }
 
  private:
   // The caller's active membership holding p, or staff (nullopt then); 403 otherwise.
