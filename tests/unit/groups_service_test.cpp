@@ -172,6 +172,13 @@ TEST(GroupsService, PublicGroupsAreJoinedAndPrivateOnesAskTheAdminsAndModerators
   w.service.reject(ann, closed.id, joe.id);
   EXPECT_FALSE(w.row(closed.id, joe));
   EXPECT_EQ(w.service.join(joe, closed.id).status, MemberStatus::pending);
+  // Made public, the group admits nobody by itself; the next join/ does.
+  PatchInput open_up;
+  open_up.is_private = false;
+  w.service.update(ann, closed.id, open_up);
+  EXPECT_EQ(w.row(closed.id, joe)->status, MemberStatus::pending);
+  EXPECT_EQ(w.service.join(joe, closed.id).status, MemberStatus::active);
+  EXPECT_EQ(w.count(closed.id), 4);
 }
 
 TEST(GroupsService, InvitationsAreAcceptedOrDeclinedAndBlockedPairsCannotInvite) {

@@ -31,8 +31,11 @@ MembershipRow GroupsService::join(const Principal& user, const std::string& id) 
     switch (current->status) {
       case MemberStatus::banned: throw_forbidden("You are banned from this group.");
       case MemberStatus::invited: return Change::put(GroupRole::member, MemberStatus::active, current->invited_by);
-      case MemberStatus::active:
-      case MemberStatus::pending: break;
+      // The group was made public since they asked: in they come.
+      case MemberStatus::pending:
+        if (!locked.is_private) return Change::put(GroupRole::member, MemberStatus::active);
+        break;
+      case MemberStatus::active: break;
     }
     return Change::keep();
   });
