@@ -24,6 +24,7 @@
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
 #include "modules/accounts/routes.hpp"
+#include "modules/groups/routes.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/routes.hpp"
 #include "modules/social/null_user_channel.hpp"
@@ -210,6 +211,16 @@ int serve(const Config& config) {
   // social graph (#13): friends parties and videos, no invitations across a block
   parties_service.set_relations(relations);
   videos_service.set_relations(relations);
+  // ---- groups (issue #13) ----
+  groups::Store groups_store(*db);
+  groups::GroupsService groups_service(groups_store, relations, user_channel, config);
+  groups::add_routes(router, groups_service);
+  // A party may name a group: its members see it and may host there.
+  parties_service.set_group_check([&groups_service](const std::string& group_id, const std::string& user_id) {
+    auto s = groups_service.standing(group_id, user_id);
+    return parties::GroupStanding{s.exists, s.is_private, s.member, s.may_host};
+  });
+  // ---- end groups ----
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);

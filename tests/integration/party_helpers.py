@@ -19,7 +19,7 @@ from helpers import assert_time, assert_uuid, register, uniq
 
 PARTY_KEYS = {"id", "room_code", "title", "description", "host", "video", "media_url", "status", "visibility",
               "max_participants", "scheduled_start", "actual_start", "ended_at", "settings", "participant_count",
-              "created_at", "updated_at"}
+              "created_at", "updated_at", "group_id"}
 SETTINGS_DEFAULTS = {"control": "host_only", "chat_enabled": True, "slow_mode_seconds": 0, "reactions_enabled": True,
                      "wait_for_buffering": True, "require_approval": False}
 PARTICIPANT_KEYS = {"user", "role", "joined_at", "is_muted", "online"}

@@ -18,6 +18,7 @@ import re
 
 import pytest
 
+from group_helpers import create_group, group_path
 from helpers import make_staff_member, register, uniq
 from party_helpers import MEDIA_URL, create_party
 
@@ -127,6 +128,46 @@ def friends_video(owner):
                                          "visibility": "friends"})
     assert r.status_code == 201, r.text
     return {"video": r.json()["id"]}
+# groups: the owner is the group's admin (its creator)
+def group(owner, is_private=False):
+    return {"group": create_group(owner, is_private=is_private)["id"]}
+
+
+def private_group(owner):
+    return group(owner, is_private=True)
+
+
+def group_with(status_setup):
+    def make(owner):
+        ids = group(owner, is_private=True)
+        other = register(owner.server)
+        status_setup(owner, ids["group"], other)
+        return {**ids, "user": other.id}
+    return make
+
+
+def _member(owner, gid, user):
+    assert owner.post(group_path(gid, "invite/"), json={"user_id": user.id}).status_code == 201
+    assert user.post(group_path(gid, "invitation/accept/")).status_code == 200
+
+
+def _moderator(owner, gid, user):
+    _member(owner, gid, user)
+    assert owner.post(group_path(gid, f"members/{user.id}/promote/")).status_code == 200
+
+
+def _requester(owner, gid, user):
+    assert user.post(group_path(gid, "join/")).status_code == 202
+
+
+def _banned(owner, gid, user):
+    assert owner.post(group_path(gid, f"members/{user.id}/ban/")).status_code == 200
+
+
+group_with_member = group_with(_member)
+group_with_moderator = group_with(_moderator)
+group_with_request = group_with(_requester)
+group_with_banned = group_with(_banned)
 
 
 # ---------------------------------------------------------------- the matrix
@@ -216,6 +257,40 @@ ROWS = [
     row("GET", "/api/social/blocks/", nothing, None, 401, 200, 200, 200),
     row("POST", "/api/social/blocks/", owner_self, {"user_id": "{user}"}, 401, 201, 400, 201),
     row("DELETE", "/api/social/blocks/{user}/", caller_blocked_owner, None, 401, 200, 404, 200),
+    # groups: any user sees a group's row; a private group's members and parties are for members;
+    # the admin (owner) and staff manage; "other" is a stranger to the group
+    row("GET", "/api/groups/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/groups/", nothing, lambda server: {"name": uniq("group")}, 401, 201, 201, 201),
+    row("GET", "/api/groups/mine/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/groups/invitations/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/groups/{group}/", group, None, 401, 200, 200, 200),
+    row("GET", "/api/groups/{group}/", private_group, None, 401, 200, 200, 200),
+    row("PATCH", "/api/groups/{group}/", group, {"description": "New"}, 401, 403, 200, 200),
+    row("DELETE", "/api/groups/{group}/", group, None, 401, 403, 200, 200),
+    # the access check comes before the upload is read: a JSON body is 415 once allowed
+    row("POST", "/api/groups/{group}/avatar/", group, None, 401, 403, 415, 415),
+    row("GET", "/api/groups/{group}/avatar/", group, None, 404, 404, 404, 404),
+    row("POST", "/api/groups/{group}/join/", group, None, 401, 200, 200, 200),
+    row("POST", "/api/groups/{group}/join/", private_group, None, 401, 202, 200, 202),
+    row("POST", "/api/groups/{group}/leave/", group, None, 401, 404, 409, 404),
+    row("POST", "/api/groups/{group}/invite/", group, lambda server: {"user_id": register(server).id},
+        401, 403, 201, 201),
+    row("POST", "/api/groups/{group}/invitation/accept/", group, None, 401, 404, 404, 404),
+    row("POST", "/api/groups/{group}/invitation/decline/", group, None, 401, 404, 404, 404),
+    row("GET", "/api/groups/{group}/members/", group, None, 401, 200, 200, 200),
+    row("GET", "/api/groups/{group}/members/", private_group, None, 401, 403, 200, 200),
+    row("GET", "/api/groups/{group}/requests/", group_with_request, None, 401, 403, 200, 200),
+    row("POST", "/api/groups/{group}/requests/{user}/approve/", group_with_request, None, 401, 403, 200, 200),
+    row("POST", "/api/groups/{group}/requests/{user}/reject/", group_with_request, None, 401, 403, 200, 200),
+    row("PATCH", "/api/groups/{group}/members/{user}/", group_with_member, {"permissions": {"invite": False}},
+        401, 403, 200, 200),
+    row("POST", "/api/groups/{group}/members/{user}/kick/", group_with_member, None, 401, 403, 200, 200),
+    row("POST", "/api/groups/{group}/members/{user}/ban/", group_with_member, None, 401, 403, 200, 200),
+    row("POST", "/api/groups/{group}/members/{user}/unban/", group_with_banned, None, 401, 403, 200, 200),
+    row("POST", "/api/groups/{group}/members/{user}/promote/", group_with_member, None, 401, 403, 200, 200),
+    row("POST", "/api/groups/{group}/members/{user}/demote/", group_with_moderator, None, 401, 403, 200, 200),
+    row("GET", "/api/groups/{group}/parties/", group, None, 401, 200, 200, 200),
+    row("GET", "/api/groups/{group}/parties/", private_group, None, 401, 403, 200, 200),
 ]
 
 

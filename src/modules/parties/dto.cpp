@@ -63,6 +63,7 @@ json::object party_json(const PartyRow& p) {
           {"ended_at", time_or_null(p.ended_at)},
           {"settings", settings_json(parse_settings(p.settings))},
           {"participant_count", p.participant_count},
+          {"group_id", p.group_id ? json::value(*p.group_id) : json::value(nullptr)},
           {"created_at", to_rfc3339(p.created_at)},
           {"updated_at", to_rfc3339(p.updated_at)}};
 }

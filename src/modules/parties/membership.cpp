@@ -12,8 +12,7 @@ namespace wp::parties {
 bool PartiesService::admit(const Principal& user, const PartyRow& party) {
   if (party.status == PartyStatus::ended) throw PartyError(ErrorCode::forbidden, "party_ended", "The party has ended.");
   bool invited = store_.is_invited(party.id, user.id);
-  bool restricted = party.visibility == Visibility::private_ || party.visibility == Visibility::friends;
-  if (restricted && !invited && user.id != party.host_id && !host_friend(party, user.id)) {
+  if (!open_to(party, user.id) && !invited && user.id != party.host_id) {
     auto m = store_.participant(party.id, user.id);
     if (!m)
       throw_forbidden(party.visibility == Visibility::friends ? "This party is for the host's friends."

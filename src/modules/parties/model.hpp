@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -48,6 +49,7 @@ struct PartyRow {
   std::string playback = "{}";
   std::int64_t created_at = 0, updated_at = 0;
   std::int64_t participant_count = 0;  // read only (active participants)
+  std::optional<std::string> group_id;  // the group hosting the party (docs/api.md "Groups")
 };
 
 struct ParticipantRow {
@@ -102,7 +104,20 @@ struct PartyFilter {
   std::optional<Visibility> visibility;
   std::optional<std::string> search;
   bool mine = false, hosting = false, public_only = false;
+  std::optional<std::string> group_id;  // only the parties of this group
 };
+
+// What the groups module says about a user and the group a party names,
+// wired in app.cpp (parties sees no groups code). A party of a group is
+// visible to the group's active members; one of a private group to nobody else
+// but its participants and invitees.
+struct GroupStanding {
+  bool exists = false;
+  bool is_private = false;
+  bool member = false;    // an active member
+  bool may_host = false;  // may create parties in the group
+};
+using GroupCheck = std::function<GroupStanding(const std::string& group_id, const std::string& user_id)>;
 
 enum class JoinOutcome { joined, already_member, full, banned, requested, already_requested, declined };
 
@@ -153,6 +168,7 @@ struct CreateInput {
   int max_participants = 50;
   std::optional<std::int64_t> scheduled_start;
   std::optional<boost::json::object> settings;
+  std::optional<std::string> group_id;
 };
 
 struct PatchInput {

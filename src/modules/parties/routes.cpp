@@ -80,6 +80,15 @@ Response public_parties(PartiesService& svc, Request& req) {
   return http::paginated(req, page, count, std::move(out));
 }
 
+Response group_parties(PartiesService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  long long count = 0;
+  json::array out;
+  for (auto& p : svc.group_parties(req.current_user(), req.param("id"), page.size, page.offset(), count))
+    out.push_back(party_json(p));
+  return http::paginated(req, page, count, std::move(out));
+}
+
 Response create_party(PartiesService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
@@ -100,7 +109,10 @@ Response create_party(PartiesService& svc, Request& req) {
       f.add_error("scheduled_start", "Must be an RFC 3339 time.");
   }
   in.settings = read_settings(f);
+  in.group_id = f.optional_string("group_id", 36);
+  if (in.group_id && !is_uuid(*in.group_id)) f.add_error("group_id", "Must be a UUID.");
   f.done();
+  if (in.group_id) std::transform(in.group_id->begin(), in.group_id->end(), in.group_id->begin(), ::tolower);
   if (in.video_id) {
     std::transform(in.video_id->begin(), in.video_id->end(), in.video_id->begin(), ::tolower);
   }
@@ -319,6 +331,8 @@ void add_routes(http::Router& router, PartiesService& svc, BlockingPool& pool) {
   routes.add("GET", "/api/parties/{id}/react/", "Reaction counts by emoji", U, reaction_counts);
   routes.add("POST", "/api/parties/{id}/report/", "Report a party", U, report);
   routes.add("GET", "/api/parties/{id}/sync_state/", "The playback state", U, sync_state);
+  routes.add("GET", "/api/groups/{id}/parties/", "The parties of a group I may see (members only for a private group)",
+             U, group_parties);
   routes.add("GET", "/ws/party/{id}/", "Party WebSocket (docs/realtime.md); token in ?token= or the cookie", U,
              not_upgraded, {.ws_open = [&svc, &pool](Request& req, std::shared_ptr<realtime::Connection> conn)
                                 -> std::shared_ptr<realtime::Endpoint> {

@@ -41,11 +41,15 @@ std::string PartiesService::new_room_code() {
 
 // ---- who may do what ----
 
+GroupStanding PartiesService::group_standing(const std::optional<std::string>& group_id, const std::string& user_id) {
+  if (!group_id || !group_check_) return {};
+  return group_check_(*group_id, user_id);
+}
+
 PartyRow PartiesService::visible_party(const Principal& user, const std::string& id) {
   auto p = store_.party(id);
   if (!p) throw_not_found("Party not found.");
-  bool restricted = p->visibility == Visibility::private_ || p->visibility == Visibility::friends;
-  if (restricted && !user.staff() && !host_friend(*p, user.id)) {
+  if (!open_to(*p, user.id) && !user.staff()) {
     auto m = store_.participant(id, user.id);
     if (!(m && !m->is_banned) && !store_.is_invited(id, user.id)) throw_not_found("Party not found.");
   }
@@ -54,6 +58,14 @@ PartyRow PartiesService::visible_party(const Principal& user, const std::string&
 
 bool PartiesService::host_friend(const PartyRow& party, const std::string& user_id) {
   return party.visibility == Visibility::friends && relations_ && relations_->are_friends(party.host_id, user_id);
+}
+
+bool PartiesService::open_to(const PartyRow& party, const std::string& user_id) {
+  // A group's members see its parties; a private group's parties are closed to everyone else.
+  auto group = group_standing(party.group_id, user_id);
+  if (group.member) return true;
+  if (group.is_private) return false;
+  return party.visibility == Visibility::public_ || host_friend(party, user_id);
 }
 
 ParticipantRow PartiesService::member(const PartyRow& party, const std::string& user_id) {
@@ -81,6 +93,13 @@ PartyRow PartiesService::create(const Principal& user, const CreateInput& in) {
   // A party plays a video this user may watch (their own, or a public one).
   if (in.video_id && !(may_play_ && may_play_(*in.video_id, user)))
     throw_validation("video_id", "No such video, or not one you may play.");
+  if (in.group_id) {
+    auto group = group_standing(in.group_id, user.id);
+    if (!group.exists) throw_validation("group_id", "No such group.");
+    if (!group.may_host && !user.staff())
+      throw_forbidden(group.member ? "You may not host parties in this group."
+                                   : "Only active members of the group may host its parties.");
+  }
   auto now = now_ms();
   PartyRow p;
   p.id = new_uuid();
@@ -102,6 +121,7 @@ PartyRow PartiesService::create(const Principal& user, const CreateInput& in) {
   p.room_code = new_room_code();
   p.created_at = p.updated_at = now;
   p.participant_count = 1;
+  p.group_id = in.group_id;
   ParticipantRow host{new_uuid(), p.id, user.id, user.username, Role::host, true, false, false, now};
   store_.create_party(p, host);
   return p;
@@ -120,6 +140,18 @@ std::vector<PartyRow> PartiesService::list_public(int limit, int offset, long lo
   f.public_only = true;
   count = store_.count_parties(f, "");
   return store_.parties(f, "", limit, offset);
+}
+
+std::vector<PartyRow> PartiesService::group_parties(const Principal& user, const std::string& group_id, int limit,
+                                                    int offset, long long& count) {
+  auto group = group_standing(group_id, user.id);
+  if (!group.exists) throw_not_found("Group not found.");
+  if (group.is_private && !group.member && !user.staff())
+    throw_forbidden("Only members see the parties of a private group.");
+  PartyFilter f;
+  f.group_id = group_id;
+  count = store_.count_parties(f, user.id);
+  return store_.parties(f, user.id, limit, offset);
 }
 
 PartyRow PartiesService::update(const Principal& user, const std::string& id, const PatchInput& in) {

@@ -34,6 +34,11 @@ class PartiesService {
   PartyRow get(const Principal& user, const std::string& id);
   std::vector<PartyRow> list(const Principal& user, const PartyFilter& f, int limit, int offset, long long& count);
   std::vector<PartyRow> list_public(int limit, int offset, long long& count);
+  // The parties of a group the user may see (404 no group; 403 a private group they are not in).
+  std::vector<PartyRow> group_parties(const Principal& user, const std::string& group_id, int limit, int offset,
+                                      long long& count);
+  // The groups module's answer about a group and a user (app.cpp); unset, no group exists.
+  void set_group_check(GroupCheck check) { group_check_ = std::move(check); }
   PartyRow update(const Principal& user, const std::string& id, const PatchInput& in);
   void remove(const Principal& user, const std::string& id);
   PartyRow start(const Principal& user, const std::string& id);
@@ -85,6 +90,7 @@ class PartiesService {
 
  private:
   PartyRow visible_party(const Principal& user, const std::string& id);
+  GroupStanding group_standing(const std::optional<std::string>& group_id, const std::string& user_id);
   ParticipantRow member(const PartyRow& party, const std::string& user_id);
   // The party's current host (an active participant with the host role), or staff.
   void require_host(const Principal& user, const PartyRow& party, const std::string& what);
@@ -108,6 +114,9 @@ class PartiesService {
   Relations* relations_ = nullptr;
   // A friend of the host, for a `friends` party.
   bool host_friend(const PartyRow& party, const std::string& user_id);
+  GroupCheck group_check_;
+  // Whether the party's visibility and group let this user see or enter it without an invitation or a seat.
+  bool open_to(const PartyRow& party, const std::string& user_id);
 };
 
 }  // namespace wp::parties

@@ -45,6 +45,7 @@ inline const db::Columns<PartyRow> kParty{
     {"p.updated_at", &PartyRow::updated_at},
     {"(SELECT COUNT(*) FROM party_participants c WHERE c.party_id = p.id AND c.is_active = TRUE)",
      &PartyRow::participant_count},
+    {"p.group_id", &PartyRow::group_id},
 };
 
 inline const db::Columns<ParticipantRow> kParticipant{
@@ -97,8 +98,8 @@ inline const db::Columns<InvitationRow> kInvitation{
 
 inline constexpr const char* kInsertParty =
     "INSERT INTO watch_parties (id, host_id, video_id, media_url, title, description, status, room_code, "
-    "visibility, max_participants, scheduled_start, actual_start, settings, playback, created_at, updated_at) "
-    "VALUES (:id, :h, :v, :m, :t, :d, :st, :rc, :vis, :max, :ss, :as, :set, :pb, :c, :u)";
+    "visibility, max_participants, scheduled_start, actual_start, settings, playback, created_at, updated_at, group_id) "
+    "VALUES (:id, :h, :v, :m, :t, :d, :st, :rc, :vis, :max, :ss, :as, :set, :pb, :c, :u, :g)";
 inline constexpr const char* kPartyById = "FROM watch_parties p JOIN users u ON u.id = p.host_id WHERE p.id = :id";
 inline constexpr const char* kPartyByCode =
     "FROM watch_parties p JOIN users u ON u.id = p.host_id WHERE p.room_code = :c";
@@ -117,15 +118,23 @@ inline constexpr const char* kSavePlayback =
 inline constexpr const char* kPartyFrom = "FROM watch_parties p JOIN users u ON u.id = p.host_id";
 inline constexpr const char* kCountParties = "SELECT COUNT(*) FROM watch_parties p";
 inline constexpr const char* kAnyParty = " WHERE 1=1";
-inline constexpr const char* kListedPublicly = " AND p.visibility = 'public' AND p.status <> 'ended'";
-// What a viewer may see: public parties, any party they belong to or are invited to,
-// and `friends` parties of a host they are friends with (the social graph's friendships).
+// A party of a private group is never listed publicly (the groups tables are read here, not written).
+inline constexpr const char* kListedPublicly =
+    " AND p.visibility = 'public' AND p.status <> 'ended' AND NOT EXISTS (SELECT 1 FROM social_groups pg WHERE "
+    "pg.id = p.group_id AND pg.is_private = TRUE)";
+// What a viewer may see: public parties (but not of a private group), any party they belong to or are
+// invited to, the parties of the groups they are an active member of, and `friends` parties (not of a
+// private group) of a host they are friends with (the social graph's friendships).
 inline constexpr const char* kVisibleToViewer =
-    " AND (p.visibility = 'public' OR EXISTS (SELECT 1 FROM party_participants m WHERE m.party_id = p.id AND "
+    " AND ((p.visibility = 'public' AND NOT EXISTS (SELECT 1 FROM social_groups pg WHERE pg.id = p.group_id AND "
+    "pg.is_private = TRUE)) OR EXISTS (SELECT 1 FROM party_participants m WHERE m.party_id = p.id AND "
     "m.user_id = :viewer AND m.is_banned = FALSE) OR EXISTS (SELECT 1 FROM party_invitations i WHERE i.party_id = "
-    "p.id AND i.invitee_id = :viewer2 AND i.status <> 'declined') OR (p.visibility = 'friends' AND EXISTS (SELECT 1 "
-    "FROM friendships fr WHERE fr.status = 'accepted' AND ((fr.user_low = p.host_id AND fr.user_high = :viewer5) OR "
-    "(fr.user_high = p.host_id AND fr.user_low = :viewer6)))))";
+    "p.id AND i.invitee_id = :viewer2 AND i.status <> 'declined') OR EXISTS (SELECT 1 FROM group_memberships gm "
+    "WHERE gm.group_id = p.group_id AND gm.user_id = :viewer5 AND gm.status = 'active') OR (p.visibility = "
+    "'friends' AND NOT EXISTS (SELECT 1 FROM social_groups pg2 WHERE pg2.id = p.group_id AND pg2.is_private = TRUE) "
+    "AND EXISTS (SELECT 1 FROM friendships fr WHERE fr.status = 'accepted' AND ((fr.user_low = p.host_id AND "
+    "fr.user_high = :viewer6) OR (fr.user_high = p.host_id AND fr.user_low = :viewer7)))))";
+inline constexpr const char* kInGroup = " AND p.group_id = :group";
 inline constexpr const char* kWithStatus = " AND p.status = :status";
 inline constexpr const char* kWithVisibility = " AND p.visibility = :visibility";
 inline constexpr const char* kViewerIsMember =

@@ -36,6 +36,11 @@ std::string list_where(const PartyFilter& f, const std::string& viewer, db::Name
     p.add("viewer2", viewer);
     p.add("viewer5", viewer);
     p.add("viewer6", viewer);
+    p.add("viewer7", viewer);
+  }
+  if (f.group_id) {
+    where += sql::kInGroup;
+    p.add("group", *f.group_id);
   }
   if (f.status) {
     where += sql::kWithStatus;
@@ -105,7 +110,7 @@ void Store::create_party(const PartyRow& p, const ParticipantRow& host) {
   db_.tx([&](soci::session& s) {
     s << sql::kInsertParty, use(p.id), use(p.host_id), use(p.video_id), use(p.media_url), use(p.title),
         use(p.description), use(status), use(p.room_code), use(visibility), use(p.max_participants), use(scheduled),
-        use(actual), use(p.settings), use(p.playback), use(created), use(updated);
+        use(actual), use(p.settings), use(p.playback), use(created), use(updated), use(p.group_id);
     s << sql::kInsertParticipant, use(host.id), use(p.id), use(host.user_id), use(role), use(joined);
   });
 }
