@@ -26,6 +26,7 @@
 #include "modules/accounts/routes.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/routes.hpp"
+#include "modules/user_channel/routes.hpp"
 #include "modules/system/routes.hpp"
 #include "modules/videos/routes.hpp"
 #include "modules/videos/worker.hpp"
@@ -33,6 +34,8 @@
 #include "realtime/redis_backplane.hpp"
 #include "realtime/redis_node.hpp"
 #include "realtime/redis_rate_limiter.hpp"
+#include "realtime/redis_user_presence.hpp"
+#include "realtime/user_channel.hpp"
 
 #include <signal.h>
 
@@ -161,6 +164,19 @@ int serve(const Config& config) {
     live = std::make_unique<parties::RedisLiveState>(*redis, std::chrono::seconds(config.presence_ttl_s));
   else
     live = std::make_unique<parties::MemoryLiveState>(hub);
+  // ---- the per-user channel (/ws/user/): events for a user's tabs, friends' presence ----
+  std::unique_ptr<realtime::UserPresence> user_presence;
+  const auto presence_ttl = std::chrono::milliseconds(config.presence_ttl_s * 1000);
+  const auto presence_debounce = std::chrono::milliseconds(config.user_presence_debounce_ms);
+  if (redis)
+    user_presence = std::make_unique<realtime::RedisUserPresence>(*redis, presence_ttl, presence_debounce);
+  else
+    user_presence = std::make_unique<realtime::MemoryUserPresence>(presence_ttl, presence_debounce);
+  // Friends come from the social module once it is merged; until then nobody is told.
+  realtime::LiveUserChannel user_channel_hub(
+      hub, *user_presence, [](const std::string&) { return std::vector<std::string>{}; }, presence_ttl / 3);
+  user_channel::add_routes(router, user_channel_hub, pool);
+  // ---- end of the per-user channel ----
   parties::Store parties_store(*db);
   parties::LiveRooms live_rooms(
       parties_store, hub, *live, pool, config,
@@ -179,9 +195,12 @@ int serve(const Config& config) {
   if (redis) {
     // After Redis comes back (maybe empty), rooms compare and re-send their
     // playback, on the pool (never on the Redis thread).
-    auto resync = [&live_rooms, &redis] {
+    auto resync = [&live_rooms, &user_channel_hub, &redis] {
       // Each of the two connections reports; resync once both are up.
-      if (redis->connected()) live_rooms.request_resync();
+      if (redis->connected()) {
+        live_rooms.request_resync();
+        user_channel_hub.request_restore();
+      }
     };
     redis->commands().on_connect(resync);
     redis->subscriber().on_connect(resync);
@@ -204,7 +223,7 @@ int serve(const Config& config) {
     if (r.except_session) which = {Kind::all_but, *r.except_session};
     hub.close_user_everywhere(r.user_id, realtime::close_code::not_authenticated, "Session ended.", which);
   });
-  metrics().add_gauge("watchparty_hub_connections", "Party WebSockets joined to rooms on this node.",
+  metrics().add_gauge("watchparty_hub_connections", "WebSockets (party and /ws/user/) joined to rooms on this node.",
                       [&hub] { return static_cast<double>(hub.connection_count()); });
 
   router.set_fallback(http::static_files_route(web_dir(config)));
@@ -228,6 +247,11 @@ int serve(const Config& config) {
         live_rooms.tick();
       } catch (const Error& e) {
         spdlog::debug("party tick: {}", e.what());
+      }
+      try {
+        user_channel_hub.tick();
+      } catch (const Error& e) {
+        spdlog::debug("user channel tick: {}", e.what());
       }
     }
   });
