@@ -22,14 +22,19 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 redis.call('EXPIRE', KEYS[1], 86400)
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1] .. '|' .. ARGV[2])
 redis.call('ZREM', KEYS[4], ARGV[2])
-return redis.call('SADD', KEYS[3], ARGV[2])
+local added = redis.call('SADD', KEYS[3], ARGV[2])
+for i = 2, 3 do redis.call('EXPIRE', KEYS[i], 86400) end
+return added
 )lua";
 
 // KEYS: user hash, index, due set. ARGV: node, user, now, due time.
 constexpr const char* kDisconnect = R"lua(
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1] .. '|' .. ARGV[2])
-if not live(KEYS[1], tonumber(ARGV[3])) then redis.call('ZADD', KEYS[3], 'NX', ARGV[4], ARGV[2]) end
+if not live(KEYS[1], tonumber(ARGV[3])) then
+  redis.call('ZADD', KEYS[3], 'NX', ARGV[4], ARGV[2])
+  redis.call('EXPIRE', KEYS[3], 86400)
+end
 return 0
 )lua";
 
@@ -44,6 +49,7 @@ for i = 2, #KEYS do
     redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1] .. '|' .. user)
   end
 end
+redis.call('EXPIRE', KEYS[1], 86400)
 return 0
 )lua";
 
@@ -62,6 +68,7 @@ if #dead > 0 then
     if expiry and tonumber(expiry) <= now then redis.call('HDEL', key, node) end
     if not live(key, now) then redis.call('ZADD', KEYS[3], 'NX', now + tonumber(ARGV[3]), user) end
   end
+  redis.call('EXPIRE', KEYS[3], 86400)
 end
 local due = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
 if #due == 0 then return {} end

@@ -4,6 +4,9 @@
 // set of "<node>|<user>" by expiry to find the entries of dead nodes, the set
 // of users told online, and a sorted set of users by when their offline is
 // due. Each change is one Lua script, so two nodes never both announce.
+// Every key expires a day after its last write. Two scripts reach users'
+// hashes by name (the dead entries are found in the index): one Redis, not a
+// Redis Cluster.
 #include <chrono>
 
 #include "realtime/redis_node.hpp"

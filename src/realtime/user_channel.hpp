@@ -45,6 +45,7 @@ class LiveUserChannel : public UserChannel {
   // writes this node's users again.
   void request_restore() { restore_ = true; }
 
+  const std::string& node_id() const { return node_; }
   static std::string room(const std::string& user_id);
   // The envelope of an event: {"type": type, "data": <data_json>}. Throws
   // std::invalid_argument when data_json is not a JSON object (a bug).
