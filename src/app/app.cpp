@@ -143,6 +143,26 @@ int serve(const Config& config) {
     limiter = std::make_unique<MemoryRateLimiter>();
 
   http::Router router;
+  // Rooms of live sockets on every node (party sockets, /ws/user/), through Redis when configured.
+  std::unique_ptr<realtime::Backplane> backplane;
+  if (redis)
+    backplane = std::make_unique<realtime::RedisBackplane>(*redis);
+  else
+    backplane = std::make_unique<realtime::LocalBackplane>();
+  realtime::Hub hub(*backplane);
+  // ---- the per-user channel (/ws/user/): events for a user's tabs, friends' presence ----
+  std::unique_ptr<realtime::UserPresence> user_presence;
+  const auto presence_ttl = std::chrono::milliseconds(config.presence_ttl_s * 1000);
+  const auto presence_debounce = std::chrono::milliseconds(config.user_presence_debounce_ms);
+  if (redis)
+    user_presence = std::make_unique<realtime::RedisUserPresence>(*redis, presence_ttl, presence_debounce);
+  else
+    user_presence = std::make_unique<realtime::MemoryUserPresence>(presence_ttl, presence_debounce);
+  // Modules publish to it as wp::UserChannel. Whom to tell about presence
+  // (set_friends_of) comes from the social module once it is merged; until then nobody.
+  realtime::LiveUserChannel user_channel_hub(hub, *user_presence, {}, presence_ttl / 3);
+  user_channel::add_routes(router, user_channel_hub, pool);
+  // ---- end of the per-user channel ----
   system::SystemService system_service(*db);
   system::add_routes(router, system_service);
   accounts::Store accounts_store(*db);
@@ -153,30 +173,11 @@ int serve(const Config& config) {
   videos::VideosService videos_service(videos_store, config);
   videos::add_routes(router, videos_service, config);
   videos::Workers video_workers(videos_service, config.worker_threads);
-  std::unique_ptr<realtime::Backplane> backplane;
-  if (redis)
-    backplane = std::make_unique<realtime::RedisBackplane>(*redis);
-  else
-    backplane = std::make_unique<realtime::LocalBackplane>();
-  realtime::Hub hub(*backplane);
   std::unique_ptr<parties::LiveState> live;
   if (redis)
     live = std::make_unique<parties::RedisLiveState>(*redis, std::chrono::seconds(config.presence_ttl_s));
   else
     live = std::make_unique<parties::MemoryLiveState>(hub);
-  // ---- the per-user channel (/ws/user/): events for a user's tabs, friends' presence ----
-  std::unique_ptr<realtime::UserPresence> user_presence;
-  const auto presence_ttl = std::chrono::milliseconds(config.presence_ttl_s * 1000);
-  const auto presence_debounce = std::chrono::milliseconds(config.user_presence_debounce_ms);
-  if (redis)
-    user_presence = std::make_unique<realtime::RedisUserPresence>(*redis, presence_ttl, presence_debounce);
-  else
-    user_presence = std::make_unique<realtime::MemoryUserPresence>(presence_ttl, presence_debounce);
-  // Friends come from the social module once it is merged; until then nobody is told.
-  realtime::LiveUserChannel user_channel_hub(
-      hub, *user_presence, [](const std::string&) { return std::vector<std::string>{}; }, presence_ttl / 3);
-  user_channel::add_routes(router, user_channel_hub, pool);
-  // ---- end of the per-user channel ----
   parties::Store parties_store(*db);
   parties::LiveRooms live_rooms(
       parties_store, hub, *live, pool, config,

@@ -28,6 +28,9 @@ class LiveUserChannel : public UserChannel {
   LiveUserChannel(Hub& hub, UserPresence& presence, FriendsOf friends_of, std::chrono::milliseconds renew_every,
                   Clock clock = {});
 
+  // Before serving (app.cpp wires the social graph after this is built).
+  void set_friends_of(FriendsOf friends_of) { friends_of_ = std::move(friends_of); }
+
   void publish(const std::string& user_id, const std::string& type, const std::string& data_json) override;
   std::vector<bool> online(const std::vector<std::string>& user_ids) override;
 
