@@ -27,8 +27,8 @@
 #include "modules/groups/routes.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/routes.hpp"
-#include "modules/social/null_user_channel.hpp"
 #include "modules/social/routes.hpp"
+#include "modules/user_channel/routes.hpp"
 #include "modules/system/routes.hpp"
 #include "modules/videos/routes.hpp"
 #include "modules/videos/worker.hpp"
@@ -36,6 +36,8 @@
 #include "realtime/redis_backplane.hpp"
 #include "realtime/redis_node.hpp"
 #include "realtime/redis_rate_limiter.hpp"
+#include "realtime/redis_user_presence.hpp"
+#include "realtime/user_channel.hpp"
 
 #include <signal.h>
 
@@ -143,6 +145,26 @@ int serve(const Config& config) {
     limiter = std::make_unique<MemoryRateLimiter>();
 
   http::Router router;
+  // Rooms of live sockets on every node (party sockets, /ws/user/), through Redis when configured.
+  std::unique_ptr<realtime::Backplane> backplane;
+  if (redis)
+    backplane = std::make_unique<realtime::RedisBackplane>(*redis);
+  else
+    backplane = std::make_unique<realtime::LocalBackplane>();
+  realtime::Hub hub(*backplane);
+  // ---- the per-user channel (/ws/user/): events for a user's tabs, friends' presence ----
+  std::unique_ptr<realtime::UserPresence> user_presence;
+  const auto presence_ttl = std::chrono::milliseconds(config.presence_ttl_s * 1000);
+  const auto presence_debounce = std::chrono::milliseconds(config.user_presence_debounce_ms);
+  if (redis)
+    user_presence = std::make_unique<realtime::RedisUserPresence>(*redis, presence_ttl, presence_debounce);
+  else
+    user_presence = std::make_unique<realtime::MemoryUserPresence>(presence_ttl, presence_debounce);
+  // Modules publish to it as wp::UserChannel; whom to tell about presence
+  // (set_friends_of) comes from the social graph, below.
+  realtime::LiveUserChannel user_channel(hub, *user_presence, {}, presence_ttl / 3);
+  user_channel::add_routes(router, user_channel, pool);
+  // ---- end of the per-user channel ----
   system::SystemService system_service(*db);
   system::add_routes(router, system_service);
   accounts::Store accounts_store(*db);
@@ -150,12 +172,11 @@ int serve(const Config& config) {
   accounts::add_routes(router, accounts_service);
   accounts_service.run_in_background([&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); });
   // ---- social graph (#13): friendships, follows, blocks; the other modules see it as wp::Relations.
-  // Events go to the per-user channel; until /ws/user/ is wired here, to nobody.
-  social::NullUserChannel user_channel;
   social::Store social_store(*db);
   social::SocialService social_service(social_store, user_channel);
   social::add_routes(router, social_service);
   Relations& relations = social_service;
+  user_channel.set_friends_of([&relations](const std::string& user_id) { return relations.friends_of(user_id); });
   social_service.set_audience_of([&accounts_service](const std::string& user_id) {
     return parse_enum<social::ProfileAudience>(accounts_service.profile_visibility(user_id))
         .value_or(social::ProfileAudience::everyone);
@@ -169,12 +190,6 @@ int serve(const Config& config) {
   videos::VideosService videos_service(videos_store, config);
   videos::add_routes(router, videos_service, config);
   videos::Workers video_workers(videos_service, config.worker_threads);
-  std::unique_ptr<realtime::Backplane> backplane;
-  if (redis)
-    backplane = std::make_unique<realtime::RedisBackplane>(*redis);
-  else
-    backplane = std::make_unique<realtime::LocalBackplane>();
-  realtime::Hub hub(*backplane);
   std::unique_ptr<parties::LiveState> live;
   if (redis)
     live = std::make_unique<parties::RedisLiveState>(*redis, std::chrono::seconds(config.presence_ttl_s));
@@ -198,9 +213,12 @@ int serve(const Config& config) {
   if (redis) {
     // After Redis comes back (maybe empty), rooms compare and re-send their
     // playback, on the pool (never on the Redis thread).
-    auto resync = [&live_rooms, &redis] {
+    auto resync = [&live_rooms, &user_channel, &redis] {
       // Each of the two connections reports; resync once both are up.
-      if (redis->connected()) live_rooms.request_resync();
+      if (redis->connected()) {
+        live_rooms.request_resync();
+        user_channel.request_restore();
+      }
     };
     redis->commands().on_connect(resync);
     redis->subscriber().on_connect(resync);
@@ -236,7 +254,7 @@ int serve(const Config& config) {
     if (r.except_session) which = {Kind::all_but, *r.except_session};
     hub.close_user_everywhere(r.user_id, realtime::close_code::not_authenticated, "Session ended.", which);
   });
-  metrics().add_gauge("watchparty_hub_connections", "Party WebSockets joined to rooms on this node.",
+  metrics().add_gauge("watchparty_hub_connections", "WebSockets (party and /ws/user/) joined to rooms on this node.",
                       [&hub] { return static_cast<double>(hub.connection_count()); });
 
   router.set_fallback(http::static_files_route(web_dir(config)));
@@ -260,6 +278,11 @@ int serve(const Config& config) {
         live_rooms.tick();
       } catch (const Error& e) {
         spdlog::debug("party tick: {}", e.what());
+      }
+      try {
+        user_channel.tick();
+      } catch (const Error& e) {
+        spdlog::debug("user channel tick: {}", e.what());
       }
     }
   });

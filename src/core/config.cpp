@@ -151,6 +151,10 @@ const std::vector<Setting>& settings() {
                   "With Redis: a node renews its members' presence every third of this; members of a node "
                   "silent this long are removed",
                   &Config::presence_ttl_s, 3, 3600),
+      int_setting("user_presence_debounce_ms",
+                  "A user whose last /ws/user/ socket closed is shown offline to friends this much later, unless "
+                  "they are back (a page reload)",
+                  &Config::user_presence_debounce_ms, 0, 600000),
       string_setting("data_dir", "Directory for the SQLite file, uploads and generated secrets", &Config::data_dir,
                      check_not_empty),
       string_setting("database_url", "postgresql://user:pass@host:port/db, or empty for SQLite in data_dir",

@@ -33,6 +33,8 @@ struct Config {
   int play_lead_ms = 300;
   int buffering_timeout_ms = 8000;
   int presence_ttl_s = 15;
+  // user channel
+  int user_presence_debounce_ms = 5000;
   std::string redis_prefix = "wp:";
   // storage
   std::string data_dir = "./data";

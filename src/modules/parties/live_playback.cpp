@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
+#include "core/ids.hpp"
 #include "modules/parties/live_rooms.hpp"
 #include "modules/parties/protocol.hpp"
 
@@ -143,7 +144,10 @@ void LiveRooms::remove_members_of_dead_nodes() {
   auto now = now_ms();
   if (now - last_presence_ms_ < config_.presence_ttl_s * 1000 / 3) return;
   last_presence_ms_ = now;
-  for (auto& [id, users] : live_.renew_presence(hub_.local_rooms())) {
+  auto local = hub_.local_rooms();
+  // The hub also holds other modules' rooms ("user:<id>" of /ws/user/): only parties are ours.
+  std::erase_if(local, [](auto& room) { return !is_uuid(room.first); });
+  for (auto& [id, users] : live_.renew_presence(local)) {
     auto room = find(id);
     if (!room) continue;
     for (auto& user_id : users) {
