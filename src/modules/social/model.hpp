@@ -55,13 +55,6 @@ struct FollowCounts {
 // What a friend request did.
 enum class RequestOutcome { sent, accepted_crossing, already_requested, already_friends };
 
-// Where a pair stands, seen from `me` (for the service's rules and the status route).
-struct PairState {
-  std::optional<FriendshipRow> friendship;
-  std::optional<FollowStatus> i_follow, they_follow;
-  bool i_blocked = false, they_blocked = false;
-};
-
 }  // namespace wp::social
 
 WP_ENUM_NAMES(wp::social::FriendshipStatus, {wp::social::FriendshipStatus::pending, "pending"},
