@@ -17,6 +17,7 @@
 #include "modules/groups/service.hpp"
 #include "modules/groups/store.hpp"
 #include "support/error_code.hpp"
+#include "support/recording_channel.hpp"
 #include "support/temp_db.hpp"
 
 namespace {
@@ -39,34 +40,7 @@ class FakeRelations : public wp::Relations {
   std::set<std::pair<std::string, std::string>> blocks_;
 };
 
-struct Event {
-  std::string user, type;
-  boost::json::object data;
-};
-
-class RecordingChannel : public wp::UserChannel {
- public:
-  void publish(const std::string& user_id, const std::string& type, const std::string& data_json) override {
-    std::lock_guard lock(mu_);
-    events_.push_back({user_id, type, boost::json::parse(data_json).as_object()});
-  }
-  std::vector<bool> online(const std::vector<std::string>& ids) override { return std::vector<bool>(ids.size()); }
-  std::vector<Event> of(const std::string& user_id, const std::string& type) {
-    std::lock_guard lock(mu_);
-    std::vector<Event> out;
-    for (auto& e : events_)
-      if (e.user == user_id && e.type == type) out.push_back(e);
-    return out;
-  }
-  std::size_t size() {
-    std::lock_guard lock(mu_);
-    return events_.size();
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<Event> events_;
-};
+using wp::testkit::RecordingChannel;
 
 struct GroupWorld : wp::testkit::TempDatabase {
   FakeRelations relations;

@@ -4,10 +4,10 @@
 
 #include <algorithm>
 
-#include "modules/social/null_user_channel.hpp"
 #include "modules/social/service.hpp"
 #include "support/error_code.hpp"
 #include "support/party_fixture.hpp"
+#include "support/recording_channel.hpp"
 
 namespace {
 
@@ -16,7 +16,7 @@ using wp::ErrorCode;
 using wp::testkit::error_code_of;
 
 struct SocialPartyWorld : wp::testkit::PartyWorld {
-  wp::social::NullUserChannel channel;
+  wp::testkit::RecordingChannel channel;
   wp::social::Store social_store{*db};
   wp::social::SocialService social{social_store, channel};
   SocialPartyWorld() { service.set_relations(social); }

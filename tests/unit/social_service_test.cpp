@@ -11,6 +11,7 @@
 
 #include "modules/social/service.hpp"
 #include "support/error_code.hpp"
+#include "support/recording_channel.hpp"
 #include "support/temp_db.hpp"
 
 namespace {
@@ -20,31 +21,7 @@ using wp::ErrorCode;
 using wp::Principal;
 using wp::testkit::error_code_of;
 
-struct Event {
-  std::string to, type, data;
-};
-
-class RecordingChannel : public wp::UserChannel {
- public:
-  void publish(const std::string& to, const std::string& type, const std::string& data) override {
-    std::lock_guard lock(mu_);
-    events_.push_back({to, type, data});
-  }
-  std::vector<bool> online(const std::vector<std::string>& ids) override {
-    std::vector<bool> out;
-    for (auto& id : ids) out.push_back(id == online_user);
-    return out;
-  }
-  std::vector<Event> take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(events_, {});
-  }
-  std::string online_user;
-
- private:
-  std::mutex mu_;
-  std::vector<Event> events_;
-};
+using wp::testkit::RecordingChannel;
 
 struct World {
   wp::testkit::TempDatabase tdb;
@@ -74,9 +51,9 @@ TEST(SocialService, RequestThenAcceptMakesFriendsWithAcceptedAtAndEvents) {
   EXPECT_FALSE(row.accepted_at);
   auto sent = w.channel.take();
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(sent[0].to, b.id);
+  EXPECT_EQ(sent[0].user, b.id);
   EXPECT_EQ(sent[0].type, "friend_request");
-  EXPECT_NE(sent[0].data.find(a.id), std::string::npos);
+  EXPECT_NE(boost::json::serialize(sent[0].data).find(a.id), std::string::npos);
   EXPECT_EQ(w.social.requests(b, RequestDirection::incoming, kAll).count, 1);
   EXPECT_EQ(w.social.requests(a, RequestDirection::outgoing, kAll).count, 1);
   EXPECT_EQ(error_code_of([&] { w.social.send_request(a, b.id); }), ErrorCode::conflict);
@@ -142,7 +119,7 @@ TEST(SocialService, DeclineCancelAndUnfriendNeedTheirState) {
   auto events = w.channel.take();
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].type, "friend_removed");
-  EXPECT_EQ(events[0].to, a.id);
+  EXPECT_EQ(events[0].user, a.id);
   EXPECT_EQ(error_code_of([&] { w.social.send_request(a, a.id); }), ErrorCode::validation);
   EXPECT_EQ(error_code_of([&] { w.social.send_request(a, wp::new_uuid()); }), ErrorCode::not_found);
 }
@@ -157,7 +134,7 @@ TEST(SocialService, FriendsListCarriesOnlineAndMutualAndSuggestionsRankByCommonF
   w.befriend(f1, y);  // y: one
   w.befriend(f1, z);
   w.social.send_request(me, z.id);  // a pending request: not suggested
-  w.channel.online_user = f2.id;
+  w.channel.set_online({f2.id});
   auto friends = w.social.friends(me, kAll);
   EXPECT_EQ(friends.count, 2);
   auto online = w.social.online(friends.rows);

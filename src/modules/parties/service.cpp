@@ -65,7 +65,8 @@ bool PartiesService::open_to(const PartyRow& party, const std::string& user_id) 
   auto group = group_standing(party.group_id, user_id);
   if (group.member) return true;
   if (group.is_private) return false;
-  return party.visibility == Visibility::public_ || host_friend(party, user_id);
+  if (party.visibility == Visibility::friends) return host_friend(party, user_id);
+  return party.visibility != Visibility::private_;
 }
 
 ParticipantRow PartiesService::member(const PartyRow& party, const std::string& user_id) {
