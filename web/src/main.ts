@@ -5,7 +5,13 @@ import { loginPage, registerPage } from './pages/auth';
 import { forgotPasswordPage, resetPasswordPage } from './pages/password-reset';
 import { verifyEmailPage } from './pages/verify-email';
 import { partiesPage, joinByCodePage } from './pages/parties';
-import { videosPage, videoPage } from './pages/videos';
+import { videosPage } from './pages/videos';
+// -- videos, people, party extras, staff (#25)
+import { videoPage } from './pages/video';
+import { browseVideosPage } from './pages/browse-videos';
+import { peoplePage, profilePage } from './pages/people';
+import { invitationsPage } from './pages/invitations';
+import { adminUsersPage, isStaff } from './pages/admin-users';
 import { roomPage } from './pages/room';
 import { navigate, link } from './nav';
 
@@ -24,7 +30,13 @@ const routes: [RegExp, Page, boolean][] = [
   [/^\/parties\/([0-9a-f-]{36})\/?$/, roomPage, true],
   [/^\/join\/([A-Za-z0-9]{4,16})\/?$/, joinByCodePage, true],
   [/^\/videos\/?$/, videosPage, true],
-  [/^\/videos\/([0-9a-f-]{36})\/?$/, videoPage, true],
+  // -- videos, people, party extras, staff (#25)
+  [/^\/videos\/browse\/?$/, browseVideosPage, false],
+  [/^\/videos\/([0-9a-f-]{36})\/?$/, videoPage, false],
+  [/^\/people\/?$/, peoplePage, true],
+  [/^\/users\/([0-9a-f-]{36})\/?$/, profilePage, true],
+  [/^\/invitations\/?$/, invitationsPage, true],
+  [/^\/admin\/users\/?$/, adminUsersPage, true],
 ];
 
 const app = document.getElementById('app')!;
@@ -41,10 +53,14 @@ function renderNav() {
     u
       ? h('div', { class: 'navlinks' },
           link('/', 'Parties'),
+          link('/videos/browse', 'Videos'),
           link('/videos', 'My videos'),
+          link('/people', 'People'),
+          link('/invitations', 'Invitations'),
+          isStaff(u) ? link('/admin/users', 'Users') : null,
           h('span', { class: 'who', title: 'Logged in' }, u.username),
           h('button', { class: 'link', id: 'logout', onclick: async () => { await logout(); navigate('/login'); } }, 'Log out'))
-      : h('div', { class: 'navlinks' }, link('/login', 'Log in'), link('/register', 'Register')),
+      : h('div', { class: 'navlinks' }, link('/videos/browse', 'Videos'), link('/login', 'Log in'), link('/register', 'Register')),
   );
 }
 
