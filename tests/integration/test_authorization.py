@@ -84,6 +84,8 @@ ROWS = [
     row("DELETE", "/api/videos/{video}/", video, None, 401, 403, 204, 204),
     row("POST", "/api/videos/{video}/like/", video, {"is_like": True}, 401, 200, 200, 200),
     row("POST", "/api/videos/{video}/like/", private_video, {"is_like": True}, 401, 404, 200, 200),
+    row("GET", "/api/videos/{video}/my-reactions/", video, None, 401, 200, 200, 200),
+    row("GET", "/api/videos/{video}/my-reactions/", private_video, None, 401, 404, 200, 200),
     row("POST", "/api/videos/{video}/comments/", video, {"content": "hi"}, 401, 201, 201, 201),
     row("POST", "/api/videos/{video}/comments/", private_video, {"content": "hi"}, 401, 404, 201, 201),
     row("PATCH", "/api/videos/{video}/comments/{comment}/", comment, {"content": "edited"}, 401, 403, 200, 403),
