@@ -17,6 +17,7 @@ export interface Comment {
   likes_count: number;
   reply_count: number;
   created_at: string;
+  liked?: boolean; // by me (from my-reactions/ or my last toggle)
 }
 
 const PAGE = 10;
@@ -54,7 +55,8 @@ function textForm(opts: { label: string; name: string; value?: string; submit: s
   return form;
 }
 
-export function commentsSection(videoId: string, opts: { uploaderId: string; count: number }): HTMLElement {
+/** `liked`: the ids of the comments I like (GET my-reactions/), to show their like buttons pressed. */
+export function commentsSection(videoId: string, opts: { uploaderId: string; count: number; liked: Promise<string[]> }): HTMLElement {
   const self = me();
   const base = `/api/videos/${videoId}/comments/`;
   let total = opts.count;
@@ -68,7 +70,9 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
 
   const mayDelete = (c: Comment) => !!self && (c.user?.id === self.id || self.id === opts.uploaderId || !!self.is_staff || !!self.is_superuser);
 
+  let likedIds = new Set<string>();
   function item(c: Comment): HTMLLIElement {
+    c.liked ??= likedIds.has(c.id);
     const li = h('li', { class: 'comment', dataset: { id: c.id } });
     const replies = h('ol', { class: 'comments replies' });
     const slot = h('div', { class: 'comment-slot' });
@@ -77,7 +81,7 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
     const toggleReplies = h('button', { class: 'link small show-replies', hidden: true });
 
     function render() {
-      const likeBtn = h('button', { class: 'small like-comment', 'aria-pressed': String(!!(c as any).liked), 'aria-label': `Like (${c.likes_count})`, disabled: !self || c.is_deleted, onclick: like }, `♥ ${c.likes_count}`);
+      const likeBtn = h('button', { class: 'small like-comment', 'aria-pressed': String(!!c.liked), 'aria-label': `Like (${c.likes_count})`, disabled: !self || c.is_deleted, onclick: like }, `♥ ${c.likes_count}`);
       clear(li,
         h('div', { class: 'comment-head small' },
           c.user ? link(`/users/${c.user.id}`, c.user.username, { class: 'author' }) : h('span', { class: 'muted' }, 'deleted'),
@@ -108,8 +112,7 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
             render();
           } })
         : textForm({ label: 'Edit your comment', name: 'edit', value: c.content ?? '', submit: 'Save', onCancel: close, onSubmit: async (text) => {
-            const liked = (c as any).liked;
-            c = { ...(await api<Comment>(`${base}${c.id}/`, { method: 'PATCH', body: { content: text } })), liked } as Comment;
+            c = { ...(await api<Comment>(`${base}${c.id}/`, { method: 'PATCH', body: { content: text } })), liked: c.liked };
             clear(slot);
             render();
           } });
@@ -121,7 +124,7 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
       try {
         const r = await api<any>(`${base}${c.id}/like/`, { method: 'POST' });
         c.likes_count = r.likes_count;
-        (c as any).liked = r.liked;
+        c.liked = r.liked;
         render();
         (li.querySelector('.like-comment') as HTMLElement).focus();
       } catch (e) {
@@ -207,7 +210,7 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
       } })
     : h('p', { class: 'muted' }, link('/login', 'Log in'), ' to comment.');
   composer.id = 'comment-form';
-  loadMore();
+  opts.liked.then((ids) => { likedIds = new Set(ids); }, () => {}).finally(loadMore);
   return h('section', { class: 'card', 'aria-labelledby': 'comments-title' },
     h('h2', { id: 'comments-title' }, 'Comments ', countEl), composer, status, list, more);
 }

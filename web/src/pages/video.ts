@@ -185,13 +185,16 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
     if (src && !detach) detach = (await attachSource(video, src).catch((e) => { toast(errorText(e), 'error'); return null; }))?.detach ?? null;
   }
 
+  // What I liked: the video's buttons and the comments' show it pressed.
+  const mine = self ? api<{ is_like: boolean | null; liked_comment_ids: string[] }>(`/api/videos/${id}/my-reactions/`).catch(() => null) : Promise.resolve(null);
+  mine.then((r) => { if (r) showMine(r.is_like); });
   render();
   root.append(
     h('article', { class: 'video-page' },
       h('section', { class: 'card' },
         h('div', { class: 'stage' }, video, stageNote), progress,
         titleEl, facts, actions, editBox, desc),
-      commentsSection(v.id, { uploaderId: v.uploader.id, count: v.comment_count })));
+      commentsSection(v.id, { uploaderId: v.uploader.id, count: v.comment_count, liked: mine.then((r) => r?.liked_comment_ids ?? []) })));
   poll();
   return () => { disposed = true; clearTimeout(timer); detach?.(); document.title = 'watchparty'; };
 }
