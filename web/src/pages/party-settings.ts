@@ -33,7 +33,7 @@ export function partySettingsForm(p: Party, onSaved: (p: Party) => void): HTMLFo
     description: inputField('Description', description as unknown as HTMLInputElement),
     visibility: inputField('Visibility', visibility as unknown as HTMLInputElement),
     max_participants: inputField('Seats', maxP, '2 to 1000'),
-    settings: inputField('Who controls playback', control as unknown as HTMLInputElement),
+    control: inputField('Who controls playback', control as unknown as HTMLInputElement),
     slow_mode_seconds: inputField('Slow mode (seconds between messages, 0 = off)', slow),
   };
   const box = errorBox();
@@ -60,7 +60,7 @@ export function partySettingsForm(p: Party, onSaved: (p: Party) => void): HTMLFo
   },
     fields.title.el, fields.description.el,
     h('div', { class: 'row2' }, fields.visibility.el, fields.max_participants.el),
-    h('div', { class: 'row2' }, fields.settings.el, fields.slow_mode_seconds.el),
+    h('div', { class: 'row2' }, fields.control.el, fields.slow_mode_seconds.el),
     ...boxes.map((b) => b.el),
     box, save);
 }
