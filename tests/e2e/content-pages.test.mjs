@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, launchBrowser, newPage, makeClip, serveFile, rest, registerUser, tmpDir, problems, waitRoomReady, sleep, BIN } from './lib.mjs';
 
@@ -253,4 +253,42 @@ test('staff: the users list is shown and routed only for staff; deactivate and a
   const back = await rest(server.url, '/api/auth/login/', { method: 'POST', body: { username: target.username, password: target.password } });
   assert.equal(back.status, 200, 'activated: may log in again');
   assert.deepEqual(problems(page), []);
+});
+
+test('an uploaded video: processing progress until ready, then it plays; download only when allowed', async () => {
+  const owner = await registerUser(server.url, 'una');
+  const viewer = await registerUser(server.url, 'val');
+  const fd = new FormData();
+  fd.append('title', 'Fresh upload');
+  fd.append('file', new Blob([readFileSync(makeClip(tmpDir(), 8))], { type: 'video/mp4' }), 'fresh.mp4');
+  const up = await fetch(`${server.url}/api/videos/`, { method: 'POST', headers: { Authorization: `Bearer ${owner.token}` }, body: fd });
+  const v = await up.json();
+  assert.equal(up.status, 201, JSON.stringify(v));
+
+  const { page } = await newPage(browser.browser, server.url);
+  await apiLogin(page, owner);
+  await page.goto(`/videos/${v.id}`);
+  // the page polls processing-status/ until the video is ready (seen processing, or already done)
+  const sawProcessing = await page.waitForSelector('#processing-progress:not([hidden])', { timeout: 3000 }).then(() => true, () => false);
+  await page.waitForFunction(() => document.querySelector('#video-facts .badge')?.textContent === 'ready', null, { timeout: 120000 });
+  assert.equal(await page.isHidden('#processing-progress'), true);
+  await page.waitForFunction(() => document.querySelector('#video-player')?.readyState >= 1, null, { timeout: 30000 });
+  console.log(`processing progress shown while processing: ${sawProcessing}`);
+  assert.equal(await page.isVisible('#download-video'), true, 'the uploader may always download');
+
+  const V = await newPage(browser.browser, server.url);
+  await apiLogin(V.page, viewer);
+  await V.page.goto(`/videos/${v.id}`);
+  await V.page.waitForSelector('#start-party');
+  assert.equal(await V.page.locator('#download-video').count(), 0, 'no download unless allowed');
+  await rest(server.url, `/api/videos/${v.id}/`, { method: 'PATCH', token: owner.token, body: { allow_download: true } });
+  await V.page.reload();
+  await V.page.waitForSelector('#download-video');
+  const [dl] = await Promise.all([V.page.waitForEvent('download'), V.page.click('#download-video')]);
+  assert.equal(dl.suggestedFilename(), 'Fresh upload.mp4');
+  // playing counts a view
+  await V.page.evaluate(() => { const el = document.querySelector('#video-player'); el.muted = true; return el.play(); });
+  await V.page.waitForFunction(() => /^1 view$/.test(document.querySelector('#view-count')?.textContent || ''));
+  assert.deepEqual(problems(page), []);
+  assert.deepEqual(problems(V.page), []);
 });
