@@ -67,8 +67,8 @@ test('video page: like, and a comment thread (post, reply, edit, like, load more
   await page.waitForSelector('#like-video[aria-pressed=true]');
   await page.reload();
   await page.waitForSelector('#like-video[aria-pressed=true]');
-  assert.equal(await page.textContent('#like-video'), '👍 1');
-  assert.equal(await page.textContent('#dislike-video'), '👎 0');
+  assert.equal(await page.textContent('#like-video'), '👍 Like 1');
+  assert.equal(await page.textContent('#dislike-video'), '👎 Dislike 0');
 
   // post
   await page.fill('#comment-form textarea', 'First!');
@@ -97,7 +97,7 @@ test('video page: like, and a comment thread (post, reply, edit, like, load more
 
   // like the first comment: pressed, counted, still pressed after a reload
   await first.locator(':scope > .comment-actions .like-comment').click();
-  await page.waitForFunction(() => [...document.querySelectorAll('#comments > li.comment .like-comment')].some((b) => b.getAttribute('aria-pressed') === 'true' && b.textContent === '♥ 1'));
+  await page.waitForFunction(() => [...document.querySelectorAll('#comments > li.comment .like-comment')].some((b) => b.getAttribute('aria-pressed') === 'true' && b.textContent === '♥ Like 1'));
   const listed = (await api('comments/')).data.results;
   assert.deepEqual(listed.map((c) => [c.content, c.likes_count, c.reply_count]), [['First!', 1, 1]]);
   assert.equal((await api(`comments/${listed[0].id}/replies/`)).data.results[0].content, 'A better reply');

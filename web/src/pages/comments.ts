@@ -81,7 +81,8 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
     const toggleReplies = h('button', { class: 'link small show-replies', hidden: true });
 
     function render() {
-      const likeBtn = h('button', { class: 'small like-comment', 'aria-pressed': String(!!c.liked), 'aria-label': `Like (${c.likes_count})`, disabled: !self || c.is_deleted, onclick: like }, `♥ ${c.likes_count}`);
+      const likeBtn = h('button', { class: 'small like-comment', 'aria-pressed': String(!!c.liked), disabled: !self || c.is_deleted, onclick: like },
+        h('span', { 'aria-hidden': 'true' }, '♥'), h('span', { class: 'sr-only' }, ' Like'), ` ${c.likes_count}`);
       clear(li,
         h('div', { class: 'comment-head small' },
           c.user ? link(`/users/${c.user.id}`, c.user.username, { class: 'author' }) : h('span', { class: 'muted' }, 'deleted'),

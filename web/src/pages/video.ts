@@ -80,10 +80,8 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
       ' by ', link(`/users/${v.uploader.id}`, v.uploader.username), ` · ${fmtDate(v.created_at)}`,
       v.duration ? ` · ${fmtTime(v.duration)}` : '', v.width ? ` · ${v.width}×${v.height}` : '',
       v.file_size ? ` · ${fmtBytes(v.file_size)}` : '', v.category ? ` · ${v.category}` : '');
-    likeBtn.textContent = `👍 ${v.like_count}`;
-    likeBtn.setAttribute('aria-label', `Like (${v.like_count})`);
-    dislikeBtn.textContent = `👎 ${v.dislike_count}`;
-    dislikeBtn.setAttribute('aria-label', `Dislike (${v.dislike_count})`);
+    clear(likeBtn, h('span', { 'aria-hidden': 'true' }, '👍'), h('span', { class: 'sr-only' }, ' Like'), ` ${v.like_count}`);
+    clear(dislikeBtn, h('span', { 'aria-hidden': 'true' }, '👎'), h('span', { class: 'sr-only' }, ' Dislike'), ` ${v.dislike_count}`);
     desc.textContent = v.description || '';
     desc.hidden = !v.description;
     const canDownload = v.download_url && v.status !== 'processing' && (v.allow_download || mayChange);
