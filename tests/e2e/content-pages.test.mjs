@@ -292,3 +292,21 @@ test('an uploaded video: processing progress until ready, then it plays; downloa
   assert.deepEqual(problems(page), []);
   assert.deepEqual(problems(V.page), []);
 });
+
+test('anonymous: the public videos and a video page are open, with a way to log in for the rest', async () => {
+  const owner = await registerUser(server.url, 'ann');
+  const made = await rest(server.url, '/api/videos/', { method: 'POST', token: owner.token, body: { title: 'Open to all', external_url: files.url } });
+  await rest(server.url, `/api/videos/${made.data.id}/comments/`, { method: 'POST', token: owner.token, body: { content: 'Welcome' } });
+  const { page } = await newPage(browser.browser, server.url, { width: 375, height: 740 });
+  await page.goto('/videos/browse');
+  await page.click('#browse-list .video-title:text-is("Open to all")');
+  await page.waitForURL(new RegExp(`/videos/${made.data.id}$`));
+  await page.locator('li.comment', { hasText: 'Welcome' }).waitFor();
+  assert.equal(await page.isDisabled('#like-video'), true);
+  assert.equal(await page.locator('#start-party').count(), 0);
+  await page.click('#comment-form a[href="/login"]');
+  await page.waitForURL((u) => u.pathname === '/login');
+  await page.goBack();
+  await page.locator('li.comment', { hasText: 'Welcome' }).waitFor();
+  assert.deepEqual(problems(page), []);
+});
