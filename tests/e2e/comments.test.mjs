@@ -85,7 +85,7 @@ test('video page: like, and a comment thread (post, reply, edit, like, load more
   await page.keyboard.press('Enter');
   const reply = commentLi(page, 'A reply');
   await reply.waitFor();
-  assert.equal(await first.locator(':scope > ol.replies > li.comment').count(), 1, 'the reply is nested under its parent');
+  assert.equal(await first.locator(':scope > .replies-box ul.replies > li.comment').count(), 1, 'the reply is nested under its parent');
 
   // edit the reply
   await reply.locator(':scope > .comment-actions .edit-comment').click();
@@ -134,9 +134,9 @@ test('video page: like, and a comment thread (post, reply, edit, like, load more
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll('#comments > li.comment').length === 10);
   assert.equal(await page.textContent('#comments > li.comment:first-child > .comment-body'), 'Comment 13');
-  await page.click('#more-comments');
+  await page.click('#comments ~ .plist-more');
   await page.waitForFunction(() => document.querySelectorAll('#comments > li.comment').length === 13);
-  assert.equal(await page.isHidden('#more-comments'), true);
+  assert.equal(await page.isHidden('#comments ~ .plist-more'), true);
   assert.equal(await page.textContent('#comments > li.comment:last-child > .comment-body'), 'Comment 1');
 
   assert.deepEqual(problems(page, [/^503 \/api\/videos\/[0-9a-f-]+\/comments\/$/]), []);

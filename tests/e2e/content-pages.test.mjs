@@ -234,7 +234,8 @@ test('staff: the users list is shown and routed only for staff; deactivate and a
   page.on('dialog', (d) => d.accept());
   await apiLogin(page, admin);
   await page.goto('/');
-  await page.click('nav a[href="/admin/users"]');
+  await page.click('#user-menu-button');
+  await page.click('#user-menu a[href="/admin/users"]');
   await page.waitForURL((u) => u.pathname === '/admin/users');
   await page.fill('#admin-search', target.username);
   await page.press('#admin-search', 'Enter');

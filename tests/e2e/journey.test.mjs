@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, tmpDir, problems, sleep,
+  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, uiLogout, tmpDir, problems, sleep,
 } from './lib.mjs';
 
 let server, browser, work;
@@ -239,7 +239,7 @@ test('journey: register, upload, create a party, join by code on a phone, chat a
   assert.equal(await a.locator('#my-parties li:has-text("Friday movie")').count(), 0, 'ended parties are not listed');
 
   // log out
-  await a.click('#logout');
+  await uiLogout(a);
   await a.waitForURL('**/login');
   assert.equal(await a.evaluate(() => localStorage.getItem('wp_refresh_token')), null);
 

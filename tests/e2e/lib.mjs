@@ -196,6 +196,12 @@ export async function uiLogin(page, user) {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
+/** Logs out through the user menu of the top bar. */
+export async function uiLogout(page) {
+  await page.click('#user-menu-button');
+  await page.click('#logout');
+}
+
 /**
  * Waits until the party room is connected, has a clock offset and a playable video; on a
  * timeout, says which of these is missing and what the page shows.

@@ -74,6 +74,9 @@ ROWS = [
     row("GET", "/api/admin/users/", nothing, None, 401, 403, 403, 200),
     row("POST", "/api/admin/users/{user}/deactivate/", someone_else, None, 401, 403, 403, 200),
     row("POST", "/api/admin/users/{user}/activate/", someone_else, None, 401, 403, 403, 200),
+    # change-email acts on the caller's own account: any user gets past access (then 400: not their password)
+    row("POST", "/api/auth/change-email/", nothing, {"new_email": "fresh@example.com", "password": "not theirs"},
+        401, 400, 400, 400),
     # videos: public ones are readable by anyone; private ones only by the uploader and staff
     row("GET", "/api/videos/{video}/", video, None, 200, 200, 200, 200),
     row("GET", "/api/videos/{video}/", private_video, None, 404, 404, 200, 200),

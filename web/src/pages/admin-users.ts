@@ -1,7 +1,9 @@
 // Staff: every user, with search, an active/inactive filter and ordering in the address,
 // and deactivate / activate. Routed and linked only for staff (the API refuses others anyway).
-import { api, me, Page, User } from '../api';
-import { h, clear, errorText, toast } from '../ui';
+import { api, me, type User } from '../api';
+import { h, clear, toast } from '../ui';
+import { toastError } from '../toast';
+import { pagedList, apiPages } from '../list';
 import { link, navigate, queryParam } from '../nav';
 import { fmtDate } from './video';
 
@@ -40,10 +42,6 @@ export function adminUsersPage(root: HTMLElement) {
   activeSel.addEventListener('change', () => form.requestSubmit());
   ordering.addEventListener('change', () => form.requestSubmit());
 
-  const rows = h('ul', { class: 'user-list admin-users', id: 'admin-users' });
-  const status = h('p', { class: 'muted', role: 'status' }, 'Loading…');
-  const more = h('button', { class: 'small', hidden: true }, 'Load more');
-  let page = 0;
 
   function row(u: User) {
     const li = h('li', { class: 'user-item', dataset: { id: u.id } });
@@ -61,7 +59,7 @@ export function adminUsersPage(root: HTMLElement) {
             render();
             (li.querySelector('button') as HTMLElement).focus();
           } catch (e) {
-            toast(errorText(e), 'error');
+            toastError(e);
             btn.disabled = false;
           }
         },
@@ -78,23 +76,9 @@ export function adminUsersPage(root: HTMLElement) {
     return li;
   }
 
-  async function load() {
-    more.disabled = true;
-    try {
-      const p = await api<Page<User>>('/api/admin/users/', { query: { search: q, is_active: active, ordering: order, page: page + 1, page_size: 25 } });
-      page++;
-      rows.append(...p.results.map(row));
-      more.hidden = !p.next;
-      status.className = 'muted';
-      status.textContent = rows.childElementCount ? `${p.count} user${p.count === 1 ? '' : 's'}` : 'No user matches.';
-    } catch (e) {
-      status.className = 'error';
-      status.textContent = errorText(e);
-    } finally {
-      more.disabled = false;
-    }
-  }
-  more.addEventListener('click', load);
-  root.append(h('h1', null, 'Users'), form, h('section', { class: 'card' }, status, rows, more));
-  load();
+  const list = pagedList<User>({
+    fetch: apiPages('/api/admin/users/', { search: q, is_active: active, ordering: order }, 25),
+    render: row, label: 'Users', id: 'admin-users', class: 'user-list admin-users', empty: 'No user matches.',
+  });
+  root.append(h('h1', null, 'Users'), form, h('section', { class: 'card' }, list.el));
 }

@@ -1,7 +1,7 @@
 // The public videos: search, category filter and ordering kept in the address
 // (?search=&category=&ordering=), so the back button returns to the same results.
-import { api, Page } from '../api';
-import { h, clear, errorText, fmtTime } from '../ui';
+import { h, clear, fmtTime } from '../ui';
+import { pagedList, apiPages } from '../list';
 import { link, navigate, queryParam } from '../nav';
 import { statusBadge, fmtDate, type Video } from './video';
 
@@ -48,27 +48,11 @@ export function browseVideosPage(root: HTMLElement) {
       h('button', { type: 'submit', class: 'primary' }, 'Search')));
   ordering.addEventListener('change', () => form.requestSubmit());
 
-  const list = h('ul', { class: 'video-list', id: 'browse-list' });
-  const status = h('p', { class: 'muted', role: 'status' }, 'Loading…');
-  const more = h('button', { class: 'small', hidden: true, id: 'browse-more' }, 'Load more');
-  let page = 0;
-  async function load() {
-    more.disabled = true;
-    try {
-      const p = await api<Page<Video>>('/api/videos/', { query: { search: search.value.trim(), category: category.value.trim(), ordering: current, page: page + 1, page_size: PAGE } });
-      page++;
-      list.append(...p.results.map(videoCard));
-      more.hidden = !p.next;
-      status.className = 'muted';
-      status.textContent = list.childElementCount ? `${p.count} video${p.count === 1 ? '' : 's'}` : search.value || category.value ? 'No video matches.' : 'No public video yet.';
-    } catch (e) {
-      status.className = 'error';
-      status.textContent = errorText(e);
-    } finally {
-      more.disabled = false;
-    }
-  }
-  more.addEventListener('click', load);
-  clear(root, h('h1', null, 'Videos'), form, h('section', { class: 'card' }, status, list, more));
-  load();
+  const filtered = !!(search.value || category.value);
+  const list = pagedList<Video>({
+    fetch: apiPages('/api/videos/', { search: search.value.trim(), category: category.value.trim(), ordering: current }, PAGE),
+    render: videoCard, label: 'Videos', id: 'browse-list', class: 'video-list',
+    empty: filtered ? 'No video matches.' : 'No public video yet.',
+  });
+  clear(root, h('h1', null, 'Videos'), form, h('section', { class: 'card' }, list.el));
 }

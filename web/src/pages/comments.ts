@@ -1,10 +1,12 @@
 // A video's threaded comments: newest top-level comments first with "Load more", each
 // comment's replies on demand (oldest first), and post, reply, edit, delete and like.
 // A deleted comment with replies stays as a placeholder (docs/api.md, Videos).
-import { api, me, Page } from '../api';
-import { h, clear, errorText, toast } from '../ui';
+import { api, me } from '../api';
+import { h, clear, toast } from '../ui';
+import { toastError } from '../toast';
 import { link } from '../nav';
-import { inputField, errorBox, showErrors, clearErrors } from '../forms';
+import { inputField, errorBox, onSubmit } from '../forms';
+import { pagedList, apiPages, type Chunk, type PagedList } from '../list';
 
 export interface Comment {
   id: string;
@@ -27,32 +29,33 @@ function fmtWhen(iso: string): string {
   return isNaN(d.getTime()) ? '' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** A labelled text box with a submit button; on failure the text stays and the error shows. */
-function textForm(opts: { label: string; name: string; value?: string; submit: string; onSubmit: (text: string) => Promise<void>; onCancel?: () => void }): HTMLFormElement {
+/** A labelled text box with a submit button (forms.ts): on failure the text stays and the error shows. */
+function textForm(opts: { label: string; name: string; value?: string; submit: string; send: (text: string) => Promise<void>; onCancel?: () => void }): HTMLFormElement {
   const area = h('textarea', { name: opts.name, maxLength: 5000, rows: 3, required: true }, opts.value ?? '');
-  const f = inputField(opts.label, area as unknown as HTMLInputElement);
-  const fields = { content: f };
+  const content = inputField(opts.label, area);
   const box = errorBox();
-  const btn = h('button', { type: 'submit', class: 'primary small' }, opts.submit);
-  const form = h('form', {
-    class: 'comment-form',
-    onsubmit: async (e: Event) => {
-      e.preventDefault();
-      const text = area.value.trim();
-      if (!text) { area.focus(); return; }
-      clearErrors(fields, box);
-      btn.disabled = true;
-      try {
-        await opts.onSubmit(text);
-        area.value = '';
-      } catch (ex) {
-        showErrors(ex, fields, box);
-      } finally {
-        btn.disabled = false;
-      }
-    },
-  }, f.el, box, h('div', { class: 'inline' }, btn, opts.onCancel ? h('button', { type: 'button', class: 'small', onclick: opts.onCancel }, 'Cancel') : null));
+  const submit = h('button', { type: 'submit', class: 'primary small' }, opts.submit);
+  const form = h('form', { class: 'comment-form' }, content.el, box,
+    h('div', { class: 'inline' }, submit, opts.onCancel ? h('button', { type: 'button', class: 'small', onclick: opts.onCancel }, 'Cancel') : null));
+  onSubmit(form, {
+    fields: { content }, box, submit,
+    check: () => (area.value.trim() ? null : [content, 'Write something first.']),
+    action: () => opts.send(area.value.trim()),
+    done: () => { area.value = ''; },
+  });
   return form;
+}
+
+/**
+ * Pages of comments that skip the ones already shown (a comment posted here moves the
+ * server's pages by one).
+ */
+function newOnly(fetch: (page: number) => Promise<Chunk<Comment>>, shown: () => HTMLElement | null) {
+  return async (page: number) => {
+    const chunk = await fetch(page);
+    const el = shown();
+    return { ...chunk, items: chunk.items.filter((c) => !el?.querySelector(`:scope > li[data-id="${c.id}"]`)) };
+  };
 }
 
 /** `liked`: the ids of the comments I like (GET my-reactions/), to show their like buttons pressed. */
@@ -61,28 +64,25 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
   const base = `/api/videos/${videoId}/comments/`;
   let total = opts.count;
   const countEl = h('span', { class: 'muted', id: 'comment-count' });
-  const list = h('ol', { class: 'comments', id: 'comments' });
-  const more = h('button', { class: 'small', id: 'more-comments', hidden: true }, 'Load more comments');
-  const status = h('p', { class: 'muted', role: 'status' });
-  let page = 0;
   const setCount = (n: number) => { total = Math.max(0, n); countEl.textContent = `(${total})`; };
   setCount(total);
-
   const mayDelete = (c: Comment) => !!self && (c.user?.id === self.id || self.id === opts.uploaderId || !!self.is_staff || !!self.is_superuser);
-
   let likedIds = new Set<string>();
-  function item(c: Comment): HTMLLIElement {
+
+  /** One comment; `owner` is the list it is in (to take it out), `parentGone` tells its parent a reply went. */
+  function item(c: Comment, owner: () => PagedList, parentGone?: () => void): HTMLLIElement {
     c.liked ??= likedIds.has(c.id);
     const li = h('li', { class: 'comment', dataset: { id: c.id } });
-    const replies = h('ol', { class: 'comments replies' });
     const slot = h('div', { class: 'comment-slot' });
-    let repliesPage = 0;
-    let loadedReplies = 0;
-    const toggleReplies = h('button', { class: 'link small show-replies', hidden: true });
+    const repliesBox = h('div', { class: 'replies-box' });
+    let replies: PagedList | null = null;
+    const showReplies = h('button', { type: 'button', class: 'link small show-replies', onclick: () => openReplies() });
 
     function render() {
       const likeBtn = h('button', { class: 'small like-comment', 'aria-pressed': String(!!c.liked), disabled: !self || c.is_deleted, onclick: like },
         h('span', { 'aria-hidden': 'true' }, '♥'), h('span', { class: 'sr-only' }, ' Like'), ` ${c.likes_count}`);
+      showReplies.hidden = !!replies || c.reply_count <= 0;
+      showReplies.textContent = `Show ${c.reply_count} ${c.reply_count === 1 ? 'reply' : 'replies'}`;
       clear(li,
         h('div', { class: 'comment-head small' },
           c.user ? link(`/users/${c.user.id}`, c.user.username, { class: 'author' }) : h('span', { class: 'muted' }, 'deleted'),
@@ -93,26 +93,40 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
           self && !c.is_deleted ? h('button', { class: 'small reply-comment', onclick: () => openForm('reply') }, 'Reply') : null,
           self && c.user?.id === self.id && !c.is_deleted ? h('button', { class: 'small edit-comment', onclick: () => openForm('edit') }, 'Edit') : null,
           !c.is_deleted && mayDelete(c) ? h('button', { class: 'small danger delete-comment', onclick: remove }, 'Delete') : null,
-          toggleReplies),
-        slot, replies);
-      const hiddenReplies = c.reply_count - loadedReplies;
-      toggleReplies.hidden = hiddenReplies <= 0;
-      toggleReplies.textContent = loadedReplies ? `More replies (${hiddenReplies})` : `Show ${hiddenReplies} ${hiddenReplies === 1 ? 'reply' : 'replies'}`;
+          showReplies),
+        slot, repliesBox);
+    }
+
+    const childGone = () => {
+      c.reply_count = Math.max(0, c.reply_count - 1);
+      // A placeholder left without replies is gone on the server too.
+      if (c.is_deleted && c.reply_count === 0) { owner().removeItem(li); parentGone?.(); }
+    };
+    function openReplies() {
+      if (replies) return;
+      const list: PagedList = pagedList<Comment>({
+        fetch: newOnly(apiPages(`${base}${c.id}/replies/`, {}, PAGE), () => repliesBox.querySelector('ul')),
+        render: (r) => item(r, () => list, childGone),
+        label: `Replies to ${c.user?.username ?? 'a deleted comment'}`, class: 'comments replies', empty: 'No replies.', moreText: 'More replies',
+      });
+      replies = list;
+      repliesBox.append(list.el);
+      render();
     }
 
     function openForm(kind: 'reply' | 'edit') {
-      const close = () => { clear(slot); (li.querySelector(`.${kind}-comment`) as HTMLElement)?.focus(); };
+      const close = () => { clear(slot); (li.querySelector(`:scope > .comment-actions .${kind}-comment`) as HTMLElement)?.focus(); };
       const form = kind === 'reply'
-        ? textForm({ label: `Reply to ${c.user?.username ?? 'comment'}`, name: 'reply', submit: 'Reply', onCancel: close, onSubmit: async (text) => {
+        ? textForm({ label: `Reply to ${c.user?.username ?? 'comment'}`, name: 'reply', submit: 'Reply', onCancel: close, send: async (text) => {
             const r = await api<Comment>(base, { method: 'POST', body: { content: text, parent_id: c.id } });
             c.reply_count++;
-            loadedReplies++;
-            replies.append(item(r));
             setCount(total + 1);
             clear(slot);
+            if (replies) repliesBox.querySelector('ul')!.append(item(r, () => replies!, childGone));
+            else openReplies();
             render();
           } })
-        : textForm({ label: 'Edit your comment', name: 'edit', value: c.content ?? '', submit: 'Save', onCancel: close, onSubmit: async (text) => {
+        : textForm({ label: 'Edit your comment', name: 'edit', value: c.content ?? '', submit: 'Save', onCancel: close, send: async (text) => {
             c = { ...(await api<Comment>(`${base}${c.id}/`, { method: 'PATCH', body: { content: text } })), liked: c.liked };
             clear(slot);
             render();
@@ -129,7 +143,7 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
         render();
         (li.querySelector('.like-comment') as HTMLElement).focus();
       } catch (e) {
-        toast(errorText(e), 'error');
+        toastError(e, 'Could not like the comment');
       }
     }
 
@@ -138,7 +152,7 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
       try {
         await api(`${base}${c.id}/`, { method: 'DELETE' });
       } catch (e) {
-        toast(errorText(e), 'error');
+        toastError(e, 'Could not delete the comment');
         return;
       }
       setCount(total - 1);
@@ -146,72 +160,37 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
         c = { ...c, is_deleted: true, user: null, content: null };
         render();
       } else {
-        const parentLi = li.parentElement?.closest('li.comment') as HTMLElement | null;
-        li.remove();
-        parentLi?.dispatchEvent(new CustomEvent('wp:reply-removed'));
+        owner().removeItem(li);
+        parentGone?.();
       }
       toast('Comment deleted');
     }
-
-    // A reply was removed: a placeholder parent left without replies is gone on the server too.
-    li.addEventListener('wp:reply-removed', (e) => {
-      if (e.target !== li) return;
-      c.reply_count = Math.max(0, c.reply_count - 1);
-      loadedReplies = Math.max(0, loadedReplies - 1);
-      if (c.is_deleted && c.reply_count === 0) li.remove();
-      else render();
-    });
-
-    toggleReplies.addEventListener('click', async () => {
-      toggleReplies.disabled = true;
-      try {
-        const p = await api<Page<Comment>>(`${base}${c.id}/replies/`, { query: { page: repliesPage + 1, page_size: PAGE } });
-        repliesPage++;
-        loadedReplies += p.results.length;
-        replies.append(...p.results.map(item));
-        if (!p.next) loadedReplies = c.reply_count = Math.max(loadedReplies, replies.childElementCount);
-        render();
-        (replies.lastElementChild?.querySelector('button, a') as HTMLElement | null)?.focus();
-      } catch (e) {
-        toast(errorText(e), 'error');
-      } finally {
-        toggleReplies.disabled = false;
-      }
-    });
 
     render();
     return li;
   }
 
-  async function loadMore() {
-    more.disabled = true;
-    status.textContent = page ? '' : 'Loading comments…';
-    try {
-      const p = await api<Page<Comment>>(base, { query: { page: page + 1, page_size: PAGE } });
-      page++;
-      setCount(p.count);
-      list.append(...p.results.filter((c) => !list.querySelector(`:scope > li[data-id="${c.id}"]`)).map(item));
-      more.hidden = !p.next;
-      status.textContent = list.childElementCount ? '' : 'No comments yet.';
-    } catch (e) {
-      status.textContent = errorText(e);
-      status.className = 'error';
-    } finally {
-      more.disabled = false;
-    }
-  }
-  more.addEventListener('click', loadMore);
-
+  const section = h('section', { class: 'card', id: 'comments-section', 'aria-labelledby': 'comments-title' }, h('h2', { id: 'comments-title' }, 'Comments ', countEl));
   const composer = self
-    ? textForm({ label: 'Add a comment', name: 'comment', submit: 'Post comment', onSubmit: async (text) => {
+    ? textForm({ label: 'Add a comment', name: 'comment', submit: 'Post comment', send: async (text) => {
         const c = await api<Comment>(base, { method: 'POST', body: { content: text } });
-        list.prepend(item(c));
+        section.querySelector('#comments')?.prepend(item(c, () => top));
         setCount(total + 1);
-        status.textContent = '';
+        const status = section.querySelector('#comments ~ .plist-status');
+        if (status) status.textContent = '';
       } })
     : h('p', { class: 'muted' }, link('/login', 'Log in'), ' to comment.');
   composer.id = 'comment-form';
-  opts.liked.then((ids) => { likedIds = new Set(ids); }, () => {}).finally(loadMore);
-  return h('section', { class: 'card', 'aria-labelledby': 'comments-title' },
-    h('h2', { id: 'comments-title' }, 'Comments ', countEl), composer, status, list, more);
+  section.append(composer);
+  let top!: PagedList;
+  // The list starts once my likes are known, so its buttons show them from the start.
+  opts.liked.then((ids) => { likedIds = new Set(ids); }, () => {}).finally(() => {
+    top = pagedList<Comment>({
+      fetch: newOnly(apiPages(base, {}, PAGE), () => section.querySelector('#comments')),
+      render: (c) => item(c, () => top),
+      label: 'Comments', id: 'comments', class: 'comments', empty: 'No comments yet.', moreText: 'Load more comments',
+    });
+    section.append(top.el);
+  });
+  return section;
 }

@@ -1,6 +1,8 @@
 // The invitations inbox: pending party invitations, accepted (joins, then the room) or declined.
-import { api, Page } from '../api';
-import { h, clear, errorText, toast } from '../ui';
+import { api } from '../api';
+import { h, clear, toast } from '../ui';
+import { toastError } from '../toast';
+import { pagedList, apiPages, type PagedList } from '../list';
 import { link, navigate } from '../nav';
 
 interface Invitation {
@@ -20,14 +22,7 @@ function fmtAgo(iso: string): string {
 }
 
 export function invitationsPage(root: HTMLElement) {
-  const list = h('ul', { class: 'invitation-list', id: 'invitations' });
-  const status = h('p', { class: 'muted', role: 'status' }, 'Loading…');
-  const more = h('button', { class: 'small', hidden: true }, 'Load more');
-  let page = 0;
-
-  function empty() {
-    if (!list.childElementCount) { status.className = 'muted'; status.textContent = 'No invitations right now.'; }
-  }
+  let list: PagedList;
 
   function item(i: Invitation) {
     const li = h('li', { class: 'invitation', dataset: { id: i.id } });
@@ -35,9 +30,9 @@ export function invitationsPage(root: HTMLElement) {
       accept.disabled = decline.disabled = true;
       try {
         const p = await api<any>(`/api/parties/invitations/${i.id}/accept/`, { method: 'POST' });
-        navigate(`/parties/${p.id ?? p.party?.id ?? i.party.id}`);
+        navigate(`/parties/${p.id ?? i.party.id}`);
       } catch (e) {
-        toast(errorText(e), 'error');
+        toastError(e, 'Could not accept');
         accept.disabled = decline.disabled = false;
       }
     } }, 'Accept');
@@ -45,12 +40,11 @@ export function invitationsPage(root: HTMLElement) {
       accept.disabled = decline.disabled = true;
       try {
         await api(`/api/parties/invitations/${i.id}/decline/`, { method: 'POST' });
-        li.remove();
+        list.removeItem(li);
         toast(`Declined “${i.party.title}”`);
-        empty();
-        (list.querySelector('button') as HTMLElement | null ?? status).focus?.();
+        (root.querySelector('li.invitation button') as HTMLElement | null)?.focus();
       } catch (e) {
-        toast(errorText(e), 'error');
+        toastError(e, 'Could not decline');
         accept.disabled = decline.disabled = false;
       }
     } }, 'Decline');
@@ -63,23 +57,9 @@ export function invitationsPage(root: HTMLElement) {
     return li;
   }
 
-  async function load() {
-    more.disabled = true;
-    try {
-      const p = await api<Page<Invitation>>('/api/parties/invitations/', { query: { page: page + 1, page_size: 20 } });
-      page++;
-      list.append(...p.results.map(item));
-      more.hidden = !p.next;
-      status.textContent = '';
-      empty();
-    } catch (e) {
-      status.className = 'error';
-      status.textContent = errorText(e);
-    } finally {
-      more.disabled = false;
-    }
-  }
-  more.addEventListener('click', load);
-  root.append(h('section', { class: 'card' }, h('h1', null, 'Invitations'), status, list, more));
-  load();
+  list = pagedList<Invitation>({
+    fetch: apiPages('/api/parties/invitations/'), render: item,
+    label: 'Invitations', id: 'invitations', class: 'invitation-list', empty: 'No invitations right now.',
+  });
+  root.append(h('section', { class: 'card' }, h('h1', null, 'Invitations'), list.el));
 }

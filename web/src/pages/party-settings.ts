@@ -2,7 +2,7 @@
 // with the settings merged. Field errors go under their inputs; what was typed stays.
 import { api } from '../api';
 import { h } from '../ui';
-import { inputField, errorBox, showErrors, clearErrors, Field } from '../forms';
+import { inputField, errorBox, onSubmit, type Field } from '../forms';
 import type { Party } from './parties';
 
 const opt = (cur: string) => ([v, t]: string[]) => h('option', { value: v, selected: v === cur }, t);
@@ -30,37 +30,31 @@ export function partySettingsForm(p: Party, onSaved: (p: Party) => void): HTMLFo
   });
   const fields: Record<string, Field> = {
     title: inputField('Title', title),
-    description: inputField('Description', description as unknown as HTMLInputElement),
-    visibility: inputField('Visibility', visibility as unknown as HTMLInputElement),
+    description: inputField('Description', description),
+    visibility: inputField('Visibility', visibility),
     max_participants: inputField('Seats', maxP, '2 to 1000'),
-    control: inputField('Who controls playback', control as unknown as HTMLInputElement),
+    control: inputField('Who controls playback', control),
     slow_mode_seconds: inputField('Slow mode (seconds between messages, 0 = off)', slow),
   };
   const box = errorBox();
   const save = h('button', { type: 'submit', class: 'primary small' }, 'Save settings');
-  return h('form', {
-    id: 'party-settings-form',
-    onsubmit: async (e: Event) => {
-      e.preventDefault();
-      clearErrors(fields, box);
-      save.disabled = true;
-      const settings: Record<string, unknown> = { control: control.value, slow_mode_seconds: Number(slow.value) || 0 };
-      for (const b of boxes) settings[b.k] = b.input.checked;
-      try {
-        onSaved(await api<Party>(`/api/parties/${p.id}/`, {
-          method: 'PATCH',
-          body: { title: title.value.trim(), description: description.value, visibility: visibility.value, max_participants: Number(maxP.value), settings },
-        }));
-      } catch (ex) {
-        showErrors(ex, fields, box);
-      } finally {
-        save.disabled = false;
-      }
-    },
-  },
+  const form = h('form', { id: 'party-settings-form' },
     fields.title.el, fields.description.el,
     h('div', { class: 'row2' }, fields.visibility.el, fields.max_participants.el),
     h('div', { class: 'row2' }, fields.control.el, fields.slow_mode_seconds.el),
     ...boxes.map((b) => b.el),
     box, save);
+  onSubmit(form, {
+    fields, box, submit: save,
+    action: () => {
+      const settings: Record<string, unknown> = { control: control.value, slow_mode_seconds: Number(slow.value) || 0 };
+      for (const b of boxes) settings[b.k] = b.input.checked;
+      return api<Party>(`/api/parties/${p.id}/`, {
+        method: 'PATCH',
+        body: { title: title.value.trim(), description: description.value, visibility: visibility.value, max_participants: Number(maxP.value), settings },
+      });
+    },
+    done: onSaved,
+  });
+  return form;
 }

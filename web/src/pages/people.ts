@@ -1,8 +1,9 @@
 // People: user search (/people?search=) and public profiles (/users/{id}). A profile
 // shows exactly what the API returns for it; a private one says so.
-import { api, me, ApiError, Page } from '../api';
+import { api, me, ApiError, type Page } from '../api';
 import { h, clear, errorText } from '../ui';
 import { link, navigate, queryParam } from '../nav';
+import { pagedList, apiPages } from '../list';
 import { fmtDate } from './video';
 import { videoCard } from './browse-videos';
 
@@ -74,30 +75,14 @@ export function peoplePage(root: HTMLElement) {
     h('button', { type: 'submit', class: 'primary' }, 'Search')));
   ordering.addEventListener('change', () => form.requestSubmit());
 
-  const list = h('ul', { class: 'user-list', id: 'people-list' });
-  const status = h('p', { class: 'muted', role: 'status' }, 'Loading…');
-  const more = h('button', { class: 'small', hidden: true }, 'Load more');
-  let page = 0;
-  async function load() {
-    more.disabled = true;
-    try {
-      const p = await api<Page<PublicUser>>('/api/users/', { query: { search: q, ordering: order, page: page + 1, page_size: 20 } });
-      page++;
-      list.append(...p.results.map((u) => h('li', { class: 'user-item' }, avatar(u), h('span', { class: 'grow' }, link(`/users/${u.id}`, u.username, { class: 'user-name' }),
-        u.is_private ? h('span', { class: 'badge' }, 'private') : fullName(u) ? h('span', { class: 'muted small' }, ` ${fullName(u)}`) : null))));
-      more.hidden = !p.next;
-      status.className = 'muted';
-      status.textContent = list.childElementCount ? `${p.count} ${p.count === 1 ? 'person' : 'people'}` : q ? `Nobody matches “${q}”.` : 'Nobody here yet.';
-    } catch (e) {
-      status.className = 'error';
-      status.textContent = errorText(e);
-    } finally {
-      more.disabled = false;
-    }
-  }
-  more.addEventListener('click', load);
-  root.append(h('h1', null, 'People'), form, h('section', { class: 'card' }, status, list, more));
-  load();
+  const list = pagedList<PublicUser>({
+    fetch: apiPages('/api/users/', { search: q, ordering: order }, 20),
+    render: (u) => h('li', { class: 'user-item' }, avatar(u), h('span', { class: 'grow' }, link(`/users/${u.id}`, u.username, { class: 'user-name' }),
+      u.is_private ? h('span', { class: 'badge' }, 'private') : fullName(u) ? h('span', { class: 'muted small' }, ` ${fullName(u)}`) : null)),
+    label: 'People', id: 'people-list', class: 'user-list',
+    empty: q ? `Nobody matches “${q}”.` : 'Nobody here yet.',
+  });
+  root.append(h('h1', null, 'People'), form, h('section', { class: 'card' }, list.el));
 }
 
 const SHOWN: [string, string][] = [
@@ -123,12 +108,12 @@ export async function profilePage(root: HTMLElement, [id]: string[]) {
     return;
   }
   const facts = SHOWN.filter(([k]) => u[k] !== undefined && u[k] !== null && u[k] !== '');
-  const videos = h('ul', { class: 'video-list', id: 'profile-videos' }, h('li', { class: 'muted' }, 'Loading…'));
+  const videos = pagedList<any>({
+    fetch: apiPages('/api/videos/', { uploader: u.id, status: 'ready' }, 12),
+    render: videoCard, label: `Videos by ${u.username}`, id: 'profile-videos', class: 'video-list', empty: 'No public video.',
+  });
   root.append(
     h('section', { class: 'card profile' }, head,
       facts.length ? h('dl', { class: 'facts' }, ...facts.flatMap(([k, label]) => [h('dt', null, label), h('dd', null, String(u[k]))])) : h('p', { class: 'muted' }, 'Nothing more shared.')),
-    h('section', { class: 'card' }, h('h2', null, 'Videos'), videos));
-  api<Page<any>>('/api/videos/', { query: { uploader: u.id, status: 'ready', page_size: 20 } })
-    .then((p) => clear(videos, p.results.length ? p.results.map(videoCard) : h('li', { class: 'muted' }, 'No public video.')))
-    .catch((e) => clear(videos, h('li', { class: 'error' }, errorText(e))));
+    h('section', { class: 'card' }, h('h2', null, 'Videos'), videos.el));
 }

@@ -3,9 +3,11 @@
 // "starts in" countdown of a scheduled party. room.ts owns the socket and tells these of
 // changes through update() and onReaction().
 import { api } from '../api';
+import { toastError } from '../toast';
 import { h, clear, errorText, toast } from '../ui';
 import { userSearch } from './people';
 import { partySettingsForm } from './party-settings';
+import { inputField, errorBox, onSubmit } from '../forms';
 import type { Party } from './parties';
 
 export function startsIn(iso: string | null | undefined, now = Date.now()): string {
@@ -32,7 +34,7 @@ export function roomTools(partyId: string, initial: Party) {
   const countdown = h('strong', { id: 'starts-in', role: 'timer', 'aria-live': 'off' });
   const startNow = h('button', { class: 'primary small', id: 'start-now', hidden: true, onclick: async () => {
     startNow.disabled = true;
-    try { party = await api<Party>(`/api/parties/${partyId}/start/`, { method: 'POST' }); renderBanner(); } catch (e) { toast(errorText(e), 'error'); }
+    try { party = await api<Party>(`/api/parties/${partyId}/start/`, { method: 'POST' }); renderBanner(); } catch (e) { toastError(e); }
     startNow.disabled = false;
   } }, 'Start now');
   const banner = h('div', { class: 'card tight notice scheduled-banner', id: 'scheduled-banner', hidden: true },
@@ -60,7 +62,7 @@ export function roomTools(partyId: string, initial: Party) {
           b.textContent = 'Invited';
           toast(`${u.username} is invited`);
         } catch (e) {
-          toast(errorText(e), 'error');
+          toastError(e);
           b.disabled = false;
         }
       });
@@ -98,26 +100,16 @@ export function roomTools(partyId: string, initial: Party) {
   const reason = h('select', { id: 'report-reason', name: 'reason' },
     ...[['spam', 'Spam'], ['abuse', 'Abuse or harassment'], ['inappropriate', 'Inappropriate content'], ['other', 'Something else']].map(([v, t]) => h('option', { value: v }, t)));
   const details = h('textarea', { id: 'report-details', name: 'description', rows: 3, maxLength: 2000 });
-  const reportErr = h('p', { class: 'error', role: 'alert', hidden: true });
+  const reportFields = { reason: inputField('Reason', reason), description: inputField('Details (optional)', details) };
+  const reportBox = errorBox();
   const reportDone = h('p', { class: 'muted', role: 'status' });
-  const reportForm = h('form', {
-    id: 'report-form',
-    onsubmit: async (e: Event) => {
-      e.preventDefault();
-      reportErr.hidden = true;
-      try {
-        await api(`/api/parties/${partyId}/report/`, { method: 'POST', body: { reason: reason.value, description: details.value.trim() } });
-        details.value = '';
-        reportDone.textContent = 'Thank you: the report was sent to the staff.';
-      } catch (ex) {
-        reportErr.textContent = errorText(ex);
-        reportErr.hidden = false;
-      }
-    },
-  },
-    h('div', { class: 'field' }, h('label', { for: reason.id }, 'Reason'), reason),
-    h('div', { class: 'field' }, h('label', { for: details.id }, 'Details (optional)'), details),
-    reportErr, h('button', { type: 'submit', class: 'small danger' }, 'Send report'), reportDone);
+  const reportSend = h('button', { type: 'submit', class: 'small danger' }, 'Send report');
+  const reportForm = h('form', { id: 'report-form' }, reportFields.reason.el, reportFields.description.el, reportBox, reportSend, reportDone);
+  onSubmit(reportForm, {
+    fields: reportFields, box: reportBox, submit: reportSend,
+    action: () => api(`/api/parties/${partyId}/report/`, { method: 'POST', body: { reason: reason.value, description: details.value.trim() } }),
+    done: () => { details.value = ''; reportDone.textContent = 'Thank you: the report was sent to the staff.'; },
+  });
   const reportPanel = panel('report-panel', 'Report this party', reportForm);
 
   const el = h('div', { class: 'room-tools' }, invitePanel, settingsPanel, reactPanel, reportPanel);

@@ -318,7 +318,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
       actions.push(h('button', { class: 'small danger', dataset: { slot: 'kick' }, onclick: () => modAction(p, 'kick') }, 'Kick'));
     }
     return h('li', { class: `participant ${p.online === false ? 'offline' : 'online'}`, dataset: { userId: p.user.id } },
-      h('span', { class: 'presence', title: p.online === false ? 'offline' : 'online', 'aria-label': p.online === false ? 'offline' : 'online' }),
+      h('span', { class: 'presence', role: 'img', title: p.online === false ? 'offline' : 'online', 'aria-label': p.online === false ? 'offline' : 'online' }),
       h('span', { class: 'pname' }, p.user.username, isMe ? ' (you)' : ''),
       p.role !== 'participant' ? h('span', { class: `badge role-${p.role}` }, p.role) : null,
       p.is_muted ? h('span', { class: 'badge muted-badge' }, 'muted') : null,

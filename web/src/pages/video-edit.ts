@@ -2,7 +2,7 @@
 // visibility and download permission. A failed save keeps what was typed.
 import { api } from '../api';
 import { h } from '../ui';
-import { inputField, errorBox, showErrors, clearErrors, Field } from '../forms';
+import { inputField, errorBox, onSubmit, type Field } from '../forms';
 import type { Video } from './video';
 
 export function editVideoForm(v: Video, onSaved: (v: Video) => void, onCancel: () => void): HTMLFormElement {
@@ -13,33 +13,24 @@ export function editVideoForm(v: Video, onSaved: (v: Video) => void, onCancel: (
   const allowDownload = h('input', { type: 'checkbox', name: 'allow_download', id: 'edit-allow-download', checked: v.allow_download });
   const fields: Record<string, Field> = {
     title: inputField('Title', title),
-    description: inputField('Description', description as unknown as HTMLInputElement),
+    description: inputField('Description', description),
     category: inputField('Category', category, 'Optional, e.g. music'),
   };
   const box = errorBox();
   const save = h('button', { type: 'submit', class: 'primary' }, 'Save');
-  return h('form', {
-    class: 'card tight', id: 'edit-video-form', 'aria-label': 'Edit video',
-    onsubmit: async (e: Event) => {
-      e.preventDefault();
-      clearErrors(fields, box);
-      save.disabled = true;
-      try {
-        const nv = await api<Video>(`/api/videos/${v.id}/`, {
-          method: 'PATCH',
-          body: { title: title.value.trim(), description: description.value, category: category.value.trim(), is_public: isPublic.checked, allow_download: allowDownload.checked },
-        });
-        onSaved(nv);
-      } catch (ex) {
-        showErrors(ex, fields, box);
-      } finally {
-        save.disabled = false;
-      }
-    },
-  },
+  const form = h('form', { class: 'card tight', id: 'edit-video-form', 'aria-label': 'Edit video' },
     fields.title.el, fields.description.el, fields.category.el,
     h('label', { class: 'check', for: 'edit-is-public' }, isPublic, h('span', null, 'Public: anyone may find and watch it')),
     h('label', { class: 'check', for: 'edit-allow-download' }, allowDownload, h('span', null, 'Allow others to download the original file')),
     box,
     h('div', { class: 'inline' }, save, h('button', { type: 'button', onclick: onCancel }, 'Cancel')));
+  onSubmit(form, {
+    fields, box, submit: save,
+    action: () => api<Video>(`/api/videos/${v.id}/`, {
+      method: 'PATCH',
+      body: { title: title.value.trim(), description: description.value, category: category.value.trim(), is_public: isPublic.checked, allow_download: allowDownload.checked },
+    }),
+    done: onSaved,
+  });
+  return form;
 }

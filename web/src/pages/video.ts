@@ -1,6 +1,7 @@
 // One video: the player, its numbers and reactions, processing progress (polled), the
 // download, "start a party with it", the uploader's edit/delete, and the comment thread.
 import { api, me, ApiError } from '../api';
+import { toastError } from '../toast';
 import { h, clear, errorText, fmtTime, fmtBytes, toast } from '../ui';
 import { link, navigate } from '../nav';
 import { attachSource, videoSource } from '../player';
@@ -74,7 +75,6 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
 
   function render() {
     titleEl.textContent = v.title;
-    document.title = `${v.title} · watchparty`;
     views.textContent = plural(v.view_count, 'view');
     clear(facts, statusBadge(v), !v.is_public ? h('span', { class: 'badge' }, 'private') : null,
       ' by ', link(`/users/${v.uploader.id}`, v.uploader.username), ` · ${fmtDate(v.created_at)}`,
@@ -102,7 +102,7 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
       showMine(r.is_like);
       render();
     } catch (e) {
-      toast(errorText(e), 'error');
+      toastError(e);
     }
   }
   function showMine(isLike: boolean | null) {
@@ -119,7 +119,7 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
       const p = await api<any>('/api/parties/', { method: 'POST', body: { title: v.title.slice(0, 200), video_id: v.id, visibility: 'unlisted' } });
       navigate(`/parties/${p.id}`);
     } catch (ex) {
-      toast(errorText(ex), 'error');
+      toastError(ex);
       btn.disabled = false;
     }
   }
@@ -143,7 +143,7 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
       toast('Video deleted');
       navigate('/videos', true);
     } catch (e) {
-      toast(errorText(e), 'error');
+      toastError(e);
     }
   }
 
@@ -180,7 +180,7 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
     }
     stageNote.hidden = true;
     const src = videoSource(v);
-    if (src && !detach) detach = (await attachSource(video, src).catch((e) => { toast(errorText(e), 'error'); return null; }))?.detach ?? null;
+    if (src && !detach) detach = (await attachSource(video, src).catch((e) => { toastError(e); return null; }))?.detach ?? null;
   }
 
   // What I liked: the video's buttons and the comments' show it pressed.
@@ -194,5 +194,5 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
         titleEl, facts, actions, editBox, desc),
       commentsSection(v.id, { uploaderId: v.uploader.id, count: v.comment_count, liked: mine.then((r) => r?.liked_comment_ids ?? []) })));
   poll();
-  return () => { disposed = true; clearTimeout(timer); detach?.(); document.title = 'watchparty'; };
+  return () => { disposed = true; clearTimeout(timer); detach?.(); };
 }
