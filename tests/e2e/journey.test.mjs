@@ -176,6 +176,8 @@ test('journey: register, upload, create a party, join by code on a phone, chat a
   await b.waitForSelector('.toast.error');
   await a.keyboard.press('Enter');
   await b.waitForFunction((u) => !document.querySelector(`#participants li[data-user-id="${u}"] .muted-badge`), bob.id);
+  // error toasts stay a while (10 s): dismissed with their button, for a clean screenshot
+  for (const x of await b.$$('.toast-close')) await x.click().catch(() => {});
   await b.waitForFunction(() => !document.querySelector('.toast'), null, { timeout: 8000 });
   await b.click('button[aria-label="React 😂"]');
   await shot(b, 'party-room-phone', true);
