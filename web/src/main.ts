@@ -116,7 +116,7 @@ async function render() {
 window.addEventListener('popstate', render);
 window.addEventListener('wp:navigate', () => { window.scrollTo(0, 0); render(); });
 onAuthChange((u) => {
-  shell.render();
+  shell.update();
   if (!u) {
     const guarded = routes.some(([re, , needsAuth]) => needsAuth && re.test(location.pathname));
     if (guarded) navigate('/login', true);

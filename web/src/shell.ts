@@ -71,7 +71,20 @@ export class Shell {
     app.append(skip, this.header, this.main);
   }
 
+  private drawn = '';
+
+  /** Draws the bar again only when what it shows changed (a token refresh must not close an open menu). */
+  update() {
+    if (this.key() !== this.drawn) this.render();
+  }
+
+  private key() {
+    const u = me();
+    return `${this.restoring}|${u?.id}|${u?.username}|${u?.is_staff}|${location.pathname}`;
+  }
+
   render() {
+    this.drawn = this.key();
     const u = me();
     const path = location.pathname;
     this.listeners.abort();

@@ -61,9 +61,7 @@ function setupStep(s: TwoFactorSetup, area: HTMLElement, redraw: () => void) {
     },
   });
   clear(area,
-    h('ol', { class: 'steps' },
-      h('li', null, 'Scan this code with an authenticator app (or add the secret by hand):'),
-    ),
+    h('p', null, 'Scan this code with an authenticator app, or add the secret by hand:'),
     h('div', { class: 'qr-box' }, qrImage(s.qr_code_svg),
       h('div', null,
         h('p', null, 'Secret: ', h('code', { id: 'twofa-secret', class: 'secret' }, s.secret)),
