@@ -71,7 +71,7 @@ before(async () => {
   fixtures.party = party.data;
   // -- videos, people, party extras, staff (#25): a comment, an invitation, a scheduled party
   await rest(server.url, `/api/videos/${video.data.id}/comments/`, { method: 'POST', token, body: { content: 'A comment' } });
-  const staffLogin = await apiLogin(server.url, staff.username, staff.password);
+  const staffLogin = (await rest(server.url, '/api/auth/login/', { method: 'POST', body: staff })).data;
   fixtures.staffId = staffLogin.user.id;
   const invited = await rest(server.url, '/api/parties/', { method: 'POST', token: staffLogin.access_token,
     body: { title: 'Staff screening', visibility: 'private', media_url: clip.url } });

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, makeClip, serveFile, rest, registerUser, tmpDir, problems, sleep } from './lib.mjs';
+import { startServer, launchBrowser, newPage, apiLoggedIn, makeClip, serveFile, rest, registerUser, tmpDir, problems, sleep } from './lib.mjs';
 
 let server, browser, files;
 const shotsDir = process.env.WP_E2E_SCREENSHOTS || '';
@@ -29,13 +29,6 @@ after(async () => {
   await files?.close();
 });
 
-/** Logs a browser context in with a refresh token from the API (no login form). */
-async function apiLogin(page, user) {
-  const r = await rest(server.url, '/api/auth/login/', { method: 'POST', body: { username: user.username, password: user.password } });
-  assert.equal(r.status, 200, JSON.stringify(r.data));
-  await page.goto('/login');
-  await page.evaluate((rt) => localStorage.setItem('wp_refresh_token', rt), r.data.refresh_token);
-}
 
 const commentLi = (page, text) => page.locator('li.comment', { has: page.locator(':scope > .comment-body', { hasText: text }) });
 
@@ -47,9 +40,8 @@ test('video page: like, and a comment thread (post, reply, edit, like, load more
   const vid = made.data.id;
   const api = (path, opts = {}) => rest(server.url, `/api/videos/${vid}/${path}`, { token: viewer.token, ...opts });
 
-  const { page } = await newPage(browser.browser, server.url);
+  const { page } = await apiLoggedIn(browser.browser, server.url, viewer);
   page.on('dialog', (d) => d.accept());
-  await apiLogin(page, viewer);
   await page.goto(`/videos/${vid}`);
   await page.waitForSelector('#comment-form');
   assert.equal(await page.textContent('#video-title'), 'Test pattern');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, makeClip, serveFile, rest, registerUser, tmpDir, problems, waitRoomReady, sleep, BIN } from './lib.mjs';
+import { startServer, launchBrowser, newPage, apiLoggedIn, makeClip, serveFile, rest, registerUser, tmpDir, problems, waitRoomReady, sleep, BIN } from './lib.mjs';
 
 let server, browser, files;
 const shotsDir = process.env.WP_E2E_SCREENSHOTS || '';
@@ -31,12 +31,6 @@ after(async () => {
   await files?.close();
 });
 
-async function apiLogin(page, user) {
-  const r = await rest(server.url, '/api/auth/login/', { method: 'POST', body: { username: user.username, password: user.password } });
-  assert.equal(r.status, 200, JSON.stringify(r.data));
-  await page.goto('/login');
-  await page.evaluate((rt) => localStorage.setItem('wp_refresh_token', rt), r.data.refresh_token);
-}
 
 const titles = (page, sel) => page.$$eval(`${sel} .video-title`, (els) => els.map((e) => e.textContent));
 
@@ -47,8 +41,7 @@ test('public videos: search, filter and order in the address, back button, start
     const r = await rest(server.url, '/api/videos/', { method: 'POST', token: owner.token, body: { title, category, is_public: pub, external_url: files.url } });
     assert.equal(r.status, 201, JSON.stringify(r.data));
   }
-  const { page } = await newPage(browser.browser, server.url);
-  await apiLogin(page, viewer);
+  const { page } = await apiLoggedIn(browser.browser, server.url, viewer);
   await page.goto('/videos/browse');
   await page.waitForFunction(() => document.querySelectorAll('#browse-list li').length === 3);
   assert.deepEqual(await titles(page, '#browse-list'), ['Gamma storm', 'Beta concert', 'Alpha sunrise'], 'newest first, the private one hidden');
@@ -85,9 +78,8 @@ test('public videos: search, filter and order in the address, back button, start
 test('video page: the uploader edits title, description, visibility and download permission, then deletes it', async () => {
   const owner = await registerUser(server.url, 'ed');
   const made = await rest(server.url, '/api/videos/', { method: 'POST', token: owner.token, body: { title: 'Draft', external_url: files.url } });
-  const { page } = await newPage(browser.browser, server.url, { width: 375, height: 740 });
+  const { page } = await apiLoggedIn(browser.browser, server.url, owner, { width: 375, height: 740 });
   page.on('dialog', (d) => d.accept());
-  await apiLogin(page, owner);
   await page.goto(`/videos/${made.data.id}`);
   await page.click('#edit-video');
   await page.fill('#edit-video-form input[name=title]', 'x'.repeat(5));
@@ -116,8 +108,7 @@ test('people: search, a public profile with what its owner shares, a private one
   r = await rest(server.url, '/api/users/me/profile/', { method: 'PATCH', token: shy.token, body: { bio: 'secret', privacy_settings: { profile_visibility: 'private' } } });
   assert.equal(r.status, 200, JSON.stringify(r.data));
 
-  const { page } = await newPage(browser.browser, server.url);
-  await apiLogin(page, me);
+  const { page } = await apiLoggedIn(browser.browser, server.url, me);
   await page.goto('/people');
   await page.fill('#people-search', 'pia');
   await page.press('#people-search', 'Enter');
@@ -139,10 +130,9 @@ test('people: search, a public profile with what its owner shares, a private one
 test('a scheduled party: countdown, settings from the room, a report, the host starts it, reactions summary', async () => {
   const host = await registerUser(server.url, 'sal');
   const guest = await registerUser(server.url, 'tom');
-  const H = await newPage(browser.browser, server.url);
+  const H = await apiLoggedIn(browser.browser, server.url, host);
   const h = H.page;
   h.on('dialog', (d) => d.accept());
-  await apiLogin(h, host);
   await h.goto('/');
   await h.fill('#create-form input[name=title]', 'Later tonight');
   await h.selectOption('#create-form select[name=source]', 'url');
@@ -178,9 +168,8 @@ test('a scheduled party: countdown, settings from the room, a report, the host s
   assert.equal(p.settings.slow_mode_seconds, 5);
 
   // the guest: the countdown without "Start now", no settings, a report
-  const G = await newPage(browser.browser, server.url, { width: 375, height: 740 });
+  const G = await apiLoggedIn(browser.browser, server.url, guest, { width: 375, height: 740 });
   const g = G.page;
-  await apiLogin(g, guest);
   await g.goto(`/parties/${partyId}`);
   await g.waitForSelector('#scheduled-banner:not([hidden])');
   assert.equal(await g.isHidden('#start-now'), true);
@@ -223,16 +212,14 @@ test('staff: the users list is shown and routed only for staff; deactivate and a
   const admin = { username: `root${Math.random().toString(36).slice(2, 7)}`, password: 'Corr3ct-horse-battery' };
   execFileSync(BIN, ['createsuperuser', '--data-dir', server.dataDir, '--username', admin.username, '--email', `${admin.username}@example.com`, '--password', admin.password]);
 
-  const P = await newPage(browser.browser, server.url);
-  await apiLogin(P.page, plain);
+  const P = await apiLoggedIn(browser.browser, server.url, plain);
   await P.page.goto('/admin/users');
   await P.page.waitForSelector('text=This page is for staff.');
   assert.equal(await P.page.locator('nav a[href="/admin/users"]').count(), 0, 'no staff link for others');
   assert.deepEqual(problems(P.page), []);
 
-  const { page } = await newPage(browser.browser, server.url);
+  const { page } = await apiLoggedIn(browser.browser, server.url, admin);
   page.on('dialog', (d) => d.accept());
-  await apiLogin(page, admin);
   await page.goto('/');
   await page.click('#user-menu-button');
   await page.click('#user-menu a[href="/admin/users"]');
@@ -266,8 +253,7 @@ test('an uploaded video: processing progress until ready, then it plays; downloa
   const v = await up.json();
   assert.equal(up.status, 201, JSON.stringify(v));
 
-  const { page } = await newPage(browser.browser, server.url);
-  await apiLogin(page, owner);
+  const { page } = await apiLoggedIn(browser.browser, server.url, owner);
   await page.goto(`/videos/${v.id}`);
   // the page polls processing-status/ until the video is ready (seen processing, or already done)
   const sawProcessing = await page.waitForSelector('#processing-progress:not([hidden])', { timeout: 3000 }).then(() => true, () => false);
@@ -277,8 +263,7 @@ test('an uploaded video: processing progress until ready, then it plays; downloa
   console.log(`processing progress shown while processing: ${sawProcessing}`);
   assert.equal(await page.isVisible('#download-video'), true, 'the uploader may always download');
 
-  const V = await newPage(browser.browser, server.url);
-  await apiLogin(V.page, viewer);
+  const V = await apiLoggedIn(browser.browser, server.url, viewer);
   await V.page.goto(`/videos/${v.id}`);
   await V.page.waitForSelector('#start-party');
   assert.equal(await V.page.locator('#download-video').count(), 0, 'no download unless allowed');

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, makeClip, serveFile, rest, registerUser, tmpDir, problems, waitRoomReady, sleep } from './lib.mjs';
+import { startServer, launchBrowser, newPage, apiLoggedIn, makeClip, serveFile, rest, registerUser, tmpDir, problems, waitRoomReady, sleep } from './lib.mjs';
 
 let server, browser, files;
 const shotsDir = process.env.WP_E2E_SCREENSHOTS || '';
@@ -29,12 +29,6 @@ after(async () => {
   await files?.close();
 });
 
-async function apiLogin(page, user) {
-  const r = await rest(server.url, '/api/auth/login/', { method: 'POST', body: { username: user.username, password: user.password } });
-  assert.equal(r.status, 200, JSON.stringify(r.data));
-  await page.goto('/login');
-  await page.evaluate((rt) => localStorage.setItem('wp_refresh_token', rt), r.data.refresh_token);
-}
 
 test('invitations: the host invites from the room, the guest accepts from the inbox and lands in the room', async () => {
   const host = await registerUser(server.url, 'hal');
@@ -43,16 +37,14 @@ test('invitations: the host invites from the room, the guest accepts from the in
   assert.equal(created.status, 201, JSON.stringify(created.data));
   const partyId = created.data.id;
 
-  const H = await newPage(browser.browser, server.url);
+  const H = await apiLoggedIn(browser.browser, server.url, host);
   const h = H.page;
-  await apiLogin(h, host);
   await h.goto(`/parties/${partyId}`);
   await waitRoomReady(h);
 
   // the guest cannot see the private party yet, and the inbox is empty
-  const G = await newPage(browser.browser, server.url, { width: 375, height: 740 });
+  const G = await apiLoggedIn(browser.browser, server.url, guest, { width: 375, height: 740 });
   const g = G.page;
-  await apiLogin(g, guest);
   await g.goto('/invitations');
   await g.waitForFunction(() => document.querySelector('main [role=status]')?.textContent === 'No invitations right now.');
 
