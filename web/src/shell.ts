@@ -106,10 +106,11 @@ export class Shell {
   private sections(u: User, path: string) {
     const list = h('ul', { class: 'navlinks', id: 'nav-sections' },
       SECTIONS.filter(visible(u)).map((e) => h('li', null, navLink(e, path))));
+    // The button stays in the bar's first row on a phone; the links open below it.
     const toggle = h('button', { type: 'button', class: 'menu-toggle', id: 'menu-toggle', 'aria-controls': 'nav-sections' }, 'Menu');
-    const nav = h('nav', { class: 'sections', 'aria-label': 'Main' }, toggle, list);
+    const nav = h('nav', { class: 'sections', 'aria-label': 'Main' }, list);
     disclosure(toggle, list, this.listeners.signal);
-    return nav;
+    return [toggle, nav];
   }
 
   private userMenu(u: User, path: string) {
