@@ -5,11 +5,10 @@
 // with the 2FA step, log out. With WP_E2E_SCREENSHOTS=<dir>, saves screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, tmpDir, problems, sleep,
+  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, uiLogout, tmpDir, problems, sleep, totp,
 } from './lib.mjs';
 
 let server, browser, work;
@@ -46,18 +45,6 @@ async function tabTo(page, isTarget, arg, max = 80) {
 async function assertNoHorizontalOverflow(page) {
   const { sw, iw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
   assert.ok(sw <= iw, `page is ${sw} px wide on a ${iw} px screen`);
-}
-
-function totp(secretB32, t = Date.now()) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of secretB32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30000)));
-  const mac = createHmac('sha1', key).update(counter).digest();
-  const o = mac[mac.length - 1] & 15;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
 }
 
 test('journey: register, upload, create a party, join by code on a phone, chat and react from the keyboard, moderate, chat history', async (t) => {
@@ -189,6 +176,8 @@ test('journey: register, upload, create a party, join by code on a phone, chat a
   await b.waitForSelector('.toast.error');
   await a.keyboard.press('Enter');
   await b.waitForFunction((u) => !document.querySelector(`#participants li[data-user-id="${u}"] .muted-badge`), bob.id);
+  // error toasts stay a while (10 s): dismissed with their button, for a clean screenshot
+  for (const x of await b.$$('.toast-close')) await x.click().catch(() => {});
   await b.waitForFunction(() => !document.querySelector('.toast'), null, { timeout: 8000 });
   await b.click('button[aria-label="React 😂"]');
   await shot(b, 'party-room-phone', true);
@@ -239,7 +228,7 @@ test('journey: register, upload, create a party, join by code on a phone, chat a
   assert.equal(await a.locator('#my-parties li:has-text("Friday movie")').count(), 0, 'ended parties are not listed');
 
   // log out
-  await a.click('#logout');
+  await uiLogout(a);
   await a.waitForURL('**/login');
   assert.equal(await a.evaluate(() => localStorage.getItem('wp_refresh_token')), null);
 

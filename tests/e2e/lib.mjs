@@ -2,6 +2,7 @@
 // Chromium through playwright-core, an ffmpeg clip, a tiny Range-capable file server,
 // and REST shortcuts.
 import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { mkdtempSync, rmSync, statSync, createReadStream, existsSync, readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BIN = process.env.WP_BIN || join(ROOT, 'build', 'watchparty');
@@ -187,6 +189,42 @@ export async function registerUser(base, name) {
   return { username: u, password, token: r.data.access_token, id: r.data.user.id };
 }
 
+/**
+ * A browser context logged in as `user` through the API (no login form): its refresh
+ * token is stored where the client keeps it, and the first page load restores the session.
+ */
+export async function apiLoggedIn(browser, baseURL, user, viewport = { width: 1280, height: 800 }) {
+  const r = await rest(baseURL, '/api/auth/login/', { method: 'POST', body: { username: user.username, password: user.password } });
+  if (r.status !== 200 || !r.data.refresh_token) throw new Error(`login ${r.status} ${JSON.stringify(r.data)}`);
+  const context = await browser.newContext({ baseURL, viewport });
+  const page = await context.newPage();
+  watchPage(page);
+  await page.goto('/api/health/');
+  await page.evaluate((rt) => localStorage.setItem('wp_refresh_token', rt), r.data.refresh_token);
+  return { context, page };
+}
+
+/** The RFC 6238 code (SHA-1, 30 s, 6 digits) of a base32 secret at time t (ms). */
+export function totp(secretB32, t = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretB32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const o = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+/** axe-core's serious and critical violations on the page as it is now (WCAG 2.1 A/AA and best practice). */
+export async function axeSerious(page) {
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 /** Logs a page in through the UI. */
 export async function uiLogin(page, user) {
   await page.goto('/login');
@@ -194,6 +232,12 @@ export async function uiLogin(page, user) {
   await page.fill('input[name=password]', user.password);
   await page.click('form button[type=submit]');
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** Logs out through the user menu of the top bar. */
+export async function uiLogout(page) {
+  await page.click('#user-menu-button');
+  await page.click('#logout');
 }
 
 /**

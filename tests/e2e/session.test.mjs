@@ -3,7 +3,7 @@
 // other's refresh token (Web Locks), and short-lived access tokens are refreshed on the fly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, registerUser, uiLogin, problems, watchPage, sleep } from './lib.mjs';
+import { startServer, launchBrowser, registerUser, uiLogin, uiLogout, problems, watchPage, sleep } from './lib.mjs';
 
 let server, browser;
 before(async () => {
@@ -50,7 +50,7 @@ test('reloads and parallel tabs keep the session; expired access tokens are refr
   await p1.waitForSelector('.who');
 
   // logging out in one tab ends the session; a reloaded tab goes to the login page
-  await p1.click('#logout');
+  await uiLogout(p1);
   await p1.waitForURL('**/login');
   await p3.reload();
   await p3.waitForURL('**/login');

@@ -190,6 +190,9 @@ ROWS = [
     row("GET", "/api/admin/users/", nothing, None, 401, 403, 403, 200),
     row("POST", "/api/admin/users/{user}/deactivate/", someone_else, None, 401, 403, 403, 200),
     row("POST", "/api/admin/users/{user}/activate/", someone_else, None, 401, 403, 403, 200),
+    # change-email acts on the caller's own account: any user gets past access (then 400: not their password)
+    row("POST", "/api/auth/change-email/", nothing, {"new_email": "fresh@example.com", "password": "not theirs"},
+        401, 400, 400, 400),
     # videos: public ones are readable by anyone; private ones only by the uploader and staff
     row("GET", "/api/videos/{video}/", video, None, 200, 200, 200, 200),
     row("GET", "/api/videos/{video}/", private_video, None, 404, 404, 200, 200),
@@ -200,6 +203,8 @@ ROWS = [
     row("DELETE", "/api/videos/{video}/", video, None, 401, 403, 204, 204),
     row("POST", "/api/videos/{video}/like/", video, {"is_like": True}, 401, 200, 200, 200),
     row("POST", "/api/videos/{video}/like/", private_video, {"is_like": True}, 401, 404, 200, 200),
+    row("GET", "/api/videos/{video}/my-reactions/", video, None, 401, 200, 200, 200),
+    row("GET", "/api/videos/{video}/my-reactions/", private_video, None, 401, 404, 200, 200),
     row("POST", "/api/videos/{video}/comments/", video, {"content": "hi"}, 401, 201, 201, 201),
     row("POST", "/api/videos/{video}/comments/", private_video, {"content": "hi"}, 401, 404, 201, 201),
     row("PATCH", "/api/videos/{video}/comments/{comment}/", comment, {"content": "edited"}, 401, 403, 200, 403),

@@ -45,6 +45,29 @@ def test_like_dislike_toggle(vserver, ready_video):
     assert_envelope(vserver.post(url, json={"is_like": True}), 401, "AUTHENTICATION_REQUIRED")
 
 
+def test_my_reactions_tell_what_i_liked(vserver, ready_video):
+    owner, video = ready_video
+    me, other = register(vserver), register(vserver)
+    base = f"/api/videos/{video['id']}/"
+    url = base + "my-reactions/"
+    assert me.get(url).json() == {"is_like": None, "liked_comment_ids": []}
+    first = owner.post(base + "comments/", json={"content": "first"}).json()
+    reply = owner.post(base + "comments/", json={"content": "reply", "parent_id": first["id"]}).json()
+    mine_not = owner.post(base + "comments/", json={"content": "not liked"}).json()
+    me.post(base + "like/", json={"is_like": False})
+    for c in (reply, first):
+        assert me.post(f"{base}comments/{c['id']}/like/").json()["liked"] is True
+    other.post(f"{base}comments/{mine_not['id']}/like/")  # someone else's like is not mine
+    got = me.get(url).json()
+    assert got["is_like"] is False
+    assert sorted(got["liked_comment_ids"]) == sorted([first["id"], reply["id"]])
+    me.post(f"{base}comments/{first['id']}/like/")  # unlike
+    me.post(base + "like/", json={"is_like": True})
+    assert me.get(url).json() == {"is_like": True, "liked_comment_ids": [reply["id"]]}
+    assert other.get(url).json() == {"is_like": None, "liked_comment_ids": [mine_not["id"]]}
+    assert_envelope(vserver.get(url), 401, "AUTHENTICATION_REQUIRED")
+
+
 def test_concurrent_likes_are_counted_exactly(vserver, ready_video):
     _, video = ready_video
     users = [register(vserver) for _ in range(20)]

@@ -130,4 +130,73 @@ TEST_F(AccountsFixture, AResetTokenIsNotAVerificationToken) {
   EXPECT_EQ(error_code_of([&] { service->reset_password(token, "yet another pass phrase"); }), ErrorCode::validation);
 }
 
+// The token of a mail the service sent (its "Token: " line).
+std::string token_in(const Mail& m) {
+  auto at = m.body.find("Token: ");
+  if (at == std::string::npos) return {};
+  return m.body.substr(at + 7, m.body.find('\n', at) - at - 7);
+}
+
+TEST_F(AccountsFixture, AChangedEmailIsSetOnlyWhenTheNewAddressConfirmsIt) {
+  start(10);
+  auto who = service->authenticate(register_ann().access_token);
+  mail.sent.clear();
+  service->request_email_change(who, "Ann.New@Example.com", "correct horse battery");
+  ASSERT_EQ(mail.sent.size(), 2u);
+  EXPECT_EQ(mail.sent[0].to, "Ann.New@example.com");
+  EXPECT_EQ(mail.sent[1].to, "ann@example.com");  // the notice to the old address carries no token
+  EXPECT_EQ(token_in(mail.sent[1]), "");
+  auto token = token_in(mail.sent[0]);
+  ASSERT_FALSE(token.empty());
+  EXPECT_EQ(service->me(who.id).email, "ann@example.com");  // nothing changes before the confirmation
+
+  service->verify_email(token);
+  auto after = service->me(who.id);
+  EXPECT_EQ(after.email, "Ann.New@example.com");
+  EXPECT_TRUE(after.email_verified);
+  EXPECT_EQ(error_code_of([&] { service->verify_email(token); }), ErrorCode::validation);  // single use
+  // The login by email follows the address.
+  EXPECT_TRUE(service->login("ann.new@example.com", "correct horse battery", {"127.0.0.1", "x"}).tokens);
+  EXPECT_EQ(error_code_of([&] { service->login("ann@example.com", "correct horse battery", {"127.0.0.1", "x"}); }),
+            ErrorCode::authentication);
+}
+
+TEST_F(AccountsFixture, AnEmailChangeNeedsThePasswordAndAFreeAddress) {
+  start(10);
+  auto who = service->authenticate(register_ann().access_token);
+  service->register_user({"bob", "bob@example.com", "correct horse battery", "", ""}, {"127.0.0.1", "unit"});
+  mail.sent.clear();
+  try {
+    service->request_email_change(who, "fresh@example.com", "wrong password");
+    FAIL() << "a wrong password was taken";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::validation);
+    EXPECT_TRUE(e.fields().count("password"));
+  }
+  try {
+    service->request_email_change(who, "BOB@example.com", "correct horse battery");
+    FAIL() << "a taken address was taken";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::conflict);
+    EXPECT_TRUE(e.fields().count("new_email"));
+  }
+  EXPECT_EQ(error_code_of([&] { service->request_email_change(who, "ANN@example.com", "correct horse battery"); }),
+            ErrorCode::validation);
+  EXPECT_TRUE(mail.sent.empty());
+}
+
+TEST_F(AccountsFixture, AnAddressTakenBeforeTheConfirmationIsAConflictAndOnlyTheNewestLinkWorks) {
+  start(10);
+  auto who = service->authenticate(register_ann().access_token);
+  mail.sent.clear();
+  service->request_email_change(who, "first@example.com", "correct horse battery");
+  auto older = token_in(mail.sent[0]);
+  service->request_email_change(who, "second@example.com", "correct horse battery");
+  auto newer = token_in(mail.sent[2]);
+  EXPECT_EQ(error_code_of([&] { service->verify_email(older); }), ErrorCode::validation);
+  service->register_user({"carl", "second@example.com", "correct horse battery", "", ""}, {"127.0.0.1", "unit"});
+  EXPECT_EQ(error_code_of([&] { service->verify_email(newer); }), ErrorCode::conflict);
+  EXPECT_EQ(service->me(who.id).email, "ann@example.com");
+}
+
 }  // namespace

@@ -7,6 +7,10 @@ export interface User {
   id: string;
   username: string;
   email?: string;
+  first_name?: string;
+  last_name?: string;
+  is_staff?: boolean;
+  email_verified?: boolean;
   two_factor_enabled?: boolean;
   [k: string]: unknown;
 }
@@ -54,6 +58,13 @@ function emit() {
 }
 export function me(): User | null {
   return currentUser;
+}
+
+/** After the user object changed (profile, 2FA, email): the shell and pages see the new one. */
+export function setMe(u: User) {
+  if (!currentUser) return;
+  currentUser = u;
+  emit();
 }
 
 export function setTokens(t: Tokens) {

@@ -3,16 +3,18 @@
 import { ApiError } from './api';
 import { h, errorText } from './ui';
 
+export type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+
 export interface Field {
   el: HTMLElement;
-  input: HTMLInputElement;
+  input: Control;
   error: HTMLElement;
 }
 
 let lastId = 0;
 
 /** A labelled input with a hint and an error line, both tied to it for screen readers. */
-export function inputField(label: string, input: HTMLInputElement, hint?: string): Field {
+export function inputField(label: string, input: Control, hint?: string): Field {
   if (!input.id) input.id = `f-${input.name || 'field'}-${++lastId}`;
   const error = h('small', { class: 'field-error', id: `${input.id}-error`, hidden: true });
   const hintEl = hint ? h('small', { id: `${input.id}-hint` }, hint) : null;
@@ -69,4 +71,52 @@ export function showErrors(e: unknown, fields: Record<string, Field>, box: HTMLE
   }
   first?.input.focus();
   return unplaced;
+}
+
+/** inputField for a plain <input> built from its attributes. */
+export function textField(label: string, attrs: Record<string, any>, hint?: string): Field {
+  return inputField(label, h('input', attrs), hint);
+}
+
+export interface SubmitOptions<T> {
+  /** The fields by the names the API uses in `errors`. */
+  fields: Record<string, Field>;
+  box: HTMLElement;
+  submit: HTMLButtonElement;
+  /** Checks before sending: return a field and message to stop there. */
+  check?: () => [Field, string] | null;
+  action: () => Promise<T>;
+  done?: (result: T) => void | Promise<void>;
+  /** After the errors are shown (e.g. to offer a link). */
+  failed?: (e: unknown, unplaced: string[]) => void;
+}
+
+/**
+ * The one way a form sends: clears the old errors, disables the button while the request
+ * runs, and on failure puts the envelope's field errors under their inputs and the rest
+ * above the button. What the person typed stays.
+ */
+export function onSubmit<T>(form: HTMLFormElement, o: SubmitOptions<T>) {
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    clearErrors(o.fields, o.box);
+    const bad = o.check?.();
+    if (bad) {
+      setFieldError(bad[0], [bad[1]]);
+      bad[0].input.focus();
+      return;
+    }
+    o.submit.disabled = true;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const r = await o.action();
+      await o.done?.(r);
+    } catch (ex) {
+      const unplaced = showErrors(ex, o.fields, o.box);
+      o.failed?.(ex, unplaced);
+    } finally {
+      o.submit.disabled = false;
+      form.removeAttribute('aria-busy');
+    }
+  });
 }

@@ -1,19 +1,29 @@
 import './style.css';
-import { restore, me, onAuthChange, logout, hasStoredSession } from './api';
-import { h, clear } from './ui';
+import { restore, me, onAuthChange, hasStoredSession } from './api';
+import { h, clear, errorText } from './ui';
+import { Shell } from './shell';
 import { loginPage, registerPage } from './pages/auth';
 import { forgotPasswordPage, resetPasswordPage } from './pages/password-reset';
 import { verifyEmailPage } from './pages/verify-email';
 import { partiesPage, joinByCodePage } from './pages/parties';
-import { videosPage, videoPage } from './pages/videos';
+import { videosPage } from './pages/videos';
+// -- videos, people, party extras, staff (#25)
+import { videoPage } from './pages/video';
+import { browseVideosPage } from './pages/browse-videos';
+import { peoplePage, profilePage } from './pages/people';
+import { invitationsPage } from './pages/invitations';
+import { adminUsersPage } from './pages/admin-users';
 import { roomPage } from './pages/room';
+import { settingsRoutes } from './pages/settings/routes';
 import { navigate, link } from './nav';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
-type Page = (root: HTMLElement, params: string[]) => Cleanup | Promise<Cleanup>;
+export type Page = (root: HTMLElement, params: string[]) => Cleanup | Promise<Cleanup>;
+/** A route: the path, the page, and whether it needs a logged-in user. */
+export type Route = [RegExp, Page, boolean];
 
-const routes: [RegExp, Page, boolean][] = [
+const routes: Route[] = [
   [/^\/login\/?$/, loginPage, false],
   [/^\/register\/?$/, registerPage, false],
   [/^\/forgot-password\/?$/, forgotPasswordPage, false],
@@ -24,37 +34,55 @@ const routes: [RegExp, Page, boolean][] = [
   [/^\/parties\/([0-9a-f-]{36})\/?$/, roomPage, true],
   [/^\/join\/([A-Za-z0-9]{4,16})\/?$/, joinByCodePage, true],
   [/^\/videos\/?$/, videosPage, true],
-  [/^\/videos\/([0-9a-f-]{36})\/?$/, videoPage, true],
+  ...settingsRoutes,
+  // -- videos, people, party extras, staff (#25)
+  [/^\/videos\/browse\/?$/, browseVideosPage, false],
+  [/^\/videos\/([0-9a-f-]{36})\/?$/, videoPage, false],
+  [/^\/people\/?$/, peoplePage, true],
+  [/^\/users\/([0-9a-f-]{36})\/?$/, profilePage, true],
+  [/^\/invitations\/?$/, invitationsPage, true],
+  [/^\/admin\/users\/?$/, adminUsersPage, true],
 ];
 
-const app = document.getElementById('app')!;
-const nav = h('nav', { class: 'topbar', 'aria-label': 'Main' });
-const main = h('main', { id: 'main', tabindex: '-1' });
-app.append(nav, main);
+const shell = new Shell(document.getElementById('app')!);
+const main = shell.main;
 let cleanup: Cleanup;
+// Each render gets a number: a page still loading when the next render starts is
+// cleaned up as soon as it resolves, and its view is already detached by then.
+let generation = 0;
+let firstRender = true;
 
-function renderNav() {
-  const u = me();
-  clear(
-    nav,
-    h('a', { class: 'brand', href: '/', onclick: (e: MouseEvent) => { e.preventDefault(); navigate('/'); } }, '▶ watchparty'),
-    u
-      ? h('div', { class: 'navlinks' },
-          link('/', 'Parties'),
-          link('/videos', 'My videos'),
-          h('span', { class: 'who', title: 'Logged in' }, u.username),
-          h('button', { class: 'link', id: 'logout', onclick: async () => { await logout(); navigate('/login'); } }, 'Log out'))
-      : h('div', { class: 'navlinks' }, link('/login', 'Log in'), link('/register', 'Register')),
-  );
+function runCleanup(c: Cleanup) {
+  if (typeof c !== 'function') return;
+  try { c(); } catch (e) { console.warn(e); }
+}
+
+function notFound(view: HTMLElement) {
+  view.append(h('section', { class: 'card narrow' }, h('h1', null, 'Not found'), h('p', null, link('/', 'Back to the parties'))));
+}
+
+function failed(view: HTMLElement, e: unknown) {
+  view.append(h('section', { class: 'card', role: 'alert' },
+    h('p', { class: 'error' }, `This page could not load: ${errorText(e)}`),
+    h('button', { type: 'button', onclick: () => render() }, 'Try again')));
+}
+
+// Screen readers hear the new page: its title, and the focus moves to it (unless the
+// page put the focus on a field itself).
+function announce(view: HTMLElement) {
+  const title = view.querySelector('h1')?.textContent?.trim();
+  document.title = title ? `${title} · watchparty` : 'watchparty';
+  if (firstRender) return;
+  if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
 }
 
 async function render() {
-  if (typeof cleanup === 'function') {
-    try { cleanup(); } catch (e) { console.warn(e); }
-  }
+  const mine = ++generation;
+  runCleanup(cleanup);
   cleanup = undefined;
-  renderNav();
+  shell.render();
   const path = location.pathname;
+  const view = h('div', { class: 'view' });
   for (const [re, page, needsAuth] of routes) {
     const m = path.match(re);
     if (!m) continue;
@@ -63,17 +91,32 @@ async function render() {
       navigate('/login', true);
       return;
     }
-    clear(main);
-    cleanup = await page(main, m.slice(1));
+    clear(main, view);
+    main.setAttribute('aria-busy', 'true');
+    let c: Cleanup = undefined;
+    try {
+      c = await page(view, m.slice(1));
+    } catch (e) {
+      // A page that could not load its data says so, with a way to try again.
+      if (mine === generation) failed(view, e);
+    }
+    if (mine !== generation) { runCleanup(c); return; }
+    main.removeAttribute('aria-busy');
+    cleanup = c;
+    announce(view);
+    firstRender = false;
     return;
   }
-  clear(main, h('section', { class: 'card narrow' }, h('h1', null, 'Not found'), h('p', null, link('/', 'Back to the parties'))));
+  clear(main, view);
+  notFound(view);
+  announce(view);
+  firstRender = false;
 }
 
 window.addEventListener('popstate', render);
-window.addEventListener('wp:navigate', render);
+window.addEventListener('wp:navigate', () => { window.scrollTo(0, 0); render(); });
 onAuthChange((u) => {
-  renderNav();
+  shell.update();
   if (!u) {
     const guarded = routes.some(([re, , needsAuth]) => needsAuth && re.test(location.pathname));
     if (guarded) navigate('/login', true);
@@ -82,8 +125,14 @@ onAuthChange((u) => {
 
 (async () => {
   if (hasStoredSession()) {
-    clear(main, h('p', { class: 'muted center' }, 'Loading…'));
+    // No guest links and no page until we know who is here: nothing shows that is wrong a moment later.
+    shell.restoring = true;
+    shell.render();
+    // Said only when it takes a while: a quick restore shows nothing in between.
+    const slow = setTimeout(() => clear(main, h('p', { class: 'muted center loading' }, 'Loading…')), 300);
     try { await restore(); } catch { /* offline: treated as logged out */ }
+    clearTimeout(slow);
+    shell.restoring = false;
   }
   render();
 })();

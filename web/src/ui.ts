@@ -1,4 +1,4 @@
-// Tiny DOM helpers: h() builds elements, toast() shows a short message.
+// Tiny DOM helpers: h() builds elements; formatting of times and sizes.
 
 type Child = Node | string | number | null | undefined | false | Child[];
 type Attrs = Record<string, any>;
@@ -33,16 +33,8 @@ export function clear(el: Element, ...children: Child[]) {
   append(el, children);
 }
 
-let toastBox: HTMLElement | null = null;
-export function toast(text: string, kind: 'info' | 'error' = 'info') {
-  if (!toastBox) {
-    toastBox = h('div', { class: 'toasts', role: 'status', 'aria-live': 'polite' });
-    document.body.appendChild(toastBox);
-  }
-  const t = h('div', { class: `toast ${kind}` }, text);
-  toastBox.appendChild(t);
-  setTimeout(() => t.remove(), 4000);
-}
+// Kept here for the pages that import it from ui.ts; the toasts live in toast.ts.
+export { toast } from './toast';
 
 export function errorText(e: unknown): string {
   if (e && typeof e === 'object' && 'describe' in e && typeof (e as any).describe === 'function') return (e as any).describe();
@@ -73,4 +65,26 @@ export function fmtBytes(n: number): string {
 /** A labelled form field. */
 export function field(label: string, input: HTMLElement, hint?: string): HTMLElement {
   return h('label', { class: 'field' }, h('span', null, label), input, hint ? h('small', null, hint) : null);
+}
+
+/** A date and time as the reader's locale writes it ('' for none). */
+export function fmtDateTime(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * Waits for `work` with a "Loading…" line in `el` that appears only when the wait is
+ * long enough to notice: a quick answer shows nothing in between.
+ */
+export async function whileLoading<T>(el: HTMLElement, work: Promise<T>, delayMs = 200): Promise<T> {
+  const line = h('p', { class: 'muted loading', role: 'status' }, 'Loading…');
+  const t = setTimeout(() => el.append(line), delayMs);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(t);
+    line.remove();
+  }
 }

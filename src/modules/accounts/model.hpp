@@ -12,7 +12,7 @@ namespace wp::accounts {
 enum class UserOrder { username, username_desc, date_joined, date_joined_desc };
 
 // What a single-use token (user_tokens.purpose) is for.
-enum class TokenPurpose { email_verify, password_reset, two_factor_challenge };
+enum class TokenPurpose { email_verify, password_reset, two_factor_challenge, email_change };
 
 // Why a session ended (user_sessions.revoke_reason).
 enum class RevokeReason { logout, revoked_by_user, password_changed, password_reset, deactivated, refresh_token_reuse };
@@ -97,6 +97,12 @@ struct UserTokenRow {
   std::optional<std::int64_t> used_at;
 };
 
+// A confirmed change of address: whose, and the address it set.
+struct EmailChange {
+  std::string user_id;
+  std::string new_email;
+};
+
 struct TwoFactorRow {
   std::string user_id;
   std::string secret;  // base32
@@ -125,7 +131,8 @@ WP_ENUM_NAMES(wp::accounts::UserOrder, {wp::accounts::UserOrder::username, "user
               {wp::accounts::UserOrder::date_joined_desc, "-date_joined"});
 WP_ENUM_NAMES(wp::accounts::TokenPurpose, {wp::accounts::TokenPurpose::email_verify, "email_verify"},
               {wp::accounts::TokenPurpose::password_reset, "password_reset"},
-              {wp::accounts::TokenPurpose::two_factor_challenge, "2fa_challenge"});
+              {wp::accounts::TokenPurpose::two_factor_challenge, "2fa_challenge"},
+              {wp::accounts::TokenPurpose::email_change, "email_change"});
 WP_ENUM_NAMES(wp::accounts::RevokeReason, {wp::accounts::RevokeReason::logout, "logout"},
               {wp::accounts::RevokeReason::revoked_by_user, "revoked_by_user"},
               {wp::accounts::RevokeReason::password_changed, "password_changed"},

@@ -183,6 +183,16 @@ Response verify_email(AccountsService& svc, Request& req) {
   return http::success_response();
 }
 
+Response change_email(AccountsService& svc, Request& req) {
+  auto body = http::parse_object_body(req);
+  Fields f(body);
+  auto new_email = f.required_string("new_email", 1, 254);
+  auto password = f.required_string("password", 1, 1024);
+  f.done();
+  svc.request_email_change(req.current_user(), new_email, password);
+  return http::success_response({{"message", "A confirmation link has been sent to the new address."}});
+}
+
 Response resend_verification(AccountsService& svc, Request& req) {
   svc.resend_verification(req.current_user().id);
   return http::success_response();
@@ -324,6 +334,8 @@ void add_routes(http::Router& router, AccountsService& svc) {
   routes.add("POST", "/api/auth/forgot-password/", "Mail a password reset token", A, forgot_password);
   routes.add("POST", "/api/auth/reset-password/", "Set a new password with a reset token", A, reset_password);
   routes.add("POST", "/api/auth/verify-email/", "Confirm an email address with its token", A, verify_email);
+  routes.add("POST", "/api/auth/change-email/", "Mail a confirmation token to a new address; it is set when confirmed",
+             U, change_email);
   routes.add("POST", "/api/auth/resend-verification/", "Mail a new verification token", U, resend_verification);
   routes.add("POST", "/api/auth/2fa/setup/", "Start enabling TOTP: secret, URI and QR code", U, two_factor_setup);
   routes.add("POST", "/api/auth/2fa/verify/", "Confirm a TOTP code: enables 2FA, returns recovery codes", U,

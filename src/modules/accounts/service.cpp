@@ -455,9 +455,12 @@ void AccountsService::reset_password(const std::string& token, const std::string
 }
 
 void AccountsService::verify_email(const std::string& token) {
-  auto user_id = store_.consume_token(crypto::sha256_hex(token), TokenPurpose::email_verify, now_ms());
-  if (!user_id) throw_validation("token", "The verification token is invalid, used or expired.");
-  store_.set_email_verified(*user_id);
+  auto hash = crypto::sha256_hex(token);
+  if (auto user_id = store_.consume_token(hash, TokenPurpose::email_verify, now_ms())) {
+    store_.set_email_verified(*user_id);
+    return;
+  }
+  if (!confirm_email_change(hash)) throw_validation("token", "The verification token is invalid, used or expired.");
 }
 
 void AccountsService::resend_verification(const std::string& user_id) {

@@ -97,7 +97,11 @@ class AccountsService {
   void change_password(const Principal& user, const std::string& current, const std::string& next);
   void forgot_password(const std::string& email, const ClientInfo& client);
   void reset_password(const std::string& token, const std::string& next);
+  // Confirms an address: a verification token, or a change token (which also sets the new address).
   void verify_email(const std::string& token);
+  // Mails a change token to new_email (and a notice to the current address); the address
+  // changes when verify_email gets that token (email_change.cpp).
+  void request_email_change(const Principal& user, const std::string& new_email, const std::string& password);
   void resend_verification(const std::string& user_id);
 
   TwoFactorSetup two_factor_setup(const std::string& user_id);
@@ -151,6 +155,7 @@ class AccountsService {
   UserRow apply_active(UserRow target, bool active);
   void send_token_mail(const UserRow& user, TokenPurpose purpose, std::int64_t ttl_ms, const std::string& subject,
                        const std::string& intro, const std::string& path);
+  bool confirm_email_change(const std::string& token_hash);
   bool check_second_factor(const UserRow& user, const std::optional<std::string>& code,
                            const std::optional<std::string>& recovery_code);
   void sessions_revoked(const Revocation& revocation);

@@ -208,6 +208,17 @@ inline constexpr const char* kLiveTokenOwner =
 inline constexpr const char* kUseToken =
     "UPDATE user_tokens SET used_at = :t WHERE token_hash = :h AND used_at IS NULL";
 
+// ---------------------------------------------------------------- email change (a user_tokens row with new_email)
+
+inline constexpr const char* kInsertEmailChangeToken =
+    "INSERT INTO user_tokens (token_hash, user_id, purpose, created_at, expires_at, new_email) "
+    "VALUES (:h, :u, :p, :c, :e, :n)";
+inline constexpr const char* kLiveEmailChange =
+    "SELECT user_id, new_email FROM user_tokens WHERE token_hash = :h AND purpose = :p AND used_at IS NULL "
+    "AND expires_at > :t";
+inline constexpr const char* kSetEmail =
+    "UPDATE users SET email = :e, email_key = :k, email_verified = TRUE WHERE id = :id";
+
 // ---------------------------------------------------------------- two-factor
 
 inline constexpr const char* kTwoFactorOf = "FROM two_factor_auth WHERE user_id = :u";

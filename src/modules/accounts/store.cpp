@@ -303,6 +303,32 @@ std::optional<std::string> Store::consume_token(const std::string& token_hash, T
   });
 }
 
+void Store::create_email_change(const UserTokenRow& t, const std::string& new_email) {
+  long long c = t.created_at, e = t.expires_at;
+  std::string purpose{to_string(TokenPurpose::email_change)};
+  db_.tx([&](soci::session& s) {
+    s << sql::kRetireTokens, use(c), use(t.user_id), use(purpose);
+    s << sql::kInsertEmailChangeToken, use(t.token_hash), use(t.user_id), use(purpose), use(c), use(e), use(new_email);
+  });
+}
+
+std::optional<EmailChange> Store::confirm_email_change(const std::string& token_hash, std::int64_t now) {
+  long long t = now;
+  std::string purpose{to_string(TokenPurpose::email_change)};
+  return db_.tx([&](soci::session& s) -> std::optional<EmailChange> {
+    EmailChange change;
+    s << sql::kLiveEmailChange, into(change.user_id), into(change.new_email), use(token_hash), use(purpose), use(t);
+    if (!s.got_data()) return std::nullopt;
+    soci::statement st = (s.prepare << sql::kUseToken, use(t), use(token_hash));
+    if (db::execute_counting(st) != 1) return std::nullopt;
+    std::string key = change.new_email;
+    for (auto& ch : key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    // The unique index on email_key turns a taken address into CONFLICT and rolls the use back.
+    s << sql::kSetEmail, use(change.new_email), use(key), use(change.user_id);
+    return change;
+  });
+}
+
 std::optional<TwoFactorRow> Store::two_factor(const std::string& user_id) {
   return db_.with(
       [&](soci::session& s) { return db::select_one(s, sql::kTwoFactor, sql::kTwoFactorOf, db::uses(user_id)); });

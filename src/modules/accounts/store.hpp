@@ -82,6 +82,14 @@ class Store {
   // Marks the token used if it exists, has this purpose, is unused and unexpired.
   std::optional<std::string> consume_token(const std::string& token_hash, TokenPurpose purpose, std::int64_t now);
 
+  // email change: a token that carries the new address
+  // Stores it and retires the user's earlier change tokens, so only the newest link works.
+  void create_email_change(const UserTokenRow& token, const std::string& new_email);
+  // In one transaction: consumes a live change token and sets its address (verified).
+  // Nullopt when the token is unknown, used or expired; CONFLICT (token kept) when
+  // another account took the address meanwhile.
+  std::optional<EmailChange> confirm_email_change(const std::string& token_hash, std::int64_t now);
+
   // two-factor
   std::optional<TwoFactorRow> two_factor(const std::string& user_id);
   void put_two_factor_secret(const std::string& user_id, const std::string& secret, std::int64_t now);

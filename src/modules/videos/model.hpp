@@ -128,6 +128,12 @@ struct LikeCounts {
   std::int64_t dislike_count = 0;
 };
 
+// The caller's own reactions on one video: the video's like or dislike, the comments liked.
+struct MyReactions {
+  std::optional<bool> is_like;
+  std::vector<std::string> liked_comment_ids;
+};
+
 struct CommentLikeResult {
   bool liked = false;
   std::int64_t likes_count = 0;

@@ -244,6 +244,14 @@ Response like_video(VideosService& svc, Request& req) {
   return http::json_response(like_json(svc.react(req.current_user(), req.param("id"), *is_like)));
 }
 
+Response my_reactions(VideosService& svc, Request& req) {
+  auto r = svc.my_reactions(req.current_user(), req.param("id"));
+  json::array liked;
+  for (auto& id : r.liked_comment_ids) liked.emplace_back(id);
+  return http::json_response(json::object{{"is_like", r.is_like ? json::value(*r.is_like) : json::value(nullptr)},
+                                          {"liked_comment_ids", std::move(liked)}});
+}
+
 Response view_video(VideosService& svc, Request& req) {
   auto viewer = viewer_of(req);
   auto v = svc.get(viewer, req.param("id"));
@@ -450,6 +458,8 @@ void add_routes(http::Router& router, VideosService& svc, const Config& config) 
   routes.add("GET", "/api/videos/{id}/processing-status/", "Processing state, progress and renditions", A,
              processing_status);
   routes.add("POST", "/api/videos/{id}/like/", "Like or dislike; the same again removes it", U, like_video);
+  routes.add("GET", "/api/videos/{id}/my-reactions/", "My like or dislike of the video and the comments I liked", U,
+             my_reactions);
   routes.add("POST", "/api/videos/{id}/view/", "Count a view (once per viewer per window)", A, view_video);
   routes.add("POST", "/api/videos/{id}/progress/", "Record watch progress", U, progress);
   routes.add("GET", "/api/videos/{id}/comments/", "Top-level comments, newest first", A, list_comments);

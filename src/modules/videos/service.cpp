@@ -330,6 +330,11 @@ LikeCounts VideosService::react(const Principal& user, const std::string& id, bo
   return store_.react(v.id, user.id, is_like, new_uuid(), now_ms());
 }
 
+MyReactions VideosService::my_reactions(const Principal& user, const std::string& id) {
+  auto v = visible_video(&user, id);
+  return store_.reactions_of(v.id, user.id);
+}
+
 std::pair<bool, std::int64_t> VideosService::count_view(Viewer viewer, const VideoRow& v, const ClientInfo& client) {
   std::string key = viewer ? "u:" + viewer->id : "a:" + crypto::sha256_hex(client.ip + "\n" + client.user_agent);
   return store_.count_view(v.id, key, viewer ? std::optional(viewer->id) : std::nullopt, client.ip, new_uuid(),

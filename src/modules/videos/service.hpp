@@ -76,6 +76,8 @@ class VideosService {
 
   // Engagement
   LikeCounts react(const Principal& user, const std::string& id, bool is_like);
+  // What the page of a video shows as "pressed" for this user.
+  MyReactions my_reactions(const Principal& user, const std::string& id);
   // (counted, view_count)
   std::pair<bool, std::int64_t> count_view(Viewer viewer, const VideoRow& v, const ClientInfo& client);
   WatchTimeRow record_watch_time(const std::string& user_id, const std::string& video_id, const WatchInput& in);

@@ -247,6 +247,9 @@ inline constexpr const char* kAddCommentLike = "UPDATE video_comments SET likes_
 inline constexpr const char* kRemoveCommentLike =
     "UPDATE video_comments SET likes_count = likes_count - 1 WHERE id = :id";
 inline constexpr const char* kCommentLikes = "SELECT likes_count FROM video_comments WHERE id = :id";
+inline constexpr const char* kCommentsLikedBy =
+    "SELECT cl.comment_id FROM comment_likes cl JOIN video_comments c ON c.id = cl.comment_id "
+    "WHERE c.video_id = :v AND cl.user_id = :u ORDER BY cl.created_at";
 
 // ---------------------------------------------------------------- views, watch time, downloads
 

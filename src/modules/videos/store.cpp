@@ -298,6 +298,23 @@ CommentLikeResult Store::toggle_comment_like(const std::string& comment_id, cons
   });
 }
 
+MyReactions Store::reactions_of(const std::string& video_id, const std::string& user_id) {
+  return db_.with([&](soci::session& s) {
+    MyReactions out;
+    int is_like = 0;
+    soci::indicator ind = soci::i_null;
+    s << sql::kReactionOf, into(is_like, ind), use(video_id), use(user_id);
+    if (s.got_data() && ind != soci::i_null) out.is_like = is_like != 0;
+    std::string id;
+    soci::statement st = (s.prepare << sql::kCommentsLikedBy, into(id), use(video_id), use(user_id));
+    if (st.execute(true)) {
+      do out.liked_comment_ids.push_back(id);
+      while (st.fetch());
+    }
+    return out;
+  });
+}
+
 // ---------------------------------------------------------------- views, watch time, downloads
 
 std::pair<bool, std::int64_t> Store::count_view(const std::string& video_id, const std::string& viewer_key,

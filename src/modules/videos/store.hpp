@@ -56,6 +56,7 @@ class Store {
   void delete_comment(const std::string& id, std::int64_t now);
   CommentLikeResult toggle_comment_like(const std::string& comment_id, const std::string& user_id,
                                         const std::string& like_id, std::int64_t now);
+  MyReactions reactions_of(const std::string& video_id, const std::string& user_id);
 
   // Views, watch time, downloads
   // Counts a view unless viewer_key was counted within window_ms. Returns (counted, view_count).

@@ -2,6 +2,7 @@ import { api, Page } from '../api';
 import { h, clear, field, errorText, toast } from '../ui';
 import { navigate, link } from '../nav';
 import { isPending, JoinRequest } from './approval';
+import { startsIn } from './room-tools';
 
 export interface Party {
   id: string;
@@ -16,6 +17,7 @@ export interface Party {
   max_participants: number;
   settings: Record<string, any>;
   participant_count: number;
+  scheduled_start?: string | null;
 }
 
 function partyItem(p: Party) {
@@ -23,6 +25,7 @@ function partyItem(p: Party) {
     link(`/parties/${p.id}`, p.title, { class: 'party-title' }),
     h('span', { class: 'muted' }, ` hosted by ${p.host?.username ?? '?'} · ${p.participant_count} watching · `),
     h('span', { class: `badge ${p.status}` }, p.status),
+    p.status === 'scheduled' && p.scheduled_start ? h('span', { class: 'muted small starts-in' }, ` starts in ${startsIn(p.scheduled_start)}`) : null,
     p.visibility !== 'public' ? h('span', { class: 'badge' }, p.visibility) : null,
   );
 }
@@ -101,6 +104,7 @@ function createForm() {
     h('option', { value: 'everyone' }, 'Everyone'));
   const slow = h('input', { name: 'slow_mode_seconds', type: 'number', min: '0', max: '3600', value: '0' });
   const approval = h('input', { name: 'require_approval', type: 'checkbox', id: 'require-approval' });
+  const startsAt = h('input', { name: 'scheduled_start', type: 'datetime-local', id: 'scheduled-start' });
   const videoField = field('Video', videoSel);
   const urlField = field('Video URL', url);
   const sync = () => {
@@ -137,6 +141,7 @@ function createForm() {
         if (!videoSel.value) { err.textContent = 'Pick a video, or use a URL.'; err.hidden = false; return; }
         body.video_id = videoSel.value;
       } else body.media_url = url.value.trim();
+      if (startsAt.value) body.scheduled_start = new Date(startsAt.value).toISOString();
       try {
         const p = await api<Party>('/api/parties/', { method: 'POST', body });
         navigate(`/parties/${p.id}`);
@@ -153,6 +158,7 @@ function createForm() {
     urlField,
     h('div', { class: 'row2' }, field('Visibility', visibility), field('Who controls playback', control)),
     field('Slow mode (seconds between messages, 0 = off)', slow),
+    field('Starts at (optional: schedule it for later)', startsAt),
     h('label', { class: 'check' }, approval, h('span', null, 'Require approval: guests wait until you or a moderator let them in')),
     err,
     h('button', { type: 'submit', class: 'primary' }, 'Create party'),

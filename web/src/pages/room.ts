@@ -6,6 +6,7 @@ import { Clock, PlaybackSync, clientNow } from '../sync';
 import type { Party } from './parties';
 import { isPending, waitForApproval, showDeclined, requestState, JoinRequest } from './approval';
 import type { Cleanup } from '../main';
+import { roomTools } from './room-tools';
 
 interface Participant {
   user: { id: string; username: string };
@@ -153,6 +154,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
       endBtn),
   );
 
+  const tools = roomTools(partyId, party);
   const requests = new Map<string, JoinRequest>();
   const reqList = h('ul', { id: 'join-request-list' });
   const reqBox = h('section', { class: 'card tight join-requests', id: 'join-requests', hidden: true, 'aria-labelledby': 'join-requests-title' },
@@ -161,8 +163,9 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
   const sidebar = h('aside', { class: 'sidebar' },
     h('section', { class: 'card tight' }, h('h2', null, 'People ', h('span', { class: 'muted', id: 'people-count' })), partList),
     h('section', { class: 'card tight chat' }, h('h2', null, 'Chat'), olderBtn, chatLog, typingLine, slowNote, chatForm),
+    tools.el,
   );
-  root.append(h('div', { class: 'room' }, header, reqBox, h('div', { class: 'room-body' },
+  root.append(h('div', { class: 'room' }, header, tools.banner, reqBox, h('div', { class: 'room-body' },
     h('div', { class: 'room-main' }, stage, controls, controlNote, statusLine, reactBar, keysHint), sidebar)));
 
   // ---- player source
@@ -256,6 +259,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
     const reactOff = party.settings?.reactions_enabled === false;
     reactBar.querySelectorAll('button').forEach((b) => ((b as HTMLButtonElement).disabled = reactOff));
     renderParticipants();
+    tools.update(party, myRole);
   }
 
   function control(action: string, extra: Record<string, unknown> = {}) {
@@ -314,7 +318,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
       actions.push(h('button', { class: 'small danger', dataset: { slot: 'kick' }, onclick: () => modAction(p, 'kick') }, 'Kick'));
     }
     return h('li', { class: `participant ${p.online === false ? 'offline' : 'online'}`, dataset: { userId: p.user.id } },
-      h('span', { class: 'presence', title: p.online === false ? 'offline' : 'online', 'aria-label': p.online === false ? 'offline' : 'online' }),
+      h('span', { class: 'presence', role: 'img', title: p.online === false ? 'offline' : 'online', 'aria-label': p.online === false ? 'offline' : 'online' }),
       h('span', { class: 'pname' }, p.user.username, isMe ? ' (you)' : ''),
       p.role !== 'participant' ? h('span', { class: `badge role-${p.role}` }, p.role) : null,
       p.is_muted ? h('span', { class: 'badge muted-badge' }, 'muted') : null,
@@ -567,6 +571,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
         break;
       case 'reaction':
         floatReaction(m.reaction.emoji, m.reaction.user?.username ?? '');
+        tools.onReaction(m.reaction.emoji);
         break;
       case 'typing':
         if (m.user?.id === self.id) break;
@@ -664,6 +669,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
 
   return () => {
     disposed = true;
+    tools.dispose();
     sync.stop();
     clearInterval(uiTimer);
     clearInterval(pingTimer);

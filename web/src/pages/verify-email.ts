@@ -1,7 +1,9 @@
-// /verify-email?token=…, the link of the verification mail sent at registration.
+// /verify-email?token=…, the link of the verification mail sent at registration, and of
+// the mail that confirms a new address (settings, change email).
 // The address is confirmed by a button press, not on load: a mail scanner that opens
 // the link must not use up the token.
 import { verifyEmail, me } from '../api';
+import { reloadUser } from '../account';
 import { h } from '../ui';
 import { link, queryParam } from '../nav';
 import { inputField, errorBox, clearErrors, showErrors, type Field } from '../forms';
@@ -21,6 +23,8 @@ export function verifyEmailPage(root: HTMLElement) {
       submit.disabled = true;
       try {
         await verifyEmail(fromLink || token.input.value.trim());
+        // A changed address (or its confirmation) shows in the settings of this session at once.
+        if (me()) await reloadUser().catch(() => undefined);
         root.replaceChildren(done());
       } catch (ex) {
         showErrors(ex, fields, err);

@@ -1,7 +1,6 @@
 import { api, me, token, Page, ApiError } from '../api';
 import { h, clear, field, errorText, fmtBytes, fmtTime, toast } from '../ui';
 import { link } from '../nav';
-import { attachSource, videoSource } from '../player';
 import type { Cleanup } from '../main';
 
 // Upload: tus 1.0 (resumable; tus-js-client remembers unfinished uploads by file
@@ -163,32 +162,4 @@ export function videosPage(root: HTMLElement): Cleanup {
   root.append(h('div', { class: 'grid2' }, form, h('section', { class: 'card' }, h('h2', null, 'My videos'), list)));
   refreshList();
   return () => { timers.forEach(clearTimeout); abort?.(); };
-}
-
-export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Cleanup> {
-  const video = h('video', { controls: true, playsinline: true, preload: 'metadata', class: 'player' });
-  const info = h('div', { class: 'muted' });
-  const sec = h('section', { class: 'card' }, h('h1', null, 'Video'), h('div', { class: 'stage' }, video), info);
-  root.append(sec);
-  let detach: (() => void) | null = null;
-  let timer: number | undefined;
-  const load = async () => {
-    try {
-      const v = await api<any>(`/api/videos/${id}/`);
-      sec.querySelector('h1')!.textContent = v.title;
-      clear(info, statusBadge(v), v.duration ? ` ${fmtTime(v.duration)}` : '', v.width ? ` · ${v.width}×${v.height}` : '', ' · ', link('/', 'Start a party with it'));
-      if (v.status === 'processing') {
-        const s = await api<any>(`/api/videos/${id}/processing-status/`).catch(() => null);
-        info.append(h('span', null, ` · processing ${s?.progress ?? 0}%`));
-        timer = window.setTimeout(load, 2000);
-        return;
-      }
-      const src = videoSource(v);
-      if (src && !detach) detach = (await attachSource(video, src)).detach;
-    } catch (e) {
-      clear(info, h('span', { class: 'error' }, errorText(e)));
-    }
-  };
-  await load();
-  return () => { clearTimeout(timer); detach?.(); };
 }
