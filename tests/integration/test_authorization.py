@@ -107,6 +107,8 @@ ROWS = [
     row("POST", "/api/parties/{party}/invite/", party, lambda server: {"user_ids": [register(server).id]},
         401, 403, 200, 403),
     row("POST", "/api/parties/{party}/report/", party, {"reason": "spam"}, 401, 403, 201, 403),
+    # user channel: a plain GET of the WebSocket route (the upgrade itself: test_user_channel.py)
+    row("GET", "/ws/user/", nothing, None, 401, 400, 400, 400),
 ]
 
 
