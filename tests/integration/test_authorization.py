@@ -296,6 +296,8 @@ ROWS = [
     row("POST", "/api/groups/{group}/members/{user}/demote/", group_with_moderator, None, 401, 403, 200, 200),
     row("GET", "/api/groups/{group}/parties/", group, None, 401, 200, 200, 200),
     row("GET", "/api/groups/{group}/parties/", private_group, None, 401, 403, 200, 200),
+    # user channel: a plain GET of the WebSocket route (the upgrade itself: test_user_channel.py)
+    row("GET", "/ws/user/", nothing, None, 401, 400, 400, 400),
 ]
 
 
