@@ -48,4 +48,15 @@ Response serve_file(const Request& req, const std::string& path, Response res, R
   return res;
 }
 
+Response serve_image(const Request& req, const std::optional<std::string>& path, const std::string& missing) {
+  struct stat st {};
+  if (!path || ::stat(path->c_str(), &st) != 0) throw_not_found(missing);
+  Response res;
+  auto ext = path->substr(path->rfind('.') + 1);
+  res.content_type = ext == "png" ? "image/png" : ext == "jpg" ? "image/jpeg" : ext == "gif" ? "image/gif" : "image/webp";
+  res.set_header("Cache-Control", "public, max-age=86400");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  return serve_file(req, *path, std::move(res), Ranges::refused);
+}
+
 }  // namespace wp::http

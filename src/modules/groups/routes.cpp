@@ -1,10 +1,10 @@
 #include "modules/groups/routes.hpp"
 
-#include <filesystem>
 
 #include "core/fields.hpp"
 #include "core/ids.hpp"
 #include "core/validators.hpp"
+#include "http/file_response.hpp"
 #include "http/json.hpp"
 #include "http/module_routes.hpp"
 #include "http/multipart.hpp"
@@ -97,17 +97,7 @@ Response upload_avatar(GroupsService& svc, Request& req) {
 }
 
 Response get_avatar(GroupsService& svc, Request& req) {
-  auto path = svc.avatar_path(req.param("id"));
-  std::error_code ec;
-  auto size = path ? std::filesystem::file_size(*path, ec) : 0;
-  if (!path || ec) throw_not_found("No avatar.");
-  Response res;
-  auto ext = path->substr(path->rfind('.') + 1);
-  res.content_type = ext == "png" ? "image/png" : ext == "jpg" ? "image/jpeg" : ext == "gif" ? "image/gif" : "image/webp";
-  res.set_header("Cache-Control", "public, max-age=86400");
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.file = http::FileBody{*path, 0, size};
-  return res;
+  return http::serve_image(req, svc.avatar_path(req.param("id")), "No avatar.");
 }
 
 // 200 with the membership when active, 202 when it is a request awaiting approval.
