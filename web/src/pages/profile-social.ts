@@ -28,7 +28,9 @@ export function profileSocial(u: Person): { el: HTMLElement; cleanup: () => void
   el.append(countsBox, buttons);
   const name = u.username;
 
+  let quiet = false;
   async function redraw(reloadCounts = false) {
+    if (quiet) return;
     let s: Standing;
     try {
       s = await standing(u.id);
@@ -68,7 +70,9 @@ export function profileSocial(u: Person): { el: HTMLElement; cleanup: () => void
     const ask = h('button', { type: 'button', class: 'small danger block', 'aria-label': `Block ${name}` }, 'Block');
     ask.addEventListener('click', () => {
       const confirm = actionButton('Block', `Confirm: block ${name}`, async () => {
-        await block(u.id);
+        // The block's own friend_removed event may come before the answer: no redraw then.
+        quiet = true;
+        try { await block(u.id); } catch (e) { quiet = false; throw e; }
         blocked();
       }, 'small danger confirm-block');
       const cancel = h('button', { type: 'button', class: 'small', onclick: () => { clear(wrap, ask); ask.focus(); } }, 'Cancel');
@@ -81,6 +85,7 @@ export function profileSocial(u: Person): { el: HTMLElement; cleanup: () => void
 
   // Once blocked, the profile is hidden from me too (404): say so, with the way back.
   function blocked() {
+    offs.forEach((off) => off());
     toast(`You blocked ${name}`);
     clear(el, h('p', { class: 'notice', id: 'profile-blocked' }, `You blocked ${name}. `,
       actionButton('Unblock', `Unblock ${name}`, async () => { await unblock(u.id); toast(`${name} is unblocked`); navigate(location.pathname, true); }, 'small unblock')));
