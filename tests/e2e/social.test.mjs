@@ -54,7 +54,7 @@ test('friends: a request appears live and is accepted, both see each other onlin
 
   // ann finds bob and asks; bob's page shows the request without a reload, and the count
   await a.fill('#friend-search', bob.username);
-  await a.click(`button[aria-label="Add ${bob.username} as a friend"]`);
+  await a.click(`button[aria-label="Add friend ${bob.username}"]`);
   await a.locator(`#outgoing-requests li[data-user-id="${bob.id}"]`).waitFor();
   const request = b.locator(`#incoming-requests li[data-user-id="${ann.id}"]`);
   await request.waitFor();

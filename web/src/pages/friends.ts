@@ -47,7 +47,7 @@ export function friendsPage(root: HTMLElement) {
   let friends: PagedList, incoming: PagedList, outgoing: PagedList, suggestions: PagedList, blocks: PagedList;
   const changed = () => { friends.reload(); incoming.reload(); outgoing.reload(); suggestions.reload(); refreshFriendBadge(); };
 
-  const addButton = (u: SocialUser) => actionButton('Add friend', `Add ${u.username} as a friend`, async () => {
+  const addButton = (u: SocialUser) => actionButton('Add friend', `Add friend ${u.username}`, async () => {
     const r = await askFriend(u.id);
     toast(r.status === 'accepted' ? `You and ${u.username} are friends` : `Friend request sent to ${u.username}`);
     changed();

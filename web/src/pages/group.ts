@@ -39,12 +39,12 @@ function myPlace(g: Group) {
       }, 'small primary join'));
   }
   switch (m.status) {
-    case 'pending': return line('Your request to join awaits approval.', leave('Withdraw request', `Withdraw the request to join ${name}`, 'Request withdrawn'));
+    case 'pending': return line('Your request to join awaits approval.', leave('Withdraw request', `Withdraw request to join ${name}`, 'Request withdrawn'));
     case 'invited': return line('You are invited to this group.',
       actionButton('Accept', `Accept the invitation to ${name}`, async () => { await answerGroupInvitation(g.id, true); again(); }, 'small primary accept'),
       actionButton('Decline', `Decline the invitation to ${name}`, async () => { await answerGroupInvitation(g.id, false); again(); }, 'small'));
     case 'banned': return line('You are banned from this group.');
-    default: return line(`You are a${m.role === 'admin' ? 'n' : ''} ${ROLE_TEXT[m.role]} of this group.`, leave('Leave group', `Leave ${name}`, `You left ${name}`));
+    default: return line(`You are a${m.role === 'admin' ? 'n' : ''} ${ROLE_TEXT[m.role]} of this group.`, leave('Leave group', `Leave group ${name}`, `You left ${name}`));
   }
 }
 

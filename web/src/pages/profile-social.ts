@@ -49,18 +49,18 @@ export function profileSocial(u: Person): { el: HTMLElement; cleanup: () => void
   function friendButtons(s: Standing): HTMLElement[] {
     if (s.friendship === 'accepted') return [act('Unfriend', `Unfriend ${name}`, () => unfriend(u.id), `${name} is no longer your friend`, 'small unfriend')];
     if (s.friendship === 'pending' && s.requested_by_me) {
-      return [act('Cancel friend request', `Cancel the friend request to ${name}`, () => cancelFriend(u.id), 'Request cancelled', 'small cancel')];
+      return [act('Cancel friend request', `Cancel friend request to ${name}`, () => cancelFriend(u.id), 'Request cancelled', 'small cancel')];
     }
     if (s.friendship === 'pending') {
-      return [act('Accept friend request', `Accept ${name}'s friend request`, () => acceptFriend(u.id), `You and ${name} are friends`, 'small primary accept'),
+      return [act('Accept friend request', `Accept friend request from ${name}`, () => acceptFriend(u.id), `You and ${name} are friends`, 'small primary accept'),
         act('Decline', `Decline ${name}'s friend request`, () => declineFriend(u.id), 'Request declined', 'small decline')];
     }
-    return [act('Add friend', `Add ${name} as a friend`, () => askFriend(u.id), `Friend request sent to ${name}`, 'small primary add-friend')];
+    return [act('Add friend', `Add friend ${name}`, () => askFriend(u.id), `Friend request sent to ${name}`, 'small primary add-friend')];
   }
 
   function followButton(s: Standing): HTMLElement {
     if (s.following === 'active') return act('Unfollow', `Unfollow ${name}`, () => unfollow(u.id), `You no longer follow ${name}`, 'small unfollow');
-    if (s.following === 'pending') return act('Cancel follow request', `Cancel the follow request to ${name}`, () => unfollow(u.id), 'Follow request withdrawn', 'small unfollow');
+    if (s.following === 'pending') return act('Cancel follow request', `Cancel follow request to ${name}`, () => unfollow(u.id), 'Follow request withdrawn', 'small unfollow');
     return act('Follow', `Follow ${name}`, () => follow(u.id), `You follow ${name}`, 'small follow');
   }
 
@@ -69,7 +69,7 @@ export function profileSocial(u: Person): { el: HTMLElement; cleanup: () => void
     const wrap = h('span', { class: 'inline' });
     const ask = h('button', { type: 'button', class: 'small danger block', 'aria-label': `Block ${name}` }, 'Block');
     ask.addEventListener('click', () => {
-      const confirm = actionButton('Block', `Confirm: block ${name}`, async () => {
+      const confirm = actionButton('Yes, block', `Yes, block ${name}`, async () => {
         // The block's own friend_removed event may come before the answer: no redraw then.
         quiet = true;
         try { await block(u.id); } catch (e) { quiet = false; throw e; }
