@@ -76,6 +76,8 @@ test('friends: a request appears live and is accepted, both see each other onlin
   await b.goto('/friends');
   await dot(a, 'friends-list', bob.id, 'online');
   await dot(b, 'friends-list', ann.id, 'online');
+  assert.equal(await a.textContent(".user-search button.add-friend"), 'Requested');
+  await a.fill('#friend-search', '');
   await shot(a, 'friends');
 
   // ann blocks bob from his profile (asked once more, in place)
@@ -143,6 +145,7 @@ test('groups: a private group, a request to join approved live by the admin, the
   await c.click(`#group-requests button[aria-label="Approve ${dan.username}"]`);
   await c.locator(`#group-members li[data-user-id="${dan.id}"]`).waitFor();
   await listStatus(c, 'group-requests', 'No request waiting.');
+  await c.waitForFunction(() => document.querySelector('#member-count')?.textContent === '2 members');
   await shot(c, 'group');
 
   // dan is a member now: the members (cat the admin) and the parties are his to see

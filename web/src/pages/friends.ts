@@ -13,12 +13,12 @@ import {
 import { refreshFriendBadge } from '../friend-badge';
 
 /** A button that runs `work` once, disabled meanwhile; a failure is a toast and re-enables it. */
-export function actionButton(text: string, label: string, work: () => Promise<unknown>, cls = 'small') {
+export function actionButton(text: string, label: string, work: (b: HTMLButtonElement) => Promise<unknown>, cls = 'small') {
   const b = h('button', { type: 'button', class: cls, 'aria-label': label }, text);
   b.addEventListener('click', async () => {
     b.disabled = true;
     try {
-      await work();
+      await work(b);
     } catch (e) {
       toastError(e, label);
       b.disabled = false;
@@ -47,9 +47,13 @@ export function friendsPage(root: HTMLElement) {
   let friends: PagedList, incoming: PagedList, outgoing: PagedList, suggestions: PagedList, blocks: PagedList;
   const changed = () => { friends.reload(); incoming.reload(); outgoing.reload(); suggestions.reload(); refreshFriendBadge(); };
 
-  const addButton = (u: SocialUser) => actionButton('Add friend', `Add friend ${u.username}`, async () => {
+  const addButton = (u: SocialUser) => actionButton('Add friend', `Add friend ${u.username}`, async (b) => {
     const r = await askFriend(u.id);
-    toast(r.status === 'accepted' ? `You and ${u.username} are friends` : `Friend request sent to ${u.username}`);
+    const friends = r.status === 'accepted';
+    // The button stays disabled and says what happened.
+    b.textContent = friends ? 'Friends' : 'Requested';
+    b.setAttribute('aria-label', `${b.textContent}: ${u.username}`);
+    toast(friends ? `You and ${u.username} are friends` : `Friend request sent to ${u.username}`);
     changed();
   }, 'small add-friend');
 

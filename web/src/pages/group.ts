@@ -93,6 +93,14 @@ export async function groupPage(root: HTMLElement, [id]: string[]) {
     g.description ? h('p', { class: 'group-desc' }, g.description) : null,
     myPlace(g)));
 
+  // The count in the head follows the changes made on this page.
+  const recount = async () => {
+    try {
+      const n = (await getGroup(id)).member_count;
+      const el = root.querySelector('#member-count');
+      if (el) el.textContent = `${n} member${n === 1 ? '' : 's'}`;
+    } catch { /* the count stays */ }
+  };
   const offs: (() => void)[] = [];
   if (perms?.approve) {
     let requests: PagedList;
@@ -101,7 +109,7 @@ export async function groupPage(root: HTMLElement, [id]: string[]) {
       render: (m) => h('li', { class: 'user-item', dataset: { userId: m.user.id } },
         h('span', { class: 'grow' }, link(`/users/${m.user.id}`, m.user.username), h('span', { class: 'muted small' }, ' asks to join')),
         h('span', { class: 'inline' },
-          actionButton('Approve', `Approve ${m.user.username}`, async () => { await decideRequest(id, m.user.id, true); requests.reload(); members?.reload(); }, 'small primary approve'),
+          actionButton('Approve', `Approve ${m.user.username}`, async () => { await decideRequest(id, m.user.id, true); requests.reload(); members?.reload(); recount(); }, 'small primary approve'),
           actionButton('Reject', `Reject ${m.user.username}`, async () => { await decideRequest(id, m.user.id, false); requests.reload(); }, 'small reject'))),
     });
     offs.push(on('group_request', (d) => { if (d?.group?.id === id) requests.reload(); }), on('connected', () => requests.reload()));
@@ -110,7 +118,7 @@ export async function groupPage(root: HTMLElement, [id]: string[]) {
 
   let members: PagedList | undefined;
   if (inside) {
-    const reload = () => members?.reload();
+    const reload = () => { members?.reload(); recount(); };
     members = pagedList<Membership>({
       fetch: apiPages(`/api/groups/${id}/members/`, {}, 50), label: 'Members', id: 'group-members', class: 'user-list',
       empty: 'No members.',
