@@ -4,7 +4,8 @@
 // follows a tab closing and coming back. Then one blocks the other from the profile: the
 // blocked one no longer finds them in people search nor in the party room's invite search.
 // Groups: a private group made from the Groups page, a request to join, the admin approves
-// it live on the group's page, and the new member sees the members and parties.
+// it live on the group's page, and the new member sees the members and the party the
+// admin starts from the group's page.
 // Both log in through the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -153,6 +154,18 @@ test('groups: a private group, a request to join approved live by the admin, the
   await d.waitForFunction(() => /a member/.test(document.querySelector('#group-place')?.textContent || ''));
   await d.locator(`#group-members li[data-user-id="${cat.id}"] .badge.role-admin`).waitFor();
   await listStatus(d, 'group-parties', 'No party in this group yet.');
+
+  // cat starts a party in the group from its page; dan finds it under the group
+  await c.click('.group-new-party summary');
+  await c.fill('#create-form input[name=title]', 'Owls night');
+  await c.selectOption('#create-form select[name=source]', 'url');
+  await c.fill('#create-form input[name=media_url]', files.url);
+  await c.click('#create-form button[type=submit]');
+  await c.waitForURL(/\/parties\/[0-9a-f-]{36}$/);
+  const partyId = new URL(c.url()).pathname.split('/')[2];
+  assert.equal((await rest(server.url, `/api/parties/${partyId}/`, { token: cat.token })).data.group_id, groupId);
+  await d.reload();
+  await d.locator(`#group-parties a[href="/parties/${partyId}"]`).waitFor();
   await d.goto('/groups');
   await d.locator(`#my-groups li[data-group-id="${groupId}"]`).waitFor();
   assert.ok(await fitsWidth(d), 'the Groups page fits 375 px');

@@ -65,10 +65,13 @@ async function connect() {
     open = false;
     if (was) emit({ type: 'disconnected' });
     if (userId !== mine) return;
-    // 4001: the access token expired or the session ended; one refresh decides which.
-    if (ev.code === 4001 && attempt < 2) {
+    // 4001: the access token expired, or the session ended (a logout closes the socket
+    // before its answer arrives: wait for it, so that a logged-out tab does not refresh).
+    if (ev.code === 4001) {
+      if (attempt >= 2) return;
       attempt++;
-      if (await refresh()) { connect(); return; }
+      await new Promise((r) => setTimeout(r, 1000));
+      if (userId === mine && !ws && await refresh()) connect();
       return;
     }
     // Back-off with jitter: a reconnect within the presence debounce is invisible to friends.
