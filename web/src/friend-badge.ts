@@ -22,7 +22,8 @@ export async function refreshFriendBadge() {
 }
 
 for (const t of ['connected', 'friend_request', 'friend_accepted', 'friend_removed']) on(t, refreshFriendBadge);
-on('disconnected', () => { if (!navigator.onLine) badge.hidden = true; });
+// Hidden while disconnected: a logout, or another user logging in, never shows the old count.
+on('disconnected', () => { badge.hidden = true; });
 
 /** The badge element, for the Friends entry of SECTIONS. */
 export const friendBadge = () => badge;
