@@ -37,6 +37,11 @@ const PAGES = [
   ['/invitations', 'user', '#invitations li'],
   [(f) => `/parties/${f.scheduled.id}`, 'user', '#scheduled-banner:not([hidden])'],
   ['/admin/users', 'staff', '#admin-users li'],
+  // -- social graph and groups (#13): a request from staff, a group of the user's
+  ['/friends', 'user', '#incoming-requests li'],
+  ['/groups', 'user', '#my-groups li'],
+  [(f) => `/groups/${f.group.id}`, 'user', '#group-members li'],
+  [(f) => `/users/${f.staffId}`, 'user', '#social-actions button'],
 ];
 
 let server, browser, clip;
@@ -80,6 +85,12 @@ before(async () => {
     body: { title: 'Later', media_url: clip.url, scheduled_start: new Date(Date.now() + 3 * 3600_000).toISOString() } });
   assert.equal(scheduled.status, 201, JSON.stringify(scheduled.data));
   fixtures.scheduled = scheduled.data;
+  // -- social graph and groups (#13)
+  await rest(server.url, '/api/social/friend-requests/', { method: 'POST', token: staffLogin.access_token, body: { user_id: fixtures.user.id } });
+  const group = await rest(server.url, '/api/groups/', { method: 'POST', token,
+    body: { name: 'Accessible group', description: 'A group to check', category: 'Films', is_private: false } });
+  assert.equal(group.status, 201, JSON.stringify(group.data));
+  fixtures.group = group.data;
 });
 after(async () => {
   await browser?.close();

@@ -16,6 +16,11 @@ import { adminUsersPage } from './pages/admin-users';
 import { roomPage } from './pages/room';
 import { settingsRoutes } from './pages/settings/routes';
 import { navigate, link } from './nav';
+// -- social graph and groups (#13)
+import { startUserSocket } from './user-socket';
+import { friendsPage } from './pages/friends';
+import { groupsPage } from './pages/groups';
+import { groupPage } from './pages/group';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -42,6 +47,10 @@ const routes: Route[] = [
   [/^\/users\/([0-9a-f-]{36})\/?$/, profilePage, true],
   [/^\/invitations\/?$/, invitationsPage, true],
   [/^\/admin\/users\/?$/, adminUsersPage, true],
+  // -- social graph and groups (#13)
+  [/^\/friends\/?$/, friendsPage, true],
+  [/^\/groups\/?$/, groupsPage, true],
+  [/^\/groups\/([0-9a-f-]{36})\/?$/, groupPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);
@@ -134,5 +143,6 @@ onAuthChange((u) => {
     clearTimeout(slow);
     shell.restoring = false;
   }
+  startUserSocket();
   render();
 })();

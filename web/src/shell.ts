@@ -4,6 +4,7 @@
 import { me, logout, type User } from './api';
 import { h, clear } from './ui';
 import { link, navigate } from './nav';
+import { friendBadge } from './friend-badge';
 
 export interface NavEntry {
   href: string;
@@ -12,6 +13,8 @@ export interface NavEntry {
   match?: RegExp;
   /** Shown only to staff. */
   staff?: boolean;
+  /** Drawn after the label (a count). */
+  extra?: () => Node;
 }
 
 /** The main sections, in the order of the top bar. */
@@ -22,6 +25,9 @@ export const SECTIONS: NavEntry[] = [
   { href: '/videos/browse', label: 'Videos', match: /^\/videos\/(browse|[0-9a-f-]{36})/ },
   { href: '/people', label: 'People', match: /^\/(people|users)\b/ },
   { href: '/invitations', label: 'Invitations' },
+  // -- social graph and groups (#13)
+  { href: '/friends', label: 'Friends', extra: friendBadge },
+  { href: '/groups', label: 'Groups' },
 ];
 
 /** The user menu, under the user's name. */
@@ -36,7 +42,9 @@ const isCurrent = (e: NavEntry, path: string) =>
   e.match ? e.match.test(path) : path === e.href || path.startsWith(e.href.replace(/\/?$/, '/'));
 
 function navLink(e: NavEntry, path: string) {
-  return link(e.href, e.label, { 'aria-current': isCurrent(e, path) ? 'page' : undefined });
+  const a = link(e.href, e.label, { 'aria-current': isCurrent(e, path) ? 'page' : undefined });
+  if (e.extra) a.append(' ', e.extra());
+  return a;
 }
 
 /** A button that shows and hides `panel` (aria-expanded); Escape and a click elsewhere close it. */

@@ -87,7 +87,8 @@ export async function joinByCodePage(root: HTMLElement, [raw]: string[]) {
   }
 }
 
-function createForm() {
+/** The create form; with `groupId` the party is the group's (docs/api.md, `group_id`). */
+export function createForm(groupId?: string) {
   const title = h('input', { name: 'title', required: true, maxLength: 200, placeholder: 'Movie night' });
   const source = h('select', { name: 'source' },
     h('option', { value: 'video' }, 'One of my videos'),
@@ -142,6 +143,7 @@ function createForm() {
         body.video_id = videoSel.value;
       } else body.media_url = url.value.trim();
       if (startsAt.value) body.scheduled_start = new Date(startsAt.value).toISOString();
+      if (groupId) body.group_id = groupId;
       try {
         const p = await api<Party>('/api/parties/', { method: 'POST', body });
         navigate(`/parties/${p.id}`);
@@ -151,7 +153,7 @@ function createForm() {
       }
     },
   },
-    h('h2', null, 'Start a party'),
+    h('h2', null, groupId ? 'Start a party in this group' : 'Start a party'),
     field('Title', title),
     field('Play', source),
     videoField,

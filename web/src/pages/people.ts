@@ -6,6 +6,7 @@ import { link, navigate, queryParam } from '../nav';
 import { pagedList, apiPages } from '../list';
 import { fmtDate } from './video';
 import { videoCard } from './browse-videos';
+import { profileSocial } from './profile-social';
 
 export interface PublicUser {
   id: string;
@@ -102,10 +103,11 @@ export async function profilePage(root: HTMLElement, [id]: string[]) {
   const head = h('div', { class: 'profile-head' }, avatar(u, 72),
     h('div', null, h('h1', { id: 'profile-name' }, u.username), fullName(u) ? h('p', { class: 'muted' }, fullName(u)) : null,
       u.date_joined ? h('p', { class: 'muted small' }, `Member since ${fmtDate(u.date_joined as string)}`) : null));
+  const social = profileSocial(u);
   if (u.is_private) {
-    root.append(h('section', { class: 'card profile' }, head,
+    root.append(h('section', { class: 'card profile' }, head, social.el,
       h('p', { class: 'notice', id: 'profile-private' }, `${u.username} keeps their profile private: only the name and picture are shown.`)));
-    return;
+    return social.cleanup;
   }
   const facts = SHOWN.filter(([k]) => u[k] !== undefined && u[k] !== null && u[k] !== '');
   const videos = pagedList<any>({
@@ -113,7 +115,8 @@ export async function profilePage(root: HTMLElement, [id]: string[]) {
     render: videoCard, label: `Videos by ${u.username}`, id: 'profile-videos', class: 'video-list', empty: 'No public video.',
   });
   root.append(
-    h('section', { class: 'card profile' }, head,
+    h('section', { class: 'card profile' }, head, social.el,
       facts.length ? h('dl', { class: 'facts' }, ...facts.flatMap(([k, label]) => [h('dt', null, label), h('dd', null, String(u[k]))])) : h('p', { class: 'muted' }, 'Nothing more shared.')),
     h('section', { class: 'card' }, h('h2', null, 'Videos'), videos.el));
+  return social.cleanup;
 }
