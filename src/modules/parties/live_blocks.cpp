@@ -72,7 +72,11 @@ void LiveRooms::send_about(const std::string& party_id, const std::string& user_
 }
 
 void LiveRooms::blocks_changed(const std::string& a, const std::string& b, bool blocked) {
-  hub_.signal(kBlocksChanged, a + " " + b + " " + (blocked ? "1" : "0"));
+  auto payload = a + " " + b + " " + (blocked ? "1" : "0");
+  // Here at once, so this node's next message already knows; the other nodes
+  // (and this one again: patching is idempotent) through the backplane.
+  on_blocks_changed(payload);
+  hub_.signal(kBlocksChanged, payload);
 }
 
 // On every node (the backplane's thread): no SQL, only the rooms' copies.
