@@ -449,11 +449,10 @@ void LiveRooms::user_gone(const std::shared_ptr<Room>& room, const std::string& 
     members = static_cast<long long>(room->members.size());
   }
   auto online = static_cast<long long>(live_.online(id).size());
+  // Their blocks stay in the room (it is let go when empty): a socket of theirs
+  // opening meanwhile (a reload) relies on them.
   send_excluding(id, blocked_with(room, user_id),
                  realtime::make_message(protocol::user_left(user_id, username, members, online)));
-  std::lock_guard lock(room->mu);
-  room->blocks_read.erase(user_id);  // read again if they come back
-  if (room->blocked.erase(user_id) > 0) room->publish();
 }
 
 void LiveRooms::typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing) {
