@@ -229,6 +229,10 @@ int serve(const Config& config) {
   // social graph (#13): friends parties and videos, no invitations across a block
   parties_service.set_relations(relations);
   videos_service.set_relations(relations);
+  // a block withdraws the pair's party invitations and hides each from the other in live parties
+  social_service.on_blocks_changed([&parties_service](const std::string& a, const std::string& b, bool blocked) {
+    parties_service.blocks_changed(a, b, blocked);
+  });
   // ---- groups (issue #13) ----
   groups::Store groups_store(*db);
   groups::GroupsService groups_service(groups_store, relations, user_channel, config);

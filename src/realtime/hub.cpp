@@ -87,8 +87,16 @@ void Hub::send_to_users(const std::string& room, const std::vector<std::string>&
   backplane_.publish(channel, msg);
 }
 
+void Hub::send_to_all_but(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg) {
+  if (user_ids.empty()) return broadcast(room, msg);
+  std::string channel = std::string(kUsers) + room + ":!";
+  for (std::size_t i = 0; i < user_ids.size(); ++i) channel += (i ? "," : "") + user_ids[i];
+  backplane_.publish(channel, msg);
+}
+
 void Hub::deliver_to_users(const std::string& room, const std::string& user_list, const Message& msg) {
-  auto list = split_list(user_list);
+  const bool all_but = !user_list.empty() && user_list[0] == '!';
+  auto list = split_list(all_but ? user_list.substr(1) : user_list);
   std::set<std::string> users(list.begin(), list.end());
   std::vector<std::shared_ptr<Connection>> targets;
   {
@@ -96,7 +104,7 @@ void Hub::deliver_to_users(const std::string& room, const std::string& user_list
     auto it = rooms_.find(room);
     if (it == rooms_.end()) return;
     for (auto& m : it->second)
-      if (users.count(m.user_id)) targets.push_back(m.conn);
+      if ((users.count(m.user_id) > 0) != all_but) targets.push_back(m.conn);
   }
   for (auto& c : targets) c->send(msg);
 }

@@ -16,7 +16,8 @@
 namespace wp::realtime {
 
 // Channel names (docs/architecture.md): "room:<id>" carries client messages,
-// "users:<room>:<user>,<user>..." carries a message for some members only,
+// "users:<room>:<user>,<user>..." carries a message for some members only
+// ("users:<room>:!<user>,..." for every member but those),
 // "close:<room|*>:<user|*>" closes sockets ("<code> <sessions> <reason>",
 // sessions "*", "=<id>" or "!<id>"), "signal:<name>" carries a signal.
 class Backplane {
@@ -67,6 +68,8 @@ class Hub {
   void broadcast(const std::string& room, const Message& msg);
   // To the sockets of these users in the room, on every node.
   void send_to_users(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg);
+  // To every member of the room on every node but these users' sockets.
+  void send_to_all_but(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg);
   // To this node's members only (what the backplane calls).
   void deliver_local(const std::string& room, const Message& msg);
   // On every node; an empty room or user means all of them.

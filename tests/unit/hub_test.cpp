@@ -1,5 +1,6 @@
 // The hub's fan-out: one serialized message per room broadcast, shared by
-// every member's queue; messages for some users only reach those users.
+// every member's queue; messages for some users only reach those users, and
+// messages for all but some reach everyone else.
 #include <gtest/gtest.h>
 
 #include "realtime/hub.hpp"
@@ -71,6 +72,31 @@ TEST(Hub, SendToUsersReachesOnlyTheirSockets) {
   EXPECT_TRUE(a_elsewhere->got.empty());
   hub.send_to_users("r", {}, msg);
   EXPECT_EQ(backplane.channels.size(), 1u) << "nobody to tell: nothing published";
+}
+
+TEST(Hub, AMessageForAllButSomeSkipsOnlyTheirSockets) {
+  CountingBackplane backplane;
+  wp::realtime::Hub hub(backplane);
+  auto a1 = std::make_shared<Keeper>(), a2 = std::make_shared<Keeper>(), b = std::make_shared<Keeper>(),
+       c = std::make_shared<Keeper>(), other_room = std::make_shared<Keeper>();
+  hub.join("r", {a1, "alice", "s1"});
+  hub.join("r", {a2, "alice", "s2"});
+  hub.join("r", {b, "bob", "s3"});
+  hub.join("r", {c, "carol", "s4"});
+  hub.join("r2", {other_room, "bob", "s3"});
+  auto msg = wp::realtime::make_message("not for alice nor dave");
+  hub.send_to_all_but("r", {"alice", "dave"}, msg);
+  EXPECT_EQ(backplane.channels, (std::vector<std::string>{"users:r:!alice,dave"}));
+  for (auto& k : {b, c}) {
+    ASSERT_EQ(k->got.size(), 1u);
+    EXPECT_EQ(k->got[0].get(), msg.get());
+  }
+  EXPECT_TRUE(a1->got.empty());
+  EXPECT_TRUE(a2->got.empty());
+  EXPECT_TRUE(other_room->got.empty());
+  hub.send_to_all_but("r", {}, msg);
+  EXPECT_EQ(backplane.channels.back(), "room:r") << "nobody left out: a plain broadcast";
+  EXPECT_EQ(a1->got.size(), 1u);
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 // The parties rules with the social graph wired in (as app.cpp does): friends
-// parties, and blocks in participant lists and invitations.
+// parties, and blocks in participant lists, invitations and the live room.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "core/clock.hpp"
+#include "core/ids.hpp"
 #include "modules/social/service.hpp"
 #include "support/error_code.hpp"
 #include "support/party_fixture.hpp"
@@ -19,7 +21,11 @@ struct SocialPartyWorld : wp::testkit::PartyWorld {
   wp::testkit::RecordingChannel channel;
   wp::social::Store social_store{*db};
   wp::social::SocialService social{social_store, channel};
-  SocialPartyWorld() { service.set_relations(social); }
+  SocialPartyWorld() {
+    service.set_relations(social);
+    social.on_blocks_changed(
+        [this](const std::string& a, const std::string& b, bool blocked) { service.blocks_changed(a, b, blocked); });
+  }
   void befriend(const wp::Principal& a, const wp::Principal& b) {
     social.send_request(a, b.id);
     social.accept(b, a.id);
@@ -69,6 +75,133 @@ TEST(PartiesRelations, ABlockHidesParticipantsAndRefusesInvitations) {
   EXPECT_EQ(error_code_of([&] { w.service.invite(b, mine.id, {a.id}); }), ErrorCode::validation);
   w.social.unblock(a, b.id);
   EXPECT_EQ(w.service.invite(b, mine.id, {a.id}), 1);
+}
+
+// The ids of the users a party socket was told about in messages of this type.
+std::vector<std::string> about(const wp::testkit::FakeConnection& conn, const std::string& type) {
+  std::vector<std::string> out;
+  for (auto& m : conn.messages(type)) {
+    const char* key = type == "chat_message" ? "message" : type == "reaction" ? "reaction" : nullptr;
+    auto& user = key ? m.at(key).as_object().at("user") : m.at("user");
+    out.emplace_back(user.as_object().at("id").as_string());
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+std::vector<std::string> snapshot_ids(const wp::testkit::FakeConnection& conn, const char* list) {
+  std::vector<std::string> out;
+  auto state = conn.messages("party_state").at(0);
+  for (auto& p : state.at(list).as_array())
+    out.emplace_back(p.as_object().at("user").as_object().at("id").as_string());
+  return out;
+}
+
+TEST(PartiesRelations, ABlockedPairNeverSeesEachOtherInTheLiveRoom) {
+  SocialPartyWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a"), b = w.add_user("b");
+  auto party = w.create_party(host);
+  w.service.join(a, party.id);
+  w.service.join(b, party.id);
+  w.social.block(a, b.id);
+  auto on_host = w.connect(host, party.id);
+  auto on_b = w.connect(b, party.id);
+  w.service.post_chat(b, party.id, "before a came");
+  auto on_a = w.connect(a, party.id);
+  // The snapshot: participants and recent messages without the other side.
+  EXPECT_FALSE(contains(snapshot_ids(*on_a.conn, "participants"), b.id));
+  EXPECT_FALSE(contains(snapshot_ids(*on_a.conn, "recent_messages"), b.id));
+  EXPECT_FALSE(contains(snapshot_ids(*on_b.conn, "participants"), a.id));
+  EXPECT_TRUE(contains(snapshot_ids(*on_host.conn, "participants"), a.id));
+  EXPECT_TRUE(contains(snapshot_ids(*on_host.conn, "participants"), b.id));
+  // Presence, typing, chat, reactions, roles: the host hears both, the pair not each other.
+  w.rooms.typing(on_b.room, b.id, true);
+  w.service.post_chat(b, party.id, "hi");
+  w.service.react(b, party.id, "x", 1.0);
+  w.service.moderate(host, party.id, b.id, ModerationAction::mute);
+  w.rooms.typing(on_a.room, a.id, true);
+  w.service.post_chat(a, party.id, "hello");
+  for (auto type : {"typing", "chat_message", "reaction", "participant_updated"}) {
+    EXPECT_TRUE(contains(about(*on_host.conn, type), b.id)) << type;
+    EXPECT_FALSE(contains(about(*on_a.conn, type), b.id)) << type;
+  }
+  EXPECT_TRUE(contains(about(*on_host.conn, "user_joined"), a.id));
+  EXPECT_FALSE(contains(about(*on_b.conn, "user_joined"), a.id));
+  EXPECT_FALSE(contains(about(*on_b.conn, "typing"), a.id));
+  EXPECT_FALSE(contains(about(*on_b.conn, "chat_message"), a.id));
+  EXPECT_TRUE(contains(about(*on_host.conn, "chat_message"), a.id));
+  w.disconnect(b, on_b);
+  EXPECT_TRUE(contains(about(*on_host.conn, "user_left"), b.id));
+  EXPECT_FALSE(contains(about(*on_a.conn, "user_left"), b.id));
+  w.disconnect(a, on_a);
+  w.disconnect(host, on_host);
+}
+
+TEST(PartiesRelations, ABlockOrUnblockDuringThePartyAppliesAtOnce) {
+  SocialPartyWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a"), b = w.add_user("b");
+  auto party = w.create_party(host);
+  auto on_a = w.connect(a, party.id);
+  auto on_b = w.connect(b, party.id);
+  w.service.post_chat(b, party.id, "one");
+  EXPECT_EQ(about(*on_a.conn, "chat_message").size(), 1u);
+  w.social.block(b, a.id);
+  w.service.post_chat(b, party.id, "two");
+  w.rooms.typing(on_b.room, b.id, true);
+  w.service.post_chat(a, party.id, "three");
+  EXPECT_EQ(about(*on_a.conn, "chat_message").size(), 2u);  // "one" and their own "three"
+  EXPECT_TRUE(about(*on_a.conn, "typing").empty());
+  EXPECT_FALSE(contains(about(*on_b.conn, "chat_message"), a.id));
+  // Both blocked each other: lifting one block leaves the other.
+  w.social.block(a, b.id);
+  w.social.unblock(b, a.id);
+  w.service.post_chat(b, party.id, "four");
+  EXPECT_EQ(about(*on_a.conn, "chat_message").size(), 2u);
+  w.social.unblock(a, b.id);
+  w.service.post_chat(b, party.id, "five");
+  w.rooms.typing(on_b.room, b.id, false);
+  EXPECT_EQ(about(*on_a.conn, "chat_message").size(), 3u);
+  EXPECT_EQ(about(*on_a.conn, "typing").size(), 1u);
+  w.disconnect(a, on_a);
+  w.disconnect(b, on_b);
+}
+
+TEST(PartiesRelations, ABlockWithdrawsThePairsInvitationsBothWays) {
+  SocialPartyWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a"), other = w.add_user("other");
+  CreateInput in;
+  in.title = "Private";
+  in.media_url = "https://media.example.com/movie.mp4";
+  in.visibility = Visibility::private_;
+  auto party = w.service.create(host, in);
+  auto hers = w.service.create(a, in);
+  ASSERT_EQ(w.service.invite(host, party.id, {a.id, other.id}), 2);
+  ASSERT_EQ(w.service.invite(a, hers.id, {host.id}), 1);
+  long long count = 0;
+  auto invitation = w.service.invitations(a, 50, 0, count).at(0);
+  w.social.block(a, host.id);
+  EXPECT_TRUE(w.service.invitations(a, 50, 0, count).empty());
+  EXPECT_EQ(count, 0);
+  EXPECT_TRUE(w.service.invitations(host, 50, 0, count).empty());
+  EXPECT_EQ(w.service.invitations(other, 50, 0, count).size(), 1u);  // not theirs: it stays
+  EXPECT_EQ(error_code_of([&] { w.service.respond_invitation(a, invitation.id, true); }), ErrorCode::not_found);
+  EXPECT_EQ(error_code_of([&] { w.service.get(a, party.id); }), ErrorCode::not_found);
+  // An invitation that raced the block (written after the withdrawal) is not honoured either.
+  w.store.invite({wp::new_uuid(), party.id, "", host.id, "", a.id, InvitationStatus::pending, wp::now_ms(), true});
+  EXPECT_TRUE(w.service.invitations(a, 50, 0, count).empty());
+  EXPECT_EQ(error_code_of([&] { w.service.get(a, party.id); }), ErrorCode::not_found);
+  EXPECT_EQ(error_code_of([&] { w.service.join(a, party.id); }), ErrorCode::not_found);
+  EXPECT_EQ(error_code_of([&] { w.connect(a, party.id); }), ErrorCode::forbidden);
+  auto raced = w.service.invitations(host, 50, 0, count);  // (host has none: the raced one is a's)
+  EXPECT_TRUE(raced.empty());
+  // Unblocked: the raced invitation counts again, as any invitation between them would.
+  w.social.unblock(a, host.id);
+  auto back = w.service.invitations(a, 50, 0, count);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(w.service.respond_invitation(a, back[0].id, true).id, party.id);
 }
 
 }  // namespace

@@ -74,7 +74,8 @@ MessageRow PartiesService::post_chat(const Principal& user, const std::string& i
   auto message_id = new_uuid_v7(&sent_at);
   MessageRow m{message_id, id, user.id, user.username, text, "text", sent_at};
   store_.insert_message(m);
-  hub_.broadcast(id, realtime::make_message(protocol::chat_message(m)));
+  // Not to the users blocked with the sender (either way).
+  rooms_.send_about(id, user.id, realtime::make_message(protocol::chat_message(m)));
   return m;
 }
 
@@ -93,7 +94,7 @@ ReactionRow PartiesService::react(const Principal& user, const std::string& id, 
     rate_limited("rate_limited", "Too many reactions; slow down.", *wait);
   ReactionRow r{new_uuid(), id, user.id, user.username, emoji, video_ts, now_ms()};
   store_.insert_reaction(r);
-  hub_.broadcast(id, realtime::make_message(protocol::reaction(r)));
+  rooms_.send_about(id, user.id, realtime::make_message(protocol::reaction(r)));
   return r;
 }
 

@@ -24,14 +24,37 @@ constexpr const char* kPartyChanged = "party_changed";
   throw PartyError(code, ws_code, message);
 }
 
+// The rows whose user is not among `blocked`.
+template <class Row>
+std::vector<Row> without(const std::vector<Row>& rows, const std::vector<std::string>& blocked) {
+  std::vector<Row> out;
+  for (auto& r : rows)
+    if (std::find(blocked.begin(), blocked.end(), r.user_id) == blocked.end()) out.push_back(r);
+  return out;
+}
+
+// What party_state shows a joiner with blocks: nobody blocked with them, nor their messages.
+struct SeenBy {
+  std::vector<ParticipantRow> participants;
+  std::vector<MessageRow> recent;
+  std::optional<std::vector<MessageRow>> missed;
+};
+SeenBy seen_by(const std::vector<std::string>& blocked, const std::vector<ParticipantRow>& participants,
+               const std::vector<MessageRow>& recent, const std::optional<std::vector<MessageRow>>& missed) {
+  SeenBy s{without(participants, blocked), without(recent, blocked), std::nullopt};
+  if (missed) s.missed = without(*missed, blocked);
+  return s;
+}
+
 }  // namespace
 
 void Room::publish() {
   auto names = std::make_shared<std::map<std::string, std::string>>();
   for (auto& [id, m] : members) names->emplace(id, m.username);
   auto msg = realtime::make_message(protocol::playback_state(playback));
+  auto blocks = std::make_shared<const std::map<std::string, std::vector<std::string>>>(blocked);
   std::lock_guard lock(view_mu_);
-  view_ = {std::move(msg), std::move(names)};
+  view_ = {std::move(msg), std::move(names), std::move(blocks)};
 }
 
 Room::View Room::view() const {
@@ -54,11 +77,13 @@ LiveRooms::LiveRooms(Store& store, realtime::Hub& hub, LiveState& live, Blocking
       node_id_(new_uuid()) {
   hub_.set_tap([this](const std::string& party, const std::string& text) { on_room_message(party, text); });
   hub_.on_signal(kPartyChanged, [this](const std::string& payload) { on_party_changed(payload); });
+  hub_.on_signal(kBlocksChanged, [this](const std::string& payload) { on_blocks_changed(payload); });
 }
 
 LiveRooms::~LiveRooms() {
   hub_.set_tap({});
   hub_.on_signal(kPartyChanged, {});
+  hub_.on_signal(kBlocksChanged, {});
 }
 
 // ---- the room cache ----
@@ -328,6 +353,16 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   bool elsewhere = !online.insert(user.id).second;
   auto me = store_.participant(id, user.id);
   Room::Member fallback{user.username, me ? me->role : Role::participant, me && me->is_muted};
+  // The joiner's blocks: those users are left out of what they see, and they of the joiner's user_joined.
+  std::uint64_t blocks_version = 0;
+  std::vector<std::string> blocked;
+  SeenBy seen;  // filled only when there are blocks: the common case copies nothing
+  auto read_blocks = [&] {
+    blocks_version = blocks_version_.load();
+    blocked = store_.blocked_with(user.id);
+    if (!blocked.empty()) seen = seen_by(blocked, participants, recent, missed);
+  };
+  read_blocks();
 
   auto room = initial;
   for (;;) {
@@ -338,10 +373,18 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
       room = load(id);
       continue;
     }
+    if (!remember_blocks(*room, user.id, blocked, blocks_version)) {
+      // A block changed while they were read: read them again.
+      lock.unlock();
+      read_blocks();
+      continue;
+    }
     auto [it, added] = room->members.emplace(user.id, fallback);
     if (added) room->publish();
     role = it->second.role;
-    auto state = protocol::party_state({*party, participants, online, room->playback, recent, missed, user.id, role});
+    bool all = blocked.empty();
+    auto state = protocol::party_state({*party, all ? participants : seen.participants, online, room->playback,
+                                        all ? recent : seen.recent, all ? missed : seen.missed, user.id, role});
     // Joining and queueing the state together: no broadcast can overtake it,
     // and no playback change (adopted under this lock) can fall between them.
     first = hub_.join(id, {a.conn, user.id, user.session_id}, realtime::make_message(std::move(state))) == 1;
@@ -350,8 +393,9 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   if (!first) return;
   live_.set_online(id, user.id, true);
   if (!elsewhere)
-    hub_.broadcast(id, realtime::make_message(protocol::user_joined(user.id, user.username, role, member_count(*room),
-                                                                    static_cast<long long>(online.size()))));
+    send_excluding(id, blocked,
+                   realtime::make_message(protocol::user_joined(user.id, user.username, role, member_count(*room),
+                                                                static_cast<long long>(online.size()))));
 }
 
 void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& user_id,
@@ -405,14 +449,20 @@ void LiveRooms::user_gone(const std::shared_ptr<Room>& room, const std::string& 
     members = static_cast<long long>(room->members.size());
   }
   auto online = static_cast<long long>(live_.online(id).size());
-  hub_.broadcast(id, realtime::make_message(protocol::user_left(user_id, username, members, online)));
+  // Their blocks stay in the room (it is let go when empty): a socket of theirs
+  // opening meanwhile (a reload) relies on them.
+  send_excluding(id, blocked_with(room, user_id),
+                 realtime::make_message(protocol::user_left(user_id, username, members, online)));
 }
 
 void LiveRooms::typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing) {
   auto view = room->view();
   auto it = view.usernames->find(user_id);
   if (it == view.usernames->end()) return;
-  hub_.broadcast(room->id, realtime::make_message(protocol::typing(user_id, it->second, is_typing)));
+  auto msg = realtime::make_message(protocol::typing(user_id, it->second, is_typing));
+  // The typist's socket is here, so their blocks were read when it attached.
+  auto blocked = view.blocked->find(user_id);
+  send_excluding(room->id, blocked == view.blocked->end() ? std::vector<std::string>{} : blocked->second, msg);
 }
 
 }  // namespace wp::parties

@@ -85,6 +85,13 @@ class LiveRooms {
                        bool end_wait = false);
   void control(const std::shared_ptr<Room>& room, const std::string& user_id, const ControlInput& in);
   void buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering);
+  // A message about a member (presence, role, chat, reaction): to every member
+  // on every node but the users blocked with them either way (docs/realtime.md,
+  // "Blocks"). Without blocks it is one broadcast. May read SQL: on the pool.
+  void send_about(const std::string& party_id, const std::string& user_id, const realtime::Message& msg);
+  // The pair's block changed (`blocked`: blocked either way now): every node's rooms learn it.
+  void blocks_changed(const std::string& a, const std::string& b, bool blocked);
+
   // These two run on I/O threads: they never block (no SQL, Redis or room lock).
   void typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing);
   realtime::Message playback_message(const std::shared_ptr<Room>& room);
@@ -115,6 +122,16 @@ class LiveRooms {
   void user_gone(const std::shared_ptr<Room>& room, const std::string& user_id);
   long long member_count(Room& room);
   void send_party_state(const std::shared_ptr<Room>& room, const Attach& a, bool& first, Role& role);
+  // The users blocked with user_id, from the room's copy, else read (SQL) and kept there.
+  std::vector<std::string> blocked_with(const std::shared_ptr<Room>& room, const std::string& user_id);
+  // Keeps what was read at `version` unless a block changed since (room locked); false then.
+  bool remember_blocks(Room& room, const std::string& user_id, const std::vector<std::string>& ids,
+                       std::uint64_t version);
+  void send_excluding(const std::string& party_id, const std::vector<std::string>& excluded,
+                      const realtime::Message& msg);
+  void on_blocks_changed(const std::string& payload);
+  // The signal's payload: "<a> <b> <1|0>", the pair blocked either way now (1) or not at all (0).
+  static constexpr const char* kBlocksChanged = "blocks_changed";
 
   Store& store_;
   realtime::Hub& hub_;
@@ -125,7 +142,10 @@ class LiveRooms {
   PlaybackWriter writer_;
   const std::string node_id_;
   std::atomic<bool> resync_requested_{false};
-  std::atomic<std::int64_t> last_presence_ms_{0};  // the ticker reads it, a resync on the pool resets it
+  std::atomic<std::int64_t> last_presence_ms_{0};
+  // Grows with every block change this node hears of: a read of blocks that
+  // raced one is not kept (it may predate the change).
+  std::atomic<std::uint64_t> blocks_version_{0};  // the ticker reads it, a resync on the pool resets it
   // Lock order: the live state's playback lock, then a room's mu, then
   // rooms_mu_ (a leaf: nothing else is taken under it but the hub's own).
   std::mutex rooms_mu_;

@@ -42,8 +42,10 @@ bool PartiesService::admit(const Principal& user, const PartyRow& party) {
 // Tells the host and moderators online (on any node) that someone asks to join.
 void PartiesService::announce_request(const PartyRow& party, const Principal& user) {
   std::vector<std::string> moderators;
+  auto blocked = store_.blocked_with(user.id);  // those never hear of them (nor see the request over REST)
   for (auto& m : store_.active_participants(party.id))
-    if (is_moderator_role(m.role)) moderators.push_back(m.user_id);
+    if (is_moderator_role(m.role) && std::find(blocked.begin(), blocked.end(), m.user_id) == blocked.end())
+      moderators.push_back(m.user_id);
   if (moderators.empty()) return;
   hub_.send_to_users(party.id, moderators,
                      realtime::make_message(protocol::join_request(user.id, user.username, now_ms())));
@@ -89,7 +91,8 @@ void PartiesService::leave(const Principal& user, const std::string& id) {
   hub_.close_user(id, user.id, realtime::close_code::forbidden, "You left the party.");
   if (new_host) {
     auto m = store_.participant(id, *new_host);
-    hub_.broadcast(id, realtime::make_message(protocol::participant_updated(m->user_id, m->username, m->role, m->is_muted)));
+    rooms_.send_about(id, m->user_id,
+                      realtime::make_message(protocol::participant_updated(m->user_id, m->username, m->role, m->is_muted)));
   }
 }
 

@@ -24,8 +24,8 @@ ParticipantRow PartiesService::moderate(const Principal& user, const std::string
   if (!them->is_active) {
     hub_.close_user(id, target, realtime::close_code::forbidden, action == ban ? "You were banned." : "You were removed.");
   } else {
-    hub_.broadcast(id, realtime::make_message(
-                           protocol::participant_updated(target, them->username, them->role, them->is_muted)));
+    rooms_.send_about(id, target, realtime::make_message(
+                                      protocol::participant_updated(target, them->username, them->role, them->is_muted)));
   }
   return *them;
 }
@@ -88,9 +88,16 @@ PartyRow PartiesService::respond_invitation(const Principal& user, const std::st
   if (inv->status != InvitationStatus::pending) throw_conflict("The invitation was already answered.");
   auto party = store_.party(inv->party_id);
   if (!party) throw_not_found("Party not found.");
+  // Blocking withdraws pending invitations; one that raced the block is refused as withdrawn.
+  if (relations_ && relations_->blocked_between(inv->inviter_id, user.id)) throw_not_found("Invitation not found.");
   if (accept) admit(user, *party);
   store_.set_invitation_status(invitation_id, accept ? InvitationStatus::accepted : InvitationStatus::declined, now_ms());
   return *store_.party(inv->party_id);
+}
+
+void PartiesService::blocks_changed(const std::string& a, const std::string& b, bool blocked) {
+  if (blocked) store_.withdraw_invitations_between(a, b);
+  rooms_.blocks_changed(a, b, blocked);
 }
 
 std::string PartiesService::report(const Principal& user, const std::string& id, const std::string& reason,

@@ -8,7 +8,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "modules/parties/model.hpp"
 #include "realtime/connection.hpp"
@@ -33,13 +35,20 @@ struct Room {
     bool muted = false;
   };
   std::map<std::string, Member> members;  // active participants, online or not
+  // Blocks (the social graph) of the users this node has read them for (its
+  // members online here, and whoever a message here was about): user -> the
+  // users blocked with them either way. Only users with blocks have an entry.
+  // A message about a user skips the sockets of their blocked users.
+  std::set<std::string> blocks_read;
+  std::map<std::string, std::vector<std::string>> blocked;
 
   // What I/O threads read: the playback_state message and who is a member.
   struct View {
     realtime::Message playback_state;
     std::shared_ptr<const std::map<std::string, std::string>> usernames;  // member id -> username
+    std::shared_ptr<const std::map<std::string, std::vector<std::string>>> blocked;  // as `blocked`
   };
-  // Call with `mu` held, after changing playback or members.
+  // Call with `mu` held, after changing playback, members or blocks.
   void publish();
   View view() const;
   // Set when another node changed the party; the reload is retried on every tick until done.

@@ -87,6 +87,10 @@ class PartiesService {
   // The social graph: `friends` parties open to the host's friends, and no
   // invitations between a blocked pair. Without it, friends parties are as private.
   void set_relations(Relations& relations) { relations_ = &relations; }
+  // The social graph tells (app.cpp): the pair's block changed, `blocked`
+  // either way now. A block withdraws the pair's pending invitations, both
+  // ways, and live rooms on every node stop showing each to the other.
+  void blocks_changed(const std::string& a, const std::string& b, bool blocked);
 
  private:
   PartyRow visible_party(const Principal& user, const std::string& id);

@@ -22,7 +22,13 @@ struct EmojiCount {
   std::int64_t count = 0;
 };
 
+struct UserId {
+  std::string id;
+};
+
 // ---------------------------------------------------------------- row tables
+
+inline const db::Columns<UserId> kUserId{{"x.uid", &UserId::id}};
 
 inline const db::Columns<PartyRow> kParty{
     {"p.id", &PartyRow::id},
@@ -123,13 +129,15 @@ inline constexpr const char* kListedPublicly =
     " AND p.visibility = 'public' AND p.status <> 'ended' AND NOT EXISTS (SELECT 1 FROM social_groups pg WHERE "
     "pg.id = p.group_id AND pg.is_private = TRUE)";
 // What a viewer may see: public parties (but not of a private group), any party they belong to or are
-// invited to, the parties of the groups they are an active member of, and `friends` parties (not of a
+// invited to (by someone not blocked with them either way), the parties of the groups they are an active member of, and `friends` parties (not of a
 // private group) of a host they are friends with (the social graph's friendships).
 inline constexpr const char* kVisibleToViewer =
     " AND ((p.visibility = 'public' AND NOT EXISTS (SELECT 1 FROM social_groups pg WHERE pg.id = p.group_id AND "
     "pg.is_private = TRUE)) OR EXISTS (SELECT 1 FROM party_participants m WHERE m.party_id = p.id AND "
     "m.user_id = :viewer AND m.is_banned = FALSE) OR EXISTS (SELECT 1 FROM party_invitations i WHERE i.party_id = "
-    "p.id AND i.invitee_id = :viewer2 AND i.status <> 'declined') OR EXISTS (SELECT 1 FROM group_memberships gm "
+    "p.id AND i.invitee_id = :viewer2 AND i.status <> 'declined' AND NOT EXISTS (SELECT 1 FROM user_blocks ib "
+    "WHERE (ib.blocker_id = i.inviter_id AND ib.blocked_id = i.invitee_id) OR (ib.blocker_id = i.invitee_id AND "
+    "ib.blocked_id = i.inviter_id))) OR EXISTS (SELECT 1 FROM group_memberships gm "
     "WHERE gm.group_id = p.group_id AND gm.user_id = :viewer5 AND gm.status = 'active') OR (p.visibility = "
     "'friends' AND NOT EXISTS (SELECT 1 FROM social_groups pg2 WHERE pg2.id = p.group_id AND pg2.is_private = TRUE) "
     "AND EXISTS (SELECT 1 FROM friendships fr WHERE fr.status = 'accepted' AND ((fr.user_low = p.host_id AND "
@@ -170,6 +178,10 @@ inline constexpr const char* kMemberOfPartyPlaying =
     "SELECT CASE WHEN EXISTS (SELECT 1 FROM party_participants pp JOIN watch_parties p ON p.id = pp.party_id "
     "WHERE pp.user_id = :u AND pp.is_active = TRUE AND p.video_id = :v) THEN 1 ELSE 0 END";
 inline constexpr const char* kCountUser = "SELECT COUNT(*) FROM users WHERE id = :id";
+// The users blocked with :a either way (the social graph's user_blocks, read here, never written).
+inline constexpr const char* kBlockedWith =
+    "FROM (SELECT blocked_id AS uid FROM user_blocks WHERE blocker_id = :a UNION SELECT blocker_id FROM user_blocks "
+    "WHERE blocked_id = :b) x";
 
 // Membership changes run in one transaction that first reads the party row:
 // on PostgreSQL with kForUpdate, which locks it; SQLite's BEGIN IMMEDIATE
@@ -254,18 +266,31 @@ inline constexpr const char* kUpsertInvitation =
 inline constexpr const char* kInvitationById =
     "FROM party_invitations i JOIN watch_parties p ON p.id = i.party_id JOIN users u ON u.id = i.inviter_id "
     "WHERE i.id = :id";
+// An invitation counts only while inviter and invitee are not blocked either way (the social
+// graph's user_blocks): blocking withdraws the pending ones, and this covers an invitation
+// that raced the block and one accepted before it.
+#define WP_INVITATION_NOT_BLOCKED                                                                               \
+  " AND NOT EXISTS (SELECT 1 FROM user_blocks ib WHERE (ib.blocker_id = i.inviter_id AND ib.blocked_id = "     \
+  "i.invitee_id) OR (ib.blocker_id = i.invitee_id AND ib.blocked_id = i.inviter_id))"
 inline constexpr const char* kPendingInvitationsOf =
     "FROM party_invitations i JOIN watch_parties p ON p.id = i.party_id JOIN users u ON u.id = i.inviter_id "
-    "WHERE i.invitee_id = :u AND i.status = 'pending' ORDER BY i.created_at DESC LIMIT :lim OFFSET :off";
+    "WHERE i.invitee_id = :u AND i.status = 'pending'" WP_INVITATION_NOT_BLOCKED
+    " ORDER BY i.created_at DESC LIMIT :lim OFFSET :off";
 inline constexpr const char* kCountPendingInvitationsOf =
-    "SELECT COUNT(*) FROM party_invitations WHERE invitee_id = :u AND status = 'pending'";
+    "SELECT COUNT(*) FROM party_invitations i WHERE i.invitee_id = :u AND i.status = 'pending'" WP_INVITATION_NOT_BLOCKED;
+// Blocking withdraws the pair's pending invitations, both ways.
+inline constexpr const char* kWithdrawInvitationsBetween =
+    "DELETE FROM party_invitations WHERE status = 'pending' AND ((inviter_id = :a AND invitee_id = :b) OR "
+    "(inviter_id = :c AND invitee_id = :d))";
 inline constexpr const char* kSetInvitationStatus =
     "UPDATE party_invitations SET status = :st, responded_at = :t WHERE id = :id";
 inline constexpr const char* kCountInvitations =
-    "SELECT COUNT(*) FROM party_invitations WHERE party_id = :p AND invitee_id = :u AND status <> 'declined'";
+    "SELECT COUNT(*) FROM party_invitations i WHERE i.party_id = :p AND i.invitee_id = :u AND i.status <> "
+    "'declined'" WP_INVITATION_NOT_BLOCKED;
 inline constexpr const char* kCountAdmittingInvitations =
-    "SELECT COUNT(*) FROM party_invitations WHERE party_id = :p AND invitee_id = :u AND status <> 'declined' AND "
-    "admits = TRUE";
+    "SELECT COUNT(*) FROM party_invitations i WHERE i.party_id = :p AND i.invitee_id = :u AND i.status <> "
+    "'declined' AND i.admits = TRUE" WP_INVITATION_NOT_BLOCKED;
+#undef WP_INVITATION_NOT_BLOCKED
 inline constexpr const char* kInsertReport =
     "INSERT INTO party_reports (id, party_id, reporter_id, reason, description, created_at) VALUES (:id, :p, :r, "
     ":re, :d, :t)";

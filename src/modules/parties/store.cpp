@@ -299,6 +299,15 @@ bool Store::remove_participant(const std::string& party_id, const std::string& u
   });
 }
 
+std::vector<std::string> Store::blocked_with(const std::string& user_id) {
+  return db_.with([&](soci::session& s) {
+    std::vector<std::string> out;
+    for (auto& r : db::select_rows(s, sql::kUserId, sql::kBlockedWith, db::uses(user_id, user_id)))
+      out.push_back(std::move(r.id));
+    return out;
+  });
+}
+
 // ---------------------------------------------------------------- chat and reactions
 
 void Store::insert_message(const MessageRow& m) {
@@ -372,6 +381,10 @@ void Store::set_invitation_status(const std::string& id, InvitationStatus status
   long long t = now;
   std::string text(to_string(status));
   db_.with([&](soci::session& s) { s << sql::kSetInvitationStatus, use(text), use(t), use(id); });
+}
+
+void Store::withdraw_invitations_between(const std::string& a, const std::string& b) {
+  db_.with([&](soci::session& s) { s << sql::kWithdrawInvitationsBetween, use(a), use(b), use(b), use(a); });
 }
 
 bool Store::is_invited(const std::string& party_id, const std::string& user_id) {

@@ -47,6 +47,8 @@ class Store {
   bool reject(const std::string& party_id, const std::string& user_id);
   // The user takes back their own pending request; false when there was none.
   bool withdraw(const std::string& party_id, const std::string& user_id);
+  // The users blocked with user_id, either way (the social graph's user_blocks).
+  std::vector<std::string> blocked_with(const std::string& user_id);
   // The ids among `ids` that name no user.
   std::vector<std::string> unknown_users(const std::vector<std::string>& ids);
   // Marks the user gone; when they were the host, hands the party to the
@@ -74,6 +76,9 @@ class Store {
   std::vector<InvitationRow> pending_invitations(const std::string& user_id, int limit, int offset);
   long long count_pending_invitations(const std::string& user_id);
   void set_invitation_status(const std::string& id, InvitationStatus status, std::int64_t now);
+  // Deletes the pending invitations between the pair, both ways.
+  void withdraw_invitations_between(const std::string& a, const std::string& b);
+  // Invited (not declined) by someone not blocked with them either way.
   bool is_invited(const std::string& party_id, const std::string& user_id);
   // Invited (not declined) by the host or a moderator, so no approval is needed.
   bool invitation_admits(const std::string& party_id, const std::string& user_id);

@@ -162,10 +162,13 @@ void SocialService::block(const Principal& me, const std::string& target) {
     publish(target, "friend_removed", me.id, me.username);
     publish(me.id, "friend_removed", them->user_id, them->username);
   }
+  if (blocks_changed_) blocks_changed_(me.id, target, true);
 }
 
 void SocialService::unblock(const Principal& me, const std::string& target) {
   if (!store_.unblock(me.id, target)) throw_not_found("You have not blocked this user.");
+  // They may have blocked me too: that block stands.
+  if (blocks_changed_) blocks_changed_(me.id, target, blocked_between(me.id, target));
 }
 
 Listed SocialService::blocks(const Principal& me, const Window& w) {

@@ -19,6 +19,10 @@ namespace wp::social {
 
 // Who may see user_id's profile: the accounts module's answer, wired in app.cpp.
 using AudienceOf = std::function<ProfileAudience(const std::string& user_id)>;
+// Told after a block or unblock of the pair (a, b): `blocked` says whether a
+// block stands between them either way now. Wired in app.cpp (parties: its
+// invitations and live rooms).
+using BlocksChanged = std::function<void(const std::string& a, const std::string& b, bool blocked)>;
 
 // A page of a user list and the count of the whole list.
 struct Listed {
@@ -40,6 +44,7 @@ class SocialService : public Relations {
   SocialService(Store& store, UserChannel& channel);
   // Without it every profile counts as public.
   void set_audience_of(AudienceOf audience_of) { audience_of_ = std::move(audience_of); }
+  void on_blocks_changed(BlocksChanged hook) { blocks_changed_ = std::move(hook); }
 
   // Friendships. A request to someone whose own request is pending accepts
   // theirs (outcome accepted_crossing).
@@ -88,6 +93,7 @@ class SocialService : public Relations {
   Store& store_;
   UserChannel& channel_;
   AudienceOf audience_of_;
+  BlocksChanged blocks_changed_;
 };
 
 }  // namespace wp::social
