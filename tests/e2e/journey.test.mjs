@@ -76,7 +76,7 @@ test('journey: register, upload, create a party, join by code on a phone, chat a
     await a.setInputFiles('input[type=file]', clip);
     await a.fill('#upload-form input[name=title]', videoTitle);
     await a.click('#upload-form button[type=submit]');
-    await a.waitForFunction(() => Number(document.querySelector('#upload-progress').value) >= 100, null, { timeout: 60000 });
+    await a.waitForFunction(() => Number(document.querySelector('#upload-progress')?.value) >= 100, null, { timeout: 60000 });
     await a.waitForSelector(`#video-list .video-item:has-text("${videoTitle}") .badge.ready`, { timeout: 120000 });
     await shot(a, 'videos');
   });

@@ -40,8 +40,8 @@ test('upload: pause and resume (tus), then processing and playback', async () =>
   await page.setInputFiles('input[type=file]', file);
   await page.fill('#upload-form input[name=title]', 'resumable');
   await page.click('#upload-form button[type=submit]');
-  await page.waitForFunction(() => Number(document.querySelector('#upload-progress').value) > 5, null, { timeout: 30000 });
-  await page.waitForFunction(() => Number(document.querySelector('#upload-progress').value) > 38, null, { timeout: 30000 });
+  await page.waitForFunction(() => Number(document.querySelector('#upload-progress')?.value) > 5, null, { timeout: 30000 });
+  await page.waitForFunction(() => Number(document.querySelector('#upload-progress')?.value) > 38, null, { timeout: 30000 });
   await page.click('#upload-form button:has-text("Pause")');
   await page.waitForSelector('text=Paused: press Upload');
   const before = [...patches];
@@ -51,7 +51,7 @@ test('upload: pause and resume (tus), then processing and playback', async () =>
   console.log(`PATCH offsets before pause: ${before.join(', ')}; after: ${patches.slice(before.length).join(', ')}`);
   assert.ok(resumedFrom.length > 0 && patches.slice(before.length)[0] > 0, 'the second Upload resumed at a non-zero offset');
   await page.click('#video-list a:has-text("resumable")');
-  await page.waitForFunction(() => document.querySelector('video').readyState >= 2, null, { timeout: 30000 });
+  await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 2, null, { timeout: 30000 });
   assert.match(await page.evaluate(() => document.querySelector('video').currentSrc), /^blob:/, 'HLS through hls.js (MSE)');
   assert.deepEqual(problems(page), []);
   await context.close();
