@@ -50,11 +50,17 @@ export async function startServer({ args = [], env = {}, dataDir: sharedDir = nu
     proc.on('exit', (code) => { clearTimeout(timer); rej(new Error(`server exited ${code}:\n${log}`)); });
   });
   proc.removeAllListeners('exit');
+  let stopping = false;
+  // A server that dies under a test would otherwise leave only "fetch failed" behind.
+  proc.on('exit', (code, signal) => {
+    if (!stopping) console.error(`server ${url} exited unexpectedly (code ${code}, signal ${signal}); its last output:\n${log.slice(-6000)}`);
+  });
   return {
     url,
     dataDir,
     log: () => log,
     async stop() {
+      stopping = true;
       if (proc.exitCode === null) {
         proc.kill('SIGTERM');
         await new Promise((r) => { const t = setTimeout(() => { proc.kill('SIGKILL'); r(); }, 15000); proc.on('exit', () => { clearTimeout(t); r(); }); });
