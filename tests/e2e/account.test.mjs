@@ -5,18 +5,12 @@
 // is not what is tested. With WP_E2E_SCREENSHOTS=<dir>, saves screenshots of the pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, registerUser, rest, problems, freePort, apiLoggedIn, totp, axeSerious } from './lib.mjs';
+import { startServer, launchBrowser, newPage, registerUser, rest, problems, freePort, apiLoggedIn, totp, axeSerious, screenshot as shot } from './lib.mjs';
 import { startSmtpSink, mailLink } from './smtp-sink.mjs';
 
 const PHONE = { width: 375, height: 740 };
-const shotsDir = process.env.WP_E2E_SCREENSHOTS || '';
-async function shot(page, name) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  await page.screenshot({ path: join(shotsDir, `${name}.png`) });
-}
 
 let server, browser, sink;
 before(async () => {

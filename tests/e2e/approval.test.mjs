@@ -5,11 +5,9 @@
 // read-only join-request/), and coming back files no new request.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, newPage, makeClip, serveFile, rest, registerUser, uiLogin, tmpDir, problems, waitRoomReady,
-} from './lib.mjs';
+  startServer, launchBrowser, newPage, makeClip, serveFile, rest, registerUser, uiLogin, tmpDir, problems, waitRoomReady, screenshot as shot } from './lib.mjs';
 
 let server, browser, files;
 
@@ -25,12 +23,6 @@ after(async () => {
 });
 
 const WAITING = 'Waiting for the host to approve you';
-const shotsDir = process.env.WP_E2E_SCREENSHOTS || '';
-async function shot(page, name) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  await page.screenshot({ path: join(shotsDir, `${name}.png`) });
-}
 
 test('approval: the host lets a guest in from the room, declines another', async (t) => {
   const host = await registerUser(server.url, 'hana');

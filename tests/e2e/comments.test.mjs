@@ -4,19 +4,9 @@
 // viewer logs in through the API; only the page is under test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, apiLoggedIn, makeClip, serveFile, rest, registerUser, tmpDir, problems, sleep } from './lib.mjs';
+import { startServer, launchBrowser, newPage, apiLoggedIn, makeClip, serveFile, rest, registerUser, tmpDir, problems, sleep, screenshot as shot } from './lib.mjs';
 
 let server, browser, files;
-const shotsDir = process.env.WP_E2E_SCREENSHOTS || '';
-async function shot(page, name) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  await page.evaluate(() => { document.activeElement?.blur?.(); window.scrollTo(0, 0); });
-  await sleep(300);
-  await page.screenshot({ path: join(shotsDir, `${name}.png`) });
-}
 
 before(async () => {
   server = await startServer();
@@ -28,7 +18,6 @@ after(async () => {
   await server?.stop();
   await files?.close();
 });
-
 
 const commentLi = (page, text) => page.locator('li.comment', { has: page.locator(':scope > .comment-body', { hasText: text }) });
 

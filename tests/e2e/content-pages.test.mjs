@@ -6,19 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startServer, launchBrowser, newPage, apiLoggedIn, makeClip, serveFile, rest, registerUser, tmpDir, problems, waitRoomReady, sleep, BIN } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import { startServer, launchBrowser, newPage, apiLoggedIn, makeClip, serveFile, rest, registerUser, tmpDir, problems, waitRoomReady, sleep, BIN, screenshot as shot } from './lib.mjs';
 
 let server, browser, files;
-const shotsDir = process.env.WP_E2E_SCREENSHOTS || '';
-async function shot(page, name) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  await page.evaluate(() => { document.activeElement?.blur?.(); window.scrollTo(0, 0); });
-  await sleep(300);
-  await page.screenshot({ path: join(shotsDir, `${name}.png`) });
-}
 
 before(async () => {
   server = await startServer();
@@ -30,7 +21,6 @@ after(async () => {
   await server?.stop();
   await files?.close();
 });
-
 
 const titles = (page, sel) => page.$$eval(`${sel} .video-title`, (els) => els.map((e) => e.textContent));
 

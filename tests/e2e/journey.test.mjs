@@ -5,21 +5,12 @@
 // with the 2FA step, log out. With WP_E2E_SCREENSHOTS=<dir>, saves screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, uiLogout, tmpDir, problems, sleep, totp,
-} from './lib.mjs';
+  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, uiLogout, tmpDir, problems, sleep, totp, screenshot } from './lib.mjs';
 
 let server, browser, work;
-const shotsDir = process.env.WP_E2E_SCREENSHOTS || '';
-async function shot(page, name, fullPage = false) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  await page.evaluate(() => { document.activeElement?.blur?.(); window.scrollTo(0, 0); });
-  await sleep(300);
-  await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage });
-}
+const shot = (page, name, fullPage = false) => screenshot(page, name, { fullPage });
 
 before(async () => {
   work = tmpDir();

@@ -5,7 +5,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { mkdtempSync, rmSync, statSync, createReadStream, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, statSync, createReadStream, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -328,4 +328,14 @@ export function stats(xs) {
 
 export function readJson(p) {
   return JSON.parse(readFileSync(p, 'utf8'));
+}
+
+/** With WP_E2E_SCREENSHOTS=<dir>, saves the page (focus and scroll reset first) as <dir>/<name>.png. */
+export async function screenshot(page, name, { fullPage = false } = {}) {
+  const dir = process.env.WP_E2E_SCREENSHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.evaluate(() => { document.activeElement?.blur?.(); window.scrollTo(0, 0); });
+  await sleep(300);
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }

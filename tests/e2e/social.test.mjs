@@ -9,20 +9,12 @@
 // Both log in through the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, apiLoggedIn, makeClip, serveFile, rest, registerUser, tmpDir, problems, sleep, watchPage } from './lib.mjs';
+import { startServer, launchBrowser, apiLoggedIn, makeClip, serveFile, rest, registerUser, tmpDir, problems, sleep, watchPage, screenshot } from './lib.mjs';
 
 const PHONE = { width: 375, height: 740 };
 let server, browser, files;
-const shotsDir = process.env.WP_E2E_SCREENSHOTS || '';
-async function shot(page, name) {
-  if (!shotsDir) return;
-  mkdirSync(shotsDir, { recursive: true });
-  await page.evaluate(() => { document.activeElement?.blur?.(); window.scrollTo(0, 0); });
-  await sleep(300);
-  await page.screenshot({ path: join(shotsDir, `${name}.png`), fullPage: true });
-}
+const shot = (page, name) => screenshot(page, name, { fullPage: true });
 
 before(async () => {
   // A short presence debounce: a closed tab shows offline to friends within the test.
