@@ -1,0 +1,30 @@
+#pragma once
+// "Notify user U of type T with data D", as every module sees it. The
+// notifications module implements it: it stores the in-app row, groups
+// repeats, applies the user's preferences and quiet hours, and hands the
+// notice to the live, email and push channels. Callers never know which
+// channels a notice takes. notify() may run SQL: call it on the blocking pool.
+#include <string>
+
+namespace wp {
+
+struct Notice {
+  std::string user_id;    // who is told
+  std::string type;       // a notification type listed in docs/api.md ("friend_request", ...)
+  std::string data_json;  // JSON object: ids to link to, and names the text may show
+  // Optional. Notices of one type with the same key inside the grouping
+  // window fold into one row with a count ("video:<id>" for likes).
+  std::string group_key;
+  // Optional. Who caused it: nobody is told of their own action, and a
+  // block between actor and user drops the notice.
+  std::string actor_id;
+};
+
+class Notifier {
+ public:
+  virtual ~Notifier() = default;
+  // Never throws for a failed delivery; a bad type is a programming error (throws).
+  virtual void notify(const Notice& notice) = 0;
+};
+
+}  // namespace wp
