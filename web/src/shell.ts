@@ -5,6 +5,7 @@ import { me, logout, type User } from './api';
 import { h, clear } from './ui';
 import { link, navigate } from './nav';
 import { friendBadge } from './friend-badge';
+import { unreadBadge } from './messaging/unread-badge';
 
 export interface NavEntry {
   href: string;
@@ -28,6 +29,8 @@ export const SECTIONS: NavEntry[] = [
   // -- social graph and groups (#13)
   { href: '/friends', label: 'Friends', extra: friendBadge },
   { href: '/groups', label: 'Groups' },
+  // -- messaging (#14)
+  { href: '/messages', label: 'Messages', extra: unreadBadge },
 ];
 
 /** The user menu, under the user's name. */

@@ -3,7 +3,8 @@
 // Pages never open it: they subscribe with on(type, fn), which returns the unsubscribe.
 // The server pings the socket itself (the browser answers), so no application ping is sent.
 // Events missed while disconnected are not replayed: the pseudo-event `connected` tells
-// subscribers that the socket (re)opened, so they reload their lists over REST.
+// subscribers that the socket (re)opened, so they reload their lists over REST (messaging
+// also asks for its missed messages with `sync`: messaging/live.ts).
 import { me, onAuthChange, token, refresh } from './api';
 
 export interface UserEvent {
@@ -30,6 +31,13 @@ export function on(type: string, fn: Handler): () => void {
 
 /** Whether the socket is open now (tests read it through window.__wpUser). */
 export const connected = () => open;
+
+/** Sends a client message (docs/realtime.md, "Client → server"); false when the socket is not open. */
+export function send(msg: { type: string; [k: string]: unknown }): boolean {
+  if (!open || !ws || ws.readyState !== WebSocket.OPEN) return false;
+  ws.send(JSON.stringify(msg));
+  return true;
+}
 
 function emit(ev: UserEvent) {
   for (const fn of [...(handlers.get(ev.type) ?? [])]) {
@@ -104,5 +112,6 @@ export function startUserSocket() {
   onAuthChange(follow);
   follow();
   window.addEventListener('online', () => { if (userId && !ws) { attempt = 0; connect(); } });
-  (window as any).__wpUser = { connected };
+  // drop(): tests cut the socket as a lost network would (it reconnects with back-off).
+  (window as any).__wpUser = { connected, drop: () => ws?.close(4000) };
 }

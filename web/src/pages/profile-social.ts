@@ -9,6 +9,7 @@ import {
   standing, askFriend, acceptFriend, declineFriend, cancelFriend, unfriend, follow, unfollow, block, unblock, type Standing,
 } from '../social';
 import { actionButton } from './friends';
+import { messageButton } from './messages/message-button';
 
 interface Person { id: string; username: string; followers_count?: number; following_count?: number }
 
@@ -41,7 +42,7 @@ export function profileSocial(u: Person): { el: HTMLElement; cleanup: () => void
     if (reloadCounts) {
       try { clear(countsBox, counts(await api<Person>(`/api/users/${u.id}/`))); } catch { /* counts stay */ }
     }
-    clear(buttons, ...friendButtons(s), followButton(s), blockButton());
+    clear(buttons, messageButton(u), ...friendButtons(s), followButton(s), blockButton());
   }
   const act = (text: string, label: string, work: () => Promise<unknown>, done: string, cls = 'small') =>
     actionButton(text, label, async () => { await work(); toast(done); await redraw(true); }, cls);

@@ -1,0 +1,201 @@
+// One conversation's thread: the newest messages first, older ones loaded when scrolling
+// up (or with the button), new ones in `seq` order through a SeqTail whose gaps are filled
+// from REST. It marks what I see as read, puts a "New messages" line before the first
+// one I had not read, shows who read how far (receipts) and who is typing.
+import { me } from '../../api';
+import { h, clear, errorText } from '../../ui';
+import { on } from '../../user-socket';
+import { SeqTail, gapFiller, isNewer } from '../../messaging/order';
+import { holdForSync, viewing } from '../../messaging/live';
+import { listMessages, markRead, conversationName, type Conversation, type Message, type Member } from '../../messaging/api';
+import { messageItem, type MessageView } from './message-item';
+import { composer } from './composer';
+import { typingLine } from './typing';
+
+const PAGE = 50;
+const NEAR_BOTTOM_PX = 80;
+
+export function threadView(conv: Conversation) {
+  const id = conv.id;
+  const self = me()?.id;
+  const log = h('ol', { class: 'thread-log', id: 'thread-log', 'aria-label': `Messages with ${conversationName(conv, self)}` });
+  const older = h('button', { type: 'button', class: 'small', id: 'load-older', hidden: true }, 'Load older messages');
+  const scroller = h('div', { class: 'thread-scroll', tabindex: '0', role: 'region', 'aria-label': 'Message history' }, older, log);
+  const status = h('p', { class: 'muted small', role: 'status' });
+  const typingEl = typingLine(id);
+  const write = composer(id, (m) => tail?.push(m));
+  const el = h('section', { class: 'thread card', 'aria-labelledby': 'thread-title' },
+    h('h2', { id: 'thread-title' }, conversationName(conv, self)),
+    conv.kind === 'group' ? h('p', { class: 'muted small' }, conv.members.map((m) => m.username).join(', ')) : null,
+    scroller, status, typingEl.el, write.el);
+
+  const views = new Map<number, MessageView>();
+  const members = new Map<string, Member>(conv.members.map((m) => [m.id, { ...m }]));
+  let myRead = members.get(self ?? '')?.last_read_seq ?? 0;
+  let tail: SeqTail<Message> | null = null;
+  let buffered: Message[] = [];
+  let oldest: Message | null = null;
+  let loadingOlder = false;
+  let separator: HTMLElement | null = null;
+  let releaseSync = () => {};
+
+  const nearBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < NEAR_BOTTOM_PX;
+  const toBottom = () => { scroller.scrollTop = scroller.scrollHeight; };
+  const visible = () => document.visibilityState === 'visible';
+
+  function newLine(before: HTMLElement) {
+    separator = h('li', { class: 'new-sep', id: 'new-messages' }, h('span', null, 'New messages'));
+    before.before(separator);
+  }
+
+  function add(m: Message, where: 'end' | 'start') {
+    const v = messageItem(m, id);
+    views.set(m.seq, v);
+    if (where === 'end') log.append(v.el);
+    else log.prepend(v.el);
+    return v;
+  }
+
+  function applied(m: Message) {
+    const stick = nearBottom() || m.sender?.id === self;
+    const v = add(m, 'end');
+    if (m.sender) typingEl.stopped(m.sender.id);
+    // Arriving while I am not looking: the line marks where I stopped.
+    if (!separator && !visible() && m.sender?.id !== self && m.seq > myRead) newLine(v.el);
+    if (stick) toBottom();
+    receipts();
+    readSoon();
+  }
+
+  function updated(m: Message) {
+    const v = views.get(m.seq);
+    if (v && isNewer(v.msg, m)) v.update(m);
+  }
+
+  const fill = gapFiller((after) => listMessages(id, { after_seq: after }, 100), () => tail, (e) => { status.textContent = errorText(e); });
+
+  // Receipts: each other member's name under the latest message they have read (not their own).
+  function receipts() {
+    const at = new Map<number, string[]>();
+    for (const m of members.values()) {
+      if (m.id === self || m.last_read_seq === null || m.last_read_seq === undefined) continue;
+      for (let s = Math.min(m.last_read_seq, tail?.have ?? 0); s > 0; s--) {
+        const v = views.get(s);
+        if (!v) break;
+        if (v.msg.sender?.id === m.id || v.msg.message_type === 'system' || v.msg.is_deleted) continue;
+        at.set(s, [...(at.get(s) ?? []), m.username]);
+        break;
+      }
+    }
+    for (const [s, v] of views) v.setReceipts(at.get(s) ?? []);
+  }
+
+  let readTimer: number | undefined;
+  function readSoon() {
+    clearTimeout(readTimer);
+    readTimer = window.setTimeout(async () => {
+      const last = tail && views.get(tail.have);
+      if (!last || !visible() || last.msg.seq <= myRead) return;
+      try {
+        myRead = (await markRead(id, last.msg.id)).last_read_seq;
+      } catch { /* tried again with the next message or visit */ }
+    }, 200);
+  }
+
+  async function loadOlder() {
+    if (loadingOlder || !oldest) return;
+    loadingOlder = true;
+    try {
+      const page = await listMessages(id, { before: oldest.id }, PAGE);
+      const fromBottom = scroller.scrollHeight - scroller.scrollTop;
+      [...page.results].reverse().forEach((m) => add(m, 'start'));
+      if (page.results.length) oldest = page.results[0];
+      older.hidden = !page.has_more;
+      scroller.scrollTop = scroller.scrollHeight - fromBottom;
+      receipts();
+    } catch (e) {
+      status.textContent = errorText(e);
+    } finally {
+      loadingOlder = false;
+    }
+  }
+  older.addEventListener('click', loadOlder);
+  scroller.addEventListener('scroll', () => { if (scroller.scrollTop < 120 && !older.hidden) loadOlder(); });
+
+  /** The newest page, then whatever the events brought meanwhile; again after a `refetch`. */
+  async function load() {
+    tail = null;
+    releaseSync();
+    try {
+      const page = await listMessages(id, {}, PAGE);
+      views.clear();
+      clear(log);
+      separator = null;
+      page.results.forEach((m) => add(m, 'end'));
+      oldest = page.results[0] ?? null;
+      older.hidden = !page.has_more;
+      const first = page.results.find((m) => m.seq > myRead && m.sender?.id !== self && m.message_type !== 'system');
+      if (first && views.get(first.seq)) newLine(views.get(first.seq)!.el);
+      const t = new SeqTail<Message>(page.results.at(-1)?.seq ?? 0, { apply: applied, update: updated, fill });
+      tail = t;
+      releaseSync = holdForSync(id, () => t.have);
+      const early = buffered;
+      buffered = [];
+      early.forEach((m) => t.push(m));
+      status.textContent = page.results.length ? '' : 'No messages yet: say hello.';
+      receipts();
+      const sep = separator as HTMLElement | null; // set by newLine() above
+      if (sep) scroller.scrollTop = sep.offsetTop - scroller.clientHeight / 3;
+      else toBottom();
+      readSoon();
+    } catch (e) {
+      status.textContent = errorText(e);
+    }
+  }
+
+  const mine = (d: any) => d?.conversation_id === id;
+  const toTail = (d: any) => {
+    if (!mine(d) || !d.message) return;
+    if (tail) tail.push(d.message);
+    else buffered.push(d.message);
+  };
+  const onVisible = () => {
+    viewing(visible() ? id : null);
+    if (visible()) readSoon();
+  };
+  const offs = [
+    on('message_new', (d) => { toTail(d); if (mine(d)) status.textContent = ''; }),
+    on('message_edited', toTail),
+    on('message_deleted', toTail),
+    on('reaction', (d) => {
+      if (!mine(d)) return;
+      const v = [...views.values()].find((x) => x.msg.id === d.message_id);
+      v?.setReactions(d.reactions, d.user_id === self ? { emoji: d.emoji, reacted: d.reacted } : undefined);
+    }),
+    on('read', (d) => {
+      const m = mine(d) && members.get(d.user_id);
+      if (!m) return;
+      m.last_read_seq = Math.max(m.last_read_seq ?? 0, d.last_read_seq);
+      if (d.user_id === self) myRead = Math.max(myRead, d.last_read_seq);
+      receipts();
+    }),
+    on('refetch', (d) => { if (mine(d)) load(); }),
+  ];
+  document.addEventListener('visibilitychange', onVisible);
+  onVisible();
+  load();
+
+  return {
+    el,
+    focus: () => write.focus(),
+    cleanup() {
+      offs.forEach((off) => off());
+      document.removeEventListener('visibilitychange', onVisible);
+      clearTimeout(readTimer);
+      typingEl.cleanup();
+      releaseSync();
+      tail = null;
+      viewing(null);
+    },
+  };
+}
