@@ -23,7 +23,7 @@ export interface MessageView {
 const fmtTime = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 function attachmentEl(a: Attachment) {
-  const download = actionButton(`${a.filename} (${fmtBytes(a.size)})`, `Download ${a.filename}`, async () => {
+  const download = actionButton(a.filename, `Download ${a.filename}`, async () => {
     const url = await attachmentBlobUrl(a.url);
     const link = h('a', { href: url, download: a.filename, hidden: true });
     document.body.append(link);
@@ -37,7 +37,7 @@ function attachmentEl(a: Attachment) {
     attachmentBlobUrl(a.thumbnail_url).then((u) => { img.src = u; }).catch(() => img.remove());
     box.append(img);
   }
-  box.append(download);
+  box.append(h('span', { class: 'inline' }, download, h('span', { class: 'muted small' }, fmtBytes(a.size))));
   return box;
 }
 
@@ -50,7 +50,7 @@ export function messageItem(m: Message, conversationId: string): MessageView {
 
   function reactionButtons() {
     const msg = view.msg;
-    const pick = h('details', { class: 'react-pick' }, h('summary', { 'aria-label': `React to ${msg.sender?.username ?? ''}'s message` }, '☺︎ React'),
+    const pick = h('details', { class: 'react-pick' }, h('summary', null, h('span', { 'aria-hidden': 'true' }, '☺︎ '), 'React'),
       h('div', { class: 'inline' }, EMOJIS.map((e) => emojiButton(e, e, `React ${e}`))));
     const shown = msg.reactions.filter((r) => r.count > 0).map((r) =>
       emojiButton(`${r.emoji} ${r.count}`, r.emoji, `${r.emoji} ${r.count}${r.me ? ', yours' : ''}`, !!r.me));
