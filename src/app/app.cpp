@@ -23,8 +23,11 @@
 #include "http/static_files.hpp"
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
+#include "core/notifier.hpp"
+#include "core/user_messages.hpp"
 #include "modules/accounts/routes.hpp"
 #include "modules/groups/routes.hpp"
+#include "modules/messaging/routes.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/routes.hpp"
 #include "modules/social/routes.hpp"
@@ -79,6 +82,17 @@ std::string web_dir(const Config& c) {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
   return ec ? "web/dist" : (exe.parent_path().parent_path() / "web" / "dist").string();
+}
+
+// messaging (#14): notices go nowhere until the notifications module is merged.
+class DiscardingNotifier : public Notifier {
+ public:
+  void notify(const Notice&) override {}
+};
+
+// messaging (#14): how often the workers look for unsent attachments past their TTL.
+std::chrono::milliseconds attachment_sweep_every(const Config& c) {
+  return std::chrono::seconds(std::min(60, c.message_attachment_ttl_s));
 }
 
 // Reports a start-up failure the way an operator needs to read it.
@@ -163,7 +177,9 @@ int serve(const Config& config) {
   // Modules publish to it as wp::UserChannel; whom to tell about presence
   // (set_friends_of) comes from the social graph, below.
   realtime::LiveUserChannel user_channel(hub, *user_presence, {}, presence_ttl / 3);
-  user_channel::add_routes(router, user_channel, pool);
+  // What clients may send on it besides ping: each module adds its types below, before serving.
+  UserMessageHandlers user_messages;
+  user_channel::add_routes(router, user_channel, pool, user_messages);
   // ---- end of the per-user channel ----
   system::SystemService system_service(*db);
   system::add_routes(router, system_service);
@@ -243,6 +259,19 @@ int serve(const Config& config) {
     return parties::GroupStanding{s.exists, s.is_private, s.member, s.may_host};
   });
   // ---- end groups ----
+  // ---- messaging (#14): conversations, messages, attachments; events and sync over /ws/user/ ----
+  DiscardingNotifier messaging_notices;
+  messaging::Store messaging_store(*db);
+  const auto messaging_settings = messaging::settings_from(config);
+  messaging::MessagingService messaging_service(messaging_store, relations, user_channel, messaging_notices, *limiter,
+                                                messaging_settings);
+  messaging::add_routes(router, messaging_service);
+  messaging::add_socket_messages(user_messages, messaging_service);
+  video_workers.add_periodic("expiring unsent message attachments", attachment_sweep_every(config),
+                             [&messaging_store, &messaging_settings] {
+                               messaging::expire_orphan_attachments(messaging_store, messaging_settings);
+                             });
+  // ---- end messaging ----
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);
@@ -330,6 +359,13 @@ int worker(const Config& config) {
   videos::Store store(*db);
   videos::VideosService service(store, config);
   videos::Workers workers(service, config.worker_threads);
+  // messaging (#14): unsent attachments past their TTL
+  messaging::Store messaging_store(*db);
+  const auto messaging_settings = messaging::settings_from(config);
+  workers.add_periodic("expiring unsent message attachments", attachment_sweep_every(config),
+                       [&messaging_store, &messaging_settings] {
+                         messaging::expire_orphan_attachments(messaging_store, messaging_settings);
+                       });
   workers.start();
   spdlog::info("watchparty {} worker running on {}", WATCHPARTY_VERSION, db->description());
   int sig = 0;

@@ -248,6 +248,17 @@ const std::vector<Setting>& settings() {
                   &Config::upload_expiry_s, 1, 365 * 86400),
       int_setting("view_window_s", "A viewer counts as one view per this many seconds", &Config::view_window_s, 1,
                   30 * 86400),
+      // messaging
+      int_setting("message_send_limit", "Messages a user may send per message_send_window_s (all nodes)",
+                  &Config::message_send_limit, 1, 1000000),
+      int_setting("message_send_window_s", "Window of message_send_limit, in seconds", &Config::message_send_window_s,
+                  1, 86400),
+      int_setting("message_sync_limit", "Messages a reconnecting socket is sent per conversation before refetch",
+                  &Config::message_sync_limit, 1, 10000),
+      int_setting("message_attachment_max_bytes", "Largest message attachment in bytes; 413 beyond",
+                  &Config::message_attachment_max_bytes, 1, std::int64_t{1} << 34),
+      int_setting("message_attachment_ttl_s", "An uploaded attachment no message took this long is deleted",
+                  &Config::message_attachment_ttl_s, 1, 365 * 86400),
   };
   return all;
 }

@@ -84,6 +84,12 @@ struct Config {
   std::string hls_preset = "veryfast";
   int view_window_s = 1800;
   int upload_expiry_s = 24 * 3600;
+  // messaging
+  int message_send_limit = 30;
+  int message_send_window_s = 10;
+  int message_sync_limit = 200;
+  std::int64_t message_attachment_max_bytes = 25 * 1024 * 1024;
+  int message_attachment_ttl_s = 24 * 3600;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

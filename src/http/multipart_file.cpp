@@ -11,6 +11,11 @@
 
 namespace wp::http {
 
+StagedFile::~StagedFile() {
+  std::error_code ec;
+  if (!path.empty()) std::filesystem::remove(path, ec);
+}
+
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;

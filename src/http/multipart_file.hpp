@@ -26,6 +26,13 @@ struct SpoolLimits {
   std::size_t max_fields = 64;
 };
 
+// The file part's staging path, removed when the handler is done (a handler
+// that keeps the file moves it away first; removing nothing is fine).
+struct StagedFile {
+  std::string path;
+  ~StagedFile();
+};
+
 // The boundary parameter of a multipart/form-data Content-Type, or nullopt.
 std::optional<std::string> multipart_boundary(const std::string& content_type);
 

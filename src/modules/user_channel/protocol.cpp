@@ -18,6 +18,8 @@ std::string pong(std::optional<double> client_time) {
   return json::serialize(o);
 }
 
+Invalid unknown_type(const std::string& type) { return {"unknown_type", "Unknown message type: " + type}; }
+
 std::string error(const std::string& code, const std::string& message) {
   return json::serialize(json::object{{"type", "error"}, {"code", code}, {"message", message}});
 }
@@ -31,8 +33,8 @@ ClientMessage parse_client_message(const std::string& frame) {
   if (!type || !type->is_string()) throw Invalid{"invalid_message", "Every message needs a type."};
   ClientMessage out;
   out.type = std::string(type->as_string());
-  if (out.type != "ping") throw Invalid{"unknown_type", "Unknown message type: " + out.type};
   if (auto t = msg.if_contains("client_time"); t && t->is_number()) out.client_time = t->to_number<double>();
+  out.body = std::move(msg);
   return out;
 }
 

@@ -20,15 +20,16 @@ Response not_upgraded(Request&) {
 
 }  // namespace
 
-void add_routes(http::Router& router, realtime::LiveUserChannel& channel, BlockingPool& pool) {
+void add_routes(http::Router& router, realtime::LiveUserChannel& channel, BlockingPool& pool,
+                const UserMessageHandlers& handlers) {
   http::ModuleRoutes routes(router, channel, "realtime");
   routes.add("GET", "/ws/user/", "Per-user WebSocket: events and friends' presence (docs/realtime.md)",
              Access::user, not_upgraded,
-             {.ws_open = [&channel, &pool](Request& req, std::shared_ptr<realtime::Connection> conn)
+             {.ws_open = [&channel, &pool, &handlers](Request& req, std::shared_ptr<realtime::Connection> conn)
                   -> std::shared_ptr<realtime::Endpoint> {
                const auto& user = req.current_user();
                // The endpoint exists before the socket joins: every socket that joined gets its goodbye.
-               auto socket = std::make_shared<UserSocket>(channel, pool, user.id, conn);
+               auto socket = std::make_shared<UserSocket>(channel, pool, handlers, user, conn);
                channel.attach(user.id, user.session_id, conn, realtime::make_message(protocol::hello(user.id)));
                return socket;
              }});

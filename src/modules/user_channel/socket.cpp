@@ -7,18 +7,62 @@
 
 namespace wp::user_channel {
 
-UserSocket::UserSocket(realtime::LiveUserChannel& channel, BlockingPool& pool, std::string user_id,
-                       std::shared_ptr<realtime::Connection> conn)
-    : channel_(channel), pool_(pool), user_id_(std::move(user_id)), conn_(std::move(conn)) {}
+namespace {
+
+// Messages of one socket waiting for the pool; more are answered `busy`.
+constexpr std::size_t kMaxPending = 64;
+
+// The `error` code a handler's wp::Error is answered with.
+const char* error_code_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::validation: return "invalid_message";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::forbidden: return "forbidden";
+    case ErrorCode::conflict: return "conflict";
+    case ErrorCode::rate_limited: return "rate_limited";
+    case ErrorCode::unavailable: return "unavailable";
+    default: return "server_error";
+  }
+}
+
+}  // namespace
+
+UserSocket::UserSocket(realtime::LiveUserChannel& channel, BlockingPool& pool, const UserMessageHandlers& handlers,
+                       Principal user, std::shared_ptr<realtime::Connection> conn)
+    : channel_(channel),
+      pool_(pool),
+      handlers_(handlers),
+      user_(std::move(user)),
+      conn_(std::move(conn)),
+      queue_(std::make_shared<SerialQueue>(pool, kMaxPending)) {}
 
 void UserSocket::on_message(const std::string& text) {
   try {
     auto msg = protocol::parse_client_message(text);
-    // ping is the only message a client sends today.
-    conn_->send(realtime::make_message(protocol::pong(msg.client_time)));
+    if (msg.type == "ping") {
+      conn_->send(realtime::make_message(protocol::pong(msg.client_time)));
+      return;
+    }
+    auto handler = handlers_.find(msg.type);
+    if (!handler) throw protocol::unknown_type(msg.type);
+    run_handler(*handler, std::move(msg.body));
   } catch (const protocol::Invalid& e) {
     conn_->send(realtime::make_message(protocol::error(e.code, e.message)));
   }
+}
+
+void UserSocket::run_handler(const UserMessageHandler& handler, boost::json::object body) {
+  auto task = [self = shared_from_this(), &handler, body = std::move(body)] {
+    auto conn = self->conn_;
+    UserSocketMessage m{self->user_, body, [conn](std::string frame) { conn->send(realtime::make_message(std::move(frame))); }};
+    try {
+      handler(m);
+    } catch (const Error& e) {
+      conn->send(realtime::make_message(protocol::error(error_code_for(e.code()), e.what())));
+    }
+  };
+  if (!queue_->post(std::move(task)))
+    conn_->send(realtime::make_message(protocol::error("busy", "Too many messages waiting; send again later.")));
 }
 
 void UserSocket::on_close() {
@@ -26,13 +70,13 @@ void UserSocket::on_close() {
   // but never on the I/O thread: it talks to Redis.
   bool queued = pool_.submit_always([self = shared_from_this()] {
     try {
-      self->channel_.detach(self->user_id_, self->conn_);
+      self->channel_.detach(self->user_.id, self->conn_);
     } catch (const Error& e) {
       // Shared state unreachable: this node's heartbeats stop for the user and expire instead.
-      spdlog::warn("user channel: goodbye of {} failed: {}", self->user_id_, e.what());
+      spdlog::warn("user channel: goodbye of {} failed: {}", self->user_.id, e.what());
     }
   });
-  if (!queued) spdlog::info("user channel: {} left during shutdown", user_id_);
+  if (!queued) spdlog::info("user channel: {} left during shutdown", user_.id);
 }
 
 }  // namespace wp::user_channel

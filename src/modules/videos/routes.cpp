@@ -34,14 +34,6 @@ Viewer viewer_of(const Request& req) { return req.user ? &*req.user : nullptr; }
 ClientInfo client_of(const Request& req) { return {req.remote_ip, req.header("User-Agent").value_or("")}; }
 
 // Removes a staged file on every way out unless it was moved away.
-struct StagedFile {
-  std::string path;
-  ~StagedFile() {
-    std::error_code ec;
-    if (!path.empty()) fs::remove(path, ec);
-  }
-};
-
 std::optional<std::int64_t> parse_int_text(std::string_view s) {
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -119,7 +111,7 @@ Response create_video(VideosService& svc, Request& req) {
     auto v = svc.create_external(user, new_video_from_json(http::parse_object_body(req)));
     return http::json_response(video_json(v, true), 201);
   }
-  StagedFile staged{svc.staging_path()};
+  http::StagedFile staged{svc.staging_path()};
   http::SpoolLimits limits;
   limits.max_file_bytes = static_cast<std::uint64_t>(svc.max_upload_bytes());
   auto form = http::read_multipart_file(req.body_file, req.header("Content-Type").value_or(""), "file", staged.path, limits);

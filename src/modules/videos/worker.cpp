@@ -19,6 +19,23 @@ Workers::Workers(VideosService& service, int threads) : service_(service), count
 
 Workers::~Workers() { stop(); }
 
+void Workers::add_periodic(std::string name, std::chrono::milliseconds every, std::function<void()> job) {
+  periodic_.push_back({std::move(name), every, std::move(job), std::chrono::steady_clock::now()});
+}
+
+void Workers::run_due_periodic(const std::string& worker_id) {
+  auto now = std::chrono::steady_clock::now();
+  for (auto& p : periodic_) {
+    if (now < p.next) continue;
+    p.next = now + p.every;
+    try {
+      p.job();
+    } catch (const std::exception& e) {
+      spdlog::warn("worker {}: {} failed: {}", worker_id, p.name, log::redact_sql_error(e.what()));
+    }
+  }
+}
+
 void Workers::start() {
   for (int i = 0; i < count_; ++i) threads_.emplace_back([this, i] { loop(i); });
   spdlog::info("{} video worker thread(s) started ({})", count_, id_prefix_);
@@ -52,6 +69,7 @@ void Workers::loop(int index) {
         spdlog::warn("worker {}: cannot expire uploads: {}", worker_id, log::redact_sql_error(e.what()));
       }
     }
+    if (index == 0) run_due_periodic(worker_id);
     std::optional<JobRow> job;
     try {
       job = service_.claim_job(worker_id);
