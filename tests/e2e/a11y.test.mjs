@@ -42,6 +42,9 @@ const PAGES = [
   ['/groups', 'user', '#my-groups li'],
   [(f) => `/groups/${f.group.id}`, 'user', '#group-members li'],
   [(f) => `/users/${f.staffId}`, 'user', '#social-actions button'],
+  // -- messaging (#14): a conversation with staff, one message from each side
+  ['/messages', 'user', '#conversations li'],
+  [(f) => `/messages/${f.conversation.id}`, 'user', '#thread-log li.chat-msg'],
 ];
 
 let server, browser, clip;
@@ -91,6 +94,14 @@ before(async () => {
     body: { name: 'Accessible group', description: 'A group to check', category: 'Films', is_private: false } });
   assert.equal(group.status, 201, JSON.stringify(group.data));
   fixtures.group = group.data;
+  // -- messaging (#14)
+  const conversation = await rest(server.url, '/api/conversations/direct/', { method: 'POST', token, body: { user_id: fixtures.staffId } });
+  assert.equal(conversation.status, 201, JSON.stringify(conversation.data));
+  fixtures.conversation = conversation.data;
+  for (const [t, body] of [[token, 'Hello staff'], [staffLogin.access_token, 'Hello back']]) {
+    const m = await rest(server.url, `/api/conversations/${conversation.data.id}/messages/`, { method: 'POST', token: t, body: { client_id: body, body } });
+    assert.equal(m.status, 201, JSON.stringify(m.data));
+  }
 });
 after(async () => {
   await browser?.close();

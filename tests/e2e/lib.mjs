@@ -70,6 +70,31 @@ export async function startServer({ args = [], env = {}, dataDir: sharedDir = nu
   };
 }
 
+/** Why two-node tests cannot run here (no WP_PG_URL or WP_REDIS_URL), or false. */
+export const twoNodesSkip = process.env.WP_PG_URL && process.env.WP_REDIS_URL
+  ? false : 'needs WP_PG_URL and WP_REDIS_URL (scripts/test.sh provides them)';
+
+/** A new, empty database on the PostgreSQL server of WP_PG_URL; its URL. */
+export function newPgDatabase(pgUrl = process.env.WP_PG_URL) {
+  const [, user, host, port] = /^postgresql:\/\/([^@]+)@([^:/]+):(\d+)\/(\w+)/.exec(pgUrl);
+  const name = `wp_e2e_${Math.random().toString(36).slice(2, 10)}`;
+  execFileSync('psql', ['-q', '-h', host, '-p', port, '-U', user, '-d', 'postgres', '-c', `CREATE DATABASE ${name}`]);
+  return `postgresql://${user}@${host}:${port}/${name}`;
+}
+
+/**
+ * Two nodes of one deployment (docs/operations.md, "Several nodes"): a new PostgreSQL
+ * database, the Redis of WP_REDIS_URL under a prefix of their own, one data dir.
+ */
+export async function startTwoNodes({ args = [] } = {}) {
+  const dataDir = tmpDir('wp-e2e-shared-');
+  const prefix = `wp-e2e-${Math.random().toString(36).slice(2, 8)}:`;
+  const shared = ['--database-url', newPgDatabase(), '--redis-url', process.env.WP_REDIS_URL, '--redis-prefix', prefix, ...args];
+  const a = await startServer({ args: shared, dataDir });
+  const b = await startServer({ args: shared, dataDir });
+  return [a, b];
+}
+
 /** A TCP port free a moment ago, for a server whose address must be known before it starts. */
 export async function freePort() {
   const srv = createNetServer();

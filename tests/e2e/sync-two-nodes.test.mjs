@@ -5,36 +5,19 @@
 // skipped otherwise.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  startServer, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, settledSpread, stats, tmpDir, ROOT, problems, waitRoomReady,
+  startTwoNodes, twoNodesSkip as skip, launchBrowser, newPage, makeClip, rest, registerUser, uiLogin, settledSpread, stats, tmpDir, ROOT, problems, waitRoomReady,
   syncIndicator, INDICATOR_PLAYING, INDICATOR_PAUSED, recordConnLabels, connLabels,
 } from './lib.mjs';
 import { uploadAndWait } from './videos.mjs';
 
-const PG = process.env.WP_PG_URL || '';
-const REDIS = process.env.WP_REDIS_URL || '';
-const skip = PG && REDIS ? false : 'needs WP_PG_URL and WP_REDIS_URL (scripts/test.sh provides them)';
 let nodeA, nodeB, browser;
-
-function newDatabase() {
-  const m = /^postgresql:\/\/([^@]+)@([^:/]+):(\d+)\/(\w+)/.exec(PG);
-  const [, user, host, port] = m;
-  const name = `wp_e2e_${Math.random().toString(36).slice(2, 10)}`;
-  execFileSync('psql', ['-q', '-h', host, '-p', port, '-U', user, '-d', 'postgres', '-c', `CREATE DATABASE ${name}`]);
-  return `postgresql://${user}@${host}:${port}/${name}`;
-}
 
 before(async () => {
   if (skip) return;
-  const db = newDatabase();
-  const dataDir = tmpDir('wp-e2e-shared-');
-  const prefix = `wp-e2e-${Math.random().toString(36).slice(2, 8)}:`;
-  const args = ['--database-url', db, '--redis-url', REDIS, '--redis-prefix', prefix];
-  nodeA = await startServer({ args, dataDir });
-  nodeB = await startServer({ args, dataDir });
+  [nodeA, nodeB] = await startTwoNodes();
   browser = await launchBrowser();
 });
 after(async () => {
