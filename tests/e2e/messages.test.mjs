@@ -187,6 +187,36 @@ async function story(nodeA, nodeB) {
   await B.context.close();
 }
 
+test('a long thread: the newest 50 first, older ones as the reader scrolls up, in order', async () => {
+  const node = await startServer({ args: ['--message-send-limit', '1000'] });
+  servers.push(node);
+  const ann = await registerUser(node.url, 'ann');
+  const bob = await registerUser(node.url, 'bob');
+  const c = await rest(node.url, '/api/conversations/direct/', { method: 'POST', token: ann.token, body: { user_id: bob.id } });
+  assert.equal(c.status, 201, JSON.stringify(c.data));
+  const texts = Array.from({ length: 120 }, (_, i) => `line ${i + 1}`);
+  for (const t of texts) {
+    const r = await rest(node.url, `/api/conversations/${c.data.id}/messages/`, { method: 'POST', token: ann.token, body: { client_id: t, body: t } });
+    assert.equal(r.status, 201, JSON.stringify(r.data));
+  }
+  const B = await apiLoggedIn(browser.browser, node.url, bob, { width: 375, height: 740 });
+  const b = B.page;
+  await b.goto(`/messages/${c.data.id}`);
+  await waitBodies(b, texts.slice(70));
+  // 120 unread: the line sits before the first one loaded only once it is loaded
+  assert.equal(await b.locator('#new-messages').count(), 0);
+  for (const loaded of [20, 0]) {
+    await b.$eval('.thread-scroll', (el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
+    await waitBodies(b, texts.slice(loaded));
+  }
+  assert.equal(await b.isVisible('#load-older'), false, 'nothing older is left');
+  assert.equal(await b.$eval('#new-messages', (s) => s.nextElementSibling.querySelector('.msg-body').textContent), 'line 1');
+  assert.ok(await b.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the thread fits 375 px');
+  await waitBadge(b, 0);
+  assert.deepEqual(problems(b), []);
+  await B.context.close();
+});
+
 test('messages on one SQLite node: live, offline and back in order, unread counts', async () => {
   const node = await startServer();
   servers.push(node);

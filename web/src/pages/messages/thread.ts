@@ -32,6 +32,7 @@ export function threadView(conv: Conversation) {
   const views = new Map<number, MessageView>();
   const members = new Map<string, Member>(conv.members.map((m) => [m.id, { ...m }]));
   let myRead = members.get(self ?? '')?.last_read_seq ?? 0;
+  let readAtOpen = myRead;
   let tail: SeqTail<Message> | null = null;
   let buffered: Message[] = [];
   let oldest: Message | null = null;
@@ -102,6 +103,15 @@ export function threadView(conv: Conversation) {
     }, 200);
   }
 
+  // The line goes before the first message of others after my last read, once the
+  // messages loaded reach back to that point (above it, all is read).
+  function placeLine() {
+    if (separator || !oldest || oldest.seq > readAtOpen + 1) return;
+    const first = [...views.values()].filter((v) => v.msg.seq > readAtOpen && v.msg.sender?.id !== self && v.msg.message_type !== 'system')
+      .sort((x, y) => x.msg.seq - y.msg.seq)[0];
+    if (first) newLine(first.el);
+  }
+
   async function loadOlder() {
     if (loadingOlder || !oldest) return;
     loadingOlder = true;
@@ -111,6 +121,7 @@ export function threadView(conv: Conversation) {
       [...page.results].reverse().forEach((m) => add(m, 'start'));
       if (page.results.length) oldest = page.results[0];
       older.hidden = !page.has_more;
+      placeLine();
       scroller.scrollTop = scroller.scrollHeight - fromBottom;
       receipts();
     } catch (e) {
@@ -134,8 +145,8 @@ export function threadView(conv: Conversation) {
       page.results.forEach((m) => add(m, 'end'));
       oldest = page.results[0] ?? null;
       older.hidden = !page.has_more;
-      const first = page.results.find((m) => m.seq > myRead && m.sender?.id !== self && m.message_type !== 'system');
-      if (first && views.get(first.seq)) newLine(views.get(first.seq)!.el);
+      readAtOpen = myRead;
+      placeLine();
       const t = new SeqTail<Message>(page.results.at(-1)?.seq ?? 0, { apply: applied, update: updated, fill });
       tail = t;
       releaseSync = holdForSync(id, () => t.have);
