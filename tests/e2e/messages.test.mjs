@@ -213,6 +213,14 @@ test('a long thread: the newest 50 first, older ones as the reader scrolls up, i
   assert.equal(await b.$eval('#new-messages', (s) => s.nextElementSibling.querySelector('.msg-body').textContent), 'line 1');
   assert.ok(await b.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the thread fits 375 px');
   await waitBadge(b, 0);
+  // bob hides his read receipts: ann's copy of the conversation no longer says how far he read
+  await b.goto('/messages');
+  await b.locator('#show-read-receipts:not([disabled])').waitFor();
+  assert.equal(await b.isChecked('#show-read-receipts'), true);
+  await b.click('#show-read-receipts');
+  await b.locator('.toast', { hasText: 'Your read receipts are hidden' }).waitFor();
+  const seen = await rest(node.url, `/api/conversations/${c.data.id}/`, { token: ann.token });
+  assert.equal(seen.data.members.find((m) => m.id === bob.id).last_read_seq, null);
   assert.deepEqual(problems(b), []);
   await B.context.close();
 });

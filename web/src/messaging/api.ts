@@ -70,6 +70,10 @@ export const getConversation = (id: string) => api<Conversation>(`${C}/${id}/`);
 export const openDirect = (user_id: string) => api<Conversation>(`${C}/direct/`, { method: 'POST', body: { user_id } });
 export const unreadTotal = () => api<{ total: number; conversations: number }>(`${C}/unread/`);
 
+export interface MessagingSettings { show_read_receipts: boolean }
+export const getMessagingSettings = () => api<MessagingSettings>(`${C}/settings/`);
+export const setMessagingSettings = (s: Partial<MessagingSettings>) => api<MessagingSettings>(`${C}/settings/`, { method: 'PATCH', body: s });
+
 export interface MessagePage { results: Message[]; has_more: boolean }
 export type Cursor = { before?: string; after_seq?: number };
 export const listMessages = (id: string, cursor: Cursor = {}, limit = 50) =>
