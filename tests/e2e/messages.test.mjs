@@ -160,10 +160,12 @@ async function story(nodeA, nodeB) {
   await offline(B.context, b, async () => { for (const t of later) await sendRest(t); });
   await listUnread(b, cid, 3);
   await waitBadge(b, 3);
+  await screenshot(b, 'messages-unread');
   assert.equal(await badge(a), 0);
   await b.click(`#conversations li[data-conversation-id="${cid}"] a`);
   await waitBodies(b, [...shown, ...away, ...later]);
   assert.equal(await b.$eval('#new-messages', (s) => s.nextElementSibling.querySelector('.msg-body').textContent), 'six');
+  await screenshot(b, 'messages-new-line');
   await waitBadge(b, 0);
 
   // ann on her list while bob writes twice: her count and badge say 2, then 0 once she opens it

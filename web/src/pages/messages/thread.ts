@@ -131,7 +131,13 @@ export function threadView(conv: Conversation) {
     }
   }
   older.addEventListener('click', loadOlder);
-  scroller.addEventListener('scroll', () => { if (scroller.scrollTop < 120 && !older.hidden) loadOlder(); });
+  // A picture that loads after its message grows the thread: a reader at the bottom stays there.
+  let stuck = true;
+  scroller.addEventListener('scroll', () => {
+    stuck = nearBottom();
+    if (scroller.scrollTop < 120 && !older.hidden) loadOlder();
+  });
+  scroller.addEventListener('load', () => { if (stuck) toBottom(); }, true);
 
   /** The newest page, then whatever the events brought meanwhile; again after a `refetch`. */
   async function load() {
