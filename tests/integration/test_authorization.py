@@ -176,9 +176,11 @@ def _conv_ok(r):
     return r.json()
 
 
-def _conversation_ids(owner, conv):
+def _conversation_ids(owner, conv, caller=None):
+    """Its ids; "user" is a member other than the owner and, where possible, the caller."""
     m = _conv_ok(owner.post(f"/api/conversations/{conv['id']}/messages/", json={"client_id": uniq(), "body": "hi"}))
-    member = next(x["id"] for x in conv["members"] if x["id"] != owner.id)
+    others = [x["id"] for x in conv["members"] if x["id"] != owner.id]
+    member = next((x for x in others if caller is None or x != caller.id), others[0])
     return {"conversation": conv["id"], "message": m["id"], "user": member}
 
 
@@ -194,7 +196,7 @@ def group_conversation_with_caller(owner, caller):
     if caller is not None and caller.id != owner.id:
         others[0] = caller.id
     return _conversation_ids(owner, _conv_ok(owner.post("/api/conversations/groups/",
-                                                        json={"title": "g", "member_ids": others})))
+                                                        json={"title": "g", "member_ids": others})), caller)
 
 
 def direct_with_caller(owner, caller):
