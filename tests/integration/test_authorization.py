@@ -170,6 +170,52 @@ group_with_request = group_with(_requester)
 group_with_banned = group_with(_banned)
 
 
+# messaging (#14): the owner is a member (a group's owner); nobody else, staff included, sees a conversation
+def _conv_ok(r):
+    assert r.status_code in (200, 201), r.text
+    return r.json()
+
+
+def _conversation_ids(owner, conv, caller=None):
+    """Its ids; "user" is a member other than the owner and, where possible, the caller."""
+    m = _conv_ok(owner.post(f"/api/conversations/{conv['id']}/messages/", json={"client_id": uniq(), "body": "hi"}))
+    others = [x["id"] for x in conv["members"] if x["id"] != owner.id]
+    member = next((x for x in others if caller is None or x != caller.id), others[0])
+    return {"conversation": conv["id"], "message": m["id"], "user": member}
+
+
+def group_conversation(owner):
+    others = [register(owner.server).id for _ in range(2)]
+    return _conversation_ids(owner, _conv_ok(owner.post("/api/conversations/groups/",
+                                                        json={"title": "g", "member_ids": others})))
+
+
+def group_conversation_with_caller(owner, caller):
+    """The owner's group, with the caller (if any, and not the owner) as a plain member."""
+    others = [register(owner.server).id for _ in range(2)]
+    if caller is not None and caller.id != owner.id:
+        others[0] = caller.id
+    return _conversation_ids(owner, _conv_ok(owner.post("/api/conversations/groups/",
+                                                        json={"title": "g", "member_ids": others})), caller)
+
+
+def direct_with_caller(owner, caller):
+    """The owner's direct conversation with the caller (someone else for anonymous and the owner)."""
+    other = caller if caller is not None and caller.id != owner.id else register(owner.server)
+    return _conversation_ids(owner, _conv_ok(owner.post("/api/conversations/direct/", json={"user_id": other.id})))
+
+
+def conversation_attachment(owner):
+    ids = group_conversation(owner)
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS"
+           b"\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00"
+           b"\x00IEND\xaeB`\x82")
+    att = _conv_ok(owner.post("/api/conversations/attachments/", files={"file": ("one.png", png, "image/png")}))
+    _conv_ok(owner.post(f"/api/conversations/{ids['conversation']}/messages/",
+                        json={"client_id": uniq(), "body": "", "attachment_ids": [att["id"]]}))
+    return {**ids, "attachment": att["id"]}
+
+
 # ---------------------------------------------------------------- the matrix
 # (method, path, make resource, JSON body or a function of the server giving it, {caller: status})
 
@@ -296,6 +342,51 @@ ROWS = [
     row("POST", "/api/groups/{group}/members/{user}/demote/", group_with_moderator, None, 401, 403, 200, 200),
     row("GET", "/api/groups/{group}/parties/", group, None, 401, 200, 200, 200),
     row("GET", "/api/groups/{group}/parties/", private_group, None, 401, 403, 200, 200),
+    # messaging (#14): strangers and staff get 404 for a conversation; a block stops writing in a direct one
+    row("GET", "/api/conversations/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/conversations/direct/", owner_self, {"user_id": "{user}"}, 401, 201, 400, 201, blocked=403),
+    row("POST", "/api/conversations/groups/", nothing,
+        lambda server: {"title": "g", "member_ids": [register(server).id, register(server).id]}, 401, 201, 201, 201),
+    row("GET", "/api/conversations/unread/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/conversations/settings/", nothing, None, 401, 200, 200, 200),
+    row("PATCH", "/api/conversations/settings/", nothing, {"show_read_receipts": False}, 401, 200, 200, 200),
+    # the access check comes before the upload is read: a JSON body is 415 once allowed
+    row("POST", "/api/conversations/attachments/", nothing, None, 401, 415, 415, 415),
+    row("GET", "/api/conversations/attachments/{attachment}/", conversation_attachment, None, 401, 404, 200, 404),
+    row("GET", "/api/conversations/attachments/{attachment}/thumbnail/", conversation_attachment, None,
+        401, 404, 200, 404),
+    row("GET", "/api/conversations/{conversation}/", group_conversation, None, 401, 404, 200, 404),
+    row("GET", "/api/conversations/{conversation}/", direct_with_caller, None, 401, 200, 200, 200),
+    row("PATCH", "/api/conversations/{conversation}/", group_conversation, {"title": "x"}, 401, 404, 200, 404),
+    row("PATCH", "/api/conversations/{conversation}/", group_conversation_with_caller, {"title": "x"},
+        401, 403, 200, 403),
+    row("POST", "/api/conversations/{conversation}/members/", group_conversation,
+        lambda server: {"user_id": register(server).id}, 401, 404, 201, 404),
+    row("DELETE", "/api/conversations/{conversation}/members/{user}/", group_conversation, None, 401, 404, 200, 404),
+    row("DELETE", "/api/conversations/{conversation}/members/{user}/", group_conversation_with_caller, None,
+        401, 403, 200, 403),
+    row("POST", "/api/conversations/{conversation}/leave/", group_conversation, None, 401, 404, 200, 404),
+    row("GET", "/api/conversations/{conversation}/messages/", group_conversation, None, 401, 404, 200, 404),
+    row("POST", "/api/conversations/{conversation}/messages/", group_conversation, {"client_id": "c", "body": "hi"},
+        401, 404, 201, 404),
+    row("POST", "/api/conversations/{conversation}/messages/", direct_with_caller, {"client_id": "c", "body": "hi"},
+        401, 201, 201, 201, blocked=403),
+    row("PATCH", "/api/conversations/{conversation}/messages/{message}/", group_conversation, {"body": "e"},
+        401, 404, 200, 404),
+    row("PATCH", "/api/conversations/{conversation}/messages/{message}/", direct_with_caller, {"body": "e"},
+        401, 403, 200, 403),
+    row("DELETE", "/api/conversations/{conversation}/messages/{message}/", group_conversation, None,
+        401, 404, 200, 404),
+    row("DELETE", "/api/conversations/{conversation}/messages/{message}/", direct_with_caller, None,
+        401, 403, 200, 403),
+    row("POST", "/api/conversations/{conversation}/messages/{message}/reactions/", group_conversation,
+        {"emoji": "\U0001F44D"}, 401, 404, 200, 404),
+    row("POST", "/api/conversations/{conversation}/messages/{message}/reactions/", direct_with_caller,
+        {"emoji": "\U0001F44D"}, 401, 200, 200, 200, blocked=403),
+    row("POST", "/api/conversations/{conversation}/read/", group_conversation, {"message_id": "{message}"},
+        401, 404, 200, 404),
+    row("POST", "/api/conversations/{conversation}/read/", direct_with_caller, {"message_id": "{message}"},
+        401, 200, 200, 200),
     # user channel: a plain GET of the WebSocket route (the upgrade itself: test_user_channel.py)
     row("GET", "/ws/user/", nothing, None, 401, 400, 400, 400),
 ]

@@ -1,5 +1,6 @@
 #include "modules/messaging/routes.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/fields.hpp"
@@ -187,7 +188,8 @@ Response list_messages(MessagingService& svc, Request& req) {
   if (int(p.before.has_value()) + int(p.after.has_value()) + int(p.after_seq.has_value()) > 1)
     throw_validation("before", "Give one of before, after and after_seq.");
   if (auto q = req.query("q")) {
-    if (q->empty() || q->size() > 400) throw_validation("q", "Search text of 1 to 100 characters.");
+    auto chars = std::count_if(q->begin(), q->end(), [](char c) { return (c & 0xC0) != 0x80; });
+    if (chars < 1 || chars > 100) throw_validation("q", "Search text of 1 to 100 characters.");
     p.text = *q;
   }
   auto page = svc.messages(req.current_user(), req.param("id"), p);
