@@ -33,6 +33,7 @@ TickResult EventsService::tick(std::int64_t now, const std::string& worker_id) {
     e.title = due.title;
     e.start_time = due.start_time;
     notify(due.user_id, "event_reminder", e, "", {{"minutes_before", due.offset_minutes}});
+    spdlog::info("event reminder {} sent to {} by {}", due.id, due.user_id, worker_id);
     ++r.reminders_sent;
   }
   return r;
