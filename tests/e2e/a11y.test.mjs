@@ -42,6 +42,10 @@ const PAGES = [
   ['/groups', 'user', '#my-groups li'],
   [(f) => `/groups/${f.group.id}`, 'user', '#group-members li'],
   [(f) => `/users/${f.staffId}`, 'user', '#social-actions button'],
+  // -- events (#16): an event of the user's
+  ['/events', 'user', '#events-upcoming li'],
+  ['/events/new', 'user', '#event-form select[name=timezone]'],
+  [(f) => `/events/${f.event.id}`, 'user', '#event-counts'],
 ];
 
 let server, browser, clip;
@@ -91,6 +95,11 @@ before(async () => {
     body: { name: 'Accessible group', description: 'A group to check', category: 'Films', is_private: false } });
   assert.equal(group.status, 201, JSON.stringify(group.data));
   fixtures.group = group.data;
+  // -- events (#16)
+  const event = await rest(server.url, '/api/events/', { method: 'POST', token, body: { title: 'Accessible event',
+    start_time: new Date(Date.now() + 3600_000).toISOString(), end_time: new Date(Date.now() + 7200_000).toISOString() } });
+  assert.equal(event.status, 201, JSON.stringify(event.data));
+  fixtures.event = event.data;
 });
 after(async () => {
   await browser?.close();

@@ -21,6 +21,10 @@ import { startUserSocket } from './user-socket';
 import { friendsPage } from './pages/friends';
 import { groupsPage } from './pages/groups';
 import { groupPage } from './pages/group';
+// -- events (#16)
+import { eventsPage } from './pages/events';
+import { eventPage } from './pages/event';
+import { newEventPage, editEventPage } from './pages/event-form';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -51,6 +55,11 @@ const routes: Route[] = [
   [/^\/friends\/?$/, friendsPage, true],
   [/^\/groups\/?$/, groupsPage, true],
   [/^\/groups\/([0-9a-f-]{36})\/?$/, groupPage, true],
+  // -- events (#16)
+  [/^\/events\/?$/, eventsPage, true],
+  [/^\/events\/new\/?$/, newEventPage, true],
+  [/^\/events\/([0-9a-f-]{36})\/?$/, eventPage, true],
+  [/^\/events\/([0-9a-f-]{36})\/edit\/?$/, editEventPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);

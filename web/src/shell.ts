@@ -28,6 +28,8 @@ export const SECTIONS: NavEntry[] = [
   // -- social graph and groups (#13)
   { href: '/friends', label: 'Friends', extra: friendBadge },
   { href: '/groups', label: 'Groups' },
+  // -- events (#16)
+  { href: '/events', label: 'Events' },
 ];
 
 /** The user menu, under the user's name. */
