@@ -26,6 +26,8 @@
 #include "core/notifier.hpp"
 #include "core/user_messages.hpp"
 #include "modules/accounts/routes.hpp"
+#include "modules/events/routes.hpp"
+#include "modules/events/scheduler.hpp"
 #include "modules/groups/routes.hpp"
 #include "modules/messaging/routes.hpp"
 #include "modules/parties/redis_live_state.hpp"
@@ -272,6 +274,39 @@ int serve(const Config& config) {
                                messaging::expire_orphan_attachments(messaging_store, messaging_settings);
                              });
   // ---- end messaging ----
+  // ---- events (issue #16) ----
+  DiscardingNotifier event_notices;
+  events::Store events_store(*db);
+  events::EventsService events_service(events_store, relations, event_notices);
+  events::add_routes(router, events_service, config);
+  events_service.set_video_check([&videos_service](const std::string& video_id, const Principal& user) {
+    return videos_service.video_for_party(video_id, user).has_value();
+  });
+  events_service.set_group_check([&groups_service](const std::string& group_id, const std::string& user_id) {
+    return groups_service.standing(group_id, user_id).member;
+  });
+  // At its start an event with creates_party opens a private party of its
+  // organizer's and invites those going; when that party ends, the event ends.
+  events_service.set_party_opener([&parties_service](const events::PartyRequest& r) {
+    Principal host{r.organizer_id, r.organizer_username};
+    parties::CreateInput in;
+    in.title = r.title;
+    in.description = r.description;
+    in.visibility = parties::Visibility::private_;
+    in.video_id = r.video_id;
+    auto party = parties_service.create(host, in);
+    for (auto& uid : r.attendee_ids) {
+      try {
+        parties_service.invite(host, party.id, {uid});
+      } catch (const Error& e) {
+        spdlog::info("event {}: {} not invited to party {}: {}", r.event_id, uid, party.id, e.what());
+      }
+    }
+    return party.id;
+  });
+  parties_service.on_party_ended([&events_service](const std::string& party_id) { events_service.party_ended(party_id); });
+  events::Scheduler events_scheduler(events_service);
+  // ---- end events ----
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);
@@ -320,6 +355,7 @@ int serve(const Config& config) {
     }
   });
   if (config.run_workers_in_serve) video_workers.start();
+  events_scheduler.start();  // events (#16): status by the clock, reminders, parties
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -331,6 +367,7 @@ int serve(const Config& config) {
   // parties service, on_connect handlers) is joined before those go.
   finish_within(budget, [&] {
     video_workers.stop();
+    events_scheduler.stop();
     ticking = false;
     ticker.join();
     pool.stop();

@@ -45,6 +45,10 @@ const PAGES = [
   // -- messaging (#14): a conversation with staff, one message from each side
   ['/messages', 'user', '#conversations li'],
   [(f) => `/messages/${f.conversation.id}`, 'user', '#thread-log li.chat-msg'],
+  // -- events (#16): an event of the user's
+  ['/events', 'user', '#events-upcoming li'],
+  ['/events/new', 'user', '#event-form select[name=timezone]'],
+  [(f) => `/events/${f.event.id}`, 'user', '#event-counts'],
 ];
 
 let server, browser, clip;
@@ -102,6 +106,11 @@ before(async () => {
     const m = await rest(server.url, `/api/conversations/${conversation.data.id}/messages/`, { method: 'POST', token: t, body: { client_id: body, body } });
     assert.equal(m.status, 201, JSON.stringify(m.data));
   }
+  // -- events (#16)
+  const event = await rest(server.url, '/api/events/', { method: 'POST', token, body: { title: 'Accessible event',
+    start_time: new Date(Date.now() + 3600_000).toISOString(), end_time: new Date(Date.now() + 7200_000).toISOString() } });
+  assert.equal(event.status, 201, JSON.stringify(event.data));
+  fixtures.event = event.data;
 });
 after(async () => {
   await browser?.close();

@@ -18,6 +18,7 @@ import re
 
 import pytest
 
+from event_helpers import create_event, event_path, iso
 from group_helpers import create_group, group_path
 from helpers import make_staff_member, register, uniq
 from party_helpers import MEDIA_URL, create_party
@@ -214,6 +215,44 @@ def conversation_attachment(owner):
     _conv_ok(owner.post(f"/api/conversations/{ids['conversation']}/messages/",
                         json={"client_id": uniq(), "body": "", "attachment_ids": [att["id"]]}))
     return {**ids, "attachment": att["id"]}
+# ---- events (#16): the owner organizes the event
+def event(owner, is_public=True):
+    return {"event": create_event(owner, is_public=is_public)["id"]}
+
+
+def private_event(owner):
+    return event(owner, is_public=False)
+
+
+def event_with_request(owner):
+    ids = {"event": create_event(owner, require_approval=True)["id"]}
+    asker = register(owner.server)
+    assert asker.post(event_path(ids["event"], "join/")).status_code == 202
+    return {**ids, "user": asker.id}
+
+
+def event_caller_joined(owner, caller):
+    ids = event(owner)
+    if caller is not None and caller.id != owner.id:
+        _ok(caller.post(event_path(ids["event"], "join/")))
+    return ids
+
+
+def event_caller_invited(owner, caller):
+    ids = event(owner)
+    if caller is not None and caller.id != owner.id:
+        assert owner.post(event_path(ids["event"], "invite/"), json={"user_id": caller.id}).status_code == 201
+    return ids
+
+
+def calendar_feed(owner):
+    return {"feed": owner.get("/api/events/calendar/").json()["token"] + ".ics"}
+
+
+def event_body(server):
+    import time
+    return {"title": "An event", "start_time": iso(time.time() + 3600), "end_time": iso(time.time() + 7200)}
+# ---- end events
 
 
 # ---------------------------------------------------------------- the matrix
@@ -387,6 +426,38 @@ ROWS = [
         401, 404, 200, 404),
     row("POST", "/api/conversations/{conversation}/read/", direct_with_caller, {"message_id": "{message}"},
         401, 200, 200, 200),
+    # events (#16): a block hides the organizer's events (404); a private event is for its invitees and attendees
+    row("GET", "/api/events/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/events/", nothing, event_body, 401, 201, 201, 201),
+    row("GET", "/api/events/invitations/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/events/calendar/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/events/calendar/rotate/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/events/calendar/{feed}", calendar_feed, None, 200, 200, 200, 200),
+    row("GET", "/api/events/{event}/", event, None, 401, 200, 200, 200, blocked=404),
+    row("GET", "/api/events/{event}/", private_event, None, 401, 404, 200, 200, blocked=404),
+    row("PUT", "/api/events/{event}/", event, event_body, 401, 403, 200, 200, blocked=404),
+    row("PATCH", "/api/events/{event}/", event, {"description": "New"}, 401, 403, 200, 200, blocked=404),
+    row("DELETE", "/api/events/{event}/", event, None, 401, 403, 200, 200, blocked=404),
+    row("POST", "/api/events/{event}/join/", event, None, 401, 200, 409, 200, blocked=404),
+    row("POST", "/api/events/{event}/join/", private_event, None, 401, 404, 409, 403, blocked=404),
+    row("POST", "/api/events/{event}/leave/", event_caller_joined, None, 401, 200, 404, 200, blocked=404),
+    row("GET", "/api/events/{event}/attendees/", event, None, 401, 200, 200, 200, blocked=404),
+    row("POST", "/api/events/{event}/attendees/{user}/approve/", event_with_request, None, 401, 403, 200, 200,
+        blocked=404),
+    row("POST", "/api/events/{event}/attendees/{user}/reject/", event_with_request, None, 401, 403, 200, 200,
+        blocked=404),
+    row("PATCH", "/api/events/{event}/preferences/", event_caller_joined, {"preferences": {"reminder_offsets": [30]}},
+        401, 200, 404, 200, blocked=404),
+    row("POST", "/api/events/{event}/invite/", event, lambda server: {"user_id": register(server).id},
+        401, 403, 201, 201, blocked=404),
+    # an invitation from a user who blocked you since is no invitation; declining one is always allowed
+    row("POST", "/api/events/{event}/invitation/accept/", event_caller_invited, None, 401, 200, 404, 200,
+        blocked=404),
+    row("POST", "/api/events/{event}/invitation/decline/", event_caller_invited, None, 401, 200, 404, 200,
+        blocked=200),
+    row("POST", "/api/events/{event}/rsvp/", event, {"response": "maybe"}, 401, 200, 409, 200, blocked=404),
+    row("GET", "/api/events/{event}/ical/", event, None, 401, 200, 200, 200, blocked=404),
+    row("GET", "/api/events/{event}/ical/", private_event, None, 401, 404, 200, 200, blocked=404),
     # user channel: a plain GET of the WebSocket route (the upgrade itself: test_user_channel.py)
     row("GET", "/ws/user/", nothing, None, 401, 400, 400, 400),
 ]

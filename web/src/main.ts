@@ -23,6 +23,10 @@ import { groupsPage } from './pages/groups';
 import { groupPage } from './pages/group';
 // -- messaging (#14)
 import { messagesPage } from './pages/messages/page';
+// -- events (#16)
+import { eventsPage } from './pages/events';
+import { eventPage } from './pages/event';
+import { newEventPage, editEventPage } from './pages/event-form';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -56,6 +60,11 @@ const routes: Route[] = [
   // -- messaging (#14)
   [/^\/messages\/?$/, messagesPage, true],
   [/^\/messages\/([0-9a-f-]{36})\/?$/, messagesPage, true],
+  // -- events (#16)
+  [/^\/events\/?$/, eventsPage, true],
+  [/^\/events\/new\/?$/, newEventPage, true],
+  [/^\/events\/([0-9a-f-]{36})\/?$/, eventPage, true],
+  [/^\/events\/([0-9a-f-]{36})\/edit\/?$/, editEventPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);

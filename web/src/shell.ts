@@ -31,6 +31,8 @@ export const SECTIONS: NavEntry[] = [
   { href: '/groups', label: 'Groups' },
   // -- messaging (#14)
   { href: '/messages', label: 'Messages', extra: unreadBadge },
+  // -- events (#16)
+  { href: '/events', label: 'Events' },
 ];
 
 /** The user menu, under the user's name. */

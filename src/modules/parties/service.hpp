@@ -43,6 +43,9 @@ class PartiesService {
   void remove(const Principal& user, const std::string& id);
   PartyRow start(const Principal& user, const std::string& id);
   PartyRow end(const Principal& user, const std::string& id);
+  // Called once a party has ended (after end() changed its status), on the
+  // pool; app.cpp hands it to the events module (an event ends with its party).
+  void on_party_ended(std::function<void(const std::string& party_id)> fn) { on_ended_ = std::move(fn); }
 
   // Membership
   Joined join(const Principal& user, const std::string& id);
@@ -119,6 +122,7 @@ class PartiesService {
   // A friend of the host, for a `friends` party.
   bool host_friend(const PartyRow& party, const std::string& user_id);
   GroupCheck group_check_;
+  std::function<void(const std::string& party_id)> on_ended_;
   // Whether the party's visibility and group let this user see or enter it without an invitation or a seat.
   bool open_to(const PartyRow& party, const std::string& user_id);
 };
