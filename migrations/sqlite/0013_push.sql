@@ -44,7 +44,8 @@ CREATE TABLE push_notifications (
   attempts INTEGER NOT NULL DEFAULT 0,
   max_attempts INTEGER NOT NULL,
   next_attempt_at BIGINT NOT NULL,
-  locked_by TEXT,
+  expires_at BIGINT NOT NULL,             -- when it was due plus its TTL: not sent after
+  locked_by TEXT,                         -- a worker's lease: claimed (queued) or in flight (sending)
   locked_at BIGINT,
   http_status INTEGER,
   error TEXT NOT NULL DEFAULT '',
