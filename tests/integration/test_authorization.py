@@ -21,6 +21,7 @@ import pytest
 from group_helpers import create_group, group_path
 from helpers import make_staff_member, register, uniq
 from party_helpers import MEDIA_URL, create_party
+from push_helpers import BrowserKeys
 
 
 # ---------------------------------------------------------------- resources, all owned by `owner`
@@ -170,6 +171,30 @@ group_with_request = group_with(_requester)
 group_with_banned = group_with(_banned)
 
 
+# push (#15): the owner's subscription, device token and push row. The
+# endpoint refuses connections, so the push stays in its retries.
+def _push_subscription_body(server=None):
+    return BrowserKeys().subscription("https://127.0.0.1:9/wpush/" + uniq())
+
+
+def push_subscription(owner):
+    r = owner.post("/api/push/subscriptions/", json=_push_subscription_body())
+    assert r.status_code == 201, r.text
+    return {"subscription": r.json()["id"]}
+
+
+def push_device(owner):
+    r = owner.post("/api/push/devices/", json={"token": uniq("fcm"), "platform": "android"})
+    assert r.status_code == 201, r.text
+    return {"device": r.json()["id"]}
+
+
+def push_row(owner):
+    ids = push_subscription(owner)
+    assert owner.post("/api/push/test/").status_code == 202
+    return {**ids, "push": owner.get("/api/push/notifications/").json()["results"][0]["id"]}
+
+
 # ---------------------------------------------------------------- the matrix
 # (method, path, make resource, JSON body or a function of the server giving it, {caller: status})
 
@@ -298,6 +323,19 @@ ROWS = [
     row("GET", "/api/groups/{group}/parties/", private_group, None, 401, 403, 200, 200),
     # user channel: a plain GET of the WebSocket route (the upgrade itself: test_user_channel.py)
     row("GET", "/ws/user/", nothing, None, 401, 400, 400, 400),
+    # push (#15): the key is public; each user sees and changes only their own rows
+    row("GET", "/api/push/vapid-public-key/", nothing, None, 200, 200, 200, 200),
+    row("GET", "/api/push/subscriptions/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/push/subscriptions/", nothing, _push_subscription_body, 401, 201, 201, 201),
+    row("DELETE", "/api/push/subscriptions/{subscription}/", push_subscription, None, 401, 404, 204, 404),
+    row("GET", "/api/push/devices/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/push/devices/", nothing, lambda server: {"token": uniq("fcm"), "platform": "ios"},
+        401, 201, 201, 201),
+    row("DELETE", "/api/push/devices/{device}/", push_device, None, 401, 404, 204, 404),
+    # the test push goes to the caller's own subscriptions: none for anyone but the owner
+    row("POST", "/api/push/test/", push_subscription, None, 401, 409, 202, 409),
+    row("GET", "/api/push/notifications/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/push/notifications/{push}/", push_row, None, 401, 404, 200, 404),
 ]
 
 
