@@ -21,6 +21,9 @@ import { startUserSocket } from './user-socket';
 import { friendsPage } from './pages/friends';
 import { groupsPage } from './pages/groups';
 import { groupPage } from './pages/group';
+// -- push notifications (#15): a clicked notification opens its page in this tab
+import { listenForPushClicks } from './push';
+listenForPushClicks();
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
