@@ -4,11 +4,16 @@
 // and the retry policy on its own.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <set>
 #include <thread>
 
 #include "core/crypto.hpp"
 #include "modules/push/ec_key.hpp"
+#include "modules/push/ece.hpp"
+#include "modules/push/http_post.hpp"
+#include "modules/push/web_push.hpp"
 #include "modules/push/policy.hpp"
 #include "modules/push/service.hpp"
 #include "support/error_code.hpp"
@@ -208,6 +213,38 @@ TEST(PushPolicy, AnswersMapToVerdicts) {
   EXPECT_EQ(at(slow).next_attempt_at, 30000);
   slow.retry_after_s = 5000;
   EXPECT_EQ(at(slow).verdict, Verdict::failed);
+}
+
+TEST(PushPolicy, RetryAfterIsSecondsOrAnHttpDate) {
+  EXPECT_EQ(parse_retry_after("120", 1000), 120);
+  EXPECT_EQ(parse_retry_after("-5", 1000), 0);
+  // Sun, 06 Nov 1994 08:49:37 GMT is 784111777.
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111777 - 30), 30);
+  EXPECT_EQ(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111777 + 30), 0);
+  EXPECT_FALSE(parse_retry_after("soon", 0).has_value());
+  EXPECT_FALSE(parse_retry_after("", 0).has_value());
+}
+
+TEST(PushPayload, FitsOneRecordDroppingDataThenCuttingTheBody) {
+  PushRow p;
+  p.id = "id";
+  p.title = "Title";
+  p.body = "short";
+  p.url = "/parties/1";
+  p.data = R"({"party_id":"1"})";
+  auto small = boost::json::parse(push_payload(p)).as_object();
+  EXPECT_EQ(small.at("data").as_object().at("party_id").as_string(), "1");
+  EXPECT_EQ(small.at("url").as_string(), "/parties/1");
+  p.data = R"({"blob":")" + std::string(5000, 'x') + R"("})";
+  auto no_data = boost::json::parse(push_payload(p)).as_object();
+  EXPECT_TRUE(no_data.at("data").as_object().empty());
+  EXPECT_EQ(no_data.at("body").as_string(), "short");
+  p.body = std::string(4000, 'y');
+  auto text = push_payload(p);
+  EXPECT_LE(text.size(), kMaxPlaintext);
+  auto cut = boost::json::parse(text).as_object();
+  EXPECT_LT(cut.at("body").as_string().size(), 4000u);
+  EXPECT_EQ(cut.at("title").as_string(), "Title");
 }
 
 }  // namespace

@@ -17,9 +17,11 @@ namespace {
 
 constexpr std::size_t kMaxTitle = 200, kMaxBody = 1000;
 
-// A site-relative path ("/parties/<id>"); anything else opens the home page.
+// A site-relative path ("/parties/<id>"); anything else (or a path too long to
+// carry in a push) opens the home page.
 std::string site_path(const std::string& url) {
-  if (url.empty() || url[0] != '/' || (url.size() > 1 && (url[1] == '/' || url[1] == '\\'))) return "/";
+  if (url.empty() || url.size() > 1000 || url[0] != '/' || (url.size() > 1 && (url[1] == '/' || url[1] == '\\')))
+    return "/";
   return url;
 }
 

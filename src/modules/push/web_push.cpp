@@ -15,29 +15,37 @@ namespace wp::push {
 namespace json = boost::json;
 
 std::string push_payload(const PushRow& push) {
-  json::value data;
-  try {
-    data = json::parse(push.data);
-  } catch (const std::exception&) {
-    data = json::object();
-  }
+  boost::system::error_code ec;
+  json::value data = json::parse(push.data, ec);
+  if (ec || !data.is_object()) data = json::object();
   json::object o{{"id", push.id},     {"notification_id", push.notification_id},
                  {"type", push.type}, {"title", push.title},
                  {"body", push.body}, {"url", push.url},
                  {"data", data}};
   std::string text = json::serialize(o);
   if (text.size() <= kMaxPlaintext) return text;
-  // Too large for one record: the body is cut (its overflow and a margin for escaping), then the data dropped.
-  std::size_t over = text.size() - kMaxPlaintext;
-  std::string body = push.body.substr(0, push.body.size() > over + 16 ? push.body.size() - over - 16 : 0);
-  while (!body.empty() && (static_cast<unsigned char>(body.back()) & 0xC0) == 0x80) body.pop_back();
-  if (!body.empty() && (static_cast<unsigned char>(body.back()) & 0x80)) body.pop_back();
-  o["body"] = body + "…";
+  // Too large for one record: the data goes first (the page it links to has it), then the body is cut.
+  o["data"] = json::object();
   text = json::serialize(o);
   if (text.size() <= kMaxPlaintext) return text;
-  o["data"] = json::object();
+  std::size_t over = text.size() - kMaxPlaintext;
+  std::string body = push.body.substr(0, push.body.size() > over + 8 ? push.body.size() - over - 8 : 0);
+  while (!body.empty() && (static_cast<unsigned char>(body.back()) & 0xC0) == 0x80) body.pop_back();
+  if (!body.empty() && (static_cast<unsigned char>(body.back()) & 0x80)) body.pop_back();  // a cut lead byte
+  o["body"] = body + "\u2026";
   return json::serialize(o);
 }
+
+namespace {
+
+// RFC 8030 5.4: at most 32 base64url characters; the push id without its dashes.
+std::string topic_of(const std::string& push_id) {
+  std::string t = push_id;
+  t.erase(std::remove(t.begin(), t.end(), '-'), t.end());
+  return t.substr(0, 32);
+}
+
+}  // namespace
 
 SendResult send_web_push(const SubscriptionRow& sub, const PushRow& push, const WebPushSettings& settings, int ttl_s,
                          std::int64_t now_ms) {
@@ -65,11 +73,7 @@ SendResult send_web_push(const SubscriptionRow& sub, const PushRow& push, const 
       "Content-Encoding: aes128gcm",
       "Content-Type: application/octet-stream",
       // A resend of this push replaces an undelivered copy instead of adding one (RFC 8030 5.4).
-      "Topic: " + [&] {
-        std::string t = push.id;
-        t.erase(std::remove(t.begin(), t.end(), '-'), t.end());
-        return t.substr(0, 32);
-      }(),
+      "Topic: " + topic_of(push.id),
       "Authorization: " + vapid_authorization(sub.endpoint, settings.vapid, settings.subject, now_s, 12 * 3600),
   };
   auto answer = http_post(post, now_s);

@@ -71,6 +71,7 @@ void Worker::loop() {
         failing = true;
       }
     }
+    bool refused = false;  // the pool is full: wait for the poll before claiming again
     for (auto& d : claimed) {
       {
         std::lock_guard lock(mu_);
@@ -86,6 +87,7 @@ void Worker::loop() {
         done_one();
       });
       if (queued) continue;
+      refused = true;
       {
         std::lock_guard lock(mu_);
         --in_flight_;
@@ -98,7 +100,8 @@ void Worker::loop() {
     }
     std::unique_lock lock(mu_);
     // A full batch may have more behind it; otherwise wait for a wake-up, a free slot or the poll.
-    if (!claimed.empty() && static_cast<int>(claimed.size()) == free_slots && in_flight_ < concurrency_) continue;
+    if (!refused && !claimed.empty() && static_cast<int>(claimed.size()) == free_slots && in_flight_ < concurrency_)
+      continue;
     cv_.wait_for(lock, poll_, [this] { return stopping_ || woken_; });
     woken_ = false;
   }
