@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import stat
+import subprocess
 import time
 
 import pytest
@@ -261,3 +262,26 @@ def test_two_workers_never_send_one_push_twice(make_server, same_data, fake):
     workers = {user.get(f"/api/push/notifications/{r['id']}/").json()["attempt_log"][0]["worker"] for r in rows}
     assert len(workers) == 2, "both workers took part"
     assert b.proc.poll() is None
+
+
+def test_the_worker_command_sends_pushes_when_serve_does_not(make_server, fake):
+    from conftest import BIN
+    from helpers import cli_db_args
+    s = make_server(args=PUSH_ARGS + ["--run-workers-in-serve", "false"])
+    user = register(s)
+    keys, endpoint, _ = subscribe(user, fake)
+    assert user.post("/api/push/test/", json={"body": "from the worker"}).status_code == 202
+    time.sleep(0.5)
+    assert fake.requests_to(endpoint) == [], "serve sent it without workers"
+    log = open(os.path.join(s.data_dir, "worker.log"), "wb")
+    worker = subprocess.Popen([BIN, "worker", *cli_db_args(s), *PUSH_ARGS], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        got = fake.wait_for(endpoint, timeout=15)[0]
+        assert json.loads(keys.decrypt(got.body))["body"] == "from the worker"
+        # The worker signs with the same VAPID key: the one kept in the shared data dir.
+        verify_vapid(got.headers["Authorization"], fake.url, vapid_key(s))
+        wait_push(user, lambda rows: rows and rows[0]["status"] == "sent")
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0
+        log.close()
