@@ -272,6 +272,8 @@ const std::vector<Setting>& settings() {
                   &Config::push_poll_ms, 10, 60000),
       int_setting("push_concurrency", "Push requests in flight at once per process", &Config::push_concurrency, 1,
                   256),
+      int_setting("push_retention_days", "Sent and failed pushes (and their attempts) are deleted after this many days",
+                  &Config::push_retention_days, 1, 3650),
       string_setting("fcm_service_account_file", "FCM service account JSON (empty: no FCM sends)",
                      &Config::fcm_service_account_file),
       string_setting("fcm_base_url", "FCM HTTP v1 base URL", &Config::fcm_base_url, check_not_empty),

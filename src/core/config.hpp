@@ -94,6 +94,7 @@ struct Config {
   int push_lease_s = 60;
   int push_poll_ms = 1000;
   int push_concurrency = 4;
+  int push_retention_days = 30;
   std::string fcm_service_account_file;  // empty: FCM off
   std::string fcm_base_url = "https://fcm.googleapis.com";
   std::string fcm_token_url;             // empty: the service account's token_uri

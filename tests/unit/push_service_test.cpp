@@ -185,6 +185,25 @@ TEST(PushOutbox, GoneDeletesTheSubscriptionAndFailsItsOtherRows) {
   for (auto& r : w.push.pushes(alice, 10, 0, count)) EXPECT_EQ(r.status, PushStatus::failed);
 }
 
+TEST(PushOutbox, RetentionDeletesOnlySettledRowsPastTheCutoff) {
+  World w;
+  auto alice = w.user("alice");
+  w.subscribe(alice, "https://push.example.net/1");
+  w.push.enqueue(w.message(alice));
+  w.push.enqueue(w.message(alice));
+  auto now = wp::now_ms();
+  auto d = w.store.claim("a", {now, 1000, 1});
+  ASSERT_TRUE(w.store.start_send(d[0].push.id, "a", now));
+  ASSERT_TRUE(w.store.finish(d[0], "a", Outcome{Verdict::sent, 201, "", 0}, now, now));
+  EXPECT_EQ(w.store.purge_settled(now - 1), 0);
+  EXPECT_EQ(w.store.purge_settled(now + 1), 1);  // the queued one stays, however old
+  long long count = 0;
+  auto rows = w.push.pushes(alice, 10, 0, count);
+  ASSERT_EQ(count, 1);
+  EXPECT_EQ(rows[0].status, PushStatus::queued);
+  EXPECT_TRUE(w.store.attempts_of(d[0].push.id).empty());
+}
+
 // ---------------------------------------------------------------- the policy
 
 TEST(PushPolicy, AnswersMapToVerdicts) {

@@ -138,6 +138,8 @@ std::vector<Delivery> PushService::claim(const std::string& worker_id, int limit
 
 void PushService::release(const Delivery& d, const std::string& worker_id) { store_.release(d.push.id, worker_id); }
 
+long long PushService::purge() { return store_.purge_settled(now_ms() - settings_.retention_ms); }
+
 Outcome PushService::attempt(const Delivery& d, std::int64_t now) {
   int ttl_left = static_cast<int>(std::max<std::int64_t>(d.push.expires_at - now, 0) / 1000);
   SendResult result;

@@ -21,6 +21,7 @@ struct PushSettings {
   bool allow_http_endpoints = false;  // real push services are https; tests run one on http
   RetryRules retry;
   std::int64_t lease_ms = 60000;
+  std::int64_t retention_ms = 30LL * 86400 * 1000;  // sent and failed rows are kept this long
 };
 
 // A browser's PushSubscription.toJSON(), and the User-Agent that sent it.
@@ -69,6 +70,8 @@ class PushService : public PushSender {
   std::vector<Delivery> claim(const std::string& worker_id, int limit);
   void deliver(const Delivery& d, const std::string& worker_id);
   void release(const Delivery& d, const std::string& worker_id);
+  // Deletes settled pushes older than the retention; returns how many.
+  long long purge();
 
  private:
   int enqueue_counting(const PushMessage& message);

@@ -30,6 +30,7 @@ std::unique_ptr<PushService> make_service(Store& store, const Config& config) {
   settings.retry.max_attempts = config.push_max_attempts;
   settings.retry.base_ms = config.push_retry_base_ms;
   settings.lease_ms = config.push_lease_s * 1000L;
+  settings.retention_ms = config.push_retention_days * 86400LL * 1000;
   return std::make_unique<PushService>(store, std::move(web), std::move(fcm), settings);
 }
 

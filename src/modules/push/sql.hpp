@@ -143,6 +143,9 @@ inline constexpr const char* kFinishRetry =
 inline constexpr const char* kFinishFailed =
     "UPDATE push_notifications SET status = 'failed', http_status = :h, error = :e, locked_by = NULL, locked_at = "
     "NULL, updated_at = :t WHERE id = :id AND locked_by = :w AND status = 'sending'";
+// Retention: settled rows (and their attempts, ON DELETE CASCADE) older than the cutoff.
+inline constexpr const char* kPurgeSettled =
+    "DELETE FROM push_notifications WHERE status IN ('sent', 'failed') AND updated_at < :cutoff";
 inline constexpr const char* kInsertAttempt =
     "INSERT INTO push_attempts (id, push_id, attempt, worker, http_status, error, started_at, finished_at) VALUES "
     "(:id, :p, :a, :w, :h, :e, :s, :f)";

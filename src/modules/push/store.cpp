@@ -181,4 +181,12 @@ void Store::release(const std::string& push_id, const std::string& worker_id) {
   db_.with([&](soci::session& s) { s << sql::kRelease, use(push_id), use(worker_id); });
 }
 
+long long Store::purge_settled(std::int64_t cutoff) {
+  return db_.with([&](soci::session& s) {
+    long long c = cutoff;
+    soci::statement st = (s.prepare << sql::kPurgeSettled, use(c));
+    return db::execute_counting(st);
+  });
+}
+
 }  // namespace wp::push

@@ -60,6 +60,8 @@ class Store {
               std::int64_t now);
   // Gives back a claimed row that was never started.
   void release(const std::string& push_id, const std::string& worker_id);
+  // Deletes sent and failed rows last changed before cutoff; returns how many.
+  long long purge_settled(std::int64_t cutoff);
 
  private:
   db::Database& db_;

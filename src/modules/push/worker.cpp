@@ -50,9 +50,21 @@ void Worker::done_one() {
   cv_.notify_all();
 }
 
+void Worker::purge_now_and_then() {
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_purge_) return;
+  next_purge_ = now + std::chrono::minutes(10);
+  try {
+    if (auto n = service_.purge()) spdlog::info("push: {} settled push row(s) past the retention deleted", n);
+  } catch (const std::exception& e) {
+    spdlog::warn("push: cannot delete old rows: {}", log::redact_sql_error(e.what()));
+  }
+}
+
 void Worker::loop() {
   bool failing = false;  // log a failure streak once, not at every poll
   for (;;) {
+    purge_now_and_then();
     int free_slots = 0;
     {
       std::unique_lock lock(mu_);

@@ -33,6 +33,7 @@ class Worker {
  private:
   void loop();
   void done_one();
+  void purge_now_and_then();  // retention, at most every 10 minutes
 
   PushService& service_;
   Submit submit_;
@@ -44,6 +45,7 @@ class Worker {
   bool stopping_ = false;
   bool woken_ = false;
   int in_flight_ = 0;
+  std::chrono::steady_clock::time_point next_purge_{};
   std::thread thread_;
 };
 
