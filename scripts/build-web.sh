@@ -15,7 +15,7 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   rm -rf dist
   cp package-lock.json "$stamp"
 fi
-if [ -f dist/index.html ] && [ -z "$(find src index.html package-lock.json vite.config.ts tsconfig.json scripts -newer dist/index.html -print -quit)" ]; then
+if [ -f dist/index.html ] && [ -z "$(find src public index.html package-lock.json vite.config.ts tsconfig.json scripts -newer dist/index.html -print -quit)" ]; then
   exit 0
 fi
 log=$(mktemp)

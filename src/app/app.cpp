@@ -32,6 +32,9 @@
 #include "modules/messaging/routes.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/routes.hpp"
+#include "modules/push/routes.hpp"
+#include "modules/push/setup.hpp"
+#include "modules/push/worker.hpp"
 #include "modules/social/routes.hpp"
 #include "modules/user_channel/routes.hpp"
 #include "modules/system/routes.hpp"
@@ -307,6 +310,21 @@ int serve(const Config& config) {
   parties_service.on_party_ended([&events_service](const std::string& party_id) { events_service.party_ended(party_id); });
   events::Scheduler events_scheduler(events_service);
   // ---- end events ----
+  // ---- push (#15): Web Push and FCM through an outbox. The notifications
+  // module reaches it as wp::PushSender (core/push.hpp): *push_service.
+  push::Store push_store(*db);
+  std::unique_ptr<push::PushService> push_service;
+  try {
+    push_service = push::make_service(push_store, config);
+  } catch (const std::runtime_error& e) {
+    return fail(e.what());
+  }
+  push::add_routes(router, *push_service);
+  push::Worker push_worker(
+      *push_service, [&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); },
+      config.push_concurrency, std::chrono::milliseconds(config.push_poll_ms));
+  push_service->on_enqueued([&push_worker] { push_worker.wake(); });
+  // ---- end push ----
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);
@@ -356,6 +374,7 @@ int serve(const Config& config) {
   });
   if (config.run_workers_in_serve) video_workers.start();
   events_scheduler.start();  // events (#16): status by the clock, reminders, parties
+  if (config.run_workers_in_serve) push_worker.start();  // push (#15)
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -368,6 +387,7 @@ int serve(const Config& config) {
   finish_within(budget, [&] {
     video_workers.stop();
     events_scheduler.stop();
+    push_worker.stop();  // push (#15): sends already on the pool finish in pool.stop()
     ticking = false;
     ticker.join();
     pool.stop();
@@ -403,12 +423,27 @@ int worker(const Config& config) {
                        [&messaging_store, &messaging_settings] {
                          messaging::expire_orphan_attachments(messaging_store, messaging_settings);
                        });
+  // push (#15): the outbox's sends wait on a pool of their own here.
+  push::Store push_store(*db);
+  std::unique_ptr<push::PushService> push_service;
+  try {
+    push_service = push::make_service(push_store, config);
+  } catch (const std::runtime_error& e) {
+    return fail(e.what());
+  }
+  BlockingPool push_pool(config.push_concurrency, config.push_concurrency * 2);
+  push::Worker push_worker(
+      *push_service, [&push_pool](std::function<void()> job) { return push_pool.try_submit(std::move(job)); },
+      config.push_concurrency, std::chrono::milliseconds(config.push_poll_ms));
   workers.start();
+  push_worker.start();
   spdlog::info("watchparty {} worker running on {}", WATCHPARTY_VERSION, db->description());
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("signal {} received: stopping workers", sig);
   workers.stop();
+  push_worker.stop();
+  push_pool.stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -259,6 +259,38 @@ const std::vector<Setting>& settings() {
                   &Config::message_attachment_max_bytes, 1, std::int64_t{1} << 34),
       int_setting("message_attachment_ttl_s", "An uploaded attachment no message took this long is deleted",
                   &Config::message_attachment_ttl_s, 1, 365 * 86400),
+      // ---- push (#15)
+      string_setting("vapid_private_key",
+                     "VAPID private key, base64url (default: kept in <data_dir>/vapid_private_key, made on first start)",
+                     &Config::vapid_private_key, nullptr, true),
+      string_setting("vapid_subject", "Contact in the VAPID JWT, mailto: or https: (default mailto:<mail_from>)",
+                     &Config::vapid_subject,
+                     [](const std::string& v) {
+                       if (!v.empty() && v.rfind("mailto:", 0) != 0 && v.rfind("https://", 0) != 0)
+                         throw std::invalid_argument("must start with mailto: or https://");
+                     }),
+      bool_setting("push_allow_http", "Accept http:// Web Push endpoints (for tests; push services use https)",
+                   &Config::push_allow_http),
+      int_setting("push_timeout_s", "Longest push request (Web Push, FCM, OAuth2 token), in seconds",
+                  &Config::push_timeout_s, 1, 300),
+      int_setting("push_max_attempts", "Attempts of a push before it fails for good", &Config::push_max_attempts, 1,
+                  100),
+      int_setting("push_retry_base_ms", "Backoff before a push's first retry (no Retry-After); doubles each attempt",
+                  &Config::push_retry_base_ms, 10, 3600 * 1000),
+      int_setting("push_lease_s", "A push claimed or in flight this long by a silent worker is taken back",
+                  &Config::push_lease_s, 1, 86400),
+      int_setting("push_poll_ms", "How often an idle push worker looks for due pushes, in milliseconds",
+                  &Config::push_poll_ms, 10, 60000),
+      int_setting("push_concurrency", "Push requests in flight at once per process", &Config::push_concurrency, 1,
+                  256),
+      int_setting("push_retention_days", "Sent and failed pushes (and their attempts) are deleted after this many days",
+                  &Config::push_retention_days, 1, 3650),
+      string_setting("fcm_service_account_file", "FCM service account JSON (empty: no FCM sends)",
+                     &Config::fcm_service_account_file),
+      string_setting("fcm_base_url", "FCM HTTP v1 base URL", &Config::fcm_base_url, check_not_empty),
+      string_setting("fcm_token_url", "OAuth2 token endpoint for FCM (default: the service account's token_uri)",
+                     &Config::fcm_token_url),
+      // ---- end push
   };
   return all;
 }

@@ -90,6 +90,20 @@ struct Config {
   int message_sync_limit = 200;
   std::int64_t message_attachment_max_bytes = 25 * 1024 * 1024;
   int message_attachment_ttl_s = 24 * 3600;
+  // push (#15): Web Push and FCM
+  std::string vapid_private_key;  // base64url P-256 scalar; empty: <data_dir>/vapid_private_key, made on first start
+  std::string vapid_subject;      // mailto: or https: contact in the VAPID JWT; empty: mailto:<mail_from>
+  bool push_allow_http = false;   // accept http:// push endpoints (tests)
+  int push_timeout_s = 10;
+  int push_max_attempts = 5;
+  int push_retry_base_ms = 5000;
+  int push_lease_s = 60;
+  int push_poll_ms = 1000;
+  int push_concurrency = 4;
+  int push_retention_days = 30;
+  std::string fcm_service_account_file;  // empty: FCM off
+  std::string fcm_base_url = "https://fcm.googleapis.com";
+  std::string fcm_token_url;             // empty: the service account's token_uri
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

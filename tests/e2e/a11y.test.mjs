@@ -28,6 +28,7 @@ const PAGES = [
   ['/settings/security', 'user', '#twofa-status'],
   ['/settings/sessions', 'user', '#sessions li'],
   ['/settings/login-history', 'user', '#login-history li'],
+  ['/settings/push', 'user', '#push-targets li'],
   // -- videos, people, party extras, staff (#25)
   ['/videos/browse', 'user', '#browse-list li'],
   ['/videos/browse', 'guest', '#browse-list li'],

@@ -22,6 +22,7 @@ from event_helpers import create_event, event_path, iso
 from group_helpers import create_group, group_path
 from helpers import make_staff_member, register, uniq
 from party_helpers import MEDIA_URL, create_party
+from push_helpers import BrowserKeys
 
 
 # ---------------------------------------------------------------- resources, all owned by `owner`
@@ -253,6 +254,28 @@ def event_body(server):
     import time
     return {"title": "An event", "start_time": iso(time.time() + 3600), "end_time": iso(time.time() + 7200)}
 # ---- end events
+# push (#15): the owner's subscription, device token and push row. The
+# endpoint refuses connections, so the push stays in its retries.
+def _push_subscription_body(server=None):
+    return BrowserKeys().subscription("https://127.0.0.1:9/wpush/" + uniq())
+
+
+def push_subscription(owner):
+    r = owner.post("/api/push/subscriptions/", json=_push_subscription_body())
+    assert r.status_code == 201, r.text
+    return {"subscription": r.json()["id"]}
+
+
+def push_device(owner):
+    r = owner.post("/api/push/devices/", json={"token": uniq("fcm"), "platform": "android"})
+    assert r.status_code == 201, r.text
+    return {"device": r.json()["id"]}
+
+
+def push_row(owner):
+    ids = push_subscription(owner)
+    assert owner.post("/api/push/test/").status_code == 202
+    return {**ids, "push": owner.get("/api/push/notifications/").json()["results"][0]["id"]}
 
 
 # ---------------------------------------------------------------- the matrix
@@ -460,6 +483,19 @@ ROWS = [
     row("GET", "/api/events/{event}/ical/", private_event, None, 401, 404, 200, 200, blocked=404),
     # user channel: a plain GET of the WebSocket route (the upgrade itself: test_user_channel.py)
     row("GET", "/ws/user/", nothing, None, 401, 400, 400, 400),
+    # push (#15): the key is public; each user sees and changes only their own rows
+    row("GET", "/api/push/vapid-public-key/", nothing, None, 200, 200, 200, 200),
+    row("GET", "/api/push/subscriptions/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/push/subscriptions/", nothing, _push_subscription_body, 401, 201, 201, 201),
+    row("DELETE", "/api/push/subscriptions/{subscription}/", push_subscription, None, 401, 404, 204, 404),
+    row("GET", "/api/push/devices/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/push/devices/", nothing, lambda server: {"token": uniq("fcm"), "platform": "ios"},
+        401, 201, 201, 201),
+    row("DELETE", "/api/push/devices/{device}/", push_device, None, 401, 404, 204, 404),
+    # the test push goes to the caller's own subscriptions: none for anyone but the owner
+    row("POST", "/api/push/test/", push_subscription, None, 401, 409, 202, 409),
+    row("GET", "/api/push/notifications/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/push/notifications/{push}/", push_row, None, 401, 404, 200, 404),
 ]
 
 

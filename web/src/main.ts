@@ -27,6 +27,9 @@ import { messagesPage } from './pages/messages/page';
 import { eventsPage } from './pages/events';
 import { eventPage } from './pages/event';
 import { newEventPage, editEventPage } from './pages/event-form';
+// -- push notifications (#15): a clicked notification opens its page in this tab
+import { listenForPushClicks } from './push';
+listenForPushClicks();
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;

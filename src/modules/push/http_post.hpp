@@ -1,0 +1,31 @@
+#pragma once
+// One blocking HTTP POST through libcurl, for the push services and the
+// OAuth2 token endpoint. Call it on the blocking pool or a worker thread.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace wp::push {
+
+struct HttpPost {
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  std::string body;
+  long timeout_ms = 10000;           // the whole exchange
+};
+
+struct HttpAnswer {
+  int status = 0;                    // 0: no answer (error says why)
+  std::string body;                  // the first 64 KiB
+  std::optional<int> retry_after_s;  // Retry-After in seconds (or an HTTP date, converted)
+  std::string error;
+};
+
+// Only http and https; redirects are not followed (a push service answers itself).
+HttpAnswer http_post(const HttpPost& request, std::int64_t now_s);
+
+// "120" or an HTTP date, as seconds from now_s; nullopt when unreadable.
+std::optional<int> parse_retry_after(const std::string& value, std::int64_t now_s);
+
+}  // namespace wp::push
