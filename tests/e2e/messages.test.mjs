@@ -228,12 +228,26 @@ test('a long thread: the newest 50 first, older ones as the reader scrolls up, i
   await B.context.close();
 });
 
-test('a group: a new title reaches the open thread, a removed member is told and loses it', async () => {
+test('a group made on the Messages page: a new title reaches the open thread, a removed member is told and loses it', async () => {
   const node = await startServer();
   servers.push(node);
   const [ann, bob, cat] = [await registerUser(node.url, 'ann'), await registerUser(node.url, 'bob'), await registerUser(node.url, 'cat')];
-  const g = await rest(node.url, '/api/conversations/groups/', { method: 'POST', token: ann.token, body: { title: 'Film club', member_ids: [bob.id, cat.id] } });
-  assert.equal(g.status, 201, JSON.stringify(g.data));
+  // ann makes the group on her Messages page
+  const A = await apiLoggedIn(browser.browser, node.url, ann);
+  const a = A.page;
+  await a.goto('/messages');
+  await a.click('.new-conversation summary:text-is("New group")');
+  await a.fill('#group-title', 'Film club');
+  for (const u of [bob, cat]) {
+    await a.fill('#group-people', u.username);
+    await a.click(`#new-group-form button[aria-label="Add ${u.username}"]`);
+  }
+  await a.click('#new-group-form button[type=submit]');
+  await a.waitForURL(/\/messages\/[0-9a-f-]{36}$/);
+  const g = { data: { id: new URL(a.url()).pathname.split('/')[2] } };
+  await a.waitForFunction(() => document.querySelector('#thread-title')?.textContent === 'Film club');
+  assert.deepEqual(problems(a), []);
+  await A.context.close();
   const C = await apiLoggedIn(browser.browser, node.url, cat);
   const c = C.page;
   await c.goto(`/messages/${g.data.id}`);
