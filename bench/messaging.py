@@ -7,7 +7,8 @@ from each member's /ws/user/ socket), over every delivery.
 Starts its own servers from build/watchparty: two nodes on a fresh
 PostgreSQL database and Redis (WP_PG_URL, WP_REDIS_URL), or one SQLite node
 without them. Each member sends open-loop at rate/10 per second on one
-keep-alive HTTP connection to its node; its socket is on the same node.
+keep-alive HTTP connection to its node (--conns of them, each with one
+request in flight); its socket is on the same node.
 
   WP_PG_URL=postgresql://wp@127.0.0.1:55432/wp WP_REDIS_URL=redis://127.0.0.1:56379 \\
       bench/messaging.py --rate 1000 --duration 10
@@ -82,7 +83,7 @@ class Http:
         return status
 
 
-async def run(ports, rate, duration):
+async def run(ports, rate, duration, conns):
     # setup: 10 users, one group, each member on node i % nodes
     users = []
     for i in range(MEMBERS):
@@ -121,10 +122,10 @@ async def run(ports, rate, duration):
     readers = [asyncio.create_task(reader(i, ws)) for i, ws in enumerate(socks)]
     statuses = []
 
-    async def sender(i, u):
+    async def sender(i, c, u):
         http = Http(u["port"], u["token"])
         await http.open()
-        per = rate / MEMBERS
+        per = rate / MEMBERS / conns
         start = time.perf_counter()
         n = 0
         while True:
@@ -134,14 +135,14 @@ async def run(ports, rate, duration):
                 break
             if due > now:
                 await asyncio.sleep(due - now)
-            cid = f"{i}-{n}"
+            cid = f"{i}-{c}-{n}"
             sent_at[cid] = time.perf_counter() * 1000
             statuses.append(await http.post(f"/api/conversations/{conv}/messages/", {"client_id": cid, "body": "x" * 40}))
             n += 1
         http.writer.close()
 
     t0 = time.perf_counter()
-    await asyncio.gather(*(sender(i, u) for i, u in enumerate(users)))
+    await asyncio.gather(*(sender(i, c, u) for i, u in enumerate(users) for c in range(conns)))
     send_seconds = time.perf_counter() - t0
     deadline = time.perf_counter() + 10
     while time.perf_counter() < deadline and any(len(r) < len(sent_at) for r in received):
@@ -156,7 +157,8 @@ async def run(ports, rate, duration):
     def pct(p):
         return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] if lat else None
 
-    return {"nodes": len(ports), "members": MEMBERS, "target_rate": rate, "duration_s": duration,
+    return {"nodes": len(ports), "members": MEMBERS, "connections": MEMBERS * conns, "target_rate": rate,
+            "duration_s": duration,
             "messages": len(sent_at), "messages_per_s": round(len(sent_at) / send_seconds, 1),
             "non_201": sum(1 for s in statuses if s != 201), "deliveries": len(lat), "lost_deliveries": lost,
             "p50_ms": round(pct(50), 2), "p99_ms": round(pct(99), 2), "max_ms": round(lat[-1], 2),
@@ -167,6 +169,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rate", type=float, default=1000, help="messages per second, all members together")
     ap.add_argument("--duration", type=float, default=10)
+    ap.add_argument("--conns", type=int, default=4, help="HTTP connections per member")
     a = ap.parse_args()
     pg, redis = os.environ.get("WP_PG_URL"), os.environ.get("WP_REDIS_URL")
     procs, ports = [], []
@@ -181,7 +184,7 @@ def main():
             p, port = start_node([], None, None, None)
             procs.append(p)
             ports.append(port)
-        result = asyncio.run(run(ports, a.rate, a.duration))
+        result = asyncio.run(run(ports, a.rate, a.duration, a.conns))
         print(json.dumps(result))
     finally:
         for p in procs:
