@@ -5,7 +5,8 @@
 // other side live. bob drops off the network twice: once in the thread (what arrived
 // meanwhile appears on reconnect, in order, exactly once) and once on the list (the
 // unread count and the badge are right, the thread opens on a "New messages" line).
-// The unread counts are checked on both sides throughout.
+// The unread counts are checked on both sides throughout. Also: a long thread loaded by
+// scrolling up, and a group whose title changes and which removes a member.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -225,6 +226,44 @@ test('a long thread: the newest 50 first, older ones as the reader scrolls up, i
   assert.equal(seen.data.members.find((m) => m.id === bob.id).last_read_seq, null);
   assert.deepEqual(problems(b), []);
   await B.context.close();
+});
+
+test('a group made on the Messages page: a new title reaches the open thread, a removed member is told and loses it', async () => {
+  const node = await startServer();
+  servers.push(node);
+  const [ann, bob, cat] = [await registerUser(node.url, 'ann'), await registerUser(node.url, 'bob'), await registerUser(node.url, 'cat')];
+  // ann makes the group on her Messages page
+  const A = await apiLoggedIn(browser.browser, node.url, ann);
+  const a = A.page;
+  await a.goto('/messages');
+  await a.click('.new-conversation summary:text-is("New group")');
+  await a.fill('#group-title', 'Film club');
+  for (const u of [bob, cat]) {
+    await a.fill('#group-people', u.username);
+    await a.click(`#new-group-form button[aria-label="Add ${u.username}"]`);
+  }
+  await a.click('#new-group-form button[type=submit]');
+  await a.waitForURL(/\/messages\/[0-9a-f-]{36}$/);
+  const g = { data: { id: new URL(a.url()).pathname.split('/')[2] } };
+  await a.waitForFunction(() => document.querySelector('#thread-title')?.textContent === 'Film club');
+  assert.deepEqual(problems(a), []);
+  await A.context.close();
+  const C = await apiLoggedIn(browser.browser, node.url, cat);
+  const c = C.page;
+  await c.goto(`/messages/${g.data.id}`);
+  await userSocketOpen(c);
+  assert.equal(await c.textContent('#thread-title'), 'Film club');
+  const rename = await rest(node.url, `/api/conversations/${g.data.id}/`, { method: 'PATCH', token: ann.token, body: { title: 'Film club 2' } });
+  assert.equal(rename.status, 200, JSON.stringify(rename.data));
+  await c.waitForFunction(() => document.querySelector('#thread-title')?.textContent === 'Film club 2');
+  await c.waitForFunction(() => /named the conversation “Film club 2”/.test(document.querySelector('#thread-log li.system')?.textContent || ''));
+  await c.locator(`#conversations li[data-conversation-id="${g.data.id}"]`).waitFor();
+  const removed = await rest(node.url, `/api/conversations/${g.data.id}/members/${cat.id}/`, { method: 'DELETE', token: ann.token });
+  assert.equal(removed.status, 200, JSON.stringify(removed.data));
+  await c.locator('.thread .notice', { hasText: 'You are no longer in this conversation.' }).waitFor();
+  await c.locator(`#conversations li[data-conversation-id="${g.data.id}"]`).waitFor({ state: 'detached' });
+  assert.deepEqual(problems(c, [/^404 \/api\/conversations\//]), []);
+  await C.context.close();
 });
 
 test('messages on one SQLite node: live, offline and back in order, unread counts', async () => {

@@ -41,13 +41,14 @@ void fill(soci::session& s, std::vector<MessageRow>& rows, const std::string& vi
 }
 
 // Claims the sender's uploads for message m, in the order given.
-void claim_attachments(soci::session& s, const NewMessage& in, const MessageRow& m) {
+void claim_attachments(soci::session& s, const NewMessage& in, const std::string& message_id,
+                       const std::string& conversation_id) {
   for (std::size_t i = 0; i < in.attachment_ids.size(); ++i) {
     const auto& aid = in.attachment_ids[i];
     auto a = db::select_one(s, sql::kAttachment, sql::kAttachmentById, db::uses(aid));
     if (!a || a->uploader_id != in.sender_id) throw_validation("attachment_ids", "No such upload of yours: " + aid);
     int pos = static_cast<int>(i);
-    if (!changed((s.prepare << sql::kClaimAttachment, use(m.id), use(m.conversation_id), use(pos), use(aid),
+    if (!changed((s.prepare << sql::kClaimAttachment, use(message_id), use(conversation_id), use(pos), use(aid),
                   use(in.sender_id))))
       throw_conflict("The attachment " + aid + " was sent already.");
   }
@@ -56,29 +57,33 @@ void claim_attachments(soci::session& s, const NewMessage& in, const MessageRow&
 }  // namespace
 
 Sent Store::send(const NewMessage& in, std::int64_t now) {
-  bool pg = db_.dialect() == db::Dialect::postgresql;
-  return db_.tx([&](soci::session& s) {
-    // Held until commit: a second send of the same client_id waits here,
-    // then finds the first one below.
-    detail::lock_conversation(s, in.conversation_id, pg);
-    if (!db::select_one(s, sql::kMember, std::string(sql::kMembersFrom) + sql::kOneMember,
-                        db::uses(in.conversation_id, in.sender_id)))
-      throw_not_found("No such conversation.");
-    if (in.client_id) {
-      auto first = db::select_one(s, sql::kMessage, message_sql(sql::kMessageByClientId),
-                                  db::uses(in.conversation_id, in.sender_id, *in.client_id));
-      if (first) {
-        std::vector<MessageRow> one{*first};
-        fill(s, one, in.sender_id);
-        return Sent{one.front(), false};
-      }
-    }
-    auto m = detail::append(s, in, now);
-    claim_attachments(s, in, m);
-    std::vector<MessageRow> one{m};
-    fill(s, one, in.sender_id);
-    return Sent{one.front(), true};
-  });
+  // A retry finds its message without touching the conversation row.
+  if (in.client_id)
+    if (auto first = by_client_id(in.conversation_id, in.sender_id, *in.client_id)) return Sent{*first, false};
+  long long t = now;
+  std::string id;
+  try {
+    // Short on purpose: the conversation row is locked from the counter's
+    // UPDATE to the commit, and every send of the conversation waits for it.
+    id = db_.tx([&](soci::session& s) {
+      long long seq = 0;
+      s << sql::kNextSeqForMember, soci::into(seq), use(t), use(in.conversation_id), use(in.conversation_id),
+          use(in.sender_id);
+      if (!s.got_data()) throw_not_found("No such conversation.");
+      auto mid = detail::insert_message(s, in, seq, t);
+      claim_attachments(s, in, mid, in.conversation_id);
+      return mid;
+    });
+  } catch (const Error& e) {
+    // The same client_id sent at the same instant: the unique key made this
+    // one wait for the first and fail; the first is the answer.
+    if (e.code() != ErrorCode::conflict || !in.client_id) throw;
+    if (auto first = by_client_id(in.conversation_id, in.sender_id, *in.client_id)) return Sent{*first, false};
+    throw;
+  }
+  auto m = message(id, in.sender_id);
+  if (!m) throw Error(ErrorCode::internal, "a message just stored is missing");
+  return Sent{*m, true};
 }
 
 std::optional<MessageRow> Store::message(const std::string& id, const std::string& viewer) {

@@ -45,8 +45,11 @@ inline constexpr const char* kSetOwner = "UPDATE conversations SET owner_id = :o
 // The message counter: the row stays locked (PostgreSQL) or the database
 // (SQLite, BEGIN IMMEDIATE) until the message is committed.
 inline constexpr const char* kNextSeq =
-    "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :t WHERE id = :id";
-inline constexpr const char* kLastSeq = "SELECT last_seq FROM conversations WHERE id = :id";
+    "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :t WHERE id = :id RETURNING last_seq";
+// The same for a member's message, in one statement: no row when :u is not a member.
+inline constexpr const char* kNextSeqForMember =
+    "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :t WHERE id = :id AND EXISTS (SELECT 1 "
+    "FROM conversation_members m WHERE m.conversation_id = :id2 AND m.user_id = :u) RETURNING last_seq";
 
 // My conversations, latest activity first; the keyset cursor continues after (:a, :cid).
 inline constexpr const char* kMine =

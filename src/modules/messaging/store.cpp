@@ -19,10 +19,7 @@ using soci::use;
 
 namespace detail {
 
-MessageRow append(soci::session& s, const NewMessage& m, long long now) {
-  s << sql::kNextSeq, use(now), use(m.conversation_id);
-  long long seq = 0;
-  s << sql::kLastSeq, into(seq), use(m.conversation_id);
+std::string insert_message(soci::session& s, const NewMessage& m, long long seq, long long now) {
   std::string id = new_uuid_v7();
   std::string type(to_string(m.message_type));
   std::optional<std::string> sender;
@@ -33,6 +30,13 @@ MessageRow append(soci::session& s, const NewMessage& m, long long now) {
     long long before = seq - 1;
     s << sql::kReadOwnMessage, use(seq), use(m.conversation_id), use(*sender), use(before);
   }
+  return id;
+}
+
+MessageRow append(soci::session& s, const NewMessage& m, long long now) {
+  long long seq = 0;
+  s << sql::kNextSeq, into(seq), use(now), use(m.conversation_id);
+  auto id = insert_message(s, m, seq, now);
   auto row = db::select_one(s, sql::kMessage, std::string(sql::kMessageFrom) + sql::kMessageById, db::uses(id));
   if (!row) throw Error(ErrorCode::internal, "a message just stored is missing");
   return *row;

@@ -69,10 +69,11 @@ class Store {
 
   // ---- messages (message_store.cpp)
   // Stores the message with the next seq, claims its attachments, and
-  // moves the sender's read receipt when they had read all before; a
-  // client_id the sender used already in this conversation answers that
-  // message instead (created false). not_found when the sender is not a
-  // member; validation / conflict for attachments not theirs or used.
+  // moves the sender's read receipt when they had read all before, in one
+  // short transaction; a client_id the sender used already in this
+  // conversation answers that message instead (created false), also when
+  // both sends ran at once. not_found when the sender is not a member;
+  // validation / conflict for attachments not theirs or used.
   Sent send(const NewMessage& m, std::int64_t now);
   std::optional<MessageRow> message(const std::string& id, const std::string& viewer);
   // The message `sender` sent with this client_id in the conversation, if any.

@@ -9,9 +9,11 @@
 
 namespace wp::messaging::detail {
 
-// Takes the conversation's next seq and stores the message with it (the
-// caller's transaction holds the conversation row); the sender's read
-// receipt follows when they had read everything before. Returns the row.
+// Stores the message with this seq (taken in the caller's transaction,
+// which holds the conversation row); the sender's read receipt follows when
+// they had read everything before. Returns its id.
+std::string insert_message(soci::session& s, const NewMessage& m, long long seq, long long now);
+// Takes the conversation's next seq, stores the message with it, and returns the row.
 MessageRow append(soci::session& s, const NewMessage& m, long long now);
 // The system message of a member change or a new title.
 NewMessage system_message(const std::string& conversation_id, const std::string& actor, SystemEvent event,

@@ -68,6 +68,8 @@ export const listConversations = (cursor?: string | null, limit = 20) =>
   api<{ results: Conversation[]; next_cursor: string | null }>(`${C}/`, { query: { limit, cursor } });
 export const getConversation = (id: string) => api<Conversation>(`${C}/${id}/`);
 export const openDirect = (user_id: string) => api<Conversation>(`${C}/direct/`, { method: 'POST', body: { user_id } });
+export const createGroup = (title: string, member_ids: string[]) =>
+  api<Conversation>(`${C}/groups/`, { method: 'POST', body: { title, member_ids } });
 export const unreadTotal = () => api<{ total: number; conversations: number }>(`${C}/unread/`);
 
 export interface MessagingSettings { show_read_receipts: boolean }

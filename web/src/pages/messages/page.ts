@@ -9,6 +9,7 @@ import { conversationList } from './conversation-list';
 import { threadView } from './thread';
 import { messageButton } from './message-button';
 import { receiptsSetting } from './receipts-setting';
+import { newGroupForm } from './new-group';
 
 export async function messagesPage(root: HTMLElement, [id]: string[]) {
   let thread: ReturnType<typeof threadView> | null = null;
@@ -16,7 +17,7 @@ export async function messagesPage(root: HTMLElement, [id]: string[]) {
   list.setActive(id ?? null);
   const start = h('details', { class: 'new-conversation' }, h('summary', null, 'New message'),
     userSearch({ label: 'Find a person', id: 'message-search', action: (u) => messageButton(u, 'small') }).el);
-  const side = h('aside', { class: 'card conv-side', 'aria-label': 'Your conversations' }, start, list.el, receiptsSetting());
+  const side = h('aside', { class: 'card conv-side', 'aria-label': 'Your conversations' }, start, newGroupForm(), list.el, receiptsSetting());
   const layout = h('div', { class: `messages-layout${id ? ' has-thread' : ''}` }, side);
   root.append(h('h1', null, 'Messages'), layout);
 

@@ -7,10 +7,11 @@ import { h, clear, errorText } from '../../ui';
 import { on } from '../../user-socket';
 import { SeqTail, gapFiller, isNewer } from '../../messaging/order';
 import { holdForSync, viewing } from '../../messaging/live';
-import { listMessages, markRead, conversationName, type Conversation, type Message, type Member } from '../../messaging/api';
+import { listMessages, markRead, getConversation, conversationName, type Conversation, type Message, type Member } from '../../messaging/api';
 import { messageItem, type MessageView } from './message-item';
 import { composer } from './composer';
 import { typingLine } from './typing';
+import { placeReceipts } from './receipts';
 
 const PAGE = 50;
 const NEAR_BOTTOM_PX = 80;
@@ -24,10 +25,15 @@ export function threadView(conv: Conversation) {
   const status = h('p', { class: 'muted small', role: 'status' });
   const typingEl = typingLine(id);
   const write = composer(id, (m) => tail?.push(m));
-  const el = h('section', { class: 'thread card', 'aria-labelledby': 'thread-title' },
-    h('h2', { id: 'thread-title' }, conversationName(conv, self)),
-    conv.kind === 'group' ? h('p', { class: 'muted small' }, conv.members.map((m) => m.username).join(', ')) : null,
-    scroller, status, typingEl.el, write.el);
+  const title = h('h2', { id: 'thread-title' });
+  const who = h('p', { class: 'muted small', id: 'thread-members' });
+  const el = h('section', { class: 'thread card', 'aria-labelledby': 'thread-title' }, title, who, scroller, status, typingEl.el, write.el);
+  const heading = (c: Conversation) => {
+    title.textContent = conversationName(c, self);
+    who.textContent = c.kind === 'group' ? c.members.map((m) => m.username).join(', ') : '';
+    who.hidden = c.kind !== 'group';
+  };
+  heading(conv);
 
   const views = new Map<number, MessageView>();
   const members = new Map<string, Member>(conv.members.map((m) => [m.id, { ...m }]));
@@ -75,21 +81,7 @@ export function threadView(conv: Conversation) {
 
   const fill = gapFiller((after) => listMessages(id, { after_seq: after }, 100), () => tail, (e) => { status.textContent = errorText(e); });
 
-  // Receipts: each other member's name under the latest message they have read (not their own).
-  function receipts() {
-    const at = new Map<number, string[]>();
-    for (const m of members.values()) {
-      if (m.id === self || m.last_read_seq === null || m.last_read_seq === undefined) continue;
-      for (let s = Math.min(m.last_read_seq, tail?.have ?? 0); s > 0; s--) {
-        const v = views.get(s);
-        if (!v) break;
-        if (v.msg.sender?.id === m.id || v.msg.message_type === 'system' || v.msg.is_deleted) continue;
-        at.set(s, [...(at.get(s) ?? []), m.username]);
-        break;
-      }
-    }
-    for (const [s, v] of views) v.setReceipts(at.get(s) ?? []);
-  }
+  const receipts = () => placeReceipts(views, members, self, tail?.have ?? 0);
 
   let readTimer: number | undefined;
   function readSoon() {
@@ -197,7 +189,31 @@ export function threadView(conv: Conversation) {
       receipts();
     }),
     on('refetch', (d) => { if (mine(d)) load(); }),
+    on('conversation_updated', async (d) => {
+      if (!mine(d)) return;
+      if (d.user_id === self && (d.change === 'member_removed' || d.change === 'member_left')) { gone(); return; }
+      try {
+        const c = await getConversation(id);
+        heading(c);
+        // (a receipt only moves forward; null: that member hides receipts)
+        for (const m of c.members) {
+          const known = members.get(m.id)?.last_read_seq ?? 0;
+          members.set(m.id, { ...m, last_read_seq: m.last_read_seq === null ? null : Math.max(m.last_read_seq, known) });
+        }
+        for (const m of [...members.keys()]) if (!c.members.some((x) => x.id === m)) members.delete(m);
+        receipts();
+      } catch (e) {
+        if ((e as { status?: number })?.status === 404) gone();
+      }
+    }),
   ];
+  // Removed, or left in another tab: the history is no longer mine to read.
+  function gone() {
+    offs.forEach((off) => off());
+    releaseSync();
+    tail = null;
+    clear(el, h('p', { class: 'notice', role: 'status' }, 'You are no longer in this conversation.'));
+  }
   document.addEventListener('visibilitychange', onVisible);
   onVisible();
   load();
