@@ -37,8 +37,10 @@ def test_lifecycle_put_patch_and_the_clock(server):
     assert put["max_attendees"] is None and put["timezone"] == "UTC" and put["location"] == ""
     assert_field_errors(org.request("PUT", event_path(e), json={"title": "No times"}), "start_time", "end_time")
     # The clock moves it: live at the start, ended at the end.
-    soon = create_event(org, start_in=2, length=2)
+    soon = create_event(org)
     assert join(ann, soon).status_code == 200
+    now = time.time()
+    assert org.patch(event_path(soon), json={"start_time": iso(now + 1), "end_time": iso(now + 3)}).status_code == 200
     wait_for(lambda: get_event(ann, soon)["status"] == "live")
     wait_for(lambda: get_event(ann, soon)["status"] == "ended")
     assert join(register(server), soon).status_code == 409
