@@ -37,8 +37,10 @@ def test_lifecycle_put_patch_and_the_clock(server):
     assert put["max_attendees"] is None and put["timezone"] == "UTC" and put["location"] == ""
     assert_field_errors(org.request("PUT", event_path(e), json={"title": "No times"}), "start_time", "end_time")
     # The clock moves it: live at the start, ended at the end.
-    soon = create_event(org, start_in=2, length=2)
+    soon = create_event(org)
     assert join(ann, soon).status_code == 200
+    now = time.time()
+    assert org.patch(event_path(soon), json={"start_time": iso(now + 1), "end_time": iso(now + 3)}).status_code == 200
     wait_for(lambda: get_event(ann, soon)["status"] == "live")
     wait_for(lambda: get_event(ann, soon)["status"] == "ended")
     assert join(register(server), soon).status_code == 409
@@ -203,3 +205,21 @@ def test_personal_feed_needs_no_login_and_rotates(server):
     assert server.get(info["url"]).status_code == 404
     assert server.get(new["url"]).status_code == 200
     assert server.get("/api/events/calendar/" + new["token"]).status_code == 404  # the name ends in .ics
+
+
+def test_an_event_links_a_video_and_a_group_it_may(server):
+    from group_helpers import create_group
+    org, other = register(server), register(server)
+    group = create_group(org)
+    r = org.post("/api/videos/", json={"title": "Clip", "external_url": "https://media.example.com/a.mp4",
+                                       "is_public": False})
+    assert r.status_code == 201, r.text
+    video = r.json()["id"]
+    e = create_event(org, group_id=group["id"], video_id=video)
+    assert e["group_id"] == group["id"] and e["video_id"] == video
+    now = time.time()
+    body = {"title": "x", "start_time": iso(now + 3600), "end_time": iso(now + 7200)}
+    assert_field_errors(other.post("/api/events/", json={**body, "group_id": group["id"]}), "group_id")
+    assert_field_errors(other.post("/api/events/", json={**body, "video_id": video}), "video_id")
+    r = org.patch(event_path(e), json={"video_id": None, "group_id": None})
+    assert r.status_code == 200 and r.json()["video_id"] is None and r.json()["group_id"] is None

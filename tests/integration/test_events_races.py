@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from conftest import Server
-from event_helpers import attendees, create_event, event_path, get_event, join, wait_for
+from event_helpers import attendees, create_event, event_path, get_event, iso, join, wait_for
 from helpers import register
 
 
@@ -50,16 +50,20 @@ def test_reminders_exactly_once_across_two_workers_and_a_kill(make_server):
     b = make_server(data_dir=a.data_dir if a.backend == "sqlite" else None, database_url=a.database_url)
     org = register(a)
     users = [register(a) for _ in range(30)]
-    # Due 8 s from now: one reminder a minute before a start 68 s away.
-    e = create_event(org, start_in=68)
+    e = create_event(org)
     for u in users:
         assert join(u, e).status_code == 200
         r = u.patch(event_path(e, "preferences/"), json={"preferences": {"reminder_offsets": [1]}})
         assert r.status_code == 200, r.text
-    due = time.time() + (68 - 60) - 1.5
+    # Moved to start 68 s from now, all reminders (a minute before) are planned again, due in 8 s.
+    now = time.time()
+    r = org.patch(event_path(e), json={"start_time": iso(now + 68), "end_time": iso(now + 3600)})
+    assert r.status_code == 200, r.text
+    due = now + (68 - 60) + 0.3
     while time.time() < due - 0.05:
         time.sleep(0.05)
-    # Kill one worker as the reminders fall due, and bring it back (a restart).
+    # Kill one worker just after the reminders fall due (it may have sent some: the other sends the rest), and
+    # bring it back (a restart).
     a.stop(sig=signal.SIGKILL)
     wait_for(lambda: len(sent_reminders(a, b)) >= 30, timeout=20)
     a.start()
@@ -72,10 +76,12 @@ def test_reminders_exactly_once_across_two_workers_and_a_kill(make_server):
 
 def test_an_event_opens_its_party_and_ends_with_it(server):
     org, ann, bob = register(server), register(server), register(server)
-    e = create_event(org, start_in=2, creates_party=True, title="Party time")
+    e = create_event(org, creates_party=True, title="Party time")
     assert join(ann, e).status_code == 200
     assert join(bob, e).status_code == 200
     assert bob.post(event_path(e, "leave/")).status_code == 200
+    now = time.time()
+    assert org.patch(event_path(e), json={"start_time": iso(now + 1), "end_time": iso(now + 3600)}).status_code == 200
     live = wait_for(lambda: (lambda x: x if x["party_id"] else None)(get_event(ann, e)))
     assert live["status"] == "live"
     party = org.get(f"/api/parties/{live['party_id']}/").json()

@@ -74,6 +74,17 @@ struct EventWorld : wp::testkit::TempDatabase {
   Store store{*db};
   EventsService service{store, relations, notices};
 
+  // A block as the social module keeps it: its answer (Relations) and its row (lists filter in SQL).
+  void block(const Principal& blocker, const Principal& blocked) {
+    relations.block(blocker.id, blocked.id);
+    std::string id = wp::new_uuid();
+    long long now = wp::now_ms();
+    db->with([&](soci::session& s) {
+      s << "INSERT INTO user_blocks (id, blocker_id, blocked_id, created_at) VALUES (:i, :a, :b, :t)", soci::use(id),
+          soci::use(blocker.id), soci::use(blocked.id), soci::use(now);
+    });
+  }
+
   EventRow create(const Principal& organizer, std::function<void(EventInput&)> edit = {}) {
     EventInput in;
     in.title = "Film night";
@@ -148,7 +159,7 @@ TEST(EventsService, ApprovalPrivateEventsInvitationsAndBlocks) {
   EXPECT_EQ(error_code_of([&] { w.service.invite(bob, secret.id, ann.id); }), ErrorCode::forbidden);
 
   // A block hides the organizer's events and refuses invitations both ways.
-  w.relations.block(org.id, eve.id);
+  w.block(org, eve);
   EXPECT_EQ(error_code_of([&] { w.service.get(eve, asked.id); }), ErrorCode::not_found);
   EXPECT_EQ(error_code_of([&] { w.service.invite(org, secret.id, eve.id); }), ErrorCode::validation);
   long long count = -1;

@@ -17,8 +17,6 @@ void require_open(const EventRow& e) {
   if (!open_for_attendance(e.status)) throw_conflict("The event is " + std::string(to_string(e.status)) + ".");
 }
 
-bool holds_place(const std::optional<AttendeeRow>& a) { return a.has_value(); }
-
 }  // namespace
 
 // Seats the user (going, or waitlisted when full) under the event's lock;
@@ -44,8 +42,8 @@ void EventsService::went_going(const EventRow& e, const std::string& user_id) {
 void EventsService::promoted(const EventRow& e, const std::vector<std::string>& users) {
   for (auto& uid : users) {
     went_going(e, uid);
-    store_.set_rsvp(e.id, uid, RsvpResponse::going, store_.rsvp(e.id, uid) ? store_.rsvp(e.id, uid)->note : "",
-                    now_ms());
+    auto earlier = store_.rsvp(e.id, uid);
+    store_.set_rsvp(e.id, uid, RsvpResponse::going, earlier ? earlier->note : "", now_ms());
     notify(uid, "event_waitlist_promoted", e, "");
   }
 }
@@ -57,8 +55,8 @@ AttendeeRow EventsService::join(const Principal& user, const std::string& id) {
   if (!e.is_public && !store_.attendee(id, user.id))
     throw_forbidden("This event is by invitation: accept your invitation to come.");
   auto row = admit(e, user.id, false);
-  if (row.status == AttendeeStatus::going && (!store_.rsvp(id, user.id) ||
-                                               store_.rsvp(id, user.id)->response != RsvpResponse::going))
+  auto earlier = store_.rsvp(id, user.id);
+  if (row.status == AttendeeStatus::going && (!earlier || earlier->response != RsvpResponse::going))
     store_.set_rsvp(id, user.id, RsvpResponse::going, "", now_ms());
   return row;
 }
@@ -67,7 +65,7 @@ void EventsService::leave(const Principal& user, const std::string& id) {
   auto e = visible_event(user, id);
   bool had = false;
   auto result = store_.change_attendance(id, user.id, now_ms(), [&](const LockedEvent&, const auto& current) {
-    had = holds_place(current);
+    had = current.has_value();
     return current ? AttendanceChange::remove() : AttendanceChange::keep();
   });
   if (!had) throw_not_found("You are not attending this event.");

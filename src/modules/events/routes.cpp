@@ -21,12 +21,11 @@ namespace {
 
 constexpr std::size_t kTitleMax = 200, kDescriptionMax = 5000, kLocationMax = 500, kNoteMax = 500;
 
-std::optional<std::int64_t> time_field(Fields& f, const json::object& body, const char* name) {
+std::optional<std::int64_t> time_field(Fields& f, const char* name) {
   auto text = f.optional_string(name, 40);
   if (!text) return std::nullopt;
   auto t = parse_rfc3339(*text);
   if (!t) f.add_error(name, "Enter a date-time in RFC 3339 form, such as 2027-01-31T19:00:00Z.");
-  (void)body;
   return t;
 }
 
@@ -56,6 +55,34 @@ std::optional<E> enum_field(Fields& f, const char* name) {
   return v;
 }
 
+// A PUT replaces every editable field: the absent ones take their defaults.
+void default_absent(EventInput& in) {
+  if (!in.description) in.description = "";
+  if (!in.location) in.location = "";
+  if (!in.timezone) in.timezone = "UTC";
+  if (!in.max_attendees) in.max_attendees = std::optional<int>{};
+  if (!in.require_approval) in.require_approval = false;
+  if (!in.is_public) in.is_public = true;
+  if (!in.creates_party) in.creates_party = false;
+  if (!in.category) in.category = Category::other;
+  if (!in.settings) in.settings = json::object{};
+  if (!in.video_id) in.video_id = std::optional<std::string>{};
+  if (!in.group_id) in.group_id = std::optional<std::string>{};
+}
+
+void read_recurrence(Fields& f, EventInput& in, bool create) {
+  auto r = f.optional_object("recurrence");
+  if (!r) return;
+  if (!create) f.add_error("recurrence", "A series is made when the event is created.");
+  Fields rf(*r);
+  auto freq = enum_field<Recurrence>(rf, "frequency");
+  auto until = time_field(rf, "until");
+  if (!freq || !until || !rf.ok())
+    f.add_error("recurrence", "Give frequency (weekly or monthly) and until.");
+  else
+    in.recurrence = RecurrenceInput{*freq, *until};
+}
+
 // The fields of a body; `full` (PUT) gives every absent editable field its default.
 EventInput read_event(const json::object& body, bool full, bool create) {
   Fields f(body);
@@ -68,8 +95,8 @@ EventInput read_event(const json::object& body, bool full, bool create) {
   in.timezone = f.optional_string("timezone", 64);
   if (in.timezone)
     if (auto bad = validators::iana_timezone(*in.timezone)) f.add_error("timezone", *bad);
-  in.start_time = time_field(f, body, "start_time");
-  in.end_time = time_field(f, body, "end_time");
+  in.start_time = time_field(f, "start_time");
+  in.end_time = time_field(f, "end_time");
   for (auto name : {"start_time", "end_time"})
     if ((full || create) && !body.contains(name)) f.add_error(name, "This field is required.");
   if (is_null(body, "max_attendees")) {
@@ -87,28 +114,9 @@ EventInput read_event(const json::object& body, bool full, bool create) {
   if (in.settings) f.merge(check_settings(*in.settings));
   in.video_id = id_field(f, body, "video_id");
   in.group_id = id_field(f, body, "group_id");
-  if (auto r = f.optional_object("recurrence")) {
-    if (!create) f.add_error("recurrence", "A series is made when the event is created.");
-    Fields rf(*r);
-    auto freq = enum_field<Recurrence>(rf, "frequency");
-    auto until = time_field(rf, *r, "until");
-    if (!freq || !until || !rf.ok()) f.add_error("recurrence", "Give frequency (weekly or monthly) and until.");
-    else in.recurrence = RecurrenceInput{*freq, *until};
-  }
+  read_recurrence(f, in, create);
   f.done();
-  if (full) {
-    if (!in.description) in.description = "";
-    if (!in.location) in.location = "";
-    if (!in.timezone) in.timezone = "UTC";
-    if (!in.max_attendees) in.max_attendees = std::optional<int>{};
-    if (!in.require_approval) in.require_approval = false;
-    if (!in.is_public) in.is_public = true;
-    if (!in.creates_party) in.creates_party = false;
-    if (!in.category) in.category = Category::other;
-    if (!in.settings) in.settings = json::object{};
-    if (!in.video_id) in.video_id = std::optional<std::string>{};
-    if (!in.group_id) in.group_id = std::optional<std::string>{};
-  }
+  if (full) default_absent(in);
   return in;
 }
 
