@@ -319,6 +319,7 @@ int serve(const Config& config) {
   } catch (const std::runtime_error& e) {
     return fail(e.what());
   }
+  push_service->set_rate_limiter(*limiter);
   push::add_routes(router, *push_service);
   push::Worker push_worker(
       *push_service, [&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); },

@@ -285,3 +285,25 @@ def test_the_worker_command_sends_pushes_when_serve_does_not(make_server, fake):
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=20) == 0
         log.close()
+
+
+def test_test_pushes_are_limited_per_user(push_server, fake):
+    user = register(push_server)
+    subscribe(user, fake)
+    statuses = [user.post("/api/push/test/", json={"ttl": 0}).status_code for _ in range(60)]
+    assert statuses == [202] * 60
+    r = user.post("/api/push/test/")
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+    assert r.json()["error_code"] == "RATE_LIMITED"
+    other = register(push_server)
+    subscribe(other, fake)
+    assert other.post("/api/push/test/").status_code == 202
+
+
+def test_a_ttl_of_zero_still_goes_out_once_with_ttl_zero(push_server, fake):
+    user = register(push_server)
+    keys, endpoint, _ = subscribe(user, fake)
+    assert user.post("/api/push/test/", json={"ttl": 0, "body": "now or never"}).status_code == 202
+    got = fake.wait_for(endpoint)[0]
+    assert got.headers["TTL"] == "0"
+    assert json.loads(keys.decrypt(got.body))["body"] == "now or never"

@@ -161,12 +161,21 @@ TEST(PushOutbox, NotBeforeHoldsARowAndAnExpiredOneFails) {
   EXPECT_TRUE(w.store.claim("a", {now, 1000, 5}).empty());
   EXPECT_EQ(w.store.claim("a", {now + 60000, 1000, 5}).size(), 1u);
   w.push.enqueue(w.message(alice, 0, 10));
-  EXPECT_TRUE(w.store.claim("a", {now + 11000 + 60000, 1000, 5}).empty());
+  // Expired a minute after its TTL ran out (TTL 0 still goes out once).
+  EXPECT_TRUE(w.store.claim("a", {now + 10000 + 60000 + 70000, 1000, 5}).empty());
   long long count = 0;
   auto rows = w.push.pushes(alice, 10, 0, count);
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[0].status, PushStatus::failed);
   EXPECT_NE(rows[0].error.find("expired"), std::string::npos);
+}
+
+TEST(PushOutbox, ATtlOfZeroIsSentOnceAtOnce) {
+  World w;
+  auto alice = w.user("alice");
+  w.subscribe(alice, "https://push.example.net/1");
+  w.push.enqueue(w.message(alice, 0, 0));
+  EXPECT_EQ(w.store.claim("a", {wp::now_ms() + 1000, 60000, 5}).size(), 1u);
 }
 
 TEST(PushOutbox, GoneDeletesTheSubscriptionAndFailsItsOtherRows) {

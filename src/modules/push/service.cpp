@@ -107,13 +107,18 @@ int PushService::enqueue_counting(const PushMessage& m) {
 void PushService::enqueue(const PushMessage& message) { enqueue_counting(message); }
 
 int PushService::send_test(const Principal& user, const TestPushInput& in) {
+  auto urgency = require_enum<Urgency>("urgency", in.urgency);
+  // Each test push is a request to every one of the user's push services: bounded.
+  if (limiter_)
+    if (auto wait = limiter_->acquire("push_test:" + user.id, kTestPushesPerMinute, 60000))
+      throw Error(ErrorCode::rate_limited, "Too many test pushes; try again later.").with_retry_after(*wait);
   PushMessage m;
   m.user_id = user.id;
   m.type = "test";
   m.title = in.title;
   m.body = in.body;
   m.url = in.url;
-  m.urgency = to_string(require_enum<Urgency>("urgency", in.urgency));
+  m.urgency = to_string(urgency);
   m.ttl_s = in.ttl_s;
   m.not_before_ms = in.delay_s > 0 ? now_ms() + std::int64_t{in.delay_s} * 1000 : 0;
   int n = enqueue_counting(m);

@@ -10,6 +10,7 @@
 
 #include "core/principal.hpp"
 #include "core/push.hpp"
+#include "core/rate_limiter.hpp"
 #include "modules/push/fcm.hpp"
 #include "modules/push/policy.hpp"
 #include "modules/push/store.hpp"
@@ -57,7 +58,10 @@ class PushService : public PushSender {
   bool fcm_enabled() const { return fcm_ != nullptr; }
 
   // A push to all of the caller's own targets, through enqueue(); how many rows it made.
+  // At most kTestPushesPerMinute per user when a limiter is set (429 beyond).
   int send_test(const Principal& user, const TestPushInput& in);
+  static constexpr int kTestPushesPerMinute = 60;
+  void set_rate_limiter(RateLimiter& limiter) { limiter_ = &limiter; }
   std::vector<PushRow> pushes(const Principal& user, int limit, int offset, long long& count);
   PushDetail push(const Principal& user, const std::string& id);
 
@@ -82,6 +86,7 @@ class PushService : public PushSender {
   std::unique_ptr<FcmClient> fcm_;
   PushSettings settings_;
   std::function<void()> on_enqueued_;
+  RateLimiter* limiter_ = nullptr;
 };
 
 }  // namespace wp::push

@@ -14,6 +14,11 @@ using soci::use;
 
 namespace {
 
+// A push is failed as expired only this long after its TTL ran out: one with
+// TTL 0 ("deliver now or never", RFC 8030 5.2) still goes out once, at once,
+// and the push service drops it when the browser is not there.
+constexpr std::int64_t kExpiryGraceMs = 60 * 1000;
+
 bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
 
 void insert_push(soci::session& s, const NewPush& p, Channel channel, const std::optional<std::string>& sub,
@@ -107,13 +112,13 @@ std::vector<AttemptRow> Store::attempts_of(const std::string& push_id) {
 
 std::vector<Delivery> Store::claim(const std::string& worker_id, const ClaimRules& rules) {
   return db_.tx([&](soci::session& s) {
-    long long t = rules.now, stale = rules.now - rules.lease_ms;
+    long long t = rules.now, stale = rules.now - rules.lease_ms, expired_before = rules.now - kExpiryGraceMs;
     const std::string lost = "the worker stopped during the request; not sent again (it may have arrived)";
     const std::string expired = "expired: its TTL passed before it could be sent";
     const std::string orphan = "the subscription or device was removed";
     s << sql::kRecordLostSends, use(lost), use(t), use(stale);
     s << sql::kFailLostSends, use(lost), use(t), use(stale);
-    s << sql::kFailExpired, use(expired), use(t), use(t), use(stale);
+    s << sql::kFailExpired, use(expired), use(t), use(expired_before), use(stale);
     s << sql::kFailOrphans, use(orphan), use(t);
     std::string due = sql::kDue;
     if (db_.dialect() == db::Dialect::postgresql) due += sql::kSkipLocked;
