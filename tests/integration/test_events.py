@@ -93,8 +93,17 @@ def test_filters_search_category_and_time_range(server):
     assert set(listed_ids(org, mine="true", search=tag)) == {a["id"], b["id"]}
     assert join(ann, a).status_code == 200
     assert listed_ids(ann, attending="true", search=tag) == [a["id"]]
+    assert someone_rsvps(server, b, "maybe")
+    counts = {e["id"]: e["counts"] for e in ann.get("/api/events/", params={"search": tag}).json()["results"]}
+    assert counts[a["id"]] == {"going": 1, "maybe": 0, "not_going": 0, "waitlisted": 0, "pending": 0}
+    assert counts[b["id"]] == {"going": 0, "maybe": 1, "not_going": 0, "waitlisted": 0, "pending": 0}
     assert ann.get("/api/events/", params={"category": "knitting"}).status_code == 400
     assert ann.get("/api/events/", params={"when": "someday"}).status_code == 400
+
+
+def someone_rsvps(server, event, response):
+    r = register(server).post(event_path(event, "rsvp/"), json={"response": response})
+    return r.status_code == 200
 
 
 def visibility_case(server, public):

@@ -151,9 +151,13 @@ Response list_events(EventsService& svc, Request& req) {
   f.search = req.query("search");
   long long count = 0;
   json::array out;
-  for (auto& e : svc.list(req.current_user(), f, page.size, page.offset(), count)) {
+  auto rows = svc.list(req.current_user(), f, page.size, page.offset(), count);
+  std::vector<std::string> ids;
+  for (auto& e : rows) ids.push_back(e.id);
+  auto counts = svc.counts_of(ids);
+  for (auto& e : rows) {
     auto o = event_json(e);
-    o["counts"] = counts_json(svc.counts(e.id));
+    o["counts"] = counts_json(counts[e.id]);
     out.push_back(std::move(o));
   }
   return http::paginated(req, page, count, std::move(out));

@@ -35,7 +35,7 @@ class EventsService {
   // The fields `in` sets; with Scope::following also every later occurrence of the series.
   EventRow update(const Principal& user, const std::string& id, const EventInput& in, Scope scope);
   void remove(const Principal& user, const std::string& id, Scope scope);
-  Counts counts(const std::string& id) { return store_.counts(id); }
+  std::map<std::string, Counts> counts_of(const std::vector<std::string>& ids) { return store_.counts_of(ids); }
 
   // Calendar (service.cpp). base_url: where the web client is, for URL lines.
   std::string ical(const Principal& user, const std::string& id, const std::string& base_url);

@@ -186,6 +186,11 @@ inline constexpr const char* kCountAttendeesByStatus =
 inline constexpr const char* kGoingIds =
     "SELECT user_id FROM event_attendees WHERE event_id = :e AND status = 'going' ORDER BY seq";
 inline constexpr const char* kCountRsvps = "SELECT COUNT(*) FROM event_rsvps WHERE event_id = :e AND response = :r";
+// The counts of a page of events at once: the store puts "(:e0, :e1, ...)" between the two halves.
+inline constexpr const char* kStatusCountsIn = "SELECT event_id, status, COUNT(*) FROM event_attendees WHERE event_id IN ";
+inline constexpr const char* kByStatus = " GROUP BY event_id, status";
+inline constexpr const char* kRsvpCountsIn = "SELECT event_id, response, COUNT(*) FROM event_rsvps WHERE event_id IN ";
+inline constexpr const char* kByResponse = " GROUP BY event_id, response";
 inline constexpr const char* kSetPreferences =
     "UPDATE event_attendees SET preferences = :p, updated_at = :t WHERE event_id = :e AND user_id = :u";
 

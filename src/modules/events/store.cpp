@@ -283,6 +283,46 @@ Counts Store::counts(const std::string& event_id) {
   });
 }
 
+std::map<std::string, Counts> Store::counts_of(const std::vector<std::string>& event_ids) {
+  std::map<std::string, Counts> out;
+  if (event_ids.empty()) return out;
+  db::NamedParams p;
+  std::string in = "(";
+  for (std::size_t i = 0; i < event_ids.size(); ++i) {
+    out[event_ids[i]] = {};
+    in += (i ? ", :e" : ":e") + std::to_string(i);
+    p.add("e" + std::to_string(i), event_ids[i]);
+  }
+  in += ")";
+  db_.with([&](soci::session& s) {
+    // Each row: an event, a status (or an RSVP answer), how many.
+    auto each = [&](std::string text, const std::function<void(Counts&, const std::string&, long long)>& add) {
+      std::string event, what;
+      long long n = 0;
+      soci::statement st(s);
+      st.exchange(into(event));
+      st.exchange(into(what));
+      st.exchange(into(n));
+      p.bind(st);
+      st.alloc();
+      st.prepare(text);
+      st.define_and_bind();
+      if (st.execute(true)) {
+        do add(out[event], what, n);
+        while (st.fetch());
+      }
+    };
+    each(sql::kStatusCountsIn + in + sql::kByStatus, [](Counts& c, const std::string& status, long long n) {
+      (status == "going" ? c.going : status == "waitlisted" ? c.waitlisted : c.pending) = n;
+    });
+    each(sql::kRsvpCountsIn + in + sql::kByResponse, [](Counts& c, const std::string& response, long long n) {
+      if (response == "maybe") c.maybe = n;
+      if (response == "not_going") c.not_going = n;
+    });
+  });
+  return out;
+}
+
 void Store::set_preferences(const std::string& event_id, const std::string& user_id, const std::string& json,
                             std::int64_t now) {
   long long t = now;

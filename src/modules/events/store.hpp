@@ -1,6 +1,7 @@
 #pragma once
 // Every read and write of the events tables (the SQL text is in sql.hpp).
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,8 @@ class Store {
   long long count_attendees(const std::string& event_id, std::optional<AttendeeStatus> status);
   std::vector<std::string> going_ids(const std::string& event_id);
   Counts counts(const std::string& event_id);
+  // The counts of several events in two queries (a page of the list).
+  std::map<std::string, Counts> counts_of(const std::vector<std::string>& event_ids);
   void set_preferences(const std::string& event_id, const std::string& user_id, const std::string& json,
                        std::int64_t now);
 
