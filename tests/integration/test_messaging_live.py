@@ -34,6 +34,17 @@ def events(ws, type_, conversation_id=None, start=0):
             if conversation_id is None or m["data"].get("conversation_id") == conversation_id]
 
 
+def arrivals(ws, conversation_id):
+    """The messages of a conversation as they arrived: live message_new and sync_messages batches, in order."""
+    out = []
+    for m in ws.messages:
+        if m.get("type") == "message_new" and m["data"]["conversation_id"] == conversation_id:
+            out.append(m["data"]["message"])
+        elif m.get("type") == "sync_messages" and m["conversation_id"] == conversation_id:
+            out += m["messages"]
+    return out
+
+
 def test_every_event_reaches_every_members_tabs(server):
     a, b = register(server), register(server)
 
@@ -101,10 +112,33 @@ def test_sync_replays_missed_messages_in_order_or_says_refetch(make_server):
         await ws.send({"type": "sync", "conversations": {near["id"]: 1, far["id"]: 0}})
         done = await ws.wait_for("sync_done")
         assert done["conversations"] == {near["id"]: 4, far["id"]: 5}, done
-        replay = [m["data"] for m in ws.of_type("message_new")]
-        assert [(d["conversation_id"], d["seq"]) for d in replay] == [(near["id"], 2), (near["id"], 3), (near["id"], 4)]
-        assert replay[0]["message"]["body"] == "missed 0, edited"  # in its current state
+        batches = ws.of_type("sync_messages")
+        assert [b["conversation_id"] for b in batches] == [near["id"]]
+        assert [m["seq"] for m in batches[0]["messages"]] == [2, 3, 4]
+        assert batches[0]["messages"][0]["body"] == "missed 0, edited"  # in its current state
         assert ws.of_type("refetch") == [{"type": "refetch", "conversation_id": far["id"], "last_seq": 5}]
+        await ws.close()
+
+    run(go())
+
+
+def test_a_sync_of_many_missed_messages_keeps_the_socket_open(make_server):
+    """400 missed messages in two conversations: more than the socket's send queue (256) as single frames."""
+    s = make_server(args=["--message-send-limit", "100000"])
+    a, b, c = register(s), register(s), register(s)
+    convs = [direct(a, b), direct(a, c)]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda p: [send(p[0], p[1], f"m{i}") for i in range(200)], [(b, convs[0]), (c, convs[1])]))
+
+    async def go():
+        ws = await open_tab(s, a)
+        await ws.send({"type": "sync", "conversations": {cv["id"]: 0 for cv in convs}})
+        done = await ws.wait_for("sync_done", timeout=20)
+        assert done["conversations"] == {cv["id"]: 200 for cv in convs}
+        for cv in convs:
+            assert [m["seq"] for m in arrivals(ws, cv["id"])] == list(range(1, 201))
+        await ws.ping()
+        assert not ws.closed
         await ws.close()
 
     run(go())
@@ -177,8 +211,8 @@ def ordering_run(nodes, per_member, drop_after, reconnect=True):
                     th_copy = OrderedThread(p, g["id"])
                     th_copy.have, th_copy.ids, th_copy.held = th.have, list(th.ids), dict(th.held)
                     th = th_copy
-                    for d in events(tabs[0][1], "message_new", g["id"]):
-                        th.apply(d["message"])
+                    for m in arrivals(tabs[0][1], g["id"]):
+                        th.apply(m)
                 else:
                     for d in events(tabs[i][0], "message_new", g["id"]):
                         th.apply(d["message"])

@@ -44,8 +44,11 @@ std::string conversation_data(const std::string& conversation_id, Change change,
   return json::serialize(o);
 }
 
-std::string event(const std::string& type, const std::string& data_json) {
-  return json::serialize(json::object{{"type", type}, {"data", json::parse(data_json)}});
+std::string sync_messages(const std::string& conversation_id, const std::vector<MessageRow>& messages) {
+  json::array out;
+  for (auto& m : messages) out.push_back(message_json(m, false));
+  return json::serialize(
+      json::object{{"type", "sync_messages"}, {"conversation_id", conversation_id}, {"messages", std::move(out)}});
 }
 
 std::string refetch(const std::string& conversation_id, std::int64_t last_seq) {

@@ -23,8 +23,8 @@ std::string typing_data(const std::string& conversation_id, const std::string& u
 std::string conversation_data(const std::string& conversation_id, Change change, const std::string& user_id);
 
 // ---- answers to `sync`, on one socket
-// The event envelope, as the channel sends it: {"type", "data"}.
-std::string event(const std::string& type, const std::string& data_json);
+// One frame per conversation, whatever the count: a sync never fills the socket's send queue.
+std::string sync_messages(const std::string& conversation_id, const std::vector<MessageRow>& messages);
 std::string refetch(const std::string& conversation_id, std::int64_t last_seq);
 std::string sync_done(const std::map<std::string, std::int64_t>& last_seqs);
 

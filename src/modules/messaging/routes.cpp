@@ -290,7 +290,7 @@ void sync(MessagingService& svc, const UserSocketMessage& m) {
       m.reply(protocol::refetch(item.conversation_id, item.last_seq));
       continue;
     }
-    for (auto& msg : item.messages) m.reply(protocol::event("message_new", protocol::message_data(msg)));
+    if (!item.messages.empty()) m.reply(protocol::sync_messages(item.conversation_id, item.messages));
   }
   m.reply(protocol::sync_done(done));
 }
