@@ -105,11 +105,12 @@ inline constexpr const char* kAttemptsOf = "FROM push_attempts WHERE push_id = :
 
 // A worker that died with a request in flight leaves its row 'sending':
 // whether the push service got it is unknown, so it is failed, never sent
-// twice. Its attempt is recorded first (the id names push and attempt).
+// twice. Its attempt is recorded first (the id names push and attempt, so
+// two claims recording it at once make one row).
 inline constexpr const char* kRecordLostSends =
     "INSERT INTO push_attempts (id, push_id, attempt, worker, http_status, error, started_at, finished_at) SELECT "
     "id || '/' || attempts, id, attempts, COALESCE(locked_by, ''), NULL, :e, COALESCE(locked_at, 0), :t FROM "
-    "push_notifications WHERE status = 'sending' AND locked_at < :stale";
+    "push_notifications WHERE status = 'sending' AND locked_at < :stale ON CONFLICT (id) DO NOTHING";
 inline constexpr const char* kFailLostSends =
     "UPDATE push_notifications SET status = 'failed', error = :e, locked_by = NULL, locked_at = NULL, updated_at = "
     ":t WHERE status = 'sending' AND locked_at < :stale";
