@@ -58,6 +58,16 @@ TEST(MessagingLive, TypingIsRelayedToTheOthersOncePerInterval) {
   EXPECT_EQ(error_code_of([&] { w.service.typing(outsider, g); }), ErrorCode::not_found);
 }
 
+TEST(MessagingLive, TypingIsNotRelayedBetweenABlockedPair) {
+  MessagingWorld w;
+  auto a = w.user("a"), b = w.user("b");
+  auto dm = w.direct(a, b).conversation.id;
+  w.relations.block(a.id, b.id);
+  w.channel.take();
+  w.service.typing(b, dm);
+  EXPECT_TRUE(w.channel.of(a.id, "typing").empty());
+}
+
 TEST(MessagingLive, SocketHandlersAnswerSyncThenSyncDone) {
   MessagingWorld w;
   auto a = w.user("a"), b = w.user("b");

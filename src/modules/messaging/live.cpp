@@ -84,6 +84,12 @@ void MessagingService::typing(const Principal& me, const std::string& conversati
   membership(me, conversation_id);
   // One relay per user and conversation per interval; the rest are dropped.
   if (limiter_.acquire("msg:typing:" + me.id + ":" + conversation_id, 1, settings_.typing_every_ms)) return;
+  // A blocked pair does not write to each other, nor seem to.
+  auto c = existing(conversation_id);
+  if (c.kind == ConversationKind::direct) {
+    for (auto& m : store_.members(conversation_id))
+      if (m.user_id != me.id && relations_.blocked_between(me.id, m.user_id)) return;
+  }
   publish(store_.members(conversation_id), "typing", protocol::typing_data(conversation_id, me.id, me.username),
           me.id);
 }
