@@ -25,6 +25,8 @@
 #include "core/rate_limiter.hpp"
 #include "modules/accounts/routes.hpp"
 #include "modules/groups/routes.hpp"
+#include "modules/notifications/routes.hpp"
+#include "modules/notifications/worker.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/routes.hpp"
 #include "modules/social/routes.hpp"
@@ -110,6 +112,49 @@ void finish_within(std::chrono::milliseconds budget, const std::function<void()>
   guard.join();
 }
 
+// ---- notifications (#15)
+// The push channel until the push module (Web Push, FCM) is merged: nothing is sent.
+class DiscardingPushSender : public PushSender {
+ public:
+  void enqueue(const PushMessage&) override {}
+};
+
+// `watchparty worker` has no sockets: what the notifications worker would publish live goes nowhere.
+class NoUserChannel : public UserChannel {
+ public:
+  void publish(const std::string&, const std::string&, const std::string&) override {}
+  std::vector<bool> online(const std::vector<std::string>& ids) override { return std::vector<bool>(ids.size(), false); }
+};
+
+notifications::Options notification_options(const Config& c) {
+  notifications::Options o;
+  o.public_url = !c.public_url.empty() ? c.public_url : "http://" + c.host + ":" + std::to_string(c.port);
+  o.group_window_s = c.notification_group_window_s;
+  o.retention_days = c.notification_retention_days;
+  o.email_max_attempts = c.notification_email_max_attempts;
+  o.email_retry_base_s = c.notification_email_retry_base_s;
+  o.email_lease_s = c.notification_email_lease_s;
+  o.digest_interval_s = c.notification_digest_interval_s;
+  o.party_start_lead_s = c.notification_party_start_lead_s;
+  o.broadcast_batch = c.notification_broadcast_batch;
+  return o;
+}
+
+// Address, name and timezone of a user, as the accounts module knows them.
+notifications::ContactOf contact_of(accounts::AccountsService& accounts) {
+  return [&accounts](const std::string& user_id) -> std::optional<notifications::Contact> {
+    try {
+      auto user = accounts.me(user_id);
+      auto profile = accounts.profile(user_id);
+      return notifications::Contact{user.email, user.username, profile.timezone, user.is_active};
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::not_found) return std::nullopt;
+      throw;
+    }
+  };
+}
+// ---- end notifications
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -186,6 +231,18 @@ int serve(const Config& config) {
     return std::pair{counts.followers, counts.following};
   });
   // ---- end social graph
+  // ---- notifications (#15): in-app rows, live events, email outbox, preferences. Every
+  // module notifies through wp::Notifier (hooks below); push goes to wp::PushSender.
+  notifications::Store notifications_store(*db);
+  DiscardingPushSender push_sender;
+  notifications::NotificationsService notifications_service(notifications_store, user_channel, push_sender,
+                                                            notification_options(config));
+  notifications_service.set_relations(relations);
+  notifications_service.set_contact_of(contact_of(accounts_service));
+  notifications_service.set_submit([&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); });
+  notifications::add_routes(router, notifications_service);
+  notifications::Worker notifications_worker(notifications_service, *mailer, config.notification_worker_poll_ms, true);
+  // ---- end notifications
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);
   videos::add_routes(router, videos_service, config);
@@ -243,6 +300,24 @@ int serve(const Config& config) {
     return parties::GroupStanding{s.exists, s.is_private, s.member, s.may_host};
   });
   // ---- end groups ----
+  // ---- notifications (#15): every module notifies through wp::Notifier
+  {
+    Notifier& notifier = notifications_service;
+    UserIdsByName ids_by_name = [&notifications_service](const std::vector<std::string>& names) {
+      return notifications_service.user_ids_by_name(names);
+    };
+    social_service.set_notifier(notifier);
+    groups_service.set_notifier(notifier);
+    parties_service.set_notifier(notifier, ids_by_name);
+    videos_service.set_notifier(notifier, ids_by_name);
+    notifications_service.set_party_starts([&parties_service](std::int64_t after, std::int64_t until) {
+      std::vector<notifications::PartyStart> out;
+      for (auto& s : parties_service.starting_between(after, until))
+        out.push_back({s.party.id, s.party.title, s.party.host_id, s.party.scheduled_start.value_or(0), s.user_ids});
+      return out;
+    });
+  }
+  // ---- end notifications
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);
@@ -291,6 +366,7 @@ int serve(const Config& config) {
     }
   });
   if (config.run_workers_in_serve) video_workers.start();
+  if (config.run_workers_in_serve) notifications_worker.start();  // notifications (#15)
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -302,6 +378,7 @@ int serve(const Config& config) {
   // parties service, on_connect handlers) is joined before those go.
   finish_within(budget, [&] {
     video_workers.stop();
+    notifications_worker.stop();  // notifications (#15)
     ticking = false;
     ticker.join();
     pool.stop();
@@ -331,11 +408,31 @@ int worker(const Config& config) {
   videos::VideosService service(store, config);
   videos::Workers workers(service, config.worker_threads);
   workers.start();
+  // ---- notifications (#15): the email outbox, digests and retention (party starts run in serve).
+  std::unique_ptr<Mailer> mailer;
+  try {
+    mailer = make_mailer(config);
+  } catch (const ConfigError& e) {
+    return fail(e.what());
+  }
+  accounts::Store accounts_store(*db);
+  MemoryRateLimiter limiter;
+  accounts::AccountsService accounts_service(accounts_store, config, *mailer, limiter);
+  notifications::Store notifications_store(*db);
+  NoUserChannel no_channel;
+  DiscardingPushSender push_sender;
+  notifications::NotificationsService notifications_service(notifications_store, no_channel, push_sender,
+                                                            notification_options(config));
+  notifications_service.set_contact_of(contact_of(accounts_service));
+  notifications::Worker notifications_worker(notifications_service, *mailer, config.notification_worker_poll_ms, false);
+  notifications_worker.start();
+  // ---- end notifications
   spdlog::info("watchparty {} worker running on {}", WATCHPARTY_VERSION, db->description());
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("signal {} received: stopping workers", sig);
   workers.stop();
+  notifications_worker.stop();
   spdlog::info("stopped");
   return 0;
 }

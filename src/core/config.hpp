@@ -84,6 +84,16 @@ struct Config {
   std::string hls_preset = "veryfast";
   int view_window_s = 1800;
   int upload_expiry_s = 24 * 3600;
+  // notifications (#15)
+  int notification_group_window_s = 3600;
+  int notification_retention_days = 90;
+  int notification_email_max_attempts = 5;
+  int notification_email_retry_base_s = 30;
+  int notification_email_lease_s = 60;
+  int notification_digest_interval_s = 86400;
+  int notification_party_start_lead_s = 300;
+  int notification_worker_poll_ms = 1000;
+  int notification_broadcast_batch = 500;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }
