@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <set>
 #include <thread>
 
@@ -54,9 +55,9 @@ struct World {
   wp::testkit::RecordingChannel channel;
   wp::testkit::RecordingPush push;
   Blocks blocks;
-  NotificationsService svc{store, channel, push, options()};
+  NotificationsService svc;
   std::string zone;
-  World() {
+  explicit World(Options o = options()) : svc(store, channel, push, o) {
     svc.set_relations(blocks);
     svc.set_contact_of([this](const std::string& id) -> std::optional<Contact> {
       return Contact{id.substr(0, 8) + "@example.com", "user" + id.substr(0, 4), zone, true};
@@ -282,6 +283,32 @@ TEST(NotificationsService, DailyDigestAndQuietHoursFoldMailsIntoOneDigest) {
   EXPECT_GT(pushed[0].not_before_ms, wp::now_ms() + 20 * 60000);
   EXPECT_TRUE(w.store.emails_of(bob.id).empty());
   EXPECT_GT(w.store.digest_due(bob.id), wp::now_ms() + 20 * 60000);
+}
+
+// The digest's unsubscribe key is made (a write) before the digest's own
+// transaction: inside it, SQLite's single writer waited on itself.
+TEST(NotificationsService, ADueDigestBecomesOneMailWithItsUnsubscribeLink) {
+  auto o = World::options();
+  o.digest_interval_s = 0;
+  World w(o);
+  auto bob = w.user("bob"), ana = w.user("ana");
+  PreferencesPatch daily;
+  daily.digest_mode = DigestMode::daily;
+  w.svc.update_preferences(bob, daily);
+  w.notify(bob, "friend_request", {{"actor_username", "ana"}}, ana.id);
+  w.notify(bob, "party_invitation", {{"actor_username", "ana"}, {"party_title", "Night & <day>"}}, ana.id);
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(w.svc.fold_due_digests(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2));
+  auto mails = w.store.emails_of(bob.id);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_EQ(mails[0].type, "digest");
+  EXPECT_NE(mails[0].subject.find("2 notifications"), std::string::npos) << mails[0].subject;
+  EXPECT_NE(mails[0].body_html.find("Night &amp; &lt;day&gt;"), std::string::npos) << mails[0].body_html;
+  auto token = mails[0].unsubscribe_url.substr(mails[0].unsubscribe_url.find("token=") + 6);
+  EXPECT_EQ(w.svc.unsubscribe(token, true).kind, "digest");
+  EXPECT_EQ(w.svc.preferences(bob).settings.digest_mode, DigestMode::off);
+  EXPECT_EQ(w.svc.fold_due_digests(), 0);
 }
 
 TEST(NotificationsHelpers, TemplatesEscapeHtmlButNotText) {

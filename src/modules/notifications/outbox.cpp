@@ -59,6 +59,8 @@ int NotificationsService::fold_due_digests() {
   for (auto& user_id : store_.due_digest_users(now)) {
     auto contact = contact_of_ ? contact_of_(user_id) : std::nullopt;
     auto mode = store_.settings(user_id).value_or(SettingsRow{}).digest_mode;
+    // Made before the transaction: the first use of the key writes it (SQLite has one writer).
+    auto unsubscribe = unsubscribe_url(user_id, "digest");
     bool done = store_.fold_digest(user_id, now, [&](const std::vector<DigestItemRow>& items) -> std::optional<EmailRow> {
       if (!contact || !contact->active || contact->email.empty() || mode == DigestMode::off) return std::nullopt;
       std::string text_items, html_items;
@@ -70,7 +72,7 @@ int NotificationsService::fold_due_digests() {
       json::object vars{{"username", contact->username},
                         {"count", static_cast<std::int64_t>(items.size())},
                         {"mode", mode == DigestMode::daily ? "a daily digest" : "quiet hours"},
-                        {"unsubscribe_url", unsubscribe_url(user_id, "digest")},
+                        {"unsubscribe_url", unsubscribe},
                         {"settings_url", link("/settings/notifications")}};
       EmailRow e;
       e.id = new_uuid();
