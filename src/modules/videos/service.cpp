@@ -328,7 +328,7 @@ std::string VideosService::download_filename(const VideoRow& v) const {
 LikeCounts VideosService::react(const Principal& user, const std::string& id, bool is_like) {
   auto v = visible_video(&user, id);
   auto counts = store_.react(v.id, user.id, is_like, new_uuid(), now_ms());
-  if (is_like) notify_like(user, v);
+  if (counts.is_like.value_or(false)) notify_like(user, v);  // a like made, not one taken back
   return counts;
 }
 
