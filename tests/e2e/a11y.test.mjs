@@ -42,6 +42,9 @@ const PAGES = [
   ['/groups', 'user', '#my-groups li'],
   [(f) => `/groups/${f.group.id}`, 'user', '#group-members li'],
   [(f) => `/users/${f.staffId}`, 'user', '#social-actions button'],
+  // -- notifications (#15): the friend request from staff is one
+  ['/notifications', 'user', '#notifications-list li'],
+  ['/settings/notifications', 'user', '#notification-preferences'],
 ];
 
 let server, browser, clip;

@@ -21,6 +21,8 @@ import { startUserSocket } from './user-socket';
 import { friendsPage } from './pages/friends';
 import { groupsPage } from './pages/groups';
 import { groupPage } from './pages/group';
+// -- notifications (#15)
+import { notificationsPage } from './pages/notifications';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -51,6 +53,8 @@ const routes: Route[] = [
   [/^\/friends\/?$/, friendsPage, true],
   [/^\/groups\/?$/, groupsPage, true],
   [/^\/groups\/([0-9a-f-]{36})\/?$/, groupPage, true],
+  // -- notifications (#15)
+  [/^\/notifications\/?$/, notificationsPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);

@@ -8,6 +8,7 @@ import { privacyPage } from './privacy';
 import { twoFactorPage } from './two-factor';
 import { sessionsPage } from './sessions';
 import { loginHistoryPage } from './login-history';
+import { notificationSettingsPage } from './notifications';
 
 export const SETTINGS_PAGES: SettingsPage[] = [
   { path: '/settings/profile', label: 'Profile', build: profilePage },
@@ -16,6 +17,7 @@ export const SETTINGS_PAGES: SettingsPage[] = [
   { path: '/settings/security', label: 'Two-factor authentication', build: twoFactorPage },
   { path: '/settings/sessions', label: 'Sessions', build: sessionsPage },
   { path: '/settings/login-history', label: 'Login history', build: loginHistoryPage },
+  { path: '/settings/notifications', label: 'Notifications', build: notificationSettingsPage },
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
