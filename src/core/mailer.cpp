@@ -3,10 +3,12 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 
@@ -72,6 +74,26 @@ std::string quoted_printable(const std::string& text) {
   return out;
 }
 
+// A header value with non-ASCII text (a party title in a subject) as RFC 2047
+// encoded words of at most 45 bytes each, cut at UTF-8 character boundaries.
+std::string encoded_words(const std::string& value) {
+  bool ascii = std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return value;
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < value.size()) {
+    std::size_t len = std::min<std::size_t>(45, value.size() - pos);
+    while (pos + len < value.size() && len > 0 && (static_cast<unsigned char>(value[pos + len]) & 0xC0) == 0x80) --len;
+    std::string b64 = crypto::base64url_encode(value.substr(pos, len));
+    for (auto& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    while (b64.size() % 4) b64.push_back('=');
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?" + b64 + "?=";
+    pos += len;
+  }
+  return out;
+}
+
 std::string crlf_body(const std::string& body) {
   std::string out;
   for (char c : body) {
@@ -86,7 +108,8 @@ std::string crlf_body(const std::string& body) {
 std::string mail_payload(const Mail& m, const std::string& from, const std::string& date) {
   std::string id = m.message_id.empty() ? new_uuid() + "@watchparty" : m.message_id;
   std::string head = "Date: " + date + "\r\nTo: <" + header_safe(m.to) + ">\r\nFrom: <" + header_safe(from) +
-                     ">\r\nMessage-ID: <" + header_safe(id) + ">\r\nSubject: " + header_safe(m.subject) + "\r\n";
+                     ">\r\nMessage-ID: <" + header_safe(id) + ">\r\nSubject: " + encoded_words(header_safe(m.subject)) +
+                     "\r\n";
   for (auto& [name, value] : m.headers) head += header_safe(name) + ": " + header_safe(value) + "\r\n";
   head += "MIME-Version: 1.0\r\n";
   if (m.html_body.empty() && m.headers.empty())

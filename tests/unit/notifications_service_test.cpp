@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/clock.hpp"
+#include "core/mailer.hpp"
 #include "core/mentions.hpp"
 #include "modules/notifications/quiet_hours.hpp"
 #include "modules/notifications/service.hpp"
@@ -345,6 +346,29 @@ TEST(NotificationsHelpers, MentionsAreUsernamesAfterAnAtSign) {
   EXPECT_EQ(wp::mentioned_usernames("hi @Ana, and (@bob_2). mail@carl.com @ana @-"),
             (std::vector<std::string>{"ana", "bob_2"}));
   EXPECT_EQ(wp::excerpt("héllo", 2), "h\u2026");
+}
+
+TEST(MailPayload, HtmlAlternativeExtraHeadersAndEncodedSubject) {
+  wp::Mail m;
+  m.to = "bob@example.com";
+  m.subject = "Soirée: «Amélie» ce soir, avec une longue suite de mots accentués é è à";
+  m.body = "Hello\nline=two";
+  m.html_body = "<p>Hi</p>";
+  m.headers = {{"List-Unsubscribe", "<https://x/u?t=1>"}, {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"}};
+  m.message_id = "abc@watchparty";
+  auto p = wp::mail_payload(m, "noreply@x", "Thu, 01 Jan 2026 00:00:00 +0000");
+  EXPECT_NE(p.find("Message-ID: <abc@watchparty>\r\n"), std::string::npos);
+  EXPECT_NE(p.find("List-Unsubscribe: <https://x/u?t=1>\r\n"), std::string::npos);
+  EXPECT_NE(p.find("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"), std::string::npos);
+  EXPECT_NE(p.find("Subject: =?UTF-8?B?"), std::string::npos);
+  EXPECT_EQ(p.find("Soirée"), std::string::npos);  // no raw 8-bit text in a header
+  EXPECT_NE(p.find("multipart/alternative"), std::string::npos);
+  EXPECT_NE(p.find("line=3Dtwo"), std::string::npos);  // quoted-printable body
+  for (std::size_t start = 0, end; (end = p.find("\r\n", start)) != std::string::npos; start = end + 2)
+    EXPECT_LE(end - start, 998u);
+  // A plain mail (the accounts module's) stays as it was.
+  wp::Mail plain{"a@b", "Reset", "Token: x"};
+  EXPECT_NE(wp::mail_payload(plain, "f@x", "d").find("text/plain; charset=utf-8\r\n\r\nToken: x"), std::string::npos);
 }
 
 TEST(NotifyQuietly, LogsAFailedNoticeInsteadOfThrowing) {

@@ -64,6 +64,11 @@ struct UnreadCount {
   long long version = 0;
 };
 
+struct UserUnread {
+  std::string user_id;
+  std::int64_t version = 0, count = 0;
+};
+
 struct PreferenceRow {
   Type type = Type::admin_broadcast;
   Channel channel = Channel::in_app;

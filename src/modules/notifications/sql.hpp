@@ -105,6 +105,20 @@ inline constexpr const char* kOpenGroup =
 inline constexpr const char* kUpdateGroup =
     "UPDATE notifications SET title = :ti, message = :m, data = :d, group_count = :n, actor_id = :a, updated_at = :up "
     "WHERE id = :id";
+// A batch (a broadcast's page): one multi-row INSERT of the rows and one of
+// the counters, then one query for every user's version and unread count.
+inline constexpr const char* kInsertManyHead =
+    "INSERT INTO notifications (id, user_id, notification_type, title, message, data, group_key, group_slot, "
+    "group_count, actor_id, is_read, read_at, created_at, updated_at) VALUES ";
+inline constexpr const char* kBumpManyHead = "INSERT INTO notification_counters (user_id, version) VALUES ";
+inline constexpr const char* kBumpManyTail =
+    " ON CONFLICT (user_id) DO UPDATE SET version = notification_counters.version + 1";
+inline const db::Columns<UserUnread> kUserUnread{
+    {"c.user_id", &UserUnread::user_id},
+    {"c.version", &UserUnread::version},
+    {"(SELECT COUNT(*) FROM notifications n WHERE n.user_id = c.user_id AND n.is_read = FALSE)", &UserUnread::count},
+};
+inline constexpr const char* kUnreadOfMany = "FROM notification_counters c WHERE c.user_id IN ";
 inline constexpr const char* kById = "FROM notifications WHERE id = :id AND user_id = :u";
 inline constexpr const char* kListFrom = "FROM notifications WHERE user_id = :u";
 inline constexpr const char* kUnreadFilter = " AND is_read = FALSE";

@@ -2,6 +2,8 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
+
 #include "core/ids.hpp"
 #include "db/affected.hpp"
 #include "db/columns.hpp"
@@ -102,12 +104,50 @@ Stored Store::insert(const NotificationRow& row, std::int64_t since, const Regro
 }
 
 std::map<std::string, UnreadCount> Store::insert_many(const std::vector<NotificationRow>& rows) {
+  // Statements of at most kChunk rows: well under both drivers' parameter limits.
+  constexpr std::size_t kChunk = 100;
   return db_.tx([&](soci::session& s) {
     std::map<std::string, UnreadCount> out;
-    long long inserted = 0;
-    for (auto& r : rows) insert_row(s, r, sql::kInsert, std::nullopt, inserted);
-    for (auto& r : rows)
-      if (!out.count(r.user_id)) out[r.user_id] = bump_and_count(s, r.user_id);
+    for (std::size_t from = 0; from < rows.size(); from += kChunk) {
+      std::size_t to = std::min(rows.size(), from + kChunk);
+      db::NamedParams values, users;
+      std::string insert = sql::kInsertManyHead, bump = sql::kBumpManyHead, in = "(";
+      for (std::size_t i = from; i < to; ++i) {
+        const auto& r = rows[i];
+        auto n = std::to_string(i - from);
+        for (auto [name, value] : {std::pair{"i", &r.id}, {"u", &r.user_id}, {"ti", &r.title}, {"m", &r.message},
+                                   {"d", &r.data}})
+          values.add(name + n, *value);
+        values.add("t" + n, std::string(to_string(r.type)));
+        std::string actor = "NULL";
+        if (r.actor_id) {
+          values.add("a" + n, *r.actor_id);
+          actor = ":a" + n;
+        }
+        auto at = std::to_string(r.created_at);
+        insert += (i > from ? ", (" : "(") + (":i" + n) + ", :u" + n + ", :t" + n + ", :ti" + n + ", :m" + n + ", :d" +
+                  n + ", '', NULL, 1, " + actor + ", FALSE, NULL, " + at + ", " + at + ")";
+        users.add("b" + n, r.user_id);
+        bump += (i > from ? ", (:b" : "(:b") + n + ", 1)";
+        in += (i > from ? ", :b" : ":b") + n;
+      }
+      soci::statement ins(s);
+      values.bind(ins);
+      ins.alloc();
+      ins.prepare(insert);
+      ins.define_and_bind();
+      ins.execute(true);
+      // The counters are taken before the counts are read (see bump_and_count).
+      soci::statement bumped(s);
+      users.bind(bumped);
+      bumped.alloc();
+      bumped.prepare(bump + sql::kBumpManyTail);
+      bumped.define_and_bind();
+      bumped.execute(true);
+      for (auto& u : db::select_rows(s, sql::kUserUnread, sql::kUnreadOfMany + in + ")",
+                                     [&](soci::statement& st) { users.bind(st); }))
+        out[u.user_id] = UnreadCount{u.count, u.version};
+    }
     return out;
   });
 }
