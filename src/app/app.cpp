@@ -241,7 +241,9 @@ int serve(const Config& config) {
   notifications_service.set_contact_of(contact_of(accounts_service));
   notifications_service.set_submit([&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); });
   notifications::add_routes(router, notifications_service);
-  notifications::Worker notifications_worker(notifications_service, *mailer, config.notification_worker_poll_ms, true);
+  // The party-start scan runs in every serve; the outbox where the workers run.
+  notifications::Worker notifications_worker(notifications_service, *mailer, config.notification_worker_poll_ms,
+                                             config.run_workers_in_serve, true);
   // ---- end notifications
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);
@@ -366,7 +368,7 @@ int serve(const Config& config) {
     }
   });
   if (config.run_workers_in_serve) video_workers.start();
-  if (config.run_workers_in_serve) notifications_worker.start();  // notifications (#15)
+  notifications_worker.start();  // notifications (#15)
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -424,7 +426,8 @@ int worker(const Config& config) {
   notifications::NotificationsService notifications_service(notifications_store, no_channel, push_sender,
                                                             notification_options(config));
   notifications_service.set_contact_of(contact_of(accounts_service));
-  notifications::Worker notifications_worker(notifications_service, *mailer, config.notification_worker_poll_ms, false);
+  notifications::Worker notifications_worker(notifications_service, *mailer, config.notification_worker_poll_ms, true,
+                                             false);
   notifications_worker.start();
   // ---- end notifications
   spdlog::info("watchparty {} worker running on {}", WATCHPARTY_VERSION, db->description());

@@ -5,6 +5,8 @@ chat), videos (@mention in a comment, a reply to my comment, likes on my
 video grouped into one row) and groups (invitation)."""
 import time
 
+import pytest
+
 from group_helpers import create_group, group_path
 from helpers import register
 from notification_helpers import results, unread, wait_notification
@@ -109,8 +111,11 @@ def test_group_invitation(server):
     assert group["name"] in n["title"]
 
 
-def test_party_starting_reaches_members_and_invitees_once(make_server):
-    server = make_server(args=["--notification-party-start-lead-s", "2", "--notification-worker-poll-ms", "100"])
+@pytest.mark.parametrize("workers", ["true", "false"])
+def test_party_starting_reaches_members_and_invitees_once(make_server, workers):
+    # Every serve scans for party starts, also one that leaves the outbox to `watchparty worker`.
+    server = make_server(args=["--notification-party-start-lead-s", "2", "--notification-worker-poll-ms", "100",
+                               "--run-workers-in-serve", workers])
     host, member, invitee = register(server), register(server), register(server)
     party = create_party(host, title="Premiere", scheduled_start=in_future(4), media_url=MEDIA_URL)
     assert party["status"] == "scheduled", party

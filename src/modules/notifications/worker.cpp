@@ -9,8 +9,8 @@
 
 namespace wp::notifications {
 
-Worker::Worker(NotificationsService& service, Mailer& mailer, int poll_ms, bool party_starts)
-    : service_(service), mailer_(mailer), poll_ms_(poll_ms), party_starts_(party_starts) {
+Worker::Worker(NotificationsService& service, Mailer& mailer, int poll_ms, bool outbox, bool party_starts)
+    : service_(service), mailer_(mailer), poll_ms_(poll_ms), outbox_(outbox), party_starts_(party_starts) {
   char host[256] = {0};
   ::gethostname(host, sizeof host - 1);
   id_ = std::string(host) + ":" + std::to_string(::getpid()) + ":" + random_hex(4) + "/notifications";
@@ -35,10 +35,11 @@ void Worker::stop() {
 
 void Worker::round() {
   // A bounded number of mails per round, so the other steps still run under a backlog.
+  if (party_starts_) service_.notify_party_starts();
+  if (!outbox_) return;
   for (int i = 0; i < 100 && !stopping_ && service_.send_next_email(id_, mailer_); ++i) {
   }
   service_.fold_due_digests();
-  if (party_starts_) service_.notify_party_starts();
   if (std::chrono::steady_clock::now() >= next_retention_) {
     next_retention_ = std::chrono::steady_clock::now() + std::chrono::minutes(10);
     service_.enforce_retention();

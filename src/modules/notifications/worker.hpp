@@ -1,7 +1,8 @@
 #pragma once
 // One thread that runs the notifications' background steps: the email
-// outbox, digests, retention, and (in `serve`) the party-start scan. Used by
-// `watchparty worker` and, when run_workers_in_serve is on, by `serve`.
+// outbox, digests and retention (`outbox`: `watchparty worker`, and `serve`
+// when run_workers_in_serve is on), and the party-start scan (`party_starts`:
+// every `serve`, which has the live channel).
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -15,7 +16,7 @@ namespace wp::notifications {
 
 class Worker {
  public:
-  Worker(NotificationsService& service, Mailer& mailer, int poll_ms, bool party_starts);
+  Worker(NotificationsService& service, Mailer& mailer, int poll_ms, bool outbox, bool party_starts);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -31,6 +32,7 @@ class Worker {
   NotificationsService& service_;
   Mailer& mailer_;
   int poll_ms_;
+  bool outbox_;
   bool party_starts_;
   std::string id_;
   std::atomic<bool> stopping_{false};
