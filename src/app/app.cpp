@@ -30,6 +30,8 @@
 #include "modules/events/scheduler.hpp"
 #include "modules/groups/routes.hpp"
 #include "modules/messaging/routes.hpp"
+#include "modules/notifications/routes.hpp"
+#include "modules/notifications/worker.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/routes.hpp"
 #include "modules/push/routes.hpp"
@@ -89,12 +91,6 @@ std::string web_dir(const Config& c) {
   return ec ? "web/dist" : (exe.parent_path().parent_path() / "web" / "dist").string();
 }
 
-// messaging (#14): notices go nowhere until the notifications module is merged.
-class DiscardingNotifier : public Notifier {
- public:
-  void notify(const Notice&) override {}
-};
-
 // messaging (#14): how often the workers look for unsent attachments past their TTL.
 std::chrono::milliseconds attachment_sweep_every(const Config& c) {
   return std::chrono::seconds(std::min(60, c.message_attachment_ttl_s));
@@ -128,6 +124,43 @@ void finish_within(std::chrono::milliseconds budget, const std::function<void()>
   cv.notify_one();
   guard.join();
 }
+
+// ---- notifications (#15)
+// `watchparty worker` has no sockets: what the notifications worker would publish live goes nowhere.
+class NoUserChannel : public UserChannel {
+ public:
+  void publish(const std::string&, const std::string&, const std::string&) override {}
+  std::vector<bool> online(const std::vector<std::string>& ids) override { return std::vector<bool>(ids.size(), false); }
+};
+
+notifications::Options notification_options(const Config& c) {
+  notifications::Options o;
+  o.public_url = !c.public_url.empty() ? c.public_url : "http://" + c.host + ":" + std::to_string(c.port);
+  o.group_window_s = c.notification_group_window_s;
+  o.retention_days = c.notification_retention_days;
+  o.email_max_attempts = c.notification_email_max_attempts;
+  o.email_retry_base_s = c.notification_email_retry_base_s;
+  o.email_lease_s = c.notification_email_lease_s;
+  o.digest_interval_s = c.notification_digest_interval_s;
+  o.party_start_lead_s = c.notification_party_start_lead_s;
+  o.broadcast_batch = c.notification_broadcast_batch;
+  return o;
+}
+
+// Address, name and timezone of a user, as the accounts module knows them.
+notifications::ContactOf contact_of(accounts::AccountsService& accounts) {
+  return [&accounts](const std::string& user_id) -> std::optional<notifications::Contact> {
+    try {
+      auto user = accounts.me(user_id);
+      auto profile = accounts.profile(user_id);
+      return notifications::Contact{user.email, user.username, profile.timezone, user.is_active};
+    } catch (const Error& e) {
+      if (e.code() == ErrorCode::not_found) return std::nullopt;
+      throw;
+    }
+  };
+}
+// ---- end notifications
 
 }  // namespace
 
@@ -207,6 +240,35 @@ int serve(const Config& config) {
     return std::pair{counts.followers, counts.following};
   });
   // ---- end social graph
+  // ---- push (#15): Web Push and FCM through an outbox. The notifications
+  // module reaches it as wp::PushSender (core/push.hpp): *push_service.
+  push::Store push_store(*db);
+  std::unique_ptr<push::PushService> push_service;
+  try {
+    push_service = push::make_service(push_store, config);
+  } catch (const std::runtime_error& e) {
+    return fail(e.what());
+  }
+  push_service->set_rate_limiter(*limiter);
+  push::add_routes(router, *push_service);
+  push::Worker push_worker(
+      *push_service, [&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); },
+      config.push_concurrency, std::chrono::milliseconds(config.push_poll_ms));
+  push_service->on_enqueued([&push_worker] { push_worker.wake(); });
+  // ---- end push ----
+  // ---- notifications (#15): in-app rows, live events, email outbox, preferences. Every
+  // module notifies through wp::Notifier (hooks below); push goes to wp::PushSender.
+  notifications::Store notifications_store(*db);
+  notifications::NotificationsService notifications_service(notifications_store, user_channel, *push_service,
+                                                            notification_options(config));
+  notifications_service.set_relations(relations);
+  notifications_service.set_contact_of(contact_of(accounts_service));
+  notifications_service.set_submit([&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); });
+  notifications::add_routes(router, notifications_service);
+  // The party-start scan runs in every serve; the outbox where the workers run.
+  notifications::Worker notifications_worker(notifications_service, *mailer, config.notification_worker_poll_ms,
+                                             config.run_workers_in_serve, true);
+  // ---- end notifications
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);
   videos::add_routes(router, videos_service, config);
@@ -265,7 +327,7 @@ int serve(const Config& config) {
   });
   // ---- end groups ----
   // ---- messaging (#14): conversations, messages, attachments; events and sync over /ws/user/ ----
-  DiscardingNotifier messaging_notices;
+  Notifier& messaging_notices = notifications_service;
   messaging::Store messaging_store(*db);
   const auto messaging_settings = messaging::settings_from(config);
   messaging::MessagingService messaging_service(messaging_store, relations, user_channel, messaging_notices, *limiter,
@@ -278,7 +340,7 @@ int serve(const Config& config) {
                              });
   // ---- end messaging ----
   // ---- events (issue #16) ----
-  DiscardingNotifier event_notices;
+  Notifier& event_notices = notifications_service;
   events::Store events_store(*db);
   events::EventsService events_service(events_store, relations, event_notices);
   events::add_routes(router, events_service, config);
@@ -310,22 +372,24 @@ int serve(const Config& config) {
   parties_service.on_party_ended([&events_service](const std::string& party_id) { events_service.party_ended(party_id); });
   events::Scheduler events_scheduler(events_service);
   // ---- end events ----
-  // ---- push (#15): Web Push and FCM through an outbox. The notifications
-  // module reaches it as wp::PushSender (core/push.hpp): *push_service.
-  push::Store push_store(*db);
-  std::unique_ptr<push::PushService> push_service;
-  try {
-    push_service = push::make_service(push_store, config);
-  } catch (const std::runtime_error& e) {
-    return fail(e.what());
+  // ---- notifications (#15): every module notifies through wp::Notifier
+  {
+    Notifier& notifier = notifications_service;
+    UserIdsByName ids_by_name = [&notifications_service](const std::vector<std::string>& names) {
+      return notifications_service.user_ids_by_name(names);
+    };
+    social_service.set_notifier(notifier);
+    groups_service.set_notifier(notifier);
+    parties_service.set_notifier(notifier, ids_by_name);
+    videos_service.set_notifier(notifier, ids_by_name);
+    notifications_service.set_party_starts([&parties_service](std::int64_t after, std::int64_t until) {
+      std::vector<notifications::PartyStart> out;
+      for (auto& s : parties_service.starting_between(after, until))
+        out.push_back({s.party.id, s.party.title, s.party.host_id, s.party.scheduled_start.value_or(0), s.user_ids});
+      return out;
+    });
   }
-  push_service->set_rate_limiter(*limiter);
-  push::add_routes(router, *push_service);
-  push::Worker push_worker(
-      *push_service, [&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); },
-      config.push_concurrency, std::chrono::milliseconds(config.push_poll_ms));
-  push_service->on_enqueued([&push_worker] { push_worker.wake(); });
-  // ---- end push ----
+  // ---- end notifications
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);
@@ -376,6 +440,7 @@ int serve(const Config& config) {
   if (config.run_workers_in_serve) video_workers.start();
   events_scheduler.start();  // events (#16): status by the clock, reminders, parties
   if (config.run_workers_in_serve) push_worker.start();  // push (#15)
+  notifications_worker.start();  // notifications (#15)
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -389,6 +454,7 @@ int serve(const Config& config) {
     video_workers.stop();
     events_scheduler.stop();
     push_worker.stop();  // push (#15): sends already on the pool finish in pool.stop()
+    notifications_worker.stop();  // notifications (#15)
     ticking = false;
     ticker.join();
     pool.stop();
@@ -438,6 +504,25 @@ int worker(const Config& config) {
       config.push_concurrency, std::chrono::milliseconds(config.push_poll_ms));
   workers.start();
   push_worker.start();
+  // ---- notifications (#15): the email outbox, digests and retention (party starts run in serve).
+  std::unique_ptr<Mailer> mailer;
+  try {
+    mailer = make_mailer(config);
+  } catch (const ConfigError& e) {
+    return fail(e.what());
+  }
+  accounts::Store accounts_store(*db);
+  MemoryRateLimiter limiter;
+  accounts::AccountsService accounts_service(accounts_store, config, *mailer, limiter);
+  notifications::Store notifications_store(*db);
+  NoUserChannel no_channel;
+  notifications::NotificationsService notifications_service(notifications_store, no_channel, *push_service,
+                                                            notification_options(config));
+  notifications_service.set_contact_of(contact_of(accounts_service));
+  notifications::Worker notifications_worker(notifications_service, *mailer, config.notification_worker_poll_ms, true,
+                                             false);
+  notifications_worker.start();
+  // ---- end notifications
   spdlog::info("watchparty {} worker running on {}", WATCHPARTY_VERSION, db->description());
   int sig = 0;
   sigwait(&signals, &sig);
@@ -445,6 +530,7 @@ int worker(const Config& config) {
   workers.stop();
   push_worker.stop();
   push_pool.stop();
+  notifications_worker.stop();
   spdlog::info("stopped");
   return 0;
 }

@@ -291,6 +291,27 @@ const std::vector<Setting>& settings() {
       string_setting("fcm_token_url", "OAuth2 token endpoint for FCM (default: the service account's token_uri)",
                      &Config::fcm_token_url),
       // ---- end push
+      // ---- notifications (#15)
+      int_setting("notification_group_window_s", "Repeats of a notice on one object within this many seconds "
+                  "fold into one notification", &Config::notification_group_window_s, 0, 30 * 86400),
+      int_setting("notification_retention_days", "Notifications older than this are deleted by the worker",
+                  &Config::notification_retention_days, 1, 3650),
+      int_setting("notification_email_max_attempts", "Attempts of a notification mail before it fails for good",
+                  &Config::notification_email_max_attempts, 1, 100),
+      int_setting("notification_email_retry_base_s", "Backoff before a mail's first retry; doubles with every attempt",
+                  &Config::notification_email_retry_base_s, 0, 86400),
+      int_setting("notification_email_lease_s", "Seconds after which a mail being sent by a silent worker is taken "
+                  "over (must exceed the SMTP timeout of 20 s in production)", &Config::notification_email_lease_s, 1,
+                  86400),
+      int_setting("notification_digest_interval_s", "A daily digest goes out this long after its first notice",
+                  &Config::notification_digest_interval_s, 1, 7 * 86400),
+      int_setting("notification_party_start_lead_s", "Members hear of a scheduled party this long before it starts",
+                  &Config::notification_party_start_lead_s, 0, 86400),
+      int_setting("notification_worker_poll_ms", "How often the notifications worker looks for due mails and "
+                  "digests, in milliseconds", &Config::notification_worker_poll_ms, 10, 60000),
+      int_setting("notification_broadcast_batch", "Users per insert batch of an admin broadcast's fan-out",
+                  &Config::notification_broadcast_batch, 1, 10000),
+      // ---- end notifications
   };
   return all;
 }

@@ -104,6 +104,16 @@ struct Config {
   std::string fcm_service_account_file;  // empty: FCM off
   std::string fcm_base_url = "https://fcm.googleapis.com";
   std::string fcm_token_url;             // empty: the service account's token_uri
+  // notifications (#15)
+  int notification_group_window_s = 3600;
+  int notification_retention_days = 90;
+  int notification_email_max_attempts = 5;
+  int notification_email_retry_base_s = 30;
+  int notification_email_lease_s = 60;
+  int notification_digest_interval_s = 86400;
+  int notification_party_start_lead_s = 300;
+  int notification_worker_poll_ms = 1000;
+  int notification_broadcast_batch = 500;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

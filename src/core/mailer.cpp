@@ -3,10 +3,12 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/clock.hpp"
 #include "core/config.hpp"
+#include "core/crypto.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 
@@ -17,7 +19,9 @@ namespace {
 class ConsoleMailer : public Mailer {
  public:
   void send(const Mail& m) override {
-    spdlog::info("mail (console mode) to={} subject=\"{}\"\n{}", m.to, m.subject, m.body);
+    std::string extra;
+    for (auto& [name, value] : m.headers) extra += "\n" + name + ": " + value;
+    spdlog::info("mail (console mode) to={} subject=\"{}\"{}\n{}", m.to, m.subject, extra, m.body);
   }
 };
 
@@ -38,20 +42,97 @@ std::string header_safe(std::string v) {
   return v;
 }
 
+// Quoted-printable (RFC 2045): no line of the HTML or text part may pass 998
+// octets on the wire, whatever a template or a user's text holds.
+std::string quoted_printable(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  std::size_t col = 0;
+  auto put = [&](const std::string& piece) {
+    if (col + piece.size() > 75) {
+      out += "=\r\n";
+      col = 0;
+    }
+    out += piece;
+    col += piece.size();
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\r\n";
+      col = 0;
+    } else if (c == '\r') {
+      continue;
+    } else if ((c == ' ' || c == '\t') && (i + 1 == text.size() || text[i + 1] == '\n')) {
+      put(std::string{'=', hex[c >> 4], hex[c & 15]});
+    } else if ((c >= 33 && c <= 126 && c != '=') || c == ' ' || c == '\t') {
+      put(std::string(1, static_cast<char>(c)));
+    } else {
+      put(std::string{'=', hex[c >> 4], hex[c & 15]});
+    }
+  }
+  return out;
+}
+
+// A header value with non-ASCII text (a party title in a subject) as RFC 2047
+// encoded words of at most 45 bytes each, cut at UTF-8 character boundaries.
+std::string encoded_words(const std::string& value) {
+  bool ascii = std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) return value;
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < value.size()) {
+    std::size_t len = std::min<std::size_t>(45, value.size() - pos);
+    while (pos + len < value.size() && len > 0 && (static_cast<unsigned char>(value[pos + len]) & 0xC0) == 0x80) --len;
+    std::string b64 = crypto::base64url_encode(value.substr(pos, len));
+    for (auto& c : b64) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    while (b64.size() % 4) b64.push_back('=');
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?" + b64 + "?=";
+    pos += len;
+  }
+  return out;
+}
+
+std::string crlf_body(const std::string& body) {
+  std::string out;
+  for (char c : body) {
+    if (c == '\n') out += "\r\n";
+    else out.push_back(c);
+  }
+  return out + "\r\n";
+}
+
+}  // namespace
+
+std::string mail_payload(const Mail& m, const std::string& from, const std::string& date) {
+  std::string id = m.message_id.empty() ? new_uuid() + "@watchparty" : m.message_id;
+  std::string head = "Date: " + date + "\r\nTo: <" + header_safe(m.to) + ">\r\nFrom: <" + header_safe(from) +
+                     ">\r\nMessage-ID: <" + header_safe(id) + ">\r\nSubject: " + encoded_words(header_safe(m.subject)) +
+                     "\r\n";
+  for (auto& [name, value] : m.headers) head += header_safe(name) + ": " + header_safe(value) + "\r\n";
+  head += "MIME-Version: 1.0\r\n";
+  if (m.html_body.empty() && m.headers.empty())
+    return head + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + crlf_body(m.body);
+  if (m.html_body.empty())
+    return head + "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" +
+           quoted_printable(m.body) + "\r\n";
+  std::string boundary = "wp-" + random_hex(12);
+  return head + "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n--" + boundary +
+         "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" +
+         quoted_printable(m.body) + "\r\n--" + boundary +
+         "\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" +
+         quoted_printable(m.html_body) + "\r\n--" + boundary + "--\r\n";
+}
+
+namespace {
+
 class SmtpMailer : public Mailer {
  public:
   explicit SmtpMailer(const Config& c) : url_(c.smtp_url), from_(c.mail_from), user_(c.smtp_username), pass_(c.smtp_password) {}
 
   void send(const Mail& m) override {
-    std::string payload = "Date: " + rfc5322_date() + "\r\nTo: <" + header_safe(m.to) + ">\r\nFrom: <" +
-                          header_safe(from_) + ">\r\nMessage-ID: <" + new_uuid() + "@watchparty>\r\nSubject: " +
-                          header_safe(m.subject) +
-                          "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n";
-    for (char c : m.body) {
-      if (c == '\n') payload += "\r\n";
-      else payload.push_back(c);
-    }
-    payload += "\r\n";
+    std::string payload = mail_payload(m, from_, rfc5322_date());
     Reader reader{payload, 0};
 
     CURL* curl = curl_easy_init();

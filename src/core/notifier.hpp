@@ -27,4 +27,9 @@ class Notifier {
   virtual void notify(const Notice& notice) = 0;
 };
 
+// For modules: tells `notifier` when one is wired (null: nobody), and logs a
+// failure (wp::Error) instead of throwing it: the action that caused the
+// notice has happened already, and its answer must not turn into an error.
+void notify_quietly(Notifier* notifier, const Notice& notice);
+
 }  // namespace wp

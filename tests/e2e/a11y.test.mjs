@@ -50,6 +50,9 @@ const PAGES = [
   ['/events', 'user', '#events-upcoming li'],
   ['/events/new', 'user', '#event-form select[name=timezone]'],
   [(f) => `/events/${f.event.id}`, 'user', '#event-counts'],
+  // -- notifications (#15): the friend request from staff is one
+  ['/notifications', 'user', '#notifications-list li'],
+  ['/settings/notifications', 'user', '#notification-preferences'],
 ];
 
 let server, browser, clip;

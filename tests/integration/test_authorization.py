@@ -276,6 +276,25 @@ def push_row(owner):
     ids = push_subscription(owner)
     assert owner.post("/api/push/test/").status_code == 202
     return {**ids, "push": owner.get("/api/push/notifications/").json()["results"][0]["id"]}
+# ---------------------------------------------------------------- notifications (#15)
+
+def notification(owner):
+    """A notification of the owner's: someone's friend request."""
+    sender = register(owner.server)
+    r = sender.post("/api/social/friend-requests/", json={"user_id": owner.id})
+    assert r.status_code == 201, r.text
+    found = owner.get("/api/notifications/").json()["results"]
+    assert found, "the friend request made no notification"
+    return {"notification": found[0]["id"]}
+
+
+def broadcast(owner):
+    """A broadcast made by a staff member to the owner's followers (none)."""
+    staff = make_staff_member(owner.server)
+    r = staff.post("/api/admin/notifications/broadcasts/", json={"title": "t", "message": "m",
+                                                                 "audience": "followers", "user_id": owner.id})
+    assert r.status_code == 202, r.text
+    return {"broadcast": r.json()["id"]}
 
 
 # ---------------------------------------------------------------- the matrix
@@ -481,6 +500,22 @@ ROWS = [
     row("POST", "/api/events/{event}/rsvp/", event, {"response": "maybe"}, 401, 200, 409, 200, blocked=404),
     row("GET", "/api/events/{event}/ical/", event, None, 401, 200, 200, 200, blocked=404),
     row("GET", "/api/events/{event}/ical/", private_event, None, 401, 404, 200, 200, blocked=404),
+    # notifications (#15): one's own only (staff too get 404 for another's); the unsubscribe link needs no
+    # login (a bad token: 400 for anyone); broadcasts are staff's
+    row("GET", "/api/notifications/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/notifications/unread-count/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/notifications/read-all/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/notifications/types/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/notifications/preferences/", nothing, None, 401, 200, 200, 200),
+    row("PATCH", "/api/notifications/preferences/", nothing, {"muted": False}, 401, 200, 200, 200),
+    row("GET", "/api/notifications/{notification}/", notification, None, 401, 404, 200, 404),
+    row("POST", "/api/notifications/{notification}/read/", notification, None, 401, 404, 200, 404),
+    row("DELETE", "/api/notifications/{notification}/", notification, None, 401, 404, 200, 404),
+    row("GET", "/api/notifications/unsubscribe/?token=bad.token", nothing, None, 400, 400, 400, 400),
+    row("POST", "/api/notifications/unsubscribe/?token=bad.token", nothing, None, 400, 400, 400, 400),
+    row("POST", "/api/admin/notifications/broadcasts/", owner_self,
+        {"title": "t", "message": "m", "audience": "followers", "user_id": "{user}"}, 401, 403, 403, 202),
+    row("GET", "/api/admin/notifications/broadcasts/{broadcast}/", broadcast, None, 401, 403, 403, 200),
     # user channel: a plain GET of the WebSocket route (the upgrade itself: test_user_channel.py)
     row("GET", "/ws/user/", nothing, None, 401, 400, 400, 400),
     # push (#15): the key is public; each user sees and changes only their own rows

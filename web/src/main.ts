@@ -30,6 +30,8 @@ import { newEventPage, editEventPage } from './pages/event-form';
 // -- push notifications (#15): a clicked notification opens its page in this tab
 import { listenForPushClicks } from './push';
 listenForPushClicks();
+// -- notifications (#15)
+import { notificationsPage } from './pages/notifications';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -68,6 +70,8 @@ const routes: Route[] = [
   [/^\/events\/new\/?$/, newEventPage, true],
   [/^\/events\/([0-9a-f-]{36})\/?$/, eventPage, true],
   [/^\/events\/([0-9a-f-]{36})\/edit\/?$/, editEventPage, true],
+  // -- notifications (#15)
+  [/^\/notifications\/?$/, notificationsPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);

@@ -6,6 +6,7 @@ import { h, clear } from './ui';
 import { link, navigate } from './nav';
 import { friendBadge } from './friend-badge';
 import { unreadBadge } from './messaging/unread-badge';
+import { notificationBell } from './notification-bell';
 
 export interface NavEntry {
   href: string;
@@ -37,7 +38,7 @@ export const SECTIONS: NavEntry[] = [
 
 /** The user menu, under the user's name. */
 export const USER_MENU: NavEntry[] = [
-  { href: '/settings/profile', label: 'Settings', match: /^\/settings\/(profile|account|privacy)/ },
+  { href: '/settings/profile', label: 'Settings', match: /^\/settings\/(profile|account|privacy|notifications)/ },
   { href: '/settings/security', label: 'Security', match: /^\/settings\/(security|sessions|login-history)/ },
   { href: '/admin/users', label: 'Admin: users', staff: true },
 ];
@@ -113,7 +114,7 @@ export class Shell {
         link('/register', 'Register', { 'aria-current': path.startsWith('/register') ? 'page' : undefined })));
       return;
     }
-    clear(this.header, brand, this.sections(u, path), this.userMenu(u, path));
+    clear(this.header, brand, this.sections(u, path), notificationBell(), this.userMenu(u, path));
   }
 
   private sections(u: User, path: string) {

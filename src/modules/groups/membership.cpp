@@ -75,6 +75,9 @@ MembershipRow GroupsService::invite(const Principal& user, const std::string& id
     return Change::put(GroupRole::member, MemberStatus::invited, user.id);
   });
   channel_.publish(invitee_id, "group_invite", boost::json::serialize(group_invite_event(g, user.id, user.username)));
+  boost::json::object data{{"actor_id", user.id}, {"actor_username", user.username}, {"group_id", g.id},
+                           {"group_name", g.name}};
+  notify_quietly(notifier_, {invitee_id, "group_invitation", boost::json::serialize(data), "", user.id});
   return *row;
 }
 

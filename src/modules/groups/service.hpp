@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
 #include "core/user_channel.hpp"
@@ -22,6 +23,8 @@ namespace wp::groups {
 class GroupsService {
  public:
   GroupsService(Store& store, Relations& relations, UserChannel& channel, const Config& config);
+  // Notifications (#15): group_invitation. Unset, nobody is notified.
+  void set_notifier(Notifier& notifier) { notifier_ = &notifier; }
 
   // Groups (service.cpp)
   GroupRow create(const Principal& user, const CreateInput& in);
@@ -74,6 +77,7 @@ class GroupsService {
   Store& store_;
   Relations& relations_;
   UserChannel& channel_;
+  Notifier* notifier_ = nullptr;
   std::string avatar_dir_;
 };
 

@@ -1,6 +1,8 @@
 // PartiesService: the chat rules (chat off, mute, slow mode) and reactions.
 #include <algorithm>
 
+#include <boost/json.hpp>
+
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "modules/parties/protocol.hpp"
@@ -76,7 +78,28 @@ MessageRow PartiesService::post_chat(const Principal& user, const std::string& i
   store_.insert_message(m);
   // Not to the users blocked with the sender (either way).
   rooms_.send_about(id, user.id, realtime::make_message(protocol::chat_message(m)));
+  notify_mentions(user, id, m);
   return m;
+}
+
+// Members of the party mentioned by @username hear of it (nobody outside: the chat is the party's).
+void PartiesService::notify_mentions(const Principal& author, const std::string& party_id, const MessageRow& m) {
+  if (!notifier_ || !ids_by_name_) return;
+  auto names = mentioned_usernames(m.content);
+  if (names.empty()) return;
+  auto party = store_.party(party_id);
+  if (!party) return;
+  boost::json::object data{{"actor_id", author.id},
+                           {"actor_username", author.username},
+                           {"party_id", party_id},
+                           {"party_title", party->title},
+                           {"message_id", m.id},
+                           {"excerpt", excerpt(m.content, 200)},
+                           {"link", "/parties/" + party_id}};
+  auto text = boost::json::serialize(data);
+  for (auto& uid : ids_by_name_(names))
+    if (uid != author.id && is_party_member(uid, party_id))
+      notify_quietly(notifier_, {uid, "mention", text, "", author.id});
 }
 
 ReactionRow PartiesService::react(const Principal& user, const std::string& id, const std::string& emoji,

@@ -2,6 +2,8 @@
 // their approval, leaving with host handover.
 #include <algorithm>
 
+#include <boost/json.hpp>
+
 #include "core/clock.hpp"
 #include "modules/parties/dto.hpp"
 #include "modules/parties/protocol.hpp"
@@ -49,6 +51,11 @@ void PartiesService::announce_request(const PartyRow& party, const Principal& us
   if (moderators.empty()) return;
   hub_.send_to_users(party.id, moderators,
                      realtime::make_message(protocol::join_request(user.id, user.username, now_ms())));
+  // Requests for one party fold into one notification per moderator ("3 people ask to join").
+  boost::json::object data{{"actor_id", user.id}, {"actor_username", user.username}, {"party_id", party.id},
+                           {"party_title", party.title}};
+  auto text = boost::json::serialize(data);
+  for (auto& m : moderators) notify_quietly(notifier_, {m, "party_join_request", text, "party:" + party.id, user.id});
 }
 
 Joined PartiesService::joined(const Principal& user, const PartyRow& party) {
@@ -141,6 +148,12 @@ JoinRequestState PartiesService::join_request(const Principal& user, const std::
 
 bool PartiesService::party_member_may_view(const std::string& user_id, const std::string& video_id) {
   return store_.member_of_party_playing(user_id, video_id);
+}
+
+std::vector<PartiesService::Starting> PartiesService::starting_between(std::int64_t after, std::int64_t until) {
+  std::vector<Starting> out;
+  for (auto& p : store_.starting_between(after, until)) out.push_back({p, store_.start_audience(p.id)});
+  return out;
 }
 
 bool PartiesService::is_party_member(const std::string& user_id, const std::string& party_id) {

@@ -1,4 +1,6 @@
 // PartiesService: roles, mutes, kicks and bans; invitations; reports.
+#include <boost/json.hpp>
+
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "modules/parties/protocol.hpp"
@@ -72,6 +74,9 @@ int PartiesService::invite(const Principal& user, const std::string& id, const s
     if (existing && existing->is_active) continue;
     store_.invite({new_uuid(), id, "", user.id, "", uid, InvitationStatus::pending, now_ms(), is_moderator_role(me.role)});
     ++n;
+    boost::json::object data{{"actor_id", user.id}, {"actor_username", user.username}, {"party_id", id},
+                             {"party_title", p.title}};
+    notify_quietly(notifier_, {uid, "party_invitation", boost::json::serialize(data), "", user.id});
   }
   return n;
 }

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/mentions.hpp"
+#include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/relations.hpp"
@@ -94,6 +96,18 @@ class PartiesService {
   // either way now. A block withdraws the pair's pending invitations, both
   // ways, and live rooms on every node stop showing each to the other.
   void blocks_changed(const std::string& a, const std::string& b, bool blocked);
+  // Notifications (#15): party_invitation, party_join_request, mentions in chat; names
+  // of mentions become ids through `ids_by_name`. Unset, nobody is notified.
+  void set_notifier(Notifier& notifier, UserIdsByName ids_by_name) {
+    notifier_ = &notifier;
+    ids_by_name_ = std::move(ids_by_name);
+  }
+  // Scheduled parties starting in (after, until], each with its members and pending invitees.
+  struct Starting {
+    PartyRow party;
+    std::vector<std::string> user_ids;
+  };
+  std::vector<Starting> starting_between(std::int64_t after, std::int64_t until);
 
  private:
   PartyRow visible_party(const Principal& user, const std::string& id);
@@ -119,6 +133,9 @@ class PartiesService {
   RateLimiter& limiter_;
   VideoCheck may_play_;
   Relations* relations_ = nullptr;
+  Notifier* notifier_ = nullptr;
+  UserIdsByName ids_by_name_;
+  void notify_mentions(const Principal& author, const std::string& party_id, const MessageRow& m);
   // A friend of the host, for a `friends` party.
   bool host_friend(const PartyRow& party, const std::string& user_id);
   GroupCheck group_check_;

@@ -107,6 +107,13 @@ inline constexpr const char* kInsertParty =
     "visibility, max_participants, scheduled_start, actual_start, settings, playback, created_at, updated_at, group_id) "
     "VALUES (:id, :h, :v, :m, :t, :d, :st, :rc, :vis, :max, :ss, :as, :set, :pb, :c, :u, :g)";
 inline constexpr const char* kPartyById = "FROM watch_parties p JOIN users u ON u.id = p.host_id WHERE p.id = :id";
+// Notifications (#15): scheduled parties whose start falls in (a, b], and whom to tell (members, invitees).
+inline constexpr const char* kStartingBetween =
+    "FROM watch_parties p JOIN users u ON u.id = p.host_id WHERE p.status = 'scheduled' AND p.scheduled_start > :a "
+    "AND p.scheduled_start <= :b ORDER BY p.scheduled_start, p.id";
+inline constexpr const char* kStartAudience =
+    "FROM (SELECT user_id AS uid FROM party_participants WHERE party_id = :p AND is_active = TRUE UNION SELECT "
+    "invitee_id FROM party_invitations WHERE party_id = :p2 AND status = 'pending') x";
 inline constexpr const char* kPartyByCode =
     "FROM watch_parties p JOIN users u ON u.id = p.host_id WHERE p.room_code = :c";
 inline constexpr const char* kCountRoomCode = "SELECT COUNT(*) FROM watch_parties WHERE room_code = :c";

@@ -119,6 +119,21 @@ std::optional<PartyRow> Store::party(const std::string& id) {
   return db_.with([&](soci::session& s) { return db::select_one(s, sql::kParty, sql::kPartyById, db::uses(id)); });
 }
 
+std::vector<PartyRow> Store::starting_between(std::int64_t after, std::int64_t until) {
+  long long a = after, b = until;
+  return db_.with(
+      [&](soci::session& s) { return db::select_rows(s, sql::kParty, sql::kStartingBetween, db::uses(a, b)); });
+}
+
+std::vector<std::string> Store::start_audience(const std::string& party_id) {
+  auto rows = db_.with([&](soci::session& s) {
+    return db::select_rows(s, sql::kUserId, sql::kStartAudience, db::uses(party_id, party_id));
+  });
+  std::vector<std::string> out;
+  for (auto& r : rows) out.push_back(r.id);
+  return out;
+}
+
 std::optional<PartyRow> Store::party_by_code(const std::string& code) {
   return db_.with([&](soci::session& s) { return db::select_one(s, sql::kParty, sql::kPartyByCode, db::uses(code)); });
 }

@@ -36,6 +36,9 @@ class Store {
                                                    const std::string& viewer_id);
   // Join requests awaiting approval, oldest first.
   std::vector<ParticipantRow> pending_participants(const std::string& party_id);
+  // Notifications (#15): scheduled parties starting in (after, until], and their members and invitees.
+  std::vector<PartyRow> starting_between(std::int64_t after, std::int64_t until);
+  std::vector<std::string> start_audience(const std::string& party_id);
   // Admits the user if a seat is free, atomically with the count, or records
   // a join request when needs_approval. Whoever joins a party without an
   // active host becomes its host (role and host_id, in the same transaction).

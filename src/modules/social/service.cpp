@@ -33,6 +33,11 @@ void SocialService::publish(const std::string& to, const char* type, const std::
   channel_.publish(to, type, json::serialize(data));
 }
 
+void SocialService::notify(const std::string& to, const char* type, const Principal& actor) {
+  json::object data{{"actor_id", actor.id}, {"actor_username", actor.username}};
+  notify_quietly(notifier_, {to, type, json::serialize(data), "", actor.id});
+}
+
 // ---------------------------------------------------------------- friendships
 
 std::pair<RequestOutcome, FriendshipRow> SocialService::send_request(const Principal& me, const std::string& to) {
@@ -42,9 +47,13 @@ std::pair<RequestOutcome, FriendshipRow> SocialService::send_request(const Princ
   switch (outcome) {
     case RequestOutcome::already_requested: throw_conflict("You already asked this user.");
     case RequestOutcome::already_friends: throw_conflict("You are already friends.");
-    case RequestOutcome::sent: publish(to, "friend_request", me.id, me.username); break;
+    case RequestOutcome::sent:
+      publish(to, "friend_request", me.id, me.username);
+      notify(to, "friend_request", me);
+      break;
     case RequestOutcome::accepted_crossing:
       publish(to, "friend_accepted", me.id, me.username);
+      notify(to, "friend_accepted", me);
       publish(me.id, "friend_accepted", them.user_id, them.username);
       break;
   }
@@ -58,6 +67,7 @@ FriendshipRow SocialService::accept(const Principal& me, const std::string& requ
     throw_not_found("No pending request from this user.");
   publish(requester, "friend_accepted", me.id, me.username);
   publish(me.id, "friend_accepted", them->user_id, them->username);
+  notify(requester, "friend_accepted", me);
   return *store_.friendship(me.id, requester);
 }
 

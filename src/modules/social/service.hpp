@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
 #include "core/user_channel.hpp"
@@ -45,6 +46,8 @@ class SocialService : public Relations {
   // Without it every profile counts as public.
   void set_audience_of(AudienceOf audience_of) { audience_of_ = std::move(audience_of); }
   void on_blocks_changed(BlocksChanged hook) { blocks_changed_ = std::move(hook); }
+  // Notifications (#15): friend_request, friend_accepted. Unset, nobody is notified.
+  void set_notifier(Notifier& notifier) { notifier_ = &notifier; }
 
   // Friendships. A request to someone whose own request is pending accepts
   // theirs (outcome accepted_crossing).
@@ -89,11 +92,13 @@ class SocialService : public Relations {
   // An active user the caller may see (404 when not, or when blocked either way).
   UserLink visible(const Principal& me, const std::string& id);
   void publish(const std::string& to, const char* type, const std::string& user_id, const std::string& username);
+  void notify(const std::string& to, const char* type, const Principal& actor);
 
   Store& store_;
   UserChannel& channel_;
   AudienceOf audience_of_;
   BlocksChanged blocks_changed_;
+  Notifier* notifier_ = nullptr;
 };
 
 }  // namespace wp::social

@@ -327,7 +327,9 @@ std::string VideosService::download_filename(const VideoRow& v) const {
 
 LikeCounts VideosService::react(const Principal& user, const std::string& id, bool is_like) {
   auto v = visible_video(&user, id);
-  return store_.react(v.id, user.id, is_like, new_uuid(), now_ms());
+  auto counts = store_.react(v.id, user.id, is_like, new_uuid(), now_ms());
+  if (counts.is_like.value_or(false)) notify_like(user, v);  // a like made, not one taken back
+  return counts;
 }
 
 MyReactions VideosService::my_reactions(const Principal& user, const std::string& id) {
@@ -402,7 +404,9 @@ CommentRow VideosService::add_comment(const Principal& user, const std::string& 
   c.content = content;
   c.created_at = c.updated_at = now_ms();
   store_.add_comment(c);
-  return *store_.comment(c.id);
+  auto added = *store_.comment(c.id);
+  notify_comment(user, v, added);
+  return added;
 }
 
 CommentRow VideosService::edit_comment(const Principal& user, const std::string& video_id,

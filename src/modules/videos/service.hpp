@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/mentions.hpp"
+#include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
 #include "modules/videos/media.hpp"
@@ -49,6 +51,12 @@ class VideosService {
   void set_viewer_check(std::function<bool(const std::string& user_id, const std::string& video_id)> check);
   // The social graph: `friends` videos open to the uploader's friends. Without it, they are as private.
   void set_relations(Relations& relations) { relations_ = &relations; }
+  // Notifications (#15): likes on a video (grouped per video), replies to a comment,
+  // @mentions in comments (notices.cpp). Unset, nobody is notified.
+  void set_notifier(Notifier& notifier, UserIdsByName ids_by_name) {
+    notifier_ = &notifier;
+    ids_by_name_ = std::move(ids_by_name);
+  }
   // Parties decide whether a user belongs to a party (watch progress names one).
   void set_party_member_check(std::function<bool(const std::string& user_id, const std::string& party_id)> check);
 
@@ -131,6 +139,10 @@ class VideosService {
   std::function<bool(const std::string&, const std::string&)> viewer_check_;
   std::function<bool(const std::string&, const std::string&)> party_member_check_;
   Relations* relations_ = nullptr;
+  Notifier* notifier_ = nullptr;
+  UserIdsByName ids_by_name_;
+  void notify_like(const Principal& user, const VideoRow& v);
+  void notify_comment(const Principal& user, const VideoRow& v, const CommentRow& c);
   std::array<std::mutex, 32> upload_locks_;
 };
 

@@ -9,6 +9,7 @@ import { twoFactorPage } from './two-factor';
 import { sessionsPage } from './sessions';
 import { loginHistoryPage } from './login-history';
 import { pushPage } from './push';
+import { notificationSettingsPage } from './notifications';
 
 export const SETTINGS_PAGES: SettingsPage[] = [
   { path: '/settings/profile', label: 'Profile', build: profilePage },
@@ -18,6 +19,7 @@ export const SETTINGS_PAGES: SettingsPage[] = [
   { path: '/settings/sessions', label: 'Sessions', build: sessionsPage },
   { path: '/settings/login-history', label: 'Login history', build: loginHistoryPage },
   { path: '/settings/push', label: 'Push notifications', build: pushPage },
+  { path: '/settings/notifications', label: 'Notifications', build: notificationSettingsPage },
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

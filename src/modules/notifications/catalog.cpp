@@ -1,0 +1,46 @@
+#include "modules/notifications/catalog.hpp"
+
+namespace wp::notifications {
+
+const std::vector<TypeInfo>& type_catalog() {
+  // Email is on by default only for what a person would miss: invitations,
+  // requests addressed to them, replies, account matters.
+  static const std::vector<TypeInfo> all = {
+      {Type::friend_request, "Friend requests", true, true, true, "normal"},
+      {Type::friend_accepted, "Accepted friend requests", true, false, true, "low"},
+      {Type::party_invitation, "Party invitations", true, true, true, "high"},
+      {Type::party_starting, "Parties starting", true, true, true, "high"},
+      {Type::party_join_request, "Requests to join my parties", true, false, true, "normal"},
+      {Type::new_message, "New messages", true, false, true, "high"},
+      {Type::mention, "Mentions", true, true, true, "normal"},
+      {Type::comment_reply, "Replies to my comments", true, true, true, "normal"},
+      {Type::video_like, "Likes on my videos", true, false, false, "low"},
+      {Type::group_invitation, "Group invitations", true, true, true, "normal"},
+      {Type::event_invitation, "Event invitations", true, true, true, "normal"},
+      {Type::event_reminder, "Event reminders", true, true, true, "high"},
+      {Type::ticket_reply, "Support ticket replies", true, true, true, "normal"},
+      {Type::moderation_action, "Moderation of my account or content", true, true, false, "normal"},
+      {Type::subscription, "Subscription changes", true, true, false, "normal"},
+      {Type::payment, "Payments", true, true, false, "normal"},
+      {Type::admin_broadcast, "Announcements", true, false, true, "low"},
+  };
+  return all;
+}
+
+const TypeInfo& type_info(Type type) {
+  for (auto& i : type_catalog())
+    if (i.type == type) return i;
+  return type_catalog().back();
+}
+
+bool default_enabled(Type type, Channel channel) {
+  const auto& i = type_info(type);
+  switch (channel) {
+    case Channel::in_app: return i.in_app;
+    case Channel::email: return i.email;
+    case Channel::push: return i.push;
+  }
+  return false;
+}
+
+}  // namespace wp::notifications
