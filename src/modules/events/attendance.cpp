@@ -141,7 +141,7 @@ InvitationRow EventsService::invite(const Principal& user, const std::string& id
   if (current && current->status == InvitationStatus::pending) throw_conflict("This user is already invited.");
   store_.put_invitation(id, user.id, invitee_id, current.has_value(), now_ms());
   notify(invitee_id, "event_invitation", e, user.id,
-         {{"inviter", json::object{{"id", user.id}, {"username", user.username}}}});
+         {{"inviter", json::object{{"id", user.id}, {"username", user.username}}}, {"actor_username", user.username}});
   return *store_.invitation(id, invitee_id);
 }
 

@@ -222,8 +222,12 @@ std::optional<std::string> EventsService::feed(const std::string& token, const s
 
 void EventsService::notify(const std::string& user, const std::string& type, const EventRow& e,
                            const std::string& actor, json::object extra) {
+  // Flat keys for the notification templates; "event" for clients.
   json::object data{{"event", json::object{{"id", e.id}, {"title", e.title}}},
-                    {"start_time", to_rfc3339(e.start_time)}};
+                    {"event_id", e.id},
+                    {"event_title", e.title},
+                    {"start_time", to_rfc3339(e.start_time)},
+                    {"starts_at", to_rfc3339(e.start_time)}};
   for (auto& [k, v] : extra) data[k] = v;
   notifier_.notify({user, type, json::serialize(data), "", actor});
 }

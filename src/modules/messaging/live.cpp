@@ -48,7 +48,8 @@ void MessagingService::notify_new_message(const MessageRow& m, const std::vector
                            {"message_id", m.id},
                            {"seq", m.seq},
                            {"sender", boost::json::object{{"id", sender}, {"username", m.sender_username.value_or("")}}},
-                           {"preview", preview_of(m.body.value_or(""))}};
+                           {"preview", preview_of(m.body.value_or(""))},
+                           {"actor_username", m.sender_username.value_or("")}};  // for the notice's text
   auto text = boost::json::serialize(data);
   for (auto& member : members) {
     // Whoever has the conversation in view, on any node, sees the message already.
