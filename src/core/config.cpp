@@ -253,7 +253,7 @@ const std::vector<Setting>& settings() {
                   &Config::message_send_limit, 1, 1000000),
       int_setting("message_send_window_s", "Window of message_send_limit, in seconds", &Config::message_send_window_s,
                   1, 86400),
-      int_setting("message_sync_limit", "Messages a reconnecting socket is sent per conversation before refetch",
+      int_setting("message_sync_limit", "Messages one sync replays over all its conversations (at most ws_send_queue / 2)",
                   &Config::message_sync_limit, 1, 10000),
       int_setting("message_attachment_max_bytes", "Largest message attachment in bytes; 413 beyond",
                   &Config::message_attachment_max_bytes, 1, std::int64_t{1} << 34),

@@ -87,7 +87,7 @@ struct Config {
   // messaging
   int message_send_limit = 30;
   int message_send_window_s = 10;
-  int message_sync_limit = 200;
+  int message_sync_limit = 100;
   std::int64_t message_attachment_max_bytes = 25 * 1024 * 1024;
   int message_attachment_ttl_s = 24 * 3600;
   // push (#15): Web Push and FCM

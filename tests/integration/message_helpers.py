@@ -77,9 +77,7 @@ class OrderedThread:
             self.ids.append(self.held.pop(self.have)["id"])
 
     def fill_gap(self):
-        """REST after_seq=have, as a client does when it holds messages past a gap."""
-        if not self.held:
-            return
+        """REST after_seq=have, as a client does when it holds messages past a gap or was told to refetch."""
         self.rest_fills += 1
         for m in all_messages(self.user, self.id, after_seq=self.have):
             self.apply(m)

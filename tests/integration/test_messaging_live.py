@@ -35,14 +35,8 @@ def events(ws, type_, conversation_id=None, start=0):
 
 
 def arrivals(ws, conversation_id):
-    """The messages of a conversation as they arrived: live message_new and sync_messages batches, in order."""
-    out = []
-    for m in ws.messages:
-        if m.get("type") == "message_new" and m["data"]["conversation_id"] == conversation_id:
-            out.append(m["data"]["message"])
-        elif m.get("type") == "sync_messages" and m["conversation_id"] == conversation_id:
-            out += m["messages"]
-    return out
+    """The messages of a conversation as they arrived (live or replayed by sync), in order."""
+    return [d["message"] for d in events(ws, "message_new", conversation_id)]
 
 
 def test_every_event_reaches_every_members_tabs(server):
@@ -111,20 +105,20 @@ def test_sync_replays_missed_messages_in_order_or_says_refetch(make_server):
         ws = await open_tab(s, a)
         await ws.send({"type": "sync", "conversations": {near["id"]: 1, far["id"]: 0}})
         done = await ws.wait_for("sync_done")
-        assert done["conversations"] == {near["id"]: 4, far["id"]: 5}, done
-        batches = ws.of_type("sync_messages")
-        assert [b["conversation_id"] for b in batches] == [near["id"]]
-        assert [m["seq"] for m in batches[0]["messages"]] == [2, 3, 4]
-        assert batches[0]["messages"][0]["body"] == "missed 0, edited"  # in its current state
-        assert ws.of_type("refetch") == [{"type": "refetch", "conversation_id": far["id"], "last_seq": 5}]
+        assert done["data"]["conversations"] == {near["id"]: 4, far["id"]: 5}, done
+        replay = arrivals(ws, near["id"])
+        assert [m["seq"] for m in replay] == [2, 3, 4] and not arrivals(ws, far["id"])
+        assert replay[0]["body"] == "missed 0, edited"  # in its current state
+        assert ws.of_type("refetch") == [{"type": "refetch", "data": {"conversation_id": far["id"], "last_seq": 5}}]
         await ws.close()
 
     run(go())
 
 
 def test_a_sync_of_many_missed_messages_keeps_the_socket_open(make_server):
-    """400 missed messages in two conversations: more than the socket's send queue (256) as single frames."""
-    s = make_server(args=["--message-send-limit", "100000"])
+    """400 missed messages in two conversations, more than the socket's send queue (256) holds as frames:
+    a sync replays within its budget (message_sync_limit, at most half the queue) and says refetch for the rest."""
+    s = make_server(args=["--message-send-limit", "100000", "--message-sync-limit", "10000"])
     a, b, c = register(s), register(s), register(s)
     convs = [direct(a, b), direct(a, c)]
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
@@ -134,9 +128,15 @@ def test_a_sync_of_many_missed_messages_keeps_the_socket_open(make_server):
         ws = await open_tab(s, a)
         await ws.send({"type": "sync", "conversations": {cv["id"]: 0 for cv in convs}})
         done = await ws.wait_for("sync_done", timeout=20)
-        assert done["conversations"] == {cv["id"]: 200 for cv in convs}
-        for cv in convs:
-            assert [m["seq"] for m in arrivals(ws, cv["id"])] == list(range(1, 201))
+        assert done["data"]["conversations"] == {cv["id"]: 200 for cv in convs}
+        refetched = sorted(d["conversation_id"] for d in events(ws, "refetch"))
+        assert refetched == sorted(cv["id"] for cv in convs), refetched  # 200 each > 128
+        assert not ws.of_type("message_new")
+        # 50 missed fit the budget (128 with ws_send_queue 256).
+        mark = ws.mark()
+        await ws.send({"type": "sync", "conversations": {convs[0]["id"]: 150}})
+        await ws.wait_for("sync_done", start=mark, timeout=20)
+        assert [m["seq"] for m in arrivals(ws, convs[0]["id"])] == list(range(151, 201))
         await ws.ping()
         assert not ws.closed
         await ws.close()

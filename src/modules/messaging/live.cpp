@@ -60,6 +60,8 @@ void MessagingService::notify_new_message(const MessageRow& m, const std::vector
 
 std::vector<SyncItem> MessagingService::sync(const Principal& me, const std::map<std::string, std::int64_t>& have) {
   std::vector<SyncItem> out;
+  // Messages replayed by this sync, over all its conversations.
+  std::int64_t budget = settings_.sync_limit;
   for (auto& [id, seq] : have) {
     SyncItem item;
     item.conversation_id = id;
@@ -71,10 +73,11 @@ std::vector<SyncItem> MessagingService::sync(const Principal& me, const std::map
       continue;
     }
     item.last_seq = c->last_seq;
-    if (c->last_seq - seq > settings_.sync_limit)
+    if (c->last_seq - seq > budget)
       item.refetch = true;
     else if (c->last_seq > seq)
-      item.messages = store_.messages_after(id, seq, settings_.sync_limit, me.id);
+      item.messages = store_.messages_after(id, seq, static_cast<int>(budget), me.id);
+    budget -= static_cast<std::int64_t>(item.messages.size());
     if (!item.messages.empty()) item.last_seq = std::max(item.last_seq, item.messages.back().seq);
     out.push_back(std::move(item));
   }

@@ -44,21 +44,19 @@ std::string conversation_data(const std::string& conversation_id, Change change,
   return json::serialize(o);
 }
 
-std::string sync_messages(const std::string& conversation_id, const std::vector<MessageRow>& messages) {
-  json::array out;
-  for (auto& m : messages) out.push_back(message_json(m, false));
-  return json::serialize(
-      json::object{{"type", "sync_messages"}, {"conversation_id", conversation_id}, {"messages", std::move(out)}});
+std::string replayed(const MessageRow& m) {
+  return json::serialize(json::object{{"type", "message_new"}, {"data", json::parse(message_data(m))}});
 }
 
 std::string refetch(const std::string& conversation_id, std::int64_t last_seq) {
-  return json::serialize(json::object{{"type", "refetch"}, {"conversation_id", conversation_id}, {"last_seq", last_seq}});
+  return json::serialize(json::object{
+      {"type", "refetch"}, {"data", json::object{{"conversation_id", conversation_id}, {"last_seq", last_seq}}}});
 }
 
 std::string sync_done(const std::map<std::string, std::int64_t>& last_seqs) {
   json::object c;
   for (auto& [id, seq] : last_seqs) c[id] = seq;
-  return json::serialize(json::object{{"type", "sync_done"}, {"conversations", std::move(c)}});
+  return json::serialize(json::object{{"type", "sync_done"}, {"data", json::object{{"conversations", std::move(c)}}}});
 }
 
 std::map<std::string, std::int64_t> parse_sync(const json::object& msg) {

@@ -22,9 +22,8 @@ std::string read_data(const std::string& conversation_id, const std::string& use
 std::string typing_data(const std::string& conversation_id, const std::string& user_id, const std::string& username);
 std::string conversation_data(const std::string& conversation_id, Change change, const std::string& user_id);
 
-// ---- answers to `sync`, on one socket
-// One frame per conversation, whatever the count: a sync never fills the socket's send queue.
-std::string sync_messages(const std::string& conversation_id, const std::vector<MessageRow>& messages);
+// ---- answers to `sync`, on one socket, in the events' envelope {"type", "data"}
+std::string replayed(const MessageRow& m);  // a message_new
 std::string refetch(const std::string& conversation_id, std::int64_t last_seq);
 std::string sync_done(const std::map<std::string, std::int64_t>& last_seqs);
 

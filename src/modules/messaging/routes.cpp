@@ -290,7 +290,7 @@ void sync(MessagingService& svc, const UserSocketMessage& m) {
       m.reply(protocol::refetch(item.conversation_id, item.last_seq));
       continue;
     }
-    if (!item.messages.empty()) m.reply(protocol::sync_messages(item.conversation_id, item.messages));
+    for (auto& msg : item.messages) m.reply(protocol::replayed(msg));
   }
   m.reply(protocol::sync_done(done));
 }
@@ -301,7 +301,8 @@ Settings settings_from(const Config& c) {
   Settings s;
   s.send_limit = c.message_send_limit;
   s.send_window_ms = std::int64_t{c.message_send_window_s} * 1000;
-  s.sync_limit = c.message_sync_limit;
+  // A sync's frames must fit the socket's send queue, with room for live events.
+  s.sync_limit = std::max(1, std::min(c.message_sync_limit, c.ws_send_queue / 2));
   s.max_attachment_bytes = c.message_attachment_max_bytes;
   s.attachment_ttl_ms = std::int64_t{c.message_attachment_ttl_s} * 1000;
   s.data_dir = c.data_dir;

@@ -24,7 +24,7 @@ struct Settings {
   std::size_t max_body = 4000;
   int send_limit = 30;                 // messages per user per window
   std::int64_t send_window_ms = 10'000;
-  int sync_limit = 200;                // messages replayed per conversation before `refetch`
+  int sync_limit = 100;                // messages one sync replays, over all its conversations
   std::int64_t typing_every_ms = 3000;
   std::int64_t viewing_ms = 60'000;
   std::int64_t max_attachment_bytes = 25 * 1024 * 1024;
