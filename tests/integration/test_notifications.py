@@ -213,3 +213,23 @@ def test_unread_counts_stay_right_under_concurrent_creates_and_reads(server):
         await tab.close()
 
     run(go())
+
+
+def test_concurrent_repeats_meet_on_one_grouped_row(server):
+    owner = register(server)
+    r = owner.post("/api/videos/", json={"title": "Clip", "external_url": "https://media.example.com/a.mp4",
+                                         "is_public": True})
+    assert r.status_code == 201, r.text
+    vid = r.json()["id"]
+    fans = [register(server) for _ in range(10)]
+    barrier = threading.Barrier(len(fans))
+
+    def like(f):
+        barrier.wait()
+        assert f.post(f"/api/videos/{vid}/like/", json={"is_like": True}).status_code == 200
+
+    with concurrent.futures.ThreadPoolExecutor(len(fans)) as pool:
+        list(pool.map(like, fans))
+    rows = results(owner, type="video_like")
+    assert len(rows) == 1 and rows[0]["group_count"] == 10, rows
+    assert unread(owner) == 1

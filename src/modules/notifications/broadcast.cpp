@@ -45,6 +45,13 @@ BroadcastRow NotificationsService::broadcast(const Principal& me, const std::str
   return *b;
 }
 
+bool NotificationsService::FanoutPrefs::on(const std::string& user, Channel c) const {
+  auto u = overrides.find(user);
+  if (u != overrides.end())
+    if (auto ch = u->second.find(c); ch != u->second.end()) return ch->second;
+  return default_enabled(Type::admin_broadcast, c);
+}
+
 void NotificationsService::run_broadcast(const std::string& id) {
   auto b = store_.broadcast(id);
   if (!b || b->status != BroadcastStatus::queued) return;
@@ -53,63 +60,62 @@ void NotificationsService::run_broadcast(const std::string& id) {
     json::object data{{"title", b->title}, {"message", b->message}, {"link", b->url}, {"broadcast_id", b->id}};
     auto text = render_notice(Type::admin_broadcast, data, 1);
     data["url"] = text.url;
-    auto data_json = json::serialize(data);
-    auto overrides = store_.overrides_for(Type::admin_broadcast);
-    auto settings = store_.all_settings();
-    auto channel_on = [&](const std::string& user, Channel c) {
-      auto u = overrides.find(user);
-      if (u != overrides.end())
-        if (auto ch = u->second.find(c); ch != u->second.end()) return ch->second;
-      return default_enabled(Type::admin_broadcast, c);
-    };
+    FanoutPrefs prefs{store_.overrides_for(Type::admin_broadcast), store_.all_settings()};
     std::string after;
     for (;;) {
       auto page = store_.audience_page(b->audience, b->subject_user_id.value_or(""), after,
                                        std::max(1, options_.broadcast_batch));
       if (page.empty()) break;
       after = page.back();
-      std::vector<NotificationRow> rows;
-      auto now = now_ms();
-      for (auto& user : page) {
-        if (!channel_on(user, Channel::in_app)) continue;
-        NotificationRow r;
-        r.id = new_uuid();
-        r.user_id = user;
-        r.type = Type::admin_broadcast;
-        r.title = text.title;
-        r.message = text.message;
-        r.data = data_json;
-        r.actor_id = b->created_by;
-        r.created_at = r.updated_at = now;
-        rows.push_back(std::move(r));
-      }
-      auto counts = store_.insert_many(rows);
-      store_.broadcast_progress(id, static_cast<long long>(rows.size()));
-      std::map<std::string, std::string> row_of;
-      for (auto& r : rows) {
-        publish_row(r, false);
-        publish_count(r.user_id, counts[r.user_id]);
-        row_of[r.user_id] = r.id;
-      }
-      for (auto& user : page) {
-        auto s = settings.find(user);
-        if (s != settings.end() && s->second.muted) continue;
-        if (!channel_on(user, Channel::email) && !channel_on(user, Channel::push)) continue;
-        Delivery d;
-        d.user_id = user;
-        d.type = Type::admin_broadcast;
-        d.text = text;
-        d.data_json = data_json;
-        for (auto c : {Channel::in_app, Channel::email, Channel::push}) d.overrides.push_back({Type::admin_broadcast, c, channel_on(user, c)});
-        if (s != settings.end()) d.settings = s->second;
-        d.notification_id = row_of[user];
-        deliver_outside_app(d);
-      }
+      fan_out_page(*b, text, json::serialize(data), page, prefs);
     }
     store_.broadcast_finished(id, BroadcastStatus::done, now_ms());
   } catch (const std::exception& e) {
     spdlog::error("broadcast {} failed: {}", id, e.what());
     store_.broadcast_finished(id, BroadcastStatus::failed, now_ms());
+  }
+}
+
+// One page of the audience: the rows in one batch, then the live events, then mail and push.
+void NotificationsService::fan_out_page(const BroadcastRow& b, const Rendered& text, const std::string& data_json,
+                                        const std::vector<std::string>& page, const FanoutPrefs& prefs) {
+  std::vector<NotificationRow> rows;
+  auto now = now_ms();
+  for (auto& user : page) {
+    if (!prefs.on(user, Channel::in_app)) continue;
+    NotificationRow r;
+    r.id = new_uuid();
+    r.user_id = user;
+    r.type = Type::admin_broadcast;
+    r.title = text.title;
+    r.message = text.message;
+    r.data = data_json;
+    r.actor_id = b.created_by;
+    r.created_at = r.updated_at = now;
+    rows.push_back(std::move(r));
+  }
+  auto counts = store_.insert_many(rows);
+  store_.broadcast_progress(b.id, static_cast<long long>(rows.size()));
+  std::map<std::string, std::string> row_of;
+  for (auto& r : rows) {
+    publish_row(r, false);
+    publish_count(r.user_id, counts[r.user_id]);
+    row_of[r.user_id] = r.id;
+  }
+  for (auto& user : page) {
+    auto s = prefs.settings.find(user);
+    if (s != prefs.settings.end() && s->second.muted) continue;
+    if (!prefs.on(user, Channel::email) && !prefs.on(user, Channel::push)) continue;
+    Delivery d;
+    d.user_id = user;
+    d.type = Type::admin_broadcast;
+    d.text = text;
+    d.data_json = data_json;
+    for (auto c : {Channel::in_app, Channel::email, Channel::push})
+      d.overrides.push_back({Type::admin_broadcast, c, prefs.on(user, c)});
+    if (s != prefs.settings.end()) d.settings = s->second;
+    d.notification_id = row_of[user];
+    deliver_outside_app(d);
   }
 }
 

@@ -139,6 +139,14 @@ class NotificationsService : public Notifier {
   // Email and push for one notice of one user, after the in-app row (if any).
   void deliver_outside_app(const Delivery& d);
   void enqueue_email(const Delivery& d, const Contact& contact);
+  // A broadcast's view of its audience's preferences, read once.
+  struct FanoutPrefs {
+    std::map<std::string, std::map<Channel, bool>> overrides;
+    std::map<std::string, SettingsRow> settings;
+    bool on(const std::string& user, Channel c) const;
+  };
+  void fan_out_page(const BroadcastRow& b, const Rendered& text, const std::string& data_json,
+                    const std::vector<std::string>& page, const FanoutPrefs& prefs);
   void publish_row(const NotificationRow& row, bool grouped);
   void publish_count(const std::string& user_id, const UnreadCount& unread);
   bool enabled(Type type, Channel channel, const std::vector<PreferenceRow>& overrides) const;
