@@ -229,7 +229,7 @@ void EventsService::notify(const std::string& user, const std::string& type, con
                     {"start_time", to_rfc3339(e.start_time)},
                     {"starts_at", to_rfc3339(e.start_time)}};
   for (auto& [k, v] : extra) data[k] = v;
-  notifier_.notify({user, type, json::serialize(data), "", actor});
+  notify_quietly(&notifier_, {user, type, json::serialize(data), "", actor});
 }
 
 void EventsService::notify_going(const EventRow& e, const std::string& type, const std::string& actor) {

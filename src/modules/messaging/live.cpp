@@ -54,7 +54,7 @@ void MessagingService::notify_new_message(const MessageRow& m, const std::vector
   for (auto& member : members) {
     // Whoever has the conversation in view, on any node, sees the message already.
     if (member.user_id == sender || member.viewing_until > now) continue;
-    notifier_.notify(Notice{member.user_id, "new_message", text, "conversation:" + m.conversation_id, sender});
+    notify_quietly(&notifier_, Notice{member.user_id, "new_message", text, "conversation:" + m.conversation_id, sender});
   }
 }
 
