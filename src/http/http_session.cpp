@@ -19,6 +19,7 @@
 #include "core/error.hpp"
 #include "core/metrics.hpp"
 #include "http/client_ip.hpp"
+#include "http/framing.hpp"
 #include "http/json.hpp"
 #include "http/transport.hpp"
 
@@ -179,6 +180,10 @@ class HttpSession {
     x.req.method = std::string(h.method_string());
     x.req.target = std::string(h.target());
     for (auto& f : h) x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    if (auto refused = framing_error(x.req.headers)) {
+      x.fail(*refused);
+      return false;
+    }
     x.req.request_id = choose_request_id(x.req.header("X-Request-ID"));
     x.req.remote_ip = client_ip(remote_ip_, x.req.header("X-Forwarded-For"), t_.opt.trusted_proxies);
     auto url = boost::urls::parse_origin_form(x.req.target);

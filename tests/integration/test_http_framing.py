@@ -1,0 +1,79 @@
+"""Request framing on a raw socket (RFC 9112 §6): what decides where a body
+ends must never be read two ways, so that no body is taken for a request."""
+import re
+import socket
+import time
+
+import pytest
+
+SMUGGLED = b"GET /api/health/?smuggled=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+def exchange(server, data, read_timeout=3):
+    """Sends raw bytes; returns (answer bytes, closed by the server, seconds until the first byte)."""
+    s = socket.create_connection(("127.0.0.1", server.port))
+    s.settimeout(read_timeout)
+    started = time.time()
+    s.sendall(data)
+    out, closed, first = b"", False, None
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            if first is None:
+                first = time.time() - started
+            out += chunk
+    except socket.timeout:
+        pass
+    s.close()
+    return out, closed, first
+
+
+def statuses(out):
+    return [int(m) for m in re.findall(rb"HTTP/1\.1 (\d{3}) ", out)]
+
+
+def assert_refused_and_closed(server, data, allowed):
+    out, closed, _ = exchange(server, data)
+    assert statuses(out) and statuses(out)[0] in allowed, out[:200]
+    assert len(statuses(out)) == 1, f"answered more than once: {out!r}"
+    assert b"Connection: close" in out.split(b"\r\n\r\n", 1)[0]
+    assert closed, "the connection stayed open"
+    time.sleep(0.2)
+    assert "smuggled" not in server.log()
+    assert server.get("/api/health/").status_code == 200
+
+
+def post_with(headers, body):
+    head = b"POST /api/auth/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + headers
+    return head + b"\r\n" + body
+
+
+@pytest.mark.parametrize("coding", [b"gzip", b"identity", b"xchunked", b"chunked, gzip", b"gzip, chunked",
+                                    b"chunked, chunked", b""])
+def test_a_transfer_coding_other_than_a_final_chunked_is_refused_with_a_close(server, coding):
+    data = post_with(b"Transfer-Encoding: " + coding + b"\r\n", SMUGGLED)
+    assert_refused_and_closed(server, data, (400, 501))
+
+
+def test_an_unknown_coding_in_a_second_transfer_encoding_line_is_refused(server):
+    data = post_with(b"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n", b"0\r\n\r\n" + SMUGGLED)
+    assert_refused_and_closed(server, data, (400, 501))
+
+
+@pytest.mark.parametrize("coding", [b"gzip", b"chunked"])
+def test_content_length_with_transfer_encoding_is_400_and_close(server, coding):
+    body = b"0\r\n\r\n" + SMUGGLED
+    data = post_with(b"Content-Length: " + str(len(body)).encode() + b"\r\nTransfer-Encoding: " + coding + b"\r\n",
+                     body)
+    assert_refused_and_closed(server, data, (400,))
+
+
+def test_a_well_framed_chunked_body_still_works(server):
+    body = b'{"username": "nobody", "password": "x"}'
+    data = post_with(b"Transfer-Encoding: chunked\r\n",
+                     hex(len(body))[2:].encode() + b"\r\n" + body + b"\r\n0\r\n\r\n")
+    out, _, _ = exchange(server, data + b"GET /api/health/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert statuses(out) == [401, 200], out[:300]

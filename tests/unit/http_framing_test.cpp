@@ -1,0 +1,39 @@
+#include <gtest/gtest.h>
+
+#include "http/framing.hpp"
+
+using wp::ErrorCode;
+using wp::http::framing_error;
+using wp::http::Headers;
+
+namespace {
+
+std::optional<ErrorCode> refusal(Headers h) {
+  auto e = framing_error(h);
+  if (!e) return std::nullopt;
+  return e->code();
+}
+
+}  // namespace
+
+TEST(HttpFraming, OneFinalChunkedOrNoTransferEncodingIsFramed) {
+  EXPECT_EQ(refusal({}), std::nullopt);
+  EXPECT_EQ(refusal({{"Content-Length", "5"}}), std::nullopt);
+  EXPECT_EQ(refusal({{"Transfer-Encoding", "chunked"}}), std::nullopt);
+  EXPECT_EQ(refusal({{"transfer-encoding", " Chunked "}}), std::nullopt);
+}
+
+TEST(HttpFraming, ACodingOtherThanAFinalChunkedIsRefused) {
+  for (auto v : {"gzip", "identity", "xchunked", "chunked, gzip", "", ",", "chunked,"})
+    EXPECT_EQ(refusal({{"Transfer-Encoding", v}}), ErrorCode::validation) << v;
+  for (auto v : {"gzip, chunked", "chunked, chunked", "identity,chunked"})
+    EXPECT_EQ(refusal({{"Transfer-Encoding", v}}), ErrorCode::not_implemented) << v;
+  // Two lines read as one list.
+  EXPECT_EQ(refusal({{"Transfer-Encoding", "gzip"}, {"Transfer-Encoding", "chunked"}}), ErrorCode::not_implemented);
+  EXPECT_EQ(refusal({{"Transfer-Encoding", "chunked"}, {"Transfer-Encoding", "gzip"}}), ErrorCode::validation);
+}
+
+TEST(HttpFraming, ContentLengthWithTransferEncodingIsRefused) {
+  EXPECT_EQ(refusal({{"Content-Length", "3"}, {"Transfer-Encoding", "chunked"}}), ErrorCode::validation);
+  EXPECT_EQ(refusal({{"Transfer-Encoding", "gzip"}, {"content-length", "3"}}), ErrorCode::validation);
+}
