@@ -7,7 +7,8 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/file_body.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
@@ -35,31 +36,46 @@ bool connection_gone(const beast::error_code& ec) {
 
 enum class BodyRead { ok, too_large, closed, malformed };
 
+BodyRead body_outcome(const beast::error_code& ec) {
+  if (!ec) return BodyRead::ok;
+  if (ec == bhttp::error::body_limit) return BodyRead::too_large;
+  if (connection_gone(ec) || ec == bhttp::error::partial_message) return BodyRead::closed;
+  return BodyRead::malformed;
+}
+
+// Feeds the parser from the socket until its head (head_only) or the whole
+// message is parsed. Beast waits for a CRLF that a bare LF never brings, so
+// when the parser needs more while the head or a chunk line it holds has
+// another line ending, the framing is refused at once (bad_line_ending).
+// The timeout bounds the whole read, or each read when per_read (big uploads:
+// it then bounds silence, not the transfer).
 template <class Parser>
-awaitable<BodyRead> read_body_into(beast::tcp_stream& stream, beast::flat_buffer& buffer, Parser& parser,
-                                   std::chrono::seconds timeout, bool timeout_per_chunk) {
-  beast::error_code ec;
-  if (timeout_per_chunk) {
-    // Big uploads take long: the timeout bounds silence, not the whole transfer.
-    while (!parser.is_done()) {
-      stream.expires_after(timeout);
-      auto [e, n] = co_await bhttp::async_read_some(stream, buffer, parser, as_tuple);
-      (void)n;
-      if (e) {
-        ec = e;
-        break;
-      }
+awaitable<beast::error_code> feed_parser(beast::tcp_stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                         bool head_only, std::chrono::seconds timeout, bool per_read) {
+  auto finished = [&] { return head_only ? parser.is_header_done() : parser.is_done(); };
+  stream.expires_after(timeout);
+  for (;;) {
+    while (buffer.size() > 0 && !finished()) {
+      beast::error_code ec;
+      auto used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_more) break;
+      if (ec) co_return ec;
     }
-  } else {
-    stream.expires_after(timeout);
-    auto [e, n] = co_await bhttp::async_read(stream, buffer, parser, as_tuple);
-    (void)n;
-    ec = e;
+    if (finished()) co_return beast::error_code{};
+    if ((!parser.is_header_done() || parser.chunked()) &&
+        has_bare_line_ending({static_cast<const char*>(buffer.data().data()), buffer.size()}))
+      co_return bhttp::error::bad_line_ending;
+    if (per_read) stream.expires_after(timeout);
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(64 * 1024), as_tuple);
+    buffer.commit(n);
+    if (ec == asio::error::eof) {
+      beast::error_code eof_ec;
+      parser.put_eof(eof_ec);
+      co_return eof_ec ? eof_ec : beast::error_code(asio::error::eof);
+    }
+    if (ec) co_return ec;
   }
-  if (!ec) co_return BodyRead::ok;
-  if (ec == bhttp::error::body_limit) co_return BodyRead::too_large;
-  if (connection_gone(ec) || ec == bhttp::error::partial_message) co_return BodyRead::closed;
-  co_return BodyRead::malformed;
 }
 
 // The file a body_to_file route receives its body in. Whatever the handler
@@ -160,10 +176,8 @@ class HttpSession {
     x.req.remote_ip = remote_ip_;
     x.parser.header_limit(static_cast<std::uint32_t>(t_.opt.max_header_bytes));
     x.parser.body_limit(boost::none);
-    stream_.expires_after(t_.opt.read_timeout);
-    auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, x.parser, as_tuple);
-    (void)n;
-    if (connection_gone(ec)) co_return false;
+    auto ec = co_await feed_parser(stream_, buffer_, x.parser, true, t_.opt.read_timeout, false);
+    if (connection_gone(ec) || ec == bhttp::error::partial_message) co_return false;
     if (ec == bhttp::error::header_limit) {
       x.fail(Error(ErrorCode::header_too_large, "Request headers are too large."));
     } else if (ec) {
@@ -218,7 +232,7 @@ class HttpSession {
     if (x.found() && x.match.route->body_to_file) {
       outcome = co_await spool_body(x);
     } else if (!x.parser.is_done()) {
-      outcome = co_await read_body_into(stream_, buffer_, x.parser, t_.opt.read_timeout, false);
+      outcome = body_outcome(co_await feed_parser(stream_, buffer_, x.parser, false, t_.opt.read_timeout, false));
       if (outcome == BodyRead::ok) x.req.body = std::move(x.parser.get().body());
     } else {
       x.req.body = std::move(x.parser.get().body());
@@ -240,7 +254,7 @@ class HttpSession {
       x.fail(Error(ErrorCode::unavailable, "Cannot store the upload right now."));
       co_return BodyRead::ok;
     }
-    co_return co_await read_body_into(stream_, buffer_, file_parser, t_.opt.read_timeout, true);
+    co_return body_outcome(co_await feed_parser(stream_, buffer_, file_parser, false, t_.opt.read_timeout, true));
   }
 
   // Unmatched paths are answered here; handlers run on the blocking pool

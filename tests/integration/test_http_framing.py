@@ -71,6 +71,13 @@ def test_content_length_with_transfer_encoding_is_400_and_close(server, coding):
     assert_refused_and_closed(server, data, (400,))
 
 
+def test_a_chunked_body_with_bare_lf_is_answered_400_at_once(server):
+    data = post_with(b"Transfer-Encoding: chunked\r\n", b"2\n{}\n0\n\n")
+    out, closed, first = exchange(server, data, read_timeout=5)
+    assert statuses(out) == [400], out[:200]
+    assert closed and first is not None and first < 2, f"answered after {first} s"
+
+
 def test_a_well_framed_chunked_body_still_works(server):
     body = b'{"username": "nobody", "password": "x"}'
     data = post_with(b"Transfer-Encoding: chunked\r\n",

@@ -5,6 +5,7 @@
 using wp::ErrorCode;
 using wp::http::framing_error;
 using wp::http::Headers;
+using wp::http::has_bare_line_ending;
 
 namespace {
 
@@ -36,4 +37,13 @@ TEST(HttpFraming, ACodingOtherThanAFinalChunkedIsRefused) {
 TEST(HttpFraming, ContentLengthWithTransferEncodingIsRefused) {
   EXPECT_EQ(refusal({{"Content-Length", "3"}, {"Transfer-Encoding", "chunked"}}), ErrorCode::validation);
   EXPECT_EQ(refusal({{"Transfer-Encoding", "gzip"}, {"content-length", "3"}}), ErrorCode::validation);
+}
+
+TEST(HttpFraming, BareLineEndings) {
+  EXPECT_FALSE(has_bare_line_ending(""));
+  EXPECT_FALSE(has_bare_line_ending("5\r\nhello\r\n"));
+  EXPECT_FALSE(has_bare_line_ending("5\r"));  // the LF may still come
+  EXPECT_TRUE(has_bare_line_ending("5\nhello"));
+  EXPECT_TRUE(has_bare_line_ending("\n"));
+  EXPECT_TRUE(has_bare_line_ending("5\rx"));
 }
