@@ -4,6 +4,7 @@
 // for a WebSocket route leaves the loop and becomes a websocket_session.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/file_body.hpp>
@@ -18,6 +19,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "core/metrics.hpp"
 #include "http/client_ip.hpp"
 #include "http/framing.hpp"
@@ -133,10 +135,12 @@ class HttpSession {
   awaitable<void> run() {
     std::optional<Upgrade> upgrade;
     while (!t_.draining) {
+      trim_if_due();
       if (!co_await await_request()) break;
       t_.connections.set_busy(entry_, true);
       Exchange x;
       if (!co_await read_request(x)) break;
+      trim_due_ = x.req.body.size() >= memory::kTrimAfterBytes;
       if (x.wants_websocket()) {
         upgrade.emplace(Upgrade{x.parser.release(), std::make_shared<Request>(std::move(x.req)), std::move(x.match)});
         break;
@@ -145,6 +149,7 @@ class HttpSession {
       if (!co_await respond(x, std::move(res))) break;
     }
     t_.connections.remove(entry_);
+    trim_if_due();
     if (upgrade) {
       hand_over(std::move(*upgrade));
       co_return;
@@ -160,6 +165,21 @@ class HttpSession {
     std::shared_ptr<Request> req;
     RouteMatch match;
   };
+
+  // A large body has been freed (with the document parsed from it): give
+  // the memory back. One trim at most is pending, 100 ms after the first
+  // ask (a burst costs ten trims a second, not one per body), and it runs
+  // on the pool, past the queue's bound since it is short and alone: a trim
+  // walks the allocator's lists, which an I/O thread must not wait for.
+  void trim_if_due() {
+    if (!trim_due_) return;
+    trim_due_ = false;
+    if (!memory::claim_trim()) return;
+    auto timer = std::make_shared<asio::steady_timer>(t_.ioc, std::chrono::milliseconds(100));
+    timer->async_wait([timer, &pool = t_.pool](beast::error_code) {
+      [[maybe_unused]] bool queued = pool.submit_always([] { memory::trim(); });  // false only while stopping
+    });
+  }
 
   // Waiting between requests is governed by the idle timeout.
   awaitable<bool> await_request() {
@@ -303,6 +323,7 @@ class HttpSession {
   std::string remote_ip_;
   beast::flat_buffer buffer_;
   ConnectionTable::HttpHandle entry_;
+  bool trim_due_ = false;
 };
 
 }  // namespace

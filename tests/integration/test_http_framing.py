@@ -84,3 +84,25 @@ def test_a_well_framed_chunked_body_still_works(server):
                      hex(len(body))[2:].encode() + b"\r\n" + body + b"\r\n0\r\n\r\n")
     out, _, _ = exchange(server, data + b"GET /api/health/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
     assert statuses(out) == [401, 200], out[:300]
+
+
+# ---------------------------------------------------------------- JSON bodies (issue #24, defect 5)
+
+def tiny_elements(n):
+    return b"[" + b",".join([b"0"] * n) + b"]"
+
+
+def test_a_login_body_over_its_own_limit_is_413(server):
+    r = server.post("/api/auth/login/", data=b'{"username": "' + b"a" * 4000 + b'"}',
+                    headers={"Content-Type": "application/json"})
+    assert r.status_code == 413, r.text
+
+
+def test_json_bodies_over_the_value_depth_or_string_limits_are_400(server):
+    from helpers import register
+    user = register(server)
+    for body in (tiny_elements(20_000), b"[" * 40 + b"]" * 40, b'{"title": "' + b"t" * 70_000 + b'"}'):
+        r = user.post("/api/parties/", data=body, headers={"Content-Type": "application/json"})
+        assert r.status_code in (400, 413), r.text
+    r = user.post("/api/parties/", data=tiny_elements(20_000), headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and "too many values" in r.json()["message"], r.text
