@@ -55,4 +55,16 @@ bool has_bare_line_ending(std::string_view bytes) {
   return false;
 }
 
+bool is_websocket_key(std::string_view key) {
+  auto base64 = [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+  };
+  if (key.size() != 24 || key.substr(22) != "==") return false;
+  for (std::size_t i = 0; i < 22; ++i)
+    if (!base64(key[i])) return false;
+  // The last character carries 2 bits of the 16th byte and 4 zero bits.
+  static constexpr std::string_view kLast = "AQgw";
+  return kLast.find(key[21]) != std::string_view::npos;
+}
+
 }  // namespace wp::http

@@ -20,4 +20,8 @@ std::optional<Error> framing_error(const Headers& headers);
 // answered 400 at once.
 bool has_bare_line_ending(std::string_view bytes);
 
+// A Sec-WebSocket-Key is the base64 form of 16 bytes (RFC 6455 §4.1):
+// 22 characters of the alphabet and "==". Anything else is refused with 400.
+bool is_websocket_key(std::string_view key);
+
 }  // namespace wp::http

@@ -141,7 +141,9 @@ class HttpSession {
       Exchange x;
       if (!co_await read_request(x)) break;
       trim_due_ = x.req.body.size() >= memory::kTrimAfterBytes;
-      if (x.wants_websocket()) {
+      if (x.wants_websocket() && !is_websocket_key(x.req.header("Sec-WebSocket-Key").value_or(""))) {
+        x.fail(Error(ErrorCode::validation, "Sec-WebSocket-Key must be the base64 form of 16 bytes."));
+      } else if (x.wants_websocket()) {
         upgrade.emplace(Upgrade{x.parser.release(), std::make_shared<Request>(std::move(x.req)), std::move(x.match)});
         break;
       }

@@ -47,3 +47,11 @@ TEST(HttpFraming, BareLineEndings) {
   EXPECT_TRUE(has_bare_line_ending("\n"));
   EXPECT_TRUE(has_bare_line_ending("5\rx"));
 }
+
+TEST(HttpFraming, WebSocketKeyIsBase64Of16Bytes) {
+  EXPECT_TRUE(wp::http::is_websocket_key("dGhlIHNhbXBsZSBub25jZQ=="));  // RFC 6455's example
+  EXPECT_TRUE(wp::http::is_websocket_key("AAAAAAAAAAAAAAAAAAAAAA=="));
+  for (auto bad : {"", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25jZQ=", "dGhlIHNhbXBsZSBub25jZR==",
+                   "dGhlIHNhbXBsZSBub25j!Q==", "dGhlIHNhbXBsZSBub25jZQ==x", "dGhlIHNhbXBsZSBub25jZXM="})
+    EXPECT_FALSE(wp::http::is_websocket_key(bad)) << bad;
+}
