@@ -19,7 +19,7 @@ struct Config {
   int io_threads = 2;
   int max_connections = 10000;
   int max_header_bytes = 16 * 1024;
-  std::int64_t max_body_bytes = 1024 * 1024;
+  std::int64_t max_body_bytes = 64 * 1024;
   int read_timeout_s = 30;
   int idle_timeout_s = 75;
   int shutdown_timeout_s = 10;

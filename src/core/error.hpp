@@ -22,6 +22,7 @@ enum class ErrorCode {
   unsupported_media,    // 415
   rate_limited,         // 429
   unavailable,          // 503
+  not_implemented,      // 501
   internal,             // 500
 };
 

@@ -4,10 +4,12 @@
 // for a WebSocket route leaves the loop and becomes a websocket_session.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/file_body.hpp>
-#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
@@ -17,8 +19,10 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "core/metrics.hpp"
 #include "http/client_ip.hpp"
+#include "http/framing.hpp"
 #include "http/json.hpp"
 #include "http/transport.hpp"
 
@@ -34,31 +38,46 @@ bool connection_gone(const beast::error_code& ec) {
 
 enum class BodyRead { ok, too_large, closed, malformed };
 
+BodyRead body_outcome(const beast::error_code& ec) {
+  if (!ec) return BodyRead::ok;
+  if (ec == bhttp::error::body_limit) return BodyRead::too_large;
+  if (connection_gone(ec) || ec == bhttp::error::partial_message) return BodyRead::closed;
+  return BodyRead::malformed;
+}
+
+// Feeds the parser from the socket until its head (head_only) or the whole
+// message is parsed. Beast waits for a CRLF that a bare LF never brings, so
+// when the parser needs more while the head or a chunk line it holds has
+// another line ending, the framing is refused at once (bad_line_ending).
+// The timeout bounds the whole read, or each read when per_read (big uploads:
+// it then bounds silence, not the transfer).
 template <class Parser>
-awaitable<BodyRead> read_body_into(beast::tcp_stream& stream, beast::flat_buffer& buffer, Parser& parser,
-                                   std::chrono::seconds timeout, bool timeout_per_chunk) {
-  beast::error_code ec;
-  if (timeout_per_chunk) {
-    // Big uploads take long: the timeout bounds silence, not the whole transfer.
-    while (!parser.is_done()) {
-      stream.expires_after(timeout);
-      auto [e, n] = co_await bhttp::async_read_some(stream, buffer, parser, as_tuple);
-      (void)n;
-      if (e) {
-        ec = e;
-        break;
-      }
+awaitable<beast::error_code> feed_parser(beast::tcp_stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                         bool head_only, std::chrono::seconds timeout, bool per_read) {
+  auto finished = [&] { return head_only ? parser.is_header_done() : parser.is_done(); };
+  stream.expires_after(timeout);
+  for (;;) {
+    while (buffer.size() > 0 && !finished()) {
+      beast::error_code ec;
+      auto used = parser.put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == bhttp::error::need_more) break;
+      if (ec) co_return ec;
     }
-  } else {
-    stream.expires_after(timeout);
-    auto [e, n] = co_await bhttp::async_read(stream, buffer, parser, as_tuple);
-    (void)n;
-    ec = e;
+    if (finished()) co_return beast::error_code{};
+    if ((!parser.is_header_done() || parser.chunked()) &&
+        has_bare_line_ending({static_cast<const char*>(buffer.data().data()), buffer.size()}))
+      co_return bhttp::error::bad_line_ending;
+    if (per_read) stream.expires_after(timeout);
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(64 * 1024), as_tuple);
+    buffer.commit(n);
+    if (ec == asio::error::eof) {
+      beast::error_code eof_ec;
+      parser.put_eof(eof_ec);
+      co_return eof_ec ? eof_ec : beast::error_code(asio::error::eof);
+    }
+    if (ec) co_return ec;
   }
-  if (!ec) co_return BodyRead::ok;
-  if (ec == bhttp::error::body_limit) co_return BodyRead::too_large;
-  if (connection_gone(ec) || ec == bhttp::error::partial_message) co_return BodyRead::closed;
-  co_return BodyRead::malformed;
 }
 
 // The file a body_to_file route receives its body in. Whatever the handler
@@ -116,11 +135,15 @@ class HttpSession {
   awaitable<void> run() {
     std::optional<Upgrade> upgrade;
     while (!t_.draining) {
+      trim_if_due();
       if (!co_await await_request()) break;
       t_.connections.set_busy(entry_, true);
       Exchange x;
       if (!co_await read_request(x)) break;
-      if (x.wants_websocket()) {
+      trim_due_ = x.req.body.size() >= memory::kTrimAfterBytes;
+      if (x.wants_websocket() && !is_websocket_key(x.req.header("Sec-WebSocket-Key").value_or(""))) {
+        x.fail(Error(ErrorCode::validation, "Sec-WebSocket-Key must be the base64 form of 16 bytes."));
+      } else if (x.wants_websocket()) {
         upgrade.emplace(Upgrade{x.parser.release(), std::make_shared<Request>(std::move(x.req)), std::move(x.match)});
         break;
       }
@@ -128,6 +151,7 @@ class HttpSession {
       if (!co_await respond(x, std::move(res))) break;
     }
     t_.connections.remove(entry_);
+    trim_if_due();
     if (upgrade) {
       hand_over(std::move(*upgrade));
       co_return;
@@ -144,6 +168,21 @@ class HttpSession {
     RouteMatch match;
   };
 
+  // A large body has been freed (with the document parsed from it): give
+  // the memory back. One trim at most is pending, 100 ms after the first
+  // ask (a burst costs ten trims a second, not one per body), and it runs
+  // on the pool, past the queue's bound since it is short and alone: a trim
+  // walks the allocator's lists, which an I/O thread must not wait for.
+  void trim_if_due() {
+    if (!trim_due_) return;
+    trim_due_ = false;
+    if (!memory::claim_trim()) return;
+    auto timer = std::make_shared<asio::steady_timer>(t_.ioc, std::chrono::milliseconds(100));
+    timer->async_wait([timer, &pool = t_.pool](beast::error_code) {
+      [[maybe_unused]] bool queued = pool.submit_always([] { memory::trim(); });  // false only while stopping
+    });
+  }
+
   // Waiting between requests is governed by the idle timeout.
   awaitable<bool> await_request() {
     if (buffer_.size() > 0) co_return true;
@@ -159,10 +198,8 @@ class HttpSession {
     x.req.remote_ip = remote_ip_;
     x.parser.header_limit(static_cast<std::uint32_t>(t_.opt.max_header_bytes));
     x.parser.body_limit(boost::none);
-    stream_.expires_after(t_.opt.read_timeout);
-    auto [ec, n] = co_await bhttp::async_read_header(stream_, buffer_, x.parser, as_tuple);
-    (void)n;
-    if (connection_gone(ec)) co_return false;
+    auto ec = co_await feed_parser(stream_, buffer_, x.parser, true, t_.opt.read_timeout, false);
+    if (connection_gone(ec) || ec == bhttp::error::partial_message) co_return false;
     if (ec == bhttp::error::header_limit) {
       x.fail(Error(ErrorCode::header_too_large, "Request headers are too large."));
     } else if (ec) {
@@ -179,6 +216,10 @@ class HttpSession {
     x.req.method = std::string(h.method_string());
     x.req.target = std::string(h.target());
     for (auto& f : h) x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    if (auto refused = framing_error(x.req.headers)) {
+      x.fail(*refused);
+      return false;
+    }
     x.req.request_id = choose_request_id(x.req.header("X-Request-ID"));
     x.req.remote_ip = client_ip(remote_ip_, x.req.header("X-Forwarded-For"), t_.opt.trusted_proxies);
     auto url = boost::urls::parse_origin_form(x.req.target);
@@ -213,7 +254,7 @@ class HttpSession {
     if (x.found() && x.match.route->body_to_file) {
       outcome = co_await spool_body(x);
     } else if (!x.parser.is_done()) {
-      outcome = co_await read_body_into(stream_, buffer_, x.parser, t_.opt.read_timeout, false);
+      outcome = body_outcome(co_await feed_parser(stream_, buffer_, x.parser, false, t_.opt.read_timeout, false));
       if (outcome == BodyRead::ok) x.req.body = std::move(x.parser.get().body());
     } else {
       x.req.body = std::move(x.parser.get().body());
@@ -235,7 +276,7 @@ class HttpSession {
       x.fail(Error(ErrorCode::unavailable, "Cannot store the upload right now."));
       co_return BodyRead::ok;
     }
-    co_return co_await read_body_into(stream_, buffer_, file_parser, t_.opt.read_timeout, true);
+    co_return body_outcome(co_await feed_parser(stream_, buffer_, file_parser, false, t_.opt.read_timeout, true));
   }
 
   // Unmatched paths are answered here; handlers run on the blocking pool
@@ -284,6 +325,7 @@ class HttpSession {
   std::string remote_ip_;
   beast::flat_buffer buffer_;
   ConnectionTable::HttpHandle entry_;
+  bool trim_due_ = false;
 };
 
 }  // namespace

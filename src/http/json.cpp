@@ -1,5 +1,7 @@
 #include "http/json.hpp"
 
+#include "core/json_input.hpp"
+
 namespace wp::http {
 
 Response json_response(const boost::json::value& body, int status) {
@@ -40,9 +42,7 @@ boost::json::object parse_object_body(const Request& req) {
       throw Error(ErrorCode::unsupported_media, "Content-Type must be application/json.");
   }
   if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return {};
-  boost::system::error_code ec;
-  auto v = boost::json::parse(req.body, ec);
-  if (ec) throw Error(ErrorCode::validation, "Malformed JSON: " + ec.message() + ".");
+  auto v = parse_client_json(req.body);
   if (!v.is_object()) throw Error(ErrorCode::validation, "The body must be a JSON object.");
   return std::move(v.as_object());
 }

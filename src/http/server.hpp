@@ -20,7 +20,7 @@ struct ServerOptions {
   int io_threads = 2;
   int max_connections = 10000;
   int max_header_bytes = 16 * 1024;
-  std::int64_t max_body_bytes = 1024 * 1024;
+  std::int64_t max_body_bytes = 64 * 1024;
   std::chrono::seconds read_timeout{30};
   std::chrono::seconds idle_timeout{75};
   std::chrono::seconds shutdown_timeout{10};

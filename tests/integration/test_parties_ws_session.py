@@ -8,7 +8,7 @@ import uuid
 
 from helpers import assert_success, forge_jwt, jwt_payload, register
 from party_helpers import (WS, assert_message, assert_party, assert_playback, close_code_of, closeall,
-                           connect, create_party, get_party, in_thread, joined, member_action, now_ms,
+                           connect, create_party, get_party, in_thread, join, joined, member_action, now_ms,
                            participant_of, participants, party_path, post_chat, run, users, ws_url)
 
 
@@ -281,6 +281,27 @@ def test_ended_party_refuses_control_and_chat(server):
         await closeall(h, g)
 
     run(go())
+
+
+def test_a_member_cannot_reopen_the_socket_of_an_ended_party(server):
+    """realtime.md lists "party ended" under 4003: a member too is refused,
+    rather than given a party_state it could not act on; REST chat and
+    reactions are refused as well."""
+    host, guest = users(server, 2)
+    p = create_party(host)
+    assert join(guest, p).status_code == 200
+    r = host.post(party_path(p, "end/"))
+    assert r.status_code == 200, r.text
+
+    async def go():
+        for member in (host, guest):
+            assert await close_code_of(ws_url(server, p, member.access)) == 4003
+
+    run(go())
+    r = guest.post(party_path(p, "chat/"), json={"content": "late"})
+    assert r.status_code == 403 and r.json()["error_code"] == "ACCESS_FORBIDDEN", r.text
+    r = guest.post(party_path(p, "react/"), json={"emoji": "x", "video_timestamp": 1})
+    assert r.status_code == 403, r.text
 
 
 def test_delete_closes_every_socket(server):

@@ -314,6 +314,45 @@ def test_rest_through_nginx(cluster):
     eventually(lambda: any(made in n.log() for n in cluster.nodes), what="nginx's request id in a node's log")
 
 
+SMUGGLED = b"GET /api/health/?smuggled=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+@needs_nginx
+@pytest.mark.parametrize("framing", [
+    b"Transfer-Encoding: gzip\r\n",
+    b"Transfer-Encoding: chunked, gzip\r\n",
+    b"Transfer-Encoding: xchunked\r\n",
+    b"Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+    b"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+], ids=["gzip", "chunked-gzip", "xchunked", "cl-then-te", "te-then-cl"])
+def test_no_request_is_smuggled_through_nginx(cluster, framing):
+    """Issue #24: behind nginx a body read as a request would reach a node on a
+    shared upstream connection. Whoever refuses it (nginx or the node), it is
+    answered once and neither nginx nor a node ever sees the smuggled GET."""
+    s = socket.create_connection(("127.0.0.1", cluster.front.port))
+    s.settimeout(3)
+    s.sendall(b"POST /api/auth/login/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + framing +
+              b"\r\n0\r\n\r\n" + SMUGGLED)
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+    except socket.timeout:
+        pass
+    s.close()
+    answers = re.findall(rb"HTTP/1\.1 (\d{3}) ", out)
+    assert answers and answers[0] in (b"400", b"501"), out[:300]
+    assert len(answers) == 1, out
+    for _ in range(4):  # the upstream connections are still in step
+        assert cluster.front.get("/api/health/").status_code == 200
+    time.sleep(0.3)
+    assert "smuggled" not in cluster.nginx.access_log()
+    assert not any("smuggled" in n.log() for n in cluster.nodes)
+
+
 @needs_nginx
 def test_websockets_through_nginx_land_on_both_nodes_and_talk(cluster):
     front = cluster.front

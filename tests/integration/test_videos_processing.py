@@ -209,6 +209,17 @@ def test_tus_text_upload_is_refused_at_completion(vserver):
     r = user.patch(location, headers={**TUS, "Content-Type": "application/offset+octet-stream", "Upload-Offset": "0"},
                    data=data)
     assert_envelope(r, 415, "UNSUPPORTED_MEDIA_TYPE")
+    # A refused PATCH does not advance the offset (#24, defect 7): the upload can be retried.
+    r = user.request("HEAD", location, headers=TUS)
+    assert r.headers["Upload-Offset"] == "0", r.headers
+    half = len(data) // 2
+    r = user.patch(location, headers={**TUS, "Content-Type": "application/offset+octet-stream", "Upload-Offset": "0"},
+                   data=data[:half])
+    assert r.status_code == 204 and r.headers["Upload-Offset"] == str(half), r.text
+    r = user.patch(location, headers={**TUS, "Content-Type": "application/offset+octet-stream",
+                                      "Upload-Offset": str(half)}, data=data[half:])
+    assert_envelope(r, 415, "UNSUPPORTED_MEDIA_TYPE")
+    assert user.request("HEAD", location, headers=TUS).headers["Upload-Offset"] == str(half)
 
 
 def test_job_survives_server_restart_mid_processing(make_server):

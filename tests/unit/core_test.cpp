@@ -25,6 +25,7 @@ TEST(Errors, EveryCodeMapsToItsStatusAndName) {
                {ErrorCode::unsupported_media, 415, "UNSUPPORTED_MEDIA_TYPE"},
                {ErrorCode::rate_limited, 429, "RATE_LIMITED"},
                {ErrorCode::unavailable, 503, "SERVICE_UNAVAILABLE"},
+               {ErrorCode::not_implemented, 501, "NOT_IMPLEMENTED"},
                {ErrorCode::internal, 500, "INTERNAL_ERROR"}};
   for (auto& c : cases) {
     EXPECT_EQ(wp::http_status(c.code), c.status);

@@ -308,11 +308,14 @@ http::Authenticator make_authenticator(AccountsService& svc, const Config& confi
 
 void add_routes(http::Router& router, AccountsService& svc) {
   const auto A = Access::anonymous, U = Access::user;
+  // Anonymous bodies are small: a login needs well under a kilobyte (names,
+  // password, token; room for \u escapes), so a stranger cannot send a megabyte.
+  const http::Route small{.max_body = 2 * 1024}, signup{.max_body = 8 * 1024};
   http::ModuleRoutes routes(router, svc, "accounts");
-  routes.add("POST", "/api/auth/register/", "Create an account and log in", A, register_user);
-  routes.add("POST", "/api/auth/login/", "Log in with username or email and password", A, login);
-  routes.add("POST", "/api/auth/2fa/login/", "Complete a login with a TOTP or recovery code", A, two_factor_login);
-  routes.add("POST", "/api/auth/refresh/", "Rotate a refresh token into a new token pair", A, refresh);
+  routes.add("POST", "/api/auth/register/", "Create an account and log in", A, register_user, signup);
+  routes.add("POST", "/api/auth/login/", "Log in with username or email and password", A, login, small);
+  routes.add("POST", "/api/auth/2fa/login/", "Complete a login with a TOTP or recovery code", A, two_factor_login, small);
+  routes.add("POST", "/api/auth/refresh/", "Rotate a refresh token into a new token pair", A, refresh, small);
   routes.add("POST", "/api/auth/logout/", "End the current session", U, logout);
   routes.add("GET", "/api/auth/profile/", "The current user", U, get_profile);
   routes.add("PATCH", "/api/auth/profile/", "Update names and settings of the current user", U, patch_profile);
@@ -321,9 +324,9 @@ void add_routes(http::Router& router, AccountsService& svc) {
   routes.add("POST", "/api/auth/sessions/revoke-all/", "Log out everywhere", U, revoke_all);
   routes.add("GET", "/api/auth/login-history/", "My login attempts, newest first", U, login_history);
   routes.add("POST", "/api/auth/change-password/", "Change my password; other sessions end", U, change_password);
-  routes.add("POST", "/api/auth/forgot-password/", "Mail a password reset token", A, forgot_password);
-  routes.add("POST", "/api/auth/reset-password/", "Set a new password with a reset token", A, reset_password);
-  routes.add("POST", "/api/auth/verify-email/", "Confirm an email address with its token", A, verify_email);
+  routes.add("POST", "/api/auth/forgot-password/", "Mail a password reset token", A, forgot_password, small);
+  routes.add("POST", "/api/auth/reset-password/", "Set a new password with a reset token", A, reset_password, small);
+  routes.add("POST", "/api/auth/verify-email/", "Confirm an email address with its token", A, verify_email, small);
   routes.add("POST", "/api/auth/change-email/", "Mail a confirmation token to a new address; it is set when confirmed",
              U, change_email);
   routes.add("POST", "/api/auth/resend-verification/", "Mail a new verification token", U, resend_verification);

@@ -69,6 +69,11 @@ void PartiesService::check_chat(const Principal& user, const std::string& id, co
 }
 
 MessageRow PartiesService::post_chat(const Principal& user, const std::string& id, const std::string& content) {
+  visible_party(user, id);
+  return chat_in_room(user, id, content);
+}
+
+MessageRow PartiesService::chat_in_room(const Principal& user, const std::string& id, const std::string& content) {
   auto text = checked_chat(content);
   check_chat(user, id, rooms_.load(id));
   // Time-ordered ids keep history, resume and broadcast in one order.
@@ -104,6 +109,12 @@ void PartiesService::notify_mentions(const Principal& author, const std::string&
 
 ReactionRow PartiesService::react(const Principal& user, const std::string& id, const std::string& emoji,
                                   double video_ts) {
+  visible_party(user, id);
+  return react_in_room(user, id, emoji, video_ts);
+}
+
+ReactionRow PartiesService::react_in_room(const Principal& user, const std::string& id, const std::string& emoji,
+                                          double video_ts) {
   if (emoji.empty() || emoji.size() > 16) refuse(ErrorCode::validation, "invalid_message", "emoji must be 1 to 16 bytes.");
   auto room = rooms_.load(id);
   rooms_.member(room, user.id);

@@ -80,6 +80,8 @@ std::shared_ptr<Room> PartiesService::connect(const Principal& user, const std::
   if (!party) throw_not_found("Party not found.");
   auto existing = store_.participant(id, user.id);
   if (existing && existing->is_banned) throw_forbidden("You are banned from this party.");
+  // Members too (4003): an ended party takes no control or chat, so a socket has nothing to do there.
+  if (party->status == PartyStatus::ended) throw PartyError(ErrorCode::forbidden, "party_ended", "The party has ended.");
   if ((!existing || !existing->is_active) && !admit(user, *party))
     throw_forbidden("Your request to join awaits the host's approval.");
   return rooms_.attach(id, {user, std::move(conn), last_message_id});

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
+#include "core/json_input.hpp"
 #include "modules/parties/dto.hpp"
 
 namespace wp::parties::protocol {
@@ -147,10 +148,9 @@ ControlInput parse_control(const json::object& msg) {
 }  // namespace
 
 ClientMessage parse_client_message(const std::string& frame) {
-  boost::system::error_code ec;
-  auto parsed = json::parse(frame, ec);
-  if (ec || !parsed.is_object()) throw Invalid{"invalid_json", "Messages must be JSON objects."};
-  auto& msg = parsed.as_object();
+  auto parsed = try_parse_client_json(frame);
+  if (!parsed || !parsed->is_object()) throw Invalid{"invalid_json", "Messages must be JSON objects."};
+  auto& msg = parsed->as_object();
   auto type = string_field(msg, "type");
   if (!type) throw Invalid{"invalid_message", "Every message needs a type."};
   ClientMessage out;

@@ -78,8 +78,12 @@ class PartiesService {
   // Chat and reactions
   std::vector<MessageRow> chat_history(const Principal& user, const std::string& id,
                                        const std::optional<std::string>& before, int limit);
+  // REST: a caller who may not see the party is told it does not exist (404).
   MessageRow post_chat(const Principal& user, const std::string& id, const std::string& content);
   ReactionRow react(const Principal& user, const std::string& id, const std::string& emoji, double video_ts);
+  // The party socket: its party was found visible when it opened.
+  MessageRow chat_in_room(const Principal& user, const std::string& id, const std::string& content);
+  ReactionRow react_in_room(const Principal& user, const std::string& id, const std::string& emoji, double video_ts);
   std::map<std::string, long long> reaction_counts(const Principal& user, const std::string& id);
   Playback sync_state(const Principal& user, const std::string& id);
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
+#include "core/json_input.hpp"
 
 namespace wp::user_channel::protocol {
 
@@ -25,10 +26,9 @@ std::string error(const std::string& code, const std::string& message) {
 }
 
 ClientMessage parse_client_message(const std::string& frame) {
-  boost::system::error_code ec;
-  auto parsed = json::parse(frame, ec);
-  if (ec || !parsed.is_object()) throw Invalid{"invalid_json", "Messages must be JSON objects."};
-  auto& msg = parsed.as_object();
+  auto parsed = try_parse_client_json(frame);
+  if (!parsed || !parsed->is_object()) throw Invalid{"invalid_json", "Messages must be JSON objects."};
+  auto& msg = parsed->as_object();
   auto type = msg.if_contains("type");
   if (!type || !type->is_string()) throw Invalid{"invalid_message", "Every message needs a type."};
   ClientMessage out;

@@ -519,8 +519,8 @@ UploadRow VideosService::tus_append(const Principal& user, const std::string& id
     out.flush();
     if (!out) throw Error(ErrorCode::internal, "cannot append to " + part);
   }
-  auto next = u.upload_offset + chunk;
-  if (!store_.advance_upload(u.id, u.upload_offset, next, now_ms())) throw_conflict("The upload moved on concurrently.");
+  const auto from = u.upload_offset, next = from + chunk;
+  if (!store_.advance_upload(u.id, from, next, now_ms())) throw_conflict("The upload moved on concurrently.");
   u.upload_offset = next;
   if (next == u.upload_length) {
     auto meta = json::parse(u.metadata).as_object();
@@ -544,8 +544,11 @@ UploadRow VideosService::tus_append(const Principal& user, const std::string& id
       auto v = create_uploaded(user, in, part);
       store_.set_upload_video(u.id, v.id, now_ms());
       u.video_id = v.id;
-    } catch (const Error& e) {
-      if (e.code() == ErrorCode::unsupported_media) fs::remove(part, ec);
+    } catch (const Error&) {
+      // A refused PATCH must not advance the offset: the last chunk is
+      // dropped again, so the client can resume where it was (#24).
+      store_.advance_upload(u.id, next, from, now_ms());
+      fs::resize_file(part, static_cast<std::uintmax_t>(from), ec);
       throw;
     }
   }
