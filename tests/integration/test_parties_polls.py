@@ -3,11 +3,17 @@ moderators, exact counts under 100 concurrent votes, a change of vote,
 closed and expired polls refusing votes, expiry by the server's timer after a
 restart, anonymity, and live poll_created / poll_results / poll_closed
 (debounced to 5 a second, ending with the final counts)."""
+import asyncio
 import json
 import os
+import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
+from conftest import PG_URL
+from test_scale_out import cluster, redis  # noqa: F401 - fixtures
 from helpers import assert_field_errors, register
 from party_helpers import connect, create_party, in_thread, joined, member_action, party_path, run, users
 
@@ -216,5 +222,38 @@ def test_live_results_are_debounced_and_end_with_the_final_counts(server):
         # at most 5 a second (one more for the jitter between the claim and the send)
         assert all(sum(1 for t in times if s <= t < s + 1000) <= 6 for s in times), times
         await ws.close()
+
+    run(scenario())
+
+
+@pytest.mark.skipif(not (PG_URL and shutil.which("redis-server")), reason="needs WP_PG_URL and redis-server")
+def test_live_polls_on_two_nodes(cluster):
+    a, b = cluster(2)
+    host, guest_a, guest_b = users(a, 3)
+    party = create_party(host)
+    joined(guest_a, party)
+    joined(guest_b, party)
+    on_b = lambda u: type(u)(b, u.username, u.email, u.password, u.tokens)  # noqa: E731 - the same user through node B
+
+    async def scenario():
+        wa = await connect(a, party, guest_a, name="A")
+        wb = await connect(b, party, guest_b, name="B")
+        poll = await in_thread(create_poll, host, party, options=["x", "y"], duration_seconds=3)
+        for ws in (wa, wb):
+            await ws.wait_for("poll_created", lambda m: m["poll"]["id"] == poll["id"])
+        ids = [o["id"] for o in poll["options"]]
+        await in_thread(vote, guest_a, party, poll, ids[0])
+        await in_thread(vote, on_b(guest_b), party, poll, ids[1])
+        for ws in (wa, wb):
+            last = await ws.wait_for("poll_results", lambda m: m["total_votes"] == 2)
+            assert [o["votes_count"] for o in last["options"]] == [1, 1]
+        # expiry: one node announces it, every node's members hear it once
+        for ws in (wa, wb):
+            closed = await ws.wait_for("poll_closed", lambda m: m["poll"]["id"] == poll["id"], timeout=8)
+            assert [o["votes_count"] for o in closed["poll"]["options"]] == [1, 1]
+        await asyncio.sleep(0.6)
+        assert len(wa.of_type("poll_closed")) == 1 and len(wb.of_type("poll_closed")) == 1
+        await wa.close()
+        await wb.close()
 
     run(scenario())
