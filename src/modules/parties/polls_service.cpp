@@ -96,12 +96,16 @@ void PollsService::tick() {
     last_expiry_check_ = now;
     for (auto& closed : store_.close_expired(now, 100)) announce_closed(closed.id);
   }
-  std::map<std::string, std::string> waiting;
+  std::map<std::string, Pending> waiting;
   {
     std::lock_guard lock(mu_);
     waiting = pending_;
   }
-  for (auto& [poll_id, party_id] : waiting) send_results(poll_id, party_id);
+  for (auto& [poll_id, p] : waiting) {
+    if (send_results(poll_id, p.party_id) || now - p.since < kStalePendingMs || store_.poll(poll_id)) continue;
+    std::lock_guard lock(mu_);
+    pending_.erase(poll_id);
+  }
 }
 
 PollRow PollsService::poll_in(const std::string& party_id, const std::string& poll_id) {
@@ -134,7 +138,7 @@ void PollsService::announce_closed(const std::string& poll_id) {
 void PollsService::results_changed(const std::string& poll_id, const std::string& party_id) {
   {
     std::lock_guard lock(mu_);
-    pending_[poll_id] = party_id;
+    pending_.try_emplace(poll_id, Pending{party_id, now_ms()});
   }
   send_results(poll_id, party_id);
 }

@@ -32,6 +32,9 @@ class PollsService {
  public:
   static constexpr std::int64_t kResultsIntervalMs = 200;  // 5 a second
   static constexpr std::int64_t kExpiryCheckMs = 250;
+  // A poll whose results could not be claimed for this long is checked: a
+  // deleted one (its party deleted) stops waiting.
+  static constexpr std::int64_t kStalePendingMs = 2000;
 
   PollsService(PollStore& store, PartiesService& parties, realtime::Hub& hub) : store_(store), parties_(parties), hub_(hub) {}
   void set_relations(Relations& relations) { relations_ = &relations; }
@@ -60,7 +63,11 @@ class PollsService {
   realtime::Hub& hub_;
   Relations* relations_ = nullptr;
   std::mutex mu_;
-  std::map<std::string, std::string> pending_;  // poll id -> party id, results not yet sent
+  struct Pending {
+    std::string party_id;
+    std::int64_t since = 0;
+  };
+  std::map<std::string, Pending> pending_;  // by poll id: results not yet sent
   std::atomic<std::int64_t> last_expiry_check_{0};
 };
 
