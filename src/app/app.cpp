@@ -33,6 +33,7 @@
 #include "modules/notifications/routes.hpp"
 #include "modules/notifications/worker.hpp"
 #include "modules/parties/redis_live_state.hpp"
+#include "modules/parties/polls_routes.hpp"
 #include "modules/parties/routes.hpp"
 #include "modules/push/routes.hpp"
 #include "modules/push/setup.hpp"
@@ -316,6 +317,12 @@ int serve(const Config& config) {
   social_service.on_blocks_changed([&parties_service](const std::string& a, const std::string& b, bool blocked) {
     parties_service.blocks_changed(a, b, blocked);
   });
+  // ---- party polls (issue #17) ----
+  parties::PollStore poll_store(*db);
+  parties::PollsService polls_service(poll_store, parties_service, hub);
+  polls_service.set_relations(relations);
+  parties::add_poll_routes(router, polls_service);
+  // ---- end party polls ----
   // ---- groups (issue #13) ----
   groups::Store groups_store(*db);
   groups::GroupsService groups_service(groups_store, relations, user_channel, config);
@@ -422,6 +429,7 @@ int serve(const Config& config) {
   spdlog::info("watchparty {} listening on http://{}:{}", WATCHPARTY_VERSION, config.host, port);
   // Buffering waits end by themselves; a small ticker checks them.
   std::atomic<bool> ticking{true};
+  std::atomic<bool> polls_ticking{false};
   std::thread ticker([&] {
     while (ticking) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -435,6 +443,16 @@ int serve(const Config& config) {
       } catch (const Error& e) {
         spdlog::debug("user channel tick: {}", e.what());
       }
+      // polls: expiry and waiting results, on the pool (SQL), one run at a time
+      if (!polls_ticking.exchange(true) && !pool.try_submit([&] {
+            try {
+              polls_service.tick();
+            } catch (const Error& e) {
+              spdlog::debug("polls tick: {}", e.what());
+            }
+            polls_ticking = false;
+          }))
+        polls_ticking = false;
     }
   });
   if (config.run_workers_in_serve) video_workers.start();

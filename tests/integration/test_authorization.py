@@ -121,6 +121,31 @@ def party_caller_joined(owner, caller):
     return {**ids, "user": owner.id}
 
 
+# ---- party polls (issue #17)
+def party_poll(owner):
+    """A public party of the owner's with an open poll."""
+    ids = party(owner)
+    r = owner.post(f"/api/parties/{ids['party']}/polls/", json={"question": "Which?", "options": ["a", "b"]})
+    assert r.status_code == 201, r.text
+    return {**ids, "poll": r.json()["id"], "option": r.json()["options"][0]["id"]}
+
+
+def party_poll_caller_joined(owner, caller):
+    """party_poll, which the caller (if any) joined."""
+    ids = party_poll(owner)
+    if caller is not None and caller.id != owner.id:
+        _ok(caller.post(f"/api/parties/{ids['party']}/join/"))
+    return ids
+
+
+def private_party_poll(owner):
+    ids = private_party(owner)
+    r = owner.post(f"/api/parties/{ids['party']}/polls/", json={"question": "Which?", "options": ["a", "b"]})
+    assert r.status_code == 201, r.text
+    return {**ids, "poll": r.json()["id"]}
+# ---- end party polls
+
+
 def friends_party(owner):
     return party(owner, visibility="friends")
 
@@ -361,6 +386,21 @@ ROWS = [
     # friends visibility: strangers, and a blocked user (no longer a friend), see nothing
     row("GET", "/api/parties/{party}/", friends_party, None, 401, 404, 200, 200),
     row("POST", "/api/parties/{party}/join/", friends_party, None, 401, 404, 200, 403),
+    # ---- party polls (issue #17): members see and vote (a block changes neither), the host and moderators
+    # create and close; staff are no members
+    row("GET", "/api/parties/{party}/polls/", party_poll, None, 401, 403, 200, 403),
+    row("GET", "/api/parties/{party}/polls/", party_poll_caller_joined, None, 401, 200, 200, 200),
+    row("GET", "/api/parties/{party}/polls/", private_party_poll, None, 401, 404, 200, 403),
+    row("POST", "/api/parties/{party}/polls/", party, {"question": "Which?", "options": ["a", "b"]},
+        401, 403, 201, 403),
+    row("POST", "/api/parties/{party}/polls/", party_caller_joined, {"question": "Which?", "options": ["a", "b"]},
+        401, 403, 201, 403),
+    row("POST", "/api/parties/{party}/polls/{poll}/vote/", party_poll, {"option_ids": ["{option}"]},
+        401, 403, 200, 403),
+    row("POST", "/api/parties/{party}/polls/{poll}/vote/", party_poll_caller_joined, {"option_ids": ["{option}"]},
+        401, 200, 200, 200),
+    row("POST", "/api/parties/{party}/polls/{poll}/close/", party_poll_caller_joined, None, 401, 403, 200, 403),
+    # ---- end party polls
     row("GET", "/api/videos/{video}/", friends_video, None, 404, 404, 200, 200),
     row("GET", "/api/videos/{video}/stream/", friends_video, None, 404, 404, 302, 302),
     # social graph: the owner is the other side of the pair

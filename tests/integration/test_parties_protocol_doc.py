@@ -252,6 +252,19 @@ def test_every_documented_message_type_in_a_scripted_session(server):
         await h.wait_for("join_request", lambda x: x["user"]["id"] == asker.id)
         await m.wait_for("join_request", lambda x: x["user"]["id"] == asker.id)
 
+        polls = f"/api/parties/{p['id']}/polls/"
+        r = await in_thread(host.post, polls, json={"question": "Which film next?", "options": ["Alien", "Heat"],
+                                                    "duration_seconds": 120})
+        assert r.status_code == 201, r.text
+        poll = r.json()
+        await m.wait_for("poll_created", lambda x: x["poll"]["id"] == poll["id"])
+        r = await in_thread(member.post, polls + poll["id"] + "/vote/", json={"option_ids": [poll["options"][0]["id"]]})
+        assert r.status_code == 200, r.text
+        await h.wait_for("poll_results", lambda x: x["poll_id"] == poll["id"])
+        r = await in_thread(host.post, polls + poll["id"] + "/close/")
+        assert r.status_code == 200, r.text
+        await m.wait_for("poll_closed", lambda x: x["poll"]["id"] == poll["id"])
+
         received = [msg for _, msg in sorted(h.log + m.log + v.log, key=lambda e: e[0])]
         sent_types = {x.get("type") for c in (h, m, v) for x in c.sent}
         await closeall(h, m)

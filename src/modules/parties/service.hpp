@@ -92,6 +92,10 @@ class PartiesService {
   bool party_member_may_view(const std::string& user_id, const std::string& video_id);
   bool is_party_member(const std::string& user_id, const std::string& party_id);
 
+  // The user's active participation in a party they may see (404 unseen,
+  // 403 not a participant): what other party features (polls) check.
+  ParticipantRow participation(const Principal& user, const std::string& id) { return member(visible_party(user, id), user.id); }
+
   LiveRooms& rooms() { return rooms_; }
   // The social graph: `friends` parties open to the host's friends, and no
   // invitations between a blocked pair. Without it, friends parties are as private.

@@ -7,6 +7,7 @@ import type { Party } from './parties';
 import { isPending, waitForApproval, showDeclined, requestState, JoinRequest } from './approval';
 import type { Cleanup } from '../main';
 import { roomTools } from './room-tools';
+import { pollPanel } from './room-polls';
 
 interface Participant {
   user: { id: string; username: string };
@@ -155,6 +156,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
   );
 
   const tools = roomTools(partyId, party);
+  const polls = pollPanel(partyId);  // issue #17
   const requests = new Map<string, JoinRequest>();
   const reqList = h('ul', { id: 'join-request-list' });
   const reqBox = h('section', { class: 'card tight join-requests', id: 'join-requests', hidden: true, 'aria-labelledby': 'join-requests-title' },
@@ -163,6 +165,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
   const sidebar = h('aside', { class: 'sidebar' },
     h('section', { class: 'card tight' }, h('h2', null, 'People ', h('span', { class: 'muted', id: 'people-count' })), partList),
     h('section', { class: 'card tight chat' }, h('h2', null, 'Chat'), olderBtn, chatLog, typingLine, slowNote, chatForm),
+    polls.el,
     tools.el,
   );
   root.append(h('div', { class: 'room' }, header, tools.banner, reqBox, h('div', { class: 'room-body' },
@@ -260,6 +263,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
     reactBar.querySelectorAll('button').forEach((b) => ((b as HTMLButtonElement).disabled = reactOff));
     renderParticipants();
     tools.update(party, myRole);
+    polls.setRole(myRole);
   }
 
   function control(action: string, extra: Record<string, unknown> = {}) {
@@ -531,6 +535,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
   window.addEventListener('online', onOnline);
 
   function onMessage(m: any) {
+    if (m.type.startsWith('poll_')) return polls.onMessage(m);
     switch (m.type) {
       case 'party_state': {
         clock.seed(m.server_time);
@@ -550,6 +555,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
         applyPermissions();
         (root.querySelector('#party-status') as HTMLElement).textContent = party.status;
         loadRequests();
+        polls.load();
         break;
       }
       case 'join_request':
