@@ -57,7 +57,7 @@ def test_lifecycle_put_patch_and_the_clock(server):
 def test_series_edits_this_one_and_all_following(server):
     org = register(server)
     now = time.time()
-    first = create_event(org, recurrence={"frequency": "weekly", "until": iso(now + 3600 + 3 * 7 * 86400)},
+    first = create_event(org, recurrence={"frequency": "weekly", "until": iso(now + 3600 + 3 * 7 * 86400 + 600)},
                          timezone="America/New_York")
     sid = first["series"]["id"]
     assert first["series"]["frequency"] == "weekly"
