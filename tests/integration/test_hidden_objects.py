@@ -20,7 +20,8 @@ def routes_under(server, prefix):
 
 # One body that every route of these modules accepts, so that no route refuses it with 400 before its access check.
 BODY = {"content": "hello", "emoji": "\U0001F44D", "video_timestamp": 1.0, "reason": "spam", "is_like": True,
-        "position_seconds": 1.0, "position": 1.0, "progress": 1.0, "user_id": str(uuid.uuid4()), "user_ids": [str(uuid.uuid4())], "title": "T"}
+        "position_seconds": 1.0, "position": 1.0, "progress": 1.0, "user_id": str(uuid.uuid4()), "user_ids": [str(uuid.uuid4())], "title": "T",
+        "question": "Q", "options": ["a", "b"], "option_ids": [str(uuid.uuid4())]}
 
 
 def fill(path, first, value):
