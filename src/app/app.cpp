@@ -386,6 +386,7 @@ int serve(const Config& config) {
       return notifications_service.user_ids_by_name(names);
     };
     social_service.set_notifier(notifier);
+    accounts_service.set_notifier(notifier);
     groups_service.set_notifier(notifier);
     parties_service.set_notifier(notifier, ids_by_name);
     videos_service.set_notifier(notifier, ids_by_name);

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from event_helpers import create_event, event_path, iso, join
-from helpers import register
+from helpers import make_superuser, register
 from message_helpers import direct, send
 from notification_helpers import results, wait_notification
 from push_helpers import PUSH_ARGS, FakePushService, subscribe
@@ -68,3 +68,14 @@ def test_a_notice_goes_out_as_a_web_push_to_the_users_browser(make_server, fake)
     payload = json.loads(keys.decrypt(got[0].body))
     assert payload["title"] == f"New message from {ana.username}", payload
     assert payload["body"] == "are you there?" and payload["url"] == f"/messages/{conv['id']}", payload
+
+
+def test_staff_deactivating_and_reactivating_an_account_tells_its_owner(server):
+    staff, bob = make_superuser(server), register(server)
+    assert staff.post(f"/api/admin/users/{bob.id}/deactivate/").status_code == 200
+    assert staff.post(f"/api/admin/users/{bob.id}/activate/").status_code == 200
+    bob.set_tokens(bob.login())  # deactivating revoked every session
+    got = results(bob, type="moderation_action")
+    assert [n["message"] for n in got] == ["Account reactivated: you can log in again",
+                                           "Account deactivated: contact support if you think this is a mistake"], got
+    assert all(n["title"] == "A moderator acted on your account" and n["url"] == "/settings" for n in got)

@@ -655,7 +655,13 @@ UserRow AccountsService::set_user_active(const Principal& actor, const std::stri
   if ((target->is_staff || target->is_superuser) && !actor.is_superuser)
     throw_forbidden("Only a superuser may deactivate or activate a staff account.");
   spdlog::info("user {} {} by {}", user_id, active ? "activated" : "deactivated", actor.id);
-  return apply_active(*target, active);
+  auto row = apply_active(*target, active);
+  boost::json::object data{{"target_kind", "account"},
+                           {"action", active ? "Account reactivated" : "Account deactivated"},
+                           {"reason", active ? "you can log in again" : "contact support if you think this is a mistake"},
+                           {"link", "/settings"}};
+  notify_quietly(notifier_, {row.id, "moderation_action", boost::json::serialize(data), "", actor.id});
+  return row;
 }
 
 UserRow AccountsService::set_active_by_username(const std::string& username, bool active) {

@@ -12,6 +12,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/mailer.hpp"
+#include "core/notifier.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
@@ -124,6 +125,8 @@ class AccountsService {
   // Staff: every user, matched on username, email and names (private or not).
   std::vector<UserRow> admin_users(UserFilter filter, int limit, int offset, long long& count);
   // Deactivating revokes every session and closes the user's live connections.
+  // The user is told (moderation_action) when a notifier is set.
+  void set_notifier(Notifier& notifier) { notifier_ = &notifier; }
   UserRow set_user_active(const Principal& actor, const std::string& user_id, bool active);
   // The operator's command line: no actor, so none of the rules above.
   UserRow set_active_by_username(const std::string& username, bool active);
@@ -176,6 +179,7 @@ class AccountsService {
   std::function<bool(std::function<void()>)> background_;
   Relations* relations_ = nullptr;
   FollowCountsOf follow_counts_;
+  Notifier* notifier_ = nullptr;
 };
 
 }  // namespace wp::accounts
