@@ -19,7 +19,9 @@
 #include "modules/events/policy.hpp"
 #include "modules/events/service.hpp"
 #include "modules/events/store.hpp"
+#include "support/block_list.hpp"
 #include "support/error_code.hpp"
+#include "support/recording_notifier.hpp"
 #include "support/temp_db.hpp"
 
 namespace {
@@ -28,45 +30,10 @@ using namespace wp::events;
 using wp::ErrorCode;
 using wp::Principal;
 using wp::testkit::error_code_of;
+using wp::testkit::RecordingNotifier;
+using FakeRelations = wp::testkit::BlockList;
 
 constexpr std::int64_t kHour = 3600 * 1000;
-
-class FakeRelations : public wp::Relations {
- public:
-  void block(const std::string& a, const std::string& b) { blocks_.insert({a, b}); }
-  bool blocked_between(const std::string& a, const std::string& b) override {
-    return blocks_.count({a, b}) > 0 || blocks_.count({b, a}) > 0;
-  }
-  bool are_friends(const std::string&, const std::string&) override { return false; }
-  std::vector<std::string> friends_of(const std::string&) override { return {}; }
-
- private:
-  std::set<std::pair<std::string, std::string>> blocks_;
-};
-
-class RecordingNotifier : public wp::Notifier {
- public:
-  void notify(const wp::Notice& n) override {
-    std::lock_guard lock(mu_);
-    notices_.push_back(n);
-  }
-  std::vector<wp::Notice> of_type(const std::string& type) {
-    std::lock_guard lock(mu_);
-    std::vector<wp::Notice> out;
-    for (auto& n : notices_)
-      if (n.type == type) out.push_back(n);
-    return out;
-  }
-  std::set<std::string> users_told(const std::string& type) {
-    std::set<std::string> out;
-    for (auto& n : of_type(type)) out.insert(n.user_id);
-    return out;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<wp::Notice> notices_;
-};
 
 struct EventWorld : wp::testkit::TempDatabase {
   FakeRelations relations;

@@ -16,6 +16,7 @@
 #include "modules/groups/policy.hpp"
 #include "modules/groups/service.hpp"
 #include "modules/groups/store.hpp"
+#include "support/block_list.hpp"
 #include "support/error_code.hpp"
 #include "support/recording_channel.hpp"
 #include "support/temp_db.hpp"
@@ -27,18 +28,7 @@ using wp::ErrorCode;
 using wp::Principal;
 using wp::testkit::error_code_of;
 
-class FakeRelations : public wp::Relations {
- public:
-  void block(const std::string& a, const std::string& b) { blocks_.insert({a, b}); }
-  bool blocked_between(const std::string& a, const std::string& b) override {
-    return blocks_.count({a, b}) > 0 || blocks_.count({b, a}) > 0;
-  }
-  bool are_friends(const std::string&, const std::string&) override { return false; }
-  std::vector<std::string> friends_of(const std::string&) override { return {}; }
-
- private:
-  std::set<std::pair<std::string, std::string>> blocks_;
-};
+using FakeRelations = wp::testkit::BlockList;
 
 using wp::testkit::RecordingChannel;
 

@@ -12,40 +12,12 @@
 #include "core/rate_limiter.hpp"
 #include "core/relations.hpp"
 #include "modules/messaging/service.hpp"
+#include "block_list.hpp"
 #include "recording_channel.hpp"
+#include "recording_notifier.hpp"
 #include "temp_db.hpp"
 
 namespace wp::testkit {
-
-class BlockList : public Relations {
- public:
-  void block(const std::string& a, const std::string& b) { blocks_.insert({a, b}); }
-  void unblock(const std::string& a, const std::string& b) { blocks_.erase({a, b}); }
-  bool blocked_between(const std::string& a, const std::string& b) override {
-    return blocks_.count({a, b}) > 0 || blocks_.count({b, a}) > 0;
-  }
-  bool are_friends(const std::string&, const std::string&) override { return false; }
-  std::vector<std::string> friends_of(const std::string&) override { return {}; }
-
- private:
-  std::set<std::pair<std::string, std::string>> blocks_;
-};
-
-class RecordingNotifier : public Notifier {
- public:
-  void notify(const Notice& n) override {
-    std::lock_guard lock(mu_);
-    notices_.push_back(n);
-  }
-  std::vector<Notice> take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(notices_, {});
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<Notice> notices_;
-};
 
 struct MessagingWorld : TempDatabase {
   BlockList relations;

@@ -2,6 +2,7 @@
 // A wp::Notifier and a wp::PushSender for service tests: they record what a
 // module notifies or what the notifications service hands to push.
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,18 @@ class RecordingNotifier : public Notifier {
   std::vector<Notice> take() {
     std::lock_guard lock(mu_);
     return std::exchange(notices_, {});
+  }
+  std::vector<Notice> of_type(const std::string& type) {
+    std::lock_guard lock(mu_);
+    std::vector<Notice> out;
+    for (auto& n : notices_)
+      if (n.type == type) out.push_back(n);
+    return out;
+  }
+  std::set<std::string> users_told(const std::string& type) {
+    std::set<std::string> out;
+    for (auto& n : of_type(type)) out.insert(n.user_id);
+    return out;
   }
 
  private:
