@@ -213,7 +213,8 @@ def test_sigterm_is_bounded_when_a_handler_is_stuck(make_server):
     if make_server.backend != "sqlite":
         pytest.skip("holds the SQLite write lock from the test")
     s = make_server(args=["--shutdown-timeout-s", "1"])
-    lock = sqlite3.connect(os.path.join(s.data_dir, "watchparty.db"), timeout=0, isolation_level=None)
+    # timeout: the server's own schedulers (events, party starts, polls, push) write now and then.
+    lock = sqlite3.connect(os.path.join(s.data_dir, "watchparty.db"), timeout=5, isolation_level=None)
     lock.execute("BEGIN EXCLUSIVE")
     client = socket.create_connection(("127.0.0.1", s.port))
     try:
