@@ -18,6 +18,10 @@ struct Notice {
   // Optional. Who caused it: nobody is told of their own action, and a
   // block between actor and user drops the notice.
   std::string actor_id;
+  // Optional. Makes the notice exactly-once for a caller that may repeat it
+  // after a crash: a second notice with the same key for the same user is
+  // dropped. The in-app row and the key are written in one transaction.
+  std::string dedupe_key;
 };
 
 class Notifier {

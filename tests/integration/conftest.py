@@ -55,10 +55,12 @@ class Server:
 
     def start(self, timeout=15):
         self.log_file = open(self.log_path, "ab")
+        # Two servers may share a data dir, and so its log: this one's lines start here.
+        since = os.path.getsize(self.log_path)
         self.proc = subprocess.Popen(self.command(), stdout=self.log_file, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.time() + timeout
         while time.time() < deadline:
-            m = re.search(r"listening on http://[^:]+:(\d+)", self.log())
+            m = re.search(r"listening on http://[^:]+:(\d+)", self.log(since))
             if m:
                 self.port = int(m.group(1))
                 return self
@@ -67,9 +69,10 @@ class Server:
             time.sleep(0.05)
         raise RuntimeError("server did not start:\n" + self.log())
 
-    def log(self):
-        with open(self.log_path, "r", errors="replace") as f:
-            return f.read()
+    def log(self, since=0):
+        with open(self.log_path, "rb") as f:
+            f.seek(since)
+            return f.read().decode(errors="replace")
 
     @property
     def url(self):

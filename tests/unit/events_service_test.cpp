@@ -5,7 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -183,6 +185,54 @@ TEST(EventsService, RemindersGoOutOnceAtEachOffsetEvenWithTwoWorkers) {
   EXPECT_EQ(w.notices.of_type("event_reminder").size(), 20u);
   EXPECT_EQ(w.service.tick(at + 1000, "a").reminders_sent, 0);
   EXPECT_EQ(w.notices.users_told("event_reminder").size(), 20u);
+}
+
+// A notifier that fails while `down`, as a database that is away does.
+struct FlakyNotifier : RecordingNotifier {
+  bool down = false;
+  void notify(const wp::Notice& n) override {
+    if (down) throw wp::Error(ErrorCode::unavailable, "database away");
+    RecordingNotifier::notify(n);
+  }
+};
+
+TEST(EventsService, AReminderLeftByADeadNodeOrAFailedNoticeGoesOutWhenItsLeaseEnds) {
+  wp::testkit::TempDatabase tdb;
+  FakeRelations relations;
+  FlakyNotifier notices;
+  Store store{*tdb.db};
+  EventsService service{store, relations, notices};
+  auto org = tdb.add_user("org"), ann = tdb.add_user("ann"), bob = tdb.add_user("bob");
+  EventInput in;
+  in.title = "Film night";
+  in.start_time = wp::now_ms() + kHour;
+  in.end_time = *in.start_time + kHour;
+  auto e = service.create(org, in);
+  auto prefs = boost::json::parse(R"({"reminder_offsets": [30]})").as_object();
+  for (auto& u : {ann, bob}) {
+    service.join(u, e.id);
+    service.set_preferences(u, e.id, prefs);
+  }
+  auto at = e.start_time - 30 * 60 * 1000 + 1;
+  // A node claims ann's reminder and dies before it is marked sent.
+  auto due = store.due_reminders(at);
+  ASSERT_EQ(due.size(), 2u);
+  auto dead = std::find_if(due.begin(), due.end(), [&](auto& d) { return d.user_id == ann.id; });
+  ASSERT_TRUE(store.claim_reminder(dead->id, "dead", at, at + 10'000));
+  EXPECT_FALSE(store.claim_reminder(dead->id, "b", at + 1, at + 10'001));
+  // Bob's notice fails: his reminder stays unsent, under this node's lease.
+  notices.down = true;
+  EXPECT_THROW(service.tick(at, "b"), wp::Error);
+  notices.down = false;
+  EXPECT_EQ(service.tick(at + 5'000, "b").reminders_sent, 0);  // both leases still hold
+  EXPECT_TRUE(notices.take().empty());
+  EXPECT_EQ(service.tick(at + 10'001, "b").reminders_sent, 2);
+  std::map<std::string, std::string> reminder_of;  // user -> reminder id
+  for (auto& d : due) reminder_of[d.user_id] = d.id;
+  auto sent = notices.take();
+  ASSERT_EQ(sent.size(), 2u);
+  for (auto& n : sent) EXPECT_EQ(n.dedupe_key, "event_reminder:" + reminder_of[n.user_id]);
+  EXPECT_EQ(service.tick(at + 30'000, "b").reminders_sent, 0);  // marked sent: never again
 }
 
 TEST(EventsService, AnEventWithCreatesPartyOpensItOnceAndEndsWithIt) {

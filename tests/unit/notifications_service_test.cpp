@@ -197,6 +197,28 @@ TEST(NotificationsService, InAppOffMeansNoRowMuteMeansNoMailNorPush) {
   EXPECT_EQ(w.store.emails_of(bob.id).size(), 1u);
 }
 
+TEST(NotificationsService, ADedupeKeyDeliversANoticeOnceEvenWithoutAnInAppRow) {
+  World w;
+  auto bob = w.user("bob"), ana = w.user("ana");
+  auto twice = [&](const Principal& to, const std::string& key) {
+    for (int i = 0; i < 2; ++i)
+      w.svc.notify({to.id, "event_reminder", R"({"event_title":"Film","starts_at":"2026-12-05T20:00:00Z"})", "", "",
+                    key});
+  };
+  twice(bob, "event_reminder:r1");
+  EXPECT_EQ(w.rows(bob).size(), 1u);
+  EXPECT_EQ(w.push.take().size(), 1u);
+  EXPECT_EQ(w.store.emails_of(bob.id).size(), 1u);
+  twice(bob, "event_reminder:r2");  // another key is another notice
+  EXPECT_EQ(w.rows(bob).size(), 2u);
+  // The key holds per user, and also when the user keeps no in-app rows of the type.
+  w.svc.update_preferences(ana, {{{Type::event_reminder, Channel::in_app, false}}});
+  twice(ana, "event_reminder:r1");
+  EXPECT_TRUE(w.rows(ana).empty());
+  EXPECT_EQ(w.push.take().size(), 2u);  // bob's r2 and ana's r1
+  EXPECT_EQ(w.store.emails_of(ana.id).size(), 1u);
+}
+
 TEST(NotificationsService, MailsAreEscapedHtmlWithAnUnsubscribeLinkThatWorks) {
   World w;
   auto bob = w.user("bob"), ana = w.user("ana");

@@ -11,6 +11,11 @@ namespace wp::events {
 
 namespace json = boost::json;
 
+namespace {
+// Longer than a notice takes; the time a reminder waits after its node died.
+constexpr std::int64_t kReminderLeaseMs = 10'000;
+}  // namespace
+
 TickResult EventsService::tick(std::int64_t now, const std::string& worker_id) {
   TickResult r;
   for (auto& e : store_.due_to_start(now)) {
@@ -24,17 +29,22 @@ TickResult EventsService::tick(std::int64_t now, const std::string& worker_id) {
   for (auto& e : store_.due_to_end(now))
     if (store_.move_status(e.id, EventStatus::live, EventStatus::ended, now)) ++r.ended;
   for (auto& due : store_.due_reminders(now)) {
-    // The claim marks the reminder sent before the notice goes out: a worker
-    // killed between the two loses that one notice, and none is ever sent twice.
-    if (!store_.claim_reminder(due.id, worker_id, now)) continue;
-    if (due.start_time <= now) continue;  // too late to remind: the event began
-    EventRow e;
-    e.id = due.event_id;
-    e.title = due.title;
-    e.start_time = due.start_time;
-    notify(due.user_id, "event_reminder", e, "", {{"minutes_before", due.offset_minutes}});
+    // Claim (a lease), notify with the reminder's key, then mark it sent. A
+    // node killed in between leaves the lease to end; the next claimer
+    // notifies again, and the key drops the notice if it had gone out.
+    if (!store_.claim_reminder(due.id, worker_id, now, now + kReminderLeaseMs)) continue;
+    if (due.start_time > now) {  // else too late to remind: the event began
+      EventRow e;
+      e.id = due.event_id;
+      e.title = due.title;
+      e.start_time = due.start_time;
+      notifier_.notify({due.user_id, "event_reminder",
+                        json::serialize(notice_data(e, {{"minutes_before", due.offset_minutes}})), "", "",
+                        "event_reminder:" + due.id});
+      ++r.reminders_sent;
+    }
+    store_.mark_reminder_sent(due.id, worker_id, now);
     spdlog::info("event reminder {} sent to {} by {}", due.id, due.user_id, worker_id);
-    ++r.reminders_sent;
   }
   return r;
 }

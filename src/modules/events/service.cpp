@@ -220,8 +220,7 @@ std::optional<std::string> EventsService::feed(const std::string& token, const s
 
 // ---- notices ----
 
-void EventsService::notify(const std::string& user, const std::string& type, const EventRow& e,
-                           const std::string& actor, json::object extra) {
+json::object EventsService::notice_data(const EventRow& e, json::object extra) {
   // Flat keys for the notification templates; "event" for clients.
   json::object data{{"event", json::object{{"id", e.id}, {"title", e.title}}},
                     {"event_id", e.id},
@@ -229,7 +228,12 @@ void EventsService::notify(const std::string& user, const std::string& type, con
                     {"start_time", to_rfc3339(e.start_time)},
                     {"starts_at", to_rfc3339(e.start_time)}};
   for (auto& [k, v] : extra) data[k] = v;
-  notify_quietly(&notifier_, {user, type, json::serialize(data), "", actor});
+  return data;
+}
+
+void EventsService::notify(const std::string& user, const std::string& type, const EventRow& e,
+                           const std::string& actor, json::object extra) {
+  notify_quietly(&notifier_, {user, type, json::serialize(notice_data(e, std::move(extra))), "", actor});
 }
 
 void EventsService::notify_going(const EventRow& e, const std::string& type, const std::string& actor) {

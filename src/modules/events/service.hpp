@@ -82,6 +82,7 @@ class EventsService {
   void notify_going(const EventRow& e, const std::string& type, const std::string& actor);
   void notify(const std::string& user, const std::string& type, const EventRow& e, const std::string& actor,
               boost::json::object extra = {});
+  static boost::json::object notice_data(const EventRow& e, boost::json::object extra);
   void open_party_of(const EventRow& e, std::int64_t now);
 
   Store& store_;

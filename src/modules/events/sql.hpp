@@ -239,11 +239,15 @@ inline constexpr const char* kInsertReminder =
     "INSERT INTO event_reminders (id, event_id, user_id, offset_minutes, due_at, sent_at, sent_by) VALUES (:id, :e, "
     ":u, :o, :d, NULL, NULL)";
 inline constexpr const char* kDueReminders =
-    "FROM event_reminders r JOIN events e ON e.id = r.event_id WHERE r.sent_at IS NULL AND r.due_at <= :now ORDER BY "
-    "r.due_at LIMIT 200";
-// The claim: whoever changes the row sends the reminder (on PostgreSQL a
-// second claimer waits for the first and then finds sent_at set).
+    "FROM event_reminders r JOIN events e ON e.id = r.event_id WHERE r.sent_at IS NULL AND r.due_at <= :now AND "
+    "(r.lease_until IS NULL OR r.lease_until < :now2) ORDER BY r.due_at LIMIT 200";
+// The claim is a lease: whoever changes the row sends the reminder now (on
+// PostgreSQL a second claimer waits for the first and then finds the lease).
+// A node that dies holding it leaves the reminder to another once it ends.
 inline constexpr const char* kClaimReminder =
+    "UPDATE event_reminders SET lease_until = :until, sent_by = :w WHERE id = :id AND sent_at IS NULL AND "
+    "(lease_until IS NULL OR lease_until < :now)";
+inline constexpr const char* kMarkReminderSent =
     "UPDATE event_reminders SET sent_at = :t, sent_by = :w WHERE id = :id AND sent_at IS NULL";
 
 // ---------------------------------------------------------------- calendar feed

@@ -418,15 +418,20 @@ void Store::drop_event_reminders(const std::string& event_id) {
 std::vector<DueReminder> Store::due_reminders(std::int64_t now) {
   long long n = now;
   return db_.with(
-      [&](soci::session& s) { return db::select_rows(s, sql::kDueReminder, sql::kDueReminders, db::uses(n)); });
+      [&](soci::session& s) { return db::select_rows(s, sql::kDueReminder, sql::kDueReminders, db::uses(n, n)); });
 }
 
-bool Store::claim_reminder(const std::string& id, const std::string& worker, std::int64_t now) {
-  long long t = now;
+bool Store::claim_reminder(const std::string& id, const std::string& worker, std::int64_t now, std::int64_t until) {
+  long long t = now, u = until;
   return db_.with([&](soci::session& s) {
-    soci::statement st = (s.prepare << sql::kClaimReminder, use(t), use(worker), use(id));
+    soci::statement st = (s.prepare << sql::kClaimReminder, use(u), use(worker), use(id), use(t));
     return db::execute_counting(st) == 1;
   });
+}
+
+void Store::mark_reminder_sent(const std::string& id, const std::string& worker, std::int64_t now) {
+  long long t = now;
+  db_.with([&](soci::session& s) { s << sql::kMarkReminderSent, use(t), use(worker), use(id); });
 }
 
 // ---------------------------------------------------------------- calendar feed

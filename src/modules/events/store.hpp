@@ -78,8 +78,10 @@ class Store {
   void drop_reminders(const std::string& event_id, const std::string& user_id);
   void drop_event_reminders(const std::string& event_id);
   std::vector<DueReminder> due_reminders(std::int64_t now);
-  // True for exactly one caller per reminder, ever.
-  bool claim_reminder(const std::string& id, const std::string& worker, std::int64_t now);
+  // True for one caller at a time: the reminder is theirs until `until` or
+  // until they mark it sent.
+  bool claim_reminder(const std::string& id, const std::string& worker, std::int64_t now, std::int64_t until);
+  void mark_reminder_sent(const std::string& id, const std::string& worker, std::int64_t now);
 
   // Calendar feed
   std::optional<std::string> calendar_token(const std::string& user_id);

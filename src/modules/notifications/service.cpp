@@ -59,11 +59,13 @@ void NotificationsService::notify(const Notice& notice) {
     row.group_key = notice.group_key;
     if (!notice.actor_id.empty()) row.actor_id = notice.actor_id;
     row.created_at = row.updated_at = now;
-    auto stored = store_.insert(row, now - std::int64_t{options_.group_window_s} * 1000, [](NotificationRow& g) {
+    auto regroup = [](NotificationRow& g) {
       auto text = render_notice(g.type, data_object(g.data), g.group_count);
       g.title = text.title;
       g.message = text.message;
-    });
+    };
+    auto stored = store_.insert(row, now - std::int64_t{options_.group_window_s} * 1000, regroup, notice.dedupe_key);
+    if (stored.duplicate) return;
     grouped = stored.grouped;
     d.notification_id = stored.row.id;
     d.text.title = stored.row.title;
@@ -71,6 +73,7 @@ void NotificationsService::notify(const Notice& notice) {
     publish_row(stored.row, stored.grouped);
     publish_count(notice.user_id, stored.unread);
   } else {
+    if (!notice.dedupe_key.empty() && !store_.claim_key(notice.user_id, notice.dedupe_key, now_ms())) return;
     d.text = render_notice(*type, data, 1);
     data["url"] = d.text.url;
   }

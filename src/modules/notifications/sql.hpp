@@ -134,6 +134,9 @@ inline constexpr const char* kMarkRead =
 inline constexpr const char* kMarkAllRead =
     "UPDATE notifications SET is_read = TRUE, read_at = :t, group_slot = NULL WHERE user_id = :u AND is_read = FALSE";
 inline constexpr const char* kDelete = "DELETE FROM notifications WHERE id = :id AND user_id = :u";
+inline constexpr const char* kClaimKey =
+    "INSERT INTO notification_keys (user_id, dedupe_key, created_at) VALUES (:u, :k, :t) ON CONFLICT DO NOTHING";
+inline constexpr const char* kDeleteKeysOlderThan = "DELETE FROM notification_keys WHERE created_at < :cutoff";
 inline constexpr const char* kDeleteOlderThan = "DELETE FROM notifications WHERE created_at < :cutoff";
 
 // Taken before the count is read, so counts come out in version order.

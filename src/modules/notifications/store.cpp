@@ -21,6 +21,11 @@ long long changed(soci::statement st) { return db::execute_counting(st); }
 
 // Bumps the user's counter, then counts: called last in every transaction
 // that changes the user's rows, so a higher version never shows an older count.
+bool claim_key_in(soci::session& s, const std::string& user_id, const std::string& key, std::int64_t now) {
+  long long t = now;
+  return changed((s.prepare << sql::kClaimKey, use(user_id), use(key), use(t))) == 1;
+}
+
 UnreadCount bump_and_count(soci::session& s, const std::string& user_id) {
   s << sql::kBumpCounter, use(user_id);
   UnreadCount u;
@@ -60,10 +65,15 @@ auto list_params(const std::string& user_id, const ListFilter& f, const std::str
 
 // ---------------------------------------------------------------- in-app rows
 
-Stored Store::insert(const NotificationRow& row, std::int64_t since, const Regroup& regroup) {
+Stored Store::insert(const NotificationRow& row, std::int64_t since, const Regroup& regroup,
+                     const std::string& dedupe_key) {
   bool pg = db_.dialect() == db::Dialect::postgresql;
   return db_.tx([&](soci::session& s) {
-    Stored out{row, false, {}};
+    Stored out{row, false, false, {}};
+    if (!dedupe_key.empty() && !claim_key_in(s, row.user_id, dedupe_key, row.created_at)) {
+      out.duplicate = true;
+      return out;
+    }
     long long inserted = 0;
     if (row.group_key.empty()) {
       insert_row(s, row, sql::kInsert, std::nullopt, inserted);
@@ -210,9 +220,16 @@ std::optional<UnreadCount> Store::remove(const std::string& user_id, const std::
   });
 }
 
+bool Store::claim_key(const std::string& user_id, const std::string& dedupe_key, std::int64_t now) {
+  return db_.with([&](soci::session& s) { return claim_key_in(s, user_id, dedupe_key, now); });
+}
+
 long long Store::delete_older_than(std::int64_t cutoff) {
   long long c = cutoff;
-  return db_.with([&](soci::session& s) { return changed((s.prepare << sql::kDeleteOlderThan, use(c))); });
+  return db_.with([&](soci::session& s) {
+    s << sql::kDeleteKeysOlderThan, use(c);
+    return changed((s.prepare << sql::kDeleteOlderThan, use(c)));
+  });
 }
 
 // ---------------------------------------------------------------- preferences

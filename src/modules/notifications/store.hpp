@@ -18,7 +18,8 @@ namespace wp::notifications {
 // What storing a notice did.
 struct Stored {
   NotificationRow row;
-  bool grouped = false;  // an existing row took it (its count grew)
+  bool grouped = false;    // an existing row took it (its count grew)
+  bool duplicate = false;  // its dedupe key was seen before: nothing was written
   UnreadCount unread;
 };
 
@@ -33,7 +34,12 @@ class Store {
 
   // In-app rows. With a group key, a repeat inside the window (since: the
   // earliest created_at a group may have) joins the open row instead.
-  Stored insert(const NotificationRow& row, std::int64_t since, const Regroup& regroup);
+  // With a dedupe key, the key is recorded in the same transaction; a key
+  // seen before writes nothing and answers duplicate.
+  Stored insert(const NotificationRow& row, std::int64_t since, const Regroup& regroup,
+                const std::string& dedupe_key = {});
+  // Records a notice's key alone (its user has no in-app row): false if seen before.
+  bool claim_key(const std::string& user_id, const std::string& dedupe_key, std::int64_t now);
   // Many new rows at once, in one transaction (a broadcast's batch); the unread count of each user.
   std::map<std::string, UnreadCount> insert_many(const std::vector<NotificationRow>& rows);
   std::optional<NotificationRow> get(const std::string& user_id, const std::string& id);
