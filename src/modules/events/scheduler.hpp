@@ -1,13 +1,10 @@
 #pragma once
-// The thread that runs EventsService::tick once a second on this node.
-// Several nodes may each run one: every step of a pass is claimed in SQL.
-#include <atomic>
+// Runs EventsService::tick once a second on this node. Several nodes may
+// each run one: every step of a pass is claimed in SQL.
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "core/periodic.hpp"
 #include "modules/events/service.hpp"
 
 namespace wp::events {
@@ -15,22 +12,16 @@ namespace wp::events {
 class Scheduler {
  public:
   Scheduler(EventsService& service, std::chrono::milliseconds interval = std::chrono::seconds(1));
-  ~Scheduler() { stop(); }
-  Scheduler(const Scheduler&) = delete;
-  Scheduler& operator=(const Scheduler&) = delete;
 
-  void start();
-  void stop();
+  void start() { thread_.start(); }
+  void stop() { thread_.stop(); }
 
  private:
-  void run();
+  bool pass();
+
   EventsService& service_;
-  std::chrono::milliseconds interval_;
   std::string worker_id_;  // names this node in event_reminders.sent_by
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  Periodic thread_;
 };
 
 }  // namespace wp::events
