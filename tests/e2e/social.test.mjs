@@ -170,3 +170,29 @@ test('groups: a private group, a request to join approved live by the admin, the
   await C.context.close();
   await D.context.close();
 });
+
+test('follows: a follow of a private profile waits on its owner’s Friends page, who approves one and rejects another', async () => {
+  const eve = await registerUser(server.url, 'eve');
+  const fan = await registerUser(server.url, 'fan');
+  const pest = await registerUser(server.url, 'pest');
+  const r = await rest(server.url, '/api/users/me/profile/', { method: 'PATCH', token: eve.token, body: { privacy_settings: { profile_visibility: 'private' } } });
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  for (const u of [fan, pest]) {
+    const f = await rest(server.url, '/api/social/follows/', { method: 'POST', token: u.token, body: { user_id: eve.id } });
+    assert.equal(f.data.status, 'pending');
+  }
+  const E = await apiLoggedIn(browser.browser, server.url, eve, PHONE);
+  const e = E.page;
+  await e.goto('/friends');
+  await e.locator(`#follow-requests li[data-user-id="${fan.id}"]`).waitFor();
+  await e.click(`button[aria-label="Approve ${fan.username}'s follow request"]`);
+  await e.click(`button[aria-label="Reject ${pest.username}'s follow request"]`);
+  await listStatus(e, 'follow-requests', 'Nobody is waiting to follow you.');
+  assert.ok(await fitsWidth(e), 'the Friends page with follow requests fits 375 px');
+  const standing = async (u) => (await rest(server.url, `/api/social/users/${eve.id}/`, { token: u.token })).data.following;
+  assert.equal(await standing(fan), 'active');
+  assert.equal(await standing(pest), null);
+  await shot(e, 'follow-requests-phone');
+  assert.deepEqual(problems(e), []);
+  await E.context.close();
+});

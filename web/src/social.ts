@@ -34,6 +34,10 @@ export const cancelFriend = (id: string) => del(`${S}/friend-requests/${id}/`);
 export const unfriend = (id: string) => del(`${S}/friends/${id}/`);
 export const follow = (user_id: string) => post(`${S}/follows/`, { user_id });
 export const unfollow = (id: string) => del(`${S}/follows/${id}/`);
+export const approveFollower = (id: string) => post(`${S}/followers/${id}/approve/`);
+export const rejectFollower = (id: string) => post(`${S}/followers/${id}/reject/`);
+/** The follow requests waiting for my answer (my private profile). */
+export const followRequestsOf = (myId: string) => `${S}/users/${myId}/followers/`;
 export const block = (user_id: string) => post(`${S}/blocks/`, { user_id });
 export const unblock = (id: string) => del(`${S}/blocks/${id}/`);
 

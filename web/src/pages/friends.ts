@@ -1,6 +1,7 @@
-// Friends (/friends): find people and ask them, requests in and out, my friends with
-// their online dot, suggestions and my blocks. Live through the per-user socket: a new
-// request appears, an accepted one moves to the friends, the dots follow presence.
+// Friends (/friends): find people and ask them, requests in and out, follow requests to
+// my private profile, my friends with their online dot, suggestions and my blocks. Live
+// through the per-user socket: a new request appears, an accepted one moves to the
+// friends, the dots follow presence.
 import { h, toast } from '../ui';
 import { toastError } from '../toast';
 import { link } from '../nav';
@@ -9,7 +10,9 @@ import { on } from '../user-socket';
 import { userSearch, avatar } from './people';
 import {
   SOCIAL_LISTS, askFriend, acceptFriend, declineFriend, cancelFriend, unfriend, unblock, type SocialUser,
+  approveFollower, rejectFollower, followRequestsOf,
 } from '../social';
+import { me } from '../api';
 import { refreshFriendBadge } from '../friend-badge';
 
 /** A button that runs `work` once, disabled meanwhile; a failure is a toast and re-enables it. */
@@ -45,6 +48,7 @@ function section(title: string, id: string, ...body: (Node | null)[]) {
 
 export function friendsPage(root: HTMLElement) {
   let friends: PagedList, incoming: PagedList, outgoing: PagedList, suggestions: PagedList, blocks: PagedList;
+  let followRequests: PagedList;
   const changed = () => { friends.reload(); incoming.reload(); outgoing.reload(); suggestions.reload(); refreshFriendBadge(); };
 
   const addButton = (u: SocialUser) => actionButton('Add friend', `Add friend ${u.username}`, async (b) => {
@@ -71,6 +75,14 @@ export function friendsPage(root: HTMLElement) {
     empty: 'No request waiting for an answer.',
     render: (u) => person(u, 'has not answered yet',
       actionButton('Cancel', `Cancel the friend request to ${u.username}`, async () => { await cancelFriend(u.id); changed(); }, 'small cancel')),
+  });
+  // Follows of a private profile wait here for an answer.
+  followRequests = pagedList<SocialUser>({
+    fetch: apiPages(followRequestsOf(me()?.id ?? ''), { status: 'pending' }), label: 'Follow requests to me', id: 'follow-requests', class: 'user-list',
+    empty: 'Nobody is waiting to follow you.',
+    render: (u) => person(u, 'asks to follow you',
+      actionButton('Approve', `Approve ${u.username}'s follow request`, async () => { await approveFollower(u.id); toast(`${u.username} now follows you`); followRequests.reload(); }, 'small primary approve-follow'),
+      actionButton('Reject', `Reject ${u.username}'s follow request`, async () => { await rejectFollower(u.id); followRequests.reload(); }, 'small reject-follow')),
   });
   friends = pagedList<SocialUser>({
     fetch: apiPages(SOCIAL_LISTS.friends, {}, 50), label: 'My friends', id: 'friends-list', class: 'user-list friends',
@@ -104,7 +116,7 @@ export function friendsPage(root: HTMLElement) {
     on('friend_request', () => incoming.reload()),
     on('friend_accepted', changed),
     on('friend_removed', changed),
-    on('connected', () => { changed(); blocks.reload(); }),
+    on('connected', () => { changed(); blocks.reload(); followRequests.reload(); }),
   ];
 
   root.append(
@@ -114,6 +126,7 @@ export function friendsPage(root: HTMLElement) {
       h('div', null,
         section('Requests to you', 'incoming', incoming.el),
         section('Your requests', 'outgoing', outgoing.el),
+        section('Follow requests', 'follow-requests', followRequests.el),
         section('Suggestions', 'suggest', suggestions.el)),
       h('div', null,
         section('Your friends', 'friends', friends.el),
