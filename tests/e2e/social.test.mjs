@@ -196,3 +196,34 @@ test('follows: a follow of a private profile waits on its owner’s Friends page
   assert.deepEqual(problems(e), []);
   await E.context.close();
 });
+
+test('groups: the admin edits the group from its page; a member sees no edit form', async () => {
+  const ada = await registerUser(server.url, 'ada');
+  const max = await registerUser(server.url, 'max');
+  const g = (await rest(server.url, '/api/groups/', { method: 'POST', token: ada.token, body: { name: 'Film club', description: 'Old films', category: 'films', is_private: false } })).data;
+  assert.equal((await rest(server.url, `/api/groups/${g.id}/join/`, { method: 'POST', token: max.token })).status, 200);
+  const A = await apiLoggedIn(browser.browser, server.url, ada, PHONE);
+  const a = A.page;
+  await a.goto(`/groups/${g.id}`);
+  await a.click('summary:has-text("Edit group")');
+  await a.fill('#group-form input[name=name]', '');
+  await a.click('#group-form button[type=submit]');
+  await a.locator('#group-form input[name=name]:invalid').waitFor();  // a name is required: the browser holds the form back
+  assert.equal((await rest(server.url, `/api/groups/${g.id}/`, { token: ada.token })).data.name, 'Film club');
+  await a.fill('#group-form input[name=name]', 'Silent film club');
+  await a.check('#group-private');
+  await a.click('#group-form button[type=submit]');
+  await a.waitForFunction(() => document.querySelector('#group-name')?.textContent === 'Silent film club');
+  assert.ok(await fitsWidth(a), 'the group page with its edit form fits 375 px');
+  const after = (await rest(server.url, `/api/groups/${g.id}/`, { token: ada.token })).data;
+  assert.equal(after.name, 'Silent film club');
+  assert.equal(after.is_private, true);
+  assert.equal(after.description, 'Old films');
+  const M = await apiLoggedIn(browser.browser, server.url, max);
+  await M.page.goto(`/groups/${g.id}`);
+  await M.page.locator('#group-name').waitFor();
+  assert.equal(await M.page.locator('summary:has-text("Edit group")').count(), 0);
+  assert.deepEqual(problems(a), []);
+  await A.context.close();
+  await M.context.close();
+});

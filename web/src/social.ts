@@ -72,8 +72,11 @@ export interface Membership {
 
 const G = '/api/groups';
 export const getGroup = (id: string) => api<Group>(`${G}/${id}/`);
-export const createGroup = (body: { name: string; description: string; category: string; is_private: boolean }) =>
+export interface GroupInput { name: string; description: string; category: string; is_private: boolean }
+export const createGroup = (body: GroupInput) =>
   api<Group>(`${G}/`, { method: 'POST', body });
+export const patchGroup = (id: string, body: Partial<GroupInput>) =>
+  api<Group>(`${G}/${id}/`, { method: 'PATCH', body });
 /** 200 active, or 202 pending for a private group: the membership either way. */
 export const joinGroup = (id: string) => post(`${G}/${id}/join/`) as Promise<{ status: string }>;
 export const leaveGroup = (id: string) => post(`${G}/${id}/leave/`);

@@ -1,6 +1,7 @@
 // One group (/groups/{id}): its details and my place in it (join, ask, accept, leave),
 // the members with their roles (admins and moderators act on them), join requests for
-// those who decide them, inviting people, and the group's parties. What I may do comes
+// those who decide them, inviting people, the group's parties, and its edit form for
+// admins. What I may do comes
 // from my membership's `permissions` (docs/api.md, "Groups"); the server decides anyway.
 import { ApiError, me } from '../api';
 import { h, toast, errorText } from '../ui';
@@ -14,6 +15,7 @@ import {
 import { actionButton } from './friends';
 import { userSearch } from './people';
 import { createForm } from './parties';
+import { groupForm } from './groups';
 
 const RANK: Record<Role, number> = { admin: 3, moderator: 2, member: 1 };
 const ROLE_TEXT: Record<Role, string> = { admin: 'admin', moderator: 'moderator', member: 'member' };
@@ -91,7 +93,8 @@ export async function groupPage(root: HTMLElement, [id]: string[]) {
       g.category ? h('span', { class: 'badge' }, g.category) : null,
       h('span', { class: 'muted small', id: 'member-count' }, `${g.member_count} member${g.member_count === 1 ? '' : 's'}`)),
     g.description ? h('p', { class: 'group-desc' }, g.description) : null,
-    myPlace(g)));
+    myPlace(g),
+    active && g.membership!.role === 'admin' ? h('details', { class: 'group-edit-box' }, h('summary', null, 'Edit group'), groupForm(g)) : null));
 
   // The count in the head follows the changes made on this page.
   const recount = async () => {

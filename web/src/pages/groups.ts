@@ -5,7 +5,7 @@ import { link, navigate, queryParam } from '../nav';
 import { pagedList, apiPages, type PagedList } from '../list';
 import { textField, inputField, errorBox, onSubmit } from '../forms';
 import { on } from '../user-socket';
-import { createGroup, answerGroupInvitation, type Group } from '../social';
+import { createGroup, patchGroup, answerGroupInvitation, type Group, type GroupInput } from '../social';
 import { actionButton } from './friends';
 
 export function groupItem(g: Group) {
@@ -23,27 +23,31 @@ interface GroupInvitation {
   created_at: string;
 }
 
-function createGroupForm() {
+/** The form that creates a group, or edits `g` (its admins): the same fields either way. */
+export function groupForm(g?: Group) {
   const fields = {
-    name: textField('Name', { name: 'name', required: true, maxLength: 100, autocomplete: 'off' }),
-    description: inputField('Description', h('textarea', { name: 'description', rows: 3, maxLength: 2000 })),
-    category: textField('Category', { name: 'category', maxLength: 50, placeholder: 'Films, series, sports…' }),
+    name: textField('Name', { name: 'name', required: true, maxLength: 100, autocomplete: 'off', value: g?.name ?? '' }),
+    description: inputField('Description', h('textarea', { name: 'description', rows: 3, maxLength: 2000 }, g?.description ?? '')),
+    category: textField('Category', { name: 'category', maxLength: 50, placeholder: 'Films, series, sports…', value: g?.category ?? '' }),
   };
-  const priv = h('input', { type: 'checkbox', name: 'is_private', id: 'group-private' });
+  const priv = h('input', { type: 'checkbox', name: 'is_private', id: 'group-private', checked: g?.is_private ?? false });
   const box = errorBox();
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Create group');
-  const form = h('form', { class: 'card', id: 'group-form', 'aria-labelledby': 'group-form-title' },
-    h('h2', { id: 'group-form-title' }, 'Create a group'),
+  const submit = h('button', { type: 'submit', class: 'primary' }, g ? 'Save' : 'Create group');
+  const form = h('form', { class: g ? 'group-edit' : 'card', id: 'group-form', 'aria-labelledby': 'group-form-title' },
+    h('h2', { id: 'group-form-title' }, g ? 'Edit the group' : 'Create a group'),
     fields.name.el, fields.description.el, fields.category.el,
     h('label', { class: 'check', for: priv.id }, priv, h('span', null, 'Private: people ask to join, and an admin or moderator lets them in')),
     box, submit);
   onSubmit(form, {
     fields, box, submit,
-    action: () => createGroup({
-      name: fields.name.input.value.trim(), description: fields.description.input.value.trim(),
-      category: fields.category.input.value.trim(), is_private: priv.checked,
-    }),
-    done: (g) => { toast(`Group “${g.name}” created`); navigate(`/groups/${g.id}`); },
+    action: () => {
+      const body: GroupInput = {
+        name: fields.name.input.value.trim(), description: fields.description.input.value.trim(),
+        category: fields.category.input.value.trim(), is_private: priv.checked,
+      };
+      return g ? patchGroup(g.id, body) : createGroup(body);
+    },
+    done: (saved) => { toast(g ? 'Group saved' : `Group “${saved.name}” created`); navigate(`/groups/${saved.id}`, !!g); },
   });
   return form;
 }
@@ -105,7 +109,7 @@ export function groupsPage(root: HTMLElement) {
       h('div', null,
         h('section', { class: 'card', 'aria-labelledby': 'my-groups-title' }, h('h2', { id: 'my-groups-title' }, 'My groups'), mine.el),
         h('section', { class: 'card', 'aria-labelledby': 'group-inv-title' }, h('h2', { id: 'group-inv-title' }, 'Invitations'), invitations.el),
-        createGroupForm())),
+        groupForm())),
   );
   return () => offs.forEach((off) => off());
 }
