@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages needed to build, run and test watchparty.
 # Skips apt-get entirely when everything is already there.
 set -euo pipefail
-build_pkgs=(cmake g++ make pkg-config ccache
+build_pkgs=(cmake g++ make pkg-config ccache lld
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libsoci-dev libsqlite3-dev libpq-dev
   libhiredis-dev libsodium-dev liboath-dev libqrencode-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
   libmagic-dev libicu-dev libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev ffmpeg)

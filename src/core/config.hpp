@@ -94,6 +94,10 @@ struct Config {
   std::string vapid_private_key;  // base64url P-256 scalar; empty: <data_dir>/vapid_private_key, made on first start
   std::string vapid_subject;      // mailto: or https: contact in the VAPID JWT; empty: mailto:<mail_from>
   bool push_allow_http = false;   // accept http:// push endpoints (tests)
+  // Hosts a Web Push endpoint may name (the host itself or a subdomain), so a
+  // subscription cannot make the server send requests anywhere; "*" allows any.
+  std::vector<std::string> push_endpoint_hosts{"fcm.googleapis.com", "push.services.mozilla.com", "notify.windows.com",
+                                               "push.apple.com"};
   int push_timeout_s = 10;
   int push_max_attempts = 5;
   int push_retry_base_ms = 5000;

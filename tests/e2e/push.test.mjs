@@ -62,7 +62,7 @@ async function pushService() {
 let server, browser, push;
 before(async () => {
   push = await pushService();
-  server = await startServer({ args: ['--push-allow-http', 'true', '--push-poll-ms', '100'] });
+  server = await startServer({ args: ['--push-allow-http', 'true', '--push-endpoint-hosts', '127.0.0.1', '--push-poll-ms', '100'] });
   browser = await launchBrowser();
 });
 after(async () => {

@@ -49,6 +49,9 @@ class Server:
         cmd = [BIN, "serve", "--port", "0", "--data-dir", self.data_dir, "--password-hash-cost", "min"]
         if self.database_url:
             cmd += ["--database-url", self.database_url]
+        # The tests' push services listen on loopback.
+        if "--push-endpoint-hosts" not in self.args:
+            cmd += ["--push-endpoint-hosts", "127.0.0.1"]
         if self.backend == "postgresql" and REDIS_URL and "--redis-url" not in self.args:
             cmd += ["--redis-url", REDIS_URL, "--redis-prefix", self.redis_prefix]
         return cmd + self.args + list(extra)

@@ -98,12 +98,16 @@ def test_bad_subscriptions_are_refused_field_by_field(push_server, make_server, 
     assert_field_errors(r, "keys.p256dh", "keys.auth")
     assert_field_errors(user.post("/api/push/subscriptions/", json={"endpoint": good["endpoint"]}), "keys")
     assert_field_errors(user.post("/api/push/subscriptions/", json={**good, "endpoint": "ftp://x/y"}), "endpoint")
-    # Without push_allow_http only https endpoints are taken.
-    strict = make_server()
+    # Without push_allow_http only https endpoints are taken, and (by default) only on the browsers' push
+    # services: a subscription cannot make the server post to any host it names.
+    strict = make_server(args=["--push-endpoint-hosts", "push.services.mozilla.com,fcm.googleapis.com"])
     other = register(strict)
     assert_field_errors(other.post("/api/push/subscriptions/", json=good), "endpoint")
+    for elsewhere in ("https://push.example.net/wpush/abc", "https://169.254.169.254/latest/meta-data",
+                      "https://fcm.googleapis.com.evil.example/x"):
+        assert_field_errors(other.post("/api/push/subscriptions/", json={**good, "endpoint": elsewhere}), "endpoint")
     assert other.post("/api/push/subscriptions/",
-                      json={**good, "endpoint": "https://push.example.net/wpush/abc"}).status_code == 201
+                      json={**good, "endpoint": "https://updates.push.services.mozilla.com/wpush/v2/abc"}).status_code == 201
 
 
 def test_a_push_is_encrypted_for_the_subscription_and_signed_with_vapid(push_server, fake):

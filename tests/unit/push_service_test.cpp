@@ -65,6 +65,27 @@ TEST(PushService, SubscriptionsBelongToTheirUserAndAnEndpointToOneRow) {
   EXPECT_EQ(error_code_of([&] { w.push.register_device(bob, "tok", "pager", created); }), ErrorCode::validation);
 }
 
+TEST(PushService, AnEndpointMustBeOnAPushServiceHost) {
+  wp::testkit::TempDatabase tdb;
+  Store store{*tdb.db};
+  PushService push{store, WebPushSettings{generate_p256(), "mailto:t@example.com", 1000}, nullptr,
+                   PushSettings{.allow_http_endpoints = false, .endpoint_hosts = {"push.services.mozilla.com"}}};
+  auto alice = tdb.add_user("alice");
+  auto subscribe = [&](const std::string& endpoint) {
+    bool created = false;
+    push.subscribe(alice, {endpoint, wp::crypto::base64url_encode(generate_p256().public_raw),
+                           wp::crypto::base64url_encode(std::string(16, 'a')), "test"},
+                   created);
+  };
+  auto try_endpoint = [&](const std::string& endpoint) { return error_code_of([&] { subscribe(endpoint); }); };
+  EXPECT_NO_THROW(subscribe("https://push.services.mozilla.com/wpush/v2/x"));
+  EXPECT_NO_THROW(subscribe("https://updates.PUSH.services.mozilla.com/wpush/v2/y"));
+  // Not the host nor under it: the server would otherwise post wherever a client says.
+  for (auto bad : {"https://169.254.169.254/latest", "https://127.0.0.1:8000/x", "https://evilpush.services.mozilla.com/x",
+                   "https://push.services.mozilla.com.evil.net/x", "http://push.services.mozilla.com/x"})
+    EXPECT_EQ(try_endpoint(bad), ErrorCode::validation) << bad;
+}
+
 TEST(PushService, EnqueueMakesOneRowPerSubscriptionAndNoneWithout) {
   World w;
   auto alice = w.user("alice"), bob = w.user("bob");

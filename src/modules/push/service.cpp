@@ -1,7 +1,11 @@
 #include "modules/push/service.hpp"
 
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
@@ -46,11 +50,30 @@ PushService::PushService(Store& store, WebPushSettings web, std::unique_ptr<FcmC
 
 // ---------------------------------------------------------------- subscriptions and devices
 
+namespace {
+
+// The endpoint's host is one of `hosts` or under one of them ("*": any).
+bool host_allowed(const std::string& endpoint, const std::vector<std::string>& hosts) {
+  auto url = boost::urls::parse_absolute_uri(endpoint);
+  if (!url) return false;
+  std::string host(url->encoded_host());
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return std::tolower(c); });
+  for (auto& allowed : hosts) {
+    if (allowed == "*" || host == allowed) return true;
+    if (host.ends_with("." + allowed)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 SubscriptionRow PushService::subscribe(const Principal& user, const SubscriptionInput& in, bool& created) {
   FieldErrors errors;
   std::string origin = endpoint_origin(in.endpoint);
   if (origin.empty() || (origin.rfind("https://", 0) != 0 && !settings_.allow_http_endpoints))
     errors["endpoint"].push_back("Must be the push service's https URL.");
+  else if (!host_allowed(in.endpoint, settings_.endpoint_hosts))
+    errors["endpoint"].push_back("Must be a URL of a known push service.");
   std::string raw;
   if (!crypto::base64url_decode(in.p256dh, raw) || !is_p256_public(raw))
     errors["keys.p256dh"].push_back("Must be a base64url P-256 public key (65 bytes, uncompressed).");

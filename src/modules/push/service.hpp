@@ -20,6 +20,7 @@ namespace wp::push {
 
 struct PushSettings {
   bool allow_http_endpoints = false;  // real push services are https; tests run one on http
+  std::vector<std::string> endpoint_hosts{"*"};  // as Config::push_endpoint_hosts
   RetryRules retry;
   std::int64_t lease_ms = 60000;
   std::int64_t retention_ms = 30LL * 86400 * 1000;  // sent and failed rows are kept this long

@@ -27,6 +27,7 @@ std::unique_ptr<PushService> make_service(Store& store, const Config& config) {
   }
   PushSettings settings;
   settings.allow_http_endpoints = config.push_allow_http;
+  settings.endpoint_hosts = config.push_endpoint_hosts;
   settings.retry.max_attempts = config.push_max_attempts;
   settings.retry.base_ms = config.push_retry_base_ms;
   settings.lease_ms = config.push_lease_s * 1000L;
