@@ -83,13 +83,18 @@ test('voice chat connects two pages through our signaling, and a screen share re
       const peers = window.__wpCall?.peers() ?? [];
       return peers.length === 1 && peers[0].state === 'connected';
     }, null, { timeout: 20000 }).catch(async (e) => {
-      const st = await p.evaluate(() => window.__wpCall?.peers().map((x) => ({ id: x.id, state: x.state })));
-      throw new Error(`${name}: no connected peer: ${JSON.stringify(st)}`, { cause: e });
+      const st = async (q) => q.evaluate(() => ({ me: window.__wp.role, trace: window.__wpCall?.trace,
+        peers: window.__wpCall?.peers().map((x) => ({ id: x.id, state: x.state, signaling: x.pc.signalingState, ice: x.pc.iceConnectionState })) }));
+      throw new Error(`${name}: no connected peer: host ${JSON.stringify(await st(a))} guest ${JSON.stringify(await st(b))}`, { cause: e });
     });
     await p.waitForSelector('#voice-members li.voice-member >> nth=1');
   }
   await grows(a, 'audio', 'host hears the guest');
   await grows(b, 'audio', 'guest hears the host');
+  // the fake microphone beeps: the host's page sees the guest speak, and lowers the film meanwhile
+  await a.waitForFunction((id) => window.__wpCall.speaking.includes(id) && window.__wp.video.volume < 1, guest.id,
+    { timeout: 15000, polling: 20 });
+  await a.waitForFunction(() => window.__wp.video.volume === 1, null, { timeout: 15000 });
 
   // the host shares a screen: the guest's tile shows it, frames arriving
   await a.click('#share-screen');

@@ -4,7 +4,8 @@
 // browser to browser: one RTCPeerConnection per pair of members, "perfect
 // negotiation" (the member with the larger user id is polite and yields when
 // both offer at once). room.ts owns the socket: it hands the call's messages to
-// onMessage() and the user's role to setRole(). Nothing here touches playback
+// onMessage() and the user's role to setRole(). The first offer of a pair is the
+// impolite side's (the polite one waits for it). Nothing here touches playback
 // sync; ducking only changes the film's volume.
 import { api, ApiError } from './api';
 import { toast, toastError } from './toast';
@@ -51,6 +52,11 @@ export function callBar(partyId: string, opts: CallOptions) {
   let audioCtx: AudioContext | null = null;
   let ducked: number | null = null;  // the film's volume before ducking
   let signals: Promise<void> = Promise.resolve();
+  // Signals that arrive while our join is answered (a member saw voice_state first and offered
+  // at once) wait for it: dropping an offer would leave a polite peer waiting for ever.
+  let early: any[] | null = null;
+  const trace: string[] = [];  // the last signaling steps, for the browser tests' failure reports
+  const note = (s: string) => { trace.push(`${Math.round(performance.now())} ${s}`); if (trace.length > 60) trace.shift(); };
 
   // ---- UI
   const joinBtn = h('button', { class: 'small primary', id: 'voice-join', onclick: () => (inCall ? leave() : join()) }, 'Join voice');
@@ -114,12 +120,16 @@ export function callBar(partyId: string, opts: CallOptions) {
     try {
       mic = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
       micLevel = meter(mic);
+      early = [];
       const body = await api<any>(`/api/parties/${partyId}/call/join/`, { method: 'POST' });
       iceServers = body.ice_servers || [];
       inCall = true;
       applyState(body.members, body.version);
       applyMic();
+      for (const m of early) signal(m);
+      early = null;
     } catch (err) {
+      early = null;
       stopMic();
       if (err instanceof ApiError) toastError(err);
       else toast(`Cannot use the microphone: ${(err as Error).message}`, 'error');
@@ -168,6 +178,7 @@ export function callBar(partyId: string, opts: CallOptions) {
 
   // ---- peers
   function openPeer(id: string): Peer {
+    note(`open ${id.slice(0, 4)} tracks=${mic?.getAudioTracks().length ?? 0}`);
     const pc = new RTCPeerConnection({ iceServers });
     const audio = h('audio', { autoplay: true });
     const peer: Peer = { id, pc, polite: opts.myId > id, makingOffer: false, ignoreOffer: false, audio, level: () => 0, shareSender: null, video: null };
@@ -175,8 +186,12 @@ export function callBar(partyId: string, opts: CallOptions) {
     for (const t of mic?.getAudioTracks() ?? []) pc.addTrack(t, mic!);
     if (myShare) peer.shareSender = pc.addTrack(myShare.stream.getVideoTracks()[0], myShare.stream);
     pc.onnegotiationneeded = async () => {
+      // The first offer of a pair is the impolite side's: two first offers crossing made Chromium
+      // answer with no transport now and then. Later changes (a share) may come from either side.
+      if (peer.polite && !pc.remoteDescription) return note(`waits for ${id.slice(0, 4)} to offer`);
       try {
         peer.makingOffer = true;
+        note(`offer to ${id.slice(0, 4)} from ${pc.signalingState}`);
         await pc.setLocalDescription();
         opts.send({ type: 'rtc_offer', to: id, sdp: pc.localDescription!.sdp });
       } catch (err) {
@@ -206,6 +221,7 @@ export function callBar(partyId: string, opts: CallOptions) {
   function closePeer(id: string) {
     const p = peers.get(id);
     if (!p) return;
+    note(`close ${id.slice(0, 4)}`);
     p.pc.close();
     p.audio.srcObject = null;
     peers.delete(id);
@@ -213,6 +229,7 @@ export function callBar(partyId: string, opts: CallOptions) {
   }
 
   async function onSignal(m: any) {
+    note(`${m.type} from ${m.from.id.slice(0, 4)}${inCall ? '' : ' (not in call)'}`);
     if (!inCall) return;
     const from = m.from.id as string;
     const peer = peers.get(from) ?? openPeer(from);
@@ -225,7 +242,7 @@ export function callBar(partyId: string, opts: CallOptions) {
       const desc = { type: m.type === 'rtc_offer' ? 'offer' : 'answer', sdp: m.sdp } as RTCSessionDescriptionInit;
       const collision = desc.type === 'offer' && (peer.makingOffer || pc.signalingState !== 'stable');
       peer.ignoreOffer = !peer.polite && collision;
-      if (peer.ignoreOffer) return;
+      if (peer.ignoreOffer) return note('ignored (collision)');
       await pc.setRemoteDescription(desc);
       if (desc.type === 'offer') {
         await pc.setLocalDescription();
@@ -346,6 +363,9 @@ export function callBar(partyId: string, opts: CallOptions) {
     myShare = null;
   }
 
+  // One at a time, in the order received: a candidate must not overtake its description.
+  function signal(m: any) { signals = signals.then(() => onSignal(m)); }
+
   // ---- from room.ts
   function onMessage(m: any) {
     if (m.type === 'voice_state') return applyState(m.members, m.version);
@@ -356,8 +376,10 @@ export function callBar(partyId: string, opts: CallOptions) {
       if (myShare && !shares.some((s) => s.id === myShare!.id)) endMyShare();
       return render();
     }
-    // One at a time, in the order received: a candidate must not overtake its description.
-    if (m.type === 'rtc_offer' || m.type === 'rtc_answer' || m.type === 'rtc_ice') signals = signals.then(() => onSignal(m));
+    if (m.type === 'rtc_offer' || m.type === 'rtc_answer' || m.type === 'rtc_ice') {
+      if (early) early.push(m);
+      else signal(m);
+    }
   }
 
   // The socket (re)opened: the server let us go when our last socket closed, so start over from its state.
@@ -376,6 +398,7 @@ export function callBar(partyId: string, opts: CallOptions) {
     get inCall() { return inCall; },
     peers: () => [...peers.values()].map((p) => ({ id: p.id, state: p.pc.connectionState, pc: p.pc, hasVideo: !!p.video })),
     get speaking() { return [...speaking]; },
+    get trace() { return [...trace]; },
   };
 
   render();
