@@ -334,7 +334,7 @@ int serve(const Config& config) {
   call_settings.signal_window_ms = std::int64_t{config.rtc_signal_window_s} * 1000;
   call_settings.signal_max_bytes = static_cast<std::size_t>(config.rtc_signal_max_bytes);
   parties::CallsService calls_service(call_store, parties_service, hub, *limiter, call_settings);
-  // The SFU beyond rtc_mesh_max (janus_url): calls_service.set_sfu(parties::SfuRooms{...}) once the Janus client is merged.
+  // The SFU beyond rtc_mesh_max (janus_url): calls_service.set_sfu(parties::SfuHooks{...}) once the Janus client is merged.
   parties_service.set_signal_relay([&calls_service](const Principal& user, const std::string& party_id,
                                                     const std::string& type, const boost::json::object& msg) {
     calls_service.relay(user, party_id, type, msg);

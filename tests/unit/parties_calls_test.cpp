@@ -49,15 +49,15 @@ struct FakeSfu {
   std::vector<std::string> created, destroyed;
   std::vector<std::pair<std::string, std::string>> allowed, kicked;
   int next = 0;
-  SfuRooms rooms() {
-    return {[this](const std::string&, SfuKind kind) {
-              auto id = std::string(kind == SfuKind::audio ? "a" : "v") + std::to_string(++next);
+  SfuHooks rooms() {
+    return {[this](const std::string&, SfuRoomKind kind) {
+              auto id = std::string(kind == SfuRoomKind::audio ? "a" : "v") + std::to_string(++next);
               created.push_back(id);
               return id;
             },
             [this](const std::string& room, const std::string& user) {
               allowed.emplace_back(room, user);
-              return "token-" + room + "-" + user;
+              return SfuTicket{"token-" + room + "-" + user, allowed.size()};
             },
             [this](const std::string& room, const std::string& user) { kicked.emplace_back(room, user); },
             [this](const std::string& room) { destroyed.push_back(room); }};
@@ -264,7 +264,8 @@ TEST(PartiesCalls, BeyondTheMeshTheSfuCarriesTheCall) {
   auto fourth = w.calls.join(users[3], party.id);
   ASSERT_TRUE(fourth.sfu);
   EXPECT_EQ(sfu.created.size(), 2u);
-  EXPECT_EQ(fourth.sfu->audio_token, "token-" + fourth.sfu->audio_room + "-" + users[3].id);
+  EXPECT_EQ(fourth.sfu->audio.token, "token-" + fourth.sfu->audio_room + "-" + users[3].id);
+  EXPECT_GT(fourth.sfu->video.participant_id, 0u);
   EXPECT_EQ(fourth.view.call.chat.mode(), CallMode::sfu);
   ASSERT_TRUE(eventually([&] { return sockets[0].conn->messages("call_sfu").size() == 1; }));
   EXPECT_EQ(sockets[0].conn->messages("call_sfu")[0].at("sfu").at("audio").at("token").as_string(),

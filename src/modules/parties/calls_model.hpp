@@ -73,13 +73,21 @@ struct LeaveCall {
 enum class StartShareOutcome { started, not_in_call, already_sharing, limit };
 
 // The SFU rooms of a call beyond the mesh (Janus: AudioBridge for voice,
-// VideoRoom for shares), wired in app.cpp; unset (no janus_url), a join
-// beyond rtc_mesh_max is refused. Each function may block (HTTP): the call
-// service runs them on the pool and never under a lock.
-enum class SfuKind { audio, video };
-struct SfuRooms {
-  std::function<std::string(const std::string& party_id, SfuKind kind)> create_room;  // -> room id
-  std::function<std::string(const std::string& room, const std::string& user_id)> allow;  // -> token
+// VideoRoom for shares): functions app.cpp sets over the Janus client
+// (wp::SfuRooms of core/sfu.hpp: create_room, allow, kick, destroy), so this
+// module includes no SFU code. Unset (no janus_url), a join beyond
+// rtc_mesh_max is refused. Each may block (HTTP): the call service runs them
+// on the pool and never under a lock.
+enum class SfuRoomKind { audio, video };
+// One member's pass into one room: Janus checks the token, and the member
+// joins with this participant id (by which a kick finds them).
+struct SfuTicket {
+  std::string token;
+  std::uint64_t participant_id = 0;
+};
+struct SfuHooks {
+  std::function<std::string(const std::string& party_id, SfuRoomKind kind)> create_room;  // -> room id
+  std::function<SfuTicket(const std::string& room, const std::string& user_id)> allow;
   std::function<void(const std::string& room, const std::string& user_id)> kick;
   std::function<void(const std::string& room)> destroy;
   bool configured() const { return create_room && allow && kick && destroy; }
@@ -87,7 +95,8 @@ struct SfuRooms {
 
 // A member's way into the SFU rooms: the room ids and their tokens.
 struct SfuAccess {
-  std::string audio_room, audio_token, video_room, video_token;
+  std::string audio_room, video_room;
+  SfuTicket audio, video;
 };
 
 }  // namespace wp::parties

@@ -38,8 +38,10 @@ json::object share_json(const ScreenShareRow& s) {
 }
 
 json::object sfu_json(const SfuAccess& a) {
-  return {{"audio", json::object{{"room", a.audio_room}, {"token", a.audio_token}}},
-          {"video", json::object{{"room", a.video_room}, {"token", a.video_token}}}};
+  auto pass = [](const std::string& room, const SfuTicket& t) {
+    return json::object{{"room", room}, {"token", t.token}, {"participant_id", t.participant_id}};
+  };
+  return {{"audio", pass(a.audio_room, a.audio)}, {"video", pass(a.video_room, a.video)}};
 }
 
 std::string voice_state(const CallSnapshot& c) {

@@ -76,8 +76,8 @@ SfuAccess CallsService::enter_sfu(const std::string& party_id, const std::string
   auto chat = store_.snapshot(party_id);
   bool switched = false;
   if (chat.chat.mode() != CallMode::sfu) {
-    auto audio = sfu_.create_room(party_id, SfuKind::audio);
-    auto video = sfu_.create_room(party_id, SfuKind::video);
+    auto audio = sfu_.create_room(party_id, SfuRoomKind::audio);
+    auto video = sfu_.create_room(party_id, SfuRoomKind::video);
     switched = store_.set_sfu_rooms(party_id, audio, video);
     if (!switched) {
       // Another join made them first.
@@ -87,7 +87,7 @@ SfuAccess CallsService::enter_sfu(const std::string& party_id, const std::string
     chat = store_.snapshot(party_id);
   }
   const auto& audio = chat.chat.sfu_audio_room.value_or(""), video = chat.chat.sfu_video_room.value_or("");
-  auto access_of = [&](const std::string& uid) { return SfuAccess{audio, sfu_.allow(audio, uid), video, sfu_.allow(video, uid)}; };
+  auto access_of = [&](const std::string& uid) { return SfuAccess{audio, video, sfu_.allow(audio, uid), sfu_.allow(video, uid)}; };
   if (switched) {
     // The members of the mesh move over: each gets their own tokens, addressed to them only.
     for (auto& m : chat.members)

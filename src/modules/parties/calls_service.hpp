@@ -54,7 +54,7 @@ class CallsService {
                CallSettings settings)
       : store_(store), parties_(parties), hub_(hub), limiter_(limiter), settings_(std::move(settings)) {}
   // The SFU beyond the mesh (app.cpp, when janus_url is set).
-  void set_sfu(SfuRooms sfu) { sfu_ = std::move(sfu); }
+  void set_sfu(SfuHooks sfu) { sfu_ = std::move(sfu); }
 
   CallView state(const Principal& user, const std::string& party_id);
   // Needs a party socket open (the signaling runs over it).
@@ -92,7 +92,7 @@ class CallsService {
   realtime::Hub& hub_;
   RateLimiter& limiter_;
   const CallSettings settings_;
-  SfuRooms sfu_;
+  SfuHooks sfu_;
 };
 
 }  // namespace wp::parties
