@@ -31,7 +31,8 @@ if [ $# -eq 0 ]; then
     tests/integration/test_parties_ws_chat.py tests/integration/test_parties_races.py \
     tests/integration/test_user_channel.py tests/integration/test_social_parties.py \
     tests/integration/test_messaging_live.py \
-    tests/integration/test_notifications.py
+    tests/integration/test_notifications.py \
+    tests/integration/test_parties_calls.py
   [ -n "${WP_REDIS_URL:-}" ] && [ -n "${WP_PG_URL:-}" ] && set -- "$@" tests/integration/test_scale_out.py
 fi
 echo "== integration tests against a tsan server: $*"

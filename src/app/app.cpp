@@ -34,6 +34,7 @@
 #include "modules/notifications/worker.hpp"
 #include "modules/parties/redis_live_state.hpp"
 #include "modules/parties/polls_routes.hpp"
+#include "modules/parties/calls_routes.hpp"
 #include "modules/parties/routes.hpp"
 #include "modules/push/routes.hpp"
 #include "modules/push/setup.hpp"
@@ -323,6 +324,26 @@ int serve(const Config& config) {
   polls_service.set_relations(relations);
   parties::add_poll_routes(router, polls_service);
   // ---- end party polls ----
+  // ---- voice chat and screen share (issue #17) ----
+  parties::CallStore call_store(*db);
+  parties::CallSettings call_settings;
+  call_settings.ice = {config.rtc_stun_urls, config.rtc_turn_urls, config.rtc_turn_secret, config.rtc_turn_ttl_s};
+  call_settings.mesh_max = config.rtc_mesh_max;
+  call_settings.max_sharers = config.rtc_max_sharers;
+  call_settings.signal_limit = config.rtc_signal_limit;
+  call_settings.signal_window_ms = std::int64_t{config.rtc_signal_window_s} * 1000;
+  call_settings.signal_max_bytes = static_cast<std::size_t>(config.rtc_signal_max_bytes);
+  parties::CallsService calls_service(call_store, parties_service, hub, *limiter, call_settings);
+  // The SFU beyond rtc_mesh_max (janus_url): calls_service.set_sfu(parties::SfuHooks{...}) once the Janus client is merged.
+  parties_service.set_signal_relay([&calls_service](const Principal& user, const std::string& party_id,
+                                                    const std::string& type, const boost::json::object& msg) {
+    calls_service.relay(user, party_id, type, msg);
+  });
+  live_rooms.on_member_gone([&calls_service](const std::string& party_id, const std::string& user_id, bool removed) {
+    calls_service.member_gone(party_id, user_id, removed);
+  });
+  parties::add_call_routes(router, calls_service);
+  // ---- end voice chat and screen share ----
   // ---- groups (issue #13) ----
   groups::Store groups_store(*db);
   groups::GroupsService groups_service(groups_store, relations, user_channel, config);

@@ -315,6 +315,25 @@ const std::vector<Setting>& settings() {
       int_setting("notification_broadcast_batch", "Users per insert batch of an admin broadcast's fan-out",
                   &Config::notification_broadcast_batch, 1, 10000),
       // ---- end notifications
+      // ---- voice chat and screen share (#17)
+      list_setting("rtc_stun_urls", "Comma-separated STUN URLs given to voice chat members (stun:host:port)",
+                   &Config::rtc_stun_urls),
+      list_setting("rtc_turn_urls", "Comma-separated TURN URLs given to voice chat members (turn:host:port?transport=udp)",
+                   &Config::rtc_turn_urls),
+      string_setting("rtc_turn_secret", "coturn's static-auth-secret (use-auth-secret): signs the members' TURN "
+                     "credentials; empty: no TURN credentials", &Config::rtc_turn_secret, nullptr, true),
+      int_setting("rtc_turn_ttl_s", "How long a TURN credential stays valid, in seconds", &Config::rtc_turn_ttl_s, 60,
+                  7 * 86400),
+      int_setting("rtc_mesh_max", "Members of a voice chat connected as a mesh; beyond it the SFU (janus_url), "
+                  "or the join is refused", &Config::rtc_mesh_max, 2, 50),
+      int_setting("rtc_max_sharers", "Members of a party sharing a screen at once", &Config::rtc_max_sharers, 1, 16),
+      int_setting("rtc_signal_limit", "Signaling messages (rtc_offer, rtc_answer, rtc_ice) a member may send per "
+                  "rtc_signal_window_s (all nodes)", &Config::rtc_signal_limit, 1, 100000),
+      int_setting("rtc_signal_window_s", "Window of rtc_signal_limit, in seconds", &Config::rtc_signal_window_s, 1,
+                  3600),
+      int_setting("rtc_signal_max_bytes", "Largest sdp or candidate of one signaling message, in bytes",
+                  &Config::rtc_signal_max_bytes, 256, 60 * 1024),
+      // ---- end voice chat and screen share
   };
   return all;
 }

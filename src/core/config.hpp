@@ -118,6 +118,16 @@ struct Config {
   int notification_party_start_lead_s = 300;
   int notification_worker_poll_ms = 1000;
   int notification_broadcast_batch = 500;
+  // voice chat and screen share (#17)
+  std::vector<std::string> rtc_stun_urls;
+  std::vector<std::string> rtc_turn_urls;
+  std::string rtc_turn_secret;  // coturn's static-auth-secret; empty: no TURN credentials
+  int rtc_turn_ttl_s = 86400;
+  int rtc_mesh_max = 6;
+  int rtc_max_sharers = 1;
+  int rtc_signal_limit = 200;
+  int rtc_signal_window_s = 10;
+  int rtc_signal_max_bytes = 16 * 1024;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

@@ -17,6 +17,7 @@ constexpr Kind kKinds[] = {
     {ErrorCode::not_found, 404, "RESOURCE_NOT_FOUND"},
     {ErrorCode::method_not_allowed, 405, "METHOD_NOT_ALLOWED"},
     {ErrorCode::conflict, 409, "CONFLICT"},
+    {ErrorCode::call_full, 409, "CALL_FULL"},
     {ErrorCode::payload_too_large, 413, "PAYLOAD_TOO_LARGE"},
     {ErrorCode::header_too_large, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE"},
     {ErrorCode::unsupported_media, 415, "UNSUPPORTED_MEDIA_TYPE"},

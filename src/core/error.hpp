@@ -17,6 +17,7 @@ enum class ErrorCode {
   not_found,            // 404
   method_not_allowed,   // 405
   conflict,             // 409
+  call_full,            // 409: a voice chat at its mesh limit with no SFU (parties)
   payload_too_large,    // 413
   header_too_large,     // 431
   unsupported_media,    // 415

@@ -104,7 +104,8 @@ export async function freePort() {
   return port;
 }
 
-export async function launchBrowser() {
+// extraArgs: more Chromium switches (the voice chat test's fake media devices).
+export async function launchBrowser({ extraArgs = [] } = {}) {
   // chromium.launch() gives every run a fresh temporary user-data-dir of its own (and
   // refuses a --user-data-dir argument), so no profile leaks between runs.
   const browser = await chromium.launch({
@@ -115,6 +116,7 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--autoplay-policy=no-user-gesture-required',
       '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
+      ...extraArgs,
     ],
   });
   return {

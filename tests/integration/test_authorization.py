@@ -401,6 +401,22 @@ ROWS = [
         401, 200, 200, 200),
     row("POST", "/api/parties/{party}/polls/{poll}/close/", party_poll_caller_joined, None, 401, 403, 200, 403),
     # ---- end party polls
+    # ---- voice chat and screen share (issue #17): members see the call and the share history; joining
+    # needs the party socket (409 without one, for every member); the rest needs being in the call (403)
+    row("GET", "/api/parties/{party}/call/", party, None, 401, 403, 200, 403),
+    row("GET", "/api/parties/{party}/call/", party_caller_joined, None, 401, 200, 200, 200),
+    row("GET", "/api/parties/{party}/call/", private_party, None, 401, 404, 200, 403),
+    row("POST", "/api/parties/{party}/call/join/", party, None, 401, 403, 409, 403),
+    row("POST", "/api/parties/{party}/call/join/", party_caller_joined, None, 401, 409, 409, 409),
+    row("POST", "/api/parties/{party}/call/leave/", party, None, 401, 403, 200, 403),
+    row("PATCH", "/api/parties/{party}/call/me/", party_caller_joined, {"muted": True}, 401, 403, 403, 403),
+    row("POST", "/api/parties/{party}/call/members/{user}/server-mute/", party_caller_joined, {"muted": True},
+        401, 403, 403, 403),
+    row("GET", "/api/parties/{party}/call/ice-servers/", party_caller_joined, None, 401, 403, 403, 403),
+    row("GET", "/api/parties/{party}/call/shares/", party, None, 401, 403, 200, 403),
+    row("GET", "/api/parties/{party}/call/shares/", party_caller_joined, None, 401, 200, 200, 200),
+    row("POST", "/api/parties/{party}/call/shares/", party_caller_joined, {"kind": "screen"}, 401, 403, 403, 403),
+    # ---- end voice chat and screen share
     row("GET", "/api/videos/{video}/", friends_video, None, 404, 404, 200, 200),
     row("GET", "/api/videos/{video}/stream/", friends_video, None, 404, 404, 302, 302),
     # social graph: the owner is the other side of the pair

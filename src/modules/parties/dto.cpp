@@ -23,7 +23,8 @@ json::object settings_json(const Settings& s) {
           {"slow_mode_seconds", s.slow_mode_seconds},
           {"reactions_enabled", s.reactions_enabled},
           {"wait_for_buffering", s.wait_for_buffering},
-          {"require_approval", s.require_approval}};
+          {"require_approval", s.require_approval},
+          {"voice_chat", to_string(s.voice_chat)}};
 }
 
 Settings parse_settings(const std::string& text) {
@@ -36,6 +37,8 @@ Settings parse_settings(const std::string& text) {
   if (auto v = o.if_contains("reactions_enabled"); v && v->is_bool()) s.reactions_enabled = v->as_bool();
   if (auto v = o.if_contains("wait_for_buffering"); v && v->is_bool()) s.wait_for_buffering = v->as_bool();
   if (auto v = o.if_contains("require_approval"); v && v->is_bool()) s.require_approval = v->as_bool();
+  if (auto v = o.if_contains("voice_chat"); v && v->is_string())
+    s.voice_chat = parse_enum<VoiceOpener>(std::string_view(v->as_string())).value_or(VoiceOpener::members);
   return s;
 }
 

@@ -197,6 +197,7 @@ void LiveRooms::update_member(const std::string& id, const std::string& user_id,
 
 void LiveRooms::remove_member(const std::string& id, const std::string& user_id,
                               const std::optional<std::string>& new_host) {
+  tell_member_gone(id, user_id, true);
   auto room = find(id);
   if (!room) return;
   std::lock_guard lock(room->mu);
@@ -453,6 +454,17 @@ void LiveRooms::user_gone(const std::shared_ptr<Room>& room, const std::string& 
   // opening meanwhile (a reload) relies on them.
   send_excluding(id, blocked_with(room, user_id),
                  realtime::make_message(protocol::user_left(user_id, username, members, online)));
+  tell_member_gone(id, user_id, false);
+}
+
+void LiveRooms::tell_member_gone(const std::string& party_id, const std::string& user_id, bool removed) {
+  if (!member_gone_) return;
+  try {
+    member_gone_(party_id, user_id, removed);
+  } catch (const std::exception& e) {
+    // The departure itself stands; the call state is corrected at the next join or leave.
+    spdlog::warn("party {}: letting {} go from the voice chat failed: {}", party_id, user_id, e.what());
+  }
 }
 
 void LiveRooms::typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing) {

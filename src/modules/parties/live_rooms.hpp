@@ -91,6 +91,11 @@ class LiveRooms {
   void send_about(const std::string& party_id, const std::string& user_id, const realtime::Message& msg);
   // The pair's block changed (`blocked`: blocked either way now): every node's rooms learn it.
   void blocks_changed(const std::string& a, const std::string& b, bool blocked);
+  // Called when a member is gone from a party (left, kicked, banned: `removed`;
+  // or their last socket on every node closed), on a pool or ticker thread,
+  // maybe more than once for one departure: the voice chat lets them go.
+  using MemberGone = std::function<void(const std::string& party_id, const std::string& user_id, bool removed)>;
+  void on_member_gone(MemberGone fn) { member_gone_ = std::move(fn); }
 
   // These two run on I/O threads: they never block (no SQL, Redis or room lock).
   void typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing);
@@ -130,6 +135,8 @@ class LiveRooms {
   void send_excluding(const std::string& party_id, const std::vector<std::string>& excluded,
                       const realtime::Message& msg);
   void on_blocks_changed(const std::string& payload);
+  void tell_member_gone(const std::string& party_id, const std::string& user_id, bool removed);
+  MemberGone member_gone_;
   // The signal's payload: "<a> <b> <1|0>", the pair blocked either way now (1) or not at all (0).
   static constexpr const char* kBlocksChanged = "blocks_changed";
 

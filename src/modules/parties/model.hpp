@@ -10,6 +10,7 @@
 
 #include "core/enum_names.hpp"
 #include "core/error.hpp"
+#include "modules/parties/calls_model.hpp"
 
 namespace wp::parties {
 
@@ -146,6 +147,7 @@ struct Settings {
   bool reactions_enabled = true;
   bool wait_for_buffering = true;
   bool require_approval = false;
+  VoiceOpener voice_chat = VoiceOpener::members;  // who may open the voice chat (calls_service.hpp)
 };
 
 struct Playback {

@@ -171,6 +171,8 @@ ClientMessage parse_client_message(const std::string& frame) {
     if (!emoji) throw Invalid{"invalid_message", "reaction needs emoji."};
     out.emoji = *emoji;
     out.video_timestamp = number(msg, "video_timestamp").value_or(0);
+  } else if (parse_enum<SignalType>(*type)) {
+    out.body = msg;
   } else if (*type != "buffering" && *type != "ready" && *type != "sync_request") {
     throw Invalid{"unknown_type", "Unknown message type: " + *type};
   }

@@ -49,6 +49,9 @@ std::optional<json::object> read_settings(Fields& f) {
     } else if (k == "slow_mode_seconds") {
       if (!v.is_int64() || v.as_int64() < 0 || v.as_int64() > 3600)
         f.add_error("settings", "slow_mode_seconds must be an integer from 0 to 3600.");
+    } else if (k == "voice_chat") {
+      if (!v.is_string() || !parse_enum<VoiceOpener>(std::string_view(v.as_string())))
+        f.add_error("settings", "voice_chat must be one of " + enum_choices<VoiceOpener>() + ".");
     } else {
       f.add_error("settings", "Unknown setting " + std::string(k) + ".");
     }

@@ -97,6 +97,16 @@ class PartiesService {
   ParticipantRow participation(const Principal& user, const std::string& id) { return member(visible_party(user, id), user.id); }
 
   LiveRooms& rooms() { return rooms_; }
+  // The voice chat's signaling (rtc_offer, rtc_answer, rtc_ice from a party
+  // socket, on its queue on the pool): the calls service, wired in app.cpp.
+  using SignalRelay = std::function<void(const Principal& user, const std::string& party_id, const std::string& type,
+                                         const boost::json::object& msg)>;
+  void set_signal_relay(SignalRelay relay) { signal_relay_ = std::move(relay); }
+  void relay_signal(const Principal& user, const std::string& party_id, const std::string& type,
+                    const boost::json::object& msg) {
+    if (!signal_relay_) throw PartyError(ErrorCode::validation, "unknown_type", "Unknown message type: " + type);
+    signal_relay_(user, party_id, type, msg);
+  }
   // The social graph: `friends` parties open to the host's friends, and no
   // invitations between a blocked pair. Without it, friends parties are as private.
   void set_relations(Relations& relations) { relations_ = &relations; }
@@ -147,6 +157,7 @@ class PartiesService {
   // A friend of the host, for a `friends` party.
   bool host_friend(const PartyRow& party, const std::string& user_id);
   GroupCheck group_check_;
+  SignalRelay signal_relay_;
   std::function<void(const std::string& party_id)> on_ended_;
   // Whether the party's visibility and group let this user see or enter it without an invitation or a seat.
   bool open_to(const PartyRow& party, const std::string& user_id);

@@ -8,6 +8,7 @@ import { isPending, waitForApproval, showDeclined, requestState, JoinRequest } f
 import type { Cleanup } from '../main';
 import { roomTools } from './room-tools';
 import { pollPanel } from './room-polls';
+import { callBar } from '../call';
 
 interface Participant {
   user: { id: string; username: string };
@@ -157,6 +158,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
 
   const tools = roomTools(partyId, party);
   const polls = pollPanel(partyId);  // issue #17
+  const call = callBar(partyId, { myId: me()?.id ?? '', send, video });  // issue #17: voice chat, screen share
   const requests = new Map<string, JoinRequest>();
   const reqList = h('ul', { id: 'join-request-list' });
   const reqBox = h('section', { class: 'card tight join-requests', id: 'join-requests', hidden: true, 'aria-labelledby': 'join-requests-title' },
@@ -169,7 +171,8 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
     tools.el,
   );
   root.append(h('div', { class: 'room' }, header, tools.banner, reqBox, h('div', { class: 'room-body' },
-    h('div', { class: 'room-main' }, stage, controls, controlNote, statusLine, reactBar, keysHint), sidebar)));
+    h('div', { class: 'room-main' }, h('div', { class: 'stage-row' }, stage, call.tile), controls, controlNote, statusLine, reactBar,
+      call.el, keysHint), sidebar)));
 
   // ---- player source
   let detach: (() => void) | null = null;
@@ -536,6 +539,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
 
   function onMessage(m: any) {
     if (m.type.startsWith('poll_')) return polls.onMessage(m);
+    if (m.type.startsWith('rtc_') || m.type === 'voice_state' || m.type === 'screen_share_state') return call.onMessage(m);
     switch (m.type) {
       case 'party_state': {
         clock.seed(m.server_time);
@@ -556,6 +560,8 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
         (root.querySelector('#party-status') as HTMLElement).textContent = party.status;
         loadRequests();
         polls.load();
+        call.setRole(myRole);
+        call.load();
         break;
       }
       case 'join_request':
@@ -676,6 +682,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
   return () => {
     disposed = true;
     tools.dispose();
+    call.dispose();
     sync.stop();
     clearInterval(uiTimer);
     clearInterval(pingTimer);

@@ -1,0 +1,285 @@
+// The voice chat and screen share rules on a temporary SQLite database, with
+// the parties module of one node (PartyWorld) and recording connections:
+// joining (socket needed, the opener setting, the mesh limit), signaling
+// addressed to one member only, its limits, server mute, the sharer limit,
+// members let go on leave, kick and disconnect, and the SFU seam beyond the mesh.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "modules/parties/calls_ice.hpp"
+#include "modules/parties/calls_service.hpp"
+#include "support/error_code.hpp"
+#include "support/party_fixture.hpp"
+
+namespace {
+
+using namespace wp::parties;
+using wp::Principal;
+using wp::testkit::error_code_of;
+using wp::testkit::eventually;
+using wp::testkit::FakeConnection;
+using wp::testkit::PartyWorld;
+
+// The ws code of a refusal.
+std::string ws_code_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const PartyError& e) {
+    return e.ws_code();
+  }
+  ADD_FAILURE() << "no PartyError";
+  return "";
+}
+
+CallSettings small_settings() {
+  CallSettings s;
+  s.mesh_max = 3;
+  s.max_sharers = 1;
+  s.signal_limit = 5;
+  s.signal_window_ms = 60'000;
+  s.signal_max_bytes = 1024;
+  s.ice = {{"stun:stun.example.com:3478"}, {"turn:turn.example.com:3478"}, "s3cret", 3600};
+  return s;
+}
+
+// Records what the call asks of the SFU.
+struct FakeSfu {
+  std::vector<std::string> created, destroyed;
+  std::vector<std::pair<std::string, std::string>> allowed, kicked;
+  int next = 0;
+  SfuHooks rooms() {
+    return {[this](const std::string&, SfuRoomKind kind) {
+              auto id = std::string(kind == SfuRoomKind::audio ? "a" : "v") + std::to_string(++next);
+              created.push_back(id);
+              return id;
+            },
+            [this](const std::string& room, const std::string& user) {
+              allowed.emplace_back(room, user);
+              return SfuTicket{"token-" + room + "-" + user, allowed.size()};
+            },
+            [this](const std::string& room, const std::string& user) { kicked.emplace_back(room, user); },
+            [this](const std::string& room) { destroyed.push_back(room); }};
+  }
+};
+
+struct CallWorld : PartyWorld {
+  CallStore call_store{*db};
+  CallsService calls{call_store, service, hub, limiter, small_settings()};
+  CallWorld() {
+    rooms.on_member_gone([this](const std::string& party_id, const std::string& user_id, bool removed) {
+      calls.member_gone(party_id, user_id, removed);
+    });
+  }
+  std::set<std::string> in_call(const Principal& who, const std::string& party_id) {
+    std::set<std::string> out;
+    for (auto& m : calls.state(who, party_id).call.members) out.insert(m.user_id);
+    return out;
+  }
+  boost::json::object offer_to(const Principal& to, std::string sdp = "v=0 fake") {
+    return {{"type", "rtc_offer"}, {"to", to.id}, {"sdp", sdp}};
+  }
+};
+
+TEST(PartiesCalls, TurnCredentialIsCoturnsUseAuthSecret) {
+  // Python: base64(hmac.new(b"s3cret", b"4600:u1", hashlib.sha1).digest())
+  auto c = turn_credential("s3cret", "u1", 1000, 3600);
+  EXPECT_EQ(c.username, "4600:u1");
+  EXPECT_EQ(c.password, "Hr3a8OFzVgKER/q4CXdZJ4+OILI=");
+  auto servers = boost::json::parse(ice_servers_json(small_settings().ice, "u1", 1000)).as_array();
+  ASSERT_EQ(servers.size(), 2u);
+  EXPECT_FALSE(servers[0].as_object().contains("username"));
+  EXPECT_EQ(servers[1].at("username").as_string(), "4600:u1");
+  EXPECT_EQ(servers[1].at("credential").as_string(), "Hr3a8OFzVgKER/q4CXdZJ4+OILI=");
+  // no secret: no TURN entry at all
+  EXPECT_EQ(boost::json::parse(ice_servers_json({{}, {"turn:x"}, "", 60}, "u1", 0)).as_array().size(), 0u);
+}
+
+TEST(PartiesCalls, JoinNeedsTheSocketTheOpenerAndRoomInTheMesh) {
+  CallWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a"), b = w.add_user("b"), c = w.add_user("c");
+  auto party = w.create_party(host, {{"voice_chat", "host"}});
+  for (auto* u : {&a, &b, &c}) w.service.join(*u, party.id);
+  EXPECT_EQ(ws_code_of([&] { w.calls.join(a, party.id); }), "not_connected");
+  auto sa = w.connect(a, party.id), sh = w.connect(host, party.id), sb = w.connect(b, party.id),
+       sc = w.connect(c, party.id);
+  // only the host or a moderator opens it; then members join
+  EXPECT_EQ(ws_code_of([&] { w.calls.join(a, party.id); }), "call_not_open");
+  auto joined = w.calls.join(host, party.id);
+  EXPECT_TRUE(joined.view.call.chat.open());
+  EXPECT_NE(joined.ice_servers_json.find("turn:turn.example.com:3478"), std::string::npos);
+  w.calls.join(a, party.id);
+  w.calls.join(a, party.id);  // again: nothing changes
+  w.calls.join(b, party.id);
+  EXPECT_EQ(w.in_call(host, party.id), (std::set<std::string>{host.id, a.id, b.id}));
+  EXPECT_EQ(error_code_of([&] { w.calls.join(c, party.id); }), wp::ErrorCode::call_full);
+  ASSERT_TRUE(eventually([&] {
+    auto states = sc.conn->messages("voice_state");
+    return !states.empty() && states.back().at("members").as_array().size() == 3;
+  }));
+  w.calls.leave(b, party.id);
+  w.calls.join(c, party.id);
+  EXPECT_EQ(w.in_call(host, party.id), (std::set<std::string>{host.id, a.id, c.id}));
+}
+
+TEST(PartiesCalls, SignalsReachOnlyTheAddresseeAndBothMustBeInTheCall) {
+  CallWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a"), out = w.add_user("out");
+  auto party = w.create_party(host);
+  w.service.join(a, party.id);
+  w.service.join(out, party.id);
+  auto sh = w.connect(host, party.id), sa = w.connect(a, party.id), so = w.connect(out, party.id);
+  w.calls.join(host, party.id);
+  w.calls.join(a, party.id);
+  w.calls.relay(host, party.id, "rtc_offer", w.offer_to(a));
+  w.calls.relay(a, party.id, "rtc_ice", {{"to", host.id}, {"candidate", {{"candidate", "candidate:1 1 udp 1 1.2.3.4 5 typ host"}}}});
+  ASSERT_TRUE(eventually([&] { return sa.conn->messages("rtc_offer").size() == 1; }));
+  auto offer = sa.conn->messages("rtc_offer")[0];
+  EXPECT_EQ(offer.at("from").at("id").as_string(), host.id);
+  EXPECT_EQ(offer.at("sdp").as_string(), "v=0 fake");
+  ASSERT_TRUE(eventually([&] { return sh.conn->messages("rtc_ice").size() == 1; }));
+  EXPECT_TRUE(so.conn->messages("rtc_offer").empty());
+  EXPECT_TRUE(so.conn->messages("rtc_ice").empty());
+  EXPECT_TRUE(sh.conn->messages("rtc_offer").empty());
+  // a party member outside the call may neither send nor be addressed
+  EXPECT_EQ(ws_code_of([&] { w.calls.relay(out, party.id, "rtc_offer", w.offer_to(a)); }), "not_in_call");
+  EXPECT_EQ(ws_code_of([&] { w.calls.relay(a, party.id, "rtc_offer", w.offer_to(out)); }), "peer_not_in_call");
+  EXPECT_EQ(ws_code_of([&] { w.calls.relay(a, party.id, "rtc_offer", w.offer_to(a)); }), "invalid_message");
+  EXPECT_EQ(ws_code_of([&] { w.calls.relay(a, party.id, "rtc_answer", {{"to", host.id}}); }), "invalid_message");
+  EXPECT_EQ(ws_code_of([&] { w.calls.relay(a, party.id, "rtc_offer", w.offer_to(host, std::string(2000, 'x'))); }),
+            "message_too_large");
+  EXPECT_TRUE(so.conn->messages("rtc_offer").empty());
+}
+
+TEST(PartiesCalls, SignalingIsRateLimitedPerMember) {
+  CallWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a");
+  auto party = w.create_party(host);
+  w.service.join(a, party.id);
+  auto sh = w.connect(host, party.id), sa = w.connect(a, party.id);
+  w.calls.join(host, party.id);
+  w.calls.join(a, party.id);
+  for (int i = 0; i < 5; ++i) w.calls.relay(host, party.id, "rtc_offer", w.offer_to(a));
+  EXPECT_EQ(error_code_of([&] { w.calls.relay(host, party.id, "rtc_offer", w.offer_to(a)); }), wp::ErrorCode::rate_limited);
+  // the other member has a budget of their own
+  w.calls.relay(a, party.id, "rtc_answer", {{"to", host.id}, {"sdp", "v=0 answer"}});
+  ASSERT_TRUE(eventually([&] { return sa.conn->messages("rtc_offer").size() == 5; }));
+}
+
+TEST(PartiesCalls, ServerMuteIsForModeratorsAndOutlivesARejoin) {
+  CallWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a"), b = w.add_user("b");
+  auto party = w.create_party(host);
+  w.service.join(a, party.id);
+  w.service.join(b, party.id);
+  auto sh = w.connect(host, party.id), sa = w.connect(a, party.id), sb = w.connect(b, party.id);
+  for (auto* u : {&host, &a, &b}) w.calls.join(*u, party.id);
+  EXPECT_EQ(error_code_of([&] { w.calls.server_mute(b, party.id, a.id, true); }), wp::ErrorCode::forbidden);
+  EXPECT_EQ(error_code_of([&] { w.calls.server_mute(host, party.id, host.id, true); }), wp::ErrorCode::forbidden);
+  auto m = w.calls.server_mute(host, party.id, a.id, true);
+  EXPECT_TRUE(m.server_muted);
+  EXPECT_TRUE(m.muted);
+  EXPECT_EQ(ws_code_of([&] { w.calls.set_self(a, party.id, false, std::nullopt); }), "server_muted");
+  EXPECT_TRUE(w.calls.set_self(a, party.id, std::nullopt, true).deafened);
+  w.calls.leave(a, party.id);
+  auto again = w.calls.join(a, party.id);
+  ASSERT_TRUE(again.view.me);
+  EXPECT_TRUE(again.view.me->server_muted);
+  EXPECT_TRUE(again.view.me->muted);
+  w.calls.server_mute(host, party.id, a.id, false);
+  EXPECT_FALSE(w.calls.set_self(a, party.id, false, std::nullopt).muted);
+}
+
+TEST(PartiesCalls, SharersAreLimitedAndTheHostStopsAShare) {
+  CallWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a"), b = w.add_user("b");
+  auto party = w.create_party(host);
+  w.service.join(a, party.id);
+  w.service.join(b, party.id);
+  auto sh = w.connect(host, party.id), sa = w.connect(a, party.id), sb = w.connect(b, party.id);
+  EXPECT_EQ(ws_code_of([&] { w.calls.start_share(a, party.id, ShareKind::tab); }), "not_in_call");
+  for (auto* u : {&host, &a, &b}) w.calls.join(*u, party.id);
+  auto share = w.calls.start_share(a, party.id, ShareKind::tab);
+  EXPECT_EQ(ws_code_of([&] { w.calls.start_share(a, party.id, ShareKind::screen); }), "already_sharing");
+  EXPECT_EQ(ws_code_of([&] { w.calls.start_share(b, party.id, ShareKind::screen); }), "share_limit");
+  EXPECT_EQ(error_code_of([&] { w.calls.stop_share(b, party.id, share.id); }), wp::ErrorCode::forbidden);
+  auto stopped = w.calls.stop_share(host, party.id, share.id);
+  EXPECT_EQ(stopped.ended_by, host.id);
+  auto next = w.calls.start_share(b, party.id, ShareKind::window);
+  ASSERT_TRUE(eventually([&] {
+    auto states = sh.conn->messages("screen_share_state");
+    return !states.empty() && states.back().at("shares").as_array().size() == 1 &&
+           states.back().at("shares").as_array()[0].at("kind").as_string() == "window";
+  }));
+  // leaving the call ends the share
+  w.calls.leave(b, party.id);
+  EXPECT_TRUE(w.call_store.share(next.id)->ended_at.has_value());
+  long long n = 0;
+  EXPECT_EQ(w.calls.shares(host, party.id, 10, 0, n).size(), 2u);
+  EXPECT_EQ(n, 2);
+}
+
+TEST(PartiesCalls, LeavingKickAndTheLastSocketLetAMemberGo) {
+  CallWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a"), b = w.add_user("b"), c = w.add_user("c");
+  auto party = w.create_party(host);
+  for (auto* u : {&a, &b, &c}) w.service.join(*u, party.id);
+  auto sh = w.connect(host, party.id), sa = w.connect(a, party.id), sb1 = w.connect(b, party.id),
+       sb2 = w.connect(b, party.id), sc = w.connect(c, party.id);
+  for (auto* u : {&host, &a, &b}) w.calls.join(*u, party.id);
+  // kicked: out of the party and the call
+  w.service.moderate(host, party.id, a.id, ModerationAction::kick);
+  EXPECT_EQ(w.in_call(host, party.id), (std::set<std::string>{host.id, b.id}));
+  // one of two sockets closes: still in; the last one: gone
+  w.disconnect(b, sb1);
+  EXPECT_EQ(w.in_call(host, party.id), (std::set<std::string>{host.id, b.id}));
+  w.disconnect(b, sb2);
+  EXPECT_EQ(w.in_call(host, party.id), (std::set<std::string>{host.id}));
+  ASSERT_TRUE(eventually([&] {
+    auto states = sc.conn->messages("voice_state");
+    return !states.empty() && states.back().at("members").as_array().size() == 1;
+  }));
+  // leaving the party
+  w.calls.join(c, party.id);
+  w.service.leave(c, party.id);
+  EXPECT_EQ(w.in_call(host, party.id), (std::set<std::string>{host.id}));
+}
+
+TEST(PartiesCalls, BeyondTheMeshTheSfuCarriesTheCall) {
+  CallWorld w;
+  FakeSfu sfu;
+  w.calls.set_sfu(sfu.rooms());
+  std::vector<Principal> users{w.add_user("host")};
+  auto party = w.create_party(users[0]);
+  std::vector<PartyWorld::Socket> sockets{w.connect(users[0], party.id)};
+  for (int i = 1; i < 5; ++i) {
+    users.push_back(w.add_user("u" + std::to_string(i)));
+    w.service.join(users.back(), party.id);
+    sockets.push_back(w.connect(users.back(), party.id));
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(w.calls.join(users[i], party.id).sfu);
+  EXPECT_TRUE(sfu.created.empty());
+  // the fourth is beyond mesh_max (3): rooms are made, every member gets tokens
+  auto fourth = w.calls.join(users[3], party.id);
+  ASSERT_TRUE(fourth.sfu);
+  EXPECT_EQ(sfu.created.size(), 2u);
+  EXPECT_EQ(fourth.sfu->audio.token, "token-" + fourth.sfu->audio_room + "-" + users[3].id);
+  EXPECT_GT(fourth.sfu->video.participant_id, 0u);
+  EXPECT_EQ(fourth.view.call.chat.mode(), CallMode::sfu);
+  ASSERT_TRUE(eventually([&] { return sockets[0].conn->messages("call_sfu").size() == 1; }));
+  EXPECT_EQ(sockets[0].conn->messages("call_sfu")[0].at("sfu").at("audio").at("token").as_string(),
+            "token-" + fourth.sfu->audio_room + "-" + users[0].id);
+  EXPECT_TRUE(sockets[4].conn->messages("call_sfu").empty());
+  auto fifth = w.calls.join(users[4], party.id);
+  ASSERT_TRUE(fifth.sfu);
+  EXPECT_EQ(sfu.created.size(), 2u);
+  // leaving is a kick from both rooms; the last one out destroys them
+  w.calls.leave(users[4], party.id);
+  EXPECT_EQ(sfu.kicked.size(), 2u);
+  for (int i = 0; i < 4; ++i) w.calls.leave(users[i], party.id);
+  EXPECT_EQ(sfu.destroyed.size(), 2u);
+  EXPECT_FALSE(w.calls.state(users[0], party.id).call.chat.open());
+}
+
+}  // namespace

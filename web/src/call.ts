@@ -1,0 +1,420 @@
+// The party room's voice chat and screen share (issue #17). The server relays
+// the signaling (rtc_offer / rtc_answer / rtc_ice, addressed to one member) and
+// says who is in the call (voice_state, screen_share_state); media goes from
+// browser to browser: one RTCPeerConnection per pair of members, "perfect
+// negotiation" (the member with the larger user id is polite and yields when
+// both offer at once). room.ts owns the socket: it hands the call's messages to
+// onMessage() and the user's role to setRole(). The first offer of a pair is the
+// impolite side's (the polite one waits for it). Nothing here touches playback
+// sync; ducking only changes the film's volume.
+import { api, ApiError } from './api';
+import { toast, toastError } from './toast';
+import { h, clear } from './ui';
+
+interface Member { user: { id: string; username: string }; muted: boolean; deafened: boolean; server_muted: boolean }
+interface Share { id: string; user: { id: string; username: string }; kind: string }
+interface Peer {
+  id: string;
+  pc: RTCPeerConnection;
+  polite: boolean;
+  makingOffer: boolean;
+  ignoreOffer: boolean;
+  audio: HTMLAudioElement;
+  level: () => number;
+  shareSender: RTCRtpSender | null;
+  video: MediaStream | null;
+}
+
+const PTT_KEY = 'v';
+const SPEAKING_LEVEL = 0.02;  // RMS of the audio above which someone is speaking
+const DUCKED = 0.25;          // the film's volume while someone speaks, relative to its own
+
+export interface CallOptions {
+  myId: string;
+  send: (msg: Record<string, unknown>) => boolean;
+  video: HTMLVideoElement;  // the film, for ducking only
+}
+
+export function callBar(partyId: string, opts: CallOptions) {
+  let role = 'participant';
+  let inCall = false;
+  let members: Member[] = [];
+  let shares: Share[] = [];
+  let version = -1;
+  let iceServers: RTCIceServer[] = [];
+  let mic: MediaStream | null = null;
+  let micLevel: () => number = () => 0;
+  let muted = false, deafened = false, pttHeld = false;
+  let myShare: { id: string; stream: MediaStream } | null = null;
+  const peers = new Map<string, Peer>();
+  const volumes = new Map<string, number>();
+  const speaking = new Set<string>();
+  let audioCtx: AudioContext | null = null;
+  let ducked: number | null = null;  // the film's volume before ducking
+  let signals: Promise<void> = Promise.resolve();
+  // Signals that arrive while our join is answered (a member saw voice_state first and offered
+  // at once) wait for it: dropping an offer would leave a polite peer waiting for ever.
+  let early: any[] | null = null;
+  const trace: string[] = [];  // the last signaling steps, for the browser tests' failure reports
+  const note = (s: string) => { trace.push(`${Math.round(performance.now())} ${s}`); if (trace.length > 60) trace.shift(); };
+
+  // ---- UI
+  const joinBtn = h('button', { class: 'small primary', id: 'voice-join', onclick: () => (inCall ? leave() : join()) }, 'Join voice');
+  const muteBtn = h('button', { class: 'small', id: 'voice-mute', hidden: true, 'aria-pressed': 'false', onclick: () => setMuted(!muted) }, 'Mute');
+  const deafBtn = h('button', { class: 'small', id: 'voice-deafen', hidden: true, 'aria-pressed': 'false', onclick: () => setDeafened(!deafened) }, 'Deafen');
+  const ptt = h('input', { type: 'checkbox', id: 'voice-ptt' });
+  const duck = h('input', { type: 'checkbox', id: 'voice-duck', checked: true });
+  const shareBtn = h('button', { class: 'small', id: 'share-screen', hidden: true, onclick: () => (myShare ? stopShare(myShare.id) : startShare()) }, 'Share screen');
+  const list = h('ul', { class: 'voice-members', id: 'voice-members', 'aria-live': 'polite' });
+  const el = h('section', { class: 'card tight voice-bar', id: 'voice-bar', 'aria-label': 'Voice chat' },
+    h('div', { class: 'voice-actions' }, joinBtn, muteBtn, deafBtn, shareBtn,
+      h('label', { class: 'small' }, ptt, ` Push to talk (hold ${PTT_KEY.toUpperCase()})`),
+      h('label', { class: 'small' }, duck, ' Lower the film while someone speaks')),
+    list);
+  const tileVideo = h('video', { autoplay: true, playsinline: true, muted: true, id: 'share-video' });
+  const tileLabel = h('div', { class: 'muted small', id: 'share-label' });
+  const stopOther = h('button', { class: 'small danger', id: 'share-stop', hidden: true }, 'Stop share');
+  const tile = h('div', { class: 'share-tile', id: 'share-tile', hidden: true }, tileVideo, h('div', { class: 'share-bar' }, tileLabel, stopOther));
+
+  const isMod = () => role === 'host' || role === 'moderator';
+  const me = () => members.find((m) => m.user.id === opts.myId);
+
+  function render() {
+    joinBtn.textContent = inCall ? 'Leave voice' : 'Join voice';
+    muteBtn.hidden = deafBtn.hidden = shareBtn.hidden = !inCall;
+    const serverMuted = !!me()?.server_muted;
+    muteBtn.textContent = serverMuted ? 'Muted by a moderator' : muted ? 'Unmute' : 'Mute';
+    muteBtn.disabled = serverMuted;
+    muteBtn.setAttribute('aria-pressed', String(muted || serverMuted));
+    deafBtn.textContent = deafened ? 'Undeafen' : 'Deafen';
+    deafBtn.setAttribute('aria-pressed', String(deafened));
+    shareBtn.textContent = myShare ? 'Stop sharing' : 'Share screen';
+    clear(list, ...members.map((m) => {
+      const self = m.user.id === opts.myId;
+      const vol = h('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(volumes.get(m.user.id) ?? 1), 'aria-label': `Volume of ${m.user.username}`, class: 'volume' });
+      vol.addEventListener('input', () => { volumes.set(m.user.id, Number(vol.value)); applyAudio(); });
+      const flags = [m.server_muted ? 'muted by a moderator' : m.muted ? 'muted' : '', m.deafened ? 'deafened' : ''].filter(Boolean).join(', ');
+      return h('li', { class: `voice-member${speaking.has(m.user.id) ? ' speaking' : ''}`, dataset: { userId: m.user.id } },
+        h('span', { class: 'speaking-dot', 'aria-hidden': 'true' }), h('span', null, m.user.username + (self ? ' (you)' : '')),
+        flags ? h('span', { class: 'muted small' }, ` ${flags}`) : null,
+        !self && inCall ? vol : null,
+        !self && isMod() ? h('button', { class: 'small', dataset: { slot: 'server-mute' }, onclick: () => serverMute(m) }, m.server_muted ? 'Allow to speak' : 'Server mute') : null);
+    }));
+    renderTile();
+  }
+
+  function renderTile() {
+    const share = shares.find((s) => s.user.id !== opts.myId) ?? shares[0];
+    const stream = share ? (share.user.id === opts.myId ? myShare?.stream : peers.get(share.user.id)?.video) : null;
+    tile.hidden = !share || !stream;
+    if (!share || !stream) { tileVideo.srcObject = null; return; }
+    if (tileVideo.srcObject !== stream) { tileVideo.srcObject = stream; tileVideo.play().catch(() => undefined); }
+    tileLabel.textContent = `${share.user.username} is sharing a ${share.kind}`;
+    stopOther.hidden = !(isMod() || share.user.id === opts.myId);
+    stopOther.onclick = () => stopShare(share.id);
+  }
+
+  // ---- the call
+  async function join() {
+    joinBtn.disabled = true;
+    try {
+      mic = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
+      micLevel = meter(mic);
+      early = [];
+      const body = await api<any>(`/api/parties/${partyId}/call/join/`, { method: 'POST' });
+      iceServers = body.ice_servers || [];
+      inCall = true;
+      applyState(body.members, body.version);
+      applyMic();
+      for (const m of early) signal(m);
+      early = null;
+    } catch (err) {
+      early = null;
+      stopMic();
+      if (err instanceof ApiError) toastError(err);
+      else toast(`Cannot use the microphone: ${(err as Error).message}`, 'error');
+    }
+    joinBtn.disabled = false;
+    render();
+  }
+
+  async function leave() {
+    teardown();
+    render();
+    try { await api(`/api/parties/${partyId}/call/leave/`, { method: 'POST' }); } catch (err) { toastError(err); }
+  }
+
+  function teardown() {
+    if (myShare) { for (const t of myShare.stream.getTracks()) t.stop(); myShare = null; }
+    for (const id of [...peers.keys()]) closePeer(id);
+    stopMic();
+    inCall = false;
+    speaking.clear();
+    unduck();
+  }
+
+  function stopMic() {
+    for (const t of mic?.getTracks() ?? []) t.stop();
+    mic = null;
+    micLevel = () => 0;
+  }
+
+  function applyState(list: Member[], v: number) {
+    if (v < version) return;
+    version = v;
+    members = list;
+    if (inCall && !members.some((m) => m.user.id === opts.myId)) {
+      // The server let us go (kicked, or another tab left): stop everything here.
+      teardown();
+    }
+    if (inCall) {
+      for (const m of members) if (m.user.id !== opts.myId && !peers.has(m.user.id)) openPeer(m.user.id);
+      for (const id of [...peers.keys()]) if (!members.some((m) => m.user.id === id)) closePeer(id);
+    }
+    applyMic();
+    applyAudio();
+    render();
+  }
+
+  // ---- peers
+  function openPeer(id: string): Peer {
+    note(`open ${id.slice(0, 4)} tracks=${mic?.getAudioTracks().length ?? 0}`);
+    const pc = new RTCPeerConnection({ iceServers });
+    const audio = h('audio', { autoplay: true });
+    const peer: Peer = { id, pc, polite: opts.myId > id, makingOffer: false, ignoreOffer: false, audio, level: () => 0, shareSender: null, video: null };
+    peers.set(id, peer);
+    for (const t of mic?.getAudioTracks() ?? []) pc.addTrack(t, mic!);
+    if (myShare) peer.shareSender = pc.addTrack(myShare.stream.getVideoTracks()[0], myShare.stream);
+    pc.onnegotiationneeded = async () => {
+      // The first offer of a pair is the impolite side's: two first offers crossing made Chromium
+      // answer with no transport now and then. Later changes (a share) may come from either side.
+      if (peer.polite && !pc.remoteDescription) return note(`waits for ${id.slice(0, 4)} to offer`);
+      try {
+        peer.makingOffer = true;
+        note(`offer to ${id.slice(0, 4)} from ${pc.signalingState}`);
+        await pc.setLocalDescription();
+        opts.send({ type: 'rtc_offer', to: id, sdp: pc.localDescription!.sdp });
+      } catch (err) {
+        console.warn('offer failed', err);
+      } finally {
+        peer.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => { if (candidate) opts.send({ type: 'rtc_ice', to: id, candidate: candidate.toJSON() }); };
+    pc.ontrack = ({ track, streams }) => {
+      if (track.kind === 'audio') {
+        const stream = streams[0] ?? new MediaStream([track]);
+        audio.srcObject = stream;
+        audio.play().catch(() => undefined);
+        peer.level = meter(stream);
+        applyAudio();
+      } else {
+        peer.video = streams[0] ?? new MediaStream([track]);
+        track.addEventListener('ended', () => { peer.video = null; renderTile(); });
+        renderTile();
+      }
+    };
+    pc.onconnectionstatechange = () => { if (pc.connectionState === 'failed') pc.restartIce(); };
+    return peer;
+  }
+
+  function closePeer(id: string) {
+    const p = peers.get(id);
+    if (!p) return;
+    note(`close ${id.slice(0, 4)}`);
+    p.pc.close();
+    p.audio.srcObject = null;
+    peers.delete(id);
+    speaking.delete(id);
+  }
+
+  async function onSignal(m: any) {
+    note(`${m.type} from ${m.from.id.slice(0, 4)}${inCall ? '' : ' (not in call)'}`);
+    if (!inCall) return;
+    const from = m.from.id as string;
+    const peer = peers.get(from) ?? openPeer(from);
+    const pc = peer.pc;
+    try {
+      if (m.type === 'rtc_ice') {
+        try { await pc.addIceCandidate(m.candidate); } catch (err) { if (!peer.ignoreOffer) throw err; }
+        return;
+      }
+      const desc = { type: m.type === 'rtc_offer' ? 'offer' : 'answer', sdp: m.sdp } as RTCSessionDescriptionInit;
+      const collision = desc.type === 'offer' && (peer.makingOffer || pc.signalingState !== 'stable');
+      peer.ignoreOffer = !peer.polite && collision;
+      if (peer.ignoreOffer) return note('ignored (collision)');
+      await pc.setRemoteDescription(desc);
+      if (desc.type === 'offer') {
+        await pc.setLocalDescription();
+        opts.send({ type: 'rtc_answer', to: from, sdp: pc.localDescription!.sdp });
+      }
+    } catch (err) {
+      console.warn('signaling failed', err);
+    }
+  }
+
+  // ---- microphone, mute, push-to-talk, deafen, volumes
+  function applyMic() {
+    const allowed = !muted && !me()?.server_muted && (!ptt.checked || pttHeld);
+    for (const t of mic?.getAudioTracks() ?? []) t.enabled = allowed;
+  }
+  function applyAudio() {
+    for (const [id, p] of peers) {
+      const m = members.find((x) => x.user.id === id);
+      p.audio.muted = deafened || !!m?.server_muted;  // a server-muted member is not played
+      p.audio.volume = volumes.get(id) ?? 1;
+    }
+  }
+  async function setMuted(v: boolean) {
+    muted = v;
+    applyMic();
+    render();
+    try { await api(`/api/parties/${partyId}/call/me/`, { method: 'PATCH', body: { muted: v } }); } catch (err) { toastError(err); }
+  }
+  async function setDeafened(v: boolean) {
+    deafened = v;
+    applyAudio();
+    render();
+    try { await api(`/api/parties/${partyId}/call/me/`, { method: 'PATCH', body: { deafened: v } }); } catch (err) { toastError(err); }
+  }
+  async function serverMute(m: Member) {
+    try { await api(`/api/parties/${partyId}/call/members/${m.user.id}/server-mute/`, { method: 'POST', body: { muted: !m.server_muted } }); } catch (err) { toastError(err); }
+  }
+  const typing = (e: KeyboardEvent) => e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+  const onKeyDown = (e: KeyboardEvent) => { if (ptt.checked && e.key.toLowerCase() === PTT_KEY && !typing(e) && !pttHeld) { pttHeld = true; applyMic(); } };
+  const onKeyUp = (e: KeyboardEvent) => { if (e.key.toLowerCase() === PTT_KEY && pttHeld) { pttHeld = false; applyMic(); } };
+  document.addEventListener('keydown', onKeyDown);
+  document.addEventListener('keyup', onKeyUp);
+  ptt.addEventListener('change', applyMic);
+
+  // ---- who is speaking (audio level), and ducking the film
+  function meter(stream: MediaStream): () => number {
+    audioCtx ??= new AudioContext();
+    const analyser = audioCtx.createAnalyser();
+    analyser.fftSize = 512;
+    audioCtx.createMediaStreamSource(stream).connect(analyser);
+    const buf = new Float32Array(analyser.fftSize);
+    return () => {
+      analyser.getFloatTimeDomainData(buf);
+      let sum = 0;
+      for (const x of buf) sum += x * x;
+      return Math.sqrt(sum / buf.length);
+    };
+  }
+  function unduck() {
+    if (ducked !== null) { opts.video.volume = ducked; ducked = null; }
+  }
+  const levelTimer = window.setInterval(() => {
+    if (!inCall) return;
+    audioCtx?.state === 'suspended' && audioCtx.resume().catch(() => undefined);
+    const now = new Set<string>();
+    const mineOn = mic?.getAudioTracks().some((t) => t.enabled);
+    if (mineOn && micLevel() > SPEAKING_LEVEL) now.add(opts.myId);
+    for (const [id, p] of peers) if (!p.audio.muted && p.level() > SPEAKING_LEVEL) now.add(id);
+    const othersSpeak = [...now].some((id) => id !== opts.myId);
+    if (duck.checked && othersSpeak && ducked === null) { ducked = opts.video.volume; opts.video.volume = ducked * DUCKED; }
+    else if ((!othersSpeak || !duck.checked) && ducked !== null) unduck();
+    const changed = now.size !== speaking.size || [...now].some((id) => !speaking.has(id));
+    if (!changed) return;
+    speaking.clear();
+    for (const id of now) speaking.add(id);
+    for (const li of list.querySelectorAll<HTMLElement>('li.voice-member'))
+      li.classList.toggle('speaking', speaking.has(li.dataset.userId!));
+  }, 100);
+
+  // ---- screen share
+  function shareKind(track: MediaStreamTrack): string {
+    const surface = (track.getSettings() as any).displaySurface;
+    return surface === 'window' ? 'window' : surface === 'browser' ? 'tab' : 'screen';
+  }
+  async function startShare() {
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+    } catch (err) {
+      toast(`Screen share cancelled: ${(err as Error).message}`, 'error');
+      return;
+    }
+    const track = stream.getVideoTracks()[0];
+    try {
+      const share = await api<Share>(`/api/parties/${partyId}/call/shares/`, { method: 'POST', body: { kind: shareKind(track) } });
+      myShare = { id: share.id, stream };
+    } catch (err) {
+      for (const t of stream.getTracks()) t.stop();
+      toastError(err);
+      return;
+    }
+    track.addEventListener('ended', () => { if (myShare?.stream === stream) stopShare(myShare.id); });
+    for (const p of peers.values()) p.shareSender = p.pc.addTrack(track, stream);
+    render();
+  }
+  async function stopShare(id: string) {
+    if (myShare?.id === id) endMyShare();
+    render();
+    try { await api(`/api/parties/${partyId}/call/shares/${id}/stop/`, { method: 'POST' }); } catch (err) { toastError(err); }
+  }
+  function endMyShare() {
+    if (!myShare) return;
+    for (const t of myShare.stream.getTracks()) t.stop();
+    for (const p of peers.values()) {
+      if (p.shareSender) p.pc.removeTrack(p.shareSender);
+      p.shareSender = null;
+    }
+    myShare = null;
+  }
+
+  // One at a time, in the order received: a candidate must not overtake its description.
+  function signal(m: any) { signals = signals.then(() => onSignal(m)); }
+
+  // ---- from room.ts
+  function onMessage(m: any) {
+    if (m.type === 'voice_state') return applyState(m.members, m.version);
+    if (m.type === 'screen_share_state') {
+      if (m.version < version) return;
+      shares = m.shares;
+      // Stopped by the host: stop sending too.
+      if (myShare && !shares.some((s) => s.id === myShare!.id)) endMyShare();
+      return render();
+    }
+    if (m.type === 'rtc_offer' || m.type === 'rtc_answer' || m.type === 'rtc_ice') {
+      if (early) early.push(m);
+      else signal(m);
+    }
+  }
+
+  // The socket (re)opened: the server let us go when our last socket closed, so start over from its state.
+  async function load() {
+    if (inCall) teardown();
+    try {
+      const c = await api<any>(`/api/parties/${partyId}/call/`);
+      version = -1;
+      shares = c.shares;
+      applyState(c.members, c.version);
+    } catch { /* the room shows the socket's own errors */ }
+  }
+
+  // Read-only hook for the browser tests: the peer connections and their stats.
+  (window as any).__wpCall = {
+    get inCall() { return inCall; },
+    peers: () => [...peers.values()].map((p) => ({ id: p.id, state: p.pc.connectionState, pc: p.pc, hasVideo: !!p.video })),
+    get speaking() { return [...speaking]; },
+    get trace() { return [...trace]; },
+  };
+
+  render();
+  return {
+    el,
+    tile,
+    onMessage,
+    load,
+    setRole(r: string) { role = r; render(); },
+    dispose() {
+      teardown();
+      clearInterval(levelTimer);
+      document.removeEventListener('keydown', onKeyDown);
+      document.removeEventListener('keyup', onKeyUp);
+      audioCtx?.close().catch(() => undefined);
+      delete (window as any).__wpCall;
+    },
+  };
+}
