@@ -40,6 +40,7 @@
 #include "modules/push/setup.hpp"
 #include "modules/push/worker.hpp"
 #include "modules/social/routes.hpp"
+#include "modules/support/routes.hpp"
 #include "modules/user_channel/routes.hpp"
 #include "modules/system/routes.hpp"
 #include "modules/videos/routes.hpp"
@@ -400,6 +401,20 @@ int serve(const Config& config) {
   parties_service.on_party_ended([&events_service](const std::string& party_id) { events_service.party_ended(party_id); });
   events::Scheduler events_scheduler(events_service);
   // ---- end events ----
+  // ---- support (#19): tickets, replies and internal notes, attachments, FAQ, feedback ----
+  support::Store support_store(*db);
+  const auto support_settings = support::settings_from(config);
+  support::SupportService support_service(support_store, support_settings);
+  support_service.set_notifier(notifications_service);
+  // Appeals: the moderation module answers "may this user appeal that action?"
+  // with support_service.set_appeal_check(fn(user_id, action_id)); unset, any id is taken.
+  support::add_routes(router, support_service);
+  support::add_faq_routes(router, support_service);
+  video_workers.add_periodic("expiring unclaimed support attachments", attachment_sweep_every(config),
+                             [&support_store, &support_settings] {
+                               support::expire_orphan_attachments(support_store, support_settings);
+                             });
+  // ---- end support ----
   // ---- notifications (#15): every module notifies through wp::Notifier
   {
     Notifier& notifier = notifications_service;
@@ -529,6 +544,13 @@ int worker(const Config& config) {
   workers.add_periodic("expiring unsent message attachments", attachment_sweep_every(config),
                        [&messaging_store, &messaging_settings] {
                          messaging::expire_orphan_attachments(messaging_store, messaging_settings);
+                       });
+  // support (#19): unclaimed attachments past their TTL
+  support::Store support_store(*db);
+  const auto support_settings = support::settings_from(config);
+  workers.add_periodic("expiring unclaimed support attachments", attachment_sweep_every(config),
+                       [&support_store, &support_settings] {
+                         support::expire_orphan_attachments(support_store, support_settings);
                        });
   // push (#15): the outbox's sends wait on a pool of their own here.
   push::Store push_store(*db);

@@ -259,6 +259,9 @@ const std::vector<Setting>& settings() {
                   &Config::message_attachment_max_bytes, 1, std::int64_t{1} << 34),
       int_setting("message_attachment_ttl_s", "An uploaded attachment no message took this long is deleted",
                   &Config::message_attachment_ttl_s, 1, 365 * 86400),
+      // support (#19)
+      int_setting("support_reopen_days", "Days after its resolution that a user may still reopen a support ticket",
+                  &Config::support_reopen_days, 0, 3650),
       // ---- push (#15)
       string_setting("vapid_private_key",
                      "VAPID private key, base64url (default: kept in <data_dir>/vapid_private_key, made on first start)",

@@ -90,6 +90,8 @@ struct Config {
   int message_sync_limit = 100;
   std::int64_t message_attachment_max_bytes = 25 * 1024 * 1024;
   int message_attachment_ttl_s = 24 * 3600;
+  // support (#19)
+  int support_reopen_days = 7;
   // push (#15): Web Push and FCM
   std::string vapid_private_key;  // base64url P-256 scalar; empty: <data_dir>/vapid_private_key, made on first start
   std::string vapid_subject;      // mailto: or https: contact in the VAPID JWT; empty: mailto:<mail_from>

@@ -53,6 +53,10 @@ const PAGES = [
   // -- notifications (#15): the friend request from staff is one
   ['/notifications', 'user', '#notifications-list li'],
   ['/settings/notifications', 'user', '#notification-preferences'],
+  // -- support (#19)
+  ['/support', 'user', '#faq-list'],
+  ['/support/new', 'user', 'form[aria-label="New ticket"] select[name=category]'],
+  ['/admin/tickets', 'staff', '#ticket-summary'],
 ];
 
 let server, browser, clip;

@@ -322,6 +322,54 @@ def broadcast(owner):
     return {"broadcast": r.json()["id"]}
 
 
+# ---- support (#19): the owner's ticket, files, feedback; FAQ entries by a staff member
+def _support_ok(r, status=201):
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+def ticket(owner):
+    return {"ticket": _support_ok(owner.post("/api/support/tickets/", json={
+        "subject": "Help", "description": "Please", "category": "technical"}))["id"]}
+
+
+def resolved_ticket(owner):
+    ids = ticket(owner)
+    staff = make_staff_member(owner.server)
+    _support_ok(staff.patch(f"/api/support/tickets/{ids['ticket']}/", json={"status": "resolved"}), 200)
+    return ids
+
+
+def support_file(owner):
+    r = owner.post("/api/support/attachments/", files={"file": ("a.txt", b"some words\n", "text/plain")})
+    return {"file": _support_ok(r)["id"]}
+
+
+def ticket_note_file(owner):
+    """A file on a staff member's internal note on the owner's ticket."""
+    ids = ticket(owner)
+    staff = make_staff_member(owner.server)
+    f = _support_ok(staff.post("/api/support/attachments/", files={"file": ("n.txt", b"note\n", "text/plain")}))
+    _support_ok(staff.post(f"/api/support/tickets/{ids['ticket']}/replies/",
+                           json={"content": "note", "is_internal": True, "attachment_ids": [f["id"]]}))
+    return {**ids, "file": f["id"]}
+
+
+def faq_entry(owner, published=True):
+    staff = make_staff_member(owner.server)
+    return {"faq": _support_ok(staff.post("/api/support/faq/", json={
+        "category": "general", "question": "Q?", "answer": "A.", "is_published": published}))["id"]}
+
+
+def draft_faq(owner):
+    return faq_entry(owner, published=False)
+
+
+def feedback(owner):
+    return {"feedback": _support_ok(owner.post("/api/support/feedback/", json={"rating": 3}))["id"]}
+# ---- end support
+
+
 # ---------------------------------------------------------------- the matrix
 # (method, path, make resource, JSON body or a function of the server giving it, {caller: status})
 
@@ -587,6 +635,38 @@ ROWS = [
     row("POST", "/api/push/test/", push_subscription, None, 401, 409, 202, 409),
     row("GET", "/api/push/notifications/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/push/notifications/{push}/", push_row, None, 401, 404, 200, 404),
+    # ---- support (#19): a ticket is its owner's and staff's (404 to others); staff-only fields and routes 403
+    row("GET", "/api/support/tickets/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/support/tickets/", nothing, {"subject": "s", "description": "d", "category": "other"},
+        401, 201, 201, 201),
+    row("GET", "/api/support/tickets/{ticket}/", ticket, None, 401, 404, 200, 200),
+    row("PATCH", "/api/support/tickets/{ticket}/", ticket, {"priority": "high"}, 401, 404, 403, 200),
+    row("PATCH", "/api/support/tickets/{ticket}/", ticket, {"status": "closed"}, 401, 404, 200, 200),
+    row("POST", "/api/support/tickets/{ticket}/close/", ticket, None, 401, 404, 200, 200),
+    row("POST", "/api/support/tickets/{ticket}/reopen/", resolved_ticket, None, 401, 404, 200, 200),
+    row("POST", "/api/support/tickets/{ticket}/assign/", ticket, {"assignee_id": None}, 401, 403, 403, 200),
+    row("GET", "/api/support/tickets/{ticket}/replies/", ticket, None, 401, 404, 200, 200),
+    row("POST", "/api/support/tickets/{ticket}/replies/", ticket, {"content": "hi"}, 401, 404, 201, 201),
+    row("POST", "/api/support/tickets/{ticket}/replies/", ticket, {"content": "n", "is_internal": True},
+        401, 404, 403, 201),
+    row("GET", "/api/support/attachments/{file}/", support_file, None, 401, 404, 200, 200),
+    row("GET", "/api/support/attachments/{file}/", ticket_note_file, None, 401, 404, 404, 200),
+    row("GET", "/api/support/attachments/{file}/thumbnail/", support_file, None, 401, 404, 404, 404),
+    row("GET", "/api/support/staff/tickets/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/support/staff/summary/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/support/faq/", nothing, None, 200, 200, 200, 200),
+    row("GET", "/api/support/faq/categories/", nothing, None, 200, 200, 200, 200),
+    row("GET", "/api/support/faq/{faq}/", faq_entry, None, 200, 200, 200, 200),
+    row("GET", "/api/support/faq/{faq}/", draft_faq, None, 404, 404, 404, 200),
+    row("POST", "/api/support/faq/", nothing, {"category": "c", "question": "q", "answer": "a"}, 401, 403, 403, 201),
+    row("PATCH", "/api/support/faq/{faq}/", faq_entry, {"position": 2}, 401, 403, 403, 200),
+    row("DELETE", "/api/support/faq/{faq}/", faq_entry, None, 401, 403, 403, 200),
+    row("POST", "/api/support/faq/{faq}/vote/", faq_entry, {"helpful": True}, 401, 200, 200, 200),
+    row("POST", "/api/support/faq/{faq}/vote/", draft_faq, {"helpful": True}, 401, 404, 404, 200),
+    row("POST", "/api/support/feedback/", nothing, {"rating": 5}, 401, 201, 201, 201),
+    row("GET", "/api/support/staff/feedback/", nothing, None, 401, 403, 403, 200),
+    row("PATCH", "/api/support/staff/feedback/{feedback}/", feedback, {"status": "triaged"}, 401, 403, 403, 200),
+    # ---- end support
 ]
 
 

@@ -32,6 +32,11 @@ import { listenForPushClicks } from './push';
 listenForPushClicks();
 // -- notifications (#15)
 import { notificationsPage } from './pages/notifications';
+// -- support (#19): help center, tickets, the staff queue
+import { helpPage } from './pages/help';
+import { myTicketsPage, newTicketPage } from './pages/tickets';
+import { ticketPage } from './pages/ticket';
+import { adminTicketsPage } from './pages/admin-tickets';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -72,6 +77,12 @@ const routes: Route[] = [
   [/^\/events\/([0-9a-f-]{36})\/edit\/?$/, editEventPage, true],
   // -- notifications (#15)
   [/^\/notifications\/?$/, notificationsPage, true],
+  // -- support (#19)
+  [/^\/support\/?$/, helpPage, false],
+  [/^\/support\/tickets\/?$/, myTicketsPage, true],
+  [/^\/support\/new\/?$/, newTicketPage, true],
+  [/^\/support\/([0-9a-f-]{36})\/?$/, ticketPage, true],
+  [/^\/admin\/tickets\/?$/, adminTicketsPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);

@@ -34,6 +34,8 @@ export const SECTIONS: NavEntry[] = [
   { href: '/messages', label: 'Messages', extra: unreadBadge },
   // -- events (#16)
   { href: '/events', label: 'Events' },
+  // -- support (#19)
+  { href: '/support', label: 'Help', match: /^\/support\b/ },
 ];
 
 /** The user menu, under the user's name. */
@@ -41,6 +43,7 @@ export const USER_MENU: NavEntry[] = [
   { href: '/settings/profile', label: 'Settings', match: /^\/settings\/(profile|account|privacy|notifications)/ },
   { href: '/settings/security', label: 'Security', match: /^\/settings\/(security|sessions|login-history)/ },
   { href: '/admin/users', label: 'Admin: users', staff: true },
+  { href: '/admin/tickets', label: 'Admin: tickets', staff: true },
 ];
 
 const visible = (u: User | null) => (e: NavEntry) => !e.staff || !!u?.is_staff;

@@ -3,13 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <map>
 
+#include "core/attachment_files.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
-#include "core/filetype.hpp"
 #include "core/ids.hpp"
-#include "core/process.hpp"
 #include "modules/messaging/service.hpp"
 
 namespace wp::messaging {
@@ -17,29 +15,6 @@ namespace wp::messaging {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The allow-list: a sniffed MIME type and what kind of attachment it makes.
-const std::map<std::string, AttachmentKind>& allowed_types() {
-  static const std::map<std::string, AttachmentKind> types{
-      {"image/png", AttachmentKind::image},       {"image/jpeg", AttachmentKind::image},
-      {"image/gif", AttachmentKind::image},       {"image/webp", AttachmentKind::image},
-      {"video/mp4", AttachmentKind::video},       {"video/webm", AttachmentKind::video},
-      {"video/quicktime", AttachmentKind::video}, {"application/pdf", AttachmentKind::file},
-      {"text/plain", AttachmentKind::file},
-  };
-  return types;
-}
-
-constexpr std::size_t kMaxFilename = 200;
-
-// The name shown for a file: its last path part, printable, bounded.
-std::string display_name(const std::string& given) {
-  std::string base = fs::path(given).filename().string(), out;
-  for (char c : base)
-    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f && c != '"' && c != '\\') out.push_back(c);
-  if (out.size() > kMaxFilename) out.resize(kMaxFilename);
-  return out.empty() || out == "." || out == ".." ? "file" : out;
-}
 
 std::string attachment_dir(const Settings& settings) { return settings.data_dir + "/attachments"; }
 
@@ -71,31 +46,20 @@ std::string MessagingService::staging_path() const {
 
 AttachmentRow MessagingService::upload(const Principal& me, const std::string& staged_path,
                                        const std::string& filename) {
-  auto mime = sniff_mime_type_of_file(staged_path);
-  auto kind = allowed_types().find(mime);
-  if (kind == allowed_types().end())
-    throw Error(ErrorCode::unsupported_media, "This type of file cannot be sent (detected " + mime + ").");
+  auto sniffed = check_attachment_type(staged_path);
   AttachmentRow a;
   a.id = new_uuid();
   a.uploader_id = me.id;
-  a.filename = display_name(filename);
-  a.mime_type = mime;
-  a.kind = kind->second;
+  a.filename = attachment_display_name(filename);
+  a.mime_type = sniffed.mime_type;
+  a.kind = sniffed.kind;
   a.size = static_cast<std::int64_t>(fs::file_size(staged_path));
   a.created_at = now_ms();
   auto dir = attachment_dir(settings_) + "/" + a.id;
   fs::create_directories(dir);
   fs::rename(staged_path, dir + "/original");
-  if (a.kind == AttachmentKind::image) {
-    ProcessOptions o;
-    o.timeout = std::chrono::seconds(30);
-    auto r = run_process({settings_.ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i",
-                          dir + "/original", "-frames:v", "1", "-vf", "scale='min(320,iw)':-2", "-q:v", "4", "-f",
-                          "image2", dir + "/thumbnail.jpg"},
-                         o);
-    a.has_thumbnail = r.ok() && fs::exists(dir + "/thumbnail.jpg");
-    if (!a.has_thumbnail) spdlog::info("attachment {}: no thumbnail ({})", a.id, r.describe());
-  }
+  if (a.kind == AttachmentKind::image)
+    a.has_thumbnail = make_attachment_thumbnail(settings_.ffmpeg, dir + "/original", dir + "/thumbnail.jpg");
   try {
     store_.insert_attachment(a);
   } catch (const Error&) {

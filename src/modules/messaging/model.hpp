@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/attachment_files.hpp"
 #include "core/enum_names.hpp"
 
 namespace wp::messaging {
@@ -16,7 +17,7 @@ enum class MemberRole { owner, member };
 // Who may add members to a group.
 enum class AddMembers { owner, members };
 enum class MessageType { text, image, video, file, system };
-enum class AttachmentKind { image, video, file };
+using AttachmentKind = wp::AttachmentKind;  // core/attachment_files.hpp: shared with support
 // The fixed set of reactions.
 enum class Emoji { thumbs_up, heart, joy, wow, sad, pray };
 // What a system message records (its metadata.event).
@@ -157,8 +158,6 @@ WP_ENUM_NAMES(wp::messaging::AddMembers, {wp::messaging::AddMembers::owner, "own
 WP_ENUM_NAMES(wp::messaging::MessageType, {wp::messaging::MessageType::text, "text"},
               {wp::messaging::MessageType::image, "image"}, {wp::messaging::MessageType::video, "video"},
               {wp::messaging::MessageType::file, "file"}, {wp::messaging::MessageType::system, "system"});
-WP_ENUM_NAMES(wp::messaging::AttachmentKind, {wp::messaging::AttachmentKind::image, "image"},
-              {wp::messaging::AttachmentKind::video, "video"}, {wp::messaging::AttachmentKind::file, "file"});
 WP_ENUM_NAMES(wp::messaging::Emoji, {wp::messaging::Emoji::thumbs_up, "\xF0\x9F\x91\x8D"},
               {wp::messaging::Emoji::heart, "\xE2\x9D\xA4\xEF\xB8\x8F"},
               {wp::messaging::Emoji::joy, "\xF0\x9F\x98\x82"}, {wp::messaging::Emoji::wow, "\xF0\x9F\x98\xAE"},

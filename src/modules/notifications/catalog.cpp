@@ -22,6 +22,7 @@ const std::vector<TypeInfo>& type_catalog() {
       {Type::event_cancelled, "Cancelled events", true, true, true, "high"},
       {Type::event_waitlist_promoted, "Event waitlist places", true, true, true, "high"},
       {Type::ticket_reply, "Support ticket replies", true, true, true, "normal"},
+      {Type::ticket_status, "Support ticket status changes", true, true, false, "low"},
       {Type::moderation_action, "Moderation of my account or content", true, true, false, "normal"},
       {Type::subscription, "Subscription changes", true, true, false, "normal"},
       {Type::payment, "Payments", true, true, false, "normal"},

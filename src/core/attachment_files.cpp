@@ -1,0 +1,61 @@
+#include "core/attachment_files.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <map>
+
+#include "core/error.hpp"
+#include "core/filetype.hpp"
+#include "core/process.hpp"
+
+namespace wp {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The allow-list: a sniffed MIME type and what kind of attachment it makes.
+const std::map<std::string, AttachmentKind>& allowed_types() {
+  static const std::map<std::string, AttachmentKind> types{
+      {"image/png", AttachmentKind::image},       {"image/jpeg", AttachmentKind::image},
+      {"image/gif", AttachmentKind::image},       {"image/webp", AttachmentKind::image},
+      {"video/mp4", AttachmentKind::video},       {"video/webm", AttachmentKind::video},
+      {"video/quicktime", AttachmentKind::video}, {"application/pdf", AttachmentKind::file},
+      {"text/plain", AttachmentKind::file},
+  };
+  return types;
+}
+
+constexpr std::size_t kMaxFilename = 200;
+
+}  // namespace
+
+SniffedAttachment check_attachment_type(const std::string& path) {
+  auto mime = sniff_mime_type_of_file(path);
+  auto kind = allowed_types().find(mime);
+  if (kind == allowed_types().end())
+    throw Error(ErrorCode::unsupported_media, "This type of file cannot be sent (detected " + mime + ").");
+  return {mime, kind->second};
+}
+
+std::string attachment_display_name(const std::string& given) {
+  std::string base = fs::path(given).filename().string(), out;
+  for (char c : base)
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f && c != '"' && c != '\\') out.push_back(c);
+  if (out.size() > kMaxFilename) out.resize(kMaxFilename);
+  return out.empty() || out == "." || out == ".." ? "file" : out;
+}
+
+bool make_attachment_thumbnail(const std::string& ffmpeg, const std::string& original, const std::string& thumbnail) {
+  ProcessOptions o;
+  o.timeout = std::chrono::seconds(30);
+  auto r = run_process({ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", original, "-frames:v",
+                        "1", "-vf", "scale='min(320,iw)':-2", "-q:v", "4", "-f", "image2", thumbnail},
+                       o);
+  bool made = r.ok() && fs::exists(thumbnail);
+  if (!made) spdlog::info("attachment {}: no thumbnail ({})", original, r.describe());
+  return made;
+}
+
+}  // namespace wp
