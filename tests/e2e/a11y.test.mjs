@@ -53,6 +53,9 @@ const PAGES = [
   // -- notifications (#15): the friend request from staff is one
   ['/notifications', 'user', '#notifications-list li'],
   ['/settings/notifications', 'user', '#notification-preferences'],
+  // -- moderation (#19): the user's own standing; the staff queue (empty is fine: its status line shows)
+  ['/standing', 'user', '#standing-summary'],
+  ['/admin/moderation', 'staff', '#moderation-queue ~ .plist-status, #moderation-queue li'],
 ];
 
 let server, browser, clip;

@@ -32,6 +32,9 @@ import { listenForPushClicks } from './push';
 listenForPushClicks();
 // -- notifications (#15)
 import { notificationsPage } from './pages/notifications';
+// -- moderation (#19)
+import { adminModerationPage } from './pages/admin-moderation';
+import { standingPage } from './pages/standing';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -72,6 +75,9 @@ const routes: Route[] = [
   [/^\/events\/([0-9a-f-]{36})\/edit\/?$/, editEventPage, true],
   // -- notifications (#15)
   [/^\/notifications\/?$/, notificationsPage, true],
+  // -- moderation (#19)
+  [/^\/admin\/moderation\/?$/, adminModerationPage, true],
+  [/^\/standing\/?$/, standingPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);

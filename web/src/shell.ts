@@ -41,6 +41,9 @@ export const USER_MENU: NavEntry[] = [
   { href: '/settings/profile', label: 'Settings', match: /^\/settings\/(profile|account|privacy|notifications)/ },
   { href: '/settings/security', label: 'Security', match: /^\/settings\/(security|sessions|login-history)/ },
   { href: '/admin/users', label: 'Admin: users', staff: true },
+  // -- moderation (#19)
+  { href: '/standing', label: 'My standing' },
+  { href: '/admin/moderation', label: 'Admin: moderation', staff: true },
 ];
 
 const visible = (u: User | null) => (e: NavEntry) => !e.staff || !!u?.is_staff;
