@@ -24,12 +24,14 @@
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/notifier.hpp"
+#include "core/moderation.hpp"
 #include "core/user_messages.hpp"
 #include "modules/accounts/routes.hpp"
 #include "modules/events/routes.hpp"
 #include "modules/events/scheduler.hpp"
 #include "modules/groups/routes.hpp"
 #include "modules/messaging/routes.hpp"
+#include "modules/moderation/routes.hpp"
 #include "modules/notifications/routes.hpp"
 #include "modules/notifications/worker.hpp"
 #include "modules/parties/redis_live_state.hpp"
@@ -127,6 +129,16 @@ void finish_within(std::chrono::milliseconds budget, const std::function<void()>
   cv.notify_one();
   guard.join();
 }
+
+// ---- moderation (#19): the word list from its setting and its file (read once, at start).
+moderation::Settings moderation_settings(const Config& c) {
+  moderation::Settings s;
+  s.words = moderation::WordFilter::from_settings(c.moderation_words, c.moderation_word_file);
+  s.block = c.moderation_word_action == "block";
+  s.rate_limit = c.moderation_rate_limit;
+  return s;
+}
+// ---- end moderation
 
 // ---- notifications (#15)
 // `watchparty worker` has no sockets: what the notifications worker would publish live goes nowhere.
@@ -406,8 +418,6 @@ int serve(const Config& config) {
   const auto support_settings = support::settings_from(config);
   support::SupportService support_service(support_store, support_settings);
   support_service.set_notifier(notifications_service);
-  // Appeals: the moderation module answers "may this user appeal that action?"
-  // with support_service.set_appeal_check(fn(user_id, action_id)); unset, any id is taken.
   support::add_routes(router, support_service);
   support::add_faq_routes(router, support_service);
   video_workers.add_periodic("expiring unclaimed support attachments", attachment_sweep_every(config),
@@ -434,6 +444,72 @@ int serve(const Config& config) {
     });
   }
   // ---- end notifications
+  // ---- moderation (#19): reports, the staff queue, actions and standing, the word filter.
+  // Each module that owns reportable content registers its lookup / remove / restore
+  // (core/moderation.hpp); accounts refuses logins of suspended and banned users.
+  moderation::Store moderation_store(*db);
+  std::unique_ptr<moderation::ModerationService> moderation_service;
+  try {
+    moderation_service = std::make_unique<moderation::ModerationService>(
+        moderation_store, *limiter, moderation_settings(config));
+  } catch (const std::runtime_error& e) {
+    return fail(e.what());
+  }
+  moderation::add_routes(router, *moderation_service);
+  {
+    auto& mod = *moderation_service;
+    Notifier& moderation_notices = notifications_service;
+    mod.set_notifier(moderation_notices);
+    mod.set_end_sessions([&accounts_service](const std::string& user_id) { accounts_service.end_all_sessions(user_id); });
+    mod.set_account_active([&accounts_service](const Principal& staff, const std::string& user_id, bool active) {
+      accounts_service.set_user_active(staff, user_id, active);
+    });
+    accounts_service.set_login_gate([&mod](const std::string& user_id) { return mod.login_refusal(user_id); });
+    // An appeal names an action taken on the appellant.
+    support_service.set_appeal_check([&moderation_store](const std::string& user_id, const std::string& action_id) {
+      auto a = moderation_store.action(action_id);
+      return a && a->user_id == user_id;
+    });
+    accounts_service.set_standing_ids([&mod](const std::string& state) {
+      return mod.user_ids_in(require_enum<moderation::StandingState>("status", state));
+    });
+    accounts_service.set_content_guard(mod);
+    mod.add_content(ContentType::user, {
+        [&accounts_service](const std::string& id) { return accounts_service.moderation_view(id); },
+        [&accounts_service](const std::string& id) { return accounts_service.hide_bio(id); },
+        [&accounts_service](const std::string& id, const std::string& bio) { return accounts_service.restore_bio(id, bio); },
+    });
+    parties_service.set_moderation(mod, mod);  // the old report route writes through moderation
+    videos_service.set_content_guard(mod);
+    messaging_service.set_content_guard(mod);
+    mod.add_content(ContentType::party, {[&parties_service](const std::string& id) { return parties_service.party_view(id); },
+                                         nullptr, nullptr});
+    mod.add_content(ContentType::group, {[&groups_service](const std::string& id) { return groups_service.moderation_view(id); },
+                                         nullptr, nullptr});
+    mod.add_content(ContentType::event, {[&events_service](const std::string& id) { return events_service.moderation_view(id); },
+                                         nullptr, nullptr});
+    mod.add_content(ContentType::party_message, {
+        [&parties_service](const std::string& id) { return parties_service.message_view(id); },
+        [&parties_service](const std::string& id) { return parties_service.hide_message(id); },
+        [&parties_service](const std::string& id, const std::string& s) { return parties_service.restore_message(id, s); },
+    });
+    mod.add_content(ContentType::video, {
+        [&videos_service](const std::string& id) { return videos_service.video_view(id); },
+        [&videos_service](const std::string& id) { return videos_service.hide_video(id); },
+        [&videos_service](const std::string& id, const std::string&) { return videos_service.restore_video(id); },
+    });
+    mod.add_content(ContentType::video_comment, {
+        [&videos_service](const std::string& id) { return videos_service.comment_view(id); },
+        [&videos_service](const std::string& id) { return videos_service.hide_comment(id); },
+        [&videos_service](const std::string& id, const std::string& s) { return videos_service.restore_comment(id, s); },
+    });
+    mod.add_content(ContentType::direct_message, {
+        [&messaging_service](const std::string& id) { return messaging_service.message_view(id); },
+        [&messaging_service](const std::string& id) { return messaging_service.hide_message(id); },
+        [&messaging_service](const std::string& id, const std::string& s) { return messaging_service.restore_message(id, s); },
+    });
+  }
+  // ---- end moderation
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);

@@ -337,6 +337,16 @@ const std::vector<Setting>& settings() {
       int_setting("rtc_signal_max_bytes", "Largest sdp or candidate of one signaling message, in bytes",
                   &Config::rtc_signal_max_bytes, 256, 60 * 1024),
       // ---- end voice chat and screen share
+      // ---- moderation (#19)
+      string_setting("moderation_words", "Word list of the content filter, comma-separated (matched on normalized "
+                     "text: case, accents, repeated letters, leetspeak)", &Config::moderation_words),
+      string_setting("moderation_word_file", "A file of more word-list entries, one per line (# comments)",
+                     &Config::moderation_word_file),
+      string_setting("moderation_word_action", "What a word-list match does: flag (posted, flagged for staff) or "
+                     "block (refused with a 400)", &Config::moderation_word_action, one_of({"flag", "block"})),
+      int_setting("moderation_rate_limit", "The same text posted this many times in a minute by one user raises "
+                  "a flag (0: off)", &Config::moderation_rate_limit, 0, 100000),
+      // ---- end moderation
   };
   return all;
 }

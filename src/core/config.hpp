@@ -130,6 +130,11 @@ struct Config {
   int rtc_signal_limit = 200;
   int rtc_signal_window_s = 10;
   int rtc_signal_max_bytes = 16 * 1024;
+  // moderation (#19): the word list of ContentFlag and the rate signal
+  std::string moderation_words;      // comma-separated entries
+  std::string moderation_word_file;  // one entry per line; empty: none
+  std::string moderation_word_action = "flag";  // flag or block
+  int moderation_rate_limit = 5;     // the same text this many times a minute raises a flag; 0: off
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

@@ -57,6 +57,9 @@ const PAGES = [
   ['/support', 'user', '#faq-list'],
   ['/support/new', 'user', 'form[aria-label="New ticket"] select[name=category]'],
   ['/admin/tickets', 'staff', '#ticket-summary'],
+  // -- moderation (#19): the user's own standing; the staff queue (empty is fine: its status line shows)
+  ['/standing', 'user', '#standing-summary'],
+  ['/admin/moderation', 'staff', '#moderation-queue ~ .plist-status, #moderation-queue li'],
 ];
 
 let server, browser, clip;

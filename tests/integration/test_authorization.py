@@ -373,6 +373,19 @@ def feedback(owner):
 # ---------------------------------------------------------------- the matrix
 # (method, path, make resource, JSON body or a function of the server giving it, {caller: status})
 
+# ---- moderation (#19)
+def report_by_owner(owner):
+    r = owner.post("/api/moderation/reports/", json={"content_type": "user", "object_id": register(owner.server).id,
+                                                     "report_type": "spam"})
+    assert r.status_code == 201, r.text
+    return {"report": r.json()["id"]}
+
+
+def queued_comment(owner):
+    return {**comment(owner), "ctype": "video_comment"}
+# ---- end moderation
+
+
 def row(method, path, make, body, anonymous, other, owner, staff, blocked=None):
     return pytest.param(method, path, make, body, {"anonymous": anonymous, "other": other, "owner": owner,
                                                    "staff": staff, "blocked": other if blocked is None else blocked},
@@ -667,6 +680,29 @@ ROWS = [
     row("GET", "/api/support/staff/feedback/", nothing, None, 401, 403, 403, 200),
     row("PATCH", "/api/support/staff/feedback/{feedback}/", feedback, {"status": "triaged"}, 401, 403, 403, 200),
     # ---- end support
+    # ---- moderation (#19): anyone signed in reports (not themselves) and sees their own standing; the
+    # queue, reports, flags and actions are staff's, and so are the /api/admin/users/ additions
+    row("POST", "/api/moderation/reports/", comment,
+        {"content_type": "video_comment", "object_id": "{comment}", "report_type": "spam"}, 401, 201, 201, 201),
+    row("POST", "/api/moderation/reports/", owner_self,
+        {"content_type": "user", "object_id": "{user}", "report_type": "harassment"}, 401, 201, 400, 201),
+    row("GET", "/api/moderation/reports/mine/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/moderation/standing/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/moderation/queue/", nothing, None, 401, 403, 403, 200),
+    row("POST", "/api/moderation/queue/{ctype}/{comment}/resolve/", queued_comment, {"status": "dismissed"},
+        401, 403, 403, 200),
+    row("GET", "/api/moderation/reports/", nothing, None, 401, 403, 403, 200),
+    row("PATCH", "/api/moderation/reports/{report}/", report_by_owner, {"status": "reviewing"}, 401, 403, 403, 200),
+    row("GET", "/api/moderation/flags/", nothing, None, 401, 403, 403, 200),
+    row("POST", "/api/moderation/actions/", owner_self, {"action": "warn", "user_id": "{user}", "reason": "r"},
+        401, 403, 403, 201),
+    row("GET", "/api/moderation/actions/", nothing, None, 401, 403, 403, 200),
+    row("POST", "/api/admin/users/{user}/suspend/", someone_else, {"reason": "r", "duration_s": 60}, 401, 403, 403, 201),
+    row("POST", "/api/admin/users/{user}/unsuspend/", someone_else, {"reason": "r"}, 401, 403, 403, 201),
+    row("POST", "/api/admin/users/{user}/ban/", someone_else, {"reason": "r"}, 401, 403, 403, 201),
+    row("POST", "/api/admin/users/bulk/", someone_else, {"ids": ["{user}"], "action": "warn", "reason": "r"},
+        401, 403, 403, 200),
+    # ---- end moderation
 ]
 
 

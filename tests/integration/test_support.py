@@ -178,7 +178,14 @@ def test_an_appeal_names_a_moderation_action(server):
     ana = register(server)
     r = ana.post(API + "tickets/", json={"subject": "Ban", "description": "Unfair", "category": "appeal"})
     assert r.status_code == 400 and "moderation_action_id" in r.json()["errors"]
-    action = "0191a1b2-0000-7000-8000-000000000001"
+    # Only an action taken on the appellant: not a made-up id, not one on somebody else.
+    staff, bob = staff_of(server), register(server)
+    warn = lambda u: ok(staff.post("/api/moderation/actions/", json={"action": "warn", "reason": "Spam", "user_id": u.id}))["id"]
+    action, others = warn(ana), warn(bob)
+    for wrong in ("0191a1b2-0000-7000-8000-000000000001", others):
+        r = ana.post(API + "tickets/", json={"subject": "Ban", "description": "Unfair", "category": "appeal",
+                                            "moderation_action_id": wrong})
+        assert r.status_code == 400 and "moderation_action_id" in r.json()["errors"], r.text
     t = open_ticket(ana, category="appeal", moderation_action_id=action)
     assert t["category"] == "appeal" and t["moderation_action_id"] == action
     r = ana.post(API + "tickets/", json={"subject": "s", "description": "d", "category": "nonsense"})

@@ -37,6 +37,9 @@ import { helpPage } from './pages/help';
 import { myTicketsPage, newTicketPage } from './pages/tickets';
 import { ticketPage } from './pages/ticket';
 import { adminTicketsPage } from './pages/admin-tickets';
+// -- moderation (#19)
+import { adminModerationPage } from './pages/admin-moderation';
+import { standingPage } from './pages/standing';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -83,6 +86,9 @@ const routes: Route[] = [
   [/^\/support\/new\/?$/, newTicketPage, true],
   [/^\/support\/([0-9a-f-]{36})\/?$/, ticketPage, true],
   [/^\/admin\/tickets\/?$/, adminTicketsPage, true],
+  // -- moderation (#19)
+  [/^\/admin\/moderation\/?$/, adminModerationPage, true],
+  [/^\/standing\/?$/, standingPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);

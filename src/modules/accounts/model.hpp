@@ -15,7 +15,15 @@ enum class UserOrder { username, username_desc, date_joined, date_joined_desc };
 enum class TokenPurpose { email_verify, password_reset, two_factor_challenge, email_change };
 
 // Why a session ended (user_sessions.revoke_reason).
-enum class RevokeReason { logout, revoked_by_user, password_changed, password_reset, deactivated, refresh_token_reuse };
+enum class RevokeReason {
+  logout,
+  revoked_by_user,
+  password_changed,
+  password_reset,
+  deactivated,
+  refresh_token_reuse,
+  moderation,  // a suspension or a ban (#19)
+};
 
 // The outcome of one login attempt (login_history.reason), as the history shows it.
 enum class LoginReason {
@@ -27,7 +35,8 @@ enum class LoginReason {
   unknown_user,
   bad_password,
   inactive,
-  bad_2fa_code
+  bad_2fa_code,
+  restricted,  // suspended or banned by moderation (#19)
 };
 
 struct UserRow {
@@ -138,7 +147,8 @@ WP_ENUM_NAMES(wp::accounts::RevokeReason, {wp::accounts::RevokeReason::logout, "
               {wp::accounts::RevokeReason::password_changed, "password_changed"},
               {wp::accounts::RevokeReason::password_reset, "password_reset"},
               {wp::accounts::RevokeReason::deactivated, "deactivated"},
-              {wp::accounts::RevokeReason::refresh_token_reuse, "refresh_token_reuse"});
+              {wp::accounts::RevokeReason::refresh_token_reuse, "refresh_token_reuse"},
+              {wp::accounts::RevokeReason::moderation, "moderation"});
 WP_ENUM_NAMES(wp::accounts::LoginReason, {wp::accounts::LoginReason::ok, "ok"},
               {wp::accounts::LoginReason::ok_2fa, "ok_2fa"},
               {wp::accounts::LoginReason::ok_recovery_code, "ok_recovery_code"},
@@ -147,4 +157,5 @@ WP_ENUM_NAMES(wp::accounts::LoginReason, {wp::accounts::LoginReason::ok, "ok"},
               {wp::accounts::LoginReason::unknown_user, "unknown_user"},
               {wp::accounts::LoginReason::bad_password, "bad_password"},
               {wp::accounts::LoginReason::inactive, "inactive"},
-              {wp::accounts::LoginReason::bad_2fa_code, "bad_2fa_code"});
+              {wp::accounts::LoginReason::bad_2fa_code, "bad_2fa_code"},
+              {wp::accounts::LoginReason::restricted, "restricted"});

@@ -229,6 +229,7 @@ LoginResult AccountsService::login(const std::string& login, const std::string& 
     unauthenticated(kBadCredentials);
   }
   if (hasher_.needs_rehash(user->password_hash)) store_.set_password(user->id, hasher_.hash(password));
+  check_login_gate(*user, login, client);  // moderation (#19): suspended or banned
 
   LoginResult result;
   if (two_factor_enabled(user->id)) {
@@ -283,6 +284,7 @@ TokenPair AccountsService::complete_two_factor_login(const std::string& challeng
     unauthenticated("Invalid two-factor code. Log in again.");
   }
   limiter_.reset(account_key);
+  check_login_gate(*user, user->username, client);  // moderation (#19)
   record(user, user->username, true, recovery_code ? LoginReason::ok_recovery_code : LoginReason::ok_2fa, client);
   return issue_session(*user, client);
 }
@@ -545,13 +547,17 @@ ProfileRow AccountsService::update_profile(const std::string& user_id, const Pro
   json::object privacy = parse_object(p.privacy_settings);
   if (patch.privacy_settings)
     for (auto& [k, v] : parse_object(*patch.privacy_settings)) privacy[k] = v;
-  if (patch.bio) p.bio = *patch.bio;
+  if (patch.bio) {
+    if (guard_) guard_->screen(user_id, ContentType::user, *patch.bio, "bio");  // moderation (#19)
+    p.bio = *patch.bio;
+  }
   if (patch.country) p.country = *patch.country;
   if (patch.timezone) p.timezone = *patch.timezone;
   if (patch.birth_date) p.birth_date = patch.birth_date->empty() ? std::nullopt : patch.birth_date;
   if (patch.phone) p.phone = *patch.phone;
   p.privacy_settings = json::serialize(privacy);
   store_.update_profile(p);
+  if (patch.bio && guard_) guard_->posted(user_id, ContentType::user, user_id, *patch.bio);
   return p;
 }
 

@@ -12,6 +12,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/mailer.hpp"
+#include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/principal.hpp"
@@ -133,6 +134,24 @@ class AccountsService {
 
   UserRow create_superuser(const std::string& username, const std::string& email, const std::string& password);
 
+  // ---- moderation (#19), in moderation.cpp
+  // Why a user may not log in now (suspended, banned); nullopt: they may.
+  using LoginGate = std::function<std::optional<std::string>(const std::string& user_id)>;
+  void set_login_gate(LoginGate gate) { login_gate_ = std::move(gate); }
+  // Bios are screened by the word list and flagged.
+  void set_content_guard(ContentGuard& guard) { guard_ = &guard; }
+  // Ends every session of a user and closes their sockets (a suspension or a ban).
+  void end_all_sessions(const std::string& user_id);
+  // A user and their bio as the moderation queue shows them; the bio hidden and brought back.
+  std::optional<ContentView> moderation_view(const std::string& user_id);
+  std::optional<std::string> hide_bio(const std::string& user_id);
+  bool restore_bio(const std::string& user_id, const std::string& bio);
+  // The ids of users in a moderation standing (muted, suspended, banned), for the staff list's ?status=.
+  using StandingIds = std::function<std::vector<std::string>(const std::string& state)>;
+  void set_standing_ids(StandingIds ids) { standing_ids_ = std::move(ids); }
+  std::vector<std::string> user_ids_in_standing(const std::string& state);
+  // ---- end moderation
+
   // Which sessions of a user just ended: every one, one, or all but one.
   struct Revocation {
     std::string user_id;
@@ -180,6 +199,10 @@ class AccountsService {
   Relations* relations_ = nullptr;
   FollowCountsOf follow_counts_;
   Notifier* notifier_ = nullptr;
+  LoginGate login_gate_;
+  StandingIds standing_ids_;
+  ContentGuard* guard_ = nullptr;
+  void check_login_gate(const UserRow& user, const std::string& tried, const ClientInfo& client);
 };
 
 }  // namespace wp::accounts

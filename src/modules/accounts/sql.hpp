@@ -146,6 +146,11 @@ inline constexpr const char* kNotBlockedWith =
     " AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE (b.blocker_id = :bv1 AND b.blocked_id = users.id) OR "
     "(b.blocker_id = users.id AND b.blocked_id = :bv2))";
 inline constexpr const char* kPage = " LIMIT :lim OFFSET :off";
+// Staff filters of the user list (#19); an id list is " AND id IN (" + :oidN... + ")".
+inline constexpr const char* kNobody = " AND 1 = 0";
+inline constexpr const char* kIdIn = " AND id IN (";
+inline constexpr const char* kJoinedFrom = " AND date_joined >= :jf";
+inline constexpr const char* kJoinedTo = " AND date_joined < :jt";
 
 constexpr const char* user_order_by(UserOrder o) {
   switch (o) {

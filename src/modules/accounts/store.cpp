@@ -21,10 +21,39 @@ std::optional<UserRow> one_user(soci::session& s, const char* rest, const std::s
 
 bool has_search(const UserFilter& f) { return !f.search.empty(); }
 
+// The staff filters' SQL (#19); bind_staff_filters binds their parameters.
+std::string staff_filters(const UserFilter& f) {
+  std::string out;
+  if (f.only_ids) {
+    if (f.only_ids->empty()) {
+      out += sql::kNobody;
+    } else {
+      out += sql::kIdIn;
+      for (std::size_t i = 0; i < f.only_ids->size(); ++i) out += (i ? ", :oid" : ":oid") + std::to_string(i);
+      out += ")";
+    }
+  }
+  if (f.joined_from) out += sql::kJoinedFrom;
+  if (f.joined_to) out += sql::kJoinedTo;
+  return out;
+}
+
+struct StaffBinds {
+  long long from = 0, to = 0;
+};
+
+void bind_staff_filters(soci::statement& st, const UserFilter& f, StaffBinds& b) {
+  if (f.only_ids)
+    for (std::size_t i = 0; i < f.only_ids->size(); ++i) st.exchange(use((*f.only_ids)[i], "oid" + std::to_string(i)));
+  if (f.joined_from) b.from = *f.joined_from, st.exchange(use(b.from, "jf"));
+  if (f.joined_to) b.to = *f.joined_to, st.exchange(use(b.to, "jt"));
+}
+
 // The WHERE clause of the user lists; bind_search binds its parameters.
 std::string user_where(const UserFilter& f, db::Dialect dialect) {
   std::string where = f.is_active ? (*f.is_active ? sql::kOnlyActive : sql::kOnlyInactive) : sql::kAnyUser;
   if (!f.hide_blocked_with.empty()) where += sql::kNotBlockedWith;
+  where += staff_filters(f);
   if (!has_search(f)) return where;
   std::string names = sql::kNamesLike;
   if (!f.names_of_private) {
@@ -124,11 +153,13 @@ void Store::set_email_verified(const std::string& user_id) {
 std::vector<UserRow> Store::search_users(const UserFilter& f, int limit, int offset) {
   return db_.with([&](soci::session& s) {
     std::string pat = db::like_pattern(f.search);
+    StaffBinds binds;
     return db::select_rows(s, sql::kUser,
                            sql::kUsersWhere + user_where(f, db_.dialect()) + " ORDER BY " + sql::user_order_by(f.ordering) +
                                sql::kPage,
                            [&](soci::statement& st) {
                              bind_search(st, f, pat);
+                             bind_staff_filters(st, f, binds);
                              st.exchange(use(limit, "lim"));
                              st.exchange(use(offset, "off"));
                            });
@@ -138,8 +169,12 @@ std::vector<UserRow> Store::search_users(const UserFilter& f, int limit, int off
 long long Store::count_users(const UserFilter& f) {
   return db_.with([&](soci::session& s) {
     std::string pat = db::like_pattern(f.search);
+    StaffBinds binds;
     return db::fetch_count(s, sql::kCountUsersWhere + user_where(f, db_.dialect()),
-                           [&](soci::statement& st) { bind_search(st, f, pat); });
+                           [&](soci::statement& st) {
+                             bind_search(st, f, pat);
+                             bind_staff_filters(st, f, binds);
+                           });
   });
 }
 

@@ -25,6 +25,9 @@ struct UserFilter {
   std::string hide_blocked_with;
   std::optional<bool> is_active;
   UserOrder ordering = UserOrder::username;
+  // Staff filters (#19): only these ids (a moderation standing), joined in [from, to).
+  std::optional<std::vector<std::string>> only_ids;
+  std::optional<std::int64_t> joined_from, joined_to;
 };
 
 class Store {

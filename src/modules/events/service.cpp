@@ -240,4 +240,14 @@ void EventsService::notify_going(const EventRow& e, const std::string& type, con
   for (auto& uid : store_.going_ids(e.id)) notify(uid, type, e, actor);
 }
 
+std::optional<ContentView> EventsService::moderation_view(const std::string& id) {
+  auto e = store_.event(id);
+  if (!e) return std::nullopt;
+  ContentView v;
+  v.author_id = e->organizer_id;
+  v.text = e->title + (e->description.empty() ? "" : "\n\n" + e->description);
+  v.context = "event " + e->id;
+  return v;
+}
+
 }  // namespace wp::events

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
@@ -66,6 +67,9 @@ class EventsService {
   void party_ended(const std::string& party_id);
 
   EventRow existing(const std::string& id);
+
+  // moderation (#19): the queue shows a reported event inline (staff-level, no visibility check).
+  std::optional<ContentView> moderation_view(const std::string& id);
 
  private:
   // The event if the user may see it (404 otherwise: a private event is not shown to exist).

@@ -161,4 +161,14 @@ Standing GroupsService::standing(const std::string& group_id, const std::string&
   return s;
 }
 
+std::optional<ContentView> GroupsService::moderation_view(const std::string& id) {
+  auto g = store_.group(id);
+  if (!g) return std::nullopt;
+  ContentView v;
+  v.author_id = g->creator_id.value_or("");
+  v.text = g->name + (g->description.empty() ? "" : "\n\n" + g->description);
+  v.context = "group " + g->id;
+  return v;
+}
+
 }  // namespace wp::groups

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
@@ -65,6 +66,9 @@ class GroupsService {
   GroupRow existing(const std::string& id);
   // An active admin of the group, or staff; 403 otherwise (404 no group). Before reading an upload.
   void check_admin(const Principal& user, const std::string& id) { require_admin(user, existing(id)); }
+
+  // moderation (#19): the queue shows a reported group inline (staff-level, no visibility check).
+  std::optional<ContentView> moderation_view(const std::string& id);
 
  private:
   // The caller's active membership holding p, or staff (nullopt then); 403 otherwise.

@@ -151,6 +151,17 @@ bool Store::edit(const std::string& message_id, const std::string& body, std::in
       [&](soci::session& s) { return changed((s.prepare << sql::kEditMessage, use(body), use(t), use(message_id))); });
 }
 
+bool Store::hide_message(const std::string& id, std::int64_t now) {
+  long long t = now;
+  return db_.with([&](soci::session& s) { return changed((s.prepare << sql::kHideMessage, use(t), use(id))); });
+}
+
+bool Store::restore_message(const std::string& id, const std::optional<std::string>& body,
+                            const std::optional<std::string>& metadata) {
+  return db_.with(
+      [&](soci::session& s) { return changed((s.prepare << sql::kRestoreMessage, use(body), use(metadata), use(id))); });
+}
+
 std::vector<AttachmentRow> Store::soft_delete(const std::string& message_id, std::int64_t now) {
   long long t = now;
   return db_.tx([&](soci::session& s) {

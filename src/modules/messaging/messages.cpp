@@ -64,6 +64,7 @@ Sent MessagingService::send(const Principal& me, const std::string& conversation
     if (*in.message_type == MessageType::system) throw_validation("message_type", "Only the server sends system messages.");
     m.message_type = *in.message_type;
   }
+  if (guard_) guard_->screen(me.id, ContentType::direct_message, in.body.value_or(""), "body");  // moderation (#19)
   if (auto wait = limiter_.acquire("msg:send:" + me.id, settings_.send_limit, settings_.send_window_ms)) {
     // A retry of a stored message is answered even over the limit.
     if (auto first = store_.by_client_id(conversation_id, me.id, in.client_id)) return Sent{*first, false};
@@ -71,6 +72,7 @@ Sent MessagingService::send(const Principal& me, const std::string& conversation
   }
   auto sent = store_.send(m, now_ms());
   if (sent.created) message_stored(sent.message, store_.members(conversation_id));
+  if (sent.created && guard_ && in.body) guard_->posted(me.id, ContentType::direct_message, sent.message.id, *in.body);
   return sent;
 }
 

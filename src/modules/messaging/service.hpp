@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
@@ -85,6 +86,14 @@ class MessagingService {
   MessagingService(Store& store, Relations& relations, UserChannel& channel, Notifier& notifier,
                    RateLimiter& limiter, Settings settings);
 
+  // ---- moderation (#19), in moderation.cpp: sends are screened (mute, word
+  // list) and flagged; messages appear in the queue and can be hidden.
+  void set_content_guard(ContentGuard& guard) { guard_ = &guard; }
+  std::optional<ContentView> message_view(const std::string& message_id);
+  std::optional<std::string> hide_message(const std::string& message_id);
+  bool restore_message(const std::string& message_id, const std::string& snapshot);
+  // ---- end moderation
+
   // ---- conversations (service.cpp)
   ConversationView open_direct(const Principal& me, const std::string& user_id, bool& created);
   ConversationView create_group(const Principal& me, const GroupInput& in);
@@ -148,6 +157,7 @@ class MessagingService {
   UserChannel& channel_;
   Notifier& notifier_;
   RateLimiter& limiter_;
+  ContentGuard* guard_ = nullptr;
   Settings settings_;
 };
 

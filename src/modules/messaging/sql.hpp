@@ -148,6 +148,11 @@ inline constexpr const char* kInsertMessage =
     "created_at) VALUES (:id, :c, :seq, :s, :k, :ty, :b, :r, :md, :t)";
 inline constexpr const char* kEditMessage =
     "UPDATE messages SET body = :b, is_edited = TRUE, edited_at = :t WHERE id = :id AND deleted_at IS NULL";
+// moderation (#19): hidden like a deletion (attachments and reactions kept), restored from the tombstone.
+inline constexpr const char* kHideMessage =
+    "UPDATE messages SET body = NULL, metadata = NULL, deleted_at = :t WHERE id = :id AND deleted_at IS NULL";
+inline constexpr const char* kRestoreMessage =
+    "UPDATE messages SET body = :b, metadata = :m, deleted_at = NULL WHERE id = :id AND deleted_at IS NOT NULL";
 inline constexpr const char* kDeleteMessage =
     "UPDATE messages SET body = NULL, metadata = NULL, deleted_at = :t WHERE id = :id AND deleted_at IS NULL";
 

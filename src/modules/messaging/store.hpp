@@ -76,6 +76,10 @@ class Store {
   // validation / conflict for attachments not theirs or used.
   Sent send(const NewMessage& m, std::int64_t now);
   std::optional<MessageRow> message(const std::string& id, const std::string& viewer);
+  // moderation (#19): false when nothing changed.
+  bool hide_message(const std::string& id, std::int64_t now);
+  bool restore_message(const std::string& id, const std::optional<std::string>& body,
+                       const std::optional<std::string>& metadata);
   // The message `sender` sent with this client_id in the conversation, if any.
   std::optional<MessageRow> by_client_id(const std::string& conversation_id, const std::string& sender,
                                          const std::string& client_id);

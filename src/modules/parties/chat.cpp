@@ -76,11 +76,13 @@ MessageRow PartiesService::post_chat(const Principal& user, const std::string& i
 MessageRow PartiesService::chat_in_room(const Principal& user, const std::string& id, const std::string& content) {
   auto text = checked_chat(content);
   check_chat(user, id, rooms_.load(id));
+  screen_chat(user.id, text);  // moderation (#19): muted users, the word list
   // Time-ordered ids keep history, resume and broadcast in one order.
   std::int64_t sent_at = 0;
   auto message_id = new_uuid_v7(&sent_at);
   MessageRow m{message_id, id, user.id, user.username, text, "text", sent_at};
   store_.insert_message(m);
+  if (guard_) guard_->posted(user.id, ContentType::party_message, m.id, m.content);
   // Not to the users blocked with the sender (either way).
   rooms_.send_about(id, user.id, realtime::make_message(protocol::chat_message(m)));
   notify_mentions(user, id, m);

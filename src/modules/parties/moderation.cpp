@@ -1,4 +1,4 @@
-// PartiesService: roles, mutes, kicks and bans; invitations; reports.
+// PartiesService: roles, mutes, kicks and bans; invitations.
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
@@ -103,15 +103,6 @@ PartyRow PartiesService::respond_invitation(const Principal& user, const std::st
 void PartiesService::blocks_changed(const std::string& a, const std::string& b, bool blocked) {
   if (blocked) store_.withdraw_invitations_between(a, b);
   rooms_.blocks_changed(a, b, blocked);
-}
-
-std::string PartiesService::report(const Principal& user, const std::string& id, const std::string& reason,
-                                   const std::string& description) {
-  auto p = visible_party(user, id);
-  member(p, user.id);
-  auto report_id = new_uuid();
-  store_.insert_report(report_id, p.id, user.id, reason, description, now_ms());
-  return report_id;
 }
 
 }  // namespace wp::parties

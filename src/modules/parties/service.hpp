@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/mentions.hpp"
+#include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
@@ -120,6 +121,18 @@ class PartiesService {
     notifier_ = &notifier;
     ids_by_name_ = std::move(ids_by_name);
   }
+  // ---- moderation (#19), in reports.cpp: reports go to the moderation module
+  // (without it, 501); chat is screened (mute, word list) and flagged.
+  void set_moderation(ReportSink& reports, ContentGuard& guard) {
+    report_sink_ = &reports;
+    guard_ = &guard;
+  }
+  // Chat messages and parties as the moderation queue shows them; a message hidden and restored.
+  std::optional<ContentView> message_view(const std::string& message_id);
+  std::optional<ContentView> party_view(const std::string& party_id);
+  std::optional<std::string> hide_message(const std::string& message_id);
+  bool restore_message(const std::string& message_id, const std::string& snapshot);
+  // ---- end moderation
   // Scheduled parties starting in (after, until], each with its members and pending invitees.
   struct Starting {
     PartyRow party;
@@ -152,6 +165,9 @@ class PartiesService {
   VideoCheck may_play_;
   Relations* relations_ = nullptr;
   Notifier* notifier_ = nullptr;
+  ReportSink* report_sink_ = nullptr;
+  ContentGuard* guard_ = nullptr;
+  void screen_chat(const std::string& user_id, const std::string& text);
   UserIdsByName ids_by_name_;
   void notify_mentions(const Principal& author, const std::string& party_id, const MessageRow& m);
   // A friend of the host, for a `friends` party.

@@ -298,8 +298,13 @@ inline constexpr const char* kCountAdmittingInvitations =
     "SELECT COUNT(*) FROM party_invitations i WHERE i.party_id = :p AND i.invitee_id = :u AND i.status <> "
     "'declined' AND i.admits = TRUE" WP_INVITATION_NOT_BLOCKED;
 #undef WP_INVITATION_NOT_BLOCKED
-inline constexpr const char* kInsertReport =
-    "INSERT INTO party_reports (id, party_id, reporter_id, reason, description, created_at) VALUES (:id, :p, :r, "
-    ":re, :d, :t)";
+// ---------------------------------------------------------------- moderation (#19)
+
+inline constexpr const char* kMessageById = "FROM party_messages m JOIN users u ON u.id = m.user_id WHERE m.id = :id";
+// A removed message keeps its row (history and resume stay in order) with no text.
+inline constexpr const char* kHideMessage =
+    "UPDATE party_messages SET content = '', message_type = 'removed' WHERE id = :id AND message_type <> 'removed'";
+inline constexpr const char* kRestoreMessage =
+    "UPDATE party_messages SET content = :c, message_type = :mt WHERE id = :id AND message_type = 'removed'";
 
 }  // namespace wp::parties::sql

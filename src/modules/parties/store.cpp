@@ -410,11 +410,23 @@ bool Store::invitation_admits(const std::string& party_id, const std::string& us
   return db_.with([&](soci::session& s) { return found(s, sql::kCountAdmittingInvitations, party_id, user_id); });
 }
 
-void Store::insert_report(const std::string& id, const std::string& party_id, const std::string& reporter_id,
-                          const std::string& reason, const std::string& description, std::int64_t now) {
-  long long t = now;
-  db_.with([&](soci::session& s) {
-    s << sql::kInsertReport, use(id), use(party_id), use(reporter_id), use(reason), use(description), use(t);
+// ---------------------------------------------------------------- moderation (#19)
+
+std::optional<MessageRow> Store::message(const std::string& id) {
+  return db_.with([&](soci::session& s) { return db::select_one(s, sql::kMessage, sql::kMessageById, db::uses(id)); });
+}
+
+bool Store::hide_message(const std::string& id) {
+  return db_.with([&](soci::session& s) {
+    soci::statement st = (s.prepare << sql::kHideMessage, use(id));
+    return db::execute_counting(st) > 0;
+  });
+}
+
+bool Store::restore_message(const std::string& id, const std::string& content, const std::string& message_type) {
+  return db_.with([&](soci::session& s) {
+    soci::statement st = (s.prepare << sql::kRestoreMessage, use(content), use(message_type), use(id));
+    return db::execute_counting(st) > 0;
   });
 }
 

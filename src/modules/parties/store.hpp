@@ -86,8 +86,10 @@ class Store {
   // Invited (not declined) by the host or a moderator, so no approval is needed.
   bool invitation_admits(const std::string& party_id, const std::string& user_id);
 
-  void insert_report(const std::string& id, const std::string& party_id, const std::string& reporter_id,
-                     const std::string& reason, const std::string& description, std::int64_t now);
+  // moderation (#19): one chat message; hiding and restoring its text.
+  std::optional<MessageRow> message(const std::string& id);
+  bool hide_message(const std::string& id);
+  bool restore_message(const std::string& id, const std::string& content, const std::string& message_type);
 
  private:
   db::Database& db_;

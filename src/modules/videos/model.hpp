@@ -52,6 +52,7 @@ struct VideoRow {
   std::string metadata = "{}";  // JSON object text: probe results and renditions
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
+  std::optional<std::int64_t> removed_at;  // removed by moderation (#19): only staff see it
 };
 
 struct JobRow {

@@ -127,6 +127,7 @@ std::mutex& VideosService::upload_lock(const std::string& id) {
 // ---------------------------------------------------------------- access
 
 bool VideosService::visible(Viewer viewer, const VideoRow& v) const {
+  if (v.removed_at) return is_staff(viewer);  // removed by moderation (#19)
   if (v.is_public) return true;
   if (!viewer) return false;
   if (viewer->id == v.uploaded_by_id || is_staff(viewer) || viewer_check_(viewer->id, v.id)) return true;
@@ -172,6 +173,7 @@ VideoRow VideosService::update(const Principal& user, const std::string& id, con
   if (!can_manage(&user, v)) throw_forbidden("Only the uploader or staff may change this video.");
   if (p.title) {
     if (p.title->empty()) throw_validation("title", "This field may not be blank.");
+    screen(user.id, ContentType::video, *p.title, "title");
     v.title = *p.title;
   }
   if (p.description) v.description = *p.description;
@@ -180,6 +182,7 @@ VideoRow VideosService::update(const Principal& user, const std::string& id, con
   if (p.allow_download) v.allow_download = *p.allow_download;
   v.updated_at = now_ms();
   store_.update_video(v);
+  if (p.title) posted(user.id, ContentType::video, v.id, v.title);
   return *store_.video(id);
 }
 
@@ -194,6 +197,7 @@ void VideosService::remove(const Principal& user, const std::string& id) {
 
 VideoRow VideosService::create_uploaded(const Principal& user, NewVideo in, const std::string& staged_path) {
   check_new_video_fields(in);
+  screen(user.id, ContentType::video, in.title, "title");
   auto size = file_size_or_zero(staged_path);
   if (size > config_.max_upload_bytes)
     throw Error(ErrorCode::payload_too_large, "The file exceeds " + std::to_string(config_.max_upload_bytes) + " bytes.");
@@ -234,6 +238,7 @@ VideoRow VideosService::create_uploaded(const Principal& user, NewVideo in, cons
   fs::rename(staged_path, abs(v.file_path));
   try {
     store_.create_video(v, job);
+    posted(user.id, ContentType::video, v.id, v.title);
   } catch (const Error&) {
     remove_tree(video_dir(v.id));
     throw;
@@ -252,6 +257,7 @@ VideoRow VideosService::create_external(const Principal& user, NewVideo in) {
     throw_validation("external_url", "Must point at an MP4/WebM file or an HLS playlist (.m3u8).");
   if (in.title.empty()) throw_validation("title", "This field is required.");
   check_new_video_fields(in);
+  screen(user.id, ContentType::video, in.title, "title");
   VideoRow v;
   v.id = new_uuid();
   v.uploaded_by_id = user.id;
@@ -267,6 +273,7 @@ VideoRow VideosService::create_external(const Principal& user, NewVideo in) {
   v.metadata = json::serialize(json::object{{"hls", hls}});
   v.created_at = v.updated_at = now_ms();
   store_.create_video(v, std::nullopt);
+  posted(user.id, ContentType::video, v.id, v.title);
   return *store_.video(v.id);
 }
 
@@ -403,7 +410,9 @@ CommentRow VideosService::add_comment(const Principal& user, const std::string& 
   c.parent_id = parent_id;
   c.content = content;
   c.created_at = c.updated_at = now_ms();
+  screen(user.id, ContentType::video_comment, content, "content");
   store_.add_comment(c);
+  posted(user.id, ContentType::video_comment, c.id, content);
   auto added = *store_.comment(c.id);
   notify_comment(user, v, added);
   return added;
@@ -415,7 +424,9 @@ CommentRow VideosService::edit_comment(const Principal& user, const std::string&
   auto c = comment_of(v.id, comment_id);
   if (c.is_deleted) throw_not_found("Comment not found.");
   if (c.user_id != user.id) throw_forbidden("Only the author may edit a comment.");
+  screen(user.id, ContentType::video_comment, content, "content");
   store_.edit_comment(c.id, content, now_ms());
+  posted(user.id, ContentType::video_comment, c.id, content);
   return *store_.comment(c.id);
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/config.hpp"
 #include "core/mentions.hpp"
+#include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
@@ -57,6 +58,16 @@ class VideosService {
     notifier_ = &notifier;
     ids_by_name_ = std::move(ids_by_name);
   }
+  // ---- moderation (#19), in moderation.cpp: comments and titles are screened
+  // and flagged; videos and comments appear in the queue and can be hidden.
+  void set_content_guard(ContentGuard& guard) { guard_ = &guard; }
+  std::optional<ContentView> video_view(const std::string& id);
+  std::optional<ContentView> comment_view(const std::string& id);
+  std::optional<std::string> hide_video(const std::string& id);
+  bool restore_video(const std::string& id);
+  std::optional<std::string> hide_comment(const std::string& id);
+  bool restore_comment(const std::string& id, const std::string& content);
+  // ---- end moderation
   // Parties decide whether a user belongs to a party (watch progress names one).
   void set_party_member_check(std::function<bool(const std::string& user_id, const std::string& party_id)> check);
 
@@ -140,6 +151,9 @@ class VideosService {
   std::function<bool(const std::string&, const std::string&)> party_member_check_;
   Relations* relations_ = nullptr;
   Notifier* notifier_ = nullptr;
+  ContentGuard* guard_ = nullptr;
+  void screen(const std::string& user_id, ContentType type, const std::string& text, const std::string& field);
+  void posted(const std::string& user_id, ContentType type, const std::string& id, const std::string& text);
   UserIdsByName ids_by_name_;
   void notify_like(const Principal& user, const VideoRow& v);
   void notify_comment(const Principal& user, const VideoRow& v, const CommentRow& c);

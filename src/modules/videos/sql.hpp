@@ -39,6 +39,7 @@ inline const db::Columns<VideoRow> kVideo{
     {"v.metadata", &VideoRow::metadata},
     {"v.created_at", &VideoRow::created_at},
     {"v.updated_at", &VideoRow::updated_at},
+    {"v.removed_at", &VideoRow::removed_at},
 };
 
 inline const db::Columns<JobRow> kJob{
@@ -129,6 +130,7 @@ inline constexpr const char* kListableOrOwn =
     "v.status = 'ready' AND EXISTS (SELECT 1 FROM friendships fr WHERE fr.status = 'accepted' AND ((fr.user_low = "
     "v.uploaded_by_id AND fr.user_high = :viewer2) OR (fr.user_high = v.uploaded_by_id AND fr.user_low = "
     ":viewer3)))))";
+inline constexpr const char* kNotRemoved = " AND v.removed_at IS NULL";  // moderation (#19)
 inline constexpr const char* kWithCategory = " AND v.category = :category";
 inline constexpr const char* kWithUploader = " AND v.uploaded_by_id = :uploader";
 inline constexpr const char* kWithStatus = " AND v.status = :status";
@@ -240,6 +242,14 @@ inline constexpr const char* kEditComment =
 inline constexpr const char* kBlankComment =
     "UPDATE video_comments SET is_deleted = TRUE, content = '', updated_at = :t WHERE id = :id";
 inline constexpr const char* kDeleteComment = "DELETE FROM video_comments WHERE id = :id";
+// moderation (#19): a removed comment reads as deleted; its text waits in the tombstone.
+inline constexpr const char* kHideComment =
+    "UPDATE video_comments SET is_deleted = TRUE, content = '' WHERE id = :id AND is_deleted = FALSE";
+inline constexpr const char* kRestoreComment =
+    "UPDATE video_comments SET is_deleted = FALSE, content = :c WHERE id = :id AND is_deleted = TRUE";
+inline constexpr const char* kHideVideo = "UPDATE videos SET removed_at = :t WHERE id = :id AND removed_at IS NULL";
+inline constexpr const char* kRestoreVideo =
+    "UPDATE videos SET removed_at = NULL WHERE id = :id AND removed_at IS NOT NULL";
 inline constexpr const char* kDeleteCommentLike = "DELETE FROM comment_likes WHERE comment_id = :c AND user_id = :u";
 inline constexpr const char* kInsertCommentLike =
     "INSERT INTO comment_likes (id, comment_id, user_id, created_at) VALUES (:id, :c, :u, :t)";

@@ -36,6 +36,7 @@ void insert_job(soci::session& s, const JobRow& j) {
 std::string list_where(const VideoFilter& f, db::NamedParams& p) {
   std::string where = sql::kAnyVideo;
   if (!f.viewer_is_staff) {
+    where += sql::kNotRemoved;
     where += f.viewer_id ? sql::kListableOrOwn : sql::kListableToAnyone;
     if (f.viewer_id) {
       p.add("viewer", *f.viewer_id);
@@ -410,6 +411,29 @@ bool Store::delete_stale_upload(const std::string& id, std::int64_t before) {
     soci::statement st = (s.prepare << sql::kDeleteStaleUpload, use(id), use(b));
     return db::execute_counting(st) > 0;
   });
+}
+
+// ---------------------------------------------------------------- moderation (#19)
+
+namespace {
+bool changes(soci::statement st) { return db::execute_counting(st) > 0; }
+}  // namespace
+
+bool Store::hide_comment(const std::string& id) {
+  return db_.with([&](soci::session& s) { return changes((s.prepare << sql::kHideComment, use(id))); });
+}
+
+bool Store::restore_comment(const std::string& id, const std::string& content) {
+  return db_.with([&](soci::session& s) { return changes((s.prepare << sql::kRestoreComment, use(content), use(id))); });
+}
+
+bool Store::hide_video(const std::string& id, std::int64_t now) {
+  long long t = now;
+  return db_.with([&](soci::session& s) { return changes((s.prepare << sql::kHideVideo, use(t), use(id))); });
+}
+
+bool Store::restore_video(const std::string& id) {
+  return db_.with([&](soci::session& s) { return changes((s.prepare << sql::kRestoreVideo, use(id))); });
 }
 
 }  // namespace wp::videos

@@ -54,6 +54,11 @@ class Store {
   // A comment with replies becomes a placeholder; a leaf is removed, and
   // with it any placeholder ancestors left without replies.
   void delete_comment(const std::string& id, std::int64_t now);
+  // moderation (#19): hide and restore a comment's text, a video; false when nothing changed.
+  bool hide_comment(const std::string& id);
+  bool restore_comment(const std::string& id, const std::string& content);
+  bool hide_video(const std::string& id, std::int64_t now);
+  bool restore_video(const std::string& id);
   CommentLikeResult toggle_comment_like(const std::string& comment_id, const std::string& user_id,
                                         const std::string& like_id, std::int64_t now);
   MyReactions reactions_of(const std::string& video_id, const std::string& user_id);

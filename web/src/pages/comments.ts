@@ -7,6 +7,7 @@ import { toastError } from '../toast';
 import { link } from '../nav';
 import { inputField, errorBox, onSubmit } from '../forms';
 import { pagedList, apiPages, type Chunk, type PagedList } from '../list';
+import { reportButton } from '../report-dialog';
 
 export interface Comment {
   id: string;
@@ -93,6 +94,7 @@ export function commentsSection(videoId: string, opts: { uploaderId: string; cou
           self && !c.is_deleted ? h('button', { class: 'small reply-comment', onclick: () => openForm('reply') }, 'Reply') : null,
           self && c.user?.id === self.id && !c.is_deleted ? h('button', { class: 'small edit-comment', onclick: () => openForm('edit') }, 'Edit') : null,
           !c.is_deleted && mayDelete(c) ? h('button', { class: 'small danger delete-comment', onclick: remove }, 'Delete') : null,
+          !c.is_deleted ? reportButton('video_comment', c.id, 'comment', c.user?.id) : null,
           showReplies),
         slot, repliesBox);
     }

@@ -7,6 +7,7 @@ import { pagedList, apiPages } from '../list';
 import { fmtDate } from './video';
 import { videoCard } from './browse-videos';
 import { profileSocial } from './profile-social';
+import { reportButton } from '../report-dialog';  // moderation (#19)
 
 export interface PublicUser {
   id: string;
@@ -102,7 +103,8 @@ export async function profilePage(root: HTMLElement, [id]: string[]) {
   }
   const head = h('div', { class: 'profile-head' }, avatar(u, 72),
     h('div', null, h('h1', { id: 'profile-name' }, u.username), fullName(u) ? h('p', { class: 'muted' }, fullName(u)) : null,
-      u.date_joined ? h('p', { class: 'muted small' }, `Member since ${fmtDate(u.date_joined as string)}`) : null));
+      u.date_joined ? h('p', { class: 'muted small' }, `Member since ${fmtDate(u.date_joined as string)}`) : null,
+      reportButton('user', u.id, u.username, u.id)));
   const social = profileSocial(u);
   if (u.is_private) {
     root.append(h('section', { class: 'card profile' }, head, social.el,

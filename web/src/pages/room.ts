@@ -9,6 +9,7 @@ import type { Cleanup } from '../main';
 import { roomTools } from './room-tools';
 import { pollPanel } from './room-polls';
 import { callBar } from '../call';
+import { reportButton } from '../report-dialog';  // moderation (#19)
 
 interface Participant {
   user: { id: string; username: string };
@@ -148,7 +149,8 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
   const endBtn = h('button', { class: 'small danger', id: 'end-party', hidden: true, onclick: endParty }, 'End party');
   const titleEl = h('h1', { class: 'room-title' }, party.title);
   const header = h('div', { class: 'room-head' },
-    h('div', null, titleEl, h('div', { class: 'muted small' }, `hosted by ${party.host.username} · `, h('span', { id: 'party-status' }, party.status))),
+    h('div', null, titleEl, h('div', { class: 'muted small' }, `hosted by ${party.host.username} · `, h('span', { id: 'party-status' }, party.status),
+      ' ', reportButton('party', party.id, 'party', party.host.id))),
     h('div', { class: 'invite' },
       h('span', null, 'Room code '), h('code', { id: 'room-code' }, party.room_code),
       h('button', { class: 'small', id: 'copy-link', onclick: () => copy(inviteUrl, 'Invite link copied') }, 'Copy invite link'),

@@ -8,6 +8,7 @@ import { attachSource, videoSource } from '../player';
 import { commentsSection } from './comments';
 import { editVideoForm } from './video-edit';
 import type { Cleanup } from '../main';
+import { reportButton } from '../report-dialog';  // moderation (#19)
 
 export interface Video {
   id: string;
@@ -79,7 +80,8 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
     clear(facts, statusBadge(v), !v.is_public ? h('span', { class: 'badge' }, 'private') : null,
       ' by ', link(`/users/${v.uploader.id}`, v.uploader.username), ` · ${fmtDate(v.created_at)}`,
       v.duration ? ` · ${fmtTime(v.duration)}` : '', v.width ? ` · ${v.width}×${v.height}` : '',
-      v.file_size ? ` · ${fmtBytes(v.file_size)}` : '', v.category ? ` · ${v.category}` : '');
+      v.file_size ? ` · ${fmtBytes(v.file_size)}` : '', v.category ? ` · ${v.category}` : '',
+      ' ', reportButton('video', v.id, 'video', v.uploader.id));
     clear(likeBtn, h('span', { 'aria-hidden': 'true' }, '👍'), h('span', { class: 'sr-only' }, ' Like'), ` ${v.like_count}`);
     clear(dislikeBtn, h('span', { 'aria-hidden': 'true' }, '👎'), h('span', { class: 'sr-only' }, ' Dislike'), ` ${v.dislike_count}`);
     desc.textContent = v.description || '';

@@ -1,0 +1,59 @@
+// AccountsService and moderation (#19): the login gate of suspensions and
+// bans, ending a user's sessions, and users' bios in the moderation queue.
+#include <spdlog/spdlog.h>
+
+#include "core/clock.hpp"
+#include "modules/accounts/service.hpp"
+
+namespace wp::accounts {
+
+void AccountsService::check_login_gate(const UserRow& user, const std::string& tried, const ClientInfo& client) {
+  if (!login_gate_) return;
+  // Asked only after the password was right: the refusal names no account to a guesser.
+  if (auto why = login_gate_(user.id)) {
+    record(user, tried, false, LoginReason::restricted, client);
+    throw_forbidden(*why);
+  }
+}
+
+void AccountsService::end_all_sessions(const std::string& user_id) {
+  store_.revoke_sessions(user_id, std::nullopt, RevokeReason::moderation, now_ms());
+  sessions_revoked({user_id, std::nullopt, std::nullopt});
+}
+
+std::optional<ContentView> AccountsService::moderation_view(const std::string& user_id) {
+  auto u = store_.user_by_id(user_id);
+  if (!u) return std::nullopt;
+  auto p = store_.profile(user_id);
+  ContentView v;
+  v.author_id = u->id;
+  v.text = p ? p->bio : "";
+  v.context = "user " + u->username;
+  v.removed = !u->is_active;
+  v.staff = u->is_staff || u->is_superuser;
+  return v;
+}
+
+std::optional<std::string> AccountsService::hide_bio(const std::string& user_id) {
+  auto p = store_.profile(user_id);
+  if (!p || p->bio.empty()) return std::nullopt;
+  auto bio = p->bio;
+  p->bio.clear();
+  store_.update_profile(*p);
+  return bio;
+}
+
+bool AccountsService::restore_bio(const std::string& user_id, const std::string& bio) {
+  auto p = store_.profile(user_id);
+  if (!p) return false;
+  p->bio = bio;
+  store_.update_profile(*p);
+  return true;
+}
+
+std::vector<std::string> AccountsService::user_ids_in_standing(const std::string& state) {
+  if (!standing_ids_) return {};
+  return standing_ids_(state);
+}
+
+}  // namespace wp::accounts

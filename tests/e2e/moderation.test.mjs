@@ -1,0 +1,96 @@
+// Moderation (#19), the issue's browser test: a user reports a comment through its
+// Report button; staff see it in the queue at /admin/moderation with the comment
+// inline, remove the comment and suspend its author; the author's open tab is logged
+// out at once (its /ws/user/ socket closes with 4001, the refresh fails). Then the
+// author's standing says suspended (login is refused) and the comment reads as deleted.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { BIN, startServer, launchBrowser, apiLoggedIn, rest, registerUser, problems, makeClip, serveFile, tmpDir } from './lib.mjs';
+
+let server, browser, clip;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  clip = await serveFile(makeClip(tmpDir(), 4));
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await clip?.close();
+});
+
+test('a reported comment is removed from the queue and its author suspended and logged out at once', async () => {
+  const author = await registerUser(server.url, 'troll');
+  const reporter = await registerUser(server.url, 'rita');
+  const staff = { username: `mod${Math.random().toString(36).slice(2, 7)}`, password: 'Corr3ct-horse-battery' };
+  execFileSync(BIN, ['createsuperuser', '--data-dir', server.dataDir, '--username', staff.username,
+    '--email', `${staff.username}@example.com`, '--password', staff.password]);
+  const video = await rest(server.url, '/api/videos/', { method: 'POST', token: reporter.token,
+    body: { title: 'Calm film', external_url: clip.url, is_public: true } });
+  assert.equal(video.status, 201, JSON.stringify(video.data));
+  const vid = video.data.id;
+  const posted = await rest(server.url, `/api/videos/${vid}/comments/`, { method: 'POST', token: author.token,
+    body: { content: 'You are all idiots' } });
+  assert.equal(posted.status, 201);
+
+  // The author has a tab open (its user socket connected).
+  const authorTab = await apiLoggedIn(browser.browser, server.url, author);
+  await authorTab.page.goto('/videos/browse');
+  await authorTab.page.waitForSelector('nav >> text=Log out', { state: 'attached' }).catch(() => {});
+  await authorTab.page.waitForFunction(() => !!localStorage.getItem('wp_refresh_token'));
+
+  // The reporter reports the comment through its button and the dialog.
+  const rep = await apiLoggedIn(browser.browser, server.url, reporter);
+  await rep.page.goto(`/videos/${vid}`);
+  const comment = rep.page.locator('li.comment', { hasText: 'You are all idiots' });
+  await comment.locator('.report-button').click();
+  await rep.page.selectOption('dialog.report-dialog select', 'harassment');
+  await rep.page.fill('dialog.report-dialog textarea', 'insults everyone');
+  await rep.page.click('dialog.report-dialog button[type=submit]');
+  await rep.page.waitForSelector('.toast >> text=staff will review it');
+  assert.equal(await rep.page.locator('dialog.report-dialog').count(), 0);
+
+  // Staff see it in the queue, with the comment inline; they suspend the author and remove the comment.
+  const mod = await apiLoggedIn(browser.browser, server.url, staff);
+  mod.page.on('dialog', (d) => d.accept('rule 3: no insults'));
+  await mod.page.goto('/admin/moderation');
+  const item = mod.page.locator('li.queue-item', { hasText: 'You are all idiots' });
+  await item.waitFor();
+  assert.match(await item.textContent(), /1 report.*harassment ×1/);
+  await mod.page.selectOption('#queue-period', '86400');
+  const t0 = Date.now();
+  await item.locator('button.suspend-author').click();
+  await mod.page.waitForSelector('.toast >> text=Suspend: done');
+  // The author's open tab is logged out at once: its user socket closes (4001) and the refresh is refused.
+  await authorTab.page.waitForFunction(() => !localStorage.getItem('wp_refresh_token'), null, { timeout: 10000 });
+  assert.ok(Date.now() - t0 < 10000, 'logged out within seconds');
+  await item.locator('button.remove-content').click();
+  await mod.page.waitForSelector('.toast >> text=Content removed');
+  await mod.page.waitForSelector('.plist-status >> text=Nothing to review.');
+  const again = await rest(server.url, `/api/videos/${vid}/comments/`, { token: reporter.token });
+  assert.equal(again.data.results[0].is_deleted, true);
+  const login = await rest(server.url, '/api/auth/login/', { method: 'POST', body: { username: author.username, password: author.password } });
+  assert.equal(login.status, 403);
+  assert.match(login.data.message, /suspended until/);
+  assert.deepEqual(problems(rep.page), []);
+});
+
+test('the standing page shows a user their warnings and how to appeal', async () => {
+  const user = await registerUser(server.url, 'wendy');
+  const staff = { username: `mod${Math.random().toString(36).slice(2, 7)}`, password: 'Corr3ct-horse-battery' };
+  execFileSync(BIN, ['createsuperuser', '--data-dir', server.dataDir, '--username', staff.username,
+    '--email', `${staff.username}@example.com`, '--password', staff.password]);
+  const staffLogin = (await rest(server.url, '/api/auth/login/', { method: 'POST', body: staff })).data;
+  const tab = await apiLoggedIn(browser.browser, server.url, user);
+  await tab.page.goto('/standing');
+  await tab.page.waitForSelector('#standing-summary >> text=good standing');
+  const warned = await rest(server.url, '/api/moderation/actions/', { method: 'POST', token: staffLogin.access_token,
+    body: { action: 'warn', user_id: user.id, reason: 'be kind' } });
+  assert.equal(warned.status, 201);
+  await tab.page.reload();
+  await tab.page.waitForSelector('#standing-summary >> text=1 warning');
+  assert.match(await tab.page.textContent('.standing-actions'), /Warning.*be kind/s);
+  assert.match(await tab.page.getAttribute('.standing-actions a', 'href'), /\/support\/new\?category=appeal&action=/);
+});
