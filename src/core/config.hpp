@@ -114,6 +114,13 @@ struct Config {
   int notification_party_start_lead_s = 300;
   int notification_worker_poll_ms = 1000;
   int notification_broadcast_batch = 500;
+  // admin (#19)
+  int admin_heartbeat_s = 10;
+  int admin_metrics_interval_s = 60;
+  int admin_metrics_retention_days = 14;
+  int admin_log_retention_days = 90;
+  int admin_error_retention_days = 30;
+  int admin_export_batch = 500;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }
