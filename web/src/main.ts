@@ -12,7 +12,6 @@ import { videoPage } from './pages/video';
 import { browseVideosPage } from './pages/browse-videos';
 import { peoplePage, profilePage } from './pages/people';
 import { invitationsPage } from './pages/invitations';
-import { adminUsersPage } from './pages/admin-users';
 import { roomPage } from './pages/room';
 import { settingsRoutes } from './pages/settings/routes';
 import { navigate, link } from './nav';
@@ -32,6 +31,9 @@ import { listenForPushClicks } from './push';
 listenForPushClicks();
 // -- notifications (#15)
 import { notificationsPage } from './pages/notifications';
+// -- admin area and broadcasts (#19)
+import { adminRoutes } from './pages/admin/area';
+import { startBroadcastBanner } from './broadcast-banner';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -57,7 +59,6 @@ const routes: Route[] = [
   [/^\/people\/?$/, peoplePage, true],
   [/^\/users\/([0-9a-f-]{36})\/?$/, profilePage, true],
   [/^\/invitations\/?$/, invitationsPage, true],
-  [/^\/admin\/users\/?$/, adminUsersPage, true],
   // -- social graph and groups (#13)
   [/^\/friends\/?$/, friendsPage, true],
   [/^\/groups\/?$/, groupsPage, true],
@@ -72,6 +73,8 @@ const routes: Route[] = [
   [/^\/events\/([0-9a-f-]{36})\/edit\/?$/, editEventPage, true],
   // -- notifications (#15)
   [/^\/notifications\/?$/, notificationsPage, true],
+  // -- admin area (#19): its pages are ADMIN_PAGES in pages/admin/area.ts
+  ...adminRoutes,
 ];
 
 const shell = new Shell(document.getElementById('app')!);
@@ -165,5 +168,6 @@ onAuthChange((u) => {
     shell.restoring = false;
   }
   startUserSocket();
+  startBroadcastBanner();  // admin (#19)
   render();
 })();
