@@ -52,7 +52,7 @@ function healthView(hh: Health) {
       stat('WebSockets', String(hh.websockets.total)),
       stat('Nodes', String(hh.nodes_seen_last_minute)),
       ...Object.entries(hh.queues).map(([q, n]) => stat(`Queue: ${q.replace(/_/g, ' ')}`, String(n)))),
-    h('div', { class: 'table-wrap' }, nodes),
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Nodes' }, nodes),
   ];
 }
 
