@@ -12,7 +12,10 @@
 #include <mutex>
 #include <thread>
 
+#include "core/audit_log.hpp"
 #include "core/blocking_pool.hpp"
+#include "core/clock.hpp"
+#include "core/ids.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
@@ -27,6 +30,10 @@
 #include "core/moderation.hpp"
 #include "core/user_messages.hpp"
 #include "modules/accounts/routes.hpp"
+#include "modules/admin/background.hpp"
+#include "modules/admin/protocol.hpp"
+#include "modules/admin/redis_nodes.hpp"
+#include "modules/admin/routes.hpp"
 #include "modules/events/routes.hpp"
 #include "modules/events/scheduler.hpp"
 #include "modules/groups/routes.hpp"
@@ -55,6 +62,7 @@
 #include "realtime/user_channel.hpp"
 
 #include <signal.h>
+#include <unistd.h>
 
 namespace wp::app {
 
@@ -176,6 +184,65 @@ notifications::ContactOf contact_of(accounts::AccountsService& accounts) {
   };
 }
 // ---- end notifications
+
+// ---- admin (#19)
+admin::Settings admin_settings(const Config& c) {
+  admin::Settings s;
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  s.node_id = std::string(host) + "-" + new_uuid().substr(0, 8);
+  s.version = WATCHPARTY_VERSION;
+  s.data_dir = c.data_dir;
+  s.started_at = now_ms();
+  s.log_retention_days = c.admin_log_retention_days;
+  s.error_retention_days = c.admin_error_retention_days;
+  s.metrics_retention_days = c.admin_metrics_retention_days;
+  s.export_batch = c.admin_export_batch;
+  return s;
+}
+
+admin::ExportUser export_user(const accounts::UserRow& u) {
+  return {u.id, u.username, u.email, u.first_name, u.last_name, u.is_active, u.is_staff, u.is_superuser,
+          u.email_verified, u.date_joined, u.last_login};
+}
+
+// Staff lists and actions on parties and videos, through their services.
+void wire_admin_content(admin::AdminService& admin, parties::PartiesService& parties, videos::VideosService& videos) {
+  auto party_item = [](const parties::PartyRow& p) {
+    return admin::ContentItem{p.id, p.title, std::string(to_string(p.status)), std::string(to_string(p.visibility)),
+                              p.host_id, p.created_at};
+  };
+  admin::ContentHooks party_hooks;
+  party_hooks.list = [&parties, party_item](const Principal& by, const admin::ContentQuery& q, long long& count) {
+    parties::PartyFilter f;
+    if (!q.search.empty()) f.search = q.search;
+    if (q.status) f.status = require_enum<parties::PartyStatus>("status", *q.status);
+    std::vector<admin::ContentItem> out;
+    for (auto& p : parties.list(by, f, q.limit, q.offset, count)) out.push_back(party_item(p));
+    return out;
+  };
+  party_hooks.end = [&parties, party_item](const Principal& by, const std::string& id) {
+    return party_item(parties.end(by, id));
+  };
+  party_hooks.remove = [&parties](const Principal& by, const std::string& id) { parties.remove(by, id); };
+  admin.set_content(admin::ContentKind::party, std::move(party_hooks));
+  admin::ContentHooks video_hooks;
+  video_hooks.list = [&videos](const Principal& by, const admin::ContentQuery& q, long long& count) {
+    videos::VideoFilter f;
+    if (!q.search.empty()) f.search = q.search;
+    if (q.status) f.status = require_enum<videos::VideoStatus>("status", *q.status);
+    f.viewer_id = by.id;
+    f.viewer_is_staff = by.staff();
+    std::vector<admin::ContentItem> out;
+    for (auto& v : videos.list(&by, f, q.limit, q.offset, count))
+      out.push_back({v.id, v.title, std::string(to_string(v.status)), v.is_public ? "public" : "private",
+                     v.uploaded_by_id, v.created_at});
+    return out;
+  };
+  video_hooks.remove = [&videos](const Principal& by, const std::string& id) { videos.remove(by, id); };
+  admin.set_content(admin::ContentKind::video, std::move(video_hooks));
+}
+// ---- end admin
 
 }  // namespace
 
@@ -425,6 +492,84 @@ int serve(const Config& config) {
                                support::expire_orphan_attachments(support_store, support_settings);
                              });
   // ---- end support ----
+  // ---- admin (#19): audit trail, errors, metrics, health, broadcasts, users export, content
+  admin::Store admin_store(*db);
+  admin::AdminService admin_service(admin_store, admin_settings(config));
+  admin::add_routes(router, admin_service);
+  std::unique_ptr<admin::NodeRegistry> admin_nodes;
+  if (redis)
+    admin_nodes = std::make_unique<admin::RedisNodeRegistry>(*redis);
+  else
+    admin_nodes = std::make_unique<admin::LocalNodeRegistry>();
+  admin::HealthProbes admin_probes;
+  admin_probes.redis = [&redis] {
+    admin::RedisProbe p;
+    p.configured = redis != nullptr;
+    p.connected = redis && redis->connected();
+    if (p.connected) {
+      auto t0 = std::chrono::steady_clock::now();
+      try {
+        redis->call({"PING"}, std::chrono::milliseconds(1000));
+        p.latency_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      } catch (const Error&) {
+        p.connected = false;
+      }
+    }
+    return p;
+  };
+  admin_probes.sockets = [&hub] {
+    admin::SocketCounts c;
+    const auto user_prefix = realtime::LiveUserChannel::room("");
+    for (auto& [room, n] : hub.connections_by_room())
+      (room.rfind(user_prefix, 0) == 0 ? c.user : c.party) += static_cast<long>(n);
+    return c;
+  };
+  admin_probes.blocking_queue = [&pool] { return static_cast<long>(pool.queued()); };
+  admin_service.set_health(std::move(admin_probes), *admin_nodes);
+  // A broadcast reaches every socket of every node by a hub signal; each node records its count.
+  hub.on_signal("admin_broadcast", [&hub, &pool, &admin_service](const std::string& text) {
+    auto sockets = static_cast<int>(hub.deliver_to_every_local(realtime::make_message(text)));
+    auto id = admin::protocol::broadcast_id_of(text);
+    if (!id.empty() && !pool.try_submit([&admin_service, id, sockets] {
+          try {
+            admin_service.delivered(id, sockets);
+          } catch (const Error& e) {
+            spdlog::warn("broadcast {}: delivery count not recorded: {}", id, e.what());
+          }
+        }))
+      spdlog::warn("broadcast {}: delivered to {} sockets; pool full, count not recorded", id, sockets);
+  });
+  admin::BroadcastHooks broadcast_hooks;
+  broadcast_hooks.announce = [&hub](const std::string& text) { hub.signal("admin_broadcast", text); };
+  broadcast_hooks.notify = [&notifications_service](const Principal& by, const admin::BroadcastRow& b) {
+    notifications::BroadcastInput in;
+    in.title = b.severity == admin::Severity::info ? "Announcement" : b.severity == admin::Severity::warning
+                                                                         ? "Important announcement"
+                                                                         : "Urgent announcement";
+    in.message = b.message;
+    in.audience = b.audience == admin::Segment::staff ? notifications::Audience::staff : notifications::Audience::all;
+    return notifications_service.start_broadcast(by, in).id;
+  };
+  broadcast_hooks.progress = [&notifications_service](const Principal& by, const std::string& id) {
+    auto n = notifications_service.broadcast(by, id);
+    return std::optional<admin::NotifyProgress>(
+        admin::NotifyProgress{std::string(to_string(n.status)), n.recipients, n.finished_at});
+  };
+  admin_service.set_broadcast_hooks(std::move(broadcast_hooks));
+  admin_service.set_users_page([&accounts_service](const std::string& after, int limit, std::optional<bool> active) {
+    std::vector<admin::ExportUser> out;
+    for (auto& u : accounts_service.users_after(after, limit, active)) out.push_back(export_user(u));
+    return out;
+  });
+  wire_admin_content(admin_service, parties_service, videos_service);
+  AuditLog& audit_log = admin_service;  // modules record security events and admin actions through wp::AuditLog
+  accounts_service.set_audit_log(audit_log);
+  admin::Background admin_background(
+      admin_service, [&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); },
+      {std::chrono::seconds(config.admin_heartbeat_s), std::chrono::seconds(config.admin_metrics_interval_s),
+       std::chrono::hours(1)},
+      [&admin_service] { return admin_service.queue_depths(); });
+  // ---- end admin
   // ---- notifications (#15): every module notifies through wp::Notifier
   {
     Notifier& notifier = notifications_service;
@@ -532,6 +677,19 @@ int serve(const Config& config) {
 
   http::Dispatcher dispatcher(router, config.cors_origins);
   dispatcher.set_authenticator(accounts::make_authenticator(accounts_service, config));
+  // admin (#19): every 500 lands in the ErrorLog, written on the pool (the hook may run on an I/O thread).
+  dispatcher.on_server_error([&pool, &admin_service](const http::Request& req, const std::string& message) {
+    admin::ErrorEvent e{req.method, req.route.empty() ? "(unmatched)" : req.route, req.request_id, message,
+                        req.user ? std::optional<std::string>(req.user->id) : std::nullopt};
+    if (!pool.try_submit([&admin_service, e] {
+          try {
+            admin_service.record_error(e);
+          } catch (const Error& err) {
+            spdlog::warn("error log: {}", err.what());
+          }
+        }))
+      spdlog::warn("error log: pool full, a 500 of {} not recorded", e.route);
+  });
   http::Server server(server_options(config), dispatcher, pool);
   unsigned short port;
   try {
@@ -572,6 +730,7 @@ int serve(const Config& config) {
   events_scheduler.start();  // events (#16): status by the clock, reminders, parties
   if (config.run_workers_in_serve) push_worker.start();  // push (#15)
   notifications_worker.start();  // notifications (#15)
+  admin_background.start();  // admin (#19): heartbeat, metric snapshots, retention
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -586,6 +745,7 @@ int serve(const Config& config) {
     events_scheduler.stop();
     push_worker.stop();  // push (#15): sends already on the pool finish in pool.stop()
     notifications_worker.stop();  // notifications (#15)
+    admin_background.stop();  // admin (#19)
     ticking = false;
     ticker.join();
     pool.stop();

@@ -347,6 +347,20 @@ const std::vector<Setting>& settings() {
       int_setting("moderation_rate_limit", "The same text posted this many times in a minute by one user raises "
                   "a flag (0: off)", &Config::moderation_rate_limit, 0, 100000),
       // ---- end moderation
+      // ---- admin (#19)
+      int_setting("admin_heartbeat_s", "How often a node writes its health for the others (Redis), in seconds",
+                  &Config::admin_heartbeat_s, 1, 50),
+      int_setting("admin_metrics_interval_s", "How often a node keeps a snapshot of its metrics, in seconds",
+                  &Config::admin_metrics_interval_s, 1, 3600),
+      int_setting("admin_metrics_retention_days", "Metric snapshots older than this are deleted",
+                  &Config::admin_metrics_retention_days, 1, 3650),
+      int_setting("admin_log_retention_days", "System log entries older than this are deleted",
+                  &Config::admin_log_retention_days, 1, 3650),
+      int_setting("admin_error_retention_days", "Error groups not seen for this long, and occurrences older, are "
+                  "deleted", &Config::admin_error_retention_days, 1, 3650),
+      int_setting("admin_export_batch", "Users read per page of a users export", &Config::admin_export_batch, 10,
+                  10000),
+      // ---- end admin
   };
   return all;
 }

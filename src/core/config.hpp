@@ -135,6 +135,13 @@ struct Config {
   std::string moderation_word_file;  // one entry per line; empty: none
   std::string moderation_word_action = "flag";  // flag or block
   int moderation_rate_limit = 5;     // the same text this many times a minute raises a flag; 0: off
+  // admin (#19)
+  int admin_heartbeat_s = 10;
+  int admin_metrics_interval_s = 60;
+  int admin_metrics_retention_days = 14;
+  int admin_log_retention_days = 90;
+  int admin_error_retention_days = 30;
+  int admin_export_batch = 500;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

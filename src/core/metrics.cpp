@@ -71,4 +71,18 @@ std::string Metrics::render() const {
   return out;
 }
 
+Metrics::Snapshot Metrics::snapshot() const {
+  std::lock_guard lock(mu_);
+  Snapshot out;
+  for (auto& [key, n] : requests_) {
+    out.requests += n;
+    if (std::get<2>(key) >= 500) out.server_errors += n;
+  }
+  out.latency = latency_;
+  out.gauges.emplace_back("watchparty_open_connections", static_cast<double>(open_connections.load()));
+  out.gauges.emplace_back("watchparty_open_websockets", static_cast<double>(open_websockets.load()));
+  for (auto& g : gauges_) out.gauges.emplace_back(g.name, g.read());
+  return out;
+}
+
 }  // namespace wp

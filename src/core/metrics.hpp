@@ -26,12 +26,24 @@ class Metrics {
 
   std::string render() const;
 
- private:
+  // Cumulative buckets (bucket i counts requests of at most kLatencyBuckets[i] seconds).
   struct Histogram {
     std::array<std::uint64_t, kLatencyBuckets.size()> buckets{};
     std::uint64_t count = 0;
     double sum = 0;
   };
+  // The counters and gauges at one instant, for a sampler that keeps them
+  // (the admin module's PerformanceMetric): totals since start, so a rate or
+  // a percentile over an interval is the difference of two snapshots.
+  struct Snapshot {
+    std::uint64_t requests = 0;
+    std::uint64_t server_errors = 0;  // status 5xx
+    std::map<std::string, Histogram> latency;  // by route
+    std::vector<std::pair<std::string, double>> gauges;  // open_connections, open_websockets and add_gauge's
+  };
+  Snapshot snapshot() const;
+
+ private:
   struct Gauge {
     std::string name, help;
     std::function<double()> read;

@@ -94,6 +94,12 @@ Database::Database(const Config& config) {
   }
   int n = config.effective_db_pool_size();
   for (int i = 0; i < n; ++i) idle_.push_back({connect(), std::chrono::steady_clock::now(), 0});
+  pool_size_ = static_cast<std::size_t>(n);
+}
+
+std::size_t Database::in_use() {
+  std::lock_guard lock(mu_);
+  return pool_size_ - idle_.size();
 }
 
 Database::~Database() = default;

@@ -54,6 +54,9 @@ class Database {
 
   // True when a trivial query succeeds.
   bool ping();
+  // Sessions in the pool, and how many are borrowed now (system health).
+  std::size_t pool_size() const { return pool_size_; }
+  std::size_t in_use();
 
  private:
   template <class F>
@@ -91,6 +94,7 @@ class Database {
   // Bumped at every lost connection: sessions opened before are checked before use.
   std::atomic<std::uint64_t> generation_{0};
   std::chrono::milliseconds acquire_timeout_{5000};
+  std::size_t pool_size_ = 0;
 };
 
 }  // namespace wp::db

@@ -34,12 +34,26 @@ Response Dispatcher::run(const Route& route, Request& req) const {
   } catch (const Error& e) {
     if (e.code() == ErrorCode::internal || e.code() == ErrorCode::unavailable)
       spdlog::error("{} {}: {}", req.method, req.route, e.what());
-    if (e.code() == ErrorCode::internal) return error_response(Error(ErrorCode::internal, "Internal server error."), req.request_id);
+    if (e.code() == ErrorCode::internal) {
+      report_server_error(req, log::redact_sql_error(e.what()));
+      return error_response(Error(ErrorCode::internal, "Internal server error."), req.request_id);
+    }
     return error_response(e, req.request_id);
   } catch (const std::exception& e) {
     // A bug: log what happened, tell the client only that it happened.
-    spdlog::error("unhandled exception in {} {}: {}", req.method, req.route, log::redact_sql_error(e.what()));
+    auto what = log::redact_sql_error(e.what());
+    spdlog::error("unhandled exception in {} {}: {}", req.method, req.route, what);
+    report_server_error(req, what);
     return error_response(Error(ErrorCode::internal, "Internal server error."), req.request_id);
+  }
+}
+
+void Dispatcher::report_server_error(const Request& req, const std::string& message) const {
+  if (!server_error_) return;
+  try {
+    server_error_(req, message);
+  } catch (const std::exception& e) {
+    spdlog::warn("server error hook failed: {}", e.what());
   }
 }
 

@@ -20,12 +20,17 @@ struct WsOpenResult {
 // Reads credentials from a request. Returns nullopt when there are none;
 // throws wp::Error(authentication) when they are present but invalid.
 using Authenticator = std::function<std::optional<Principal>(const Request&)>;
+// Told of every answer 500 (the admin module's ErrorLog): the request (route,
+// method, request id, user) and the error's message with SQL values redacted.
+// Runs where the handler ran, an I/O thread for inline routes: it must not block.
+using ServerErrorHook = std::function<void(const Request&, const std::string& message)>;
 
 class Dispatcher {
  public:
   Dispatcher(const Router& router, std::vector<std::string> cors_origins);
 
   void set_authenticator(Authenticator a) { authenticator_ = std::move(a); }
+  void on_server_error(ServerErrorHook hook) { server_error_ = std::move(hook); }
   const Router& router() const { return router_; }
 
   // Runs a matched route: authenticate, check access, call the handler.
@@ -43,6 +48,8 @@ class Dispatcher {
   const Router& router_;
   std::vector<std::string> cors_origins_;
   Authenticator authenticator_;
+  ServerErrorHook server_error_;
+  void report_server_error(const Request& req, const std::string& message) const;
 };
 
 // Keeps a sane client-supplied X-Request-ID, otherwise makes a new one.

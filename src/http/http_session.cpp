@@ -301,8 +301,8 @@ class HttpSession {
   // Writes and records the answer; true when the connection serves another request.
   awaitable<bool> respond(Exchange& x, Response res) {
     bool keep_alive = !x.early && x.client_keep_alive && !t_.draining;
-    auto bytes = res.file ? res.file->length : res.body.size();
-    bool sent = co_await write_response(t_, stream_, x.req, res, keep_alive);
+    std::uint64_t bytes = res.file ? res.file->length : res.body.size();
+    bool sent = co_await write_response(t_, stream_, x.req, res, keep_alive, &bytes);
     record_exchange(t_, x.req, x.found() ? x.match.route->pattern : "(unmatched)", res.status, bytes, x.started);
     t_.connections.set_busy(entry_, false);
     co_return sent && keep_alive;

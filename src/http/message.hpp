@@ -3,6 +3,7 @@
 // so that module code compiles quickly and transport can change alone.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,12 +47,25 @@ struct FileBody {
   std::uint64_t length = 0;
 };
 
+// A body made piece by piece (the users export): the transport sends it with
+// chunked encoding, asking for each piece on the blocking pool (next() may
+// run SQL) only after the previous one is written, so a long body is never
+// in memory at once. next() returns nullopt after the last piece; a throw
+// after the head went out ends the connection (the client sees a truncated
+// chunked body, never a complete-looking one).
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  virtual std::optional<std::string> next() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   Headers headers;
   std::string body;
   std::optional<FileBody> file;  // sent from disk instead of body
+  std::shared_ptr<BodyStream> stream;  // sent in chunks instead of body
 
   void set_header(std::string name, std::string value);
   // Adds another header of the same name (Set-Cookie).

@@ -146,10 +146,74 @@ awaitable<beast::error_code> write_file(beast::tcp_stream& stream, bhttp::respon
   co_return co_await copy_range(stream, f.fd, off, remaining, timeout);
 }
 
+// One piece of a streamed body, or the news that making it failed.
+struct Piece {
+  std::optional<std::string> text;
+  bool failed = false;
+};
+
+constexpr auto kPoolRetry = std::chrono::milliseconds(20);
+
+// A BodyStream with chunked encoding: each piece is made on the blocking pool
+// (it may run SQL) and written before the next is asked for, so memory holds
+// one piece however long the body is. A full pool is waited out (briefly, up
+// to the read timeout); a failure after the head ends the connection.
+awaitable<beast::error_code> write_stream(Transport& t, beast::tcp_stream& stream,
+                                          bhttp::response<bhttp::buffer_body>& out,
+                                          const std::shared_ptr<BodyStream>& body, std::uint64_t& bytes) {
+  const auto timeout = t.opt.read_timeout;
+  out.chunked(true);
+  out.body().data = nullptr;
+  out.body().more = true;
+  bhttp::response_serializer<bhttp::buffer_body> sr{out};
+  stream.expires_after(timeout);
+  auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, as_tuple);
+  (void)hn;
+  if (hec) co_return hec;
+  auto job = std::make_shared<std::function<Piece()>>([body]() -> Piece {
+    try {
+      return {body->next(), false};
+    } catch (const std::exception& e) {
+      spdlog::error("streamed response failed: {}", log::redact_sql_error(e.what()));
+      return {std::nullopt, true};
+    }
+  });
+  asio::steady_timer wait(stream.get_executor());
+  auto busy_since = std::chrono::steady_clock::now();
+  for (;;) {
+    auto piece = co_await run_on_pool<Piece>(t.pool, job);
+    if (!piece) {
+      if (std::chrono::steady_clock::now() - busy_since > timeout) co_return beast::error_code(beast::error::timeout);
+      wait.expires_after(kPoolRetry);
+      co_await wait.async_wait(as_tuple);
+      continue;
+    }
+    busy_since = std::chrono::steady_clock::now();
+    if (piece->failed) co_return beast::error_code(asio::error::operation_aborted);
+    if (!piece->text) break;
+    if (piece->text->empty()) continue;
+    out.body().data = piece->text->data();
+    out.body().size = piece->text->size();
+    out.body().more = true;
+    stream.expires_after(timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream, sr, as_tuple);
+    (void)n;
+    if (ec == bhttp::error::need_buffer) ec = {};
+    if (ec) co_return ec;
+    bytes += piece->text->size();
+  }
+  out.body().data = nullptr;
+  out.body().more = false;
+  stream.expires_after(timeout);
+  auto [ec, n] = co_await bhttp::async_write(stream, sr, as_tuple);
+  (void)n;
+  co_return ec;
+}
+
 }  // namespace
 
 awaitable<bool> write_response(Transport& t, beast::tcp_stream& stream, const Request& req, Response& res,
-                               bool keep_alive) {
+                               bool keep_alive, std::uint64_t* streamed) {
   t.dispatcher.finish(req, res);
   auto fill = [&](auto& out) {
     out.result(static_cast<unsigned>(res.status));
@@ -170,6 +234,12 @@ awaitable<bool> write_response(Transport& t, beast::tcp_stream& stream, const Re
     bhttp::response<bhttp::buffer_body> out;
     fill(out);
     ec = co_await write_file(stream, out, *res.file, timeout);
+  } else if (res.stream) {
+    bhttp::response<bhttp::buffer_body> out;
+    fill(out);
+    std::uint64_t bytes = 0;
+    ec = co_await write_stream(t, stream, out, res.stream, bytes);
+    if (streamed) *streamed = bytes;
   } else {
     bhttp::response<bhttp::string_body> out;
     fill(out);

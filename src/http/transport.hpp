@@ -162,10 +162,11 @@ awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_strea
                                   std::shared_ptr<Request> req, RouteMatch match);
 
 // Writes res (with the dispatcher's common headers) as the answer to req:
-// string bodies, empty answers to HEAD/204/304, and files from disk with
-// sendfile (response_writer.cpp). False when the connection failed.
+// string bodies, empty answers to HEAD/204/304, files from disk with
+// sendfile, and BodyStreams in chunks, made on the pool (response_writer.cpp;
+// `streamed` gets the body bytes of a stream). False when the connection failed.
 awaitable<bool> write_response(Transport& t, beast::tcp_stream& stream, const Request& req, Response& res,
-                               bool keep_alive);
+                               bool keep_alive, std::uint64_t* streamed = nullptr);
 // "100 Continue", for a client that waits for it before sending its body.
 awaitable<void> write_continue(Transport& t, beast::tcp_stream& stream);
 

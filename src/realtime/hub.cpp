@@ -80,6 +80,17 @@ void Hub::deliver_local(const std::string& room, const Message& msg) {
   for (auto& c : targets) c->send(msg);
 }
 
+std::size_t Hub::deliver_to_every_local(const Message& msg) {
+  std::set<std::shared_ptr<Connection>> targets;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [room, members] : rooms_)
+      for (auto& m : members) targets.insert(m.conn);
+  }
+  for (auto& c : targets) c->send(msg);
+  return targets.size();
+}
+
 void Hub::send_to_users(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg) {
   if (user_ids.empty()) return;
   std::string channel = std::string(kUsers) + room + ":";
@@ -185,6 +196,13 @@ std::size_t Hub::connection_count() const {
   std::size_t n = 0;
   for (auto& [room, members] : rooms_) n += members.size();
   return n;
+}
+
+std::map<std::string, std::size_t> Hub::connections_by_room() const {
+  std::lock_guard lock(mu_);
+  std::map<std::string, std::size_t> out;
+  for (auto& [room, members] : rooms_) out[room] = members.size();
+  return out;
 }
 
 }  // namespace wp::realtime

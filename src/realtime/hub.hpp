@@ -72,6 +72,9 @@ class Hub {
   void send_to_all_but(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg);
   // To this node's members only (what the backplane calls).
   void deliver_local(const std::string& room, const Message& msg);
+  // To every connection on this node, once each whatever its rooms (an admin
+  // broadcast, run on every node by a signal); returns how many.
+  std::size_t deliver_to_every_local(const Message& msg);
   // On every node; an empty room or user means all of them.
   void close_user(const std::string& room, const std::string& user_id, int code, const std::string& reason);
   void close_room(const std::string& room, int code, const std::string& reason);
@@ -86,6 +89,8 @@ class Hub {
   // Every room with members on this node, with their users.
   std::map<std::string, std::vector<std::string>> local_rooms() const;
   std::size_t connection_count() const;
+  // Connections on this node, by room.
+  std::map<std::string, std::size_t> connections_by_room() const;
 
  private:
   void receive(const std::string& channel, const Message& payload);

@@ -38,6 +38,11 @@ const PAGES = [
   ['/invitations', 'user', '#invitations li'],
   [(f) => `/parties/${f.scheduled.id}`, 'user', '#scheduled-banner:not([hidden])'],
   ['/admin/users', 'staff', '#admin-users li'],
+  // -- admin area (#19)
+  ['/admin', 'staff', '#health-stats'],
+  ['/admin/export', 'staff', '#export-submit'],
+  ['/admin/broadcast', 'staff', '#broadcast-submit'],
+  ['/admin/logs', 'staff', 'main h1'],
   // -- social graph and groups (#13): a request from staff, a group of the user's
   ['/friends', 'user', '#incoming-requests li'],
   ['/groups', 'user', '#my-groups li'],

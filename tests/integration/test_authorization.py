@@ -368,6 +368,22 @@ def draft_faq(owner):
 def feedback(owner):
     return {"feedback": _support_ok(owner.post("/api/support/feedback/", json={"rating": 3}))["id"]}
 # ---- end support
+# ---------------------------------------------------------------- admin (#19)
+
+def admin_broadcast(owner):
+    """A staff broadcast (sockets only, no notification)."""
+    staff = make_staff_member(owner.server)
+    r = staff.post("/api/admin/broadcast/", json={"message": "m", "notify": False})
+    assert r.status_code == 202, r.text
+    return {"admin_broadcast": r.json()["id"]}
+
+
+def unknown_error_group(owner):
+    return {"signature": "0000000000000000"}
+
+
+def metric_series(owner):
+    return {"name": "http_requests_per_s"}
 
 
 # ---------------------------------------------------------------- the matrix
@@ -703,6 +719,30 @@ ROWS = [
     row("POST", "/api/admin/users/bulk/", someone_else, {"ids": ["{user}"], "action": "warn", "reason": "r"},
         401, 403, 403, 200),
     # ---- end moderation
+    # admin (#19): staff only; an export with emails is the superuser's (test_superuser_only below)
+    row("POST", "/api/admin/users/export/", nothing, {"fields": ["id", "username"]}, 401, 403, 403, 200),
+    row("POST", "/api/admin/users/export/", nothing, {"fields": ["id", "email"]}, 401, 403, 403, 403),
+    row("GET", "/api/admin/system-health/", nothing, None, 401, 403, 403, 200),
+    row("POST", "/api/admin/broadcast/", nothing, {"message": "m", "notify": False}, 401, 403, 403, 202),
+    row("GET", "/api/admin/broadcast/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/admin/broadcast/{admin_broadcast}/", admin_broadcast, None, 401, 403, 403, 200),
+    row("GET", "/api/broadcasts/active/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/admin/logs/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/admin/errors/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/admin/errors/{signature}/", unknown_error_group, None, 401, 403, 403, 404),
+    row("GET", "/api/admin/metrics/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/admin/metrics/{name}/", metric_series, None, 401, 403, 403, 200),
+    row("GET", "/api/admin/parties/", nothing, None, 401, 403, 403, 200),
+    row("POST", "/api/admin/parties/{party}/end/", party, None, 401, 403, 403, 200),
+    row("DELETE", "/api/admin/parties/{party}/", party, None, 401, 403, 403, 204),
+    row("GET", "/api/admin/videos/", nothing, None, 401, 403, 403, 200),
+    row("DELETE", "/api/admin/videos/{video}/", video, None, 401, 403, 403, 204),
+]
+
+# admin (#19): what only a superuser may do: (method, path, body); staff and everyone else are refused.
+SUPERUSER_ROWS = [
+    ("POST", "/api/admin/users/export/", {"fields": ["id", "email"]}),
+    ("POST", "/api/admin/users/export/", {"format": "jsonl", "fields": ["email"]}),
 ]
 
 
@@ -749,6 +789,16 @@ def test_who_may(server, staff, method, path, make, body, expected):
         if r.status_code >= 400:
             assert r.json()["success"] is False and r.json()["error_code"], r.text  # every refusal is the envelope
     assert got == expected
+
+
+@pytest.mark.parametrize("method,path,body", SUPERUSER_ROWS)
+def test_superuser_only(server, staff, method, path, body):
+    from helpers import make_superuser
+    got = {"anonymous": server.request(method, path, json=body).status_code,
+           "other": register(server).request(method, path, json=body).status_code,
+           "staff": staff.request(method, path, json=body).status_code,
+           "superuser": make_superuser(server).request(method, path, json=body).status_code}
+    assert got == {"anonymous": 401, "other": 403, "staff": 403, "superuser": 200}
 
 
 def test_every_row_names_a_real_route(server):

@@ -12,7 +12,6 @@ import { videoPage } from './pages/video';
 import { browseVideosPage } from './pages/browse-videos';
 import { peoplePage, profilePage } from './pages/people';
 import { invitationsPage } from './pages/invitations';
-import { adminUsersPage } from './pages/admin-users';
 import { roomPage } from './pages/room';
 import { settingsRoutes } from './pages/settings/routes';
 import { navigate, link } from './nav';
@@ -32,14 +31,15 @@ import { listenForPushClicks } from './push';
 listenForPushClicks();
 // -- notifications (#15)
 import { notificationsPage } from './pages/notifications';
-// -- support (#19): help center, tickets, the staff queue
+// -- support (#19): help center, tickets (the staff queue is an admin page)
 import { helpPage } from './pages/help';
 import { myTicketsPage, newTicketPage } from './pages/tickets';
 import { ticketPage } from './pages/ticket';
-import { adminTicketsPage } from './pages/admin-tickets';
 // -- moderation (#19)
-import { adminModerationPage } from './pages/admin-moderation';
 import { standingPage } from './pages/standing';
+// -- admin area and broadcasts (#19)
+import { adminRoutes } from './pages/admin/area';
+import { startBroadcastBanner } from './broadcast-banner';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -65,7 +65,6 @@ const routes: Route[] = [
   [/^\/people\/?$/, peoplePage, true],
   [/^\/users\/([0-9a-f-]{36})\/?$/, profilePage, true],
   [/^\/invitations\/?$/, invitationsPage, true],
-  [/^\/admin\/users\/?$/, adminUsersPage, true],
   // -- social graph and groups (#13)
   [/^\/friends\/?$/, friendsPage, true],
   [/^\/groups\/?$/, groupsPage, true],
@@ -85,10 +84,10 @@ const routes: Route[] = [
   [/^\/support\/tickets\/?$/, myTicketsPage, true],
   [/^\/support\/new\/?$/, newTicketPage, true],
   [/^\/support\/([0-9a-f-]{36})\/?$/, ticketPage, true],
-  [/^\/admin\/tickets\/?$/, adminTicketsPage, true],
   // -- moderation (#19)
-  [/^\/admin\/moderation\/?$/, adminModerationPage, true],
   [/^\/standing\/?$/, standingPage, true],
+  // -- admin area (#19): its pages are ADMIN_PAGES in pages/admin/area.ts
+  ...adminRoutes,
 ];
 
 const shell = new Shell(document.getElementById('app')!);
@@ -182,5 +181,6 @@ onAuthChange((u) => {
     shell.restoring = false;
   }
   startUserSocket();
+  startBroadcastBanner();  // admin (#19)
   render();
 })();

@@ -42,11 +42,9 @@ export const SECTIONS: NavEntry[] = [
 export const USER_MENU: NavEntry[] = [
   { href: '/settings/profile', label: 'Settings', match: /^\/settings\/(profile|account|privacy|notifications)/ },
   { href: '/settings/security', label: 'Security', match: /^\/settings\/(security|sessions|login-history)/ },
-  { href: '/admin/users', label: 'Admin: users', staff: true },
-  { href: '/admin/tickets', label: 'Admin: tickets', staff: true },
   // -- moderation (#19)
   { href: '/standing', label: 'My standing' },
-  { href: '/admin/moderation', label: 'Admin: moderation', staff: true },
+  { href: '/admin', label: 'Admin', staff: true, match: /^\/admin(\/|$)/ },
 ];
 
 const visible = (u: User | null) => (e: NavEntry) => !e.staff || !!u?.is_staff;

@@ -213,6 +213,16 @@ void AccountsService::check_throttle(const std::string& account_key, const Clien
 void AccountsService::count_failure(const std::string& account_key, const ClientInfo& client) {
   limiter_.hit(account_key, fail_window_ms());
   limiter_.hit("login:ip:" + client.ip, fail_window_ms());
+  // admin (#19): the failure that trips the throttle is a security event (later attempts are refused before counting).
+  if (audit_ && (limiter_.blocked_for(account_key, config_.login_fail_limit_account, fail_window_ms()) ||
+                 limiter_.blocked_for("login:ip:" + client.ip, config_.login_fail_limit_ip, fail_window_ms())))
+    security_event(AuditLevel::warning, "Login throttling tripped",
+                   boost::json::serialize(boost::json::object{{"key", account_key}, {"ip", client.ip}}), std::nullopt);
+}
+
+void AccountsService::security_event(AuditLevel level, std::string message, std::string context_json,
+                                     std::optional<std::string> user_id) {
+  record_quietly(audit_, {level, AuditCategory::security, std::move(message), std::move(context_json), std::move(user_id)});
 }
 
 LoginResult AccountsService::login(const std::string& login, const std::string& password, const ClientInfo& client) {
@@ -392,6 +402,7 @@ void AccountsService::change_password(const Principal& who, const std::string& c
   store_.set_password(u.id, hasher_.hash(next));
   store_.revoke_sessions(u.id, who.session_id, RevokeReason::password_changed, now_ms());
   sessions_revoked({u.id, std::nullopt, who.session_id});
+  security_event(AuditLevel::info, "Password changed", "{}", u.id);
 }
 
 void AccountsService::send_token_mail(const UserRow& user, TokenPurpose purpose, std::int64_t ttl_ms,
@@ -454,6 +465,7 @@ void AccountsService::reset_password(const std::string& token, const std::string
   store_.set_password(u.id, hasher_.hash(next));
   store_.revoke_sessions(u.id, std::nullopt, RevokeReason::password_reset, now_ms());
   sessions_revoked({u.id, std::nullopt, std::nullopt});
+  security_event(AuditLevel::info, "Password reset", "{}", u.id);
 }
 
 void AccountsService::verify_email(const std::string& token) {
@@ -508,6 +520,7 @@ void AccountsService::two_factor_disable(const std::string& user_id, const std::
     errors["code"].push_back("The code is not valid.");
   if (!errors.empty()) invalid(std::move(errors));
   store_.disable_two_factor(user_id);
+  security_event(AuditLevel::warning, "Two-factor authentication disabled", "{}", user_id);
 }
 
 ProfileRow AccountsService::profile(const std::string& user_id) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/audit_log.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/mailer.hpp"
@@ -125,9 +126,15 @@ class AccountsService {
 
   // Staff: every user, matched on username, email and names (private or not).
   std::vector<UserRow> admin_users(UserFilter filter, int limit, int offset, long long& count);
+  // admin (#19): the users export's pages (the admin module checks who may export).
+  std::vector<UserRow> users_after(const std::string& after_id, int limit, std::optional<bool> is_active) {
+    return store_.users_after(after_id, limit, is_active);
+  }
   // Deactivating revokes every session and closes the user's live connections.
   // The user is told (moderation_action) when a notifier is set.
   void set_notifier(Notifier& notifier) { notifier_ = &notifier; }
+  // admin (#19): security events (login throttling tripped, 2FA disabled, password changed or reset) go to the audit trail.
+  void set_audit_log(AuditLog& log) { audit_ = &log; }
   UserRow set_user_active(const Principal& actor, const std::string& user_id, bool active);
   // The operator's command line: no actor, so none of the rules above.
   UserRow set_active_by_username(const std::string& username, bool active);
@@ -203,6 +210,8 @@ class AccountsService {
   StandingIds standing_ids_;
   ContentGuard* guard_ = nullptr;
   void check_login_gate(const UserRow& user, const std::string& tried, const ClientInfo& client);
+  AuditLog* audit_ = nullptr;  // admin (#19)
+  void security_event(AuditLevel level, std::string message, std::string context_json, std::optional<std::string> user_id);
 };
 
 }  // namespace wp::accounts

@@ -240,4 +240,12 @@ inline constexpr const char* kUseRecoveryCode =
     "UPDATE recovery_codes SET used_at = :t WHERE code_hash = :h AND user_id = :u AND used_at IS NULL";
 inline constexpr const char* kDeleteTwoFactor = "DELETE FROM two_factor_auth WHERE user_id = :u";
 
+// ---- admin (#19): the users export reads users a page at a time, by id
+// (a keyset, so a page costs the same at the end as at the start).
+inline constexpr const char* kUsersAfterId = "FROM users WHERE id > :after ORDER BY id LIMIT :lim";
+inline constexpr const char* kUsersAfterIdActive =
+    "FROM users WHERE id > :after AND is_active = TRUE ORDER BY id LIMIT :lim";
+inline constexpr const char* kUsersAfterIdInactive =
+    "FROM users WHERE id > :after AND is_active = FALSE ORDER BY id LIMIT :lim";
+
 }  // namespace wp::accounts::sql

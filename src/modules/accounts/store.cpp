@@ -407,4 +407,12 @@ void Store::disable_two_factor(const std::string& user_id) {
   });
 }
 
+// ---- admin (#19)
+std::vector<UserRow> Store::users_after(const std::string& after_id, int limit, std::optional<bool> is_active) {
+  return db_.with([&](soci::session& s) {
+    const char* rest = !is_active ? sql::kUsersAfterId : *is_active ? sql::kUsersAfterIdActive : sql::kUsersAfterIdInactive;
+    return db::select_rows(s, sql::kUser, rest, db::uses(after_id, limit));
+  });
+}
+
 }  // namespace wp::accounts

@@ -51,6 +51,8 @@ class Store {
   void set_email_verified(const std::string& user_id);
   std::vector<UserRow> search_users(const UserFilter& filter, int limit, int offset);
   long long count_users(const UserFilter& filter);
+  // admin (#19): the users after `after_id` by id, at most limit (the export's pages).
+  std::vector<UserRow> users_after(const std::string& after_id, int limit, std::optional<bool> is_active);
   // Sets is_active; deactivating also revokes every live session, in the same transaction.
   // False when there is no such user.
   bool set_active(const std::string& user_id, bool active, std::int64_t at);

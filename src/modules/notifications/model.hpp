@@ -38,7 +38,7 @@ enum class Type {
 enum class Channel { in_app, email, push };
 enum class DigestMode { immediate, daily, off };
 enum class EmailStatus { queued, sending, sent, failed };
-enum class Audience { all, followers };
+enum class Audience { all, followers, staff };
 enum class BroadcastStatus { queued, running, done, failed };
 
 struct NotificationRow {
@@ -157,7 +157,7 @@ WP_ENUM_NAMES(wp::notifications::EmailStatus, {wp::notifications::EmailStatus::q
               {wp::notifications::EmailStatus::sending, "sending"}, {wp::notifications::EmailStatus::sent, "sent"},
               {wp::notifications::EmailStatus::failed, "failed"});
 WP_ENUM_NAMES(wp::notifications::Audience, {wp::notifications::Audience::all, "all"},
-              {wp::notifications::Audience::followers, "followers"});
+              {wp::notifications::Audience::followers, "followers"}, {wp::notifications::Audience::staff, "staff"});
 WP_ENUM_NAMES(wp::notifications::BroadcastStatus, {wp::notifications::BroadcastStatus::queued, "queued"},
               {wp::notifications::BroadcastStatus::running, "running"},
               {wp::notifications::BroadcastStatus::done, "done"},

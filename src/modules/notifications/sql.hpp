@@ -232,6 +232,9 @@ inline constexpr const char* kBroadcastFinished =
 // Audiences, in id order, one page after another (keyset).
 inline constexpr const char* kAllUsersAfter =
     "SELECT id FROM users WHERE is_active = TRUE AND id > :after ORDER BY id LIMIT :lim";
+inline constexpr const char* kStaffAfter =
+    "SELECT id FROM users WHERE is_active = TRUE AND (is_staff = TRUE OR is_superuser = TRUE) AND id > :after "
+    "ORDER BY id LIMIT :lim";
 inline constexpr const char* kFollowersAfter =
     "SELECT f.follower_id FROM user_follows f JOIN users u ON u.id = f.follower_id WHERE f.followed_id = :s AND "
     "f.status = 'active' AND u.is_active = TRUE AND f.follower_id > :after ORDER BY f.follower_id LIMIT :lim";

@@ -431,8 +431,9 @@ std::vector<std::string> Store::audience_page(Audience audience, const std::stri
                                               int limit) {
   return db_.with([&](soci::session& s) {
     std::vector<std::string> out;
-    if (audience == Audience::all) {
-      soci::rowset<std::string> rows = (s.prepare << sql::kAllUsersAfter, use(after), use(limit));
+    if (audience == Audience::all || audience == Audience::staff) {
+      const char* text = audience == Audience::all ? sql::kAllUsersAfter : sql::kStaffAfter;
+      soci::rowset<std::string> rows = (s.prepare << text, use(after), use(limit));
       for (auto& id : rows) out.push_back(id);
     } else {
       soci::rowset<std::string> rows = (s.prepare << sql::kFollowersAfter, use(subject), use(after), use(limit));

@@ -1,4 +1,5 @@
 import { api, me, token, refresh, ApiError } from '../api';
+import { showBroadcast } from '../broadcast-banner';
 import { h, clear, errorText, fmtTime, toast } from '../ui';
 import { link, navigate } from '../nav';
 import { attachSource, isHlsUrl, videoSource } from '../player';
@@ -616,6 +617,9 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
         } else renderParticipants();
         break;
       }
+      case 'admin_broadcast':  // admin (#19): shown once, whichever socket brings it first
+        showBroadcast(m.data);
+        break;
       case 'party_updated':
         party = m.party;
         titleEl.textContent = party.title;
