@@ -1,4 +1,4 @@
-#include "modules/push/http_post.hpp"
+#include "core/http_post.hpp"
 
 #include <curl/curl.h>
 
@@ -7,7 +7,7 @@
 #include <charconv>
 #include <memory>
 
-namespace wp::push {
+namespace wp {
 
 namespace {
 
@@ -92,4 +92,4 @@ HttpAnswer http_post(const HttpPost& request, std::int64_t now_s) {
   return answer;
 }
 
-}  // namespace wp::push
+}  // namespace wp

@@ -1,12 +1,13 @@
 #pragma once
-// One blocking HTTP POST through libcurl, for the push services and the
-// OAuth2 token endpoint. Call it on the blocking pool or a worker thread.
+// One blocking HTTP POST through libcurl, for the push services, the OAuth2
+// token endpoint and the Janus SFU. Call it on the blocking pool or a worker
+// thread.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace wp::push {
+namespace wp {
 
 struct HttpPost {
   std::string url;
@@ -22,10 +23,10 @@ struct HttpAnswer {
   std::string error;
 };
 
-// Only http and https; redirects are not followed (a push service answers itself).
+// Only http and https; redirects are not followed (the services we call answer themselves).
 HttpAnswer http_post(const HttpPost& request, std::int64_t now_s);
 
 // "120" or an HTTP date, as seconds from now_s; nullopt when unreadable.
 std::optional<int> parse_retry_after(const std::string& value, std::int64_t now_s);
 
-}  // namespace wp::push
+}  // namespace wp
