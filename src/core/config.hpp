@@ -114,6 +114,11 @@ struct Config {
   int notification_party_start_lead_s = 300;
   int notification_worker_poll_ms = 1000;
   int notification_broadcast_batch = 500;
+  // janus (#17): the SFU for calls beyond the mesh
+  std::string janus_url;           // Janus API over HTTP; empty: no SFU
+  std::string janus_admin_url;     // Janus admin API (token auth)
+  std::string janus_admin_secret;  // Janus admin_secret; also derives the rooms' secrets
+  std::string janus_api_secret;    // Janus api_secret, sent with every request of the server
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }
