@@ -7,7 +7,7 @@ build_pkgs=(cmake g++ make pkg-config ccache lld
   libhiredis-dev libsodium-dev liboath-dev libqrencode-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
   libmagic-dev libicu-dev libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev ffmpeg)
 test_pkgs=(postgresql-15 postgresql-client-15 redis-server python3-pytest python3-requests python3-websockets python3-icalendar
-  chromium fonts-noto-color-emoji nginx)
+  chromium fonts-noto-color-emoji nginx janus curl)
 # The web client is built with Node and npm (Node >= 20.19 for Vite 7); install Debian's
 # only when none is on the PATH (a newer Node from elsewhere is kept).
 if ! command -v node >/dev/null 2>&1; then build_pkgs+=(nodejs); fi
@@ -31,6 +31,14 @@ if [ ${#missing[@]} -gt 0 ]; then
     else
       /usr/sbin/nginx -s quit >/dev/null 2>&1 || true
       update-rc.d nginx disable >/dev/null 2>&1 || true
+    fi
+  fi
+  # Likewise Janus: the tests start it on loopback with their own config (scripts/janus-start.sh).
+  if [[ " ${missing[*]} " == *" janus "* ]]; then
+    if [ -d /run/systemd/system ]; then
+      systemctl disable --now janus >/dev/null 2>&1 || true
+    else
+      update-rc.d janus disable >/dev/null 2>&1 || true
     fi
   fi
 fi

@@ -81,6 +81,12 @@ void check_redis_url(const std::string& v) {
   if (!v.empty() && v.rfind("redis://", 0) != 0) throw std::invalid_argument("must start with redis://");
 }
 
+// Empty (unset) or an http(s) URL.
+void check_optional_http_url(const std::string& v) {
+  if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+    throw std::invalid_argument("must be an http:// or https:// URL, got '" + v + "'");
+}
+
 void check_not_empty(const std::string& v) {
   if (v.empty()) throw std::invalid_argument("must not be empty");
 }
@@ -361,6 +367,16 @@ const std::vector<Setting>& settings() {
       int_setting("admin_export_batch", "Users read per page of a users export", &Config::admin_export_batch, 10,
                   10000),
       // ---- end admin
+      // ---- janus (#17)
+      string_setting("janus_url", "Janus API URL (HTTP transport); calls beyond rtc_mesh_max use this SFU (empty: none)",
+                     &Config::janus_url, check_optional_http_url),
+      string_setting("janus_admin_url", "Janus admin API URL, for its token auth (required with janus_url)",
+                     &Config::janus_admin_url, check_optional_http_url),
+      string_setting("janus_admin_secret", "Janus admin_secret (required with janus_url); also derives the rooms' "
+                     "secrets, so every node must have the same", &Config::janus_admin_secret, nullptr, true),
+      string_setting("janus_api_secret", "Janus api_secret, sent with the server's own requests", &Config::janus_api_secret,
+                     nullptr, true),
+      // ---- end janus
   };
   return all;
 }

@@ -142,6 +142,11 @@ struct Config {
   int admin_log_retention_days = 90;
   int admin_error_retention_days = 30;
   int admin_export_batch = 500;
+  // janus (#17): the SFU for calls beyond the mesh
+  std::string janus_url;           // Janus API over HTTP; empty: no SFU
+  std::string janus_admin_url;     // Janus admin API (token auth)
+  std::string janus_admin_secret;  // Janus admin_secret; also derives the rooms' secrets
+  std::string janus_api_secret;    // Janus api_secret, sent with every request of the server
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

@@ -10,9 +10,9 @@
 #include <thread>
 
 #include "core/crypto.hpp"
+#include "core/http_post.hpp"
 #include "modules/push/ec_key.hpp"
 #include "modules/push/ece.hpp"
-#include "modules/push/http_post.hpp"
 #include "modules/push/web_push.hpp"
 #include "modules/push/policy.hpp"
 #include "modules/push/service.hpp"
@@ -23,6 +23,7 @@ namespace {
 
 using namespace wp::push;
 using wp::ErrorCode;
+using wp::parse_retry_after;
 using wp::Principal;
 using wp::testkit::error_code_of;
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "modules/push/http_post.hpp"
+#include "core/http_post.hpp"
 #include "modules/push/jwt.hpp"
 
 namespace wp::push {

@@ -7,7 +7,7 @@
 
 #include "core/crypto.hpp"
 #include "modules/push/ece.hpp"
-#include "modules/push/http_post.hpp"
+#include "core/http_post.hpp"
 #include "modules/push/vapid.hpp"
 
 namespace wp::push {

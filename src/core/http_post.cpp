@@ -1,4 +1,4 @@
-#include "modules/push/http_post.hpp"
+#include "core/http_post.hpp"
 
 #include <curl/curl.h>
 
@@ -7,13 +7,12 @@
 #include <charconv>
 #include <memory>
 
-namespace wp::push {
+namespace wp {
 
 namespace {
 
-constexpr std::size_t kMaxBody = 64 * 1024;
-
 struct Collected {
+  std::size_t max_body = 0;
   std::string body;
   std::string retry_after;
 };
@@ -21,7 +20,7 @@ struct Collected {
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* self) {
   auto* c = static_cast<Collected*>(self);
   std::size_t len = size * n;
-  c->body.append(data, std::min(len, kMaxBody - std::min(kMaxBody, c->body.size())));
+  c->body.append(data, std::min(len, c->max_body - std::min(c->max_body, c->body.size())));
   return len;
 }
 
@@ -63,7 +62,7 @@ HttpAnswer http_post(const HttpPost& request, std::int64_t now_s) {
   curl_slist* headers = nullptr;
   for (auto& h : request.headers) headers = curl_slist_append(headers, h.c_str());
   headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
-  Collected got;
+  Collected got{.max_body = request.max_body};
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -92,4 +91,4 @@ HttpAnswer http_post(const HttpPost& request, std::int64_t now_s) {
   return answer;
 }
 
-}  // namespace wp::push
+}  // namespace wp
