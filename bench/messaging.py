@@ -8,7 +8,9 @@ Starts its own servers from build/watchparty: two nodes on a fresh
 PostgreSQL database and Redis (WP_PG_URL, WP_REDIS_URL), or one SQLite node
 without them. Each member sends open-loop at rate/10 per second on one
 keep-alive HTTP connection to its node (--conns of them, each with one
-request in flight); its socket is on the same node.
+request in flight); its socket is on the same node and says `viewing` for
+the conversation, as the web client does with the thread open (so nobody is
+notified; --not-viewing measures the notices too).
 
   WP_PG_URL=postgresql://wp@127.0.0.1:55432/wp WP_REDIS_URL=redis://127.0.0.1:56379 \\
       bench/messaging.py --rate 1000 --duration 10
@@ -83,7 +85,7 @@ class Http:
         return status
 
 
-async def run(ports, rate, duration, conns):
+async def run(ports, rate, duration, conns, viewing):
     # setup: 10 users, one group, each member on node i % nodes
     users = []
     for i in range(MEMBERS):
@@ -107,6 +109,17 @@ async def run(ports, rate, duration, conns):
                                       ping_interval=None, max_queue=None)
         await ws.recv()  # hello
         socks.append(ws)
+
+    async def keep_viewing(ws):
+        # As the web client does with a thread open (docs/realtime.md, "Messaging"):
+        # `viewing` now and every 30 s, so the members get no new_message notices.
+        while True:
+            await ws.send(json.dumps({"type": "viewing", "conversation_id": conv}))
+            await asyncio.sleep(30)
+
+    viewers = [asyncio.create_task(keep_viewing(ws)) for ws in socks] if viewing else []
+    if viewing:
+        await asyncio.sleep(0.5)  # no answer to wait for: give the nodes a moment to store it
 
     async def reader(i, ws):
         try:
@@ -149,7 +162,7 @@ async def run(ports, rate, duration, conns):
         await asyncio.sleep(0.1)
     for ws in socks:
         await ws.close()
-    for t in readers:
+    for t in readers + viewers:
         t.cancel()
     lat = sorted(r[c] - sent_at[c] for r in received for c in r if c in sent_at)
     lost = sum(len(sent_at) - len(r) for r in received)
@@ -158,6 +171,7 @@ async def run(ports, rate, duration, conns):
         return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] if lat else None
 
     return {"nodes": len(ports), "members": MEMBERS, "connections": MEMBERS * conns, "target_rate": rate,
+            "viewing": viewing,
             "duration_s": duration,
             "messages": len(sent_at), "messages_per_s": round(len(sent_at) / send_seconds, 1),
             "non_201": sum(1 for s in statuses if s != 201), "deliveries": len(lat), "lost_deliveries": lost,
@@ -170,6 +184,8 @@ def main():
     ap.add_argument("--rate", type=float, default=1000, help="messages per second, all members together")
     ap.add_argument("--duration", type=float, default=10)
     ap.add_argument("--conns", type=int, default=4, help="HTTP connections per member")
+    ap.add_argument("--not-viewing", action="store_true",
+                    help="members do not send `viewing`: every message notifies the 9 others (new_message)")
     a = ap.parse_args()
     pg, redis = os.environ.get("WP_PG_URL"), os.environ.get("WP_REDIS_URL")
     procs, ports = [], []
@@ -184,7 +200,7 @@ def main():
             p, port = start_node([], None, None, None)
             procs.append(p)
             ports.append(port)
-        result = asyncio.run(run(ports, a.rate, a.duration, a.conns))
+        result = asyncio.run(run(ports, a.rate, a.duration, a.conns, not a.not_viewing))
         print(json.dumps(result))
     finally:
         for p in procs:

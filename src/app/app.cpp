@@ -26,6 +26,7 @@
 #include "http/static_files.hpp"
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
+#include "core/serial_queue.hpp"
 #include "core/notifier.hpp"
 #include "core/moderation.hpp"
 #include "core/user_messages.hpp"
@@ -440,6 +441,10 @@ int serve(const Config& config) {
   const auto messaging_settings = messaging::settings_from(config);
   messaging::MessagingService messaging_service(messaging_store, relations, user_channel, messaging_notices, *limiter,
                                                 messaging_settings);
+  // The notices of a new message leave the send's path: after the answer, in order, on the pool.
+  auto messaging_notice_queue = std::make_shared<SerialQueue>(pool, 10'000);
+  messaging_service.run_notices_with(
+      [messaging_notice_queue](std::function<void()> job) { return messaging_notice_queue->post(std::move(job)); });
   messaging::add_routes(router, messaging_service);
   messaging::add_socket_messages(user_messages, messaging_service);
   video_workers.add_periodic("expiring unsent message attachments", attachment_sweep_every(config),

@@ -8,7 +8,8 @@
 namespace wp::realtime {
 
 namespace {
-constexpr std::string_view kRoom = "room:", kUsers = "users:", kClose = "close:", kSignal = "signal:";
+constexpr std::string_view kRoom = "room:", kEach = "each:", kUsers = "users:", kClose = "close:",
+                           kSignal = "signal:";
 bool starts_with(const std::string& s, std::string_view prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
 }  // namespace
 
@@ -23,6 +24,11 @@ void Hub::receive(const std::string& channel, const Message& payload) {
     auto room = channel.substr(kRoom.size());
     if (tap_) tap_(room, *payload);
     deliver_local(room, payload);
+  } else if (starts_with(channel, kEach)) {
+    for (auto& room : split_list(channel.substr(kEach.size()))) {
+      if (tap_) tap_(room, *payload);
+      deliver_local(room, payload);
+    }
   } else if (starts_with(channel, kUsers)) {
     auto rest = channel.substr(kUsers.size());
     auto colon = rest.find(':');
@@ -67,6 +73,14 @@ int Hub::leave(const std::string& room, const std::shared_ptr<Connection>& conn)
 }
 
 void Hub::broadcast(const std::string& room, const Message& msg) { backplane_.publish(room_channel(room), msg); }
+
+void Hub::broadcast_each(const std::vector<std::string>& rooms, const Message& msg) {
+  if (rooms.empty()) return;
+  if (rooms.size() == 1) return broadcast(rooms.front(), msg);
+  std::string channel(kEach);
+  for (std::size_t i = 0; i < rooms.size(); ++i) channel += (i ? "," : "") + rooms[i];
+  backplane_.publish(channel, msg);
+}
 
 void Hub::deliver_local(const std::string& room, const Message& msg) {
   std::vector<std::shared_ptr<Connection>> targets;

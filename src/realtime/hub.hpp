@@ -17,7 +17,8 @@ namespace wp::realtime {
 
 // Channel names (docs/architecture.md): "room:<id>" carries client messages,
 // "users:<room>:<user>,<user>..." carries a message for some members only
-// ("users:<room>:!<user>,..." for every member but those),
+// ("users:<room>:!<user>,..." for every member but those), "each:<room>,<room>..."
+// carries one message for every member of each of these rooms,
 // "close:<room|*>:<user|*>" closes sockets ("<code> <sessions> <reason>",
 // sessions "*", "=<id>" or "!<id>"), "signal:<name>" carries a signal.
 class Backplane {
@@ -66,6 +67,9 @@ class Hub {
 
   // To every member on every node.
   void broadcast(const std::string& room, const Message& msg);
+  // To every member of each of these rooms on every node: one message on the
+  // backplane rather than one per room (a conversation's members' rooms).
+  void broadcast_each(const std::vector<std::string>& rooms, const Message& msg);
   // To the sockets of these users in the room, on every node.
   void send_to_users(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg);
   // To every member of the room on every node but these users' sockets.

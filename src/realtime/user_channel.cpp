@@ -37,6 +37,14 @@ void LiveUserChannel::publish(const std::string& user_id, const std::string& typ
   hub_.broadcast(room(user_id), make_message(event(type, data_json)));
 }
 
+void LiveUserChannel::publish_each(const std::vector<std::string>& user_ids, const std::string& type,
+                                   const std::string& data_json) {
+  std::vector<std::string> rooms;
+  rooms.reserve(user_ids.size());
+  for (auto& u : user_ids) rooms.push_back(room(u));
+  hub_.broadcast_each(rooms, make_message(event(type, data_json)));
+}
+
 std::vector<bool> LiveUserChannel::online(const std::vector<std::string>& user_ids) { return presence_.online(user_ids); }
 
 bool LiveUserChannel::has_sockets_here(const std::string& user_id) const {

@@ -32,6 +32,9 @@ class LiveUserChannel : public UserChannel {
   void set_friends_of(FriendsOf friends_of) { friends_of_ = std::move(friends_of); }
 
   void publish(const std::string& user_id, const std::string& type, const std::string& data_json) override;
+  // One buffer and one backplane message for all these users' rooms.
+  void publish_each(const std::vector<std::string>& user_ids, const std::string& type,
+                    const std::string& data_json) override;
   std::vector<bool> online(const std::vector<std::string>& user_ids) override;
 
   // A socket of the user opened (on the pool): it joins the user's room with

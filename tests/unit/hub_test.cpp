@@ -99,4 +99,27 @@ TEST(Hub, AMessageForAllButSomeSkipsOnlyTheirSockets) {
   EXPECT_EQ(a1->got.size(), 1u);
 }
 
+TEST(Hub, OneMessageForEachOfSeveralRoomsCrossesTheBackplaneOnce) {
+  CountingBackplane backplane;
+  wp::realtime::Hub hub(backplane);
+  auto a1 = std::make_shared<Keeper>(), a2 = std::make_shared<Keeper>(), b = std::make_shared<Keeper>(),
+       c = std::make_shared<Keeper>();
+  hub.join("user:a", {a1, "a", "s1"});
+  hub.join("user:a", {a2, "a", "s2"});
+  hub.join("user:b", {b, "b", "s3"});
+  hub.join("user:c", {c, "c", "s4"});
+  auto msg = wp::realtime::make_message("for a and b");
+  hub.broadcast_each({"user:a", "user:b", "user:nobody-here"}, msg);
+  EXPECT_EQ(backplane.channels, (std::vector<std::string>{"each:user:a,user:b,user:nobody-here"}));
+  for (auto& k : {a1, a2, b}) {
+    ASSERT_EQ(k->got.size(), 1u);
+    EXPECT_EQ(k->got[0].get(), msg.get());
+  }
+  EXPECT_TRUE(c->got.empty());
+  hub.broadcast_each({"user:c"}, msg);
+  EXPECT_EQ(backplane.channels.back(), "room:user:c") << "one room: a plain broadcast";
+  hub.broadcast_each({}, msg);
+  EXPECT_EQ(backplane.channels.size(), 2u) << "nobody to tell: nothing published";
+}
+
 }  // namespace

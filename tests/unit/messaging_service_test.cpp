@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
+#include <set>
 #include <thread>
 
 #include "support/error_code.hpp"
@@ -99,6 +101,63 @@ TEST(MessagingService, EveryMemberIsToldOfANewMessageAndOthersAreNotifiedUnlessV
   w.service.viewing(c, std::nullopt);
   w.send(a, g, "again");
   EXPECT_EQ(w.notifier.take().size(), 2u);
+}
+
+TEST(MessagingService, NoticesOfANewMessageRunAfterTheSendAndStillHappen) {
+  MessagingWorld w;
+  auto a = w.user("a"), b = w.user("b"), c = w.user("c");
+  auto g = w.group(a, {b, c}).conversation.id;
+  std::vector<std::function<void()>> later;
+  w.service.run_notices_with([&later](std::function<void()> job) {
+    later.push_back(std::move(job));
+    return true;
+  });
+  w.channel.take();
+  w.send(a, g, "hello");
+  EXPECT_EQ(w.channel.of(b.id, "message_new").size(), 1u) << "the event is published by the send itself";
+  EXPECT_TRUE(w.notifier.take().empty()) << "the notices wait for the pool";
+  ASSERT_EQ(later.size(), 1u);
+  // Who is told was decided at the send: c starting to view now changes nothing.
+  w.service.viewing(c, g);
+  later.front()();
+  EXPECT_EQ(w.notifier.users_told("new_message"), (std::set<std::string>{b.id, c.id}));
+  // A pool that refuses: the notices run inline rather than being lost.
+  w.notifier.take();
+  w.service.run_notices_with([](std::function<void()>) { return false; });
+  w.send(a, g, "again");
+  EXPECT_EQ(w.notifier.users_told("new_message"), (std::set<std::string>{b.id}));
+}
+
+TEST(MessagingService, TheRowASendAnswersIsTheRowStored) {
+  MessagingWorld w;
+  auto a = w.user("a"), b = w.user("b"), c = w.user("c");
+  auto g = w.group(a, {b, c}).conversation.id;
+  auto first = w.send(a, g, "first");
+  MessageInput in;
+  in.client_id = "k1";
+  in.body = "reply";
+  in.reply_to_id = first.id;
+  in.metadata = R"({"link_previews":[{"url":"https://example.com/x"}]})";
+  auto sent = w.service.send(a, g, in);
+  auto stored = w.store.message(sent.message.id, a.id);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(sent.message.seq, stored->seq);
+  EXPECT_EQ(sent.message.sender_id, stored->sender_id);
+  EXPECT_EQ(sent.message.sender_username, stored->sender_username);
+  EXPECT_EQ(sent.message.client_id, stored->client_id);
+  EXPECT_EQ(sent.message.body, stored->body);
+  EXPECT_EQ(sent.message.reply_to_id, stored->reply_to_id);
+  EXPECT_EQ(sent.message.metadata, stored->metadata);
+  EXPECT_EQ(sent.message.created_at, stored->created_at);
+  EXPECT_EQ(sent.message.message_type, stored->message_type);
+  // The members it was stored for come with it.
+  std::set<std::string> to;
+  for (auto& r : sent.recipients) to.insert(r.user_id);
+  EXPECT_EQ(to, (std::set<std::string>{a.id, b.id, c.id}));
+  // A non-member is refused by the store's own check.
+  auto outsider = w.user("x");
+  EXPECT_EQ(error_code_of([&] { w.send(outsider, g, "let me in"); }), ErrorCode::not_found);
+  EXPECT_EQ(w.store.conversation(g)->last_seq, sent.message.seq) << "a refused send takes no seq";
 }
 
 TEST(MessagingService, SystemMessagesAreNotNotified) {

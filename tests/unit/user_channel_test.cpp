@@ -127,6 +127,18 @@ TEST(UserChannel, AnEventReachesEveryTabOfTheUserOnEveryNodeAndNobodyElse) {
   EXPECT_EQ(a1->events("hello").size(), 1u);
 }
 
+TEST(UserChannel, OneEventForSeveralUsersReachesEachOfThemOnEveryNode) {
+  World w;
+  auto a0 = w.open(0, "ana"), a1 = w.open(1, "ana"), ben = w.open(1, "ben"), cleo = w.open(0, "cleo");
+  w.node(0).channel.publish_each({"ana", "ben"}, "message_new", R"({"seq":7})");
+  for (auto& tab : {a0, a1, ben}) {
+    auto got = tab->events("message_new");
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(boost::json::serialize(got[0]), R"({"type":"message_new","data":{"seq":7}})");
+  }
+  EXPECT_TRUE(cleo->events("message_new").empty());
+}
+
 TEST(UserChannel, EventDataMustBeAJsonObject) {
   World w;
   EXPECT_THROW(w.node(0).channel.publish("ana", "x", "[1]"), std::invalid_argument);

@@ -24,16 +24,37 @@ std::string preview_of(const std::string& body) {
 
 }  // namespace
 
-void MessagingService::publish(const std::vector<MemberRow>& to, const std::string& type, const std::string& data,
-                               const std::string& except, const std::string& extra) {
-  for (auto& m : to)
-    if (m.user_id != except) channel_.publish(m.user_id, type, data);
-  if (!extra.empty()) channel_.publish(extra, type, data);
+std::vector<Recipient> recipients_of(const std::vector<MemberRow>& members) {
+  std::vector<Recipient> out;
+  out.reserve(members.size());
+  for (auto& m : members) out.push_back({m.user_id, m.viewing_until});
+  return out;
 }
 
-void MessagingService::message_stored(const MessageRow& m, const std::vector<MemberRow>& members) {
-  publish(members, "message_new", protocol::message_data(m));
-  if (m.message_type != MessageType::system) notify_new_message(m, members);
+void MessagingService::publish(const std::vector<MemberRow>& to, const std::string& type, const std::string& data,
+                               const std::string& except, const std::string& extra) {
+  std::vector<std::string> ids;
+  ids.reserve(to.size() + 1);
+  for (auto& m : to)
+    if (m.user_id != except) ids.push_back(m.user_id);
+  if (!extra.empty()) ids.push_back(extra);
+  channel_.publish_each(ids, type, data);
+}
+
+void MessagingService::message_stored(const MessageRow& m, const std::vector<Recipient>& to) {
+  std::vector<std::string> ids;
+  ids.reserve(to.size());
+  for (auto& r : to) ids.push_back(r.user_id);
+  channel_.publish_each(ids, "message_new", protocol::message_data(m));
+  if (m.message_type == MessageType::system) return;
+  // Decided now (who has it in view at the send), told after the answer:
+  // each notice runs SQL, and the send's answer need not wait for it.
+  auto notices = new_message_notices(m, to);
+  if (notices.empty()) return;
+  auto job = [notifier = &notifier_, notices = std::move(notices)] {
+    for (auto& n : notices) notify_quietly(notifier, n);
+  };
+  if (!later_ || !later_(job)) job();
 }
 
 void MessagingService::conversation_changed(const std::string& id, Change change, const std::string& user_id,
@@ -41,7 +62,7 @@ void MessagingService::conversation_changed(const std::string& id, Change change
   publish(store_.members(id), "conversation_updated", protocol::conversation_data(id, change, user_id), "", extra);
 }
 
-void MessagingService::notify_new_message(const MessageRow& m, const std::vector<MemberRow>& members) {
+std::vector<Notice> MessagingService::new_message_notices(const MessageRow& m, const std::vector<Recipient>& to) {
   auto now = now_ms();
   std::string sender = m.sender_id.value_or("");
   boost::json::object data{{"conversation_id", m.conversation_id},
@@ -51,11 +72,13 @@ void MessagingService::notify_new_message(const MessageRow& m, const std::vector
                            {"preview", preview_of(m.body.value_or(""))},
                            {"actor_username", m.sender_username.value_or("")}};  // for the notice's text
   auto text = boost::json::serialize(data);
-  for (auto& member : members) {
+  std::vector<Notice> out;
+  for (auto& member : to) {
     // Whoever has the conversation in view, on any node, sees the message already.
     if (member.user_id == sender || member.viewing_until > now) continue;
-    notify_quietly(&notifier_, Notice{member.user_id, "new_message", text, "conversation:" + m.conversation_id, sender});
+    out.push_back(Notice{member.user_id, "new_message", text, "conversation:" + m.conversation_id, sender});
   }
+  return out;
 }
 
 std::vector<SyncItem> MessagingService::sync(const Principal& me, const std::map<std::string, std::int64_t>& have) {

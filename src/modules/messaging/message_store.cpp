@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "core/ids.hpp"
 #include "db/affected.hpp"
 #include "db/columns.hpp"
 #include "db/like.hpp"
@@ -40,9 +41,10 @@ void fill(soci::session& s, std::vector<MessageRow>& rows, const std::string& vi
     if (auto it = by_id.find(rc.message_id); it != by_id.end()) it->second->reactions.push_back(rc);
 }
 
-// Claims the sender's uploads for message m, in the order given.
-void claim_attachments(soci::session& s, const NewMessage& in, const std::string& message_id,
-                       const std::string& conversation_id) {
+// Claims the sender's uploads for message m, in the order given; the rows as claimed.
+std::vector<AttachmentRow> claim_attachments(soci::session& s, const NewMessage& in, const std::string& message_id,
+                                             const std::string& conversation_id) {
+  std::vector<AttachmentRow> claimed;
   for (std::size_t i = 0; i < in.attachment_ids.size(); ++i) {
     const auto& aid = in.attachment_ids[i];
     auto a = db::select_one(s, sql::kAttachment, sql::kAttachmentById, db::uses(aid));
@@ -51,39 +53,95 @@ void claim_attachments(soci::session& s, const NewMessage& in, const std::string
     if (!changed((s.prepare << sql::kClaimAttachment, use(message_id), use(conversation_id), use(pos), use(aid),
                   use(in.sender_id))))
       throw_conflict("The attachment " + aid + " was sent already.");
+    a->message_id = message_id;
+    a->conversation_id = conversation_id;
+    a->position = pos;
+    claimed.push_back(std::move(*a));
   }
+  return claimed;
+}
+
+// The row just stored, from what was written: nothing is read back.
+MessageRow stored_row(const NewMessage& in, const std::string& id, long long seq, long long now) {
+  MessageRow m;
+  m.id = id;
+  m.conversation_id = in.conversation_id;
+  m.seq = seq;
+  if (!in.sender_id.empty()) {
+    m.sender_id = in.sender_id;
+    m.sender_username = in.sender_username;
+  }
+  m.client_id = in.client_id;
+  m.message_type = in.message_type;
+  m.body = in.body;
+  m.reply_to_id = in.reply_to_id;
+  m.metadata = in.metadata;
+  m.created_at = now;
+  return m;
+}
+
+// "<user id>:<viewing_until>,..." as kSendInOneStatement aggregates the members.
+std::vector<Recipient> parse_recipients(const std::string& text) {
+  std::vector<Recipient> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    auto colon = text.rfind(':', end);
+    if (colon != std::string::npos && colon > start)
+      out.push_back({text.substr(start, colon - start), std::stoll(text.substr(colon + 1, end - colon - 1))});
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace
 
 Sent Store::send(const NewMessage& in, std::int64_t now) {
-  // A retry finds its message without touching the conversation row.
-  if (in.client_id)
-    if (auto first = by_client_id(in.conversation_id, in.sender_id, *in.client_id)) return Sent{*first, false};
-  long long t = now;
-  std::string id;
   try {
-    // Short on purpose: the conversation row is locked from the counter's
-    // UPDATE to the commit, and every send of the conversation waits for it.
-    id = db_.tx([&](soci::session& s) {
-      long long seq = 0;
-      s << sql::kNextSeqForMember, soci::into(seq), use(t), use(in.conversation_id), use(in.conversation_id),
-          use(in.sender_id);
-      if (!s.got_data()) throw_not_found("No such conversation.");
-      auto mid = detail::insert_message(s, in, seq, t);
-      claim_attachments(s, in, mid, in.conversation_id);
-      return mid;
-    });
+    return in.attachment_ids.empty() && db_.dialect() == db::Dialect::postgresql ? send_in_one_statement(in, now)
+                                                                                 : send_in_transaction(in, now);
   } catch (const Error& e) {
-    // The same client_id sent at the same instant: the unique key made this
-    // one wait for the first and fail; the first is the answer.
+    // A retry, or the same client_id sent at the same instant: the unique
+    // key refused this one (the counter rolled back with it), and the first
+    // is the answer. Retries are rare, so they are not looked for first.
     if (e.code() != ErrorCode::conflict || !in.client_id) throw;
-    if (auto first = by_client_id(in.conversation_id, in.sender_id, *in.client_id)) return Sent{*first, false};
+    if (auto first = by_client_id(in.conversation_id, in.sender_id, *in.client_id)) return Sent{*first, false, {}};
     throw;
   }
-  auto m = message(id, in.sender_id);
-  if (!m) throw Error(ErrorCode::internal, "a message just stored is missing");
-  return Sent{*m, true};
+}
+
+Sent Store::send_in_one_statement(const NewMessage& in, std::int64_t now) {
+  long long t = now, seq = 0;
+  std::string id = new_uuid_v7(), type(to_string(in.message_type)), members;
+  soci::indicator seq_ind = soci::i_null, members_ind = soci::i_null;
+  db_.with([&](soci::session& s) {
+    s << sql::kSendInOneStatement, soci::into(seq, seq_ind), soci::into(members, members_ind), use(t),
+        use(in.conversation_id), use(in.conversation_id), use(in.sender_id), use(id), use(in.conversation_id),
+        use(in.sender_id), use(in.client_id), use(type), use(in.body), use(in.reply_to_id), use(in.metadata), use(t),
+        use(in.conversation_id), use(in.sender_id), use(in.conversation_id);
+    if (!s.got_data() || seq_ind != soci::i_ok) throw_not_found("No such conversation.");
+  });
+  Sent sent{stored_row(in, id, seq, t), true, {}};
+  if (members_ind == soci::i_ok) sent.recipients = parse_recipients(members);
+  return sent;
+}
+
+Sent Store::send_in_transaction(const NewMessage& in, std::int64_t now) {
+  long long t = now;
+  // Short on purpose: the conversation row is locked from the counter's
+  // UPDATE to the commit, and every send of the conversation waits for it.
+  return db_.tx([&](soci::session& s) {
+    long long seq = 0;
+    s << sql::kNextSeqForMember, soci::into(seq), use(t), use(in.conversation_id), use(in.conversation_id),
+        use(in.sender_id);
+    if (!s.got_data()) throw_not_found("No such conversation.");
+    auto mid = detail::insert_message(s, in, seq, t);
+    Sent sent{stored_row(in, mid, seq, t), true, {}};
+    sent.message.attachments = claim_attachments(s, in, mid, in.conversation_id);
+    sent.recipients = db::select_rows(s, sql::kRecipient, sql::kRecipientsOf, db::uses(in.conversation_id));
+    return sent;
+  });
 }
 
 std::optional<MessageRow> Store::message(const std::string& id, const std::string& viewer) {

@@ -35,11 +35,16 @@ MessageRow MessagingService::message_in(const std::string& conversation_id, cons
 }
 
 Sent MessagingService::send(const Principal& me, const std::string& conversation_id, const MessageInput& in) {
-  membership(me, conversation_id);
-  check_direct_unblocked(me, existing(conversation_id));
+  // The store's statement checks membership as it counts; what must refuse a
+  // non-member before that (a reply's lookup, a direct pair's blocks) asks first.
+  if (in.reply_to_id || kind_of(conversation_id) == ConversationKind::direct) {
+    membership(me, conversation_id);
+    check_direct_unblocked(me, existing(conversation_id));
+  }
   NewMessage m;
   m.conversation_id = conversation_id;
   m.sender_id = me.id;
+  m.sender_username = me.username;
   m.client_id = in.client_id;
   m.body = in.body;
   m.metadata = in.metadata;
@@ -71,7 +76,7 @@ Sent MessagingService::send(const Principal& me, const std::string& conversation
     throw Error(ErrorCode::rate_limited, "Too many messages; wait a moment.").with_retry_after(*wait);
   }
   auto sent = store_.send(m, now_ms());
-  if (sent.created) message_stored(sent.message, store_.members(conversation_id));
+  if (sent.created) message_stored(sent.message, sent.recipients);
   if (sent.created && guard_ && in.body) guard_->posted(me.id, ContentType::direct_message, sent.message.id, *in.body);
   return sent;
 }

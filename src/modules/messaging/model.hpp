@@ -104,10 +104,18 @@ struct ConversationView {
   std::int64_t unread_count = 0;
 };
 
+// A member as a new message's fan-out sees one: whom to tell, and until
+// when (ms) they have the conversation in view (no notice then).
+struct Recipient {
+  std::string user_id;
+  std::int64_t viewing_until = 0;
+};
+
 // A message to store (the service has checked it).
 struct NewMessage {
   std::string conversation_id;
   std::string sender_id;
+  std::string sender_username;  // for the row handed back; not stored
   std::optional<std::string> client_id;
   MessageType message_type = MessageType::text;
   std::optional<std::string> body;
@@ -116,10 +124,12 @@ struct NewMessage {
   std::vector<std::string> attachment_ids;
 };
 
-// What a send did: the message, and whether it is new (false: a retry found it).
+// What a send did: the message, and whether it is new (false: a retry found
+// it); a new one comes with the members it was stored for (read with it).
 struct Sent {
   MessageRow message;
   bool created = true;
+  std::vector<Recipient> recipients;
 };
 
 // A page of messages and whether more lie beyond it.

@@ -27,6 +27,18 @@ ConversationRow MessagingService::existing(const std::string& id) {
   return *c;
 }
 
+ConversationKind MessagingService::kind_of(const std::string& id) {
+  {
+    std::lock_guard lock(kinds_mu_);
+    if (auto it = kinds_.find(id); it != kinds_.end()) return it->second;
+  }
+  auto kind = existing(id).kind;
+  std::lock_guard lock(kinds_mu_);
+  if (kinds_.size() >= 100'000) kinds_.clear();  // a bound, not an eviction policy: it refills from the database
+  kinds_.emplace(id, kind);
+  return kind;
+}
+
 MemberRow MessagingService::membership(const Principal& me, const std::string& conversation_id) {
   // Conversations are private: staff are no exception.
   auto m = store_.member(conversation_id, me.id);
@@ -121,7 +133,7 @@ ConversationView MessagingService::update_group(const Principal& me, const std::
   auto add = patch.add_members.value_or(c.add_members);
   auto system = store_.update_group(id, title, add, me.id, title_changed, now_ms());
   auto members = store_.members(id);
-  if (system) message_stored(*system, members);
+  if (system) message_stored(*system, recipients_of(members));
   if (title_changed) conversation_changed(id, Change::title, me.id);
   if (add != c.add_members) conversation_changed(id, Change::settings, me.id);
   return view(me, existing(id));
@@ -135,7 +147,7 @@ ConversationView MessagingService::add_member(const Principal& me, const std::st
     throw_forbidden("Only the owner may add members to this group.");
   addable(me, user_id, "user_id");
   auto system = store_.add_member(id, user_id, me.id, settings_.max_members, now_ms());
-  message_stored(system, store_.members(id));
+  message_stored(system, recipients_of(store_.members(id)));
   conversation_changed(id, Change::member_added, user_id);
   return view(me, existing(id));
 }
@@ -146,7 +158,7 @@ void MessagingService::remove_member(const Principal& me, const std::string& id,
   if (user_id == me.id) throw_validation("user_id", "To leave, use leave/.");
   require_owner(me, c);
   auto change = store_.remove_member(id, user_id, me.id, SystemEvent::member_removed, now_ms());
-  message_stored(change.system, store_.members(id));
+  message_stored(change.system, recipients_of(store_.members(id)));
   conversation_changed(id, Change::member_removed, user_id, user_id);
 }
 
@@ -155,7 +167,7 @@ void MessagingService::leave(const Principal& me, const std::string& id) {
   auto c = existing(id);
   if (c.kind != ConversationKind::group) throw_validation("conversation", "A direct conversation cannot be left.");
   auto change = store_.remove_member(id, me.id, me.id, SystemEvent::member_left, now_ms());
-  message_stored(change.system, store_.members(id));
+  message_stored(change.system, recipients_of(store_.members(id)));
   conversation_changed(id, Change::member_left, me.id, me.id);
   if (change.new_owner) conversation_changed(id, Change::owner_changed, *change.new_owner);
 }

@@ -4,9 +4,12 @@
 // attachments (attachments.cpp), and what the /ws/user/ socket carries:
 // events, sync, typing, viewing and notifications (live.cpp).
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/moderation.hpp"
@@ -128,6 +131,12 @@ class MessagingService {
   std::pair<AttachmentRow, std::string> attachment_file(const Principal& me, const std::string& id, bool thumbnail);
   int expire_orphans();
 
+  // Work that need not delay a send's answer (the notices of a new message)
+  // is handed to submit, which returns false when it cannot take more; it
+  // then runs inline, as it does without a submit (tests, CLI).
+  using Submit = std::function<bool(std::function<void()>)>;
+  void run_notices_with(Submit submit) { later_ = std::move(submit); }
+
   // ---- the /ws/user/ socket (live.cpp)
   std::vector<SyncItem> sync(const Principal& me, const std::map<std::string, std::int64_t>& have);
   void typing(const Principal& me, const std::string& conversation_id);
@@ -147,10 +156,13 @@ class MessagingService {
   // live.cpp: events after commit, to every member (`extra` too: one who just left).
   void publish(const std::vector<MemberRow>& to, const std::string& type, const std::string& data,
                const std::string& except = "", const std::string& extra = "");
-  void message_stored(const MessageRow& m, const std::vector<MemberRow>& members);
+  // message_new to every recipient, then the notices (after the answer, through later_).
+  void message_stored(const MessageRow& m, const std::vector<Recipient>& to);
   void conversation_changed(const std::string& id, Change change, const std::string& user_id,
                             const std::string& extra = "");
-  void notify_new_message(const MessageRow& m, const std::vector<MemberRow>& members);
+  std::vector<Notice> new_message_notices(const MessageRow& m, const std::vector<Recipient>& to);
+  // A conversation's kind never changes: asked once per conversation, then remembered.
+  ConversationKind kind_of(const std::string& id);
 
   Store& store_;
   Relations& relations_;
@@ -159,6 +171,11 @@ class MessagingService {
   RateLimiter& limiter_;
   ContentGuard* guard_ = nullptr;
   Settings settings_;
+  Submit later_;
+  std::mutex kinds_mu_;
+  std::unordered_map<std::string, ConversationKind> kinds_;
 };
+
+std::vector<Recipient> recipients_of(const std::vector<MemberRow>& members);
 
 }  // namespace wp::messaging

@@ -51,6 +51,23 @@ inline constexpr const char* kNextSeqForMember =
     "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :t WHERE id = :id AND EXISTS (SELECT 1 "
     "FROM conversation_members m WHERE m.conversation_id = :id2 AND m.user_id = :u) RETURNING last_seq";
 
+// PostgreSQL: a member's message without attachments in one statement, so in
+// one round trip and its own transaction: the counter (no row when :u is not
+// a member), the message, the sender's receipt when they had read all
+// before, and the members to tell ("<user id>:<viewing_until>,...").
+// The casts: parameters of INSERT ... SELECT have no type of their own.
+inline constexpr const char* kSendInOneStatement =
+    "WITH s AS (UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :t WHERE id = :c AND EXISTS "
+    "(SELECT 1 FROM conversation_members m WHERE m.conversation_id = :c2 AND m.user_id = :u) RETURNING last_seq), "
+    "i AS (INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, message_type, body, reply_to_id, "
+    "metadata, created_at) SELECT CAST(:id AS TEXT), CAST(:c3 AS TEXT), s.last_seq, CAST(:u2 AS TEXT), "
+    "CAST(:k AS TEXT), CAST(:ty AS TEXT), CAST(:b AS TEXT), CAST(:r AS TEXT), CAST(:md AS JSONB), "
+    "CAST(:t2 AS BIGINT) FROM s RETURNING seq), "
+    "r AS (UPDATE conversation_members SET last_read_seq = i.seq FROM i WHERE conversation_members.conversation_id = "
+    ":c4 AND conversation_members.user_id = :u3 AND conversation_members.last_read_seq = i.seq - 1) "
+    "SELECT i.seq, (SELECT string_agg(m.user_id || ':' || m.viewing_until, ',') FROM conversation_members m WHERE "
+    "m.conversation_id = :c5) FROM i";
+
 // My conversations, latest activity first; the keyset cursor continues after (:a, :cid).
 inline constexpr const char* kMine =
     "FROM conversations c JOIN conversation_members me ON me.conversation_id = c.id WHERE me.user_id = :u";
@@ -79,6 +96,11 @@ inline constexpr const char* kMembersFrom =
 inline constexpr const char* kMembersOrder = " ORDER BY m.joined_at, u.username_key";
 inline constexpr const char* kOneMember = " AND m.user_id = :u";
 inline constexpr const char* kFirstJoinedOther = " AND m.user_id <> :u ORDER BY m.joined_at, u.username_key LIMIT 1";
+
+// Whom a new message goes to (read in the send's transaction).
+inline const db::Columns<Recipient> kRecipient{{"m.user_id", &Recipient::user_id},
+                                               {"m.viewing_until", &Recipient::viewing_until}};
+inline constexpr const char* kRecipientsOf = "FROM conversation_members m WHERE m.conversation_id = :c";
 
 inline constexpr const char* kInsertMember =
     "INSERT INTO conversation_members (conversation_id, user_id, role, joined_at, last_read_seq) VALUES (:c, :u, :r, "

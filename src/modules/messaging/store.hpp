@@ -70,10 +70,12 @@ class Store {
   // ---- messages (message_store.cpp)
   // Stores the message with the next seq, claims its attachments, and
   // moves the sender's read receipt when they had read all before, in one
-  // short transaction; a client_id the sender used already in this
-  // conversation answers that message instead (created false), also when
-  // both sends ran at once. not_found when the sender is not a member;
-  // validation / conflict for attachments not theirs or used.
+  // short transaction (one statement on PostgreSQL without attachments),
+  // and reads the members to tell with it; the row is not read back. A
+  // client_id the sender used already in this conversation answers that
+  // message instead (created false), also when both sends ran at once.
+  // not_found when the sender is not a member; validation / conflict for
+  // attachments not theirs or used.
   Sent send(const NewMessage& m, std::int64_t now);
   std::optional<MessageRow> message(const std::string& id, const std::string& viewer);
   // moderation (#19): false when nothing changed.
@@ -103,6 +105,11 @@ class Store {
   bool delete_orphan(const std::string& id);
 
  private:
+  // PostgreSQL without attachments: one statement (sql::kSendInOneStatement).
+  Sent send_in_one_statement(const NewMessage& m, std::int64_t now);
+  // SQLite, or with attachments to claim: the same in one transaction.
+  Sent send_in_transaction(const NewMessage& m, std::int64_t now);
+
   db::Database& db_;
 };
 
