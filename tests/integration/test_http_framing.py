@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from conftest import server_or_two_nodes as server  # noqa: F401  (each backend, and two nodes)
+
 SMUGGLED = b"GET /api/health/?smuggled=1 HTTP/1.1\r\nHost: x\r\n\r\n"
 
 

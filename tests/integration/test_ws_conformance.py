@@ -8,6 +8,7 @@ import struct
 
 import pytest
 
+from conftest import server_or_two_nodes as server  # noqa: F401  (each backend, and two nodes)
 from helpers import register
 from party_helpers import create_party
 
