@@ -67,4 +67,22 @@ bool is_websocket_key(std::string_view key) {
   return kLast.find(key[21]) != std::string_view::npos;
 }
 
+RequestVersion request_line_version(std::string_view bytes, std::size_t* minor_at) {
+  auto end = bytes.find("\r\n");
+  if (end == std::string_view::npos) return RequestVersion::incomplete;
+  auto line = bytes.substr(0, end);
+  auto space = line.rfind(' ');
+  if (space == std::string_view::npos) return RequestVersion::as_sent;
+  auto v = line.substr(space + 1);
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  // HTTP-version = "HTTP/" DIGIT "." DIGIT; anything else is Beast's 400.
+  if (v.size() != 8 || v.substr(0, 5) != "HTTP/" || !digit(v[5]) || v[6] != '.' || !digit(v[7]))
+    return RequestVersion::as_sent;
+  if (v[5] == '1' && v[7] >= '2') {
+    if (minor_at) *minor_at = space + 1 + 7;
+    return RequestVersion::read_as_1_1;
+  }
+  return RequestVersion::as_sent;
+}
+
 }  // namespace wp::http

@@ -24,4 +24,13 @@ bool has_bare_line_ending(std::string_view bytes);
 // 22 characters of the alphabet and "==". Anything else is refused with 400.
 bool is_websocket_key(std::string_view key);
 
+// The HTTP version of a request line (RFC 9110 §2.5): a later 1.x minor
+// version is processed as 1.1, the highest minor version of that major
+// version we conform to. Beast 1.81 knows 1.0 and 1.1 only, so the session
+// rewrites the minor digit (at *minor_at in bytes) before its parser sees the
+// line. Another major version stays as sent (Beast answers 400).
+enum class RequestVersion { as_sent, read_as_1_1, incomplete };
+// bytes: the start of a request; incomplete until its first CRLF arrived.
+RequestVersion request_line_version(std::string_view bytes, std::size_t* minor_at = nullptr);
+
 }  // namespace wp::http

@@ -51,12 +51,26 @@ BodyRead body_outcome(const beast::error_code& ec) {
 // another line ending, the framing is refused at once (bad_line_ending).
 // The timeout bounds the whole read, or each read when per_read (big uploads:
 // it then bounds silence, not the transfer).
+// A request line's later 1.x minor version becomes 1.1 in the buffer before
+// Beast (which knows 1.0 and 1.1 only) parses it (framing.hpp,
+// request_line_version). True once the request line was seen whole.
+bool fit_request_version(beast::flat_buffer& buffer) {
+  auto data = buffer.data();
+  auto* bytes = static_cast<char*>(data.data());
+  std::size_t minor_at = 0;
+  auto fit = request_line_version({bytes, data.size()}, &minor_at);
+  if (fit == RequestVersion::read_as_1_1) bytes[minor_at] = '1';
+  return fit != RequestVersion::incomplete;
+}
+
 template <class Parser>
 awaitable<beast::error_code> feed_parser(beast::tcp_stream& stream, beast::flat_buffer& buffer, Parser& parser,
                                          bool head_only, std::chrono::seconds timeout, bool per_read) {
   auto finished = [&] { return head_only ? parser.is_header_done() : parser.is_done(); };
+  bool version_fitted = !head_only;
   stream.expires_after(timeout);
   for (;;) {
+    if (!version_fitted) version_fitted = fit_request_version(buffer);
     while (buffer.size() > 0 && !finished()) {
       beast::error_code ec;
       auto used = parser.put(buffer.data(), ec);

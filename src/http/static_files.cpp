@@ -1,12 +1,9 @@
 #include "http/static_files.hpp"
 
-#include <algorithm>
-#include <cstdlib>
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "core/strings.hpp"
-#include "core/validators.hpp"
+#include "http/accept_encoding.hpp"
 #include "http/file_response.hpp"
 
 namespace wp::http {
@@ -29,46 +26,6 @@ std::string content_type_for(const std::string& ext) {
   if (ext == ".txt") return "text/plain; charset=utf-8";
   if (ext == ".wasm") return "application/wasm";
   return "application/octet-stream";
-}
-
-std::string trimmed(std::string s) {
-  s.erase(0, s.find_first_not_of(" \t"));
-  s.erase(s.find_last_not_of(" \t") + 1);
-  return s;
-}
-
-// The q among the parameters of one Accept-Encoding item ("level=1;q=0.5" -> 0.5); 1 without one.
-double quality(const std::string& params) {
-  std::size_t start = 0;
-  while (start <= params.size()) {
-    auto end = std::min(params.find(';', start), params.size());
-    auto p = params.substr(start, end - start);
-    auto eq = p.find('=');
-    if (eq != std::string::npos && validators::lower(trimmed(p.substr(0, eq))) == "q") {
-      auto value = trimmed(p.substr(eq + 1));
-      char* stop = nullptr;
-      double q = std::strtod(value.c_str(), &stop);
-      return stop == value.c_str() ? 0.0 : q;
-    }
-    start = end + 1;
-  }
-  return 1.0;
-}
-
-// RFC 9110 section 12.5.3: gzip is acceptable when named (or x-gzip), or covered by
-// "*", with a q above 0; "gzip;q=0" refuses it even when "*" is listed.
-bool accepts_gzip(const Request& req) {
-  std::optional<double> named;
-  std::optional<double> any;
-  for (const auto& item : split_list(req.header("Accept-Encoding").value_or(""))) {
-    auto semi = item.find(';');
-    auto coding = validators::lower(trimmed(item.substr(0, semi)));
-    double q = semi == std::string::npos ? 1.0 : quality(item.substr(semi + 1));
-    if (coding == "gzip" || coding == "x-gzip") named = std::max(named.value_or(0.0), q);
-    else if (coding == "*") any = q;
-  }
-  if (named) return *named > 0;
-  return any && *any > 0;
 }
 
 }  // namespace
@@ -105,7 +62,7 @@ Route static_files_route(std::string root_dir) {
     res.set_header("Vary", "Accept-Encoding");
     fs::path gz = file;
     gz += ".gz";
-    if (accepts_gzip(req) && fs::is_regular_file(gz, ec)) {
+    if (accepts_gzip(req.header("Accept-Encoding").value_or("")) && fs::is_regular_file(gz, ec)) {
       res.set_header("Content-Encoding", "gzip");
       file = gz;
     }

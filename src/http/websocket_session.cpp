@@ -98,12 +98,31 @@ class WsConn : public realtime::Connection, public DrainableSocket, public std::
       co_await ws_.async_close(cr, as_tuple);
       co_return;
     }
+    answer_bad_close_codes();
     start_writing_queued();
     co_await read_loop(*endpoint);
     endpoint->on_close();
   }
 
  private:
+  // Beast 1.81 counts every close code from 3000 up as valid and echoes it;
+  // RFC 6455 §7.4 ends the range at 4999, so a peer sending 5000 or more is
+  // answered 1002. Beast calls this inside its read, after storing the
+  // peer's reason and before answering: a close started here makes its read
+  // loop find the closing handshake begun, and it sends no frame of its own.
+  void answer_bad_close_codes() {
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+      if (kind != websocket::frame_type::close || ws_.reason().code < 5000) return;
+      {
+        std::lock_guard lock(mu_);
+        if (closing_) return;
+        closing_ = true;
+      }
+      ws_.async_close(close_reason(websocket::close_code::protocol_error, "Invalid close code."),
+                      [self = shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->ws_).close(); });
+    });
+  }
+
   // Sends queued before the handshake finished wait for it; start them now.
   void start_writing_queued() {
     bool start_writer = false;

@@ -22,7 +22,7 @@ Hub::Hub(Backplane& backplane) : backplane_(backplane) {
 void Hub::receive(const std::string& channel, const Message& payload) {
   if (starts_with(channel, kRoom)) {
     auto room = channel.substr(kRoom.size());
-    if (tap_) tap_(room, *payload);
+    if (tap_ && !tap_(room, *payload)) return;
     deliver_local(room, payload);
   } else if (starts_with(channel, kEach)) {
     for (auto& room : split_list(channel.substr(kEach.size()))) {
@@ -32,7 +32,10 @@ void Hub::receive(const std::string& channel, const Message& payload) {
   } else if (starts_with(channel, kUsers)) {
     auto rest = channel.substr(kUsers.size());
     auto colon = rest.find(':');
-    if (colon != std::string::npos) deliver_to_users(rest.substr(0, colon), rest.substr(colon + 1), payload);
+    if (colon == std::string::npos) return;
+    auto room = rest.substr(0, colon);
+    if (tap_ && !tap_(room, *payload)) return;
+    deliver_to_users(room, rest.substr(colon + 1), payload);
   } else if (starts_with(channel, kClose)) {
     auto rest = channel.substr(kClose.size());
     auto colon = rest.find(':');
@@ -117,6 +120,12 @@ void Hub::send_to_all_but(const std::string& room, const std::vector<std::string
   std::string channel = std::string(kUsers) + room + ":!";
   for (std::size_t i = 0; i < user_ids.size(); ++i) channel += (i ? "," : "") + user_ids[i];
   backplane_.publish(channel, msg);
+}
+
+void Hub::deliver_local_except(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg) {
+  std::string list = "!";
+  for (std::size_t i = 0; i < user_ids.size(); ++i) list += (i ? "," : "") + user_ids[i];
+  deliver_to_users(room, list, msg);
 }
 
 void Hub::deliver_to_users(const std::string& room, const std::string& user_list, const Message& msg) {

@@ -55,8 +55,9 @@ class Hub {
     enum class Kind { all, only, all_but } kind = Kind::all;
     std::string id;
   };
-  // Sees every room message before this node's members get it.
-  using Tap = std::function<void(const std::string& room, const std::string& text)>;
+  // Sees every room message (also one for some users of the room) before
+  // this node's members get it; false drops it here (delivered already).
+  using Tap = std::function<bool(const std::string& room, const std::string& text)>;
   using SignalHandler = std::function<void(const std::string& payload)>;
 
   // Returns how many connections that user now has in the room. `first`
@@ -79,6 +80,8 @@ class Hub {
   // To every connection on this node, once each whatever its rooms (an admin
   // broadcast, run on every node by a signal); returns how many.
   std::size_t deliver_to_every_local(const Message& msg);
+  // To this node's members but these users' sockets.
+  void deliver_local_except(const std::string& room, const std::vector<std::string>& user_ids, const Message& msg);
   // On every node; an empty room or user means all of them.
   void close_user(const std::string& room, const std::string& user_id, int code, const std::string& reason);
   void close_room(const std::string& room, int code, const std::string& reason);

@@ -135,3 +135,66 @@ def make_server(request):
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     return request.param
+
+
+class TwoNodes:
+    """Two nodes on one PostgreSQL database, one Redis prefix and one data dir,
+    used as one server: each request, and each raw socket (by `port`), goes
+    to the next node in turn. An object made through one node is then probed
+    through the other, and a refusal must not depend on which node answers."""
+
+    backend = "postgresql"
+
+    def __init__(self):
+        db = new_pg_database()
+        data_dir = tempfile.mkdtemp(prefix="wp_it2_")
+        args = ["--redis-url", REDIS_URL, "--redis-prefix", f"wp-{uuid.uuid4().hex[:8]}:"]
+        self.nodes = [Server("postgresql", args=args, data_dir=data_dir, database_url=db) for _ in range(2)]
+        self.data_dir, self.database_url = data_dir, db
+        self._turn = 0
+
+    def start(self):
+        for node in self.nodes:
+            node.start()
+        return self
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        return [node.stop(sig, timeout) for node in self.nodes]
+
+    def _next(self):
+        self._turn += 1
+        return self.nodes[self._turn % 2]
+
+    @property
+    def port(self):
+        return self._next().port
+
+    @property
+    def url(self):
+        return self._next().url
+
+    def log(self, since=0):
+        return self.nodes[0].log(since)  # one data dir: both nodes write the same log
+
+    def get(self, path, **kw):
+        return self._next().get(path, **kw)
+
+    def post(self, path, **kw):
+        return self._next().post(path, **kw)
+
+    def request(self, method, path, **kw):
+        return self._next().request(method, path, **kw)
+
+
+# With PostgreSQL and Redis, a third run on two nodes (id "two-nodes").
+BACKENDS_AND_TWO_NODES = BACKENDS + (["two-nodes"] if PG_URL and REDIS_URL else [])
+
+
+@pytest.fixture(scope="module", params=BACKENDS_AND_TWO_NODES)
+def server_or_two_nodes(request):
+    """For a test module that assigns it to `server`: its tests run on each
+    backend and, with PostgreSQL and Redis, on two nodes (TwoNodes)."""
+    s = TwoNodes() if request.param == "two-nodes" else Server(request.param)
+    s.start()
+    yield s
+    s.stop()

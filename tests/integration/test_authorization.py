@@ -18,6 +18,7 @@ import re
 
 import pytest
 
+from conftest import server_or_two_nodes as server  # noqa: F401  (each backend, and two nodes)
 from event_helpers import create_event, event_path, iso
 from group_helpers import create_group, group_path
 from helpers import make_staff_member, register, uniq

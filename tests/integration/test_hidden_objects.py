@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from conftest import server_or_two_nodes as server  # noqa: F401  (each backend, and two nodes)
 from helpers import register
 from party_helpers import MEDIA_URL, create_party
 

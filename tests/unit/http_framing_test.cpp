@@ -55,3 +55,18 @@ TEST(HttpFraming, WebSocketKeyIsBase64Of16Bytes) {
                    "dGhlIHNhbXBsZSBub25j!Q==", "dGhlIHNhbXBsZSBub25jZQ==x", "dGhlIHNhbXBsZSBub25jZXM="})
     EXPECT_FALSE(wp::http::is_websocket_key(bad)) << bad;
 }
+
+TEST(HttpFraming, ALaterMinorVersionIsReadAs11) {
+  using wp::http::RequestVersion;
+  using wp::http::request_line_version;
+  std::size_t at = 0;
+  EXPECT_EQ(request_line_version("GET / HTTP/1.2\r\nHost: x\r\n\r\n", &at), RequestVersion::read_as_1_1);
+  EXPECT_EQ(at, 13u);
+  EXPECT_EQ(request_line_version("GET /a%20b?x=HTTP/1.9 HTTP/1.9\r\n", &at), RequestVersion::read_as_1_1);
+  EXPECT_EQ(at, 29u);
+  for (auto as_sent : {"GET / HTTP/1.1\r\n", "GET / HTTP/1.0\r\n", "GET / HTTP/2.0\r\n", "GET / HTTP/1.x\r\n",
+                       "GET / HTTP/1.12\r\n", "GET / http/1.2\r\n", "GET\r\n", "\r\n"})
+    EXPECT_EQ(request_line_version(as_sent), RequestVersion::as_sent) << as_sent;
+  EXPECT_EQ(request_line_version("GET / HTTP/1.2"), RequestVersion::incomplete);
+  EXPECT_EQ(request_line_version(""), RequestVersion::incomplete);
+}

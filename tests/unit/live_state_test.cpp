@@ -47,6 +47,7 @@ TEST_F(LiveStateTest, TheTapSeesRoomMessagesBeforeMembers) {
   std::vector<std::string> order;
   hub.set_tap([&](const std::string& room, const std::string& text) {
     order.push_back(room + ":" + text + ":" + std::to_string(member->sent.size()));
+    return true;
   });
   live.swap_playback("p", 0, 1, "{}", "hello", false);
   EXPECT_EQ(order, (std::vector<std::string>{"p:hello:0"}));

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include <boost/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
@@ -83,8 +84,15 @@ MessageRow PartiesService::chat_in_room(const Principal& user, const std::string
   MessageRow m{message_id, id, user.id, user.username, text, "text", sent_at};
   store_.insert_message(m);
   if (guard_) guard_->posted(user.id, ContentType::party_message, m.id, m.content);
-  // Not to the users blocked with the sender (either way).
-  rooms_.send_about(id, user.id, realtime::make_message(protocol::chat_message(m)));
+  // Stored is accepted: when Redis is gone now, every node sends it after its
+  // resync (LiveRooms::replay_missed_chat), so the sender is not told to retry.
+  try {
+    // Not to the users blocked with the sender (either way).
+    rooms_.send_about(id, user.id, realtime::make_message(protocol::chat_message(m)));
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::unavailable) throw;
+    spdlog::warn("party {}: chat message {} stored, published after redis is back: {}", id, m.id, e.what());
+  }
   notify_mentions(user, id, m);
   return m;
 }

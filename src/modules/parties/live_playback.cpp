@@ -1,4 +1,6 @@
 // LiveRooms: playback control, the buffering wait, the tick and the resync.
+#include <algorithm>
+
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -10,6 +12,9 @@
 namespace wp::parties {
 
 namespace {
+
+// The newest stored messages a resync looks through for what this node missed.
+constexpr int kMaxReplayed = 200;
 
 [[noreturn]] void refuse(ErrorCode code, const std::string& ws_code, const std::string& message) {
   throw PartyError(code, ws_code, message);
@@ -186,8 +191,30 @@ void LiveRooms::resync() {
                           false);
     else
       hub_.deliver_local(id, realtime::make_message(text));
+    replay_missed_chat(room);
   }
   last_presence_ms_ = 0;  // renew presence on the next tick
+}
+
+// Chat is stored, then published. A message published while this node's
+// subscription was down (Redis restarting, this node reconnecting later than
+// the sender's) never reached its members: send them what is stored and was
+// never sent here, in order, but not to the sockets of users blocked with its
+// author. Runs after the subscription is back, so what is published from now
+// on arrives live, and the room's SeenChat drops whichever copy comes second.
+void LiveRooms::replay_missed_chat(const std::shared_ptr<Room>& room) {
+  auto newest = store_.messages_before(room->id, std::nullopt, kMaxReplayed);
+  std::reverse(newest.begin(), newest.end());
+  int replayed = 0;
+  for (auto& m : newest) {
+    {
+      std::lock_guard lock(room->mu);
+      if (!room->seen_chat.missed(m.id, m.sent_at)) continue;
+    }
+    hub_.deliver_local_except(room->id, blocked_with(room, m.user_id), realtime::make_message(protocol::chat_message(m)));
+    ++replayed;
+  }
+  if (replayed) spdlog::info("party {}: replayed {} chat message(s) this node missed", room->id, replayed);
 }
 
 }  // namespace wp::parties

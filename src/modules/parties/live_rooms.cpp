@@ -75,7 +75,7 @@ LiveRooms::LiveRooms(Store& store, realtime::Hub& hub, LiveState& live, Blocking
                 store.save_playback(id, version, json);
               }),
       node_id_(new_uuid()) {
-  hub_.set_tap([this](const std::string& party, const std::string& text) { on_room_message(party, text); });
+  hub_.set_tap([this](const std::string& party, const std::string& text) { return on_room_message(party, text); });
   hub_.on_signal(kPartyChanged, [this](const std::string& payload) { on_party_changed(payload); });
   hub_.on_signal(kBlocksChanged, [this](const std::string& payload) { on_blocks_changed(payload); });
 }
@@ -113,6 +113,7 @@ std::shared_ptr<Room> LiveRooms::load(const std::string& id) {
     std::lock_guard lock(room->mu);
     room->party = *p;
     room->settings = parse_settings(p->settings);
+    room->seen_chat = SeenChat(now_ms());
     room->playback = playback;
     room->playback.video_id = p->video_id.value_or("");
     for (auto& m : participants) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
@@ -274,13 +275,20 @@ void LiveRooms::adopt(Room& room, const Playback& pb, bool own) {
   room.publish();
 }
 
-void LiveRooms::on_room_message(const std::string& party_id, const std::string& text) {
+bool LiveRooms::on_room_message(const std::string& party_id, const std::string& text) {
+  if (auto chat_id = protocol::chat_message_id(text)) {
+    auto room = find(party_id);
+    if (!room) return true;
+    std::lock_guard lock(room->mu);
+    return room->seen_chat.first_time(*chat_id);  // else a replay sent it already
+  }
   auto pb = protocol::playback_in(text);
-  if (!pb) return;
+  if (!pb) return true;
   auto room = find(party_id);
-  if (!room) return;
+  if (!room) return true;
   std::lock_guard lock(room->mu);
   adopt(*room, *pb);
+  return true;
 }
 
 bool LiveRooms::update_playback(const std::shared_ptr<Room>& room, const std::string& by, const PlaybackChange& change,

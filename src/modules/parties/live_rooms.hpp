@@ -118,7 +118,10 @@ class LiveRooms {
   std::vector<std::shared_ptr<Room>> rooms();
   // Takes pb if newer, or as new when it is this node's own change (room locked).
   void adopt(Room& room, const Playback& pb, bool own = false);
-  void on_room_message(const std::string& party_id, const std::string& text);
+  // The hub's tap (the backplane's thread): false drops a chat message a replay sent already.
+  bool on_room_message(const std::string& party_id, const std::string& text);
+  // After a resync: the room's stored chat this node's members were never sent.
+  void replay_missed_chat(const std::shared_ptr<Room>& room);
   void on_party_changed(const std::string& payload);
   void refresh_stale();
   void end_waits_that_timed_out();

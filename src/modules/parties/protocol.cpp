@@ -68,6 +68,16 @@ std::optional<Playback> playback_in(const std::string& message) {
   return playback_from(pb->as_object());
 }
 
+std::optional<std::string> chat_message_id(const std::string& message) {
+  static constexpr std::string_view kPrefix = R"({"type":"chat_message")";
+  if (message.compare(0, kPrefix.size(), kPrefix) != 0) return std::nullopt;
+  auto o = parse_object(message);
+  auto m = o.if_contains("message");
+  auto id = m && m->is_object() ? m->as_object().if_contains("id") : nullptr;
+  if (!id || !id->is_string()) return std::nullopt;
+  return std::string(id->as_string());
+}
+
 std::string party_state(const PartyState& s) {
   json::array people;
   for (auto& p : s.participants) people.push_back(participant_json(p, s.online.count(p.user_id) > 0));

@@ -22,6 +22,8 @@ Playback parse_playback(const std::string& json_text);
 std::string playback_state(const Playback& pb);
 // The playback a playback_state message carries; nullopt for any other message.
 std::optional<Playback> playback_in(const std::string& message);
+// The id of the message a chat_message carries; nullopt for any other message.
+std::optional<std::string> chat_message_id(const std::string& message);
 
 struct PartyState {
   const PartyRow& party;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "modules/parties/model.hpp"
+#include "modules/parties/seen_chat.hpp"
 #include "realtime/connection.hpp"
 
 namespace wp::parties {
@@ -41,6 +42,8 @@ struct Room {
   // A message about a user skips the sockets of their blocked users.
   std::set<std::string> blocks_read;
   std::map<std::string, std::vector<std::string>> blocked;
+  // Chat this node's members were sent since the room was loaded here (the replay after Redis is back).
+  SeenChat seen_chat;
 
   // What I/O threads read: the playback_state message and who is a member.
   struct View {
