@@ -94,3 +94,41 @@ test('the standing page shows a user their warnings and how to appeal', async ()
   assert.match(await tab.page.textContent('.standing-actions'), /Warning.*be kind/s);
   assert.match(await tab.page.getAttribute('.standing-actions a', 'href'), /\/support\/new\?category=appeal&action=/);
 });
+
+test('a direct message and a party chat message each have a Report button, for others’ messages only', async () => {
+  const ann = await registerUser(server.url, 'ann');
+  const bob = await registerUser(server.url, 'bob');
+  const c = await rest(server.url, '/api/conversations/direct/', { method: 'POST', token: ann.token, body: { user_id: bob.id } });
+  const sent = await rest(server.url, `/api/conversations/${c.data.id}/messages/`, { method: 'POST', token: ann.token, body: { client_id: 'r1', body: 'buy my stuff' } });
+  assert.equal(sent.status, 201, JSON.stringify(sent.data));
+  const party = await rest(server.url, '/api/parties/', { method: 'POST', token: ann.token, body: { title: 'Chatty' } });
+  assert.equal((await rest(server.url, `/api/parties/${party.data.id}/join/`, { method: 'POST', token: bob.token })).status, 200);
+  const B = await apiLoggedIn(browser.browser, server.url, bob);
+  const b = B.page;
+  await b.goto(`/messages/${c.data.id}`);
+  const dm = b.locator('.chat-msg', { hasText: 'buy my stuff' });
+  await dm.locator('.report-button').click();
+  await b.selectOption('dialog.report-dialog select', 'spam');
+  await b.click('dialog.report-dialog button[type=submit]');
+  await b.waitForFunction(() => !document.querySelector('dialog.report-dialog'));
+  // In the party room: ann's chat line has the button, bob's own has none.
+  const A = await apiLoggedIn(browser.browser, server.url, ann);
+  await A.page.goto(`/parties/${party.data.id}`);
+  await b.goto(`/parties/${party.data.id}`);
+  await A.page.fill('#chat-input', 'free coins here');
+  await A.page.press('#chat-input', 'Enter');
+  const line = b.locator('li.msg', { hasText: 'free coins here' });
+  await line.locator('.report-button').click();
+  await b.selectOption('dialog.report-dialog select', 'spam');
+  await b.click('dialog.report-dialog button[type=submit]');
+  await b.waitForFunction(() => !document.querySelector('dialog.report-dialog'));
+  await b.fill('#chat-input', 'mine');
+  await b.press('#chat-input', 'Enter');
+  await b.locator('li.msg.mine', { hasText: 'mine' }).waitFor();
+  assert.equal(await b.locator('li.msg.mine .report-button').count(), 0);
+  const mine = (await rest(server.url, '/api/moderation/reports/mine/', { token: bob.token })).data.results;
+  assert.deepEqual(mine.map((r) => r.content_type).sort(), ['direct_message', 'party_message']);
+  assert.deepEqual(problems(b), []);
+  await A.context.close();
+  await B.context.close();
+});

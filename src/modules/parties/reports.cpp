@@ -35,7 +35,8 @@ void PartiesService::screen_chat(const std::string& user_id, const std::string& 
   } catch (const PartyError&) {
     throw;
   } catch (const Error& e) {
-    // The socket's answer names what refused it.
+    // The socket's answer names what refused it; a store that is away stays `unavailable`.
+    if (e.code() == ErrorCode::unavailable) throw;
     throw PartyError(e.code(), e.code() == ErrorCode::forbidden ? "muted" : "invalid_message", e.what());
   }
 }

@@ -408,7 +408,8 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
     return h('li', { class: `msg${mine ? ' mine' : ''}${m.message_type && m.message_type !== 'text' ? ' system' : ''}`, dataset: { id: m.id } },
       h('span', { class: 'author' }, m.user?.username ?? 'system'),
       h('time', { datetime: m.sent_at, class: 'muted small' }, isNaN(t.getTime()) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
-      h('div', { class: 'content' }, m.content));
+      h('div', { class: 'content' }, m.content),
+      m.user && !mine ? reportButton('party_message', m.id, `the message from ${m.user.username}`, m.user.id) : null);
   }
   function addMessages(msgs: ChatMessage[], where: 'end' | 'start' = 'end') {
     const atBottom = chatLog.scrollHeight - chatLog.scrollTop - chatLog.clientHeight < 40;

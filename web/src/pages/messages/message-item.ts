@@ -7,6 +7,7 @@ import { toastError } from '../../toast';
 import { actionButton } from '../friends';
 import { errorBox } from '../../forms';
 import {
+import { reportButton } from '../../report-dialog';  // moderation (#19)
   EMOJIS, toggleReaction, editMessage, deleteMessage, attachmentBlobUrl, systemText,
   type Message, type Reaction, type Attachment,
 } from '../../messaging/api';
@@ -149,7 +150,7 @@ export function messageItem(m: Message, conversationId: string): MessageView {
     clear(el, head,
       msg.body ? h('p', { class: 'msg-body' }, msg.body) : h('span', { class: 'msg-body' }),
       msg.attachments.length ? h('div', { class: 'msg-attachments' }, msg.attachments.map(attachmentEl)) : null,
-      reactionsBox, mine ? ownActions() : null, receipts);
+      reactionsBox, mine ? ownActions() : reportButton('direct_message', msg.id, `the message from ${msg.sender?.username ?? 'someone'}`, msg.sender?.id), receipts);
     setReceipts(receiptNames);
   }
 
