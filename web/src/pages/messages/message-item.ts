@@ -1,13 +1,13 @@
 // One message of a thread: author, time, text (or the tombstone of a deleted one),
 // attachments, reactions, and for my own messages Edit and Delete (asked again in
-// place). The element stays when the message changes: update() redraws its content.
+// place), and Report on the others' (moderation). The element stays when the message changes: update() redraws its content.
 import { me } from '../../api';
 import { h, clear, fmtBytes, fmtDateTime } from '../../ui';
 import { toastError } from '../../toast';
 import { actionButton } from '../friends';
 import { errorBox } from '../../forms';
-import {
 import { reportButton } from '../../report-dialog';  // moderation (#19)
+import {
   EMOJIS, toggleReaction, editMessage, deleteMessage, attachmentBlobUrl, systemText,
   type Message, type Reaction, type Attachment,
 } from '../../messaging/api';
