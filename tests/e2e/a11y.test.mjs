@@ -206,12 +206,12 @@ test('staff see the staff entries of the user menu, others do not', async () => 
   await page.waitForSelector('#profile-form');
   await page.click('#user-menu-button');
   assert.equal(await page.getAttribute('#user-menu-button', 'aria-expanded'), 'true');
-  assert.equal(await page.locator('#user-menu a[href="/admin/users"]').count(), 1);
+  assert.equal(await page.locator('#user-menu a[href="/admin"]').count(), 1);
   await page.keyboard.press('Escape');
   assert.equal(await page.getAttribute('#user-menu-button', 'aria-expanded'), 'false');
   const user = (await contextFor('user')).page;
   await user.goto('/settings/profile');
   await user.waitForSelector('#profile-form');
-  assert.equal(await user.locator('#user-menu a[href="/admin/users"]').count(), 0);
+  assert.equal(await user.locator('#user-menu a[href="/admin"]').count(), 0);
   assert.deepEqual(problems(page), []);
 });

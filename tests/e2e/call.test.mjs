@@ -92,9 +92,10 @@ test('voice chat connects two pages through our signaling, and a screen share re
   await grows(a, 'audio', 'host hears the guest');
   await grows(b, 'audio', 'guest hears the host');
   // the fake microphone beeps: the host's page sees the guest speak, and lowers the film meanwhile
+  // (generous: a loaded machine runs the level meter late)
   await a.waitForFunction((id) => window.__wpCall.speaking.includes(id) && window.__wp.video.volume < 1, guest.id,
-    { timeout: 15000, polling: 20 });
-  await a.waitForFunction(() => window.__wp.video.volume === 1, null, { timeout: 15000 });
+    { timeout: 40000, polling: 20 });
+  await a.waitForFunction(() => window.__wp.video.volume === 1, null, { timeout: 40000 });
 
   // the host shares a screen: the guest's tile shows it, frames arriving
   await a.click('#share-screen');

@@ -212,7 +212,8 @@ test('staff: the users list is shown and routed only for staff; deactivate and a
   page.on('dialog', (d) => d.accept());
   await page.goto('/');
   await page.click('#user-menu-button');
-  await page.click('#user-menu a[href="/admin/users"]');
+  await page.click('#user-menu a[href="/admin"]');
+  await page.click('nav[aria-label=Admin] a[href="/admin/users"]');
   await page.waitForURL((u) => u.pathname === '/admin/users');
   await page.fill('#admin-search', target.username);
   await page.press('#admin-search', 'Enter');

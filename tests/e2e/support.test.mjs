@@ -67,7 +67,8 @@ test('help center answer, a ticket from the form, staff reply and an internal no
   const s = S.page;
   await s.goto('/');
   await s.click('#user-menu-button');
-  await s.click('#user-menu a[href="/admin/tickets"]');
+  await s.click('#user-menu a[href="/admin"]');
+  await s.click('nav[aria-label=Admin] a[href="/admin/tickets"]');
   await s.selectOption('#q-who', 'unassigned');
   await s.waitForURL(/who=unassigned/);
   await s.locator('#ticket-queue a', { hasText: 'Party video freezes' }).click();
