@@ -27,6 +27,8 @@ interface Peer {
 
 const PTT_KEY = 'v';
 const SPEAKING_LEVEL = 0.02;  // RMS of the audio above which someone is speaking
+const LEVEL_TICK_MS = 100;    // how often the levels are read
+const SPEAKING_HOLD_MS = 300; // a speaker stays lit this long after their last loud moment
 const DUCKED = 0.25;          // the film's volume while someone speaks, relative to its own
 
 export interface CallOptions {
@@ -49,6 +51,7 @@ export function callBar(partyId: string, opts: CallOptions) {
   const peers = new Map<string, Peer>();
   const volumes = new Map<string, number>();
   const speaking = new Set<string>();
+  const lastLoud = new Map<string, number>();  // user id -> when their audio was last above the level
   let audioCtx: AudioContext | null = null;
   let ducked: number | null = null;  // the film's volume before ducking
   let signals: Promise<void> = Promise.resolve();
@@ -150,6 +153,7 @@ export function callBar(partyId: string, opts: CallOptions) {
     stopMic();
     inCall = false;
     speaking.clear();
+    lastLoud.clear();
     unduck();
   }
 
@@ -288,17 +292,24 @@ export function callBar(partyId: string, opts: CallOptions) {
   ptt.addEventListener('change', applyMic);
 
   // ---- who is speaking (audio level), and ducking the film
+  // The loudest 10 ms of the last ~170 ms: the window is longer than the tick, so a short
+  // syllable between two reads is still seen, and one loud instant is not averaged away.
   function meter(stream: MediaStream): () => number {
     audioCtx ??= new AudioContext();
     const analyser = audioCtx.createAnalyser();
-    analyser.fftSize = 512;
+    analyser.fftSize = 8192;
     audioCtx.createMediaStreamSource(stream).connect(analyser);
     const buf = new Float32Array(analyser.fftSize);
+    const block = Math.max(1, Math.round(audioCtx.sampleRate / 100));
     return () => {
       analyser.getFloatTimeDomainData(buf);
-      let sum = 0;
-      for (const x of buf) sum += x * x;
-      return Math.sqrt(sum / buf.length);
+      let loudest = 0;
+      for (let start = 0; start + block <= buf.length; start += block) {
+        let sum = 0;
+        for (let i = start; i < start + block; i++) sum += buf[i] * buf[i];
+        loudest = Math.max(loudest, sum / block);
+      }
+      return Math.sqrt(loudest);
     };
   }
   function unduck() {
@@ -307,10 +318,15 @@ export function callBar(partyId: string, opts: CallOptions) {
   const levelTimer = window.setInterval(() => {
     if (!inCall) return;
     audioCtx?.state === 'suspended' && audioCtx.resume().catch(() => undefined);
+    const t = performance.now();
+    const mineOn = mic?.getAudioTracks().some((tr) => tr.enabled);
+    if (mineOn && micLevel() > SPEAKING_LEVEL) lastLoud.set(opts.myId, t);
+    for (const [id, p] of peers) if (!p.audio.muted && p.level() > SPEAKING_LEVEL) lastLoud.set(id, t);
     const now = new Set<string>();
-    const mineOn = mic?.getAudioTracks().some((t) => t.enabled);
-    if (mineOn && micLevel() > SPEAKING_LEVEL) now.add(opts.myId);
-    for (const [id, p] of peers) if (!p.audio.muted && p.level() > SPEAKING_LEVEL) now.add(id);
+    for (const [id, at] of lastLoud) {
+      if (t - at < SPEAKING_HOLD_MS && (id === opts.myId ? mineOn : peers.has(id) && !peers.get(id)!.audio.muted)) now.add(id);
+      else lastLoud.delete(id);
+    }
     const othersSpeak = [...now].some((id) => id !== opts.myId);
     if (duck.checked && othersSpeak && ducked === null) { ducked = opts.video.volume; opts.video.volume = ducked * DUCKED; }
     else if ((!othersSpeak || !duck.checked) && ducked !== null) unduck();
@@ -320,7 +336,7 @@ export function callBar(partyId: string, opts: CallOptions) {
     for (const id of now) speaking.add(id);
     for (const li of list.querySelectorAll<HTMLElement>('li.voice-member'))
       li.classList.toggle('speaking', speaking.has(li.dataset.userId!));
-  }, 100);
+  }, LEVEL_TICK_MS);
 
   // ---- screen share
   function shareKind(track: MediaStreamTrack): string {
