@@ -95,7 +95,10 @@ test('voice chat connects two pages through our signaling, and a screen share re
   // (generous: a loaded machine runs the level meter late)
   await a.waitForFunction((id) => window.__wpCall.speaking.includes(id) && window.__wp.video.volume < 1, guest.id,
     { timeout: 40000, polling: 20 });
-  await a.waitForFunction(() => window.__wp.video.volume === 1, null, { timeout: 40000 });
+  // the guest mutes: the host's page stops showing them as speaking and brings the film back up
+  await b.click('#voice-mute');
+  await a.waitForFunction((id) => !window.__wpCall.speaking.includes(id) && window.__wp.video.volume === 1, guest.id,
+    { timeout: 20000 });
 
   // the host shares a screen: the guest's tile shows it, frames arriving
   await a.click('#share-screen');

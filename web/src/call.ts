@@ -28,7 +28,7 @@ interface Peer {
 const PTT_KEY = 'v';
 const SPEAKING_LEVEL = 0.02;  // RMS of the audio above which someone is speaking
 const LEVEL_TICK_MS = 100;    // how often the levels are read
-const SPEAKING_HOLD_MS = 300; // a speaker stays lit this long after their last loud moment
+const SPEAKING_HOLD_MS = 250; // a speaker stays lit this long after their last loud moment
 const DUCKED = 0.25;          // the film's volume while someone speaks, relative to its own
 
 export interface CallOptions {
@@ -292,12 +292,12 @@ export function callBar(partyId: string, opts: CallOptions) {
   ptt.addEventListener('change', applyMic);
 
   // ---- who is speaking (audio level), and ducking the film
-  // The loudest 10 ms of the last ~170 ms: the window is longer than the tick, so a short
+  // The loudest 10 ms of the last ~85 ms: the window and a short sound together outlast the tick, so a
   // syllable between two reads is still seen, and one loud instant is not averaged away.
   function meter(stream: MediaStream): () => number {
     audioCtx ??= new AudioContext();
     const analyser = audioCtx.createAnalyser();
-    analyser.fftSize = 8192;
+    analyser.fftSize = 4096;
     audioCtx.createMediaStreamSource(stream).connect(analyser);
     const buf = new Float32Array(analyser.fftSize);
     const block = Math.max(1, Math.round(audioCtx.sampleRate / 100));
