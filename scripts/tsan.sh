@@ -26,13 +26,21 @@ echo "== unit tests (tsan)"
 build-tsan/unit_tests --gtest_brief=1 || status=$?
 
 if [ $# -eq 0 ]; then
-  # The realtime paths: rooms, playback, presence, buffering, chat, closing sockets, /ws/user/, messaging, scale-out.
+  # The realtime paths: rooms, playback, presence, buffering, chat, closing sockets, /ws/user/, messaging, scale-out;
+  # and one concurrent path of each later module (polls' tick, event seats, a suspension closing sockets,
+  # a broadcast to every socket, a ticket's notices).
   set -- tests/integration/test_parties_ws_playback.py tests/integration/test_parties_ws_session.py \
     tests/integration/test_parties_ws_chat.py tests/integration/test_parties_races.py \
     tests/integration/test_user_channel.py tests/integration/test_social_parties.py \
     tests/integration/test_messaging_live.py \
     tests/integration/test_notifications.py \
-    tests/integration/test_parties_calls.py
+    tests/integration/test_parties_calls.py \
+    tests/integration/test_parties_polls.py::test_a_hundred_concurrent_votes_are_counted_exactly \
+    tests/integration/test_parties_polls.py::test_live_results_are_debounced_and_end_with_the_final_counts \
+    tests/integration/test_events_races.py::test_forty_joins_on_ten_seats \
+    tests/integration/test_moderation.py::test_suspension_refuses_login_closes_sockets_and_lifts \
+    tests/integration/test_admin.py::test_broadcast_reaches_party_and_user_sockets_and_is_measured \
+    tests/integration/test_support.py::test_a_ticket_from_open_to_closed_with_the_other_side_told
   [ -n "${WP_REDIS_URL:-}" ] && [ -n "${WP_PG_URL:-}" ] && set -- "$@" tests/integration/test_scale_out.py
 fi
 echo "== integration tests against a tsan server: $*"

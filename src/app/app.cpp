@@ -426,6 +426,7 @@ int serve(const Config& config) {
   live_rooms.on_member_gone([&calls_service](const std::string& party_id, const std::string& user_id, bool removed) {
     calls_service.member_gone(party_id, user_id, removed);
   });
+  calls_service.set_relations(relations);
   parties::add_call_routes(router, calls_service);
   // ---- end voice chat and screen share ----
   // ---- groups (issue #13) ----
@@ -634,6 +635,12 @@ int serve(const Config& config) {
       auto a = moderation_store.action(action_id);
       return a && a->user_id == user_id;
     });
+    // A suspended or banned user reads their standing and appeals with the token their refused login got.
+    AppealIdentity appeal_identity = [&accounts_service](const std::string& token) {
+      return accounts_service.appeal_principal(token);
+    };
+    support_service.set_appeal_identity(appeal_identity);
+    mod.set_appeal_identity(appeal_identity);
     accounts_service.set_standing_ids([&mod](const std::string& state) {
       return mod.user_ids_in(require_enum<moderation::StandingState>("status", state));
     });

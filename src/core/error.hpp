@@ -41,11 +41,18 @@ class Error : public std::runtime_error {
     retry_after_ = seconds;
     return *this;
   }
+  // A value the client acts on, beyond the message (the envelope's "details").
+  const std::map<std::string, std::string>& details() const { return details_; }
+  Error& with_detail(std::string key, std::string value) {
+    details_[std::move(key)] = std::move(value);
+    return *this;
+  }
 
  private:
   ErrorCode code_;
   FieldErrors fields_;
   std::optional<int> retry_after_;
+  std::map<std::string, std::string> details_;
 };
 
 int http_status(ErrorCode code);

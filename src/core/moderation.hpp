@@ -13,6 +13,14 @@
 
 namespace wp {
 
+// The user an appeal token names (accounts answers it to a login refused for a
+// suspension or a ban), or nullopt when it is unknown or expired. The appeal
+// routes of moderation (standing) and support (appeal tickets) act for them.
+using AppealIdentity = std::function<std::optional<Principal>(const std::string& appeal_token)>;
+
+// Whom the appeal routes act for: the token's user, else 401 (501 when nothing answers tokens).
+Principal appellant(const AppealIdentity& identity, const std::string& appeal_token);
+
 // What a report or a flag points at.
 enum class ContentType { video, party, user, party_message, video_comment, direct_message, group, event };
 

@@ -28,6 +28,11 @@ Response error_response(const Error& error, const std::string& request_id) {
     fields[name] = std::move(a);
   }
   env["errors"] = std::move(fields);
+  if (!error.details().empty()) {
+    boost::json::object details;
+    for (auto& [key, value] : error.details()) details[key] = value;
+    env["details"] = std::move(details);
+  }
   env["request_id"] = request_id;
   Response r = json_response(env, http_status(error.code()));
   if (auto ra = error.retry_after()) r.set_header("Retry-After", std::to_string(*ra));

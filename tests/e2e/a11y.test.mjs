@@ -64,6 +64,7 @@ const PAGES = [
   ['/admin/tickets', 'staff', '#ticket-summary'],
   // -- moderation (#19): the user's own standing; the staff queue (empty is fine: its status line shows)
   ['/standing', 'user', '#standing-summary'],
+  ['/appeal', 'guest', '#appeal-none'],
   ['/admin/moderation', 'staff', '#moderation-queue ~ .plist-status, #moderation-queue li'],
 ];
 

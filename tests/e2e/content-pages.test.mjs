@@ -223,8 +223,8 @@ test('staff: the users list is shown and routed only for staff; deactivate and a
   await row.locator('button', { hasText: 'Deactivate' }).click();
   await row.locator('.badge', { hasText: 'deactivated' }).waitFor();
   assert.equal((await rest(server.url, '/api/auth/profile/', { token: target.token })).status, 401, 'the deactivated user is out at once');
-  await page.selectOption('#admin-active', 'false');
-  await page.waitForURL((u) => u.searchParams.get('is_active') === 'false');
+  await page.selectOption('#admin-status', 'inactive');
+  await page.waitForURL((u) => u.searchParams.get('status') === 'inactive');
   await row.waitFor();
   await shot(page, 'admin-users');
   await row.locator('button', { hasText: 'Activate' }).click();

@@ -132,3 +132,77 @@ test('a direct message and a party chat message each have a Report button, for o
   await A.context.close();
   await B.context.close();
 });
+
+test('staff warn in bulk and suspend one user from the users page; the suspended user appeals from the login page', async () => {
+  const tag = `ap${Math.random().toString(36).slice(2, 6)}`;
+  const sam = await registerUser(server.url, `${tag}s`);
+  const tom = await registerUser(server.url, `${tag}t`);
+  const staff = { username: `mod${Math.random().toString(36).slice(2, 7)}`, password: 'Corr3ct-horse-battery' };
+  execFileSync(BIN, ['createsuperuser', '--data-dir', server.dataDir, '--username', staff.username,
+    '--email', `${staff.username}@example.com`, '--password', staff.password]);
+  const mod = await apiLoggedIn(browser.browser, server.url, staff);
+  const m = mod.page;
+  await m.goto(`/admin/users?search=${tag}`);
+  const rowOf = (u) => m.locator('#admin-users li.user-item', { hasText: u.username });
+  await rowOf(sam).waitFor();
+  await rowOf(tom).waitFor();
+
+  // Both ticked: one warning each, in one request.
+  await rowOf(sam).locator('input.pick').check();
+  await rowOf(tom).locator('input.pick').check();
+  await m.waitForSelector('#bulk-count >> text=2 selected');
+  await m.selectOption('#bulk-bar select.mod-action', 'warn');
+  await m.fill('#bulk-bar input.mod-reason', 'mind the rules');
+  await m.click('#bulk-bar button[type=submit]');
+  await m.waitForSelector('.toast >> text=2 done');
+  for (const u of [sam, tom]) {
+    const standing = await rest(server.url, '/api/moderation/standing/', { token: u.token });
+    assert.equal(standing.data.warnings, 1, `${u.username} warned once`);
+  }
+
+  // Sam alone: suspended for a day.
+  await rowOf(sam).locator('button', { hasText: 'Moderate' }).click();
+  const form = rowOf(sam).locator('form.mod-form');
+  await form.locator('select.mod-action').selectOption('suspend');
+  await form.locator('select.mod-duration').selectOption('86400');
+  await form.locator('input.mod-reason').fill('spam links');
+  await form.locator('button[type=submit]').click();
+  await m.waitForSelector(`.toast >> text=${sam.username}: suspend`);
+  await m.selectOption('#admin-status', 'suspended');
+  await m.waitForURL((u) => u.searchParams.get('status') === 'suspended');
+  await rowOf(sam).waitFor();
+  assert.equal(await rowOf(tom).count(), 0, 'only the suspended user is listed');
+
+  // Sam logs in: refused, and offered the appeal, which needs no login.
+  const ctx = await browser.browser.newContext({ baseURL: server.url });
+  const p = await ctx.newPage();
+  await p.goto('/login');
+  await p.fill('input[name=username]', sam.username);
+  await p.fill('input[name=password]', sam.password);
+  await p.click('form[aria-labelledby=login-title] button[type=submit]');
+  await p.waitForSelector('text=suspended until');
+  await p.click('#login-appeal a');
+  await p.waitForSelector('#appeal-standing >> text=suspended until');
+  assert.match(await p.textContent('#appeal-action'), /Suspended.*spam links/);
+  await p.fill('#appeal-subject', 'Those were not spam');
+  await p.fill('#appeal-description', 'I shared my own channel once.');
+  await p.click('#appeal-form button[type=submit]');
+  const appeal = p.locator('#my-appeals li.appeal', { hasText: 'Those were not spam' });
+  await appeal.waitFor();
+
+  // Staff find it in the ticket queue and answer; Sam reads the answer and replies.
+  const staffToken = (await rest(server.url, '/api/auth/login/', { method: 'POST', body: staff })).data.access_token;
+  const queue = await rest(server.url, '/api/support/staff/tickets/?category=appeal&page_size=100', { token: staffToken });
+  const ticket = queue.data.results.find((t) => t.subject === 'Those were not spam');
+  assert.ok(ticket && ticket.moderation_action_id, 'the appeal names the suspension');
+  assert.equal((await rest(server.url, `/api/support/tickets/${ticket.id}/replies/`, { method: 'POST', token: staffToken,
+    body: { content: 'We lifted it early.' } })).status, 201);
+  await p.reload();
+  await appeal.locator('.appeal-replies >> text=We lifted it early.').waitFor();
+  await appeal.locator('input.appeal-reply').fill('Thanks!');
+  await appeal.locator('button', { hasText: 'Reply' }).click();
+  await appeal.locator('.appeal-replies >> text=Thanks!').waitFor();
+  assert.deepEqual(problems(m), []);
+  await ctx.close();
+  await mod.context.close();
+});

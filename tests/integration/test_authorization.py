@@ -705,6 +705,13 @@ ROWS = [
         {"content_type": "user", "object_id": "{user}", "report_type": "harassment"}, 401, 201, 400, 201),
     row("GET", "/api/moderation/reports/mine/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/moderation/standing/", nothing, None, 401, 200, 200, 200),
+    # The appeal routes take only an appeal token (X-Appeal-Token): a session is none
+    # (test_moderation_appeals.py has the token's own cases).
+    row("GET", "/api/moderation/appeal/standing/", nothing, None, 401, 401, 401, 401),
+    row("GET", "/api/support/appeals/", nothing, None, 401, 401, 401, 401),
+    row("POST", "/api/support/appeals/", nothing, {"subject": "s", "description": "d", "category": "appeal"},
+        401, 401, 401, 401),
+    row("GET", "/api/support/appeals/{ticket}/replies/", ticket, None, 401, 401, 401, 401),
     row("GET", "/api/moderation/queue/", nothing, None, 401, 403, 403, 200),
     row("POST", "/api/moderation/queue/{ctype}/{comment}/resolve/", queued_comment, {"status": "dismissed"},
         401, 403, 403, 200),

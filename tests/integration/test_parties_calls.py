@@ -18,6 +18,7 @@ import pytest
 from conftest import PG_URL
 from test_scale_out import cluster, redis  # noqa: F401 - fixtures
 from helpers import assert_envelope
+from social_helpers import block
 from party_helpers import (closeall, connect, create_party, in_thread, joined, member_action, party_path, patch_party,
                            run, users)
 
@@ -114,6 +115,34 @@ def test_an_offer_reaches_only_its_addressee_and_a_non_member_is_refused(server)
         await wo.expect_none("rtc_offer", within=0.1)
         assert len(wa.of_type("rtc_offer")) == 1
         await closeall(wh, wa, wb, wo)
+
+    run(scenario())
+
+
+def test_a_blocked_pair_gets_no_media_path_either_way(server):
+    host, a, b = users(server, 3)
+    party = create_party(host)
+    for u in (a, b):
+        joined(u, party)
+
+    async def scenario():
+        wh, wa, wb = [await connect(server, party, u) for u in (host, a, b)]
+        for u in (host, a, b):
+            await in_thread(join_call, u, party)
+        r = await in_thread(block, b, a)
+        assert r.status_code in (200, 201), r.text
+        for sender, ws, to in ((a, wa, b), (b, wb, a)):
+            start = ws.mark()
+            await ws.send(offer(to))
+            assert (await ws.wait_for("error", start=start))["code"] == "peer_not_in_call"
+        # with everyone else the call goes on
+        await wa.send(offer(host))
+        assert (await wh.wait_for("rtc_offer"))["from"]["id"] == a.id
+        await wb.send(offer(host))
+        await wh.wait_for("rtc_offer", lambda m: m["from"]["id"] == b.id)
+        await wa.expect_none("rtc_offer", within=0.3)
+        await wb.expect_none("rtc_offer", within=0.1)
+        await closeall(wh, wa, wb)
 
     run(scenario())
 

@@ -26,12 +26,14 @@ export class ApiError extends Error {
   status: number;
   code: string;
   errors: Record<string, string[]>;
+  details: Record<string, string>;
   retryAfter: number | null;
   constructor(status: number, body: any, retryAfter: number | null) {
     super((body && body.message) || `HTTP ${status}`);
     this.status = status;
     this.code = (body && body.error_code) || 'HTTP_ERROR';
     this.errors = (body && body.errors) || {};
+    this.details = (body && body.details) || {};
     this.retryAfter = retryAfter;
   }
   /** One human sentence with the field errors, for forms. */
@@ -168,6 +170,7 @@ export interface RequestOpts {
   query?: Record<string, string | number | boolean | undefined | null>;
   raw?: boolean;
   form?: FormData;
+  headers?: Record<string, string>;
 }
 
 export async function api<T = any>(path: string, opts: RequestOpts = {}): Promise<T> {
@@ -179,7 +182,7 @@ export async function api<T = any>(path: string, opts: RequestOpts = {}): Promis
     if (s) url += (url.includes('?') ? '&' : '?') + s;
   }
   for (let attempt = 0; attempt < 2; attempt++) {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...opts.headers };
     const t = await token();
     if (t) headers['Authorization'] = `Bearer ${t}`;
     let body: BodyInit | undefined;

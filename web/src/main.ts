@@ -37,6 +37,7 @@ import { myTicketsPage, newTicketPage } from './pages/tickets';
 import { ticketPage } from './pages/ticket';
 // -- moderation (#19)
 import { standingPage } from './pages/standing';
+import { appealPage } from './pages/appeal';
 // -- admin area and broadcasts (#19)
 import { adminRoutes } from './pages/admin/area';
 import { startBroadcastBanner } from './broadcast-banner';
@@ -86,6 +87,7 @@ const routes: Route[] = [
   [/^\/support\/([0-9a-f-]{36})\/?$/, ticketPage, true],
   // -- moderation (#19)
   [/^\/standing\/?$/, standingPage, true],
+  [/^\/appeal\/?$/, appealPage, false],
   // -- admin area (#19): its pages are ADMIN_PAGES in pages/admin/area.ts
   ...adminRoutes,
 ];

@@ -12,7 +12,7 @@ namespace wp::accounts {
 enum class UserOrder { username, username_desc, date_joined, date_joined_desc };
 
 // What a single-use token (user_tokens.purpose) is for.
-enum class TokenPurpose { email_verify, password_reset, two_factor_challenge, email_change };
+enum class TokenPurpose { email_verify, password_reset, two_factor_challenge, email_change, appeal };
 
 // Why a session ended (user_sessions.revoke_reason).
 enum class RevokeReason {
@@ -141,7 +141,8 @@ WP_ENUM_NAMES(wp::accounts::UserOrder, {wp::accounts::UserOrder::username, "user
 WP_ENUM_NAMES(wp::accounts::TokenPurpose, {wp::accounts::TokenPurpose::email_verify, "email_verify"},
               {wp::accounts::TokenPurpose::password_reset, "password_reset"},
               {wp::accounts::TokenPurpose::two_factor_challenge, "2fa_challenge"},
-              {wp::accounts::TokenPurpose::email_change, "email_change"});
+              {wp::accounts::TokenPurpose::email_change, "email_change"},
+              {wp::accounts::TokenPurpose::appeal, "appeal"});
 WP_ENUM_NAMES(wp::accounts::RevokeReason, {wp::accounts::RevokeReason::logout, "logout"},
               {wp::accounts::RevokeReason::revoked_by_user, "revoked_by_user"},
               {wp::accounts::RevokeReason::password_changed, "password_changed"},

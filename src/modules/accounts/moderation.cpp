@@ -3,17 +3,35 @@
 #include <spdlog/spdlog.h>
 
 #include "core/clock.hpp"
+#include "core/crypto.hpp"
 #include "modules/accounts/service.hpp"
 
 namespace wp::accounts {
+
+namespace {
+constexpr std::int64_t kAppealTokenTtlMs = 24LL * 3600 * 1000;  // a day to write an appeal
+}
 
 void AccountsService::check_login_gate(const UserRow& user, const std::string& tried, const ClientInfo& client) {
   if (!login_gate_) return;
   // Asked only after the password was right: the refusal names no account to a guesser.
   if (auto why = login_gate_(user.id)) {
     record(user, tried, false, LoginReason::restricted, client);
-    throw_forbidden(*why);
+    std::string appeal_token = crypto::random_token();
+    auto now = now_ms();
+    store_.create_token({crypto::sha256_hex(appeal_token), user.id, TokenPurpose::appeal, now, now + kAppealTokenTtlMs},
+                        true);  // the newest refusal's token is the one that works
+    throw Error(ErrorCode::forbidden, *why).with_detail("appeal_token", appeal_token);
   }
+}
+
+std::optional<Principal> AccountsService::appeal_principal(const std::string& appeal_token) {
+  if (appeal_token.empty()) return std::nullopt;
+  auto owner = store_.token_owner(crypto::sha256_hex(appeal_token), TokenPurpose::appeal, now_ms());
+  if (!owner) return std::nullopt;
+  auto user = store_.user_by_id(*owner);
+  if (!user) return std::nullopt;
+  return Principal{user->id, user->username};
 }
 
 void AccountsService::end_all_sessions(const std::string& user_id) {

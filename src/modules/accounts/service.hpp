@@ -147,6 +147,10 @@ class AccountsService {
   // Why a user may not log in now (suspended, banned); nullopt: they may.
   using LoginGate = std::function<std::optional<std::string>(const std::string& user_id)>;
   void set_login_gate(LoginGate gate) { login_gate_ = std::move(gate); }
+  // A refused login with the right password answers an appeal token (the envelope's
+  // details.appeal_token): it lets the user read their standing and appeal, nothing else.
+  // Whose it is, while it lasts; nullopt when unknown or expired.
+  std::optional<Principal> appeal_principal(const std::string& appeal_token);
   // Bios are screened by the word list and flagged.
   void set_content_guard(ContentGuard& guard) { guard_ = &guard; }
   // Ends every session of a user and closes their sockets (a suspension or a ban).

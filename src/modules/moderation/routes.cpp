@@ -219,6 +219,12 @@ void add_routes(http::Router& router, ModerationService& service) {
   routes.add("GET", "/api/moderation/reports/mine/", "My reports and their status", U, my_reports);
   routes.add("GET", "/api/moderation/standing/", "My standing: mute, suspension, warnings, actions on me", U,
              my_standing);
+  routes.add("GET", "/api/moderation/appeal/standing/",
+             "The standing of a user who cannot log in (suspended, banned), named by X-Appeal-Token", Access::anonymous,
+             [](ModerationService& svc, Request& req) {
+               req.user = svc.appellant(std::string(req.header("X-Appeal-Token").value_or("")));
+               return my_standing(svc, req);
+             });
   routes.add("GET", "/api/moderation/reports/", "Reports (?status=, ?content_type=, ?object_id=)", S, list_reports);
   routes.add("PATCH", "/api/moderation/reports/{id}/", "Set a report's status or admin notes", S, update_report);
   routes.add("GET", "/api/moderation/queue/", "Open reports and flags by object, with the content inline", S, queue);

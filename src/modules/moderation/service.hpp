@@ -69,6 +69,9 @@ class ModerationService : public ContentGuard, public ReportSink {
   // ---- wiring (app.cpp)
   void add_content(ContentType type, ContentHandlers handlers);
   void set_notifier(Notifier& notifier) { notifier_ = &notifier; }
+  // Accounts' answer for appeal tokens (app.cpp): a suspended or banned user reads their standing.
+  void set_appeal_identity(AppealIdentity fn) { appeal_identity_ = std::move(fn); }
+  Principal appellant(const std::string& appeal_token) const { return wp::appellant(appeal_identity_, appeal_token); }
   // Ends every session of a user and closes their sockets on every node (accounts).
   void set_end_sessions(std::function<void(const std::string& user_id)> end_sessions) {
     end_sessions_ = std::move(end_sessions);
@@ -129,6 +132,7 @@ class ModerationService : public ContentGuard, public ReportSink {
   Settings settings_;
   std::map<ContentType, ContentHandlers> content_;
   Notifier* notifier_ = nullptr;
+  AppealIdentity appeal_identity_;
   std::function<void(const std::string&)> end_sessions_;
   std::function<void(const Principal&, const std::string&, bool)> account_active_;
 };

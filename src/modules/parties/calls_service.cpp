@@ -213,7 +213,8 @@ void CallsService::relay(const Principal& user, const std::string& party_id, con
     throw e;
   }
   if (!store_.member(party_id, user.id)) not_in_call();
-  if (!store_.member(party_id, signal.to))
+  // A blocked pair (either way) hears nothing of each other: to the sender the other is simply not there.
+  if (!store_.member(party_id, signal.to) || (relations_ && relations_->blocked_between(user.id, signal.to)))
     refuse(ErrorCode::conflict, "peer_not_in_call", "That member is not in the voice chat.");
   hub_.send_to_users(party_id, {signal.to},
                      realtime::make_message(protocol::relayed_signal(signal, user.id, user.username)));

@@ -16,6 +16,7 @@
 
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
+#include "core/relations.hpp"
 #include "modules/parties/calls_ice.hpp"
 #include "modules/parties/calls_model.hpp"
 #include "modules/parties/calls_store.hpp"
@@ -55,6 +56,8 @@ class CallsService {
       : store_(store), parties_(parties), hub_(hub), limiter_(limiter), settings_(std::move(settings)) {}
   // The SFU beyond the mesh (app.cpp, when janus_url is set).
   void set_sfu(SfuHooks sfu) { sfu_ = std::move(sfu); }
+  // The social graph: no media path between a blocked pair (app.cpp).
+  void set_relations(Relations& relations) { relations_ = &relations; }
 
   CallView state(const Principal& user, const std::string& party_id);
   // Needs a party socket open (the signaling runs over it).
@@ -93,6 +96,7 @@ class CallsService {
   RateLimiter& limiter_;
   const CallSettings settings_;
   SfuHooks sfu_;
+  Relations* relations_ = nullptr;
 };
 
 }  // namespace wp::parties

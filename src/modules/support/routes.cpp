@@ -43,12 +43,14 @@ Response tickets_page(SupportService& svc, const Request& req, const std::vector
   return http::paginated(req, page, count, std::move(out));
 }
 
-Response list_mine(SupportService& svc, Request& req) {
+Response list_tickets(SupportService& svc, Request& req, const TicketFilter& filter) {
   auto page = http::parse_page(req);
   long long count = 0;
-  auto rows = svc.mine(req.current_user(), filter_from(req), page.size, page.offset(), count);
+  auto rows = svc.mine(req.current_user(), filter, page.size, page.offset(), count);
   return tickets_page(svc, req, rows, page, count);
 }
+
+Response list_mine(SupportService& svc, Request& req) { return list_tickets(svc, req, filter_from(req)); }
 
 Response staff_queue(SupportService& svc, Request& req) {
   auto page = http::parse_page(req);
@@ -65,7 +67,7 @@ Response staff_queue(SupportService& svc, Request& req) {
   return tickets_page(svc, req, rows, page, count);
 }
 
-Response create_ticket(SupportService& svc, Request& req) {
+TicketInput ticket_input(const Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
   TicketInput in;
@@ -80,8 +82,44 @@ Response create_ticket(SupportService& svc, Request& req) {
   in.attachment_ids = id_list(f, body, "attachment_ids", kMaxAttachments);
   f.done();
   in.category = *category;
+  return in;
+}
+
+Response create_ticket(SupportService& svc, Request& req) {
+  auto t = svc.create(req.current_user(), ticket_input(req));
+  return http::json_response(ticket_view(svc, req.current_user(), t), 201);
+}
+
+// ---- appeals of a user who cannot log in (suspended, banned): the X-Appeal-Token
+// header names them (a refused login's details.appeal_token); only appeal tickets.
+
+template <class Handler>
+auto as_appellant(Handler handler) {
+  return [handler](SupportService& svc, Request& req) {
+    req.user = svc.appellant(std::string(req.header("X-Appeal-Token").value_or("")));
+    return handler(svc, req);
+  };
+}
+
+Response create_appeal(SupportService& svc, Request& req) {
+  auto in = ticket_input(req);
+  if (in.category != TicketCategory::appeal) throw_validation("category", "Only an appeal can be opened here.");
   auto t = svc.create(req.current_user(), in);
   return http::json_response(ticket_view(svc, req.current_user(), t), 201);
+}
+
+Response list_appeals(SupportService& svc, Request& req) {
+  TicketFilter f;
+  f.category = TicketCategory::appeal;
+  return list_tickets(svc, req, f);
+}
+
+template <class Handler>
+auto on_appeal(Handler handler) {
+  return as_appellant([handler](SupportService& svc, Request& req) {
+    svc.require_appeal(req.current_user(), req.param("id"));
+    return handler(svc, req);
+  });
 }
 
 Response get_ticket(SupportService& svc, Request& req) {
@@ -213,6 +251,15 @@ void add_routes(http::Router& router, SupportService& svc) {
   routes.add("GET", "/api/support/staff/tickets/",
              "The staff ticket queue (status, priority, category, assignee, unassigned, search, ordering)", S,
              staff_queue);
+  const auto A = Access::anonymous;  // the appeal token authenticates these
+  routes.add("GET", "/api/support/appeals/", "My appeal tickets, for a user who cannot log in (X-Appeal-Token)", A,
+             as_appellant(list_appeals));
+  routes.add("POST", "/api/support/appeals/", "Open an appeal without a login (X-Appeal-Token; category appeal)", A,
+             as_appellant(create_appeal));
+  routes.add("GET", "/api/support/appeals/{id}/replies/", "An appeal's replies (X-Appeal-Token)", A,
+             on_appeal(list_replies));
+  routes.add("POST", "/api/support/appeals/{id}/replies/", "Reply to an appeal (X-Appeal-Token)", A,
+             on_appeal(add_reply));
   routes.add("GET", "/api/support/staff/summary/", "Queue counts and time to first staff reply (?days=30)", S,
              summary);
 }

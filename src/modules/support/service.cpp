@@ -49,6 +49,10 @@ TicketRow SupportService::create(const Principal& me, const TicketInput& in) {
   return existing(t.id);
 }
 
+void SupportService::require_appeal(const Principal& me, const std::string& ticket_id) {
+  if (get(me, ticket_id).category != TicketCategory::appeal) throw_not_found("No such ticket.");
+}
+
 TicketRow SupportService::get(const Principal& me, const std::string& id) {
   auto t = store_.ticket(id);
   if (!t || (t->user_id != me.id && !me.staff())) throw_not_found("No such ticket.");

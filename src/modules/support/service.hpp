@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "modules/support/model.hpp"
@@ -26,6 +27,11 @@ class SupportService {
   void set_notifier(Notifier& n) { notifier_ = &n; }
   // Moderation's answer for appeals (app.cpp). Unset: any action id is taken as given.
   void set_appeal_check(AppealCheck fn) { appeal_check_ = std::move(fn); }
+  // Accounts' answer for appeal tokens (app.cpp): the appeal routes act for a user who cannot log in.
+  void set_appeal_identity(AppealIdentity fn) { appeal_identity_ = std::move(fn); }
+  Principal appellant(const std::string& appeal_token) const { return wp::appellant(appeal_identity_, appeal_token); }
+  // The appeal routes reach appeal tickets only (404 for any other).
+  void require_appeal(const Principal& me, const std::string& ticket_id);
   const Settings& settings() const { return settings_; }
 
   // ---- tickets (service.cpp)
@@ -75,6 +81,7 @@ class SupportService {
   Settings settings_;
   Notifier* notifier_ = nullptr;
   AppealCheck appeal_check_;
+  AppealIdentity appeal_identity_;
 };
 
 }  // namespace wp::support

@@ -1,20 +1,24 @@
 // Log in (with the second step for 2FA accounts) and register, on the forms pattern:
 // each field's error under it, the rest above the button, what was typed kept.
-import { login, login2fa, register } from '../api';
+import { ApiError, login, login2fa, register } from '../api';
 import { h } from '../ui';
 import { afterLogin, link } from '../nav';
 import { textField, errorBox, onSubmit } from '../forms';
+import { keepAppealToken } from './appeal';
 
 export function loginPage(root: HTMLElement) {
   const username = textField('Username or email', { name: 'username', autocomplete: 'username', required: true });
   const password = textField('Password', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const box = errorBox();
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Log in');
+  // A suspended or banned account: the refusal carries a token to appeal with.
+  const appeal = h('p', { id: 'login-appeal', hidden: true }, link('/appeal', 'See why, and appeal'));
   const form = h('form', { class: 'card narrow', 'aria-labelledby': 'login-title' },
     h('h1', { id: 'login-title' }, 'Log in'),
     username.el,
     password.el,
     box,
+    appeal,
     submit,
     h('p', { class: 'muted' }, link('/forgot-password', 'Forgot password?')),
     h('p', { class: 'muted' }, 'No account yet? ', link('/register', 'Register')),
@@ -23,7 +27,15 @@ export function loginPage(root: HTMLElement) {
     fields: { username, password },
     box,
     submit,
-    action: () => login(username.input.value.trim(), password.input.value),
+    action: () => {
+      appeal.hidden = true;
+      return login(username.input.value.trim(), password.input.value);
+    },
+    failed: (e) => {
+      if (!(e instanceof ApiError) || !e.details.appeal_token) return;
+      keepAppealToken(e.details.appeal_token);
+      appeal.hidden = false;
+    },
     done: (r) => {
       if (r.challenge) root.replaceChildren(twoFactorForm(r.challenge));
       else afterLogin();

@@ -5,8 +5,8 @@ import { api } from '../api';
 import { h, fmtDateTime } from '../ui';
 import { link } from '../nav';
 
-interface Action { id: string; action: string; content_type: string | null; reason: string; ends_at: string | null; created_at: string }
-interface Standing {
+export interface Action { id: string; action: string; content_type: string | null; reason: string; ends_at: string | null; created_at: string }
+export interface Standing {
   state: 'good' | 'muted' | 'suspended' | 'banned';
   muted_until: string | null;
   suspended_until: string | null;
@@ -16,11 +16,11 @@ interface Standing {
   appeal_url: string;
 }
 
-const LABEL: Record<string, string> = {
+export const LABEL: Record<string, string> = {
   warn: 'Warning', remove_content: 'Content removed', mute: 'Muted', suspend: 'Suspended', ban: 'Banned', lift: 'Lifted',
 };
 
-function summary(s: Standing): string {
+export function summary(s: Standing): string {
   if (s.state === 'muted') return `You are muted in party chat and messages until ${fmtDateTime(s.muted_until)}.`;
   if (s.state === 'suspended') return `Your account is suspended until ${fmtDateTime(s.suspended_until)}.`;
   if (s.state === 'banned') return 'Your account is banned.';
