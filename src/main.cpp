@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     std::cerr << "watchparty: " << e.what() << "\n";
     return 2;
   }
-  if (serve->parsed()) return wp::app::serve(config);
+  if (serve->parsed()) return wp::app::serve(config, [&flags] { return flags.load(); });
   if (migrate->parsed()) return wp::app::migrate(config);
   if (worker->parsed()) return wp::app::worker(config);
   if (deactivate->parsed()) return wp::app::set_user_active(config, target_username, false);

@@ -1,4 +1,5 @@
 #include "app/app.hpp"
+#include "app/config_reloader.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sodium.h>
@@ -248,7 +249,7 @@ void wire_admin_content(admin::AdminService& admin, parties::PartiesService& par
 
 }  // namespace
 
-int serve(const Config& config) {
+int serve(const Config& config, std::function<Config()> reload) {
   init(config);
   std::unique_ptr<db::Database> db;
   try {
@@ -717,6 +718,14 @@ int serve(const Config& config) {
       spdlog::warn("error log: pool full, a 500 of {} not recorded", e.route);
   });
   http::Server server(server_options(config), dispatcher, pool);
+  std::optional<ConfigReloader> reloader;
+  if (reload) {
+    reloader.emplace(config, reload, audit_log);
+    server.on_reload([&pool, &reloader] {
+      if (!pool.try_submit([&reloader] { reloader->reload(); }))
+        spdlog::warn("configuration reload: the pool is full, send SIGHUP again");
+    });
+  }
   unsigned short port;
   try {
     port = server.listen();

@@ -1,13 +1,15 @@
 #pragma once
 // The composition root: builds the database, pools, modules and transport
 // from a Config and runs one CLI command. The only place that knows every module.
+#include <functional>
 #include <string>
 
 #include "core/config.hpp"
 
 namespace wp::app {
 
-int serve(const Config& config);
+// reload: reads the configuration again (SIGHUP); null: SIGHUP is left alone.
+int serve(const Config& config, std::function<Config()> reload = nullptr);
 int migrate(const Config& config);
 // Runs video processing jobs until SIGTERM/SIGINT.
 int worker(const Config& config);

@@ -113,6 +113,8 @@ void setup(const std::string& level, const std::string& format) {
   spdlog::set_default_logger(logger);
 }
 
+void set_level(const std::string& level) { spdlog::default_logger()->set_level(spdlog::level::from_str(level)); }
+
 const std::string& current_request_id() { return t_request_id; }
 
 RequestScope::RequestScope(const std::string& request_id) : previous_(std::move(t_request_id)) {

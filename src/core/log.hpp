@@ -11,6 +11,8 @@
 namespace wp::log {
 
 void setup(const std::string& level, const std::string& format);  // format: text | json
+// A configuration reload's new level (setup() made the logger).
+void set_level(const std::string& level);
 
 const std::string& current_request_id();
 

@@ -81,6 +81,9 @@ struct Server::Impl {
   Transport transport;
   Listener listener{transport};
   asio::signal_set signals{transport.ioc, SIGINT, SIGTERM};
+  asio::signal_set hangups{transport.ioc, SIGHUP};
+  std::function<void()> reload;
+  void wait_hangup();
   std::atomic<std::size_t> abandoned{0};
 };
 
@@ -98,6 +101,7 @@ void Server::run() {
     spdlog::info("signal {} received: draining", sig);
     im.begin_shutdown();
   });
+  if (im.reload) im.wait_hangup();
   im.listener.start();
   auto& ioc = im.transport.ioc;
   std::vector<std::thread> threads;
@@ -105,6 +109,17 @@ void Server::run() {
   ioc.run();
   for (auto& t : threads) t.join();
 }
+
+void Server::Impl::wait_hangup() {
+  hangups.async_wait([this](beast::error_code ec, int) {
+    if (ec) return;
+    spdlog::info("SIGHUP received: reloading the configuration");
+    reload();
+    wait_hangup();
+  });
+}
+
+void Server::on_reload(std::function<void()> reload) { impl_->reload = std::move(reload); }
 
 std::size_t Server::abandoned() const { return impl_->abandoned.load(); }
 
@@ -117,6 +132,7 @@ void Server::Impl::begin_shutdown() {
   listener.close();
   beast::error_code ignored;
   signals.cancel(ignored);
+  hangups.cancel(ignored);
   asio::co_spawn(transport.ioc, drain(), asio::detached);
 }
 

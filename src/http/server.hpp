@@ -2,6 +2,7 @@
 // The network side: one port for HTTP/1.1 (keep-alive) and, later,
 // WebSocket upgrades. Beast and Asio live behind this interface only.
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +49,9 @@ class Server {
   // when a handler does not return, shortly after the timeout anyway.
   void run();
   void stop();
+  // Called on the I/O thread at each SIGHUP while serving: it must not block
+  // (hand the work to the pool). Set before run().
+  void on_reload(std::function<void()> reload);
   // Requests still running when run() gave up on them; their blocking-pool
   // threads are stuck, so the caller must not wait for the pool forever.
   std::size_t abandoned() const;

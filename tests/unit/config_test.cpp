@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/config.hpp"
+#include "core/config_reload.hpp"
 
 namespace {
 
@@ -98,6 +99,19 @@ TEST(Config, NamesAreDerivedFromOneTable) {
     EXPECT_EQ(wp::env_name(s).rfind("WATCHPARTY_", 0), 0u);
     EXPECT_EQ(wp::flag_name(s).find('_'), std::string::npos) << wp::flag_name(s);
   }
+}
+
+TEST(Config, AReloadNamesWhatChangedSplitByWhatAppliesLive) {
+  FakeEnv env;
+  auto running = wp::load_config({.getenv = env.fn()});
+  auto file = write_toml("log_level = \"debug\"\nport = 7300\njwt_secret = \"a-new-secret-of-enough-length-123456\"\n");
+  auto loaded = wp::load_config({.file = file, .getenv = env.fn()});
+  std::remove(file.c_str());
+  auto change = wp::diff_settings(running, loaded, {"log_level"});
+  EXPECT_EQ(change.applied, std::vector<std::string>{"log_level"});
+  EXPECT_EQ(change.needs_restart, (std::vector<std::string>{"port", "jwt_secret"}))
+      << "by name, in the settings' order";
+  EXPECT_TRUE(wp::diff_settings(running, running, {"log_level"}).empty());
 }
 
 }  // namespace
