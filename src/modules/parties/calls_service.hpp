@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/plans.hpp"
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
 #include "modules/parties/calls_ice.hpp"
@@ -55,6 +56,8 @@ class CallsService {
       : store_(store), parties_(parties), hub_(hub), limiter_(limiter), settings_(std::move(settings)) {}
   // The SFU beyond the mesh (app.cpp, when janus_url is set).
   void set_sfu(SfuHooks sfu) { sfu_ = std::move(sfu); }
+  // Billing (#18): a call beyond the mesh needs the host's plan to allow it (voice_above_mesh).
+  void set_plans(Plans& plans) { plans_ = &plans; }
 
   CallView state(const Principal& user, const std::string& party_id);
   // Needs a party socket open (the signaling runs over it).
@@ -93,6 +96,7 @@ class CallsService {
   RateLimiter& limiter_;
   const CallSettings settings_;
   SfuHooks sfu_;
+  Plans* plans_ = nullptr;
 };
 
 }  // namespace wp::parties

@@ -14,6 +14,7 @@
 #include "core/mentions.hpp"
 #include "core/moderation.hpp"
 #include "core/notifier.hpp"
+#include "core/plans.hpp"
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/relations.hpp"
@@ -111,6 +112,8 @@ class PartiesService {
   // The social graph: `friends` parties open to the host's friends, and no
   // invitations between a blocked pair. Without it, friends parties are as private.
   void set_relations(Relations& relations) { relations_ = &relations; }
+  // Billing (#18): the host's plan caps max_participants and the members admitted. Unset: no caps.
+  void set_plans(Plans& plans) { plans_ = &plans; }
   // The social graph tells (app.cpp): the pair's block changed, `blocked`
   // either way now. A block withdraws the pair's pending invitations, both
   // ways, and live rooms on every node stop showing each to the other.
@@ -164,6 +167,8 @@ class PartiesService {
   RateLimiter& limiter_;
   VideoCheck may_play_;
   Relations* relations_ = nullptr;
+  Plans* plans_ = nullptr;
+  [[noreturn]] static void refuse_party_size(const PlanLimits& host_limits);
   Notifier* notifier_ = nullptr;
   ReportSink* report_sink_ = nullptr;
   ContentGuard* guard_ = nullptr;
