@@ -63,7 +63,7 @@ function startFake() {
 before(async () => {
   fake = await startFake();
   const file = join(tmpDir(), 'billing.toml');
-  writeFileSync(file, '[plans.free]\nmax_party_size = 3\n[plans.premium]\nname = "Premium"\nprice = 499\nmax_party_size = 50\n');
+  writeFileSync(file, '[plans.free]\nname = "Free"\nmax_party_size = 3\n[plans.premium]\nname = "Premium"\nprice = 499\nmax_party_size = 50\n');
   server = await startServer({ args: ['--billing-file', file, '--stripe-api-url', fake.url, '--stripe-secret-key', KEY,
     '--stripe-webhook-secret', WHSEC] });
   browser = await launchBrowser();

@@ -2,6 +2,7 @@
 subscriptions and the grace period, gapless invoices, the PDF, who sees what,
 and the plan limits the other modules enforce."""
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -11,9 +12,10 @@ import time
 import pytest
 import requests
 
-from billing_helpers import (FakeStripe, WEBHOOK_SECRET, billing_args, billing_file, deliver, signature_header)
+from billing_helpers import (BILLING_TOML, FakeStripe, billing_args, billing_file, deliver, signature_header)
 from helpers import assert_envelope, make_staff_member, register
 from party_helpers import create_party_req, join, party_path
+from video_helpers import make_clip, tus_meta, upload_ready
 
 
 @pytest.fixture
@@ -342,3 +344,28 @@ def test_upload_size_and_downloads_follow_the_plan(billed, fake):
     assert user.post("/api/videos/uploads/", headers=small).status_code == 201
     subscribe(fake, user)
     assert user.post("/api/videos/uploads/", headers=tus).status_code == 201
+
+
+def test_storage_quota_downloads_and_hd_follow_the_plan(make_server, fake):
+    clip = make_clip(duration=2, size="1280x720")
+    size = os.path.getsize(clip)
+    text = BILLING_TOML.replace("max_upload_bytes = 200000", "max_upload_bytes = 0").replace(
+        "storage_quota_bytes = 300000", f"storage_quota_bytes = {size + 1000}")
+    server = make_server(args=billing_args(fake, billing_file(text)))
+    fake.server_url = server.url
+    owner = register(server)
+    video = upload_ready(server, owner, path=clip, allow_download=True)
+    # The free plan has no HD: the 720p source is processed to 360p only.
+    assert [r["name"] for r in video["renditions"]] == ["360p"], video["renditions"]
+    # The quota is reached: a new upload is refused, the first one stays.
+    tus = {"Tus-Resumable": "1.0.0", "Upload-Length": "2000", "Upload-Metadata": tus_meta(title="more")}
+    assert_plan_limit(owner.post("/api/videos/uploads/", headers=tus), "storage_quota_bytes")
+    url = f"/api/videos/{video['id']}/download/"
+    viewer = register(server)
+    assert_plan_limit(viewer.get(url), "downloads")
+    assert_plan_limit(server.get(url), "downloads")  # anonymous: the free plan
+    assert owner.get(url).status_code == 200  # their own video
+    subscribe(fake, viewer)
+    assert viewer.get(url).status_code == 200
+    subscribe(fake, owner)
+    assert owner.post("/api/videos/uploads/", headers=tus).status_code == 201
