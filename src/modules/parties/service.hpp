@@ -43,6 +43,8 @@ class PartiesService {
                                       long long& count);
   // The groups module's answer about a group and a user (app.cpp); unset, no group exists.
   void set_group_check(GroupCheck check) { group_check_ = std::move(check); }
+  // Billing (#18): the host's plan caps max_participants and the members admitted. Unset: no caps.
+  void set_plans(Plans& plans) { plans_ = &plans; }
   PartyRow update(const Principal& user, const std::string& id, const PatchInput& in);
   void remove(const Principal& user, const std::string& id);
   PartyRow start(const Principal& user, const std::string& id);
@@ -112,8 +114,6 @@ class PartiesService {
   // The social graph: `friends` parties open to the host's friends, and no
   // invitations between a blocked pair. Without it, friends parties are as private.
   void set_relations(Relations& relations) { relations_ = &relations; }
-  // Billing (#18): the host's plan caps max_participants and the members admitted. Unset: no caps.
-  void set_plans(Plans& plans) { plans_ = &plans; }
   // The social graph tells (app.cpp): the pair's block changed, `blocked`
   // either way now. A block withdraws the pair's pending invitations, both
   // ways, and live rooms on every node stop showing each to the other.
@@ -167,8 +167,6 @@ class PartiesService {
   RateLimiter& limiter_;
   VideoCheck may_play_;
   Relations* relations_ = nullptr;
-  Plans* plans_ = nullptr;
-  [[noreturn]] static void refuse_party_size(const PlanLimits& host_limits);
   Notifier* notifier_ = nullptr;
   ReportSink* report_sink_ = nullptr;
   ContentGuard* guard_ = nullptr;
@@ -178,6 +176,8 @@ class PartiesService {
   // A friend of the host, for a `friends` party.
   bool host_friend(const PartyRow& party, const std::string& user_id);
   GroupCheck group_check_;
+  Plans* plans_ = nullptr;
+  [[noreturn]] static void refuse_party_size(const PlanLimits& host_limits);
   SignalRelay signal_relay_;
   std::function<void(const std::string& party_id)> on_ended_;
   // Whether the party's visibility and group let this user see or enter it without an invitation or a seat.
