@@ -16,6 +16,8 @@
 #include "core/audit_log.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/clock.hpp"
+#include "core/coin_sink.hpp"
+#include "core/plans.hpp"
 #include "core/ids.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -37,6 +39,8 @@
 #include "modules/admin/protocol.hpp"
 #include "modules/admin/redis_nodes.hpp"
 #include "modules/admin/routes.hpp"
+#include "modules/billing/routes.hpp"
+#include "modules/billing/stripe.hpp"
 #include "modules/events/routes.hpp"
 #include "modules/events/scheduler.hpp"
 #include "modules/groups/routes.hpp"
@@ -356,6 +360,24 @@ int serve(const Config& config, std::function<Config()> reload) {
   notifications::Worker notifications_worker(notifications_service, *mailer, config.notification_worker_poll_ms,
                                              config.run_workers_in_serve, true);
   // ---- end notifications
+  // ---- billing (#18): plans and their limits (wp::Plans), the payment provider, its webhook, invoices ----
+  billing::Store billing_store(*db);
+  const auto billing_settings = billing::settings_from(config);
+  billing::StripeProvider billing_provider(billing_settings.api_url, billing_settings.secret_key);
+  std::unique_ptr<billing::BillingService> billing_service;
+  try {
+    billing_service = std::make_unique<billing::BillingService>(billing_store, billing_provider,
+                                                                billing::catalog_from(config), billing_settings);
+  } catch (const billing::BillingFileError& e) {
+    return fail(e.what());
+  }
+  billing_service->set_notifier(notifications_service);
+  // The store module's wallet for coin packs (wp::CoinSink); null until it is merged: no coin packs on sale.
+  CoinSink* coin_sink = nullptr;
+  billing_service->set_coin_sink(coin_sink);
+  billing::add_routes(router, *billing_service);
+  Plans& plans = *billing_service;
+  // ---- end billing (the modules that enforce limits take `plans` below: "billing limits") ----
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);
   videos::add_routes(router, videos_service, config);
@@ -430,6 +452,11 @@ int serve(const Config& config, std::function<Config()> reload) {
   calls_service.set_relations(relations);
   parties::add_call_routes(router, calls_service);
   // ---- end voice chat and screen share ----
+  // ---- billing limits (#18): each module enforces the limits it owns ----
+  parties_service.set_plans(plans);
+  calls_service.set_plans(plans);
+  videos_service.set_plans(plans);
+  // ---- end billing limits ----
   // ---- groups (issue #13) ----
   groups::Store groups_store(*db);
   groups::GroupsService groups_service(groups_store, relations, user_channel, config);

@@ -377,6 +377,21 @@ const std::vector<Setting>& settings() {
       string_setting("janus_api_secret", "Janus api_secret, sent with the server's own requests", &Config::janus_api_secret,
                      nullptr, true),
       // ---- end janus
+      // ---- billing (#18)
+      string_setting("billing_file", "TOML file of the plans, coin packs, seller and tax rates (docs/operations.md, "
+                     "\"Billing\"); empty: the built-in free and premium plans", &Config::billing_file),
+      string_setting("stripe_api_url", "Base URL of the payment provider's API (Stripe's protocol)",
+                     &Config::stripe_api_url, check_optional_http_url),
+      string_setting("stripe_secret_key", "The provider's secret API key (empty: checkout and portal answer 503)",
+                     &Config::stripe_secret_key, nullptr, true),
+      string_setting("stripe_webhook_secret", "The webhook endpoint's signing secret (whsec_...; empty: every "
+                     "webhook is refused)", &Config::stripe_webhook_secret, nullptr, true),
+      int_setting("stripe_webhook_tolerance_s", "Oldest Stripe-Signature timestamp a webhook may carry, in seconds",
+                  &Config::stripe_webhook_tolerance_s, 1, 86400),
+      int_setting("billing_grace_period_s", "A subscription whose payment failed keeps its plan this long, in "
+                  "seconds; then its user has the free plan's limits", &Config::billing_grace_period_s, 0,
+                  90 * 86400),
+      // ---- end billing
   };
   return all;
 }

@@ -147,6 +147,13 @@ struct Config {
   std::string janus_admin_url;     // Janus admin API (token auth)
   std::string janus_admin_secret;  // Janus admin_secret; also derives the rooms' secrets
   std::string janus_api_secret;    // Janus api_secret, sent with every request of the server
+  // billing (#18): plans, the payment provider (Stripe's HTTP API), invoices
+  std::string billing_file;  // TOML: plans, coin packs, seller, tax rates; empty: the built-in free and premium plans
+  std::string stripe_api_url = "https://api.stripe.com";
+  std::string stripe_secret_key;      // empty: checkout and portal answer 503
+  std::string stripe_webhook_secret;  // empty: every webhook is refused
+  int stripe_webhook_tolerance_s = 300;
+  int billing_grace_period_s = 7 * 86400;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

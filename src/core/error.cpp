@@ -14,6 +14,7 @@ constexpr Kind kKinds[] = {
     {ErrorCode::validation, 400, "VALIDATION_ERROR"},
     {ErrorCode::authentication, 401, "AUTHENTICATION_REQUIRED"},
     {ErrorCode::forbidden, 403, "ACCESS_FORBIDDEN"},
+    {ErrorCode::plan_limit, 403, "PLAN_LIMIT"},
     {ErrorCode::not_found, 404, "RESOURCE_NOT_FOUND"},
     {ErrorCode::method_not_allowed, 405, "METHOD_NOT_ALLOWED"},
     {ErrorCode::conflict, 409, "CONFLICT"},

@@ -14,6 +14,7 @@ enum class ErrorCode {
   validation,           // 400
   authentication,       // 401
   forbidden,            // 403
+  plan_limit,           // 403: beyond what the user's plan allows (core/plans.hpp); errors.limit names it
   not_found,            // 404
   method_not_allowed,   // 405
   conflict,             // 409

@@ -58,6 +58,8 @@ const PAGES = [
   // -- notifications (#15): the friend request from staff is one
   ['/notifications', 'user', '#notifications-list li'],
   ['/settings/notifications', 'user', '#notification-preferences'],
+  ['/settings/plans', 'user', '#current-plan'],
+  ['/settings/billing', 'user', '#invoices-section'],
   // -- support (#19)
   ['/support', 'user', '#faq-list'],
   ['/support/new', 'user', 'form[aria-label="New ticket"] select[name=category]'],

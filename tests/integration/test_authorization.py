@@ -745,6 +745,17 @@ ROWS = [
     row("DELETE", "/api/admin/parties/{party}/", party, None, 401, 403, 403, 204),
     row("GET", "/api/admin/videos/", nothing, None, 401, 403, 403, 200),
     row("DELETE", "/api/admin/videos/{video}/", video, None, 401, 403, 403, 204),
+    # ---- billing (#18), on a server without a provider: invoices and payments of users are in test_billing.py
+    row("GET", "/api/billing/plans/", nothing, None, 200, 200, 200, 200),
+    row("GET", "/api/billing/subscription/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/billing/payments/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/billing/payments/?all=true", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/billing/invoices/?all=true", nothing, None, 401, 403, 403, 200),
+    row("POST", "/api/billing/checkout/", nothing, {"plan": "premium"}, 401, 503, 503, 503),
+    row("POST", "/api/billing/portal/", nothing, None, 401, 409, 409, 409),
+    row("POST", "/api/billing/subscription/cancel/", nothing, None, 401, 409, 409, 409),
+    row("POST", "/api/billing/webhook/", nothing, {}, 400, 400, 400, 400),
+    # ---- end billing
 ]
 
 # admin (#19): what only a superuser may do: (method, path, body); staff and everyone else are refused.

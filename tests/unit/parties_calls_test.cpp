@@ -282,4 +282,44 @@ TEST(PartiesCalls, BeyondTheMeshTheSfuCarriesTheCall) {
   EXPECT_FALSE(w.calls.state(users[0], party.id).call.chat.open());
 }
 
+// Billing (#18): beyond the mesh only when the host's plan has voice_above_mesh.
+struct FixedPlans : wp::Plans {
+  std::map<std::string, wp::PlanLimits> by_user;
+  wp::PlanLimits limits_of(const std::string& user_id) override {
+    auto it = by_user.find(user_id);
+    return it == by_user.end() ? wp::PlanLimits{} : it->second;
+  }
+};
+
+TEST(PartiesCalls, BeyondTheMeshNeedsTheHostsPlan) {
+  CallWorld w;
+  FakeSfu sfu;
+  w.calls.set_sfu(sfu.rooms());
+  FixedPlans plans;
+  w.calls.set_plans(plans);
+  std::vector<Principal> users{w.add_user("host")};
+  wp::PlanLimits free_plan;
+  free_plan.voice_above_mesh = false;
+  plans.by_user[users[0].id] = free_plan;
+  auto party = w.create_party(users[0]);
+  std::vector<PartyWorld::Socket> sockets{w.connect(users[0], party.id)};
+  for (int i = 1; i < 4; ++i) {
+    users.push_back(w.add_user("u" + std::to_string(i)));
+    w.service.join(users.back(), party.id);
+    sockets.push_back(w.connect(users.back(), party.id));
+  }
+  for (int i = 0; i < 3; ++i) w.calls.join(users[i], party.id);
+  try {
+    w.calls.join(users[3], party.id);
+    ADD_FAILURE() << "joined beyond the mesh on a plan without it";
+  } catch (const wp::Error& e) {
+    EXPECT_EQ(e.code(), wp::ErrorCode::plan_limit);
+    EXPECT_EQ(e.fields().at("limit"), std::vector<std::string>{"voice_above_mesh"});
+  }
+  EXPECT_TRUE(sfu.created.empty());
+  // The host upgrades: the same join goes through the SFU.
+  plans.by_user[users[0].id].voice_above_mesh = true;
+  EXPECT_TRUE(w.calls.join(users[3], party.id).sfu);
+}
+
 }  // namespace

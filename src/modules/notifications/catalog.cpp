@@ -26,6 +26,7 @@ const std::vector<TypeInfo>& type_catalog() {
       {Type::moderation_action, "Moderation of my account or content", true, true, false, "normal"},
       {Type::subscription, "Subscription changes", true, true, false, "normal"},
       {Type::payment, "Payments", true, true, false, "normal"},
+      {Type::payment_failed, "Failed payments (the plan holds until the grace period ends)", true, true, true, "high"},
       {Type::admin_broadcast, "Announcements", true, false, true, "low"},
   };
   return all;

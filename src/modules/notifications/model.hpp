@@ -32,6 +32,7 @@ enum class Type {
   moderation_action,
   subscription,
   payment,
+  payment_failed,
   admin_broadcast,
 };
 
@@ -148,6 +149,7 @@ WP_ENUM_NAMES(wp::notifications::Type, {wp::notifications::Type::friend_request,
               {wp::notifications::Type::moderation_action, "moderation_action"},
               {wp::notifications::Type::subscription, "subscription"},
               {wp::notifications::Type::payment, "payment"},
+              {wp::notifications::Type::payment_failed, "payment_failed"},
               {wp::notifications::Type::admin_broadcast, "admin_broadcast"});
 WP_ENUM_NAMES(wp::notifications::Channel, {wp::notifications::Channel::in_app, "in_app"},
               {wp::notifications::Channel::email, "email"}, {wp::notifications::Channel::push, "push"});

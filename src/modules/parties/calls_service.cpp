@@ -49,7 +49,17 @@ CallJoined CallsService::join(const Principal& user, const std::string& party_id
   bool may_open = opener == VoiceOpener::members || is_moderator_role(me.role);
   std::optional<int> limit;
   if (!sfu_.configured()) limit = settings_.mesh_max;
+  // Beyond the mesh only when the host's plan allows it: the SFU is what the plan pays for.
+  std::optional<PlanLimits> host_limits;
+  if (!limit && plans_) {
+    host_limits = plans_->limits_of(party.host_id);
+    if (!host_limits->voice_above_mesh) limit = settings_.mesh_max;
+  }
   auto joined = store_.join(party_id, user.id, limit, may_open, now_ms());
+  if (joined.outcome == JoinCallOutcome::full && host_limits && !host_limits->voice_above_mesh)
+    throw_plan_limit(*host_limits, "voice_above_mesh",
+                     "The host's plan (" + host_limits->plan + ") allows voice chats of up to " +
+                         std::to_string(settings_.mesh_max) + " members.");
   if (joined.outcome == JoinCallOutcome::full)
     refuse(ErrorCode::call_full, "call_full",
            "The voice chat is full (" + std::to_string(settings_.mesh_max) + " members) and no SFU is configured.");

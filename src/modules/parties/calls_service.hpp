@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/plans.hpp"
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/relations.hpp"
@@ -58,6 +59,8 @@ class CallsService {
   void set_sfu(SfuHooks sfu) { sfu_ = std::move(sfu); }
   // The social graph: no media path between a blocked pair (app.cpp).
   void set_relations(Relations& relations) { relations_ = &relations; }
+  // Billing (#18): a call beyond the mesh needs the host's plan to allow it (voice_above_mesh).
+  void set_plans(Plans& plans) { plans_ = &plans; }
 
   CallView state(const Principal& user, const std::string& party_id);
   // Needs a party socket open (the signaling runs over it).
@@ -97,6 +100,7 @@ class CallsService {
   const CallSettings settings_;
   SfuHooks sfu_;
   Relations* relations_ = nullptr;
+  Plans* plans_ = nullptr;
 };
 
 }  // namespace wp::parties

@@ -23,10 +23,12 @@ bool PartiesService::admit(const Principal& user, const PartyRow& party) {
   // The party's own host, and users the host or a moderator invited, come in without asking.
   bool needs_approval = parse_settings(party.settings).require_approval && user.id != party.host_id &&
                         !store_.invitation_admits(party.id, user.id);
-  auto joined = store_.join(party.id, user.id, now_ms(), needs_approval);
+  auto host_limits = limits_of(plans_, party.host_id);
+  auto joined = store_.join(party.id, user.id, now_ms(), needs_approval, host_limits.max_party_size);
   switch (joined.outcome) {
     case JoinOutcome::banned: throw_forbidden("You are banned from this party.");
     case JoinOutcome::full: throw_conflict("The party is full.");
+    case JoinOutcome::plan_full: refuse_party_size(host_limits);
     case JoinOutcome::already_member: return true;
     case JoinOutcome::requested: announce_request(party, user); return false;
     case JoinOutcome::already_requested: return false;
@@ -122,9 +124,11 @@ ParticipantRow PartiesService::approve(const Principal& user, const std::string&
   auto p = visible_party(user, id);
   require_moderator(user, p);
   if (p.status == PartyStatus::ended) throw PartyError(ErrorCode::conflict, "party_ended", "The party has ended.");
-  switch (store_.approve(id, target, now_ms())) {
+  auto host_limits = limits_of(plans_, p.host_id);
+  switch (store_.approve(id, target, now_ms(), host_limits.max_party_size)) {
     case ApproveOutcome::not_requested: throw_not_found("No pending join request from this user.");
     case ApproveOutcome::full: throw_conflict("The party is full.");
+    case ApproveOutcome::plan_full: refuse_party_size(host_limits);
     case ApproveOutcome::approved: break;
   }
   publish_event(events_, {.type = "party.joined", .user_id = target, .party_id = id});

@@ -120,14 +120,15 @@ struct GroupStanding {
 };
 using GroupCheck = std::function<GroupStanding(const std::string& group_id, const std::string& user_id)>;
 
-enum class JoinOutcome { joined, already_member, full, banned, requested, already_requested, declined };
+// plan_full: at the host's plan's max_party_size (billing), below the party's own maximum.
+enum class JoinOutcome { joined, already_member, full, plan_full, banned, requested, already_requested, declined };
 
 struct JoinResult {
   JoinOutcome outcome;
   Role role = Role::participant;  // when joined: host when the party had no active host
 };
 
-enum class ApproveOutcome { approved, full, not_requested };
+enum class ApproveOutcome { approved, full, plan_full, not_requested };
 
 // An Error that also names the realtime `error` code (docs/realtime.md).
 class PartyError : public Error {
@@ -167,7 +168,7 @@ struct CreateInput {
   std::string title, description;
   Visibility visibility = Visibility::public_;
   std::optional<std::string> video_id, media_url;
-  int max_participants = 50;
+  std::optional<int> max_participants;  // unset: 50, or less when the host's plan allows less
   std::optional<std::int64_t> scheduled_start;
   std::optional<boost::json::object> settings;
   std::optional<std::string> group_id;

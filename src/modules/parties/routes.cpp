@@ -104,7 +104,7 @@ Response create_party(PartiesService& svc, Request& req) {
   in.media_url = f.optional_string("media_url", 2000);
   if (in.media_url && in.media_url->rfind("http://", 0) != 0 && in.media_url->rfind("https://", 0) != 0)
     f.add_error("media_url", "Must be an http(s) URL.");
-  in.max_participants = static_cast<int>(f.optional_int("max_participants", 2, 1000).value_or(50));
+  if (auto m = f.optional_int("max_participants", 2, 1000)) in.max_participants = static_cast<int>(*m);
   if (auto s = f.optional_string("scheduled_start", 40)) {
     if (auto t = parse_rfc3339(*s))
       in.scheduled_start = *t;

@@ -101,6 +101,9 @@ PartyRow PartiesService::create(const Principal& user, const CreateInput& in) {
       throw_forbidden(group.member ? "You may not host parties in this group."
                                    : "Only active members of the group may host its parties.");
   }
+  auto limits = limits_of(plans_, user.id);
+  int max_participants = in.max_participants.value_or(std::min(50, limits.max_party_size));
+  if (max_participants > limits.max_party_size) refuse_party_size(limits);
   auto now = now_ms();
   PartyRow p;
   p.id = new_uuid();
@@ -111,7 +114,7 @@ PartyRow PartiesService::create(const Principal& user, const CreateInput& in) {
   p.title = in.title;
   p.description = in.description;
   p.visibility = in.visibility;
-  p.max_participants = in.max_participants;
+  p.max_participants = max_participants;
   p.scheduled_start = in.scheduled_start;
   p.status = in.scheduled_start && *in.scheduled_start > now ? PartyStatus::scheduled : PartyStatus::live;
   if (p.status == PartyStatus::live) p.actual_start = now;
@@ -127,6 +130,12 @@ PartyRow PartiesService::create(const Principal& user, const CreateInput& in) {
   store_.create_party(p, host);
   publish_event(events_, {.type = "party.created", .user_id = user.id, .party_id = p.id});
   return p;
+}
+
+void PartiesService::refuse_party_size(const PlanLimits& host_limits) {
+  throw_plan_limit(host_limits, "max_party_size",
+                   "The host's plan (" + host_limits.plan + ") allows parties of up to " +
+                       std::to_string(host_limits.max_party_size) + " members.");
 }
 
 PartyRow PartiesService::get(const Principal& user, const std::string& id) { return visible_party(user, id); }
@@ -167,6 +176,9 @@ PartyRow PartiesService::update(const Principal& user, const std::string& id, co
   if (in.max_participants) {
     if (*in.max_participants < p.participant_count)
       throw_validation("max_participants", "Lower than the number of current participants.");
+    // Raising it beyond the host's plan is refused; a party made before a downgrade keeps its size.
+    auto limits = limits_of(plans_, p.host_id);
+    if (*in.max_participants > std::max(limits.max_party_size, p.max_participants)) refuse_party_size(limits);
     p.max_participants = *in.max_participants;
   }
   if (in.settings) p.settings = merge_settings(p.settings, *in.settings);

@@ -15,6 +15,7 @@
 #include "core/mentions.hpp"
 #include "core/moderation.hpp"
 #include "core/notifier.hpp"
+#include "core/plans.hpp"
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/relations.hpp"
@@ -43,6 +44,8 @@ class PartiesService {
                                       long long& count);
   // The groups module's answer about a group and a user (app.cpp); unset, no group exists.
   void set_group_check(GroupCheck check) { group_check_ = std::move(check); }
+  // Billing (#18): the host's plan caps max_participants and the members admitted. Unset: no caps.
+  void set_plans(Plans& plans) { plans_ = &plans; }
   PartyRow update(const Principal& user, const std::string& id, const PatchInput& in);
   void remove(const Principal& user, const std::string& id);
   PartyRow start(const Principal& user, const std::string& id);
@@ -177,6 +180,8 @@ class PartiesService {
   // A friend of the host, for a `friends` party.
   bool host_friend(const PartyRow& party, const std::string& user_id);
   GroupCheck group_check_;
+  Plans* plans_ = nullptr;
+  [[noreturn]] static void refuse_party_size(const PlanLimits& host_limits);
   SignalRelay signal_relay_;
   std::function<void(const std::string& party_id)> on_ended_;
   // Whether the party's visibility and group let this user see or enter it without an invitation or a seat.

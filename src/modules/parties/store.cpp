@@ -216,7 +216,7 @@ std::vector<ParticipantRow> Store::pending_participants(const std::string& party
 }
 
 JoinResult Store::join(const std::string& party_id, const std::string& user_id, std::int64_t now,
-                       bool needs_approval) {
+                       bool needs_approval, int plan_cap) {
   long long t = now;
   return db_.tx([&](soci::session& s) -> JoinResult {
     int max = lock_party(s, db_.dialect(), party_id);
@@ -234,18 +234,23 @@ JoinResult Store::join(const std::string& party_id, const std::string& user_id, 
       }
       return {JoinOutcome::requested};
     }
-    if (db::fetch_count(s, sql::kCountActive, db::uses(party_id)) >= max) return {JoinOutcome::full};
+    auto active = db::fetch_count(s, sql::kCountActive, db::uses(party_id));
+    if (active >= max) return {JoinOutcome::full};
+    if (active >= plan_cap) return {JoinOutcome::plan_full};
     return {JoinOutcome::joined, *activate(s, party_id, user_id, m, false, t)};
   });
 }
 
-ApproveOutcome Store::approve(const std::string& party_id, const std::string& user_id, std::int64_t now) {
+ApproveOutcome Store::approve(const std::string& party_id, const std::string& user_id, std::int64_t now,
+                              int plan_cap) {
   long long t = now;
   return db_.tx([&](soci::session& s) {
     int max = lock_party(s, db_.dialect(), party_id);
     auto m = membership(s, party_id, user_id);
     if (!m || m->join_request != JoinRequest::pending) return ApproveOutcome::not_requested;
-    if (db::fetch_count(s, sql::kCountActive, db::uses(party_id)) >= max) return ApproveOutcome::full;
+    auto active = db::fetch_count(s, sql::kCountActive, db::uses(party_id));
+    if (active >= max) return ApproveOutcome::full;
+    if (active >= plan_cap) return ApproveOutcome::plan_full;
     return activate(s, party_id, user_id, m, true, t) ? ApproveOutcome::approved : ApproveOutcome::not_requested;
   });
 }

@@ -42,9 +42,11 @@ class Store {
   // Admits the user if a seat is free, atomically with the count, or records
   // a join request when needs_approval. Whoever joins a party without an
   // active host becomes its host (role and host_id, in the same transaction).
-  JoinResult join(const std::string& party_id, const std::string& user_id, std::int64_t now, bool needs_approval);
+  // plan_cap: the host's plan's max_party_size (billing); a join at it is plan_full.
+  JoinResult join(const std::string& party_id, const std::string& user_id, std::int64_t now, bool needs_approval,
+                  int plan_cap);
   // Admits a pending request if a seat is free (atomically, as join).
-  ApproveOutcome approve(const std::string& party_id, const std::string& user_id, std::int64_t now);
+  ApproveOutcome approve(const std::string& party_id, const std::string& user_id, std::int64_t now, int plan_cap);
   // Marks a pending request rejected (remembered: a join by that user is
   // refused until a moderator's invitation); false when there was none.
   bool reject(const std::string& party_id, const std::string& user_id);

@@ -202,6 +202,7 @@ VideoRow VideosService::create_uploaded(const Principal& user, NewVideo in, cons
   if (size > config_.max_upload_bytes)
     throw Error(ErrorCode::payload_too_large, "The file exceeds " + std::to_string(config_.max_upload_bytes) + " bytes.");
   if (size == 0) throw Error(ErrorCode::unsupported_media, "The file is empty.");
+  check_plan_upload(user, size);
   std::string mime;
   auto probe = accept_media(tools_, staged_path, mime);
 
@@ -307,9 +308,25 @@ ServedFile VideosService::thumbnail(Viewer viewer, const std::string& id) {
   return {abs(v.thumbnail), "image/jpeg"};
 }
 
+void VideosService::check_plan_upload(const Principal& user, std::int64_t bytes) {
+  if (!plans_) return;
+  auto limits = plans_->limits_of(user.id);
+  if (limits.max_upload_bytes > 0 && bytes > limits.max_upload_bytes)
+    throw_plan_limit(limits, "max_upload_bytes", "Your plan (" + limits.plan + ") takes uploads of up to " +
+                                                     std::to_string(limits.max_upload_bytes) + " bytes.");
+  // A downgrade deletes nothing: over the quota, only new uploads stop.
+  if (limits.storage_quota_bytes > 0 && store_.bytes_of(user.id) + bytes > limits.storage_quota_bytes)
+    throw_plan_limit(limits, "storage_quota_bytes", "Your plan (" + limits.plan + ") stores up to " +
+                                                        std::to_string(limits.storage_quota_bytes) + " bytes of uploads.");
+}
+
 ServedFile VideosService::download(Viewer viewer, const VideoRow& v, const ClientInfo& client) {
   auto file = original(viewer, v);
   if (!v.allow_download && !can_manage(viewer, v)) throw_forbidden("Downloads of this video are not allowed.");
+  if (!can_manage(viewer, v)) {
+    auto limits = limits_of(plans_, viewer ? viewer->id : std::string());
+    if (!limits.downloads) throw_plan_limit(limits, "downloads", "Your plan (" + limits.plan + ") has no downloads.");
+  }
   store_.record_download(new_uuid(), v.id, viewer ? std::optional(viewer->id) : std::nullopt, client.ip,
                          client.user_agent.substr(0, 500), now_ms());
   return file;
@@ -489,6 +506,7 @@ UploadRow VideosService::tus_create(const Principal& user, std::int64_t length,
   if (length <= 0) throw_validation("Upload-Length", "Must be a positive integer.");
   if (length > config_.max_upload_bytes)
     throw Error(ErrorCode::payload_too_large, "Upload-Length exceeds " + std::to_string(config_.max_upload_bytes) + " bytes.");
+  check_plan_upload(user, length);
   json::object m;
   for (auto& [k, v] : meta) m[k] = v;
   NewVideo probe_fields;
@@ -677,6 +695,11 @@ void VideosService::run_job(const JobRow& job, const std::string& worker_id, con
     make_thumbnail(tools_, src, *p, thumb, stop);
     step(5);
     auto ladder = choose_ladder(p->width, p->height, p->has_audio);
+    // Billing (#18): without hd_renditions in the uploader's plan, nothing above 480p (the lowest stays).
+    if (plans_ && !ladder.empty() && !plans_->limits_of(v->uploaded_by_id).hd_renditions) {
+      int lowest = ladder.front().height;
+      std::erase_if(ladder, [lowest](const Rendition& r) { return r.height > 480 && r.height != lowest; });
+    }
     for (std::size_t i = 0; i < ladder.size(); ++i) {
       make_rendition(tools_, src, *p, ladder[i], work, stop, [&](double f) {
         progress = 5 + static_cast<int>(90.0 * (static_cast<double>(i) + f) / static_cast<double>(ladder.size()));

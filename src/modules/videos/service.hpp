@@ -15,6 +15,7 @@
 #include "core/mentions.hpp"
 #include "core/moderation.hpp"
 #include "core/notifier.hpp"
+#include "core/plans.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
 #include "modules/videos/media.hpp"
@@ -53,6 +54,8 @@ class VideosService {
   void set_viewer_check(std::function<bool(const std::string& user_id, const std::string& video_id)> check);
   // The social graph: `friends` videos open to the uploader's friends. Without it, they are as private.
   void set_relations(Relations& relations) { relations_ = &relations; }
+  // Billing (#18): the uploader's plan caps one upload and their storage; the viewer's allows downloads.
+  void set_plans(Plans& plans) { plans_ = &plans; }
   // Notifications (#15): likes on a video (grouped per video), replies to a comment,
   // @mentions in comments (notices.cpp). Unset, nobody is notified.
   void set_notifier(Notifier& notifier, UserIdsByName ids_by_name) {
@@ -152,6 +155,9 @@ class VideosService {
   std::function<bool(const std::string&, const std::string&)> viewer_check_;
   std::function<bool(const std::string&, const std::string&)> party_member_check_;
   Relations* relations_ = nullptr;
+  Plans* plans_ = nullptr;
+  // 403 PLAN_LIMIT when `bytes` more is beyond the user's plan (one upload, or the quota).
+  void check_plan_upload(const Principal& user, std::int64_t bytes);
   Notifier* notifier_ = nullptr;
   const DomainEvents* events_ = nullptr;
   ContentGuard* guard_ = nullptr;

@@ -120,6 +120,9 @@ inline constexpr const char* kCancelJobsOfVideo =
     "UPDATE video_processing_jobs SET status = 'cancelled', error = 'video deleted', locked_by = NULL, "
     "updated_at = :t, finished_at = :t2 WHERE video_id = :v AND status IN ('queued', 'running')";
 inline constexpr const char* kDeleteVideo = "DELETE FROM videos WHERE id = :id";
+// billing (#18): what a user's uploads take, against their plan's storage quota.
+inline constexpr const char* kBytesOfUploader =
+    "SELECT CAST(COALESCE(SUM(file_size), 0) AS BIGINT) FROM videos WHERE uploaded_by_id = :u";
 // The video list: kVideoFrom (kCountVideos) + kAnyVideo + the filters that
 // apply, then ORDER BY order_by() + kVideoPage.
 inline constexpr const char* kAnyVideo = " WHERE 1=1";

@@ -436,4 +436,8 @@ bool Store::restore_video(const std::string& id) {
   return db_.with([&](soci::session& s) { return changes((s.prepare << sql::kRestoreVideo, use(id))); });
 }
 
+std::int64_t Store::bytes_of(const std::string& user_id) {
+  return db_.with([&](soci::session& s) { return db::fetch_count(s, sql::kBytesOfUploader, db::uses(user_id)); });
+}
+
 }  // namespace wp::videos

@@ -19,6 +19,8 @@ class Store {
   // Videos
   void create_video(const VideoRow& v, const std::optional<JobRow>& job);
   std::optional<VideoRow> video(const std::string& id);
+  // The bytes of every file the user uploaded (billing's storage quota).
+  std::int64_t bytes_of(const std::string& user_id);
   std::vector<VideoRow> list_videos(const VideoFilter& f, int limit, int offset, long long& count);
   void update_video(const VideoRow& v);
   // Cancels the video's open jobs and deletes the video (and, by cascade, its rows).

@@ -10,6 +10,8 @@ import { sessionsPage } from './sessions';
 import { loginHistoryPage } from './login-history';
 import { pushPage } from './push';
 import { notificationSettingsPage } from './notifications';
+import { plansPage } from './plans';
+import { billingPage } from './billing';
 
 export const SETTINGS_PAGES: SettingsPage[] = [
   { path: '/settings/profile', label: 'Profile', build: profilePage },
@@ -20,6 +22,8 @@ export const SETTINGS_PAGES: SettingsPage[] = [
   { path: '/settings/login-history', label: 'Login history', build: loginHistoryPage },
   { path: '/settings/push', label: 'Push notifications', build: pushPage },
   { path: '/settings/notifications', label: 'Notifications', build: notificationSettingsPage },
+  { path: '/settings/plans', label: 'Plans', build: plansPage },
+  { path: '/settings/billing', label: 'Billing history', build: billingPage },
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -1,0 +1,14 @@
+#pragma once
+// An invoice as a PDF (libharu): seller and buyer, number and date, the
+// lines, net, tax and total. Text is drawn in a standard font, so it can be
+// extracted (pdftotext) and searched.
+#include <string>
+
+#include "modules/billing/model.hpp"
+
+namespace wp::billing {
+
+// The PDF's bytes. Throws wp::Error (internal) when libharu fails.
+std::string render_invoice_pdf(const InvoiceRow& invoice);
+
+}  // namespace wp::billing
