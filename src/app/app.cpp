@@ -38,6 +38,7 @@
 #include "modules/events/routes.hpp"
 #include "modules/events/scheduler.hpp"
 #include "modules/groups/routes.hpp"
+#include "modules/search/routes.hpp"
 #include "modules/messaging/routes.hpp"
 #include "modules/moderation/routes.hpp"
 #include "modules/notifications/routes.hpp"
@@ -435,6 +436,13 @@ int serve(const Config& config) {
     return parties::GroupStanding{s.exists, s.is_private, s.member, s.may_host};
   });
   // ---- end groups ----
+  // ---- search (#22): full text over the other modules' tables (FTS5 / tsvector), the query log ----
+  search::Store search_store(*db);
+  search::SearchService search_service(search_store, search::Settings{config.search_log_retention_days});
+  search::add_routes(router, search_service);
+  video_workers.add_periodic("expiring the search log", std::chrono::minutes(10),
+                             [&search_service] { search_service.purge_expired(); });
+  // ---- end search ----
   // ---- messaging (#14): conversations, messages, attachments; events and sync over /ws/user/ ----
   Notifier& messaging_notices = notifications_service;
   messaging::Store messaging_store(*db);

@@ -403,6 +403,17 @@ def queued_comment(owner):
 # ---- end moderation
 
 
+# ---- search (#22)
+def search_shown_to_owner(owner):
+    """A search of the owner's that showed the owner's video: only its asker may record a click on it."""
+    ids = video(owner)
+    title = owner.get(f"/api/videos/{ids['video']}/").json()["title"]
+    r = owner.get("/api/search/", params={"q": title, "type": "video"})
+    assert r.status_code == 200 and r.json()["results"], r.text
+    return {**ids, "query": r.json()["query_id"]}
+# ---- end search
+
+
 def row(method, path, make, body, anonymous, other, owner, staff, blocked=None):
     return pytest.param(method, path, make, body, {"anonymous": anonymous, "other": other, "owner": owner,
                                                    "staff": staff, "blocked": other if blocked is None else blocked},
@@ -738,6 +749,15 @@ ROWS = [
     row("DELETE", "/api/admin/parties/{party}/", party, None, 401, 403, 403, 204),
     row("GET", "/api/admin/videos/", nothing, None, 401, 403, 403, 200),
     row("DELETE", "/api/admin/videos/{video}/", video, None, 401, 403, 403, 204),
+    # ---- search (#22): anyone searches (what they may see); a click only on a result of one's own search
+    row("GET", "/api/search/?q=clip", nothing, None, 200, 200, 200, 200),
+    row("GET", "/api/search/suggest/?q=cl", nothing, None, 200, 200, 200, 200),
+    row("POST", "/api/search/click/", search_shown_to_owner, {"query_id": "{query}", "type": "video", "id": "{video}"},
+        404, 404, 200, 404),
+    row("GET", "/api/search/recent/", nothing, None, 401, 200, 200, 200),
+    row("DELETE", "/api/search/recent/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/search/stats/", nothing, None, 401, 403, 403, 200),
+    # ---- end search
 ]
 
 # admin (#19): what only a superuser may do: (method, path, body); staff and everyone else are refused.
