@@ -411,6 +411,12 @@ def search_shown_to_owner(owner):
     r = owner.get("/api/search/", params={"q": title, "type": "video"})
     assert r.status_code == 200 and r.json()["results"], r.text
     return {**ids, "query": r.json()["query_id"]}
+
+
+def saved_search(owner):
+    r = owner.post("/api/search/saved/", json={"name": "Saved " + uniq(), "q": "cats", "alert": True})
+    assert r.status_code == 201, r.text
+    return {"saved": r.json()["id"]}
 # ---- end search
 
 
@@ -757,6 +763,12 @@ ROWS = [
     row("GET", "/api/search/recent/", nothing, None, 401, 200, 200, 200),
     row("DELETE", "/api/search/recent/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/search/stats/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/search/saved/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/search/saved/", nothing, {"name": "cats", "q": "cats"}, 401, 201, 201, 201),
+    row("PATCH", "/api/search/saved/{saved}/", saved_search, {"alert": False}, 401, 404, 200, 404),
+    row("DELETE", "/api/search/saved/{saved}/", saved_search, None, 401, 404, 204, 404),
+    row("GET", "/api/recommendations/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/recommendations/{user}/click/", someone_else, None, 401, 404, 404, 404),
     # ---- end search
 ]
 

@@ -231,3 +231,25 @@ def test_engine_parity_on_a_shared_corpus(server, people):
         assert set(got) == rows, (q, got)
         if top is not None:
             assert got[0] == top, (q, got)
+
+
+def test_saved_searches(server):
+    me, other = register(server), register(server)
+    r = me.post("/api/search/saved/", json={"name": "Cats", "q": "cats", "type": "video",
+                                            "filters": {"category": "music", "from": "2020-01-01", "ordering": "newest"},
+                                            "alert": True})
+    assert r.status_code == 201, r.text
+    saved = r.json()
+    assert saved["q"] == "cats" and saved["type"] == "video" and saved["alert"] is True
+    assert saved["filters"] == {"category": "music", "from": "2020-01-01T00:00:00.000Z", "ordering": "newest"}
+    assert me.post("/api/search/saved/", json={"name": "Cats", "q": "dogs"}).status_code == 409
+    r = me.post("/api/search/saved/", json={"name": "Bad", "q": "x", "filters": {"status": "asleep"}})
+    assert r.status_code == 400 and "filters" in r.json()["errors"]
+    assert [s["id"] for s in me.get("/api/search/saved/").json()["results"]] == [saved["id"]]
+    assert other.get("/api/search/saved/").json()["results"] == []
+    assert other.patch(f"/api/search/saved/{saved['id']}/", json={"alert": False}).status_code == 404
+    r = me.patch(f"/api/search/saved/{saved['id']}/", json={"alert": False, "name": "Kittens"})
+    assert r.status_code == 200 and r.json()["alert"] is False and r.json()["name"] == "Kittens"
+    assert other.delete(f"/api/search/saved/{saved['id']}/").status_code == 404
+    assert me.delete(f"/api/search/saved/{saved['id']}/").status_code == 204
+    assert me.get("/api/search/saved/").json()["results"] == []

@@ -18,9 +18,10 @@ struct SearchFixture : ::testing::Test {
   Principal owner = tdb.add_user("owner");
   Principal stranger = tdb.add_user("stranger");
 
-  std::string add_video(const std::string& title, bool is_public = true, const std::string& description = "") {
+  std::string add_video(const std::string& title, bool is_public = true, const std::string& description = "",
+                        std::int64_t created_at = 0) {
     auto id = new_uuid();
-    long long now = now_ms();
+    long long now = created_at ? created_at : now_ms();
     int pub = is_public;
     std::string vis = is_public ? "public" : "private";
     tdb.db->with([&](soci::session& s) {
@@ -140,4 +141,55 @@ TEST_F(SearchFixture, AClickCountsOnceAndOnlyOnAShownResultOfTheCallersQuery) {
   EXPECT_THROW(svc.click(me, "", a.query_id, SearchType::video, id), Error);
   auto st = svc.stats(Principal{"x", "staff", true}, 7);
   EXPECT_EQ(st.clicked, 1);
+}
+
+// ---------------------------------------------------------------- saved searches
+
+#include "modules/search/saved.hpp"
+#include "support/recording_notifier.hpp"
+
+namespace {
+constexpr std::int64_t kHour = 3'600'000;
+}
+
+TEST_F(SearchFixture, ASavedSearchAlertFiresOnceADayAndOnlyForNewVisibleRows) {
+  testkit::RecordingNotifier notices;
+  SavedSearches saved(store, svc);
+  saved.set_notifier(&notices);
+  std::int64_t t = now_ms();
+  add_video("Old comet footage", true, "", t - 10'000);  // there before the search was saved: not news
+  SavedInput in;
+  in.name = "Comets";
+  in.question.text = "comet";
+  in.question.type = SearchType::video;
+  in.alert = true;
+  auto row = saved.create(stranger, in);
+  EXPECT_EQ(saved.run_alerts(t + 1000), 0);
+  add_video("Comet secret", false, "", t + 2000);  // the owner's private video: not for the stranger
+  EXPECT_EQ(saved.run_alerts(t + kHour), 0);
+  add_video("Comet landing", true, "", t + kHour + 1000);
+  EXPECT_EQ(saved.run_alerts(t + 2 * kHour), 1);
+  auto sent = notices.of_type("saved_search_match");
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].user_id, stranger.id);
+  EXPECT_NE(sent[0].data_json.find(row.id), std::string::npos);
+  add_video("Comet again", true, "", t + 2 * kHour + 1000);
+  EXPECT_EQ(saved.run_alerts(t + 3 * kHour), 0);   // at most once a day
+  EXPECT_EQ(saved.run_alerts(t + 27 * kHour), 1);  // a day later, the new row is told
+  EXPECT_EQ(saved.run_alerts(t + 52 * kHour), 0);  // nothing new since
+  EXPECT_EQ(notices.of_type("saved_search_match").size(), 2u);
+}
+
+TEST_F(SearchFixture, SavedSearchesAreTheirOwnersOnly) {
+  SavedSearches saved(store, svc);
+  SavedInput in;
+  in.name = "Mine";
+  in.question.text = "cats";
+  auto row = saved.create(owner, in);
+  EXPECT_THROW(saved.update(stranger, row.id, SavedPatch{std::string("Theirs"), std::nullopt}), Error);
+  EXPECT_THROW(saved.remove(stranger, row.id), Error);
+  EXPECT_TRUE(saved.list(stranger).empty());
+  EXPECT_THROW(saved.create(owner, in), Error);  // the same name twice
+  saved.remove(owner, row.id);
+  EXPECT_TRUE(saved.list(owner).empty());
 }

@@ -27,6 +27,7 @@ const std::vector<TypeInfo>& type_catalog() {
       {Type::subscription, "Subscription changes", true, true, false, "normal"},
       {Type::payment, "Payments", true, true, false, "normal"},
       {Type::admin_broadcast, "Announcements", true, false, true, "low"},
+      {Type::saved_search_match, "New results for my saved searches", true, false, true, "low"},
   };
   return all;
 }

@@ -74,4 +74,22 @@ boost::json::object stats_json(const Stats& s) {
           {"zero_result_queries", query_stats_json(s.zero_results)}};
 }
 
+boost::json::object saved_json(const SavedSearchRow& s) {
+  boost::system::error_code ec;
+  auto filters = boost::json::parse(s.filters, ec);
+  if (ec || !filters.is_object()) filters = boost::json::object{};
+  auto& f = filters.as_object();
+  for (auto key : {"from", "to"})
+    if (auto v = f.if_contains(key); v && v->is_int64()) *v = to_rfc3339(v->as_int64());
+  return {{"id", s.id},
+          {"name", s.name},
+          {"q", s.query},
+          {"type", s.search_type},
+          {"filters", filters},
+          {"alert", s.alert},
+          {"last_alert_at", s.last_alert_at ? boost::json::value(to_rfc3339(*s.last_alert_at)) : boost::json::value(nullptr)},
+          {"created_at", to_rfc3339(s.created_at)},
+          {"updated_at", to_rfc3339(s.updated_at)}};
+}
+
 }  // namespace wp::search

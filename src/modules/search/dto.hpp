@@ -10,5 +10,6 @@ boost::json::object hit_json(const Hit& h);
 boost::json::object suggestion_json(const Suggestion& s);
 boost::json::object recent_json(const RecentSearch& r);
 boost::json::object stats_json(const Stats& s);
+boost::json::object saved_json(const SavedSearchRow& s);
 
 }  // namespace wp::search

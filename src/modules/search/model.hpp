@@ -104,6 +104,22 @@ struct Stats {
   std::vector<QueryStat> top, zero_results;
 };
 
+// A named search kept by a user (SavedSearch); filters as in the log (question_json.hpp).
+struct SavedSearchRow {
+  std::string id;
+  std::string user_id;
+  std::string name;
+  std::string query;
+  std::string search_type = "all";
+  std::string filters = "{}";
+  bool alert = false;
+  std::optional<std::int64_t> last_alert_at;
+  std::int64_t checked_until = 0;  // content before this was already looked at for the alert
+  std::int64_t created_at = 0;
+  std::int64_t updated_at = 0;
+  bool owner_is_staff = false;     // read with the due alerts: the owner searches as themselves
+};
+
 // Around matched terms in the marked texts: characters no tokenizer indexes and
 // people do not type, turned into <mark> after the text is HTML-escaped.
 inline constexpr const char* kMarkOpen = "\u27E6";

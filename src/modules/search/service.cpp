@@ -1,13 +1,12 @@
 #include "modules/search/service.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "modules/search/query.hpp"
+#include "modules/search/question_json.hpp"
 
 namespace wp::search {
 
@@ -35,18 +34,6 @@ bool answers(SearchType t, const Filters& f) {
   if ((f.min_duration || f.max_duration) && t != SearchType::video) return false;
   if (f.status && !has_status(t, *f.status)) return false;
   return true;
-}
-
-std::string filters_json(const Question& q) {
-  boost::json::object o;
-  if (q.filters.category) o["category"] = *q.filters.category;
-  if (q.filters.from) o["from"] = *q.filters.from;
-  if (q.filters.to) o["to"] = *q.filters.to;
-  if (q.filters.min_duration) o["min_duration"] = *q.filters.min_duration;
-  if (q.filters.max_duration) o["max_duration"] = *q.filters.max_duration;
-  if (q.filters.status) o["status"] = to_string(*q.filters.status);
-  o["ordering"] = to_string(q.order);
-  return boost::json::serialize(o);
 }
 
 MatchText match_text(const std::vector<Token>& tokens, const std::string& text) {
@@ -148,6 +135,10 @@ Answer SearchService::search(const Viewer& viewer, const Question& q, int limit,
   store_.log_query(row, shown);
   a.query_id = row.id;
   return a;
+}
+
+long long SearchService::count_matches(const Viewer& viewer, const Question& q) {
+  return run(viewer, q, q.text, 1, 0).total;
 }
 
 std::vector<Suggestion> SearchService::suggest(const Viewer& viewer, const std::string& text) {

@@ -25,6 +25,8 @@ class SearchService {
   // Grouped (type all: the first `limit` of each kind, offset ignored) or one kind's page.
   // session_key identifies an anonymous caller in the log (and for its clicks).
   Answer search(const Viewer& viewer, const Question& q, int limit, int offset, const std::string& session_key);
+  // How many rows match, for a saved search's alert: no log, no correction.
+  long long count_matches(const Viewer& viewer, const Question& q);
   std::vector<Suggestion> suggest(const Viewer& viewer, const std::string& text);
   // Throws not_found unless the query was the caller's and showed that result.
   void click(const Viewer& viewer, const std::string& session_key, const std::string& query_id, SearchType type,

@@ -7,6 +7,7 @@
 // module's own list (the comment names the constant they copy); the search
 // visibility matrix in tests/integration/test_search.py holds them equal.
 // Every :vwN parameter is the viewer's id.
+#include "db/columns.hpp"
 #include "modules/search/model.hpp"
 
 namespace wp::search::sql {
@@ -174,5 +175,49 @@ inline constexpr const char* kStatsTop =
     "AND r.clicked_at IS NOT NULL)), 0) FROM search_queries q WHERE q.created_at >= :since{zero} GROUP BY "
     "LOWER(q.query) ORDER BY COUNT(*) DESC, LOWER(q.query) LIMIT :lim";
 inline constexpr const char* kOnlyZero = " AND q.results_count = 0";
+
+// ---- saved searches
+inline const db::Columns<SavedSearchRow> kSaved{
+    {"s.id", &SavedSearchRow::id},
+    {"s.user_id", &SavedSearchRow::user_id},
+    {"s.name", &SavedSearchRow::name},
+    {"s.query", &SavedSearchRow::query},
+    {"s.search_type", &SavedSearchRow::search_type},
+    {"s.filters", &SavedSearchRow::filters},
+    {"s.alert", &SavedSearchRow::alert},
+    {"s.last_alert_at", &SavedSearchRow::last_alert_at},
+    {"s.checked_until", &SavedSearchRow::checked_until},
+    {"s.created_at", &SavedSearchRow::created_at},
+    {"s.updated_at", &SavedSearchRow::updated_at},
+};
+inline const db::Columns<SavedSearchRow> kDueSaved{
+    {"s.id", &SavedSearchRow::id},
+    {"s.user_id", &SavedSearchRow::user_id},
+    {"s.name", &SavedSearchRow::name},
+    {"s.query", &SavedSearchRow::query},
+    {"s.search_type", &SavedSearchRow::search_type},
+    {"s.filters", &SavedSearchRow::filters},
+    {"s.checked_until", &SavedSearchRow::checked_until},
+    {"(u.is_staff OR u.is_superuser)", &SavedSearchRow::owner_is_staff},
+};
+inline constexpr const char* kSavedOf = "FROM saved_searches s WHERE s.user_id = :u ORDER BY s.created_at DESC, s.id";
+inline constexpr const char* kSavedById = "FROM saved_searches s WHERE s.id = :id";
+inline constexpr const char* kCountSavedOf = "SELECT COUNT(*) FROM saved_searches WHERE user_id = :u";
+inline constexpr const char* kInsertSaved =
+    "INSERT INTO saved_searches (id, user_id, name, query, search_type, filters, alert, checked_until, created_at, "
+    "updated_at) VALUES (:id, :u, :n, :q, :t, :f, :a, :cu, :ca, :ua)";
+inline constexpr const char* kUpdateSaved =
+    "UPDATE saved_searches SET name = :n, alert = :a, updated_at = :ua WHERE id = :id";
+inline constexpr const char* kDeleteSaved = "DELETE FROM saved_searches WHERE id = :id";
+// Alerts due: on, the owner active, and none sent within the day.
+inline constexpr const char* kDueAlerts =
+    "FROM saved_searches s JOIN users u ON u.id = s.user_id WHERE s.alert = TRUE AND u.is_active = TRUE AND "
+    "(s.last_alert_at IS NULL OR s.last_alert_at <= :cutoff) ORDER BY s.checked_until, s.id LIMIT :lim";
+// Whoever sets last_alert_at sends the alert: at most one per day, whatever the number of workers.
+inline constexpr const char* kClaimAlert =
+    "UPDATE saved_searches SET last_alert_at = :now, checked_until = :now2 WHERE id = :id AND alert = TRUE AND "
+    "(last_alert_at IS NULL OR last_alert_at <= :cutoff)";
+inline constexpr const char* kSetChecked =
+    "UPDATE saved_searches SET checked_until = :now WHERE id = :id AND checked_until < :now2";
 
 }  // namespace wp::search::sql

@@ -43,6 +43,18 @@ class Store {
   long long purge_queries(std::int64_t before);
   Stats stats(std::int64_t since, int limit);
 
+  // Saved searches (saved_store.cpp).
+  std::vector<SavedSearchRow> saved_searches(const std::string& user_id);
+  std::optional<SavedSearchRow> saved_search(const std::string& id);
+  long long count_saved(const std::string& user_id);
+  void insert_saved(const SavedSearchRow& row);
+  void update_saved(const SavedSearchRow& row);
+  void delete_saved(const std::string& id);
+  std::vector<SavedSearchRow> due_alerts(std::int64_t cutoff, int limit);
+  // True for the one caller that marks the alert sent (none sent since cutoff).
+  bool claim_alert(const std::string& id, std::int64_t now, std::int64_t cutoff);
+  void set_checked(const std::string& id, std::int64_t now);
+
  private:
   db::Database& db_;
 };
