@@ -95,7 +95,7 @@ def load_postgres(url, users, videos, parties, tmp):
         path = os.path.join(tmp, table + ".csv")
         with open(path, "w", newline="") as f:
             csv.writer(f).writerows(rows)
-        subprocess.run(["psql", "-q", url, "-c", f"\\copy {table} ({cols}) FROM '{path}' CSV"], check=True)
+        subprocess.run(["psql", "-q", url, "-c", f"\\copy {table} ({cols}) FROM '{path}' CSV NULL '\\N'"], check=True)
     subprocess.run(["psql", "-q", url, "-c", "ANALYZE"], check=True)
 
 
@@ -104,10 +104,12 @@ def start(data, db_url):
            "--io-threads", "2", "--run-workers-in-serve", "false"]
     if db_url:
         cmd += ["--database-url", db_url]
-    log = open(os.path.join(data, "log"), "ab")
+    path = os.path.join(data, "log")
+    since = os.path.getsize(path) if os.path.exists(path) else 0  # the second start appends
+    log = open(path, "ab")
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     for _ in range(600):
-        m = re.search(r"listening on http://[^:]+:(\d+)", open(os.path.join(data, "log"), errors="replace").read())
+        m = re.search(r"listening on http://[^:]+:(\d+)", open(path, errors="replace").read()[since:])
         if m:
             return proc, int(m.group(1))
         time.sleep(0.05)
@@ -190,6 +192,8 @@ def main():
         load_after = os.getloadavg()
     finally:
         stop(proc)
+        if db_url:  # the 100,000-row database is not kept
+            subprocess.run(["psql", "-q", pg, "-c", f"DROP DATABASE {db_url.rsplit('/', 1)[1]}"], capture_output=True)
     print(json.dumps({
         "engine": "postgresql" if db_url else "sqlite",
         "corpus": {"videos": args.videos, "users": args.users, "parties": args.parties, "load_s": round(load_s, 1)},
