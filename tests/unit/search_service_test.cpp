@@ -193,3 +193,22 @@ TEST_F(SearchFixture, SavedSearchesAreTheirOwnersOnly) {
   saved.remove(owner, row.id);
   EXPECT_TRUE(saved.list(owner).empty());
 }
+
+TEST_F(SearchFixture, CountingStopsAtTheCap) {
+  tdb.db->tx([&](soci::session& s) {
+    for (int i = 0; i < 1005; ++i) {
+      std::string id = new_uuid(), title = "Common word " + std::to_string(i);
+      long long now = now_ms();
+      s << "INSERT INTO videos (id, uploaded_by_id, title, source_type, status, is_public, visibility, created_at, "
+           "updated_at) VALUES (:id, :u, :t, 'external', 'ready', 1, 'public', :c, :c2)",
+          soci::use(id), soci::use(owner.id), soci::use(title), soci::use(now), soci::use(now);
+    }
+  });
+  auto a = find(stranger, "common");
+  ASSERT_EQ(a.kinds.size(), 1u);
+  EXPECT_EQ(a.kinds[0].count, kCountCap);
+  EXPECT_TRUE(a.kinds[0].count_capped);
+  EXPECT_EQ(a.kinds[0].hits.size(), 20u);
+  auto few = find(stranger, "\"word 7\"");
+  EXPECT_FALSE(few.kinds[0].count_capped);
+}

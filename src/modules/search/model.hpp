@@ -53,10 +53,14 @@ struct Hit {
   double score = 0;            // higher is better, comparable only within one kind and engine
 };
 
-// One kind's answer: the page asked for and how many match in all.
+// Counting stops here: counting every match of a common word costs as much as ranking them.
+inline constexpr long long kCountCap = 1000;
+
+// One kind's answer: the page asked for and how many match in all (at most kCountCap).
 struct KindResult {
   SearchType type = SearchType::video;
   long long count = 0;
+  bool count_capped = false;  // more than kCountCap match
   std::vector<Hit> hits;
 };
 

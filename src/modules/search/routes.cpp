@@ -81,14 +81,19 @@ Response search(SearchService& svc, Request& req) {
   json::object body;
   if (grouped) {
     json::object kinds;
-    for (auto& k : answer.kinds)
-      kinds[to_string(k.type)] = {{"count", k.count}, {"results", hits_json(k.hits)}};
+    bool capped = false;
+    for (auto& k : answer.kinds) {
+      kinds[to_string(k.type)] = {{"count", k.count}, {"count_capped", k.count_capped}, {"results", hits_json(k.hits)}};
+      capped = capped || k.count_capped;
+    }
     body["count"] = answer.total;
+    body["count_capped"] = capped;
     body["results"] = std::move(kinds);
   } else {
     long long count = answer.kinds.empty() ? 0 : answer.kinds.front().count;
     auto hits = answer.kinds.empty() ? json::array{} : hits_json(answer.kinds.front().hits);
     body = json::parse(http::paginated(req, page, count, std::move(hits)).body).as_object();
+    body["count_capped"] = !answer.kinds.empty() && answer.kinds.front().count_capped;
   }
   body["type"] = to_string(q.type);
   body["query"] = q.text;

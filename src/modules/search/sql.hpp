@@ -127,14 +127,18 @@ inline constexpr const char* kOrderRelevance = " ORDER BY score DESC, {id}";
 inline constexpr const char* kOrderNewest = " ORDER BY {created} DESC, {id}";
 inline constexpr const char* kOrderPopular = " ORDER BY {popularity} DESC, {id}";
 inline constexpr const char* kPage = " LIMIT :lim OFFSET :off";
+// The count, stopped at :cap rows ({from}: the search's FROM ... WHERE).
+inline constexpr const char* kCountCapped = "SELECT COUNT(*) FROM (SELECT 1{from} LIMIT :cap) c";
 
-// ---- autocomplete: title prefixes (usernames for users), best first
+// ---- autocomplete: title prefixes (usernames for users)
+// Newest first, in the index's own order: a short prefix matches a large part of the corpus,
+// and ranking all of it is what made autocomplete slow (bench/search.md).
 inline constexpr const char* kSqliteSuggest =
     "SELECT {id}, {title} FROM {fts} JOIN {table} ON {alias}.rowid = {fts}.rowid WHERE {fts} MATCH :q{visible} "
-    "ORDER BY bm25({fts}, 10.0, 1.0), {id} LIMIT :lim";
+    "ORDER BY {fts}.rowid DESC LIMIT :lim";
 inline constexpr const char* kPostgresSuggest =
     "SELECT {id}, {title} FROM {table} WHERE {alias}.search_title @@ to_tsquery('wp_search', :q){visible} "
-    "ORDER BY {popularity} DESC, {id} LIMIT :lim";
+    "LIMIT :lim";
 
 // ---- "did you mean": the vocabulary of indexed terms
 inline constexpr const char* kSqliteTermKnown =

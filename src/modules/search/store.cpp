@@ -177,13 +177,21 @@ KindResult Store::search(SearchType kind, const Viewer& viewer, const MatchText&
   std::string page = select_list(k, viewer, pg) + from + fill(order_sql(order), k, pg) + sql::kPage;
   p.number("lim", limit);
   p.number("off", offset);
+  p.number("cap", kCountCap + 1);
   return db_.with([&](soci::session& s) {
     KindResult r;
     r.type = kind;
     r.hits = fetch_hits(s, kind, page, p);
     bool whole = offset == 0 && static_cast<int>(r.hits.size()) < limit;
-    r.count = whole ? static_cast<long long>(r.hits.size())
-                    : count ? fetch_number(s, "SELECT COUNT(*)" + from, p) : -1;
+    if (whole) {
+      r.count = static_cast<long long>(r.hits.size());
+    } else if (count) {
+      std::string counting = sql::kCountCapped;
+      replace_all(counting, "{from}", from);
+      r.count = fetch_number(s, counting, p);
+      r.count_capped = r.count > kCountCap;
+      if (r.count_capped) r.count = kCountCap;
+    }
     return r;
   });
 }

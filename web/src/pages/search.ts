@@ -10,7 +10,7 @@ interface Hit {
   type: string; id: string; title: string; url: string; status?: string; created_at: string;
   highlights: { title: string; text: string };
 }
-interface Kind { count: number; results: Hit[] }
+interface Kind { count: number; count_capped: boolean; results: Hit[] }
 interface Answer {
   type: string; query: string; query_id: string; did_you_mean: string | null; count: number;
   results: Record<string, Kind> | Hit[]; next?: string | null; previous?: string | null;
@@ -120,7 +120,7 @@ export function searchPage(root: HTMLElement) {
       for (const [kind, label] of TABS.slice(1)) {
         const k = a.results[kind];
         if (!k || k.count === 0) continue;
-        items.push(h('section', { class: 'card' }, h('h2', null, `${label} (${k.count})`),
+        items.push(h('section', { class: 'card' }, h('h2', null, `${label} (${k.count}${k.count_capped ? '+' : ''})`),
           h('ul', { class: 'search-list' }, k.results.map((hit) => hitItem(hit, a.query_id))),
           k.count > k.results.length ? link(withParams({ type: kind }), `All ${label.toLowerCase()}`) : null));
       }
