@@ -44,6 +44,9 @@
 #include "modules/events/routes.hpp"
 #include "modules/events/scheduler.hpp"
 #include "modules/groups/routes.hpp"
+#include "modules/search/routes.hpp"
+#include "modules/search/saved_routes.hpp"
+#include "modules/recommendations/routes.hpp"
 #include "modules/messaging/routes.hpp"
 #include "modules/moderation/routes.hpp"
 #include "modules/notifications/routes.hpp"
@@ -467,6 +470,23 @@ int serve(const Config& config, std::function<Config()> reload) {
     return parties::GroupStanding{s.exists, s.is_private, s.member, s.may_host};
   });
   // ---- end groups ----
+  // ---- search (#22): full text over the other modules' tables (FTS5 / tsvector), the query log ----
+  search::Store search_store(*db);
+  search::SearchService search_service(search_store, search::Settings{config.search_log_retention_days});
+  search::add_routes(router, search_service);
+  video_workers.add_periodic("expiring the search log", std::chrono::minutes(10),
+                             [&search_service] { search_service.purge_expired(); });
+  search::SavedSearches saved_searches(search_store, search_service);
+  saved_searches.set_notifier(&notifications_service);
+  search::add_saved_routes(router, saved_searches);
+  video_workers.add_periodic("saved search alerts", std::chrono::minutes(5),
+                             [&saved_searches] { saved_searches.run_alerts(now_ms()); });
+  recommendations::Store recommendations_store(*db);
+  recommendations::RecommendationsService recommendations_service(recommendations_store, {});
+  recommendations::add_routes(router, recommendations_service);
+  video_workers.add_periodic("recommendations", std::chrono::minutes(2),
+                             [&recommendations_service] { recommendations_service.refresh(now_ms()); });
+  // ---- end search ----
   // ---- messaging (#14): conversations, messages, attachments; events and sync over /ws/user/ ----
   Notifier& messaging_notices = notifications_service;
   messaging::Store messaging_store(*db);

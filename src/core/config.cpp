@@ -367,6 +367,10 @@ const std::vector<Setting>& settings() {
       int_setting("admin_export_batch", "Users read per page of a users export", &Config::admin_export_batch, 10,
                   10000),
       // ---- end admin
+      // ---- search (#22)
+      int_setting("search_log_retention_days", "Logged searches (and the results they showed) are deleted after this "
+                  "many days", &Config::search_log_retention_days, 1, 3650),
+      // ---- end search
       // ---- janus (#17)
       string_setting("janus_url", "Janus API URL (HTTP transport); calls beyond rtc_mesh_max use this SFU (empty: none)",
                      &Config::janus_url, check_optional_http_url),

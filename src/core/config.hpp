@@ -142,6 +142,8 @@ struct Config {
   int admin_log_retention_days = 90;
   int admin_error_retention_days = 30;
   int admin_export_batch = 500;
+  // search (#22)
+  int search_log_retention_days = 90;
   // janus (#17): the SFU for calls beyond the mesh
   std::string janus_url;           // Janus API over HTTP; empty: no SFU
   std::string janus_admin_url;     // Janus admin API (token auth)

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <stdexcept>
 
@@ -51,10 +52,28 @@ int latest_version(Dialect dialect) {
   return all.empty() ? 0 : all.back().version;
 }
 
+namespace {
+std::string upper_trimmed(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  std::string out = b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A SQLite trigger's body holds statements of its own: its semicolons end the
+// trigger only after the closing END.
+bool inside_trigger_body(const std::string& cur) {
+  auto text = upper_trimmed(cur);
+  if (text.rfind("CREATE TRIGGER", 0) != 0) return false;
+  return text.size() < 3 || text.compare(text.size() - 3, 3, "END") != 0;
+}
+}  // namespace
+
 std::vector<std::string> split_sql(const std::string& script) {
   std::vector<std::string> out;
   std::string cur;
-  enum { normal, single, dbl, line_comment, block_comment } st = normal;
+  std::string dollar_tag;  // the $tag$ of a PostgreSQL dollar-quoted body being read
+  enum { normal, single, dbl, line_comment, block_comment, dollar } st = normal;
   for (std::size_t i = 0; i < script.size(); ++i) {
     char c = script[i];
     char next = i + 1 < script.size() ? script[i + 1] : '\0';
@@ -64,6 +83,18 @@ std::vector<std::string> split_sql(const std::string& script) {
         else if (c == '"') st = dbl;
         else if (c == '-' && next == '-') { st = line_comment; ++i; continue; }
         else if (c == '/' && next == '*') { st = block_comment; ++i; continue; }
+        else if (c == '$' && script.find('$', i + 1) != std::string::npos) {
+          auto end = script.find('$', i + 1);
+          auto tag = script.substr(i, end - i + 1);
+          if (tag.find_first_of(" \t\r\n;'\"") == std::string::npos) {
+            st = dollar;
+            dollar_tag = tag;
+            cur += tag;
+            i = end;
+            continue;
+          }
+        }
+        else if (c == ';' && inside_trigger_body(cur)) break;
         else if (c == ';') {
           if (cur.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back(cur);
           cur.clear();
@@ -74,6 +105,14 @@ std::vector<std::string> split_sql(const std::string& script) {
       case dbl: if (c == '"') st = normal; break;
       case line_comment: if (c == '\n') { st = normal; cur.push_back('\n'); } continue;
       case block_comment: if (c == '*' && next == '/') { st = normal; ++i; } continue;
+      case dollar:
+        if (script.compare(i, dollar_tag.size(), dollar_tag) == 0) {
+          cur += dollar_tag;
+          i += dollar_tag.size() - 1;
+          st = normal;
+          continue;
+        }
+        break;
     }
     cur.push_back(c);
   }

@@ -38,6 +38,10 @@ const PAGES = [
   ['/invitations', 'user', '#invitations li'],
   [(f) => `/parties/${f.scheduled.id}`, 'user', '#scheduled-banner:not([hidden])'],
   ['/admin/users', 'staff', '#admin-users li'],
+  // -- search (#22)
+  [(f) => `/search?q=${encodeURIComponent(f.video.title)}`, 'user', '#search-results li'],
+  ['/search?q=nothingmatcheshere', 'guest', '#search-results p'],
+  ['/search/saved', 'user', '#saved-searches li'],
   // -- admin area (#19)
   ['/admin', 'staff', '#health-stats'],
   ['/admin/export', 'staff', '#export-submit'],

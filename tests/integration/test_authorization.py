@@ -403,6 +403,23 @@ def queued_comment(owner):
 # ---- end moderation
 
 
+# ---- search (#22)
+def search_shown_to_owner(owner):
+    """A search of the owner's that showed the owner's video: only its asker may record a click on it."""
+    ids = video(owner)
+    title = owner.get(f"/api/videos/{ids['video']}/").json()["title"]
+    r = owner.get("/api/search/", params={"q": title, "type": "video"})
+    assert r.status_code == 200 and r.json()["results"], r.text
+    return {**ids, "query": r.json()["query_id"]}
+
+
+def saved_search(owner):
+    r = owner.post("/api/search/saved/", json={"name": "Saved " + uniq(), "q": "cats", "alert": True})
+    assert r.status_code == 201, r.text
+    return {"saved": r.json()["id"]}
+# ---- end search
+
+
 def row(method, path, make, body, anonymous, other, owner, staff, blocked=None):
     return pytest.param(method, path, make, body, {"anonymous": anonymous, "other": other, "owner": owner,
                                                    "staff": staff, "blocked": other if blocked is None else blocked},
@@ -756,6 +773,21 @@ ROWS = [
     row("POST", "/api/billing/subscription/cancel/", nothing, None, 401, 409, 409, 409),
     row("POST", "/api/billing/webhook/", nothing, {}, 400, 400, 400, 400),
     # ---- end billing
+    # ---- search (#22): anyone searches (what they may see); a click only on a result of one's own search
+    row("GET", "/api/search/?q=clip", nothing, None, 200, 200, 200, 200),
+    row("GET", "/api/search/suggest/?q=cl", nothing, None, 200, 200, 200, 200),
+    row("POST", "/api/search/click/", search_shown_to_owner, {"query_id": "{query}", "type": "video", "id": "{video}"},
+        404, 404, 200, 404),
+    row("GET", "/api/search/recent/", nothing, None, 401, 200, 200, 200),
+    row("DELETE", "/api/search/recent/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/search/stats/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/search/saved/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/search/saved/", nothing, {"name": "cats", "q": "cats"}, 401, 201, 201, 201),
+    row("PATCH", "/api/search/saved/{saved}/", saved_search, {"alert": False}, 401, 404, 200, 404),
+    row("DELETE", "/api/search/saved/{saved}/", saved_search, None, 401, 404, 204, 404),
+    row("GET", "/api/recommendations/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/recommendations/{user}/click/", someone_else, None, 401, 404, 404, 404),
+    # ---- end search
 ]
 
 # admin (#19): what only a superuser may do: (method, path, body); staff and everyone else are refused.

@@ -77,6 +77,17 @@ TEST(Migrations, SplitterIgnoresSemicolonsInStringsAndComments) {
   EXPECT_NE(parts[1].find("'c'';d'"), std::string::npos);
 }
 
+TEST(Migrations, SplitterKeepsTriggerBodiesAndDollarQuotesWhole) {
+  auto parts = wp::db::split_sql(
+      "CREATE TRIGGER t AFTER INSERT ON a BEGIN INSERT INTO b VALUES (1); DELETE FROM c; END;\n"
+      "CREATE FUNCTION f() RETURNS trigger AS $fn$ BEGIN x := 1; RETURN NEW; END $fn$ LANGUAGE plpgsql;\n"
+      "SELECT 1;");
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_NE(parts[0].find("DELETE FROM c; END"), std::string::npos);
+  EXPECT_NE(parts[1].find("RETURN NEW; END $fn$ LANGUAGE"), std::string::npos);
+  EXPECT_NE(parts[2].find("SELECT 1"), std::string::npos);
+}
+
 TEST(Migrations, BothDialectsHaveTheSameVersions) {
   auto lite = wp::db::migrations_for(wp::db::Dialect::sqlite);
   auto pg = wp::db::migrations_for(wp::db::Dialect::postgresql);

@@ -24,6 +24,9 @@ import { groupPage } from './pages/group';
 import { messagesPage } from './pages/messages/page';
 // -- events (#16)
 import { eventsPage } from './pages/events';
+// -- search and recommendations (#22)
+import { searchPage } from './pages/search';
+import { savedSearchesPage } from './pages/saved-searches';
 import { eventPage } from './pages/event';
 import { newEventPage, editEventPage } from './pages/event-form';
 // -- push notifications (#15): a clicked notification opens its page in this tab
@@ -75,6 +78,9 @@ const routes: Route[] = [
   [/^\/messages\/([0-9a-f-]{36})\/?$/, messagesPage, true],
   // -- events (#16)
   [/^\/events\/?$/, eventsPage, true],
+  // -- search and recommendations (#22)
+  [/^\/search\/?$/, searchPage, false],
+  [/^\/search\/saved\/?$/, savedSearchesPage, true],
   [/^\/events\/new\/?$/, newEventPage, true],
   [/^\/events\/([0-9a-f-]{36})\/?$/, eventPage, true],
   [/^\/events\/([0-9a-f-]{36})\/edit\/?$/, editEventPage, true],

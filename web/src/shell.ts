@@ -7,6 +7,7 @@ import { link, navigate } from './nav';
 import { friendBadge } from './friend-badge';
 import { unreadBadge } from './messaging/unread-badge';
 import { notificationBell } from './notification-bell';
+import { searchBox } from './search/search-box';  // search (#22)
 
 export interface NavEntry {
   href: string;
@@ -113,12 +114,12 @@ export class Shell {
       return;
     }
     if (!u) {
-      clear(this.header, brand, h('nav', { class: 'guestlinks', 'aria-label': 'Account' },
+      clear(this.header, brand, searchBox(), h('nav', { class: 'guestlinks', 'aria-label': 'Account' },
         link('/login', 'Log in', { 'aria-current': path.startsWith('/login') ? 'page' : undefined }),
         link('/register', 'Register', { 'aria-current': path.startsWith('/register') ? 'page' : undefined })));
       return;
     }
-    clear(this.header, brand, this.sections(u, path), notificationBell(), this.userMenu(u, path));
+    clear(this.header, brand, this.sections(u, path), searchBox(), notificationBell(), this.userMenu(u, path));
   }
 
   private sections(u: User, path: string) {

@@ -28,6 +28,7 @@ const std::vector<TypeInfo>& type_catalog() {
       {Type::payment, "Payments", true, true, false, "normal"},
       {Type::payment_failed, "Failed payments (the plan holds until the grace period ends)", true, true, true, "high"},
       {Type::admin_broadcast, "Announcements", true, false, true, "low"},
+      {Type::saved_search_match, "New results for my saved searches", true, false, true, "low"},
   };
   return all;
 }

@@ -34,6 +34,7 @@ enum class Type {
   payment,
   payment_failed,
   admin_broadcast,
+  saved_search_match,  // search (#22)
 };
 
 enum class Channel { in_app, email, push };
@@ -150,7 +151,8 @@ WP_ENUM_NAMES(wp::notifications::Type, {wp::notifications::Type::friend_request,
               {wp::notifications::Type::subscription, "subscription"},
               {wp::notifications::Type::payment, "payment"},
               {wp::notifications::Type::payment_failed, "payment_failed"},
-              {wp::notifications::Type::admin_broadcast, "admin_broadcast"});
+              {wp::notifications::Type::admin_broadcast, "admin_broadcast"},
+              {wp::notifications::Type::saved_search_match, "saved_search_match"});
 WP_ENUM_NAMES(wp::notifications::Channel, {wp::notifications::Channel::in_app, "in_app"},
               {wp::notifications::Channel::email, "email"}, {wp::notifications::Channel::push, "push"});
 WP_ENUM_NAMES(wp::notifications::DigestMode, {wp::notifications::DigestMode::immediate, "immediate"},

@@ -3,6 +3,7 @@ import { h, clear, field, errorText, toast } from '../ui';
 import { navigate, link } from '../nav';
 import { isPending, JoinRequest } from './approval';
 import { startsIn } from './room-tools';
+import { recommendedSection } from '../search/recommended';  // search and recommendations (#22)
 
 export interface Party {
   id: string;
@@ -59,7 +60,7 @@ export function partiesPage(root: HTMLElement) {
 
   const mine = listSection('My parties', 'my-parties');
   const pub = listSection('Public parties', 'public-parties');
-  root.append(h('div', { class: 'grid2' }, h('div', null, joinForm, createForm(), ), h('div', null, mine.sec, pub.sec)));
+  root.append(h('div', { class: 'grid2' }, h('div', null, joinForm, createForm(), recommendedSection()), h('div', null, mine.sec, pub.sec)));
   fill(mine.ul, '/api/parties/', { mine: 'true', page_size: 50 }, 'You are in no party yet.');
   fill(pub.ul, '/api/parties/public/', { page_size: 50 }, 'No public party right now.');
 }

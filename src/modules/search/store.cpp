@@ -1,0 +1,355 @@
+#include "modules/search/store.hpp"
+
+#include <soci/soci.h>
+
+#include <cctype>
+#include <deque>
+#include <map>
+
+#include "core/ids.hpp"
+#include "db/affected.hpp"
+#include "db/columns.hpp"
+#include "modules/search/sql.hpp"
+
+namespace wp::search {
+
+using soci::into;
+using soci::use;
+
+namespace {
+
+const sql::KindSql& kind_sql(SearchType t) {
+  for (auto& k : sql::kKindSql)
+    if (k.type == t) return k;
+  throw Error(ErrorCode::internal, "no search kind " + std::string(to_string(t)));
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
+// Parameters of a statement built at run time: only those its text names are bound.
+class Params {
+ public:
+  void text(std::string name, std::string v) { texts_.emplace_back(std::move(name), std::move(v)); }
+  void number(std::string name, long long v) { numbers_.emplace_back(std::move(name), v); }
+  void real(std::string name, double v) { reals_.emplace_back(std::move(name), v); }
+  void viewer(const std::string& id) {
+    for (int i = 1; i <= 5; ++i) text("vw" + std::to_string(i), id);
+  }
+  void bind(soci::statement& st, const std::string& sql) {
+    for (auto& [n, v] : texts_)
+      if (names(sql, n)) st.exchange(use(v, n));
+    for (auto& [n, v] : numbers_)
+      if (names(sql, n)) st.exchange(use(v, n));
+    for (auto& [n, v] : reals_)
+      if (names(sql, n)) st.exchange(use(v, n));
+  }
+
+ private:
+  static bool names(const std::string& sql, const std::string& name) {
+    for (auto at = sql.find(":" + name); at != std::string::npos; at = sql.find(":" + name, at + 1)) {
+      auto end = at + 1 + name.size();
+      if (end >= sql.size() || !(std::isalnum(static_cast<unsigned char>(sql[end])) || sql[end] == '_')) return true;
+    }
+    return false;
+  }
+  std::deque<std::pair<std::string, std::string>> texts_;
+  std::deque<std::pair<std::string, long long>> numbers_;
+  std::deque<std::pair<std::string, double>> reals_;
+};
+
+std::string alias_of(const sql::KindSql& k) {
+  std::string t = k.table;
+  return t.substr(t.find(' ') + 1);
+}
+
+// Fills the {placeholders} of a kind's SQL.
+std::string fill(std::string text, const sql::KindSql& k, bool postgres) {
+  std::string priv = postgres ? sql::kPrivateProfilePostgres : sql::kPrivateProfileSqlite;
+  std::map<std::string, std::string> values{
+      {"{fts}", k.fts},       {"{table}", k.table},         {"{alias}", alias_of(k)},   {"{id}", k.id},
+      {"{title}", k.title},   {"{body}", k.body},           {"{status}", k.status},     {"{popularity}", k.popularity},
+      {"{created}", k.created}, {"{private}", priv}};
+  for (auto& [from, to] : values) replace_all(text, from, to);
+  return text;
+}
+
+const char* visibility(const sql::KindSql& k, const Viewer& v) {
+  if (v.anonymous()) return k.anonymous ? k.anonymous : " AND 1 = 0";
+  return v.staff ? k.staff : k.user;
+}
+
+// The WHERE after the match: visibility, the private-names rule of users, the filters.
+std::string where(const sql::KindSql& k, const Viewer& v, const Filters& f, bool postgres, Params& p,
+                  bool names_rule = true) {
+  std::string w = visibility(k, v);
+  if (!v.anonymous()) p.viewer(v.user_id);
+  if (names_rule && k.type == SearchType::user && !v.staff) w += postgres ? sql::kPostgresUserNames : sql::kSqliteUserNames;
+  if (f.category && k.category) {
+    w += std::string(" AND ") + k.category;
+    p.text("category", *f.category);
+  }
+  if (f.from) w += std::string(" AND ") + k.date_column + " >= :dfrom", p.number("dfrom", *f.from);
+  if (f.to) w += std::string(" AND ") + k.date_column + " < :dto", p.number("dto", *f.to);
+  if (k.duration && f.min_duration) w += std::string(" AND ") + k.duration + " >= :dmin", p.real("dmin", *f.min_duration);
+  if (k.duration && f.max_duration) w += std::string(" AND ") + k.duration + " <= :dmax", p.real("dmax", *f.max_duration);
+  if (k.has_status && f.status) {
+    w += std::string(" AND ") + k.status + " = :status";
+    p.text("status", std::string(to_string(*f.status)));
+  } else if (k.type == SearchType::party) {
+    w += sql::kPartyNotEnded;
+  }
+  return fill(w, k, postgres);
+}
+
+const char* order_sql(SearchOrder o) {
+  switch (o) {
+    case SearchOrder::newest: return sql::kOrderNewest;
+    case SearchOrder::popular: return sql::kOrderPopular;
+    case SearchOrder::relevance: break;
+  }
+  return sql::kOrderRelevance;
+}
+
+std::string select_list(const sql::KindSql& k, const Viewer& v, bool postgres) {
+  std::string body = postgres ? sql::kPostgresHeadline : sql::kSqliteSnippet;
+  if (k.type == SearchType::user && !v.staff) body = "CASE WHEN {private} THEN '' ELSE " + body + " END";
+  std::string out = postgres ? sql::kPostgresSelect : sql::kSqliteSelect;
+  replace_all(out, "{body_marked}", body);
+  return fill(out, k, postgres);
+}
+
+std::vector<Hit> fetch_hits(soci::session& s, SearchType type, const std::string& text, Params& p) {
+  Hit h;
+  h.type = type;
+  soci::statement st(s);
+  st.exchange(into(h.id));
+  st.exchange(into(h.title));
+  st.exchange(into(h.title_marked));
+  st.exchange(into(h.body_marked));
+  st.exchange(into(h.status));
+  long long popularity = 0, created = 0;
+  st.exchange(into(popularity));
+  st.exchange(into(created));
+  st.exchange(into(h.score));
+  p.bind(st, text);
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+  std::vector<Hit> out;
+  if (st.execute(true)) {
+    do {
+      h.popularity = popularity;
+      h.created_at = created;
+      out.push_back(h);
+    } while (st.fetch());
+  }
+  return out;
+}
+
+long long fetch_number(soci::session& s, const std::string& text, Params& p) {
+  long long n = 0;
+  soci::statement st(s);
+  st.exchange(into(n));
+  p.bind(st, text);
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+  st.execute(true);
+  return n;
+}
+
+}  // namespace
+
+KindResult Store::search(SearchType kind, const Viewer& viewer, const MatchText& text, const Filters& filters,
+                         SearchOrder order, int limit, int offset, bool count) {
+  const auto& k = kind_sql(kind);
+  bool pg = db_.dialect() == db::Dialect::postgresql;
+  Params p;
+  if (pg) {
+    p.text("q", text.websearch);
+  } else {
+    p.text("q", text.fts5);
+    p.text("qt", text.fts5_title);
+  }
+  std::string from = fill(pg ? sql::kPostgresFrom : sql::kSqliteFrom, k, pg) + where(k, viewer, filters, pg, p);
+  std::string page = select_list(k, viewer, pg) + from + fill(order_sql(order), k, pg) + sql::kPage;
+  p.number("lim", limit);
+  p.number("off", offset);
+  p.number("cap", kCountCap + 1);
+  return db_.with([&](soci::session& s) {
+    KindResult r;
+    r.type = kind;
+    r.hits = fetch_hits(s, kind, page, p);
+    bool whole = offset == 0 && static_cast<int>(r.hits.size()) < limit;
+    if (whole) {
+      r.count = static_cast<long long>(r.hits.size());
+    } else if (count) {
+      std::string counting = sql::kCountCapped;
+      replace_all(counting, "{from}", from);
+      r.count = fetch_number(s, counting, p);
+      r.count_capped = r.count > kCountCap;
+      if (r.count_capped) r.count = kCountCap;
+    }
+    return r;
+  });
+}
+
+std::vector<Suggestion> Store::suggest(SearchType kind, const Viewer& viewer, const MatchText& prefix, int limit) {
+  const auto& k = kind_sql(kind);
+  bool pg = db_.dialect() == db::Dialect::postgresql;
+  Params p;
+  p.text("q", pg ? prefix.websearch : prefix.fts5);
+  std::string text = pg ? sql::kPostgresSuggest : sql::kSqliteSuggest;
+  // Only titles (usernames) are matched: the rule on the names of private profiles has nothing to hide here.
+  replace_all(text, "{visible}", where(k, viewer, Filters{}, pg, p, false));
+  text = fill(text, k, pg);
+  p.number("lim", limit);
+  return db_.with([&](soci::session& s) {
+    Suggestion sug;
+    sug.type = kind;
+    soci::statement st(s);
+    st.exchange(into(sug.id));
+    st.exchange(into(sug.text));
+    p.bind(st, text);
+    st.alloc();
+    st.prepare(text);
+    st.define_and_bind();
+    std::vector<Suggestion> out;
+    if (st.execute(true)) {
+      do out.push_back(sug);
+      while (st.fetch());
+    }
+    return out;
+  });
+}
+
+bool Store::term_known(const std::string& term) {
+  bool pg = db_.dialect() == db::Dialect::postgresql;
+  Params p;
+  for (int i = 1; i <= 5; ++i) p.text("t" + std::to_string(i), term);
+  std::string text = pg ? sql::kPostgresTermKnown : sql::kSqliteTermKnown;
+  return db_.with([&](soci::session& s) { return fetch_number(s, text, p) > 0; });
+}
+
+std::vector<std::string> Store::correction_candidates(const std::string& term) {
+  bool pg = db_.dialect() == db::Dialect::postgresql;
+  Params p;
+  for (int i = 1; i <= 5; ++i) {
+    p.text("t" + std::to_string(i), term);
+    p.number("a" + std::to_string(i), static_cast<long long>(term.size()) - 2);
+    p.number("b" + std::to_string(i), static_cast<long long>(term.size()) + 2);
+  }
+  std::string text = pg ? sql::kPostgresClosestTerms : sql::kSqliteTermsOfLength;
+  return db_.with([&](soci::session& s) {
+    std::string t;
+    soci::statement st(s);
+    st.exchange(into(t));
+    p.bind(st, text);
+    st.alloc();
+    st.prepare(text);
+    st.define_and_bind();
+    std::vector<std::string> out;
+    if (st.execute(true)) {
+      do out.push_back(t);
+      while (st.fetch());
+    }
+    return out;
+  });
+}
+
+void Store::log_query(const QueryLogRow& r, const std::vector<std::pair<SearchType, std::string>>& shown) {
+  db_.tx([&](soci::session& s) {
+    soci::indicator user_ind = r.user_id ? soci::i_ok : soci::i_null;
+    std::string user = r.user_id.value_or("");
+    long long created = r.created_at;
+    int n = r.results_count;
+    s << sql::kInsertQuery, use(r.id), use(user, user_ind), use(r.session_key), use(r.query), use(r.search_type),
+        use(r.filters), use(n), use(r.corrected_query), use(r.latency_ms), use(created);
+    int position = 0;
+    for (auto& [type, id] : shown) {
+      std::string rid = new_uuid(), t(to_string(type));
+      ++position;
+      s << sql::kInsertResult, use(rid), use(r.id), use(position), use(t), use(id);
+    }
+  });
+}
+
+bool Store::click(const std::string& query_id, SearchType type, const std::string& object_id,
+                  const std::optional<std::string>& user_id, const std::string& session_key, std::int64_t now) {
+  return db_.with([&](soci::session& s) {
+    long long t = now;
+    std::string ty(to_string(type)), user = user_id.value_or("");
+    soci::statement st = (s.prepare << sql::kClick, use(t), use(query_id), use(ty), use(object_id), use(query_id),
+                          use(session_key), use(user));
+    return db::execute_counting(st) > 0;
+  });
+}
+
+std::vector<RecentSearch> Store::recent(const std::string& user_id, int limit) {
+  return db_.with([&](soci::session& s) {
+    RecentSearch r;
+    long long at = 0;
+    soci::statement st = (s.prepare << sql::kRecent, into(r.query), into(r.search_type), into(at), use(user_id),
+                          use(limit));
+    std::vector<RecentSearch> out;
+    if (st.execute(true)) {
+      do {
+        r.searched_at = at;
+        out.push_back(r);
+      } while (st.fetch());
+    }
+    return out;
+  });
+}
+
+long long Store::clear_recent(const std::string& user_id) {
+  return db_.with([&](soci::session& s) {
+    soci::statement st = (s.prepare << sql::kClearRecent, use(user_id));
+    return db::execute_counting(st);
+  });
+}
+
+long long Store::purge_queries(std::int64_t before) {
+  return db_.with([&](soci::session& s) {
+    long long b = before;
+    soci::statement st = (s.prepare << sql::kPurgeQueries, use(b));
+    return db::execute_counting(st);
+  });
+}
+
+namespace {
+std::vector<QueryStat> query_stats(soci::session& s, bool zero, long long since, int limit) {
+  std::string text = sql::kStatsTop;
+  replace_all(text, "{zero}", zero ? sql::kOnlyZero : "");
+  QueryStat q;
+  long long searches = 0, clicks = 0;
+  soci::statement st = (s.prepare << text, into(q.query), into(searches), into(clicks), use(since), use(limit));
+  std::vector<QueryStat> out;
+  if (st.execute(true)) {
+    do {
+      q.searches = searches;
+      q.clicks = clicks;
+      out.push_back(q);
+    } while (st.fetch());
+  }
+  return out;
+}
+}  // namespace
+
+Stats Store::stats(std::int64_t since, int limit) {
+  return db_.with([&](soci::session& s) {
+    Stats out;
+    long long from = since, total = 0, with = 0, clicked = 0;
+    s << sql::kStatsTotals, into(total), into(with), into(clicked), use(from);
+    out.searches = total;
+    out.with_results = with;
+    out.clicked = clicked;
+    out.top = query_stats(s, false, from, limit);
+    out.zero_results = query_stats(s, true, from, limit);
+    return out;
+  });
+}
+
+}  // namespace wp::search

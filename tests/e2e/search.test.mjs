@@ -1,0 +1,50 @@
+// Search in the browser (#22): the top bar's box suggests titles as one types; a
+// search with a typo shows "did you mean" and the corrected results; following a
+// result records the click (the server answers 200 once, then 404 for the same click).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, apiLoggedIn, rest, registerUser, problems } from './lib.mjs';
+
+let server, browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('a typo gets "did you mean", a result is clicked and the click is recorded', async () => {
+  const ann = await registerUser(server.url, 'ann');
+  const bob = await registerUser(server.url, 'bob');
+  const v = await rest(server.url, '/api/videos/', {
+    method: 'POST', token: ann.token,
+    body: { title: 'Marmalade masterclass', description: 'Oranges, sugar and patience', external_url: 'https://media.example.com/a.mp4' },
+  });
+  assert.equal(v.status, 201, JSON.stringify(v.data));
+  const { page } = await apiLoggedIn(browser.browser, server.url, bob);
+  await page.goto('/');
+  const box = page.locator('#search-q');
+  await box.waitFor();
+  await box.pressSequentially('marm', { delay: 30 });
+  await page.locator('#search-suggestions option[value="Marmalade masterclass"]').waitFor({ state: 'attached' });
+  await box.fill('marmalde');
+  await box.press('Enter');
+  await page.waitForURL(/\/search\?q=marmalde/);
+  const hint = page.locator('#did-you-mean');
+  await hint.waitFor();
+  assert.match(await hint.innerText(), /Did you mean marmalade\?/);
+  const hit = page.locator(`a.search-hit[data-id="${v.data.id}"]`);
+  assert.equal(await hit.locator('mark').first().innerText(), 'Marmalade');
+  const [click] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/search/click/')),
+    hit.click(),
+  ]);
+  assert.equal(click.status(), 200);
+  await page.waitForURL(new RegExp(`/videos/${v.data.id}$`));
+  const again = await rest(server.url, '/api/search/click/', { method: 'POST', token: bob.token, body: click.request().postDataJSON() });
+  assert.equal(again.status, 404, 'the click was recorded already');
+  assert.deepEqual(problems(page, [/favicon/, /media\.example\.com/]), []);
+});
