@@ -15,6 +15,7 @@
 #include "core/audit_log.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/clock.hpp"
+#include "core/domain_events.hpp"
 #include "core/ids.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -31,6 +32,8 @@
 #include "core/moderation.hpp"
 #include "core/user_messages.hpp"
 #include "modules/accounts/routes.hpp"
+#include "modules/analytics/routes.hpp"
+#include "modules/analytics/writer.hpp"
 #include "modules/admin/background.hpp"
 #include "modules/admin/protocol.hpp"
 #include "modules/admin/redis_nodes.hpp"
@@ -245,6 +248,19 @@ void wire_admin_content(admin::AdminService& admin, parties::PartiesService& par
 }
 // ---- end admin
 
+// ---- analytics (#20)
+analytics::Settings analytics_settings(const Config& c) {
+  analytics::Settings s;
+  s.max_event_data_bytes = static_cast<std::size_t>(c.analytics_event_data_max_bytes);
+  s.truncate_ip = c.analytics_truncate_ip;
+  s.anonymous_limit = c.analytics_anonymous_limit;
+  s.retention_days = c.analytics_retention_days;
+  s.partitions_ahead = c.analytics_partitions_ahead;
+  s.queue_capacity = static_cast<std::size_t>(c.analytics_queue_capacity);
+  return s;
+}
+// ---- end analytics
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -263,6 +279,10 @@ int serve(const Config& config) {
                       [&pool] { return static_cast<double>(pool.queued()); });
   metrics().add_gauge("watchparty_blocking_busy_threads", "Blocking threads running a task.",
                       [&pool] { return static_cast<double>(pool.busy()); });
+
+  // What happened in the modules (core/domain_events.hpp): listeners subscribe
+  // below, before the server accepts connections.
+  DomainEvents domain_events;
 
   std::unique_ptr<Mailer> mailer;
   try {
@@ -678,6 +698,24 @@ int serve(const Config& config) {
   metrics().add_gauge("watchparty_hub_connections", "WebSockets (party and /ws/user/) joined to rooms on this node.",
                       [&hub] { return static_cast<double>(hub.connection_count()); });
 
+  // ---- analytics (#20): client batches through the API; the modules' domain
+  // events through a bounded queue (never blocks a publisher) and the writer.
+  analytics::Store analytics_store(*db);
+  analytics::AnalyticsService analytics_service(analytics_store, *limiter, analytics_settings(config));
+  analytics::add_routes(router, analytics_service);
+  analytics::add_metrics(analytics_service);
+  analytics::Writer analytics_writer(analytics_service, std::chrono::milliseconds(config.analytics_flush_ms));
+  domain_events.subscribe([&analytics_service, &analytics_writer](const DomainEvent& e) {
+    analytics_service.record(e);
+    if (analytics_service.queue().size() >= analytics_service.settings().write_batch) analytics_writer.wake();
+  });
+  try {
+    analytics_service.maintain(now_ms());  // this month's partition (and those ahead) before any event
+  } catch (const Error& e) {
+    return fail(std::string("analytics: cannot prepare the event partitions: ") + e.what());
+  }
+  // ---- end analytics
+
   router.set_fallback(http::static_files_route(web_dir(config)));
 
   http::Dispatcher dispatcher(router, config.cors_origins);
@@ -736,6 +774,7 @@ int serve(const Config& config) {
   if (config.run_workers_in_serve) push_worker.start();  // push (#15)
   notifications_worker.start();  // notifications (#15)
   admin_background.start();  // admin (#19): heartbeat, metric snapshots, retention
+  analytics_writer.start();  // analytics (#20)
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -751,6 +790,7 @@ int serve(const Config& config) {
     push_worker.stop();  // push (#15): sends already on the pool finish in pool.stop()
     notifications_worker.stop();  // notifications (#15)
     admin_background.stop();  // admin (#19)
+    analytics_writer.stop();  // analytics (#20): what is queued is written first
     ticking = false;
     ticker.join();
     pool.stop();

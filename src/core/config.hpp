@@ -147,6 +147,14 @@ struct Config {
   std::string janus_admin_url;     // Janus admin API (token auth)
   std::string janus_admin_secret;  // Janus admin_secret; also derives the rooms' secrets
   std::string janus_api_secret;    // Janus api_secret, sent with every request of the server
+  // analytics (#20)
+  int analytics_event_data_max_bytes = 4096;
+  bool analytics_truncate_ip = false;
+  int analytics_anonymous_limit = 120;  // batches per minute per IP without a login
+  int analytics_retention_days = 395;
+  int analytics_partitions_ahead = 2;
+  int analytics_queue_capacity = 10000;
+  int analytics_flush_ms = 500;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }
