@@ -48,3 +48,53 @@ INSERT INTO watch_times_by_context (id, user_id, video_id, party_id, party_key, 
 DROP TABLE watch_times;
 ALTER TABLE watch_times_by_context RENAME TO watch_times;
 CREATE INDEX idx_watch_times_user ON watch_times(user_id, updated_at);
+
+-- Rollups, recomputed by bucket from analytics_events by the rollup worker
+-- (granularity 'hour' or 'day'; bucket_start in ms, UTC).
+CREATE TABLE analytics_rollup_state (
+  name TEXT PRIMARY KEY,
+  watermark BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE analytics_video_rollups (
+  video_id TEXT NOT NULL,
+  granularity TEXT NOT NULL,
+  bucket_start BIGINT NOT NULL,
+  views BIGINT NOT NULL DEFAULT 0,
+  unique_viewers BIGINT NOT NULL DEFAULT 0,
+  watch_time BIGINT NOT NULL DEFAULT 0,
+  party_watch_time BIGINT NOT NULL DEFAULT 0,
+  likes BIGINT NOT NULL DEFAULT 0,
+  comments BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (video_id, granularity, bucket_start)
+);
+CREATE INDEX idx_analytics_video_rollups_bucket ON analytics_video_rollups(granularity, bucket_start);
+CREATE TABLE analytics_party_rollups (
+  party_id TEXT NOT NULL,
+  granularity TEXT NOT NULL,
+  bucket_start BIGINT NOT NULL,
+  members BIGINT NOT NULL DEFAULT 0,
+  joins BIGINT NOT NULL DEFAULT 0,
+  leaves BIGINT NOT NULL DEFAULT 0,
+  messages BIGINT NOT NULL DEFAULT 0,
+  reactions BIGINT NOT NULL DEFAULT 0,
+  polls BIGINT NOT NULL DEFAULT 0,
+  watch_time BIGINT NOT NULL DEFAULT 0,
+  drift_reports BIGINT NOT NULL DEFAULT 0,
+  drift_abs_ms_sum BIGINT NOT NULL DEFAULT 0,
+  drift_abs_ms_max BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (party_id, granularity, bucket_start)
+);
+CREATE INDEX idx_analytics_party_rollups_bucket ON analytics_party_rollups(granularity, bucket_start);
+CREATE TABLE analytics_user_rollups (
+  user_id TEXT NOT NULL,
+  granularity TEXT NOT NULL,
+  bucket_start BIGINT NOT NULL,
+  events BIGINT NOT NULL DEFAULT 0,
+  watch_time BIGINT NOT NULL DEFAULT 0,
+  parties_hosted BIGINT NOT NULL DEFAULT 0,
+  parties_joined BIGINT NOT NULL DEFAULT 0,
+  social BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (user_id, granularity, bucket_start)
+);
+CREATE INDEX idx_analytics_user_rollups_bucket ON analytics_user_rollups(granularity, bucket_start);

@@ -257,7 +257,15 @@ analytics::Settings analytics_settings(const Config& c) {
   s.retention_days = c.analytics_retention_days;
   s.partitions_ahead = c.analytics_partitions_ahead;
   s.queue_capacity = static_cast<std::size_t>(c.analytics_queue_capacity);
+  s.late_window_ms = std::int64_t{c.analytics_rollup_late_window_s} * 1000;
   return s;
+}
+
+analytics::Intervals analytics_intervals(const Config& c) {
+  analytics::Intervals i;
+  i.flush = std::chrono::milliseconds(c.analytics_flush_ms);
+  i.rollup = std::chrono::seconds(c.analytics_rollup_interval_s);
+  return i;
 }
 // ---- end analytics
 
@@ -704,7 +712,31 @@ int serve(const Config& config) {
   analytics::AnalyticsService analytics_service(analytics_store, *limiter, analytics_settings(config));
   analytics::add_routes(router, analytics_service);
   analytics::add_metrics(analytics_service);
-  analytics::Writer analytics_writer(analytics_service, std::chrono::milliseconds(config.analytics_flush_ms));
+  std::unique_ptr<analytics::LiveBoard> analytics_board;
+  if (redis)
+    analytics_board = std::make_unique<analytics::RedisLiveBoard>(*redis);
+  else
+    analytics_board = std::make_unique<analytics::MemoryLiveBoard>();
+  analytics_service.set_live_board(*analytics_board);
+  analytics::Hooks analytics_hooks;
+  analytics_hooks.video_owner = [&videos_service](const std::string& id) -> std::optional<std::string> {
+    auto v = videos_service.video_view(id);
+    return v ? std::optional<std::string>(v->author_id) : std::nullopt;
+  };
+  analytics_hooks.completions = [&videos_service](const std::string& id) { return videos_service.completions(id); };
+  analytics_hooks.measure = [&hub] {
+    analytics::NodeLive n;
+    const auto user_prefix = realtime::LiveUserChannel::room("");
+    for (auto& [room, count] : hub.connections_by_room()) {
+      n.sockets += static_cast<long>(count);
+      if (room.rfind(user_prefix, 0) == 0) continue;
+      n.party_sockets += static_cast<long>(count);
+      n.party_rooms.push_back(room);
+    }
+    return n;
+  };
+  analytics_service.set_hooks(std::move(analytics_hooks));
+  analytics::Writer analytics_writer(analytics_service, analytics_intervals(config), worker_id("analytics"));
   domain_events.subscribe([&analytics_service, &analytics_writer](const DomainEvent& e) {
     analytics_service.record(e);
     if (analytics_service.queue().size() >= analytics_service.settings().write_batch) analytics_writer.wake();

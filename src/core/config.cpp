@@ -392,6 +392,10 @@ const std::vector<Setting>& settings() {
                   &Config::analytics_queue_capacity, 1, 10000000),
       int_setting("analytics_flush_ms", "How often queued server events are written, in milliseconds",
                   &Config::analytics_flush_ms, 10, 3600000),
+      int_setting("analytics_rollup_interval_s", "How often the rollups are brought up to date, in seconds",
+                  &Config::analytics_rollup_interval_s, 1, 86400),
+      int_setting("analytics_rollup_late_window_s", "How far behind its watermark a rollup recounts, so that events "
+                  "written late are counted (once), in seconds", &Config::analytics_rollup_late_window_s, 0, 7 * 86400),
       // ---- end analytics
   };
   return all;

@@ -5,7 +5,11 @@
 #include <boost/json.hpp>
 
 #include "core/rate_limiter.hpp"
+#include "modules/analytics/csv.hpp"
+#include "modules/analytics/forecast.hpp"
 #include "modules/analytics/ingest.hpp"
+#include "modules/analytics/live.hpp"
+#include "modules/analytics/retention.hpp"
 #include "modules/analytics/partitions.hpp"
 #include "modules/analytics/queue.hpp"
 #include "modules/analytics/service.hpp"
@@ -212,5 +216,177 @@ TEST_F(AnalyticsServiceTest, RetentionDeletesOldRowsOnSqlite) {
   EXPECT_EQ(count(), 1);
 }
 
+// ---------------------------------------------------------------- rollups
+
+EventRow server_event(const std::string& type, std::int64_t at, const std::string& user, const std::string& video = "",
+                      const std::string& party = "", std::int64_t amount = 1) {
+  EventRow r;
+  r.id = new_uuid();
+  r.event_type = r.event_name = type;
+  r.source = Source::server;
+  r.user_id = user;
+  if (!video.empty()) r.video_id = video;
+  if (!party.empty()) r.party_id = party;
+  r.amount = amount;
+  r.timestamp = at;
+  return r;
+}
+
+struct AnalyticsRollupTest : AnalyticsServiceTest {
+  const std::int64_t base = *parse_rfc3339("2026-12-01T00:00:00Z");
+  const std::int64_t minute = 60'000;
+  void SetUp() override {
+    store.insert({
+        server_event("video.viewed", base + 10 * minute, "a", "v1"),
+        server_event("video.viewed", base + 11 * minute, "b", "v1"),
+        server_event("video.viewed", base + 12 * minute, "a", "v1"),
+        server_event("watch.progress", base + 20 * minute, "a", "v1", "", 30),
+        server_event("watch.progress", base + 70 * minute, "b", "v1", "p1", 20),
+        server_event("video.liked", base + 21 * minute, "b", "v1"),
+        server_event("comment.created", base + 22 * minute, "a", "v1"),
+        server_event("party.joined", base + 5 * minute, "a", "", "p1"),
+        server_event("party.joined", base + 6 * minute, "b", "", "p1"),
+        server_event("party.chat_sent", base + 7 * minute, "a", "", "p1"),
+        server_event("party.chat_sent", base + 8 * minute, "a", "", "p1"),
+        server_event("party.sync_drift", base + 9 * minute, "a", "", "p1", 40),
+        server_event("party.sync_drift", base + 9 * minute, "b", "", "p1", 80),
+        server_event("party.created", base + 1 * minute, "a", "", "p1"),
+    });
+  }
+  VideoBucket video(Granularity g, std::int64_t bucket) {
+    for (auto& b : store.video_buckets(std::string("v1"), g, base, base + 86'400'000))
+      if (b.bucket_start == bucket) return b;
+    return {};
+  }
+};
+
+TEST_F(AnalyticsRollupTest, BucketsHoldTheSumsOfTheirEventsAndReRunsChangeNothing) {
+  for (int run = 0; run < 2; ++run) {
+    svc.rollup(base + 2 * 60 * minute);
+    auto h0 = video(Granularity::hour, base), h1 = video(Granularity::hour, base + 60 * minute);
+    auto day = video(Granularity::day, base);
+    EXPECT_EQ(std::tuple(h0.views, h0.unique_viewers, h0.watch_time, h0.party_watch_time, h0.likes, h0.comments),
+              std::tuple(3, 2, 30, 0, 1, 1));
+    EXPECT_EQ(std::tuple(h1.views, h1.unique_viewers, h1.watch_time, h1.party_watch_time), std::tuple(0, 1, 20, 20));
+    EXPECT_EQ(std::tuple(day.views, day.unique_viewers, day.watch_time, day.party_watch_time), std::tuple(3, 2, 50, 20));
+    auto parties = store.party_buckets(std::string("p1"), Granularity::day, base, base + 86'400'000);
+    ASSERT_EQ(parties.size(), 1u);
+    auto& p = parties[0];
+    EXPECT_EQ(std::tuple(p.members, p.joins, p.messages, p.watch_time, p.drift_reports, p.drift_abs_ms_sum,
+                         p.drift_abs_ms_max),
+              std::tuple(2, 2, 2, 20, 2, 120, 80));
+    auto users = store.user_buckets(std::string("a"), Granularity::day, base, base + 86'400'000);
+    ASSERT_EQ(users.size(), 1u);
+    EXPECT_EQ(std::tuple(users[0].events, users[0].watch_time, users[0].parties_hosted, users[0].parties_joined),
+              std::tuple(9, 30, 1, 1));
+    EXPECT_EQ(store.active_users(Granularity::day, base, base + 86'400'000).at(0).count, 2);
+  }
+  EXPECT_EQ(store.watermark(), base + 2 * 60 * minute);
+}
+
+TEST_F(AnalyticsRollupTest, ALateEventWithinTheWindowIsCountedOnce) {
+  svc.rollup(base + 2 * 60 * minute);
+  // Written after the run, stamped 30 minutes before its watermark (the window is an hour).
+  store.insert({server_event("video.viewed", base + 90 * minute, "c", "v1")});
+  svc.rollup(base + 2 * 60 * minute + 5 * minute);
+  svc.rollup(base + 2 * 60 * minute + 10 * minute);
+  EXPECT_EQ(video(Granularity::hour, base + 60 * minute).views, 1);
+  EXPECT_EQ(video(Granularity::hour, base).views, 3);
+  auto day = video(Granularity::day, base);
+  EXPECT_EQ(std::tuple(day.views, day.unique_viewers), std::tuple(4, 3));
+}
+
+TEST_F(AnalyticsRollupTest, TheFirstRunStartsAtTheFirstEvent) {
+  EXPECT_FALSE(store.watermark());
+  EXPECT_EQ(svc.rollup(base + 2 * 60 * minute), base + minute);
+  EXPECT_EQ(svc.rollup(base + 3 * 60 * minute), base + 2 * 60 * minute - 60 * minute);
+}
+
+TEST_F(AnalyticsRollupTest, CsvExportHasAHeaderAndALinePerBucket) {
+  svc.rollup(base + 2 * 60 * minute);
+  auto csv = to_csv(store.video_buckets(std::nullopt, Granularity::day, base, base + 86'400'000));
+  EXPECT_EQ(csv,
+            "video_id,bucket_start,views,unique_viewers,watch_time,party_watch_time,likes,comments\r\n"
+            "v1,2026-12-01T00:00:00.000Z,3,2,50,20,1,1\r\n");
+}
+
+// ---------------------------------------------------------------- retention, forecast, live counts
+
+TEST(AnalyticsRetention, ShareOfViewersAtEachFivePercent) {
+  // Four viewers got to 100%, 50%, 25% and 0%.
+  auto curve = retention_curve({100, 50, 25, 0});
+  ASSERT_EQ(curve.size(), 21u);
+  EXPECT_DOUBLE_EQ(curve[0], 1.0);    // 0%: everyone
+  EXPECT_DOUBLE_EQ(curve[1], 0.75);   // 5%
+  EXPECT_DOUBLE_EQ(curve[5], 0.75);   // 25%
+  EXPECT_DOUBLE_EQ(curve[6], 0.5);    // 30%
+  EXPECT_DOUBLE_EQ(curve[10], 0.5);   // 50%
+  EXPECT_DOUBLE_EQ(curve[11], 0.25);  // 55%
+  EXPECT_DOUBLE_EQ(curve[20], 0.25);  // 100%
+  EXPECT_DOUBLE_EQ(*average_completion({100, 50, 25, 0}), 43.75);
+  EXPECT_TRUE(retention_curve({}).empty());
+}
+
+TEST(AnalyticsForecast, HoltWintersMatchesTheHandComputation) {
+  const std::vector<double> y{3, 5, 7, 9, 11, 13, 15, 4, 6, 8, 10, 12, 14, 16, 5, 7};
+  // Start: L = 9, T = (10 - 9) / 7, S = y[0..7) - 9 = -6 -4 -2 0 2 4 6.
+  // t = 0: f = 9 + 1/7 - 6 = 3.142857; L' = .5 (3 + 6) + .5 (9 + 1/7) = 9.071429;
+  //        T' = .5 (9.071429 - 9) + .5 / 7 = 0.107143; S[0] = .5 (3 - 9.071429) + .5 (-6) = -6.035714.
+  auto one = fit(std::vector<double>(y.begin(), y.begin() + 14), {0.5, 0.5, 0.5});
+  EXPECT_NEAR(one.one_step[0], 3.142857, 1e-6);
+  EXPECT_NEAR(one.one_step[1], 5.178571, 1e-6);
+  auto f = fit(y, {0.5, 0.5, 0.5});
+  EXPECT_NEAR(f.level, 10.768833260251476, 1e-9);
+  EXPECT_NEAR(f.trend, 0.2552184169513311, 1e-9);
+  EXPECT_NEAR(f.sigma, 0.5070532089234421, 1e-9);
+  EXPECT_NEAR(f.season[0], -5.591811708174646, 1e-9);
+  auto points = forecast(f, 14);
+  EXPECT_NEAR(points[0], 8.93977452418767, 1e-9);
+  EXPECT_NEAR(points[7], 10.726303442846987, 1e-9);
+  auto widths = half_widths(f, 14);
+  EXPECT_NEAR(widths[0], 0.6498148337102505, 1e-9);  // 1.2816 sigma
+  EXPECT_NEAR(widths[7], 2.9778256631823647, 1e-9);
+}
+
+TEST(AnalyticsForecast, AnExactWeeklyPatternIsForecastExactlyWithAZeroBacktestError) {
+  std::vector<double> y;
+  for (int d = 0; d < 70; ++d) y.push_back(10 + d % 7);
+  auto p = predict(y, 14);
+  ASSERT_TRUE(p);
+  for (int h = 0; h < 14; ++h) {
+    EXPECT_NEAR(p->point[h], 10 + (70 + h) % 7, 1e-9);
+    EXPECT_NEAR(p->upper[h] - p->lower[h], 0, 1e-9);
+  }
+  ASSERT_TRUE(p->mape);
+  EXPECT_NEAR(*p->mape, 0, 1e-9);
+  EXPECT_FALSE(predict(std::vector<double>(13, 1.0)));
+  EXPECT_FALSE(predict(std::vector<double>(30, 1.0))->mape);  // below 2 m + 28 days: no backtest
+}
+
+TEST(AnalyticsForecast, MapeSkipsZeroActuals) {
+  EXPECT_NEAR(*mape({10, 0, 20}, {11, 5, 15}), (10.0 + 25.0) / 2, 1e-9);
+  EXPECT_FALSE(mape({0, 0}, {1, 1}));
+}
+
+TEST(AnalyticsLive, NodesAreSummedAndAPartyOnTwoNodesCountsOnce) {
+  NodeLive a{"a", 1000, 5, 3, {"party:1", "party:2"}, 60};
+  NodeLive b{"b", 990, 4, 2, {"party:2"}, 30};
+  NodeLive stale{"c", -20'000, 100, 100, {"party:9"}, 1000};  // measured 21 s ago
+  auto t = sum_live({a, live_from_json_text(live_json_text(b)), stale}, 1000, 15'000);
+  EXPECT_EQ(t.nodes, 2);
+  EXPECT_EQ(t.sockets, 9);
+  EXPECT_EQ(t.watching_now, 5);
+  EXPECT_EQ(t.active_parties, 2);
+  EXPECT_DOUBLE_EQ(t.events_per_minute, 90);
+}
+
+TEST(AnalyticsLive, EventsPerMinuteFromARunningTotal) {
+  RateOverMinute r;
+  EXPECT_EQ(r.add(0, 100), 0);
+  EXPECT_DOUBLE_EQ(r.add(30'000, 130), 60);   // 30 events in 30 s
+  EXPECT_DOUBLE_EQ(r.add(90'000, 190), 60);  // the first sample is past the minute: 60 in the last 60 s
+}
+
 }  // namespace
 }  // namespace wp::analytics
+

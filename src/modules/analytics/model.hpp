@@ -69,6 +69,29 @@ struct Batch {
   std::vector<Reject> rejects;
 };
 
+// One bucket of a rollup, as read back (analytics_*_rollups).
+struct VideoBucket {
+  std::string video_id;
+  std::int64_t bucket_start = 0;
+  std::int64_t views = 0, unique_viewers = 0, watch_time = 0, party_watch_time = 0, likes = 0, comments = 0;
+};
+struct PartyBucket {
+  std::string party_id;
+  std::int64_t bucket_start = 0;
+  std::int64_t members = 0, joins = 0, leaves = 0, messages = 0, reactions = 0, polls = 0, watch_time = 0;
+  std::int64_t drift_reports = 0, drift_abs_ms_sum = 0, drift_abs_ms_max = 0;
+};
+struct UserBucket {
+  std::string user_id;
+  std::int64_t bucket_start = 0;
+  std::int64_t events = 0, watch_time = 0, parties_hosted = 0, parties_joined = 0, social = 0;
+};
+// A count per bucket (daily active users).
+struct CountBucket {
+  std::int64_t bucket_start = 0;
+  std::int64_t count = 0;
+};
+
 struct Settings {
   std::size_t max_batch = 500;
   std::size_t max_event_data_bytes = 4096;
@@ -78,6 +101,7 @@ struct Settings {
   int partitions_ahead = 2;   // months after the current one (PostgreSQL)
   std::size_t queue_capacity = 10000;
   std::size_t write_batch = 500;
+  std::int64_t late_window_ms = 3'600'000;  // rollups recount this far behind their watermark
 };
 
 }  // namespace wp::analytics

@@ -7,6 +7,7 @@
 #include "core/ids.hpp"
 #include "modules/analytics/ingest.hpp"
 #include "modules/analytics/partitions.hpp"
+#include "modules/analytics/rollup.hpp"
 
 namespace wp::analytics {
 
@@ -89,6 +90,14 @@ void AnalyticsService::maintain(std::int64_t now) {
   }
   auto gone = store_.delete_before(now - std::int64_t{settings_.retention_days} * 86'400'000);
   if (gone > 0) spdlog::info("analytics: deleted {} events past the retention", gone);
+}
+
+std::optional<std::int64_t> AnalyticsService::rollup(std::int64_t now) {
+  auto watermark = store_.watermark();
+  auto since = rollup_since(watermark, watermark ? std::nullopt : store_.first_event(), settings_.late_window_ms);
+  if (!since) return std::nullopt;
+  store_.rollup(*since, now);
+  return since;
 }
 
 }  // namespace wp::analytics

@@ -93,4 +93,99 @@ long long Store::delete_before(std::int64_t cutoff) {
   });
 }
 
+// ---------------------------------------------------------------- rollups
+
+namespace {
+
+constexpr const char* kEventsWatermark = "events";
+
+std::optional<std::int64_t> maybe_number(soci::session& s, const char* sql, const std::string* name) {
+  long long v = 0;
+  soci::indicator ind = soci::i_null;
+  if (name)
+    s << sql, soci::into(v, ind), use(*name);
+  else
+    s << sql, soci::into(v, ind);
+  if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
+  return v;
+}
+
+void replace_buckets(soci::session& s, const char* del, const char* insert, Granularity g, BucketRange r) {
+  const std::string name(to_string(g));
+  long long size = bucket_ms(g), from = r.from, to = r.to;
+  s << del, use(name), use(from), use(to);
+  s << insert, use(name), use(size), use(size), use(from), use(to);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> Store::watermark() {
+  const std::string name = kEventsWatermark;
+  return db_.with([&](soci::session& s) { return maybe_number(s, sql::kWatermark, &name); });
+}
+
+std::optional<std::int64_t> Store::first_event() {
+  return db_.with([&](soci::session& s) { return maybe_number(s, sql::kFirstEvent, nullptr); });
+}
+
+void Store::rollup(std::int64_t since, std::int64_t now) {
+  const bool pg = postgresql();
+  db_.tx([&](soci::session& s) {
+    if (pg) s << sql::kRollupLock;
+    for (auto g : kGranularities) {
+      auto range = buckets_to_recompute(since, now, g);
+      replace_buckets(s, sql::kDeleteVideoRollups, sql::kRollupVideos, g, range);
+      replace_buckets(s, sql::kDeletePartyRollups, sql::kRollupParties, g, range);
+      replace_buckets(s, sql::kDeleteUserRollups, sql::kRollupUsers, g, range);
+    }
+    const std::string name = kEventsWatermark;
+    long long w = now, t = now;
+    s << sql::kSetWatermark, use(name), use(w), use(t);
+  });
+}
+
+// ---------------------------------------------------------------- reading rollups
+
+namespace {
+
+template <class Row>
+std::vector<Row> buckets(db::Database& db, const db::Columns<Row>& columns, const char* of_one, const char* of_all,
+                         const std::optional<std::string>& id, Granularity g, std::int64_t from, std::int64_t to) {
+  const std::string name(to_string(g));
+  long long f = from, t = to;
+  return db.with([&](soci::session& s) {
+    if (id) return db::select_rows(s, columns, of_one, db::uses(*id, name, f, t));
+    return db::select_rows(s, columns, of_all, db::uses(name, f, t));
+  });
+}
+
+}  // namespace
+
+std::vector<VideoBucket> Store::video_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
+                                              std::int64_t to) {
+  return buckets(db_, sql::kVideoBucket, sql::kVideoBucketsOf, sql::kVideoBucketsAll, id, g, from, to);
+}
+
+std::vector<PartyBucket> Store::party_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
+                                              std::int64_t to) {
+  return buckets(db_, sql::kPartyBucket, sql::kPartyBucketsOf, sql::kPartyBucketsAll, id, g, from, to);
+}
+
+std::vector<UserBucket> Store::user_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
+                                            std::int64_t to) {
+  return buckets(db_, sql::kUserBucket, sql::kUserBucketsOf, sql::kUserBucketsAll, id, g, from, to);
+}
+
+std::vector<CountBucket> Store::active_users(Granularity g, std::int64_t from, std::int64_t to) {
+  const std::string name(to_string(g));
+  long long f = from, t = to;
+  return db_.with([&](soci::session& s) { return db::select_rows(s, sql::kCountBucket, sql::kActiveUsers, db::uses(name, f, t)); });
+}
+
+std::vector<CountBucket> Store::daily_views(const std::string& video_id, std::int64_t from, std::int64_t to) {
+  long long f = from, t = to;
+  return db_.with(
+      [&](soci::session& s) { return db::select_rows(s, sql::kViewBucket, sql::kDailyViewsOf, db::uses(video_id, f, t)); });
+}
+
 }  // namespace wp::analytics

@@ -5,10 +5,19 @@
 
 namespace wp::analytics {
 
-Writer::Writer(AnalyticsService& service, std::chrono::milliseconds flush_every)
+Writer::Writer(AnalyticsService& service, Intervals intervals, std::string node_id)
     : service_(service),
-      flush_("analytics writer", flush_every,
+      node_id_(std::move(node_id)),
+      flush_("analytics writer", intervals.flush,
              [this] { return service_.flush() == service_.settings().write_batch; }),
+      rollups_("analytics rollups", intervals.rollup, [this] {
+        service_.rollup(now_ms());
+        return false;
+      }),
+      live_("analytics live counts", intervals.live, [this] {
+        service_.publish_live(node_id_);
+        return false;
+      }),
       maintenance_("analytics maintenance", std::chrono::hours(1), [this] {
         service_.maintain(now_ms());
         return false;
@@ -16,11 +25,15 @@ Writer::Writer(AnalyticsService& service, std::chrono::milliseconds flush_every)
 
 void Writer::start() {
   flush_.start();
+  rollups_.start();
+  live_.start();
   maintenance_.start();
 }
 
 void Writer::stop() {
   flush_.stop();
+  rollups_.stop();
+  live_.stop();
   maintenance_.stop();
   while (service_.flush() > 0) {
   }

@@ -103,6 +103,8 @@ class VideosService {
   WatchTimeRow progress(const Principal& user, const std::string& id, const WatchInput& in);
   // My watch history: one row per video and viewing context (a party, or none).
   std::vector<WatchTimeRow> my_watch_time(const Principal& user, int limit, int offset, long long& count);
+  // Each viewer's furthest point in the video, percent (for analytics' retention curve).
+  std::vector<double> completions(const std::string& video_id) { return store_.completions(video_id); }
 
   // Comments
   std::vector<CommentRow> comments(Viewer viewer, const std::string& video_id, int limit, int offset, long long& count);

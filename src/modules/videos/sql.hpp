@@ -293,6 +293,9 @@ inline constexpr const char* kWatchTimeOf =
 // A user's watch history, newest viewing first.
 inline constexpr const char* kWatchTimesOfUser =
     "FROM watch_times WHERE user_id = :u ORDER BY updated_at DESC, id LIMIT :l OFFSET :o";
+// Each viewer's furthest point in a video (percent), over all viewing contexts.
+inline constexpr const char* kCompletionsOf =
+    "SELECT MAX(completion_percentage) FROM watch_times WHERE video_id = :v GROUP BY user_id";
 inline constexpr const char* kCountWatchTimesOfUser = "SELECT COUNT(*) FROM watch_times WHERE user_id = :u";
 inline constexpr const char* kInsertDownload =
     "INSERT INTO video_downloads (id, video_id, user_id, ip_address, user_agent, created_at) VALUES (:id, :v, :u, "

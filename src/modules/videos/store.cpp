@@ -360,6 +360,15 @@ std::vector<WatchTimeRow> Store::watch_times_of(const std::string& user_id, int 
   });
 }
 
+std::vector<double> Store::completions(const std::string& video_id) {
+  return db_.with([&](soci::session& s) {
+    std::vector<double> out;
+    soci::rowset<double> rows = (s.prepare << sql::kCompletionsOf, use(video_id));
+    for (double v : rows) out.push_back(v);
+    return out;
+  });
+}
+
 void Store::record_download(const std::string& id, const std::string& video_id,
                             const std::optional<std::string>& user_id, const std::string& ip,
                             const std::string& user_agent, std::int64_t now) {
