@@ -15,7 +15,6 @@
 #include "core/audit_log.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/clock.hpp"
-#include "core/domain_events.hpp"
 #include "core/ids.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -288,10 +287,6 @@ int serve(const Config& config) {
                       [&pool] { return static_cast<double>(pool.queued()); });
   metrics().add_gauge("watchparty_blocking_busy_threads", "Blocking threads running a task.",
                       [&pool] { return static_cast<double>(pool.busy()); });
-
-  // What happened in the modules (core/domain_events.hpp): listeners subscribe
-  // below, before the server accepts connections.
-  DomainEvents domain_events;
 
   std::unique_ptr<Mailer> mailer;
   try {

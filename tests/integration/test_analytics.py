@@ -51,7 +51,11 @@ def test_100k_events_through_the_api_none_lost_and_rejects_by_index(make_server)
     def send(body):
         if not hasattr(local, "session"):
             local.session = requests.Session()
-        r = local.session.post(s.url + EVENTS, json=body, headers=user.auth, timeout=60)
+        for _ in range(20):  # a 503 (the database busy on a loaded machine) keeps nothing of the batch: send it again
+            r = local.session.post(s.url + EVENTS, json=body, headers=user.auth, timeout=60)
+            if r.status_code != 503:
+                break
+            time.sleep(0.2)
         assert r.status_code == 200, r.text
         return r.json()
 
@@ -67,7 +71,7 @@ def test_100k_events_through_the_api_none_lost_and_rejects_by_index(make_server)
         assert a["event_types_version"] == 1
     want = batches * (size - len(bad))
     assert scalar(s, "SELECT COUNT(*) FROM analytics_events WHERE source = 'client'") == str(want)
-    assert scalar(s, f"SELECT COUNT(DISTINCT id) FROM analytics_events WHERE user_id = '{user.id}'") == str(want)
+    assert scalar(s, f"SELECT COUNT(DISTINCT id) FROM analytics_events WHERE user_id = '{user.id}' AND source = 'client'") == str(want)
     print(f"{s.backend}: {batches * size} events in {elapsed:.1f} s")
 
 
@@ -149,7 +153,7 @@ def test_postgresql_partitions_are_made_ahead_and_dropped_after_the_retention(ma
     assert scalar(s2, "SELECT COUNT(*) FROM analytics_events") == "0"
     user = register(s2)
     assert user.post(EVENTS, json={"events": [event(1)]}).json()["accepted"] == 1
-    assert scalar(s2, f"SELECT COUNT(*) FROM {ahead[0]}") == "1"
+    assert scalar(s2, f"SELECT COUNT(*) FROM {ahead[0]} WHERE source = 'client'") == "1"
 
 
 def test_watch_time_keeps_a_row_per_viewing_context(server):

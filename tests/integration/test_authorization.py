@@ -738,6 +738,16 @@ ROWS = [
     row("DELETE", "/api/admin/parties/{party}/", party, None, 401, 403, 403, 204),
     row("GET", "/api/admin/videos/", nothing, None, 401, 403, 403, 200),
     row("DELETE", "/api/admin/videos/{video}/", video, None, 401, 403, 403, 204),
+    # ---- analytics (#20): a video's numbers are its uploader's and staff's; the views of all users are staff's
+    row("GET", "/api/analytics/video/{video}/analytics/", video, None, 401, 403, 200, 200),
+    row("GET", "/api/analytics/video/{video}/analytics/", private_video, None, 401, 403, 200, 200),
+    row("GET", "/api/analytics/predictive/?metric=video_views&video_id={video}", video, None, 401, 403, 200, 200),
+    row("GET", "/api/analytics/predictive/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/analytics/user-behavior/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/analytics/user-behavior/?user_id={user}", someone_else, None, 401, 403, 403, 200),
+    row("GET", "/api/analytics/real-time/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/analytics/export/?rollup=user", nothing, None, 401, 403, 403, 200),
+    # ---- end analytics
 ]
 
 # admin (#19): what only a superuser may do: (method, path, body); staff and everyone else are refused.
