@@ -150,3 +150,34 @@ def test_real_time_counts_are_summed_across_two_nodes():
     finally:
         for n in nodes:
             n.stop()
+
+
+def test_drift_reports_on_the_party_socket_are_aggregated_per_party(make_server):
+    from party_helpers import connect, create_party, run
+    s = make_server(args=FAST)
+    host = register(s)
+    staff = make_staff_member(s)
+    party = create_party(host)
+
+    async def go():
+        h = await connect(s, party, host, name="host")
+        await h.send({"type": "sync_report", "drift_ms": 40})
+        await h.send({"type": "sync_report", "drift_ms": -80.4})
+        await h.send({"type": "sync_report", "drift_ms": "far"})
+        await h.wait_for("error")
+        await h.close()
+
+    run(go())
+
+    def row():
+        lines = staff.get("/api/analytics/export/?rollup=party&granularity=day").text.strip().split("\r\n")
+        head = lines[0].split(",")
+        for line in lines[1:]:
+            values = dict(zip(head, line.split(",")))
+            if values["party_id"] == party["id"] and values["drift_reports"] == "2":
+                return values
+        return None
+
+    values = eventually(row)
+    assert values, staff.get("/api/analytics/export/?rollup=party").text
+    assert (values["drift_abs_ms_sum"], values["drift_abs_ms_max"]) == ("120", "80")
