@@ -64,7 +64,7 @@ def main():
     proc, port = start_node([], db, None, None)
     try:
         r = requests.post(f"http://127.0.0.1:{port}/api/auth/register/",
-                          json={"username": "bench", "email": "bench@example.com", "password": "Bench-pass-2026!"})
+                          json={"username": "bench", "email": "bench@example.com", "password": "Tq8!vLp2#Zr7-wK"})
         token = r.json()["access_token"]
         body = batch_bytes(a.batch)
         latencies, answers = [], []
