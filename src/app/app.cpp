@@ -35,6 +35,8 @@
 #include "core/moderation.hpp"
 #include "core/user_messages.hpp"
 #include "modules/accounts/routes.hpp"
+#include "modules/analytics/routes.hpp"
+#include "modules/analytics/writer.hpp"
 #include "modules/admin/background.hpp"
 #include "modules/admin/protocol.hpp"
 #include "modules/admin/redis_nodes.hpp"
@@ -253,6 +255,27 @@ void wire_admin_content(admin::AdminService& admin, parties::PartiesService& par
   admin.set_content(admin::ContentKind::video, std::move(video_hooks));
 }
 // ---- end admin
+
+// ---- analytics (#20)
+analytics::Settings analytics_settings(const Config& c) {
+  analytics::Settings s;
+  s.max_event_data_bytes = static_cast<std::size_t>(c.analytics_event_data_max_bytes);
+  s.truncate_ip = c.analytics_truncate_ip;
+  s.anonymous_limit = c.analytics_anonymous_limit;
+  s.retention_days = c.analytics_retention_days;
+  s.partitions_ahead = c.analytics_partitions_ahead;
+  s.queue_capacity = static_cast<std::size_t>(c.analytics_queue_capacity);
+  s.late_window_ms = std::int64_t{c.analytics_rollup_late_window_s} * 1000;
+  return s;
+}
+
+analytics::Intervals analytics_intervals(const Config& c) {
+  analytics::Intervals i;
+  i.flush = std::chrono::milliseconds(c.analytics_flush_ms);
+  i.rollup = std::chrono::seconds(c.analytics_rollup_interval_s);
+  return i;
+}
+// ---- end analytics
 
 }  // namespace
 
@@ -747,6 +770,48 @@ int serve(const Config& config, std::function<Config()> reload) {
   metrics().add_gauge("watchparty_hub_connections", "WebSockets (party and /ws/user/) joined to rooms on this node.",
                       [&hub] { return static_cast<double>(hub.connection_count()); });
 
+  // ---- analytics (#20): client batches through the API; the modules' domain
+  // events through a bounded queue (never blocks a publisher) and the writer.
+  analytics::Store analytics_store(*db);
+  analytics::AnalyticsService analytics_service(analytics_store, *limiter, analytics_settings(config));
+  analytics::add_routes(router, analytics_service);
+  analytics::add_metrics(analytics_service);
+  std::unique_ptr<analytics::LiveBoard> analytics_board;
+  if (redis)
+    analytics_board = std::make_unique<analytics::RedisLiveBoard>(*redis);
+  else
+    analytics_board = std::make_unique<analytics::MemoryLiveBoard>();
+  analytics_service.set_live_board(*analytics_board);
+  analytics::Hooks analytics_hooks;
+  analytics_hooks.video_owner = [&videos_service](const std::string& id) -> std::optional<std::string> {
+    auto v = videos_service.video_view(id);
+    return v ? std::optional<std::string>(v->author_id) : std::nullopt;
+  };
+  analytics_hooks.completions = [&videos_service](const std::string& id) { return videos_service.completions(id); };
+  analytics_hooks.measure = [&hub] {
+    analytics::NodeLive n;
+    const auto user_prefix = realtime::LiveUserChannel::room("");
+    for (auto& [room, count] : hub.connections_by_room()) {
+      n.sockets += static_cast<long>(count);
+      if (room.rfind(user_prefix, 0) == 0) continue;
+      n.party_sockets += static_cast<long>(count);
+      n.party_rooms.push_back(room);
+    }
+    return n;
+  };
+  analytics_service.set_hooks(std::move(analytics_hooks));
+  analytics::Writer analytics_writer(analytics_service, analytics_intervals(config), worker_id("analytics"));
+  domain_events.subscribe([&analytics_service, &analytics_writer](const DomainEvent& e) {
+    analytics_service.record(e);
+    if (analytics_service.queue().size() >= analytics_service.settings().write_batch) analytics_writer.wake();
+  });
+  try {
+    analytics_service.maintain(now_ms());  // this month's partition (and those ahead) before any event
+  } catch (const Error& e) {
+    return fail(std::string("analytics: cannot prepare the event partitions: ") + e.what());
+  }
+  // ---- end analytics
+
   router.set_fallback(http::static_files_route(web_dir(config)));
 
   http::Dispatcher dispatcher(router, config.cors_origins);
@@ -813,6 +878,7 @@ int serve(const Config& config, std::function<Config()> reload) {
   if (config.run_workers_in_serve) push_worker.start();  // push (#15)
   notifications_worker.start();  // notifications (#15)
   admin_background.start();  // admin (#19): heartbeat, metric snapshots, retention
+  analytics_writer.start();  // analytics (#20)
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -828,6 +894,7 @@ int serve(const Config& config, std::function<Config()> reload) {
     push_worker.stop();  // push (#15): sends already on the pool finish in pool.stop()
     notifications_worker.stop();  // notifications (#15)
     admin_background.stop();  // admin (#19)
+    analytics_writer.stop();  // analytics (#20): what is queued is written first
     ticking = false;
     ticker.join();
     pool.stop();

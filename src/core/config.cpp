@@ -396,6 +396,26 @@ const std::vector<Setting>& settings() {
                   "seconds; then its user has the free plan's limits", &Config::billing_grace_period_s, 0,
                   90 * 86400),
       // ---- end billing
+      // ---- analytics (#20)
+      int_setting("analytics_event_data_max_bytes", "Largest event_data of an ingested event (as JSON), in bytes",
+                  &Config::analytics_event_data_max_bytes, 2, 1024 * 1024),
+      bool_setting("analytics_truncate_ip", "Keep only a.b.c.0 (IPv4) or the /48 (IPv6) of an event's client address",
+                   &Config::analytics_truncate_ip),
+      int_setting("analytics_anonymous_limit", "Event batches per minute an address may send without a login",
+                  &Config::analytics_anonymous_limit, 1, 1000000),
+      int_setting("analytics_retention_days", "Analytics events older than this are dropped (PostgreSQL: whole "
+                  "monthly partitions; SQLite: rows)", &Config::analytics_retention_days, 1, 36500),
+      int_setting("analytics_partitions_ahead", "Monthly partitions of analytics_events made ahead of the current "
+                  "one (PostgreSQL)", &Config::analytics_partitions_ahead, 1, 24),
+      int_setting("analytics_queue_capacity", "Server events waiting to be written; more are dropped and counted",
+                  &Config::analytics_queue_capacity, 1, 10000000),
+      int_setting("analytics_flush_ms", "How often queued server events are written, in milliseconds",
+                  &Config::analytics_flush_ms, 10, 3600000),
+      int_setting("analytics_rollup_interval_s", "How often the rollups are brought up to date, in seconds",
+                  &Config::analytics_rollup_interval_s, 1, 86400),
+      int_setting("analytics_rollup_late_window_s", "How far behind its watermark a rollup recounts, so that events "
+                  "written late are counted (once), in seconds", &Config::analytics_rollup_late_window_s, 0, 7 * 86400),
+      // ---- end analytics
   };
   return all;
 }

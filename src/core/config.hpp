@@ -156,6 +156,16 @@ struct Config {
   std::string stripe_webhook_secret;  // empty: every webhook is refused
   int stripe_webhook_tolerance_s = 300;
   int billing_grace_period_s = 7 * 86400;
+  // analytics (#20)
+  int analytics_event_data_max_bytes = 4096;
+  bool analytics_truncate_ip = false;
+  int analytics_anonymous_limit = 120;  // batches per minute per IP without a login
+  int analytics_retention_days = 395;
+  int analytics_partitions_ahead = 2;
+  int analytics_queue_capacity = 10000;
+  int analytics_flush_ms = 500;
+  int analytics_rollup_interval_s = 60;
+  int analytics_rollup_late_window_s = 3600;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

@@ -788,6 +788,16 @@ ROWS = [
     row("GET", "/api/recommendations/", nothing, None, 401, 200, 200, 200),
     row("POST", "/api/recommendations/{user}/click/", someone_else, None, 401, 404, 404, 404),
     # ---- end search
+    # ---- analytics (#20): a video's numbers are its uploader's and staff's; the views of all users are staff's
+    row("GET", "/api/analytics/video/{video}/analytics/", video, None, 401, 403, 200, 200),
+    row("GET", "/api/analytics/video/{video}/analytics/", private_video, None, 401, 403, 200, 200),
+    row("GET", "/api/analytics/predictive/?metric=video_views&video_id={video}", video, None, 401, 403, 200, 200),
+    row("GET", "/api/analytics/predictive/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/analytics/user-behavior/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/analytics/user-behavior/?user_id={user}", someone_else, None, 401, 403, 403, 200),
+    row("GET", "/api/analytics/real-time/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/analytics/export/?rollup=user", nothing, None, 401, 403, 403, 200),
+    # ---- end analytics
 ]
 
 # admin (#19): what only a superuser may do: (method, path, body); staff and everyone else are refused.

@@ -43,6 +43,10 @@ import { standingPage } from './pages/standing';
 import { appealPage } from './pages/appeal';
 // -- admin area and broadcasts (#19)
 import { adminRoutes } from './pages/admin/area';
+// ---- analytics (#20)
+import { videoAnalyticsPage } from './pages/analytics/video';
+import { myActivityPage } from './pages/analytics/activity';
+// ---- end analytics
 import { startBroadcastBanner } from './broadcast-banner';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
@@ -66,6 +70,8 @@ const routes: Route[] = [
   // -- videos, people, party extras, staff (#25)
   [/^\/videos\/browse\/?$/, browseVideosPage, false],
   [/^\/videos\/([0-9a-f-]{36})\/?$/, videoPage, false],
+  [/^\/videos\/([0-9a-f-]{36})\/analytics\/?$/, videoAnalyticsPage, true],  // analytics (#20)
+  [/^\/activity\/?$/, myActivityPage, true],  // analytics (#20)
   [/^\/people\/?$/, peoplePage, true],
   [/^\/users\/([0-9a-f-]{36})\/?$/, profilePage, true],
   [/^\/invitations\/?$/, invitationsPage, true],

@@ -45,6 +45,7 @@ export const USER_MENU: NavEntry[] = [
   { href: '/settings/security', label: 'Security', match: /^\/settings\/(security|sessions|login-history)/ },
   // -- moderation (#19)
   { href: '/standing', label: 'My standing' },
+  { href: '/activity', label: 'My activity' },  // analytics (#20)
   { href: '/admin', label: 'Admin', staff: true, match: /^\/admin(\/|$)/ },
 ];
 

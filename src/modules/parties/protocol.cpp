@@ -181,6 +181,11 @@ ClientMessage parse_client_message(const std::string& frame) {
     if (!emoji) throw Invalid{"invalid_message", "reaction needs emoji."};
     out.emoji = *emoji;
     out.video_timestamp = number(msg, "video_timestamp").value_or(0);
+  } else if (*type == "sync_report") {
+    auto drift = number(msg, "drift_ms");
+    if (!drift || *drift < -600'000 || *drift > 600'000)
+      throw Invalid{"invalid_message", "sync_report needs drift_ms, -600000 to 600000."};
+    out.drift_ms = *drift;
   } else if (parse_enum<SignalType>(*type)) {
     out.body = msg;
   } else if (*type != "buffering" && *type != "ready" && *type != "sync_request") {

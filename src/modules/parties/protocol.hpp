@@ -58,6 +58,7 @@ struct ClientMessage {
   std::string content;                // chat_message
   std::string emoji;                  // reaction
   double video_timestamp = 0;         // reaction
+  double drift_ms = 0;                // sync_report
   boost::json::object body;           // rtc_offer rtc_answer rtc_ice: checked by the calls service
 };
 // A message the client got wrong: `code` is the `error` code to answer with.

@@ -3,6 +3,7 @@
 // its lifecycle, membership and join requests, moderation, invitations and
 // the chat rules. What is live on this node (rooms, playback, presence) is
 // LiveRooms' (live_rooms.hpp); the messages are protocol.hpp's.
+#include <cmath>
 #include <functional>
 #include <map>
 #include <memory>
@@ -117,6 +118,12 @@ class PartiesService {
   void set_relations(Relations& relations) { relations_ = &relations; }
   // Analytics and achievements hear of parties created, joined and left, chat and reactions.
   void set_events(const DomainEvents& events) { events_ = &events; }
+  // A member's measured drift from the party (sync_report, every ~10 s while
+  // playing): told to analytics as party.sync_drift, amount = |drift| in ms.
+  void report_drift(const std::string& user_id, const std::string& party_id, double drift_ms) const {
+    publish_event(events_, {.type = "party.sync_drift", .user_id = user_id, .party_id = party_id,
+                            .amount = static_cast<std::int64_t>(std::llround(std::abs(drift_ms)))});
+  }
   // The social graph tells (app.cpp): the pair's block changed, `blocked`
   // either way now. A block withdraws the pair's pending invitations, both
   // ways, and live rooms on every node stop showing each to the other.

@@ -64,6 +64,8 @@ void PartySocket::on_message(const std::string& text) {
     in_order([this, content = msg.content] { service_.chat_in_room(user_, room_->id, content); });
   } else if (type == "reaction") {
     in_order([this, emoji = msg.emoji, ts = msg.video_timestamp] { service_.react_in_room(user_, room_->id, emoji, ts); });
+  } else if (type == "sync_report") {
+    service_.report_drift(user_.id, room_->id, msg.drift_ms);  // a domain event: no SQL, never waits
   } else if (parse_enum<SignalType>(type)) {
     in_order([this, type, body = std::move(msg.body)] { service_.relay_signal(user_, room_->id, type, body); });
   }

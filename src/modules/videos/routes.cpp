@@ -269,6 +269,14 @@ Response progress(VideosService& svc, Request& req) {
   return http::json_response(watch_json(svc.progress(req.current_user(), req.param("id"), in)));
 }
 
+Response my_watch_time(VideosService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  long long count = 0;
+  json::array out;
+  for (auto& w : svc.my_watch_time(req.current_user(), page.size, page.offset(), count)) out.push_back(watch_json(w));
+  return http::paginated(req, page, count, std::move(out));
+}
+
 // ---------------------------------------------------------------- comments
 
 Response list_comments(VideosService& svc, Request& req) {
@@ -431,6 +439,8 @@ void add_routes(http::Router& router, VideosService& svc, const Config& config) 
              my_reactions);
   routes.add("POST", "/api/videos/{id}/view/", "Count a view (once per viewer per window)", A, view_video);
   routes.add("POST", "/api/videos/{id}/progress/", "Record watch progress", U, progress);
+  routes.add("GET", "/api/videos/watch-time/", "My watch time: one row per video and viewing context (party or none)",
+             U, my_watch_time);
   routes.add("GET", "/api/videos/{id}/comments/", "Top-level comments, newest first", A, list_comments);
   routes.add("POST", "/api/videos/{id}/comments/", "Comment, or reply with parent_id", U, add_comment);
   routes.add("PATCH", "/api/videos/{id}/comments/{comment_id}/", "Edit my comment", U, edit_comment);

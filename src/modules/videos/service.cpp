@@ -401,6 +401,10 @@ WatchTimeRow VideosService::progress(const Principal& user, const std::string& i
   return record_watch_time(user.id, v.id, in);
 }
 
+std::vector<WatchTimeRow> VideosService::my_watch_time(const Principal& user, int limit, int offset, long long& count) {
+  return store_.watch_times_of(user.id, limit, offset, count);
+}
+
 // ---------------------------------------------------------------- comments
 
 CommentRow VideosService::comment_of(const std::string& video_id, const std::string& comment_id) {

@@ -106,6 +106,10 @@ class VideosService {
   std::pair<bool, std::int64_t> count_view(Viewer viewer, const VideoRow& v, const ClientInfo& client);
   WatchTimeRow record_watch_time(const std::string& user_id, const std::string& video_id, const WatchInput& in);
   WatchTimeRow progress(const Principal& user, const std::string& id, const WatchInput& in);
+  // My watch history: one row per video and viewing context (a party, or none).
+  std::vector<WatchTimeRow> my_watch_time(const Principal& user, int limit, int offset, long long& count);
+  // Each viewer's furthest point in the video, percent (for analytics' retention curve).
+  std::vector<double> completions(const std::string& video_id) { return store_.completions(video_id); }
 
   // Comments
   std::vector<CommentRow> comments(Viewer viewer, const std::string& video_id, int limit, int offset, long long& count);

@@ -278,11 +278,12 @@ inline constexpr const char* kInsertView =
     ":ip, :t)";
 inline constexpr const char* kAddView = "UPDATE videos SET view_count = view_count + 1 WHERE id = :id";
 inline constexpr const char* kViewCount = "SELECT view_count FROM videos WHERE id = :id";
+// One row per viewing context (party_key: the party, or '' outside one), so a
+// viewing in a party and one outside are both kept.
 inline constexpr const char* kAddWatchTime =
-    "INSERT INTO watch_times (id, user_id, video_id, party_id, total_watch_time, last_position, "
-    "completion_percentage, average_quality, buffering_events, created_at, updated_at) VALUES (:id, :u, :v, :p, :tw, "
-    ":lp, :cp, :q, :b, :t, :t2) ON CONFLICT (user_id, video_id) DO UPDATE SET "
-    "party_id = COALESCE(excluded.party_id, watch_times.party_id), "
+    "INSERT INTO watch_times (id, user_id, video_id, party_id, party_key, total_watch_time, last_position, "
+    "completion_percentage, average_quality, buffering_events, created_at, updated_at) VALUES (:id, :u, :v, :p, :pk, "
+    ":tw, :lp, :cp, :q, :b, :t, :t2) ON CONFLICT (user_id, video_id, party_key) DO UPDATE SET "
     "total_watch_time = watch_times.total_watch_time + excluded.total_watch_time, "
     "last_position = excluded.last_position, "
     "completion_percentage = CASE WHEN excluded.completion_percentage > watch_times.completion_percentage "
@@ -290,7 +291,15 @@ inline constexpr const char* kAddWatchTime =
     "average_quality = CASE WHEN excluded.average_quality = '' THEN watch_times.average_quality "
     "ELSE excluded.average_quality END, "
     "buffering_events = watch_times.buffering_events + excluded.buffering_events, updated_at = excluded.updated_at";
-inline constexpr const char* kWatchTimeOf = "FROM watch_times WHERE user_id = :u AND video_id = :v";
+inline constexpr const char* kWatchTimeOf =
+    "FROM watch_times WHERE user_id = :u AND video_id = :v AND party_key = :pk";
+// A user's watch history, newest viewing first.
+inline constexpr const char* kWatchTimesOfUser =
+    "FROM watch_times WHERE user_id = :u ORDER BY updated_at DESC, id LIMIT :l OFFSET :o";
+// Each viewer's furthest point in a video (percent), over all viewing contexts.
+inline constexpr const char* kCompletionsOf =
+    "SELECT MAX(completion_percentage) FROM watch_times WHERE video_id = :v GROUP BY user_id";
+inline constexpr const char* kCountWatchTimesOfUser = "SELECT COUNT(*) FROM watch_times WHERE user_id = :u";
 inline constexpr const char* kInsertDownload =
     "INSERT INTO video_downloads (id, video_id, user_id, ip_address, user_agent, created_at) VALUES (:id, :v, :u, "
     ":ip, :ua, :t)";

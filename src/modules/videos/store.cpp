@@ -345,10 +345,27 @@ WatchTimeRow Store::record_watch(const WatchTimeRow& d, std::optional<double> vi
     double completion = 0;
     if (video_duration && *video_duration > 0)
       completion = std::min(100.0, std::max(0.0, d.last_position / *video_duration * 100.0));
-    s << sql::kAddWatchTime, use(d.id), use(d.user_id), use(d.video_id), use(d.party_id), use(total),
+    const std::string party_key = d.party_id.value_or("");
+    s << sql::kAddWatchTime, use(d.id), use(d.user_id), use(d.video_id), use(d.party_id), use(party_key), use(total),
         use(d.last_position), use(completion), use(d.average_quality), use(buffering), use(t), use(t);
-    auto row = db::select_one(s, sql::kWatchTime, sql::kWatchTimeOf, db::uses(d.user_id, d.video_id));
+    auto row = db::select_one(s, sql::kWatchTime, sql::kWatchTimeOf, db::uses(d.user_id, d.video_id, party_key));
     return row.value_or(WatchTimeRow{});
+  });
+}
+
+std::vector<WatchTimeRow> Store::watch_times_of(const std::string& user_id, int limit, int offset, long long& count) {
+  return db_.with([&](soci::session& s) {
+    count = db::fetch_count(s, sql::kCountWatchTimesOfUser, db::uses(user_id));
+    return db::select_rows(s, sql::kWatchTime, sql::kWatchTimesOfUser, db::uses(user_id, limit, offset));
+  });
+}
+
+std::vector<double> Store::completions(const std::string& video_id) {
+  return db_.with([&](soci::session& s) {
+    std::vector<double> out;
+    soci::rowset<double> rows = (s.prepare << sql::kCompletionsOf, use(video_id));
+    for (double v : rows) out.push_back(v);
+    return out;
   });
 }
 

@@ -71,6 +71,9 @@ class Store {
                                            const std::optional<std::string>& user_id, const std::string& ip,
                                            const std::string& view_id, std::int64_t now, std::int64_t window_ms);
   WatchTimeRow record_watch(const WatchTimeRow& delta, std::optional<double> video_duration);
+  // A user's viewings (one row per video and context), newest first; count: all of them.
+  std::vector<WatchTimeRow> watch_times_of(const std::string& user_id, int limit, int offset, long long& count);
+  std::vector<double> completions(const std::string& video_id);
   void record_download(const std::string& id, const std::string& video_id, const std::optional<std::string>& user_id,
                        const std::string& ip, const std::string& user_agent, std::int64_t now);
 

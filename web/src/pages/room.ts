@@ -505,7 +505,13 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
       // A burst of pings for a first offset, then a few every 10 s to follow drift.
       for (let i = 0; i < 6; i++) setTimeout(() => ws === sock && ping(), i * 150);
       clearInterval(pingTimer);
-      pingTimer = window.setInterval(() => { ping(); setTimeout(ping, 100); setTimeout(ping, 200); }, 10_000);
+      pingTimer = window.setInterval(() => {
+        ping(); setTimeout(ping, 100); setTimeout(ping, 200);
+        // analytics (#20): the measured drift while playing, so sync quality is visible in production
+        const s = sync.stats;
+        if (sync.playback?.status === 'playing' && s.mode !== 'idle' && s.mode !== 'waiting' && s.mode !== 'blocked')
+          send({ type: 'sync_report', drift_ms: Math.round(s.driftMs) });
+      }, 10_000);
     };
     sock.onmessage = (ev) => {
       let m: any;

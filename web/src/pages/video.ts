@@ -92,6 +92,7 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
       self && v.status === 'ready' ? h('button', { class: 'small primary', id: 'start-party', onclick: startParty }, 'Start a party with this video') : null,
       mayChange ? h('button', { class: 'small', id: 'edit-video', 'aria-expanded': String(!editBox.hidden && editBox.childElementCount > 0), onclick: toggleEdit }, 'Edit') : null,
       mayChange ? h('button', { class: 'small danger', id: 'delete-video', onclick: remove }, 'Delete') : null,
+      mayChange ? link(`/videos/${v.id}/analytics`, 'Analytics', { class: 'button small', id: 'video-analytics' }) : null,  // analytics (#20)
       !self ? h('span', { class: 'muted small' }, link('/login', 'Log in'), ' to like, comment or start a party.') : null);
     likeBtn.disabled = dislikeBtn.disabled = !self;
   }

@@ -23,6 +23,7 @@ export const ADMIN_PAGES: AdminPage[] = [
   { path: '/admin/logs', label: 'System log', load: () => import('./logs').then((m) => m.logsPage) },
   { path: '/admin/moderation', label: 'Moderation', load: () => import('../admin-moderation').then((m) => m.adminModerationPage) },
   { path: '/admin/tickets', label: 'Tickets', load: () => import('../admin-tickets').then((m) => m.adminTicketsPage) },
+  { path: '/admin/analytics', label: 'Analytics', load: () => import('../analytics/staff').then((m) => m.analyticsDashboardPage) },
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -1,0 +1,172 @@
+#pragma once
+// Every SQL text of the analytics module. Only store.cpp includes it.
+#include <cstddef>
+#include <string>
+
+#include "db/columns.hpp"
+#include "modules/analytics/model.hpp"
+
+namespace wp::analytics::sql {
+
+inline constexpr int kEventColumns = 14;
+inline constexpr const char* kInsertEventsHead =
+    "INSERT INTO analytics_events (id, event_type, event_name, event_data, source, session_id, user_id, video_id, "
+    "party_id, amount, client_timestamp, timestamp, ip_address, user_agent) VALUES ";
+
+// The multi-row INSERT of n events: one statement, n tuples of positional
+// parameters (:p0, :p1, ...), event_data cast to JSONB on PostgreSQL.
+inline std::string insert_events(std::size_t n, bool postgresql) {
+  std::string out = kInsertEventsHead;
+  int p = 0;
+  auto param = [&p] { return ":p" + std::to_string(p++); };
+  for (std::size_t row = 0; row < n; ++row) {
+    out += row ? ",(" : "(";
+    for (int c = 0; c < kEventColumns; ++c) {
+      if (c) out += ',';
+      out += c == 3 && postgresql ? "CAST(" + param() + " AS JSONB)" : param();
+    }
+    out += ')';
+  }
+  return out;
+}
+
+// PostgreSQL partitions (analytics_events_pYYYYMM).
+inline constexpr const char* kPartitions =
+    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = "
+    "i.inhparent WHERE p.relname = 'analytics_events' ORDER BY c.relname";
+// One transaction-scoped lock, so two nodes never make or drop the same partition at once.
+inline constexpr const char* kPartitionLock = "SELECT pg_advisory_xact_lock(7274728)";
+// Names come from partition_name() (digits only), bounds are integers: nothing a client wrote.
+inline std::string create_partition(const std::string& name, long long from, long long to) {
+  return "CREATE TABLE IF NOT EXISTS " + name + " PARTITION OF analytics_events FOR VALUES FROM (" +
+         std::to_string(from) + ") TO (" + std::to_string(to) + ")";
+}
+inline std::string drop_partition(const std::string& name) { return "DROP TABLE IF EXISTS " + name; }
+
+// SQLite: the same retention by rows.
+inline constexpr const char* kDeleteEventsBefore = "DELETE FROM analytics_events WHERE timestamp < :t";
+
+
+// ---------------------------------------------------------------- rollups
+// Each rollup replaces whole buckets: DELETE the range, then INSERT ... SELECT
+// from the raw events of the same range. Parameters of every INSERT, in
+// order: granularity, bucket size twice, from, to. GROUP BY by position, so
+// that PostgreSQL sees the bucket expression as one.
+inline constexpr const char* kRollupLock = "SELECT pg_advisory_xact_lock(7274729)";
+inline constexpr const char* kWatermark = "SELECT watermark FROM analytics_rollup_state WHERE name = :n";
+inline constexpr const char* kSetWatermark =
+    "INSERT INTO analytics_rollup_state (name, watermark, updated_at) VALUES (:n, :w, :t) ON CONFLICT (name) DO "
+    "UPDATE SET watermark = excluded.watermark, updated_at = excluded.updated_at";
+inline constexpr const char* kFirstEvent = "SELECT MIN(timestamp) FROM analytics_events";
+
+inline constexpr const char* kDeleteVideoRollups =
+    "DELETE FROM analytics_video_rollups WHERE granularity = :g AND bucket_start >= :f AND bucket_start < :t";
+inline constexpr const char* kRollupVideos =
+    "INSERT INTO analytics_video_rollups (video_id, granularity, bucket_start, views, unique_viewers, watch_time, "
+    "party_watch_time, likes, comments) "
+    "SELECT video_id, CAST(:g AS TEXT), (timestamp / :s1) * :s2, "
+    "SUM(CASE WHEN event_type = 'video.viewed' THEN 1 ELSE 0 END), "
+    "COUNT(DISTINCT CASE WHEN event_type IN ('video.viewed', 'watch.progress') THEN user_id END), "
+    "SUM(CASE WHEN event_type = 'watch.progress' THEN amount ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'watch.progress' AND party_id IS NOT NULL THEN amount ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'video.liked' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'comment.created' THEN 1 ELSE 0 END) "
+    "FROM analytics_events WHERE source = 'server' AND video_id IS NOT NULL AND timestamp >= :f AND timestamp < :t "
+    "GROUP BY 1, 3";
+
+inline constexpr const char* kDeletePartyRollups =
+    "DELETE FROM analytics_party_rollups WHERE granularity = :g AND bucket_start >= :f AND bucket_start < :t";
+inline constexpr const char* kRollupParties =
+    "INSERT INTO analytics_party_rollups (party_id, granularity, bucket_start, members, joins, leaves, messages, "
+    "reactions, polls, watch_time, drift_reports, drift_abs_ms_sum, drift_abs_ms_max) "
+    "SELECT party_id, CAST(:g AS TEXT), (timestamp / :s1) * :s2, "
+    "COUNT(DISTINCT user_id), "
+    "SUM(CASE WHEN event_type = 'party.joined' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'party.left' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'party.chat_sent' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'party.reaction' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'poll.created' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'watch.progress' THEN amount ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'party.sync_drift' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'party.sync_drift' THEN amount ELSE 0 END), "
+    "MAX(CASE WHEN event_type = 'party.sync_drift' THEN amount ELSE 0 END) "
+    "FROM analytics_events WHERE source = 'server' AND party_id IS NOT NULL AND timestamp >= :f AND timestamp < :t "
+    "GROUP BY 1, 3";
+
+inline constexpr const char* kDeleteUserRollups =
+    "DELETE FROM analytics_user_rollups WHERE granularity = :g AND bucket_start >= :f AND bucket_start < :t";
+inline constexpr const char* kRollupUsers =
+    "INSERT INTO analytics_user_rollups (user_id, granularity, bucket_start, events, watch_time, parties_hosted, "
+    "parties_joined, social) "
+    "SELECT user_id, CAST(:g AS TEXT), (timestamp / :s1) * :s2, COUNT(*), "
+    "SUM(CASE WHEN event_type = 'watch.progress' THEN amount ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'party.created' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event_type = 'party.joined' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN event_type IN ('friend.added', 'message.sent', 'group.joined', 'event.rsvp') THEN 1 ELSE 0 END) "
+    "FROM analytics_events WHERE user_id IS NOT NULL AND timestamp >= :f AND timestamp < :t "
+    "GROUP BY 1, 3";
+
+// ---------------------------------------------------------------- reading rollups
+// Parameters: the id (or nothing for "all"), granularity, from, to.
+inline const db::Columns<VideoBucket> kVideoBucket{
+    {"video_id", &VideoBucket::video_id},     {"bucket_start", &VideoBucket::bucket_start},
+    {"views", &VideoBucket::views},           {"unique_viewers", &VideoBucket::unique_viewers},
+    {"watch_time", &VideoBucket::watch_time}, {"party_watch_time", &VideoBucket::party_watch_time},
+    {"likes", &VideoBucket::likes},           {"comments", &VideoBucket::comments},
+};
+inline const db::Columns<PartyBucket> kPartyBucket{
+    {"party_id", &PartyBucket::party_id},
+    {"bucket_start", &PartyBucket::bucket_start},
+    {"members", &PartyBucket::members},
+    {"joins", &PartyBucket::joins},
+    {"leaves", &PartyBucket::leaves},
+    {"messages", &PartyBucket::messages},
+    {"reactions", &PartyBucket::reactions},
+    {"polls", &PartyBucket::polls},
+    {"watch_time", &PartyBucket::watch_time},
+    {"drift_reports", &PartyBucket::drift_reports},
+    {"drift_abs_ms_sum", &PartyBucket::drift_abs_ms_sum},
+    {"drift_abs_ms_max", &PartyBucket::drift_abs_ms_max},
+};
+inline const db::Columns<UserBucket> kUserBucket{
+    {"user_id", &UserBucket::user_id},       {"bucket_start", &UserBucket::bucket_start},
+    {"events", &UserBucket::events},         {"watch_time", &UserBucket::watch_time},
+    {"parties_hosted", &UserBucket::parties_hosted}, {"parties_joined", &UserBucket::parties_joined},
+    {"social", &UserBucket::social},
+};
+inline constexpr const char* kVideoBucketsOf =
+    "FROM analytics_video_rollups WHERE video_id = :id AND granularity = :g AND bucket_start >= :f AND "
+    "bucket_start < :t ORDER BY bucket_start";
+inline constexpr const char* kVideoBucketsAll =
+    "FROM analytics_video_rollups WHERE granularity = :g AND bucket_start >= :f AND bucket_start < :t "
+    "ORDER BY bucket_start, video_id";
+inline constexpr const char* kPartyBucketsOf =
+    "FROM analytics_party_rollups WHERE party_id = :id AND granularity = :g AND bucket_start >= :f AND "
+    "bucket_start < :t ORDER BY bucket_start";
+inline constexpr const char* kPartyBucketsAll =
+    "FROM analytics_party_rollups WHERE granularity = :g AND bucket_start >= :f AND bucket_start < :t "
+    "ORDER BY bucket_start, party_id";
+inline constexpr const char* kUserBucketsOf =
+    "FROM analytics_user_rollups WHERE user_id = :id AND granularity = :g AND bucket_start >= :f AND "
+    "bucket_start < :t ORDER BY bucket_start";
+inline constexpr const char* kUserBucketsAll =
+    "FROM analytics_user_rollups WHERE granularity = :g AND bucket_start >= :f AND bucket_start < :t "
+    "ORDER BY bucket_start, user_id";
+// Active users per bucket: a user has a row in a bucket only when they did something in it.
+inline const db::Columns<CountBucket> kCountBucket{
+    {"bucket_start", &CountBucket::bucket_start},
+    {"COUNT(*)", &CountBucket::count},
+};
+inline constexpr const char* kActiveUsers =
+    "FROM analytics_user_rollups WHERE granularity = :g AND bucket_start >= :f AND bucket_start < :t "
+    "GROUP BY bucket_start ORDER BY bucket_start";
+// Daily views of one video (for the forecast).
+inline const db::Columns<CountBucket> kViewBucket{
+    {"bucket_start", &CountBucket::bucket_start},
+    {"views", &CountBucket::count},
+};
+inline constexpr const char* kDailyViewsOf =
+    "FROM analytics_video_rollups WHERE video_id = :id AND granularity = 'day' AND bucket_start >= :f AND "
+    "bucket_start < :t ORDER BY bucket_start";
+
+}  // namespace wp::analytics::sql

@@ -1,0 +1,191 @@
+#include "modules/analytics/store.hpp"
+
+#include <soci/soci.h>
+
+#include <deque>
+#include <optional>
+
+#include "db/affected.hpp"
+#include "db/soci_optional.hpp"
+#include "modules/analytics/sql.hpp"
+
+namespace wp::analytics {
+
+using soci::use;
+
+namespace {
+
+constexpr std::size_t kRowsPerStatement = 100;
+
+// The values of rows[from, from+n) bound in column order; kept alive in `keep`
+// while the statement runs (SOCI holds their addresses).
+struct Bound {
+  std::deque<std::string> text;
+  std::deque<long long> number;
+  std::deque<std::optional<long long>> maybe_number;
+};
+
+void bind_row(soci::statement& st, const EventRow& r, Bound& keep) {
+  st.exchange(use(r.id));
+  st.exchange(use(r.event_type));
+  st.exchange(use(r.event_name));
+  st.exchange(use(r.event_data));
+  st.exchange(use(keep.text.emplace_back(to_string(r.source))));
+  st.exchange(use(r.session_id));
+  st.exchange(use(r.user_id));
+  st.exchange(use(r.video_id));
+  st.exchange(use(r.party_id));
+  st.exchange(use(keep.number.emplace_back(r.amount)));
+  auto& client_ts = keep.maybe_number.emplace_back();
+  if (r.client_timestamp) client_ts = *r.client_timestamp;
+  st.exchange(use(client_ts));
+  st.exchange(use(keep.number.emplace_back(r.timestamp)));
+  st.exchange(use(r.ip_address));
+  st.exchange(use(r.user_agent));
+}
+
+void insert_chunk(soci::session& s, const EventRow* rows, std::size_t n, bool pg) {
+  Bound keep;
+  soci::statement st(s);
+  for (std::size_t i = 0; i < n; ++i) bind_row(st, rows[i], keep);
+  st.alloc();
+  st.prepare(sql::insert_events(n, pg));
+  st.define_and_bind();
+  st.execute(true);
+}
+
+}  // namespace
+
+void Store::insert(const std::vector<EventRow>& rows) {
+  if (rows.empty()) return;
+  const bool pg = postgresql();
+  db_.tx([&](soci::session& s) {
+    for (std::size_t at = 0; at < rows.size(); at += kRowsPerStatement)
+      insert_chunk(s, rows.data() + at, std::min(kRowsPerStatement, rows.size() - at), pg);
+  });
+}
+
+std::vector<std::string> Store::partitions() {
+  return db_.with([&](soci::session& s) {
+    std::vector<std::string> out;
+    soci::rowset<std::string> names = (s.prepare << sql::kPartitions);
+    for (auto& n : names) out.push_back(n);
+    return out;
+  });
+}
+
+void Store::apply(const PartitionPlan& plan) {
+  if (plan.create.empty() && plan.drop.empty()) return;
+  db_.tx([&](soci::session& s) {
+    s << sql::kPartitionLock;
+    for (auto& m : plan.create)
+      s << sql::create_partition(partition_name(m), month_start_ms(m), month_start_ms(next_month(m)));
+    for (auto& name : plan.drop)
+      if (month_of_partition(name)) s << sql::drop_partition(name);
+  });
+}
+
+long long Store::delete_before(std::int64_t cutoff) {
+  return db_.tx([&](soci::session& s) {
+    long long t = cutoff;
+    soci::statement st = (s.prepare << sql::kDeleteEventsBefore, use(t));
+    return db::execute_counting(st);
+  });
+}
+
+// ---------------------------------------------------------------- rollups
+
+namespace {
+
+constexpr const char* kEventsWatermark = "events";
+
+std::optional<std::int64_t> maybe_number(soci::session& s, const char* sql, const std::string* name) {
+  long long v = 0;
+  soci::indicator ind = soci::i_null;
+  if (name)
+    s << sql, soci::into(v, ind), use(*name);
+  else
+    s << sql, soci::into(v, ind);
+  if (!s.got_data() || ind != soci::i_ok) return std::nullopt;
+  return v;
+}
+
+void replace_buckets(soci::session& s, const char* del, const char* insert, Granularity g, BucketRange r) {
+  const std::string name(to_string(g));
+  long long size = bucket_ms(g), from = r.from, to = r.to;
+  s << del, use(name), use(from), use(to);
+  s << insert, use(name), use(size), use(size), use(from), use(to);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> Store::watermark() {
+  const std::string name = kEventsWatermark;
+  return db_.with([&](soci::session& s) { return maybe_number(s, sql::kWatermark, &name); });
+}
+
+std::optional<std::int64_t> Store::first_event() {
+  return db_.with([&](soci::session& s) { return maybe_number(s, sql::kFirstEvent, nullptr); });
+}
+
+void Store::rollup(std::int64_t since, std::int64_t now) {
+  const bool pg = postgresql();
+  db_.tx([&](soci::session& s) {
+    if (pg) s << sql::kRollupLock;
+    for (auto g : kGranularities) {
+      auto range = buckets_to_recompute(since, now, g);
+      replace_buckets(s, sql::kDeleteVideoRollups, sql::kRollupVideos, g, range);
+      replace_buckets(s, sql::kDeletePartyRollups, sql::kRollupParties, g, range);
+      replace_buckets(s, sql::kDeleteUserRollups, sql::kRollupUsers, g, range);
+    }
+    const std::string name = kEventsWatermark;
+    long long w = now, t = now;
+    s << sql::kSetWatermark, use(name), use(w), use(t);
+  });
+}
+
+// ---------------------------------------------------------------- reading rollups
+
+namespace {
+
+template <class Row>
+std::vector<Row> buckets(db::Database& db, const db::Columns<Row>& columns, const char* of_one, const char* of_all,
+                         const std::optional<std::string>& id, Granularity g, std::int64_t from, std::int64_t to) {
+  const std::string name(to_string(g));
+  long long f = from, t = to;
+  return db.with([&](soci::session& s) {
+    if (id) return db::select_rows(s, columns, of_one, db::uses(*id, name, f, t));
+    return db::select_rows(s, columns, of_all, db::uses(name, f, t));
+  });
+}
+
+}  // namespace
+
+std::vector<VideoBucket> Store::video_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
+                                              std::int64_t to) {
+  return buckets(db_, sql::kVideoBucket, sql::kVideoBucketsOf, sql::kVideoBucketsAll, id, g, from, to);
+}
+
+std::vector<PartyBucket> Store::party_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
+                                              std::int64_t to) {
+  return buckets(db_, sql::kPartyBucket, sql::kPartyBucketsOf, sql::kPartyBucketsAll, id, g, from, to);
+}
+
+std::vector<UserBucket> Store::user_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
+                                            std::int64_t to) {
+  return buckets(db_, sql::kUserBucket, sql::kUserBucketsOf, sql::kUserBucketsAll, id, g, from, to);
+}
+
+std::vector<CountBucket> Store::active_users(Granularity g, std::int64_t from, std::int64_t to) {
+  const std::string name(to_string(g));
+  long long f = from, t = to;
+  return db_.with([&](soci::session& s) { return db::select_rows(s, sql::kCountBucket, sql::kActiveUsers, db::uses(name, f, t)); });
+}
+
+std::vector<CountBucket> Store::daily_views(const std::string& video_id, std::int64_t from, std::int64_t to) {
+  long long f = from, t = to;
+  return db_.with(
+      [&](soci::session& s) { return db::select_rows(s, sql::kViewBucket, sql::kDailyViewsOf, db::uses(video_id, f, t)); });
+}
+
+}  // namespace wp::analytics
