@@ -40,6 +40,9 @@ import { standingPage } from './pages/standing';
 // -- admin area and broadcasts (#19)
 import { adminRoutes } from './pages/admin/area';
 import { startBroadcastBanner } from './broadcast-banner';
+// -- store and achievements (#18)
+import { storePage } from './pages/store';
+import { achievementsPage } from './pages/achievements';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -88,6 +91,9 @@ const routes: Route[] = [
   [/^\/standing\/?$/, standingPage, true],
   // -- admin area (#19): its pages are ADMIN_PAGES in pages/admin/area.ts
   ...adminRoutes,
+  // -- store and achievements (#18)
+  [/^\/store\/?$/, storePage, true],
+  [/^\/achievements\/?$/, achievementsPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);

@@ -44,6 +44,9 @@ export const USER_MENU: NavEntry[] = [
   { href: '/settings/security', label: 'Security', match: /^\/settings\/(security|sessions|login-history)/ },
   // -- moderation (#19)
   { href: '/standing', label: 'My standing' },
+  // -- store and achievements (#18)
+  { href: '/store', label: 'Store' },
+  { href: '/achievements', label: 'Achievements' },
   { href: '/admin', label: 'Admin', staff: true, match: /^\/admin(\/|$)/ },
 ];
 

@@ -27,6 +27,7 @@ const std::vector<TypeInfo>& type_catalog() {
       {Type::subscription, "Subscription changes", true, true, false, "normal"},
       {Type::payment, "Payments", true, true, false, "normal"},
       {Type::admin_broadcast, "Announcements", true, false, true, "low"},
+      {Type::achievement_unlocked, "Achievements unlocked", true, false, true, "low"},  // store (#18)
   };
   return all;
 }

@@ -33,6 +33,7 @@ enum class Type {
   subscription,
   payment,
   admin_broadcast,
+  achievement_unlocked,  // store (#18)
 };
 
 enum class Channel { in_app, email, push };
@@ -148,7 +149,8 @@ WP_ENUM_NAMES(wp::notifications::Type, {wp::notifications::Type::friend_request,
               {wp::notifications::Type::moderation_action, "moderation_action"},
               {wp::notifications::Type::subscription, "subscription"},
               {wp::notifications::Type::payment, "payment"},
-              {wp::notifications::Type::admin_broadcast, "admin_broadcast"});
+              {wp::notifications::Type::admin_broadcast, "admin_broadcast"},
+              {wp::notifications::Type::achievement_unlocked, "achievement_unlocked"});
 WP_ENUM_NAMES(wp::notifications::Channel, {wp::notifications::Channel::in_app, "in_app"},
               {wp::notifications::Channel::email, "email"}, {wp::notifications::Channel::push, "push"});
 WP_ENUM_NAMES(wp::notifications::DigestMode, {wp::notifications::DigestMode::immediate, "immediate"},
