@@ -193,3 +193,19 @@ def test_achievements_list_every_rule_with_progress(server):
     assert ten["event_type"] == "watch.progress" and ten["threshold"] == 36000 and ten["progress"] == 0
     assert ten["unlocked"] is False and ten["unlocked_at"] is None and ten["reward"] > 0
     assert ok(ana.get("/api/achievements/mine/"))["results"] == []
+
+
+def test_equipped_badges_ride_on_party_chat(server, staff):
+    from party_helpers import create_party, post_chat
+    ana = register(server)
+    grant(staff, ana, 10)
+    badge = add_item(staff, price=5, image="🎬", name="Director")
+    ok(buy(ana, badge), 201)
+    party = create_party(ana)
+    assert post_chat(ana, party, "before")["badges"] == []
+    ok(ana.post(f"{API}inventory/{badge['id']}/equip/"))
+    m = post_chat(ana, party, "after")
+    assert m["badges"] == [{"item_id": badge["id"], "name": "Director", "image": "🎬"}]
+    # History carries no badges (they are what the author wore when it was sent live).
+    history = ok(ana.get(f"/api/parties/{party['id']}/chat/"))["results"]
+    assert {h["content"] for h in history} >= {"before", "after"} and all(h["badges"] == [] for h in history)
