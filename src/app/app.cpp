@@ -27,9 +27,9 @@
 #include "core/mailer.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/serial_queue.hpp"
+#include "core/domain_events.hpp"
 #include "core/notifier.hpp"
 #include "core/coin_sink.hpp"
-#include "core/domain_events.hpp"
 #include "core/periodic.hpp"
 #include "core/moderation.hpp"
 #include "core/user_messages.hpp"
@@ -285,9 +285,9 @@ int serve(const Config& config) {
   else
     limiter = std::make_unique<MemoryRateLimiter>();
 
-  http::Router router;
-  // What happened in the modules (core/domain_events.hpp): listeners subscribe below, before serving.
+  // Modules publish what happened (core/domain_events.hpp); listeners subscribe below, before serving.
   DomainEvents domain_events;
+  http::Router router;
   // Rooms of live sockets on every node (party sockets, /ws/user/), through Redis when configured.
   std::unique_ptr<realtime::Backplane> backplane;
   if (redis)
@@ -602,6 +602,17 @@ int serve(const Config& config) {
     });
   }
   // ---- end notifications
+  // ---- domain events: what happened in the modules, for analytics and achievements
+  accounts_service.set_events(domain_events);
+  videos_service.set_events(domain_events);
+  parties_service.set_events(domain_events);
+  live_rooms.set_events(domain_events);
+  polls_service.set_events(domain_events);
+  social_service.set_events(domain_events);
+  groups_service.set_events(domain_events);
+  messaging_service.set_events(domain_events);
+  events_service.set_events(domain_events);
+  // ---- end domain events
   // ---- moderation (#19): reports, the staff queue, actions and standing, the word filter.
   // Each module that owns reportable content registers its lookup / remove / restore
   // (core/moderation.hpp); accounts refuses logins of suspended and banned users.

@@ -150,6 +150,7 @@ TokenPair AccountsService::register_user(const RegisterInput& in, const ClientIn
     spdlog::warn("verification mail for {} not sent: {}", user.id, e.what());
   }
   record(user, user.username, true, LoginReason::registered, client);
+  publish_event(events_, {.type = "user.registered", .user_id = user.id});
   return issue_session(user, client);
 }
 
@@ -180,6 +181,7 @@ TokenPair AccountsService::issue_session(const UserRow& user, const ClientInfo& 
   t.user = user;
   t.user.last_login = now;
   t.two_factor_enabled = two_factor_enabled(user.id);
+  publish_event(events_, {.type = "user.logged_in", .user_id = user.id});
   return t;
 }
 

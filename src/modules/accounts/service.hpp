@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/mailer.hpp"
 #include "core/moderation.hpp"
+#include "core/domain_events.hpp"
 #include "core/notifier.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/principal.hpp"
@@ -137,6 +138,7 @@ class AccountsService {
   // Deactivating revokes every session and closes the user's live connections.
   // The user is told (moderation_action) when a notifier is set.
   void set_notifier(Notifier& notifier) { notifier_ = &notifier; }
+  void set_events(const DomainEvents& events) { events_ = &events; }
   // admin (#19): security events (login throttling tripped, 2FA disabled, password changed or reset) go to the audit trail.
   void set_audit_log(AuditLog& log) { audit_ = &log; }
   UserRow set_user_active(const Principal& actor, const std::string& user_id, bool active);
@@ -211,6 +213,7 @@ class AccountsService {
   FollowCountsOf follow_counts_;
   Badges* badges_ = nullptr;
   Notifier* notifier_ = nullptr;
+  const DomainEvents* events_ = nullptr;
   LoginGate login_gate_;
   StandingIds standing_ids_;
   ContentGuard* guard_ = nullptr;

@@ -188,6 +188,8 @@ EventView EventsService::rsvp(const Principal& user, const std::string& id, Rsvp
     leave(user, id);
   }
   store_.set_rsvp(id, user.id, response, note, now_ms());
+  publish_event(events_, {.type = "event.rsvp", .user_id = user.id,
+                          .data_json = "{\"response\":\"" + std::string(to_string(response)) + "\"}"});
   return get(user, id);
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/domain_events.hpp"
 #include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
@@ -28,6 +29,7 @@ class EventsService {
   void set_party_opener(PartyOpener fn) { open_party_ = std::move(fn); }
   void set_video_check(VideoCheck fn) { video_check_ = std::move(fn); }
   void set_group_check(GroupCheck fn) { group_check_ = std::move(fn); }
+  void set_events(const DomainEvents& events) { events_ = &events; }
 
   // Events (service.cpp). create returns the first occurrence of a series.
   EventRow create(const Principal& user, const EventInput& in);
@@ -92,6 +94,7 @@ class EventsService {
   Store& store_;
   Relations& relations_;
   Notifier& notifier_;
+  const DomainEvents* events_ = nullptr;
   PartyOpener open_party_;
   VideoCheck video_check_;
   GroupCheck group_check_;

@@ -23,7 +23,9 @@ using Change = MembershipChange;
 MembershipRow GroupsService::join(const Principal& user, const std::string& id) {
   auto g = existing(id);
   bool asked = false;
+  bool was_active = false;
   auto row = store_.change_membership(id, user.id, now_ms(), [&](const LockedGroup& locked, const auto& current) {
+    was_active = current && current->status == MemberStatus::active;
     if (!current) {
       asked = locked.is_private;
       return Change::put(GroupRole::member, asked ? MemberStatus::pending : MemberStatus::active);
@@ -40,6 +42,8 @@ MembershipRow GroupsService::join(const Principal& user, const std::string& id) 
     return Change::keep();
   });
   if (asked) announce_request(g, user);
+  if (!was_active && row->status == MemberStatus::active)
+    publish_event(events_, {.type = "group.joined", .user_id = user.id});
   return *row;
 }
 
@@ -130,6 +134,7 @@ MembershipRow GroupsService::approve(const Principal& user, const std::string& i
     if (!current || current->status != MemberStatus::pending) throw_not_found("No pending request from this user.");
     return Change::put(GroupRole::member, MemberStatus::active);
   });
+  publish_event(events_, {.type = "group.joined", .user_id = target});
   return *row;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/domain_events.hpp"
 #include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
@@ -26,6 +27,7 @@ class GroupsService {
   GroupsService(Store& store, Relations& relations, UserChannel& channel, const Config& config);
   // Notifications (#15): group_invitation. Unset, nobody is notified.
   void set_notifier(Notifier& notifier) { notifier_ = &notifier; }
+  void set_events(const DomainEvents& events) { events_ = &events; }
 
   // Groups (service.cpp)
   GroupRow create(const Principal& user, const CreateInput& in);
@@ -82,6 +84,7 @@ class GroupsService {
   Relations& relations_;
   UserChannel& channel_;
   Notifier* notifier_ = nullptr;
+  const DomainEvents* events_ = nullptr;
   std::string avatar_dir_;
 };
 

@@ -76,7 +76,10 @@ Sent MessagingService::send(const Principal& me, const std::string& conversation
     throw Error(ErrorCode::rate_limited, "Too many messages; wait a moment.").with_retry_after(*wait);
   }
   auto sent = store_.send(m, now_ms());
-  if (sent.created) message_stored(sent.message, sent.recipients);
+  if (sent.created) {
+    message_stored(sent.message, sent.recipients);
+    publish_event(events_, {.type = "message.sent", .user_id = me.id});
+  }
   if (sent.created && guard_ && in.body) guard_->posted(me.id, ContentType::direct_message, sent.message.id, *in.body);
   return sent;
 }

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/domain_events.hpp"
 #include "core/moderation.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
@@ -92,6 +93,7 @@ class MessagingService {
   // ---- moderation (#19), in moderation.cpp: sends are screened (mute, word
   // list) and flagged; messages appear in the queue and can be hidden.
   void set_content_guard(ContentGuard& guard) { guard_ = &guard; }
+  void set_events(const DomainEvents& events) { events_ = &events; }
   std::optional<ContentView> message_view(const std::string& message_id);
   std::optional<std::string> hide_message(const std::string& message_id);
   bool restore_message(const std::string& message_id, const std::string& snapshot);
@@ -168,6 +170,7 @@ class MessagingService {
   Relations& relations_;
   UserChannel& channel_;
   Notifier& notifier_;
+  const DomainEvents* events_ = nullptr;
   RateLimiter& limiter_;
   ContentGuard* guard_ = nullptr;
   Settings settings_;

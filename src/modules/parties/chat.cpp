@@ -101,6 +101,7 @@ MessageRow PartiesService::chat_in_room(const Principal& user, const std::string
     spdlog::warn("party {}: chat message {} stored, published after redis is back: {}", id, m.id, e.what());
   }
   notify_mentions(user, id, m);
+  publish_event(events_, {.type = "party.chat_sent", .user_id = user.id, .party_id = id});
   return m;
 }
 
@@ -146,6 +147,7 @@ ReactionRow PartiesService::react_in_room(const Principal& user, const std::stri
   ReactionRow r{new_uuid(), id, user.id, user.username, emoji, video_ts, now_ms()};
   store_.insert_reaction(r);
   rooms_.send_about(id, user.id, realtime::make_message(protocol::reaction(r)));
+  publish_event(events_, {.type = "party.reaction", .user_id = user.id, .party_id = id});
   return r;
 }
 

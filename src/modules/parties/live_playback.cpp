@@ -68,6 +68,8 @@ void LiveRooms::control(const std::shared_ptr<Room>& room, const std::string& us
     apply(in, pb, now_ms_precise(), lead);
     return true;
   }, ends_wait);
+  publish_event(events_, {.type = "party.playback", .user_id = user_id, .party_id = room->id,
+                          .data_json = "{\"action\":\"" + std::string(to_string(in.action)) + "\"}"});
 }
 
 void LiveRooms::buffering(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_buffering) {

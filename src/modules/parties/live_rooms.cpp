@@ -401,6 +401,7 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   }
   if (!first) return;
   live_.set_online(id, user.id, true);
+  publish_event(events_, {.type = "party.connected", .user_id = user.id, .party_id = id});
   if (!elsewhere)
     send_excluding(id, blocked,
                    realtime::make_message(protocol::user_joined(user.id, user.username, role, member_count(*room),
@@ -411,6 +412,7 @@ void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& use
                        const std::shared_ptr<realtime::Connection>& conn) {
   const std::string& id = room->id;
   if (hub_.leave(id, conn) > 0) return;
+  publish_event(events_, {.type = "party.disconnected", .user_id = user_id, .party_id = id});
   // The room is let go once this node has nobody in it, even when the shared state is unreachable.
   auto unload_if_empty = [&] {
     bool unloaded = false;

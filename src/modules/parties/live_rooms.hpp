@@ -16,6 +16,7 @@
 
 #include "core/blocking_pool.hpp"
 #include "core/config.hpp"
+#include "core/domain_events.hpp"
 #include "core/principal.hpp"
 #include "modules/parties/live_state.hpp"
 #include "modules/parties/playback_writer.hpp"
@@ -96,6 +97,8 @@ class LiveRooms {
   // maybe more than once for one departure: the voice chat lets them go.
   using MemberGone = std::function<void(const std::string& party_id, const std::string& user_id, bool removed)>;
   void on_member_gone(MemberGone fn) { member_gone_ = std::move(fn); }
+  // Told of a user's first socket in a party on this node and of their last one closing, and of playback controls.
+  void set_events(const DomainEvents& events) { events_ = &events; }
 
   // These two run on I/O threads: they never block (no SQL, Redis or room lock).
   void typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing);
@@ -140,6 +143,7 @@ class LiveRooms {
   void on_blocks_changed(const std::string& payload);
   void tell_member_gone(const std::string& party_id, const std::string& user_id, bool removed);
   MemberGone member_gone_;
+  const DomainEvents* events_ = nullptr;
   // The signal's payload: "<a> <b> <1|0>", the pair blocked either way now (1) or not at all (0).
   static constexpr const char* kBlocksChanged = "blocks_changed";
 

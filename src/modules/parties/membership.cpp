@@ -33,6 +33,7 @@ bool PartiesService::admit(const Principal& user, const PartyRow& party) {
     case JoinOutcome::declined: throw_forbidden("The host declined your request.");
     case JoinOutcome::joined: break;
   }
+  publish_event(events_, {.type = "party.joined", .user_id = user.id, .party_id = party.id});
   if (joined.role == Role::host)
     // They took over a party nobody was hosting: every node reloads it.
     rooms_.reload_everywhere(party.id);
@@ -94,6 +95,7 @@ void PartiesService::leave(const Principal& user, const std::string& id) {
   member(p, user.id);
   rooms_.record_watch(p.video_id, id, user.id, rooms_.playback(id).expected_position(now_ms_precise()), false);
   auto new_host = store_.leave(id, user.id, now_ms());
+  publish_event(events_, {.type = "party.left", .user_id = user.id, .party_id = id});
   rooms_.remove_member(id, user.id, new_host);
   rooms_.changed_elsewhere(id);
   // Not 1001: clients reconnect after that, and reconnecting would join again.
@@ -125,6 +127,7 @@ ParticipantRow PartiesService::approve(const Principal& user, const std::string&
     case ApproveOutcome::full: throw_conflict("The party is full.");
     case ApproveOutcome::approved: break;
   }
+  publish_event(events_, {.type = "party.joined", .user_id = target, .party_id = id});
   rooms_.reload_everywhere(id);
   return *store_.participant(id, target);
 }

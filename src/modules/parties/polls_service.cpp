@@ -58,6 +58,7 @@ PollView PollsService::create(const Principal& user, const std::string& party_id
     p.options.push_back({new_uuid(), p.id, static_cast<int>(i), in.options[i], 0});
   store_.create(p);
   hub_.broadcast(party_id, realtime::make_message(protocol::poll_created(p, p.created_at)));
+  publish_event(events_, {.type = "poll.created", .user_id = user.id, .party_id = party_id});
   return view(std::move(p), user);
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/domain_events.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
 #include "modules/parties/polls_model.hpp"
@@ -38,6 +39,7 @@ class PollsService {
 
   PollsService(PollStore& store, PartiesService& parties, realtime::Hub& hub) : store_(store), parties_(parties), hub_(hub) {}
   void set_relations(Relations& relations) { relations_ = &relations; }
+  void set_events(const DomainEvents& events) { events_ = &events; }
 
   PollView create(const Principal& user, const std::string& party_id, const CreatePollInput& in);
   std::vector<PollView> list(const Principal& user, const std::string& party_id, int limit, int offset, long long& count);
@@ -62,6 +64,7 @@ class PollsService {
   PartiesService& parties_;
   realtime::Hub& hub_;
   Relations* relations_ = nullptr;
+  const DomainEvents* events_ = nullptr;
   std::mutex mu_;
   struct Pending {
     std::string party_id;

@@ -125,6 +125,7 @@ PartyRow PartiesService::create(const Principal& user, const CreateInput& in) {
   p.group_id = in.group_id;
   ParticipantRow host{new_uuid(), p.id, user.id, user.username, Role::host, true, false, false, now};
   store_.create_party(p, host);
+  publish_event(events_, {.type = "party.created", .user_id = user.id, .party_id = p.id});
   return p;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/domain_events.hpp"
 #include "core/mentions.hpp"
 #include "core/moderation.hpp"
 #include "core/notifier.hpp"
@@ -111,6 +112,8 @@ class PartiesService {
   // The social graph: `friends` parties open to the host's friends, and no
   // invitations between a blocked pair. Without it, friends parties are as private.
   void set_relations(Relations& relations) { relations_ = &relations; }
+  // Analytics and achievements hear of parties created, joined and left, chat and reactions.
+  void set_events(const DomainEvents& events) { events_ = &events; }
   // The social graph tells (app.cpp): the pair's block changed, `blocked`
   // either way now. A block withdraws the pair's pending invitations, both
   // ways, and live rooms on every node stop showing each to the other.
@@ -168,6 +171,7 @@ class PartiesService {
   Relations* relations_ = nullptr;
   Notifier* notifier_ = nullptr;
   Badges* badges_ = nullptr;
+  const DomainEvents* events_ = nullptr;
   ReportSink* report_sink_ = nullptr;
   ContentGuard* guard_ = nullptr;
   void screen_chat(const std::string& user_id, const std::string& text);

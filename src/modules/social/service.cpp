@@ -55,6 +55,7 @@ std::pair<RequestOutcome, FriendshipRow> SocialService::send_request(const Princ
       publish(to, "friend_accepted", me.id, me.username);
       notify(to, "friend_accepted", me);
       publish(me.id, "friend_accepted", them.user_id, them.username);
+      befriended(me.id, to);
       break;
   }
   return {outcome, row};
@@ -68,7 +69,13 @@ FriendshipRow SocialService::accept(const Principal& me, const std::string& requ
   publish(requester, "friend_accepted", me.id, me.username);
   publish(me.id, "friend_accepted", them->user_id, them->username);
   notify(requester, "friend_accepted", me);
+  befriended(me.id, requester);
   return *store_.friendship(me.id, requester);
+}
+
+void SocialService::befriended(const std::string& a, const std::string& b) {
+  publish_event(events_, {.type = "friend.added", .user_id = a, .data_json = "{\"friend_id\":\"" + b + "\"}"});
+  publish_event(events_, {.type = "friend.added", .user_id = b, .data_json = "{\"friend_id\":\"" + a + "\"}"});
 }
 
 void SocialService::decline(const Principal& me, const std::string& requester) {

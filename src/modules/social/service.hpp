@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/domain_events.hpp"
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
@@ -48,6 +49,7 @@ class SocialService : public Relations {
   void on_blocks_changed(BlocksChanged hook) { blocks_changed_ = std::move(hook); }
   // Notifications (#15): friend_request, friend_accepted. Unset, nobody is notified.
   void set_notifier(Notifier& notifier) { notifier_ = &notifier; }
+  void set_events(const DomainEvents& events) { events_ = &events; }
 
   // Friendships. A request to someone whose own request is pending accepts
   // theirs (outcome accepted_crossing).
@@ -93,12 +95,15 @@ class SocialService : public Relations {
   UserLink visible(const Principal& me, const std::string& id);
   void publish(const std::string& to, const char* type, const std::string& user_id, const std::string& username);
   void notify(const std::string& to, const char* type, const Principal& actor);
+  // friend.added, once for each of the two.
+  void befriended(const std::string& a, const std::string& b);
 
   Store& store_;
   UserChannel& channel_;
   AudienceOf audience_of_;
   BlocksChanged blocks_changed_;
   Notifier* notifier_ = nullptr;
+  const DomainEvents* events_ = nullptr;
 };
 
 }  // namespace wp::social

@@ -274,6 +274,7 @@ VideoRow VideosService::create_external(const Principal& user, NewVideo in) {
   v.created_at = v.updated_at = now_ms();
   store_.create_video(v, std::nullopt);
   posted(user.id, ContentType::video, v.id, v.title);
+  publish_event(events_, {.type = "video.uploaded", .user_id = user.id, .video_id = v.id});
   return *store_.video(v.id);
 }
 
@@ -335,7 +336,10 @@ std::string VideosService::download_filename(const VideoRow& v) const {
 LikeCounts VideosService::react(const Principal& user, const std::string& id, bool is_like) {
   auto v = visible_video(&user, id);
   auto counts = store_.react(v.id, user.id, is_like, new_uuid(), now_ms());
-  if (counts.is_like.value_or(false)) notify_like(user, v);  // a like made, not one taken back
+  if (counts.is_like.value_or(false)) {  // a like made, not one taken back
+    notify_like(user, v);
+    publish_event(events_, {.type = "video.liked", .user_id = user.id, .video_id = v.id});
+  }
   return counts;
 }
 
@@ -346,8 +350,10 @@ MyReactions VideosService::my_reactions(const Principal& user, const std::string
 
 std::pair<bool, std::int64_t> VideosService::count_view(Viewer viewer, const VideoRow& v, const ClientInfo& client) {
   std::string key = viewer ? "u:" + viewer->id : "a:" + crypto::sha256_hex(client.ip + "\n" + client.user_agent);
-  return store_.count_view(v.id, key, viewer ? std::optional(viewer->id) : std::nullopt, client.ip, new_uuid(),
-                           now_ms(), std::int64_t{config_.view_window_s} * 1000);
+  auto counted = store_.count_view(v.id, key, viewer ? std::optional(viewer->id) : std::nullopt, client.ip, new_uuid(),
+                                   now_ms(), std::int64_t{config_.view_window_s} * 1000);
+  if (counted.first) publish_event(events_, {.type = "video.viewed", .user_id = viewer ? viewer->id : "", .video_id = v.id});
+  return counted;
 }
 
 WatchTimeRow VideosService::record_watch_time(const std::string& user_id, const std::string& video_id,
@@ -364,7 +370,11 @@ WatchTimeRow VideosService::record_watch_time(const std::string& user_id, const 
   d.average_quality = in.quality;
   d.buffering_events = in.buffering_events;
   d.created_at = d.updated_at = now_ms();
-  return store_.record_watch(d, v->duration);
+  auto row = store_.record_watch(d, v->duration);
+  if (in.duration_watched > 0)
+    publish_event(events_, {.type = "watch.progress", .user_id = user_id, .video_id = video_id,
+                            .party_id = in.party_id.value_or(""), .amount = in.duration_watched});
+  return row;
 }
 
 WatchTimeRow VideosService::progress(const Principal& user, const std::string& id, const WatchInput& in) {
@@ -415,6 +425,7 @@ CommentRow VideosService::add_comment(const Principal& user, const std::string& 
   posted(user.id, ContentType::video_comment, c.id, content);
   auto added = *store_.comment(c.id);
   notify_comment(user, v, added);
+  publish_event(events_, {.type = "comment.created", .user_id = user.id, .video_id = v.id});
   return added;
 }
 
@@ -708,6 +719,7 @@ void VideosService::run_job(const JobRow& job, const std::string& worker_id, con
       return;
     }
     remove_leftovers(dir);
+    publish_event(events_, {.type = "video.uploaded", .user_id = v->uploaded_by_id, .video_id = v->id});
     spdlog::info("job {} (video {}) succeeded: {} renditions", job.id, v->id, ladder.size());
   } catch (const MediaError& e) {
     attempt_failed(e.what());

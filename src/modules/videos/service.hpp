@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/domain_events.hpp"
 #include "core/mentions.hpp"
 #include "core/moderation.hpp"
 #include "core/notifier.hpp"
@@ -61,6 +62,7 @@ class VideosService {
   // ---- moderation (#19), in moderation.cpp: comments and titles are screened
   // and flagged; videos and comments appear in the queue and can be hidden.
   void set_content_guard(ContentGuard& guard) { guard_ = &guard; }
+  void set_events(const DomainEvents& events) { events_ = &events; }
   std::optional<ContentView> video_view(const std::string& id);
   std::optional<ContentView> comment_view(const std::string& id);
   std::optional<std::string> hide_video(const std::string& id);
@@ -151,6 +153,7 @@ class VideosService {
   std::function<bool(const std::string&, const std::string&)> party_member_check_;
   Relations* relations_ = nullptr;
   Notifier* notifier_ = nullptr;
+  const DomainEvents* events_ = nullptr;
   ContentGuard* guard_ = nullptr;
   void screen(const std::string& user_id, ContentType type, const std::string& text, const std::string& field);
   void posted(const std::string& user_id, ContentType type, const std::string& id, const std::string& text);
