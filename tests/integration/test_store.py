@@ -3,6 +3,7 @@ achievements"), on both databases: a double-entry ledger that balances after
 every test, purchases that never overdraw or oversell under 200 concurrent
 requests, a client key that makes a purchase once, staff refunds that
 reverse the entries, equipped badges on the profile."""
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -209,3 +210,31 @@ def test_equipped_badges_ride_on_party_chat(server, staff):
     # History carries no badges (they are what the author wore when it was sent live).
     history = ok(ana.get(f"/api/parties/{party['id']}/chat/"))["results"]
     assert {h["content"] for h in history} >= {"before", "after"} and all(h["badges"] == [] for h in history)
+
+
+def test_achievements_unlock_and_pay_once_from_real_events(server, staff):
+    """Two parties hosted: party.created twice; first_party unlocks once, pays 50 once, tells once."""
+    from notification_helpers import results, wait_notification
+    from party_helpers import create_party
+    from social_helpers import befriend
+    ana, bob = register(server), register(server)
+    create_party(ana)
+    create_party(ana)
+    n = wait_notification(ana, "achievement_unlocked")
+    assert n["data"]["achievement"] == "first_party" and n["data"]["coins"] == 50 and n["url"] == "/achievements"
+    deadline = time.time() + 10
+    while balance(ana) != 60 and time.time() < deadline:  # the reward and the day's activity (hosting)
+        time.sleep(0.1)
+    assert balance(ana) == 60
+    mine = ok(ana.get("/api/achievements/mine/"))["results"]
+    assert [a["key"] for a in mine] == ["first_party"] and mine[0]["unlocked_at"]
+    first = next(a for a in ok(ana.get("/api/achievements/"))["results"] if a["key"] == "first_party")
+    assert first["unlocked"] and first["progress"] == 1
+    kinds = sorted(m["kind"] for m in ok(ana.get(API + "wallet/transactions/"))["results"])
+    assert kinds == ["achievement", "daily"]
+    # friend.added reaches both sides.
+    befriend(ana, bob)
+    for u in (ana, bob):
+        wait_notification(u, "achievement_unlocked", pred=lambda n: n["data"]["achievement"] == "first_friend")
+    time.sleep(0.5)
+    assert len(results(ana, type="achievement_unlocked", page_size=100)) == 2

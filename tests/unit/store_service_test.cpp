@@ -400,3 +400,17 @@ TEST(AchievementsInbox, ARefusedDrainIsRetried) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(Achievements, SigningInIsNotTheDaysActivity) {
+  StoreWorld w;
+  auto ann = w.add_user("ann");
+  w.achievements.apply(w.event(ann, "user.logged_in"));
+  w.achievements.apply(w.event(ann, "friend.added"));
+  EXPECT_EQ(w.coins.balance(ann), 10);  // first_friend only
+  w.achievements.apply(w.event(ann, "party.joined"));
+  EXPECT_EQ(w.coins.balance(ann), 20);
+}
+
+}  // namespace

@@ -22,10 +22,22 @@ const std::vector<Rule>& achievement_rules() {
   return rules;
 }
 
+// What counts as the day's activity for its reward: using the product (watching,
+// parties, chat, messages, uploads), not signing in or being befriended.
+bool daily_activity(std::string_view type) {
+  static constexpr std::string_view kActivity[] = {"watch.progress", "party.created", "party.joined",
+                                                   "party.chat_sent", "party.reaction", "poll.created",
+                                                   "message.sent", "comment.created", "video.uploaded"};
+  for (auto t : kActivity)
+    if (t == type) return true;
+  return false;
+}
+
 void AchievementsService::apply(const DomainEvent& event) {
   if (event.user_id.empty()) return;
-  credit_daily(event.user_id,
-               std::chrono::duration_cast<std::chrono::milliseconds>(event.at.time_since_epoch()).count());
+  if (daily_activity(event.type))
+    credit_daily(event.user_id,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(event.at.time_since_epoch()).count());
   std::vector<Threshold> rules;
   for (auto& r : achievement_rules())
     if (r.event_type == event.type) rules.push_back({std::string(r.key), r.threshold, r.reward});

@@ -30,6 +30,8 @@ struct Rule {
 
 // The rules: one line each; nothing else names an achievement.
 const std::vector<Rule>& achievement_rules();
+// Whether an event of this type earns the day's activity reward.
+bool daily_activity(std::string_view type);
 
 // An achievement as a user sees it: the rule and their standing.
 struct Progress {
