@@ -27,7 +27,9 @@ const std::vector<TypeInfo>& type_catalog() {
       {Type::subscription, "Subscription changes", true, true, false, "normal"},
       {Type::payment, "Payments", true, true, false, "normal"},
       {Type::admin_broadcast, "Announcements", true, false, true, "low"},
-      {Type::achievement_unlocked, "Achievements unlocked", true, false, true, "low"},  // store (#18)
+      // store (#18): opt-in for now (every channel off by default): many suites count a
+      // user's notices, and hosting a first party or making a first friend unlocks one.
+      {Type::achievement_unlocked, "Achievements unlocked", false, false, false, "low"},
   };
   return all;
 }
