@@ -32,6 +32,7 @@
 #include "core/serial_queue.hpp"
 #include "core/domain_events.hpp"
 #include "core/notifier.hpp"
+#include "core/periodic.hpp"
 #include "core/moderation.hpp"
 #include "core/user_messages.hpp"
 #include "modules/accounts/routes.hpp"
@@ -61,6 +62,9 @@
 #include "modules/push/setup.hpp"
 #include "modules/push/worker.hpp"
 #include "modules/social/routes.hpp"
+#include "modules/store/badges.hpp"
+#include "modules/store/inbox.hpp"
+#include "modules/store/routes.hpp"
 #include "modules/support/routes.hpp"
 #include "modules/user_channel/routes.hpp"
 #include "modules/system/routes.hpp"
@@ -398,9 +402,7 @@ int serve(const Config& config, std::function<Config()> reload) {
     return fail(e.what());
   }
   billing_service->set_notifier(notifications_service);
-  // The store module's wallet for coin packs (wp::CoinSink); null until it is merged: no coin packs on sale.
-  CoinSink* coin_sink = nullptr;
-  billing_service->set_coin_sink(coin_sink);
+  // Coin packs are credited to the store's wallets: set_coin_sink in the store block below.
   billing::add_routes(router, *billing_service);
   Plans& plans = *billing_service;
   // ---- end billing (the modules that enforce limits take `plans` below: "billing limits") ----
@@ -752,6 +754,34 @@ int serve(const Config& config, std::function<Config()> reload) {
     });
   }
   // ---- end moderation
+  // ---- store (#18): coins (a double-entry ledger), the catalog, purchases, inventory, achievements.
+  store::Store store_store(*db);
+  store::StoreService store_service(store_store);
+  store::add_routes(router, store_service);
+  CoinSink& coin_sink = store_service;  // billing credits bought coins here (core/coin_sink.hpp)
+  billing_service->set_coin_sink(&coin_sink);
+  store::BadgeCache badge_cache(store_service, std::chrono::seconds(10));
+  store_service.on_equipped_changed([&badge_cache](const std::string& user_id) { badge_cache.forget(user_id); });
+  accounts_service.set_badges(badge_cache);
+  parties_service.set_badges(badge_cache);
+  store::AchievementsService achievements_service(store_store, store_service);
+  achievements_service.set_notifier(notifications_service);
+  store::add_achievement_routes(router, achievements_service);
+  // Events are only copied here; the pool applies them (counters, unlocks, the day's coins).
+  store::Inbox achievements_inbox(
+      10'000, [&pool](std::function<void()> job) { return pool.try_submit(std::move(job)); },
+      [&achievements_service](const DomainEvent& e) { achievements_service.apply(e); });
+  domain_events.subscribe([&achievements_inbox](const DomainEvent& e) { achievements_inbox.push(e); });
+  metrics().add_gauge("watchparty_achievement_events_dropped", "Domain events the achievements queue dropped (full).",
+                      [&achievements_inbox] { return static_cast<double>(achievements_inbox.dropped()); });
+  metrics().add_gauge("watchparty_achievement_events_queued", "Domain events waiting for the achievements.",
+                      [&achievements_inbox] { return static_cast<double>(achievements_inbox.queued()); });
+  // A drain the pool refused is tried again.
+  Periodic achievements_retry("achievements inbox", std::chrono::seconds(1), [&achievements_inbox] {
+    achievements_inbox.retry();
+    return false;
+  });
+  // ---- end store
   // Members of a party may watch the private video it plays.
   videos_service.set_viewer_check([&parties_service](const std::string& user_id, const std::string& video_id) {
     return parties_service.party_member_may_view(user_id, video_id);
@@ -879,6 +909,7 @@ int serve(const Config& config, std::function<Config()> reload) {
   notifications_worker.start();  // notifications (#15)
   admin_background.start();  // admin (#19): heartbeat, metric snapshots, retention
   analytics_writer.start();  // analytics (#20)
+  achievements_retry.start();  // store (#18)
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -895,6 +926,7 @@ int serve(const Config& config, std::function<Config()> reload) {
     notifications_worker.stop();  // notifications (#15)
     admin_background.stop();  // admin (#19)
     analytics_writer.stop();  // analytics (#20): what is queued is written first
+    achievements_retry.stop();  // store (#18)
     ticking = false;
     ticker.join();
     pool.stop();

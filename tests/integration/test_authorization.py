@@ -418,6 +418,20 @@ def saved_search(owner):
     assert r.status_code == 201, r.text
     return {"saved": r.json()["id"]}
 # ---- end search
+# ---- store (#18): items are staff's; a purchase and what it granted are the buyer's
+def store_item(owner):
+    staff = make_staff_member(owner.server)
+    r = staff.post("/api/store/items/", json={"kind": "badge", "name": "Free " + uniq(), "price": 0})
+    assert r.status_code == 201, r.text
+    return {"item": r.json()["id"]}
+
+
+def store_purchase(owner):
+    ids = store_item(owner)
+    r = owner.post(f"/api/store/items/{ids['item']}/purchase/")
+    assert r.status_code == 201, r.text
+    return {**ids, "purchase": r.json()["id"]}
+# ---- end store
 
 
 def row(method, path, make, body, anonymous, other, owner, staff, blocked=None):
@@ -798,6 +812,26 @@ ROWS = [
     row("GET", "/api/analytics/real-time/", nothing, None, 401, 403, 403, 200),
     row("GET", "/api/analytics/export/?rollup=user", nothing, None, 401, 403, 403, 200),
     # ---- end analytics
+    # ---- store (#18): my wallet, purchases and inventory are mine (404 to others); the catalog and ledger staff's
+    row("GET", "/api/store/wallet/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/store/wallet/transactions/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/store/items/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/store/items/{item}/", store_item, None, 401, 200, 200, 200),
+    row("POST", "/api/store/items/", nothing, {"kind": "badge", "name": "n", "price": 1}, 401, 403, 403, 201),
+    row("PATCH", "/api/store/items/{item}/", store_item, {"price": 3}, 401, 403, 403, 200),
+    row("POST", "/api/store/items/{item}/purchase/", store_item, None, 401, 201, 201, 201),
+    row("GET", "/api/store/purchases/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/store/purchases/{purchase}/", store_purchase, None, 401, 404, 200, 200),
+    row("GET", "/api/store/inventory/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/store/inventory/{item}/equip/", store_purchase, None, 401, 404, 200, 404),
+    row("POST", "/api/store/inventory/{item}/unequip/", store_purchase, None, 401, 404, 200, 404),
+    row("GET", "/api/store/staff/purchases/", nothing, None, 401, 403, 403, 200),
+    row("POST", "/api/store/staff/purchases/{purchase}/refund/", store_purchase, None, 401, 403, 403, 200),
+    row("POST", "/api/store/staff/grants/", owner_self, {"user_id": "{user}", "coins": 1}, 401, 403, 403, 201),
+    row("GET", "/api/store/staff/ledger/check/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/achievements/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/achievements/mine/", nothing, None, 401, 200, 200, 200),
+    # ---- end store
 ]
 
 # admin (#19): what only a superuser may do: (method, path, body); staff and everyone else are refused.

@@ -145,7 +145,8 @@ def test_doc_parser_reads_both_tables():
     assert {"party_state", "pong", "playback_state", "error"} <= set(server)
     assert required_fields(server["pong"]) == {"client_time": None, "server_time": None}
     assert required_fields(server["chat_message"]) == {
-        "message": {"id": None, "user": {"id": None, "username": None}, "content": None, "sent_at": None}}
+        "message": {"id": None, "user": {"id": None, "username": None}, "content": None, "message_type": None,
+                    "sent_at": None, "badges": None}}
     assert "retry_after" not in required_fields(server["error"])
     with pytest.raises(AssertionError):
         same_shape({"a": {"b": 1}}, {"a": {"b": 1, "c": 2}})

@@ -48,6 +48,9 @@ import { videoAnalyticsPage } from './pages/analytics/video';
 import { myActivityPage } from './pages/analytics/activity';
 // ---- end analytics
 import { startBroadcastBanner } from './broadcast-banner';
+// -- store and achievements (#18)
+import { storePage } from './pages/store';
+import { achievementsPage } from './pages/achievements';
 
 // A page renders into `root` and may return a cleanup run when navigating away.
 export type Cleanup = (() => void) | void;
@@ -102,6 +105,9 @@ const routes: Route[] = [
   [/^\/appeal\/?$/, appealPage, false],
   // -- admin area (#19): its pages are ADMIN_PAGES in pages/admin/area.ts
   ...adminRoutes,
+  // -- store and achievements (#18)
+  [/^\/store\/?$/, storePage, true],
+  [/^\/achievements\/?$/, achievementsPage, true],
 ];
 
 const shell = new Shell(document.getElementById('app')!);

@@ -46,6 +46,9 @@ export const USER_MENU: NavEntry[] = [
   // -- moderation (#19)
   { href: '/standing', label: 'My standing' },
   { href: '/activity', label: 'My activity' },  // analytics (#20)
+  // -- store and achievements (#18)
+  { href: '/store', label: 'Store' },
+  { href: '/achievements', label: 'Achievements' },
   { href: '/admin', label: 'Admin', staff: true, match: /^\/admin(\/|$)/ },
 ];
 

@@ -92,6 +92,9 @@ json::object public_profile_json(const PublicProfile& p) {
   if (p.show_email) o["email"] = p.user.email;
   if (p.show_birth_date) o["birth_date"] = p.profile.birth_date ? json::value(*p.profile.birth_date) : json::value(nullptr);
   if (p.show_phone) o["phone"] = p.profile.phone;
+  json::array badges;
+  for (auto& b : p.badges) badges.push_back(json::object{{"item_id", b.item_id}, {"name", b.name}, {"image", b.image}});
+  o["badges"] = std::move(badges);
   return o;
 }
 

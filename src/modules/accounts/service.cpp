@@ -646,6 +646,7 @@ PublicProfile AccountsService::public_profile(const Principal& viewer, const std
   out.show_birth_date = all || flag("show_birth_date", false);
   out.show_phone = all || flag("show_phone", false);
   out.show_country = all || flag("show_country", true);
+  if (badges_ && !out.is_private) out.badges = badges_->badges_of(user_id);
   return out;
 }
 

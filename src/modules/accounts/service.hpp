@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/badges.hpp"
 #include "core/audit_log.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -65,6 +66,7 @@ struct PublicProfile {
   bool is_private = false;
   bool show_email = false, show_birth_date = false, show_phone = false, show_country = true;
   std::optional<std::int64_t> followers_count, following_count;  // when the social graph is wired
+  std::vector<BadgeView> badges;  // store (#18): equipped badges, when wired and the profile is not private
 };
 
 // A user's active followers and follows: the social module's answer, wired in app.cpp.
@@ -123,6 +125,8 @@ class AccountsService {
   // The social graph: blocks hide a pair from each other (profile 404, search),
   // and a `friends` profile is open to friends. Without it, neither.
   void set_social(Relations& relations, FollowCountsOf follow_counts);
+  // store (#18): the badges a profile shows. Without it, none.
+  void set_badges(Badges& badges) { badges_ = &badges; }
   std::vector<PublicProfile> search(const Principal& viewer, const std::string& needle, UserOrder ordering, int limit, int offset, long long& count);
 
   // Staff: every user, matched on username, email and names (private or not).
@@ -211,6 +215,7 @@ class AccountsService {
   std::function<bool(std::function<void()>)> background_;
   Relations* relations_ = nullptr;
   FollowCountsOf follow_counts_;
+  Badges* badges_ = nullptr;
   Notifier* notifier_ = nullptr;
   const DomainEvents* events_ = nullptr;
   LoginGate login_gate_;

@@ -35,6 +35,7 @@ enum class Type {
   payment_failed,
   admin_broadcast,
   saved_search_match,  // search (#22)
+  achievement_unlocked,  // store (#18)
 };
 
 enum class Channel { in_app, email, push };
@@ -152,7 +153,8 @@ WP_ENUM_NAMES(wp::notifications::Type, {wp::notifications::Type::friend_request,
               {wp::notifications::Type::payment, "payment"},
               {wp::notifications::Type::payment_failed, "payment_failed"},
               {wp::notifications::Type::admin_broadcast, "admin_broadcast"},
-              {wp::notifications::Type::saved_search_match, "saved_search_match"});
+              {wp::notifications::Type::saved_search_match, "saved_search_match"},
+              {wp::notifications::Type::achievement_unlocked, "achievement_unlocked"});
 WP_ENUM_NAMES(wp::notifications::Channel, {wp::notifications::Channel::in_app, "in_app"},
               {wp::notifications::Channel::email, "email"}, {wp::notifications::Channel::push, "push"});
 WP_ENUM_NAMES(wp::notifications::DigestMode, {wp::notifications::DigestMode::immediate, "immediate"},

@@ -81,8 +81,15 @@ MessageRow PartiesService::chat_in_room(const Principal& user, const std::string
   // Time-ordered ids keep history, resume and broadcast in one order.
   std::int64_t sent_at = 0;
   auto message_id = new_uuid_v7(&sent_at);
-  MessageRow m{message_id, id, user.id, user.username, text, "text", sent_at};
+  MessageRow m{message_id, id, user.id, user.username, text, "text", sent_at, {}};
   store_.insert_message(m);
+  if (badges_) {
+    try {
+      m.badges = badges_->badges_of(user.id);
+    } catch (const Error& e) {
+      spdlog::debug("party {}: chat message {} sent without badges: {}", id, m.id, e.what());  // stored already
+    }
+  }
   if (guard_) guard_->posted(user.id, ContentType::party_message, m.id, m.content);
   // Stored is accepted: when Redis is gone now, every node sends it after its
   // resync (LiveRooms::replay_missed_chat), so the sender is not told to retry.

@@ -80,12 +80,19 @@ json::object participant_json(const ParticipantRow& p, bool online) {
           {"online", online}};
 }
 
+static json::array badges_json(const std::vector<BadgeView>& badges) {
+  json::array out;
+  for (auto& b : badges) out.push_back(json::object{{"item_id", b.item_id}, {"name", b.name}, {"image", b.image}});
+  return out;
+}
+
 json::object message_json(const MessageRow& m) {
   return {{"id", m.id},
           {"user", user_ref(m.user_id, m.username)},
           {"content", m.content},
           {"message_type", m.message_type},
-          {"sent_at", to_rfc3339(m.sent_at)}};
+          {"sent_at", to_rfc3339(m.sent_at)},
+          {"badges", badges_json(m.badges)}};
 }
 
 json::array messages_json(const std::vector<MessageRow>& rows) {

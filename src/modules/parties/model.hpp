@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "core/badges.hpp"
 #include "core/enum_names.hpp"
 #include "core/error.hpp"
 #include "modules/parties/calls_model.hpp"
@@ -76,6 +77,7 @@ struct MessageRow {
   std::string content;
   std::string message_type = "text";
   std::int64_t sent_at = 0;
+  std::vector<BadgeView> badges;  // not stored: the author's equipped badges when it was sent live (store, #18)
 };
 
 struct ReactionRow {

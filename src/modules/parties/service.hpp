@@ -130,6 +130,8 @@ class PartiesService {
   void blocks_changed(const std::string& a, const std::string& b, bool blocked);
   // Notifications (#15): party_invitation, party_join_request, mentions in chat; names
   // of mentions become ids through `ids_by_name`. Unset, nobody is notified.
+  // store (#18): the badges a live chat message shows of its author. Without it, none.
+  void set_badges(Badges& badges) { badges_ = &badges; }
   void set_notifier(Notifier& notifier, UserIdsByName ids_by_name) {
     notifier_ = &notifier;
     ids_by_name_ = std::move(ids_by_name);
@@ -178,6 +180,7 @@ class PartiesService {
   VideoCheck may_play_;
   Relations* relations_ = nullptr;
   Notifier* notifier_ = nullptr;
+  Badges* badges_ = nullptr;
   const DomainEvents* events_ = nullptr;
   ReportSink* report_sink_ = nullptr;
   ContentGuard* guard_ = nullptr;

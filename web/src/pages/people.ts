@@ -1,5 +1,6 @@
 // People: user search (/people?search=) and public profiles (/users/{id}). A profile
 // shows exactly what the API returns for it; a private one says so.
+import { badgeList, type Badge } from '../badges';
 import { api, me, ApiError, type Page } from '../api';
 import { h, clear, errorText } from '../ui';
 import { link, navigate, queryParam } from '../nav';
@@ -102,7 +103,7 @@ export async function profilePage(root: HTMLElement, [id]: string[]) {
     return;
   }
   const head = h('div', { class: 'profile-head' }, avatar(u, 72),
-    h('div', null, h('h1', { id: 'profile-name' }, u.username), fullName(u) ? h('p', { class: 'muted' }, fullName(u)) : null,
+    h('div', null, h('h1', { id: 'profile-name' }, u.username), badgeList(u.badges as Badge[] | undefined, 'badges profile-badges'), fullName(u) ? h('p', { class: 'muted' }, fullName(u)) : null,
       u.date_joined ? h('p', { class: 'muted small' }, `Member since ${fmtDate(u.date_joined as string)}`) : null,
       reportButton('user', u.id, u.username, u.id)));
   const social = profileSocial(u);

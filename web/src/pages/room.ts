@@ -1,3 +1,4 @@
+import { badgeList, type Badge } from '../badges';
 import { api, me, token, refresh, ApiError } from '../api';
 import { showBroadcast } from '../broadcast-banner';
 import { h, clear, errorText, fmtTime, toast } from '../ui';
@@ -26,6 +27,7 @@ interface ChatMessage {
   content: string;
   sent_at: string;
   message_type?: string;
+  badges?: Badge[];  // store (#18): the author's equipped badges, on live messages
 }
 
 const EMOJIS = ['👍', '😂', '😮', '❤️', '🎉', '👏'];
@@ -406,7 +408,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
     const mine = m.user?.id === self.id;
     const t = new Date(m.sent_at);
     return h('li', { class: `msg${mine ? ' mine' : ''}${m.message_type && m.message_type !== 'text' ? ' system' : ''}`, dataset: { id: m.id } },
-      h('span', { class: 'author' }, m.user?.username ?? 'system'),
+      h('span', { class: 'author' }, m.user?.username ?? 'system'), badgeList(m.badges),
       h('time', { datetime: m.sent_at, class: 'muted small' }, isNaN(t.getTime()) ? '' : t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
       h('div', { class: 'content' }, m.content),
       m.user && !mine ? reportButton('party_message', m.id, `the message from ${m.user.username}`, m.user.id) : null);
