@@ -71,8 +71,31 @@ def test_plans_are_public_with_prices_in_minor_units(billed):
     assert plans["premium"]["price"] == 499 and plans["premium"]["currency"] == "EUR"
     assert plans["premium"]["price_display"] == "4.99 EUR" and plans["premium"]["interval"] == "month"
     assert plans["free"]["limits"]["max_party_size"] == 3 and plans["free"]["limits"]["downloads"] is False
-    # Coins are sold only once the store's wallet is wired.
-    assert body["coin_packs"] == []
+    # Coin packs are on sale: the store's wallets take what is bought.
+    assert [(c["id"], c["coins"]) for c in body["coin_packs"]] == [("coins_500", 500)]
+
+
+def test_a_paid_coin_pack_credits_the_wallet_once(billed, fake):
+    user = register(billed)
+    balance = lambda: user.get("/api/store/wallet/").json()["balance"]  # noqa: E731
+    before = balance()
+    r = user.post("/api/billing/coins/checkout/", json={"pack": "coins_500"})
+    assert r.status_code == 201, r.text
+    sid = r.json()["session_id"]
+    form = fake.sessions[sid]["form"]
+    assert form["mode"] == "payment"
+    back = requests.post(r.json()["url"] + "/pay", allow_redirects=False, timeout=10)
+    assert back.status_code == 303
+    assert balance() == before + 500
+    # The provider sends the completed session again: credited once.
+    s = fake.sessions[sid]
+    again = {"id": sid, "object": "checkout.session", "mode": "payment", "customer": s["customer"],
+             "payment_status": "paid", "amount_total": s["amount"], "currency": s["currency"],
+             "metadata": s["metadata"], "payment_intent": "pi_test_again"}
+    assert fake.event("checkout.session.completed", again).status_code == 200
+    assert balance() == before + 500
+    moves = user.get("/api/store/wallet/transactions/").json()["results"]
+    assert sum(m["amount"] for m in moves if m["amount"] == 500) == 500
 
 
 def test_checkout_upgrades_to_premium_and_issues_an_invoice(billed, fake):
