@@ -835,10 +835,16 @@ int serve(const Config& config, std::function<Config()> reload) {
     analytics_service.record(e);
     if (analytics_service.queue().size() >= analytics_service.settings().write_batch) analytics_writer.wake();
   });
-  try {
-    analytics_service.maintain(now_ms());  // this month's partition (and those ahead) before any event
-  } catch (const Error& e) {
-    return fail(std::string("analytics: cannot prepare the event partitions: ") + e.what());
+  // This month's partition (and those ahead) before any event; with migrations pending
+  // (--migrate-on-start false) there is no table yet: the hourly maintenance makes them.
+  if (db::current_version(*db) >= db::latest_version(db->dialect())) {
+    try {
+      analytics_service.maintain(now_ms());
+    } catch (const Error& e) {
+      return fail(std::string("analytics: cannot prepare the event partitions: ") + e.what());
+    }
+  } else {
+    spdlog::warn("analytics: migrations pending; the event partitions wait for them");
   }
   // ---- end analytics
 
