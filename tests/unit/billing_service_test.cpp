@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -78,7 +79,7 @@ struct World {
     return s;
   }();
   BillingService svc{store, provider, Catalog::from_toml(kFile, "test"), settings};
-  int events = 0;
+  std::atomic<int> events{0};  // send() runs on several threads in the concurrency test
 
   World() {
     svc.set_notifier(notices);
