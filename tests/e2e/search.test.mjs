@@ -3,17 +3,20 @@
 // result records the click (the server answers 200 once, then 404 for the same click).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, apiLoggedIn, rest, registerUser, problems } from './lib.mjs';
+import { startServer, launchBrowser, apiLoggedIn, rest, registerUser, problems, makeClip, serveFile, tmpDir } from './lib.mjs';
 
-let server, browser;
+let server, browser, clip;
 
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
+  // A clip served on loopback: the video page plays it (an unreachable host would be a page error).
+  clip = await serveFile(makeClip(tmpDir(), 2));
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await clip?.close();
 });
 
 test('a typo gets "did you mean", a result is clicked and the click is recorded', async () => {
@@ -21,7 +24,7 @@ test('a typo gets "did you mean", a result is clicked and the click is recorded'
   const bob = await registerUser(server.url, 'bob');
   const v = await rest(server.url, '/api/videos/', {
     method: 'POST', token: ann.token,
-    body: { title: 'Marmalade masterclass', description: 'Oranges, sugar and patience', external_url: 'https://media.example.com/a.mp4' },
+    body: { title: 'Marmalade masterclass', description: 'Oranges, sugar and patience', external_url: clip.url, is_public: true },
   });
   assert.equal(v.status, 201, JSON.stringify(v.data));
   const { page } = await apiLoggedIn(browser.browser, server.url, bob);
