@@ -405,6 +405,7 @@ int serve(const Config& config, std::function<Config()> reload) {
   // Coin packs are credited to the store's wallets: set_coin_sink in the store block below.
   billing::add_routes(router, *billing_service);
   Plans& plans = *billing_service;
+  notifications_service.set_plans(plans);
   // ---- end billing (the modules that enforce limits take `plans` below: "billing limits") ----
   videos::Store videos_store(*db);
   videos::VideosService videos_service(videos_store, config);
@@ -629,7 +630,10 @@ int serve(const Config& config, std::function<Config()> reload) {
                                                                          ? "Important announcement"
                                                                          : "Urgent announcement";
     in.message = b.message;
-    in.audience = b.audience == admin::Segment::staff ? notifications::Audience::staff : notifications::Audience::all;
+    in.audience = b.audience == admin::Segment::staff  ? notifications::Audience::staff
+                  : b.audience == admin::Segment::plan ? notifications::Audience::plan
+                                                       : notifications::Audience::all;
+    in.plan = b.plan;
     return notifications_service.start_broadcast(by, in).id;
   };
   broadcast_hooks.progress = [&notifications_service](const Principal& by, const std::string& id) {
@@ -638,6 +642,8 @@ int serve(const Config& config, std::function<Config()> reload) {
         admin::NotifyProgress{std::string(to_string(n.status)), n.recipients, n.finished_at});
   };
   admin_service.set_broadcast_hooks(std::move(broadcast_hooks));
+  admin_service.set_plans(plans);
+  accounts_service.set_plans(plans);
   admin_service.set_users_page([&accounts_service](const std::string& after, int limit, std::optional<bool> active) {
     std::vector<admin::ExportUser> out;
     for (auto& u : accounts_service.users_after(after, limit, active)) out.push_back(export_user(u));

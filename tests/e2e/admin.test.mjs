@@ -40,6 +40,7 @@ test('the dashboard shows health and charts the metrics', async () => {
   // the side navigation reaches the other admin pages
   await s.click('nav[aria-label="Admin"] >> text=Broadcast');
   await s.locator('#broadcast-submit').waitFor();
+  await s.locator('#broadcast-audience option[value="plan:free"]').waitFor({ state: 'attached' });
   await screenshot(s, 'admin-broadcast-page');
   await S.context.close();
 });

@@ -65,7 +65,7 @@ test('public videos: search, filter and order in the address, back button, start
   assert.deepEqual(problems(page), []);
 });
 
-test('video page: the uploader edits title, description, visibility and download permission, then deletes it', async () => {
+test('video page: the uploader edits title, description, visibility, download permission and tags, then deletes it', async () => {
   const owner = await registerUser(server.url, 'ed');
   const made = await rest(server.url, '/api/videos/', { method: 'POST', token: owner.token, body: { title: 'Draft', external_url: files.url } });
   const { page } = await apiLoggedIn(browser.browser, server.url, owner, { width: 375, height: 740 });
@@ -83,6 +83,17 @@ test('video page: the uploader edits title, description, visibility and download
   assert.equal(await page.textContent('#video-description'), 'Now with words.');
   const { sw, iw } = await page.evaluate(() => ({ sw: document.documentElement.scrollWidth, iw: window.innerWidth }));
   assert.ok(sw <= iw, `the video page is ${sw} px wide on a ${iw} px screen`);
+  // Tags (#22): typed with commas, shown as links to the videos with that tag.
+  await page.click('#edit-video');
+  await page.fill('#edit-tags', 'Jazz, #late-night');
+  await page.click('#edit-video-form button[type=submit]');
+  await page.locator('#video-tags a', { hasText: '#late-night' }).waitFor();
+  assert.deepEqual((await rest(server.url, `/api/videos/${made.data.id}/`, { token: owner.token })).data.tags, ['jazz', 'late-night']);
+  await page.locator('#video-tags a', { hasText: '#jazz' }).click();
+  await page.waitForURL((u) => u.pathname === '/videos/browse' && u.searchParams.get('tag') === 'jazz');
+  await page.locator('#browse-list a.video-title', { hasText: 'xxxxx' }).waitFor();
+  assert.equal(await page.inputValue('#video-tag'), 'jazz');
+  await page.goto(`/videos/${made.data.id}`);
   await page.click('#delete-video');
   await page.waitForURL((u) => u.pathname === '/videos');
   assert.equal((await rest(server.url, `/api/videos/${made.data.id}/`, { token: owner.token })).status, 404);
@@ -231,6 +242,12 @@ test('staff: the users list is shown and routed only for staff; deactivate and a
   await row.locator('button', { hasText: 'Deactivate' }).waitFor();
   const back = await rest(server.url, '/api/auth/login/', { method: 'POST', body: { username: target.username, password: target.password } });
   assert.equal(back.status, 200, 'activated: may log in again');
+  // The plan filter (billing's plans): the target has no subscription, so is on the free plan.
+  await page.selectOption('#admin-status', '');
+  await page.waitForURL((u) => !u.searchParams.has('status'));
+  await page.selectOption('#admin-plan', 'free');
+  await page.waitForURL((u) => u.searchParams.get('plan') === 'free');
+  await row.waitFor();
   assert.deepEqual(problems(page), []);
 });
 

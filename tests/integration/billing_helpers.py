@@ -12,6 +12,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
 import requests
 
 SECRET_KEY = "sk_test_fake_" + "x" * 8
@@ -222,3 +223,31 @@ def deliver(server_url, payload: bytes, header=None):
 def billing_args(fake, path, grace_s=7 * 86400):
     return ["--billing-file", path, "--stripe-api-url", fake.url, "--stripe-secret-key", SECRET_KEY,
             "--stripe-webhook-secret", WEBHOOK_SECRET, "--billing-grace-period-s", str(grace_s)]
+
+
+def subscribe(fake, user):
+    """The whole checkout: the server asks the provider, the user pays, the provider's events come back."""
+    r = user.post("/api/billing/checkout/", json={"plan": "premium"})
+    assert r.status_code == 201, r.text
+    url = r.json()["url"]
+    assert url.startswith(fake.url + "/checkout/")
+    back = requests.post(url + "/pay", allow_redirects=False, timeout=10)
+    assert back.status_code == 303
+    assert "/settings/plans?checkout=success&session_id=cs_test_" in back.headers["Location"]
+    sid = url.rsplit("/", 1)[1]
+    return next(s for s in fake.subscriptions.values() if s["metadata"]["user_id"] == user.id), sid
+
+
+@pytest.fixture
+def fake():
+    f = FakeStripe()
+    yield f
+    f.stop()
+
+
+@pytest.fixture
+def billed(make_server, fake):
+    """A server selling the test plans through the fake provider."""
+    server = make_server(args=billing_args(fake, billing_file()))
+    fake.server_url = server.url
+    return server

@@ -20,7 +20,7 @@ from party_helpers import MEDIA_URL, WS, connect, create_party, run
 
 HEALTH_KEYS = {"status", "node_id", "version", "uptime_s", "database", "redis", "disk", "queues", "websockets",
                "nodes_seen_last_minute", "nodes"}
-BROADCAST_KEYS = {"id", "message", "severity", "audience", "expires_at", "created_by", "notification_broadcast_id",
+BROADCAST_KEYS = {"id", "message", "severity", "audience", "plan", "expires_at", "created_by", "notification_broadcast_id",
                   "created_at"}
 
 
@@ -156,16 +156,19 @@ def test_broadcast_to_staff_notifies_staff_only_and_expiry_shows_it_later(server
                                   staff.get("/api/notifications/?type=admin_broadcast").json()["results"]))
     assert not any(n["message"] == b["message"]
                    for n in plain.get("/api/notifications/?type=admin_broadcast").json()["results"])
-    # A page opened later still shows it until it expires.
-    active = plain.get("/api/broadcasts/active/").json()["results"]
-    assert b["id"] in {x["id"] for x in active}
+    # A page opened later still shows it to the staff until it expires; never to the others.
+    assert b["id"] in {x["id"] for x in staff.get("/api/broadcasts/active/").json()["results"]}
+    assert b["id"] not in {x["id"] for x in plain.get("/api/broadcasts/active/").json()["results"]}
 
 
 def test_broadcast_validation(server):
     staff = make_staff_member(server)
     assert_field_errors(staff.post("/api/admin/broadcast/", json={}), "message")
     assert_field_errors(staff.post("/api/admin/broadcast/", json={"message": "m", "severity": "loud"}), "severity")
-    assert_field_errors(staff.post("/api/admin/broadcast/", json={"message": "m", "audience": "plan"}), "audience")
+    assert_field_errors(staff.post("/api/admin/broadcast/", json={"message": "m", "audience": "plan"}), "plan")
+    assert_field_errors(staff.post("/api/admin/broadcast/", json={"message": "m", "audience": "plan",
+                                                                  "plan": "gold"}), "plan")
+    assert_field_errors(staff.post("/api/admin/broadcast/", json={"message": "m", "plan": "free"}), "plan")
     assert_field_errors(staff.post("/api/admin/broadcast/", json={"message": "m", "expires_at": "tomorrow"}),
                         "expires_at")
     assert_field_errors(staff.post("/api/admin/broadcast/",

@@ -12,39 +12,11 @@ import time
 import pytest
 import requests
 
-from billing_helpers import (BILLING_TOML, FakeStripe, billing_args, billing_file, deliver, signature_header)
+from billing_helpers import (BILLING_TOML, billing_args, billing_file, billed, deliver, fake,  # noqa: F401
+                             signature_header, subscribe)
 from helpers import assert_envelope, make_staff_member, register
 from party_helpers import create_party_req, join, party_path
 from video_helpers import make_clip, tus_meta, upload_ready
-
-
-@pytest.fixture
-def fake():
-    f = FakeStripe()
-    yield f
-    f.stop()
-
-
-@pytest.fixture
-def billed(make_server, fake):
-    """A server selling the test plans through the fake provider."""
-    path = billing_file()
-    server = make_server(args=billing_args(fake, path))
-    fake.server_url = server.url
-    return server
-
-
-def subscribe(fake, user):
-    """The whole checkout: the server asks the provider, the user pays, the provider's events come back."""
-    r = user.post("/api/billing/checkout/", json={"plan": "premium"})
-    assert r.status_code == 201, r.text
-    url = r.json()["url"]
-    assert url.startswith(fake.url + "/checkout/")
-    back = requests.post(url + "/pay", allow_redirects=False, timeout=10)
-    assert back.status_code == 303
-    assert "/settings/plans?checkout=success&session_id=cs_test_" in back.headers["Location"]
-    sid = url.rsplit("/", 1)[1]
-    return next(s for s in fake.subscriptions.values() if s["metadata"]["user_id"] == user.id), sid
 
 
 def plan_of(user):

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -182,13 +183,66 @@ TEST(AdminService, BroadcastIsAnnouncedNotifiedRecordedAndCountedPerNode) {
   EXPECT_EQ(status.deliveries[0].sockets, 4);
   ASSERT_TRUE(status.notification);
   EXPECT_EQ(status.notification->recipients, 5);
-  EXPECT_EQ(w.admin.active_broadcasts().size(), 1u);
+  EXPECT_EQ(w.admin.active_broadcasts(plain).size(), 1u);
   LogFilter f;
   f.search = "broadcast";
   EXPECT_EQ(w.logs(staff, f).size(), 1u);
   EXPECT_EQ(error_code_of([&] { w.admin.start_broadcast(plain, in); }), ErrorCode::forbidden);
   in.expires_at = wp::now_ms() - 1;
   EXPECT_EQ(error_code_of([&] { w.admin.start_broadcast(staff, in); }), ErrorCode::validation);
+}
+
+// #19 with billing: a segment's broadcast is not announced on every socket, and its banner
+// (the active list) shows to its members only.
+struct OnePaidPlan : wp::Plans {
+  std::string payer;
+  wp::PlanLimits limits_of(const std::string& user_id) override {
+    wp::PlanLimits l;
+    if (user_id == payer) l.plan = "premium";
+    return l;
+  }
+  std::map<std::string, std::string> paying_users() override { return {{payer, "premium"}}; }
+  bool has_plan(const std::string& id) const override { return id == "free" || id == "premium"; }
+};
+
+TEST(AdminService, ASegmentsBroadcastShowsToItsMembersOnly) {
+  World w;
+  auto staff = w.user("staff", true), payer = w.user("payer"), plain = w.user("plain");
+  OnePaidPlan plans;
+  plans.payer = payer.id;
+  w.admin.set_plans(plans);
+  int announced = 0;
+  BroadcastHooks hooks;
+  hooks.announce = [&](const std::string&) { ++announced; };
+  w.admin.set_broadcast_hooks(hooks);
+  BroadcastInput in;
+  in.message = "For premium";
+  in.expires_at = wp::now_ms() + 60000;
+  in.audience = Segment::plan;
+  in.plan = "premium";
+  auto premium = w.admin.start_broadcast(staff, in);
+  in.audience = Segment::staff;
+  in.plan.reset();
+  auto staff_only = w.admin.start_broadcast(staff, in);
+  EXPECT_EQ(announced, 0);
+  auto ids = [&](const Principal& p) {
+    std::vector<std::string> out;
+    for (auto& b : w.admin.active_broadcasts(p)) out.push_back(b.id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(ids(payer), std::vector<std::string>{premium.id});
+  EXPECT_EQ(ids(staff), std::vector<std::string>{staff_only.id});
+  EXPECT_TRUE(ids(plain).empty());
+  in.audience = Segment::plan;
+  in.plan = "gold";
+  EXPECT_EQ(error_code_of([&] { w.admin.start_broadcast(staff, in); }), ErrorCode::validation);
+  in.audience = Segment::all;
+  in.plan = "premium";
+  EXPECT_EQ(error_code_of([&] { w.admin.start_broadcast(staff, in); }), ErrorCode::validation);
+  in.plan.reset();
+  w.admin.start_broadcast(staff, in);
+  EXPECT_EQ(announced, 1);
 }
 
 std::vector<ExportUser> fake_users(int n) {

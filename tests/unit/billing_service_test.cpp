@@ -128,6 +128,40 @@ TEST(BillingService, GraceEndsAfterTheSetting) {
   EXPECT_EQ(w.svc.limits_of(ana.id).plan, "free");
 }
 
+// Plan segments (#19): the paying users are those whose plan is not free, by the same rule as limits_of.
+TEST(BillingService, PayingUsersFollowTheSameRuleAsLimits) {
+  World w;
+  auto ana = w.tdb.add_user("ana"), bo = w.tdb.add_user("bo"), cy = w.tdb.add_user("cy"), di = w.tdb.add_user("di");
+  auto now_s = now_ms() / 1000;
+  w.send("customer.subscription.created", w.subscription(ana, "active"), now_s);
+  w.send("customer.subscription.created", w.subscription(bo, "canceled"), now_s);
+  w.send("customer.subscription.created", w.subscription(cy, "past_due"), now_s - 3600);  // grace over
+  w.send("customer.subscription.created", w.subscription(di, "trialing"), now_s);
+  std::map<std::string, std::string> want{{ana.id, "premium"}, {di.id, "premium"}};
+  EXPECT_EQ(w.svc.paying_users(), want);
+  for (auto* u : {&ana, &bo, &cy, &di})
+    EXPECT_EQ(w.svc.limits_of(u->id).plan, want.count(u->id) ? "premium" : "free") << u->username;
+}
+
+TEST(BillingService, APlanSegmentNamesAKnownPlanOnlyWithItsAudience) {
+  World w;
+  EXPECT_NO_THROW(check_plan_segment(&w.svc, true, std::string("premium")));
+  EXPECT_NO_THROW(check_plan_segment(&w.svc, true, std::string("free")));
+  EXPECT_NO_THROW(check_plan_segment(&w.svc, false, std::nullopt));
+  for (auto [audience, plan] : {std::pair{true, std::optional<std::string>{}}, {true, std::optional<std::string>{"gold"}},
+                                {false, std::optional<std::string>{"premium"}}}) {
+    try {
+      check_plan_segment(&w.svc, audience, plan);
+      ADD_FAILURE() << "accepted " << plan.value_or("(none)");
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::validation);
+      EXPECT_TRUE(e.fields().count("plan"));
+    }
+  }
+  EXPECT_NO_THROW(check_plan_segment(nullptr, true, std::string("free")));  // no billing: only free
+  EXPECT_THROW(check_plan_segment(nullptr, true, std::string("premium")), Error);
+}
+
 TEST(BillingService, AnEventIdIsHandledOnce) {
   World w;
   auto ana = w.tdb.add_user("ana");

@@ -289,6 +289,8 @@ struct FixedPlans : wp::Plans {
     auto it = by_user.find(user_id);
     return it == by_user.end() ? wp::PlanLimits{} : it->second;
   }
+  std::map<std::string, std::string> paying_users() override { return {}; }
+  bool has_plan(const std::string& id) const override { return id == "free"; }
 };
 
 TEST(PartiesCalls, BeyondTheMeshNeedsTheHostsPlan) {

@@ -40,9 +40,7 @@ void staff_filters(AccountsService& svc, const Request& req, UserFilter& filter)
     else
       throw_validation("status", "Must be one of active, inactive, muted, suspended, banned.");
   }
-  // Plans come with billing: until then every user is on the free plan.
-  if (auto plan = req.query("plan"); plan && !plan->empty() && *plan != "free")
-    throw_validation("plan", "Must be free (plans come with billing).");
+  if (auto plan = req.query("plan"); plan && !plan->empty()) svc.filter_by_plan(*plan, filter);
   filter.joined_from = time_query(req, "joined_after");
   filter.joined_to = time_query(req, "joined_before");
 }

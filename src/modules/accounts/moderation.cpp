@@ -2,6 +2,8 @@
 // bans, ending a user's sessions, and users' bios in the moderation queue.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
 #include "modules/accounts/service.hpp"
@@ -67,6 +69,19 @@ bool AccountsService::restore_bio(const std::string& user_id, const std::string&
   p->bio = bio;
   store_.update_profile(*p);
   return true;
+}
+
+void AccountsService::filter_by_plan(const std::string& plan, UserFilter& filter) {
+  check_plan_segment(plans_, true, plan);
+  const auto paying = plans_ ? plans_->paying_users() : std::map<std::string, std::string>{};
+  if (plan == kFreePlan) {
+    for (auto& [user, _] : paying) filter.except_ids.push_back(user);
+    return;
+  }
+  std::vector<std::string> ids;
+  for (auto& [user, p] : paying)
+    if (p == plan && (!filter.only_ids || std::ranges::count(*filter.only_ids, user))) ids.push_back(user);
+  filter.only_ids = std::move(ids);
 }
 
 std::vector<std::string> AccountsService::user_ids_in_standing(const std::string& state) {

@@ -17,6 +17,7 @@
 #include "core/moderation.hpp"
 #include "core/domain_events.hpp"
 #include "core/notifier.hpp"
+#include "core/plans.hpp"
 #include "core/rate_limiter.hpp"
 #include "core/principal.hpp"
 #include "core/relations.hpp"
@@ -166,6 +167,9 @@ class AccountsService {
   // The ids of users in a moderation standing (muted, suspended, banned), for the staff list's ?status=.
   using StandingIds = std::function<std::vector<std::string>(const std::string& state)>;
   void set_standing_ids(StandingIds ids) { standing_ids_ = std::move(ids); }
+  // Staff filter ?plan= (billing): narrows the filter to the plan's users.
+  void set_plans(Plans& plans) { plans_ = &plans; }
+  void filter_by_plan(const std::string& plan, UserFilter& filter);
   std::vector<std::string> user_ids_in_standing(const std::string& state);
   // ---- end moderation
 
@@ -220,6 +224,7 @@ class AccountsService {
   const DomainEvents* events_ = nullptr;
   LoginGate login_gate_;
   StandingIds standing_ids_;
+  Plans* plans_ = nullptr;
   ContentGuard* guard_ = nullptr;
   void check_login_gate(const UserRow& user, const std::string& tried, const ClientInfo& client);
   AuditLog* audit_ = nullptr;  // admin (#19)

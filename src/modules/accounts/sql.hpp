@@ -149,6 +149,7 @@ inline constexpr const char* kPage = " LIMIT :lim OFFSET :off";
 // Staff filters of the user list (#19); an id list is " AND id IN (" + :oidN... + ")".
 inline constexpr const char* kNobody = " AND 1 = 0";
 inline constexpr const char* kIdIn = " AND id IN (";
+inline constexpr const char* kIdNotIn = " AND id NOT IN (";
 inline constexpr const char* kJoinedFrom = " AND date_joined >= :jf";
 inline constexpr const char* kJoinedTo = " AND date_joined < :jt";
 

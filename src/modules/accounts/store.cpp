@@ -33,6 +33,11 @@ std::string staff_filters(const UserFilter& f) {
       out += ")";
     }
   }
+  if (!f.except_ids.empty()) {
+    out += sql::kIdNotIn;
+    for (std::size_t i = 0; i < f.except_ids.size(); ++i) out += (i ? ", :xid" : ":xid") + std::to_string(i);
+    out += ")";
+  }
   if (f.joined_from) out += sql::kJoinedFrom;
   if (f.joined_to) out += sql::kJoinedTo;
   return out;
@@ -45,6 +50,7 @@ struct StaffBinds {
 void bind_staff_filters(soci::statement& st, const UserFilter& f, StaffBinds& b) {
   if (f.only_ids)
     for (std::size_t i = 0; i < f.only_ids->size(); ++i) st.exchange(use((*f.only_ids)[i], "oid" + std::to_string(i)));
+  for (std::size_t i = 0; i < f.except_ids.size(); ++i) st.exchange(use(f.except_ids[i], "xid" + std::to_string(i)));
   if (f.joined_from) b.from = *f.joined_from, st.exchange(use(b.from, "jf"));
   if (f.joined_to) b.to = *f.joined_to, st.exchange(use(b.to, "jt"));
 }

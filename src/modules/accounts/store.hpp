@@ -27,6 +27,7 @@ struct UserFilter {
   UserOrder ordering = UserOrder::username;
   // Staff filters (#19): only these ids (a moderation standing), joined in [from, to).
   std::optional<std::vector<std::string>> only_ids;
+  std::vector<std::string> except_ids;  // and not these (the paying users, for ?plan=free)
   std::optional<std::int64_t> joined_from, joined_to;
 };
 

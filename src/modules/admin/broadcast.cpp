@@ -1,6 +1,7 @@
-// Staff broadcasts: recorded, announced to every socket on every node at
-// once (each node records how many sockets it handed the message to), and
-// handed to the notifications module's fan-out for the segment.
+// Staff broadcasts: recorded, announced at once to every socket on every node
+// when the audience is everyone (each node records how many sockets it handed
+// the message to), and handed to the notifications module's fan-out for the
+// segment. A segment's banner (staff, a plan) shows only to its members.
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
@@ -14,16 +15,27 @@ namespace wp::admin {
 
 namespace json = boost::json;
 
+bool AdminService::in_segment(const Principal& me, const BroadcastRow& b) {
+  switch (b.audience) {
+    case Segment::all: return true;
+    case Segment::staff: return me.staff();
+    case Segment::plan: return b.plan && plan_of(plans_, me.id) == *b.plan;
+  }
+  return false;
+}
+
 BroadcastRow AdminService::start_broadcast(const Principal& me, const BroadcastInput& in) {
   if (!me.staff()) throw_forbidden("Staff access is required.");
   const auto now = now_ms();
   if (in.expires_at && *in.expires_at <= now) throw_validation("expires_at", "Must be in the future.");
+  check_plan_segment(plans_, in.audience == Segment::plan, in.plan);
   BroadcastRow b;
   b.id = new_uuid();
   b.created_by = me.id;
   b.message = in.message;
   b.severity = in.severity;
   b.audience = in.audience;
+  b.plan = in.plan;
   b.expires_at = in.expires_at;
   b.created_at = now;
   store_.insert_broadcast(b);
@@ -32,7 +44,7 @@ BroadcastRow AdminService::start_broadcast(const Principal& me, const BroadcastI
                                      {"severity", to_string(b.severity)},
                                      {"audience", to_string(b.audience)},
                                      {"notify", in.notify}}));
-  if (broadcast_hooks_.announce) broadcast_hooks_.announce(protocol::broadcast_message(b));
+  if (b.audience == Segment::all && broadcast_hooks_.announce) broadcast_hooks_.announce(protocol::broadcast_message(b));
   if (in.notify && broadcast_hooks_.notify) {
     try {
       auto id = broadcast_hooks_.notify(me, b);
@@ -65,6 +77,10 @@ std::vector<BroadcastRow> AdminService::broadcasts(const Principal& me, int limi
   return store_.broadcasts(limit, offset, count);
 }
 
-std::vector<BroadcastRow> AdminService::active_broadcasts() { return store_.active_broadcasts(now_ms()); }
+std::vector<BroadcastRow> AdminService::active_broadcasts(const Principal& me) {
+  auto rows = store_.active_broadcasts(now_ms());
+  std::erase_if(rows, [&](const BroadcastRow& b) { return !in_segment(me, b); });
+  return rows;
+}
 
 }  // namespace wp::admin

@@ -50,6 +50,7 @@ json::object broadcast_json(const BroadcastRow& b) {
           {"message", b.message},
           {"severity", to_string(b.severity)},
           {"audience", to_string(b.audience)},
+          {"plan", text_or_null(b.plan)},
           {"expires_at", time_or_null(b.expires_at)},
           {"created_by", text_or_null(b.created_by)},
           {"notification_broadcast_id", text_or_null(b.notification_broadcast_id)},

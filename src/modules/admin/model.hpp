@@ -13,7 +13,7 @@ namespace wp::admin {
 
 enum class Severity { info, warning, critical };
 // Who is notified of a broadcast besides every open socket. "plan" waits for billing.
-enum class Segment { all, staff };
+enum class Segment { all, staff, plan };
 enum class ExportFormat { csv, jsonl };
 // The columns an export may name; email only for a superuser.
 enum class ExportField { id, username, email, first_name, last_name, is_active, is_staff, is_superuser,
@@ -68,6 +68,7 @@ struct BroadcastRow {
   std::string message;
   Severity severity = Severity::info;
   Segment audience = Segment::all;
+  std::optional<std::string> plan;  // audience plan: the billing plan's id
   std::optional<std::int64_t> expires_at;
   std::optional<std::string> notification_broadcast_id;
   std::int64_t created_at = 0;
@@ -83,6 +84,7 @@ struct BroadcastInput {
   std::string message;
   Severity severity = Severity::info;
   Segment audience = Segment::all;
+  std::optional<std::string> plan;
   std::optional<std::int64_t> expires_at;
   bool notify = true;  // also as a notification to the segment
 };
@@ -105,7 +107,8 @@ struct ExportRequest {
 
 WP_ENUM_NAMES(wp::admin::Severity, {wp::admin::Severity::info, "info"}, {wp::admin::Severity::warning, "warning"},
               {wp::admin::Severity::critical, "critical"});
-WP_ENUM_NAMES(wp::admin::Segment, {wp::admin::Segment::all, "all"}, {wp::admin::Segment::staff, "staff"});
+WP_ENUM_NAMES(wp::admin::Segment, {wp::admin::Segment::all, "all"}, {wp::admin::Segment::staff, "staff"},
+              {wp::admin::Segment::plan, "plan"});
 WP_ENUM_NAMES(wp::admin::ExportFormat, {wp::admin::ExportFormat::csv, "csv"},
               {wp::admin::ExportFormat::jsonl, "jsonl"});
 WP_ENUM_NAMES(wp::admin::ExportField, {wp::admin::ExportField::id, "id"},

@@ -92,6 +92,7 @@ Response start_broadcast(AdminService& svc, Request& req) {
   in.message = f.required_string("message", 1, 1000);
   auto severity = f.optional_string("severity", 16).value_or("info");
   auto audience = f.optional_string("audience", 16).value_or("all");
+  in.plan = f.optional_string("plan", 64);
   auto expires = f.optional_string("expires_at", 40);
   in.notify = f.optional_bool("notify").value_or(true);
   if (expires) {
@@ -100,7 +101,6 @@ Response start_broadcast(AdminService& svc, Request& req) {
   }
   f.done();
   in.severity = require_enum<Severity>("severity", severity);
-  if (audience == "plan") throw_validation("audience", "Plans do not exist yet (billing); use all or staff.");
   in.audience = require_enum<Segment>("audience", audience);
   return http::json_response(broadcast_json(svc.start_broadcast(req.current_user(), in)), 202);
 }
@@ -117,9 +117,9 @@ Response get_broadcast(AdminService& svc, Request& req) {
   return http::json_response(broadcast_status_json(svc.broadcast(req.current_user(), req.param("id"))));
 }
 
-Response active_broadcasts(AdminService& svc, Request&) {
+Response active_broadcasts(AdminService& svc, Request& req) {
   json::array out;
-  for (auto& b : svc.active_broadcasts()) out.push_back(broadcast_json(b));
+  for (auto& b : svc.active_broadcasts(req.current_user())) out.push_back(broadcast_json(b));
   return http::json_response(json::object{{"results", std::move(out)}});
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/audit_log.hpp"
+#include "core/plans.hpp"
 #include "core/principal.hpp"
 #include "modules/admin/export.hpp"
 #include "modules/admin/health.hpp"
@@ -114,8 +115,10 @@ class AdminService : public AuditLog {
   void delivered(const std::string& id, int sockets);
   BroadcastStatus broadcast(const Principal& me, const std::string& id);
   std::vector<BroadcastRow> broadcasts(const Principal& me, int limit, int offset, long long& count);
-  // Broadcasts whose expiry is still ahead, for any signed-in user's banner.
-  std::vector<BroadcastRow> active_broadcasts();
+  // Broadcasts whose expiry is still ahead and whose segment holds the caller, for their banner.
+  std::vector<BroadcastRow> active_broadcasts(const Principal& me);
+  // Plan segments (billing); without it only the free plan exists and it holds everyone.
+  void set_plans(Plans& plans) { plans_ = &plans; }
 
   // ---- users export
   void set_users_page(UsersPage page) { users_page_ = std::move(page); }
@@ -131,6 +134,7 @@ class AdminService : public AuditLog {
 
  private:
   const ContentHooks& hooks_of(ContentKind kind) const;
+  bool in_segment(const Principal& me, const BroadcastRow& b);
   void audit(const Principal& me, AuditCategory category, std::string message, std::string context_json);
 
   Store& store_;
@@ -138,6 +142,7 @@ class AdminService : public AuditLog {
   HealthProbes probes_;
   NodeRegistry* registry_ = nullptr;
   BroadcastHooks broadcast_hooks_;
+  Plans* plans_ = nullptr;
   UsersPage users_page_;
   ContentHooks parties_, videos_;
 };

@@ -90,6 +90,7 @@ inline const db::Columns<BroadcastRow> kBroadcast{
     {"message", &BroadcastRow::message},
     {"severity", &BroadcastRow::severity},
     {"audience", &BroadcastRow::audience},
+    {"plan_id", &BroadcastRow::plan},
     {"expires_at", &BroadcastRow::expires_at},
     {"notification_broadcast_id", &BroadcastRow::notification_broadcast_id},
     {"created_at", &BroadcastRow::created_at},
@@ -101,8 +102,8 @@ inline const db::Columns<DeliveryRow> kDelivery{
 };
 
 inline constexpr const char* kInsertBroadcast =
-    "INSERT INTO admin_broadcasts (id, created_by, message, severity, audience, expires_at, created_at) "
-    "VALUES (:id, :by, :m, :s, :a, :e, :t)";
+    "INSERT INTO admin_broadcasts (id, created_by, message, severity, audience, plan_id, expires_at, created_at) "
+    "VALUES (:id, :by, :m, :s, :a, :p, :e, :t)";
 inline constexpr const char* kSetNotificationBroadcast =
     "UPDATE admin_broadcasts SET notification_broadcast_id = :n WHERE id = :id";
 inline constexpr const char* kBroadcastById = "FROM admin_broadcasts WHERE id = :id";

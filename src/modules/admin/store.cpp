@@ -171,7 +171,7 @@ void Store::insert_broadcast(const BroadcastRow& b) {
   long long t = b.created_at;
   db_.with([&](soci::session& s) {
     s << sql::kInsertBroadcast, use(b.id), use(b.created_by), use(b.message), use(severity), use(audience),
-        use(expires), use(t);
+        use(b.plan), use(expires), use(t);
   });
 }
 

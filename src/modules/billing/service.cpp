@@ -44,6 +44,21 @@ CurrentPlan BillingService::current_of(const std::string& user_id) {
 
 PlanLimits BillingService::limits_of(const std::string& user_id) { return current_of(user_id).plan->limits; }
 
+std::map<std::string, std::string> BillingService::paying_users() {
+  std::map<std::string, std::string> out;
+  const auto now = now_ms();
+  const auto& free = catalog_.free_plan().id;
+  // Rows come by user, the newest first: a user's first counting row is their plan, as in current_of.
+  std::string decided;
+  for (auto& s : store_.live_subscriptions()) {
+    if (s.user_id == decided || !counts(s, now, settings_.grace_period_ms)) continue;
+    decided = s.user_id;
+    auto p = catalog_.plan(s.plan);
+    if (p && p->id != free) out.emplace(s.user_id, p->id);
+  }
+  return out;
+}
+
 CurrentPlan BillingService::current(const Principal& me) { return current_of(me.id); }
 
 std::string BillingService::return_url(const std::string& site, const std::string& page) const {

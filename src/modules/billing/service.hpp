@@ -46,6 +46,8 @@ class BillingService : public Plans {
   // ---- plans (service.cpp). site: this server's origin as the browser sees it, for the
   // provider's return URLs when public_url is not set.
   PlanLimits limits_of(const std::string& user_id) override;
+  std::map<std::string, std::string> paying_users() override;
+  bool has_plan(const std::string& id) const override { return catalog_.plan(id) != nullptr; }
   CurrentPlan current(const Principal& me);
   CheckoutSession checkout_plan(const Principal& me, const std::string& plan_id, const std::string& site);
   CheckoutSession checkout_coins(const Principal& me, const std::string& pack_id, const std::string& site);

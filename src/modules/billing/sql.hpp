@@ -49,6 +49,10 @@ inline const db::Columns<SubscriptionRow> kSubscription{
 // A user's subscriptions, the newest first (the service picks the one that counts).
 inline constexpr const char* kSubscriptionsOf =
     "FROM subscriptions WHERE user_id = :u ORDER BY start_date DESC, created_at DESC, id";
+// Every subscription that may give its plan now (the service applies the grace period).
+inline constexpr const char* kLiveSubscriptions =
+    "FROM subscriptions WHERE status IN ('active', 'trialing', 'past_due') ORDER BY user_id, start_date DESC, "
+    "created_at DESC, id";
 inline constexpr const char* kSubscriptionByProvider = "FROM subscriptions WHERE provider_subscription_id = :p";
 inline constexpr const char* kForUpdate = " FOR UPDATE";
 inline constexpr const char* kInsertSubscription =

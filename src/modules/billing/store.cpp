@@ -150,6 +150,10 @@ std::vector<SubscriptionRow> Store::subscriptions_of(const std::string& user_id)
       [&](soci::session& s) { return db::select_rows(s, sql::kSubscription, sql::kSubscriptionsOf, db::uses(user_id)); });
 }
 
+std::vector<SubscriptionRow> Store::live_subscriptions() {
+  return db_.with([&](soci::session& s) { return db::select_rows(s, sql::kSubscription, sql::kLiveSubscriptions, db::uses()); });
+}
+
 void Store::set_auto_renew(const std::string& id, bool auto_renew, std::int64_t now) {
   int a = auto_renew ? 1 : 0;
   long long t = now;

@@ -56,6 +56,8 @@ class Store {
   std::optional<CheckoutRow> checkout(const std::string& session_id);
 
   std::vector<SubscriptionRow> subscriptions_of(const std::string& user_id);
+  // Every user's active, trialing and past-due subscriptions, by user, the newest first.
+  std::vector<SubscriptionRow> live_subscriptions();
   void set_auto_renew(const std::string& id, bool auto_renew, std::int64_t now);
 
   // In one transaction: records the event id and, unless it was recorded

@@ -20,11 +20,13 @@ namespace json = boost::json;
 BroadcastRow NotificationsService::start_broadcast(const Principal& me, const BroadcastInput& in) {
   if (!me.staff()) throw_forbidden();
   if (in.audience == Audience::followers && !in.user_id) throw_validation("user_id", "Name whose followers to tell.");
+  check_plan_segment(plans_, in.audience == Audience::plan, in.plan);
   BroadcastRow b;
   b.id = new_uuid();
   b.created_by = me.id;
   b.audience = in.audience;
   b.subject_user_id = in.audience == Audience::followers ? in.user_id : std::nullopt;
+  b.plan = in.plan;
   b.title = in.title;
   b.message = in.message;
   b.url = in.url;
@@ -61,13 +63,22 @@ void NotificationsService::run_broadcast(const std::string& id) {
     auto text = render_notice(Type::admin_broadcast, data, 1);
     data["url"] = text.url;
     FanoutPrefs prefs{store_.overrides_for(Type::admin_broadcast), store_.all_settings()};
+    // A plan's segment: everyone, less (free) or only (a paid plan) the paying users of the plan.
+    std::map<std::string, std::string> paying;
+    if (b->audience == Audience::plan && plans_) paying = plans_->paying_users();
+    auto outside = [&](const std::string& user) {
+      if (b->audience != Audience::plan) return false;
+      auto it = paying.find(user);
+      return (it == paying.end() ? std::string(kFreePlan) : it->second) != b->plan.value_or("");
+    };
     std::string after;
     for (;;) {
       auto page = store_.audience_page(b->audience, b->subject_user_id.value_or(""), after,
                                        std::max(1, options_.broadcast_batch));
       if (page.empty()) break;
       after = page.back();
-      fan_out_page(*b, text, json::serialize(data), page, prefs);
+      std::erase_if(page, outside);
+      if (!page.empty()) fan_out_page(*b, text, json::serialize(data), page, prefs);
     }
     store_.broadcast_finished(id, BroadcastStatus::done, now_ms());
   } catch (const std::exception& e) {

@@ -41,6 +41,7 @@ json::object broadcast_json(const BroadcastRow& b) {
   json::object o{{"id", b.id},
                  {"audience", to_string(b.audience)},
                  {"user_id", b.subject_user_id ? json::value(*b.subject_user_id) : json::value(nullptr)},
+                 {"plan", b.plan ? json::value(*b.plan) : json::value(nullptr)},
                  {"title", b.title},
                  {"message", b.message},
                  {"url", b.url},

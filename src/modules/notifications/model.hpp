@@ -41,7 +41,7 @@ enum class Type {
 enum class Channel { in_app, email, push };
 enum class DigestMode { immediate, daily, off };
 enum class EmailStatus { queued, sending, sent, failed };
-enum class Audience { all, followers, staff };
+enum class Audience { all, followers, staff, plan };
 enum class BroadcastStatus { queued, running, done, failed };
 
 struct NotificationRow {
@@ -123,6 +123,7 @@ struct BroadcastRow {
   std::optional<std::string> created_by;
   Audience audience = Audience::all;
   std::optional<std::string> subject_user_id;  // followers of whom
+  std::optional<std::string> plan;             // audience plan: the billing plan's id
   std::string title, message, url;
   BroadcastStatus status = BroadcastStatus::queued;
   std::int64_t recipients = 0;
@@ -163,7 +164,8 @@ WP_ENUM_NAMES(wp::notifications::EmailStatus, {wp::notifications::EmailStatus::q
               {wp::notifications::EmailStatus::sending, "sending"}, {wp::notifications::EmailStatus::sent, "sent"},
               {wp::notifications::EmailStatus::failed, "failed"});
 WP_ENUM_NAMES(wp::notifications::Audience, {wp::notifications::Audience::all, "all"},
-              {wp::notifications::Audience::followers, "followers"}, {wp::notifications::Audience::staff, "staff"});
+              {wp::notifications::Audience::followers, "followers"}, {wp::notifications::Audience::staff, "staff"},
+              {wp::notifications::Audience::plan, "plan"});
 WP_ENUM_NAMES(wp::notifications::BroadcastStatus, {wp::notifications::BroadcastStatus::queued, "queued"},
               {wp::notifications::BroadcastStatus::running, "running"},
               {wp::notifications::BroadcastStatus::done, "done"},

@@ -171,6 +171,7 @@ Response start_broadcast(NotificationsService& svc, Request& req) {
   in.url = f.optional_string("url", 500).value_or("");
   auto audience = f.optional_string("audience", 16).value_or("all");
   in.user_id = f.optional_string("user_id", 64);
+  in.plan = f.optional_string("plan", 64);
   if (in.user_id && !is_uuid(*in.user_id)) f.add_error("user_id", "Must be a user id (UUID).");
   if (!in.url.empty() && in.url.front() != '/') f.add_error("url", "Must be a path of this site, starting with /.");
   f.done();

@@ -18,6 +18,7 @@
 #include "core/notifier.hpp"
 #include "core/principal.hpp"
 #include "core/push.hpp"
+#include "core/plans.hpp"
 #include "core/relations.hpp"
 #include "core/user_channel.hpp"
 #include "modules/notifications/catalog.hpp"
@@ -81,12 +82,15 @@ struct BroadcastInput {
   std::string title, message, url;
   Audience audience = Audience::all;
   std::optional<std::string> user_id;  // followers of whom
+  std::optional<std::string> plan;     // audience plan: which
 };
 
 class NotificationsService : public Notifier {
  public:
   NotificationsService(Store& store, UserChannel& channel, PushSender& push, Options options);
   void set_relations(Relations& relations) { relations_ = &relations; }
+  // Plan segments of broadcasts (billing); without it everyone is on the free plan.
+  void set_plans(Plans& plans) { plans_ = &plans; }
   void set_contact_of(ContactOf contact_of) { contact_of_ = std::move(contact_of); }
   void set_party_starts(PartyStarts party_starts) { party_starts_ = std::move(party_starts); }
   void set_submit(Submit submit) { submit_ = std::move(submit); }
@@ -158,6 +162,7 @@ class NotificationsService : public Notifier {
   PushSender& push_;
   Options options_;
   Relations* relations_ = nullptr;
+  Plans* plans_ = nullptr;
   ContactOf contact_of_;
   PartyStarts party_starts_;
   Submit submit_;

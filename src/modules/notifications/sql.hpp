@@ -72,6 +72,7 @@ inline const db::Columns<BroadcastRow> kBroadcast{
     {"created_by", &BroadcastRow::created_by},
     {"audience", &BroadcastRow::audience},
     {"subject_user_id", &BroadcastRow::subject_user_id},
+    {"plan_id", &BroadcastRow::plan},
     {"title", &BroadcastRow::title},
     {"message", &BroadcastRow::message},
     {"url", &BroadcastRow::url},
@@ -220,8 +221,8 @@ inline constexpr const char* kDigestDueOf =
 // ---------------------------------------------------------------- broadcasts
 
 inline constexpr const char* kInsertBroadcast =
-    "INSERT INTO notification_broadcasts (id, created_by, audience, subject_user_id, title, message, url, status, "
-    "recipients, created_at) VALUES (:id, :by, :a, :s, :ti, :m, :url, 'queued', 0, :c)";
+    "INSERT INTO notification_broadcasts (id, created_by, audience, subject_user_id, plan_id, title, message, url, "
+    "status, recipients, created_at) VALUES (:id, :by, :a, :s, :p, :ti, :m, :url, 'queued', 0, :c)";
 inline constexpr const char* kBroadcastById = "FROM notification_broadcasts WHERE id = :id";
 inline constexpr const char* kBroadcastStarted =
     "UPDATE notification_broadcasts SET status = 'running', started_at = :t WHERE id = :id";

@@ -402,8 +402,8 @@ void Store::insert_broadcast(const BroadcastRow& b) {
   db_.with([&](soci::session& s) {
     std::string audience(to_string(b.audience));
     long long c = b.created_at;
-    s << sql::kInsertBroadcast, use(b.id), use(b.created_by), use(audience), use(b.subject_user_id), use(b.title),
-        use(b.message), use(b.url), use(c);
+    s << sql::kInsertBroadcast, use(b.id), use(b.created_by), use(audience), use(b.subject_user_id), use(b.plan),
+        use(b.title), use(b.message), use(b.url), use(c);
   });
 }
 
@@ -431,8 +431,8 @@ std::vector<std::string> Store::audience_page(Audience audience, const std::stri
                                               int limit) {
   return db_.with([&](soci::session& s) {
     std::vector<std::string> out;
-    if (audience == Audience::all || audience == Audience::staff) {
-      const char* text = audience == Audience::all ? sql::kAllUsersAfter : sql::kStaffAfter;
+    if (audience != Audience::followers) {
+      const char* text = audience == Audience::staff ? sql::kStaffAfter : sql::kAllUsersAfter;
       soci::rowset<std::string> rows = (s.prepare << text, use(after), use(limit));
       for (auto& id : rows) out.push_back(id);
     } else {

@@ -8,6 +8,7 @@ import { toastError } from '../toast';
 import { pagedList, apiPages } from '../list';
 import { link, navigate, queryParam } from '../nav';
 import { fmtDate } from './video';
+import { addPlanOptions } from '../plan-options';
 
 export const isStaff = (u: User | null) => !!u && (!!u.is_staff || !!u.is_superuser);
 
@@ -19,10 +20,13 @@ export function adminUsersPage(root: HTMLElement) {
   const q = queryParam('search') ?? '';
   const status = queryParam('status') ?? '';
   const order = queryParam('ordering') ?? 'username';
+  const plan = queryParam('plan') ?? '';
   const search = h('input', { type: 'search', name: 'search', id: 'admin-search', value: q, placeholder: 'Username, email or name' });
   const statusSel = h('select', { name: 'status', id: 'admin-status' },
     ...[['', 'Everyone'], ['active', 'Active'], ['inactive', 'Deactivated'], ['muted', 'Muted'], ['suspended', 'Suspended'], ['banned', 'Banned']]
       .map(([v, t]) => h('option', { value: v, selected: v === status }, t)));
+  const planSel = h('select', { name: 'plan', id: 'admin-plan' }, h('option', { value: '' }, 'Any plan'));
+  addPlanOptions(planSel, (name) => name, (id) => id, plan).catch(toastError);
   const ordering = h('select', { name: 'ordering', id: 'admin-ordering' },
     ...[['username', 'Username A–Z'], ['-username', 'Username Z–A'], ['-date_joined', 'Newest'], ['date_joined', 'Oldest']]
       .map(([v, t]) => h('option', { value: v, selected: v === order }, t)));
@@ -33,6 +37,7 @@ export function adminUsersPage(root: HTMLElement) {
       const p = new URLSearchParams();
       if (search.value.trim()) p.set('search', search.value.trim());
       if (statusSel.value) p.set('status', statusSel.value);
+      if (planSel.value) p.set('plan', planSel.value);
       if (ordering.value !== 'username') p.set('ordering', ordering.value);
       const s = p.toString();
       navigate(`/admin/users${s ? '?' + s : ''}`);
@@ -40,9 +45,11 @@ export function adminUsersPage(root: HTMLElement) {
   }, h('div', { class: 'filter-row' },
     h('div', { class: 'field grow' }, h('label', { for: search.id }, 'Search'), search),
     h('div', { class: 'field' }, h('label', { for: statusSel.id }, 'State'), statusSel),
+    h('div', { class: 'field' }, h('label', { for: planSel.id }, 'Plan'), planSel),
     h('div', { class: 'field' }, h('label', { for: ordering.id }, 'Order by'), ordering),
     h('button', { type: 'submit', class: 'primary' }, 'Search')));
   statusSel.addEventListener('change', () => form.requestSubmit());
+  planSel.addEventListener('change', () => form.requestSubmit());
   const picked = new Set<string>();
   const bulk = bulkBar(picked, () => list.reload());
   ordering.addEventListener('change', () => form.requestSubmit());
@@ -98,7 +105,7 @@ export function adminUsersPage(root: HTMLElement) {
   }
 
   const list = pagedList<User>({
-    fetch: apiPages('/api/admin/users/', { search: q, status, ordering: order }, 25),
+    fetch: apiPages('/api/admin/users/', { search: q, status, plan, ordering: order }, 25),
     render: row, label: 'Users', id: 'admin-users', class: 'user-list admin-users', empty: 'No user matches.',
   });
   root.append(h('h1', null, 'Users'), form, h('section', { class: 'card' }, bulk.el, list.el));

@@ -1,12 +1,14 @@
-// Staff: send a message to every open page (party rooms and the rest) and, unless
-// unticked, a notification to a segment; then watch its delivery (sockets per node,
-// notifications sent).
+// Staff: send a message to every open page (party rooms and the rest) or to a segment
+// (staff, a plan's users) and, unless unticked, a notification to its audience; then
+// watch its delivery (sockets per node, notifications sent).
 import { api } from '../../api';
+import { addPlanOptions } from '../../plan-options';
+import { toastError } from '../../toast';
 import { h, clear, fmtDateTime } from '../../ui';
 import { errorBox, inputField, onSubmit } from '../../forms';
 
 interface Status {
-  id: string; message: string; severity: string; audience: string; expires_at: string | null; created_at: string;
+  id: string; message: string; severity: string; audience: string; plan: string | null; expires_at: string | null; created_at: string;
   delivery: { sockets: number; nodes: { node_id: string; sockets: number }[] };
   notification: { status: string; recipients: number } | null;
 }
@@ -23,12 +25,13 @@ export function broadcastPage(root: HTMLElement) {
     ['info', 'warning', 'critical'].map((v) => h('option', { value: v }, v)));
   const audience = h('select', { name: 'audience', id: 'broadcast-audience' },
     h('option', { value: 'all' }, 'Everyone'), h('option', { value: 'staff' }, 'Staff only'));
+  addPlanOptions(audience, (name) => `${name} plan`, (id) => `plan:${id}`).catch(toastError);
   const expires = h('input', { type: 'datetime-local', name: 'expires_at', id: 'broadcast-expires' });
   const notify = h('input', { type: 'checkbox', name: 'notify', id: 'broadcast-notify', checked: true });
   const fields = {
     message: inputField('Message', message),
     severity: inputField('Severity', severity),
-    audience: inputField('Notify', audience, 'Every open page shows the banner; the notification goes to this segment.'),
+    audience: inputField('Audience', audience, 'Everyone: every open page shows the banner. A segment: only its members see it.'),
     expires_at: inputField('Shown until (optional)', expires, 'Pages opened before then show it too.'),
   };
   const box = errorBox();
@@ -44,7 +47,8 @@ export function broadcastPage(root: HTMLElement) {
     action: () => api<Status>('/api/admin/broadcast/', {
       method: 'POST',
       body: {
-        message: message.value, severity: severity.value, audience: audience.value, notify: notify.checked,
+        message: message.value, severity: severity.value, notify: notify.checked,
+        ...(audience.value.startsWith('plan:') ? { audience: 'plan', plan: audience.value.slice(5) } : { audience: audience.value }),
         ...(expires.value ? { expires_at: new Date(expires.value).toISOString() } : {}),
       },
     }),
