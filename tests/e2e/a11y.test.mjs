@@ -42,6 +42,7 @@ const PAGES = [
   [(f) => `/search?q=${encodeURIComponent(f.video.title)}`, 'user', '#search-results li'],
   ['/search?q=nothingmatcheshere', 'guest', '#search-results p'],
   ['/search/saved', 'user', '#saved-searches li'],
+  ['/admin/search', 'staff', '#search-stats dl'],
   // -- admin area (#19)
   ['/admin', 'staff', '#health-stats'],
   ['/admin/export', 'staff', '#export-submit'],

@@ -118,6 +118,32 @@ def test_highlights_links_and_paging(server, people):
     assert len(second["results"]) == 1 and second["results"][0]["id"] not in {h["id"] for h in body["results"]}
 
 
+def test_tags_are_searched_and_filtered_exactly(server, people):
+    owner, stranger, w = people["owner"], people["stranger"], word()
+    r = owner.post("/api/videos/", json={"title": "Tagged", "external_url": "https://media.example.com/t.mp4",
+                                         "tags": [f"#{w.upper()}", "Jazz-Live", w]})
+    assert r.status_code == 201, r.text
+    v = r.json()
+    assert v["tags"] == [w, "jazz-live"]  # normalized, once each, in order
+    other = video(owner, "Other", tags=[w + "x"])
+    # The filter is exact: a tag that starts the same does not match.
+    listed = stranger.get("/api/videos/", params={"tag": w}).json()
+    assert [x["id"] for x in listed["results"]] == [v["id"]]
+    assert [x["id"] for x in stranger.get("/api/videos/", params={"tag": "#" + w + "X"}).json()["results"]] == [other]
+    assert (("video", v["id"]) in found(search(stranger, q=w)))  # the text search reads the tags
+    # Changing the tags changes both.
+    r = owner.patch(f"/api/videos/{v['id']}/", json={"tags": ["gone"]})
+    assert r.status_code == 200 and r.json()["tags"] == ["gone"], r.text
+    assert stranger.get("/api/videos/", params={"tag": w}).json()["count"] == 0
+    assert ("video", v["id"]) not in found(search(stranger, q=w))
+    assert owner.patch(f"/api/videos/{v['id']}/", json={"title": "Still"}).json()["tags"] == ["gone"]
+    for bad in (["two words"], ["x" * 31], [""], ["50%"], [f"t{i}" for i in range(11)], "jazz", [3]):
+        r = owner.patch(f"/api/videos/{v['id']}/", json={"tags": bad})
+        assert r.status_code == 400 and "tags" in r.json()["errors"], (bad, r.text)
+    r = stranger.get("/api/videos/", params={"tag": "a b"})
+    assert r.status_code == 400 and "tag" in r.json()["errors"], r.text
+
+
 def test_filters_and_ordering(server, people):
     owner, w = people["owner"], word()
     short = video(owner, f"Short {w}", category="music")

@@ -108,6 +108,38 @@ TEST(Recommender, FriendsBoostAndColdStart) {
   EXPECT_EQ(cold[0].object_id, "d");  // popular in the last 7 days
 }
 
+// Groups (#22): what the members of my groups watched weighs less than a friend, more than nothing.
+TEST(Recommender, GroupMatesBoostLessThanFriends) {
+  std::vector<Interaction> in{{"mate1", "g", 1}, {"mate2", "g", 1}, {"friend", "f", 1}, {"z", "pop", 1}};
+  std::vector<VideoInfo> candidates{{"g", "G", "up", 0}, {"f", "F", "up", 0}, {"pop", "P", "up", 90}};
+  Recommender rec(in, candidates);
+  Recommender::Social social{{"friend"}, {}, {"mate1", "mate2"}, {"grp"}};
+  auto picks = rec.videos_for("me", social, 3);
+  ASSERT_EQ(picks.size(), 3u);
+  EXPECT_EQ(picks[0].object_id, "f");  // one friend (0.3) outweighs two group mates (0.2)
+  EXPECT_EQ(picks[1].object_id, "g");
+  EXPECT_EQ(picks[1].reason, "Watched in your groups");
+  EXPECT_GT(picks[1].score, 0.0);
+  EXPECT_EQ(picks[2].reason, "Popular this week");  // the cold start fills the rest
+  // Without the groups, g is not recommended ahead of the popular video.
+  auto alone = rec.videos_for("me", {{"friend"}, {}}, 2);
+  EXPECT_EQ(alone[1].object_id, "pop");
+}
+
+TEST(Recommender, APartyOfMyGroupComesBeforeAStrangersParty) {
+  std::vector<Interaction> in;
+  Recommender rec(in, {});
+  std::vector<LiveParty> live{{"p1", "Big", "h1", std::nullopt, {"h1", "a", "b", "c"}, std::nullopt},
+                              {"p2", "Ours", "h2", std::nullopt, {"h2"}, std::string("grp")},
+                              {"p3", "Friend", "h3", std::nullopt, {"h3", "f"}, std::nullopt}};
+  auto picks = rec.parties_for("me", {{"f"}, {}, {}, {"grp"}}, live, 10);
+  ASSERT_EQ(picks.size(), 3u);
+  EXPECT_EQ(picks[0].object_id, "p3");  // a friend there, and more members than p2
+  EXPECT_EQ(picks[1].object_id, "p2");
+  EXPECT_EQ(picks[1].reason, "Live in your group");
+  EXPECT_EQ(picks[2].object_id, "p1");
+}
+
 TEST(Recommender, LivePartiesWithFriendsFirstAndNeverABlockedHost) {
   std::vector<Interaction> in;
   Recommender rec(in, {});

@@ -35,6 +35,7 @@ struct LiveParty {
   std::string host_id;
   std::optional<std::string> video_id;
   std::vector<std::string> members;  // active participants
+  std::optional<std::string> group_id;  // hosted by a group
 };
 
 struct Pick {

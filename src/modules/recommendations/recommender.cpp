@@ -8,6 +8,8 @@ namespace wp::recommendations {
 namespace {
 
 constexpr double kFriendBoost = 0.3;  // per friend who watched or liked it
+constexpr double kGroupBoost = 0.1;   // per member of one of the user's groups who did
+constexpr double kGroupParty = 1.0;   // a live party of one of the user's groups: as much as a friend there
 
 void rank(std::vector<Pick>& picks, std::size_t n) {
   std::sort(picks.begin(), picks.end(), [](const Pick& a, const Pick& b) {
@@ -17,6 +19,18 @@ void rank(std::vector<Pick>& picks, std::size_t n) {
 }
 
 }  // namespace
+
+std::map<std::string, int> Recommender::unseen_counts(const std::set<std::string>& people,
+                                                      const std::map<std::string, double>& seen) const {
+  std::map<std::string, int> out;
+  for (auto& person : people) {
+    auto it = by_user_.find(person);
+    if (it == by_user_.end()) continue;
+    for (auto& [y, w] : it->second)
+      if (!seen.count(y)) ++out[y];
+  }
+  return out;
+}
 
 Recommender::Recommender(const std::vector<Interaction>& interactions, const std::vector<VideoInfo>& candidates) {
   for (auto& i : interactions) {
@@ -73,29 +87,28 @@ std::vector<Pick> Recommender::videos_for(const std::string& user_id, const Soci
       }
     }
   }
-  std::map<std::string, int> friends_on;
-  for (auto& f : social.friends) {
-    auto it = by_user_.find(f);
-    if (it == by_user_.end()) continue;
-    for (auto& [y, w] : it->second)
-      if (!seen.count(y)) ++friends_on[y];
-  }
+  auto friends_on = unseen_counts(social.friends, seen);
+  auto mates_on = unseen_counts(social.group_mates, seen);
   std::vector<Pick> out;
   std::set<std::string> ids;
   for (auto& [y, s] : score) ids.insert(y);
   for (auto& [y, k] : friends_on) ids.insert(y);
+  for (auto& [y, k] : mates_on) ids.insert(y);
   for (auto& y : ids) {
     if (!allowed(y, social) || candidates_.at(y).uploader_id == user_id) continue;
     double co = score.count(y) ? score[y] : 0.0;
     int friends = friends_on.count(y) ? friends_on[y] : 0;
+    int mates = mates_on.count(y) ? mates_on[y] : 0;
     std::string reason;
     if (friends > 0 && kFriendBoost * friends >= co) {
       reason = friends == 1 ? "A friend watched this" : std::to_string(friends) + " friends watched this";
+    } else if (mates > 0 && kGroupBoost * mates >= co) {
+      reason = "Watched in your groups";
     } else {
       auto x = candidates_.find(because[y].second);
       reason = x != candidates_.end() ? "Because you watched " + x->second.title : "Because of what you watched";
     }
-    out.push_back({ObjectType::video, y, co + kFriendBoost * friends, reason});
+    out.push_back({ObjectType::video, y, co + kFriendBoost * friends + kGroupBoost * mates, reason});
   }
   rank(out, n);
   if (out.size() < n) {  // not enough to go on: the rest is what is popular
@@ -124,11 +137,14 @@ std::vector<Pick> Recommender::parties_for(const std::string& user_id, const Soc
     int friends = 0;
     for (auto& m : party.members) friends += social.friends.count(m) ? 1 : 0;
     double affinity = party.video_id && liked.count(*party.video_id) ? liked[*party.video_id] : 0.0;
+    const bool ours = party.group_id && social.groups.count(*party.group_id);
     std::string reason = friends == 1   ? "A friend is watching"
                          : friends > 1  ? std::to_string(friends) + " friends are watching"
+                         : ours         ? "Live in your group"
                          : affinity > 0 ? "Playing a video you might like"
                                         : "Live now";
-    out.push_back({ObjectType::party, party.id, friends + affinity + 0.01 * party.members.size(), reason});
+    out.push_back({ObjectType::party, party.id,
+                   friends + (ours ? kGroupParty : 0.0) + affinity + 0.01 * party.members.size(), reason});
   }
   rank(out, n);
   return out;

@@ -21,8 +21,13 @@ int RecommendationsService::refresh(std::int64_t now) {
   std::map<std::string, std::set<std::string>> friends, blocked;
   for (auto& [a, b] : snap.friendships) friends[a].insert(b), friends[b].insert(a);
   for (auto& [a, b] : snap.blocks) blocked[a].insert(b), blocked[b].insert(a);
+  std::map<std::string, std::set<std::string>> members, groups;
+  for (auto& [g, u] : snap.memberships) members[g].insert(u), groups[u].insert(g);
   for (auto& user : users) {
-    Recommender::Social social{friends[user], blocked[user]};
+    Recommender::Social social{friends[user], blocked[user], {}, groups[user]};
+    for (auto& g : social.groups)
+      for (auto& m : members[g])
+        if (m != user && !social.friends.count(m)) social.group_mates.insert(m);
     auto picks = rec.videos_for(user, social, static_cast<std::size_t>(settings_.videos));
     auto parties = rec.parties_for(user, social, snap.live, static_cast<std::size_t>(settings_.parties));
     picks.insert(picks.end(), parties.begin(), parties.end());

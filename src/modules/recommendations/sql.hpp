@@ -2,7 +2,7 @@
 // Every SQL text of recommendations. Only store.cpp includes it. The job
 // reads other modules' tables (watch_times: user_id, video_id and
 // total_watch_time only; video_likes; videos; friendships; user_blocks;
-// watch_parties and party_participants) and writes only its own.
+// group_memberships; watch_parties and party_participants) and writes only its own.
 #include "db/columns.hpp"
 #include "modules/recommendations/model.hpp"
 
@@ -18,9 +18,10 @@ inline constexpr const char* kCandidates =
     "vv.created_at >= :since) FROM videos v WHERE v.is_public = TRUE AND v.status = 'ready' AND v.removed_at IS NULL";
 inline constexpr const char* kFriendships = "SELECT user_low, user_high FROM friendships WHERE status = 'accepted'";
 inline constexpr const char* kBlocks = "SELECT blocker_id, blocked_id FROM user_blocks";
+inline constexpr const char* kGroupMemberships = "SELECT group_id, user_id FROM group_memberships WHERE status = 'active'";
 // Live parties anyone may join (parties/sql.hpp kListedPublicly, live only).
 inline constexpr const char* kLiveParties =
-    "SELECT p.id, p.title, p.host_id, p.video_id FROM watch_parties p WHERE p.status = 'live' AND p.visibility = "
+    "SELECT p.id, p.title, p.host_id, p.video_id, p.group_id FROM watch_parties p WHERE p.status = 'live' AND p.visibility = "
     "'public' AND NOT EXISTS (SELECT 1 FROM social_groups pg WHERE pg.id = p.group_id AND pg.is_private = TRUE)";
 inline constexpr const char* kLiveMembers =
     "SELECT pp.party_id, pp.user_id FROM party_participants pp JOIN watch_parties p ON p.id = pp.party_id WHERE "

@@ -31,14 +31,15 @@ std::vector<LiveParty> live_parties(soci::session& s) {
   std::vector<LiveParty> out;
   std::map<std::string, std::size_t> at;
   LiveParty p;
-  std::string video;
-  soci::indicator video_ind = soci::i_ok;
+  std::string video, group;
+  soci::indicator video_ind = soci::i_ok, group_ind = soci::i_ok;
   soci::statement st = (s.prepare << sql::kLiveParties, into(p.id), into(p.title), into(p.host_id),
-                        into(video, video_ind));
+                        into(video, video_ind), into(group, group_ind));
   if (st.execute(true)) {
     do {
       LiveParty row = p;
       if (video_ind == soci::i_ok) row.video_id = video;
+      if (group_ind == soci::i_ok) row.group_id = group;
       at[row.id] = out.size();
       out.push_back(row);
     } while (st.fetch());
@@ -76,6 +77,7 @@ Snapshot Store::snapshot(int min_watch_seconds, std::int64_t views_since) {
     }
     out.friendships = pairs(s, sql::kFriendships);
     out.blocks = pairs(s, sql::kBlocks);
+    out.memberships = pairs(s, sql::kGroupMemberships);
     out.live = live_parties(s);
     return out;
   });

@@ -15,7 +15,8 @@ struct Snapshot {
   std::vector<Interaction> interactions;
   std::vector<VideoInfo> candidates;
   std::vector<std::pair<std::string, std::string>> friendships;
-  std::vector<std::pair<std::string, std::string>> blocks;  // blocker, blocked
+  std::vector<std::pair<std::string, std::string>> blocks;       // blocker, blocked
+  std::vector<std::pair<std::string, std::string>> memberships;  // group, user (active)
   std::vector<LiveParty> live;
 };
 

@@ -1,12 +1,19 @@
 #include "modules/videos/dto.hpp"
 
 #include "core/clock.hpp"
+#include "modules/videos/tags.hpp"
 
 namespace wp::videos {
 
 namespace json = boost::json;
 
 namespace {
+
+json::array tags_json(const std::string& text) {
+  json::array out;
+  for (auto& t : tags_of(text)) out.push_back(json::string(t));
+  return out;
+}
 
 json::object metadata_of(const VideoRow& v) {
   boost::system::error_code ec;
@@ -33,6 +40,7 @@ json::object video_json(const VideoRow& v, bool manager) {
                    {"title", v.title},
                    {"description", v.description},
                    {"category", v.category},
+                   {"tags", tags_json(v.tags)},
                    {"uploader", json::object{{"id", v.uploaded_by_id}, {"username", v.uploader_username}}},
                    {"source_type", to_string(v.source_type)},
                    {"external_url", external ? json::value(v.external_url) : json::value(nullptr)},

@@ -29,6 +29,7 @@ struct VideoRow {
   std::string title;
   std::string description;
   std::string category;
+  std::string tags;  // normalized, joined by spaces (tags.hpp)
   SourceType source_type = SourceType::upload;
   std::string external_url;
   std::string file_path;  // relative to data_dir
@@ -113,6 +114,7 @@ struct UploadRow {
 
 struct VideoFilter {
   std::optional<std::string> category;
+  std::optional<std::string> tag;  // normalized
   std::optional<std::string> uploader;  // user id
   std::optional<VideoStatus> status;
   std::optional<bool> is_public;
@@ -163,6 +165,7 @@ struct NewVideo {
   std::string title;
   std::string description;
   std::string category;
+  std::string tags;  // normalized (tags.hpp)
   bool is_public = true;
   std::optional<VideoVisibility> visibility;  // wins over is_public when given
   bool allow_download = false;
@@ -174,6 +177,7 @@ struct VideoPatch {
   std::optional<std::string> title;
   std::optional<std::string> description;
   std::optional<std::string> category;
+  std::optional<std::string> tags;  // normalized (tags.hpp)
   std::optional<bool> is_public;
   std::optional<VideoVisibility> visibility;  // wins over is_public when given
   std::optional<bool> allow_download;

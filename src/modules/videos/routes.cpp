@@ -17,6 +17,7 @@
 #include "http/pagination.hpp"
 #include "core/ids.hpp"
 #include "modules/videos/dto.hpp"
+#include "modules/videos/tags.hpp"
 #include "modules/videos/tus_metadata.hpp"
 
 namespace wp::videos {
@@ -64,6 +65,10 @@ Response list_videos(VideosService& svc, Request& req) {
   auto page = http::parse_page(req);
   VideoFilter f;
   f.category = req.query("category");
+  if (auto t = req.query("tag"); t && !t->empty()) {
+    f.tag = normalize_tag(*t);
+    if (f.tag->empty()) throw_validation("tag", "A tag is 1 to 30 characters: letters, digits and hyphens.");
+  }
   f.uploader = req.query("uploader");
   if (auto s = req.query("status")) f.status = require_enum<VideoStatus>("status", *s);
   f.search = req.query("search");
@@ -88,9 +93,30 @@ std::optional<VideoVisibility> visibility_field(Fields& f) {
   return std::nullopt;
 }
 
+// "tags": a list of strings; absent: nullopt.
+std::optional<std::string> tags_field(const json::object& body, Fields& f) {
+  auto* v = body.if_contains("tags");
+  if (!v || v->is_null()) return std::nullopt;
+  std::vector<std::string> tags;
+  if (v->is_array())
+    for (auto& t : v->as_array())
+      if (t.is_string()) tags.emplace_back(t.as_string());
+  if (!v->is_array() || tags.size() != v->as_array().size()) {
+    f.add_error("tags", "Must be a list of strings.");
+    return std::nullopt;
+  }
+  try {
+    return tags_text(tags);
+  } catch (const Error& e) {
+    f.add_error("tags", e.what());
+    return std::nullopt;
+  }
+}
+
 NewVideo new_video_from_json(const json::object& body) {
   Fields f(body);
   NewVideo in;
+  in.tags = tags_field(body, f).value_or("");
   in.external_url = f.required_string("external_url", 1, 2000);
   in.title = f.required_string("title", 1, 200);
   in.description = f.optional_string("description", 5000).value_or("");
@@ -123,6 +149,7 @@ Response create_video(VideosService& svc, Request& req) {
   in.title = text("title");
   in.description = text("description");
   in.category = text("category");
+  in.tags = tags_text_from_csv(text("tags"));
   in.original_filename = form.file->filename;
   for (auto [name, target] : {std::pair{"is_public", &in.is_public}, std::pair{"allow_download", &in.allow_download}}) {
     if (!form.fields.count(name)) continue;
@@ -152,6 +179,7 @@ Response patch_video(VideosService& svc, Request& req) {
   p.title = f.optional_string("title", 200);
   p.description = f.optional_string("description", 5000);
   p.category = f.optional_string("category", 50);
+  p.tags = tags_field(body, f);
   p.is_public = f.optional_bool("is_public");
   p.visibility = visibility_field(f);
   p.allow_download = f.optional_bool("allow_download");
@@ -420,7 +448,7 @@ void add_routes(http::Router& router, VideosService& svc, const Config& config) 
   const auto A = Access::anonymous, U = Access::user;
   const std::int64_t upload_body = config.max_upload_bytes + 1024 * 1024;  // multipart framing and fields
   http::ModuleRoutes routes(router, svc, "videos");
-  routes.add("GET", "/api/videos/", "List videos (filters category, uploader, status, is_public; search; ordering)", A,
+  routes.add("GET", "/api/videos/", "List videos (filters category, tag, uploader, status, is_public; search; ordering)", A,
              list_videos);
   routes.add("POST", "/api/videos/",
              "Upload a video (multipart, field file) or add an external URL (JSON external_url)", U, create_video,

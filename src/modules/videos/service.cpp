@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/filetype.hpp"
 #include "core/ids.hpp"
+#include "modules/videos/tags.hpp"
 
 namespace wp::videos {
 
@@ -178,6 +179,7 @@ VideoRow VideosService::update(const Principal& user, const std::string& id, con
   }
   if (p.description) v.description = *p.description;
   if (p.category) v.category = *p.category;
+  if (p.tags) v.tags = *p.tags;
   set_visibility(v, p.is_public, p.visibility);
   if (p.allow_download) v.allow_download = *p.allow_download;
   v.updated_at = now_ms();
@@ -213,6 +215,7 @@ VideoRow VideosService::create_uploaded(const Principal& user, NewVideo in, cons
   v.title = in.title;
   v.description = in.description;
   v.category = in.category;
+  v.tags = in.tags;
   set_visibility(v, in.is_public, in.visibility);
   v.allow_download = in.allow_download;
   v.source_type = SourceType::upload;
@@ -265,6 +268,7 @@ VideoRow VideosService::create_external(const Principal& user, NewVideo in) {
   v.title = in.title;
   v.description = in.description;
   v.category = in.category;
+  v.tags = in.tags;
   set_visibility(v, in.is_public, in.visibility);
   v.allow_download = false;
   v.source_type = SourceType::external;
@@ -517,6 +521,7 @@ UploadRow VideosService::tus_create(const Principal& user, std::int64_t length,
   probe_fields.title = meta.count("title") ? meta.at("title") : "";
   probe_fields.description = meta.count("description") ? meta.at("description") : "";
   probe_fields.category = meta.count("category") ? meta.at("category") : "";
+  probe_fields.tags = tags_text_from_csv(meta.count("tags") ? meta.at("tags") : "");
   check_new_video_fields(probe_fields);
   UploadRow u;
   u.id = new_uuid();
@@ -581,6 +586,7 @@ UploadRow VideosService::tus_append(const Principal& user, const std::string& id
     in.title = field("title");
     in.description = field("description");
     in.category = field("category");
+    in.tags = tags_text_from_csv(field("tags"));
     in.is_public = flag("is_public", true);
     in.allow_download = flag("allow_download", false);
     in.original_filename = field("filename");

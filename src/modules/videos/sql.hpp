@@ -16,6 +16,7 @@ inline const db::Columns<VideoRow> kVideo{
     {"v.title", &VideoRow::title},
     {"v.description", &VideoRow::description},
     {"v.category", &VideoRow::category},
+    {"v.tags", &VideoRow::tags},
     {"v.source_type", &VideoRow::source_type},
     {"v.external_url", &VideoRow::external_url},
     {"v.file_path", &VideoRow::file_path},
@@ -109,12 +110,12 @@ inline constexpr const char* kVideoFrom = "FROM videos v JOIN users u ON u.id = 
 inline constexpr const char* kVideoById = "FROM videos v JOIN users u ON u.id = v.uploaded_by_id WHERE v.id = :id";
 inline constexpr const char* kCountVideos = "SELECT COUNT(*) FROM videos v JOIN users u ON u.id = v.uploaded_by_id";
 inline constexpr const char* kInsertVideo =
-    "INSERT INTO videos (id, uploaded_by_id, title, description, category, source_type, external_url, file_path, "
+    "INSERT INTO videos (id, uploaded_by_id, title, description, category, tags, source_type, external_url, file_path, "
     "original_filename, mime_type, file_size, thumbnail, duration, width, height, status, processing_error, "
-    "is_public, visibility, allow_download, metadata, created_at, updated_at) VALUES (:id, :ub, :t, :d, :c, :st, :eu, "
+    "is_public, visibility, allow_download, metadata, created_at, updated_at) VALUES (:id, :ub, :t, :d, :c, :tg, :st, :eu, "
     ":fp, :of, :mt, :fs, :th, :du, :w, :h, :s, :pe, :p, :vis, :dl, :m, :ca, :ua)";
 inline constexpr const char* kUpdateVideo =
-    "UPDATE videos SET title = :t, description = :d, category = :c, is_public = :p, visibility = :vis, allow_download = :dl, "
+    "UPDATE videos SET title = :t, description = :d, category = :c, tags = :tg, is_public = :p, visibility = :vis, allow_download = :dl, "
     "updated_at = :u WHERE id = :id";
 inline constexpr const char* kCancelJobsOfVideo =
     "UPDATE video_processing_jobs SET status = 'cancelled', error = 'video deleted', locked_by = NULL, "
@@ -135,6 +136,8 @@ inline constexpr const char* kListableOrOwn =
     ":viewer3)))))";
 inline constexpr const char* kNotRemoved = " AND v.removed_at IS NULL";  // moderation (#19)
 inline constexpr const char* kWithCategory = " AND v.category = :category";
+// Tags hold no space: " tag " inside the spaced list is an exact tag (the pattern is "% tag %").
+inline constexpr const char* kWithTag = " AND (' ' || v.tags || ' ') LIKE :tag";
 inline constexpr const char* kWithUploader = " AND v.uploaded_by_id = :uploader";
 inline constexpr const char* kWithStatus = " AND v.status = :status";
 inline constexpr const char* kOnlyPublic = " AND v.is_public = TRUE";

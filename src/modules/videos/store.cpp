@@ -48,6 +48,10 @@ std::string list_where(const VideoFilter& f, db::NamedParams& p) {
     where += sql::kWithCategory;
     p.add("category", *f.category);
   }
+  if (f.tag) {
+    where += sql::kWithTag;
+    p.add("tag", "% " + *f.tag + " %");
+  }
   if (f.uploader) {
     where += sql::kWithUploader;
     p.add("uploader", *f.uploader);
@@ -75,7 +79,7 @@ void Store::create_video(const VideoRow& v, const std::optional<JobRow>& job) {
     int pub = v.is_public, dl = v.allow_download;
     std::string source(to_string(v.source_type)), status(to_string(v.status)), vis(to_string(v.visibility));
     s << sql::kInsertVideo, use(v.id), use(v.uploaded_by_id), use(v.title), use(v.description), use(v.category),
-        use(source), use(v.external_url), use(v.file_path), use(v.original_filename), use(v.mime_type), use(size),
+        use(v.tags), use(source), use(v.external_url), use(v.file_path), use(v.original_filename), use(v.mime_type), use(size),
         use(v.thumbnail), use(v.duration), use(v.width), use(v.height), use(status), use(v.processing_error),
         use(pub), use(vis), use(dl), use(v.metadata), use(created), use(updated);
     if (job) insert_job(s, *job);
@@ -106,7 +110,7 @@ void Store::update_video(const VideoRow& v) {
     long long updated = v.updated_at;
     int pub = v.is_public, dl = v.allow_download;
     std::string vis(to_string(v.visibility));
-    s << sql::kUpdateVideo, use(v.title), use(v.description), use(v.category), use(pub), use(vis), use(dl),
+    s << sql::kUpdateVideo, use(v.title), use(v.description), use(v.category), use(v.tags), use(pub), use(vis), use(dl),
         use(updated), use(v.id);
   });
 }

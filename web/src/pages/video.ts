@@ -15,6 +15,7 @@ export interface Video {
   title: string;
   description: string;
   category: string;
+  tags?: string[];
   uploader: { id: string; username: string };
   status: 'processing' | 'ready' | 'failed';
   processing_error: string | null;
@@ -69,6 +70,7 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
   const dislikeBtn = h('button', { class: 'small', id: 'dislike-video', 'aria-pressed': 'false' });
   const actions = h('div', { class: 'inline video-actions' });
   const desc = h('p', { class: 'video-desc', id: 'video-description' });
+  const tagList = h('ul', { class: 'tag-list', id: 'video-tags', 'aria-label': 'Tags' });
   const editBox = h('div', { id: 'video-edit' });
   let detach: (() => void) | null = null;
   let timer: number | undefined;
@@ -86,6 +88,8 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
     clear(dislikeBtn, h('span', { 'aria-hidden': 'true' }, '👎'), h('span', { class: 'sr-only' }, ' Dislike'), ` ${v.dislike_count}`);
     desc.textContent = v.description || '';
     desc.hidden = !v.description;
+    clear(tagList, ...(v.tags ?? []).map((t) => h('li', null, link(`/videos/browse?tag=${encodeURIComponent(t)}`, `#${t}`))));
+    tagList.hidden = !v.tags?.length;
     const canDownload = v.download_url && v.status !== 'processing' && (v.allow_download || mayChange);
     clear(actions, views, likeBtn, dislikeBtn,
       canDownload ? h('a', { class: 'button small', href: v.download_url, download: '', id: 'download-video' }, 'Download') : null,
@@ -194,7 +198,7 @@ export async function videoPage(root: HTMLElement, [id]: string[]): Promise<Clea
     h('article', { class: 'video-page' },
       h('section', { class: 'card' },
         h('div', { class: 'stage' }, video, stageNote), progress,
-        titleEl, facts, actions, editBox, desc),
+        titleEl, facts, actions, editBox, desc, tagList),
       commentsSection(v.id, { uploaderId: v.uploader.id, count: v.comment_count, liked: mine.then((r) => r?.liked_comment_ids ?? []) })));
   poll();
   return () => { disposed = true; clearTimeout(timer); detach?.(); };
