@@ -9,9 +9,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tsan_only=0
+# Each stage's start, with the minutes since the script began (CI's 40-minute budget).
+stage() { echo "== $* (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
 if [ "${1:-}" = "--tsan" ]; then tsan_only=1; shift; fi
 scripts/install-deps.sh --test
 if [ "$tsan_only" = 0 ]; then
+  stage "build"
   scripts/build.sh
   # The benchmark programs are not part of `all`: build them so that a change cannot break them unseen.
   CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 \
@@ -29,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 if [ "$tsan_only" = 0 ]; then
-  echo "== unit tests"
+  stage "unit tests"
   (cd build && ctest --output-on-failure -j2)
 fi
 
@@ -41,17 +44,17 @@ redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --d
   --pidfile "$work/redis.pid" --logfile "$work/redis.log" --dir "$work"
 export WP_REDIS_URL="redis://127.0.0.1:$redis_port"
 
-echo "== thread sanitizer"
+stage "thread sanitizer"
 if [ "$tsan_only" = 1 ]; then
   scripts/tsan.sh "$@"
   exit 0
 fi
 scripts/tsan.sh
 
-echo "== browser tests"
+stage "browser tests"
 tests/e2e/run.sh
 
-echo "== integration tests (sqlite, postgresql at $WP_PG_URL)"
+stage "integration tests (sqlite, postgresql at $WP_PG_URL)"
 # Two halves at once: most of a test's time is spent waiting on its servers,
 # and every server has its own database and Redis prefix.
 run_half() {  # name, -k expression, pytest args
@@ -64,4 +67,5 @@ status=0
 wait "$sqlite_pid" || status=1
 wait "$others_pid" || status=1
 for half in sqlite others; do echo "-- $half"; tail -n 150 "$work/$half.log"; done
+stage "done"
 exit "$status"
