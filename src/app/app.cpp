@@ -1,5 +1,6 @@
 #include "app/app.hpp"
 #include "app/config_reloader.hpp"
+#include "app/sfu_hooks.hpp"
 
 #include <spdlog/spdlog.h>
 #include <sodium.h>
@@ -11,6 +12,7 @@
 #include <functional>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/audit_log.hpp"
@@ -76,6 +78,7 @@
 #include "realtime/redis_rate_limiter.hpp"
 #include "realtime/redis_user_presence.hpp"
 #include "realtime/user_channel.hpp"
+#include "sfu/setup.hpp"
 
 #include <signal.h>
 #include <unistd.h>
@@ -450,10 +453,8 @@ int serve(const Config& config, std::function<Config()> reload) {
   // social graph (#13): friends parties and videos, no invitations across a block
   parties_service.set_relations(relations);
   videos_service.set_relations(relations);
-  // a block withdraws the pair's party invitations and hides each from the other in live parties
-  social_service.on_blocks_changed([&parties_service](const std::string& a, const std::string& b, bool blocked) {
-    parties_service.blocks_changed(a, b, blocked);
-  });
+  // a block withdraws the pair's party invitations and hides each from the other in live
+  // parties, and parts the pair in a call through the SFU (social_service.on_blocks_changed, below the calls)
   // ---- party polls (issue #17) ----
   parties::PollStore poll_store(*db);
   parties::PollsService polls_service(poll_store, parties_service, hub);
@@ -469,8 +470,8 @@ int serve(const Config& config, std::function<Config()> reload) {
   call_settings.signal_limit = config.rtc_signal_limit;
   call_settings.signal_window_ms = std::int64_t{config.rtc_signal_window_s} * 1000;
   call_settings.signal_max_bytes = static_cast<std::size_t>(config.rtc_signal_max_bytes);
+  call_settings.sfu_public_url = config.janus_public_url.empty() ? config.janus_url : config.janus_public_url;
   parties::CallsService calls_service(call_store, parties_service, hub, *limiter, call_settings);
-  // The SFU beyond rtc_mesh_max (janus_url): calls_service.set_sfu(parties::SfuHooks{...}) once the Janus client is merged.
   parties_service.set_signal_relay([&calls_service](const Principal& user, const std::string& party_id,
                                                     const std::string& type, const boost::json::object& msg) {
     calls_service.relay(user, party_id, type, msg);
@@ -480,6 +481,25 @@ int serve(const Config& config, std::function<Config()> reload) {
   });
   calls_service.set_relations(relations);
   parties::add_call_routes(router, calls_service);
+  // The end of a party ends its call; a block reaches the calls too (an SFU mixes everyone for everyone).
+  parties_service.on_party_ended([&calls_service](const std::string& party_id) { calls_service.party_ended(party_id); });
+  social_service.on_blocks_changed([&parties_service, &calls_service](const std::string& a, const std::string& b,
+                                                                      bool blocked) {
+    parties_service.blocks_changed(a, b, blocked);
+    calls_service.blocks_changed(a, b, blocked);
+  });
+  // The SFU beyond rtc_mesh_max (janus_url). Its worker keeps the server's
+  // Janus session alive and, when the session had to be made again (Janus
+  // restarted), checks the calls' rooms: new ones, or the call ends.
+  auto janus = sfu::make_janus_rooms(config);
+  std::optional<Periodic> janus_keeper;
+  if (janus) {
+    calls_service.set_sfu(app::sfu_hooks(*janus));
+    janus_keeper.emplace("janus keepalive", std::chrono::seconds(config.janus_keepalive_s), [&janus, &calls_service] {
+      if (janus->keepalive()) calls_service.recover_sfu_rooms();
+      return false;
+    });
+  }
   // ---- end voice chat and screen share ----
   // ---- billing limits (#18): each module enforces the limits it owns ----
   parties_service.set_plans(plans);
@@ -922,6 +942,7 @@ int serve(const Config& config, std::function<Config()> reload) {
   admin_background.start();  // admin (#19): heartbeat, metric snapshots, retention
   analytics_writer.start();  // analytics (#20)
   achievements_retry.start();  // store (#18)
+  if (janus_keeper) janus_keeper->start();  // calls (#17): the Janus session
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -939,6 +960,7 @@ int serve(const Config& config, std::function<Config()> reload) {
     admin_background.stop();  // admin (#19)
     analytics_writer.stop();  // analytics (#20): what is queued is written first
     achievements_retry.stop();  // store (#18)
+    if (janus_keeper) janus_keeper->stop();  // calls (#17)
     ticking = false;
     ticker.join();
     pool.stop();

@@ -380,6 +380,12 @@ const std::vector<Setting>& settings() {
                      "secrets, so every node must have the same", &Config::janus_admin_secret, nullptr, true),
       string_setting("janus_api_secret", "Janus api_secret, sent with the server's own requests", &Config::janus_api_secret,
                      nullptr, true),
+      string_setting("janus_public_url", "The Janus API as browsers reach it, sent to members with their token "
+                     "(e.g. https://watch.example.com/janus behind the reverse proxy; empty: janus_url)",
+                     &Config::janus_public_url, check_optional_http_url),
+      int_setting("janus_keepalive_s", "Seconds between keepalives of the server's Janus session (Janus forgets it "
+                  "after its session_timeout, 60 s by default); a session made again means Janus restarted, and "
+                  "the calls' rooms are checked", &Config::janus_keepalive_s, 1, 50),
       // ---- end janus
       // ---- billing (#18)
       string_setting("billing_file", "TOML file of the plans, coin packs, seller and tax rates (docs/operations.md, "

@@ -48,6 +48,8 @@ class SfuRooms {
   virtual void kick(const SfuRoom& room, const std::string& user_id) = 0;
   // Puts everyone out, removes the room and revokes its passes. Idempotent.
   virtual void destroy(const SfuRoom& room) = 0;
+  // Whether the SFU still has the room (Janus forgets every room when it restarts).
+  virtual bool exists(const SfuRoom& room) = 0;
 };
 
 }  // namespace wp

@@ -82,6 +82,8 @@ json::object destroy_body(std::uint64_t room, const std::string& secret) {
 
 json::object participants_body(std::uint64_t room) { return {{"request", "listparticipants"}, {"room", room}}; }
 
+json::object exists_body(std::uint64_t room) { return {{"request", "exists"}, {"room", room}}; }
+
 json::object read_answer(int http_status, const std::string& body, const std::string& transport_error) {
   if (http_status == 0) throw JanusBroken("Janus did not answer: " + transport_error);
   json::value v;
@@ -129,6 +131,12 @@ std::vector<std::uint64_t> read_participant_ids(const json::object& data) {
     ids.push_back(uint_of(p.get_object().at("id"), "participant id"));
   }
   return ids;
+}
+
+bool read_exists(const json::object& data) {
+  auto* flag = data.if_contains("exists");
+  if (!flag || !flag->is_bool()) throw JanusBroken("Janus answer without exists");
+  return flag->get_bool();
 }
 
 std::vector<std::string> read_tokens(const json::object& answer) {

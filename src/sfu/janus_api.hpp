@@ -67,6 +67,7 @@ boost::json::object allowed_body(std::uint64_t room, const std::string& secret, 
 boost::json::object kick_body(std::uint64_t room, const std::string& secret, std::uint64_t participant);
 boost::json::object destroy_body(std::uint64_t room, const std::string& secret);
 boost::json::object participants_body(std::uint64_t room);
+boost::json::object exists_body(std::uint64_t room);
 
 // The answer's JSON object; JanusError for {"janus": "error"}, JanusBroken
 // when there is no usable answer.
@@ -77,6 +78,8 @@ std::uint64_t read_id(const boost::json::object& answer);
 boost::json::object read_plugin_data(const boost::json::object& answer, SfuKind kind);
 // participants[].id of a listparticipants answer.
 std::vector<std::uint64_t> read_participant_ids(const boost::json::object& data);
+// The "exists" flag of an exists answer.
+bool read_exists(const boost::json::object& data);
 // data.tokens[].token of a list_tokens answer.
 std::vector<std::string> read_tokens(const boost::json::object& answer);
 

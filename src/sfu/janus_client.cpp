@@ -56,7 +56,10 @@ JanusClient::Session JanusClient::session() {
   // and the other's session is left to Janus's timeout.
   auto made = open_session();
   std::lock_guard lock(mu_);
-  if (current_.id == 0) current_ = made;
+  if (current_.id == 0) {
+    current_ = made;
+    ++sessions_made_;
+  }
   return current_;
 }
 

@@ -6,6 +6,7 @@
 // blocking pool. Thread-safe; no lock is held across a request.
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -40,6 +41,9 @@ class JanusClient {
   // session_timeout, 60 s by default, without requests). Makes the session
   // when there is none yet.
   void keepalive();
+  // How many sessions were made so far: a new one means Janus lost the
+  // previous one (a restart, most likely) or this is the first.
+  std::uint64_t sessions_made() const { return sessions_made_.load(); }
 
  private:
   struct Session {
@@ -57,6 +61,7 @@ class JanusClient {
   HttpPoster post_;
   std::mutex mu_;
   Session current_;  // guarded by mu_; id 0: none
+  std::atomic<std::uint64_t> sessions_made_{0};
 };
 
 }  // namespace wp::sfu

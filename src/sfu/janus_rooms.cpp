@@ -95,8 +95,16 @@ void JanusRooms::destroy(const SfuRoom& room) {
   });
 }
 
-void JanusRooms::keepalive() {
+bool JanusRooms::exists(const SfuRoom& room) {
+  return guarded("exists", [&] { return read_exists(client_->plugin_request(room.kind, exists_body(room.id))); });
+}
+
+bool JanusRooms::keepalive() {
   guarded("keepalive", [&] { client_->keepalive(); });
+  auto made = client_->sessions_made();
+  bool renewed = made != sessions_seen_;
+  sessions_seen_ = made;
+  return renewed;
 }
 
 std::vector<std::string> JanusRooms::tokens_of(const std::string& prefix) {

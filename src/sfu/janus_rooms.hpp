@@ -23,10 +23,14 @@ class JanusRooms : public SfuRooms {
   SfuPass allow(const SfuRoom& room, const std::string& user_id) override;
   void kick(const SfuRoom& room, const std::string& user_id) override;
   void destroy(const SfuRoom& room) override;
+  bool exists(const SfuRoom& room) override;
 
-  // Keeps the server's Janus session alive; the ticker calls it (on the pool)
-  // every 20 s or so. Without it the session is made again on the next use.
-  void keepalive();
+  // Keeps the server's Janus session alive; a worker thread of the server
+  // calls it every 20 s (Janus forgets a session after 60 s without
+  // requests). True when a new session was made since the previous
+  // keepalive (or this is the first): Janus may have restarted and lost
+  // every room, so the caller checks the rooms of its calls.
+  bool keepalive();
 
  private:
   std::vector<std::string> tokens_of(const std::string& prefix);
@@ -36,6 +40,7 @@ class JanusRooms : public SfuRooms {
 
   std::unique_ptr<JanusClient> client_;
   std::string key_;
+  std::uint64_t sessions_seen_ = 0;  // by keepalive, which one thread calls
 };
 
 }  // namespace wp::sfu

@@ -237,6 +237,15 @@ TEST_F(JanusOnLoopback, KickPutsTheMemberOutAndRevokesTheirToken) {
   rooms_.destroy(room);
 }
 
+TEST_F(JanusOnLoopback, ExistsTellsWhetherJanusStillHasTheRoom) {
+  for (auto kind : {SfuKind::audio, SfuKind::video}) {
+    auto room = rooms_.create_room("party-x", kind);
+    EXPECT_TRUE(rooms_.exists(room));
+    rooms_.destroy(room);
+    EXPECT_FALSE(rooms_.exists(room));
+  }
+}
+
 TEST_F(JanusOnLoopback, DestroyRemovesTheRoomAndEveryPass) {
   auto room = rooms_.create_room("party-e", SfuKind::audio);
   auto pass = rooms_.allow(room, "u1");

@@ -10,6 +10,7 @@
 
 #include "modules/parties/calls_ice.hpp"
 #include "modules/parties/calls_service.hpp"
+#include "support/block_list.hpp"
 #include "support/error_code.hpp"
 #include "support/party_fixture.hpp"
 
@@ -48,19 +49,24 @@ CallSettings small_settings() {
 struct FakeSfu {
   std::vector<std::string> created, destroyed;
   std::vector<std::pair<std::string, std::string>> allowed, kicked;
+  std::set<std::string> lost;  // rooms the SFU forgot (a restart)
+  bool down = false;           // create_room fails
   int next = 0;
   SfuHooks rooms() {
     return {[this](const std::string&, SfuRoomKind kind) {
+              if (down) throw wp::Error(wp::ErrorCode::unavailable, "down");
               auto id = std::string(kind == SfuRoomKind::audio ? "a" : "v") + std::to_string(++next);
               created.push_back(id);
               return id;
             },
             [this](const std::string& room, const std::string& user) {
+              if (lost.count(room)) wp::throw_not_found("no such room");
               allowed.emplace_back(room, user);
-              return SfuTicket{"token-" + room + "-" + user, allowed.size()};
+              return SfuTicket{"token-" + room + "-" + user, allowed.size(), 0};
             },
             [this](const std::string& room, const std::string& user) { kicked.emplace_back(room, user); },
-            [this](const std::string& room) { destroyed.push_back(room); }};
+            [this](const std::string& room) { destroyed.push_back(room); },
+            [this](const std::string& room) { return !lost.count(room); }};
   }
 };
 
@@ -322,6 +328,115 @@ TEST(PartiesCalls, BeyondTheMeshNeedsTheHostsPlan) {
   // The host upgrades: the same join goes through the SFU.
   plans.by_user[users[0].id].voice_above_mesh = true;
   EXPECT_TRUE(w.calls.join(users[3], party.id).sfu);
+}
+
+// A call through the SFU of users[0..count) (mesh_max 3, so four members move it there).
+struct SfuCall {
+  CallWorld w;
+  FakeSfu sfu;
+  wp::testkit::BlockList blocks;
+  std::vector<Principal> users;
+  std::vector<PartyWorld::Socket> sockets;
+  PartyRow party;
+  explicit SfuCall(int count) {
+    w.calls.set_sfu(sfu.rooms());
+    w.calls.set_relations(blocks);
+    w.service.on_party_ended([this](const std::string& id) { w.calls.party_ended(id); });
+    users.push_back(w.add_user("host"));
+    party = w.create_party(users[0]);
+    sockets.push_back(w.connect(users[0], party.id));
+    for (int i = 1; i < count + 1; ++i) {
+      users.push_back(w.add_user("u" + std::to_string(i)));
+      w.service.join(users.back(), party.id);
+      sockets.push_back(w.connect(users.back(), party.id));
+    }
+  }
+  void join(int from, int to) {
+    for (int i = from; i < to; ++i) w.calls.join(users[static_cast<std::size_t>(i)], party.id);
+  }
+  std::string audio_room() { return w.calls.state(users[0], party.id).call.chat.sfu_audio_room.value_or(""); }
+};
+
+TEST(PartiesCalls, ThePartysEndEndsItsCallAndDestroysTheRooms) {
+  SfuCall c(4);
+  c.join(0, 4);
+  ASSERT_EQ(c.sfu.created.size(), 2u);
+  c.w.service.end(c.users[0], c.party.id);
+  EXPECT_FALSE(c.w.calls.state(c.users[0], c.party.id).call.chat.open());
+  EXPECT_TRUE(c.w.calls.state(c.users[0], c.party.id).call.members.empty());
+  EXPECT_EQ(c.sfu.destroyed, c.sfu.created);
+  ASSERT_TRUE(eventually([&] { return !c.sockets[1].conn->messages("call_ended").empty(); }));
+  EXPECT_EQ(c.sockets[1].conn->messages("call_ended")[0].at("reason").as_string(), "party_ended");
+}
+
+TEST(PartiesCalls, ABlockInACallThroughTheSfuTakesTheLaterOfThePairOut) {
+  SfuCall c(5);
+  c.join(0, 4);  // through the SFU now
+  c.blocks.block(c.users[3].id, c.users[1].id);
+  c.w.calls.blocks_changed(c.users[3].id, c.users[1].id, true);
+  EXPECT_EQ(c.w.in_call(c.users[0], c.party.id), (std::set<std::string>{c.users[0].id, c.users[1].id, c.users[2].id}));
+  EXPECT_EQ(c.sfu.kicked.size(), 2u);
+  EXPECT_EQ(c.sfu.kicked[0].second, c.users[3].id);
+  ASSERT_TRUE(eventually([&] { return !c.sockets[3].conn->messages("call_ended").empty(); }));
+  EXPECT_EQ(c.sockets[3].conn->messages("call_ended")[0].at("reason").as_string(), "blocked");
+  EXPECT_TRUE(c.sockets[1].conn->messages("call_ended").empty());
+  // and their join is refused while the other is in it; another's is not
+  EXPECT_EQ(ws_code_of([&] { c.w.calls.join(c.users[3], c.party.id); }), "blocked_in_call");
+  EXPECT_TRUE(c.w.calls.join(c.users[4], c.party.id).sfu);
+}
+
+TEST(PartiesCalls, MovingToTheSfuPartsABlockedPairOfTheMesh) {
+  SfuCall c(4);
+  c.blocks.block(c.users[0].id, c.users[2].id);
+  c.join(0, 3);  // a mesh: the pair simply exchanges no signaling
+  EXPECT_EQ(c.w.in_call(c.users[0], c.party.id).size(), 3u);
+  c.join(3, 4);  // the SFU would mix them: the later (users[2]) is taken out
+  EXPECT_EQ(c.w.in_call(c.users[0], c.party.id), (std::set<std::string>{c.users[0].id, c.users[1].id, c.users[3].id}));
+  ASSERT_TRUE(eventually([&] { return !c.sockets[2].conn->messages("call_ended").empty(); }));
+}
+
+TEST(PartiesCalls, RoomsLostByTheSfuAreMadeAgainAndEveryMemberGetsNewPasses) {
+  SfuCall c(4);
+  c.join(0, 4);
+  auto old_audio = c.audio_room();
+  c.w.calls.recover_sfu_rooms();  // nothing lost: nothing made
+  EXPECT_EQ(c.sfu.created.size(), 2u);
+  c.sfu.lost = {c.sfu.created[0], c.sfu.created[1]};
+  c.w.calls.recover_sfu_rooms();
+  ASSERT_EQ(c.sfu.created.size(), 4u);
+  EXPECT_EQ(c.audio_room(), c.sfu.created[2]);
+  EXPECT_NE(c.audio_room(), old_audio);
+  for (int i = 0; i < 4; ++i) {
+    auto& conn = *c.sockets[static_cast<std::size_t>(i)].conn;
+    ASSERT_TRUE(eventually([&] {
+      auto m = conn.messages("call_sfu");
+      return !m.empty() && m.back().at("sfu").at("audio").at("token").as_string() ==
+                               "token-" + c.sfu.created[2] + "-" + c.users[static_cast<std::size_t>(i)].id;
+    })) << i;
+  }
+  EXPECT_EQ(c.w.in_call(c.users[0], c.party.id).size(), 4u);
+}
+
+TEST(PartiesCalls, AJoinFindingTheRoomsLostMakesThemAgain) {
+  SfuCall c(5);
+  c.join(0, 4);
+  c.sfu.lost = {c.sfu.created[0], c.sfu.created[1]};
+  auto fifth = c.w.calls.join(c.users[4], c.party.id);
+  ASSERT_TRUE(fifth.sfu);
+  EXPECT_EQ(fifth.sfu->audio_room, c.sfu.created[2]);
+}
+
+TEST(PartiesCalls, WhenTheSfuCannotMakeNewRoomsTheCallEndsClearly) {
+  SfuCall c(4);
+  c.join(0, 4);
+  c.sfu.lost = {c.sfu.created[0], c.sfu.created[1]};
+  c.sfu.down = true;
+  c.w.calls.recover_sfu_rooms();
+  EXPECT_FALSE(c.w.calls.state(c.users[0], c.party.id).call.chat.open());
+  for (auto& s : c.sockets) {
+    ASSERT_TRUE(eventually([&] { return !s.conn->messages("call_ended").empty(); }));
+    EXPECT_EQ(s.conn->messages("call_ended")[0].at("reason").as_string(), "sfu_lost");
+  }
 }
 
 }  // namespace

@@ -231,6 +231,26 @@ TEST(JanusRooms, ASessionJanusForgotIsMadeAgain) {
   EXPECT_EQ(w.janus.sessions.size(), 1u);
 }
 
+TEST(JanusRooms, KeepaliveTellsWhenTheSessionWasMadeAgainAndRoomsCanBeChecked) {
+  World w;
+  EXPECT_TRUE(w.rooms.keepalive());  // the first session: the caller checks its rooms once
+  EXPECT_FALSE(w.rooms.keepalive());
+  auto voice = w.rooms.create_room("p", SfuKind::audio);
+  auto share = w.rooms.create_room("p", SfuKind::video);
+  EXPECT_TRUE(w.rooms.exists(voice));
+  EXPECT_TRUE(w.rooms.exists(share));
+  EXPECT_FALSE(w.rooms.keepalive());
+  w.janus.restart();  // Janus restarted: the session and every room are gone
+  EXPECT_TRUE(w.rooms.keepalive());
+  EXPECT_FALSE(w.rooms.exists(voice));
+  EXPECT_FALSE(w.rooms.exists(share));
+  EXPECT_FALSE(w.rooms.keepalive());
+  // A session made again by another request also counts.
+  w.janus.sessions.clear();
+  w.rooms.create_room("q", SfuKind::audio);
+  EXPECT_TRUE(w.rooms.keepalive());
+}
+
 TEST(JanusRooms, FailuresAreUnavailable) {
   World w;
   w.janus.api_secret = "changed";

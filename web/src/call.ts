@@ -6,8 +6,11 @@
 // both offer at once). room.ts owns the socket: it hands the call's messages to
 // onMessage() and the user's role to setRole(). The first offer of a pair is the
 // impolite side's (the polite one waits for it). Nothing here touches playback
-// sync; ducking only changes the film's volume.
+// sync; ducking only changes the film's volume. Beyond the mesh the server answers
+// with SFU passes (the join's `sfu`, or `call_sfu`): the page then closes the mesh
+// and talks to Janus (call-sfu.ts); one mixed stream replaces the peers' audio.
 import { api, ApiError } from './api';
+import { joinSfu, SfuCall, SfuPass } from './call-sfu';
 import { toast, toastError } from './toast';
 import { h, clear } from './ui';
 
@@ -30,6 +33,7 @@ const SPEAKING_LEVEL = 0.02;  // RMS of the audio above which someone is speakin
 const LEVEL_TICK_MS = 100;    // how often the levels are read
 const SPEAKING_HOLD_MS = 250; // a speaker stays lit this long after their last loud moment
 const DUCKED = 0.25;          // the film's volume while someone speaks, relative to its own
+const MIX = '';               // the speaker of Janus's mix (nobody in particular)
 
 export interface CallOptions {
   myId: string;
@@ -49,6 +53,11 @@ export function callBar(partyId: string, opts: CallOptions) {
   let muted = false, deafened = false, pttHeld = false;
   let myShare: { id: string; stream: MediaStream } | null = null;
   const peers = new Map<string, Peer>();
+  let sfu: SfuCall | null = null;              // the call through Janus, when beyond the mesh
+  let sfuJoining: Promise<void> | null = null;
+  const mix = h('audio', { autoplay: true });  // Janus's mix of the room
+  let mixLevel: () => number = () => 0;
+  const sfuShares = new Map<string, MediaStream>();  // user id -> their share, through Janus
   const volumes = new Map<string, number>();
   const speaking = new Set<string>();
   const lastLoud = new Map<string, number>();  // user id -> when their audio was last above the level
@@ -108,7 +117,7 @@ export function callBar(partyId: string, opts: CallOptions) {
 
   function renderTile() {
     const share = shares.find((s) => s.user.id !== opts.myId) ?? shares[0];
-    const stream = share ? (share.user.id === opts.myId ? myShare?.stream : peers.get(share.user.id)?.video) : null;
+    const stream = share ? (share.user.id === opts.myId ? myShare?.stream : sfu ? sfuShares.get(share.user.id) : peers.get(share.user.id)?.video) : null;
     tile.hidden = !share || !stream;
     if (!share || !stream) { tileVideo.srcObject = null; return; }
     if (tileVideo.srcObject !== stream) { tileVideo.srcObject = stream; tileVideo.play().catch(() => undefined); }
@@ -127,6 +136,7 @@ export function callBar(partyId: string, opts: CallOptions) {
       const body = await api<any>(`/api/parties/${partyId}/call/join/`, { method: 'POST' });
       iceServers = body.ice_servers || [];
       inCall = true;
+      if (body.sfu) enterSfu(body.sfu);
       applyState(body.members, body.version);
       applyMic();
       for (const m of early) signal(m);
@@ -150,6 +160,7 @@ export function callBar(partyId: string, opts: CallOptions) {
   function teardown() {
     if (myShare) { for (const t of myShare.stream.getTracks()) t.stop(); myShare = null; }
     for (const id of [...peers.keys()]) closePeer(id);
+    leaveSfu();
     stopMic();
     inCall = false;
     speaking.clear();
@@ -171,7 +182,7 @@ export function callBar(partyId: string, opts: CallOptions) {
       // The server let us go (kicked, or another tab left): stop everything here.
       teardown();
     }
-    if (inCall) {
+    if (inCall && !sfu && !sfuJoining) {
       for (const m of members) if (m.user.id !== opts.myId && !peers.has(m.user.id)) openPeer(m.user.id);
       for (const id of [...peers.keys()]) if (!members.some((m) => m.user.id === id)) closePeer(id);
     }
@@ -257,12 +268,42 @@ export function callBar(partyId: string, opts: CallOptions) {
     }
   }
 
+  // ---- beyond the mesh: Janus
+  function enterSfu(pass: SfuPass) {
+    if (!mic) return;
+    leaveSfu();
+    for (const id of [...peers.keys()]) closePeer(id);
+    note(`sfu ${pass.audio.room}`);
+    const mine = mic;
+    const joining = joinSfu(pass, mine, iceServers, opts.myId, {
+      onMix: (stream) => { mix.srcObject = stream; mix.play().catch(() => undefined); mixLevel = meter(stream); applyAudio(); },
+      onShare: (userId, stream) => { if (stream) sfuShares.set(userId, stream); else sfuShares.delete(userId); renderTile(); },
+      onLost: (why) => { note(`sfu lost: ${why}`); if (sfu) { sfu = null; toast('The connection to the voice chat ended.', 'error'); } },
+    }).then(async (call) => {
+      if (sfuJoining !== joining || mic !== mine) return call.close();  // left, or another pass came meanwhile
+      sfu = call;
+      if (myShare) await call.publish(myShare.stream);
+    }).catch((err) => {
+      if (sfuJoining === joining) toast(`Cannot reach the media server: ${(err as Error).message}`, 'error');
+    }).finally(() => { if (sfuJoining === joining) sfuJoining = null; render(); });
+    sfuJoining = joining;
+  }
+  function leaveSfu() {
+    sfuJoining = null;
+    sfu?.close();
+    sfu = null;
+    mix.srcObject = null;
+    mixLevel = () => 0;
+    sfuShares.clear();
+  }
+
   // ---- microphone, mute, push-to-talk, deafen, volumes
   function applyMic() {
     const allowed = !muted && !me()?.server_muted && (!ptt.checked || pttHeld);
     for (const t of mic?.getAudioTracks() ?? []) t.enabled = allowed;
   }
   function applyAudio() {
+    mix.muted = deafened;
     for (const [id, p] of peers) {
       const m = members.find((x) => x.user.id === id);
       p.audio.muted = deafened || !!m?.server_muted;  // a server-muted member is not played
@@ -322,9 +363,11 @@ export function callBar(partyId: string, opts: CallOptions) {
     const mineOn = mic?.getAudioTracks().some((tr) => tr.enabled);
     if (mineOn && micLevel() > SPEAKING_LEVEL) lastLoud.set(opts.myId, t);
     for (const [id, p] of peers) if (!p.audio.muted && p.level() > SPEAKING_LEVEL) lastLoud.set(id, t);
+    // Through Janus the room is one mix: who speaks is not known, only that someone does.
+    if (!mix.muted && mixLevel() > SPEAKING_LEVEL) lastLoud.set(MIX, t);
     const now = new Set<string>();
     for (const [id, at] of lastLoud) {
-      if (t - at < SPEAKING_HOLD_MS && (id === opts.myId ? mineOn : peers.has(id) && !peers.get(id)!.audio.muted)) now.add(id);
+      if (t - at < SPEAKING_HOLD_MS && (id === opts.myId ? mineOn : id === MIX ? !!sfu : peers.has(id) && !peers.get(id)!.audio.muted)) now.add(id);
       else lastLoud.delete(id);
     }
     const othersSpeak = [...now].some((id) => id !== opts.myId);
@@ -362,6 +405,7 @@ export function callBar(partyId: string, opts: CallOptions) {
     }
     track.addEventListener('ended', () => { if (myShare?.stream === stream) stopShare(myShare.id); });
     for (const p of peers.values()) p.shareSender = p.pc.addTrack(track, stream);
+    sfu?.publish(stream).catch((err) => toast(`The share did not reach the media server: ${(err as Error).message}`, 'error'));
     render();
   }
   async function stopShare(id: string) {
@@ -376,6 +420,7 @@ export function callBar(partyId: string, opts: CallOptions) {
       if (p.shareSender) p.pc.removeTrack(p.shareSender);
       p.shareSender = null;
     }
+    sfu?.unpublish().catch(() => undefined);
     myShare = null;
   }
 
@@ -390,6 +435,21 @@ export function callBar(partyId: string, opts: CallOptions) {
       shares = m.shares;
       // Stopped by the host: stop sending too.
       if (myShare && !shares.some((s) => s.id === myShare!.id)) endMyShare();
+      return render();
+    }
+    if (m.type === 'call_sfu') {
+      // The call moved to Janus (or Janus restarted and the call has new rooms).
+      if (inCall) enterSfu(m.sfu);
+      return render();
+    }
+    if (m.type === 'call_ended') {
+      if (inCall) teardown();
+      const why: Record<string, string> = {
+        party_ended: 'The party ended.',
+        sfu_lost: 'The voice chat lost its media server.',
+        blocked: 'You left the voice chat: someone in it and you have blocked each other.',
+      };
+      toast(why[m.reason] ?? 'The voice chat ended.', 'info');
       return render();
     }
     if (m.type === 'rtc_offer' || m.type === 'rtc_answer' || m.type === 'rtc_ice') {
@@ -412,7 +472,13 @@ export function callBar(partyId: string, opts: CallOptions) {
   // Read-only hook for the browser tests: the peer connections and their stats.
   (window as any).__wpCall = {
     get inCall() { return inCall; },
-    peers: () => [...peers.values()].map((p) => ({ id: p.id, state: p.pc.connectionState, pc: p.pc, hasVideo: !!p.video })),
+    peers: () => {
+      const list = [...peers.values()].map((p) => ({ id: p.id, state: p.pc.connectionState, pc: p.pc, hasVideo: !!p.video }));
+      const pc = sfu?.pc();
+      if (pc) list.push({ id: 'sfu', state: pc.connectionState, pc, hasVideo: sfuShares.size > 0 });
+      return list;
+    },
+    get mode() { return sfu ? 'sfu' : 'mesh'; },
     get speaking() { return [...speaking]; },
     get trace() { return [...trace]; },
   };

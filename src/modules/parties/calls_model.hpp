@@ -70,6 +70,12 @@ struct LeaveCall {
   std::optional<std::string> sfu_audio_room, sfu_video_room;
 };
 
+struct CloseCall {
+  std::vector<std::string> members;  // who was in it
+  bool shares_ended = false;
+  std::optional<std::string> sfu_audio_room, sfu_video_room;
+};
+
 enum class StartShareOutcome { started, not_in_call, already_sharing, limit };
 
 // The SFU rooms of a call beyond the mesh (Janus: AudioBridge for voice,
@@ -84,20 +90,35 @@ enum class SfuRoomKind { audio, video };
 struct SfuTicket {
   std::string token;
   std::uint64_t participant_id = 0;
+  std::uint64_t room = 0;  // the room's number, as the member names it to Janus
 };
 struct SfuHooks {
   std::function<std::string(const std::string& party_id, SfuRoomKind kind)> create_room;  // -> room id
   std::function<SfuTicket(const std::string& room, const std::string& user_id)> allow;
   std::function<void(const std::string& room, const std::string& user_id)> kick;
   std::function<void(const std::string& room)> destroy;
-  bool configured() const { return create_room && allow && kick && destroy; }
+  // Whether Janus still has the room (it forgets them all when it restarts).
+  std::function<bool(const std::string& room)> exists;
+  bool configured() const { return create_room && allow && kick && destroy && exists; }
 };
 
-// A member's way into the SFU rooms: the room ids and their tokens.
+// A member's way into the SFU rooms: the room ids and their tokens, and
+// where the browser reaches Janus (janus_public_url).
 struct SfuAccess {
   std::string audio_room, video_room;
   SfuTicket audio, video;
+  std::string url;
 };
+
+// A call that runs through the SFU, as the recovery after a Janus restart reads it.
+struct SfuCallRow {
+  std::string party_id, audio_room, video_room;
+};
+
+// Why a whole call (or one member's part in it) ended without them leaving:
+// the party ended, the SFU lost the rooms and could not make new ones, or a
+// block between two members of a call through the SFU (which mixes everyone).
+enum class CallEndReason { party_ended, sfu_lost, blocked };
 
 }  // namespace wp::parties
 
@@ -108,5 +129,7 @@ WP_ENUM_NAMES(wp::parties::VoiceOpener, {wp::parties::VoiceOpener::members, "mem
 WP_ENUM_NAMES(wp::parties::CallMode, {wp::parties::CallMode::mesh, "mesh"}, {wp::parties::CallMode::sfu, "sfu"});
 WP_ENUM_NAMES(wp::parties::LeftReason, {wp::parties::LeftReason::left, "left"},
               {wp::parties::LeftReason::disconnected, "disconnected"}, {wp::parties::LeftReason::removed, "removed"});
+WP_ENUM_NAMES(wp::parties::CallEndReason, {wp::parties::CallEndReason::party_ended, "party_ended"},
+              {wp::parties::CallEndReason::sfu_lost, "sfu_lost"}, {wp::parties::CallEndReason::blocked, "blocked"});
 WP_ENUM_NAMES(wp::parties::SignalType, {wp::parties::SignalType::rtc_offer, "rtc_offer"},
               {wp::parties::SignalType::rtc_answer, "rtc_answer"}, {wp::parties::SignalType::rtc_ice, "rtc_ice"});

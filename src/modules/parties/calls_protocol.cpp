@@ -38,10 +38,10 @@ json::object share_json(const ScreenShareRow& s) {
 }
 
 json::object sfu_json(const SfuAccess& a) {
-  auto pass = [](const std::string& room, const SfuTicket& t) {
-    return json::object{{"room", room}, {"token", t.token}, {"participant_id", t.participant_id}};
+  auto pass = [](const SfuTicket& t) {
+    return json::object{{"room", t.room}, {"token", t.token}, {"participant_id", t.participant_id}};
   };
-  return {{"audio", pass(a.audio_room, a.audio)}, {"video", pass(a.video_room, a.video)}};
+  return {{"url", a.url}, {"audio", pass(a.audio)}, {"video", pass(a.video)}};
 }
 
 std::string voice_state(const CallSnapshot& c) {
@@ -67,6 +67,10 @@ std::string screen_share_state(const CallSnapshot& c, int max_sharers) {
 
 std::string call_sfu(const std::string& party_id, const SfuAccess& a) {
   return json::serialize(json::object{{"type", "call_sfu"}, {"party_id", party_id}, {"sfu", sfu_json(a)}});
+}
+
+std::string call_ended(const std::string& party_id, CallEndReason reason) {
+  return json::serialize(json::object{{"type", "call_ended"}, {"party_id", party_id}, {"reason", to_string(reason)}});
 }
 
 Signal parse_signal(const std::string& type, const json::object& msg, std::size_t max_bytes) {

@@ -21,6 +21,8 @@ std::string voice_state(const CallSnapshot& c);
 std::string screen_share_state(const CallSnapshot& c, int max_sharers);
 // To one member: the SFU rooms and their tokens (the call went beyond the mesh).
 std::string call_sfu(const std::string& party_id, const SfuAccess& a);
+// The call ended without its members leaving (to the party), or ended for one member (to them).
+std::string call_ended(const std::string& party_id, CallEndReason reason);
 
 // ---- client -> server: rtc_offer, rtc_answer, rtc_ice ----
 struct Signal {

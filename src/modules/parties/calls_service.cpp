@@ -55,6 +55,7 @@ CallJoined CallsService::join(const Principal& user, const std::string& party_id
     host_limits = plans_->limits_of(party.host_id);
     if (!host_limits->voice_above_mesh) limit = settings_.mesh_max;
   }
+  if (!limit && relations_) refuse_blocked_in_sfu(store_.snapshot(party_id), user.id);
   auto joined = store_.join(party_id, user.id, limit, may_open, now_ms());
   if (joined.outcome == JoinCallOutcome::full && host_limits && !host_limits->voice_above_mesh)
     throw_plan_limit(*host_limits, "voice_above_mesh",
@@ -82,31 +83,6 @@ CallJoined CallsService::join(const Principal& user, const std::string& party_id
   return out;
 }
 
-SfuAccess CallsService::enter_sfu(const std::string& party_id, const std::string& user_id) {
-  auto chat = store_.snapshot(party_id);
-  bool switched = false;
-  if (chat.chat.mode() != CallMode::sfu) {
-    auto audio = sfu_.create_room(party_id, SfuRoomKind::audio);
-    auto video = sfu_.create_room(party_id, SfuRoomKind::video);
-    switched = store_.set_sfu_rooms(party_id, audio, video);
-    if (!switched) {
-      // Another join made them first.
-      sfu_.destroy(audio);
-      sfu_.destroy(video);
-    }
-    chat = store_.snapshot(party_id);
-  }
-  const auto& audio = chat.chat.sfu_audio_room.value_or(""), video = chat.chat.sfu_video_room.value_or("");
-  auto access_of = [&](const std::string& uid) { return SfuAccess{audio, video, sfu_.allow(audio, uid), sfu_.allow(video, uid)}; };
-  if (switched) {
-    // The members of the mesh move over: each gets their own tokens, addressed to them only.
-    for (auto& m : chat.members)
-      if (m.user_id != user_id)
-        hub_.send_to_users(party_id, {m.user_id}, realtime::make_message(protocol::call_sfu(party_id, access_of(m.user_id))));
-  }
-  return access_of(user_id);
-}
-
 void CallsService::leave(const Principal& user, const std::string& party_id) {
   parties_.participation(user, party_id);
   let_go(party_id, user.id, LeftReason::left);
@@ -124,11 +100,10 @@ void CallsService::let_go(const std::string& party_id, const std::string& user_i
     try {
       if (before.sfu_audio_room) sfu_.kick(*before.sfu_audio_room, user_id);
       if (before.sfu_video_room) sfu_.kick(*before.sfu_video_room, user_id);
-      if (out.sfu_audio_room) sfu_.destroy(*out.sfu_audio_room);
-      if (out.sfu_video_room) sfu_.destroy(*out.sfu_video_room);
     } catch (const std::exception& e) {
       spdlog::warn("party {}: removing {} from the SFU failed: {}", party_id, user_id, e.what());
     }
+    drop_sfu_rooms(party_id, out.sfu_audio_room, out.sfu_video_room);
   }
   announce(party_id, !out.ended_shares.empty());
 }

@@ -33,6 +33,7 @@ struct CallSettings {
   int signal_limit = 200;  // signaling messages per member per window
   std::int64_t signal_window_ms = 10'000;
   std::size_t signal_max_bytes = 16 * 1024;  // of one message's sdp or candidate
+  std::string sfu_public_url;  // where browsers reach Janus (janus_public_url), sent with each pass
 };
 
 // The call as one member sees it.
@@ -84,6 +85,17 @@ class CallsService {
              const boost::json::object& msg);
   // The member left the party, was removed, or their last socket closed.
   void member_gone(const std::string& party_id, const std::string& user_id, bool removed);
+  // The party ended: everyone out of the call, its SFU rooms destroyed (call_ended to the party).
+  void party_ended(const std::string& party_id);
+  // A block between two members of a call through the SFU (which mixes
+  // everyone for everyone): the later of the two to join is taken out
+  // (call_ended `blocked` to them), as their join would now be refused.
+  void blocks_changed(const std::string& a, const std::string& b, bool blocked);
+  // After the SFU was restarted (the server's Janus session had to be made
+  // again): every call whose rooms are gone gets new ones and each member
+  // new passes (call_sfu), or, when none can be made, ends (call_ended
+  // `sfu_lost`). Blocks on the SFU: run it on the pool or a worker thread.
+  void recover_sfu_rooms();
 
  private:
   void let_go(const std::string& party_id, const std::string& user_id, LeftReason reason);
@@ -91,6 +103,17 @@ class CallsService {
   CallView view_of(const std::string& party_id, const std::string& user_id, VoiceOpener opener);
   // The join took the call beyond the mesh: SFU rooms (made once) and this member's tokens.
   SfuAccess enter_sfu(const std::string& party_id, const std::string& user_id);
+  SfuAccess access_of(const VoiceChatRow& chat, const std::string& user_id);
+  // Refused when the SFU would join the user with someone blocked either way.
+  void refuse_blocked_in_sfu(const CallSnapshot& call, const std::string& user_id);
+  // At the move to the SFU: of every blocked pair already in the call, the later is taken out.
+  void part_blocked_pairs(const std::string& party_id, const std::string& joining);
+  // New rooms for a call whose rooms Janus lost; false when the call ended instead (or another node did it).
+  bool renew_sfu_rooms(const SfuCallRow& call);
+  void end_call(const std::string& party_id, CallEndReason reason);
+  // Destroys rooms without failing the caller (Janus may have lost them already).
+  void drop_sfu_rooms(const std::string& party_id, const std::optional<std::string>& audio,
+                      const std::optional<std::string>& video);
   CallMemberRow require_member(const std::string& party_id, const std::string& user_id);
 
   CallStore& store_;

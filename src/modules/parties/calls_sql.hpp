@@ -44,6 +44,12 @@ inline const db::Columns<ScreenShareRow> kShare{
     {"s.ended_by", &ScreenShareRow::ended_by},
 };
 
+inline const db::Columns<SfuCallRow> kSfuCall{
+    {"c.party_id", &SfuCallRow::party_id},
+    {"c.sfu_audio_room", &SfuCallRow::audio_room},
+    {"c.sfu_video_room", &SfuCallRow::video_room},
+};
+
 inline const db::Columns<Flag> kServerMuted{{"m.is_server_muted", &Flag::value}};
 
 inline constexpr const char* kEnsureChat =
@@ -92,6 +98,24 @@ inline constexpr const char* kSetServerMuted =
 inline constexpr const char* kSetSfuRooms =
     "UPDATE voice_chats SET sfu_audio_room = :a, sfu_video_room = :v WHERE id = :c AND sfu_audio_room IS NULL "
     "AND opened_at IS NOT NULL";
+// After a Janus restart: new rooms, unless another node replaced the old ones first.
+inline constexpr const char* kReplaceSfuRooms =
+    "UPDATE voice_chats SET sfu_audio_room = :a, sfu_video_room = :v WHERE id = :c AND sfu_audio_room = :old";
+inline constexpr const char* kSfuCalls =
+    "FROM voice_chats c WHERE c.sfu_audio_room IS NOT NULL AND c.sfu_video_room IS NOT NULL AND c.opened_at IS NOT NULL "
+    "ORDER BY c.party_id";
+// The calls through the SFU that both users are in now.
+inline constexpr const char* kSfuCallsOfPair =
+    "FROM voice_chats c WHERE c.sfu_audio_room IS NOT NULL AND c.sfu_video_room IS NOT NULL "
+    "AND EXISTS (SELECT 1 FROM voice_chat_participants m WHERE m.voice_chat_id = c.id AND m.user_id = :a "
+    "AND m.left_at IS NULL) "
+    "AND EXISTS (SELECT 1 FROM voice_chat_participants m WHERE m.voice_chat_id = c.id AND m.user_id = :b "
+    "AND m.left_at IS NULL) ORDER BY c.party_id";
+inline constexpr const char* kLeaveAllMembers =
+    "UPDATE voice_chat_participants SET left_at = :t, left_reason = :r WHERE voice_chat_id = :c AND left_at IS NULL";
+inline constexpr const char* kEndAllShares =
+    "UPDATE screen_shares SET ended_at = :t WHERE voice_chat_id = :c AND ended_at IS NULL";
+inline constexpr const char* kNoMembers = "UPDATE voice_chats SET member_count = 0 WHERE id = :c";
 
 inline constexpr const char* kLiveSharesOfChat =
     "FROM screen_shares s LEFT JOIN users u ON u.id = s.user_id WHERE s.voice_chat_id = :c AND s.ended_at IS NULL "

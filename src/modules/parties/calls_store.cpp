@@ -72,7 +72,8 @@ JoinCall CallStore::join(const std::string& party_id, const std::string& user_id
     if (limit && chat.member_count >= *limit) return JoinCall{JoinCallOutcome::full, chat.member_count};
     auto last = db::select_one(s, q::kServerMuted, q::kLastServerMute, db::uses(chat.id, user_id));
     int server_muted = last && last->value, muted = server_muted;
-    std::string id = new_uuid();
+    // Time-ordered: members joined in the same millisecond keep their order (the later of a blocked pair).
+    std::string id = new_uuid_v7();
     long long t = now;
     s << q::kInsertMember, use(id), use(chat.id), use(user_id), use(t), use(muted), use(server_muted);
     if (chat.open())
@@ -139,6 +140,41 @@ bool CallStore::set_sfu_rooms(const std::string& party_id, const std::string& au
   return db_.tx([&](soci::session& s) {
     auto chat = lock_chat(s, party_id, 0);
     return changed((s.prepare << q::kSetSfuRooms, use(audio_room), use(video_room), use(chat.id)));
+  });
+}
+
+bool CallStore::replace_sfu_rooms(const std::string& party_id, const std::string& old_audio,
+                                  const std::string& audio_room, const std::string& video_room) {
+  return db_.tx([&](soci::session& s) {
+    auto chat = lock_chat(s, party_id, 0);
+    return changed((s.prepare << q::kReplaceSfuRooms, use(audio_room), use(video_room), use(chat.id), use(old_audio)));
+  });
+}
+
+std::vector<SfuCallRow> CallStore::sfu_calls() {
+  return db_.with([&](soci::session& s) { return db::select_rows(s, q::kSfuCall, q::kSfuCalls, [](soci::statement&) {}); });
+}
+
+std::vector<SfuCallRow> CallStore::sfu_calls_of_pair(const std::string& a, const std::string& b) {
+  return db_.with([&](soci::session& s) { return db::select_rows(s, q::kSfuCall, q::kSfuCallsOfPair, db::uses(a, b)); });
+}
+
+CloseCall CallStore::close(const std::string& party_id, std::int64_t now) {
+  return db_.tx([&](soci::session& s) {
+    CloseCall out;
+    auto chat = chat_of(s, party_id);
+    if (!chat || !chat->open()) return out;
+    *chat = lock_chat(s, party_id, now);
+    for (auto& m : db::select_rows(s, q::kMember, q::kMembersOfChat, db::uses(chat->id))) out.members.push_back(m.user_id);
+    long long t = now;
+    std::string why(to_string(LeftReason::removed));
+    s << q::kLeaveAllMembers, use(t), use(why), use(chat->id);
+    out.shares_ended = changed((s.prepare << q::kEndAllShares, use(t), use(chat->id)));
+    s << q::kNoMembers, use(chat->id);
+    out.sfu_audio_room = chat->sfu_audio_room;
+    out.sfu_video_room = chat->sfu_video_room;
+    s << q::kCloseChat, use(t), use(chat->id);
+    return out;
   });
 }
 

@@ -33,6 +33,17 @@ class CallStore {
   bool set_server_muted(const std::string& party_id, const std::string& user_id, bool server_muted);
   // Records the call's SFU rooms unless another join recorded some first.
   bool set_sfu_rooms(const std::string& party_id, const std::string& audio_room, const std::string& video_room);
+  // Swaps the call's SFU rooms for new ones unless its audio room is no longer
+  // `old_audio` (another node replaced them, or the call closed).
+  bool replace_sfu_rooms(const std::string& party_id, const std::string& old_audio, const std::string& audio_room,
+                         const std::string& video_room);
+  // The open calls that run through the SFU.
+  std::vector<SfuCallRow> sfu_calls();
+  // The calls through the SFU that both users are in now.
+  std::vector<SfuCallRow> sfu_calls_of_pair(const std::string& a, const std::string& b);
+  // Everyone out at once (reason `removed`), the shares ended, the call
+  // closed: the party ended, or its SFU rooms were lost for good.
+  CloseCall close(const std::string& party_id, std::int64_t now);
 
   // Starts a share of a member of the call, at most `limit` at once.
   StartShareOutcome start_share(const ScreenShareRow& share, int limit);

@@ -226,7 +226,7 @@ PartyRow PartiesService::end(const Principal& user, const std::string& id) {
       rooms_.set_status(id, PartyStatus::ended);
       rooms_.update_playback(room, user.id, [](const Room&, Playback& pb) { return pb.pause_at(now_ms_precise()); });
     }
-    if (on_ended_) on_ended_(id);
+    for (auto& ended : on_ended_) ended(id);
   }
   return announce_change(id);
 }

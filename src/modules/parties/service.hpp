@@ -53,7 +53,8 @@ class PartiesService {
   PartyRow end(const Principal& user, const std::string& id);
   // Called once a party has ended (after end() changed its status), on the
   // pool; app.cpp hands it to the events module (an event ends with its party).
-  void on_party_ended(std::function<void(const std::string& party_id)> fn) { on_ended_ = std::move(fn); }
+  // Every listener added is called (events, calls), in the order added.
+  void on_party_ended(std::function<void(const std::string& party_id)> fn) { on_ended_.push_back(std::move(fn)); }
 
   // Membership
   Joined join(const Principal& user, const std::string& id);
@@ -193,7 +194,7 @@ class PartiesService {
   Plans* plans_ = nullptr;
   [[noreturn]] static void refuse_party_size(const PlanLimits& host_limits);
   SignalRelay signal_relay_;
-  std::function<void(const std::string& party_id)> on_ended_;
+  std::vector<std::function<void(const std::string& party_id)>> on_ended_;
   // Whether the party's visibility and group let this user see or enter it without an invitation or a seat.
   bool open_to(const PartyRow& party, const std::string& user_id);
 };

@@ -122,6 +122,7 @@ class FakeJanus {
       rooms[{package, id}] = Room{std::string(body.at("secret").as_string()), {}, {}};
       return ok({{key, "created"}, {"room", id}, {"permanent", false}});
     }
+    if (request == "exists") return ok({{key, "success"}, {"room", id}, {"exists", r != nullptr}});
     if (!r) return fail(audio ? 485 : 426, "No such room");
     if (request == "listparticipants") {
       boost::json::array list;

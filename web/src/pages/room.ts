@@ -551,7 +551,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
 
   function onMessage(m: any) {
     if (m.type.startsWith('poll_')) return polls.onMessage(m);
-    if (m.type.startsWith('rtc_') || m.type === 'voice_state' || m.type === 'screen_share_state') return call.onMessage(m);
+    if (m.type.startsWith('rtc_') || m.type === 'voice_state' || m.type === 'screen_share_state' || m.type === 'call_sfu' || m.type === 'call_ended') return call.onMessage(m);
     switch (m.type) {
       case 'party_state': {
         clock.seed(m.server_time);
