@@ -483,6 +483,7 @@ int serve(const Config& config, std::function<Config()> reload) {
   parties::add_call_routes(router, calls_service);
   // The end of a party ends its call; a block reaches the calls too (an SFU mixes everyone for everyone).
   parties_service.on_party_ended([&calls_service](const std::string& party_id) { calls_service.party_ended(party_id); });
+  parties_service.on_party_deleted([&calls_service](const std::string& party_id) { calls_service.party_ended(party_id); });
   social_service.on_blocks_changed([&parties_service, &calls_service](const std::string& a, const std::string& b,
                                                                       bool blocked) {
     parties_service.blocks_changed(a, b, blocked);

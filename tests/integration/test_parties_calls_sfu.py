@@ -4,7 +4,7 @@ on both databases and on two nodes with Redis: the 7th member of a call
 call_sfu on their socket) gets a pass that Janus accepts for an AudioBridge
 and a VideoRoom room; a kicked member, one who left and the later of a
 blocked pair lose theirs (Janus refuses the token) and are put out of the
-room; the end of the party ends the call and revokes every pass; a Janus
+room; the end of the party, or its deletion, ends the call and revokes every pass; a Janus
 restart gives the call new rooms and every member new passes; a free host's
 plan keeps the call in the mesh (PLAN_LIMIT). Skipped without janus."""
 import os
@@ -129,6 +129,26 @@ def test_beyond_the_mesh_every_member_gets_a_janus_pass_and_loses_it_when_out(ma
         room = passes[host.id]["audio"]["token"].split(".")[1]
         assert not any(t.startswith(f"wpa.{room}.") for t in await in_thread(janus.tokens))
         await closeall(*sockets, ws_late)
+
+    run(scenario())
+
+
+def test_deleting_a_party_ends_its_call_in_janus(make_server, janus):
+    s = make_server(args=["--rtc-mesh-max", "6", *janus.server_args(PUBLIC_URL)])
+    people = users(s, 7)
+    party = create_party(people[0])
+    for u in people[1:]:
+        joined(u, party)
+
+    async def scenario():
+        sockets, passes = await seven_in_a_call([s], party, people)
+        r = await in_thread(people[0].delete, party_path(party))
+        assert r.status_code == 204, r.text
+        for uid, p in passes.items():
+            assert await in_thread(refused, janus.url, p), uid
+        room = passes[people[0].id]["audio"]["token"].split(".")[1]
+        assert not any(t.startswith(f"wpa.{room}.") for t in await in_thread(janus.tokens))
+        await closeall(*sockets)
 
     run(scenario())
 

@@ -197,6 +197,7 @@ PartyRow PartiesService::announce_change(const std::string& id) {
 void PartiesService::remove(const Principal& user, const std::string& id) {
   auto p = visible_party(user, id);
   require_host(user, p, "delete");
+  for (auto& deleted : on_deleted_) deleted(id);  // before its rows go
   store_.delete_party(id);
   hub_.close_room(id, realtime::close_code::forbidden, "The party was deleted.");
   rooms_.drop(id);

@@ -55,6 +55,8 @@ class PartiesService {
   // pool; app.cpp hands it to the events module (an event ends with its party).
   // Every listener added is called (events, calls), in the order added.
   void on_party_ended(std::function<void(const std::string& party_id)> fn) { on_ended_.push_back(std::move(fn)); }
+  // A party about to be deleted (its call must end: Janus rooms and passes go with it).
+  void on_party_deleted(std::function<void(const std::string& party_id)> fn) { on_deleted_.push_back(std::move(fn)); }
 
   // Membership
   Joined join(const Principal& user, const std::string& id);
@@ -195,6 +197,7 @@ class PartiesService {
   [[noreturn]] static void refuse_party_size(const PlanLimits& host_limits);
   SignalRelay signal_relay_;
   std::vector<std::function<void(const std::string& party_id)>> on_ended_;
+  std::vector<std::function<void(const std::string& party_id)>> on_deleted_;
   // Whether the party's visibility and group let this user see or enter it without an invitation or a seat.
   bool open_to(const PartyRow& party, const std::string& user_id);
 };
