@@ -1,5 +1,7 @@
 -- Credit notes (#18): a refund of an invoice's payment, numbered without gaps
 -- per year in a series of its own (CN-2026-000001), referring to the invoice.
+-- And the store's cosmetics: what an item brings, by kind (a theme's colours,
+-- an emoji pack's emoji), as JSON checked by the store's rules.
 CREATE TABLE credit_note_counters (
   year INTEGER PRIMARY KEY,
   last_seq INTEGER NOT NULL
@@ -27,3 +29,5 @@ CREATE TABLE credit_notes (
 );
 CREATE INDEX idx_credit_note_user ON credit_notes(user_id, issued_at);
 CREATE INDEX idx_credit_note_invoice ON credit_notes(invoice_id);
+
+ALTER TABLE store_items ADD COLUMN properties TEXT NOT NULL DEFAULT '{}';

@@ -839,6 +839,8 @@ ROWS = [
     row("POST", "/api/store/staff/purchases/{purchase}/refund/", store_purchase, None, 401, 403, 403, 200),
     row("POST", "/api/store/staff/grants/", owner_self, {"user_id": "{user}", "coins": 1}, 401, 403, 403, 201),
     row("GET", "/api/store/staff/ledger/check/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/store/users/{user}/cosmetics/", owner_self, None, 401, 200, 200, 200),
+    row("GET", "/api/store/emoji/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/achievements/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/achievements/mine/", nothing, None, 401, 200, 200, 200),
     # ---- end store

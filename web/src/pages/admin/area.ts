@@ -24,6 +24,7 @@ export const ADMIN_PAGES: AdminPage[] = [
   { path: '/admin/moderation', label: 'Moderation', load: () => import('../admin-moderation').then((m) => m.adminModerationPage) },
   { path: '/admin/tickets', label: 'Tickets', load: () => import('../admin-tickets').then((m) => m.adminTicketsPage) },
   { path: '/admin/analytics', label: 'Analytics', load: () => import('../analytics/staff').then((m) => m.analyticsDashboardPage) },
+  { path: '/admin/catalog', label: 'Store catalog', load: () => import('./catalog').then((m) => m.catalogPage) },  // store (#18)
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
