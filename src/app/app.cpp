@@ -65,6 +65,7 @@
 #include "modules/push/worker.hpp"
 #include "modules/social/routes.hpp"
 #include "modules/store/badges.hpp"
+#include "modules/store/pack_emoji.hpp"
 #include "modules/store/inbox.hpp"
 #include "modules/store/routes.hpp"
 #include "modules/support/routes.hpp"
@@ -791,6 +792,10 @@ int serve(const Config& config, std::function<Config()> reload) {
   store_service.on_equipped_changed([&badge_cache](const std::string& user_id) { badge_cache.forget(user_id); });
   accounts_service.set_badges(badge_cache);
   parties_service.set_badges(badge_cache);
+  // Cosmetics: a pack's emoji only from its owners (party reactions), the index kept 10 s per node.
+  store::PackEmoji pack_emoji(store_service, std::chrono::seconds(10));
+  store_service.on_catalog_changed([&pack_emoji] { pack_emoji.forget(); });
+  parties_service.set_emoji_packs(pack_emoji);
   store::AchievementsService achievements_service(store_store, store_service);
   achievements_service.set_notifier(notifications_service);
   store::add_achievement_routes(router, achievements_service);

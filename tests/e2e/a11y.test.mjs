@@ -73,6 +73,8 @@ const PAGES = [
   ['/standing', 'user', '#standing-summary'],
   ['/appeal', 'guest', '#appeal-none'],
   ['/admin/moderation', 'staff', '#moderation-queue ~ .plist-status, #moderation-queue li'],
+  // -- store (#18): the staff catalog (empty is fine: its status line shows)
+  ['/admin/catalog', 'staff', '#catalog-items ~ .plist-status, #catalog-items li'],
 ];
 
 let server, browser, clip;

@@ -1,13 +1,14 @@
 // Plans in the browser (#18): a free user upgrades through the payment provider's
 // checkout page (a fake speaking Stripe's API subset, sending signed webhooks), comes
-// back to the app and sees premium; the invoice is listed in the billing history.
+// back to the app and sees premium; the invoice is listed in the billing history. A refund
+// from the provider lists a credit note against that invoice, whose PDF downloads.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launchBrowser, apiLoggedIn, registerUser, tmpDir } from './lib.mjs';
+import { startServer, launchBrowser, apiLoggedIn, registerUser, tmpDir, rest } from './lib.mjs';
 
 const KEY = 'sk_test_e2e';
 const WHSEC = 'whsec_e2e';
@@ -57,7 +58,7 @@ function startFake() {
       headers: { 'Content-Type': 'application/json', 'Stripe-Signature': `t=${t},v1=${v1}` } });
     assert.equal(r.status, 200, await r.text());
   }
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ srv, url: `http://127.0.0.1:${srv.address().port}` })));
+  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve({ srv, send, url: `http://127.0.0.1:${srv.address().port}` })));
 }
 
 before(async () => {
@@ -88,4 +89,15 @@ test('upgrade through the provider checkout and back: the plan shows premium, th
   await page.click('a[href="/settings/billing"]');
   await page.locator('#invoices li.invoice').first().waitFor();
   assert.match(await page.locator('#invoices li.invoice').first().textContent(), /Invoice \d{4}-000001.*4\.99 EUR/);
+
+  // The provider refunds the charge: a credit note against the invoice.
+  const charge = (await rest(server.url, '/api/billing/payments/', { token: user.token })).data.results[0];
+  await fake.send('charge.refunded', { id: 'ch_e2e_refund', invoice: charge.transaction_id, amount_refunded: 499, currency: 'eur',
+    refunds: { data: [{ id: 're_e2e_1', amount: 499, reason: 'requested_by_customer' }] } });
+  await page.reload();
+  const note = page.locator('#credit-notes li.credit-note').first();
+  await note.waitFor();
+  assert.match(await note.textContent(), /Credit note CN-\d{4}-000001.*4\.99 EUR · credits invoice \d{4}-000001 · Requested by the customer/);
+  const [download] = await Promise.all([page.waitForEvent('download'), note.getByRole('button', { name: /PDF of credit note CN-/ }).click()]);
+  assert.match(download.suggestedFilename(), /^credit-note-CN-\d{4}-000001\.pdf$/);
 });

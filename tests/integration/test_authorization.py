@@ -66,6 +66,11 @@ def nothing(owner):
     return {}
 
 
+def no_credit_note(owner):
+    """An id no credit note has (billing #18: real ones need the fake provider, see test_billing_credit_notes.py)."""
+    return {"credit_note": "00000000-0000-4000-8000-000000000000"}
+
+
 # ---------------------------------------------------------------- social resources: the owner and the caller
 
 def _linked(step):
@@ -786,6 +791,11 @@ ROWS = [
     row("POST", "/api/billing/portal/", nothing, None, 401, 409, 409, 409),
     row("POST", "/api/billing/subscription/cancel/", nothing, None, 401, 409, 409, 409),
     row("POST", "/api/billing/webhook/", nothing, {}, 400, 400, 400, 400),
+    # credit notes (#18); real ones of a user, each caller, are in test_billing_credit_notes.py
+    row("GET", "/api/billing/credit-notes/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/billing/credit-notes/?all=true", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/billing/credit-notes/{credit_note}/", no_credit_note, None, 401, 404, 404, 404),
+    row("GET", "/api/billing/credit-notes/{credit_note}/pdf/", no_credit_note, None, 401, 404, 404, 404),
     # ---- end billing
     # ---- search (#22): anyone searches (what they may see); a click only on a result of one's own search
     row("GET", "/api/search/?q=clip", nothing, None, 200, 200, 200, 200),
@@ -829,6 +839,8 @@ ROWS = [
     row("POST", "/api/store/staff/purchases/{purchase}/refund/", store_purchase, None, 401, 403, 403, 200),
     row("POST", "/api/store/staff/grants/", owner_self, {"user_id": "{user}", "coins": 1}, 401, 403, 403, 201),
     row("GET", "/api/store/staff/ledger/check/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/store/users/{user}/cosmetics/", owner_self, None, 401, 200, 200, 200),
+    row("GET", "/api/store/emoji/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/achievements/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/achievements/mine/", nothing, None, 401, 200, 200, 200),
     # ---- end store

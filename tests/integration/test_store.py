@@ -217,11 +217,7 @@ def test_achievements_unlock_and_pay_once_from_real_events(server, staff):
     from notification_helpers import results, wait_notification
     from party_helpers import create_party
     from social_helpers import befriend
-    from notification_helpers import set_preferences
     ana, bob = register(server), register(server)
-    for u in (ana, bob):  # achievement_unlocked is opt-in
-        set_preferences(u, preferences=[{"notification_type": "achievement_unlocked", "channel": "in_app",
-                                         "enabled": True}])
     create_party(ana)
     create_party(ana)
     n = wait_notification(ana, "achievement_unlocked")

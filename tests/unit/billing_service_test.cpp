@@ -1,5 +1,6 @@
 // BillingService on a real SQLite database: plan limits through the grace
-// period, events handled once, coin packs credited through wp::CoinSink.
+// period, events handled once, coin packs credited through wp::CoinSink,
+// credit notes for refunds.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -10,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "modules/billing/money.hpp"
 #include "modules/billing/service.hpp"
 #include "modules/billing/signature.hpp"
 #include "support/error_code.hpp"
@@ -54,6 +56,8 @@ class RecordingSink : public CoinSink {
 };
 
 const char* kFile = R"(
+[tax_rates]
+DE = 1900
 [plans.free]
 max_party_size = 3
 voice_above_mesh = false
@@ -257,6 +261,129 @@ TEST(BillingService, OthersInvoicesAreNotFoundAndAllIsForStaff) {
   EXPECT_EQ(error_code_of([&] { w.svc.invoices(bob, true, 10, 0, count); }), ErrorCode::forbidden);
   w.svc.invoices(staff, true, 10, 0, count);
   EXPECT_EQ(count, 1);
+}
+
+// ---------------------------------------------------------------- credit notes
+
+json::object paid_invoice(const Principal& u, const std::string& id, std::int64_t amount) {
+  return {{"id", id}, {"subscription", "sub_" + u.id}, {"amount_paid", amount}, {"currency", "eur"}};
+}
+
+json::object refunded_charge(const std::string& invoice, const std::string& refund_id, std::int64_t amount,
+                             const std::string& reason = "requested_by_customer") {
+  return {{"id", "ch_" + invoice}, {"invoice", invoice}, {"currency", "eur"}, {"amount_refunded", amount},
+          {"refunds", {{"data", json::array{{{"id", refund_id}, {"amount", amount}, {"reason", reason}}}}}}};
+}
+
+TEST(BillingService, RefundsCreditTheInvoiceInASeriesOfTheirOwn) {
+  World w;
+  auto ana = w.tdb.add_user("ana");
+  auto now_s = now_ms() / 1000;
+  w.send("customer.subscription.created", w.subscription(ana, "active"), now_s);
+  w.send("invoice.paid", paid_invoice(ana, "in_1", 499), now_s);
+  long long count = 0;
+  auto invoice = w.svc.invoices(ana, false, 10, 0, count).at(0);
+  // Two partial refunds: two credit notes, numbered 1 and 2 of the year, whatever the invoices' numbers.
+  EXPECT_EQ(w.send("charge.refunded", refunded_charge("in_1", "re_1", 200), now_s), EventOutcome::handled);
+  EXPECT_EQ(w.send("charge.refunded", refunded_charge("in_1", "re_2", 299, "duplicate"), now_s),
+            EventOutcome::handled);
+  // The same refund in another event: no second payment, no second note.
+  EXPECT_EQ(w.send("charge.refunded", refunded_charge("in_1", "re_2", 299), now_s), EventOutcome::handled);
+  auto notes = w.svc.credit_notes(ana, false, 10, 0, count);
+  ASSERT_EQ(count, 2);
+  auto year = std::to_string(year_of(now_ms()));
+  EXPECT_EQ(notes[0].number, "CN-" + year + "-000002");  // newest first
+  EXPECT_EQ(notes[1].number, "CN-" + year + "-000001");
+  EXPECT_EQ(notes[1].total, 200);
+  EXPECT_EQ(notes[1].reason, "Requested by the customer");
+  EXPECT_EQ(notes[0].reason, "Duplicate charge");
+  for (auto& n : notes) {
+    EXPECT_EQ(n.invoice_id, invoice.id);
+    EXPECT_EQ(n.invoice_number, invoice.number);
+    EXPECT_EQ(n.user_id, ana.id);
+    EXPECT_EQ(n.currency, "EUR");
+    EXPECT_EQ(n.seller, invoice.seller);
+    EXPECT_EQ(n.subtotal + n.tax, n.total);
+  }
+  // The refund's payment row names its credit note.
+  auto payments = w.svc.payments(ana, false, 10, 0, count);
+  int with_note = 0;
+  for (auto& p : payments)
+    if (p.kind == PaymentKind::refund) with_note += p.credit_note_id.has_value();
+  EXPECT_EQ(with_note, 2);
+  // More than the invoice's rest is recorded as a payment but credits nothing.
+  w.send("charge.refunded", refunded_charge("in_1", "re_3", 1), now_s);
+  w.svc.credit_notes(ana, false, 10, 0, count);
+  EXPECT_EQ(count, 2);
+}
+
+TEST(BillingService, ACreditNoteCarriesTheInvoicesTaxRate) {
+  World w;
+  auto ana = w.tdb.add_user("ana");
+  auto now_s = now_ms() / 1000;
+  w.send("customer.subscription.created", w.subscription(ana, "active"), now_s);
+  auto inv = paid_invoice(ana, "in_t", 1190);
+  inv["customer_address"] = json::object{{"country", "de"}};
+  w.send("invoice.paid", inv, now_s);
+  w.send("charge.refunded", refunded_charge("in_t", "re_t", 1190), now_s);
+  long long count = 0;
+  auto invoice = w.svc.invoices(ana, false, 10, 0, count).at(0);
+  auto note = w.svc.credit_notes(ana, false, 10, 0, count).at(0);
+  ASSERT_EQ(invoice.tax_rate_bp, 1900);
+  EXPECT_EQ(invoice.tax, 190);
+  EXPECT_EQ(note.tax_rate_bp, invoice.tax_rate_bp);
+  EXPECT_EQ(note.tax, invoice.tax);  // a full refund credits the invoice's tax exactly
+  EXPECT_EQ(note.subtotal, invoice.subtotal);
+}
+
+TEST(BillingService, OthersCreditNotesAreNotFoundAndAllIsForStaff) {
+  World w;
+  auto ana = w.tdb.add_user("ana"), bob = w.tdb.add_user("bob"), staff = w.tdb.add_user("staff", true);
+  auto now_s = now_ms() / 1000;
+  w.send("customer.subscription.created", w.subscription(ana, "active"), now_s);
+  w.send("invoice.paid", paid_invoice(ana, "in_a", 499), now_s);
+  w.send("charge.refunded", refunded_charge("in_a", "re_a", 499), now_s);
+  long long count = 0;
+  auto mine = w.svc.credit_notes(ana, false, 10, 0, count);
+  ASSERT_EQ(mine.size(), 1u);
+  EXPECT_EQ(error_code_of([&] { w.svc.credit_note(bob, mine[0].id); }), ErrorCode::not_found);
+  EXPECT_EQ(w.svc.credit_note(ana, mine[0].id).id, mine[0].id);
+  EXPECT_EQ(w.svc.credit_note(staff, mine[0].id).id, mine[0].id);
+  EXPECT_TRUE(w.svc.credit_notes(bob, false, 10, 0, count).empty());
+  EXPECT_EQ(error_code_of([&] { w.svc.credit_notes(bob, true, 10, 0, count); }), ErrorCode::forbidden);
+  w.svc.credit_notes(staff, true, 10, 0, count);
+  EXPECT_EQ(count, 1);
+}
+
+TEST(BillingService, ConcurrentRefundsGetGaplessCreditNoteNumbers) {
+  World w;
+  auto ana = w.tdb.add_user("ana");
+  auto now_s = now_ms() / 1000;
+  w.send("customer.subscription.created", w.subscription(ana, "active"), now_s);
+  for (int k = 0; k < 12; ++k) w.send("invoice.paid", paid_invoice(ana, "in_c" + std::to_string(k), 100), now_s);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int k = t; k < 12; k += 4) {
+        auto id = std::to_string(k);
+        for (int attempt = 0; attempt < 50; ++attempt) {
+          try {
+            w.send("charge.refunded", refunded_charge("in_c" + id, "re_c" + id, 100), now_s);
+            break;
+          } catch (const Error& e) {
+            ASSERT_TRUE(e.code() == ErrorCode::unavailable || e.code() == ErrorCode::conflict) << e.what();
+          }
+        }
+      }
+    });
+  for (auto& t : threads) t.join();
+  long long count = 0;
+  auto notes = w.svc.credit_notes(ana, false, 100, 0, count);
+  ASSERT_EQ(count, 12);
+  std::vector<int> seqs;
+  for (auto& n : notes) seqs.push_back(n.seq);
+  std::sort(seqs.begin(), seqs.end());
+  for (int k = 0; k < 12; ++k) EXPECT_EQ(seqs[static_cast<std::size_t>(k)], k + 1);
 }
 
 }  // namespace

@@ -86,6 +86,7 @@ json::object payment_json(const PaymentRow& p) {
           {"description", p.description},
           {"metadata", parsed_or(p.metadata, json::object{})},
           {"invoice_id", p.invoice_id ? json::value(*p.invoice_id) : json::value(nullptr)},
+          {"credit_note_id", p.credit_note_id ? json::value(*p.credit_note_id) : json::value(nullptr)},
           {"created_at", to_rfc3339(p.created_at)}};
 }
 
@@ -105,6 +106,27 @@ json::object invoice_json(const InvoiceRow& i) {
           {"total_display", format_amount(i.total, i.currency)},
           {"issued_at", to_rfc3339(i.issued_at)},
           {"pdf_url", "/api/billing/invoices/" + i.id + "/pdf/"}};
+}
+
+json::object credit_note_json(const CreditNoteRow& c) {
+  return {{"id", c.id},
+          {"number", c.number},
+          {"user_id", c.user_id},
+          {"invoice_id", c.invoice_id},
+          {"invoice_number", c.invoice_number},
+          {"payment_id", c.payment_id},
+          {"seller", parsed_or(c.seller, json::object{})},
+          {"buyer", parsed_or(c.buyer, json::object{})},
+          {"lines", parsed_or(c.lines, json::array{})},
+          {"currency", c.currency},
+          {"subtotal", c.subtotal},
+          {"tax_rate_bp", c.tax_rate_bp},
+          {"tax", c.tax},
+          {"total", c.total},
+          {"total_display", format_amount(c.total, c.currency)},
+          {"reason", c.reason},
+          {"issued_at", to_rfc3339(c.issued_at)},
+          {"pdf_url", "/api/billing/credit-notes/" + c.id + "/pdf/"}};
 }
 
 }  // namespace wp::billing

@@ -20,5 +20,6 @@ boost::json::object coin_pack_json(const CoinPack& pack);
 boost::json::object subscription_json(const SubscriptionRow& s);
 boost::json::object payment_json(const PaymentRow& p);
 boost::json::object invoice_json(const InvoiceRow& i);
+boost::json::object credit_note_json(const CreditNoteRow& c);
 
 }  // namespace wp::billing

@@ -90,17 +90,40 @@ class Sheet {
   HPDF_Font regular_, bold_;
 };
 
-void draw(Sheet& s, const InvoiceRow& inv) {
-  auto seller = json::parse(inv.seller).as_object();
-  auto buyer = json::parse(inv.buyer).as_object();
+// What an invoice and a credit note print: the same layout, their own words.
+struct Document {
+  std::string title;      // "Invoice 2026-000123"
+  std::string reference;  // a credit note: the invoice it credits, and why
+  std::int64_t issued_at = 0;
+  std::string seller, buyer, lines;  // JSON snapshots
+  std::string currency;
+  std::int64_t subtotal = 0;
+  int tax_rate_bp = 0;
+  std::int64_t tax = 0, total = 0;
+  std::string total_label, footer;
+};
+
+std::string rate_text(int bp) {
+  return std::to_string(bp / 100) +
+         (bp % 100 ? "." + std::to_string(bp % 100 / 10) + (bp % 10 ? std::to_string(bp % 10) : "") : "");
+}
+
+void draw(Sheet& s, const Document& doc) {
+  auto seller = json::parse(doc.seller).as_object();
+  auto buyer = json::parse(doc.buyer).as_object();
   const float left = 50, right = 545;
-  s.text(left, 780, "Invoice " + inv.number, 20, true);
-  s.text(left, 760, "Date: " + to_rfc3339(inv.issued_at).substr(0, 10));
-  float y = s.block(left, 725, "From",
+  s.text(left, 780, doc.title, 20, true);
+  s.text(left, 760, "Date: " + to_rfc3339(doc.issued_at).substr(0, 10));
+  float top = 725;
+  if (!doc.reference.empty()) {
+    s.text(left, 742, doc.reference);
+    top = 710;
+  }
+  float y = s.block(left, top, "From",
                     {text_of(seller, "name"), text_of(seller, "address"), text_of(seller, "country"),
                      text_of(seller, "vat_id").empty() ? "" : "VAT ID " + text_of(seller, "vat_id"),
                      text_of(seller, "email")});
-  float y2 = s.block(320, 725, "Bill to",
+  float y2 = s.block(320, top, "Bill to",
                      {text_of(buyer, "name"), text_of(buyer, "username"), text_of(buyer, "email"),
                       text_of(buyer, "country")});
   y = std::min(y, y2) - 20;
@@ -108,49 +131,77 @@ void draw(Sheet& s, const InvoiceRow& inv) {
   s.right(400, y, "Qty", 10, true);
   s.right(right, y, "Amount", 10, true);
   s.rule(left, right, y -= 6);
-  auto lines = json::parse(inv.lines);
+  auto lines = json::parse(doc.lines);
   for (auto& v : lines.as_array()) {
     auto& line = v.as_object();
     y -= 16;
     s.text(left, y, text_of(line, "description").substr(0, 70));
     s.right(400, y, std::to_string(line.at("quantity").to_number<std::int64_t>()));
-    s.right(right, y, format_amount(line.at("amount").to_number<std::int64_t>(), inv.currency));
+    s.right(right, y, format_amount(line.at("amount").to_number<std::int64_t>(), doc.currency));
   }
   s.rule(300, right, y -= 10);
   s.text(300, y -= 16, "Net");
-  s.right(right, y, format_amount(inv.subtotal, inv.currency));
-  auto rate = std::to_string(inv.tax_rate_bp / 100) +
-              (inv.tax_rate_bp % 100 ? "." + std::to_string(inv.tax_rate_bp % 100 / 10) +
-                                           (inv.tax_rate_bp % 10 ? std::to_string(inv.tax_rate_bp % 10) : "")
-                                     : "");
-  s.text(300, y -= 16, inv.tax_rate_bp > 0 ? "Tax (" + rate + " %)" : "Tax (none)");
-  s.right(right, y, format_amount(inv.tax, inv.currency));
-  s.text(300, y -= 18, "Total", 11, true);
-  s.right(right, y, format_amount(inv.total, inv.currency), 11, true);
-  s.text(left, 60, "Prices include tax where a rate applies. Paid in full.", 8);
+  s.right(right, y, format_amount(doc.subtotal, doc.currency));
+  s.text(300, y -= 16, doc.tax_rate_bp > 0 ? "Tax (" + rate_text(doc.tax_rate_bp) + " %)" : "Tax (none)");
+  s.right(right, y, format_amount(doc.tax, doc.currency));
+  s.text(300, y -= 18, doc.total_label, 11, true);
+  s.right(right, y, format_amount(doc.total, doc.currency), 11, true);
+  s.text(left, 60, doc.footer, 8);
 }
 
-}  // namespace
-
-std::string render_invoice_pdf(const InvoiceRow& invoice) {
+std::string render(const Document& document) {
   Failure failure;
   std::unique_ptr<std::remove_pointer_t<HPDF_Doc>, decltype(&HPDF_Free)> doc(HPDF_New(on_error, &failure), HPDF_Free);
   if (!doc) throw Error(ErrorCode::internal, "The PDF library could not start.");
   HPDF_SetCompressionMode(doc.get(), HPDF_COMP_ALL);
-  HPDF_SetInfoAttr(doc.get(), HPDF_INFO_TITLE, ("Invoice " + invoice.number).c_str());
+  HPDF_SetInfoAttr(doc.get(), HPDF_INFO_TITLE, win_ansi(document.title).c_str());
   HPDF_Page page = HPDF_AddPage(doc.get());
   HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT);
   Sheet sheet(doc.get(), page);
-  draw(sheet, invoice);
+  draw(sheet, document);
   HPDF_SaveToStream(doc.get());
   std::string out(HPDF_GetStreamSize(doc.get()), '\0');
   HPDF_UINT32 size = static_cast<HPDF_UINT32>(out.size());
   HPDF_ReadFromStream(doc.get(), reinterpret_cast<HPDF_BYTE*>(out.data()), &size);
   out.resize(size);
   if (failure.error != HPDF_OK)
-    throw Error(ErrorCode::internal, "The invoice PDF failed (libharu error " + std::to_string(failure.error) + ", " +
-                                         std::to_string(failure.detail) + ").");
+    throw Error(ErrorCode::internal, "The PDF of " + document.title + " failed (libharu error " +
+                                         std::to_string(failure.error) + ", " + std::to_string(failure.detail) + ").");
   return out;
+}
+
+}  // namespace
+
+std::string render_invoice_pdf(const InvoiceRow& inv) {
+  return render({.title = "Invoice " + inv.number,
+                 .reference = "",
+                 .issued_at = inv.issued_at,
+                 .seller = inv.seller,
+                 .buyer = inv.buyer,
+                 .lines = inv.lines,
+                 .currency = inv.currency,
+                 .subtotal = inv.subtotal,
+                 .tax_rate_bp = inv.tax_rate_bp,
+                 .tax = inv.tax,
+                 .total = inv.total,
+                 .total_label = "Total",
+                 .footer = "Prices include tax where a rate applies. Paid in full."});
+}
+
+std::string render_credit_note_pdf(const CreditNoteRow& cn) {
+  return render({.title = "Credit note " + cn.number,
+                 .reference = "Credits invoice " + cn.invoice_number + ". Reason: " + cn.reason,
+                 .issued_at = cn.issued_at,
+                 .seller = cn.seller,
+                 .buyer = cn.buyer,
+                 .lines = cn.lines,
+                 .currency = cn.currency,
+                 .subtotal = cn.subtotal,
+                 .tax_rate_bp = cn.tax_rate_bp,
+                 .tax = cn.tax,
+                 .total = cn.total,
+                 .total_label = "Total credited",
+                 .footer = "The total credited is refunded to the original means of payment."});
 }
 
 }  // namespace wp::billing

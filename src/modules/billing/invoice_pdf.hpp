@@ -1,6 +1,7 @@
 #pragma once
-// An invoice as a PDF (libharu): seller and buyer, number and date, the
-// lines, net, tax and total. Text is drawn in a standard font, so it can be
+// An invoice or a credit note as a PDF (libharu): seller and buyer, number
+// and date (a credit note: the invoice it credits and why), the lines, net,
+// tax and total. Text is drawn in a standard font, so it can be
 // extracted (pdftotext) and searched.
 #include <string>
 
@@ -10,5 +11,6 @@ namespace wp::billing {
 
 // The PDF's bytes. Throws wp::Error (internal) when libharu fails.
 std::string render_invoice_pdf(const InvoiceRow& invoice);
+std::string render_credit_note_pdf(const CreditNoteRow& note);
 
 }  // namespace wp::billing

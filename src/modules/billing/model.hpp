@@ -55,7 +55,8 @@ struct PaymentRow {
   std::string description;
   std::string metadata = "{}";
   std::int64_t created_at = 0;
-  std::optional<std::string> invoice_id;  // read only (joined)
+  std::optional<std::string> invoice_id;      // read only (joined): a charge's invoice
+  std::optional<std::string> credit_note_id;  // read only (joined): a refund's credit note
 };
 
 struct InvoiceLine {
@@ -75,6 +76,25 @@ struct InvoiceRow {
   std::int64_t subtotal = 0;  // net
   int tax_rate_bp = 0;        // basis points: 1900 is 19 %
   std::int64_t tax = 0, total = 0;
+  std::int64_t issued_at = 0;
+};
+
+// A credit note: a refund of (part of) an invoice's payment, numbered in a
+// series of its own ("CN-2026-000001"). Amounts are positive: what is credited.
+struct CreditNoteRow {
+  std::string id;
+  std::string number;  // "CN-2026-000001"
+  int year = 0, seq = 0;
+  std::string user_id;
+  std::string invoice_id;
+  std::string invoice_number;  // read only (joined)
+  std::string payment_id;      // the refund's payment row
+  std::string seller = "{}", buyer = "{}", lines = "[]";  // JSON snapshots, as on the invoice
+  std::string currency;
+  std::int64_t subtotal = 0;
+  int tax_rate_bp = 0;  // the invoice's rate
+  std::int64_t tax = 0, total = 0;
+  std::string reason;
   std::int64_t issued_at = 0;
 };
 

@@ -1,4 +1,4 @@
-// Plans, checkouts, the portal, the provider's webhook, payments and invoices (docs/api.md, "Billing").
+// Plans, checkouts, the portal, the provider's webhook, payments, invoices and credit notes (docs/api.md, "Billing").
 #include "modules/billing/routes.hpp"
 
 #include "core/clock.hpp"
@@ -110,6 +110,29 @@ Response invoice_pdf(BillingService& svc, Request& req) {
   return r;
 }
 
+Response list_credit_notes(BillingService& svc, Request& req) {
+  auto page = http::parse_page(req);
+  long long count = 0;
+  auto rows = svc.credit_notes(req.current_user(), all_of_query(req), page.size, page.offset(), count);
+  json::array out;
+  for (auto& c : rows) out.push_back(credit_note_json(c));
+  return http::paginated(req, page, count, std::move(out));
+}
+
+Response get_credit_note(BillingService& svc, Request& req) {
+  return http::json_response(credit_note_json(svc.credit_note(req.current_user(), req.param("id"))));
+}
+
+Response credit_note_pdf(BillingService& svc, Request& req) {
+  auto cn = svc.credit_note(req.current_user(), req.param("id"));
+  Response r;
+  r.content_type = "application/pdf";
+  r.body = render_credit_note_pdf(cn);
+  r.set_header("Content-Disposition", "inline; filename=\"credit-note-" + cn.number + ".pdf\"");
+  r.set_header("Cache-Control", "private, no-store");
+  return r;
+}
+
 constexpr const char* kPlanBody =
     R"({"type":"object","required":["plan"],"properties":{"plan":{"type":"string"}}})";
 constexpr const char* kPackBody =
@@ -154,6 +177,11 @@ void add_routes(http::Router& router, BillingService& svc) {
   routes.add("GET", "/api/billing/invoices/", "My invoices (staff: ?all=true for everyone's)", U, list_invoices);
   routes.add("GET", "/api/billing/invoices/{id}/", "An invoice (its owner or staff)", U, get_invoice);
   routes.add("GET", "/api/billing/invoices/{id}/pdf/", "An invoice as a PDF (its owner or staff)", U, invoice_pdf);
+  routes.add("GET", "/api/billing/credit-notes/", "My credit notes (refunds of my invoices; staff: ?all=true)", U,
+             list_credit_notes);
+  routes.add("GET", "/api/billing/credit-notes/{id}/", "A credit note (its owner or staff)", U, get_credit_note);
+  routes.add("GET", "/api/billing/credit-notes/{id}/pdf/", "A credit note as a PDF (its owner or staff)", U,
+             credit_note_pdf);
 }
 
 }  // namespace wp::billing

@@ -2,7 +2,7 @@
 // Billing's rules: which plan a user has (core/plans.hpp), checkouts for a
 // plan or a coin pack, the billing portal and cancel at period end, the
 // provider's webhook events (webhook.cpp), and who sees which payments and
-// invoices (invoices.cpp: only their own; staff all).
+// invoices (invoices.cpp: only their own; staff all) and credit notes (credit_notes.cpp).
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +64,10 @@ class BillingService : public Plans {
   // The caller's own, or any for staff; 404 otherwise.
   InvoiceRow invoice(const Principal& me, const std::string& id);
 
+  // ---- credit notes (credit_notes.cpp): the same rules as invoices
+  std::vector<CreditNoteRow> credit_notes(const Principal& me, bool all, int limit, int offset, long long& count);
+  CreditNoteRow credit_note(const Principal& me, const std::string& id);
+
  private:
   CurrentPlan current_of(const std::string& user_id);
   std::string customer_for(const Principal& me);
@@ -78,6 +82,10 @@ class BillingService : public Plans {
   void on_refund(EventTx& tx, const boost::json::object& charge, std::int64_t now, Effects& fx);
   void issue_invoice(EventTx& tx, const PaymentRow& payment, const std::vector<InvoiceLine>& lines,
                      const std::string& country, std::int64_t now);
+  // A refund of a charge: a credit note against the charge's invoice (none when
+  // the charge has no invoice). Inside the refund's transaction.
+  void issue_credit_note(EventTx& tx, const PaymentRow& refund, const PaymentRow& charge, const std::string& reason,
+                         std::int64_t now);
   void after(const Effects& fx);
 
   Store& store_;

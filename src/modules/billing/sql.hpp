@@ -80,8 +80,10 @@ inline const db::Columns<PaymentRow> kPayment{
     {"p.metadata", &PaymentRow::metadata},
     {"p.created_at", &PaymentRow::created_at},
     {"i.id", &PaymentRow::invoice_id},
+    {"c.id", &PaymentRow::credit_note_id},
 };
-inline constexpr const char* kPaymentFrom = "FROM payments p LEFT JOIN invoices i ON i.payment_id = p.id";
+inline constexpr const char* kPaymentFrom =
+    "FROM payments p LEFT JOIN invoices i ON i.payment_id = p.id LEFT JOIN credit_notes c ON c.payment_id = p.id";
 inline constexpr const char* kPaymentWhereId = " WHERE p.id = :id";
 inline constexpr const char* kPaymentOfTransaction =
     " WHERE p.transaction_id = :t AND p.kind = 'charge' AND p.status = 'succeeded'";
@@ -131,6 +133,49 @@ inline constexpr const char* kPaymentOfUser = " AND p.user_id = :u";
 inline constexpr const char* kInvoiceOfUser = " AND user_id = :u";
 inline constexpr const char* kPaymentsNewestFirst = " ORDER BY p.created_at DESC, p.id LIMIT :lim OFFSET :off";
 inline constexpr const char* kInvoicesNewestFirst = " ORDER BY year DESC, seq DESC LIMIT :lim OFFSET :off";
+
+// ---------------------------------------------------------------- credit notes
+
+inline const db::Columns<CreditNoteRow> kCreditNote{
+    {"c.id", &CreditNoteRow::id},
+    {"c.number", &CreditNoteRow::number},
+    {"c.year", &CreditNoteRow::year},
+    {"c.seq", &CreditNoteRow::seq},
+    {"c.user_id", &CreditNoteRow::user_id},
+    {"c.invoice_id", &CreditNoteRow::invoice_id},
+    {"i.number", &CreditNoteRow::invoice_number},
+    {"c.payment_id", &CreditNoteRow::payment_id},
+    {"c.seller", &CreditNoteRow::seller},
+    {"c.buyer", &CreditNoteRow::buyer},
+    {"c.lines", &CreditNoteRow::lines},
+    {"c.currency", &CreditNoteRow::currency},
+    {"c.subtotal", &CreditNoteRow::subtotal},
+    {"c.tax_rate_bp", &CreditNoteRow::tax_rate_bp},
+    {"c.tax", &CreditNoteRow::tax},
+    {"c.total", &CreditNoteRow::total},
+    {"c.reason", &CreditNoteRow::reason},
+    {"c.issued_at", &CreditNoteRow::issued_at},
+};
+inline constexpr const char* kCreditNoteFrom = "FROM credit_notes c JOIN invoices i ON i.id = c.invoice_id";
+inline constexpr const char* kCreditNoteWhereId = " WHERE c.id = :id";
+inline constexpr const char* kCountCreditNotes = "SELECT COUNT(*) FROM credit_notes c";
+inline constexpr const char* kCreditNoteOfUser = " AND c.user_id = :u";
+inline constexpr const char* kCreditNotesNewestFirst = " ORDER BY c.year DESC, c.seq DESC LIMIT :lim OFFSET :off";
+// The invoice of a charge (the one a refund credits).
+inline constexpr const char* kInvoiceOfPayment = " WHERE payment_id = :p";
+// What the invoice's earlier credit notes credited already.
+inline constexpr const char* kCreditedOfInvoice =
+    "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM credit_notes WHERE invoice_id = :i";
+// The series' own counter, moved like the invoices' (see kEnsureCounter).
+inline constexpr const char* kEnsureCreditCounter =
+    "INSERT INTO credit_note_counters (year, last_seq) VALUES (:y, 0) ON CONFLICT DO NOTHING";
+inline constexpr const char* kBumpCreditCounter =
+    "UPDATE credit_note_counters SET last_seq = last_seq + 1 WHERE year = :y";
+inline constexpr const char* kReadCreditCounter = "SELECT last_seq FROM credit_note_counters WHERE year = :y";
+inline constexpr const char* kInsertCreditNote =
+    "INSERT INTO credit_notes (id, number, year, seq, user_id, invoice_id, payment_id, seller, buyer, lines, currency, "
+    "subtotal, tax_rate_bp, tax, total, reason, issued_at) VALUES (:id, :n, :y, :s, :u, :i, :p, :se, :b, :l, :c, :st, "
+    ":r, :tx, :to, :re, :at)";
 
 // ---------------------------------------------------------------- webhook events
 

@@ -45,6 +45,23 @@ struct SubscriptionParams {
   }
 };
 
+// The SQL of one gapless series: its counter row per year made, moved, read.
+struct Series {
+  const char* ensure;
+  const char* bump;
+  const char* read;
+};
+
+// The year's next number, under the counter row's lock until the caller's
+// transaction ends: a rollback gives the number back, so none is skipped.
+int next_in_series(soci::session& s, const Series& series, int year) {
+  int seq = 0;
+  s << series.ensure, use(year);
+  s << series.bump, use(year);
+  s << series.read, into(seq), use(year);
+  return seq;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- EventTx
@@ -106,9 +123,7 @@ std::optional<Buyer> EventTx::buyer(const std::string& user_id) {
 }
 
 void EventTx::insert_invoice(InvoiceRow& inv) {
-  s_ << sql::kEnsureCounter, use(inv.year);
-  s_ << sql::kBumpCounter, use(inv.year);
-  s_ << sql::kReadCounter, into(inv.seq), use(inv.year);
+  inv.seq = next_in_series(s_, {sql::kEnsureCounter, sql::kBumpCounter, sql::kReadCounter}, inv.year);
   char number[32];
   std::snprintf(number, sizeof number, "%04d-%06d", inv.year, inv.seq);
   inv.number = number;
@@ -116,6 +131,26 @@ void EventTx::insert_invoice(InvoiceRow& inv) {
   s_ << sql::kInsertInvoice, use(inv.id), use(inv.number), use(inv.year), use(inv.seq), use(inv.user_id),
       use(inv.payment_id), use(inv.seller), use(inv.buyer), use(inv.lines), use(inv.currency), use(subtotal),
       use(inv.tax_rate_bp), use(tax), use(total), use(at);
+}
+
+std::optional<InvoiceRow> EventTx::invoice_of_payment(const std::string& payment_id) {
+  return db::select_one(s_, sql::kInvoice, std::string(sql::kInvoiceFrom) + sql::kInvoiceOfPayment,
+                        db::uses(payment_id));
+}
+
+std::int64_t EventTx::credited(const std::string& invoice_id) {
+  return db::fetch_count(s_, sql::kCreditedOfInvoice, db::uses(invoice_id));
+}
+
+void EventTx::insert_credit_note(CreditNoteRow& cn) {
+  cn.seq = next_in_series(s_, {sql::kEnsureCreditCounter, sql::kBumpCreditCounter, sql::kReadCreditCounter}, cn.year);
+  char number[32];
+  std::snprintf(number, sizeof number, "CN-%04d-%06d", cn.year, cn.seq);
+  cn.number = number;
+  long long subtotal = cn.subtotal, tax = cn.tax, total = cn.total, at = cn.issued_at;
+  s_ << sql::kInsertCreditNote, use(cn.id), use(cn.number), use(cn.year), use(cn.seq), use(cn.user_id),
+      use(cn.invoice_id), use(cn.payment_id), use(cn.seller), use(cn.buyer), use(cn.lines), use(cn.currency),
+      use(subtotal), use(cn.tax_rate_bp), use(tax), use(total), use(cn.reason), use(at);
 }
 
 // ---------------------------------------------------------------- Store
@@ -217,6 +252,38 @@ long long Store::count_invoices(const std::string& user_id) {
 std::optional<InvoiceRow> Store::invoice(const std::string& id) {
   return db_.with([&](soci::session& s) {
     return db::select_one(s, sql::kInvoice, std::string(sql::kInvoiceFrom) + sql::kInvoiceWhereId, db::uses(id));
+  });
+}
+
+}  // namespace wp::billing
+
+namespace wp::billing {
+
+std::vector<CreditNoteRow> Store::credit_notes(const ListFilter& f) {
+  return db_.with([&](soci::session& s) {
+    std::string rest = std::string(sql::kCreditNoteFrom) + sql::kWhereTrue;
+    if (!f.user_id.empty()) rest += sql::kCreditNoteOfUser;
+    rest += sql::kCreditNotesNewestFirst;
+    return db::select_rows(s, sql::kCreditNote, rest, [&](soci::statement& st) {
+      if (!f.user_id.empty()) st.exchange(use(f.user_id, "u"));
+      st.exchange(use(f.limit, "lim"));
+      st.exchange(use(f.offset, "off"));
+    });
+  });
+}
+
+long long Store::count_credit_notes(const std::string& user_id) {
+  return db_.with([&](soci::session& s) {
+    std::string q = std::string(sql::kCountCreditNotes) + sql::kWhereTrue;
+    if (user_id.empty()) return db::fetch_count(s, q, [](soci::statement&) {});
+    return db::fetch_count(s, q + sql::kCreditNoteOfUser, db::uses(user_id));
+  });
+}
+
+std::optional<CreditNoteRow> Store::credit_note(const std::string& id) {
+  return db_.with([&](soci::session& s) {
+    return db::select_one(s, sql::kCreditNote, std::string(sql::kCreditNoteFrom) + sql::kCreditNoteWhereId,
+                          db::uses(id));
   });
 }
 

@@ -39,6 +39,11 @@ class EventTx {
   std::optional<Buyer> buyer(const std::string& user_id);
   // Takes the year's next number and inserts the invoice with it (fills number, year, seq).
   void insert_invoice(InvoiceRow& invoice);
+  std::optional<InvoiceRow> invoice_of_payment(const std::string& payment_id);
+  // The sum of the invoice's credit notes so far.
+  std::int64_t credited(const std::string& invoice_id);
+  // Takes the year's next credit note number (a series of its own) and inserts it.
+  void insert_credit_note(CreditNoteRow& note);
 
  private:
   soci::session& s_;
@@ -70,6 +75,9 @@ class Store {
   std::vector<InvoiceRow> invoices(const ListFilter& f);
   long long count_invoices(const std::string& user_id);
   std::optional<InvoiceRow> invoice(const std::string& id);
+  std::vector<CreditNoteRow> credit_notes(const ListFilter& f);
+  long long count_credit_notes(const std::string& user_id);
+  std::optional<CreditNoteRow> credit_note(const std::string& id);
 
  private:
   db::Database& db_;

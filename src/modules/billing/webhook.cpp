@@ -322,11 +322,13 @@ void BillingService::on_refund(EventTx& tx, const json::object& charge, std::int
   // Each refund of a charge is its own row: the newest refund's id and amount.
   const auto& refunds = obj(charge, "refunds");
   auto data = refunds.find("data");
+  std::string reason;
   if (data != refunds.end() && data->value().is_array() && !data->value().as_array().empty() &&
       data->value().as_array().front().is_object()) {
     const auto& latest = data->value().as_array().front().as_object();
     r.transaction_id = str(latest, "id");
     r.amount = num(latest, "amount");
+    reason = str(latest, "reason");
   } else {
     r.amount = num(charge, "amount_refunded");
     r.transaction_id = str(charge, "id") + ":" + std::to_string(r.amount);
@@ -335,6 +337,7 @@ void BillingService::on_refund(EventTx& tx, const json::object& charge, std::int
   r.metadata = json::serialize(json::object{{"charge", str(charge, "id")}, {"refunds_payment", original->id}});
   r.created_at = now;
   if (!tx.insert_payment(r)) return;
+  issue_credit_note(tx, r, *original, reason, now);
   json::object notice{{"amount", format_amount(r.amount, r.currency)}, {"currency", r.currency},
                       {"status", "refunded"}, {"payment_id", r.id}};
   fx.notices.push_back({r.user_id, "payment", json::serialize(notice), "", "", "refund:" + r.transaction_id});

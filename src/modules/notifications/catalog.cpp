@@ -29,9 +29,7 @@ const std::vector<TypeInfo>& type_catalog() {
       {Type::payment_failed, "Failed payments (the plan holds until the grace period ends)", true, true, true, "high"},
       {Type::admin_broadcast, "Announcements", true, false, true, "low"},
       {Type::saved_search_match, "New results for my saved searches", true, false, true, "low"},
-      // store (#18): opt-in for now (every channel off by default): many suites count a
-      // user's notices, and hosting a first party or making a first friend unlocks one.
-      {Type::achievement_unlocked, "Achievements unlocked", false, false, false, "low"},
+      {Type::achievement_unlocked, "Achievements unlocked", true, false, true, "low"},  // store (#18)
   };
   return all;
 }

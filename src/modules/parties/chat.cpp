@@ -142,6 +142,8 @@ ReactionRow PartiesService::react_in_room(const Principal& user, const std::stri
     if (!room->settings.reactions_enabled)
       refuse(ErrorCode::forbidden, "reactions_disabled", "Reactions are turned off in this party.");
   }
+  if (emoji_packs_ && !emoji_packs_->may_use(user.id, emoji))
+    refuse(ErrorCode::forbidden, "emoji_not_owned", "This emoji comes with a store emoji pack you do not own.");
   if (auto wait = limiter_.acquire("react:" + id + ":" + user.id, kReactionBurst, kReactionWindowMs))
     rate_limited("rate_limited", "Too many reactions; slow down.", *wait);
   ReactionRow r{new_uuid(), id, user.id, user.username, emoji, video_ts, now_ms()};

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/domain_events.hpp"
+#include "core/emoji_packs.hpp"
 #include "core/mentions.hpp"
 #include "core/moderation.hpp"
 #include "core/notifier.hpp"
@@ -135,6 +136,8 @@ class PartiesService {
   // of mentions become ids through `ids_by_name`. Unset, nobody is notified.
   // store (#18): the badges a live chat message shows of its author. Without it, none.
   void set_badges(Badges& badges) { badges_ = &badges; }
+  // store (#18): a reaction with a pack's emoji only from the pack's owners. Without it, any emoji.
+  void set_emoji_packs(EmojiPacks& packs) { emoji_packs_ = &packs; }
   void set_notifier(Notifier& notifier, UserIdsByName ids_by_name) {
     notifier_ = &notifier;
     ids_by_name_ = std::move(ids_by_name);
@@ -184,6 +187,7 @@ class PartiesService {
   Relations* relations_ = nullptr;
   Notifier* notifier_ = nullptr;
   Badges* badges_ = nullptr;
+  EmojiPacks* emoji_packs_ = nullptr;
   const DomainEvents* events_ = nullptr;
   ReportSink* report_sink_ = nullptr;
   ContentGuard* guard_ = nullptr;

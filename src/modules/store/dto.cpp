@@ -1,6 +1,7 @@
 #include "modules/store/dto.hpp"
 
 #include "core/clock.hpp"
+#include "modules/store/cosmetics.hpp"
 
 namespace wp::store {
 
@@ -10,6 +11,12 @@ namespace {
 
 json::value time_or_null(const std::optional<std::int64_t>& t) {
   return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
+}
+
+json::value properties_of(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  return ec || !v.is_object() ? json::value(json::object{}) : v;
 }
 
 }  // namespace
@@ -39,7 +46,8 @@ json::object item_json(const ItemRow& i, std::int64_t now) {
           {"available_from", time_or_null(i.available_from)},
           {"available_until", time_or_null(i.available_until)},
           {"created_at", to_rfc3339(i.created_at)},
-          {"updated_at", to_rfc3339(i.updated_at)}};
+          {"updated_at", to_rfc3339(i.updated_at)},
+          {"properties", properties_of(i.properties)}};
 }
 
 json::object purchase_json(const PurchaseRow& p) {
@@ -64,7 +72,22 @@ json::object inventory_json(const InventoryRow& v) {
           {"name", v.name},
           {"image", v.image},
           {"equipped", v.equipped},
-          {"acquired_at", to_rfc3339(v.acquired_at)}};
+          {"acquired_at", to_rfc3339(v.acquired_at)},
+          {"properties", properties_of(v.properties)}};
+}
+
+json::object cosmetics_json(const std::string& user_id, const Cosmetics& c) {
+  auto theme = [](const std::optional<InventoryRow>& row) -> json::value {
+    if (!row) return nullptr;
+    return json::object{{"item_id", row->item_id}, {"name", row->name}, {"properties", properties_of(row->properties)}};
+  };
+  return {{"user_id", user_id}, {"profile_theme", theme(c.profile_theme)}, {"party_theme", theme(c.party_theme)}};
+}
+
+json::object emoji_pack_json(const InventoryRow& pack) {
+  json::array emoji;
+  for (auto& e : pack_emoji(pack.properties)) emoji.emplace_back(e);
+  return {{"item_id", pack.item_id}, {"name", pack.name}, {"emoji", std::move(emoji)}};
 }
 
 json::object ledger_check_json(const LedgerCheck& c) {

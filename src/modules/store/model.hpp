@@ -59,6 +59,7 @@ struct ItemRow {
   bool is_active = true;
   std::optional<std::int64_t> available_from, available_until;
   std::int64_t created_at = 0, updated_at = 0;
+  std::string properties = "{}";  // JSON by kind (cosmetics.hpp): a theme's colours, a pack's emoji
   bool on_sale(std::int64_t now) const {
     return is_active && (!available_from || *available_from <= now) && (!available_until || now < *available_until);
   }
@@ -72,6 +73,7 @@ struct ItemInput {
   std::optional<std::optional<std::int64_t>> stock;  // inner nullopt: unlimited
   std::optional<bool> is_active;
   std::optional<std::optional<std::int64_t>> available_from, available_until;
+  std::optional<std::string> properties;  // a JSON object, checked against the kind
 };
 
 struct PurchaseRow {
@@ -96,6 +98,7 @@ struct InventoryRow {
   std::string name, image;
   bool equipped = false;
   std::int64_t acquired_at = 0;
+  std::string properties = "{}";  // the item's
 };
 
 // An equipped badge as the profile and party chat show it.

@@ -2,6 +2,7 @@
 #include "modules/store/routes.hpp"
 
 #include "core/clock.hpp"
+#include "core/error.hpp"
 #include "core/fields.hpp"
 #include "core/ids.hpp"
 #include "http/json.hpp"
@@ -57,6 +58,7 @@ ItemInput item_input(Request& req, bool creating) {
   in.is_active = f.optional_bool("is_active");
   in.available_from = optional_time(f, body, "available_from");
   in.available_until = optional_time(f, body, "available_until");
+  if (auto props = f.optional_object("properties")) in.properties = json::serialize(*props);
   f.done();
   return in;
 }
@@ -173,6 +175,18 @@ Response unequip(StoreService& svc, Request& req) {
   return http::json_response(inventory_json(svc.unequip(req.current_user(), req.param("item_id"))));
 }
 
+Response cosmetics(StoreService& svc, Request& req) {
+  auto user_id = req.param("id");
+  if (!is_uuid(user_id)) throw_not_found();
+  return http::json_response(cosmetics_json(user_id, svc.cosmetics_of(user_id)));
+}
+
+Response my_emoji(StoreService& svc, Request& req) {
+  json::array packs;
+  for (auto& p : svc.emoji_packs(req.current_user())) packs.push_back(emoji_pack_json(p));
+  return http::json_response(json::object{{"packs", std::move(packs)}});
+}
+
 Response achievements(AchievementsService& svc, Request& req, bool only_mine) {
   json::array out;
   for (auto& p : only_mine ? svc.mine(req.current_user()) : svc.all(req.current_user()))
@@ -198,6 +212,9 @@ void add_routes(http::Router& router, StoreService& svc) {
   routes.add("GET", "/api/store/inventory/", "What I own, with what is equipped", U, inventory);
   routes.add("POST", "/api/store/inventory/{item_id}/equip/", "Equip an item I own", U, equip);
   routes.add("POST", "/api/store/inventory/{item_id}/unequip/", "Take an item off", U, unequip);
+  routes.add("GET", "/api/store/users/{id}/cosmetics/", "A user's equipped profile and party themes (public)", U,
+             cosmetics);
+  routes.add("GET", "/api/store/emoji/", "The emoji of the packs I own (for the reaction picker)", U, my_emoji);
   routes.add("GET", "/api/store/staff/purchases/", "Every purchase, newest first (?user_id=) (staff)", S,
              all_purchases);
   routes.add("POST", "/api/store/staff/purchases/{id}/refund/",

@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "modules/store/cosmetics.hpp"
 
 namespace wp::store {
 
@@ -38,6 +39,8 @@ void apply(ItemRow& row, const ItemInput& in) {
     throw_validation("available_until", "Must be after available_from.");
   if (row.stock && *row.stock < row.sold)
     throw_validation("stock", "Must be at least the " + std::to_string(row.sold) + " already sold.");
+  // Checked against the kind it ends with (a kind changed alone must still fit what the item brings).
+  row.properties = checked_properties(row.kind, in.properties.value_or(row.properties));
 }
 
 }  // namespace
@@ -123,6 +126,7 @@ ItemRow StoreService::create_item(const Principal& staff, const ItemInput& in) {
   row.created_at = row.updated_at = now_ms();
   apply(row, in);
   store_.insert_item(row, staff.id);
+  catalog_changed();
   return row;
 }
 
@@ -133,6 +137,7 @@ ItemRow StoreService::update_item(const Principal& staff, const std::string& id,
   apply(*row, in);
   row->updated_at = now_ms();
   store_.update_item(*row);
+  catalog_changed();
   return *store_.item(id);
 }
 
@@ -204,5 +209,36 @@ std::map<std::string, std::vector<Badge>> StoreService::badges_of(const std::vec
   for (auto& b : store_.badges_of(user_ids)) out[b.user_id].push_back({b.item_id, b.name, b.image});
   return out;
 }
+
+// ---------------------------------------------------------------- cosmetics
+
+Cosmetics StoreService::cosmetics_of(const std::string& user_id) {
+  Cosmetics out;
+  for (auto& row : store_.inventory(user_id)) {
+    if (!row.equipped) continue;
+    if (row.kind == ItemKind::profile_theme) out.profile_theme = row;
+    if (row.kind == ItemKind::party_theme) out.party_theme = row;
+  }
+  return out;
+}
+
+std::vector<InventoryRow> StoreService::emoji_packs(const Principal& me) {
+  std::vector<InventoryRow> out;
+  for (auto& row : store_.inventory(me.id))
+    if (row.kind == ItemKind::emoji_pack) out.push_back(std::move(row));
+  return out;
+}
+
+std::vector<ItemRow> StoreService::all_emoji_packs() {
+  // Every pack, on sale or not: a pack taken off sale still keeps its emoji for its owners.
+  std::vector<ItemRow> out;
+  for (int offset = 0;; offset += 500) {
+    auto page = store_.items(false, now_ms(), ItemKind::emoji_pack, {500, offset});
+    out.insert(out.end(), page.begin(), page.end());
+    if (page.size() < 500) return out;
+  }
+}
+
+bool StoreService::owns(const std::string& user_id, const std::string& item_id) { return store_.owns(user_id, item_id); }
 
 }  // namespace wp::store

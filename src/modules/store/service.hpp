@@ -21,6 +21,11 @@ struct Settings {
   int max_equipped_badges = 3;
 };
 
+// What a user wears that others see: the equipped themes.
+struct Cosmetics {
+  std::optional<InventoryRow> profile_theme, party_theme;
+};
+
 template <class Row>
 struct Listed {
   std::vector<Row> rows;
@@ -32,6 +37,8 @@ class StoreService : public CoinSink {
   explicit StoreService(Store& store, Settings settings = {}) : store_(store), settings_(settings) {}
   // Told after a user's equipped items change (equip, unequip, refund): the badge cache.
   void on_equipped_changed(std::function<void(const std::string& user_id)> hook) { equipped_changed_ = std::move(hook); }
+  // Told after staff create or change an item: the emoji packs' index.
+  void on_catalog_changed(std::function<void()> hook) { catalog_changed_ = std::move(hook); }
 
   // ---- coins
   std::int64_t balance(const Principal& me);
@@ -69,14 +76,26 @@ class StoreService : public CoinSink {
   // Equipped badges by user, for profiles and party chat.
   std::map<std::string, std::vector<Badge>> badges_of(const std::vector<std::string>& user_ids);
 
+  // ---- cosmetics (a user's equipped themes are public, like badges)
+  Cosmetics cosmetics_of(const std::string& user_id);
+  // The emoji packs I own.
+  std::vector<InventoryRow> emoji_packs(const Principal& me);
+  // Every emoji pack of the catalog (the index of which emoji need a pack).
+  std::vector<ItemRow> all_emoji_packs();
+  bool owns(const std::string& user_id, const std::string& item_id);
+
  private:
   InventoryRow owned(const Principal& me, const std::string& item_id);
   void equipped_changed(const std::string& user_id) {
     if (equipped_changed_) equipped_changed_(user_id);
   }
+  void catalog_changed() {
+    if (catalog_changed_) catalog_changed_();
+  }
   Store& store_;
   Settings settings_;
   std::function<void(const std::string&)> equipped_changed_;
+  std::function<void()> catalog_changed_;
 };
 
 // "2026-12-05": the UTC day of epoch ms.

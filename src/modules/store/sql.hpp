@@ -68,16 +68,17 @@ inline const db::Columns<ItemRow> kItem{
     {"available_until", &ItemRow::available_until},
     {"created_at", &ItemRow::created_at},
     {"updated_at", &ItemRow::updated_at},
+    {"properties", &ItemRow::properties},
 };
 inline constexpr const char* kItemById = "FROM store_items WHERE id = :id";
 inline constexpr const char* kForUpdate = " FOR UPDATE";
 inline constexpr const char* kInsertItem =
     "INSERT INTO store_items (id, kind, name, description, image, price, stock, sold, is_active, available_from, "
-    "available_until, created_by, created_at, updated_at) VALUES (:id, :k, :n, :d, :img, :p, :s, 0, TRUE, :f, :un, "
-    ":by, :t, :t2)";
+    "available_until, created_by, created_at, updated_at, properties) VALUES (:id, :k, :n, :d, :img, :p, :s, 0, TRUE, "
+    ":f, :un, :by, :t, :t2, :pr)";
 inline constexpr const char* kUpdateItem =
     "UPDATE store_items SET kind = :k, name = :n, description = :d, image = :img, price = :p, stock = :s, "
-    "available_from = :f, available_until = :un, updated_at = :t WHERE id = :id";
+    "available_from = :f, available_until = :un, updated_at = :t, properties = :pr WHERE id = :id";
 inline constexpr const char* kSetItemActive = "UPDATE store_items SET is_active = TRUE, updated_at = :t WHERE id = :id";
 inline constexpr const char* kSetItemInactive = "UPDATE store_items SET is_active = FALSE, updated_at = :t WHERE id = :id";
 // What users see: active, inside its dates (the same test as ItemRow::on_sale).
@@ -141,6 +142,7 @@ inline const db::Columns<InventoryRow> kInventory{
     {"i.image", &InventoryRow::image},
     {"v.equipped", &InventoryRow::equipped},
     {"v.acquired_at", &InventoryRow::acquired_at},
+    {"i.properties", &InventoryRow::properties},
 };
 inline constexpr const char* kInventoryOf =
     "FROM user_inventory v JOIN store_items i ON i.id = v.item_id WHERE v.user_id = :u AND v.revoked_at IS NULL "

@@ -81,6 +81,7 @@ class Store {
   // else at most `limit` of its kind may be on (conflict past it). False when not owned.
   bool equip(const std::string& user_id, const std::string& item_id, ItemKind kind, bool exclusive, int limit);
   bool unequip(const std::string& user_id, const std::string& item_id);
+  bool owns(const std::string& user_id, const std::string& item_id);
   std::vector<BadgeOf> badges_of(const std::vector<std::string>& user_ids);
 
   // ---- achievements (store_achievements.cpp)

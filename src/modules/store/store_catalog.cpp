@@ -48,7 +48,7 @@ void Store::insert_item(const ItemRow& i, const std::string& created_by) {
   if (i.available_until) until = *i.available_until;
   db_.with([&](soci::session& s) {
     s << sql::kInsertItem, use(i.id), use(kind), use(i.name), use(i.description), use(i.image), use(price),
-        use(stock), use(from), use(until), use(created_by), use(t), use(t);
+        use(stock), use(from), use(until), use(created_by), use(t), use(t), use(i.properties);
   });
 }
 
@@ -61,7 +61,7 @@ void Store::update_item(const ItemRow& i) {
   if (i.available_until) until = *i.available_until;
   db_.tx([&](soci::session& s) {
     s << sql::kUpdateItem, use(kind), use(i.name), use(i.description), use(i.image), use(price), use(stock),
-        use(from), use(until), use(t), use(i.id);
+        use(from), use(until), use(t), use(i.properties), use(i.id);
     s << (i.is_active ? sql::kSetItemActive : sql::kSetItemInactive), use(t), use(i.id);
   });
 }

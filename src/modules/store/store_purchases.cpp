@@ -151,6 +151,10 @@ bool Store::unequip(const std::string& user_id, const std::string& item_id) {
   return db_.with([&](soci::session& s) { return changed((s.prepare << sql::kUnequip, use(user_id), use(item_id))); });
 }
 
+bool Store::owns(const std::string& user_id, const std::string& item_id) {
+  return db_.with([&](soci::session& s) { return db::fetch_count(s, sql::kOwnsItem, db::uses(user_id, item_id)) > 0; });
+}
+
 std::vector<BadgeOf> Store::badges_of(const std::vector<std::string>& user_ids) {
   return db_.with([&](soci::session& s) {
     std::vector<BadgeOf> out;

@@ -9,6 +9,7 @@ import { fmtDate } from './video';
 import { videoCard } from './browse-videos';
 import { profileSocial } from './profile-social';
 import { reportButton } from '../report-dialog';  // moderation (#19)
+import { applyTheme, cosmeticsOf } from '../cosmetics';
 
 export interface PublicUser {
   id: string;
@@ -107,6 +108,8 @@ export async function profilePage(root: HTMLElement, [id]: string[]) {
       u.date_joined ? h('p', { class: 'muted small' }, `Member since ${fmtDate(u.date_joined as string)}`) : null,
       reportButton('user', u.id, u.username, u.id)));
   const social = profileSocial(u);
+  // store (#18): the owner's equipped profile theme recolours their profile.
+  cosmeticsOf(u.id).then((c) => applyTheme(root, c?.profile_theme ?? null));
   if (u.is_private) {
     root.append(h('section', { class: 'card profile' }, head, social.el,
       h('p', { class: 'notice', id: 'profile-private' }, `${u.username} keeps their profile private: only the name and picture are shown.`)));

@@ -12,6 +12,7 @@ import { roomTools } from './room-tools';
 import { pollPanel } from './room-polls';
 import { callBar } from '../call';
 import { reportButton } from '../report-dialog';  // moderation (#19)
+import { applyTheme, cosmeticsOf, myPackEmoji } from '../cosmetics';
 
 interface Participant {
   user: { id: string; username: string };
@@ -175,9 +176,17 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
     polls.el,
     tools.el,
   );
-  root.append(h('div', { class: 'room' }, header, tools.banner, reqBox, h('div', { class: 'room-body' },
+  const roomEl = h('div', { class: 'room' }, header, tools.banner, reqBox, h('div', { class: 'room-body' },
     h('div', { class: 'room-main' }, h('div', { class: 'stage-row' }, stage, call.tile), controls, controlNote, statusLine, reactBar,
-      call.el, keysHint), sidebar)));
+      call.el, keysHint), sidebar));
+  root.append(roomEl);
+  // store (#18): the host's party theme for everyone here (fetched once), my emoji packs in the picker.
+  cosmeticsOf(party.host.id).then((c) => { if (!disposed) applyTheme(roomEl, c?.party_theme ?? null); });
+  myPackEmoji().then((extra) => {
+    if (disposed) return;
+    for (const e of extra.filter((x) => !EMOJIS.includes(x)))
+      reactBar.append(h('button', { class: 'emoji pack-emoji', 'aria-label': `React ${e}`, onclick: () => sendReaction(e) }, e));
+  });
 
   // ---- player source
   let detach: (() => void) | null = null;

@@ -3,12 +3,13 @@
 // retried click never buys twice.
 import { api, ApiError, type Page } from '../api';
 import { h, clear, toast, errorText, fmtDateTime } from '../ui';
+import { cosmeticPreview } from '../cosmetics';
 
 interface Item {
   id: string; kind: string; name: string; description: string; image: string; price: number;
-  stock: number | null; remaining: number | null; on_sale: boolean;
+  stock: number | null; remaining: number | null; on_sale: boolean; properties?: Record<string, unknown>;
 }
-interface Owned { item_id: string; kind: string; name: string; image: string; equipped: boolean; acquired_at: string }
+interface Owned { item_id: string; kind: string; name: string; image: string; equipped: boolean; acquired_at: string; properties?: Record<string, unknown> }
 interface Move { id: string; kind: string; amount: number; memo: string; created_at: string }
 
 const KIND: Record<string, string> = {
@@ -49,6 +50,7 @@ export async function storePage(root: HTMLElement) {
       h('span', { class: 'item-image', 'aria-hidden': 'true' }, item.image || '★'), ' ',
       h('strong', null, item.name), h('span', { class: 'muted small' }, ` · ${KIND[item.kind] ?? item.kind}`),
       item.remaining !== null ? h('span', { class: 'muted small' }, ` · ${item.remaining} left`) : null,
+      cosmeticPreview(item.kind, item.properties),
       item.description ? h('p', { class: 'small' }, item.description) : null, button);
   }
 
@@ -67,7 +69,8 @@ export async function storePage(root: HTMLElement) {
     });
     return h('li', { dataset: { item: v.item_id }, class: v.equipped ? 'equipped' : '' },
       h('span', { class: 'item-image', 'aria-hidden': 'true' }, v.image || '★'), ' ', h('strong', null, v.name),
-      h('span', { class: 'muted small' }, ` · ${KIND[v.kind] ?? v.kind}${v.equipped ? ' · equipped' : ''}`), ' ', button);
+      h('span', { class: 'muted small' }, ` · ${KIND[v.kind] ?? v.kind}${v.equipped ? ' · equipped' : ''}`),
+      cosmeticPreview(v.kind, v.properties), ' ', button);
   }
 
   async function loadInventory() {

@@ -25,6 +25,7 @@ export const ADMIN_PAGES: AdminPage[] = [
   { path: '/admin/tickets', label: 'Tickets', load: () => import('../admin-tickets').then((m) => m.adminTicketsPage) },
   { path: '/admin/analytics', label: 'Analytics', load: () => import('../analytics/staff').then((m) => m.analyticsDashboardPage) },
   { path: '/admin/search', label: 'Search', load: () => import('./search-stats').then((m) => m.searchStatsPage) },
+  { path: '/admin/catalog', label: 'Store catalog', load: () => import('./catalog').then((m) => m.catalogPage) },  // store (#18)
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
