@@ -72,6 +72,10 @@ const PAGES = [
   ['/standing', 'user', '#standing-summary'],
   ['/appeal', 'guest', '#appeal-none'],
   ['/admin/moderation', 'staff', '#moderation-queue ~ .plist-status, #moderation-queue li'],
+  // -- analytics (#20): the uploader's video page, my activity, the staff dashboard (charts drawn, cohorts listed)
+  [(f) => `/videos/${f.video.id}/analytics`, 'user', '[data-stat=views] .stat-value'],
+  ['/activity', 'user', '[data-stat=active_days]'],
+  ['/admin/analytics', 'staff', '#cohorts table, #cohorts p'],
 ];
 
 let server, browser, clip;
