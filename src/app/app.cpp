@@ -849,6 +849,10 @@ int serve(const Config& config, std::function<Config()> reload) {
     auto v = videos_service.video_view(id);
     return v ? std::optional<std::string>(v->author_id) : std::nullopt;
   };
+  analytics_hooks.party_host = [&parties_store](const std::string& id) -> std::optional<std::string> {
+    auto p = parties_store.party(id);
+    return p ? std::optional<std::string>(p->host_id) : std::nullopt;
+  };
   analytics_hooks.completions = [&videos_service](const std::string& id) { return videos_service.completions(id); };
   analytics_hooks.measure = [&hub] {
     analytics::NodeLive n;

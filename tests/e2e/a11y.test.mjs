@@ -75,6 +75,10 @@ const PAGES = [
   ['/admin/moderation', 'staff', '#moderation-queue ~ .plist-status, #moderation-queue li'],
   // -- store (#18): the staff catalog (empty is fine: its status line shows)
   ['/admin/catalog', 'staff', '#catalog-items ~ .plist-status, #catalog-items li'],
+  // -- analytics (#20): the uploader's video page, my activity, the staff dashboard (charts drawn, cohorts listed)
+  [(f) => `/videos/${f.video.id}/analytics`, 'user', '[data-stat=views] .stat-value'],
+  ['/activity', 'user', '[data-stat=active_days]'],
+  ['/admin/analytics', 'staff', '#cohorts table, #cohorts p'],
 ];
 
 let server, browser, clip;

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/rate_limiter.hpp"
+#include "modules/analytics/cohorts.hpp"
 #include "modules/analytics/csv.hpp"
 #include "modules/analytics/forecast.hpp"
 #include "modules/analytics/ingest.hpp"
@@ -300,6 +301,82 @@ TEST_F(AnalyticsRollupTest, TheFirstRunStartsAtTheFirstEvent) {
   EXPECT_FALSE(store.watermark());
   EXPECT_EQ(svc.rollup(base + 2 * 60 * minute), base + minute);
   EXPECT_EQ(svc.rollup(base + 3 * 60 * minute), base + 2 * 60 * minute - 60 * minute);
+}
+
+TEST_F(AnalyticsRollupTest, APartysPresenceIsInItsBucketsAndSummaryAndReRunsChangeNothing) {
+  // p2: a from 0:00 to 2:30, b from 0:10 to 0:30 (a quiet hour in between).
+  store.insert({server_event("party.connected", base, "a", "", "p2"),
+                server_event("party.connected", base + 10 * minute, "b", "", "p2"),
+                server_event("party.disconnected", base + 30 * minute, "b", "", "p2"),
+                server_event("party.disconnected", base + 150 * minute, "a", "", "p2")});
+  for (int run = 0; run < 2; ++run) {
+    svc.rollup(base + 3 * 60 * minute);
+    auto hours = store.party_buckets(std::string("p2"), Granularity::hour, base, base + 86'400'000);
+    ASSERT_EQ(hours.size(), 3u);
+    EXPECT_EQ(std::tuple(hours[0].peak_concurrent, hours[0].member_ms, hours[0].live_ms, hours[0].present_at_end),
+              std::tuple(2, 80 * minute, 60 * minute, 1));
+    EXPECT_EQ(std::tuple(hours[1].peak_concurrent, hours[1].member_ms, hours[1].members), std::tuple(1, 60 * minute, 0));
+    EXPECT_EQ(std::tuple(hours[2].member_ms, hours[2].present_at_end), std::tuple(30 * minute, 0));
+    auto sum = store.party_summary("p2");
+    ASSERT_TRUE(sum);
+    EXPECT_EQ(std::tuple(sum->members, sum->peak, sum->member_ms, sum->live_ms, sum->left_early, sum->present_now),
+              std::tuple(2, 2, 170 * minute, 150 * minute, 1, 0));
+  }
+  // A late connection within the window: c from 2:00 to 2:20, counted once.
+  store.insert({server_event("party.connected", base + 120 * minute, "c", "", "p2"),
+                server_event("party.disconnected", base + 140 * minute, "c", "", "p2")});
+  svc.rollup(base + 3 * 60 * minute + minute);
+  svc.rollup(base + 3 * 60 * minute + 2 * minute);
+  auto sum = store.party_summary("p2");
+  EXPECT_EQ(std::tuple(sum->members, sum->member_ms, sum->left_early), std::tuple(3, 190 * minute, 2));
+  auto day = store.party_buckets(std::string("p2"), Granularity::day, base, base + 86'400'000);
+  ASSERT_EQ(day.size(), 1u);
+  EXPECT_EQ(std::tuple(day[0].peak_concurrent, day[0].member_ms), std::tuple(2, 190 * minute));
+}
+
+TEST_F(AnalyticsServiceTest, CohortsBySignupWeekAndTheirWeeklyRetention) {
+  auto at = [](const char* t) { return *parse_rfc3339(t); };
+  // Weeks start on Monday: 16 Nov (A), 23 Nov (B), 30 Nov (this one).
+  store.insert({server_event("user.registered", at("2026-11-17T10:00:00Z"), "u1"),
+                server_event("user.registered", at("2026-11-18T10:00:00Z"), "u2"),
+                server_event("user.registered", at("2026-11-22T23:59:00Z"), "u3"),
+                server_event("user.registered", at("2026-11-23T00:01:00Z"), "u4"),
+                server_event("user.logged_in", at("2026-11-25T10:00:00Z"), "u1"),
+                server_event("user.logged_in", at("2026-12-01T10:00:00Z"), "u1"),
+                server_event("watch.progress", at("2026-12-02T10:00:00Z"), "u2", "v1", "", 30),
+                server_event("user.logged_in", at("2026-12-01T11:00:00Z"), "u4")});
+  const auto now = at("2026-12-02T12:00:00Z");
+  svc.rollup(now);
+  Principal staff{.id = "s", .is_staff = true};
+  auto cohorts = svc.cohorts(staff, 3, now);
+  ASSERT_EQ(cohorts.size(), 2u);
+  EXPECT_EQ(cohorts[0].week_start, at("2026-11-16T00:00:00Z"));
+  EXPECT_EQ(cohorts[0].size, 3);
+  EXPECT_EQ(cohorts[0].active, (std::vector<std::int64_t>{3, 1, 2}));
+  EXPECT_DOUBLE_EQ(cohorts[0].share[1], 1.0 / 3);
+  EXPECT_EQ(cohorts[1].week_start, at("2026-11-23T00:00:00Z"));
+  EXPECT_EQ(cohorts[1].active, (std::vector<std::int64_t>{1, 1}));
+  EXPECT_EQ(svc.cohorts(staff, 2, now).size(), 1u);
+  // A signup already known keeps its first time.
+  store.insert({server_event("user.registered", at("2026-12-02T11:30:00Z"), "u1")});
+  svc.rollup(now + 60'000);
+  EXPECT_EQ(svc.cohorts(staff, 3, now).at(0).size, 3);
+  EXPECT_THROW(svc.cohorts(Principal{.id = "u1"}, 3, now), Error);
+}
+
+TEST(AnalyticsCohorts, WeeksStartOnMondayAndTheTableIsCountedByHand) {
+  EXPECT_EQ(week_index(kFirstMondayMs), 0);
+  EXPECT_EQ(week_index(kFirstMondayMs - 1), -1);
+  const auto wed = *parse_rfc3339("2026-12-02T12:00:00Z");
+  EXPECT_EQ(week_start(week_index(wed)), *parse_rfc3339("2026-11-30T00:00:00Z"));
+  // Cohort 10 of 4 users: 4, 2, 1 active; cohort 11 has nobody; cohort 12 of 2: 1.
+  auto t = cohort_table({{10, 4}, {12, 2}, {9, 5}}, {{10, 10, 4}, {10, 11, 2}, {10, 12, 1}, {12, 12, 1}, {12, 13, 2}},
+                        10, 12);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].active, (std::vector<std::int64_t>{4, 2, 1}));
+  EXPECT_EQ(t[0].share, (std::vector<double>{1.0, 0.5, 0.25}));
+  EXPECT_EQ(t[1].active, (std::vector<std::int64_t>{1}));  // week 13 is not yet
+  EXPECT_EQ(t[1].share, (std::vector<double>{0.5}));
 }
 
 TEST_F(AnalyticsRollupTest, CsvExportHasAHeaderAndALinePerBucket) {

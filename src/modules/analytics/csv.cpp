@@ -17,11 +17,12 @@ std::string to_csv(const std::vector<VideoBucket>& rows) {
 std::string to_csv(const std::vector<PartyBucket>& rows) {
   std::string out =
       "party_id,bucket_start,members,joins,leaves,messages,reactions,polls,watch_time,drift_reports,"
-      "drift_abs_ms_sum,drift_abs_ms_max\r\n";
+      "drift_abs_ms_sum,drift_abs_ms_max,peak_concurrent,member_ms,live_ms,present_at_end\r\n";
   for (auto& r : rows)
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\r\n", r.party_id, to_rfc3339(r.bucket_start), r.members,
-                       r.joins, r.leaves, r.messages, r.reactions, r.polls, r.watch_time, r.drift_reports,
-                       r.drift_abs_ms_sum, r.drift_abs_ms_max);
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\r\n", r.party_id, to_rfc3339(r.bucket_start),
+                       r.members, r.joins, r.leaves, r.messages, r.reactions, r.polls, r.watch_time, r.drift_reports,
+                       r.drift_abs_ms_sum, r.drift_abs_ms_max, r.peak_concurrent, r.member_ms, r.live_ms,
+                       r.present_at_end);
   return out;
 }
 

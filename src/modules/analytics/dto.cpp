@@ -54,6 +54,41 @@ json::object user_bucket_json(const UserBucket& b) {
           {"social", b.social}};
 }
 
+json::value ratio(std::int64_t num, std::int64_t den) {
+  return den > 0 ? json::value(static_cast<double>(num) / static_cast<double>(den)) : json::value(nullptr);
+}
+
+json::object party_bucket_json(const PartyBucket& b) {
+  return {{"members", b.members},
+          {"peak_concurrent", b.peak_concurrent},
+          {"average_concurrent", ratio(b.member_ms, b.live_ms)},
+          {"present_at_end", b.present_at_end},
+          {"joins", b.joins},
+          {"leaves", b.leaves},
+          {"messages", b.messages},
+          {"reactions", b.reactions},
+          {"polls", b.polls},
+          {"watch_time", b.watch_time},
+          {"sync_drift", json::object{{"reports", b.drift_reports},
+                                      {"mean_abs_ms", ratio(b.drift_abs_ms_sum, b.drift_reports)},
+                                      {"max_abs_ms", b.drift_abs_ms_max}}}};
+}
+
+json::value presence_json(const std::optional<PartySummary>& p) {
+  if (!p) return nullptr;
+  json::value points = json::parse(p->curve_json);
+  return json::object{{"started_at", to_rfc3339(p->started_at)},
+                      {"ended_at", p->present_now > 0 ? json::value(nullptr) : json::value(to_rfc3339(p->ended_at))},
+                      {"live", p->present_now > 0},
+                      {"members", p->members},
+                      {"peak_concurrent", p->peak},
+                      {"average_concurrent", ratio(p->member_ms, p->live_ms)},
+                      {"present_now", p->present_now},
+                      {"left_early", p->left_early},
+                      {"drop_off", ratio(p->left_early, p->members)},
+                      {"curve", json::object{{"slot_seconds", p->slot_ms / 1000}, {"members", std::move(points)}}}};
+}
+
 json::array numbers(const std::vector<double>& v) {
   json::array out;
   for (double x : v) out.push_back(x);
@@ -81,6 +116,20 @@ json::object video_report_json(const std::string& video_id, const Range& range, 
           {"party_share", maybe(r.party_share)}};
 }
 
+json::object party_report_json(const std::string& party_id, const Range& range, const PartyReport& r) {
+  json::array series;
+  for (auto& b : r.buckets) {
+    auto o = party_bucket_json(b);
+    o["bucket_start"] = to_rfc3339(b.bucket_start);
+    series.push_back(std::move(o));
+  }
+  return {{"party_id", party_id},
+          {"range", range_json(range)},
+          {"totals", party_bucket_json(r.totals)},
+          {"series", std::move(series)},
+          {"presence", presence_json(r.presence)}};
+}
+
 json::object behavior_json(const Range& range, const BehaviorReport& r) {
   json::array series;
   for (auto& b : r.buckets) {
@@ -96,6 +145,19 @@ json::object behavior_json(const Range& range, const BehaviorReport& r) {
           {"range", range_json(range)},
           {"totals", std::move(totals)},
           {"series", std::move(series)}};
+}
+
+json::object cohorts_json(int weeks, const std::vector<Cohort>& cohorts) {
+  json::array out;
+  for (auto& c : cohorts) {
+    json::array retention;
+    for (std::size_t k = 0; k < c.active.size(); ++k)
+      retention.push_back(json::object{{"week", k}, {"active", c.active[k]}, {"share", c.share[k]}});
+    out.push_back(json::object{{"week_start", to_rfc3339(c.week_start).substr(0, 10)},
+                               {"size", c.size},
+                               {"retention", std::move(retention)}});
+  }
+  return {{"weeks", weeks}, {"week_starts", "monday"}, {"cohorts", std::move(out)}};
 }
 
 json::object live_json(const LiveTotals& t, std::int64_t at) {

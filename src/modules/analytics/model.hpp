@@ -80,6 +80,15 @@ struct PartyBucket {
   std::int64_t bucket_start = 0;
   std::int64_t members = 0, joins = 0, leaves = 0, messages = 0, reactions = 0, polls = 0, watch_time = 0;
   std::int64_t drift_reports = 0, drift_abs_ms_sum = 0, drift_abs_ms_max = 0;
+  // Presence (presence.hpp): the average present is member_ms / live_ms.
+  std::int64_t peak_concurrent = 0, member_ms = 0, live_ms = 0, present_at_end = 0;
+};
+// A party's presence over its life, as stored (analytics_party_presence).
+struct PartySummary {
+  std::int64_t started_at = 0, ended_at = 0;
+  std::int64_t members = 0, peak = 0, member_ms = 0, live_ms = 0, present_now = 0, left_early = 0;
+  std::int64_t slot_ms = 60'000;
+  std::string curve_json = "[]";  // the most present in each slot from started_at
 };
 struct UserBucket {
   std::string user_id;

@@ -1,5 +1,7 @@
 #include "modules/analytics/routes.hpp"
 
+#include <charconv>
+
 #include "core/clock.hpp"
 #include "core/ids.hpp"
 #include "http/json.hpp"
@@ -63,9 +65,31 @@ Response video_analytics(AnalyticsService& svc, Request& req) {
   return http::json_response(video_report_json(id, range, svc.video_report(req.current_user(), id, range)));
 }
 
+Response party_analytics(AnalyticsService& svc, Request& req) {
+  auto range = range_of(req);
+  const auto& id = req.param("id");
+  return http::json_response(party_report_json(id, range, svc.party_report(req.current_user(), id, range)));
+}
+
 Response user_behavior(AnalyticsService& svc, Request& req) {
   auto range = range_of(req);
   return http::json_response(behavior_json(range, svc.user_behavior(req.current_user(), uuid_query(req, "user_id"), range)));
+}
+
+// ?weeks=1..52, 12 by default.
+int weeks_of(Request& req) {
+  auto w = req.query("weeks");
+  if (!w) return 12;
+  int n = 0;
+  auto [end, ec] = std::from_chars(w->data(), w->data() + w->size(), n);
+  if (ec != std::errc() || end != w->data() + w->size() || n < 1 || n > 52)
+    throw_validation("weeks", "Must be a whole number from 1 to 52.");
+  return n;
+}
+
+Response cohorts(AnalyticsService& svc, Request& req) {
+  const int weeks = weeks_of(req);
+  return http::json_response(cohorts_json(weeks, svc.cohorts(req.current_user(), weeks, now_ms())));
 }
 
 Response real_time(AnalyticsService& svc, Request& req) {
@@ -103,8 +127,14 @@ void add_routes(http::Router& router, AnalyticsService& svc) {
   routes.add("GET", "/api/analytics/video/{id}/analytics/",
              "A video's views, viewers, watch time, retention curve (its uploader and staff; granularity, from, to)", U,
              video_analytics);
+  routes.add("GET", "/api/analytics/party/{id}/analytics/",
+             "A party's members present (peak, average, drop-off, curve), messages, sync drift (its host and staff)",
+             U, party_analytics);
   routes.add("GET", "/api/analytics/user-behavior/",
              "My activity by hour or day; staff: any user's (user_id) or all users' (active users)", U, user_behavior);
+  routes.add("GET", "/api/analytics/cohorts/",
+             "Users by signup week (Monday, UTC) and the share of each active in each week since (staff; weeks 1-52)", S,
+             cohorts);
   routes.add("GET", "/api/analytics/real-time/",
              "Live counts summed across nodes: sockets, watching now, active parties, events per minute", S, real_time);
   routes.add("GET", "/api/analytics/predictive/",

@@ -96,7 +96,7 @@ std::optional<std::int64_t> AnalyticsService::rollup(std::int64_t now) {
   auto watermark = store_.watermark();
   auto since = rollup_since(watermark, watermark ? std::nullopt : store_.first_event(), settings_.late_window_ms);
   if (!since) return std::nullopt;
-  store_.rollup(*since, now);
+  store_.rollup(*since, now, party_presence);
   return since;
 }
 

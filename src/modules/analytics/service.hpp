@@ -13,6 +13,7 @@
 #include "core/domain_events.hpp"
 #include "core/principal.hpp"
 #include "core/rate_limiter.hpp"
+#include "modules/analytics/cohorts.hpp"
 #include "modules/analytics/forecast.hpp"
 #include "modules/analytics/live.hpp"
 #include "modules/analytics/model.hpp"
@@ -32,6 +33,8 @@ struct Client {
 struct Hooks {
   // The uploader of a video; nullopt when there is no such video.
   std::function<std::optional<std::string>(const std::string& video_id)> video_owner;
+  // The host of a party; nullopt when there is no such party.
+  std::function<std::optional<std::string>(const std::string& party_id)> party_host;
   // Each viewer's furthest point in the video, percent (WatchTime, all contexts).
   std::function<std::vector<double>(const std::string& video_id)> completions;
   // This node's sockets and party rooms now (events_per_minute is the service's).
@@ -50,6 +53,12 @@ struct VideoReport {
   std::vector<double> retention;  // share of viewers at 0%, 5%, ..., 100%
   std::optional<double> average_completion;
   std::optional<double> party_share;  // of the watch time, watched in parties
+};
+
+struct PartyReport {
+  std::vector<PartyBucket> buckets;  // members present per bucket: the curve at the range's granularity
+  PartyBucket totals;                // members, peak_concurrent: the largest of a bucket
+  std::optional<PartySummary> presence;  // over the party's whole life, once the rollup has seen it
 };
 
 struct BehaviorReport {
@@ -96,8 +105,12 @@ class AnalyticsService {
 
   // The read views (service_reads.cpp). A video's: its uploader and staff.
   VideoReport video_report(const Principal& user, const std::string& video_id, const Range& range);
+  // A party's: its host and staff.
+  PartyReport party_report(const Principal& user, const std::string& party_id, const Range& range);
   // One's own; staff may name any user, or see the aggregate of all.
   BehaviorReport user_behavior(const Principal& user, const std::optional<std::string>& user_id, const Range& range);
+  // Staff: the cohorts of the last `weeks` signup weeks (this one included) and their weekly retention.
+  std::vector<Cohort> cohorts(const Principal& user, int weeks, std::int64_t now);
   // Staff: the live counts of every node, summed.
   LiveTotals real_time(const Principal& user);
   // Puts this node's live counts on the board (the live thread, every few seconds).

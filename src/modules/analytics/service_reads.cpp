@@ -35,6 +35,27 @@ VideoBucket video_totals(const std::vector<VideoBucket>& buckets) {
   return t;
 }
 
+PartyBucket party_totals(const std::vector<PartyBucket>& buckets) {
+  PartyBucket t;
+  for (auto& b : buckets) {
+    t.members = std::max(t.members, b.members);  // not additive: the largest bucket's
+    t.peak_concurrent = std::max(t.peak_concurrent, b.peak_concurrent);
+    t.joins += b.joins;
+    t.leaves += b.leaves;
+    t.messages += b.messages;
+    t.reactions += b.reactions;
+    t.polls += b.polls;
+    t.watch_time += b.watch_time;
+    t.drift_reports += b.drift_reports;
+    t.drift_abs_ms_sum += b.drift_abs_ms_sum;
+    t.drift_abs_ms_max = std::max(t.drift_abs_ms_max, b.drift_abs_ms_max);
+    t.member_ms += b.member_ms;
+    t.live_ms += b.live_ms;
+  }
+  if (!buckets.empty()) t.present_at_end = buckets.back().present_at_end;
+  return t;
+}
+
 UserBucket user_totals(const std::vector<UserBucket>& buckets) {
   UserBucket t;
   for (auto& b : buckets) {
@@ -74,6 +95,18 @@ VideoReport AnalyticsService::video_report(const Principal& user, const std::str
   return r;
 }
 
+PartyReport AnalyticsService::party_report(const Principal& user, const std::string& party_id, const Range& range) {
+  auto host = hooks_.party_host ? hooks_.party_host(party_id) : std::nullopt;
+  if (!host) throw_not_found("Party not found.");
+  if (*host != user.id && !user.staff()) throw_forbidden("Only the party's host and staff see its analytics.");
+  PartyReport r;
+  r.buckets = store_.party_buckets(party_id, range.granularity, range.from, range.to);
+  r.totals = party_totals(r.buckets);
+  r.totals.party_id = party_id;
+  r.presence = store_.party_summary(party_id);
+  return r;
+}
+
 BehaviorReport AnalyticsService::user_behavior(const Principal& user, const std::optional<std::string>& user_id,
                                                const Range& range) {
   BehaviorReport r;
@@ -97,6 +130,13 @@ BehaviorReport AnalyticsService::user_behavior(const Principal& user, const std:
   r.totals = user_totals(days);
   r.active_days = static_cast<long long>(days.size());  // user-days
   return r;
+}
+
+std::vector<Cohort> AnalyticsService::cohorts(const Principal& user, int weeks, std::int64_t now) {
+  require_staff(user);
+  const auto current = week_index(now), first = current - (weeks - 1);
+  const auto from = week_start(first), to = week_start(current + 1);
+  return cohort_table(store_.cohort_sizes(from, to), store_.cohort_activity(from, to), first, current);
 }
 
 LiveTotals AnalyticsService::real_time(const Principal& user) {

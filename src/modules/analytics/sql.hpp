@@ -4,6 +4,7 @@
 #include <string>
 
 #include "db/columns.hpp"
+#include "modules/analytics/cohorts.hpp"
 #include "modules/analytics/model.hpp"
 
 namespace wp::analytics::sql {
@@ -106,6 +107,48 @@ inline constexpr const char* kRollupUsers =
     "FROM analytics_events WHERE user_id IS NOT NULL AND timestamp >= :f AND timestamp < :t "
     "GROUP BY 1, 3";
 
+// ---------------------------------------------------------------- party presence
+// Parties whose presence may have changed in the run's range: those with a
+// connection event in it, and those live or ended within it (their quiet
+// buckets were just replaced). Parameters: from, to, from.
+inline constexpr const char* kPresenceParties =
+    "SELECT DISTINCT party_id FROM analytics_events WHERE event_type IN ('party.connected', 'party.disconnected') "
+    "AND party_id IS NOT NULL AND timestamp >= :f AND timestamp < :t "
+    "UNION SELECT party_id FROM analytics_party_presence WHERE present_now > 0 OR ended_at >= :f2";
+// A party's whole connection history (idx_analytics_events_party).
+inline constexpr const char* kPresenceEvents =
+    "SELECT timestamp, COALESCE(user_id, ''), event_type FROM analytics_events WHERE party_id = :p AND source = "
+    "'server' AND event_type IN ('party.connected', 'party.disconnected') ORDER BY timestamp";
+inline constexpr const char* kClearPresenceBuckets =
+    "UPDATE analytics_party_rollups SET peak_concurrent = 0, member_ms = 0, live_ms = 0, present_at_end = 0 "
+    "WHERE party_id = :p";
+// A bucket without any other event (members present, nobody did anything) gets its row here.
+inline constexpr const char* kUpsertPresenceBucket =
+    "INSERT INTO analytics_party_rollups (party_id, granularity, bucket_start, peak_concurrent, member_ms, live_ms, "
+    "present_at_end) VALUES (:p, :g, :b, :pk, :mm, :lm, :e) ON CONFLICT (party_id, granularity, bucket_start) DO "
+    "UPDATE SET peak_concurrent = excluded.peak_concurrent, member_ms = excluded.member_ms, live_ms = "
+    "excluded.live_ms, present_at_end = excluded.present_at_end";
+inline constexpr const char* kDeletePresence = "DELETE FROM analytics_party_presence WHERE party_id = :p";
+inline constexpr const char* kUpsertPresence =
+    "INSERT INTO analytics_party_presence (party_id, started_at, ended_at, members, peak_concurrent, member_ms, "
+    "live_ms, present_now, left_early, slot_ms, curve, updated_at) VALUES (:p, :s, :e, :m, :pk, :mm, :lm, :pn, :le, "
+    ":sl, :c, :u) ON CONFLICT (party_id) DO UPDATE SET started_at = excluded.started_at, ended_at = "
+    "excluded.ended_at, members = excluded.members, peak_concurrent = excluded.peak_concurrent, member_ms = "
+    "excluded.member_ms, live_ms = excluded.live_ms, present_now = excluded.present_now, left_early = "
+    "excluded.left_early, slot_ms = excluded.slot_ms, curve = excluded.curve, updated_at = excluded.updated_at";
+inline const db::Columns<PartySummary> kPartySummary{
+    {"started_at", &PartySummary::started_at},   {"ended_at", &PartySummary::ended_at},
+    {"members", &PartySummary::members},         {"peak_concurrent", &PartySummary::peak},
+    {"member_ms", &PartySummary::member_ms},     {"live_ms", &PartySummary::live_ms},
+    {"present_now", &PartySummary::present_now}, {"left_early", &PartySummary::left_early},
+    {"slot_ms", &PartySummary::slot_ms},         {"curve", &PartySummary::curve_json},
+};
+inline constexpr const char* kRecordSignups =
+    "INSERT INTO analytics_user_signups (user_id, signup_at) SELECT user_id, MIN(timestamp) FROM analytics_events "
+    "WHERE event_type = 'user.registered' AND source = 'server' AND user_id IS NOT NULL AND timestamp >= :f AND "
+    "timestamp < :t GROUP BY user_id ON CONFLICT (user_id) DO NOTHING";
+inline constexpr const char* kPartySummaryOf = "FROM analytics_party_presence WHERE party_id = :p";
+
 // ---------------------------------------------------------------- reading rollups
 // Parameters: the id (or nothing for "all"), granularity, from, to.
 inline const db::Columns<VideoBucket> kVideoBucket{
@@ -127,6 +170,10 @@ inline const db::Columns<PartyBucket> kPartyBucket{
     {"drift_reports", &PartyBucket::drift_reports},
     {"drift_abs_ms_sum", &PartyBucket::drift_abs_ms_sum},
     {"drift_abs_ms_max", &PartyBucket::drift_abs_ms_max},
+    {"peak_concurrent", &PartyBucket::peak_concurrent},
+    {"member_ms", &PartyBucket::member_ms},
+    {"live_ms", &PartyBucket::live_ms},
+    {"present_at_end", &PartyBucket::present_at_end},
 };
 inline const db::Columns<UserBucket> kUserBucket{
     {"user_id", &UserBucket::user_id},       {"bucket_start", &UserBucket::bucket_start},
@@ -168,5 +215,26 @@ inline const db::Columns<CountBucket> kViewBucket{
 inline constexpr const char* kDailyViewsOf =
     "FROM analytics_video_rollups WHERE video_id = :id AND granularity = 'day' AND bucket_start >= :f AND "
     "bucket_start < :t ORDER BY bucket_start";
+
+// ---------------------------------------------------------------- cohorts
+// Week numbers as cohorts.hpp counts them: (t - kFirstMondayMs) / kWeekMs.
+#define WP_ANALYTICS_WEEK(t) "((" t " - 345600000) / 604800000)"
+static_assert(kFirstMondayMs == 345600000 && kWeekMs == 604800000);
+inline const db::Columns<CohortSize> kCohortSize{
+    {WP_ANALYTICS_WEEK("signup_at"), &CohortSize::cohort_week},
+    {"COUNT(*)", &CohortSize::users},
+};
+inline constexpr const char* kCohortSizes =
+    "FROM analytics_user_signups WHERE signup_at >= :f AND signup_at < :t GROUP BY 1";
+// Of each cohort, the users with a day in the user rollup, per week.
+inline const db::Columns<CohortActivity> kCohortActivity{
+    {WP_ANALYTICS_WEEK("s.signup_at"), &CohortActivity::cohort_week},
+    {WP_ANALYTICS_WEEK("r.bucket_start"), &CohortActivity::active_week},
+    {"COUNT(DISTINCT s.user_id)", &CohortActivity::users},
+};
+inline constexpr const char* kCohortActivityOf =
+    "FROM analytics_user_signups s JOIN analytics_user_rollups r ON r.user_id = s.user_id AND r.granularity = "
+    "'day' WHERE s.signup_at >= :f AND s.signup_at < :t AND r.bucket_start >= :f2 GROUP BY 1, 2";
+#undef WP_ANALYTICS_WEEK
 
 }  // namespace wp::analytics::sql

@@ -117,6 +117,66 @@ void replace_buckets(soci::session& s, const char* del, const char* insert, Gran
   s << insert, use(name), use(size), use(size), use(from), use(to);
 }
 
+std::vector<PresenceEvent> presence_events(soci::session& s, const std::string& party_id) {
+  long long at = 0;
+  std::string user, type;
+  soci::statement st = (s.prepare << sql::kPresenceEvents, soci::into(at), soci::into(user), soci::into(type),
+                        use(party_id));
+  std::vector<PresenceEvent> out;
+  if (st.execute(true)) {
+    do out.push_back({at, user, type == "party.connected" ? +1 : -1});
+    while (st.fetch());
+  }
+  return out;
+}
+
+std::string curve_json(const std::vector<std::int64_t>& curve) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < curve.size(); ++i) out += (i ? "," : "") + std::to_string(curve[i]);
+  return out + "]";
+}
+
+void write_presence_buckets(soci::session& s, const std::string& party_id, Granularity g,
+                            const std::vector<PresenceBucket>& buckets) {
+  const std::string name(to_string(g));
+  for (auto& b : buckets) {
+    long long start = b.bucket_start, peak = b.peak, mm = b.member_ms, lm = b.live_ms, end = b.at_end;
+    s << sql::kUpsertPresenceBucket, use(party_id), use(name), use(start), use(peak), use(mm), use(lm), use(end);
+  }
+}
+
+void write_presence(soci::session& s, const std::string& party_id, const PartyPresence& p, std::int64_t now) {
+  s << sql::kClearPresenceBuckets, use(party_id);
+  if (p.members == 0) {
+    s << sql::kDeletePresence, use(party_id);
+    return;
+  }
+  write_presence_buckets(s, party_id, Granularity::hour, p.hours);
+  write_presence_buckets(s, party_id, Granularity::day, p.days);
+  long long started = p.started_at, ended = p.ended_at, members = p.members, peak = p.peak, mm = p.member_ms,
+            lm = p.live_ms, present = p.present_now, left = p.left_early, slot = p.slot_ms, at = now;
+  const auto curve = curve_json(p.curve);
+  s << sql::kUpsertPresence, use(party_id), use(started), use(ended), use(members), use(peak), use(mm), use(lm),
+      use(present), use(left), use(slot), use(curve), use(at);
+}
+
+// Every party whose presence the range may have changed, recomputed whole.
+void refresh_presence(soci::session& s, BucketRange range, std::int64_t now, const Store::PresenceFn& presence) {
+  std::vector<std::string> parties;
+  {
+    long long f = range.from, t = range.to, f2 = range.from;
+    soci::rowset<std::string> ids = (s.prepare << sql::kPresenceParties, use(f), use(t), use(f2));
+    for (auto& id : ids) parties.push_back(id);
+  }
+  for (auto& id : parties) write_presence(s, id, presence(presence_events(s, id), now), now);
+}
+
+// Cohorts: the signups of the range (a user already known keeps the first).
+void record_signups(soci::session& s, BucketRange range) {
+  long long f = range.from, t = range.to;
+  s << sql::kRecordSignups, use(f), use(t);
+}
+
 }  // namespace
 
 std::optional<std::int64_t> Store::watermark() {
@@ -128,7 +188,7 @@ std::optional<std::int64_t> Store::first_event() {
   return db_.with([&](soci::session& s) { return maybe_number(s, sql::kFirstEvent, nullptr); });
 }
 
-void Store::rollup(std::int64_t since, std::int64_t now) {
+void Store::rollup(std::int64_t since, std::int64_t now, const PresenceFn& presence) {
   const bool pg = postgresql();
   db_.tx([&](soci::session& s) {
     if (pg) s << sql::kRollupLock;
@@ -138,6 +198,9 @@ void Store::rollup(std::int64_t since, std::int64_t now) {
       replace_buckets(s, sql::kDeletePartyRollups, sql::kRollupParties, g, range);
       replace_buckets(s, sql::kDeleteUserRollups, sql::kRollupUsers, g, range);
     }
+    // After the party buckets: their rows were just replaced with no presence.
+    refresh_presence(s, buckets_to_recompute(since, now, Granularity::day), now, presence);
+    record_signups(s, buckets_to_recompute(since, now, Granularity::day));
     const std::string name = kEventsWatermark;
     long long w = now, t = now;
     s << sql::kSetWatermark, use(name), use(w), use(t);
@@ -186,6 +249,22 @@ std::vector<CountBucket> Store::daily_views(const std::string& video_id, std::in
   long long f = from, t = to;
   return db_.with(
       [&](soci::session& s) { return db::select_rows(s, sql::kViewBucket, sql::kDailyViewsOf, db::uses(video_id, f, t)); });
+}
+
+std::vector<CohortSize> Store::cohort_sizes(std::int64_t from, std::int64_t to) {
+  long long f = from, t = to;
+  return db_.with([&](soci::session& s) { return db::select_rows(s, sql::kCohortSize, sql::kCohortSizes, db::uses(f, t)); });
+}
+
+std::vector<CohortActivity> Store::cohort_activity(std::int64_t from, std::int64_t to) {
+  long long f = from, t = to, f2 = from;
+  return db_.with(
+      [&](soci::session& s) { return db::select_rows(s, sql::kCohortActivity, sql::kCohortActivityOf, db::uses(f, t, f2)); });
+}
+
+std::optional<PartySummary> Store::party_summary(const std::string& party_id) {
+  return db_.with(
+      [&](soci::session& s) { return db::select_one(s, sql::kPartySummary, sql::kPartySummaryOf, db::uses(party_id)); });
 }
 
 }  // namespace wp::analytics

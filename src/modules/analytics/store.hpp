@@ -1,13 +1,16 @@
 #pragma once
 // Every read and write of the analytics tables (the SQL text is in sql.hpp).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "db/database.hpp"
+#include "modules/analytics/cohorts.hpp"
 #include "modules/analytics/model.hpp"
 #include "modules/analytics/partitions.hpp"
+#include "modules/analytics/presence.hpp"
 #include "modules/analytics/rollup.hpp"
 
 namespace wp::analytics {
@@ -32,9 +35,13 @@ class Store {
   std::optional<std::int64_t> watermark();
   std::optional<std::int64_t> first_event();
   // Replaces every bucket of every rollup from `since` to `now` (both
-  // granularities) with sums of the raw events, and moves the watermark to
-  // `now`, in one transaction (one node at a time on PostgreSQL).
-  void rollup(std::int64_t since, std::int64_t now);
+  // granularities) with sums of the raw events, recomputes the presence of
+  // every party it may have changed (`presence`, over the party's whole
+  // connection history), and moves the watermark to `now`, in one
+  // transaction (one node at a time on PostgreSQL).
+  using PresenceFn = std::function<PartyPresence(std::vector<PresenceEvent>, std::int64_t now)>;
+  void rollup(std::int64_t since, std::int64_t now, const PresenceFn& presence);
+  std::optional<PartySummary> party_summary(const std::string& party_id);
 
   // Rollup buckets in [from, to), oldest first: of one id, or (nullopt) of all.
   std::vector<VideoBucket> video_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
@@ -45,6 +52,9 @@ class Store {
                                        std::int64_t to);
   // Users active in each bucket (buckets without any are absent).
   std::vector<CountBucket> active_users(Granularity g, std::int64_t from, std::int64_t to);
+  // Cohorts of the users who signed up in [from, to): their sizes, and their activity per week from `from` on.
+  std::vector<CohortSize> cohort_sizes(std::int64_t from, std::int64_t to);
+  std::vector<CohortActivity> cohort_activity(std::int64_t from, std::int64_t to);
   std::vector<CountBucket> daily_views(const std::string& video_id, std::int64_t from, std::int64_t to);
 
  private:

@@ -3,6 +3,7 @@
 import { api } from '../../api';
 import { h, clear, errorText } from '../../ui';
 import { lineChart, seconds } from './charts';
+import { cohortsSection } from './cohorts';
 
 interface Live { nodes: number; sockets: number; watching_now: number; active_parties: number; events_per_minute: number }
 interface Predictive {
@@ -24,7 +25,9 @@ export async function analyticsDashboardPage(root: HTMLElement) {
   };
   const live = h('div', { class: 'stats', 'aria-live': 'polite' }, Object.values(counters).map((c) => c.el));
   const dau = h('div', { class: 'chart-box' }), model = h('p', { class: 'muted small' });
-  root.append(h('section', { class: 'card' }, h('h1', null, 'Analytics'), live, h('h2', null, 'Daily active users'), dau, model));
+  const cohorts = h('div', { id: 'cohorts' });
+  root.append(h('section', { class: 'card' }, h('h1', null, 'Analytics'), live, h('h2', null, 'Daily active users'), dau, model,
+    h('h2', null, 'Cohorts'), cohorts));
   const refresh = async () => {
     try {
       const r = await api<Live>('/api/analytics/real-time/');
@@ -52,5 +55,6 @@ export async function analyticsDashboardPage(root: HTMLElement) {
   } catch (e) {
     clear(dau, h('p', { class: 'error', role: 'alert' }, errorText(e)));
   }
-  return () => { clearInterval(timer); cleanup?.(); };
+  const cohortsCleanup = await cohortsSection(cohorts);
+  return () => { clearInterval(timer); cleanup?.(); cohortsCleanup?.(); };
 }
