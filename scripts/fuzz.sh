@@ -8,7 +8,8 @@
 #
 #   scripts/fuzz.sh                               # every target, FUZZ_SECONDS (default 30) each
 #   FUZZ_SECONDS=600 scripts/fuzz.sh json_input   # one target, longer, by hand
-#   scripts/fuzz.sh --build-only                  # only the build (CI builds first, runs later)
+#   scripts/fuzz.sh --build-only                  # only the build
+#   scripts/fuzz.sh --no-build [targets]          # runs on the build-fuzz there is
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -16,15 +17,17 @@ seconds=${FUZZ_SECONDS:-30}
 out=build-fuzz
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 build() { flock /tmp/wp-build.lock "$@"; }
-build_only=0
-if [ "${1:-}" = "--build-only" ]; then build_only=1; shift; fi
-build cmake -S fuzz -B "$out" -DCMAKE_CXX_COMPILER="${FUZZ_CXX:-clang++-14}" >/dev/null
+mode=all
+case "${1:-}" in --build-only) mode=build; shift ;; --no-build) mode=run; shift ;; esac
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for f in fuzz/*_fuzz.cpp; do f=${f#fuzz/}; targets+=("${f%_fuzz.cpp}"); done
 fi
-build cmake --build "$out" -j"${JOBS:-2}" --target "${targets[@]}"
-[ "$build_only" = 1 ] && exit 0
+if [ "$mode" != run ]; then
+  build cmake -S fuzz -B "$out" -DCMAKE_CXX_COMPILER="${FUZZ_CXX:-clang++-14}" >/dev/null
+  build cmake --build "$out" -j"${JOBS:-2}" --target "${targets[@]}"
+fi
+[ "$mode" = build ] && exit 0
 status=0
 for t in "${targets[@]}"; do
   echo "== fuzz $t (${seconds} s)"
