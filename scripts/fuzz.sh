@@ -1,32 +1,44 @@
 #!/usr/bin/env bash
-# libFuzzer targets (fuzz/*_fuzz.cpp) built with clang-14, ASan and UBSan in
-# build-fuzz/, each run for a bounded time on its corpus (fuzz/corpus/<target>/).
-# Any crash, leak or sanitizer report fails the run (exit status != 0).
+# libFuzzer targets (fuzz/*_fuzz.cpp, project fuzz/CMakeLists.txt) built with
+# clang-14, ASan and UBSan in build-fuzz/ (through the build lock, with the
+# shared ccache), each run for a bounded time on its corpus
+# (fuzz/corpus/<target>/; new inputs go to build-fuzz/corpus-<target>/).
+# Any crash, leak, timeout or sanitizer report fails the run (exit status != 0);
+# the input that did it is left in build-fuzz/ (crash-*, leak-*, timeout-*).
 #
-#   scripts/fuzz.sh              # every target, FUZZ_SECONDS (default 30) each
+#   scripts/fuzz.sh                               # every target, FUZZ_SECONDS (default 30) each
 #   FUZZ_SECONDS=600 scripts/fuzz.sh json_input   # one target, longer, by hand
+#   scripts/fuzz.sh --build-only                  # only the build
+#   scripts/fuzz.sh --no-build [targets]          # runs on the build-fuzz there is
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 seconds=${FUZZ_SECONDS:-30}
 out=build-fuzz
-mkdir -p "$out"
-CXX=${FUZZ_CXX:-clang++-14}
-flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-       -DBOOST_JSON_NO_LIB -I"$root/src")
-# The sources each target needs (all of them are small, pure functions).
-declare -A sources=(
-  [json_input]="src/core/json_input.cpp src/core/error.cpp fuzz/boost_json_src.cpp"
-  [http_framing]="src/http/framing.cpp src/http/message.cpp src/core/error.cpp -lboost_url"
-)
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+build() { flock /tmp/wp-build.lock "$@"; }
+mode=all
+case "${1:-}" in --build-only) mode=build; shift ;; --no-build) mode=run; shift ;; esac
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=("${!sources[@]}")
+if [ ${#targets[@]} -eq 0 ]; then
+  for f in fuzz/*_fuzz.cpp; do f=${f#fuzz/}; targets+=("${f%_fuzz.cpp}"); done
+fi
+if [ "$mode" != run ]; then
+  build cmake -S fuzz -B "$out" -DCMAKE_CXX_COMPILER="${FUZZ_CXX:-clang++-14}" >/dev/null
+  build cmake --build "$out" -j"${JOBS:-2}" --target "${targets[@]}"
+fi
+[ "$mode" = build ] && exit 0
 status=0
 for t in "${targets[@]}"; do
   echo "== fuzz $t (${seconds} s)"
-  # shellcheck disable=SC2086
-  flock /tmp/wp-build.lock "$CXX" "${flags[@]}" "fuzz/${t}_fuzz.cpp" ${sources[$t]} -o "$out/$t"
   mkdir -p "$out/corpus-$t"
-  "$out/$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 "$out/corpus-$t" "fuzz/corpus/$t" || status=1
+  if (cd "$out" && "./$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
+       "corpus-$t" "$root/fuzz/corpus/$t") >"$out/$t.log" 2>&1; then
+    tail -n 1 "$out/$t.log"
+  else
+    grep -v "^#[0-9]" "$out/$t.log" | tail -n 100 >&2
+    echo "fuzz $t: FAILED (log: $out/$t.log)" >&2
+    status=1
+  fi
 done
 exit "$status"

@@ -13,8 +13,11 @@ test_pkgs=(postgresql-15 postgresql-client-15 redis-server python3-pytest python
 # only when none is on the PATH (a newer Node from elsewhere is kept).
 if ! command -v node >/dev/null 2>&1; then build_pkgs+=(nodejs); fi
 if ! command -v npm >/dev/null 2>&1; then build_pkgs+=(npm); fi
+# libFuzzer (scripts/fuzz.sh): Debian's clang 14 and its runtime libraries.
+fuzz_pkgs=(clang-14 libclang-rt-14-dev)
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${test_pkgs[@]}"); fi
+if [ "${1:-}" = "--fuzz" ]; then want+=("${test_pkgs[@]}" "${fuzz_pkgs[@]}"); fi
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

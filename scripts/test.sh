@@ -6,6 +6,8 @@
 #   scripts/test.sh            everything (what CI runs)
 #   scripts/test.sh --tsan     only the ThreadSanitizer build and its subset
 #   scripts/test.sh ARGS...    everything; ARGS go to the integration pytest run
+# Not here: the fuzz targets and the ASan+UBSan subset (scripts/hardening.sh;
+# their cold builds would take CI past its budget, docs/security.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tsan_only=0

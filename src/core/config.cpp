@@ -453,9 +453,11 @@ Config load_config(const ConfigSources& sources) {
       throw ConfigError(msg.str());
     }
     for (auto& [key, node] : table) {
-      auto it = std::find_if(settings().begin(), settings().end(), [&](const Setting& s) { return s.name == key.str(); });
+      // A copy, not the binding: clang before 16 cannot capture a structured binding (the fuzz build's clang-14).
+      std::string name(key.str());
+      auto it = std::find_if(settings().begin(), settings().end(), [&](const Setting& s) { return s.name == name; });
       if (it == settings().end())
-        throw ConfigError("config file " + *sources.file + ": unknown setting '" + std::string(key.str()) + "'");
+        throw ConfigError("config file " + *sources.file + ": unknown setting '" + name + "'");
       std::string value;
       try {
         value = toml_value_as_string(node);

@@ -14,6 +14,7 @@
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/transport.hpp"
+#include "http/ws_stream.hpp"
 #include "realtime/connection.hpp"
 
 namespace wp::http::transport {
@@ -206,7 +207,7 @@ class WsConn : public realtime::Connection, public DrainableSocket, public std::
     beast::get_lowest_layer(self->ws_).close();
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<CheckedTcpStream> ws_;  // 1007 for a close reason that is not UTF-8 (ws_stream.hpp)
   const ServerOptions& opt_;
   std::string id_;
   std::mutex mu_;

@@ -147,8 +147,8 @@ def test_a_handshake_with_a_bad_key_is_400(server, party_path, key):
     assert head.startswith(b"HTTP/1.1 400"), head
 
 
-# Known gaps (Boost.Beast 1.81 decides these inside its read loop, before the
-# application sees the frame): see docs/security.md, "Conformance".
+# Where Beast 1.81 answers otherwise than the RFC, inside its read loop, our layer
+# corrects it: see docs/security.md, "Conformance".
 @pytest.mark.parametrize("code", [5000, 65535])
 def test_a_close_code_over_4999_is_answered_1002(server, party_path, code):
     """Beast 1.81 counts it valid and would echo it; the session answers it
@@ -160,6 +160,18 @@ def test_a_valid_close_code_is_still_echoed(server, party_path):
     assert close_code_after(server, party_path, frame(8, close_payload(4999))) == 4999
 
 
-@pytest.mark.xfail(strict=True, reason="Beast answers invalid UTF-8 in a close reason with 1002, not 1007")
-def test_invalid_utf8_in_a_close_reason_is_answered_1007(server, party_path):
-    assert close_code_after(server, party_path, frame(8, close_payload(1000, b"\xff"))) == 1007
+@pytest.mark.parametrize("code,reason", [(1000, b"\xff"), (1001, b"bye \xce"), (4000, b"\xed\xa0\x80")])
+def test_invalid_utf8_in_a_close_reason_is_answered_1007(server, party_path, code, reason):
+    """Beast 1.81 answers 1002; the layer under its stream turns that into
+    1007 (http/ws_stream.hpp, http/ws_close_check.cpp)."""
+    assert close_code_after(server, party_path, frame(8, close_payload(code, reason))) == 1007
+
+
+def test_invalid_utf8_in_a_close_reason_after_other_frames_is_answered_1007(server, party_path):
+    data = frame(1, PING) + frame(9, b"hi") + frame(1, b"{", fin=False) + frame(0, b'"type": "ping"}') + \
+        frame(8, close_payload(1000, b"\xff"))
+    assert close_code_after(server, party_path, data) == 1007
+
+
+def test_an_invalid_close_code_with_an_invalid_reason_is_still_1002(server, party_path):
+    assert close_code_after(server, party_path, frame(8, close_payload(1005, b"\xff"))) == 1002

@@ -79,6 +79,19 @@ TEST(Config, UnknownFileKeyAndSyntaxErrorAreRefused) {
   std::remove(broken.c_str());
 }
 
+// Found by the toml_config fuzz target: toml++ 3.3.0 reaches parse_key()
+// with a character no key starts with after a table header's '[' (a debug
+// assertion there; marzer/tomlplusplus#301). Debian's library runs without
+// it and answers a parse error, which must stay a ConfigError, not an abort.
+TEST(Config, ATableHeaderWithABadFirstCharacterIsRefused) {
+  FakeEnv env;
+  for (const char* text : {"[$table]\nx = 1\n", "[[[1]]]\n", "[[=\n"}) {
+    auto path = write_toml(text);
+    EXPECT_THROW(wp::load_config({.file = path, .getenv = env.fn()}), wp::ConfigError) << text;
+    std::remove(path.c_str());
+  }
+}
+
 TEST(Config, ListsAndBooleansParse) {
   FakeEnv env;
   env.vars["WATCHPARTY_CORS_ORIGINS"] = "http://a.test, http://b.test";

@@ -1,0 +1,35 @@
+// libFuzzer target: a text frame on each socket, through the parsing and
+// dispatch stage of its message handler: the party socket, /ws/user/, and the
+// messaging messages /ws/user/ hands on (sync, viewing). Only the protocol's
+// own refusals may leave them (Invalid, wp::Error 400); what comes after runs
+// against a database and is covered by the ASan integration run.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/error.hpp"
+#include "modules/messaging/protocol.hpp"
+#include "modules/parties/protocol.hpp"
+#include "modules/user_channel/protocol.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  try {
+    auto m = wp::parties::protocol::parse_client_message(text);
+    if (m.type == "chat_message") (void)m.content.size();
+  } catch (const wp::parties::protocol::Invalid&) {
+  }
+  try {
+    auto m = wp::user_channel::protocol::parse_client_message(text);
+    try {
+      (void)wp::messaging::protocol::parse_sync(m.body);
+    } catch (const wp::Error&) {
+    }
+    try {
+      (void)wp::messaging::protocol::parse_conversation_id(m.body, m.type == "viewing");
+    } catch (const wp::Error&) {
+    }
+  } catch (const wp::user_channel::protocol::Invalid&) {
+  }
+  return 0;
+}
