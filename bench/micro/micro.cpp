@@ -1,5 +1,6 @@
 // Function micro-benchmarks (Google Benchmark) for code on the hot paths:
-// serializing a playback_state broadcast, matching a route, verifying a JWT.
+// serializing a playback_state broadcast, reading a member's chat frame,
+// matching a route, verifying a JWT.
 #include <benchmark/benchmark.h>
 
 #include <boost/json.hpp>
@@ -46,6 +47,16 @@ void BM_ChatMessageParse(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_ChatMessageParse);
+
+// The server side of chat: a member's chat frame read and checked (party socket).
+void BM_PartyClientChatParse(benchmark::State& state) {
+  std::string frame = R"({"type":"chat_message","content":"hello everybody, this is a chat line"})";
+  for (auto _ : state) {
+    auto m = wp::parties::protocol::parse_client_message(frame);
+    benchmark::DoNotOptimize(m);
+  }
+}
+BENCHMARK(BM_PartyClientChatParse);
 
 wp::http::Router& router() {
   static wp::http::Router r = [] {

@@ -7,8 +7,10 @@
 
 namespace wp::http {
 
-std::vector<std::string> split_path(const std::string& path, bool& trailing_slash) {
-  std::vector<std::string> parts;
+namespace {
+
+template <class Out>
+void split_into(std::string_view path, Out& parts) {
   std::size_t i = 0;
   while (i < path.size()) {
     if (path[i] == '/') {
@@ -16,12 +18,43 @@ std::vector<std::string> split_path(const std::string& path, bool& trailing_slas
       continue;
     }
     auto j = path.find('/', i);
-    if (j == std::string::npos) j = path.size();
-    parts.push_back(path.substr(i, j - i));
+    if (j == std::string_view::npos) j = path.size();
+    parts.emplace_back(path.substr(i, j - i));
     i = j;
   }
-  trailing_slash = path.size() > 1 && path.back() == '/';
+}
+
+bool ends_with_slash(std::string_view path) { return path.size() > 1 && path.back() == '/'; }
+
+}  // namespace
+
+std::vector<std::string> split_path(const std::string& path, bool& trailing_slash) {
+  std::vector<std::string> parts;
+  split_into(path, parts);
+  trailing_slash = ends_with_slash(path);
   return parts;
+}
+
+int Router::child(int node, const Segment& s) {
+  auto make = [this] {
+    nodes_.emplace_back();
+    return static_cast<int>(nodes_.size() - 1);
+  };
+  if (s.kind != Segment::literal) {
+    if (nodes_[node].param < 0) {
+      int n = make();
+      nodes_[node].param = n;
+    }
+    return nodes_[node].param;
+  }
+  auto& lits = nodes_[node].literals;
+  auto it = std::lower_bound(lits.begin(), lits.end(), s.text, [](auto& e, auto& t) { return e.first < t; });
+  if (it != lits.end() && it->first == s.text) return it->second;
+  auto at = it - lits.begin();
+  int n = make();  // may move nodes_: re-read the literals after
+  auto& again = nodes_[node].literals;
+  again.insert(again.begin() + at, {s.text, n});
+  return n;
 }
 
 void Router::add(Route route) {
@@ -49,60 +82,90 @@ void Router::add(Route route) {
   for (std::size_t i = 0; i < routes_.size(); ++i)
     if (routes_[i].pattern == route.pattern && routes_[i].method == route.method)
       throw std::invalid_argument("duplicate route " + route.method + " " + route.pattern);
+  const int index = static_cast<int>(routes_.size());
+  int node = 0;
+  bool rest = false;
+  for (auto& s : c.segments) {
+    if (s.kind == Segment::rest) {  // the rest of the path, whatever follows the pattern
+      nodes_[node].rest.push_back(index);
+      rest = true;
+      break;
+    }
+    node = child(node, s);
+  }
+  if (!rest) nodes_[node].ends[c.trailing_slash].push_back(index);
   routes_.push_back(std::move(route));
   compiled_.push_back(std::move(c));
 }
 
-Router::PathFit Router::fits(const Compiled& c, const std::vector<std::string>& parts, bool trailing,
-                             std::map<std::string, std::string>& params) const {
-  bool bad = false;
-  std::size_t i = 0;
-  for (; i < c.segments.size(); ++i) {
-    const auto& seg = c.segments[i];
-    if (seg.kind == Segment::rest) {
-      if (i >= parts.size()) return PathFit::no;
-      std::string rest;
-      for (std::size_t k = i; k < parts.size(); ++k) rest += (k == i ? "" : "/") + parts[k];
-      if (trailing) rest += '/';
-      params[seg.text] = rest;
-      return bad ? PathFit::bad_param : PathFit::yes;
-    }
-    if (i >= parts.size()) return PathFit::no;
-    if (seg.kind == Segment::literal) {
-      if (parts[i] != seg.text) return PathFit::no;
-    } else {
-      if (seg.kind == Segment::uuid_param && !is_uuid(parts[i])) bad = true;
-      std::string v = parts[i];
-      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char ch) { return std::tolower(ch); });
-      params[seg.text] = seg.kind == Segment::uuid_param ? v : parts[i];
-    }
+void Router::collect(int node, const Parts& parts, std::size_t i, bool trailing, Indices& out) const {
+  const auto& n = nodes_[node];
+  if (i == parts.size()) {
+    out.insert(out.end(), n.ends[trailing].begin(), n.ends[trailing].end());
+    return;
   }
-  if (i != parts.size() || trailing != c.trailing_slash) return PathFit::no;
-  return bad ? PathFit::bad_param : PathFit::yes;
+  out.insert(out.end(), n.rest.begin(), n.rest.end());
+  auto it = std::lower_bound(n.literals.begin(), n.literals.end(), parts[i],
+                             [](auto& e, std::string_view t) { return std::string_view(e.first) < t; });
+  if (it != n.literals.end() && it->first == parts[i]) collect(it->second, parts, i + 1, trailing, out);
+  if (n.param >= 0) collect(n.param, parts, i + 1, trailing, out);
+}
+
+bool Router::uuids_ok(int route, const Parts& parts) const {
+  const auto& segs = compiled_[route].segments;
+  for (std::size_t i = 0; i < segs.size() && segs[i].kind != Segment::rest; ++i)
+    if (segs[i].kind == Segment::uuid_param && !is_uuid(parts[i])) return false;
+  return true;
+}
+
+void Router::fill_params(int route, const Parts& parts, bool trailing, std::map<std::string, std::string>& out) const {
+  const auto& segs = compiled_[route].segments;
+  for (std::size_t i = 0; i < segs.size(); ++i) {
+    const auto& seg = segs[i];
+    if (seg.kind == Segment::literal) continue;
+    if (seg.kind == Segment::rest) {
+      std::string rest;
+      for (std::size_t k = i; k < parts.size(); ++k) (rest += (k == i ? "" : "/")) += parts[k];
+      if (trailing) rest += '/';
+      out[seg.text] = std::move(rest);
+      return;
+    }
+    std::string v(parts[i]);
+    if (seg.kind == Segment::uuid_param)
+      std::transform(v.begin(), v.end(), v.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    out[seg.text] = std::move(v);
+  }
 }
 
 RouteMatch Router::match(const std::string& method, const std::string& path) const {
   RouteMatch m;
-  bool trailing = false;
-  auto parts = split_path(path, trailing);
-  const std::string& want = method == "HEAD" ? std::string("GET") : method;
+  Parts parts;
+  split_into(path, parts);
+  const bool trailing = ends_with_slash(path);
+  const std::string_view want = method == "HEAD" ? std::string_view("GET") : std::string_view(method);
+  Indices fitting;
+  collect(0, parts, 0, trailing, fitting);
+  std::sort(fitting.begin(), fitting.end());  // the table's order decides
   bool saw_bad_param = false;
-  for (std::size_t r = 0; r < routes_.size(); ++r) {
-    std::map<std::string, std::string> params;
-    auto fit = fits(compiled_[r], parts, trailing, params);
-    if (fit == PathFit::no) continue;
-    if (fit == PathFit::bad_param) {
+  int found = -1;
+  for (int r : fitting) {
+    if (!uuids_ok(r, parts)) {
       saw_bad_param = true;
       continue;
     }
-    m.allowed.push_back(routes_[r].method);
-    if (routes_[r].method == want && m.kind != RouteMatch::found) {
-      m.kind = RouteMatch::found;
-      m.route = &routes_[r];
-      m.params = std::move(params);
+    if (routes_[r].method == want) {
+      found = r;
+      break;
     }
   }
-  if (m.kind == RouteMatch::found) return m;
+  if (found >= 0) {
+    m.kind = RouteMatch::found;
+    m.route = &routes_[found];
+    fill_params(found, parts, trailing, m.params);
+    return m;
+  }
+  for (int r : fitting)
+    if (uuids_ok(r, parts)) m.allowed.push_back(routes_[r].method);
   if (!m.allowed.empty()) {
     if (std::find(m.allowed.begin(), m.allowed.end(), "GET") != m.allowed.end()) m.allowed.push_back("HEAD");
     m.allowed.push_back("OPTIONS");
@@ -110,14 +173,14 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     return m;
   }
   if (!trailing && !saw_bad_param && path != "/") {
-    std::map<std::string, std::string> ignored;
-    for (auto& c : compiled_) {
-      if (c.trailing_slash && fits(c, parts, true, ignored) == PathFit::yes) {
+    Indices with_slash;
+    collect(0, parts, 0, true, with_slash);
+    for (int r : with_slash)
+      if (compiled_[r].trailing_slash && uuids_ok(r, parts)) {
         m.kind = RouteMatch::redirect;
         m.location = path + "/";
         return m;
       }
-    }
   }
   if (fallback_ && (method == "GET" || method == "HEAD")) {
     m.kind = RouteMatch::found;
