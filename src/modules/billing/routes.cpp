@@ -100,14 +100,19 @@ Response get_invoice(BillingService& svc, Request& req) {
   return http::json_response(invoice_json(svc.invoice(req.current_user(), req.param("id"))));
 }
 
-Response invoice_pdf(BillingService& svc, Request& req) {
-  auto inv = svc.invoice(req.current_user(), req.param("id"));
+// A billing document as a PDF the browser shows; never cached by a proxy.
+Response pdf_response(std::string body, const std::string& filename) {
   Response r;
   r.content_type = "application/pdf";
-  r.body = render_invoice_pdf(inv);
-  r.set_header("Content-Disposition", "inline; filename=\"invoice-" + inv.number + ".pdf\"");
+  r.body = std::move(body);
+  r.set_header("Content-Disposition", "inline; filename=\"" + filename + "\"");
   r.set_header("Cache-Control", "private, no-store");
   return r;
+}
+
+Response invoice_pdf(BillingService& svc, Request& req) {
+  auto inv = svc.invoice(req.current_user(), req.param("id"));
+  return pdf_response(render_invoice_pdf(inv), "invoice-" + inv.number + ".pdf");
 }
 
 Response list_credit_notes(BillingService& svc, Request& req) {
@@ -125,12 +130,7 @@ Response get_credit_note(BillingService& svc, Request& req) {
 
 Response credit_note_pdf(BillingService& svc, Request& req) {
   auto cn = svc.credit_note(req.current_user(), req.param("id"));
-  Response r;
-  r.content_type = "application/pdf";
-  r.body = render_credit_note_pdf(cn);
-  r.set_header("Content-Disposition", "inline; filename=\"credit-note-" + cn.number + ".pdf\"");
-  r.set_header("Cache-Control", "private, no-store");
-  return r;
+  return pdf_response(render_credit_note_pdf(cn), "credit-note-" + cn.number + ".pdf");
 }
 
 constexpr const char* kPlanBody =
