@@ -33,6 +33,8 @@ trap 'rm -rf "$reports"' EXIT
 export ASAN_OPTIONS="log_path=$reports/asan detect_leaks=1 strict_string_checks=1 detect_stack_use_after_return=1 check_initialization_order=1"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp print_suppressions=0"
 export UBSAN_OPTIONS="log_path=$reports/ubsan print_stacktrace=1"
+# The ASan server is a few times slower: tests that must outpace it pace themselves by this.
+export WP_TEST_SLOWDOWN="${WP_TEST_SLOWDOWN:-4}"
 
 status=0
 echo "== unit tests (asan+ubsan)"

@@ -6,15 +6,16 @@
 #   scripts/test.sh            everything (what CI runs)
 #   scripts/test.sh --tsan     only the ThreadSanitizer build and its subset
 #   scripts/test.sh ARGS...    everything; ARGS go to the integration pytest run
-# Not here: the fuzz targets and the ASan+UBSan subset (scripts/hardening.sh;
-# their cold builds would take CI past its budget, docs/security.md).
+# Each libFuzzer target runs here for CI_FUZZ_SECONDS (default 5) on top of its
+# corpus. Not here: the ASan+UBSan server and its subset (scripts/hardening.sh;
+# its cold build alone would take CI past its budget, docs/security.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tsan_only=0
 # Each stage's start, with the minutes since the script began (CI's 40-minute budget).
 stage() { echo "== $* (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
 if [ "${1:-}" = "--tsan" ]; then tsan_only=1; shift; fi
-scripts/install-deps.sh --test
+if [ "$tsan_only" = 1 ]; then scripts/install-deps.sh --test; else scripts/install-deps.sh --fuzz; fi
 if [ "$tsan_only" = 0 ]; then
   stage "build"
   scripts/build.sh
@@ -36,6 +37,8 @@ trap cleanup EXIT
 if [ "$tsan_only" = 0 ]; then
   stage "unit tests"
   (cd build && ctest --output-on-failure -j2)
+  stage "fuzz targets (${CI_FUZZ_SECONDS:-5} s each)"
+  FUZZ_SECONDS=${CI_FUZZ_SECONDS:-5} scripts/fuzz.sh
 fi
 
 pg_port=$(free_port)

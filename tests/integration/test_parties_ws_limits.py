@@ -7,6 +7,7 @@ import time
 
 from websockets.exceptions import ConnectionClosed
 
+from conftest import SLOWDOWN
 from helpers import register
 from party_helpers import (RawWS, close_code_of_frames, closeall, connect, create_party, in_thread, now_ms, run,
                            users)
@@ -26,9 +27,10 @@ def test_slow_consumer_is_closed_while_others_keep_receiving(make_server):
         raw = await in_thread(RawWS, s.port, f"/ws/party/{p['id']}/?token={slow.access}")
         try:
             await n.wait_for("user_joined", lambda m: m["user"]["id"] == slow.id)
-            # It reads, but far slower than the party talks (about 200 KB/s): its queue
-            # fills up, and since it still reads, the close frame reaches it.
-            reader = asyncio.ensure_future(in_thread(raw.drain, 30, 1024, 0.005))
+            # It reads, but far slower than the party talks (about 200 KB/s, less for a
+            # slower sanitizer build): its queue fills up, and since it still reads, the
+            # close frame reaches it.
+            reader = asyncio.ensure_future(in_thread(raw.drain, 30 * SLOWDOWN, 1024, 0.005 * SLOWDOWN))
             filler = "x" * 980
             sent = 0
             started = time.monotonic()
@@ -38,8 +40,8 @@ def test_slow_consumer_is_closed_while_others_keep_receiving(make_server):
                     sent += 1
                 # The normal member keeps up with everything sent so far.
                 await n.wait_count("chat_message", sent, timeout=20)
-            await n.wait_for("user_left", lambda m: m["user"]["id"] == slow.id, timeout=10)
-            assert time.monotonic() - started < 15
+            await n.wait_for("user_left", lambda m: m["user"]["id"] == slow.id, timeout=10 * SLOWDOWN)
+            assert time.monotonic() - started < 15 * SLOWDOWN
 
             for c in (n, h):
                 got = [m["message"]["content"][:5] for m in (await c.wait_count("chat_message", sent, timeout=20))]

@@ -92,6 +92,21 @@ TEST(Config, ATableHeaderWithABadFirstCharacterIsRefused) {
   }
 }
 
+// Found by the toml_config fuzz target: where toml++ 3.3.0 looks for
+// whitespace, some non-ASCII characters reach the TOML_UNREACHABLE default of
+// is_non_ascii_horizontal_whitespace() (marzer/tomlplusplus#295, fixed
+// upstream by returning false). Debian's compiled library answers a parse
+// error for them; this pins that, since the server links that library.
+TEST(Config, NonAsciiCharactersWhereWhitespaceMayBeAreRefused) {
+  FakeEnv env;
+  for (const char* text : {"[\xef\xbb\x84(t\n", "[\xc3\xa9]\n", "x = 1\xc2\xa7\n", "[\xcc\xaa\n",
+                           "x = 1 \xe3\x80\x80\n", "pertPPP\xd0\x94tPP", "s = \"\"\"\\\n\xc2\xa7\"\"\"\n"}) {
+    auto path = write_toml(text);
+    EXPECT_THROW(wp::load_config({.file = path, .getenv = env.fn()}), wp::ConfigError) << text;
+    std::remove(path.c_str());
+  }
+}
+
 TEST(Config, ListsAndBooleansParse) {
   FakeEnv env;
   env.vars["WATCHPARTY_CORS_ORIGINS"] = "http://a.test, http://b.test";
