@@ -167,7 +167,9 @@ std::vector<Row> select_rows(soci::session& s, const Columns<Row>& columns, std:
   columns.bind(st, cells);
   bind_params(st);
   st.alloc();
-  st.prepare("SELECT " + columns.list() + " " + std::string(rest));
+  // Run once and dropped: on PostgreSQL one round trip (no PREPARE, EXECUTE and DEALLOCATE of a
+  // named statement), the server still plans it with the parameters apart from the text.
+  st.prepare("SELECT " + columns.list() + " " + std::string(rest), soci::details::st_one_time_query);
   st.define_and_bind();
   std::vector<Row> out;
   if (st.execute(true)) {
@@ -194,7 +196,7 @@ long long fetch_count(soci::session& s, std::string_view sql, BindParams bind_pa
   st.exchange(soci::into(n));
   bind_params(st);
   st.alloc();
-  st.prepare(std::string(sql));
+  st.prepare(std::string(sql), soci::details::st_one_time_query);  // as in select_rows
   st.define_and_bind();
   st.execute(true);
   return n;

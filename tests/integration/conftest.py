@@ -3,8 +3,10 @@ when WP_PG_URL names a running PostgreSQL, on PostgreSQL too. With
 WP_REDIS_URL as well, the PostgreSQL servers are multi-node servers (shared
 state in Redis, under a prefix of their own), so the whole suite runs on
 both paths."""
+import atexit
 import os
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -19,6 +21,25 @@ BIN = os.environ.get("WP_BIN", os.path.join(ROOT, "build", "watchparty"))
 PG_URL = os.environ.get("WP_PG_URL", "")
 REDIS_URL = os.environ.get("WP_REDIS_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+# How much slower than a normal build the server under test is (scripts/asan.sh
+# sets it): tests whose load must outpace the server scale their pacing by it.
+SLOWDOWN = float(os.environ.get("WP_TEST_SLOWDOWN", "1"))
+
+# Every temporary directory of this run (servers' data dirs, janus, nginx, ...)
+# goes under one, removed when the run passes and kept (its path printed) when
+# it fails, so that the servers' logs can be read. Removed at exit: pytest's
+# own temporary directories live there too and are cleaned up just before.
+RUN_TMP = tempfile.mkdtemp(prefix="wp_it_run_")
+tempfile.tempdir = RUN_TMP
+_run_passed = []
+atexit.register(lambda: _run_passed and shutil.rmtree(RUN_TMP, ignore_errors=True))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if exitstatus == 0 and not os.environ.get("WP_KEEP_TEST_DIRS"):
+        _run_passed.append(True)
+    else:
+        print(f"\nThe servers' data dirs and logs of this run: {RUN_TMP}")
 
 
 def new_pg_database():
