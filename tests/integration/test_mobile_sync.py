@@ -146,6 +146,7 @@ def test_an_app_offline_during_500_changes_syncs_back_to_the_servers_state(serve
         app.sync(page_size=20)
     for t in TYPES:
         assert app.state[t] == truth[t], t
+    assert all(app.state[t] for t in TYPES), {t: len(app.state[t]) for t in TYPES}  # every type has records
     # ... and that state is the modules' own.
     assert set(app.state["friends"]) == world.friends
     assert {v: w["position_s"] for v, w in app.state["watch_history"].items()} == watch_positions(alice)
