@@ -2,6 +2,7 @@
 #include "app/config_reloader.hpp"
 #include "app/sfu_hooks.hpp"
 
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 #include <sodium.h>
 
@@ -60,6 +61,8 @@
 #include "modules/parties/polls_routes.hpp"
 #include "modules/parties/calls_routes.hpp"
 #include "modules/parties/routes.hpp"
+#include "modules/mobile/routes.hpp"
+#include "app/mobile_feeds.hpp"
 #include "modules/push/routes.hpp"
 #include "modules/push/setup.hpp"
 #include "modules/push/worker.hpp"
@@ -284,6 +287,33 @@ analytics::Intervals analytics_intervals(const Config& c) {
   return i;
 }
 // ---- end analytics
+
+// ---- mobile (#21)
+mobile::SyncSettings mobile_sync_settings(const Config& c) {
+  mobile::SyncSettings s;
+  s.default_page = std::min(c.mobile_sync_page_size, c.mobile_sync_max_page_size);
+  s.max_page = c.mobile_sync_max_page_size;
+  s.syncs_per_minute = c.mobile_syncs_per_minute;
+  s.max_push_items = c.mobile_sync_max_push;
+  return s;
+}
+
+// Throws std::invalid_argument for a bad version or flag item.
+mobile::AppConfigSettings mobile_app_config(const Config& c) {
+  mobile::AppConfigSettings s;
+  s.min_versions = mobile::parse_platform_versions(c.mobile_min_versions);
+  s.latest_versions = mobile::parse_platform_versions(c.mobile_latest_versions);
+  s.flags = mobile::parse_flags(c.mobile_flags);
+  std::string site = !c.public_url.empty() ? c.public_url : "http://" + c.host + ":" + std::to_string(c.port);
+  while (!site.empty() && site.back() == '/') site.pop_back();
+  s.api_base_url = !c.mobile_api_base_url.empty() ? c.mobile_api_base_url : site + "/api/";
+  s.stun_urls = c.rtc_stun_urls;
+  s.turn_urls = c.rtc_turn_urls;
+  s.maintenance_message = c.mobile_maintenance_message;
+  s.max_age_s = c.mobile_config_max_age_s;
+  return s;
+}
+// ---- end mobile
 
 }  // namespace
 
@@ -883,6 +913,67 @@ int serve(const Config& config, std::function<Config()> reload) {
     spdlog::warn("analytics: migrations pending; the event partitions wait for them");
   }
   // ---- end analytics
+
+  // ---- mobile (#21): devices (their push tokens live in the push module
+  // while the device may receive pushes), the delta sync and its feeds. The
+  // feeds' recordings and token revocations run in order on the pool.
+  mobile::Store mobile_store(*db);
+  mobile::MobileService mobile_service(mobile_store, mobile_sync_settings(config));
+  mobile_service.set_rate_limiter(*limiter);
+  mobile_service.set_plans(plans);
+  mobile_service.set_events(domain_events);
+  mobile_service.set_crash_settings({config.mobile_crash_anonymous_limit,
+                                     static_cast<std::size_t>(config.mobile_crash_max_stack_bytes)});
+  try {
+    mobile_service.set_app_config(mobile_app_config(config));
+  } catch (const std::invalid_argument& e) {
+    return fail(std::string("mobile: ") + e.what());
+  }
+  mobile_service.set_relations(relations);
+  mobile_service.set_push({
+      [&push_service](const Principal& user, const std::string& token, mobile::Platform platform) {
+        bool created = false;
+        push_service->register_device(user, token, std::string(wp::to_string(platform)), created);
+      },
+      [&push_service](const std::string& token) { push_service->forget_device_token(token); },
+  });
+  mobile::add_routes(router, mobile_service);
+  auto mobile_queue = std::make_shared<SerialQueue>(pool, 10'000);
+  auto mobile_later = [mobile_queue](const char* what, std::function<void()> job) {
+    bool taken = mobile_queue->post([what, job = std::move(job)] {
+      try {
+        job();
+      } catch (const Error& e) {
+        spdlog::warn("mobile: {}: {}", what, e.what());
+      }
+    });
+    if (!taken) spdlog::warn("mobile: queue full, {} dropped (a full sync repairs friends)", what);
+  };
+  domain_events.subscribe([&mobile_service, mobile_later](const DomainEvent& e) {
+    if (e.type != "friend.added" && e.type != "friend.removed") return;
+    boost::system::error_code ec;
+    auto data = boost::json::parse(e.data_json, ec);
+    auto* friend_id = ec || !data.is_object() ? nullptr : data.as_object().if_contains("friend_id");
+    if (!friend_id || !friend_id->is_string()) return;
+    std::string other(friend_id->as_string());
+    mobile_later("friends feed", [&mobile_service, a = e.user_id, other] { mobile_service.friendship_changed(a, other); });
+  });
+  accounts_service.on_sessions_revoked([&mobile_service, mobile_later](const accounts::AccountsService::Revocation& r) {
+    mobile_later("push token revocation", [&mobile_service, r] {
+      mobile_service.sessions_ended(r.user_id, r.only_session, r.except_session);
+    });
+  });
+  // The sync's feeds of other modules' records, and where offline pushes apply
+  // (app/mobile_feeds.cpp). Watch progress outside parties is recorded as it is
+  // heard; the others are compared at the start of each sync.
+  wire_mobile_feeds(mobile_service, {accounts_service, messaging_service, notifications_service, videos_service});
+  domain_events.subscribe([&mobile_service, mobile_later](const DomainEvent& e) {
+    if (e.type != "watch.progress" || !e.party_id.empty() || e.user_id.empty()) return;
+    mobile_later("watch history feed", [&mobile_service, user = e.user_id, video = e.video_id] {
+      mobile_service.record_changed(mobile::DataType::watch_history, user, video);
+    });
+  });
+  // ---- end mobile
 
   router.set_fallback(http::static_files_route(web_dir(config)));
 

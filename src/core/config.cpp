@@ -422,6 +422,31 @@ const std::vector<Setting>& settings() {
       int_setting("analytics_rollup_late_window_s", "How far behind its watermark a rollup recounts, so that events "
                   "written late are counted (once), in seconds", &Config::analytics_rollup_late_window_s, 0, 7 * 86400),
       // ---- end analytics
+      // ---- mobile (#21)
+      int_setting("mobile_sync_page_size", "Changes per delta-sync page when the app names no page_size",
+                  &Config::mobile_sync_page_size, 1, 10000),
+      int_setting("mobile_sync_max_page_size", "The largest page_size an app may ask for in a delta sync",
+                  &Config::mobile_sync_max_page_size, 1, 10000),
+      int_setting("mobile_syncs_per_minute", "Delta syncs started per minute per user (429 beyond; the pages of a running sync do not count)",
+                  &Config::mobile_syncs_per_minute, 1, 100000),
+      int_setting("mobile_sync_max_push", "Offline changes per pushed batch", &Config::mobile_sync_max_push, 1, 100000),
+      list_setting("mobile_min_versions", "Comma-separated platform=version: the oldest app that may run (older: "
+                   "force_update)", &Config::mobile_min_versions),
+      list_setting("mobile_latest_versions", "Comma-separated platform=version: the newest app released",
+                   &Config::mobile_latest_versions),
+      list_setting("mobile_flags", "Comma-separated app feature flags: name, name:percent, or "
+                   "name:percent:plan|plan (rolled out to that share of users, stable per user)", &Config::mobile_flags),
+      string_setting("mobile_api_base_url", "The API base URL the app is told (empty: public_url + /api/)",
+                     &Config::mobile_api_base_url),
+      string_setting("mobile_maintenance_message", "A maintenance message the app shows (empty: none)",
+                     &Config::mobile_maintenance_message),
+      int_setting("mobile_config_max_age_s", "Cache-Control max-age of GET /api/mobile/config/, in seconds",
+                  &Config::mobile_config_max_age_s, 0, 86400),
+      int_setting("mobile_crash_anonymous_limit", "Crash reports per minute one address may send without a login",
+                  &Config::mobile_crash_anonymous_limit, 1, 100000),
+      int_setting("mobile_crash_max_stack_bytes", "The longest stack trace a crash report may carry, in bytes",
+                  &Config::mobile_crash_max_stack_bytes, 1024, 1024 * 1024),
+      // ---- end mobile
   };
   return all;
 }

@@ -168,6 +168,21 @@ struct Config {
   int analytics_flush_ms = 500;
   int analytics_rollup_interval_s = 60;
   int analytics_rollup_late_window_s = 3600;
+  // mobile (#21)
+  int mobile_sync_page_size = 100;      // changes per sync page unless the app asks for fewer
+  int mobile_sync_max_page_size = 500;  // the most an app may ask for
+  int mobile_syncs_per_minute = 60;     // per user
+  int mobile_sync_max_push = 500;       // offline changes per batch
+  // GET /api/mobile/config/: "platform=version" items; flags "name[:percent[:plan|plan]]"
+  std::vector<std::string> mobile_min_versions;
+  std::vector<std::string> mobile_latest_versions;
+  std::vector<std::string> mobile_flags;
+  std::string mobile_api_base_url;  // empty: public_url (or http://host:port) + "/api/"
+  std::string mobile_maintenance_message;
+  int mobile_config_max_age_s = 300;
+  // POST /api/mobile/crashes/ and sessions
+  int mobile_crash_anonymous_limit = 30;  // reports per minute per address without a login
+  int mobile_crash_max_stack_bytes = 65536;
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

@@ -27,6 +27,7 @@ const PAGES = [
   ['/settings/privacy', 'user', '#privacy-form'],
   ['/settings/security', 'user', '#twofa-status'],
   ['/settings/sessions', 'user', '#sessions li'],
+  ['/settings/devices', 'user', '#mobile-devices li'],
   ['/settings/login-history', 'user', '#login-history li'],
   ['/settings/push', 'user', '#push-targets li'],
   // -- videos, people, party extras, staff (#25)
@@ -48,6 +49,7 @@ const PAGES = [
   ['/admin/export', 'staff', '#export-submit'],
   ['/admin/broadcast', 'staff', '#broadcast-submit'],
   ['/admin/logs', 'staff', 'main h1'],
+  ['/admin/crashes', 'staff', '#crash-groups'],
   // -- social graph and groups (#13): a request from staff, a group of the user's
   ['/friends', 'user', '#incoming-requests li'],
   ['/groups', 'user', '#my-groups li'],

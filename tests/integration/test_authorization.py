@@ -439,6 +439,30 @@ def store_purchase(owner):
 # ---- end store
 
 
+# ---- mobile (#21): devices, downloads and syncs are their owner's (404 to others)
+def mobile_device(owner):
+    r = owner.post("/api/mobile/devices/", json={"device_id": uniq("install"), "platform": "android"})
+    assert r.status_code == 201, r.text
+    return {"mobile_device": r.json()["id"]}
+
+
+def mobile_download(owner):
+    ids = video(owner)
+    r = owner.request("PUT", f"/api/mobile/downloads/{ids['video']}/", json={})
+    assert r.status_code == 200, r.text
+    return ids
+
+
+CRASH = {"platform": "android", "app_version": "1.0.0", "stack_trace": "E\n at a.b(C.java:1)"}
+
+
+def crash_group(owner):
+    r = owner.post("/api/mobile/crashes/", json=CRASH)
+    assert r.status_code == 201, r.text
+    return {"crash_group": r.json()["group_id"]}
+# ---- end mobile
+
+
 def row(method, path, make, body, anonymous, other, owner, staff, blocked=None):
     return pytest.param(method, path, make, body, {"anonymous": anonymous, "other": other, "owner": owner,
                                                    "staff": staff, "blocked": other if blocked is None else blocked},
@@ -844,6 +868,29 @@ ROWS = [
     row("GET", "/api/achievements/", nothing, None, 401, 200, 200, 200),
     row("GET", "/api/achievements/mine/", nothing, None, 401, 200, 200, 200),
     # ---- end store
+    # ---- mobile (#21)
+    row("GET", "/api/mobile/config/", nothing, None, 200, 200, 200, 200),
+    row("GET", "/api/mobile/devices/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/mobile/devices/", nothing, lambda server: {"device_id": uniq("install"), "platform": "ios"},
+        401, 201, 201, 201),
+    row("PATCH", "/api/mobile/devices/{mobile_device}/", mobile_device, {"name": "n"}, 401, 404, 200, 404),
+    row("DELETE", "/api/mobile/devices/{mobile_device}/", mobile_device, None, 401, 404, 204, 404),
+    row("POST", "/api/mobile/sync/", nothing, {"device_id": "not-registered", "cursors": {"settings": None}},
+        401, 404, 404, 404),
+    row("GET", "/api/mobile/syncs/", nothing, None, 401, 200, 200, 200),
+    row("GET", "/api/mobile/downloads/", nothing, None, 401, 200, 200, 200),
+    row("PUT", "/api/mobile/downloads/{video}/", video, {"quality": "720p"}, 401, 200, 200, 200),
+    row("DELETE", "/api/mobile/downloads/{video}/", mobile_download, None, 401, 404, 204, 404),
+    row("GET", "/api/mobile/settings/", nothing, None, 401, 200, 200, 200),
+    row("POST", "/api/mobile/crashes/", nothing, CRASH, 201, 201, 201, 201),
+    row("POST", "/api/mobile/sessions/", nothing,
+        lambda server: {"id": uniq("s"), "device_id": "d", "platform": "ios", "started_at": 1700000000000},
+        200, 200, 200, 200),
+    row("GET", "/api/mobile/crash-groups/", nothing, None, 401, 403, 403, 200),
+    row("GET", "/api/mobile/crash-groups/{crash_group}/", crash_group, None, 401, 403, 403, 200),
+    row("POST", "/api/mobile/crash-groups/{crash_group}/fixed/", crash_group, {"version": "1.0.1"}, 401, 403, 403, 200),
+    row("GET", "/api/mobile/stats/", nothing, None, 401, 403, 403, 200),
+    # ---- end mobile
 ]
 
 # admin (#19): what only a superuser may do: (method, path, body); staff and everyone else are refused.

@@ -109,6 +109,37 @@ TEST(PushService, EnqueueMakesOneRowPerSubscriptionAndNoneWithout) {
   EXPECT_EQ(error_code_of([&] { w.push.send_test(bob, {}); }), ErrorCode::conflict);
 }
 
+// A token registered again by another account (a shared phone) moves to it:
+// what was queued for the previous owner must not reach the new one.
+TEST(PushOutbox, APushQueuedBeforeATokenChangedHandsIsNotDeliveredToTheNewOwner) {
+  World w;
+  auto alice = w.user("alice"), bob = w.user("bob");
+  bool created = false;
+  auto now = wp::now_ms();
+  // Due at the claim's own time: a due time read later may be a millisecond after it.
+  auto fcm_push = [now](const Principal& p) {
+    NewPush n;
+    n.user_id = p.id;
+    n.title = "t";
+    n.ttl_s = 3600;
+    n.due_at = now;
+    return n;
+  };
+  w.push.register_device(alice, "shared-phone", "android", created);
+  ASSERT_EQ(w.store.enqueue(fcm_push(alice), true, now), 1);
+  w.push.register_device(bob, "shared-phone", "android", created);
+  auto d = w.store.claim("a", {now, 60000, 5});
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].push.user_id, alice.id);
+  EXPECT_FALSE(d[0].device.has_value());
+  w.store.release(d[0].push.id, "a");
+  // Forgetting the token (mobile: the device removed) leaves nothing to send to: the claim fails the rows.
+  ASSERT_EQ(w.store.enqueue(fcm_push(bob), true, now), 1);
+  w.push.forget_device_token("shared-phone");
+  EXPECT_TRUE(w.push.devices(bob).empty());
+  EXPECT_TRUE(w.store.claim("b", {now, 60000, 5}).empty());
+}
+
 TEST(PushOutbox, AClaimLeasesEachRowToOneWorker) {
   World w;
   auto alice = w.user("alice");

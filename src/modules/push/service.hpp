@@ -55,6 +55,8 @@ class PushService : public PushSender {
                                  bool& created);
   std::vector<DeviceTokenRow> devices(const Principal& user);
   void remove_device(const Principal& user, const std::string& id);
+  // Removes a device token whoever holds it; queued pushes to it then fail unsent.
+  void forget_device_token(const std::string& token) { store_.delete_device_token(token); }
   std::string vapid_public_key() const;  // base64url, for PushManager.subscribe
   bool fcm_enabled() const { return fcm_ != nullptr; }
 

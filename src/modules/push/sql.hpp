@@ -87,6 +87,7 @@ inline constexpr const char* kDeviceById = "FROM push_device_tokens WHERE id = :
 inline constexpr const char* kDevicesOf = "FROM push_device_tokens WHERE user_id = :u ORDER BY created_at, id";
 inline constexpr const char* kDeleteDeviceOf = "DELETE FROM push_device_tokens WHERE id = :id AND user_id = :u";
 inline constexpr const char* kDeleteDevice = "DELETE FROM push_device_tokens WHERE id = :id";
+inline constexpr const char* kDeleteDeviceToken = "DELETE FROM push_device_tokens WHERE token = :tk";
 inline constexpr const char* kDeviceUsed = "UPDATE push_device_tokens SET last_used_at = :t WHERE id = :id";
 
 // ---------------------------------------------------------------- the outbox

@@ -75,6 +75,10 @@ bool Store::delete_device_of(const std::string& id, const std::string& user_id) 
   return db_.with([&](soci::session& s) { return changed((s.prepare << sql::kDeleteDeviceOf, use(id), use(user_id))); });
 }
 
+bool Store::delete_device_token(const std::string& token) {
+  return db_.with([&](soci::session& s) { return changed((s.prepare << sql::kDeleteDeviceToken, use(token))); });
+}
+
 // ---------------------------------------------------------------- the outbox
 
 int Store::enqueue(const NewPush& p, bool with_devices, std::int64_t now) {
@@ -135,6 +139,10 @@ std::vector<Delivery> Store::claim(const std::string& worker_id, const ClaimRule
       if (d.push.subscription_id)
         d.subscription = db::select_one(s, sql::kSubscription, sql::kSubscriptionById, db::uses(*d.push.subscription_id));
       if (d.push.device_id) d.device = db::select_one(s, sql::kDevice, sql::kDeviceById, db::uses(*d.push.device_id));
+      // A target taken over by another account since (a shared phone or
+      // browser) is not this push's any more: it counts as gone.
+      if (d.subscription && d.subscription->user_id != d.push.user_id) d.subscription.reset();
+      if (d.device && d.device->user_id != d.push.user_id) d.device.reset();
       out.push_back(std::move(d));
     }
     return out;

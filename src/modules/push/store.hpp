@@ -38,6 +38,8 @@ class Store {
   DeviceTokenRow upsert_device(const DeviceTokenRow& row, bool& created);
   std::vector<DeviceTokenRow> devices_of(const std::string& user_id);
   bool delete_device_of(const std::string& id, const std::string& user_id);
+  // Whoever holds it (mobile: a device removed, revoked or handed over).
+  bool delete_device_token(const std::string& token);
 
   // One queued row per subscription (and per device when with_devices), in
   // one transaction; returns how many.

@@ -73,6 +73,11 @@ FriendshipRow SocialService::accept(const Principal& me, const std::string& requ
   return *store_.friendship(me.id, requester);
 }
 
+void SocialService::unfriended(const std::string& a, const std::string& b) {
+  publish_event(events_, {.type = "friend.removed", .user_id = a, .data_json = "{\"friend_id\":\"" + b + "\"}"});
+  publish_event(events_, {.type = "friend.removed", .user_id = b, .data_json = "{\"friend_id\":\"" + a + "\"}"});
+}
+
 void SocialService::befriended(const std::string& a, const std::string& b) {
   publish_event(events_, {.type = "friend.added", .user_id = a, .data_json = "{\"friend_id\":\"" + b + "\"}"});
   publish_event(events_, {.type = "friend.added", .user_id = b, .data_json = "{\"friend_id\":\"" + a + "\"}"});
@@ -93,6 +98,7 @@ void SocialService::unfriend(const Principal& me, const std::string& other) {
   auto them = store_.active_user(other);
   publish(other, "friend_removed", me.id, me.username);
   if (them) publish(me.id, "friend_removed", them->user_id, them->username);
+  unfriended(me.id, other);
 }
 
 Listed SocialService::friends(const Principal& me, const Window& w) {
@@ -178,6 +184,7 @@ void SocialService::block(const Principal& me, const std::string& target) {
   if (store_.block(me.id, target, now_ms())) {
     publish(target, "friend_removed", me.id, me.username);
     publish(me.id, "friend_removed", them->user_id, them->username);
+    unfriended(me.id, target);
   }
   if (blocks_changed_) blocks_changed_(me.id, target, true);
 }

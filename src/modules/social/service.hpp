@@ -97,6 +97,7 @@ class SocialService : public Relations {
   void notify(const std::string& to, const char* type, const Principal& actor);
   // friend.added, once for each of the two.
   void befriended(const std::string& a, const std::string& b);
+  void unfriended(const std::string& a, const std::string& b);
 
   Store& store_;
   UserChannel& channel_;

@@ -74,6 +74,11 @@ class Store {
   // A user's viewings (one row per video and context), newest first; count: all of them.
   std::vector<WatchTimeRow> watch_times_of(const std::string& user_id, int limit, int offset, long long& count);
   std::vector<double> completions(const std::string& video_id);
+  // ---- mobile (#21): the viewing outside parties; its position only moves forward. True when it moved.
+  bool advance_watch(const WatchTimeRow& d, std::optional<double> video_duration);
+  std::optional<WatchTimeRow> solo_watch_time(const std::string& user_id, const std::string& video_id);
+  std::vector<WatchTimeRow> solo_watch_times(const std::string& user_id);
+  // ---- end mobile
   void record_download(const std::string& id, const std::string& video_id, const std::optional<std::string>& user_id,
                        const std::string& ip, const std::string& user_agent, std::int64_t now);
 

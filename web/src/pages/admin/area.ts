@@ -26,6 +26,7 @@ export const ADMIN_PAGES: AdminPage[] = [
   { path: '/admin/analytics', label: 'Analytics', load: () => import('../analytics/staff').then((m) => m.analyticsDashboardPage) },
   { path: '/admin/search', label: 'Search', load: () => import('./search-stats').then((m) => m.searchStatsPage) },
   { path: '/admin/catalog', label: 'Store catalog', load: () => import('./catalog').then((m) => m.catalogPage) },  // store (#18)
+  { path: '/admin/crashes', label: 'App crashes', load: () => import('./crashes').then((m) => m.crashesPage) },
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

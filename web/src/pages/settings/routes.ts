@@ -12,6 +12,7 @@ import { pushPage } from './push';
 import { notificationSettingsPage } from './notifications';
 import { plansPage } from './plans';
 import { billingPage } from './billing';
+import { devicesPage } from './devices';
 
 export const SETTINGS_PAGES: SettingsPage[] = [
   { path: '/settings/profile', label: 'Profile', build: profilePage },
@@ -24,6 +25,7 @@ export const SETTINGS_PAGES: SettingsPage[] = [
   { path: '/settings/notifications', label: 'Notifications', build: notificationSettingsPage },
   { path: '/settings/plans', label: 'Plans', build: plansPage },
   { path: '/settings/billing', label: 'Billing history', build: billingPage },
+  { path: '/settings/devices', label: 'Devices', build: devicesPage },
 ];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
