@@ -168,6 +168,7 @@ struct Config {
   int analytics_flush_ms = 500;
   int analytics_rollup_interval_s = 60;
   int analytics_rollup_late_window_s = 3600;
+  std::string analytics_database_url;  // empty: analytics reads go to database_url too
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }
