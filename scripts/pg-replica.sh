@@ -9,8 +9,9 @@ mkdir -p "$dir"
 chmod 1777 "$dir"
 if [ ! -f "$dir/data/PG_VERSION" ]; then
   mkdir -p "$dir/data" && chown postgres "$dir/data" && chmod 700 "$dir/data"
-  # -R: standby.signal and primary_conninfo; -X stream: the WAL of the copy comes along.
-  runuser -u postgres -- "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary" -U wp -D "$dir/data" -R -X stream \
+  # -R: standby.signal and primary_conninfo; -X stream: the WAL of the copy comes along;
+  # --checkpoint=fast: a spread checkpoint makes the copy wait for minutes.
+  runuser -u postgres -- "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary" -U wp -D "$dir/data" -R -X stream --checkpoint=fast \
     >"$dir/basebackup.log" 2>&1
 fi
 # A standby refuses to start with max_connections below its primary's (pg-start.sh sets 200).
