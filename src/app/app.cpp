@@ -864,9 +864,25 @@ int serve(const Config& config, std::function<Config()> reload) {
 
   // ---- analytics (#20): client batches through the API; the modules' domain
   // events through a bounded queue (never blocks a publisher) and the writer.
-  analytics::Store analytics_store(*db);
+  // Reads of the rollups on a streaming replica when one is named; it opens its pool now.
+  std::unique_ptr<db::Database> analytics_reads;
+  if (!config.analytics_database_url.empty()) {
+    if (db->dialect() != db::Dialect::postgresql)
+      return fail("analytics_database_url is a replica of a PostgreSQL database_url; database_url is SQLite");
+    Config replica = config;
+    replica.database_url = config.analytics_database_url;
+    replica.db_pool_size = std::min(4, config.effective_db_pool_size());
+    try {
+      analytics_reads = std::make_unique<db::Database>(replica);
+    } catch (const Error& e) {
+      return fail(std::string("analytics: cannot reach analytics_database_url: ") + e.what());
+    }
+    spdlog::info("analytics: reads from {}", analytics_reads->description());
+  }
+  analytics::Store analytics_store(*db, analytics_reads.get());
   analytics::AnalyticsService analytics_service(analytics_store, *limiter, analytics_settings(config));
   analytics::add_routes(router, analytics_service);
+  analytics::add_socket_messages(user_messages, analytics_service);
   analytics::add_metrics(analytics_service);
   std::unique_ptr<analytics::LiveBoard> analytics_board;
   if (redis)

@@ -77,6 +77,11 @@ void check_database_url(const std::string& v) {
     throw std::invalid_argument("must start with postgresql:// or sqlite:// (or be empty for the default)");
 }
 
+void check_analytics_database_url(const std::string& v) {
+  if (!v.empty() && v.rfind("postgresql://", 0) != 0 && v.rfind("postgres://", 0) != 0)
+    throw std::invalid_argument("must start with postgresql:// (a replica of database_url), or be empty");
+}
+
 void check_redis_url(const std::string& v) {
   if (!v.empty() && v.rfind("redis://", 0) != 0) throw std::invalid_argument("must start with redis://");
 }
@@ -421,6 +426,9 @@ const std::vector<Setting>& settings() {
                   &Config::analytics_rollup_interval_s, 1, 86400),
       int_setting("analytics_rollup_late_window_s", "How far behind its watermark a rollup recounts, so that events "
                   "written late are counted (once), in seconds", &Config::analytics_rollup_late_window_s, 0, 7 * 86400),
+      string_setting("analytics_database_url", "A PostgreSQL streaming replica for the analytics reads (rollups, the "
+                     "read endpoints, exports); writes stay on database_url. Empty: database_url",
+                     &Config::analytics_database_url, check_analytics_database_url, true),
       // ---- end analytics
       // ---- mobile (#21)
       int_setting("mobile_sync_page_size", "Changes per delta-sync page when the app names no page_size",

@@ -183,6 +183,7 @@ struct Config {
   // POST /api/mobile/crashes/ and sessions
   int mobile_crash_anonymous_limit = 30;  // reports per minute per address without a login
   int mobile_crash_max_stack_bytes = 65536;
+  std::string analytics_database_url;  // empty: analytics reads go to database_url too
 
   std::string sqlite_path() const;
   int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }

@@ -20,6 +20,7 @@ struct UserSocketMessage {
   const Principal& user;
   const boost::json::object& body;  // the whole message, "type" included
   std::function<void(std::string frame)> reply;
+  std::string socket_id;  // the socket's id on this node (a module that keeps a socket by it)
 };
 
 using UserMessageHandler = std::function<void(const UserSocketMessage&)>;

@@ -2,7 +2,8 @@
 // the numbers on the page are the API's (GET /api/analytics/video/{id}/analytics/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, apiLoggedIn, rest, registerUser, sleep } from './lib.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, launchBrowser, apiLoggedIn, rest, registerUser, sleep, BIN } from './lib.mjs';
 
 let server, browser;
 
@@ -42,4 +43,34 @@ test('video analytics: the owner sees the numbers the API gives', async () => {
   assert.equal(await page.textContent('[data-stat=likes] .stat-value'), String(report.totals.likes));
   assert.equal(await page.textContent('[data-stat=comments] .stat-value'), String(report.totals.comments));
   assert.equal(await page.locator('.uplot').count(), 2, 'views over time and the retention curve');
+});
+
+test('staff dashboard: the live counters change without a reload (pushed over /ws/user/)', async () => {
+  const staff = { username: `root${Math.random().toString(36).slice(2, 7)}`, password: 'Corr3ct-horse-battery' };
+  execFileSync(BIN, ['createsuperuser', '--data-dir', server.dataDir, '--username', staff.username,
+    '--email', `${staff.username}@example.com`, '--password', staff.password]);
+  const S = await apiLoggedIn(browser.browser, server.url, staff);
+  const polls = [];
+  S.page.on('request', (r) => { if (r.url().includes('/api/analytics/real-time/')) polls.push(r.url()); });
+  await S.page.goto('/admin/analytics');
+  const sockets = () => S.page.evaluate(() => Number(document.querySelector('[data-live=sockets] .stat-value')?.textContent));
+  // The dashboard's own tab is counted once its socket is open.
+  await S.page.waitForFunction(() => Number(document.querySelector('[data-live=sockets] .stat-value')?.textContent) >= 1,
+    null, { timeout: 15000 });
+  await sleep(3000);  // past a round of the live thread (2 s): the count includes this tab's socket
+  const before = await sockets();
+  const navigations = [];
+  S.page.on('framenavigated', (f) => { if (f === S.page.mainFrame()) navigations.push(f.url()); });
+  // Another user opens the app in their browser: one more socket, on the counter without a reload.
+  const other = await registerUser(server.url, 'olga');
+  const O = await apiLoggedIn(browser.browser, server.url, other);
+  await O.page.goto('/');
+  await S.page.waitForFunction((b) => Number(document.querySelector('[data-live=sockets] .stat-value')?.textContent) > b,
+    before, { timeout: 15000 });
+  await O.context.close();
+  await S.page.waitForFunction((b) => Number(document.querySelector('[data-live=sockets] .stat-value')?.textContent) === b,
+    before, { timeout: 15000 });
+  assert.deepEqual(navigations, [], 'no reload');
+  assert.ok(polls.length <= 1, `the counters came over the socket, not by polling (${polls.length} requests)`);
+  await S.context.close();
 });

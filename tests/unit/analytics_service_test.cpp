@@ -364,6 +364,32 @@ TEST_F(AnalyticsServiceTest, CohortsBySignupWeekAndTheirWeeklyRetention) {
   EXPECT_THROW(svc.cohorts(Principal{.id = "u1"}, 3, now), Error);
 }
 
+TEST_F(AnalyticsServiceTest, OnlyStaffGetTheLiveStreamAndItCarriesTheBoardsTotals) {
+  MemoryLiveBoard board;
+  svc.set_live_board(board);
+  NodeLive n;
+  n.node_id = "n1";
+  n.at = now_ms();
+  n.sockets = 5;
+  board.put(n);
+  std::vector<LiveTotals> got;
+  auto keep = [&got](const LiveTotals& t, std::int64_t) { got.push_back(t); };
+  EXPECT_THROW(svc.subscribe_live(Principal{.id = "u"}, "s1", keep), Error);
+  EXPECT_TRUE(got.empty());
+  svc.subscribe_live(Principal{.id = "s", .is_staff = true}, "s2", keep);
+  ASSERT_EQ(got.size(), 1u);  // at once, not a few seconds later
+  EXPECT_EQ(std::tuple(got[0].nodes, got[0].sockets), std::tuple(1, 5));
+  n.sockets = 7;
+  n.at = now_ms();
+  board.put(n);
+  svc.push_live();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].sockets, 7);
+  svc.unsubscribe_live("s2");
+  svc.push_live();
+  EXPECT_EQ(got.size(), 2u);
+}
+
 TEST(AnalyticsCohorts, WeeksStartOnMondayAndTheTableIsCountedByHand) {
   EXPECT_EQ(week_index(kFirstMondayMs), 0);
   EXPECT_EQ(week_index(kFirstMondayMs - 1), -1);

@@ -1,5 +1,7 @@
 #include "modules/analytics/routes.hpp"
 
+#include <boost/json/serialize.hpp>
+
 #include <charconv>
 
 #include "core/clock.hpp"
@@ -115,6 +117,20 @@ Response export_rollup(AnalyticsService& svc, Request& req) {
 }
 
 }  // namespace
+
+void add_socket_messages(UserMessageHandlers& handlers, AnalyticsService& svc) {
+  handlers.add("analytics_live", [&svc](const UserSocketMessage& m) {
+    auto* on = m.body.if_contains("subscribe");
+    if (on && !on->is_bool()) throw_validation("subscribe", "Must be true or false.");
+    if (on && !on->as_bool()) {
+      svc.unsubscribe_live(m.socket_id);
+      return;
+    }
+    svc.subscribe_live(m.user, m.socket_id, [reply = m.reply](const LiveTotals& t, std::int64_t at) {
+      reply(json::serialize(json::object{{"type", "analytics_live"}, {"data", live_json(t, at)}}));
+    });
+  });
+}
 
 void add_routes(http::Router& router, AnalyticsService& svc) {
   const auto A = Access::anonymous, U = Access::user, S = Access::staff;

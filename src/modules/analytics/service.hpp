@@ -16,6 +16,7 @@
 #include "modules/analytics/cohorts.hpp"
 #include "modules/analytics/forecast.hpp"
 #include "modules/analytics/live.hpp"
+#include "modules/analytics/live_stream.hpp"
 #include "modules/analytics/model.hpp"
 #include "modules/analytics/queue.hpp"
 #include "modules/analytics/rollup.hpp"
@@ -115,6 +116,13 @@ class AnalyticsService {
   LiveTotals real_time(const Principal& user);
   // Puts this node's live counts on the board (the live thread, every few seconds).
   void publish_live(const std::string& node_id);
+  // Staff: a /ws/user/ socket of this node gets (on) or stops getting (off)
+  // the totals every few seconds, and at once on subscribing; a renewal keeps it.
+  void subscribe_live(const Principal& user, const std::string& socket_id, LiveSubscribers::Send send);
+  void unsubscribe_live(const std::string& socket_id) { live_subscribers_.unsubscribe(socket_id); }
+  // The totals to this node's subscribers (the live thread, after publish_live).
+  void push_live();
+  std::size_t live_subscribers() { return live_subscribers_.size(); }
   // Daily active users (staff) or a video's daily views (its uploader, staff), forecast.
   PredictiveReport predictive(const Principal& user, Metric metric, const std::optional<std::string>& video_id,
                               std::int64_t now);
@@ -136,6 +144,7 @@ class AnalyticsService {
   Hooks hooks_;
   LiveBoard* board_ = nullptr;
   RateOverMinute event_rate_;  // the live thread's only
+  LiveSubscribers live_subscribers_;
   std::atomic<std::uint64_t> ingested_{0}, rejected_{0}, written_{0}, write_failures_{0};
 };
 

@@ -154,6 +154,23 @@ void AnalyticsService::publish_live(const std::string& node_id) {
   board_->put(n);
 }
 
+void AnalyticsService::subscribe_live(const Principal& user, const std::string& socket_id, LiveSubscribers::Send send) {
+  require_staff(user);
+  const auto now = now_ms();
+  // Read the board first: when Redis is away the client gets an error and no subscription.
+  const auto totals = board_ ? sum_live(board_->all(), now, kLiveFreshMs) : LiveTotals{};
+  auto first = send;
+  if (!live_subscribers_.subscribe(socket_id, std::move(send), now))
+    throw Error(ErrorCode::unavailable, "Too many live dashboards on this node; try again later.");
+  first(totals, now);
+}
+
+void AnalyticsService::push_live() {
+  const auto now = now_ms();
+  if (!board_ || !live_subscribers_.any(now)) return;
+  live_subscribers_.send_all(sum_live(board_->all(), now, kLiveFreshMs), now);
+}
+
 PredictiveReport AnalyticsService::predictive(const Principal& user, Metric metric,
                                               const std::optional<std::string>& video_id, std::int64_t now) {
   PredictiveReport r;

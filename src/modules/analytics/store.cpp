@@ -226,44 +226,44 @@ std::vector<Row> buckets(db::Database& db, const db::Columns<Row>& columns, cons
 
 std::vector<VideoBucket> Store::video_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
                                               std::int64_t to) {
-  return buckets(db_, sql::kVideoBucket, sql::kVideoBucketsOf, sql::kVideoBucketsAll, id, g, from, to);
+  return buckets(reads_, sql::kVideoBucket, sql::kVideoBucketsOf, sql::kVideoBucketsAll, id, g, from, to);
 }
 
 std::vector<PartyBucket> Store::party_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
                                               std::int64_t to) {
-  return buckets(db_, sql::kPartyBucket, sql::kPartyBucketsOf, sql::kPartyBucketsAll, id, g, from, to);
+  return buckets(reads_, sql::kPartyBucket, sql::kPartyBucketsOf, sql::kPartyBucketsAll, id, g, from, to);
 }
 
 std::vector<UserBucket> Store::user_buckets(const std::optional<std::string>& id, Granularity g, std::int64_t from,
                                             std::int64_t to) {
-  return buckets(db_, sql::kUserBucket, sql::kUserBucketsOf, sql::kUserBucketsAll, id, g, from, to);
+  return buckets(reads_, sql::kUserBucket, sql::kUserBucketsOf, sql::kUserBucketsAll, id, g, from, to);
 }
 
 std::vector<CountBucket> Store::active_users(Granularity g, std::int64_t from, std::int64_t to) {
   const std::string name(to_string(g));
   long long f = from, t = to;
-  return db_.with([&](soci::session& s) { return db::select_rows(s, sql::kCountBucket, sql::kActiveUsers, db::uses(name, f, t)); });
+  return reads_.with([&](soci::session& s) { return db::select_rows(s, sql::kCountBucket, sql::kActiveUsers, db::uses(name, f, t)); });
 }
 
 std::vector<CountBucket> Store::daily_views(const std::string& video_id, std::int64_t from, std::int64_t to) {
   long long f = from, t = to;
-  return db_.with(
+  return reads_.with(
       [&](soci::session& s) { return db::select_rows(s, sql::kViewBucket, sql::kDailyViewsOf, db::uses(video_id, f, t)); });
 }
 
 std::vector<CohortSize> Store::cohort_sizes(std::int64_t from, std::int64_t to) {
   long long f = from, t = to;
-  return db_.with([&](soci::session& s) { return db::select_rows(s, sql::kCohortSize, sql::kCohortSizes, db::uses(f, t)); });
+  return reads_.with([&](soci::session& s) { return db::select_rows(s, sql::kCohortSize, sql::kCohortSizes, db::uses(f, t)); });
 }
 
 std::vector<CohortActivity> Store::cohort_activity(std::int64_t from, std::int64_t to) {
   long long f = from, t = to, f2 = from;
-  return db_.with(
+  return reads_.with(
       [&](soci::session& s) { return db::select_rows(s, sql::kCohortActivity, sql::kCohortActivityOf, db::uses(f, t, f2)); });
 }
 
 std::optional<PartySummary> Store::party_summary(const std::string& party_id) {
-  return db_.with(
+  return reads_.with(
       [&](soci::session& s) { return db::select_one(s, sql::kPartySummary, sql::kPartySummaryOf, db::uses(party_id)); });
 }
 

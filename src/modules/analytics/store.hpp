@@ -17,7 +17,9 @@ namespace wp::analytics {
 
 class Store {
  public:
-  explicit Store(db::Database& db) : db_(db) {}
+  // `reads`: where the read views read the rollups (a streaming replica of
+  // `db`); null: `db`. Every write, and the rollup's own reads, go to `db`.
+  explicit Store(db::Database& db, db::Database* reads = nullptr) : db_(db), reads_(reads ? *reads : db) {}
 
   bool postgresql() const { return db_.dialect() == db::Dialect::postgresql; }
 
@@ -59,6 +61,7 @@ class Store {
 
  private:
   db::Database& db_;
+  db::Database& reads_;
 };
 
 }  // namespace wp::analytics

@@ -16,6 +16,7 @@ Writer::Writer(AnalyticsService& service, Intervals intervals, std::string node_
       }),
       live_("analytics live counts", intervals.live, [this] {
         service_.publish_live(node_id_);
+        service_.push_live();
         return false;
       }),
       maintenance_("analytics maintenance", std::chrono::hours(1), [this] {

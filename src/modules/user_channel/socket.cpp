@@ -54,7 +54,12 @@ void UserSocket::on_message(const std::string& text) {
 void UserSocket::run_handler(const UserMessageHandler& handler, boost::json::object body) {
   auto task = [self = shared_from_this(), &handler, body = std::move(body)] {
     auto conn = self->conn_;
-    UserSocketMessage m{self->user_, body, [conn](std::string frame) { conn->send(realtime::make_message(std::move(frame))); }};
+    // Weak: a module may keep `reply` past the handler (analytics' live stream, until its lease
+    // lapses), and must not keep a closed socket alive by it.
+    auto reply = [weak = std::weak_ptr<realtime::Connection>(conn)](std::string frame) {
+      if (auto c = weak.lock()) c->send(realtime::make_message(std::move(frame)));
+    };
+    UserSocketMessage m{self->user_, body, std::move(reply), conn->id()};
     try {
       handler(m);
     } catch (const Error& e) {

@@ -1,6 +1,9 @@
-// analytics (#20): the staff dashboard: live counters (every node, refreshed every 5 s)
-// and daily active users with the 14-day Holt-Winters forecast and its 80% band.
+// analytics (#20): the staff dashboard: live counters (every node, pushed every 2 s over
+// /ws/user/ once subscribed: `analytics_live`, renewed every 20 s; read over REST only when
+// the socket is not open), daily active users with the 14-day Holt-Winters forecast and
+// its 80% band, and the cohorts.
 import { api } from '../../api';
+import { on, send } from '../../user-socket';
 import { h, clear, errorText } from '../../ui';
 import { lineChart, seconds } from './charts';
 import { cohortsSection } from './cohorts';
@@ -28,14 +31,17 @@ export async function analyticsDashboardPage(root: HTMLElement) {
   const cohorts = h('div', { id: 'cohorts' });
   root.append(h('section', { class: 'card' }, h('h1', null, 'Analytics'), live, h('h2', null, 'Daily active users'), dau, model,
     h('h2', null, 'Cohorts'), cohorts));
-  const refresh = async () => {
-    try {
-      const r = await api<Live>('/api/analytics/real-time/');
-      for (const [k, c] of Object.entries(counters)) c.value.textContent = String(Math.round((r as any)[k]));
-    } catch { /* the next refresh tries again */ }
+  const show = (r: Live) => {
+    for (const [k, c] of Object.entries(counters)) c.value.textContent = String(Math.round((r as any)[k]));
   };
-  await refresh();
-  const timer = window.setInterval(refresh, 5000);
+  const refresh = async () => {
+    try { show(await api<Live>('/api/analytics/real-time/')); } catch { /* the next renewal tries again */ }
+  };
+  const subscribe = () => send({ type: 'analytics_live', subscribe: true });
+  const offLive = on('analytics_live', show);
+  const offOpen = on('connected', subscribe);  // a reconnected socket starts without the subscription
+  if (!subscribe()) await refresh();
+  const timer = window.setInterval(() => { if (!subscribe()) refresh(); }, 20_000);
   let cleanup: (() => void) | undefined;
   try {
     const p = await api<Predictive>('/api/analytics/predictive/?metric=daily_active_users');
@@ -56,5 +62,12 @@ export async function analyticsDashboardPage(root: HTMLElement) {
     clear(dau, h('p', { class: 'error', role: 'alert' }, errorText(e)));
   }
   const cohortsCleanup = await cohortsSection(cohorts);
-  return () => { clearInterval(timer); cleanup?.(); cohortsCleanup?.(); };
+  return () => {
+    clearInterval(timer);
+    offLive();
+    offOpen();
+    send({ type: 'analytics_live', subscribe: false });
+    cleanup?.();
+    cohortsCleanup?.();
+  };
 }
