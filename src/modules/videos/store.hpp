@@ -74,6 +74,9 @@ class Store {
   // A user's viewings (one row per video and context), newest first; count: all of them.
   std::vector<WatchTimeRow> watch_times_of(const std::string& user_id, int limit, int offset, long long& count);
   std::vector<double> completions(const std::string& video_id);
+  // mobile home (#21): what the user may resume; the most viewed recent videos (sql.hpp says which).
+  std::vector<ResumeRow> resumable(const std::string& user_id, int limit);
+  std::vector<VideoRow> popular_since(const std::string& viewer_id, std::int64_t since, int limit);
   void record_download(const std::string& id, const std::string& video_id, const std::optional<std::string>& user_id,
                        const std::string& ip, const std::string& user_agent, std::int64_t now);
 
