@@ -11,6 +11,7 @@ user per request, --runs times; the answer's shape is checked on a sample first.
 
   bench/mobile_home.py                     # 10,000 users, 8 connections, 3 runs of 20 s
   bench/mobile_home.py --connections 16 --duration 30
+  bench/mobile_home.py --keep ...; bench/mobile_home.py --reuse /tmp/wp_homebench_XXXX   # same data again
 Prints one JSON object: p50/p90/p99 per run (wrk's --latency), requests/s, wrk's and the server's CPU
 seconds, the load average around each run, and how full the sections were on the sample.
 """
@@ -34,7 +35,7 @@ import requests
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BIN = os.environ.get("WP_BIN", os.path.join(ROOT, "build", "watchparty"))
-SECRET = "bench-mobile-home-" + uuid.uuid4().hex
+SECRET = "bench-mobile-home-secret"  # a throwaway loopback server; --reuse needs the same key
 DAY = 86_400_000
 
 
@@ -272,14 +273,24 @@ def main():
     ap.add_argument("--duration", type=int, default=20)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", action="store_true", help="keep the data dir (for profiling)")
+    ap.add_argument("--reuse", help="a data dir kept by --keep: no new data (tokens are signed again)")
     args = ap.parse_args()
     rng = random.Random(21)
-    data = tempfile.mkdtemp(prefix="wp_homebench_")
-    proc, _ = start(data)  # migrates
-    stop(proc)
-    t = time.time()
-    users, sessions, counts = seed(os.path.join(data, "watchparty.db"), rng, args.users)
-    counts["load_s"] = round(time.time() - t, 1)
+    if args.reuse:
+        data, counts = args.reuse, json.load(open(os.path.join(args.reuse, "counts.json")))
+        db = sqlite3.connect(os.path.join(data, "watchparty.db"))
+        pairs = db.execute("SELECT user_id, id FROM user_sessions ORDER BY user_id").fetchall()
+        db.close()
+        users, sessions = [p[0] for p in pairs], [p[1] for p in pairs]
+        args.keep = True
+    else:
+        data = tempfile.mkdtemp(prefix="wp_homebench_")
+        proc, _ = start(data)  # migrates
+        stop(proc)
+        t = time.time()
+        users, sessions, counts = seed(os.path.join(data, "watchparty.db"), rng, args.users)
+        counts["load_s"] = round(time.time() - t, 1)
+        json.dump(counts, open(os.path.join(data, "counts.json"), "w"))
     now = int(time.time())
     tokens = [token(u, s, now) for u, s in zip(users, sessions)]
     tokens_path = os.path.join(data, "tokens")

@@ -37,8 +37,12 @@ def progress(user, video, position):
     assert r.status_code == 200, r.text
 
 
-def test_home_needs_a_login(vserver):
+def test_home_needs_a_login_and_is_in_the_openapi_document(vserver):
     assert_envelope(vserver.get(HOME), 401, "AUTHENTICATION_REQUIRED")
+    op = vserver.get("/api/schema/").json()["paths"][HOME]["get"]
+    schema = op["responses"]["2XX"]["content"]["application/json"]["schema"]
+    assert set(schema["required"]) == KEYS
+    assert schema["properties"]["live_parties"]["maxItems"] == 10
 
 
 def test_live_parties_of_friends_and_groups(vserver):

@@ -330,11 +330,12 @@ inline constexpr const char* kResumable =
     "NOT EXISTS (SELECT 1 FROM user_blocks b WHERE (b.blocker_id = :u5 AND b.blocked_id = v.uploaded_by_id) OR "
     "(b.blocker_id = v.uploaded_by_id AND b.blocked_id = :u6)) ORDER BY w.updated_at DESC, w.id LIMIT :l";
 // The most viewed videos anyone may see uploaded since :since, of uploaders not blocked with the viewer.
+// The ORDER BY is idx_videos_popular's (migration 0030), read backwards: no sort, and it stops at :l.
 inline constexpr const char* kPopularSince =
     "FROM videos v JOIN users u ON u.id = v.uploaded_by_id WHERE v.is_public = TRUE AND v.status = 'ready' AND "
     "v.removed_at IS NULL AND v.created_at >= :since AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE "
     "(b.blocker_id = :u1 AND b.blocked_id = v.uploaded_by_id) OR (b.blocker_id = v.uploaded_by_id AND b.blocked_id "
-    "= :u2)) ORDER BY v.view_count DESC, v.created_at DESC, v.id LIMIT :l";
+    "= :u2)) ORDER BY v.view_count DESC, v.created_at DESC, v.id DESC LIMIT :l";
 // ---- end mobile home
 inline constexpr const char* kCountWatchTimesOfUser = "SELECT COUNT(*) FROM watch_times WHERE user_id = :u";
 inline constexpr const char* kInsertDownload =
