@@ -4,9 +4,12 @@
     python3 examples/mobile_sync.py --server http://127.0.0.1:8000 --username alice --password '...'
 
 It logs in, reads the app config, registers this install as a device, pushes offline changes
-(settings, watch progress, read marks) in a batch with an id, then syncs every data type page by
-page until has_more is false, keeping its cursors in a file, so that a second run only receives what
-changed since (docs/api.md, "Mobile"). Only the standard library is used.
+in a batch with an id (a setting; the position reached in --video, if given; a read mark for each
+notification it holds unread, as if read offline), then syncs every data type page by page until
+has_more is false, keeping its cursors and records in a file, so that a second run only receives
+what changed since (docs/api.md, "Mobile"). The push's answer shows the conflict rules: settings,
+last writer; watch progress, the furthest position (a lower one is "kept"); read marks, the union
+("already_read"); an item the server's modules refuse is "refused". Only the standard library is used.
 """
 import argparse
 import json
@@ -80,6 +83,8 @@ def main():
     p.add_argument("--password", required=True)
     p.add_argument("--state", default="mobile_sync_state.json", help="where the app keeps its cursors and data")
     p.add_argument("--page-size", type=int, default=50)
+    p.add_argument("--video", help="a video id: push watch progress in it (--position seconds)")
+    p.add_argument("--position", type=float, default=60)
     args = p.parse_args()
 
     api = Api(args.server)
@@ -94,10 +99,11 @@ def main():
         "device_id": state["install_id"], "platform": "android", "model": "example", "app_version": "1.0.0"})
     print("device:", status, device["id"])
     # Changes made offline, sent once: the batch id makes a resend harmless.
+    unread = [nid for nid, n in state["data"]["notifications"].items() if not n.get("is_read")]
     push = {"batch_id": str(uuid.uuid4()),
             "settings": [{"key": "theme", "value": "dark"}],
-            "watch_progress": [],
-            "read_marks": []}
+            "watch_progress": [{"video_id": args.video, "position_s": args.position}] if args.video else [],
+            "read_marks": [{"kind": "notification", "id": nid} for nid in unread]}
     sync, pages = sync_all(api, state, args.page_size, push=push)
     print(f"sync {sync['id']}: {sync['status']}, {sync['records_count']} records in {pages} pages")
     for t in TYPES:

@@ -64,6 +64,7 @@
 #include "modules/parties/routes.hpp"
 #include "modules/mobile/routes.hpp"
 #include "modules/mobile/home_routes.hpp"
+#include "app/mobile_feeds.hpp"
 #include "modules/push/routes.hpp"
 #include "modules/push/setup.hpp"
 #include "modules/push/worker.hpp"
@@ -962,6 +963,16 @@ int serve(const Config& config, std::function<Config()> reload) {
   accounts_service.on_sessions_revoked([&mobile_service, mobile_later](const accounts::AccountsService::Revocation& r) {
     mobile_later("push token revocation", [&mobile_service, r] {
       mobile_service.sessions_ended(r.user_id, r.only_session, r.except_session);
+    });
+  });
+  // The sync's feeds of other modules' records, and where offline pushes apply
+  // (app/mobile_feeds.cpp). Watch progress outside parties is recorded as it is
+  // heard; the others are compared at the start of each sync.
+  wire_mobile_feeds(mobile_service, {accounts_service, messaging_service, notifications_service, videos_service});
+  domain_events.subscribe([&mobile_service, mobile_later](const DomainEvent& e) {
+    if (e.type != "watch.progress" || !e.party_id.empty() || e.user_id.empty()) return;
+    mobile_later("watch history feed", [&mobile_service, user = e.user_id, video = e.video_id] {
+      mobile_service.record_changed(mobile::DataType::watch_history, user, video);
     });
   });
   // ---- end mobile

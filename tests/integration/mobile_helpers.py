@@ -1,8 +1,12 @@
-"""Shared steps of the mobile tests: a device, a sync to the end, an app's local state."""
+"""Shared steps of the mobile tests: a device, a sync to the end, an app's local state, and the
+records of the other modules the sync carries (videos, notifications, conversations)."""
 import time
 import uuid
 
-TYPES = ["settings", "friends", "downloads", "watch_history", "read_marks"]
+from helpers import uniq
+
+TYPES = ["profile", "friends", "conversations", "notifications", "watch_history", "downloads", "settings",
+         "read_marks"]
 
 
 def device(user, install="phone", status=(200, 201), **extra):
@@ -68,3 +72,29 @@ def wait_until(check, timeout=15, every=0.1):
         if value or time.time() > end:
             return value
         time.sleep(every)
+
+
+def make_video(owner, public=True):
+    r = owner.post("/api/videos/", json={"title": "Clip " + uniq(), "external_url": "https://media.example.com/a.mp4",
+                                         "is_public": public})
+    assert r.status_code == 201, r.text
+    return r.json()["id"]
+
+
+def watch_positions(user):
+    """The videos module's watch time outside parties: video -> position."""
+    r = user.get("/api/videos/watch-time/", params={"page_size": 100})
+    assert r.status_code == 200, r.text
+    return {w["video_id"]: w["last_position"] for w in r.json()["results"] if w["party_id"] is None}
+
+
+def notification_ids(user):
+    r = user.get("/api/notifications/", params={"page_size": 100})
+    assert r.status_code == 200, r.text
+    return {n["id"] for n in r.json()["results"]}
+
+
+def conversation_ids(user):
+    r = user.get("/api/conversations/", params={"limit": 50})
+    assert r.status_code == 200, r.text
+    return {c["id"] for c in r.json()["results"]}

@@ -115,15 +115,16 @@ TEST(PushOutbox, APushQueuedBeforeATokenChangedHandsIsNotDeliveredToTheNewOwner)
   World w;
   auto alice = w.user("alice"), bob = w.user("bob");
   bool created = false;
-  auto fcm_push = [](const Principal& p) {
+  auto now = wp::now_ms();
+  // Due at the claim's own time: a due time read later may be a millisecond after it.
+  auto fcm_push = [now](const Principal& p) {
     NewPush n;
     n.user_id = p.id;
     n.title = "t";
     n.ttl_s = 3600;
-    n.due_at = wp::now_ms();
+    n.due_at = now;
     return n;
   };
-  auto now = wp::now_ms();
   w.push.register_device(alice, "shared-phone", "android", created);
   ASSERT_EQ(w.store.enqueue(fcm_push(alice), true, now), 1);
   w.push.register_device(bob, "shared-phone", "android", created);

@@ -105,4 +105,25 @@ TEST_F(VideosFixture, CommentLikesToggle) {
   EXPECT_EQ(r.likes_count, 1);
 }
 
+// mobile (#21): an app's offline progress moves the watch time outside parties forward only.
+TEST_F(VideosFixture, OfflineProgressMovesThePositionOutsidePartiesForwardOnly) {
+  EXPECT_TRUE(service.advance_position(bob, video_id, 300));
+  EXPECT_FALSE(service.advance_position(bob, video_id, 200));
+  EXPECT_FALSE(service.advance_position(bob, video_id, 300));
+  EXPECT_EQ(service.watch_time_outside_parties(bob.id, video_id)->last_position, 300);
+  videos::WatchInput in_party;
+  in_party.position = 50;
+  in_party.duration_watched = 5;
+  in_party.party_id = "p1";
+  service.record_watch_time(bob.id, video_id, in_party);  // a viewing in a party is a row of its own
+  EXPECT_EQ(service.watch_times_outside_parties(bob.id).size(), 1u);
+  EXPECT_TRUE(service.advance_position(bob, video_id, 301.5));
+  auto solo = service.watch_time_outside_parties(bob.id, video_id);
+  EXPECT_EQ(solo->last_position, 301.5);
+  EXPECT_EQ(solo->total_watch_time, 0);  // a position is not time watched
+  EXPECT_EQ(error_code_of([&] { service.advance_position(bob, "00000000-0000-4000-8000-000000000000", 1); }),
+            ErrorCode::not_found);
+  EXPECT_FALSE(service.watch_time_outside_parties(ann.id, video_id).has_value());
+}
+
 }  // namespace

@@ -1,5 +1,7 @@
 // What the sync carries from other modules (the friends feed, read through
-// wp::Relations) and the lists this module keeps itself (downloads).
+// wp::Relations; profile, conversations, notifications and watch history,
+// read through the FeedSource of each) and the lists this module keeps
+// itself (downloads).
 #include <boost/json.hpp>
 
 #include <set>
@@ -50,6 +52,38 @@ void MobileService::reconcile_friends(const std::string& user_id) {
     if (!want.count(id)) changes.push_back({DataType::friends, id, true, "{}"});
   store_.record(user_id, changes, now);
 }
+
+// ---- feeds of other modules
+
+void MobileService::record_changed(DataType type, const std::string& user_id, const std::string& record_id) {
+  auto feed = feeds_.find(type);
+  if (feed == feeds_.end() || !feed->second.one || !store_.has_devices(user_id)) return;
+  auto observed_at = now_ms();  // before asking: a later recording of an older answer is refused
+  auto now = feed->second.one(user_id, record_id);
+  store_.record_observed(user_id, {{type, record_id, !now, now.value_or("{}")}}, observed_at);
+}
+
+void MobileService::reconcile(DataType type, const std::string& user_id) {
+  auto feed = feeds_.find(type);
+  if (feed == feeds_.end() || !feed->second.all) return;
+  auto observed_at = now_ms();
+  auto truth = feed->second.all(user_id);
+  std::vector<Change> changes;
+  std::set<std::string> recorded;
+  for (const auto& r : store_.live_records(user_id, type)) {
+    recorded.insert(r.record_id);
+    auto t = truth.find(r.record_id);
+    if (t == truth.end())
+      changes.push_back({type, r.record_id, true, "{}"});
+    else if (t->second != r.payload)
+      changes.push_back({type, r.record_id, false, t->second});
+  }
+  for (const auto& [id, payload] : truth)
+    if (!recorded.count(id)) changes.push_back({type, id, false, payload});
+  store_.record_observed(user_id, changes, observed_at);
+}
+
+// ---- end feeds
 
 std::vector<ChangeRow> MobileService::downloads(const Principal& user) {
   return store_.live_records(user.id, DataType::downloads);

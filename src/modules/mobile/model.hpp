@@ -16,8 +16,8 @@ enum class DataType { profile, friends, conversations, notifications, watch_hist
 // full: every cursor empty; delta: from cursors; push: offline changes only.
 enum class SyncType { full, delta, push };
 enum class SyncStatus { in_progress, completed, failed };
-// What an offline read mark is about.
-enum class ReadMarkKind { notification, message, conversation };
+// What an offline read mark is about: a notification, or a conversation read up to a message.
+enum class ReadMarkKind { notification, conversation };
 
 struct DeviceRow {
   std::string id;
@@ -84,7 +84,7 @@ WP_ENUM_NAMES(wp::mobile::SyncType, {wp::mobile::SyncType::full, "full"}, {wp::m
 WP_ENUM_NAMES(wp::mobile::SyncStatus, {wp::mobile::SyncStatus::in_progress, "in_progress"},
               {wp::mobile::SyncStatus::completed, "completed"}, {wp::mobile::SyncStatus::failed, "failed"});
 WP_ENUM_NAMES(wp::mobile::ReadMarkKind, {wp::mobile::ReadMarkKind::notification, "notification"},
-              {wp::mobile::ReadMarkKind::message, "message"}, {wp::mobile::ReadMarkKind::conversation, "conversation"});
+              {wp::mobile::ReadMarkKind::conversation, "conversation"});
 
 // ---- crashes (MobileAppCrash) and app sessions (MobileAnalytics)
 namespace wp::mobile {

@@ -38,6 +38,29 @@ struct PushBinding {
   std::function<void(const std::string& token)> forget;
 };
 
+// ---- feeds of other modules (sync): how the sync reads the records other
+// modules own, and where offline pushes apply (both wired in app.cpp).
+// A record as the app receives it: id -> a JSON object's text.
+using FeedRecords = std::map<std::string, std::string>;
+struct FeedSource {
+  // One record of the user's as its module has it now; nullopt when it is gone.
+  std::function<std::optional<std::string>(const std::string& user_id, const std::string& record_id)> one;
+  // All of the user's records of the type.
+  std::function<FeedRecords(const std::string& user_id)> all;
+  // Compared again at the start of every sync (a type with no change events of
+  // its own); otherwise at a sync from the beginning only.
+  bool every_sync = false;
+};
+// The modules that own what an offline push changes. Each says whether it
+// changed anything, and refuses an item by throwing a 404, 403 or 400.
+struct PushTargets {
+  std::function<bool(const Principal&, const std::string& video_id, double position_s)> watch_position;
+  std::function<bool(const Principal&, const std::string& notification_id)> notification_read;
+  std::function<bool(const Principal&, const std::string& conversation_id, const std::string& message_id)>
+      conversation_read;
+};
+// ---- end feeds
+
 struct CrashSettings {
   int anonymous_limit = 30;  // reports (and session writes) per minute per address without a login
   std::size_t max_stack_bytes = 65536;
@@ -120,6 +143,16 @@ class MobileService {
   void remove_download(const Principal& user, const std::string& video_id);
   std::vector<ChangeRow> settings(const Principal& user);
 
+  // ---- feeds of other modules (feeds.cpp)
+  void set_feed(DataType type, FeedSource source) { feeds_[type] = std::move(source); }
+  void set_push_targets(PushTargets targets) { targets_ = std::move(targets); }
+  // A record of a fed type may have changed: records what its module says now
+  // (for users with a device; a new device's first sync compares everything).
+  void record_changed(DataType type, const std::string& user_id, const std::string& record_id);
+  // Makes the log of a fed type agree with its module.
+  void reconcile(DataType type, const std::string& user_id);
+  // ---- end feeds
+
   const SyncSettings& sync_settings() const { return settings_; }
 
   // ---- the app's config (app_config.hpp)
@@ -159,8 +192,14 @@ class MobileService {
   std::map<DataType, std::int64_t> read_cursors(const Principal& user, const SyncRequest& request);
   SyncRow open_sync(const Principal& user, const DeviceRow& device, const SyncRequest& request);
   void build_pages(const Principal& user, const std::map<DataType, std::int64_t>& from, int page_size,
-                   SyncResult& out);
+                   bool first_request, SyncResult& out);
   void reconcile_friends(const std::string& user_id);
+  // ---- feeds of other modules
+  // Applies an offline batch once: first to the modules that own its items, then to the log.
+  BatchOutcome apply_push(const Principal& user, const PushBatch& batch);
+  Outcomes apply_to_modules(const Principal& user, const PushBatch& batch,
+                            std::vector<std::pair<DataType, std::string>>& touched);
+  // ---- end feeds
   // 429 past the anonymous limit for a caller without a login.
   void limit_anonymous(const std::optional<Principal>& user, const std::string& client_ip, const char* what);
 
@@ -173,6 +212,8 @@ class MobileService {
   const DomainEvents* events_ = nullptr;
   Plans* plans_ = nullptr;
   Relations* relations_ = nullptr;
+  std::map<DataType, FeedSource> feeds_;  // feeds of other modules
+  PushTargets targets_;
   std::once_flag key_once_;
   std::string key_;
 };

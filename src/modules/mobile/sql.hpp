@@ -82,6 +82,10 @@ inline constexpr const char* kLiveRecords =
     "FROM mobile_changes WHERE user_id = :u AND data_type = :ty AND deleted = FALSE ORDER BY record_id";
 inline constexpr const char* kRecord = "FROM mobile_changes WHERE user_id = :u AND data_type = :ty AND record_id = :r";
 
+// ---- feeds of other modules (#21 sync feeds)
+inline constexpr const char* kCountDevices = "SELECT COUNT(*) FROM mobile_devices WHERE user_id = :u";
+// ---- end feeds
+
 inline constexpr const char* kBatchResult = "SELECT result FROM mobile_sync_batches WHERE user_id = :u AND batch_id = :b";
 inline constexpr const char* kInsertBatch =
     "INSERT INTO mobile_sync_batches (user_id, batch_id, result, created_at) VALUES (:u, :b, :r, :t)";

@@ -125,6 +125,49 @@ std::vector<ChangeRow> Store::live_records(const std::string& user_id, DataType 
   return db_.with([&](soci::session& s) { return db::select_rows(s, sql::kChange, sql::kLiveRecords, db::uses(user_id, ty)); });
 }
 
+// ---------------------------------------------------------------- feeds of other modules
+
+namespace {
+
+// An observation older than the recorded one is stale (its module has moved on since).
+bool worth_writing(const std::optional<ChangeRow>& now, const Change& c, std::int64_t observed_at) {
+  if (!now) return !c.deleted;
+  if (now->changed_at > observed_at) return false;
+  if (now->deleted != c.deleted) return true;
+  return !c.deleted && now->payload != c.payload;
+}
+
+}  // namespace
+
+int Store::record_observed(const std::string& user_id, const std::vector<Change>& changes, std::int64_t observed_at) {
+  if (changes.empty()) return 0;
+  return db_.tx([&](soci::session& s) {
+    lock_user(s, db_.dialect(), user_id);
+    std::vector<Change> wanted;
+    for (const auto& c : changes) {
+      std::string ty(to_string(c.type));
+      auto now = db::select_one(s, sql::kChange, sql::kRecord, db::uses(user_id, ty, c.record_id));
+      if (worth_writing(now, c, observed_at)) wanted.push_back(c);
+    }
+    write_changes(s, db_.dialect(), user_id, wanted, observed_at);
+    return static_cast<int>(wanted.size());
+  });
+}
+
+bool Store::has_devices(const std::string& user_id) {
+  return db_.with([&](soci::session& s) { return db::fetch_count(s, sql::kCountDevices, db::uses(user_id)) > 0; });
+}
+
+std::optional<std::string> Store::batch_result(const std::string& user_id, const std::string& batch_id) {
+  return db_.with([&](soci::session& s) -> std::optional<std::string> {
+    std::string stored;
+    soci::indicator ind = soci::i_null;
+    s << sql::kBatchResult, into(stored, ind), use(user_id), use(batch_id);
+    if (s.got_data() && ind == soci::i_ok) return stored;
+    return std::nullopt;
+  });
+}
+
 BatchOutcome Store::apply_batch(const std::string& user_id, const std::string& batch_id,
                                 const std::function<BatchPlan(const RecordReader&)>& plan, std::int64_t now) {
   return db_.tx([&](soci::session& s) {

@@ -52,6 +52,14 @@ class Store {
   std::vector<ChangeRow> changes_since(const std::string& user_id, DataType type, std::int64_t after, int limit);
   // The records of a type that are not deleted.
   std::vector<ChangeRow> live_records(const std::string& user_id, DataType type);
+  // ---- feeds of other modules: what their module said at observed_at (a time
+  // taken before asking it). A change is written only when it differs from the
+  // record and no later observation was recorded; returns how many were written.
+  int record_observed(const std::string& user_id, const std::vector<Change>& changes, std::int64_t observed_at);
+  bool has_devices(const std::string& user_id);
+  // The answer kept for an offline batch already applied.
+  std::optional<std::string> batch_result(const std::string& user_id, const std::string& batch_id);
+  // ---- end feeds
   // An offline push, once per batch id: plan runs inside the transaction
   // (it reads current records through the reader) unless the batch was seen.
   BatchOutcome apply_batch(const std::string& user_id, const std::string& batch_id,

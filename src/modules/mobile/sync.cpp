@@ -87,10 +87,14 @@ SyncRow MobileService::open_sync(const Principal& user, const DeviceRow& device,
 // One page: at most page_size changes over all the types, in the order of
 // the types; a type the page had no room for keeps its cursor and says has_more.
 void MobileService::build_pages(const Principal& user, const std::map<DataType, std::int64_t>& from, int page_size,
-                                SyncResult& out) {
+                                bool first_request, SyncResult& out) {
   int room = page_size;
   for (const auto& [type, after] : from) {
     if (after == 0 && type == DataType::friends) reconcile_friends(user.id);
+    // A fed type's log is made to agree with its module: from the beginning, and for a
+    // type without change events of its own at the start of each sync.
+    if (auto feed = feeds_.find(type); feed != feeds_.end() && (after == 0 || (feed->second.every_sync && first_request)))
+      reconcile(type, user.id);
     TypePage page;
     page.type = type;
     page.changes = store_.changes_since(user.id, type, after, room + 1);
@@ -117,13 +121,8 @@ SyncResult MobileService::sync(const Principal& user, const SyncRequest& req) {
   out.sync = open_sync(user, device, req);
   auto digest = request_digest(req);
   try {
-    if (req.push) {
-      const auto& batch = *req.push;
-      auto now = now_ms();
-      out.push = store_.apply_batch(
-          user.id, batch.batch_id, [&](const RecordReader& current) { return plan_batch(batch, current, now); }, now);
-    }
-    build_pages(user, from, page_size, out);
+    if (req.push) out.push = apply_push(user, *req.push);
+    build_pages(user, from, page_size, !req.sync_id, out);
   } catch (const Error& e) {
     out.sync.status = SyncStatus::failed;
     out.sync.error = e.what();

@@ -74,8 +74,14 @@ PushBatch read_push(const json::object& o, Fields& f) {
                 ReadMarkPush m;
                 m.kind = item.required_string("kind", 1, 32);
                 m.id = item.required_string("id", 1, kMaxId);
-                if (!m.kind.empty() && !parse_enum<ReadMarkKind>(m.kind))
+                m.message_id = item.optional_string("message_id", kMaxId).value_or("");
+                auto kind = parse_enum<ReadMarkKind>(m.kind);
+                if (!m.kind.empty() && !kind)
                   item.add_error("kind", "Must be one of " + enum_choices<ReadMarkKind>() + ".");
+                if (kind == ReadMarkKind::conversation && m.message_id.empty())
+                  item.add_error("message_id", "A conversation is read up to a message: name it.");
+                if (kind == ReadMarkKind::notification && !m.message_id.empty())
+                  item.add_error("message_id", "Only a conversation's read mark names a message.");
                 b.read_marks.push_back(std::move(m));
               });
   return b;

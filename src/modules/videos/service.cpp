@@ -409,6 +409,28 @@ std::vector<WatchTimeRow> VideosService::my_watch_time(const Principal& user, in
   return store_.watch_times_of(user.id, limit, offset, count);
 }
 
+// ---- mobile (#21)
+bool VideosService::advance_position(const Principal& user, const std::string& id, double position) {
+  auto v = visible_video(&user, id);
+  WatchTimeRow d;
+  d.id = new_uuid();
+  d.user_id = user.id;
+  d.video_id = v.id;
+  d.last_position = position;
+  d.created_at = d.updated_at = now_ms();
+  return store_.advance_watch(d, v.duration);
+}
+
+std::optional<WatchTimeRow> VideosService::watch_time_outside_parties(const std::string& user_id,
+                                                                      const std::string& video_id) {
+  return store_.solo_watch_time(user_id, video_id);
+}
+
+std::vector<WatchTimeRow> VideosService::watch_times_outside_parties(const std::string& user_id) {
+  return store_.solo_watch_times(user_id);
+}
+// ---- end mobile
+
 // ---------------------------------------------------------------- comments
 
 CommentRow VideosService::comment_of(const std::string& video_id, const std::string& comment_id) {

@@ -109,6 +109,12 @@ class VideosService {
   WatchTimeRow progress(const Principal& user, const std::string& id, const WatchInput& in);
   // My watch history: one row per video and viewing context (a party, or none).
   std::vector<WatchTimeRow> my_watch_time(const Principal& user, int limit, int offset, long long& count);
+  // ---- mobile (#21): the app's offline progress and its watch history, outside parties.
+  // Moves the position forward only (the furthest wins); true when it moved.
+  bool advance_position(const Principal& user, const std::string& id, double position);
+  std::optional<WatchTimeRow> watch_time_outside_parties(const std::string& user_id, const std::string& video_id);
+  std::vector<WatchTimeRow> watch_times_outside_parties(const std::string& user_id);
+  // ---- end mobile
   // Each viewer's furthest point in the video, percent (for analytics' retention curve).
   std::vector<double> completions(const std::string& video_id) { return store_.completions(video_id); }
   // ---- mobile home (#21)

@@ -337,6 +337,17 @@ inline constexpr const char* kPopularSince =
     "(b.blocker_id = :u1 AND b.blocked_id = v.uploaded_by_id) OR (b.blocker_id = v.uploaded_by_id AND b.blocked_id "
     "= :u2)) ORDER BY v.view_count DESC, v.created_at DESC, v.id DESC LIMIT :l";
 // ---- end mobile home
+// ---- mobile (#21): offline progress moves the viewing outside parties forward only.
+inline constexpr const char* kAdvanceWatch =
+    "INSERT INTO watch_times (id, user_id, video_id, party_id, party_key, total_watch_time, last_position, "
+    "completion_percentage, average_quality, buffering_events, created_at, updated_at) VALUES (:id, :u, :v, NULL, '', "
+    "0, :lp, :cp, '', 0, :t, :t2) ON CONFLICT (user_id, video_id, party_key) DO UPDATE SET "
+    "last_position = excluded.last_position, "
+    "completion_percentage = CASE WHEN excluded.completion_percentage > watch_times.completion_percentage "
+    "THEN excluded.completion_percentage ELSE watch_times.completion_percentage END, "
+    "updated_at = excluded.updated_at WHERE excluded.last_position > watch_times.last_position";
+inline constexpr const char* kSoloWatchTimesOfUser = "FROM watch_times WHERE user_id = :u AND party_key = '' ORDER BY video_id";
+// ---- end mobile
 inline constexpr const char* kCountWatchTimesOfUser = "SELECT COUNT(*) FROM watch_times WHERE user_id = :u";
 inline constexpr const char* kInsertDownload =
     "INSERT INTO video_downloads (id, video_id, user_id, ip_address, user_agent, created_at) VALUES (:id, :v, :u, "

@@ -357,6 +357,32 @@ WatchTimeRow Store::record_watch(const WatchTimeRow& d, std::optional<double> vi
   });
 }
 
+// ---- mobile (#21)
+bool Store::advance_watch(const WatchTimeRow& d, std::optional<double> video_duration) {
+  return db_.with([&](soci::session& s) {
+    long long t = d.updated_at;
+    double completion = 0;
+    if (video_duration && *video_duration > 0)
+      completion = std::min(100.0, std::max(0.0, d.last_position / *video_duration * 100.0));
+    soci::statement st = (s.prepare << sql::kAdvanceWatch, use(d.id), use(d.user_id), use(d.video_id),
+                          use(d.last_position), use(completion), use(t), use(t));
+    return db::execute_counting(st) > 0;
+  });
+}
+
+std::optional<WatchTimeRow> Store::solo_watch_time(const std::string& user_id, const std::string& video_id) {
+  const std::string party_key;
+  return db_.with([&](soci::session& s) {
+    return db::select_one(s, sql::kWatchTime, sql::kWatchTimeOf, db::uses(user_id, video_id, party_key));
+  });
+}
+
+std::vector<WatchTimeRow> Store::solo_watch_times(const std::string& user_id) {
+  return db_.with(
+      [&](soci::session& s) { return db::select_rows(s, sql::kWatchTime, sql::kSoloWatchTimesOfUser, db::uses(user_id)); });
+}
+// ---- end mobile
+
 std::vector<WatchTimeRow> Store::watch_times_of(const std::string& user_id, int limit, int offset, long long& count) {
   return db_.with([&](soci::session& s) {
     count = db::fetch_count(s, sql::kCountWatchTimesOfUser, db::uses(user_id));

@@ -77,6 +77,11 @@ class Store {
   // mobile home (#21): what the user may resume; the most viewed recent videos (sql.hpp says which).
   std::vector<ResumeRow> resumable(const std::string& user_id, int limit);
   std::vector<VideoRow> popular_since(const std::string& viewer_id, std::int64_t since, int limit);
+  // ---- mobile (#21): the viewing outside parties; its position only moves forward. True when it moved.
+  bool advance_watch(const WatchTimeRow& d, std::optional<double> video_duration);
+  std::optional<WatchTimeRow> solo_watch_time(const std::string& user_id, const std::string& video_id);
+  std::vector<WatchTimeRow> solo_watch_times(const std::string& user_id);
+  // ---- end mobile
   void record_download(const std::string& id, const std::string& video_id, const std::optional<std::string>& user_id,
                        const std::string& ip, const std::string& user_agent, std::int64_t now);
 
