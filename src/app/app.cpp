@@ -1,5 +1,6 @@
 #include "app/app.hpp"
 #include "app/config_reloader.hpp"
+#include "app/mobile_home.hpp"
 #include "app/sfu_hooks.hpp"
 
 #include <boost/json.hpp>
@@ -62,6 +63,7 @@
 #include "modules/parties/calls_routes.hpp"
 #include "modules/parties/routes.hpp"
 #include "modules/mobile/routes.hpp"
+#include "modules/mobile/home_routes.hpp"
 #include "app/mobile_feeds.hpp"
 #include "modules/push/routes.hpp"
 #include "modules/push/setup.hpp"
@@ -990,6 +992,13 @@ int serve(const Config& config, std::function<Config()> reload) {
     });
   });
   // ---- end mobile
+  // ---- mobile home (#21): GET /api/mobile/home/ from the other modules' services (app/mobile_home.cpp)
+  mobile::HomeService mobile_home(app::mobile_home_sources({parties_service, events_service, videos_service,
+                                                            recommendations_service, notifications_service,
+                                                            messaging_service, admin_service}),
+                                  {});
+  mobile::add_home_routes(router, mobile_home);
+  // ---- end mobile home
 
   router.set_fallback(http::static_files_route(web_dir(config)));
 

@@ -891,6 +891,9 @@ ROWS = [
     row("POST", "/api/mobile/crash-groups/{crash_group}/fixed/", crash_group, {"version": "1.0.1"}, 401, 403, 403, 200),
     row("GET", "/api/mobile/stats/", nothing, None, 401, 403, 403, 200),
     # ---- end mobile
+    # ---- mobile home (#21): the caller's own screen; what a block hides is in test_mobile_home.py
+    row("GET", "/api/mobile/home/", nothing, None, 401, 200, 200, 200),
+    # ---- end mobile home
 ]
 
 # admin (#19): what only a superuser may do: (method, path, body); staff and everyone else are refused.

@@ -77,3 +77,18 @@ TEST_F(RecoFixture, IncrementalRefreshAndClicks) {
   sql("UPDATE watch_times SET updated_at = " + std::to_string(t + 5));
   EXPECT_EQ(svc.refresh(t + 10), 1);  // only the user with new activity
 }
+
+// A batch is marked shown by its first read (the write is skipped once every row is marked).
+TEST_F(RecoFixture, TheFirstReadMarksTheBatchShown) {
+  auto me = tdb.add_user("me"), uploader = tdb.add_user("uploader");
+  video(uploader, "A");
+  ASSERT_EQ(svc.refresh(now_ms()), 2);
+  auto first = svc.for_user(me);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_FALSE(first[0].shown_at);  // as read, before the mark
+  auto second = svc.for_user(me);
+  ASSERT_EQ(second.size(), 1u);
+  ASSERT_TRUE(second[0].shown_at);
+  auto third = svc.for_user(me);
+  EXPECT_EQ(third[0].shown_at, second[0].shown_at);  // marked once
+}

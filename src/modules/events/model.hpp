@@ -103,6 +103,7 @@ struct EventFilter {
   bool mine = false;       // organizing
   bool attending = false;  // going
   bool invited = false;    // a pending invitation
+  bool organizing_or_going = false;  // mobile home (#21): mine or attending (either)
   std::optional<Category> category;
   std::optional<std::int64_t> from, to;  // start_time in [from, to)
   std::optional<std::string> search;     // title or description, case-insensitive

@@ -131,6 +131,13 @@ std::vector<EventRow> EventsService::list(const Principal& user, const EventFilt
   return store_.events(f, user.id, user.staff(), limit, offset);
 }
 
+std::vector<EventRow> EventsService::upcoming_of(const Principal& user, int limit) {
+  EventFilter f;
+  f.when = When::upcoming;
+  f.organizing_or_going = true;
+  return store_.events(f, user.id, false, limit, 0);
+}
+
 EventRow EventsService::update(const Principal& user, const std::string& id, const EventInput& in, Scope scope) {
   auto first = visible_event(user, id);
   require_organizer(user, first);

@@ -38,6 +38,9 @@ class EventsService {
   // The fields `in` sets; with Scope::following also every later occurrence of the series.
   EventRow update(const Principal& user, const std::string& id, const EventInput& in, Scope scope);
   void remove(const Principal& user, const std::string& id, Scope scope);
+  // mobile home (#21): upcoming or live events the user organizes or is going to, soonest first (the
+  // visibility rule applies, staff too: nothing of an organizer blocked with them). No count.
+  std::vector<EventRow> upcoming_of(const Principal& user, int limit);
   std::map<std::string, Counts> counts_of(const std::vector<std::string>& ids) { return store_.counts_of(ids); }
 
   // Calendar (service.cpp). base_url: where the web client is, for URL lines.

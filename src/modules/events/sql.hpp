@@ -134,6 +134,11 @@ inline constexpr const char* kMine = " AND e.organizer_id = :mine";
 inline constexpr const char* kAttending =
     " AND EXISTS (SELECT 1 FROM event_attendees ma WHERE ma.event_id = e.id AND ma.user_id = :att AND ma.status = "
     "'going')";
+// ---- mobile home (#21): EventFilter::organizing_or_going
+inline constexpr const char* kOrganizingOrGoing =
+    " AND (e.organizer_id = :og1 OR e.id IN (SELECT oa.event_id FROM event_attendees oa WHERE oa.user_id = :og2 AND "
+    "oa.status = 'going'))";
+// ---- end mobile home
 inline constexpr const char* kInvited =
     " AND EXISTS (SELECT 1 FROM event_invitations mi WHERE mi.event_id = e.id AND mi.invitee_id = :inv AND mi.status "
     "= 'pending')";

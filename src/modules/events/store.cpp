@@ -41,6 +41,11 @@ std::string list_where(const EventFilter& f, const std::string& viewer, bool eve
   if (f.mine) where += sql::kMine, p.add("mine", viewer);
   if (f.attending) where += sql::kAttending, p.add("att", viewer);
   if (f.invited) where += sql::kInvited, p.add("inv", viewer);
+  if (f.organizing_or_going) {
+    where += sql::kOrganizingOrGoing;
+    p.add("og1", viewer);
+    p.add("og2", viewer);
+  }
   if (f.category) where += sql::kWithCategory, p.add("category", std::string(to_string(*f.category)));
   if (f.from) where += sql::kFrom, p.add("from", std::to_string(*f.from));
   if (f.to) where += sql::kTo, p.add("to", std::to_string(*f.to));

@@ -108,6 +108,9 @@ struct PartyFilter {
   std::optional<std::string> search;
   bool mine = false, hosting = false, public_only = false;
   std::optional<std::string> group_id;  // only the parties of this group
+  // mobile home (#21): hosted by a friend of the viewer, or of a group they are an active member of; not
+  // their own, and the host not blocked with them either way.
+  bool of_friends_or_groups = false;
 };
 
 // What the groups module says about a user and the group a party names,

@@ -153,6 +153,13 @@ std::vector<PartyRow> PartiesService::list_public(int limit, int offset, long lo
   return store_.parties(f, "", limit, offset);
 }
 
+std::vector<PartyRow> PartiesService::live_of_friends_and_groups(const Principal& user, int limit) {
+  PartyFilter f;
+  f.status = PartyStatus::live;
+  f.of_friends_or_groups = true;
+  return store_.parties(f, user.id, limit, 0);
+}
+
 std::vector<PartyRow> PartiesService::group_parties(const Principal& user, const std::string& group_id, int limit,
                                                     int offset, long long& count) {
   auto group = group_standing(group_id, user.id);

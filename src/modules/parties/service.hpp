@@ -41,6 +41,9 @@ class PartiesService {
   PartyRow get(const Principal& user, const std::string& id);
   std::vector<PartyRow> list(const Principal& user, const PartyFilter& f, int limit, int offset, long long& count);
   std::vector<PartyRow> list_public(int limit, int offset, long long& count);
+  // mobile home (#21): live parties the user may see, hosted by a friend or of one of their groups (not
+  // their own; no host blocked with them either way), newest first. No count.
+  std::vector<PartyRow> live_of_friends_and_groups(const Principal& user, int limit);
   // The parties of a group the user may see (404 no group; 403 a private group they are not in).
   std::vector<PartyRow> group_parties(const Principal& user, const std::string& group_id, int limit, int offset,
                                       long long& count);

@@ -150,6 +150,14 @@ inline constexpr const char* kVisibleToViewer =
     "AND EXISTS (SELECT 1 FROM friendships fr WHERE fr.status = 'accepted' AND ((fr.user_low = p.host_id AND "
     "fr.user_high = :viewer6) OR (fr.user_high = p.host_id AND fr.user_low = :viewer7)))))";
 inline constexpr const char* kInGroup = " AND p.group_id = :group";
+// ---- mobile home (#21): PartyFilter::of_friends_or_groups (the social graph's and the groups' tables, read).
+inline constexpr const char* kOfFriendsOrGroups =
+    " AND p.host_id <> :fg0 AND (p.host_id IN (SELECT f1.user_high FROM friendships f1 WHERE f1.user_low = :fg1 AND "
+    "f1.status = 'accepted' UNION SELECT f2.user_low FROM friendships f2 WHERE f2.user_high = :fg2 AND f2.status = "
+    "'accepted') OR p.group_id IN (SELECT gm2.group_id FROM group_memberships gm2 WHERE gm2.user_id = :fg3 AND "
+    "gm2.status = 'active')) AND NOT EXISTS (SELECT 1 FROM user_blocks fb WHERE (fb.blocker_id = :fg4 AND "
+    "fb.blocked_id = p.host_id) OR (fb.blocker_id = p.host_id AND fb.blocked_id = :fg5))";
+// ---- end mobile home
 inline constexpr const char* kWithStatus = " AND p.status = :status";
 inline constexpr const char* kWithVisibility = " AND p.visibility = :visibility";
 inline constexpr const char* kViewerIsMember =

@@ -42,6 +42,10 @@ std::string list_where(const PartyFilter& f, const std::string& viewer, db::Name
     where += sql::kInGroup;
     p.add("group", *f.group_id);
   }
+  if (f.of_friends_or_groups) {
+    where += sql::kOfFriendsOrGroups;
+    for (auto name : {"fg0", "fg1", "fg2", "fg3", "fg4", "fg5"}) p.add(name, viewer);
+  }
   if (f.status) {
     where += sql::kWithStatus;
     p.add("status", std::string(to_string(*f.status)));

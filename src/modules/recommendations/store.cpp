@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <map>
 
 #include "core/ids.hpp"
@@ -108,14 +109,17 @@ void Store::replace(const std::string& user_id, const std::vector<Pick>& picks, 
   });
 }
 
+// The write (a transaction, which on SQLite takes the database's write lock)
+// only when the batch read has rows not marked yet: a batch shown once is read
+// again by every later call (the mobile home asks at each app start).
 std::vector<RecommendationRow> Store::latest(const std::string& user_id, std::int64_t now) {
-  return db_.tx([&](soci::session& s) {
-    auto rows = db::select_rows(s, sql::kRow, sql::kLatest,
-                                db::uses(user_id, user_id, user_id, user_id, user_id, user_id));
-    long long t = now;
-    s << sql::kMarkShown, use(t), use(user_id), use(user_id);
-    return rows;
+  auto rows = db_.with([&](soci::session& s) {
+    return db::select_rows(s, sql::kRow, sql::kLatest, db::uses(user_id, user_id, user_id, user_id, user_id, user_id));
   });
+  if (std::none_of(rows.begin(), rows.end(), [](const RecommendationRow& r) { return !r.shown_at; })) return rows;
+  long long t = now;
+  db_.with([&](soci::session& s) { s << sql::kMarkShown, use(t), use(user_id), use(user_id); });
+  return rows;
 }
 
 bool Store::click(const std::string& user_id, const std::string& id, std::int64_t now) {

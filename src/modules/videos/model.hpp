@@ -101,6 +101,15 @@ struct WatchTimeRow {
   std::int64_t updated_at = 0;
 };
 
+// ---- mobile home (#21): a video to resume, at the position of the user's latest viewing of it.
+struct ResumeRow {
+  std::string video_id, title, thumbnail, uploader_id, uploader_username;
+  std::optional<double> duration;
+  double position = 0;
+  std::int64_t watched_at = 0;
+};
+// ---- end mobile home
+
 struct UploadRow {
   std::string id;
   std::string user_id;

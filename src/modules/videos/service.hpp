@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.hpp"
 #include "core/config.hpp"
 #include "core/domain_events.hpp"
 #include "core/mentions.hpp"
@@ -116,6 +117,15 @@ class VideosService {
   // ---- end mobile
   // Each viewer's furthest point in the video, percent (for analytics' retention curve).
   std::vector<double> completions(const std::string& video_id) { return store_.completions(video_id); }
+  // ---- mobile home (#21)
+  // The videos the user stopped watching before 95 % (their latest viewing of each), which they may
+  // still see and whose uploader is not blocked with them either way; newest first.
+  std::vector<ResumeRow> continue_watching(const Principal& user, int limit) { return store_.resumable(user.id, limit); }
+  // The most viewed public videos uploaded in the last `days` days, none of a user blocked with the viewer.
+  std::vector<VideoRow> popular_recent(const Principal& user, int days, int limit) {
+    return store_.popular_since(user.id, now_ms() - std::int64_t{days} * 86'400'000, limit);
+  }
+  // ---- end mobile home
 
   // Comments
   std::vector<CommentRow> comments(Viewer viewer, const std::string& video_id, int limit, int offset, long long& count);

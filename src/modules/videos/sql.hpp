@@ -88,6 +88,19 @@ inline const db::Columns<WatchTimeRow> kWatchTime{
     {"updated_at", &WatchTimeRow::updated_at},
 };
 
+// ---- mobile home (#21)
+inline const db::Columns<ResumeRow> kResume{
+    {"v.id", &ResumeRow::video_id},
+    {"v.title", &ResumeRow::title},
+    {"v.thumbnail", &ResumeRow::thumbnail},
+    {"v.uploaded_by_id", &ResumeRow::uploader_id},
+    {"u.username", &ResumeRow::uploader_username},
+    {"v.duration", &ResumeRow::duration},
+    {"w.last_position", &ResumeRow::position},
+    {"w.updated_at", &ResumeRow::watched_at},
+};
+// ---- end mobile home
+
 inline const db::Columns<UploadRow> kUpload{
     {"id", &UploadRow::id},
     {"user_id", &UploadRow::user_id},
@@ -302,6 +315,28 @@ inline constexpr const char* kWatchTimesOfUser =
 // Each viewer's furthest point in a video (percent), over all viewing contexts.
 inline constexpr const char* kCompletionsOf =
     "SELECT MAX(completion_percentage) FROM watch_times WHERE video_id = :v GROUP BY user_id";
+// ---- mobile home (#21)
+// The user's latest viewing of each video (a later one in another context hides it), begun and stopped
+// before 95 % of the video, of a video they may list (kListableOrOwn, restated) whose uploader is not
+// blocked with them either way; newest first.
+inline constexpr const char* kResumable =
+    "FROM watch_times w JOIN videos v ON v.id = w.video_id JOIN users u ON u.id = v.uploaded_by_id WHERE "
+    "w.user_id = :u AND w.last_position > 0 AND v.duration > 0 AND w.last_position < 0.95 * v.duration AND "
+    "v.removed_at IS NULL AND NOT EXISTS (SELECT 1 FROM watch_times w2 WHERE w2.user_id = w.user_id AND "
+    "w2.video_id = w.video_id AND (w2.updated_at > w.updated_at OR (w2.updated_at = w.updated_at AND w2.id > w.id))) "
+    "AND ((v.is_public = TRUE AND v.status = 'ready') OR v.uploaded_by_id = :u2 OR (v.visibility = 'friends' AND "
+    "v.status = 'ready' AND EXISTS (SELECT 1 FROM friendships fr WHERE fr.status = 'accepted' AND ((fr.user_low = "
+    "v.uploaded_by_id AND fr.user_high = :u3) OR (fr.user_high = v.uploaded_by_id AND fr.user_low = :u4))))) AND "
+    "NOT EXISTS (SELECT 1 FROM user_blocks b WHERE (b.blocker_id = :u5 AND b.blocked_id = v.uploaded_by_id) OR "
+    "(b.blocker_id = v.uploaded_by_id AND b.blocked_id = :u6)) ORDER BY w.updated_at DESC, w.id LIMIT :l";
+// The most viewed videos anyone may see uploaded since :since, of uploaders not blocked with the viewer.
+// The ORDER BY is idx_videos_popular's (migration 0030), read backwards: no sort, and it stops at :l.
+inline constexpr const char* kPopularSince =
+    "FROM videos v JOIN users u ON u.id = v.uploaded_by_id WHERE v.is_public = TRUE AND v.status = 'ready' AND "
+    "v.removed_at IS NULL AND v.created_at >= :since AND NOT EXISTS (SELECT 1 FROM user_blocks b WHERE "
+    "(b.blocker_id = :u1 AND b.blocked_id = v.uploaded_by_id) OR (b.blocker_id = v.uploaded_by_id AND b.blocked_id "
+    "= :u2)) ORDER BY v.view_count DESC, v.created_at DESC, v.id DESC LIMIT :l";
+// ---- end mobile home
 // ---- mobile (#21): offline progress moves the viewing outside parties forward only.
 inline constexpr const char* kAdvanceWatch =
     "INSERT INTO watch_times (id, user_id, video_id, party_id, party_key, total_watch_time, last_position, "

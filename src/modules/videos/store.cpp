@@ -390,6 +390,22 @@ std::vector<WatchTimeRow> Store::watch_times_of(const std::string& user_id, int 
   });
 }
 
+// ---- mobile home (#21)
+std::vector<ResumeRow> Store::resumable(const std::string& user_id, int limit) {
+  return db_.with([&](soci::session& s) {
+    const auto& u = user_id;
+    return db::select_rows(s, sql::kResume, sql::kResumable, db::uses(u, u, u, u, u, u, limit));
+  });
+}
+
+std::vector<VideoRow> Store::popular_since(const std::string& viewer_id, std::int64_t since, int limit) {
+  return db_.with([&](soci::session& s) {
+    long long t = since;
+    return db::select_rows(s, sql::kVideo, sql::kPopularSince, db::uses(t, viewer_id, viewer_id, limit));
+  });
+}
+// ---- end mobile home
+
 std::vector<double> Store::completions(const std::string& video_id) {
   return db_.with([&](soci::session& s) {
     std::vector<double> out;

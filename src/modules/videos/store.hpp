@@ -74,6 +74,9 @@ class Store {
   // A user's viewings (one row per video and context), newest first; count: all of them.
   std::vector<WatchTimeRow> watch_times_of(const std::string& user_id, int limit, int offset, long long& count);
   std::vector<double> completions(const std::string& video_id);
+  // mobile home (#21): what the user may resume; the most viewed recent videos (sql.hpp says which).
+  std::vector<ResumeRow> resumable(const std::string& user_id, int limit);
+  std::vector<VideoRow> popular_since(const std::string& viewer_id, std::int64_t since, int limit);
   // ---- mobile (#21): the viewing outside parties; its position only moves forward. True when it moved.
   bool advance_watch(const WatchTimeRow& d, std::optional<double> video_duration);
   std::optional<WatchTimeRow> solo_watch_time(const std::string& user_id, const std::string& video_id);
