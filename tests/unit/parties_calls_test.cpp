@@ -491,7 +491,8 @@ TEST(PartiesCalls, AServerMuteReachesTheSfuMix) {
     return !states.empty() && states.back().at("members").as_array().size() == 4 &&
            states.back().at("members").as_array()[3].at("server_muted").as_bool();
   }));
-  for (auto& m : c.sockets[4].conn->messages("voice_state").back().at("members").as_array()) {
+  auto states = c.sockets[4].conn->messages("voice_state");
+  for (auto& m : states.back().at("members").as_array()) {
     std::string user(m.at("user").at("id").as_string());
     EXPECT_EQ(m.at("participant_id").to_number<std::uint64_t>(), FakeSfu::participant(audio, user)) << user;
   }
