@@ -524,13 +524,18 @@ int serve(const Config& config, std::function<Config()> reload) {
   });
   // The SFU beyond rtc_mesh_max (janus_url). Its worker keeps the server's
   // Janus session alive and, when the session had to be made again (Janus
-  // restarted), checks the calls' rooms: new ones, or the call ends.
+  // restarted), checks the calls' rooms: new ones, or the call ends. A second
+  // worker holds the server mutes in the mixes (both block on HTTP).
   auto janus = sfu::make_janus_rooms(config);
-  std::optional<Periodic> janus_keeper;
+  std::optional<Periodic> janus_keeper, janus_mutes;
   if (janus) {
     calls_service.set_sfu(app::sfu_hooks(*janus));
     janus_keeper.emplace("janus keepalive", std::chrono::seconds(config.janus_keepalive_s), [&janus, &calls_service] {
       if (janus->keepalive()) calls_service.recover_sfu_rooms();
+      return false;
+    });
+    janus_mutes.emplace("janus server mutes", std::chrono::seconds(config.janus_mute_check_s), [&calls_service] {
+      calls_service.hold_sfu_mutes();
       return false;
     });
   }
@@ -1069,6 +1074,7 @@ int serve(const Config& config, std::function<Config()> reload) {
   analytics_writer.start();  // analytics (#20)
   achievements_retry.start();  // store (#18)
   if (janus_keeper) janus_keeper->start();  // calls (#17): the Janus session
+  if (janus_mutes) janus_mutes->start();    // calls (#17): server mutes in the mixes
   server.run();
   // Abandoned requests mean stuck pool threads: only a short wait then.
   auto budget = server.abandoned() > 0 ? std::chrono::milliseconds(1000)
@@ -1087,6 +1093,7 @@ int serve(const Config& config, std::function<Config()> reload) {
     analytics_writer.stop();  // analytics (#20): what is queued is written first
     achievements_retry.stop();  // store (#18)
     if (janus_keeper) janus_keeper->stop();  // calls (#17)
+    if (janus_mutes) janus_mutes->stop();    // calls (#17)
     ticking = false;
     ticker.join();
     pool.stop();

@@ -27,6 +27,15 @@ parties::SfuHooks sfu_hooks(SfuRooms& rooms) {
   h.kick = [&rooms](const std::string& ref, const std::string& user_id) { rooms.kick(room_of(ref), user_id); };
   h.destroy = [&rooms](const std::string& ref) { rooms.destroy(room_of(ref)); };
   h.exists = [&rooms](const std::string& ref) { return rooms.exists(room_of(ref)); };
+  h.mute = [&rooms](const std::string& ref, const std::string& user_id, bool muted) {
+    rooms.set_muted(room_of(ref), user_id, muted);
+  };
+  h.hold_muted = [&rooms](const std::string& ref, const std::vector<std::string>& user_ids) {
+    return rooms.hold_muted(room_of(ref), user_ids);
+  };
+  h.participant_of = [&rooms](const std::string& ref, const std::string& user_id) {
+    return rooms.participant_of(room_of(ref), user_id);
+  };
   return h;
 }
 

@@ -391,6 +391,9 @@ const std::vector<Setting>& settings() {
       int_setting("janus_keepalive_s", "Seconds between keepalives of the server's Janus session (Janus forgets it "
                   "after its session_timeout, 60 s by default); a session made again means Janus restarted, and "
                   "the calls' rooms are checked", &Config::janus_keepalive_s, 1, 50),
+      int_setting("janus_mute_check_s", "Seconds between checks that every server-muted member of a call through "
+                  "Janus is muted in its mix (Janus lets a member unmute themselves; they are muted again)",
+                  &Config::janus_mute_check_s, 1, 300),
       // ---- end janus
       // ---- billing (#18)
       string_setting("billing_file", "TOML file of the plans, coin packs, seller and tax rates (docs/operations.md, "

@@ -151,6 +151,7 @@ struct Config {
   std::string janus_api_secret;    // Janus api_secret, sent with every request of the server
   std::string janus_public_url;    // the Janus API as browsers reach it (empty: janus_url)
   int janus_keepalive_s = 20;      // the server's Janus session is kept alive (and its rooms checked) this often
+  int janus_mute_check_s = 3;      // server mutes are held in Janus's mixes this often (a member can unmute there)
   // billing (#18): plans, the payment provider (Stripe's HTTP API), invoices
   std::string billing_file;  // TOML: plans, coin packs, seller, tax rates; empty: the built-in free and premium plans
   std::string stripe_api_url = "https://api.stripe.com";

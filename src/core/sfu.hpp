@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/enum_names.hpp"
 
@@ -50,6 +51,19 @@ class SfuRooms {
   virtual void destroy(const SfuRoom& room) = 0;
   // Whether the SFU still has the room (Janus forgets every room when it restarts).
   virtual bool exists(const SfuRoom& room) = 0;
+
+  // Server mute, audio rooms only. Silences the member in the room's mix, or
+  // lets them be heard again. A member not in the room (not joined yet, or
+  // gone) is passed over: hold_muted catches them once they are in.
+  virtual void set_muted(const SfuRoom& room, const std::string& user_id, bool muted) = 0;
+  // Mutes whoever of these members is in the room unmuted: the SFU lets a
+  // participant unmute themselves (Janus: "configure" muted false) and a
+  // member joins a renewed room unmuted, so a server mute holds only as long
+  // as this is called again and again. Returns the members muted again.
+  virtual std::vector<std::string> hold_muted(const SfuRoom& room, const std::vector<std::string>& user_ids) = 0;
+  // The id the member joins the room with (derived, no I/O): clients map the
+  // SFU's events about participants (who is talking) to members by it.
+  virtual std::uint64_t participant_of(const SfuRoom& room, const std::string& user_id) const = 0;
 };
 
 }  // namespace wp

@@ -59,6 +59,9 @@ json::object create_room_body(SfuKind kind, std::uint64_t room, const std::strin
                  {"allowed", json::array{}}};
   if (kind == SfuKind::audio) {
     o["sampling_rate"] = 48000;  // Opus at full band: the room mixes speech over a film
+    o["audiolevel_event"] = true;
+    o["audio_active_packets"] = kTalkingPackets;
+    o["audio_level_average"] = kTalkingLevel;
   } else {
     o["publishers"] = 16;        // sharers; the calls service enforces its own, lower limit
   }
@@ -78,6 +81,10 @@ json::object kick_body(std::uint64_t room, const std::string& secret, std::uint6
 
 json::object destroy_body(std::uint64_t room, const std::string& secret) {
   return {{"request", "destroy"}, {"room", room}, {"secret", secret}, {"permanent", false}};
+}
+
+json::object mute_body(std::uint64_t room, const std::string& secret, std::uint64_t participant, bool muted) {
+  return {{"request", muted ? "mute" : "unmute"}, {"room", room}, {"secret", secret}, {"id", participant}};
 }
 
 json::object participants_body(std::uint64_t room) { return {{"request", "listparticipants"}, {"room", room}}; }
@@ -131,6 +138,17 @@ std::vector<std::uint64_t> read_participant_ids(const json::object& data) {
     ids.push_back(uint_of(p.get_object().at("id"), "participant id"));
   }
   return ids;
+}
+
+std::vector<JanusParticipant> read_participants(const json::object& data) {
+  auto ids = read_participant_ids(data);
+  std::vector<JanusParticipant> out;
+  auto& list = data.at("participants").get_array();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto* muted = list[i].get_object().if_contains("muted");
+    out.push_back({ids[i], muted && muted->is_bool() && muted->get_bool()});
+  }
+  return out;
 }
 
 bool read_exists(const json::object& data) {

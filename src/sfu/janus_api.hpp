@@ -31,6 +31,12 @@ struct PluginInfo {
 };
 const PluginInfo& plugin_of(SfuKind kind);
 
+// Who is talking in an AudioBridge room: Janus averages each participant's
+// audio level (0 is the loudest, 127 silence: -dBov) over this many packets
+// (of 20 ms) and calls them talking when the average is below the threshold.
+inline constexpr int kTalkingPackets = 50;    // 1 s: marks come and go within a second, no flicker between words
+inline constexpr int kTalkingLevel = 55;      // louder than -55 dBov on average: speech, not a quiet room's noise
+
 // A Janus-level "error" answer, or a plugin's error_code.
 struct JanusError : std::runtime_error {
   JanusError(int code, const std::string& reason) : std::runtime_error(reason), code(code) {}
@@ -59,13 +65,18 @@ boost::json::object admin_request(std::string_view verb, const JanusAuth& auth, 
 
 // The plugin bodies. Rooms are private (not listed), not permanent (never
 // written to the plugin's config file), and check the "allowed" token list
-// from the start (an empty list admits nobody).
+// from the start (an empty list admits nobody). An AudioBridge room tells its
+// participants who is talking ("talking" / "stopped-talking" events, from the
+// audio level that browsers put in every RTP packet).
 boost::json::object create_room_body(SfuKind kind, std::uint64_t room, const std::string& secret,
                                      const std::string& description);
 boost::json::object allowed_body(std::uint64_t room, const std::string& secret, std::string_view action,
                                  const std::vector<std::string>& tokens);  // action: "add" or "remove"
 boost::json::object kick_body(std::uint64_t room, const std::string& secret, std::uint64_t participant);
 boost::json::object destroy_body(std::uint64_t room, const std::string& secret);
+// AudioBridge "mute" / "unmute" of one participant (a moderator's mute: it
+// silences them in the mix; Janus tells the room's participants).
+boost::json::object mute_body(std::uint64_t room, const std::string& secret, std::uint64_t participant, bool muted);
 boost::json::object participants_body(std::uint64_t room);
 boost::json::object exists_body(std::uint64_t room);
 
@@ -78,6 +89,12 @@ std::uint64_t read_id(const boost::json::object& answer);
 boost::json::object read_plugin_data(const boost::json::object& answer, SfuKind kind);
 // participants[].id of a listparticipants answer.
 std::vector<std::uint64_t> read_participant_ids(const boost::json::object& data);
+// participants[] of an AudioBridge listparticipants answer: id and muted.
+struct JanusParticipant {
+  std::uint64_t id = 0;
+  bool muted = false;
+};
+std::vector<JanusParticipant> read_participants(const boost::json::object& data);
 // The "exists" flag of an exists answer.
 bool read_exists(const boost::json::object& data);
 // data.tokens[].token of a list_tokens answer.

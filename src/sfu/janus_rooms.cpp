@@ -99,6 +99,37 @@ bool JanusRooms::exists(const SfuRoom& room) {
   return guarded("exists", [&] { return read_exists(client_->plugin_request(room.kind, exists_body(room.id))); });
 }
 
+void JanusRooms::set_muted(const SfuRoom& room, const std::string& user_id, bool muted) {
+  if (room.kind != SfuKind::audio) throw Error(ErrorCode::internal, "Only a voice room mixes: " + room_ref(room));
+  guarded(muted ? "mute" : "unmute", [&] { mute(room, participant_id(key_, room, user_id), muted); });
+}
+
+std::vector<std::string> JanusRooms::hold_muted(const SfuRoom& room, const std::vector<std::string>& user_ids) {
+  if (room.kind != SfuKind::audio) throw Error(ErrorCode::internal, "Only a voice room mixes: " + room_ref(room));
+  return guarded("hold muted", [&] {
+    std::vector<std::string> muted_again;
+    if (user_ids.empty()) return muted_again;
+    std::vector<JanusParticipant> present;
+    try {
+      present = read_participants(client_->plugin_request(room.kind, participants_body(room.id)));
+    } catch (const JanusError& e) {
+      if (e.code == plugin_of(room.kind).no_such_room) return muted_again;
+      throw;
+    }
+    for (auto& user : user_ids) {
+      auto id = participant_id(key_, room, user);
+      bool loud = std::any_of(present.begin(), present.end(),
+                              [&](const JanusParticipant& p) { return p.id == id && !p.muted; });
+      if (loud && mute(room, id, true)) muted_again.push_back(user);
+    }
+    return muted_again;
+  });
+}
+
+std::uint64_t JanusRooms::participant_of(const SfuRoom& room, const std::string& user_id) const {
+  return participant_id(key_, room, user_id);
+}
+
 bool JanusRooms::keepalive() {
   guarded("keepalive", [&] { client_->keepalive(); });
   auto made = client_->sessions_made();
@@ -137,6 +168,17 @@ void JanusRooms::put_out(const SfuRoom& room, std::uint64_t participant) {
   } catch (const JanusError& e) {
     auto& p = plugin_of(room.kind);
     if (e.code != p.no_such_participant && e.code != p.no_such_room) throw;
+  }
+}
+
+bool JanusRooms::mute(const SfuRoom& room, std::uint64_t participant, bool muted) {
+  try {
+    client_->plugin_request(room.kind, mute_body(room.id, room_secret(key_, room), participant, muted));
+    return true;
+  } catch (const JanusError& e) {
+    auto& p = plugin_of(room.kind);
+    if (e.code != p.no_such_participant && e.code != p.no_such_room) throw;
+    return false;
   }
 }
 

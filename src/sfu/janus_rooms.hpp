@@ -7,6 +7,7 @@
 // node may act on any room. docs/architecture.md, "The Janus SFU".
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/sfu.hpp"
 #include "sfu/janus_client.hpp"
@@ -24,6 +25,9 @@ class JanusRooms : public SfuRooms {
   void kick(const SfuRoom& room, const std::string& user_id) override;
   void destroy(const SfuRoom& room) override;
   bool exists(const SfuRoom& room) override;
+  void set_muted(const SfuRoom& room, const std::string& user_id, bool muted) override;
+  std::vector<std::string> hold_muted(const SfuRoom& room, const std::vector<std::string>& user_ids) override;
+  std::uint64_t participant_of(const SfuRoom& room, const std::string& user_id) const override;
 
   // Keeps the server's Janus session alive; a worker thread of the server
   // calls it every 20 s (Janus forgets a session after 60 s without
@@ -37,6 +41,8 @@ class JanusRooms : public SfuRooms {
   void revoke(const SfuRoom& room, const std::vector<std::string>& tokens);
   void put_out(const SfuRoom& room, std::uint64_t participant);
   void put_out_strangers(const SfuRoom& room);
+  // false: the participant is not in the room (or the room is gone).
+  bool mute(const SfuRoom& room, std::uint64_t participant, bool muted);
 
   std::unique_ptr<JanusClient> client_;
   std::string key_;

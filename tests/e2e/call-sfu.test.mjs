@@ -3,7 +3,10 @@
 // with rtc_mesh_max 2: three pages join the voice chat; the third join moves the call to Janus
 // (the first two get call_sfu); every page drops its mesh connections, talks to Janus with its
 // own token, and hears the others in the AudioBridge mix (inbound audio grows and the mix's level
-// shows the fake microphones' beeps). A share published to the VideoRoom reaches the others'
+// shows the fake microphones' beeps). One page speaks with a steady tone (its microphone is an
+// oscillator): the others mark that member speaking from Janus's talking events; the host
+// server-mutes it: every page shows it muted, its mark goes, Janus reports the participant muted;
+// lifted, it is heard and marked again. A share published to the VideoRoom reaches the others'
 // tiles. Skipped when janus is not installed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +17,7 @@ import { startServer, launchBrowser, apiLoggedIn, makeClip, serveFile, rest, reg
 
 const JANUS = existsSync('/usr/bin/janus');
 const ADMIN_SECRET = 'wp-e2e-admin-secret', API_SECRET = 'wp-e2e-api-secret';
-let server, browser, files, janusDir;
+let server, browser, files, janusDir, janusUrl;
 
 before(async () => {
   if (!JANUS) return;
@@ -22,6 +25,7 @@ before(async () => {
   const out = execFileSync(join(ROOT, 'scripts/janus-start.sh'),
     [janusDir, String(await freePort()), String(await freePort()), API_SECRET, ADMIN_SECRET], { encoding: 'utf8' });
   const [url, adminUrl] = out.trim().split(/\s+/);
+  janusUrl = url;
   server = await startServer({ args: ['--rtc-mesh-max', '2', '--janus-url', url, '--janus-admin-url', adminUrl,
     '--janus-admin-secret', ADMIN_SECRET, '--janus-api-secret', API_SECRET] });
   browser = await launchBrowser({ extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream'] });
@@ -45,6 +49,43 @@ function fakeScreen() {
     return canvas.captureStream(20);
   };
 }
+
+// A microphone that speaks all the time: a 440 Hz tone, well above the room's talking level.
+function toneMicrophone() {
+  navigator.mediaDevices.getUserMedia = async () => {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    gain.gain.value = 0.4;
+    const out = ctx.createMediaStreamDestination();
+    osc.connect(gain).connect(out);
+    osc.start();
+    await ctx.resume();
+    return out.stream;
+  };
+}
+
+// The server's view of a participant, asked of Janus directly (as the server does, with the API secret).
+async function janusMuted(room) {
+  const post = async (path, body) => (await fetch(janusUrl + path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...body, transaction: Math.random().toString(36).slice(2), apisecret: API_SECRET }) })).json();
+  const session = (await post('', { janus: 'create' })).data.id;
+  const handle = (await post(`/${session}`, { janus: 'attach', plugin: 'janus.plugin.audiobridge' })).data.id;
+  const answer = await post(`/${session}/${handle}`, { janus: 'message', body: { request: 'listparticipants', room } });
+  await post(`/${session}`, { janus: 'destroy' });
+  return new Map(answer.plugindata.data.participants.map((p) => [p.id, p.muted]));
+}
+
+async function eventually(fn, what, timeout = 15000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await fn()) return;
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const speaks = (page, id) => page.evaluate((u) => window.__wpCall.speaking.includes(u), id);
 
 const bytesIn = (page, kind) => page.evaluate(async (k) => {
   let total = 0;
@@ -73,10 +114,11 @@ test('beyond the mesh three pages hear each other through Janus, and a share rea
   for (const u of people.slice(1))
     assert.equal((await rest(server.url, `/api/parties/${partyId}/join/`, { method: 'POST', token: u.token })).status, 200);
   const ctxs = [];
-  for (const u of people) {
+  for (const [i, u] of people.entries()) {
     const X = await apiLoggedIn(browser.browser, server.url, u);
     await X.context.grantPermissions(['microphone', 'camera']);
     await X.page.addInitScript(fakeScreen);
+    if (i === 2) await X.page.addInitScript(toneMicrophone);
     await X.page.goto(`/parties/${partyId}`);
     await waitRoomReady(X.page);
     ctxs.push(X);
@@ -103,6 +145,33 @@ test('beyond the mesh three pages hear each other through Janus, and a share rea
     await grows(p, 'audio', `page ${i} receives the mix`);
     await p.waitForFunction(() => window.__wpCall.speaking.includes(''), null, { timeout: 40000, polling: 20 });
   }
+
+  // who speaks: Janus's talking events mark the member with the tone on the others' pages
+  const kim = people[2];
+  for (const p of pages.slice(0, 2))
+    await p.waitForFunction((u) => window.__wpCall.speaking.includes(u), kim.id, { timeout: 20000, polling: 100 });
+  // through Janus there is no volume per person (one mix): no sliders
+  assert.equal(await pages[0].locator('#voice-members input.volume').count(), 0);
+  const pid = (await rest(server.url, `/api/parties/${partyId}/call/`, { token: people[0].token }))
+    .data.members.find((m) => m.user.id === kim.id).participant_id;
+  assert.ok(pid > 0, 'the call names the participant id');
+  const room = await pages[0].evaluate(() => window.__wpCall.sfuRoom);
+  assert.equal((await janusMuted(room)).get(pid), false);
+
+  // the host server-mutes kim: shown muted everywhere, the mark goes, Janus has the participant muted
+  await pages[0].click(`li[data-user-id="${kim.id}"] button[data-slot="server-mute"]`);
+  await pages[1].waitForSelector(`li[data-user-id="${kim.id}"]:has-text("muted by a moderator")`, { timeout: 15000 });
+  await pages[2].waitForSelector('#voice-mute:has-text("Muted by a moderator")', { timeout: 15000 });
+  assert.equal((await janusMuted(room)).get(pid), true);
+  for (const p of pages.slice(0, 2)) await eventually(async () => !(await speaks(p, kim.id)), 'the muted member unmarked');
+  await pages[1].waitForTimeout(2500);  // two of Janus's level windows: still silent
+  assert.equal(await speaks(pages[1], kim.id), false, 'a server-muted member is not marked speaking');
+  assert.equal((await janusMuted(room)).get(pid), true);
+
+  // lifted: heard and marked again
+  await pages[0].click(`li[data-user-id="${kim.id}"] button[data-slot="server-mute"]`);
+  await pages[1].waitForFunction((u) => window.__wpCall.speaking.includes(u), kim.id, { timeout: 20000, polling: 100 });
+  assert.equal((await janusMuted(room)).get(pid), false);
 
   // a share goes to the VideoRoom and reaches the others' tiles
   await pages[0].click('#share-screen');

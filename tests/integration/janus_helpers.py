@@ -114,6 +114,17 @@ class Member:
         return {p["id"] for p in self.request({"request": "listparticipants", "room": self.pass_["room"]})
                 .get("participants", [])}
 
+    def muted(self):
+        """Participant id -> whether Janus has them muted (AudioBridge)."""
+        return {p["id"]: p["muted"] for p in self.request({"request": "listparticipants", "room": self.pass_["room"]})
+                .get("participants", [])}
+
+    def configure(self, muted):
+        """The member mutes or unmutes themselves, as Janus allows any participant to."""
+        answer = self.request({"request": "configure", "muted": muted})
+        assert answer.get("result") == "ok", answer
+        return answer
+
     def keepalive(self):
         return self.post(f"/{self.session}", {"janus": "keepalive"})
 

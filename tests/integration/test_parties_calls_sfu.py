@@ -6,7 +6,10 @@ and a VideoRoom room; a kicked member, one who left and the later of a
 blocked pair lose theirs (Janus refuses the token) and are put out of the
 room; the end of the party, or its deletion, ends the call and revokes every pass; a Janus
 restart gives the call new rooms and every member new passes; a free host's
-plan keeps the call in the mesh (PLAN_LIMIT). Skipped without janus."""
+plan keeps the call in the mesh (PLAN_LIMIT). A server-muted member is muted
+in the AudioBridge mix (Janus says so), muted again when they unmute
+themselves through Janus, after a Janus restart in the new room, and on two
+nodes; voice_state names each member's participant id. Skipped without janus."""
 import os
 import shutil
 
@@ -44,6 +47,18 @@ def join_call(user, party, status=200):
 
 def member_ids(state):
     return {m["user"]["id"] for m in state["members"]}
+
+
+def server_mute(actor, party, target, muted=True):
+    r = actor.post(call_path(party, f"members/{target.id}/server-mute/"), json={"muted": muted})
+    assert r.status_code == 200, r.text
+    assert r.json()["server_muted"] is muted, r.text
+    return r.json()
+
+
+def muted_ids(member):
+    """The participant ids Janus has muted in the member's AudioBridge room."""
+    return {pid for pid, muted in member.muted().items() if muted}
 
 
 async def seven_in_a_call(nodes, party, people):
@@ -135,6 +150,40 @@ def test_beyond_the_mesh_every_member_gets_a_janus_pass_and_loses_it_when_out(ma
     run(scenario())
 
 
+def test_a_server_mute_silences_the_member_in_the_janus_mix(make_server, janus):
+    s = make_server(args=["--rtc-mesh-max", "6", "--janus-mute-check-s", "1", *janus.server_args()])
+    people = users(s, 7)
+    host, loud = people[0], people[3]
+    party = create_party(host)
+    for u in people[1:]:
+        joined(u, party)
+
+    async def scenario():
+        sockets, passes = await seven_in_a_call([s], party, people)
+        voice = {uid: await in_thread(joins, janus.url, p) for uid, p in passes.items()}
+        pid = {uid: p["audio"]["participant_id"] for uid, p in passes.items()}
+        # voice_state names every member's participant id in the voice room
+        state = (await in_thread(host.get, call_path(party))).json()
+        assert {m["user"]["id"]: m["participant_id"] for m in state["members"]} == pid
+        assert await in_thread(muted_ids, voice[host.id]) == set()
+
+        start = sockets[1].mark()
+        await in_thread(server_mute, host, party, loud)
+        state = await sockets[1].wait_for("voice_state", lambda m: any(x["server_muted"] for x in m["members"]),
+                                          start=start)
+        assert {m["user"]["id"]: m["participant_id"] for m in state["members"]} == pid
+        assert await in_thread(muted_ids, voice[host.id]) == {pid[loud.id]}
+        # Janus lets them unmute themselves: the server mutes them again within janus_mute_check_s
+        await in_thread(voice[loud.id].configure, False)
+        await in_thread(wait_until, lambda: muted_ids(voice[host.id]) == {pid[loud.id]}, 10, "muted again")
+        # lifted: heard again
+        await in_thread(server_mute, host, party, loud, False)
+        assert await in_thread(muted_ids, voice[host.id]) == set()
+        await closeall(*sockets)
+
+    run(scenario())
+
+
 def test_deleting_a_party_ends_its_call_in_janus(make_server, janus):
     s = make_server(args=["--rtc-mesh-max", "6", *janus.server_args(PUBLIC_URL)])
     people = users(s, 7)
@@ -158,7 +207,8 @@ def test_deleting_a_party_ends_its_call_in_janus(make_server, janus):
 def test_after_a_janus_restart_the_call_gets_new_rooms_and_passes(make_server):
     j = Janus().start()
     try:
-        s = make_server(args=["--rtc-mesh-max", "6", "--janus-keepalive-s", "1", *j.server_args()])
+        s = make_server(args=["--rtc-mesh-max", "6", "--janus-keepalive-s", "1", "--janus-mute-check-s", "1",
+                              *j.server_args()])
         people = users(s, 7)
         party = create_party(people[0])
         for u in people[1:]:
@@ -167,14 +217,24 @@ def test_after_a_janus_restart_the_call_gets_new_rooms_and_passes(make_server):
         async def scenario():
             sockets, passes = await seven_in_a_call([s], party, people)
             assert passes[people[0].id]["url"] == j.url
+            muted = people[2]
+            await in_thread(server_mute, people[0], party, muted)
             marks = [ws.mark() for ws in sockets]
             await in_thread(j.restart)  # Janus forgets its rooms and tokens
+            voice, pid = {}, {}
             for u, ws, start in zip(people, sockets, marks):
                 msg = await ws.wait_for("call_sfu", start=start, timeout=15)
                 assert msg["sfu"]["audio"]["room"] != passes[u.id]["audio"]["room"]
-                await in_thread(joins, j.url, msg["sfu"])
+                voice[u.id] = await in_thread(joins, j.url, msg["sfu"])  # everyone joins unmuted
+                pid[u.id] = msg["sfu"]["audio"]["participant_id"]
             state = (await in_thread(people[0].get, call_path(party))).json()
             assert state["mode"] == "sfu" and len(state["members"]) == 7
+            # the new room's participant ids reach the party, and the server-muted member is muted there
+            assert {m["user"]["id"]: m["participant_id"] for m in state["members"]} == pid
+            await sockets[0].wait_for("voice_state", lambda m: all(x["participant_id"] == pid[x["user"]["id"]]
+                                                                   for x in m["members"]), start=marks[0])
+            await in_thread(wait_until, lambda: muted_ids(voice[people[0].id]) == {pid[muted.id]}, 10,
+                            "muted in the new room")
             await closeall(*sockets)
 
         run(scenario())
@@ -184,7 +244,7 @@ def test_after_a_janus_restart_the_call_gets_new_rooms_and_passes(make_server):
 
 @pytest.mark.skipif(not (PG_URL and shutil.which("redis-server")), reason="two nodes need PostgreSQL and Redis")
 def test_two_nodes_share_the_call_and_its_janus_passes(cluster, janus):  # noqa: F811
-    a, b = cluster(2, "--rtc-mesh-max", "6", *janus.server_args())
+    a, b = cluster(2, "--rtc-mesh-max", "6", "--janus-mute-check-s", "1", *janus.server_args())
     people = users(a, 7)
     party = create_party(people[0])
     for u in people[1:]:
@@ -192,8 +252,18 @@ def test_two_nodes_share_the_call_and_its_janus_passes(cluster, janus):  # noqa:
 
     async def scenario():
         sockets, passes = await seven_in_a_call([a, b], party, people)
-        for p in passes.values():
-            await in_thread(joins, janus.url, p)
+        voice = {uid: await in_thread(joins, janus.url, p) for uid, p in passes.items()}
+        pid = {uid: p["audio"]["participant_id"] for uid, p in passes.items()}
+        # a server mute made on node a silences a member whose socket is on node b, and holds there
+        muted = people[1]
+        await in_thread(server_mute, people[0], party, muted)
+        assert await in_thread(muted_ids, voice[people[0].id]) == {pid[muted.id]}
+        state = await sockets[1].wait_for("voice_state", lambda m: any(x["server_muted"] for x in m["members"]))
+        assert {m["user"]["id"]: m["participant_id"] for m in state["members"]} == pid
+        await in_thread(voice[muted.id].configure, False)
+        await in_thread(wait_until, lambda: muted_ids(voice[people[0].id]) == {pid[muted.id]}, 10, "muted again")
+        await in_thread(server_mute, people[0], party, muted, False)
+        assert await in_thread(muted_ids, voice[people[0].id]) == set()
         # a kick on node b revokes a pass that node a's member had
         kicked = people[2]  # on node a
         r = await in_thread(member_action, people[0], party, kicked, "kick")

@@ -120,6 +120,14 @@ class JanusOnLoopback : public ::testing::Test {
     return now;
   }
 
+  // Who of the AudioBridge room's participants Janus has muted.
+  std::map<std::uint64_t, bool> muted_in(const SfuRoom& room) {
+    std::map<std::uint64_t, bool> out;
+    for (auto& p : read_participants(inspector_.plugin_request(room.kind, participants_body(room.id))))
+      out[p.id] = p.muted;
+    return out;
+  }
+
   static inline fs::path dir_;
   static inline std::string url_, admin_url_, start_error_;
   JanusRooms rooms_{std::make_unique<JanusClient>(settings()), "derivation-key"};
@@ -148,6 +156,10 @@ struct Member {
   json::object join(SfuKind kind, std::uint64_t room, std::uint64_t id) {
     json::object body{{"request", "join"}, {"room", room}, {"id", id}, {"display", "member"}, {"token", token}};
     if (kind == SfuKind::video) body["ptype"] = "publisher";
+    return request(body);
+  }
+  // An asynchronous plugin request ("join", "configure"): the answer comes by long poll.
+  json::object request(json::object body) {
     auto ack = post(session_url() + "/" + std::to_string(handle), {{"janus", "message"}, {"body", body}});
     EXPECT_EQ(ack.at("janus"), "ack");
     auto transaction = ack.at("transaction");
@@ -156,7 +168,7 @@ struct Member {
       if (event.if_contains("transaction") && event.at("transaction") == transaction)
         return event.at("plugindata").at("data").as_object();
     }
-    ADD_FAILURE() << "no answer to join";
+    ADD_FAILURE() << "no answer to " << json::serialize(body);
     return {};
   }
 };
@@ -235,6 +247,35 @@ TEST_F(JanusOnLoopback, KickPutsTheMemberOutAndRevokesTheirToken) {
   EXPECT_EQ(participants_becoming(room, {passes["u1"].participant_id}),
             std::set<std::uint64_t>{passes["u1"].participant_id});
   rooms_.destroy(room);
+}
+
+TEST_F(JanusOnLoopback, AServerMutedMemberIsMutedInTheMixAndStaysSo) {
+  auto room = rooms_.create_room("party-m", SfuKind::audio);  // with audio level events: Janus takes the create
+  std::map<std::string, SfuPass> passes;
+  std::map<std::string, Member> members;
+  rooms_.set_muted(room, "u1", true);  // not in the room yet: nothing to do, no error
+  for (auto user : {"u1", "u2"}) {
+    passes[user] = rooms_.allow(room, user);
+    members[user] = Member{url_, passes[user].token};
+    members[user].connect(SfuKind::audio);
+    ASSERT_EQ(members[user].join(SfuKind::audio, room.id, passes[user].participant_id).at("audiobridge"), "joined");
+  }
+  auto u1 = passes["u1"].participant_id, u2 = passes["u2"].participant_id;
+  EXPECT_EQ(muted_in(room), (std::map<std::uint64_t, bool>{{u1, false}, {u2, false}}));
+  rooms_.set_muted(room, "u1", true);
+  EXPECT_EQ(muted_in(room), (std::map<std::uint64_t, bool>{{u1, true}, {u2, false}}));
+  // Janus lets the member unmute themselves; hold_muted mutes them again and leaves the others alone.
+  auto configured = members["u1"].request({{"request", "configure"}, {"muted", false}});
+  EXPECT_EQ(configured.at("audiobridge"), "event") << json::serialize(configured);
+  EXPECT_EQ(muted_in(room), (std::map<std::uint64_t, bool>{{u1, false}, {u2, false}}));
+  EXPECT_EQ(rooms_.hold_muted(room, {"u1", "u3"}), std::vector<std::string>{"u1"});
+  EXPECT_EQ(muted_in(room), (std::map<std::uint64_t, bool>{{u1, true}, {u2, false}}));
+  EXPECT_TRUE(rooms_.hold_muted(room, {"u1"}).empty());
+  rooms_.set_muted(room, "u1", false);
+  EXPECT_EQ(muted_in(room), (std::map<std::uint64_t, bool>{{u1, false}, {u2, false}}));
+  rooms_.destroy(room);
+  rooms_.set_muted(room, "u1", true);  // the room is gone: quiet
+  EXPECT_TRUE(rooms_.hold_muted(room, {"u1"}).empty());
 }
 
 TEST_F(JanusOnLoopback, ExistsTellsWhetherJanusStillHasTheRoom) {

@@ -7,6 +7,7 @@
 
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "modules/parties/calls_ice.hpp"
 #include "modules/parties/calls_service.hpp"
@@ -49,24 +50,44 @@ CallSettings small_settings() {
 struct FakeSfu {
   std::vector<std::string> created, destroyed;
   std::vector<std::pair<std::string, std::string>> allowed, kicked;
+  std::vector<std::tuple<std::string, std::string, bool>> mutes;            // room, user, muted
+  std::vector<std::pair<std::string, std::vector<std::string>>> holds;      // room, users
+  std::set<std::pair<std::string, std::string>> loud;  // (room, user) in the mix unmuted: hold_muted mutes them
   std::set<std::string> lost;  // rooms the SFU forgot (a restart)
   bool down = false;           // create_room fails
   int next = 0;
+  static std::uint64_t participant(const std::string& room, const std::string& user) {
+    return std::hash<std::string>{}(room + "/" + user) & ((std::uint64_t{1} << 53) - 1);
+  }
   SfuHooks rooms() {
-    return {[this](const std::string&, SfuRoomKind kind) {
-              if (down) throw wp::Error(wp::ErrorCode::unavailable, "down");
-              auto id = std::string(kind == SfuRoomKind::audio ? "a" : "v") + std::to_string(++next);
-              created.push_back(id);
-              return id;
-            },
-            [this](const std::string& room, const std::string& user) {
-              if (lost.count(room)) wp::throw_not_found("no such room");
-              allowed.emplace_back(room, user);
-              return SfuTicket{"token-" + room + "-" + user, allowed.size(), 0};
-            },
-            [this](const std::string& room, const std::string& user) { kicked.emplace_back(room, user); },
-            [this](const std::string& room) { destroyed.push_back(room); },
-            [this](const std::string& room) { return !lost.count(room); }};
+    SfuHooks h;
+    h.create_room = [this](const std::string&, SfuRoomKind kind) {
+      if (down) throw wp::Error(wp::ErrorCode::unavailable, "down");
+      auto id = std::string(kind == SfuRoomKind::audio ? "a" : "v") + std::to_string(++next);
+      created.push_back(id);
+      return id;
+    };
+    h.allow = [this](const std::string& room, const std::string& user) {
+      if (lost.count(room)) wp::throw_not_found("no such room");
+      allowed.emplace_back(room, user);
+      return SfuTicket{"token-" + room + "-" + user, allowed.size(), 0};
+    };
+    h.kick = [this](const std::string& room, const std::string& user) { kicked.emplace_back(room, user); };
+    h.destroy = [this](const std::string& room) { destroyed.push_back(room); };
+    h.exists = [this](const std::string& room) { return !lost.count(room); };
+    h.mute = [this](const std::string& room, const std::string& user, bool muted) {
+      if (down) throw wp::Error(wp::ErrorCode::unavailable, "down");
+      mutes.emplace_back(room, user, muted);
+    };
+    h.hold_muted = [this](const std::string& room, const std::vector<std::string>& users) {
+      holds.emplace_back(room, users);
+      std::vector<std::string> again;
+      for (auto& u : users)
+        if (loud.erase({room, u})) again.push_back(u);
+      return again;
+    };
+    h.participant_of = [](const std::string& room, const std::string& user) { return participant(room, user); };
+    return h;
   }
 };
 
@@ -437,6 +458,90 @@ TEST(PartiesCalls, WhenTheSfuCannotMakeNewRoomsTheCallEndsClearly) {
     ASSERT_TRUE(eventually([&] { return !s.conn->messages("call_ended").empty(); }));
     EXPECT_EQ(s.conn->messages("call_ended")[0].at("reason").as_string(), "sfu_lost");
   }
+}
+
+// Server mute through the SFU: the member is silenced in the mix (and let
+// speak again) on the voice room; a member who got out of the mute (Janus lets
+// them unmute themselves, a renewed room admits them unmuted) is muted again
+// by hold_sfu_mutes; voice_state names each member's participant id.
+TEST(PartiesCalls, AServerMuteReachesTheSfuMix) {
+  SfuCall c(5);
+  c.join(0, 3);
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[2].id, true);  // a mesh: nothing to do in the SFU
+  EXPECT_TRUE(c.sfu.mutes.empty());
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[2].id, false);
+  c.join(3, 4);  // through the SFU now
+  auto audio = c.audio_room();
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[1].id, true);
+  using Mute = std::tuple<std::string, std::string, bool>;
+  EXPECT_EQ(c.sfu.mutes, (std::vector<Mute>{{audio, c.users[1].id, true}}));
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[1].id, true);  // again: no change, nothing sent
+  EXPECT_EQ(c.sfu.mutes.size(), 1u);
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[1].id, false);
+  EXPECT_EQ(c.sfu.mutes.back(), (Mute{audio, c.users[1].id, false}));
+  // Janus unavailable: the mute still holds in the call (and the keeper applies it later)
+  c.sfu.down = true;
+  auto row = c.w.calls.server_mute(c.users[0], c.party.id, c.users[3].id, true);
+  EXPECT_TRUE(row.server_muted);
+  c.sfu.down = false;
+
+  // voice_state tells every member's participant id in the voice room
+  ASSERT_TRUE(eventually([&] {
+    auto states = c.sockets[4].conn->messages("voice_state");
+    return !states.empty() && states.back().at("members").as_array().size() == 4 &&
+           states.back().at("members").as_array()[3].at("server_muted").as_bool();
+  }));
+  auto states = c.sockets[4].conn->messages("voice_state");
+  for (auto& m : states.back().at("members").as_array()) {
+    std::string user(m.at("user").at("id").as_string());
+    EXPECT_EQ(m.at("participant_id").to_number<std::uint64_t>(), FakeSfu::participant(audio, user)) << user;
+  }
+  EXPECT_EQ(c.w.calls.state(c.users[0], c.party.id).call.members[0].sfu_participant_id,
+            FakeSfu::participant(audio, c.users[0].id));
+}
+
+TEST(PartiesCalls, ServerMutesAreHeldInTheSfuMix) {
+  SfuCall c(5);
+  c.join(0, 4);
+  auto audio = c.audio_room();
+  c.w.calls.hold_sfu_mutes();  // nobody server-muted: nothing asked
+  EXPECT_TRUE(c.sfu.holds.empty());
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[1].id, true);
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[3].id, true);
+  c.sfu.loud = {{audio, c.users[3].id}, {audio, c.users[2].id}};  // users[3] unmuted themselves; [2] is not muted
+  c.w.calls.hold_sfu_mutes();
+  ASSERT_EQ(c.sfu.holds.size(), 1u);
+  EXPECT_EQ(c.sfu.holds[0].first, audio);
+  std::set<std::string> held(c.sfu.holds[0].second.begin(), c.sfu.holds[0].second.end());
+  EXPECT_EQ(held, (std::set<std::string>{c.users[1].id, c.users[3].id}));
+  EXPECT_EQ(c.sfu.loud, (std::set<std::pair<std::string, std::string>>{{audio, c.users[2].id}}));
+  // lifted, or out of the call: no longer held
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[1].id, false);
+  c.w.calls.leave(c.users[3], c.party.id);
+  c.w.calls.hold_sfu_mutes();
+  EXPECT_EQ(c.sfu.holds.size(), 1u);
+}
+
+TEST(PartiesCalls, AfterTheSfuLostItsRoomsAServerMutedMemberStaysMuted) {
+  SfuCall c(4);
+  c.join(0, 4);
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[2].id, true);
+  c.sfu.lost = {c.sfu.created[0], c.sfu.created[1]};
+  c.w.calls.recover_sfu_rooms();
+  auto renewed = c.audio_room();
+  ASSERT_EQ(renewed, c.sfu.created[2]);
+  // the member joins the new room unmuted: the keeper mutes them there
+  c.sfu.loud = {{renewed, c.users[2].id}};
+  c.w.calls.hold_sfu_mutes();
+  ASSERT_EQ(c.sfu.holds.size(), 1u);
+  EXPECT_EQ(c.sfu.holds[0], (std::pair<std::string, std::vector<std::string>>{renewed, {c.users[2].id}}));
+  EXPECT_TRUE(c.sfu.loud.empty());
+  // and every member learns their participant ids in the new room
+  ASSERT_TRUE(eventually([&] {
+    auto states = c.sockets[1].conn->messages("voice_state");
+    return !states.empty() && states.back().at("members").as_array()[0].at("participant_id").to_number<std::uint64_t>() ==
+                                  FakeSfu::participant(renewed, c.users[0].id);
+  }));
 }
 
 }  // namespace

@@ -59,7 +59,15 @@ TEST(JanusApi, RoomBodiesArePrivateTemporaryAndTokenChecked) {
     // An empty list, not a missing one: Janus then admits no one until allowed.
     EXPECT_TRUE(create.at("allowed").as_array().empty());
     EXPECT_EQ(create.contains("publishers"), kind == SfuKind::video);
+    // Voice rooms tell their participants who is talking; share rooms have no voice.
+    EXPECT_EQ(create.contains("audiolevel_event"), kind == SfuKind::audio);
   }
+  auto voice = create_room_body(SfuKind::audio, 42, "s", "party p");
+  EXPECT_EQ(voice.at("audiolevel_event"), true);
+  EXPECT_EQ(voice.at("audio_active_packets"), 50);
+  EXPECT_EQ(voice.at("audio_level_average"), 55);
+  EXPECT_EQ(json::serialize(mute_body(42, "s", 9, true)), R"({"request":"mute","room":42,"secret":"s","id":9})");
+  EXPECT_EQ(json::serialize(mute_body(42, "s", 9, false)), R"({"request":"unmute","room":42,"secret":"s","id":9})");
   auto allowed = allowed_body(42, "s", "remove", {"a", "b"});
   EXPECT_EQ(json::serialize(allowed),
             R"({"request":"allowed","room":42,"secret":"s","action":"remove","allowed":["a","b"]})");
@@ -100,6 +108,15 @@ TEST(JanusApi, AnswersAreReadOrRefused) {
       "data":{"videoroom":"participants","room":1,"participants":[{"id":44,"publisher":false},{"id":45}]}}})", ""),
                                  SfuKind::video);
   EXPECT_EQ(read_participant_ids(people), (std::vector<std::uint64_t>{44, 45}));
+  auto voices = read_participants(read_plugin_data(read_answer(200, R"({"janus":"success","plugindata":{
+      "plugin":"janus.plugin.audiobridge","data":{"audiobridge":"participants","room":1,"participants":[
+      {"id":44,"display":"u","setup":true,"muted":true,"talking":false},{"id":45,"setup":false,"muted":false}]}}})", ""),
+                                                   SfuKind::audio));
+  ASSERT_EQ(voices.size(), 2u);
+  EXPECT_EQ(voices[0].id, 44u);
+  EXPECT_TRUE(voices[0].muted);
+  EXPECT_EQ(voices[1].id, 45u);
+  EXPECT_FALSE(voices[1].muted);
   auto tokens = read_answer(200, R"({"janus":"success","data":{"tokens":[{"token":"a","allowed_plugins":[]},
       {"token":"b","allowed_plugins":["janus.plugin.audiobridge"]}]}})", "");
   EXPECT_EQ(read_tokens(tokens), (std::vector<std::string>{"a", "b"}));
@@ -249,6 +266,35 @@ TEST(JanusRooms, KeepaliveTellsWhenTheSessionWasMadeAgainAndRoomsCanBeChecked) {
   w.janus.sessions.clear();
   w.rooms.create_room("q", SfuKind::audio);
   EXPECT_TRUE(w.rooms.keepalive());
+}
+
+TEST(JanusRooms, AServerMuteSilencesTheMemberInTheMixAndIsHeld) {
+  World w;
+  auto voice = w.rooms.create_room("p", SfuKind::audio);
+  auto alice = w.rooms.allow(voice, "alice"), bob = w.rooms.allow(voice, "bob");
+  EXPECT_EQ(w.rooms.participant_of(voice, "alice"), alice.participant_id);
+  w.rooms.set_muted(voice, "alice", true);  // not in the room yet: passed over
+  auto& r = w.room(voice);
+  EXPECT_TRUE(r.muted.empty());
+  r.participants = {alice.participant_id, bob.participant_id};
+  w.rooms.set_muted(voice, "alice", true);
+  EXPECT_EQ(r.muted, std::set<std::uint64_t>{alice.participant_id});
+  auto& sent = w.janus.requests.back().at("body").as_object();
+  EXPECT_EQ(sent.at("request"), "mute");
+  EXPECT_EQ(std::string(sent.at("secret").as_string()), room_secret("key", voice));
+  w.rooms.set_muted(voice, "alice", false);
+  EXPECT_TRUE(r.muted.empty());
+  // Alice unmuted herself (or joined unmuted): held muted again; Bob, not server-muted, is left alone.
+  EXPECT_EQ(w.rooms.hold_muted(voice, {"alice", "carol"}), std::vector<std::string>{"alice"});
+  EXPECT_EQ(r.muted, std::set<std::uint64_t>{alice.participant_id});
+  EXPECT_TRUE(w.rooms.hold_muted(voice, {"alice"}).empty());  // muted already: nothing sent
+  EXPECT_EQ(w.janus.requests.back().at("body").at("request"), "listparticipants");
+  // A room gone is quiet; a share room does not mix voices.
+  w.rooms.destroy(voice);
+  w.rooms.set_muted(voice, "alice", true);
+  EXPECT_TRUE(w.rooms.hold_muted(voice, {"alice"}).empty());
+  auto share = w.rooms.create_room("p", SfuKind::video);
+  EXPECT_EQ(wp::testkit::error_code_of([&] { w.rooms.set_muted(share, "alice", true); }), wp::ErrorCode::internal);
 }
 
 TEST(JanusRooms, FailuresAreUnavailable) {

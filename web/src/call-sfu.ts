@@ -3,8 +3,11 @@
 // AudioBridge room: the microphone up, the room's mix down (one stream for
 // everyone). Screen shares go through the VideoRoom room: every member joins it as
 // a publisher (to hear of the others' feeds), the sharer publishes its track, and
-// each member subscribes to the feeds of the others. call.ts decides when to use
-// this and keeps the UI; nothing here touches playback.
+// each member subscribes to the feeds of the others. The AudioBridge room tells
+// who is talking (by participant id; voice_state maps the ids to members), and
+// the page mutes itself there while a moderator has it server-muted (the server
+// mutes it there too). call.ts decides when to use this and keeps the UI;
+// nothing here touches playback.
 import { JanusHandle, JanusSession } from './janus';
 
 export interface SfuTicket { room: number; token: string; participant_id: number }
@@ -14,12 +17,15 @@ export interface SfuCallbacks {
   onMix: (stream: MediaStream) => void;        // the room's mixed audio
   onShare: (userId: string, stream: MediaStream | null) => void;  // a member's share appeared or ended
   onLost: (why: string) => void;               // Janus dropped us (token revoked, restarted)
+  onTalking: (participantId: number, talking: boolean) => void;  // Janus's audio level events
+  serverMuted: () => boolean;                  // join the mix muted while a moderator mutes us
 }
 
 export interface SfuCall {
   pc: () => RTCPeerConnection | null;           // the voice connection, for stats
   publish: (stream: MediaStream) => Promise<void>;
   unpublish: () => Promise<void>;
+  setMuted: (muted: boolean) => Promise<void>;  // in the mix ("configure"), as voice_state says
   close: () => void;
 }
 
@@ -54,9 +60,24 @@ export async function joinSfu(pass: SfuPass, mic: MediaStream, iceServers: RTCIc
   for (const t of mic.getAudioTracks()) pc.addTrack(t, mic);
   pc.ontrack = ({ track, streams }) => cb.onMix(streams[0] ?? new MediaStream([track]));
   await pc.setLocalDescription(await pc.createOffer());
-  const configured = await bridge.send({ request: 'configure', muted: false }, pc.localDescription!.toJSON());
+  let muted = cb.serverMuted();
+  const configured = await bridge.send({ request: 'configure', muted }, pc.localDescription!.toJSON());
   if (configured.jsep) await pc.setRemoteDescription(configured.jsep);
   bridge.onHangup = (why) => lost(`voice hung up: ${why}`);
+  // Janus tells changes only: someone talking before we came, or through a mute (Janus keeps its
+  // last verdict while it drops their audio), is read from the room's list, whenever someone joins,
+  // is muted or unmuted; a muted participant counts as silent.
+  const refreshTalking = () => bridge.send({ request: 'listparticipants', room: pass.audio.room }).then((a) => {
+    for (const p of a.data.participants ?? []) cb.onTalking(p.id, !!p.talking && !p.muted);
+  }).catch(() => undefined);
+  bridge.onEvent = (data) => {
+    if (data.audiobridge === 'talking' || data.audiobridge === 'stopped-talking')
+      return cb.onTalking(data.id, data.audiobridge === 'talking');
+    for (const p of data.participants ?? []) if (p.muted) cb.onTalking(p.id, false);
+    if (data.participants) refreshTalking();
+    if (data.leaving !== undefined) cb.onTalking(data.leaving, false);
+  };
+  refreshTalking();
 
   // ---- shares: a publisher handle for the room's news, a subscriber per feed
   await video.create();
@@ -102,6 +123,11 @@ export async function joinSfu(pass: SfuPass, mic: MediaStream, iceServers: RTCIc
       await sharePc.setLocalDescription(await sharePc.createOffer());
       const answer = await publisher!.send({ request: 'publish' }, sharePc.localDescription!.toJSON());
       if (answer.jsep) await sharePc.setRemoteDescription(answer.jsep);
+    },
+    async setMuted(m: boolean) {
+      if (m === muted || closed) return;
+      muted = m;
+      await bridge.send({ request: 'configure', muted: m }).catch((e) => { muted = !m; throw e; });
     },
     async unpublish() {
       if (!sharePc) return;

@@ -8,13 +8,15 @@
 // impolite side's (the polite one waits for it). Nothing here touches playback
 // sync; ducking only changes the film's volume. Beyond the mesh the server answers
 // with SFU passes (the join's `sfu`, or `call_sfu`): the page then closes the mesh
-// and talks to Janus (call-sfu.ts); one mixed stream replaces the peers' audio.
+// and talks to Janus (call-sfu.ts); one mixed stream replaces the peers' audio,
+// Janus's talking events mark who speaks, and per-person volumes are hidden (a
+// mix cannot be taken apart).
 import { api, ApiError } from './api';
 import { joinSfu, SfuCall, SfuPass } from './call-sfu';
 import { toast, toastError } from './toast';
 import { h, clear } from './ui';
 
-interface Member { user: { id: string; username: string }; muted: boolean; deafened: boolean; server_muted: boolean }
+interface Member { user: { id: string; username: string }; muted: boolean; deafened: boolean; server_muted: boolean; participant_id?: number }
 interface Share { id: string; user: { id: string; username: string }; kind: string }
 interface Peer {
   id: string;
@@ -53,8 +55,12 @@ export function callBar(partyId: string, opts: CallOptions) {
   let muted = false, deafened = false, pttHeld = false;
   let myShare: { id: string; stream: MediaStream } | null = null;
   const peers = new Map<string, Peer>();
+  let mode = 'mesh';                            // the call's, from the server: 'sfu' beyond the mesh
   let sfu: SfuCall | null = null;              // the call through Janus, when beyond the mesh
   let sfuJoining: Promise<void> | null = null;
+  let sfuPass: SfuPass | null = null;
+  const participants = new Map<number, string>();  // Janus participant id -> user id (voice_state)
+  const sfuTalking = new Set<string>();            // user ids Janus says are talking
   const mix = h('audio', { autoplay: true });  // Janus's mix of the room
   let mixLevel: () => number = () => 0;
   const sfuShares = new Map<string, MediaStream>();  // user id -> their share, through Janus
@@ -103,8 +109,9 @@ export function callBar(partyId: string, opts: CallOptions) {
     shareBtn.textContent = myShare ? 'Stop sharing' : 'Share screen';
     clear(list, ...members.map((m) => {
       const self = m.user.id === opts.myId;
-      const vol = h('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(volumes.get(m.user.id) ?? 1), 'aria-label': `Volume of ${m.user.username}`, class: 'volume' });
-      vol.addEventListener('input', () => { volumes.set(m.user.id, Number(vol.value)); applyAudio(); });
+      const vol = mode === 'sfu' ? null : h('input', { type: 'range', min: '0', max: '1', step: '0.05', value: String(volumes.get(m.user.id) ?? 1), 'aria-label': `Volume of ${m.user.username}`, class: 'volume' });
+      // Through Janus everyone comes in one mix: no volume per person (docs/realtime.md).
+      if (vol) vol.addEventListener('input', () => { volumes.set(m.user.id, Number(vol.value)); applyAudio(); });
       const flags = [m.server_muted ? 'muted by a moderator' : m.muted ? 'muted' : '', m.deafened ? 'deafened' : ''].filter(Boolean).join(', ');
       return h('li', { class: `voice-member${speaking.has(m.user.id) ? ' speaking' : ''}`, dataset: { userId: m.user.id } },
         h('span', { class: 'speaking-dot', 'aria-hidden': 'true' }), h('span', null, m.user.username + (self ? ' (you)' : '')),
@@ -137,7 +144,7 @@ export function callBar(partyId: string, opts: CallOptions) {
       iceServers = body.ice_servers || [];
       inCall = true;
       if (body.sfu) enterSfu(body.sfu);
-      applyState(body.members, body.version);
+      applyState(body.members, body.version, body.mode);
       applyMic();
       for (const m of early) signal(m);
       early = null;
@@ -174,10 +181,18 @@ export function callBar(partyId: string, opts: CallOptions) {
     micLevel = () => 0;
   }
 
-  function applyState(list: Member[], v: number) {
+  function applyState(list: Member[], v: number, m?: string) {
     if (v < version) return;
     version = v;
     members = list;
+    if (m) mode = m;
+    participants.clear();
+    for (const x of members) if (x.participant_id !== undefined) participants.set(x.participant_id, x.user.id);
+    for (const id of [...sfuTalking]) {
+      const x = members.find((y) => y.user.id === id);
+      if (!x || x.server_muted) sfuTalking.delete(id);
+    }
+    sfu?.setMuted(!!me()?.server_muted).catch(() => undefined);
     if (inCall && !members.some((m) => m.user.id === opts.myId)) {
       // The server let us go (kicked, or another tab left): stop everything here.
       teardown();
@@ -274,14 +289,23 @@ export function callBar(partyId: string, opts: CallOptions) {
     leaveSfu();
     for (const id of [...peers.keys()]) closePeer(id);
     note(`sfu ${pass.audio.room}`);
+    sfuPass = pass;
     const mine = mic;
     const joining = joinSfu(pass, mine, iceServers, opts.myId, {
       onMix: (stream) => { mix.srcObject = stream; mix.play().catch(() => undefined); mixLevel = meter(stream); applyAudio(); },
       onShare: (userId, stream) => { if (stream) sfuShares.set(userId, stream); else sfuShares.delete(userId); renderTile(); },
       onLost: (why) => { note(`sfu lost: ${why}`); if (sfu) { sfu = null; toast('The connection to the voice chat ended.', 'error'); } },
+      onTalking: (pid, talking) => {
+        const id = participants.get(pid);
+        const x = members.find((y) => y.user.id === id);
+        if (id && talking && x && !x.server_muted) sfuTalking.add(id);
+        else if (id) sfuTalking.delete(id);
+      },
+      serverMuted: () => !!me()?.server_muted,
     }).then(async (call) => {
       if (sfuJoining !== joining || mic !== mine) return call.close();  // left, or another pass came meanwhile
       sfu = call;
+      call.setMuted(!!me()?.server_muted).catch(() => undefined);  // voice_state may have changed meanwhile
       if (myShare) await call.publish(myShare.stream);
     }).catch((err) => {
       if (sfuJoining === joining) toast(`Cannot reach the media server: ${(err as Error).message}`, 'error');
@@ -290,8 +314,10 @@ export function callBar(partyId: string, opts: CallOptions) {
   }
   function leaveSfu() {
     sfuJoining = null;
+    sfuPass = null;
     sfu?.close();
     sfu = null;
+    sfuTalking.clear();
     mix.srcObject = null;
     mixLevel = () => 0;
     sfuShares.clear();
@@ -366,6 +392,7 @@ export function callBar(partyId: string, opts: CallOptions) {
     // Through Janus the room is one mix: who speaks is not known, only that someone does.
     if (!mix.muted && mixLevel() > SPEAKING_LEVEL) lastLoud.set(MIX, t);
     const now = new Set<string>();
+    if (sfu) for (const id of sfuTalking) now.add(id);
     for (const [id, at] of lastLoud) {
       if (t - at < SPEAKING_HOLD_MS && (id === opts.myId ? mineOn : id === MIX ? !!sfu : peers.has(id) && !peers.get(id)!.audio.muted)) now.add(id);
       else lastLoud.delete(id);
@@ -429,7 +456,7 @@ export function callBar(partyId: string, opts: CallOptions) {
 
   // ---- from room.ts
   function onMessage(m: any) {
-    if (m.type === 'voice_state') return applyState(m.members, m.version);
+    if (m.type === 'voice_state') return applyState(m.members, m.version, m.mode);
     if (m.type === 'screen_share_state') {
       if (m.version < version) return;
       shares = m.shares;
@@ -465,7 +492,7 @@ export function callBar(partyId: string, opts: CallOptions) {
       const c = await api<any>(`/api/parties/${partyId}/call/`);
       version = -1;
       shares = c.shares;
-      applyState(c.members, c.version);
+      applyState(c.members, c.version, c.mode);
     } catch { /* the room shows the socket's own errors */ }
   }
 
@@ -480,6 +507,7 @@ export function callBar(partyId: string, opts: CallOptions) {
     },
     get mode() { return sfu ? 'sfu' : 'mesh'; },
     get speaking() { return [...speaking]; },
+    get sfuRoom() { return sfuPass?.audio.room ?? null; },  // the AudioBridge room, for the tests' own Janus queries
     get trace() { return [...trace]; },
   };
 

@@ -39,6 +39,9 @@ struct CallMemberRow {
   std::string user_id, username;
   std::int64_t joined_at = 0;
   bool muted = false, deafened = false, server_muted = false;
+  // In a call through the SFU: the id they join its voice room with (not a
+  // column; the service fills it in), by which clients tell who is talking.
+  std::optional<std::uint64_t> sfu_participant_id;
 };
 
 struct ScreenShareRow {
@@ -99,7 +102,15 @@ struct SfuHooks {
   std::function<void(const std::string& room)> destroy;
   // Whether Janus still has the room (it forgets them all when it restarts).
   std::function<bool(const std::string& room)> exists;
-  bool configured() const { return create_room && allow && kick && destroy && exists; }
+  // Server mute in the voice room's mix (the member need not be in it yet).
+  std::function<void(const std::string& room, const std::string& user_id, bool muted)> mute;
+  // Mutes those of the users who are in the voice room unmuted; -> who was muted again.
+  std::function<std::vector<std::string>(const std::string& room, const std::vector<std::string>& user_ids)> hold_muted;
+  // The member's participant id in the room (derived, no I/O).
+  std::function<std::uint64_t(const std::string& room, const std::string& user_id)> participant_of;
+  bool configured() const {
+    return create_room && allow && kick && destroy && exists && mute && hold_muted && participant_of;
+  }
 };
 
 // A member's way into the SFU rooms: the room ids and their tokens, and
@@ -113,6 +124,11 @@ struct SfuAccess {
 // A call that runs through the SFU, as the recovery after a Janus restart reads it.
 struct SfuCallRow {
   std::string party_id, audio_room, video_room;
+};
+
+// A server-muted member of a call through the SFU, as the mute keeper reads it.
+struct SfuMutedRow {
+  std::string party_id, audio_room, user_id;
 };
 
 // Why a whole call (or one member's part in it) ended without them leaving:

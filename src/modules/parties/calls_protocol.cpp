@@ -21,11 +21,13 @@ const json::value* field(const json::object& msg, const char* name) { return msg
 }  // namespace
 
 json::object call_member_json(const CallMemberRow& m) {
-  return {{"user", user_ref(m.user_id, m.username)},
-          {"joined_at", to_rfc3339(m.joined_at)},
-          {"muted", m.muted},
-          {"deafened", m.deafened},
-          {"server_muted", m.server_muted}};
+  json::object o{{"user", user_ref(m.user_id, m.username)},
+                 {"joined_at", to_rfc3339(m.joined_at)},
+                 {"muted", m.muted},
+                 {"deafened", m.deafened},
+                 {"server_muted", m.server_muted}};
+  if (m.sfu_participant_id) o["participant_id"] = *m.sfu_participant_id;
+  return o;
 }
 
 json::object share_json(const ScreenShareRow& s) {

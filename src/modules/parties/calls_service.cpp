@@ -24,6 +24,7 @@ namespace {
 CallView CallsService::view_of(const std::string& party_id, const std::string& user_id, VoiceOpener opener) {
   CallView v;
   v.call = store_.snapshot(party_id);
+  name_sfu_participants(v.call);
   v.opener = opener;
   v.mesh_max = settings_.mesh_max;
   v.max_sharers = settings_.max_sharers;
@@ -136,7 +137,10 @@ CallMemberRow CallsService::server_mute(const Principal& user, const std::string
   if (target == party.host_id) throw_forbidden("The host cannot be muted.");
   auto them = store_.member(party_id, target);
   if (!them) throw_not_found("That member is not in the voice chat.");
-  if (them->server_muted != muted && store_.set_server_muted(party_id, target, muted)) announce(party_id, false);
+  if (them->server_muted != muted && store_.set_server_muted(party_id, target, muted)) {
+    mute_in_sfu(party_id, target, muted);
+    announce(party_id, false);
+  }
   return require_member(party_id, target);
 }
 
@@ -207,6 +211,7 @@ void CallsService::relay(const Principal& user, const std::string& party_id, con
 
 void CallsService::announce(const std::string& party_id, bool shares_changed) {
   auto snap = store_.snapshot(party_id);
+  name_sfu_participants(snap);
   hub_.broadcast(party_id, realtime::make_message(protocol::voice_state(snap)));
   if (shares_changed)
     hub_.broadcast(party_id, realtime::make_message(protocol::screen_share_state(snap, settings_.max_sharers)));

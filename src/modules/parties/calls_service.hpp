@@ -96,6 +96,12 @@ class CallsService {
   // new passes (call_sfu), or, when none can be made, ends (call_ended
   // `sfu_lost`). Blocks on the SFU: run it on the pool or a worker thread.
   void recover_sfu_rooms();
+  // Mutes again, in the SFU's mix, every server-muted member of a call
+  // through the SFU who got out of it: the SFU lets a member unmute
+  // themselves, and a member joins new rooms (after a restart) unmuted. The
+  // SFU's worker calls it every few seconds (janus_mute_check_s). Blocks on
+  // the SFU; throws when it is unavailable.
+  void hold_sfu_mutes();
 
  private:
   void let_go(const std::string& party_id, const std::string& user_id, LeftReason reason);
@@ -114,6 +120,10 @@ class CallsService {
   // Destroys rooms without failing the caller (Janus may have lost them already).
   void drop_sfu_rooms(const std::string& party_id, const std::optional<std::string>& audio,
                       const std::optional<std::string>& video);
+  // A server mute (or its end) reaches the SFU's mix when the call runs through it.
+  void mute_in_sfu(const std::string& party_id, const std::string& user_id, bool muted);
+  // Each member's participant id in the call's SFU voice room, for the clients.
+  void name_sfu_participants(CallSnapshot& call);
   CallMemberRow require_member(const std::string& party_id, const std::string& user_id);
 
   CallStore& store_;

@@ -136,7 +136,39 @@ bool CallsService::renew_sfu_rooms(const SfuCallRow& call) {
       spdlog::warn("party {}: no new SFU pass for {}: {}", call.party_id, m.user_id, e.what());
     }
   }
+  announce(call.party_id, false);  // the members' participant ids in the new room
   return true;
+}
+
+void CallsService::mute_in_sfu(const std::string& party_id, const std::string& user_id, bool muted) {
+  if (!sfu_.configured()) return;
+  auto chat = store_.snapshot(party_id).chat;
+  if (chat.mode() != CallMode::sfu) return;
+  try {
+    sfu_.mute(*chat.sfu_audio_room, user_id, muted);
+  } catch (const std::exception& e) {
+    // The mute is recorded: hold_sfu_mutes applies it later; a member let
+    // speak again unmutes themselves in the mix when voice_state says so.
+    spdlog::warn("party {}: the SFU did not take the server mute of {}: {}", party_id, user_id, e.what());
+  }
+}
+
+void CallsService::hold_sfu_mutes() {
+  if (!sfu_.configured()) return;
+  auto rows = store_.sfu_server_muted();  // by party
+  for (std::size_t i = 0; i < rows.size();) {
+    std::vector<std::string> users;
+    auto j = i;
+    for (; j < rows.size() && rows[j].party_id == rows[i].party_id; ++j) users.push_back(rows[j].user_id);
+    for (auto& user : sfu_.hold_muted(rows[i].audio_room, users))
+      spdlog::info("party {}: {} was heard in the SFU despite the server mute; muted again", rows[i].party_id, user);
+    i = j;
+  }
+}
+
+void CallsService::name_sfu_participants(CallSnapshot& call) {
+  if (!sfu_.configured() || !call.chat.sfu_audio_room) return;
+  for (auto& m : call.members) m.sfu_participant_id = sfu_.participant_of(*call.chat.sfu_audio_room, m.user_id);
 }
 
 void CallsService::drop_sfu_rooms(const std::string& party_id, const std::optional<std::string>& audio,

@@ -50,6 +50,12 @@ inline const db::Columns<SfuCallRow> kSfuCall{
     {"c.sfu_video_room", &SfuCallRow::video_room},
 };
 
+inline const db::Columns<SfuMutedRow> kSfuMuted{
+    {"c.party_id", &SfuMutedRow::party_id},
+    {"c.sfu_audio_room", &SfuMutedRow::audio_room},
+    {"m.user_id", &SfuMutedRow::user_id},
+};
+
 inline const db::Columns<Flag> kServerMuted{{"m.is_server_muted", &Flag::value}};
 
 inline constexpr const char* kEnsureChat =
@@ -111,6 +117,11 @@ inline constexpr const char* kSfuCallsOfPair =
     "AND m.left_at IS NULL) "
     "AND EXISTS (SELECT 1 FROM voice_chat_participants m WHERE m.voice_chat_id = c.id AND m.user_id = :b "
     "AND m.left_at IS NULL) ORDER BY c.party_id";
+// The server-muted members of the calls through the SFU (their mute is held in its mix).
+inline constexpr const char* kSfuServerMuted =
+    "FROM voice_chats c JOIN voice_chat_participants m ON m.voice_chat_id = c.id "
+    "WHERE c.sfu_audio_room IS NOT NULL AND c.opened_at IS NOT NULL AND m.left_at IS NULL "
+    "AND m.is_server_muted = TRUE ORDER BY c.party_id, m.user_id";
 inline constexpr const char* kLeaveAllMembers =
     "UPDATE voice_chat_participants SET left_at = :t, left_reason = :r WHERE voice_chat_id = :c AND left_at IS NULL";
 inline constexpr const char* kEndAllShares =

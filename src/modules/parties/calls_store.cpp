@@ -155,6 +155,12 @@ std::vector<SfuCallRow> CallStore::sfu_calls() {
   return db_.with([&](soci::session& s) { return db::select_rows(s, q::kSfuCall, q::kSfuCalls, [](soci::statement&) {}); });
 }
 
+std::vector<SfuMutedRow> CallStore::sfu_server_muted() {
+  return db_.with([&](soci::session& s) {
+    return db::select_rows(s, q::kSfuMuted, q::kSfuServerMuted, [](soci::statement&) {});
+  });
+}
+
 std::vector<SfuCallRow> CallStore::sfu_calls_of_pair(const std::string& a, const std::string& b) {
   return db_.with([&](soci::session& s) { return db::select_rows(s, q::kSfuCall, q::kSfuCallsOfPair, db::uses(a, b)); });
 }

@@ -39,6 +39,8 @@ class CallStore {
                          const std::string& video_room);
   // The open calls that run through the SFU.
   std::vector<SfuCallRow> sfu_calls();
+  // The server-muted members of the open calls through the SFU, by party.
+  std::vector<SfuMutedRow> sfu_server_muted();
   // The calls through the SFU that both users are in now.
   std::vector<SfuCallRow> sfu_calls_of_pair(const std::string& a, const std::string& b);
   // Everyone out at once (reason `removed`), the shares ended, the call

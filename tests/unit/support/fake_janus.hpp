@@ -24,6 +24,7 @@ class FakeJanus {
     std::string secret;
     std::set<std::string> allowed;
     std::set<std::uint64_t> participants;
+    std::set<std::uint64_t> muted;  // AudioBridge: participants muted by a moderator (or by themselves)
   };
 
   HttpAnswer operator()(const HttpPost& post) {
@@ -126,7 +127,11 @@ class FakeJanus {
     if (!r) return fail(audio ? 485 : 426, "No such room");
     if (request == "listparticipants") {
       boost::json::array list;
-      for (auto p : r->participants) list.push_back(boost::json::object{{"id", p}});
+      for (auto p : r->participants) {
+        boost::json::object o{{"id", p}};
+        if (audio) o["muted"] = r->muted.contains(p);
+        list.push_back(o);
+      }
       return ok({{key, "participants"}, {"room", id}, {"participants", list}});
     }
     if (body.at("secret").as_string() != r->secret) return fail(audio ? 489 : 433, "Unauthorized (wrong secret)");
@@ -140,6 +145,13 @@ class FakeJanus {
     }
     if (request == "kick") {
       if (r->participants.erase(body.at("id").to_number<std::uint64_t>()) == 0) return fail(audio ? 492 : 428, "No such user");
+      return ok({{key, "success"}});
+    }
+    if (audio && (request == "mute" || request == "unmute")) {
+      auto who = body.at("id").to_number<std::uint64_t>();
+      if (!r->participants.contains(who)) return fail(492, "No such user");
+      if (request == "mute") r->muted.insert(who);
+      else r->muted.erase(who);
       return ok({{key, "success"}});
     }
     if (request == "destroy") {
