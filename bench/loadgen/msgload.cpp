@@ -203,8 +203,9 @@ awaitable<void> sender(Member* m, int conn, double per_s, double start, double d
   const std::string target = "/api/conversations/" + g_conversation + "/messages/";
   const std::string host = "127.0.0.1:" + std::to_string(m->port);
   for (long n = 0;; ++n) {
-    double due = start + static_cast<double>(n) * 1000.0 / per_s;
-    if (due - start >= duration_ms) break;
+    double offset = static_cast<double>(n) * 1000.0 / per_s;
+    if (offset >= duration_ms - 1e-6) break;  // duration x per_s sends, not one more by rounding
+    double due = start + offset;
     double now = mono_ms();
     if (due > now) co_await sleep_ms(due - now);
     std::string cid = std::to_string(m->idx) + "-" + std::to_string(conn) + "-" + std::to_string(n);
