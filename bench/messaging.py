@@ -15,6 +15,12 @@ notified; --not-viewing measures the notices too).
   WP_PG_URL=postgresql://wp@127.0.0.1:55432/wp WP_REDIS_URL=redis://127.0.0.1:56379 \\
       bench/messaging.py --rate 1000 --duration 10
 Prints one JSON object.
+
+The sends and receipts are made by build/wp_msgload (C++, one thread; build it
+with `/work/team/build.sh --target wp_msgload`), which also reports its own CPU
+and the nodes'; --generator python runs the older asyncio generator in this
+process (18 % of the machine's CPU in the last profile, and its own
+scheduling delay in every latency).
 """
 import argparse
 import asyncio
@@ -29,10 +35,10 @@ import time
 import uuid
 
 import requests
-import websockets
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 BIN = os.environ.get("WP_BIN", os.path.join(ROOT, "build", "watchparty"))
+MSGLOAD = os.path.join(ROOT, "build", "wp_msgload")
 MEMBERS = 10
 
 
@@ -85,8 +91,8 @@ class Http:
         return status
 
 
-async def run(ports, rate, duration, conns, viewing):
-    # setup: 10 users, one group, each member on node i % nodes
+def setup(ports):
+    """10 users, one group conversation, each member on node i % nodes."""
     users = []
     for i in range(MEMBERS):
         port = ports[i % len(ports)]
@@ -100,7 +106,27 @@ async def run(ports, rate, duration, conns, viewing):
                       headers={"Authorization": "Bearer " + owner["token"]},
                       json={"title": "bench", "member_ids": [u["id"] for u in users[1:]]})
     r.raise_for_status()
-    conv = r.json()["id"]
+    return users, r.json()["id"]
+
+
+def run_cpp(users, conv, rate, duration, conns, viewing, procs):
+    with tempfile.NamedTemporaryFile("w", prefix="wp_msgbench_members_", delete=False) as f:
+        f.write("".join(f"{u['port']} {u['token']}\n" for u in users))
+    try:
+        out = subprocess.run([MSGLOAD, "--members", f.name, "--conversation", conv, "--rate", str(rate),
+                              "--duration", str(duration), "--conns", str(conns), "--viewing", "1" if viewing else "0",
+                              "--server-pids", ",".join(str(p.pid) for p in procs)],
+                             capture_output=True, text=True)
+    finally:
+        os.unlink(f.name)
+    if out.returncode != 0:
+        raise RuntimeError("wp_msgload failed:\n" + out.stderr)
+    return dict(json.loads(out.stdout), nodes=len({u["port"] for u in users}))
+
+
+async def run(users, conv, rate, duration, conns, viewing):
+    import websockets  # only this generator needs it
+
     sent_at = {}  # client_id -> send time (ms)
     received = [dict() for _ in users]  # per member: client_id -> receipt time (ms)
     socks = []
@@ -150,7 +176,8 @@ async def run(ports, rate, duration, conns, viewing):
                 await asyncio.sleep(due - now)
             cid = f"{i}-{c}-{n}"
             sent_at[cid] = time.perf_counter() * 1000
-            statuses.append(await http.post(f"/api/conversations/{conv}/messages/", {"client_id": cid, "body": "x" * 40}))
+            body = ("bench message " + cid).ljust(40, ".")  # differs per message, as chat does (wp_msgload)
+            statuses.append(await http.post(f"/api/conversations/{conv}/messages/", {"client_id": cid, "body": body}))
             n += 1
         http.writer.close()
 
@@ -170,7 +197,8 @@ async def run(ports, rate, duration, conns, viewing):
     def pct(p):
         return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] if lat else None
 
-    return {"nodes": len(ports), "members": MEMBERS, "connections": MEMBERS * conns, "target_rate": rate,
+    return {"generator": "python", "nodes": len({u["port"] for u in users}), "members": MEMBERS,
+            "connections": MEMBERS * conns, "target_rate": rate,
             "viewing": viewing,
             "duration_s": duration,
             "messages": len(sent_at), "messages_per_s": round(len(sent_at) / send_seconds, 1),
@@ -184,11 +212,13 @@ def main():
     ap.add_argument("--rate", type=float, default=1000, help="messages per second, all members together")
     ap.add_argument("--duration", type=float, default=10)
     ap.add_argument("--conns", type=int, default=4, help="HTTP connections per member")
+    ap.add_argument("--generator", choices=["cpp", "python"], default="cpp" if os.path.exists(MSGLOAD) else "python")
     ap.add_argument("--not-viewing", action="store_true",
                     help="members do not send `viewing`: every message notifies the 9 others (new_message)")
     a = ap.parse_args()
     pg, redis = os.environ.get("WP_PG_URL"), os.environ.get("WP_REDIS_URL")
     procs, ports = [], []
+    load_before = round(os.getloadavg()[0], 2)
     try:
         if pg and redis:
             db, prefix = new_pg_database(pg), f"wp-bench-{uuid.uuid4().hex[:6]}:"
@@ -200,7 +230,14 @@ def main():
             p, port = start_node([], None, None, None)
             procs.append(p)
             ports.append(port)
-        result = asyncio.run(run(ports, a.rate, a.duration, a.conns, not a.not_viewing))
+        users, conv = setup(ports)
+        if a.generator == "cpp":
+            result = run_cpp(users, conv, a.rate, a.duration, a.conns, not a.not_viewing, procs)
+        else:
+            result = asyncio.run(run(users, conv, a.rate, a.duration, a.conns, not a.not_viewing))
+        if pg and redis:
+            result["database"] = db.rsplit("/", 1)[1]
+        result["load_avg_before_after"] = [load_before, round(os.getloadavg()[0], 2)]
         print(json.dumps(result))
     finally:
         for p in procs:
