@@ -21,7 +21,7 @@ if [ "$tsan_only" = 0 ]; then
   scripts/build.sh
   # The benchmark programs are not part of `all`: build them so that a change cannot break them unseen.
   CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 \
-    flock /tmp/wp-build.lock cmake --build build -j"${JOBS:-2}" --target wp_loadgen wp_micro
+    flock /tmp/wp-build.lock cmake --build build -j"${JOBS:-2}" --target wp_loadgen wp_msgload wp_micro
 fi
 
 work=$(mktemp -d /tmp/wp-test.XXXXXX)

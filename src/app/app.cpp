@@ -140,6 +140,15 @@ int fail(const std::string& what) {
   return 1;
 }
 
+// A last write at shutdown: the database may be gone, which is logged, not fatal.
+void flush_quietly(const char* what, const std::function<void()>& flush) {
+  try {
+    flush();
+  } catch (const std::exception& e) {
+    spdlog::warn("at shutdown, {} not written: {}", what, e.what());
+  }
+}
+
 // Runs the last shutdown steps (they join threads). A thread stuck in a
 // database call cannot be interrupted, and returning would destroy what it
 // still uses: past the budget the process exits at once instead.
@@ -846,6 +855,11 @@ int serve(const Config& config, std::function<Config()> reload) {
   metrics().add_gauge("watchparty_achievement_events_queued", "Domain events waiting for the achievements.",
                       [&achievements_inbox] { return static_cast<double>(achievements_inbox.queued()); });
   // A drain the pool refused is tried again.
+  // Sessions' last-seen times gathered by authentication, written in one transaction per round.
+  Periodic session_touches("session last-seen times", std::chrono::seconds(10), [&accounts_service] {
+    accounts_service.flush_session_touches();
+    return false;
+  });
   Periodic achievements_retry("achievements inbox", std::chrono::seconds(1), [&achievements_inbox] {
     achievements_inbox.retry();
     return false;
@@ -1073,6 +1087,7 @@ int serve(const Config& config, std::function<Config()> reload) {
   admin_background.start();  // admin (#19): heartbeat, metric snapshots, retention
   analytics_writer.start();  // analytics (#20)
   achievements_retry.start();  // store (#18)
+  session_touches.start();
   if (janus_keeper) janus_keeper->start();  // calls (#17): the Janus session
   if (janus_mutes) janus_mutes->start();    // calls (#17): server mutes in the mixes
   server.run();
@@ -1097,6 +1112,8 @@ int serve(const Config& config, std::function<Config()> reload) {
     ticking = false;
     ticker.join();
     pool.stop();
+    session_touches.stop();  // after the pool: the last requests' sessions are noted, then written
+    flush_quietly("session last-seen times", [&] { accounts_service.flush_session_touches(); });
     live_rooms.flush_saves();  // nothing the last changes left pending is lost
     if (redis) redis->stop();
   });

@@ -345,9 +345,20 @@ Principal AccountsService::authenticate(const std::string& token) {
   if (!p || p->user_id != claims->sub || p->session_revoked || p->session_expires_at <= now)
     unauthenticated("The session has ended. Log in again.");
   if (!p->is_active) unauthenticated("User account is disabled.");
-  if (now - p->session_last_seen_at > kSessionTouchMs) store_.touch_session(p->session_id, now);
+  if (now - p->session_last_seen_at > kSessionTouchMs && !touches_.note(p->session_id, now))
+    store_.touch_session(p->session_id, now);
   return {.id = p->user_id, .username = p->username, .is_staff = p->is_staff, .is_superuser = p->is_superuser,
           .session_id = p->session_id};
+}
+
+void AccountsService::flush_session_touches() {
+  auto batch = touches_.take();
+  try {
+    store_.touch_sessions(batch);
+  } catch (const std::exception&) {
+    for (const auto& t : batch) touches_.note(t.session_id, t.at);  // the next round tries them again
+    throw;
+  }
 }
 
 UserRow AccountsService::me(const std::string& user_id) {

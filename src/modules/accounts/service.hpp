@@ -90,6 +90,9 @@ class AccountsService {
   // Resolves an access token; throws Error(authentication) if it is invalid,
   // expired, or its session or user is no longer valid.
   Principal authenticate(const std::string& access_token);
+  // Writes the sessions' last-seen times that authenticate() gathered (a
+  // periodic round, and once at shutdown).
+  void flush_session_touches();
 
   UserRow me(const std::string& user_id);
   UserRow update_me(const std::string& user_id, const std::optional<std::string>& first_name,
@@ -223,6 +226,7 @@ class AccountsService {
   Notifier* notifier_ = nullptr;
   const DomainEvents* events_ = nullptr;
   LoginGate login_gate_;
+  SessionTouches touches_{10'000};  // beyond that many sessions per round, authenticate() writes itself
   StandingIds standing_ids_;
   Plans* plans_ = nullptr;
   ContentGuard* guard_ = nullptr;

@@ -176,6 +176,8 @@ inline constexpr const char* kInsertRefreshToken =
     "INSERT INTO refresh_tokens (token_hash, session_id, created_at) VALUES (:h, :s, :c)";
 inline constexpr const char* kPrincipalOf = "FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = :sid";
 inline constexpr const char* kTouchSession = "UPDATE user_sessions SET last_seen_at = :t WHERE id = :id";
+inline constexpr const char* kTouchSessionLater =
+    "UPDATE user_sessions SET last_seen_at = :t WHERE id = :id AND last_seen_at < :t2";
 inline constexpr const char* kLiveSessionsOf =
     "FROM user_sessions WHERE user_id = :u AND revoked_at IS NULL ORDER BY last_seen_at DESC LIMIT :lim OFFSET :off";
 inline constexpr const char* kCountLiveSessions =

@@ -227,6 +227,16 @@ void Store::touch_session(const std::string& session_id, std::int64_t at) {
   db_.with([&](soci::session& s) { s << sql::kTouchSession, use(t), use(session_id); });
 }
 
+void Store::touch_sessions(const std::vector<SessionTouch>& touches) {
+  if (touches.empty()) return;
+  db_.tx([&](soci::session& s) {
+    for (const auto& t : touches) {
+      long long at = t.at;
+      s << sql::kTouchSessionLater, use(at), use(t.session_id), use(at);
+    }
+  });
+}
+
 std::vector<SessionRow> Store::sessions(const std::string& user_id, int limit, int offset) {
   return db_.with([&](soci::session& s) {
     return db::select_rows(s, sql::kSession, sql::kLiveSessionsOf, db::uses(user_id, limit, offset));

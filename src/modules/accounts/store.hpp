@@ -8,6 +8,7 @@
 
 #include "db/database.hpp"
 #include "modules/accounts/model.hpp"
+#include "modules/accounts/session_touches.hpp"
 
 namespace wp::accounts {
 
@@ -64,6 +65,8 @@ class Store {
   void create_session(const SessionRow& session, const std::string& refresh_hash);
   std::optional<SessionPrincipal> principal(const std::string& session_id);
   void touch_session(const std::string& session_id, std::int64_t at);
+  // Many at once, in one transaction; a time never moves last_seen_at back.
+  void touch_sessions(const std::vector<SessionTouch>& touches);
   std::vector<SessionRow> sessions(const std::string& user_id, int limit, int offset);
   long long count_sessions(const std::string& user_id);
   // Revokes one live session of user_id; false when there is none.
