@@ -995,10 +995,10 @@ int serve(const Config& config, std::function<Config()> reload) {
     std::string other(friend_id->as_string());
     mobile_later("friends feed", [&mobile_service, a = e.user_id, other] { mobile_service.friendship_changed(a, other); });
   });
-  accounts_service.on_sessions_revoked([&mobile_service, mobile_later](const accounts::AccountsService::Revocation& r) {
-    mobile_later("push token revocation", [&mobile_service, r] {
-      mobile_service.sessions_ended(r.user_id, r.only_session, r.except_session);
-    });
+  // In the revoking request itself (on the pool), not on the queue: a full
+  // queue must never leave a logged-out phone its pushes.
+  accounts_service.on_sessions_revoked([&mobile_service](const accounts::AccountsService::Revocation& r) {
+    mobile_service.sessions_ended(r.user_id, r.only_session, r.except_session);
   });
   // The sync's feeds of other modules' records, and where offline pushes apply
   // (app/mobile_feeds.cpp). Watch progress outside parties is recorded as it is
@@ -1112,9 +1112,9 @@ int serve(const Config& config, std::function<Config()> reload) {
     ticking = false;
     ticker.join();
     pool.stop();
+    live_rooms.flush_saves();  // nothing the last changes left pending is lost
     session_touches.stop();  // after the pool: the last requests' sessions are noted, then written
     flush_quietly("session last-seen times", [&] { accounts_service.flush_session_touches(); });
-    live_rooms.flush_saves();  // nothing the last changes left pending is lost
     if (redis) redis->stop();
   });
   spdlog::info("stopped");

@@ -26,4 +26,12 @@ std::optional<bool> parse_bool_text(const std::string& text) {
   return std::nullopt;
 }
 
+std::string utf8_prefix(const std::string& text, std::size_t max) {
+  if (text.size() <= max) return text;
+  auto continuation = [&](std::size_t i) { return (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; };
+  std::size_t end = max;  // text[end] starts the first character left out, unless it continues one
+  while (end > 0 && continuation(end)) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace wp

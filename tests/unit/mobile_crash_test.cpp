@@ -49,6 +49,17 @@ struct World {
   }
 };
 
+// A long localized first line: the title is cut before a character, never
+// inside one (PostgreSQL refuses text that is not UTF-8).
+TEST(MobileCrashSignature, ALongTitleIsCutOnACharacterBoundary) {
+  std::string line;
+  while (line.size() < 199) line += "a";
+  line += "\xd0\x96\xd0\x96";  // Ж Ж: the first starts at byte 199
+  auto sig = wp::mobile::crash_signature("android", line + "\n  at a.b.C.d(C.java:1)\n");
+  EXPECT_EQ(sig.title.size(), 199u);
+  EXPECT_EQ(sig.title, line.substr(0, 199));
+}
+
 TEST(MobileCrashes, GroupByTheSignatureWithCountsPerVersion) {
   World w;
   auto a = w.crash(kJava1, "1.0.0");

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <functional>
 #include <set>
 #include <tuple>
 
@@ -54,6 +55,8 @@ struct FakeSfu {
   std::vector<std::pair<std::string, std::vector<std::string>>> holds;      // room, users
   std::set<std::pair<std::string, std::string>> loud;  // (room, user) in the mix unmuted: hold_muted mutes them
   std::set<std::string> lost;  // rooms the SFU forgot (a restart)
+  std::set<std::string> failing;  // rooms whose hold_muted fails (Janus answers an error)
+  std::function<void()> during_hold;  // runs inside hold_muted, between the read and the mute
   bool down = false;           // create_room fails
   int next = 0;
   static std::uint64_t participant(const std::string& room, const std::string& user) {
@@ -81,6 +84,8 @@ struct FakeSfu {
     };
     h.hold_muted = [this](const std::string& room, const std::vector<std::string>& users) {
       holds.emplace_back(room, users);
+      if (failing.count(room)) throw wp::Error(wp::ErrorCode::unavailable, "janus error");
+      if (during_hold) during_hold();
       std::vector<std::string> again;
       for (auto& u : users)
         if (loud.erase({room, u})) again.push_back(u);
@@ -520,6 +525,43 @@ TEST(PartiesCalls, ServerMutesAreHeldInTheSfuMix) {
   c.w.calls.leave(c.users[3], c.party.id);
   c.w.calls.hold_sfu_mutes();
   EXPECT_EQ(c.sfu.holds.size(), 1u);
+}
+
+// A lift that lands while a round holds the mutes: that round's mute came
+// after the lift's unmute, so the member would stay silent; it is taken back.
+TEST(PartiesCalls, AMuteLiftedDuringTheHoldRoundIsNotUndoneByIt) {
+  SfuCall c(4);
+  c.join(0, 4);
+  auto audio = c.audio_room();
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[2].id, true);
+  c.sfu.loud = {{audio, c.users[2].id}};
+  c.sfu.during_hold = [&] { c.w.calls.server_mute(c.users[0], c.party.id, c.users[2].id, false); };
+  c.w.calls.hold_sfu_mutes();
+  using Mute = std::tuple<std::string, std::string, bool>;
+  EXPECT_EQ(c.sfu.mutes.back(), (Mute{audio, c.users[2].id, false}));
+  EXPECT_FALSE(c.w.calls.state(c.users[0], c.party.id).call.members[2].server_muted);
+}
+
+// One room Janus keeps failing on: the parties after it still get their mutes held.
+TEST(PartiesCalls, ARoomJanusFailsOnDoesNotStopTheHoldOfTheOthers) {
+  SfuCall c(4);
+  c.join(0, 4);
+  auto second = c.w.create_party(c.users[0]);
+  for (int i = 1; i < 4; ++i) c.w.service.join(c.users[static_cast<std::size_t>(i)], second.id);
+  std::vector<PartyWorld::Socket> sockets;  // a member opens the party's socket before joining the call
+  for (int i = 0; i < 4; ++i) sockets.push_back(c.w.connect(c.users[static_cast<std::size_t>(i)], second.id));
+  for (int i = 0; i < 4; ++i) c.w.calls.join(c.users[static_cast<std::size_t>(i)], second.id);
+  auto first_room = c.audio_room();
+  auto second_room = c.w.calls.state(c.users[0], second.id).call.chat.sfu_audio_room.value_or("");
+  ASSERT_FALSE(second_room.empty());
+  c.w.calls.server_mute(c.users[0], c.party.id, c.users[1].id, true);
+  c.w.calls.server_mute(c.users[0], second.id, c.users[1].id, true);
+  c.sfu.loud = {{first_room, c.users[1].id}, {second_room, c.users[1].id}};
+  c.sfu.failing = {first_room, second_room};
+  c.sfu.failing.erase(c.party.id < second.id ? second_room : first_room);  // the first party in order fails
+  EXPECT_NO_THROW(c.w.calls.hold_sfu_mutes());
+  EXPECT_EQ(c.sfu.holds.size(), 2u);
+  EXPECT_EQ(c.sfu.loud.size(), 1u) << "the party after the failing one was held";
 }
 
 TEST(PartiesCalls, AfterTheSfuLostItsRoomsAServerMutedMemberStaysMuted) {

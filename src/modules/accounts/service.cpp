@@ -97,9 +97,14 @@ void AccountsService::on_sessions_revoked(std::function<void(const Revocation&)>
   listeners_.push_back(std::move(listener));
 }
 
+// The listeners run outside the lock: one of them writes to the database.
 void AccountsService::sessions_revoked(const Revocation& revocation) {
-  std::lock_guard lock(listeners_mu_);
-  for (auto& l : listeners_) l(revocation);
+  std::vector<std::function<void(const Revocation&)>> listeners;
+  {
+    std::lock_guard lock(listeners_mu_);
+    listeners = listeners_;
+  }
+  for (auto& l : listeners) l(revocation);
 }
 
 FieldErrors AccountsService::check_registration(const RegisterInput& in) const {

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "core/crypto.hpp"
+#include "core/strings.hpp"
 
 namespace wp::mobile {
 
@@ -80,8 +81,7 @@ CrashSignature crash_signature(std::string_view platform, std::string_view stack
   for (const auto& f : top_frames(stack_trace)) text += "\n" + f;
   auto lines = lines_of(stack_trace);
   std::string title = lines.empty() ? "(empty stack trace)" : lines.front();
-  if (title.size() > 200) title.resize(200);
-  return {crypto::sha256_hex(text), title};
+  return {crypto::sha256_hex(text), utf8_prefix(title, 200)};
 }
 
 }  // namespace wp::mobile

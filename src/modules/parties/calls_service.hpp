@@ -122,6 +122,7 @@ class CallsService {
                       const std::optional<std::string>& video);
   // A server mute (or its end) reaches the SFU's mix when the call runs through it.
   void mute_in_sfu(const std::string& party_id, const std::string& user_id, bool muted);
+  void hold_sfu_mutes_of(const std::string& party_id, const std::string& room, const std::vector<std::string>& users);
   // Each member's participant id in the call's SFU voice room, for the clients.
   void name_sfu_participants(CallSnapshot& call);
   CallMemberRow require_member(const std::string& party_id, const std::string& user_id);

@@ -160,9 +160,27 @@ void CallsService::hold_sfu_mutes() {
     std::vector<std::string> users;
     auto j = i;
     for (; j < rows.size() && rows[j].party_id == rows[i].party_id; ++j) users.push_back(rows[j].user_id);
-    for (auto& user : sfu_.hold_muted(rows[i].audio_room, users))
-      spdlog::info("party {}: {} was heard in the SFU despite the server mute; muted again", rows[i].party_id, user);
+    // One room Janus fails on must not keep the mutes of the parties after it from being held.
+    try {
+      hold_sfu_mutes_of(rows[i].party_id, rows[i].audio_room, users);
+    } catch (const Error& e) {
+      spdlog::warn("party {}: server mutes not held in the SFU this round: {}", rows[i].party_id, e.what());
+    }
     i = j;
+  }
+}
+
+void CallsService::hold_sfu_mutes_of(const std::string& party_id, const std::string& room,
+                                     const std::vector<std::string>& users) {
+  for (auto& user : sfu_.hold_muted(room, users)) {
+    // The mute may have been lifted since the muted members were read: then
+    // this round's mute came after the lift's unmute, and is taken back.
+    auto m = store_.member(party_id, user);
+    if (m && !m->server_muted) {
+      sfu_.mute(room, user, false);
+      continue;
+    }
+    spdlog::info("party {}: {} was heard in the SFU despite the server mute; muted again", party_id, user);
   }
 }
 

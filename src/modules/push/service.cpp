@@ -12,6 +12,7 @@
 #include "core/enum_names.hpp"
 #include "core/error.hpp"
 #include "core/ids.hpp"
+#include "core/strings.hpp"
 #include "modules/push/ec_key.hpp"
 #include "modules/push/vapid.hpp"
 
@@ -27,14 +28,6 @@ std::string site_path(const std::string& url) {
   if (url.empty() || url.size() > 1000 || url[0] != '/' || (url.size() > 1 && (url[1] == '/' || url[1] == '\\')))
     return "/";
   return url;
-}
-
-std::string cut(const std::string& s, std::size_t max) {
-  if (s.size() <= max) return s;
-  std::string out = s.substr(0, max);
-  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-  if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0x80)) out.pop_back();
-  return out;
 }
 
 std::string json_object_or_empty(const std::string& text) {
@@ -80,7 +73,7 @@ SubscriptionRow PushService::subscribe(const Principal& user, const Subscription
   if (!crypto::base64url_decode(in.auth, raw) || raw.size() != 16)
     errors["keys.auth"].push_back("Must be a base64url 16-byte secret.");
   if (!errors.empty()) throw Error(ErrorCode::validation, "Invalid subscription.", errors);
-  SubscriptionRow row{new_uuid(), user.id, in.endpoint, in.p256dh, in.auth, cut(in.user_agent, 300), now_ms(), {}};
+  SubscriptionRow row{new_uuid(), user.id, in.endpoint, in.p256dh, in.auth, utf8_prefix(in.user_agent, 300), now_ms(), {}};
   return store_.upsert_subscription(row, created);
 }
 
@@ -114,8 +107,8 @@ int PushService::enqueue_counting(const PushMessage& m) {
   p.user_id = m.user_id;
   p.notification_id = m.notification_id;
   p.type = m.type;
-  p.title = cut(m.title, kMaxTitle);
-  p.body = cut(m.body, kMaxBody);
+  p.title = utf8_prefix(m.title, kMaxTitle);
+  p.body = utf8_prefix(m.body, kMaxBody);
   p.url = site_path(m.url);
   p.data = json_object_or_empty(m.data_json);
   p.ttl_s = std::clamp(m.ttl_s, 0, 28 * 86400);
