@@ -158,12 +158,18 @@ test('the push settings page registers the service worker and a subscription; a 
   // A party page's push, so that the click has somewhere to go.
   const party = { ...payload, title: 'Movie night starts', url: '/parties', id: 'p-1' };
   await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.url, registrationId, data: JSON.stringify(party) });
-  const shown = await page.waitForFunction(async () => {
-    const r = await navigator.serviceWorker.getRegistration('/');
-    const list = await r.getNotifications();
-    return list.length ? { title: list[0].title, url: list[0].data.url, tag: list[0].tag } : null;
-  }, null, { timeout: 10000 });
-  assert.deepEqual(await shown.jsonValue(), { title: 'Movie night starts', url: '/parties', tag: 'p-1' });
+  // Polled from here until the worker has shown it (waitForFunction once gave null under load).
+  const shownBy = Date.now() + 10000;
+  let shown = null;
+  while (!shown && Date.now() < shownBy) {
+    shown = await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration('/');
+      const list = await r.getNotifications();
+      return list.length ? { title: list[0].title, url: list[0].data.url, tag: list[0].tag } : null;
+    });
+    if (!shown) await sleep(50);
+  }
+  assert.deepEqual(shown, { title: 'Movie night starts', url: '/parties', tag: 'p-1' });
 
   // The click handler: this tab (on another page of the site) is sent to the linked page.
   // A test cannot click a system notification; the handler runs from the worker with

@@ -88,7 +88,10 @@ struct FakeSfu {
       if (during_hold) during_hold();
       std::vector<std::string> again;
       for (auto& u : users)
-        if (loud.erase({room, u})) again.push_back(u);
+        if (loud.erase({room, u})) {
+          again.push_back(u);
+          mutes.emplace_back(room, u, true);  // as JanusRooms does: hold_muted sends the mute itself
+        }
       return again;
     };
     h.participant_of = [](const std::string& room, const std::string& user) { return participant(room, user); };
