@@ -30,6 +30,7 @@ SLOWDOWN = float(os.environ.get("WP_TEST_SLOWDOWN", "1"))
 # it fails, so that the servers' logs can be read. Removed at exit: pytest's
 # own temporary directories live there too and are cleaned up just before.
 RUN_TMP = tempfile.mkdtemp(prefix="wp_it_run_")
+os.chmod(RUN_TMP, 0o755)  # the clusters some tests start run as the postgres user, which must reach in
 tempfile.tempdir = RUN_TMP
 _run_passed = []
 atexit.register(lambda: _run_passed and shutil.rmtree(RUN_TMP, ignore_errors=True))
