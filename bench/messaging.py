@@ -27,6 +27,7 @@ import asyncio
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,8 +43,12 @@ MSGLOAD = os.path.join(ROOT, "build", "wp_msgload")
 MEMBERS = 10
 
 
+DATA_DIRS = []  # removed when the run ends
+
+
 def start_node(args, db_url, redis_url, prefix):
     data = tempfile.mkdtemp(prefix="wp_msgbench_")
+    DATA_DIRS.append(data)
     cmd = [BIN, "serve", "--port", "0", "--data-dir", data, "--password-hash-cost", "min", "--access-log", "false",
            "--message-send-limit", "1000000", "--ws-flood-burst", "100000", "--ws-flood-rate", "100000",
            "--io-threads", "2", "--run-workers-in-serve", "false"]
@@ -62,13 +67,17 @@ def start_node(args, db_url, redis_url, prefix):
     raise RuntimeError("server did not start:\n" + text)
 
 
-def new_pg_database(pg_url):
+def psql(pg_url, command):
     m = re.match(r"postgresql://([^@]+)@([^:/]+):(\d+)/(\w+)", pg_url)
     user, host, port, _ = m.groups()
-    name = "wp_bench_" + uuid.uuid4().hex[:10]
-    subprocess.run(["psql", "-q", "-h", host, "-p", port, "-U", user, "-d", "postgres", "-c", f"CREATE DATABASE {name}"],
+    subprocess.run(["psql", "-q", "-h", host, "-p", port, "-U", user, "-d", "postgres", "-c", command],
                    check=True, capture_output=True)
-    return f"postgresql://{user}@{host}:{port}/{name}"
+
+
+def new_pg_database(pg_url):
+    name = "wp_bench_" + uuid.uuid4().hex[:10]
+    psql(pg_url, f"CREATE DATABASE {name}")
+    return pg_url.rsplit("/", 1)[0] + "/" + name
 
 
 class Http:
@@ -215,9 +224,10 @@ def main():
     ap.add_argument("--generator", choices=["cpp", "python"], default="cpp" if os.path.exists(MSGLOAD) else "python")
     ap.add_argument("--not-viewing", action="store_true",
                     help="members do not send `viewing`: every message notifies the 9 others (new_message)")
+    ap.add_argument("--keep-database", action="store_true", help="keep the PostgreSQL database (dropped by default)")
     a = ap.parse_args()
     pg, redis = os.environ.get("WP_PG_URL"), os.environ.get("WP_REDIS_URL")
-    procs, ports = [], []
+    procs, ports, db = [], [], None
     load_before = round(os.getloadavg()[0], 2)
     try:
         if pg and redis:
@@ -243,6 +253,10 @@ def main():
         for p in procs:
             p.terminate()
             p.wait()
+        for d in DATA_DIRS:
+            shutil.rmtree(d, ignore_errors=True)
+        if pg and redis and db and not a.keep_database:
+            psql(pg, f"DROP DATABASE IF EXISTS {db.rsplit('/', 1)[1]}")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,11 @@ class ContentGuard {
   // `field` when the word list blocks it. Runs SQL: on the blocking pool.
   virtual void screen(const std::string& user_id, ContentType where, std::string_view text,
                       const std::string& field) = 0;
+  // screen without the mute, for a caller whose own statement refuses a
+  // muted user's text in the same step as it stores it (messaging's send,
+  // docs/architecture.md "Moderation"): the word list only, no SQL. When that
+  // statement refused, screen with the text tells why (403 when muted).
+  virtual void screen_text(std::string_view text, const std::string& field) = 0;
   // After it is stored: a word-list match (flag mode) or the rate signal
   // raises a flag in the queue. Never throws.
   virtual void posted(const std::string& user_id, ContentType type, const std::string& object_id,

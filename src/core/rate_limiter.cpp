@@ -8,12 +8,8 @@ void MemoryRateLimiter::prune(std::deque<std::int64_t>& q, std::int64_t now, std
   while (!q.empty() && q.front() <= now - window_ms) q.pop_front();
 }
 
-void MemoryRateLimiter::hit(const std::string& key, std::int64_t window_ms) {
-  std::lock_guard lock(mu_);
-  auto now = now_ms();
-  auto& q = events_[key];
-  prune(q, now, window_ms);
-  q.push_back(now);
+const std::deque<std::int64_t>& MemoryRateLimiter::record(const std::string& key, std::int64_t now,
+                                                           std::int64_t window_ms) {
   // Forget idle keys now and then, so that memory follows live traffic only.
   if (now - last_sweep_ > window_ms) {
     last_sweep_ = now;
@@ -22,6 +18,22 @@ void MemoryRateLimiter::hit(const std::string& key, std::int64_t window_ms) {
       it = it->second.empty() ? events_.erase(it) : std::next(it);
     }
   }
+  auto& q = events_[key];
+  prune(q, now, window_ms);
+  q.push_back(now);
+  return q;
+}
+
+void MemoryRateLimiter::hit(const std::string& key, std::int64_t window_ms) {
+  std::lock_guard lock(mu_);
+  record(key, now_ms(), window_ms);
+}
+
+std::optional<int> MemoryRateLimiter::hit_then_blocked_for(const std::string& key, int limit,
+                                                           std::int64_t window_ms) {
+  std::lock_guard lock(mu_);
+  auto now = now_ms();
+  return wait(record(key, now, window_ms), limit, window_ms, now);
 }
 
 std::optional<int> MemoryRateLimiter::blocked_for(const std::string& key, int limit, std::int64_t window_ms) {

@@ -21,6 +21,10 @@ class RateLimiter {
   virtual void reset(const std::string& key) = 0;
   // Records one event unless key has reached limit in the window; then the seconds to wait.
   virtual std::optional<int> acquire(const std::string& key, int limit, std::int64_t window_ms) = 0;
+  // hit, then blocked_for, as one step (one Redis round trip): records one
+  // event, then, if key has reached limit in the window with it, the seconds
+  // until one expires.
+  virtual std::optional<int> hit_then_blocked_for(const std::string& key, int limit, std::int64_t window_ms) = 0;
 };
 
 class MemoryRateLimiter : public RateLimiter {
@@ -29,8 +33,11 @@ class MemoryRateLimiter : public RateLimiter {
   std::optional<int> blocked_for(const std::string& key, int limit, std::int64_t window_ms) override;
   void reset(const std::string& key) override;
   std::optional<int> acquire(const std::string& key, int limit, std::int64_t window_ms) override;
+  std::optional<int> hit_then_blocked_for(const std::string& key, int limit, std::int64_t window_ms) override;
 
  private:
+  // hit with mu_ held; the key's events after it.
+  const std::deque<std::int64_t>& record(const std::string& key, std::int64_t now, std::int64_t window_ms);
   void prune(std::deque<std::int64_t>& q, std::int64_t now, std::int64_t window_ms);
   static std::optional<int> wait(const std::deque<std::int64_t>& q, int limit, std::int64_t window_ms, std::int64_t now);
   std::mutex mu_;

@@ -124,6 +124,46 @@ std::unique_ptr<soci::session> Database::connect() {
   return s;
 }
 
+void Database::drop(std::unique_ptr<soci::session>& session) {
+  if (!session) return;
+  {
+    std::lock_guard lock(kept_mu_);
+    kept_.erase(session.get());
+  }
+  session.reset();
+}
+
+std::uint64_t Database::new_kept_key() {
+  static std::atomic<std::uint64_t> next{1};
+  return next++;
+}
+
+Database::Kept& Database::kept(soci::session& s, std::uint64_t key,
+                               const std::function<std::unique_ptr<Kept>(soci::session&)>& make) {
+  {
+    std::lock_guard lock(kept_mu_);
+    auto& of_session = kept_[&s];
+    if (auto it = of_session.find(key); it != of_session.end()) return *it->second;
+  }
+  // Made outside the lock (a round trip on PostgreSQL); only this thread uses s meanwhile.
+  auto made = make(s);
+  std::lock_guard lock(kept_mu_);
+  return *(kept_[&s][key] = std::move(made));
+}
+
+void Database::forget_kept(soci::session& s, std::uint64_t key) {
+  std::unique_ptr<Kept> gone;
+  {
+    std::lock_guard lock(kept_mu_);
+    auto it = kept_.find(&s);
+    if (it == kept_.end()) return;
+    if (auto k = it->second.find(key); k != it->second.end()) {
+      gone = std::move(k->second);
+      it->second.erase(k);
+    }
+  }
+}
+
 Database::Pooled Database::acquire() {
   std::unique_lock lock(mu_);
   if (!cv_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty(); }))
@@ -150,7 +190,7 @@ void Database::revalidate(Pooled& p) {
       *p.session << "SELECT 1";
     } catch (const soci::soci_error& e) {
       spdlog::info("database session gone while idle ({}); reconnecting", log::redact_sql_error(e.what()));
-      p.session.reset();
+      drop(p.session);
     }
   }
   if (!p.session) {
@@ -164,7 +204,7 @@ void Database::run(const std::function<void(soci::session&)>& fn, bool transacti
   try {
     revalidate(pooled);
   } catch (...) {
-    pooled.session.reset();
+    drop(pooled.session);
     release(std::move(pooled));
     throw;
   }
@@ -191,7 +231,7 @@ void Database::run(const std::function<void(soci::session&)>& fn, bool transacti
       }
     }
     if (failure == Failure::connection) {
-      s.reset();
+      drop(s);
       ++generation_;
     }
     release(std::move(pooled));
@@ -213,7 +253,7 @@ void Database::run(const std::function<void(soci::session&)>& fn, bool transacti
         *s << "ROLLBACK";
       } catch (const soci::soci_error& e) {
         spdlog::warn("rollback failed: {}", log::redact_sql_error(e.what()));
-        s.reset();
+        drop(s);
       }
     }
     release(std::move(pooled));

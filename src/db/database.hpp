@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 namespace soci {
@@ -52,6 +53,19 @@ class Database {
     return invoke(std::forward<F>(fn), true);
   }
 
+  // A statement kept prepared on one pooled session, with the variables it
+  // is bound to (db/kept.hpp). It lives as long as its session.
+  struct Kept {
+    virtual ~Kept() = default;
+  };
+  // A key for kept(): one per kind of kept statement, for the life of the process.
+  static std::uint64_t new_kept_key();
+  // The statement `key` keeps on session s, made by make on first use. s is
+  // a session borrowed through with/tx, and the result is used only inside it.
+  Kept& kept(soci::session& s, std::uint64_t key, const std::function<std::unique_ptr<Kept>(soci::session&)>& make);
+  // Drops it (after it failed): it is made again on next use.
+  void forget_kept(soci::session& s, std::uint64_t key);
+
   // True when a trivial query succeeds.
   bool ping();
   // Sessions in the pool, and how many are borrowed now (system health).
@@ -79,6 +93,8 @@ class Database {
     std::uint64_t generation = 0;
   };
   std::unique_ptr<soci::session> connect();
+  // Closes a pooled session, its kept statements first.
+  void drop(std::unique_ptr<soci::session>& session);
   Pooled acquire();
   void release(Pooled p);
   // A server may have dropped an idle session (restart, failover) without
@@ -95,6 +111,9 @@ class Database {
   std::atomic<std::uint64_t> generation_{0};
   std::chrono::milliseconds acquire_timeout_{5000};
   std::size_t pool_size_ = 0;
+  // After idle_: destroyed first, while their sessions are still open.
+  std::mutex kept_mu_;
+  std::unordered_map<soci::session*, std::unordered_map<std::uint64_t, std::unique_ptr<Kept>>> kept_;
 };
 
 }  // namespace wp::db

@@ -13,6 +13,7 @@ class RedisRateLimiter : public RateLimiter {
   std::optional<int> blocked_for(const std::string& key, int limit, std::int64_t window_ms) override;
   void reset(const std::string& key) override;
   std::optional<int> acquire(const std::string& key, int limit, std::int64_t window_ms) override;
+  std::optional<int> hit_then_blocked_for(const std::string& key, int limit, std::int64_t window_ms) override;
 
  private:
   std::optional<int> run(const char* mode, const std::string& key, int limit, std::int64_t window_ms);

@@ -11,7 +11,7 @@ from conftest import PG_URL, REDIS_URL, Server, new_pg_database
 from event_helpers import create_event
 from group_helpers import create_group
 from helpers import bearer, login_req, make_staff_member, make_superuser, register
-from message_helpers import direct, send_req
+from message_helpers import direct, group, send_req
 from moderation_helpers import act, act_req, comment_on, ok, queue, report, report_req, video_of
 from party_helpers import create_party, joined, party_path, post_chat, run
 from test_user_channel import open_tab
@@ -287,6 +287,39 @@ def test_suspension_closes_sockets_on_two_nodes_at_once():
 
         run(go())
         assert login_req(b, user.username, user.password).status_code == 403
+    finally:
+        for n in nodes:
+            n.stop()
+
+
+def test_a_mute_and_its_lift_apply_at_once_on_the_other_node():
+    """The send's own statement refuses a muted sender (no standing lookup
+    per send, nothing cached): a mute made on node A holds for the next send
+    on node B, the refused send takes no seq, and a lift frees it at once."""
+    if not (PG_URL and REDIS_URL):
+        pytest.skip("needs WP_PG_URL and WP_REDIS_URL")
+    db, prefix = new_pg_database(), f"wp-{uuid.uuid4().hex[:8]}:"
+    nodes = [Server("postgresql", args=["--redis-url", REDIS_URL, "--redis-prefix", prefix], database_url=db).start()
+             for _ in range(2)]
+    try:
+        a, b = nodes
+        user, friend, other = register(a), register(a), register(a)
+        staff = make_staff_member(a)
+        conv = group(user, [friend, other])
+        path = f"/api/conversations/{conv['id']}/messages/"
+
+        def send_on_b(body):
+            return b.post(path, json={"client_id": uuid.uuid4().hex, "body": body}, headers=bearer(user.access))
+
+        first = ok(send_on_b("before"), 201)
+        for _ in range(3):  # a few more, so that the node runs the send as its kept prepared statement
+            ok(send_on_b("warm"), 201)
+        act(staff, "mute", user_id=user.id, duration_s=600)
+        r = send_on_b("while muted")
+        assert r.status_code == 403 and "muted until" in r.json()["message"], r.text
+        act(staff, "lift", user_id=user.id)
+        after = ok(send_on_b("after"), 201)
+        assert after["seq"] == first["seq"] + 4, "the refused send took no seq"
     finally:
         for n in nodes:
             n.stop()

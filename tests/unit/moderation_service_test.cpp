@@ -317,3 +317,48 @@ TEST(ModerationFlags, TheSameTextNTimesAMinuteRaisesOneFlag) {
 }
 
 }  // namespace
+
+namespace {
+
+// A memory limiter behind a counter of the calls that would each be a Redis round trip.
+struct CountingLimiter : wp::RateLimiter {
+  wp::MemoryRateLimiter inner;
+  int calls = 0;
+  void hit(const std::string& k, std::int64_t w) override {
+    ++calls;
+    inner.hit(k, w);
+  }
+  std::optional<int> blocked_for(const std::string& k, int l, std::int64_t w) override {
+    ++calls;
+    return inner.blocked_for(k, l, w);
+  }
+  void reset(const std::string& k) override { inner.reset(k); }
+  std::optional<int> acquire(const std::string& k, int l, std::int64_t w) override {
+    ++calls;
+    return inner.acquire(k, l, w);
+  }
+  std::optional<int> hit_then_blocked_for(const std::string& k, int l, std::int64_t w) override {
+    ++calls;
+    return inner.hit_then_blocked_for(k, l, w);
+  }
+};
+
+TEST(ModerationFlags, ThePostedRepeatSignalIsOneLimiterCallUntilItFlags) {
+  testkit::TempDatabase tdb;
+  Store store{*tdb.db};
+  CountingLimiter limiter;
+  Settings s;
+  s.rate_limit = 3;
+  ModerationService svc(store, limiter, std::move(s));
+  auto bob = tdb.add_user("bob");
+  auto staff = tdb.add_user("staffer", true);
+  svc.posted(bob.id, ContentType::direct_message, new_uuid(), "same text");
+  svc.posted(bob.id, ContentType::direct_message, new_uuid(), "same text");
+  EXPECT_EQ(limiter.calls, 2) << "one round trip per post: record and count together";
+  EXPECT_TRUE(svc.flags(staff, FlagStatus::open, {20, 0}).empty());
+  svc.posted(bob.id, ContentType::direct_message, new_uuid(), "same text");  // the third: a flag
+  EXPECT_EQ(svc.flags(staff, FlagStatus::open, {20, 0}).size(), 1u);
+  EXPECT_EQ(limiter.calls, 4) << "plus the once-a-minute flag guard";
+}
+
+}  // namespace

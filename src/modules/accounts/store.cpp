@@ -86,6 +86,11 @@ void bind_search(soci::statement& st, const UserFilter& f, const std::string& pa
 
 }  // namespace
 
+Store::Store(db::Database& db)
+    : db_(db),
+      principal_(std::make_unique<db::KeptSelect<SessionPrincipal, std::string>>(db, sql::kPrincipal,
+                                                                                  sql::kPrincipalOf)) {}
+
 std::string Store::instance_secret(const std::string& key, const std::string& candidate) {
   return db_.tx([&](soci::session& s) {
     long long t = 0;
@@ -218,8 +223,7 @@ void Store::create_session(const SessionRow& r, const std::string& refresh_hash)
 }
 
 std::optional<SessionPrincipal> Store::principal(const std::string& session_id) {
-  return db_.with(
-      [&](soci::session& s) { return db::select_one(s, sql::kPrincipal, sql::kPrincipalOf, db::uses(session_id)); });
+  return db_.with([&](soci::session& s) { return principal_->one(s, session_id); });
 }
 
 void Store::touch_session(const std::string& session_id, std::int64_t at) {

@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "db/database.hpp"
+#include "db/kept.hpp"
 #include "modules/accounts/model.hpp"
 #include "modules/accounts/session_touches.hpp"
 
@@ -34,7 +37,7 @@ struct UserFilter {
 
 class Store {
  public:
-  explicit Store(db::Database& db) : db_(db) {}
+  explicit Store(db::Database& db);
 
   // Returns the stored value of an instance secret, storing candidate first if none exists.
   std::string instance_secret(const std::string& key, const std::string& candidate);
@@ -112,6 +115,8 @@ class Store {
 
  private:
   db::Database& db_;
+  // The session lookup runs on every authenticated request: kept prepared (db/kept.hpp).
+  std::unique_ptr<db::KeptSelect<SessionPrincipal, std::string>> principal_;
 };
 
 }  // namespace wp::accounts

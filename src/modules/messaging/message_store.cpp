@@ -8,6 +8,7 @@
 #include "core/ids.hpp"
 #include "db/affected.hpp"
 #include "db/columns.hpp"
+#include "db/kept.hpp"
 #include "db/like.hpp"
 #include "db/soci_optional.hpp"
 #include "modules/messaging/sql.hpp"
@@ -80,6 +81,14 @@ MessageRow stored_row(const NewMessage& in, const std::string& id, long long seq
   return m;
 }
 
+// What kSendInOneStatement is bound to, kept with it on each session.
+struct SendVars {
+  long long t = 0, seq = 0;
+  std::string conversation_id, sender_id, id, type, members;
+  std::optional<std::string> client_id, body, reply_to_id, metadata;
+  soci::indicator seq_ind = soci::i_null, members_ind = soci::i_null;
+};
+
 // "<user id>:<viewing_until>,..." as kSendInOneStatement aggregates the members.
 std::vector<Recipient> parse_recipients(const std::string& text) {
   std::vector<Recipient> out;
@@ -112,18 +121,53 @@ Sent Store::send(const NewMessage& in, std::int64_t now) {
 }
 
 Sent Store::send_in_one_statement(const NewMessage& in, std::int64_t now) {
-  long long t = now, seq = 0;
-  std::string id = new_uuid_v7(), type(to_string(in.message_type)), members;
-  soci::indicator seq_ind = soci::i_null, members_ind = soci::i_null;
+  long long seq = 0;
+  std::string id = new_uuid_v7(), members;
+  bool has_members = false;
   db_.with([&](soci::session& s) {
-    s << sql::kSendInOneStatement, soci::into(seq, seq_ind), soci::into(members, members_ind), use(t),
-        use(in.conversation_id), use(in.conversation_id), use(in.sender_id), use(id), use(in.conversation_id),
-        use(in.sender_id), use(in.client_id), use(type), use(in.body), use(in.reply_to_id), use(in.metadata), use(t),
-        use(in.conversation_id), use(in.sender_id), use(in.conversation_id);
-    if (!s.got_data() || seq_ind != soci::i_ok) throw_not_found("No such conversation.");
+    // Every send runs it: kept prepared on the session (db/kept.hpp), bound to SendVars once.
+    auto& k = db::kept_statement<SendVars>(db_, s, send_key_, sql::kSendInOneStatement, [](soci::statement& st,
+                                                                                             SendVars& v) {
+      st.exchange(soci::into(v.seq, v.seq_ind));
+      st.exchange(soci::into(v.members, v.members_ind));
+      st.exchange(use(v.t));
+      st.exchange(use(v.conversation_id));  // :c
+      st.exchange(use(v.conversation_id));  // :c2
+      st.exchange(use(v.sender_id));        // :u
+      st.exchange(use(v.sender_id));        // :mu
+      st.exchange(use(v.t));                // :mt
+      st.exchange(use(v.id));
+      st.exchange(use(v.conversation_id));  // :c3
+      st.exchange(use(v.sender_id));        // :u2
+      st.exchange(use(v.client_id));
+      st.exchange(use(v.type));
+      st.exchange(use(v.body));
+      st.exchange(use(v.reply_to_id));
+      st.exchange(use(v.metadata));
+      st.exchange(use(v.t));                // :t2
+      st.exchange(use(v.conversation_id));  // :c4
+      st.exchange(use(v.sender_id));        // :u3
+      st.exchange(use(v.conversation_id));  // :c5
+    });
+    auto& v = k.vars;
+    v.t = now;
+    v.conversation_id = in.conversation_id;
+    v.sender_id = in.sender_id;
+    v.id = id;
+    v.client_id = in.client_id;
+    v.type = to_string(in.message_type);
+    v.body = in.body;
+    v.reply_to_id = in.reply_to_id;
+    v.metadata = in.metadata;
+    v.seq_ind = v.members_ind = soci::i_null;
+    if (!db::run_kept(db_, s, send_key_, k) || v.seq_ind != soci::i_ok)
+      throw_not_found("No such conversation.");
+    seq = v.seq;
+    has_members = v.members_ind == soci::i_ok;
+    if (has_members) members = v.members;
   });
-  Sent sent{stored_row(in, id, seq, t), true, {}};
-  if (members_ind == soci::i_ok) sent.recipients = parse_recipients(members);
+  Sent sent{stored_row(in, id, seq, now), true, {}};
+  if (has_members) sent.recipients = parse_recipients(members);
   return sent;
 }
 
@@ -134,7 +178,7 @@ Sent Store::send_in_transaction(const NewMessage& in, std::int64_t now) {
   return db_.tx([&](soci::session& s) {
     long long seq = 0;
     s << sql::kNextSeqForMember, soci::into(seq), use(t), use(in.conversation_id), use(in.conversation_id),
-        use(in.sender_id);
+        use(in.sender_id), use(in.sender_id), use(t);
     if (!s.got_data()) throw_not_found("No such conversation.");
     auto mid = detail::insert_message(s, in, seq, t);
     Sent sent{stored_row(in, mid, seq, t), true, {}};

@@ -145,6 +145,8 @@ class MessagingService {
   void viewing(const Principal& me, const std::optional<std::string>& conversation_id);
 
  private:
+  // store_.send, with a refusal of a muted sender as 403 (moderation's word).
+  Sent stored(const Principal& me, const NewMessage& m);
   // The caller's membership: not_found when they are not a member (staff included).
   MemberRow membership(const Principal& me, const std::string& conversation_id);
   ConversationRow existing(const std::string& id);

@@ -46,19 +46,27 @@ inline constexpr const char* kSetOwner = "UPDATE conversations SET owner_id = :o
 // (SQLite, BEGIN IMMEDIATE) until the message is committed.
 inline constexpr const char* kNextSeq =
     "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :t WHERE id = :id RETURNING last_seq";
-// The same for a member's message, in one statement: no row when :u is not a member.
+// A sender muted by moderation at :t (user_standing, issue #19): the send's
+// own statement refuses them, so a mute applies at once on every node
+// without a lookup of its own per send (docs/architecture.md "Moderation").
+#define WP_MESSAGING_NOT_MUTED \
+  " AND NOT EXISTS (SELECT 1 FROM user_standing st WHERE st.user_id = :mu AND st.muted_until > :mt)"
+// The same for a member's message, in one statement: no row when :u is not a
+// member or is muted at :mt.
 inline constexpr const char* kNextSeqForMember =
     "UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :t WHERE id = :id AND EXISTS (SELECT 1 "
-    "FROM conversation_members m WHERE m.conversation_id = :id2 AND m.user_id = :u) RETURNING last_seq";
+    "FROM conversation_members m WHERE m.conversation_id = :id2 AND m.user_id = :u)" WP_MESSAGING_NOT_MUTED
+    " RETURNING last_seq";
 
 // PostgreSQL: a member's message without attachments in one statement, so in
 // one round trip and its own transaction: the counter (no row when :u is not
-// a member), the message, the sender's receipt when they had read all
+// a member or is muted), the message, the sender's receipt when they had read all
 // before, and the members to tell ("<user id>:<viewing_until>,...").
 // The casts: parameters of INSERT ... SELECT have no type of their own.
 inline constexpr const char* kSendInOneStatement =
     "WITH s AS (UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = :t WHERE id = :c AND EXISTS "
-    "(SELECT 1 FROM conversation_members m WHERE m.conversation_id = :c2 AND m.user_id = :u) RETURNING last_seq), "
+    "(SELECT 1 FROM conversation_members m WHERE m.conversation_id = :c2 AND m.user_id = :u)" WP_MESSAGING_NOT_MUTED
+    " RETURNING last_seq), "
     "i AS (INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, message_type, body, reply_to_id, "
     "metadata, created_at) SELECT CAST(:id AS TEXT), CAST(:c3 AS TEXT), s.last_seq, CAST(:u2 AS TEXT), "
     "CAST(:k AS TEXT), CAST(:ty AS TEXT), CAST(:b AS TEXT), CAST(:r AS TEXT), CAST(:md AS JSONB), "
@@ -67,6 +75,7 @@ inline constexpr const char* kSendInOneStatement =
     ":c4 AND conversation_members.user_id = :u3 AND conversation_members.last_read_seq = i.seq - 1) "
     "SELECT i.seq, (SELECT string_agg(m.user_id || ':' || m.viewing_until, ',') FROM conversation_members m WHERE "
     "m.conversation_id = :c5) FROM i";
+#undef WP_MESSAGING_NOT_MUTED
 
 // My conversations, latest activity first; the keyset cursor continues after (:a, :cid).
 inline constexpr const char* kMine =

@@ -74,7 +74,8 @@ class Store {
   // and reads the members to tell with it; the row is not read back. A
   // client_id the sender used already in this conversation answers that
   // message instead (created false), also when both sends ran at once.
-  // not_found when the sender is not a member; validation / conflict for
+  // not_found when the sender is not a member or is muted by moderation at
+  // now (user_standing, checked by the same statement); validation / conflict for
   // attachments not theirs or used.
   Sent send(const NewMessage& m, std::int64_t now);
   std::optional<MessageRow> message(const std::string& id, const std::string& viewer);
@@ -111,6 +112,7 @@ class Store {
   Sent send_in_transaction(const NewMessage& m, std::int64_t now);
 
   db::Database& db_;
+  const std::uint64_t send_key_ = db::Database::new_kept_key();  // kSendInOneStatement, kept (db/kept.hpp)
 };
 
 }  // namespace wp::messaging

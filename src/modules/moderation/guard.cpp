@@ -41,6 +41,10 @@ void ModerationService::screen(const std::string& user_id, ContentType where, st
     auto s = standing_of(user_id);
     if (s.muted_until) throw_forbidden("You are muted until " + to_rfc3339(*s.muted_until) + ".");
   }
+  screen_text(text, field);
+}
+
+void ModerationService::screen_text(std::string_view text, const std::string& field) {
   if (settings_.block && settings_.words.match(text))
     throw_validation(field, "This text contains a word that is not allowed here.");
 }
@@ -52,9 +56,8 @@ void ModerationService::posted(const std::string& user_id, ContentType type, con
     if (auto word = settings_.words.match(text)) raise_flag(user_id, type, object_id, FlagSignal::word_list, *word, text);
     if (settings_.rate_limit <= 0) return;
     auto key = "modrate:" + user_id + ":" + text_key(text);
-    limiter_.hit(key, kRateWindowMs);
     // The Nth repeat within a minute raises one flag; the next one a minute later at the earliest.
-    if (limiter_.blocked_for(key, settings_.rate_limit, kRateWindowMs) &&
+    if (limiter_.hit_then_blocked_for(key, settings_.rate_limit, kRateWindowMs) &&
         !limiter_.acquire(key + ":flagged", 1, kRateWindowMs))
       raise_flag(user_id, type, object_id, FlagSignal::rate,
                  "the same text " + std::to_string(settings_.rate_limit) + " times in a minute", text);

@@ -111,6 +111,7 @@ class ModerationService : public ContentGuard, public ReportSink {
 
   // ---- ContentGuard (guard.cpp)
   void screen(const std::string& user_id, ContentType where, std::string_view text, const std::string& field) override;
+  void screen_text(std::string_view text, const std::string& field) override;
   void posted(const std::string& user_id, ContentType type, const std::string& object_id,
               std::string_view text) override;
 

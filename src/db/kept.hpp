@@ -1,0 +1,114 @@
+#pragma once
+// Statements kept prepared on each pooled session, for the few that run on
+// every request (the session lookup of authentication, a message's send).
+// On PostgreSQL each is a named statement, parsed once per session and then
+// executed by name: one round trip, no parse, and a cached plan after a few
+// runs. On SQLite they take the one-time path: a stepped statement kept open
+// there holds its connection's read snapshot.
+//
+//   const db::KeptSelect<SessionPrincipal, std::string> principal_{db_, sql::kPrincipal, sql::kPrincipalOf};
+//   db_.with([&](soci::session& s) { return principal_.one(s, session_id); });
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "db/columns.hpp"
+#include "db/database.hpp"
+
+namespace wp::db {
+
+// A statement kept on one session together with the variables it is bound
+// to: Vars holds them, bind(statement, vars) binds its into and use once.
+template <class Vars>
+struct KeptStatement : Database::Kept {
+  explicit KeptStatement(soci::session& s) : st(s) {}
+  soci::statement st;
+  Vars vars;
+};
+
+// The KeptStatement `key` names on s, prepared from sql the first time.
+template <class Vars, class Bind>
+KeptStatement<Vars>& kept_statement(Database& db, soci::session& s, std::uint64_t key, const std::string& sql,
+                                    Bind bind) {
+  return static_cast<KeptStatement<Vars>&>(db.kept(s, key, [&](soci::session& session) {
+    auto k = std::make_unique<KeptStatement<Vars>>(session);
+    bind(k->st, k->vars);
+    k->st.alloc();
+    k->st.prepare(sql, soci::details::st_repeatable_query);
+    k->st.define_and_bind();
+    return k;
+  }));
+}
+
+// Runs the kept statement (execute(true): the first row, if any, is in its
+// vars); true when there is a row. A failed one is dropped, to be prepared
+// again, so that no statement is reused in a state SOCI left it in.
+template <class Vars>
+bool run_kept(Database& db, soci::session& s, std::uint64_t key, KeptStatement<Vars>& k) {
+  try {
+    return k.st.execute(true);
+  } catch (const soci::soci_error&) {
+    db.forget_kept(s, key);
+    throw;
+  }
+}
+
+// select_rows with its parameters as values, kept prepared on PostgreSQL.
+template <class Row, class... Params>
+class KeptSelect {
+ public:
+  KeptSelect(Database& db, const Columns<Row>& columns, std::string_view rest)
+      : db_(db), columns_(columns), rest_(rest), sql_("SELECT " + columns.list() + " " + rest_) {}
+
+  std::vector<Row> rows(soci::session& s, const Params&... params) const {
+    if (db_.dialect() != Dialect::postgresql)
+      return select_rows(s, columns_, rest_, uses(params...));
+    auto& k = kept_statement<Vars>(db_, s, key_, sql_, [this](soci::statement& st, Vars& v) {
+      v.cells.resize(columns_.size());  // sized once: the statement keeps their addresses
+      columns_.bind(st, v.cells);
+      std::apply([&](auto&... p) { (st.exchange(soci::use(p)), ...); }, v.params);
+    });
+    k.vars.params = std::tuple<Params...>(params...);
+    std::vector<Row> out;
+    if (run_kept(db_, s, key_, k)) {
+      do out.push_back(columns_.read(k.vars.cells));
+      while (fetch(s, k));
+    }
+    return out;
+  }
+
+  std::optional<Row> one(soci::session& s, const Params&... params) const {
+    auto rows = this->rows(s, params...);
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+  }
+
+ private:
+  struct Vars {
+    std::vector<Cell> cells;
+    std::tuple<Params...> params;
+  };
+
+  bool fetch(soci::session& s, KeptStatement<Vars>& k) const {
+    try {
+      return k.st.fetch();
+    } catch (const soci::soci_error&) {
+      db_.forget_kept(s, key_);
+      throw;
+    }
+  }
+
+  Database& db_;
+  const Columns<Row>& columns_;
+  std::string rest_;
+  std::string sql_;
+  std::uint64_t key_ = Database::new_kept_key();
+};
+
+}  // namespace wp::db

@@ -1,0 +1,90 @@
+// db::KeptSelect (db/kept.hpp): a SELECT kept prepared on each pooled
+// session. On a temporary SQLite file, and PostgreSQL too when WP_PG_URL
+// names one (a TEMP table: nothing is left behind). One pooled session, so
+// that every call meets the same one.
+#include <gtest/gtest.h>
+
+#include <soci/soci.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "core/config.hpp"
+#include "core/ids.hpp"
+#include "db/kept.hpp"
+
+namespace {
+
+struct Item {
+  std::string name;
+  int qty = 0;
+};
+
+const wp::db::Columns<Item> kItem{{"name", &Item::name}, {"qty", &Item::qty}};
+
+void on_each_database(const std::function<void(wp::db::Database&)>& fn) {
+  std::vector<wp::Config> configs(1);
+  configs[0].data_dir = (std::filesystem::temp_directory_path() / ("wp_kept_" + wp::new_uuid())).string();
+  if (const char* pg = std::getenv("WP_PG_URL"); pg && *pg) configs.emplace_back().database_url = pg;
+  for (auto& config : configs) {
+    SCOPED_TRACE(config.database_url.empty() ? "sqlite" : "postgresql");
+    config.db_pool_size = 1;
+    {
+      wp::db::Database db(config);
+      db.with([](soci::session& s) { s << "CREATE TEMP TABLE item (name TEXT NOT NULL, qty INTEGER NOT NULL)"; });
+      fn(db);
+    }
+    if (config.database_url.empty()) std::filesystem::remove_all(config.data_dir);
+  }
+}
+
+long long prepared_statements(wp::db::Database& db) {
+  long long n = 0;
+  db.with([&](soci::session& s) { s << "SELECT COUNT(*) FROM pg_prepared_statements", soci::into(n); });
+  return n;
+}
+
+TEST(KeptSelect, AnswersEachRunWithItsParametersAndTheRowsOfNow) {
+  on_each_database([](wp::db::Database& db) {
+    wp::db::KeptSelect<Item, std::string> by_name(db, kItem, "FROM item WHERE name = :n ORDER BY qty");
+    auto run = [&](const std::string& name) { return db.with([&](soci::session& s) { return by_name.rows(s, name); }); };
+    EXPECT_TRUE(run("a").empty());
+    db.with([](soci::session& s) { s << "INSERT INTO item (name, qty) VALUES ('a', 1), ('a', 2), ('b', 7)"; });
+    auto a = run("a");
+    ASSERT_EQ(a.size(), 2u);
+    EXPECT_EQ(a[0].qty, 1);
+    EXPECT_EQ(a[1].qty, 2);
+    auto b = db.with([&](soci::session& s) { return by_name.one(s, "b"); });
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->qty, 7);
+    db.with([](soci::session& s) { s << "UPDATE item SET qty = 9 WHERE name = 'b'"; });
+    EXPECT_EQ(run("b").at(0).qty, 9) << "not a cached answer";
+    EXPECT_FALSE(db.with([&](soci::session& s) { return by_name.one(s, "c"); }));
+  });
+}
+
+TEST(KeptSelect, IsPreparedOncePerSessionOnPostgreSQL) {
+  on_each_database([](wp::db::Database& db) {
+    if (db.dialect() != wp::db::Dialect::postgresql) return;
+    auto before = prepared_statements(db);
+    wp::db::KeptSelect<Item, std::string> by_name(db, kItem, "FROM item WHERE name = :n");
+    for (int i = 0; i < 20; ++i) db.with([&](soci::session& s) { by_name.rows(s, std::to_string(i)); });
+    EXPECT_EQ(prepared_statements(db), before + 1);
+  });
+}
+
+TEST(KeptSelect, AFailedRunIsPreparedAgainAndWorks) {
+  on_each_database([](wp::db::Database& db) {
+    if (db.dialect() != wp::db::Dialect::postgresql) return;  // SQLite takes the one-time path
+    wp::db::KeptSelect<Item, std::string> by_qty(db, kItem, "FROM item WHERE qty = CAST(:q AS INTEGER)");
+    db.with([](soci::session& s) { s << "INSERT INTO item (name, qty) VALUES ('a', 3)"; });
+    auto run = [&](const std::string& q) { return db.with([&](soci::session& s) { return by_qty.rows(s, q); }); };
+    EXPECT_EQ(run("3").size(), 1u);
+    EXPECT_ANY_THROW(run("not a number"));
+    EXPECT_EQ(run("3").size(), 1u);
+  });
+}
+
+}  // namespace
