@@ -1,4 +1,4 @@
-// watchparty: serve, migrate, createsuperuser, deactivate-user, activate-user, worker, version.
+// watchparty: serve, migrate, createsuperuser, deactivate-user, activate-user, worker, routes, version.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -62,6 +62,8 @@ int main(int argc, char** argv) {
   activate->add_option("--username", target_username, "Username or email")->required();
   auto* worker = app.add_subcommand("worker", "Run video processing jobs (until SIGTERM)");
   flags.attach(worker);
+  auto* routes = app.add_subcommand("routes", "Print the route table (method and pattern, in order) and exit");
+  flags.attach(routes);
   app.add_subcommand("version", "Print the version and exit");
 
   CLI11_PARSE(app, argc, argv);
@@ -79,6 +81,7 @@ int main(int argc, char** argv) {
   }
   if (serve->parsed()) return wp::app::serve(config, [&flags] { return flags.load(); });
   if (migrate->parsed()) return wp::app::migrate(config);
+  if (routes->parsed()) return wp::app::print_routes(config, std::cout);
   if (worker->parsed()) return wp::app::worker(config);
   if (deactivate->parsed()) return wp::app::set_user_active(config, target_username, false);
   if (activate->parsed()) return wp::app::set_user_active(config, target_username, true);

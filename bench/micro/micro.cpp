@@ -1,10 +1,12 @@
 // Function micro-benchmarks (Google Benchmark) for code on the hot paths:
 // serializing a playback_state broadcast, reading a member's chat frame,
-// matching a route, verifying a JWT.
+// matching a route in the server's real table, verifying a JWT.
 #include <benchmark/benchmark.h>
 
 #include <boost/json.hpp>
 
+#include <fstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,9 @@
 #include "modules/accounts/jwt.hpp"
 #include "modules/parties/model.hpp"
 #include "modules/parties/protocol.hpp"
+#if __has_include("modules/parties/chat_text.hpp")
+#include "modules/parties/chat_text.hpp"
+#endif
 
 namespace {
 
@@ -58,23 +63,30 @@ void BM_PartyClientChatParse(benchmark::State& state) {
 }
 BENCHMARK(BM_PartyClientChatParse);
 
-wp::http::Router& router() {
-  static wp::http::Router r = [] {
+#if __has_include("modules/parties/chat_text.hpp")
+// What the server does with a member's chat frame before the database: parse,
+// then the text's rule (trailing blanks, empty, length).
+void BM_PartyChatParseValidate(benchmark::State& state) {
+  std::string frame = R"({"type":"chat_message","content":"hello everybody, this is a chat line"})";
+  for (auto _ : state) {
+    auto m = wp::parties::protocol::parse_client_message(frame);
+    auto text = wp::parties::checked_chat(m.content);
+    benchmark::DoNotOptimize(text);
+  }
+}
+BENCHMARK(BM_PartyChatParseValidate);
+#endif
+
+// The server's own table, as `watchparty routes` prints it (bench/micro/routes.txt),
+// with the web client's fallback as the server sets it.
+const wp::http::Router& router() {
+  static const wp::http::Router r = [] {
     wp::http::Router r;
-    const char* areas[] = {"auth", "users", "parties", "videos", "events", "polls", "social", "messages",
-                           "notifications", "billing", "support", "moderation", "analytics", "store"};
-    // A table shaped like the real one: per area a list, a detail and a few actions.
-    for (auto* a : areas) {
-      std::string base = std::string("/api/") + a + "/";
-      r.add({.method = "GET", .pattern = base, .handler = [](wp::http::Request&) { return wp::http::Response{}; }});
-      r.add({.method = "POST", .pattern = base, .handler = [](wp::http::Request&) { return wp::http::Response{}; }});
-      r.add({.method = "GET", .pattern = base + "{id}/", .handler = [](wp::http::Request&) { return wp::http::Response{}; }});
-      r.add({.method = "PATCH", .pattern = base + "{id}/", .handler = [](wp::http::Request&) { return wp::http::Response{}; }});
-      for (auto* act : {"join", "leave", "participants", "chat", "react", "report", "sync_state", "like"})
-        r.add({.method = "POST", .pattern = base + "{id}/" + act + "/",
-               .handler = [](wp::http::Request&) { return wp::http::Response{}; }});
-    }
-    r.add({.method = "GET", .pattern = "/api/health/", .handler = [](wp::http::Request&) { return wp::http::Response{}; }});
+    std::ifstream in(WATCHPARTY_ROUTES_FILE);
+    std::string method, pattern;
+    while (in >> method >> pattern) r.add({.method = method, .pattern = pattern});
+    if (r.routes().size() < 250) throw std::runtime_error("bench/micro/routes.txt: fewer routes than the server has");
+    r.set_fallback({.method = "GET", .pattern = "/{path:path}"});
     return r;
   }();
   return r;
@@ -82,23 +94,60 @@ wp::http::Router& router() {
 
 void BM_RouterMatchHealth(benchmark::State& state) {
   auto& r = router();
-  std::string path = "/api/health/";
+  std::string method = "GET", path = "/api/health/";
   for (auto _ : state) {
-    auto m = r.match("GET", path);
+    auto m = r.match(method, path);
+    if (m.kind != wp::http::RouteMatch::found) state.SkipWithError("no route");
     benchmark::DoNotOptimize(m);
   }
 }
 BENCHMARK(BM_RouterMatchHealth);
 
-void BM_RouterMatchPartyAction(benchmark::State& state) {
+// A parameterised route deep in the table: the party's chat history.
+void BM_RouterMatchPartyChat(benchmark::State& state) {
   auto& r = router();
-  std::string path = "/api/parties/3f1c2b9e-8d4a-4c7e-9b1f-0a2d3c4e5f60/sync_state/";
+  std::string method = "GET", path = "/api/parties/3F1C2B9E-8D4A-4C7E-9B1F-0A2D3C4E5F60/chat/";
   for (auto _ : state) {
-    auto m = r.match("POST", path);
+    auto m = r.match(method, path);
+    if (m.kind != wp::http::RouteMatch::found || m.route->pattern != "/api/parties/{id}/chat/")
+      state.SkipWithError("not the chat route");
     benchmark::DoNotOptimize(m);
   }
 }
-BENCHMARK(BM_RouterMatchPartyAction);
+BENCHMARK(BM_RouterMatchPartyChat);
+
+// The parameters into Request::params, as the session does (before this branch, a copy of a std::map).
+template <class Match>
+void to_request(const Match& m, wp::http::Request& req) {
+  if constexpr (requires { m.params.copy_to(req.params); })
+    m.params.copy_to(req.params);
+  else
+    req.params = m.params;
+}
+
+// The same, and what the session then does with the match.
+void BM_RouterMatchPartyChatToRequest(benchmark::State& state) {
+  auto& r = router();
+  std::string method = "GET", path = "/api/parties/3F1C2B9E-8D4A-4C7E-9B1F-0A2D3C4E5F60/chat/";
+  for (auto _ : state) {
+    wp::http::Request req;
+    auto m = r.match(method, path);
+    to_request(m, req);
+    benchmark::DoNotOptimize(req.params);
+  }
+}
+BENCHMARK(BM_RouterMatchPartyChatToRequest);
+
+// A path no route has (the 404 answer's work).
+void BM_RouterMatchUnknown(benchmark::State& state) {
+  auto& r = router();
+  std::string method = "POST", path = "/api/parties/3f1c2b9e-8d4a-4c7e-9b1f-0a2d3c4e5f60/nothing/";
+  for (auto _ : state) {
+    auto m = r.match(method, path);
+    benchmark::DoNotOptimize(m);
+  }
+}
+BENCHMARK(BM_RouterMatchUnknown);
 
 void BM_JwtVerify(benchmark::State& state) {
   std::string secret(64, 'k');

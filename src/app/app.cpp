@@ -89,6 +89,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <ostream>
+
 namespace wp::app {
 
 namespace {
@@ -326,9 +328,9 @@ mobile::AppConfigSettings mobile_app_config(const Config& c) {
 }
 // ---- end mobile
 
-}  // namespace
-
-int serve(const Config& config, std::function<Config()> reload) {
+// serve, or with routes_out (`watchparty routes`) only the route table: every
+// module is built as for serving, the table printed, nothing started.
+int run_server(const Config& config, std::function<Config()> reload, std::ostream* routes_out) {
   init(config);
   std::unique_ptr<db::Database> db;
   try {
@@ -1020,6 +1022,10 @@ int serve(const Config& config, std::function<Config()> reload) {
   // ---- end mobile home
 
   router.set_fallback(http::static_files_route(web_dir(config)));
+  if (routes_out) {
+    for (auto& r : router.routes()) *routes_out << r.method << ' ' << r.pattern << '\n';
+    return 0;
+  }
 
   http::Dispatcher dispatcher(router, config.cors_origins);
   dispatcher.set_authenticator(accounts::make_authenticator(accounts_service, config));
@@ -1120,6 +1126,12 @@ int serve(const Config& config, std::function<Config()> reload) {
   spdlog::info("stopped");
   return 0;
 }
+
+}  // namespace
+
+int serve(const Config& config, std::function<Config()> reload) { return run_server(config, std::move(reload), nullptr); }
+
+int print_routes(const Config& config, std::ostream& out) { return run_server(config, nullptr, &out); }
 
 int worker(const Config& config) {
   init(config);

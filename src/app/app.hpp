@@ -2,6 +2,7 @@
 // The composition root: builds the database, pools, modules and transport
 // from a Config and runs one CLI command. The only place that knows every module.
 #include <functional>
+#include <iosfwd>
 #include <string>
 
 #include "core/config.hpp"
@@ -10,6 +11,10 @@ namespace wp::app {
 
 // reload: reads the configuration again (SIGHUP); null: SIGHUP is left alone.
 int serve(const Config& config, std::function<Config()> reload = nullptr);
+// The route table in the order registered, one "METHOD pattern" a line
+// (bench/micro/routes.txt is a copy): every module is built as for serve,
+// with its database, and nothing is started.
+int print_routes(const Config& config, std::ostream& out);
 int migrate(const Config& config);
 // Runs video processing jobs until SIGTERM/SIGINT.
 int worker(const Config& config);
