@@ -43,23 +43,46 @@ def pytest_sessionfinish(session, exitstatus):
         print(f"\nThe servers' data dirs and logs of this run: {RUN_TMP}")
 
 
-def new_pg_database():
-    """A fresh database on the test cluster, so every server starts empty."""
-    m = re.match(r"postgresql://([^@]+)@([^:/]+):(\d+)/(\w+)", PG_URL)
-    user, host, port, _ = m.groups()
+def _pg_admin(sql, check=True):
+    user, host, port, _ = re.match(r"postgresql://([^@]+)@([^:/]+):(\d+)/(\w+)", PG_URL).groups()
+    subprocess.run(["psql", "-q", "-h", host, "-p", port, "-U", user, "-d", "postgres", "-c", sql],
+                   check=check, capture_output=True)
+    return f"postgresql://{user}@{host}:{port}/"
+
+
+# A database this run migrated once (`watchparty migrate`); each new database is a copy of it,
+# which saves every PostgreSQL server's start the migrations (about 0.7 s each).
+_migrated_template = []
+
+
+def _template_database():
+    if not _migrated_template:
+        name = "wp_tmpl_" + uuid.uuid4().hex[:12]
+        url = _pg_admin(f"CREATE DATABASE {name}") + name
+        r = subprocess.run([BIN, "migrate", "--data-dir", tempfile.mkdtemp(prefix="wp_tmpl_"), "--database-url", url],
+                           capture_output=True, text=True, timeout=120)
+        if r.returncode != 0:
+            raise RuntimeError(f"migrating the template database failed:\n{r.stdout}{r.stderr}")
+        _migrated_template.append(name)
+        atexit.register(lambda: _pg_admin(f"DROP DATABASE IF EXISTS {name}", check=False))
+    return _migrated_template[0]
+
+
+def new_pg_database(empty=False):
+    """A new database on the test cluster, so every server starts with no rows: a copy of the migrated
+    template, or (empty=True) one with no schema, for the tests of migrating itself."""
     name = "wp_" + uuid.uuid4().hex[:12]
-    subprocess.run(["psql", "-q", "-h", host, "-p", port, "-U", user, "-d", "postgres", "-c",
-                    f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    return f"postgresql://{user}@{host}:{port}/{name}"
+    template = "" if empty else f" TEMPLATE {_template_database()}"
+    return _pg_admin(f"CREATE DATABASE {name}{template}") + name
 
 
 class Server:
-    def __init__(self, backend, args=(), env=None, data_dir=None, database_url=None):
+    def __init__(self, backend, args=(), env=None, data_dir=None, database_url=None, empty_database=False):
         self.backend = backend
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="wp_it_")
         self.database_url = database_url
         if backend == "postgresql" and not self.database_url:
-            self.database_url = new_pg_database()
+            self.database_url = new_pg_database(empty=empty_database)
         self.args = list(args)
         self.env = dict(os.environ, **(env or {}))
         self.proc = None

@@ -49,7 +49,7 @@ def test_version_and_help():
 
 
 def test_migrations_apply_once(make_server, tmp_path):
-    s = make_server()
+    s = make_server(empty_database=True)
     assert "applied migration" in s.log()
     s.stop()
     again = Server(s.backend, data_dir=s.data_dir, database_url=s.database_url)
@@ -66,7 +66,7 @@ def test_migrations_apply_once(make_server, tmp_path):
 
 
 def test_ready_is_503_while_migrations_are_pending(make_server):
-    s = make_server(args=["--migrate-on-start", "false"])
+    s = make_server(args=["--migrate-on-start", "false"], empty_database=True)
     r = s.get("/api/ready/")
     assert r.status_code == 503
     body = r.json()
