@@ -298,7 +298,7 @@ TEST_F(SearchFixture, APagePastTheLastStillCounts) {
 TEST_F(SearchFixture, SuggestReadsLongPrefixesAndFollowsTitleChanges) {
   auto id = add_video("Interstellar odyssey");
   auto me = SearchService::viewer_of(stranger);
-  for (std::string prefix : {"in", "int", "inte", "inter", "inters", "interst", "intersta", "interstel",
+  for (std::string prefix : {"in", "int", "inte", "inter", "inters", "interst", "interste", "interstel",
                              "interstellar", "odyssey inter"}) {
     auto s = svc.suggest(me, prefix);
     ASSERT_EQ(s.size(), 1u) << prefix;
