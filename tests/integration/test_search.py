@@ -198,6 +198,56 @@ def test_suggest(server, people):
     assert all(s["type"] != "user" for s in anonymous)
 
 
+def test_suggest_is_newest_first_and_keeps_visibility(server, people):
+    owner, friend, stranger, blocked = (people[k] for k in ("owner", "friend", "stranger", "blocked"))
+    w = word()
+    older = video(owner, f"{w.capitalize()} first")
+    newer = video(owner, f"{w.capitalize()} second")
+    friends_only = video(owner, f"{w.capitalize()} for friends", visibility="friends")
+    for age, vid in ((3000, older), (2000, newer), (1000, friends_only)):  # no two in the same millisecond
+        run_sql(server, "UPDATE videos SET created_at = created_at - ? WHERE id = ?", age, vid)
+    for prefix in (w[:9], w, f"second {w[:7]}"):  # long prefixes: 9 letters, the whole word, two words
+        got = [s["id"] for s in stranger.get("/api/search/suggest/", params={"q": prefix}).json()["results"]]
+        assert got == ([newer, older] if not prefix.startswith("second") else [newer]), (prefix, got)
+    got = [s["id"] for s in friend.get("/api/search/suggest/", params={"q": w}).json()["results"]]
+    assert got == [friends_only, newer, older]
+    # a renamed title is suggested by its new words only
+    assert owner.patch(f"/api/videos/{older}/", json={"title": "Renamed " + word()}).status_code == 200
+    got = [s["id"] for s in stranger.get("/api/search/suggest/", params={"q": w}).json()["results"]]
+    assert got == [newer]
+    # users: a block hides either way
+    name = owner.username[:8]
+    assert ("user", owner.id) not in {(s["type"], s["id"]) for s in blocked.get(
+        "/api/search/suggest/", params={"q": name}).json()["results"]}
+
+
+def test_a_common_word_ranks_the_newest_window(server, people):
+    """A word in more rows than the window (2,000 visible matches): ranked among the newest, counted
+    to 1,000 ("1,000+"), pages up to the count; an older better match is found by a rarer query."""
+    owner, stranger, w = people["owner"], people["stranger"], word()
+    oldest = video(owner, f"{w} {w} {w}")
+    run_sql(server, "UPDATE videos SET created_at = 1600000000000 WHERE id = ?", oldest)
+    run_sql(server, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+                    "INSERT INTO videos (id, uploaded_by_id, title, description, category, source_type, "
+                    "external_url, status, is_public, visibility, created_at, updated_at) "
+                    "SELECT ? || i, ?, ? || ' filler ' || i, 'plain', '', 'external', "
+                    "'https://media.example.com/a.mp4', 'ready', TRUE, 'public', 1700000000000 + i, "
+                    "1700000000000 + i FROM n", "cw-" + w + "-", owner.id, w)
+    secret = video(owner, f"{w} secret", visibility="private")
+    body = search(stranger, q=w)
+    assert body["results"]["video"]["count"] == 1000 and body["results"]["video"]["count_capped"] is True
+    assert body["count_capped"] is True
+    assert ("video", oldest) not in found(body) and ("video", secret) not in found(body)
+    assert len(body["results"]["video"]["results"]) == 5
+    last = search(stranger, q=w, type="video", page=50, page_size=20)
+    assert last["count"] == 1000 and len(last["results"]) == 20 and last["count_capped"] is True
+    newest = search(stranger, q=w, type="video", ordering="newest", page_size=3)["results"]
+    assert [h["title"] for h in newest] == [f"{w} filler 2000", f"{w} filler 1999", f"{w} filler 1998"]
+    assert search(owner, q=w, type="video", ordering="newest", page_size=1)["results"][0]["id"] == secret
+    # the oldest is past the window for the word alone, and first for the phrase only it has
+    assert [h["id"] for h in search(stranger, q=f'"{w} {w}"', type="video")["results"]] == [oldest]
+
+
 def test_recent_searches_are_mine_and_clearing_deletes_them(server):
     me, other = register(server), register(server)
     a, b = word(), word()

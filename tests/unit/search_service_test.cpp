@@ -103,6 +103,19 @@ TEST_F(SearchFixture, ATypoGetsDidYouMeanWithItsResults) {
   EXPECT_EQ(ids(a), std::vector<std::string>{id});
 }
 
+TEST_F(SearchFixture, TheVocabularyFollowsWritesAfterItWasRead) {
+  add_video("Cosmic documentary");
+  EXPECT_EQ(find(stranger, "documentray").did_you_mean, "documentary");  // the vocabulary is read
+  EXPECT_EQ(find(stranger, "marmalde").did_you_mean, "");
+  auto id = add_video("Marmalade secrets");                               // a write moves its version
+  auto a = find(stranger, "marmalde");
+  EXPECT_EQ(a.did_you_mean, "marmalade");
+  EXPECT_EQ(ids(a), std::vector<std::string>{id});
+  exec("UPDATE videos SET title = :t WHERE id = :id", id, "Quince jelly");
+  EXPECT_EQ(find(stranger, "quinse").did_you_mean, "quince");
+  EXPECT_EQ(find(stranger, "marmalde").did_you_mean, "");                 // gone with the old title
+}
+
 TEST_F(SearchFixture, NoCorrectionFromWordsTheCallerMayNotSee) {
   add_video("Hidden treasure", false);
   auto a = find(stranger, "treasur");
@@ -211,4 +224,100 @@ TEST_F(SearchFixture, CountingStopsAtTheCap) {
   EXPECT_EQ(a.kinds[0].hits.size(), 20u);
   auto few = find(stranger, "\"word 7\"");
   EXPECT_FALSE(few.kinds[0].count_capped);
+}
+
+namespace {
+// Adds `n` public videos titled "<word> filler i", created in order after `t0`, in one transaction.
+void add_many(testkit::TempDatabase& tdb, const std::string& owner_id, const std::string& word, int n,
+              std::int64_t t0) {
+  tdb.db->tx([&](soci::session& s) {
+    for (int i = 0; i < n; ++i) {
+      std::string id = new_uuid(), title = word + " filler " + std::to_string(i);
+      long long at = t0 + i;
+      s << "INSERT INTO videos (id, uploaded_by_id, title, description, source_type, status, is_public, visibility, "
+           "created_at, updated_at) VALUES (:id, :u, :t, 'plain text', 'external', 'ready', 1, 'public', :c, :c2)",
+          soci::use(id), soci::use(owner_id), soci::use(title), soci::use(at), soci::use(at);
+    }
+  });
+}
+}  // namespace
+
+TEST_F(SearchFixture, RelevanceRanksEveryMatchOfAWordInFewerRowsThanTheWindow) {
+  std::int64_t t0 = now_ms() - 1'000'000;
+  auto best = add_video("Nebula nebula nebula", true, "", t0);  // the oldest, and the best match
+  add_many(tdb, owner.id, "nebula", 50, t0 + 1);
+  auto a = find(stranger, "nebula");
+  ASSERT_FALSE(a.kinds.at(0).hits.empty());
+  EXPECT_EQ(a.kinds[0].hits[0].id, best);
+  EXPECT_EQ(a.kinds[0].count, 51);
+  EXPECT_FALSE(a.kinds[0].count_capped);
+}
+
+TEST_F(SearchFixture, AWordInMoreRowsThanTheWindowRanksTheNewestOnly) {
+  std::int64_t t0 = now_ms() - 1'000'000;
+  auto oldest = add_video("Nebula nebula nebula", true, "", t0);
+  add_many(tdb, owner.id, "nebula", kRankWindow, t0 + 1);
+  auto a = find(stranger, "nebula");
+  ASSERT_EQ(a.kinds.at(0).hits.size(), 20u);
+  EXPECT_EQ(a.kinds[0].count, kCountCap);
+  EXPECT_TRUE(a.kinds[0].count_capped);
+  for (auto& h : a.kinds[0].hits) EXPECT_NE(h.id, oldest);  // outside the window: not ranked
+  // the rows past the window still match a rarer query
+  auto rare = find(stranger, "\"nebula nebula\"");
+  EXPECT_EQ(ids(rare), std::vector<std::string>{oldest});
+}
+
+TEST_F(SearchFixture, AnOrderAsksTheWindowToo) {
+  std::int64_t t0 = now_ms() - 1'000'000;
+  add_many(tdb, owner.id, "nebula", 30, t0);
+  Question q;
+  q.text = "nebula";
+  q.type = SearchType::video;
+  q.order = SearchOrder::newest;
+  auto a = svc.search(SearchService::viewer_of(stranger), q, 10, 0, "");
+  ASSERT_EQ(a.kinds.at(0).hits.size(), 10u);
+  for (std::size_t i = 1; i < a.kinds[0].hits.size(); ++i)
+    EXPECT_GT(a.kinds[0].hits[i - 1].created_at, a.kinds[0].hits[i].created_at);
+  EXPECT_EQ(a.kinds[0].hits[0].title, "nebula filler 29");
+  EXPECT_NE(a.kinds[0].hits[0].title_marked.find(std::string(kMarkOpen) + "nebula" + kMarkClose), std::string::npos);
+}
+
+TEST_F(SearchFixture, APagePastTheLastStillCounts) {
+  add_many(tdb, owner.id, "nebula", 30, now_ms() - 1'000'000);
+  Question q;
+  q.text = "nebula";
+  q.type = SearchType::video;
+  auto a = svc.search(SearchService::viewer_of(stranger), q, 20, 40, "");
+  EXPECT_TRUE(a.kinds.at(0).hits.empty());
+  EXPECT_EQ(a.kinds[0].count, 30);
+  auto second = svc.search(SearchService::viewer_of(stranger), q, 20, 20, "");
+  EXPECT_EQ(second.kinds.at(0).hits.size(), 10u);
+  EXPECT_EQ(second.kinds[0].count, 30);
+}
+
+TEST_F(SearchFixture, SuggestReadsLongPrefixesAndFollowsTitleChanges) {
+  auto id = add_video("Interstellar odyssey");
+  auto me = SearchService::viewer_of(stranger);
+  for (std::string prefix : {"in", "int", "inte", "inter", "inters", "interst", "interste", "interstel",
+                             "interstellar", "odyssey inter"}) {
+    auto s = svc.suggest(me, prefix);
+    ASSERT_EQ(s.size(), 1u) << prefix;
+    EXPECT_EQ(s[0].id, id) << prefix;
+  }
+  EXPECT_TRUE(svc.suggest(me, "interstellarx").empty());
+  exec("UPDATE videos SET title = :t WHERE id = :id", id, "Galactic voyage");
+  EXPECT_TRUE(svc.suggest(me, "interst").empty());
+  EXPECT_EQ(svc.suggest(me, "galac").size(), 1u);
+  exec("DELETE FROM videos WHERE id = :id", id);
+  EXPECT_TRUE(svc.suggest(me, "galac").empty());
+}
+
+TEST_F(SearchFixture, SuggestGivesTheNewestFiveVisible) {
+  std::int64_t t0 = now_ms() - 1'000'000;
+  add_many(tdb, owner.id, "nebula", 8, t0);
+  add_video("Nebula hidden", false, "", t0 + 100);
+  auto s = svc.suggest(SearchService::viewer_of(stranger), "neb");
+  ASSERT_EQ(s.size(), 5u);
+  EXPECT_EQ(s[0].text, "nebula filler 7");
+  EXPECT_EQ(s[4].text, "nebula filler 3");
 }

@@ -55,6 +55,11 @@ struct Hit {
 
 // Counting stops here: counting every match of a common word costs as much as ranking them.
 inline constexpr long long kCountCap = 1000;
+// A search ranks (and pages and counts) the matches added last, this many of those the caller may
+// see: a word in most rows then costs about what a rarer one does (bench/search.md). It holds
+// more than kCountCap, so every page up to the capped count comes from it.
+inline constexpr int kRankWindow = 2000;
+static_assert(kRankWindow > kCountCap);
 
 // One kind's answer: the page asked for and how many match in all (at most kCountCap).
 struct KindResult {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
+#include <cstdint>
 
 #include "modules/search/model.hpp"
 
@@ -19,10 +19,18 @@ std::string lower(std::string s) {
 
 std::string quoted(const std::string& w) { return "\"" + w + "\""; }
 
-std::set<std::string> trigrams(std::string_view word) {
+// The distinct trigrams, each packed in an integer, sorted: "did you mean" measures a word
+// against thousands of terms, and sets of strings made that the slow part.
+std::vector<std::uint32_t> trigrams(std::string_view word) {
   std::string padded = "  " + lower(std::string(word)) + " ";
-  std::set<std::string> out;
-  for (std::size_t i = 0; i + 3 <= padded.size(); ++i) out.insert(padded.substr(i, 3));
+  std::vector<std::uint32_t> out;
+  out.reserve(padded.size());
+  for (std::size_t i = 0; i + 3 <= padded.size(); ++i) {
+    auto b = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(padded[i + k])); };
+    out.push_back(b(0) << 16 | b(1) << 8 | b(2));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -152,7 +160,11 @@ double trigram_similarity(std::string_view a, std::string_view b) {
   auto ta = trigrams(a), tb = trigrams(b);
   if (ta.empty() || tb.empty()) return 0;
   std::size_t shared = 0;
-  for (auto& t : ta) shared += tb.count(t);
+  for (std::size_t i = 0, j = 0; i < ta.size() && j < tb.size();) {
+    if (ta[i] < tb[j]) ++i;
+    else if (tb[j] < ta[i]) ++j;
+    else ++shared, ++i, ++j;
+  }
   return static_cast<double>(shared) / static_cast<double>(ta.size() + tb.size() - shared);
 }
 

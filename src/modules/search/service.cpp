@@ -68,7 +68,7 @@ Answer SearchService::run(const Viewer& viewer, const Question& q, const std::st
   auto match = match_text(tokens, text);
   bool grouped = q.type == SearchType::all;
   for (auto t : kinds_for(viewer, q)) {
-    auto r = store_.search(t, viewer, match, q.filters, q.order, limit, grouped ? 0 : offset, true);
+    auto r = store_.search(t, viewer, match, q.filters, q.order, limit, grouped ? 0 : offset);
     a.total += r.count;
     a.kinds.push_back(std::move(r));
   }

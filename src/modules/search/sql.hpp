@@ -29,6 +29,7 @@ struct KindSql {
   const char* category;   // nullptr: no category filter
   const char* duration;   // nullptr: no duration filter
   bool has_status;
+  const char* titles;     // SQLite FTS5 of the titles alone (autocomplete); nullptr: not suggested
 };
 
 // videos: videos/sql.hpp kNotRemoved + kListableToAnyone / kListableOrOwn; staff see all.
@@ -84,72 +85,95 @@ inline constexpr const char* kEventVisible =
 inline const KindSql kKindSql[] = {
     {SearchType::video, "videos v", "search_videos_fts", "v.id", "v.title", "v.description || ' ' || v.category",
      "''", "v.view_count", "v.created_at", "v.created_at", kVideoAnonymous, kVideoUser, "", "v.category = :category",
-     "v.duration", false},
+     "v.duration", false, "search_video_titles"},
     {SearchType::party, "watch_parties p", "search_parties_fts", "p.id", "p.title", "p.description", "p.status",
      "(SELECT COUNT(*) FROM party_participants pc WHERE pc.party_id = p.id AND pc.is_active = TRUE)", "p.created_at",
-     "p.created_at", kPartyAnonymous, kPartyUser, kPartyUser, nullptr, nullptr, true},
+     "p.created_at", kPartyAnonymous, kPartyUser, kPartyUser, nullptr, nullptr, true, "search_party_titles"},
     {SearchType::user, "users u", "search_users_fts", "u.id", "u.username", "u.first_name || ' ' || u.last_name",
      "''", "(SELECT COUNT(*) FROM user_follows uf WHERE uf.followed_id = u.id AND uf.status = 'active')",
-     "u.date_joined", "u.date_joined", nullptr, kUserVisible, kUserVisible, nullptr, nullptr, false},
+     "u.date_joined", "u.date_joined", nullptr, kUserVisible, kUserVisible, nullptr, nullptr, false,
+     "search_user_titles"},
     {SearchType::group, "social_groups g", "search_groups_fts", "g.id", "g.name", "g.description || ' ' || g.category",
      "''", "g.member_count", "g.created_at", "g.created_at", nullptr, kGroupVisible, kGroupVisible,
-     "LOWER(g.category) = LOWER(:category)", nullptr, false},
+     "LOWER(g.category) = LOWER(:category)", nullptr, false, nullptr},
     {SearchType::event, "events e", "search_events_fts", "e.id", "e.title",
      "e.description || ' ' || e.location || ' ' || e.category", "e.status", "e.going_count", "e.created_at",
-     "e.start_time", nullptr, kEventVisible, "", "e.category = :category", nullptr, true},
+     "e.start_time", nullptr, kEventVisible, "", "e.category = :category", nullptr, true, nullptr},
 };
 
 // ---- engines: {fts}/{alias} etc. are filled in by store.cpp
-// SQLite: the FTS5 table drives, the base row is found by rowid.
-inline constexpr const char* kSqliteFrom = " FROM {fts} JOIN {table} ON {alias}.rowid = {fts}.rowid WHERE {fts} MATCH :q";
+// A search ranks a window, not every match: the kRankWindow matches added last that the caller
+// may see, in the index's own order, so a word in most rows costs as much as a rare one
+// (bench/search.md). The window's size is the count (capped by the service); the page is taken
+// from it by the order asked, and only the page's rows get their highlights.
+// {win_popularity} is {popularity} when the window is ordered by it, 0 otherwise (a party's is a count).
+
+// SQLite: the FTS5 table drives (rowid order, newest last), the base row is found by rowid.
+inline constexpr const char* kSqliteWindow =
+    "SELECT {fts}.rowid AS rid, {id} AS id, {win_popularity} AS popularity, {created} AS created, "
+    "-bm25({fts}, 10.0, 1.0) AS score FROM {fts} JOIN {table} ON {alias}.rowid = {fts}.rowid WHERE {fts} MATCH :q"
+    "{where} ORDER BY {fts}.rowid DESC LIMIT :win";
 // Names of a private profile match only when the username does too.
 inline constexpr const char* kSqliteUserNames =
     " AND (NOT {private} OR u.rowid IN (SELECT rowid FROM search_users_fts WHERE search_users_fts MATCH :qt))";
-inline constexpr const char* kSqliteSelect =
-    "SELECT {id}, {title}, highlight({fts}, 0, '\u27E6', '\u27E7'), {body_marked}, {status}, {popularity}, "
-    "{created}, -bm25({fts}, 10.0, 1.0) AS score";
+inline constexpr const char* kSqlitePage =
+    "WITH w AS MATERIALIZED ({window}), shown AS MATERIALIZED (SELECT * FROM w{order} LIMIT :lim OFFSET :off) "
+    "SELECT {id}, {title}, highlight({fts}, 0, '\u27E6', '\u27E7'), {body_marked}, {status}, {popularity}, {created}, "
+    "shown.score, (SELECT COUNT(*) FROM w) FROM shown JOIN {fts} ON {fts}.rowid = shown.rid JOIN {table} ON "
+    "{alias}.rowid = shown.rid WHERE {fts} MATCH :q2{shown_order}";
 inline constexpr const char* kSqliteSnippet = "snippet({fts}, 1, '\u27E6', '\u27E7', '\u2026', 16)";
 
-// PostgreSQL: the generated tsvector columns under GIN, websearch_to_tsquery and ts_rank_cd.
-inline constexpr const char* kPostgresFrom =
-    " FROM {table} CROSS JOIN (SELECT websearch_to_tsquery('wp_search', :q) AS tq) q WHERE ({alias}.search_title @@ "
-    "q.tq OR {alias}.search_body @@ q.tq)";
+// PostgreSQL: the generated tsvector columns under GIN, websearch_to_tsquery and ts_rank_cd. The
+// window is the newest by creation: the planner walks the creation index backwards for a common
+// word and takes the GIN bitmap for a rare one (both bounded by the window).
+inline constexpr const char* kPostgresWindow =
+    "SELECT {id} AS id, {win_popularity} AS popularity, {created} AS created, ts_rank_cd(setweight("
+    "{alias}.search_title, 'A') || setweight({alias}.search_body, 'B'), q.tq) AS score FROM {table} CROSS JOIN "
+    "(SELECT websearch_to_tsquery('wp_search', :q) AS tq) q WHERE ({alias}.search_title @@ q.tq OR "
+    "{alias}.search_body @@ q.tq){where} ORDER BY {created} DESC, {id} LIMIT :win";
 inline constexpr const char* kPostgresUserNames =
     " AND (u.search_title @@ q.tq OR NOT {private})";
-inline constexpr const char* kPostgresSelect =
+inline constexpr const char* kPostgresPage =
+    "WITH w AS MATERIALIZED ({window}), shown AS MATERIALIZED (SELECT * FROM w{order} LIMIT :lim OFFSET :off) "
     "SELECT {id}, {title}, ts_headline('wp_search', {title}, q.tq, 'HighlightAll=TRUE, StartSel=\u27E6, "
-    "StopSel=\u27E7'), {body_marked}, {status}, {popularity}, {created}, ts_rank_cd(setweight({alias}.search_title, "
-    "'A') || setweight({alias}.search_body, 'B'), q.tq) AS score";
+    "StopSel=\u27E7'), {body_marked}, {status}, {popularity}, {created}, shown.score, (SELECT COUNT(*) FROM w) "
+    "FROM shown JOIN {table} ON {id} = shown.id CROSS JOIN (SELECT websearch_to_tsquery('wp_search', :q2) AS tq) q"
+    "{shown_order}";
 inline constexpr const char* kPostgresHeadline =
     "ts_headline('wp_search', {body}, q.tq, 'StartSel=\u27E6, StopSel=\u27E7, MaxWords=20, MinWords=6')";
 
-inline constexpr const char* kOrderRelevance = " ORDER BY score DESC, {id}";
-inline constexpr const char* kOrderNewest = " ORDER BY {created} DESC, {id}";
-inline constexpr const char* kOrderPopular = " ORDER BY {popularity} DESC, {id}";
-inline constexpr const char* kPage = " LIMIT :lim OFFSET :off";
-// The count, stopped at :cap rows ({from}: the search's FROM ... WHERE).
-inline constexpr const char* kCountCapped = "SELECT COUNT(*) FROM (SELECT 1{from} LIMIT :cap) c";
+// The orders, over the window's columns ({w}: "" in the window, "shown." outside).
+inline constexpr const char* kOrderRelevance = " ORDER BY {w}score DESC, {w}id";
+inline constexpr const char* kOrderNewest = " ORDER BY {w}created DESC, {w}id";
+inline constexpr const char* kOrderPopular = " ORDER BY {w}popularity DESC, {w}id";
+// The count when a page past the first came back empty.
+inline constexpr const char* kWindowCount = "SELECT COUNT(*) FROM ({window}) c";
 
 // ---- autocomplete: title prefixes (usernames for users)
 // Newest first, in the index's own order: a short prefix matches a large part of the corpus,
-// and ranking all of it is what made autocomplete slow (bench/search.md).
+// and ranking all of it is what made autocomplete slow (bench/search.md). SQLite reads the
+// titles' own FTS5 tables, whose prefix indexes (2 to 8 letters) iterate in rowid order without
+// merging every term of the prefix; PostgreSQL lets the planner choose between the creation
+// index (a common prefix) and the GIN bitmap (a rare one).
 inline constexpr const char* kSqliteSuggest =
-    "SELECT {id}, {title} FROM {fts} JOIN {table} ON {alias}.rowid = {fts}.rowid WHERE {fts} MATCH :q{visible} "
-    "ORDER BY {fts}.rowid DESC LIMIT :lim";
+    "SELECT {id}, {title} FROM {titles} JOIN {table} ON {alias}.rowid = {titles}.rowid WHERE {titles} MATCH :q"
+    "{visible} ORDER BY {titles}.rowid DESC LIMIT :lim";
 inline constexpr const char* kPostgresSuggest =
     "SELECT {id}, {title} FROM {table} WHERE {alias}.search_title @@ to_tsquery('wp_search', :q){visible} "
-    "LIMIT :lim";
+    "ORDER BY {created} DESC, {id} LIMIT :lim";
 
 // ---- "did you mean": the vocabulary of indexed terms
-inline constexpr const char* kSqliteTermKnown =
-    "SELECT (SELECT COUNT(*) FROM search_videos_vocab WHERE term = :t1) + (SELECT COUNT(*) FROM "
-    "search_parties_vocab WHERE term = :t2) + (SELECT COUNT(*) FROM search_users_vocab WHERE term = :t3) + (SELECT "
-    "COUNT(*) FROM search_groups_vocab WHERE term = :t4) + (SELECT COUNT(*) FROM search_events_vocab WHERE term = :t5)";
-inline constexpr const char* kSqliteTermsOfLength =
-    "SELECT term FROM search_videos_vocab WHERE length(term) BETWEEN :a1 AND :b1 UNION SELECT term FROM "
-    "search_parties_vocab WHERE length(term) BETWEEN :a2 AND :b2 UNION SELECT term FROM search_users_vocab WHERE "
-    "length(term) BETWEEN :a3 AND :b3 UNION SELECT term FROM search_groups_vocab WHERE length(term) BETWEEN :a4 AND "
-    ":b4 UNION SELECT term FROM search_events_vocab WHERE length(term) BETWEEN :a5 AND :b5";
+// SQLite: the terms of each kind, kept in memory by the store and read again when the kind's
+// version (migration 0032: triggers move it on every write of indexed text) has moved.
+inline constexpr const char* kSqliteVocabVersions = "SELECT kind, version FROM search_vocab_versions";
+struct VocabSql {
+  const char* kind;
+  const char* terms;
+};
+inline const VocabSql kSqliteVocab[] = {
+    {"video", "SELECT term FROM search_videos_vocab"}, {"party", "SELECT term FROM search_parties_vocab"},
+    {"user", "SELECT term FROM search_users_vocab"},   {"group", "SELECT term FROM search_groups_vocab"},
+    {"event", "SELECT term FROM search_events_vocab"}};
 inline constexpr const char* kPostgresTermKnown = "SELECT COUNT(*) FROM search_terms WHERE term = :t1";
 inline constexpr const char* kPostgresClosestTerms =
     "SELECT term FROM search_terms WHERE term % :t1 ORDER BY similarity(term, :t2) DESC, term LIMIT 5";

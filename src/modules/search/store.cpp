@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <cctype>
 #include <deque>
 #include <map>
@@ -70,7 +71,7 @@ std::string fill(std::string text, const sql::KindSql& k, bool postgres) {
   std::map<std::string, std::string> values{
       {"{fts}", k.fts},       {"{table}", k.table},         {"{alias}", alias_of(k)},   {"{id}", k.id},
       {"{title}", k.title},   {"{body}", k.body},           {"{status}", k.status},     {"{popularity}", k.popularity},
-      {"{created}", k.created}, {"{private}", priv}};
+      {"{created}", k.created}, {"{private}", priv},         {"{titles}", k.titles ? k.titles : ""}};
   for (auto& [from, to] : values) replace_all(text, from, to);
   return text;
 }
@@ -112,15 +113,21 @@ const char* order_sql(SearchOrder o) {
   return sql::kOrderRelevance;
 }
 
-std::string select_list(const sql::KindSql& k, const Viewer& v, bool postgres) {
-  std::string body = postgres ? sql::kPostgresHeadline : sql::kSqliteSnippet;
-  if (k.type == SearchType::user && !v.staff) body = "CASE WHEN {private} THEN '' ELSE " + body + " END";
-  std::string out = postgres ? sql::kPostgresSelect : sql::kSqliteSelect;
-  replace_all(out, "{body_marked}", body);
-  return fill(out, k, postgres);
+// The order over the window's columns, named bare (in the window) or through `shown`.
+std::string ordered(SearchOrder o, const char* prefix) {
+  std::string out = order_sql(o);
+  replace_all(out, "{w}", prefix);
+  return out;
 }
 
-std::vector<Hit> fetch_hits(soci::session& s, SearchType type, const std::string& text, Params& p) {
+std::string body_marked(const sql::KindSql& k, const Viewer& v, bool postgres) {
+  std::string body = postgres ? sql::kPostgresHeadline : sql::kSqliteSnippet;
+  if (k.type == SearchType::user && !v.staff) body = "CASE WHEN {private} THEN '' ELSE " + body + " END";
+  return body;
+}
+
+// The page's hits; `total` is set to the size of the window they were taken from.
+std::vector<Hit> fetch_hits(soci::session& s, SearchType type, const std::string& text, Params& p, long long& total) {
   Hit h;
   h.type = type;
   soci::statement st(s);
@@ -133,6 +140,7 @@ std::vector<Hit> fetch_hits(soci::session& s, SearchType type, const std::string
   st.exchange(into(popularity));
   st.exchange(into(created));
   st.exchange(into(h.score));
+  st.exchange(into(total));
   p.bind(st, text);
   st.alloc();
   st.prepare(text);
@@ -163,35 +171,38 @@ long long fetch_number(soci::session& s, const std::string& text, Params& p) {
 }  // namespace
 
 KindResult Store::search(SearchType kind, const Viewer& viewer, const MatchText& text, const Filters& filters,
-                         SearchOrder order, int limit, int offset, bool count) {
+                         SearchOrder order, int limit, int offset) {
   const auto& k = kind_sql(kind);
   bool pg = db_.dialect() == db::Dialect::postgresql;
   Params p;
-  if (pg) {
-    p.text("q", text.websearch);
-  } else {
-    p.text("q", text.fts5);
-    p.text("qt", text.fts5_title);
-  }
-  std::string from = fill(pg ? sql::kPostgresFrom : sql::kSqliteFrom, k, pg) + where(k, viewer, filters, pg, p);
-  std::string page = select_list(k, viewer, pg) + from + fill(order_sql(order), k, pg) + sql::kPage;
+  p.text("q", pg ? text.websearch : text.fts5);
+  p.text("q2", pg ? text.websearch : text.fts5);
+  if (!pg) p.text("qt", text.fts5_title);
+  std::string window = pg ? sql::kPostgresWindow : sql::kSqliteWindow;
+  replace_all(window, "{where}", where(k, viewer, filters, pg, p));
+  replace_all(window, "{win_popularity}", order == SearchOrder::popular ? "{popularity}" : "0");
+  window = fill(window, k, pg);
+  std::string page = pg ? sql::kPostgresPage : sql::kSqlitePage;
+  replace_all(page, "{window}", window);
+  replace_all(page, "{order}", ordered(order, ""));
+  replace_all(page, "{shown_order}", ordered(order, "shown."));
+  replace_all(page, "{body_marked}", body_marked(k, viewer, pg));
+  page = fill(page, k, pg);
+  p.number("win", kRankWindow);
   p.number("lim", limit);
   p.number("off", offset);
-  p.number("cap", kCountCap + 1);
   return db_.with([&](soci::session& s) {
     KindResult r;
     r.type = kind;
-    r.hits = fetch_hits(s, kind, page, p);
-    bool whole = offset == 0 && static_cast<int>(r.hits.size()) < limit;
-    if (whole) {
-      r.count = static_cast<long long>(r.hits.size());
-    } else if (count) {
-      std::string counting = sql::kCountCapped;
-      replace_all(counting, "{from}", from);
-      r.count = fetch_number(s, counting, p);
-      r.count_capped = r.count > kCountCap;
-      if (r.count_capped) r.count = kCountCap;
+    long long total = 0;
+    r.hits = fetch_hits(s, kind, page, p, total);
+    if (r.hits.empty() && offset > 0) {  // past the last page: the window's size is not in the answer
+      std::string counting = sql::kWindowCount;
+      replace_all(counting, "{window}", window);
+      total = fetch_number(s, counting, p);
     }
+    r.count = std::min(total, kCountCap);
+    r.count_capped = total > kCountCap;
     return r;
   });
 }
@@ -225,36 +236,93 @@ std::vector<Suggestion> Store::suggest(SearchType kind, const Viewer& viewer, co
   });
 }
 
+void Store::refresh_vocabulary(soci::session& s) {
+  std::map<std::string, long long> versions;
+  {
+    std::string kind;
+    long long version = 0;
+    soci::statement st = (s.prepare << sql::kSqliteVocabVersions, into(kind), into(version));
+    if (st.execute(true)) {
+      do versions[kind] = version;
+      while (st.fetch());
+    }
+  }
+  for (auto& v : sql::kSqliteVocab) {
+    auto& cached = vocabulary_[v.kind];
+    long long now = versions.count(v.kind) ? versions[v.kind] : 0;
+    if (cached.version == now) continue;
+    // The version is read before the terms: a write in between moves it again, and the next call rereads.
+    std::vector<std::string> terms;
+    std::string t;
+    soci::statement st = (s.prepare << v.terms, into(t));
+    if (st.execute(true)) {
+      do terms.push_back(t);
+      while (st.fetch());
+    }
+    std::sort(terms.begin(), terms.end());
+    cached = {now, std::move(terms)};
+  }
+}
+
+namespace {
+std::size_t utf8_length(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+}  // namespace
+
 bool Store::term_known(const std::string& term) {
-  bool pg = db_.dialect() == db::Dialect::postgresql;
-  Params p;
-  for (int i = 1; i <= 5; ++i) p.text("t" + std::to_string(i), term);
-  std::string text = pg ? sql::kPostgresTermKnown : sql::kSqliteTermKnown;
-  return db_.with([&](soci::session& s) { return fetch_number(s, text, p) > 0; });
+  if (db_.dialect() == db::Dialect::postgresql) {
+    Params p;
+    p.text("t1", term);
+    std::string text = sql::kPostgresTermKnown;
+    return db_.with([&](soci::session& s) { return fetch_number(s, text, p) > 0; });
+  }
+  return db_.with([&](soci::session& s) {
+    std::lock_guard lock(vocab_mutex_);
+    refresh_vocabulary(s);
+    for (auto& [kind, cached] : vocabulary_)
+      if (std::binary_search(cached.terms.begin(), cached.terms.end(), term)) return true;
+    return false;
+  });
 }
 
 std::vector<std::string> Store::correction_candidates(const std::string& term) {
-  bool pg = db_.dialect() == db::Dialect::postgresql;
-  Params p;
-  for (int i = 1; i <= 5; ++i) {
-    p.text("t" + std::to_string(i), term);
-    p.number("a" + std::to_string(i), static_cast<long long>(term.size()) - 2);
-    p.number("b" + std::to_string(i), static_cast<long long>(term.size()) + 2);
+  if (db_.dialect() == db::Dialect::postgresql) {
+    Params p;
+    p.text("t1", term);
+    p.text("t2", term);
+    std::string text = sql::kPostgresClosestTerms;
+    return db_.with([&](soci::session& s) {
+      std::string t;
+      soci::statement st(s);
+      st.exchange(into(t));
+      p.bind(st, text);
+      st.alloc();
+      st.prepare(text);
+      st.define_and_bind();
+      std::vector<std::string> out;
+      if (st.execute(true)) {
+        do out.push_back(t);
+        while (st.fetch());
+      }
+      return out;
+    });
   }
-  std::string text = pg ? sql::kPostgresClosestTerms : sql::kSqliteTermsOfLength;
+  // SQLite: the terms 2 characters shorter to 2 longer than the word's bytes, as the vocabulary's SQL had it.
+  auto low = static_cast<long long>(term.size()) - 2, high = static_cast<long long>(term.size()) + 2;
   return db_.with([&](soci::session& s) {
-    std::string t;
-    soci::statement st(s);
-    st.exchange(into(t));
-    p.bind(st, text);
-    st.alloc();
-    st.prepare(text);
-    st.define_and_bind();
+    std::lock_guard lock(vocab_mutex_);
+    refresh_vocabulary(s);
     std::vector<std::string> out;
-    if (st.execute(true)) {
-      do out.push_back(t);
-      while (st.fetch());
-    }
+    for (auto& [kind, cached] : vocabulary_)
+      for (auto& t : cached.terms) {
+        auto n = static_cast<long long>(utf8_length(t));
+        if (n >= low && n <= high) out.push_back(t);
+      }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   });
 }

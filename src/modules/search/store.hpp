@@ -1,6 +1,8 @@
 #pragma once
 // Every read and write of search: the full-text queries over the indexed
 // kinds (SQL text in sql.hpp), the vocabulary, and the query log.
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,10 +25,10 @@ class Store {
   explicit Store(db::Database& db) : db_(db) {}
   db::Dialect dialect() const { return db_.dialect(); }
 
-  // One kind's page of hits the viewer may see, best first by `order`, and
-  // (when count is set) how many match in all.
+  // One kind's page of hits the viewer may see, best first by `order` among the kRankWindow
+  // visible matches added last, and how many match (at most kCountCap, then count_capped).
   KindResult search(SearchType kind, const Viewer& viewer, const MatchText& text, const Filters& filters,
-                    SearchOrder order, int limit, int offset, bool count);
+                    SearchOrder order, int limit, int offset);
   // Titles (usernames) of a kind that start with the words, the last one a prefix.
   std::vector<Suggestion> suggest(SearchType kind, const Viewer& viewer, const MatchText& prefix, int limit);
 
@@ -56,7 +58,17 @@ class Store {
   void set_checked(const std::string& id, std::int64_t now);
 
  private:
+  // SQLite: a kind's terms (sorted) as of its version in search_vocab_versions.
+  struct KindTerms {
+    long long version = -1;
+    std::vector<std::string> terms;
+  };
+  // Reads the kinds whose version moved; call with vocab_mutex_ held.
+  void refresh_vocabulary(soci::session& s);
+
   db::Database& db_;
+  std::mutex vocab_mutex_;
+  std::map<std::string, KindTerms> vocabulary_;
 };
 
 }  // namespace wp::search
