@@ -92,10 +92,10 @@ TEST(WsSendQueue, BeastFramesGoBeforeWaitingData) {
   ASSERT_TRUE(q.take(batch));
   q.push_data(bytes("b"));
   int done = 0;
-  EXPECT_EQ(q.push_control(bytes("\x8a\x00"), std::make_unique<Flag>(done)), SendQueue::Push::queued);
+  EXPECT_EQ(q.push_control(bytes(std::string("\x8a\x00", 2)), std::make_unique<Flag>(done)), SendQueue::Push::queued);
   q.written(false);
   ASSERT_TRUE(q.take(batch));
-  EXPECT_EQ(texts(batch), "\x8a\x00*|b|");
+  EXPECT_EQ(texts(batch), std::string("\x8a\x00*|b|", 6));
 }
 
 TEST(WsSendQueue, TheBoundCountsWhatIsBeingWritten) {
@@ -161,7 +161,7 @@ TEST(WsSendQueue, CloseDropsDataButLetsBeastFramesThrough) {
   EXPECT_TRUE(q.close());
   EXPECT_FALSE(q.close());
   int done = 0;
-  EXPECT_EQ(q.push_control(bytes("\x88\x00"), std::make_unique<Flag>(done)), SendQueue::Push::queued);
+  EXPECT_EQ(q.push_control(bytes(std::string("\x88\x00", 2)), std::make_unique<Flag>(done)), SendQueue::Push::queued);
   ASSERT_TRUE(q.take(batch));  // the writer started for "a" picks up the close frame only
   EXPECT_EQ(texts(batch), std::string("\x88\x00*|", 4));
 }
@@ -174,7 +174,7 @@ TEST(WsSendQueue, AFailedWriteStillHandsBeastFramesBackToFail) {
   ASSERT_TRUE(q.take(batch));
   q.push_data(bytes("b"));
   int done = 0;
-  q.push_control(bytes("\x89\x00"), std::make_unique<Flag>(done));
+  q.push_control(bytes(std::string("\x89\x00", 2)), std::make_unique<Flag>(done));
   q.written(true);
   EXPECT_EQ(q.push_data(bytes("c")), SendQueue::Push::closed);
   ASSERT_TRUE(q.take(batch));
