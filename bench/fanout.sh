@@ -4,6 +4,7 @@
 # dir, without building and without touching bench/RESULTS.md; one summary
 # line per round, with the load average before and after.
 #   bench/fanout.sh [BUILD_DIR] [MEMBERS...]      # default: build 1000 5000
+#   WP_SERVER=/other/build/watchparty bench/fanout.sh build 1000   # another server, the same load generator
 # Run it holding the build lock, so that no build shares the CPUs:
 #   flock /tmp/wp-build.lock bench/fanout.sh build 1000 5000
 set -euo pipefail
@@ -11,10 +12,11 @@ cd "$(dirname "$0")/.."
 bdir=${1:-build}
 shift || true
 sizes=${*:-1000 5000}
+server=${WP_SERVER:-$bdir/watchparty}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d /tmp/wp-fanout.XXXXXX)
 chmod 755 "$work"
-"$bdir/watchparty" serve --host 127.0.0.1 --port 0 --data-dir "$work/data" --io-threads 2 --max-connections 19000 \
+"$server" serve --host 127.0.0.1 --port 0 --data-dir "$work/data" --io-threads 2 --max-connections 19000 \
   --access-log false --access-token-ttl-s 3600 --password-hash-cost min --ws-flood-burst 100000 \
   --ws-flood-rate 100000 >"$work/log" 2>&1 &
 spid=$!
@@ -27,7 +29,7 @@ for _ in $(seq 100); do
 done
 [ -n "$port" ] || { cat "$work/log"; exit 1; }
 "$bdir/wp_loadgen" register --port "$port" --users 1000 --out "$work/tokens" --concurrency 8 >/dev/null
-echo "commit $(git rev-parse --short HEAD), binary $bdir/watchparty"
+echo "server $server (built $(date -u -r "$server" +%H:%M)), load generator $bdir/wp_loadgen"
 for m in $sizes; do
   echo "load before $m: $(cat /proc/loadavg)"
   "$bdir/wp_loadgen" fanout --port "$port" --tokens "$work/tokens" --members "$m" --rate 10 --duration 3 \
