@@ -1,19 +1,26 @@
 // One upgraded socket: the module's endpoint is opened on the pool, then
 // reads run in one coroutine on the connection's strand and sends from any
-// thread go through a bounded queue to one writer coroutine.
+// thread go through a bounded queue (ws_send_queue.hpp) to one writer on
+// the strand, which writes shared, ready-made frames (ws_frame.hpp)
+// straight to the TCP socket, several per gathered write.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <span>
 #include <vector>
 
 #include "core/ids.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/transport.hpp"
+#include "http/ws_frame.hpp"
+#include "http/ws_send_queue.hpp"
 #include "http/ws_stream.hpp"
 #include "realtime/connection.hpp"
 
@@ -33,43 +40,39 @@ websocket::close_reason close_reason(int code, const std::string& reason) {
 // One accepted WebSocket. There is only ever one write in flight; a client
 // that lets its queue fill up, or sends faster than the token bucket allows,
 // is closed with 4008.
-class WsConn : public realtime::Connection, public DrainableSocket, public std::enable_shared_from_this<WsConn> {
+class WsConn : public realtime::Connection,
+               public DrainableSocket,
+               public ControlWriter,
+               public std::enable_shared_from_this<WsConn> {
   static constexpr std::size_t kReadStep = 512;
 
  public:
   WsConn(beast::tcp_stream&& stream, const ServerOptions& opt)
-      : ws_(std::move(stream)), opt_(opt), id_(new_uuid()), tokens_(opt.ws_flood_burst),
-        last_refill_(std::chrono::steady_clock::now()) {}
+      : ws_(std::move(stream)), opt_(opt), id_(new_uuid()), queue_(opt.ws_send_queue), tokens_(opt.ws_flood_burst),
+        last_refill_(std::chrono::steady_clock::now()) {
+    ws_.next_layer().set_control_writer(this);
+  }
 
   const std::string& id() const override { return id_; }
 
   bool send(realtime::Message msg) override {
-    bool start_writer = false, overflow = false;
-    {
-      std::lock_guard lock(mu_);
-      if (closing_) return false;
-      if (queue_.size() - head_ >= opt_.ws_send_queue) {
-        overflow = true;
-      } else {
-        queue_.push_back(std::move(msg));
-        start_writer = !writing_ && accepted_;
-        if (start_writer) writing_ = true;
-      }
+    switch (queue_.push_data(shared_text_frame(msg))) {
+      case SendQueue::Push::queued:
+        return true;
+      case SendQueue::Push::start_writer:
+        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+        return true;
+      case SendQueue::Push::full:
+        close(realtime::close_code::too_slow, "Too slow: send queue full.");
+        return false;
+      case SendQueue::Push::closed:
+        break;
     }
-    if (overflow) {
-      close(realtime::close_code::too_slow, "Too slow: send queue full.");
-      return false;
-    }
-    if (start_writer) asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), asio::detached);
-    return true;
+    return false;
   }
 
   void close(int code, const std::string& reason) override {
-    {
-      std::lock_guard lock(mu_);
-      if (closing_) return;
-      closing_ = true;
-    }
+    if (!queue_.close()) return;
     asio::co_spawn(ws_.get_executor(), close_now(shared_from_this(), code, reason), asio::detached);
   }
 
@@ -77,6 +80,11 @@ class WsConn : public realtime::Connection, public DrainableSocket, public std::
 
   void cut() override {
     asio::post(ws_.get_executor(), [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).close(); });
+  }
+
+  // Beast's own bytes, on the strand (ws_stream.hpp).
+  void write_control(Frame bytes, std::unique_ptr<WriteDone> done) override {
+    if (queue_.push_control(std::move(bytes), std::move(done)) == SendQueue::Push::start_writer) write_next();
   }
 
   // Accepts the handshake, then reads until the peer or the server closes.
@@ -100,7 +108,12 @@ class WsConn : public realtime::Connection, public DrainableSocket, public std::
       co_return;
     }
     answer_bad_close_codes();
-    start_writing_queued();
+    // The writer tries each batch at once (write_next), which must not block.
+    beast::error_code nb;
+    beast::get_lowest_layer(ws_).socket().non_blocking(true, nb);
+    direct_ = !nb;
+    // Sends queued before the handshake finished waited for it.
+    if (queue_.open()) write_next();
     co_await read_loop(*endpoint);
     endpoint->on_close();
   }
@@ -114,26 +127,10 @@ class WsConn : public realtime::Connection, public DrainableSocket, public std::
   void answer_bad_close_codes() {
     ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
       if (kind != websocket::frame_type::close || ws_.reason().code < 5000) return;
-      {
-        std::lock_guard lock(mu_);
-        if (closing_) return;
-        closing_ = true;
-      }
+      if (!queue_.close()) return;
       ws_.async_close(close_reason(websocket::close_code::protocol_error, "Invalid close code."),
                       [self = shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->ws_).close(); });
     });
-  }
-
-  // Sends queued before the handshake finished wait for it; start them now.
-  void start_writing_queued() {
-    bool start_writer = false;
-    {
-      std::lock_guard lock(mu_);
-      accepted_ = true;
-      start_writer = head_ < queue_.size() && !writing_;
-      if (start_writer) writing_ = true;
-    }
-    if (start_writer) asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), asio::detached);
   }
 
   awaitable<void> read_loop(realtime::Endpoint& endpoint) {
@@ -166,31 +163,59 @@ class WsConn : public realtime::Connection, public DrainableSocket, public std::
     return true;
   }
 
-  static awaitable<void> write_loop(std::shared_ptr<WsConn> self) {
-    for (;;) {
-      realtime::Message next;
-      {
-        std::lock_guard lock(self->mu_);
-        if (self->head_ == self->queue_.size() || self->closing_) {
-          self->writing_ = false;
-          co_return;
-        }
-        next = std::move(self->queue_[self->head_++]);
-        if (self->head_ == self->queue_.size()) {
-          // Drained: give the memory back, most sockets are idle most of the time.
-          std::vector<realtime::Message>().swap(self->queue_);
-          self->head_ = 0;
+  // The writer, on the strand: one gathered write per batch, then the next.
+  // Plain callbacks, not a coroutine: this runs once per message per member.
+  void write_next() {
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    while (queue_.take(batch_)) {
+      if (buffers_.capacity() > SendQueue::kKeep && batch_.size() <= SendQueue::kKeep)
+        std::vector<asio::const_buffer>().swap(buffers_);
+      buffers_.clear();
+      bool beast_waits = false;
+      for (auto& item : batch_) {
+        buffers_.emplace_back(item.frame->data(), item.frame->size());
+        beast_waits = beast_waits || item.done;
+      }
+      std::span<asio::const_buffer> rest(buffers_);
+      // Data only: the socket usually takes it at once, and then no
+      // completion has to be queued and run. Beast's bytes always complete
+      // later, as its write op expects.
+      if (!beast_waits && direct_) {
+        beast::error_code ec;
+        auto n = socket.write_some(rest, ec);
+        if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return on_written(ec);
+        rest = skip(rest, ec ? 0 : n);
+        if (rest.empty()) {
+          queue_.written(false);
+          continue;
         }
       }
-      self->ws_.text(true);
-      auto [ec, n] = co_await self->ws_.async_write(asio::buffer(*next), as_tuple);
-      (void)n;
-      if (ec) {
-        std::lock_guard lock(self->mu_);
-        self->writing_ = false;
-        co_return;
-      }
+      asio::async_write(socket, std::span<const asio::const_buffer>(rest),
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
+      return;
     }
+  }
+
+  static std::span<asio::const_buffer> skip(std::span<asio::const_buffer> bufs, std::size_t n) {
+    while (!bufs.empty() && n >= bufs.front().size()) {
+      n -= bufs.front().size();
+      bufs = bufs.subspan(1);
+    }
+    if (!bufs.empty()) bufs.front() += n;
+    return bufs;
+  }
+
+  void on_written(beast::error_code ec) {
+    queue_.written(static_cast<bool>(ec));
+    // A socket that cannot be written is done: end the read loop too.
+    if (ec) beast::get_lowest_layer(ws_).close();
+    // Beast's writes resume now; one may queue its next bytes at once.
+    for (auto& item : batch_)
+      if (item.done) {
+        auto done = std::move(item.done);
+        (*done)(ec);
+      }
+    write_next();
   }
 
   static awaitable<void> close_now(std::shared_ptr<WsConn> self, int code, std::string reason) {
@@ -210,12 +235,10 @@ class WsConn : public realtime::Connection, public DrainableSocket, public std::
   websocket::stream<CheckedTcpStream> ws_;  // 1007 for a close reason that is not UTF-8 (ws_stream.hpp)
   const ServerOptions& opt_;
   std::string id_;
-  std::mutex mu_;
-  std::vector<realtime::Message> queue_;  // [head_, end) waits to be written
-  std::size_t head_ = 0;
-  bool writing_ = false;
-  bool accepted_ = false;
-  bool closing_ = false;
+  SendQueue queue_;
+  SendQueue::Batch batch_;                 // being written, on the strand
+  std::vector<asio::const_buffer> buffers_;  // batch_'s bytes
+  bool direct_ = false;                      // the socket is non-blocking: try writes at once
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
 };

@@ -2,8 +2,12 @@
 // The socket under a server WebSocket (websocket_session.cpp only): a
 // beast::tcp_stream that lets ClientCloseCheck watch the bytes Beast reads
 // and, when the client's close reason was not UTF-8, turns the 1002 that
-// Beast 1.81 answers into the 1007 RFC 6455 §8.1 asks for. Everything else
-// passes through unchanged.
+// Beast 1.81 answers into the 1007 RFC 6455 §8.1 asks for. Reads pass
+// through. Beast's writes (the handshake answer, ping, pong, close) do not
+// reach the socket from here: they go, whole, to the connection's send
+// queue (ControlWriter), whose one writer also writes the shared data
+// frames straight to the socket; Beast's write completes once its bytes
+// are on the wire.
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/beast/core/buffers_range.hpp>
@@ -18,8 +22,17 @@
 #include <utility>
 
 #include "http/ws_close_check.hpp"
+#include "http/ws_send_queue.hpp"
 
 namespace wp::http::transport {
+
+class ControlWriter {
+ public:
+  virtual ~ControlWriter() = default;
+  // On the connection's strand; `done` runs there once the bytes are written
+  // or the socket failed, never inside this call.
+  virtual void write_control(Frame bytes, std::unique_ptr<WriteDone> done) = 0;
+};
 
 class CheckedTcpStream {
  public:
@@ -31,6 +44,8 @@ class CheckedTcpStream {
   executor_type get_executor() noexcept { return next_.get_executor(); }
   next_layer_type& next_layer() noexcept { return next_; }
   const next_layer_type& next_layer() const noexcept { return next_; }
+  // Before the first write.
+  void set_control_writer(ControlWriter* writer) noexcept { writer_ = writer; }
 
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
@@ -69,55 +84,40 @@ class CheckedTcpStream {
     }
   };
 
+  // Beast sees one write_some take all its bytes.
   template <class ConstBuffers>
   struct WriteOp {
     CheckedTcpStream& s;
     ConstBuffers buffers;
-    bool started = false;
     template <class Self>
-    void operator()(Self& self, boost::beast::error_code ec = {}, std::size_t n = 0) {
-      if (!started) {
-        started = true;
-        if (s.take_patched(buffers)) {
-          s.next_.async_write_some(boost::asio::buffer(s.patched_.data() + s.patched_sent_,
-                                                       s.patched_.size() - s.patched_sent_),
-                                   std::move(self));
-          return;
-        }
-        auto b = buffers;
-        s.next_.async_write_some(b, std::move(self));
-        return;
-      }
-      if (!s.patched_.empty()) s.patched_sent_ += n;
-      self.complete(ec, n);
+    void operator()(Self& self) {
+      auto bytes = boost::beast::buffers_to_string(buffers);
+      auto n = bytes.size();
+      s.patch_close(bytes);
+      s.writer_->write_control(std::make_shared<const std::string>(std::move(bytes)),
+                               std::make_unique<Resume<Self>>(std::move(self), n));
     }
   };
 
-  // Whether this write goes out of patched_: the server's close frame after a
-  // client's close reason that was not UTF-8, or the rest of it after a short write.
-  template <class ConstBuffers>
-  bool take_patched(const ConstBuffers& buffers) {
-    auto size = boost::asio::buffer_size(buffers);
-    if (!patched_.empty()) {
-      if (patched_sent_ < patched_.size() && size == patched_.size() - patched_sent_) return true;
-      patched_.clear();
-      patched_sent_ = 0;
-    }
-    if (!check_.bad_reason() || patched_done_ || size < 4 || size > 127) return false;
-    std::string frame = boost::beast::buffers_to_string(buffers);
+  template <class Self>
+  struct Resume final : WriteDone {
+    Resume(Self&& s, std::size_t n) : self(std::move(s)), size(n) {}
+    void operator()(boost::system::error_code ec) override { self.complete(ec, ec ? 0 : size); }
+    Self self;
+    std::size_t size;
+  };
+
+  // The server's close frame after a client's close reason that was not UTF-8.
+  void patch_close(std::string& bytes) {
+    if (!check_.bad_reason() || patched_done_ || bytes.size() < 4 || bytes.size() > 127) return;
     namespace ws = boost::beast::websocket;
-    if (!rewrite_close_code(frame, ws::close_code::protocol_error, ws::close_code::bad_payload)) return false;
-    patched_done_ = true;
-    patched_ = std::move(frame);
-    patched_sent_ = 0;
-    return true;
+    if (rewrite_close_code(bytes, ws::close_code::protocol_error, ws::close_code::bad_payload)) patched_done_ = true;
   }
 
   next_layer_type next_;
   ClientCloseCheck check_;
   bool patched_done_ = false;
-  std::string patched_;
-  std::size_t patched_sent_ = 0;
+  ControlWriter* writer_ = nullptr;
 };
 
 // Beast's closing handshake ends by tearing down the layer under the stream.

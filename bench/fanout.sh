@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Figures 3 and 8 alone (fan-out latency and server CPU per delivery), run
+# exactly as scripts/bench.sh runs them, against the binaries of any build
+# dir, without building and without touching bench/RESULTS.md; one summary
+# line per round, with the load average before and after.
+#   bench/fanout.sh [BUILD_DIR] [MEMBERS...]      # default: build 1000 5000
+#   WP_SERVER=/other/build/watchparty bench/fanout.sh build 1000   # another server, the same load generator
+# Run it holding the build lock, so that no build shares the CPUs:
+#   flock /tmp/wp-build.lock bench/fanout.sh build 1000 5000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bdir=${1:-build}
+shift || true
+sizes=${*:-1000 5000}
+server=${WP_SERVER:-$bdir/watchparty}
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+work=$(mktemp -d /tmp/wp-fanout.XXXXXX)
+chmod 755 "$work"
+"$server" serve --host 127.0.0.1 --port 0 --data-dir "$work/data" --io-threads 2 --max-connections 19000 \
+  --access-log false --access-token-ttl-s 3600 --password-hash-cost min --ws-flood-burst 100000 \
+  --ws-flood-rate 100000 >"$work/log" 2>&1 &
+spid=$!
+trap 'kill $spid 2>/dev/null || true; wait $spid 2>/dev/null || true; rm -rf "$work"' EXIT
+port=""
+for _ in $(seq 100); do
+  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/log" 2>/dev/null | grep -o '[0-9]*$' || true)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { cat "$work/log"; exit 1; }
+"$bdir/wp_loadgen" register --port "$port" --users 1000 --out "$work/tokens" --concurrency 8 >/dev/null
+echo "server $server (built $(date -u -r "$server" +%H:%M)), load generator $bdir/wp_loadgen"
+for m in $sizes; do
+  echo "load before $m: $(cat /proc/loadavg)"
+  "$bdir/wp_loadgen" fanout --port "$port" --tokens "$work/tokens" --members "$m" --rate 10 --duration 3 \
+    --rounds 3 --server-pid "$spid" >"$work/fig_$m.json"
+  echo "load after $m: $(cat /proc/loadavg)"
+  /usr/bin/python3 - "$work/fig_$m.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+for i, x in enumerate(r["rounds"]):
+    print(f'  {r["members"]} members, round {i + 1}: p50 {x["p50_ms"]:.1f} ms, p99 {x["p99_ms"]:.1f} ms, '
+          f'max {x["max_ms"]:.1f} ms, delivered {x["delivered"]}/{x["expected"]}, '
+          f'server CPU {x["server_cpu_s_per_100k"]:.2f} s per 100k ({x["server_cpu_s_per_100k"] * 10:.1f} us each)')
+print(f'  sockets live {r["sockets_live"]}, closed during run {r["closed_during_run"]}')
+PY
+done
