@@ -164,7 +164,7 @@ inline constexpr const char* kPostgresSuggest =
 
 // ---- "did you mean": the vocabulary of indexed terms
 // SQLite: the terms of each kind, kept in memory by the store and read again when the kind's
-// version (migration 0032: triggers move it on every write of indexed text) has moved.
+// version (migration 0031: triggers move it on every write of indexed text) has moved.
 inline constexpr const char* kSqliteVocabVersions = "SELECT kind, version FROM search_vocab_versions";
 struct VocabSql {
   const char* kind;
