@@ -40,7 +40,9 @@ class LagGate {
   double recent_max_lag_s() const;
 
  private:
-  static std::int64_t ns(Clock::time_point t) { return t.time_since_epoch().count(); }
+  static std::int64_t ns(Clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  }
 
   const LagSettings settings_;
   std::atomic<std::int64_t> shed_until_ns_{0};
