@@ -87,10 +87,9 @@ def test_batches_sent_again_on_503_through_stalls_are_all_kept_once(make_server)
 
     stop = threading.Event()
 
-    def stalls():
-        while not stop.is_set():
-            time.sleep(0.15)
-            stall(s, 0.25)
+    def stalls():  # each stall sheds for 0.3 s after it, then the server takes batches for 0.4 s
+        while not stop.wait(0.7):
+            stall(s, 0.2)
 
     staller = threading.Thread(target=stalls)
     staller.start()
