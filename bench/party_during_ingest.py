@@ -5,7 +5,9 @@ build/wp_loadgen fanout) measured twice on one server: alone, then while
 clients ingest analytics events through POST /api/analytics/events/ at a
 fixed rate (open loop: batches of 100, --rate events/s over --conns
 keep-alive connections), so that the ingestion is the load and not a
-saturating flood. PostgreSQL with WP_PG_URL (a fresh database), else SQLite.
+saturating flood. A batch the server sheds (503 while its I/O threads lag)
+is counted in "shed", and its connection waits Retry-After before the next.
+PostgreSQL with WP_PG_URL (a fresh database), else SQLite.
 
   WP_PG_URL=postgresql://wp@127.0.0.1:55432/wp bench/party_during_ingest.py --rate 20000
 Prints one JSON object: the fan-out rounds alone and during ingestion, and
@@ -44,13 +46,17 @@ async def paced_sender(port, token, body, events_per_batch, interval, stop, out)
         t0 = time.perf_counter()
         writer.write(head + body)
         status = int((await reader.readline()).split()[1])
-        length = 0
+        length, retry_after = 0, 0.0
         while (line := await reader.readline()) not in (b"\r\n", b""):
             if line.lower().startswith(b"content-length:"):
                 length = int(line.split(b":")[1])
+            if line.lower().startswith(b"retry-after:"):
+                retry_after = float(line.split(b":")[1])
         await reader.readexactly(length)
         out.append((status, (time.perf_counter() - t0) * 1000, events_per_batch))
         next_at = max(next_at + interval, time.monotonic() - interval)
+        if status == 503:  # shed while the party lags: wait as told, like a real client
+            next_at = max(next_at, time.monotonic() + retry_after)
     writer.close()
 
 
@@ -68,7 +74,8 @@ def ingest(port, token, rate, batch, conns, stop, result):
     lat = sorted(ms for s, ms, _ in out if s == 200)
     result.update({"target_events_per_second": rate, "batch": batch, "conns": conns, "seconds": round(elapsed, 1),
                    "events_per_second": round(sum(n for s, _, n in out if s == 200) / elapsed),
-                   "requests": len(out), "failed": sum(1 for s, _, _ in out if s != 200),
+                   "requests": len(out), "shed": sum(1 for s, _, _ in out if s == 503),
+                   "failed": sum(1 for s, _, _ in out if s not in (200, 503)),
                    "p50_ms": round(statistics.median(lat), 2) if lat else None,
                    "p99_ms": round(lat[max(0, int(len(lat) * 0.99) - 1)], 2) if lat else None})
 

@@ -121,6 +121,9 @@ http::ServerOptions server_options(const Config& c) {
   o.ws_flood_burst = c.ws_flood_burst;
   o.ws_flood_rate = c.ws_flood_rate;
   o.ws_idle_timeout = std::chrono::seconds(c.ws_idle_timeout_s);
+  o.lag.interval = std::chrono::milliseconds(c.lag_probe_ms);
+  o.lag.threshold = std::chrono::milliseconds(c.bulk_shed_lag_ms);
+  o.lag.hold = std::chrono::milliseconds(c.bulk_shed_hold_ms);
   return o;
 }
 
@@ -346,6 +349,11 @@ int run_server(const Config& config, std::function<Config()> reload, std::ostrea
                       [&pool] { return static_cast<double>(pool.queued()); });
   metrics().add_gauge("watchparty_blocking_busy_threads", "Blocking threads running a task.",
                       [&pool] { return static_cast<double>(pool.busy()); });
+  // Bulk work below the I/O threads: the kernel runs realtime work first.
+  BlockingPool bulk_pool(config.bulk_threads, config.bulk_queue,
+                         {*parse_enum<SchedPolicy>(config.bulk_policy), config.bulk_nice});
+  metrics().add_gauge("watchparty_bulk_queue_depth", "Bulk requests waiting for a bulk thread.",
+                      [&bulk_pool] { return static_cast<double>(bulk_pool.queued()); });
 
   std::unique_ptr<Mailer> mailer;
   try {
@@ -1042,7 +1050,11 @@ int run_server(const Config& config, std::function<Config()> reload, std::ostrea
         }))
       spdlog::warn("error log: pool full, a 500 of {} not recorded", e.route);
   });
-  http::Server server(server_options(config), dispatcher, pool);
+  http::Server server(server_options(config), dispatcher, pool, &bulk_pool);
+  metrics().add_gauge("watchparty_io_lag_seconds", "The I/O threads' largest lag of the last second (the lag probe).",
+                      [&server] { return server.lag().recent_max_lag_s(); });
+  metrics().add_gauge("watchparty_bulk_shed_total", "Bulk requests refused 503 while the I/O threads lagged.",
+                      [&server] { return static_cast<double>(server.lag().shed()); });
   std::optional<ConfigReloader> reloader;
   if (reload) {
     reloader.emplace(config, reload, audit_log);
@@ -1117,6 +1129,7 @@ int run_server(const Config& config, std::function<Config()> reload, std::ostrea
     if (janus_mutes) janus_mutes->stop();    // calls (#17)
     ticking = false;
     ticker.join();
+    bulk_pool.stop();  // its batches are committed before their answers, like the pool's requests
     pool.stop();
     live_rooms.flush_saves();  // nothing the last changes left pending is lost
     session_touches.stop();  // after the pool: the last requests' sessions are noted, then written

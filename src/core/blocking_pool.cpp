@@ -4,9 +4,10 @@
 
 namespace wp {
 
-BlockingPool::BlockingPool(int threads, int max_queued) : max_queued_(static_cast<std::size_t>(max_queued)) {
+BlockingPool::BlockingPool(int threads, int max_queued, ThreadPriority priority)
+    : max_queued_(static_cast<std::size_t>(max_queued)) {
   workers_.reserve(threads);
-  for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { run(); });
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this, priority] { run(priority); });
 }
 
 BlockingPool::~BlockingPool() { stop(); }
@@ -42,7 +43,12 @@ std::size_t BlockingPool::queued() const {
   return queue_.size();
 }
 
-void BlockingPool::run() {
+void BlockingPool::run(ThreadPriority priority) {
+  if (priority.policy != SchedPolicy::other || priority.nice != 0) {
+    if (auto refused = apply_to_this_thread(priority))
+      spdlog::warn("pool thread keeps the process's priority ({} nice {} refused: {})", to_string(priority.policy),
+                   priority.nice, *refused);
+  }
   for (;;) {
     std::function<void()> task;
     {

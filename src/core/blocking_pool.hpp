@@ -10,11 +10,15 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_priority.hpp"
+
 namespace wp {
 
 class BlockingPool {
  public:
-  BlockingPool(int threads, int max_queued);
+  // Each thread sets its own priority first (a refusal is logged and the
+  // thread keeps the process's).
+  BlockingPool(int threads, int max_queued, ThreadPriority priority = {});
   ~BlockingPool();
   BlockingPool(const BlockingPool&) = delete;
   BlockingPool& operator=(const BlockingPool&) = delete;
@@ -36,7 +40,7 @@ class BlockingPool {
   int threads() const { return static_cast<int>(workers_.size()); }
 
  private:
-  void run();
+  void run(ThreadPriority priority);
   bool push(std::function<void()> task, bool past_bound);
 
   const std::size_t max_queued_;

@@ -43,7 +43,15 @@ struct Config {
   bool migrate_on_start = true;
   int blocking_threads = 16;
   int blocking_queue = 1024;
-  int db_pool_size = 0;  // 0: one connection per blocking thread
+  int db_pool_size = 0;  // 0: one connection per blocking or bulk thread
+  // bulk work (analytics ingestion): its own pool below the I/O threads, shed while they lag
+  int bulk_threads = 2;
+  int bulk_queue = 16;
+  std::string bulk_policy = "batch";  // other, batch, idle
+  int bulk_nice = 19;
+  int lag_probe_ms = 10;
+  int bulk_shed_lag_ms = 10;
+  int bulk_shed_hold_ms = 1000;
   // logging
   std::string log_level = "info";
   std::string log_format = "text";
@@ -187,7 +195,7 @@ struct Config {
   std::string analytics_database_url;  // empty: analytics reads go to database_url too
 
   std::string sqlite_path() const;
-  int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads; }
+  int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads + bulk_threads; }
 };
 
 struct ConfigError : std::runtime_error {

@@ -294,7 +294,8 @@ class HttpSession {
   }
 
   // Unmatched paths are answered here; handlers run on the blocking pool
-  // unless they are marked inline_io.
+  // unless they are marked inline_io, bulk ones on the bulk pool unless the
+  // I/O threads lag: then they are refused before any of their work is done.
   awaitable<Response> dispatch(Exchange& x) {
     if (x.early) co_return *x.early;
     if (!x.found()) co_return t_.dispatcher.answer_unmatched(x.match, x.req);
@@ -302,10 +303,20 @@ class HttpSession {
     x.req.params = x.match.params;
     x.req.route = route->pattern;
     if (route->inline_io) co_return t_.dispatcher.run(*route, x.req);
+    if (route->bulk) {
+      auto now = std::chrono::steady_clock::now();
+      if (t_.lag.shedding(now)) {
+        t_.lag.count_shed();
+        co_return error_response(Error(ErrorCode::unavailable, "The server is busy with realtime traffic; send this "
+                                                               "again after Retry-After. Nothing of it was kept.")
+                                     .with_retry_after(t_.lag.retry_after_s(now)),
+                                 x.req.request_id);
+      }
+    }
     auto shared = std::make_shared<Request>(std::move(x.req));
     auto job = std::make_shared<std::function<Response()>>(
         [&dispatcher = t_.dispatcher, shared, route] { return dispatcher.run(*route, *shared); });
-    auto out = co_await run_on_pool<Response>(t_.pool, job);
+    auto out = co_await run_on_pool<Response>(route->bulk ? t_.bulk_pool : t_.pool, job);
     x.req = std::move(*shared);
     if (out) co_return std::move(*out);
     co_return error_response(Error(ErrorCode::unavailable, "Server is busy; try again shortly.").with_retry_after(1),

@@ -28,6 +28,7 @@ struct Route {
   std::optional<std::int64_t> max_body;  // bytes; default: config max_body_bytes
   bool inline_io = false;                // never blocks: run on the I/O thread, skip the blocking pool
   bool body_to_file = false;             // stream the body to a spool file (Request::body_file), for uploads
+  bool bulk = false;                     // bulk work (ingestion): the low-priority pool, 503 while realtime lags
   std::string tag;                       // OpenAPI tag, usually the module name
   std::string request_schema;            // optional JSON Schema text for the body
   std::string response_schema;           // optional JSON Schema text for a 2xx body

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
@@ -72,10 +73,11 @@ namespace wp::http {
 using namespace transport;
 
 struct Server::Impl {
-  Impl(ServerOptions o, Dispatcher& d, BlockingPool& p) : transport(std::move(o), d, p) {}
+  Impl(ServerOptions o, Dispatcher& d, BlockingPool& p, BlockingPool& bulk) : transport(std::move(o), d, p, bulk) {}
 
   void begin_shutdown();
   awaitable<void> drain();
+  awaitable<void> probe_lag();
 
   static constexpr auto kAbandonGrace = std::chrono::milliseconds(500);
   Transport transport;
@@ -87,8 +89,8 @@ struct Server::Impl {
   std::atomic<std::size_t> abandoned{0};
 };
 
-Server::Server(ServerOptions options, Dispatcher& dispatcher, BlockingPool& pool)
-    : impl_(std::make_unique<Impl>(std::move(options), dispatcher, pool)) {}
+Server::Server(ServerOptions options, Dispatcher& dispatcher, BlockingPool& pool, BlockingPool* bulk_pool)
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher, pool, bulk_pool ? *bulk_pool : pool)) {}
 
 Server::~Server() = default;
 
@@ -103,6 +105,7 @@ void Server::run() {
   });
   if (im.reload) im.wait_hangup();
   im.listener.start();
+  asio::co_spawn(im.transport.ioc, im.probe_lag(), asio::detached);
   auto& ioc = im.transport.ioc;
   std::vector<std::thread> threads;
   for (int i = 1; i < im.transport.opt.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
@@ -122,6 +125,25 @@ void Server::Impl::wait_hangup() {
 void Server::on_reload(std::function<void()> reload) { impl_->reload = std::move(reload); }
 
 std::size_t Server::abandoned() const { return impl_->abandoned.load(); }
+
+const LagGate& Server::lag() const { return impl_->transport.lag; }
+
+// A timer on the I/O threads: its lateness is the time a handler posted at
+// its deadline waited behind the others, which is what a party message's
+// fan-out waits. It stops with the drain (the I/O threads stop then).
+awaitable<void> Server::Impl::probe_lag() {
+  asio::steady_timer timer(transport.ioc);
+  auto due = std::chrono::steady_clock::now();
+  while (!transport.draining) {
+    due += transport.opt.lag.interval;
+    // After a long stall, measure from now rather than catch up probe by probe.
+    due = std::max(due, std::chrono::steady_clock::now());
+    timer.expires_at(due);
+    auto [ec] = co_await timer.async_wait(as_tuple);
+    if (ec) co_return;
+    transport.lag.observe(due, std::chrono::steady_clock::now());
+  }
+}
 
 void Server::stop() {
   asio::post(impl_->transport.ioc, [im = impl_.get()] { im->begin_shutdown(); });

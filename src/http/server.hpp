@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/lag_gate.hpp"
+
 namespace wp {
 class BlockingPool;
 }
@@ -34,11 +36,14 @@ struct ServerOptions {
   double ws_flood_rate = 20;        // ... and per second sustained, before it is cut (4008)
   std::chrono::seconds ws_idle_timeout{60};
   std::size_t ws_max_frame = 64 * 1024;
+  // The I/O threads' lag probe, and when bulk routes are refused for it.
+  LagSettings lag;
 };
 
 class Server {
  public:
-  Server(ServerOptions options, Dispatcher& dispatcher, BlockingPool& pool);
+  // Bulk routes run on bulk_pool (null: on pool, like the others).
+  Server(ServerOptions options, Dispatcher& dispatcher, BlockingPool& pool, BlockingPool* bulk_pool = nullptr);
   ~Server();
 
   // Binds and listens; returns the port (useful when 0 was asked for).
@@ -55,6 +60,8 @@ class Server {
   // Requests still running when run() gave up on them; their blocking-pool
   // threads are stuck, so the caller must not wait for the pool forever.
   std::size_t abandoned() const;
+  // The I/O threads' lag and the bulk requests refused for it (metrics).
+  const LagGate& lag() const;
 
  private:
   struct Impl;

@@ -111,13 +111,15 @@ class ConnectionTable {
 
 // What every connection of one server shares.
 struct Transport {
-  Transport(ServerOptions o, Dispatcher& d, BlockingPool& p)
-      : opt(std::move(o)), dispatcher(d), pool(p), ioc(opt.io_threads) {}
+  Transport(ServerOptions o, Dispatcher& d, BlockingPool& p, BlockingPool& bulk)
+      : opt(std::move(o)), dispatcher(d), pool(p), bulk_pool(bulk), ioc(opt.io_threads), lag(opt.lag) {}
 
   const ServerOptions opt;
   Dispatcher& dispatcher;
   BlockingPool& pool;
+  BlockingPool& bulk_pool;  // the handlers of bulk routes
   asio::io_context ioc;
+  LagGate lag;  // fed by the probe (server.cpp), read before running a bulk route
   std::atomic<bool> draining{false};
   ConnectionTable connections;
 };

@@ -97,6 +97,10 @@ class Server:
         # The tests' push services listen on loopback.
         if "--push-endpoint-hosts" not in self.args:
             cmd += ["--push-endpoint-hosts", "127.0.0.1"]
+        # On a machine this loaded the lag probe would shed analytics batches
+        # at random; the tests of shedding set it themselves.
+        if "--bulk-shed-lag-ms" not in self.args:
+            cmd += ["--bulk-shed-lag-ms", "0"]
         if self.backend == "postgresql" and REDIS_URL and "--redis-url" not in self.args:
             cmd += ["--redis-url", REDIS_URL, "--redis-prefix", self.redis_prefix]
         return cmd + self.args + list(extra)

@@ -137,7 +137,7 @@ void add_routes(http::Router& router, AnalyticsService& svc) {
   http::ModuleRoutes routes(router, svc, "analytics");
   routes.add("POST", "/api/analytics/events/",
              "Ingest a batch of up to 500 client events; bad ones are reported by index, the good ones kept", A,
-             ingest, {.max_body = kMaxBatchBody});
+             ingest, {.max_body = kMaxBatchBody, .bulk = true});
   routes.add("GET", "/api/analytics/event-types/", "The event types a client may send, and their version", A,
              event_types);
   routes.add("GET", "/api/analytics/video/{id}/analytics/",
