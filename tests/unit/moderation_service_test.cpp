@@ -2,10 +2,12 @@
 // content handlers standing in for the modules that own the content.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "core/rate_limiter.hpp"
 #include "modules/moderation/service.hpp"
@@ -190,6 +192,8 @@ TEST(ModerationActions, RemoveContentIsReversibleAndClosesItsReports) {
   long long n = 0;
   EXPECT_TRUE(w.svc->queue(w.staff, std::nullopt, {}, n).empty());
   EXPECT_EQ(error_code_of([&] { w.act(ActionType::remove_content, std::nullopt, c); }), ErrorCode::conflict);
+  // The trail is ordered by the millisecond of each action: the lift must come in a later one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
   w.act(ActionType::lift, std::nullopt, c);
   EXPECT_FALSE(w.comments.hidden.count(c));
   EXPECT_EQ(w.comments.rows[c].second, "rude");
