@@ -1,6 +1,7 @@
 // watchparty: serve, migrate, createsuperuser, deactivate-user, activate-user, worker, routes, version.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <iostream>
 #include <map>
 
@@ -67,6 +68,9 @@ int main(int argc, char** argv) {
   app.add_subcommand("version", "Print the version and exit");
 
   CLI11_PARSE(app, argc, argv);
+  // A peer that goes away mid-write (sendfile to a closed socket) must be an
+  // error on that write, not the end of the process.
+  std::signal(SIGPIPE, SIG_IGN);
 
   if (app.got_subcommand("version")) {
     std::cout << "watchparty " << WATCHPARTY_VERSION << "\n";
