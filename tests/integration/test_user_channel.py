@@ -5,6 +5,7 @@ of a user on one node and on two nodes, and friends' presence with its debounce
 and expiry on node death."""
 import asyncio
 import json
+import os
 import uuid
 
 import pytest
@@ -158,6 +159,9 @@ def test_oversized_frame_closes_with_1009(server):
     run(go())
 
 
+@pytest.mark.skipif(bool(os.environ.get("WP_TSAN")), reason=(
+    "timing: a ThreadSanitizer server answers the pings slower than the reader starts reading, so its "
+    "queue may never fill; the normal build runs this on every database"))
 def test_a_reader_that_does_not_keep_up_is_closed_with_4008(make_server):
     s = make_server(args=["--ws-send-queue", "16", "--ws-flood-burst", "100000", "--ws-flood-rate", "100000"])
     ana, ben = register(s), register(s)
