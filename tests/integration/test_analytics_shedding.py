@@ -86,13 +86,20 @@ def test_batches_sent_again_on_503_through_stalls_are_all_kept_once(make_server)
             stats["accepted"] += r.json()["accepted"]
 
     stop = threading.Event()
+    first_stall_done = threading.Event()
 
     def stalls():  # each stall sheds for 0.3 s after it, then the server takes batches for 0.4 s
-        while not stop.wait(0.7):
+        while True:
             stall(s, 0.2)
+            first_stall_done.set()
+            if stop.wait(0.7):
+                return
 
     staller = threading.Thread(target=stalls)
     staller.start()
+    # The sends start inside the first stall's hold: a fast database must not finish them all
+    # before any stall (CI's PostgreSQL run did, and nothing was shed).
+    first_stall_done.wait()
     try:
         with concurrent.futures.ThreadPoolExecutor(4) as pool:
             list(pool.map(send, range(batches)))
