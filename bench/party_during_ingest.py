@@ -102,10 +102,12 @@ def main():
     ap.add_argument("--rate", type=int, default=20000, help="events per second to ingest during the second run")
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--conns", type=int, default=8)
+    ap.add_argument("--server-arg", action="append", default=[],
+                    help="one more argument for the server, e.g. --server-arg=--bulk-shed-lag-ms --server-arg=0")
     a = ap.parse_args()
     pg = os.environ.get("WP_PG_URL", "")
     db = new_pg_database(pg) if pg else None
-    proc, port = start_node(["--access-token-ttl-s", "3600", "--max-connections", "19000"], db, None, None)
+    proc, port = start_node(["--access-token-ttl-s", "3600", "--max-connections", "19000"] + a.server_arg, db, None, None)
     work = tempfile.mkdtemp(prefix="wp_partyingest_")
     try:
         tokens = os.path.join(work, "tokens")
@@ -126,7 +128,8 @@ def main():
             stop.set()
             p.join()
             ingestion = dict(result)
-        print(json.dumps({"database": "postgresql" if db else "sqlite", "load_average_at_start": load0,
+        print(json.dumps({"database": "postgresql" if db else "sqlite", "server_args": a.server_arg,
+                          "load_average_at_start": load0,
                           "load_average_at_end": os.getloadavg(),
                           "fanout_alone": summary(alone), "fanout_during_ingestion": summary(during),
                           "ingestion": ingestion, "alone": alone, "during_ingestion": during}))

@@ -222,7 +222,7 @@ def test_suggest_is_newest_first_and_keeps_visibility(server, people):
 
 
 def test_a_common_word_ranks_the_newest_window(server, people):
-    """A word in more rows than the window (2,000 visible matches): ranked among the newest, counted
+    """A word in more rows than the window (1,001 visible matches): ranked among the newest, counted
     to 1,000 ("1,000+"), pages up to the count; an older better match is found by a rarer query."""
     owner, stranger, w = people["owner"], people["stranger"], word()
     oldest = video(owner, f"{w} {w} {w}")

@@ -10,21 +10,24 @@
 namespace wp::analytics::sql {
 
 inline constexpr int kEventColumns = 14;
-inline constexpr const char* kInsertEventsHead =
-    "INSERT INTO analytics_events (id, event_type, event_name, event_data, source, session_id, user_id, video_id, "
-    "party_id, amount, client_timestamp, timestamp, ip_address, user_agent) VALUES ";
+#define WP_ANALYTICS_EVENT_COLUMNS                                                                               \
+  "analytics_events (id, event_type, event_name, event_data, source, session_id, user_id, video_id, party_id, " \
+  "amount, client_timestamp, timestamp, ip_address, user_agent)"
+inline constexpr const char* kInsertEventsHead = "INSERT INTO " WP_ANALYTICS_EVENT_COLUMNS " VALUES ";
+// PostgreSQL takes a batch by COPY (db/pg_copy.hpp), the columns in the same order.
+inline constexpr const char* kCopyEvents = "COPY " WP_ANALYTICS_EVENT_COLUMNS " FROM STDIN";
+#undef WP_ANALYTICS_EVENT_COLUMNS
 
-// The multi-row INSERT of n events: one statement, n tuples of positional
-// parameters (:p0, :p1, ...), event_data cast to JSONB on PostgreSQL.
-inline std::string insert_events(std::size_t n, bool postgresql) {
+// SQLite's batch: the multi-row INSERT of n events, one statement, n tuples
+// of positional parameters (:p0, :p1, ...).
+inline std::string insert_events(std::size_t n) {
   std::string out = kInsertEventsHead;
   int p = 0;
-  auto param = [&p] { return ":p" + std::to_string(p++); };
   for (std::size_t row = 0; row < n; ++row) {
     out += row ? ",(" : "(";
     for (int c = 0; c < kEventColumns; ++c) {
       if (c) out += ',';
-      out += c == 3 && postgresql ? "CAST(" + param() + " AS JSONB)" : param();
+      out += ":p" + std::to_string(p++);
     }
     out += ')';
   }

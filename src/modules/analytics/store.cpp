@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "db/affected.hpp"
+#include "db/pg_copy.hpp"
 #include "db/soci_optional.hpp"
 #include "modules/analytics/sql.hpp"
 
@@ -44,24 +45,45 @@ void bind_row(soci::statement& st, const EventRow& r, Bound& keep) {
   st.exchange(use(r.user_agent));
 }
 
-void insert_chunk(soci::session& s, const EventRow* rows, std::size_t n, bool pg) {
+void insert_chunk(soci::session& s, const EventRow* rows, std::size_t n) {
   Bound keep;
   soci::statement st(s);
   for (std::size_t i = 0; i < n; ++i) bind_row(st, rows[i], keep);
   st.alloc();
-  st.prepare(sql::insert_events(n, pg));
+  st.prepare(sql::insert_events(n));
   st.define_and_bind();
   st.execute(true);
+}
+
+void copy_rows(soci::session& s, const std::vector<EventRow>& rows) {
+  db::CopyText t;
+  for (const auto& r : rows)
+    t.text(r.id)
+        .text(r.event_type)
+        .text(r.event_name)
+        .text(r.event_data)
+        .text(to_string(r.source))
+        .text(r.session_id)
+        .maybe_text(r.user_id)
+        .maybe_text(r.video_id)
+        .maybe_text(r.party_id)
+        .number(r.amount)
+        .maybe_number(r.client_timestamp)
+        .number(r.timestamp)
+        .text(r.ip_address)
+        .text(r.user_agent)
+        .end_row();
+  db::copy_in(s, sql::kCopyEvents, t.data());
 }
 
 }  // namespace
 
 void Store::insert(const std::vector<EventRow>& rows) {
   if (rows.empty()) return;
-  const bool pg = postgresql();
+  if (postgresql()) return db_.tx([&](soci::session& s) { copy_rows(s, rows); });
   db_.tx([&](soci::session& s) {
     for (std::size_t at = 0; at < rows.size(); at += kRowsPerStatement)
-      insert_chunk(s, rows.data() + at, std::min(kRowsPerStatement, rows.size() - at), pg);
+      insert_chunk(s, rows.data() + at, std::min(kRowsPerStatement, rows.size() - at));
   });
 }
 

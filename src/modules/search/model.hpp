@@ -57,8 +57,9 @@ struct Hit {
 inline constexpr long long kCountCap = 1000;
 // A search ranks (and pages and counts) the matches added last, this many of those the caller may
 // see: a word in most rows then costs about what a rarer one does (bench/search.md). It holds
-// more than kCountCap, so every page up to the capped count comes from it.
-inline constexpr int kRankWindow = 2000;
+// one more than kCountCap, so every page up to the capped count comes from it, and a window
+// that is full says the count is capped.
+inline constexpr int kRankWindow = kCountCap + 1;
 static_assert(kRankWindow > kCountCap);
 
 // One kind's answer: the page asked for and how many match in all (at most kCountCap).

