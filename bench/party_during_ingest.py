@@ -53,7 +53,7 @@ async def paced_sender(port, token, body, events_per_batch, interval, stop, out)
             if line.lower().startswith(b"retry-after:"):
                 retry_after = float(line.split(b":")[1])
         await reader.readexactly(length)
-        out.append((status, (time.perf_counter() - t0) * 1000, events_per_batch))
+        out.append((status, (time.perf_counter() - t0) * 1000, events_per_batch, time.monotonic()))
         next_at = max(next_at + interval, time.monotonic() - interval)
         if status == 503:  # shed while the party lags: wait as told, like a real client
             next_at = max(next_at, time.monotonic() + retry_after)
@@ -71,11 +71,16 @@ def ingest(port, token, rate, batch, conns, stop, result):
 
     asyncio.run(run())
     elapsed = time.monotonic() - t0
-    lat = sorted(ms for s, ms, _ in out if s == 200)
+    lat = sorted(ms for s, ms, _, _ in out if s == 200)
+    per_second = [0] * (int(elapsed) + 1)  # events accepted in each second of the run: the joins are seconds apart
+    for s, _, n, at in out:
+        if s == 200:
+            per_second[min(len(per_second) - 1, int(at - t0))] += n
     result.update({"target_events_per_second": rate, "batch": batch, "conns": conns, "seconds": round(elapsed, 1),
-                   "events_per_second": round(sum(n for s, _, n in out if s == 200) / elapsed),
-                   "requests": len(out), "shed": sum(1 for s, _, _ in out if s == 503),
-                   "failed": sum(1 for s, _, _ in out if s not in (200, 503)),
+                   "events_per_second": round(sum(n for s, _, n, _ in out if s == 200) / elapsed),
+                   "events_each_second": per_second,
+                   "requests": len(out), "shed": sum(1 for s, _, _, _ in out if s == 503),
+                   "failed": sum(1 for s, _, _, _ in out if s not in (200, 503)),
                    "p50_ms": round(statistics.median(lat), 2) if lat else None,
                    "p99_ms": round(lat[max(0, int(len(lat) * 0.99) - 1)], 2) if lat else None})
 
