@@ -8,7 +8,7 @@ namespace wp::http {
 
 PathParams& PathParams::operator=(const PathParams& other) {
   if (this == &other) return *this;
-  items_ = other.items_;
+  std::copy_n(other.items_.begin(), other.count_, items_.begin());
   count_ = other.count_;
   spilled_ = other.spilled_;
   used_ = other.used_;
@@ -41,7 +41,10 @@ void PathParams::add(std::string_view name, std::string_view value, Kind kind) {
       n = value.size();
       break;
     case Kind::uuid:
-      for (char c : value) out[n++] = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+      for (n = 0; n < value.size(); ++n) {
+        const char c = value[n];
+        out[n] = c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c;
+      }
       break;
     case Kind::rest:
       for (char c : value)
@@ -49,18 +52,20 @@ void PathParams::add(std::string_view name, std::string_view value, Kind kind) {
       break;
   }
   if (spilled_) heap_.resize(used_ + n);
-  items_[count_++] = {name, used_, static_cast<std::uint32_t>(n)};
+  items_[count_++] = {name.data(), static_cast<std::uint32_t>(name.size()), used_, static_cast<std::uint32_t>(n)};
   used_ += static_cast<std::uint32_t>(n);
 }
 
 std::string_view PathParams::at(std::string_view name) const {
   for (std::size_t i = count_; i > 0; --i)  // a name used twice in a pattern: the later segment, as before
-    if (items_[i - 1].name == name) return value(i - 1);
+    if (this->name(i - 1) == name) return value(i - 1);
   throw std::out_of_range("no path parameter " + std::string(name));
 }
 
 bool PathParams::contains(std::string_view name) const {
-  return std::any_of(items_.begin(), items_.begin() + count_, [&](const Item& i) { return i.name == name; });
+  for (std::size_t i = 0; i < count_; ++i)
+    if (this->name(i) == name) return true;
+  return false;
 }
 
 void PathParams::copy_to(std::map<std::string, std::string>& out) const {
