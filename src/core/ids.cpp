@@ -67,12 +67,18 @@ std::string new_uuid_v7(std::int64_t* ms_out) {
          h.substr(20, 12);
 }
 
+namespace {
+// Not std::isxdigit: a call into the C library per character was a fifth of
+// a parameterised route match (bench/NOTES.md, issue #23).
+bool is_hex_digit(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+}  // namespace
+
 bool is_uuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (i == 8 || i == 13 || i == 18 || i == 23) {
       if (s[i] != '-') return false;
-    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+    } else if (!is_hex_digit(s[i])) {
       return false;
     }
   }

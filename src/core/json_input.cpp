@@ -4,6 +4,8 @@
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 #include "core/error.hpp"
@@ -58,6 +60,90 @@ struct ShapeCheck {
   bool on_comment(sv, ec_t&) { return true; }
 };
 
+// ShapeCheck that also keeps the wanted top-level fields of an object.
+// Depth 1 is the top-level object's inside: its keys, and its values' first events.
+struct FieldScan : ShapeCheck {
+  std::span<JsonField> fields;
+  JsonField* current = nullptr;  // the wanted field whose value comes next
+  std::array<char, 32> key{};    // the key so far; longer ones are no field's
+  std::size_t key_size = 0;
+
+  // Any value but a string (objects and arrays: their first event).
+  bool other(JsonField::Kind kind, ec_t& ec) {
+    if (depth == 0) return refuse("not an object", ec);
+    if (depth == 1 && current) {
+      current->kind = kind;
+      current->text.clear();
+      current = nullptr;
+    }
+    return true;
+  }
+  void key_text(sv s, std::size_t n) {
+    if (n > key.size()) {
+      key_size = key.size() + 1;
+    } else {
+      std::copy(s.begin(), s.end(), key.begin() + (n - s.size()));
+      key_size = n;
+    }
+  }
+  void string_text(sv s, std::size_t n) {
+    if (depth != 1 || !current) return;
+    if (n == s.size()) current->text.clear();
+    current->text.append(s.data(), s.size());
+  }
+
+  bool on_object_begin(ec_t& ec) {
+    return (depth == 0 || other(JsonField::Kind::other, ec)) && ShapeCheck::on_object_begin(ec);
+  }
+  bool on_array_begin(ec_t& ec) { return other(JsonField::Kind::other, ec) && ShapeCheck::on_array_begin(ec); }
+  bool on_key_part(sv s, std::size_t n, ec_t& ec) {
+    if (depth == 1) key_text(s, n);
+    return ShapeCheck::on_key_part(s, n, ec);
+  }
+  bool on_key(sv s, std::size_t n, ec_t& ec) {
+    if (depth == 1) {
+      key_text(s, n);
+      current = nullptr;
+      if (key_size <= key.size()) {
+        std::string_view k(key.data(), key_size);
+        for (auto& f : fields)
+          if (f.key == k) current = &f;
+      }
+    }
+    return ShapeCheck::on_key(s, n, ec);
+  }
+  bool on_string_part(sv s, std::size_t n, ec_t& ec) {
+    if (depth == 0) return refuse("not an object", ec);
+    string_text(s, n);
+    return ShapeCheck::on_string_part(s, n, ec);
+  }
+  bool on_string(sv s, std::size_t n, ec_t& ec) {
+    if (depth == 0) return refuse("not an object", ec);
+    string_text(s, n);
+    if (depth == 1 && current) {
+      current->kind = JsonField::Kind::string;
+      current = nullptr;
+    }
+    return ShapeCheck::on_string(s, n, ec);
+  }
+  bool number(double d, ec_t& ec) {
+    JsonField* f = depth == 1 ? current : nullptr;
+    if (!other(JsonField::Kind::number, ec)) return false;
+    if (f) f->number = d;
+    return value(ec);
+  }
+  bool on_int64(std::int64_t i, sv, ec_t& ec) { return number(static_cast<double>(i), ec); }
+  bool on_uint64(std::uint64_t u, sv, ec_t& ec) { return number(static_cast<double>(u), ec); }
+  bool on_double(double d, sv, ec_t& ec) { return number(d, ec); }
+  bool on_bool(bool b, ec_t& ec) {
+    JsonField* f = depth == 1 ? current : nullptr;
+    if (!other(JsonField::Kind::boolean, ec)) return false;
+    if (f) f->boolean = b;
+    return value(ec);
+  }
+  bool on_null(ec_t& ec) { return other(JsonField::Kind::other, ec) && value(ec); }
+};
+
 // The document, or why it is refused.
 boost::json::value parse_checked(std::string_view text, const JsonLimits& limits, std::string& why) {
   boost::json::parse_options opts;
@@ -86,6 +172,17 @@ boost::json::value parse_client_json(std::string_view text, const JsonLimits& li
   auto v = parse_checked(text, limits, why);
   if (!why.empty()) throw Error(ErrorCode::validation, "Malformed JSON: " + why + ".");
   return v;
+}
+
+bool scan_client_object(std::string_view text, std::span<JsonField> fields, const JsonLimits& limits) {
+  boost::json::parse_options opts;
+  opts.max_depth = limits.max_depth + 1;  // as parse_checked: the shape check decides
+  FieldScan scan{ShapeCheck{limits}};
+  scan.fields = fields;
+  boost::json::basic_parser<FieldScan> p(opts, std::move(scan));
+  boost::system::error_code ec;
+  auto used = p.write_some(false, text.data(), text.size(), ec);
+  return !ec && used == text.size();
 }
 
 std::optional<boost::json::value> try_parse_client_json(std::string_view text, const JsonLimits& limits) {

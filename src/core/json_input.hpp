@@ -8,6 +8,8 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 
 namespace wp {
@@ -27,5 +29,22 @@ boost::json::value parse_client_json(std::string_view text, const JsonLimits& li
 // The same for socket messages, which answer an error message rather than throw.
 std::optional<boost::json::value> try_parse_client_json(std::string_view text,
                                                         const JsonLimits& limits = kClientJsonLimits);
+
+// One top-level field of a client's object, as scan_client_object reads it.
+// Of a key given twice the last counts, as in a parsed document.
+struct JsonField {
+  enum class Kind { absent, string, number, boolean, other };
+  std::string_view key;  // in: the field's name
+  Kind kind = Kind::absent;
+  std::string text;    // Kind::string: the value, unescaped
+  double number = 0;   // Kind::number: as value::to_number<double>
+  bool boolean = false;
+};
+
+// The few top-level fields a socket message is read by, in one pass that
+// builds no document, under the same limits as try_parse_client_json. False
+// for what that refuses and for any document other than an object.
+bool scan_client_object(std::string_view text, std::span<JsonField> fields,
+                        const JsonLimits& limits = kClientJsonLimits);
 
 }  // namespace wp

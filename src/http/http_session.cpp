@@ -300,7 +300,7 @@ class HttpSession {
     if (x.early) co_return *x.early;
     if (!x.found()) co_return t_.dispatcher.answer_unmatched(x.match, x.req);
     const Route* route = x.match.route;
-    x.req.params = x.match.params;
+    x.match.params.copy_to(x.req.params);
     x.req.route = route->pattern;
     if (route->inline_io) co_return t_.dispatcher.run(*route, x.req);
     if (route->bulk) {

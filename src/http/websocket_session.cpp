@@ -267,7 +267,7 @@ void log_open(const Transport& t, const Request& req, const WsOpenResult& result
 awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_stream> stream, UpgradeRequest upgrade,
                                   std::shared_ptr<Request> req, RouteMatch match) {
   auto started = std::chrono::steady_clock::now();
-  req->params = std::move(match.params);
+  match.params.copy_to(req->params);
   req->route = match.route->pattern;
   auto conn = std::make_shared<WsConn>(std::move(*stream), t.opt);
   stream.reset();

@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "modules/parties/chat_text.hpp"
 #include "modules/parties/protocol.hpp"
 #include "modules/parties/service.hpp"
 
@@ -13,7 +14,6 @@ namespace wp::parties {
 
 namespace {
 
-constexpr std::size_t kMaxChat = 1000;
 constexpr int kReactionBurst = 5;
 constexpr std::int64_t kReactionWindowMs = 2000;
 constexpr std::int64_t kMaxSlowModeMs = 3600 * 1000;  // the largest slow_mode_seconds
@@ -26,17 +26,6 @@ constexpr std::int64_t kMaxSlowModeMs = 3600 * 1000;  // the largest slow_mode_s
   PartyError e(ErrorCode::rate_limited, ws_code, message);
   e.with_retry_after(wait);
   throw e;
-}
-
-// The message without trailing blanks; refused when empty or too long.
-std::string checked_chat(const std::string& content) {
-  std::string text = content;
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  if (text.empty()) refuse(ErrorCode::validation, "invalid_message", "The message is empty.");
-  auto chars = std::count_if(text.begin(), text.end(), [](char c) { return (c & 0xC0) != 0x80; });
-  if (text.size() > kMaxChat * 4 || static_cast<std::size_t>(chars) > kMaxChat)
-    refuse(ErrorCode::validation, "invalid_message", "Messages are at most 1000 characters.");
-  return text;
 }
 
 }  // namespace

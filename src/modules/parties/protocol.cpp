@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <array>
+
 #include "core/clock.hpp"
 #include "core/json_input.hpp"
 #include "modules/parties/dto.hpp"
@@ -141,14 +143,27 @@ std::string error(const std::string& code, const std::string& message, std::opti
 
 namespace {
 
-ControlInput parse_control(const json::object& msg) {
+// The top-level fields of every client message but the signals, read by one
+// scan of the frame (core/json_input.hpp) instead of a parsed document.
+enum Field { f_type, f_content, f_client_time, f_is_typing, f_emoji, f_video_timestamp, f_drift_ms, f_action,
+             f_position, f_rate, f_version, f_count };
+using Fields = std::array<JsonField, f_count>;
+
+std::optional<double> number(const JsonField& f) {
+  return f.kind == JsonField::Kind::number ? std::optional<double>(f.number) : std::nullopt;
+}
+
+const std::string* string_of(const JsonField& f) { return f.kind == JsonField::Kind::string ? &f.text : nullptr; }
+
+ControlInput parse_control(const Fields& f) {
   ControlInput in;
-  auto action = parse_enum<ControlAction>(string_field(msg, "action").value_or(""));
+  auto* action_text = string_of(f[f_action]);
+  auto action = parse_enum<ControlAction>(action_text ? *action_text : std::string());
   if (!action) throw Invalid{"invalid_message", "action must be one of " + enum_choices<ControlAction>() + "."};
   in.action = *action;
-  in.position = number(msg, "position");
-  in.rate = number(msg, "rate");
-  if (auto v = number(msg, "version")) in.version = static_cast<long long>(*v);
+  in.position = number(f[f_position]);
+  in.rate = number(f[f_rate]);
+  if (auto v = number(f[f_version])) in.version = static_cast<long long>(*v);
   if (in.position && (*in.position < 0 || *in.position > 1e7))
     throw Invalid{"invalid_message", "position must be between 0 and 10^7 seconds."};
   if (in.rate && (*in.rate < 0.25 || *in.rate > 4)) throw Invalid{"invalid_message", "rate must be 0.25 to 4."};
@@ -158,39 +173,43 @@ ControlInput parse_control(const json::object& msg) {
 }  // namespace
 
 ClientMessage parse_client_message(const std::string& frame) {
-  auto parsed = try_parse_client_json(frame);
-  if (!parsed || !parsed->is_object()) throw Invalid{"invalid_json", "Messages must be JSON objects."};
-  auto& msg = parsed->as_object();
-  auto type = string_field(msg, "type");
+  Fields f{JsonField{.key = "type"},     JsonField{.key = "content"},         JsonField{.key = "client_time"},
+           JsonField{.key = "is_typing"}, JsonField{.key = "emoji"},          JsonField{.key = "video_timestamp"},
+           JsonField{.key = "drift_ms"}, JsonField{.key = "action"},          JsonField{.key = "position"},
+           JsonField{.key = "rate"},     JsonField{.key = "version"}};
+  if (!scan_client_object(frame, f)) throw Invalid{"invalid_json", "Messages must be JSON objects."};
+  auto* type = string_of(f[f_type]);
   if (!type) throw Invalid{"invalid_message", "Every message needs a type."};
   ClientMessage out;
-  out.type = *type;
-  if (*type == "ping") {
-    out.client_time = number(msg, "client_time");
-  } else if (*type == "video_control") {
-    out.control = parse_control(msg);
-  } else if (*type == "typing") {
-    auto v = msg.if_contains("is_typing");
-    out.is_typing = v && v->is_bool() && v->as_bool();
-  } else if (*type == "chat_message") {
-    auto content = string_field(msg, "content");
+  if (*type == "chat_message") {
+    auto* content = string_of(f[f_content]);
     if (!content) throw Invalid{"invalid_message", "chat_message needs content."};
-    out.content = *content;
+    out.content = std::move(f[f_content].text);
+  } else if (*type == "ping") {
+    out.client_time = number(f[f_client_time]);
+  } else if (*type == "video_control") {
+    out.control = parse_control(f);
+  } else if (*type == "typing") {
+    out.is_typing = f[f_is_typing].kind == JsonField::Kind::boolean && f[f_is_typing].boolean;
   } else if (*type == "reaction") {
-    auto emoji = string_field(msg, "emoji");
+    auto* emoji = string_of(f[f_emoji]);
     if (!emoji) throw Invalid{"invalid_message", "reaction needs emoji."};
-    out.emoji = *emoji;
-    out.video_timestamp = number(msg, "video_timestamp").value_or(0);
+    out.emoji = std::move(f[f_emoji].text);
+    out.video_timestamp = number(f[f_video_timestamp]).value_or(0);
   } else if (*type == "sync_report") {
-    auto drift = number(msg, "drift_ms");
+    auto drift = number(f[f_drift_ms]);
     if (!drift || *drift < -600'000 || *drift > 600'000)
       throw Invalid{"invalid_message", "sync_report needs drift_ms, -600000 to 600000."};
     out.drift_ms = *drift;
   } else if (parse_enum<SignalType>(*type)) {
-    out.body = msg;
+    // The calls service reads a signal's body: only these get a document.
+    auto parsed = try_parse_client_json(frame);
+    if (!parsed || !parsed->is_object()) throw Invalid{"invalid_json", "Messages must be JSON objects."};
+    out.body = std::move(parsed->as_object());
   } else if (*type != "buffering" && *type != "ready" && *type != "sync_request") {
     throw Invalid{"unknown_type", "Unknown message type: " + *type};
   }
+  out.type = std::move(f[f_type].text);
   return out;
 }
 

@@ -61,7 +61,7 @@ void PartySocket::on_message(const std::string& text) {
   } else if (type == "sync_request") {
     conn_->send(rooms_.playback_message(room_));
   } else if (type == "chat_message") {
-    in_order([this, content = msg.content] { service_.chat_in_room(user_, room_->id, content); });
+    in_order([this, content = std::move(msg.content)] { service_.chat_in_room(user_, room_->id, content); });
   } else if (type == "reaction") {
     in_order([this, emoji = msg.emoji, ts = msg.video_timestamp] { service_.react_in_room(user_, room_->id, emoji, ts); });
   } else if (type == "sync_report") {
