@@ -5,6 +5,7 @@
 
 #include "core/ids.hpp"
 #include "http/router.hpp"
+#include "support/router_reference.hpp"
 
 using namespace wp::http;
 
@@ -86,53 +87,9 @@ TEST(Router, UnknownIs404AndDuplicatesAreRefused) {
 }
 
 // The trie must answer exactly as a plain scan of the table in order would (the
-// rules the router had before it was compiled): found with the first route of
-// the method, 405 with every fitting route's method, the trailing-slash
-// redirect, and uuid parameters that refuse a fit and the redirect.
-struct Reference {
-  struct R {
-    std::string method;
-    std::vector<std::string> segs;
-    bool slash;
-  };
-  std::vector<R> table;
-  static bool uuid_param(const std::string& s) { return s == "{id}" || (s.size() > 5 && s.ends_with("_id}")); }
-  // 0 no, 1 fits, 2 a bad uuid
-  int fits(const R& r, const std::vector<std::string>& parts, bool trailing) const {
-    bool bad = false;
-    for (std::size_t i = 0; i < r.segs.size(); ++i) {
-      const auto& s = r.segs[i];
-      if (s.ends_with(":path}")) return i < parts.size() ? (bad ? 2 : 1) : 0;
-      if (i >= parts.size()) return 0;
-      if (s.front() != '{') {
-        if (s != parts[i]) return 0;
-      } else if (uuid_param(s) && !wp::is_uuid(parts[i])) {
-        bad = true;
-      }
-    }
-    if (parts.size() != r.segs.size() || trailing != r.slash) return 0;
-    return bad ? 2 : 1;
-  }
-  std::string answer(const std::string& method, const std::string& path) const {
-    bool trailing = false;
-    auto parts = split_path(path, trailing);
-    std::string allowed;
-    bool bad = false;
-    for (std::size_t i = 0; i < table.size(); ++i) {
-      int f = fits(table[i], parts, trailing);
-      bad |= f == 2;
-      if (f != 1) continue;
-      if (table[i].method == method) return "found " + std::to_string(i);
-      allowed += table[i].method + ",";
-    }
-    if (!allowed.empty()) return "405 " + allowed;
-    if (!trailing && !bad && path != "/")
-      for (auto& r : table)
-        if (r.slash && fits(r, parts, true) == 1) return "redirect";
-    return "404";
-  }
-};
-
+// rules the router had before it was compiled; tests/unit/support/router_reference.hpp):
+// found with the first route of the method, 405 with every fitting route's method,
+// the trailing-slash redirect, and uuid parameters that refuse a fit and the redirect.
 TEST(Router, AnswersAsAScanOfTheTableInOrder) {
   const std::vector<std::string> words{"a", "b", "{id}", "{name}", "{party_id}", "{rest:path}"};
   const std::vector<std::string> values{"a", "b", "c", kId, "6F1C2A3E-1111-4222-8333-444455556666"};
@@ -141,44 +98,30 @@ TEST(Router, AnswersAsAScanOfTheTableInOrder) {
   auto pick = [&](auto& v) { return v[rng() % v.size()]; };
   for (int round = 0; round < 30; ++round) {
     Router router;
-    Reference ref;
-    std::vector<const Route*> order;
+    std::vector<wp::test::RouteRow> rows;
     for (int k = 0; k < 25; ++k) {
-      Reference::R r{pick(methods), {}, rng() % 2 == 0};
-      std::string pattern = "/";
+      wp::test::RouteRow row{pick(methods), "/"};
       for (std::size_t n = rng() % 4; n > 0; --n) {
         auto w = pick(words);
-        r.segs.push_back(w);
-        pattern += w + "/";
+        row.pattern += w + "/";
         if (w.ends_with(":path}")) break;
       }
-      if (!r.slash && pattern.size() > 1) pattern.pop_back();
-      if (pattern == "/") r.slash = false;
+      if (rng() % 2 == 0 && row.pattern.size() > 1) row.pattern.pop_back();
       try {
-        router.add({.method = r.method, .pattern = pattern, .handler = [](Request&) { return Response{}; }});
+        router.add({.method = row.method, .pattern = row.pattern, .handler = [](Request&) { return Response{}; }});
       } catch (const std::invalid_argument&) {
         continue;  // a duplicate: the table refuses it, so the reference must not have it either
       }
-      r.slash = !r.segs.empty() && r.segs.back().ends_with(":path}") ? pattern.ends_with("/") : r.slash;
-      ref.table.push_back(r);
+      rows.push_back(row);
     }
+    wp::test::Reference ref(rows, false);
     for (int q = 0; q < 200; ++q) {
       std::string path = "/";
       for (std::size_t n = rng() % 5; n > 0; --n) path += pick(values) + "/";
       if (rng() % 2 == 0 && path.size() > 1) path.pop_back();
       auto method = pick(methods);
-      auto m = router.match(method, path);
-      std::string got;
-      if (m.kind == RouteMatch::found) {
-        got = "found " + std::to_string(m.route - router.routes().data());
-      } else if (m.kind == RouteMatch::method_not_allowed) {
-        got = "405 ";
-        for (auto& a : m.allowed)
-          if (a != "HEAD" && a != "OPTIONS") got += a + ",";
-      } else {
-        got = m.kind == RouteMatch::redirect ? "redirect" : "404";
-      }
-      ASSERT_EQ(got, ref.answer(method, path)) << method << " " << path << " (round " << round << ")";
+      ASSERT_EQ(wp::test::answer(router, method, path), ref.answer(method, path))
+          << method << " " << path << " (round " << round << ")";
     }
   }
 }
