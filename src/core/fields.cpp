@@ -3,6 +3,35 @@
 namespace wp {
 
 namespace {
+
+// No text may hold NUL: PostgreSQL stores none (libpq cut a text value there without a word,
+// and JSONB refused it, a 500), and SQLite would keep what PostgreSQL cannot. A JSON string
+// carries it as \u0000.
+constexpr const char* kNoNul = "Must not contain the NUL character (\\u0000).";
+
+bool has_nul(const boost::json::value& v);
+
+bool has_nul(const boost::json::object& o) {
+  for (const auto& [key, e] : o)
+    if (key.find('\0') != boost::json::string_view::npos || has_nul(e)) return true;
+  return false;
+}
+
+bool has_nul(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::string: return v.get_string().find('\0') != boost::json::string::npos;
+    case boost::json::kind::array:
+      for (const auto& e : v.get_array())
+        if (has_nul(e)) return true;
+      return false;
+    case boost::json::kind::object: return has_nul(v.get_object());
+    default: return false;
+  }
+}
+
+}  // namespace
+
+namespace {
 // Length in code points, so limits mean characters to the user, not bytes.
 std::size_t utf8_length(const std::string& s) {
   std::size_t n = 0;
@@ -42,6 +71,10 @@ std::optional<std::string> Fields::optional_string(const std::string& name, std:
     return std::nullopt;
   }
   std::string s(v->as_string());
+  if (s.find('\0') != std::string::npos) {
+    add_error(name, kNoNul);
+    return std::nullopt;
+  }
   if (utf8_length(s) > max_len) {
     add_error(name, "Ensure this field has no more than " + std::to_string(max_len) + " characters.");
     return std::nullopt;
@@ -114,6 +147,10 @@ std::optional<boost::json::object> Fields::optional_object(const std::string& na
   if (!v) return std::nullopt;
   if (!v->is_object()) {
     add_error(name, "Must be an object.");
+    return std::nullopt;
+  }
+  if (has_nul(v->as_object())) {
+    add_error(name, kNoNul);
     return std::nullopt;
   }
   return v->as_object();

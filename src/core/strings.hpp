@@ -1,6 +1,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wp {
@@ -13,5 +14,11 @@ std::optional<bool> parse_bool_text(const std::string& text);
 
 // At most max bytes of valid UTF-8 text, cut before a character rather than inside it.
 std::string utf8_prefix(const std::string& text, std::size_t max);
+
+// Text any database can store, of at most max bytes: every byte that does not begin or
+// continue a valid UTF-8 character, and every NUL, becomes U+FFFD; cut before a character.
+// For what a client sends outside JSON (a User-Agent header may carry Latin-1 bytes, which
+// PostgreSQL refuses in a text column).
+std::string storable_text(std::string_view text, std::size_t max);
 
 }  // namespace wp

@@ -327,6 +327,31 @@ def test_login_history_rows_newest_first(server):
     assert_no_secret_keys(r, user.password, "Wrong-" + user.password)
 
 
+def test_a_user_agent_with_latin1_bytes_is_kept_as_valid_text(server):
+    """A header may carry bytes that are not UTF-8 (PostgreSQL refused them in a text column, and
+    the login answered 500): each becomes U+FFFD, on both databases."""
+    user = register(server)
+    agent = "Caf\xe9-agent/" + uuid.uuid4().hex[:6]  # requests sends a str header as Latin-1
+    assert login_req(server, user.username, "Wrong-" + user.password, user_agent=agent).status_code == 401
+    assert login_req(server, user.username, user.password, user_agent=agent).status_code == 200
+    rows = user.get("/api/auth/login-history/").json()["results"]
+    want = agent.replace("\xe9", "\ufffd")
+    assert [row["user_agent"] for row in rows[:2]] == [want, want]
+    assert want in [s["user_agent"] for s in user.get("/api/auth/sessions/").json()["results"]]
+
+
+def test_text_with_a_nul_character_is_a_field_error(server):
+    """PostgreSQL stores no NUL: it cut a party title there without a word (201 with the whole
+    title echoed), so every text field refuses it, and both databases answer alike."""
+    user = register(server)
+    r = user.patch("/api/users/me/profile/", json={"bio": "x\u0000y"})
+    assert_field_errors(r, "bio")
+    assert "NUL" in r.json()["errors"]["bio"][0]
+    r = user.post("/api/parties/", json={"title": "t\u0000x"})
+    assert_field_errors(r, "title")
+    assert user.patch("/api/users/me/profile/", json={"bio": "x y"}).status_code == 200
+
+
 def test_login_history_row_has_exactly_the_documented_fields(server):
     user = register(server)
     user.login()

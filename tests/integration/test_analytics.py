@@ -36,6 +36,26 @@ def event(i, **over):
     return e
 
 
+def test_nul_characters_are_refused_by_index_and_a_latin1_user_agent_is_kept(server):
+    """PostgreSQL stores no NUL (a batch with one answered 500): such an event is refused by its
+    index like any bad one, the others kept; a User-Agent with a byte that is not UTF-8 is stored
+    with U+FFFD in its place. Both databases."""
+    user = register(server)
+    body = {"events": [event(0, event_name="nul-ok"), event(1, event_name="a\u0000b"),
+                       event(2, event_name="nul-ok", event_data={"k": ["x", {"deep": "\u0000"}]}),
+                       event(3, event_name="nul-ok", session_id="s\u0000"), event(4, event_name="nul-ok")]}
+    r = server.post(EVENTS, json=body, headers={**user.auth, "User-Agent": "Caf\xe9 browser"})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["accepted"] == 2
+    assert [(x["index"], sorted(x["errors"])) for x in answer["rejected"]] == [
+        (1, ["event_name"]), (2, ["event_data"]), (3, ["session_id"])]
+    assert "NUL" in answer["rejected"][0]["errors"]["event_name"][0]
+    assert scalar(server, "SELECT COUNT(*) FROM analytics_events WHERE event_name = 'nul-ok'") == "2"
+    assert scalar(server, "SELECT DISTINCT user_agent FROM analytics_events WHERE event_name = 'nul-ok'") == \
+        "Caf\ufffd browser"
+
+
 def test_100k_events_through_the_api_none_lost_and_rejects_by_index(make_server):
     s = make_server()
     user = register(s)

@@ -89,6 +89,36 @@ TEST(AnalyticsBatch, ClientTimestampMustBeATime) {
   EXPECT_EQ(batch.rejects[0].errors.at(0).first, "client_timestamp");
 }
 
+TEST(AnalyticsBatch, ANulCharacterAnywhereIsRefusedByIndex) {
+  const std::string nul("a\0b", 3);
+  json::array events{good_event()};
+  auto in_name = good_event();
+  in_name["event_name"] = nul;
+  events.push_back(in_name);
+  auto in_session = good_event();
+  in_session["session_id"] = nul;
+  events.push_back(in_session);
+  auto in_value = good_event();
+  in_value["event_data"] = json::object{{"list", json::array{1, json::object{{"deep", nul}}}}};
+  events.push_back(in_value);
+  auto in_key = good_event();
+  in_key["event_data"] = json::object{{nul, 1}};
+  events.push_back(in_key);
+  events.push_back(good_event());
+
+  auto batch = check_batch(events, origin(), Settings{});
+  EXPECT_EQ(batch.rows.size(), 2u);
+  ASSERT_EQ(batch.rejects.size(), 4u);
+  const std::pair<std::size_t, const char*> want[] = {
+      {1, "event_name"}, {2, "session_id"}, {3, "event_data"}, {4, "event_data"}};
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(batch.rejects[i].index, want[i].first);
+    ASSERT_EQ(batch.rejects[i].errors.size(), 1u);
+    EXPECT_EQ(batch.rejects[i].errors[0].first, want[i].second);
+    EXPECT_NE(batch.rejects[i].errors[0].second.find("NUL"), std::string::npos);
+  }
+}
+
 TEST(AnalyticsIp, TruncatesBothFamilies) {
   EXPECT_EQ(truncate_ip("203.0.113.77"), "203.0.113.0");
   EXPECT_EQ(truncate_ip("2001:db8:abcd:12:1:2:3:4"), "2001:db8:abcd::");

@@ -10,6 +10,7 @@
 #include "http/pagination.hpp"
 #include "modules/accounts/admin_routes.hpp"
 #include "modules/accounts/dto.hpp"
+#include "http/user_agent.hpp"
 
 namespace wp::accounts {
 
@@ -23,7 +24,7 @@ namespace {
 constexpr const char* kAccessCookie = "wp_access";
 constexpr const char* kRefreshCookie = "wp_refresh";
 
-ClientInfo client_of(const Request& req) { return {req.remote_ip, req.header("User-Agent").value_or("")}; }
+ClientInfo client_of(const Request& req) { return {req.remote_ip, http::user_agent(req)}; }
 
 std::string cookie(const std::string& name, const std::string& value, const std::string& path, int max_age,
                    const char* same_site) {

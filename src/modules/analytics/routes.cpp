@@ -9,6 +9,7 @@
 #include "http/json.hpp"
 #include "http/module_routes.hpp"
 #include "modules/analytics/dto.hpp"
+#include "http/user_agent.hpp"
 
 namespace wp::analytics {
 
@@ -27,7 +28,7 @@ Response ingest(AnalyticsService& svc, Request& req) {
   auto* events = body.if_contains("events");
   if (!events || !events->is_array()) throw_validation("events", "Must be an array of events.");
   const Principal* user = req.user ? &*req.user : nullptr;
-  Client client{req.remote_ip, req.header("User-Agent").value_or("")};
+  Client client{req.remote_ip, http::user_agent(req)};
   return http::json_response(batch_json(svc.ingest(user, client, events->get_array())));
 }
 

@@ -5,6 +5,7 @@
 #include "http/module_routes.hpp"
 #include "http/pagination.hpp"
 #include "modules/push/dto.hpp"
+#include "http/user_agent.hpp"
 
 namespace wp::push {
 
@@ -47,7 +48,7 @@ Response subscribe(PushService& svc, Request& req) {
     f.merge(nested);
   }
   f.done();
-  in.user_agent = req.header("User-Agent").value_or("");
+  in.user_agent = http::user_agent(req);
   bool created = false;
   auto row = svc.subscribe(req.current_user(), in, created);
   return http::json_response(subscription_json(row), created ? 201 : 200);

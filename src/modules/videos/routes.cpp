@@ -19,6 +19,7 @@
 #include "modules/videos/dto.hpp"
 #include "modules/videos/tags.hpp"
 #include "modules/videos/tus_metadata.hpp"
+#include "http/user_agent.hpp"
 
 namespace wp::videos {
 
@@ -33,7 +34,7 @@ namespace {
 constexpr const char* kTusVersion = "1.0.0";
 
 Viewer viewer_of(const Request& req) { return req.user ? &*req.user : nullptr; }
-ClientInfo client_of(const Request& req) { return {req.remote_ip, req.header("User-Agent").value_or("")}; }
+ClientInfo client_of(const Request& req) { return {req.remote_ip, http::user_agent(req)}; }
 
 // Removes a staged file on every way out unless it was moved away.
 std::optional<std::int64_t> parse_int_text(std::string_view s) {

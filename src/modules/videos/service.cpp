@@ -16,6 +16,7 @@
 #include "core/filetype.hpp"
 #include "core/ids.hpp"
 #include "modules/videos/tags.hpp"
+#include "core/strings.hpp"
 
 namespace wp::videos {
 
@@ -332,7 +333,7 @@ ServedFile VideosService::download(Viewer viewer, const VideoRow& v, const Clien
     if (!limits.downloads) throw_plan_limit(limits, "downloads", "Your plan (" + limits.plan + ") has no downloads.");
   }
   store_.record_download(new_uuid(), v.id, viewer ? std::optional(viewer->id) : std::nullopt, client.ip,
-                         client.user_agent.substr(0, 500), now_ms());
+                         utf8_prefix(client.user_agent, 500), now_ms());
   return file;
 }
 
