@@ -6,14 +6,25 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <string>
 
 #include "core/config.hpp"
 
+namespace {
+
+// load_config reads a file, as the server does: one per process, removed when the fuzzer exits.
+struct ConfigFile {
+  std::string path = "/tmp/wp-fuzz-config-" + std::to_string(::getpid()) + ".toml";
+  ~ConfigFile() { std::remove(path.c_str()); }
+};
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  // load_config reads a file, as the server does.
-  static const std::string path = "/tmp/wp-fuzz-config-" + std::to_string(::getpid()) + ".toml";
+  static const ConfigFile file;
+  const std::string& path = file.path;
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
