@@ -10,6 +10,7 @@
 #   FUZZ_SECONDS=600 scripts/fuzz.sh json_input   # one target, longer, by hand
 #   scripts/fuzz.sh --build-only                  # only the build
 #   scripts/fuzz.sh --no-build [targets]          # runs on the build-fuzz there is
+#   FUZZ_JOBS=1 scripts/fuzz.sh                   # one target at a time (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -28,17 +29,27 @@ if [ "$mode" != run ]; then
   build cmake --build "$out" -j"${JOBS:-2}" --target "${targets[@]}"
 fi
 [ "$mode" = build ] && exit 0
-status=0
-for t in "${targets[@]}"; do
-  echo "== fuzz $t (${seconds} s)"
+# FUZZ_JOBS targets at once (default 2: each keeps to one core).
+run_one() {
+  local t=$1
   mkdir -p "$out/corpus-$t"
   if (cd "$out" && "./$t" -max_total_time="$seconds" -max_len=65536 -timeout=10 \
        "corpus-$t" "$root/fuzz/corpus/$t") >"$out/$t.log" 2>&1; then
-    tail -n 1 "$out/$t.log"
+    echo "== fuzz $t (${seconds} s): $(tail -n 1 "$out/$t.log")"
   else
     grep -v "^#[0-9]" "$out/$t.log" | tail -n 100 >&2
     echo "fuzz $t: FAILED (log: $out/$t.log)" >&2
-    status=1
+    return 1
+  fi
+}
+status=0
+running=()
+for t in "${targets[@]}"; do
+  run_one "$t" & running+=($!)
+  if [ ${#running[@]} -ge "${FUZZ_JOBS:-2}" ]; then
+    wait "${running[0]}" || status=1
+    running=("${running[@]:1}")
   fi
 done
+for pid in "${running[@]}"; do wait "$pid" || status=1; done
 exit "$status"

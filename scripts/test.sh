@@ -2,13 +2,14 @@
 # Runs every test: installs packages, builds, starts PostgreSQL and Redis on
 # loopback ports of its own, runs unit, browser (headless Chromium) and integration
 # tests (SQLite and PostgreSQL), the ThreadSanitizer subset (scripts/tsan.sh),
-# and stops what it started.
+# and stops what it started. The browser tests and the hostile-input subset run
+# against the AddressSanitizer + UBSan server (scripts/asan.sh).
 #   scripts/test.sh            everything (what CI runs)
 #   scripts/test.sh --tsan     only the ThreadSanitizer build and its subset
 #   scripts/test.sh ARGS...    everything; ARGS go to the integration pytest run
 # Each libFuzzer target runs here for CI_FUZZ_SECONDS (default 5) on top of its
-# corpus. Not here: the ASan+UBSan server and its subset (scripts/hardening.sh;
-# its cold build alone would take CI past its budget, docs/security.md).
+# corpus. Not here: the ASan+UBSan unit tests and the whole suite on that server
+# (scripts/asan.sh, scripts/hardening.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tsan_only=0
@@ -22,6 +23,7 @@ if [ "$tsan_only" = 0 ]; then
   # The benchmark programs are not part of `all`: build them so that a change cannot break them unseen.
   CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 \
     flock /tmp/wp-build.lock cmake --build build -j"${JOBS:-2}" --target wp_loadgen wp_msgload wp_micro
+  scripts/asan.sh --build-server
 fi
 
 work=$(mktemp -d /tmp/wp-test.XXXXXX)
@@ -56,13 +58,16 @@ if [ "$tsan_only" = 1 ]; then
 fi
 scripts/tsan.sh
 
-stage "browser tests"
-tests/e2e/run.sh
+stage "browser tests (asan+ubsan server)"
+# Chromium takes most of this stage's CPU, so the slower server costs little here,
+# and every page's requests and sockets go through ASan and UBSan.
+scripts/asan.sh --run tests/e2e/run.sh
 
-stage "integration tests (sqlite, postgresql at $WP_PG_URL)"
-# Two halves at once: most of a test's time is spent waiting on its servers,
-# and every server has its own database and Redis prefix. Half a is the SQLite
-# tests and two sevenths of the PostgreSQL ones, half b the rest (conftest.py, _half_of).
+stage "integration tests (sqlite, postgresql at $WP_PG_URL; the hostile subset on the asan+ubsan server)"
+# Two halves at once, and the ASan run beside them: most of a test's time is spent
+# waiting on its servers, and every server has its own database and Redis prefix.
+# Half a is the SQLite tests and a third of the PostgreSQL ones, half b the rest
+# (conftest.py, _half_of).
 run_half() {  # name, pytest args
   local name=$1; shift
   WP_IT_HALF=$name /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=15 "$@" \
@@ -70,9 +75,12 @@ run_half() {  # name, pytest args
 }
 run_half a "$@" & a_pid=$!
 run_half b "$@" & b_pid=$!
+scripts/asan.sh --ci >"$work/asan.log" 2>&1 & asan_pid=$!
 status=0
 wait "$a_pid" || status=1
 wait "$b_pid" || status=1
+wait "$asan_pid" || status=1
 for half in a b; do echo "-- half $half"; tail -n 150 "$work/$half.log"; done
+echo "-- asan+ubsan subset"; tail -n 150 "$work/asan.log"
 stage "done"
 exit "$status"

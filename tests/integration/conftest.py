@@ -38,13 +38,13 @@ atexit.register(lambda: _run_passed and shutil.rmtree(RUN_TMP, ignore_errors=Tru
 
 
 def _half_of(item):
-    """scripts/test.sh runs two pytest processes at once: "a" takes the SQLite tests and two
-    sevenths of the PostgreSQL ones (by a hash of the test's id, so the split is the same every
-    run), "b" the rest. A PostgreSQL test takes about 1.4x a SQLite one: with the SQLite tests
-    alone, "a" ended in 10 minutes and "b" in 19."""
+    """scripts/test.sh runs two pytest processes at once: "a" takes the SQLite tests and a third
+    of the PostgreSQL ones (by a hash of the test's id, so the split is the same every
+    run), "b" the rest. A PostgreSQL test takes about 1.4x a SQLite one: with two sevenths of the
+    PostgreSQL tests in "a", it ended in 15 minutes and "b" in 17."""
     if "sqlite" in item.nodeid:  # as `-k sqlite` did: the backend is in the test's id
         return "a"
-    if "postgresql" in item.nodeid and zlib.crc32(item.nodeid.encode()) % 7 < 2:
+    if "postgresql" in item.nodeid and zlib.crc32(item.nodeid.encode()) % 3 == 0:
         return "a"
     return "b"
 
