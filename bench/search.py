@@ -28,6 +28,7 @@ import signal
 import sqlite3
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -151,6 +152,7 @@ def main():
     ap.add_argument("--parties", type=int, default=5_000)
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--warmup", type=int, default=30, help="untimed rounds of the same mix first")
+    ap.add_argument("--keep-db", action="store_true", help="keep the PostgreSQL database (to EXPLAIN its plans)")
     ap.add_argument("--lock", default="", help="a file to flock(LOCK_EX) around the timed part (e.g. the build lock)")
     args = ap.parse_args()
     rng = random.Random(22)
@@ -209,7 +211,9 @@ def main():
             lock.close()  # releases the flock
     finally:
         stop(proc)
-        if db_url:  # the 100,000-row database is not kept
+        if db_url and args.keep_db:
+            print(f"kept: {db_url}", file=sys.stderr)
+        elif db_url:  # the 100,000-row database is not kept
             subprocess.run(["psql", "-q", pg, "-c", f"DROP DATABASE {db_url.rsplit('/', 1)[1]}"], capture_output=True)
         shutil.rmtree(data, ignore_errors=True)  # the SQLite database and the server's log
     print(json.dumps({

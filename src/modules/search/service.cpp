@@ -67,11 +67,8 @@ Answer SearchService::run(const Viewer& viewer, const Question& q, const std::st
   if (positive_words(tokens).empty()) return a;  // only exclusions: nothing asked for (on both engines)
   auto match = match_text(tokens, text);
   bool grouped = q.type == SearchType::all;
-  for (auto t : kinds_for(viewer, q)) {
-    auto r = store_.search(t, viewer, match, q.filters, q.order, limit, grouped ? 0 : offset);
-    a.total += r.count;
-    a.kinds.push_back(std::move(r));
-  }
+  a.kinds = store_.search(kinds_for(viewer, q), viewer, match, q.filters, q.order, limit, grouped ? 0 : offset);
+  for (auto& r : a.kinds) a.total += r.count;
   return a;
 }
 
@@ -146,13 +143,10 @@ std::vector<Suggestion> SearchService::suggest(const Viewer& viewer, const std::
   auto words = split_words(text);
   if (words.empty() || words.back().size() < 2) return {};
   MatchText prefix{fts5_title_prefix(words), "", tsquery_prefix(words)};
-  std::vector<Suggestion> out;
-  for (auto t : {SearchType::video, SearchType::party, SearchType::user}) {
-    if (viewer.anonymous() && !anonymous_may_search(t)) continue;
-    auto some = store_.suggest(t, viewer, prefix, kSuggestPerKind);
-    out.insert(out.end(), some.begin(), some.end());
-  }
-  return out;
+  std::vector<SearchType> kinds;
+  for (auto t : {SearchType::video, SearchType::party, SearchType::user})
+    if (!viewer.anonymous() || anonymous_may_search(t)) kinds.push_back(t);
+  return store_.suggest(kinds, viewer, prefix, kSuggestPerKind);
 }
 
 void SearchService::click(const Viewer& viewer, const std::string& session_key, const std::string& query_id,

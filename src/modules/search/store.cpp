@@ -168,12 +168,10 @@ long long fetch_number(soci::session& s, const std::string& text, Params& p) {
   return n;
 }
 
-}  // namespace
-
-KindResult Store::search(SearchType kind, const Viewer& viewer, const MatchText& text, const Filters& filters,
-                         SearchOrder order, int limit, int offset) {
+// One kind's page of hits and its count (Store::search).
+KindResult search_kind(soci::session& s, bool pg, SearchType kind, const Viewer& viewer, const MatchText& text,
+                       const Filters& filters, SearchOrder order, int limit, int offset) {
   const auto& k = kind_sql(kind);
-  bool pg = db_.dialect() == db::Dialect::postgresql;
   Params p;
   p.text("q", pg ? text.websearch : text.fts5);
   p.text("q2", pg ? text.websearch : text.fts5);
@@ -191,25 +189,24 @@ KindResult Store::search(SearchType kind, const Viewer& viewer, const MatchText&
   p.number("win", kRankWindow);
   p.number("lim", limit);
   p.number("off", offset);
-  return db_.with([&](soci::session& s) {
-    KindResult r;
-    r.type = kind;
-    long long total = 0;
-    r.hits = fetch_hits(s, kind, page, p, total);
-    if (r.hits.empty() && offset > 0) {  // past the last page: the window's size is not in the answer
-      std::string counting = sql::kWindowCount;
-      replace_all(counting, "{window}", window);
-      total = fetch_number(s, counting, p);
-    }
-    r.count = std::min(total, kCountCap);
-    r.count_capped = total > kCountCap;
-    return r;
-  });
+  KindResult r;
+  r.type = kind;
+  long long total = 0;
+  r.hits = fetch_hits(s, kind, page, p, total);
+  if (r.hits.empty() && offset > 0) {  // past the last page: the window's size is not in the answer
+    std::string counting = sql::kWindowCount;
+    replace_all(counting, "{window}", window);
+    total = fetch_number(s, counting, p);
+  }
+  r.count = std::min(total, kCountCap);
+  r.count_capped = total > kCountCap;
+  return r;
 }
 
-std::vector<Suggestion> Store::suggest(SearchType kind, const Viewer& viewer, const MatchText& prefix, int limit) {
+// One kind's suggestions, appended to out (Store::suggest).
+void suggest_kind(soci::session& s, bool pg, SearchType kind, const Viewer& viewer, const MatchText& prefix,
+                  int limit, std::vector<Suggestion>& out) {
   const auto& k = kind_sql(kind);
-  bool pg = db_.dialect() == db::Dialect::postgresql;
   Params p;
   p.text("q", pg ? prefix.websearch : prefix.fts5);
   std::string text = pg ? sql::kPostgresSuggest : sql::kSqliteSuggest;
@@ -217,21 +214,49 @@ std::vector<Suggestion> Store::suggest(SearchType kind, const Viewer& viewer, co
   replace_all(text, "{visible}", where(k, viewer, Filters{}, pg, p, false));
   text = fill(text, k, pg);
   p.number("lim", limit);
-  return db_.with([&](soci::session& s) {
-    Suggestion sug;
-    sug.type = kind;
-    soci::statement st(s);
-    st.exchange(into(sug.id));
-    st.exchange(into(sug.text));
-    p.bind(st, text);
-    st.alloc();
-    st.prepare(text);
-    st.define_and_bind();
+  Suggestion sug;
+  sug.type = kind;
+  soci::statement st(s);
+  st.exchange(into(sug.id));
+  st.exchange(into(sug.text));
+  p.bind(st, text);
+  st.alloc();
+  st.prepare(text);
+  st.define_and_bind();
+  if (st.execute(true)) {
+    do out.push_back(sug);
+    while (st.fetch());
+  }
+}
+
+}  // namespace
+
+template <class F>
+auto Store::with_planner_costs(F&& fn) {
+  if (db_.dialect() != db::Dialect::postgresql) return db_.with(std::forward<F>(fn));
+  return db_.tx([&](soci::session& s) {
+    s << sql::kPostgresPlannerCosts;
+    return fn(s);
+  });
+}
+
+std::vector<KindResult> Store::search(const std::vector<SearchType>& kinds, const Viewer& viewer,
+                                      const MatchText& text, const Filters& filters, SearchOrder order, int limit,
+                                      int offset) {
+  bool pg = db_.dialect() == db::Dialect::postgresql;
+  return with_planner_costs([&](soci::session& s) {
+    std::vector<KindResult> out;
+    for (auto kind : kinds) out.push_back(search_kind(s, pg, kind, viewer, text, filters, order, limit, offset));
+    return out;
+  });
+}
+
+std::vector<Suggestion> Store::suggest(const std::vector<SearchType>& kinds, const Viewer& viewer,
+                                       const MatchText& prefix, int limit_per_kind) {
+  bool pg = db_.dialect() == db::Dialect::postgresql;
+  return with_planner_costs([&](soci::session& s) {
     std::vector<Suggestion> out;
-    if (st.execute(true)) {
-      do out.push_back(sug);
-      while (st.fetch());
-    }
+    for (auto kind : kinds) suggest_kind(s, pg, kind, viewer, prefix, limit_per_kind, out);
     return out;
   });
 }

@@ -25,12 +25,15 @@ class Store {
   explicit Store(db::Database& db) : db_(db) {}
   db::Dialect dialect() const { return db_.dialect(); }
 
-  // One kind's page of hits the viewer may see, best first by `order` among the kRankWindow
-  // visible matches added last, and how many match (at most kCountCap, then count_capped).
-  KindResult search(SearchType kind, const Viewer& viewer, const MatchText& text, const Filters& filters,
-                    SearchOrder order, int limit, int offset);
-  // Titles (usernames) of a kind that start with the words, the last one a prefix.
-  std::vector<Suggestion> suggest(SearchType kind, const Viewer& viewer, const MatchText& prefix, int limit);
+  // For each kind, in that order, one session: its page of hits the viewer may see, best first
+  // by `order` among the kRankWindow visible matches added last, and how many match (at most
+  // kCountCap, then count_capped).
+  std::vector<KindResult> search(const std::vector<SearchType>& kinds, const Viewer& viewer, const MatchText& text,
+                                 const Filters& filters, SearchOrder order, int limit, int offset);
+  // Titles (usernames) of each kind that start with the words, the last one a prefix: up to
+  // limit_per_kind of each, kind after kind.
+  std::vector<Suggestion> suggest(const std::vector<SearchType>& kinds, const Viewer& viewer, const MatchText& prefix,
+                                  int limit_per_kind);
 
   // The vocabulary of "did you mean".
   bool term_known(const std::string& term);
@@ -65,6 +68,10 @@ class Store {
   };
   // Reads the kinds whose version moved; call with vocab_mutex_ held.
   void refresh_vocabulary(soci::session& s);
+  // fn(session) for a full-text query: on PostgreSQL inside a transaction priced for it
+  // (sql::kPostgresPlannerCosts), on SQLite as it is.
+  template <class F>
+  auto with_planner_costs(F&& fn);
 
   db::Database& db_;
   std::mutex vocab_mutex_;
