@@ -267,6 +267,8 @@ def test_slow_client_does_not_block_others(server):
 def test_metrics_count_requests_by_route_and_status(server):
     server.get("/api/health/")
     server.get("/api/nowhere/")
+    # A method no route has: counted as "(unmatched)" (this test may be the first on its server).
+    assert server.post("/api/health/").status_code == 405
     text = server.get("/metrics").text
     assert 'watchparty_http_requests_total{route="/api/health/",method="GET",status="200"}' in text
     assert 'status="404"' in text
