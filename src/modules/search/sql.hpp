@@ -134,13 +134,13 @@ inline constexpr const char* kPostgresWindow =
     "{alias}.search_body AS sb, q.tq FROM {table} CROSS JOIN (SELECT websearch_to_tsquery('wp_search', :q) AS tq) q "
     "WHERE ({alias}.search_title @@ q.tq OR {alias}.search_body @@ q.tq){where} ORDER BY {created} DESC, {id} "
     "LIMIT :win) m";
-// For a search's transaction only (one per grouped search or suggestion). The planner prices a tsvector match like any cheap operator, so
-// for a word in 3-5 % of the rows it walked the creation index backwards and matched some 30,000
-// rows (25-45 ms) where the GIN bitmap and a sort of the few thousand matches take 8-12. At this
-// price it takes the bitmap there and still walks the index for common words (80 % of the rows:
-// 2 ms, against 130 for the bitmap). Without the second setting, that price made it split the walk
-// over parallel workers (90 ms on two cores). Measured in bench/search.md. (set_config(..., true)
-// is SET LOCAL: both in one round trip.)
+// Set LOCAL in the one transaction of a search or a suggestion (set_config(..., true): both in one
+// round trip). The planner prices a tsvector match like any cheap operator, so for a word in 3-5 %
+// of the rows it walked the creation index backwards and matched some 30,000 rows (25-45 ms) where
+// the GIN bitmap and a sort of the few thousand matches take 8-12. At this price it takes the
+// bitmap there and still walks the index for common words (80 % of the rows: 2 ms, against 130 for
+// the bitmap). Without the second setting, that price made it split the walk over parallel workers
+// (90 ms on two cores). Measured in bench/search.md.
 inline constexpr const char* kPostgresPlannerCosts =
     "SELECT set_config('cpu_operator_cost', '0.05', true), set_config('max_parallel_workers_per_gather', '0', true)";
 inline constexpr const char* kPostgresUserNames =
