@@ -90,13 +90,9 @@ test('the notifications page lists and deletes; the preferences page saves a cha
   await box.uncheck();
   await a.selectOption('#notifications-digest', 'daily');
   await a.click('#notification-settings-form button[type=submit]');
-  const deadline = Date.now() + 5000;
-  let prefs;
-  do {
-    prefs = (await rest(server.url, '/api/notifications/preferences/', { token: ann.token })).data;
-    if (prefs.digest_mode === 'daily') break;
-    await new Promise((res) => setTimeout(res, 100));
-  } while (Date.now() < deadline);
+  // Read only once the save is done: a read racing the PATCH could see the old state.
+  await a.waitForSelector('.toast:text("Notification settings saved")');
+  const prefs = (await rest(server.url, '/api/notifications/preferences/', { token: ann.token })).data;
   assert.equal(prefs.digest_mode, 'daily');
   const fr = prefs.types.find((t) => t.notification_type === 'friend_request');
   assert.equal(fr.channels.email, false);

@@ -146,18 +146,17 @@ Preferences NotificationsService::update_preferences(const Principal& me, const 
     throw_validation("quiet_hours", "Give both start and end, or null for none.");
   if (patch.set_quiet_hours && patch.quiet_start && *patch.quiet_start == *patch.quiet_end)
     throw_validation("quiet_hours", "Start and end must differ.");
-  auto now = now_ms();
-  if (!patch.channels.empty()) store_.set_preferences(me.id, patch.channels, now);
-  if (patch.muted || patch.digest_mode || patch.set_quiet_hours) {
-    auto s = store_.settings(me.id).value_or(SettingsRow{});
-    if (patch.muted) s.muted = *patch.muted;
-    if (patch.digest_mode) s.digest_mode = *patch.digest_mode;
-    if (patch.set_quiet_hours) {
-      s.quiet_start = patch.quiet_start;
-      s.quiet_end = patch.quiet_end;
-    }
-    store_.save_settings(me.id, s, now);
-  }
+  std::function<void(SettingsRow&)> edit;
+  if (patch.muted || patch.digest_mode || patch.set_quiet_hours)
+    edit = [&](SettingsRow& s) {
+      if (patch.muted) s.muted = *patch.muted;
+      if (patch.digest_mode) s.digest_mode = *patch.digest_mode;
+      if (patch.set_quiet_hours) {
+        s.quiet_start = patch.quiet_start;
+        s.quiet_end = patch.quiet_end;
+      }
+    };
+  store_.update_preferences(me.id, patch.channels, edit, now_ms());
   return preferences(me);
 }
 

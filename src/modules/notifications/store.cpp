@@ -240,6 +240,11 @@ std::vector<PreferenceRow> Store::preferences(const std::string& user_id) {
 }
 
 void Store::set_preferences(const std::string& user_id, const std::vector<PreferenceRow>& changes, std::int64_t now) {
+  update_preferences(user_id, changes, {}, now);
+}
+
+void Store::update_preferences(const std::string& user_id, const std::vector<PreferenceRow>& changes,
+                               const std::function<void(SettingsRow&)>& edit, std::int64_t now) {
   db_.tx([&](soci::session& s) {
     long long t = now;
     for (auto& p : changes) {
@@ -247,21 +252,18 @@ void Store::set_preferences(const std::string& user_id, const std::vector<Prefer
       int enabled = p.enabled;
       s << sql::kUpsertPreference, use(user_id), use(type), use(channel), use(enabled), use(t);
     }
+    if (!edit) return;
+    auto v = db::select_one(s, sql::kSettings, sql::kSettingsOf, db::uses(user_id)).value_or(SettingsRow{});
+    edit(v);
+    int muted = v.muted;
+    std::string mode(to_string(v.digest_mode));
+    s << sql::kUpsertSettings, use(user_id), use(muted), use(mode), use(v.quiet_start), use(v.quiet_end), use(t);
   });
 }
 
 std::optional<SettingsRow> Store::settings(const std::string& user_id) {
   return db_.with(
       [&](soci::session& s) { return db::select_one(s, sql::kSettings, sql::kSettingsOf, db::uses(user_id)); });
-}
-
-void Store::save_settings(const std::string& user_id, const SettingsRow& v, std::int64_t now) {
-  db_.with([&](soci::session& s) {
-    int muted = v.muted;
-    std::string mode(to_string(v.digest_mode));
-    long long t = now;
-    s << sql::kUpsertSettings, use(user_id), use(muted), use(mode), use(v.quiet_start), use(v.quiet_end), use(t);
-  });
 }
 
 void Store::set_digest_mode(const std::string& user_id, DigestMode mode, std::int64_t now) {

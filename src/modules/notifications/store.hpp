@@ -55,8 +55,11 @@ class Store {
   // Preferences: only the user's exceptions to the defaults are stored.
   std::vector<PreferenceRow> preferences(const std::string& user_id);
   void set_preferences(const std::string& user_id, const std::vector<PreferenceRow>& changes, std::int64_t now);
+  // The channel changes, then edit applied to the settings row (when given), in
+  // one transaction: a failure or a concurrent PATCH never leaves half of one.
+  void update_preferences(const std::string& user_id, const std::vector<PreferenceRow>& changes,
+                          const std::function<void(SettingsRow&)>& edit, std::int64_t now);
   std::optional<SettingsRow> settings(const std::string& user_id);
-  void save_settings(const std::string& user_id, const SettingsRow& s, std::int64_t now);
   void set_digest_mode(const std::string& user_id, DigestMode mode, std::int64_t now);
   // For a fan-out: every user's exception for one type, and the muted users.
   std::map<std::string, std::map<Channel, bool>> overrides_for(Type type);
