@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: installs packages, builds, starts PostgreSQL and Redis on
 # loopback ports of its own, runs unit, browser (headless Chromium) and integration
-# tests (SQLite and PostgreSQL), the ThreadSanitizer subset (scripts/tsan.sh),
-# and stops what it started. The browser tests and the hostile-input subset run
-# against the AddressSanitizer + UBSan server (scripts/asan.sh).
+# tests (SQLite and PostgreSQL), the ThreadSanitizer unit tests and subset
+# (scripts/tsan.sh), and stops what it started. The browser tests and the
+# hostile-input subset run against the AddressSanitizer + UBSan server (scripts/asan.sh).
 #   scripts/test.sh            everything (what CI runs)
 #   scripts/test.sh --tsan     only the ThreadSanitizer build and its subset
 #   scripts/test.sh ARGS...    everything; ARGS go to the integration pytest run
@@ -51,23 +51,35 @@ redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --d
   --pidfile "$work/redis.pid" --logfile "$work/redis.log" --dir "$work"
 export WP_REDIS_URL="redis://127.0.0.1:$redis_port"
 
-stage "thread sanitizer"
+stage "thread sanitizer: unit tests"
 if [ "$tsan_only" = 1 ]; then
   scripts/tsan.sh "$@"
   exit 0
 fi
-scripts/tsan.sh
+scripts/tsan.sh --unit
 
-stage "browser tests (asan+ubsan server)"
+stage "browser tests (asan+ubsan server); beside them the hostile subset (asan+ubsan) and the tsan subset"
 # Chromium takes most of this stage's CPU, so the slower server costs little here,
-# and every page's requests and sockets go through ASan and UBSan.
-scripts/asan.sh --run tests/e2e/run.sh
+# and every page's requests and sockets go through ASan and UBSan. The stage still
+# leaves about a quarter of the machine idle: the sanitizer servers' integration
+# subsets, mostly waiting on their servers too, run one after the other beside it.
+sanitized_subsets() {
+  local s=0
+  scripts/asan.sh --ci >"$work/asan.log" 2>&1 || s=1
+  scripts/tsan.sh --integration >"$work/tsan.log" 2>&1 || s=1
+  return "$s"
+}
+sanitized_subsets & sanitized_pid=$!
+status=0
+scripts/asan.sh --run tests/e2e/run.sh || status=1
+wait "$sanitized_pid" || status=1
+for run in asan tsan; do echo "-- the $run server's integration subset"; tail -n 100 "$work/$run.log"; done
+[ "$status" = 0 ] || exit 1
 
-stage "integration tests (sqlite, postgresql at $WP_PG_URL; the hostile subset on the asan+ubsan server)"
-# Two halves at once, and the ASan run beside them: most of a test's time is spent
-# waiting on its servers, and every server has its own database and Redis prefix.
-# Half a is the SQLite tests and a third of the PostgreSQL ones, half b the rest
-# (conftest.py, _half_of).
+stage "integration tests (sqlite, postgresql at $WP_PG_URL)"
+# Two halves at once: most of a test's time is spent waiting on its servers, and
+# every server has its own database and Redis prefix. Half a is the SQLite tests
+# and a third of the PostgreSQL ones, half b the rest (conftest.py, _half_of).
 run_half() {  # name, pytest args
   local name=$1; shift
   WP_IT_HALF=$name /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=15 "$@" \
@@ -75,12 +87,8 @@ run_half() {  # name, pytest args
 }
 run_half a "$@" & a_pid=$!
 run_half b "$@" & b_pid=$!
-scripts/asan.sh --ci >"$work/asan.log" 2>&1 & asan_pid=$!
-status=0
 wait "$a_pid" || status=1
 wait "$b_pid" || status=1
-wait "$asan_pid" || status=1
 for half in a b; do echo "-- half $half"; tail -n 150 "$work/$half.log"; done
-echo "-- asan+ubsan subset"; tail -n 150 "$work/asan.log"
 stage "done"
 exit "$status"
