@@ -95,6 +95,9 @@ namespace wp::app {
 
 namespace {
 
+// The hub signal by which a node that revoked sessions tells the others (payload: the user's id).
+constexpr const char* kSessionsRevoked = "sessions_revoked";
+
 void init(const Config& config) {
   log::setup(config.log_level, config.log_format);
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialize");
@@ -498,6 +501,8 @@ int run_server(const Config& config, std::function<Config()> reload, std::ostrea
     };
     redis->commands().on_connect(resync);
     redis->subscriber().on_connect(resync);
+    // A revocation signal may have been missed while the subscription was down.
+    redis->subscriber().on_connect([&accounts_service] { accounts_service.forget_all_sessions(); });
     redis->start();
     spdlog::info("sharing party state through redis at {}", config.redis_url);
   }
@@ -889,6 +894,11 @@ int run_server(const Config& config, std::function<Config()> reload, std::ostrea
     if (r.only_session) which = {Kind::only, *r.only_session};
     if (r.except_session) which = {Kind::all_but, *r.except_session};
     hub.close_user_everywhere(r.user_id, realtime::close_code::not_authenticated, "Session ended.", which);
+    hub.signal(kSessionsRevoked, r.user_id);
+  });
+  // The other nodes forget the sessions they kept of that user (this one already did).
+  hub.on_signal(kSessionsRevoked, [&accounts_service](const std::string& user_id) {
+    accounts_service.forget_sessions_of(user_id);
   });
   metrics().add_gauge("watchparty_hub_connections", "WebSockets (party and /ws/user/) joined to rooms on this node.",
                       [&hub] { return static_cast<double>(hub.connection_count()); });
@@ -1289,6 +1299,7 @@ int set_user_active(const Config& config, const std::string& username, bool acti
       if (!redis->connected()) return fail("cannot reach redis at " + config.redis_url + ": nothing changed");
       service.on_sessions_revoked([&hub](const accounts::AccountsService::Revocation& r) {
         hub->close_user_everywhere(r.user_id, realtime::close_code::not_authenticated, "Session ended.");
+        hub->signal(kSessionsRevoked, r.user_id);
       });
     }
     auto user = service.set_active_by_username(username, active);

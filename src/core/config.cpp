@@ -154,6 +154,10 @@ const std::vector<Setting>& settings() {
                   100000),
       int_setting("ws_idle_timeout_s", "Seconds a WebSocket peer may stay silent (pings included) before it is dropped",
                   &Config::ws_idle_timeout_s, 2, 3600),
+      int_setting("session_cache_ms",
+                  "How long a node keeps a session it looked up for a request (0: look up each time); a "
+                  "revocation drops it on every node at once, this bounds the time if a node misses that",
+                  &Config::session_cache_ms, 0, 60000),
       int_setting("play_lead_ms", "How far ahead a play is scheduled so that all clients start together",
                   &Config::play_lead_ms, 0, 5000),
       int_setting("buffering_timeout_ms", "Longest wait for buffering members before playing on",

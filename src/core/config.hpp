@@ -29,6 +29,7 @@ struct Config {
   int ws_flood_burst = 60;
   int ws_flood_rate = 20;
   int ws_idle_timeout_s = 60;
+  int session_cache_ms = 1000;
   // parties
   int play_lead_ms = 300;
   int buffering_timeout_ms = 8000;

@@ -101,6 +101,42 @@ def test_a_token_from_one_node_works_on_the_other(cluster):
     assert r.json()["id"] == user.id
 
 
+def status_within(node, user, want, seconds):
+    """Polls an authenticated GET on node until it answers `want`; returns the last status."""
+    deadline = time.monotonic() + seconds
+    while True:
+        status = node.get("/api/auth/profile/", headers=bearer(user.access)).status_code
+        if status == want or time.monotonic() > deadline:
+            return status
+        time.sleep(0.02)
+
+
+def test_a_logout_through_one_node_ends_the_session_the_other_kept(cluster):
+    # The nodes would keep a session a minute: only A's signal can make B forget it.
+    a, b = cluster(2, "--session-cache-ms", "60000")
+    user = register(a)
+    assert b.get("/api/auth/profile/", headers=bearer(user.access)).status_code == 200  # B keeps it now
+    r = a.post("/api/auth/logout/", json={}, headers=bearer(user.access))
+    assert r.status_code in (200, 204), r.text
+    assert a.get("/api/auth/profile/", headers=bearer(user.access)).status_code == 401
+    assert status_within(b, user, 401, 5) == 401
+
+
+def test_a_node_that_lost_redis_forgets_the_sessions_it_kept(cluster, redis):
+    a, b = cluster(2, "--session-cache-ms", "60000")
+    user = register(a)
+    assert b.get("/api/auth/profile/", headers=bearer(user.access)).status_code == 200
+    redis.stop()
+    time.sleep(0.3)
+    # The signal of this logout is lost: B still has the session it kept...
+    r = a.post("/api/auth/logout/", json={}, headers=bearer(user.access))
+    assert r.status_code in (200, 204), r.text
+    assert b.get("/api/auth/profile/", headers=bearer(user.access)).status_code == 200
+    # ...until its subscription is back, when it drops every session it kept.
+    redis.start()
+    assert status_within(b, user, 401, 15) == 401
+
+
 def test_chat_and_control_cross_nodes(cluster):
     a, b = cluster(2)
     host, guest = register(a), register(a)

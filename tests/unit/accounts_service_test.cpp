@@ -200,3 +200,40 @@ TEST_F(AccountsFixture, AnAddressTakenBeforeTheConfirmationIsAConflictAndOnlyThe
 }
 
 }  // namespace
+
+// authenticate() keeps a session it read for session_cache_ms: a revocation made
+// behind its back (another node's, here the store's) shows only once the node is
+// told (the hub signal calls forget_sessions_of), or after that time.
+TEST_F(AccountsFixture, AKeptSessionIsForgottenWhenAnotherNodeRevokesIt) {
+  tmp.config.session_cache_ms = 60'000;
+  start(10);
+  auto t = register_ann();
+  auto who = service->authenticate(t.access_token);
+  store->revoke_sessions(who.id, std::nullopt, accounts::RevokeReason::revoked_by_user, 1);
+  EXPECT_NO_THROW(service->authenticate(t.access_token));
+  service->forget_sessions_of(who.id);
+  EXPECT_EQ(error_code_of([&] { service->authenticate(t.access_token); }), ErrorCode::authentication);
+}
+
+TEST_F(AccountsFixture, WithoutAKeptSessionEachRequestReadsIt) {
+  tmp.config.session_cache_ms = 0;
+  start(10);
+  auto t = register_ann();
+  auto who = service->authenticate(t.access_token);
+  store->revoke_sessions(who.id, std::nullopt, accounts::RevokeReason::revoked_by_user, 1);
+  EXPECT_EQ(error_code_of([&] { service->authenticate(t.access_token); }), ErrorCode::authentication);
+}
+
+TEST_F(AccountsFixture, ADeactivationOrALogoutHereRefusesAKeptSessionAtOnce) {
+  tmp.config.session_cache_ms = 60'000;
+  start(10);
+  auto first = register_ann();
+  auto second = service->login("ann", "correct horse battery", {"127.0.0.1", "b"});
+  ASSERT_TRUE(second.tokens);
+  service->logout(service->authenticate(first.access_token));
+  EXPECT_EQ(error_code_of([&] { service->authenticate(first.access_token); }), ErrorCode::authentication);
+  auto who = service->authenticate(second.tokens->access_token);
+  service->set_active_by_username("ann", false);
+  EXPECT_EQ(error_code_of([&] { service->authenticate(second.tokens->access_token); }), ErrorCode::authentication);
+  EXPECT_EQ(revoked.back().user_id, who.id);
+}

@@ -74,7 +74,8 @@ AccountsService::AccountsService(Store& store, const Config& config, Mailer& mai
       hasher_(config.password_hash_cost, std::max(1, config.blocking_threads / 4)),
       avatar_dir_(config.data_dir + "/avatars"),
       public_url_(config.public_url.empty() ? "http://" + config.host + ":" + std::to_string(config.port)
-                                            : config.public_url) {
+                                            : config.public_url),
+      principals_(config.session_cache_ms, 10'000) {
   dummy_hash_ = hasher_.hash(crypto::random_token());
   std::filesystem::create_directories(avatar_dir_);
 }
@@ -99,6 +100,7 @@ void AccountsService::on_sessions_revoked(std::function<void(const Revocation&)>
 
 // The listeners run outside the lock: one of them writes to the database.
 void AccountsService::sessions_revoked(const Revocation& revocation) {
+  principals_.drop_user(revocation.user_id);
   std::vector<std::function<void(const Revocation&)>> listeners;
   {
     std::lock_guard lock(listeners_mu_);
@@ -346,7 +348,12 @@ Principal AccountsService::authenticate(const std::string& token) {
   auto now = now_ms();
   auto claims = verify_access_token(token, jwt_secret(), now / 1000);
   if (!claims) unauthenticated("Invalid or expired token.");
-  auto p = store_.principal(claims->sid);
+  auto p = principals_.get(claims->sid, now);
+  if (!p) {
+    auto epoch = principals_.epoch();
+    p = store_.principal(claims->sid);
+    if (p && !p->session_revoked && p->is_active) principals_.put(*p, epoch, now);
+  }
   if (!p || p->user_id != claims->sub || p->session_revoked || p->session_expires_at <= now)
     unauthenticated("The session has ended. Log in again.");
   if (!p->is_active) unauthenticated("User account is disabled.");

@@ -22,6 +22,7 @@
 #include "core/principal.hpp"
 #include "core/relations.hpp"
 #include "modules/accounts/password.hpp"
+#include "modules/accounts/principal_cache.hpp"
 #include "modules/accounts/store.hpp"
 
 namespace wp::accounts {
@@ -93,6 +94,11 @@ class AccountsService {
   // Writes the sessions' last-seen times that authenticate() gathered (a
   // periodic round, and once at shutdown).
   void flush_session_touches();
+  // authenticate() keeps sessions it looked up for session_cache_ms. A revocation
+  // drops the user's on this node; these drop them when another node revoked
+  // (a signal), or all when signals may have been missed (Redis reconnected).
+  void forget_sessions_of(const std::string& user_id) { principals_.drop_user(user_id); }
+  void forget_all_sessions() { principals_.clear(); }
 
   UserRow me(const std::string& user_id);
   UserRow update_me(const std::string& user_id, const std::optional<std::string>& first_name,
@@ -227,6 +233,7 @@ class AccountsService {
   const DomainEvents* events_ = nullptr;
   LoginGate login_gate_;
   SessionTouches touches_{10'000};  // beyond that many sessions per round, authenticate() writes itself
+  PrincipalCache principals_;
   StandingIds standing_ids_;
   Plans* plans_ = nullptr;
   ContentGuard* guard_ = nullptr;
