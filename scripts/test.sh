@@ -58,37 +58,37 @@ if [ "$tsan_only" = 1 ]; then
 fi
 scripts/tsan.sh --unit
 
-stage "browser tests (asan+ubsan server); beside them the hostile subset (asan+ubsan) and the tsan subset"
+stage "browser tests (asan+ubsan server)"
 # Chromium takes most of this stage's CPU, so the slower server costs little here,
-# and every page's requests and sockets go through ASan and UBSan. The stage still
-# leaves about a quarter of the machine idle: the sanitizer servers' integration
-# subsets, mostly waiting on their servers too, run one after the other beside it.
+# and every page's requests and sockets go through ASan and UBSan. Nothing runs
+# beside it: its timing checks (sync spreads, live updates) are the most sensitive to load.
+scripts/asan.sh --run tests/e2e/run.sh
+
+stage "integration tests (sqlite, postgresql at $WP_PG_URL); beside them the sanitizer servers' subsets"
+# Two halves at once: most of a test's time is spent waiting on its servers, and
+# every server has its own database and Redis prefix. Half a is the SQLite tests
+# and a third of the PostgreSQL ones, half b the rest (conftest.py, _half_of).
+# A third lane runs the hostile subset on the asan+ubsan server, then the
+# ThreadSanitizer realtime subset (mostly waiting on their servers too).
+run_half() {  # name, pytest args
+  local name=$1; shift
+  WP_IT_HALF=$name /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=15 "$@" \
+    >"$work/$name.log" 2>&1
+}
 sanitized_subsets() {
   local s=0
   scripts/asan.sh --ci >"$work/asan.log" 2>&1 || s=1
   scripts/tsan.sh --integration >"$work/tsan.log" 2>&1 || s=1
   return "$s"
 }
-sanitized_subsets & sanitized_pid=$!
 status=0
-scripts/asan.sh --run tests/e2e/run.sh || status=1
-wait "$sanitized_pid" || status=1
-for run in asan tsan; do echo "-- the $run server's integration subset"; tail -n 100 "$work/$run.log"; done
-[ "$status" = 0 ] || exit 1
-
-stage "integration tests (sqlite, postgresql at $WP_PG_URL)"
-# Two halves at once: most of a test's time is spent waiting on its servers, and
-# every server has its own database and Redis prefix. Half a is the SQLite tests
-# and a third of the PostgreSQL ones, half b the rest (conftest.py, _half_of).
-run_half() {  # name, pytest args
-  local name=$1; shift
-  WP_IT_HALF=$name /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=15 "$@" \
-    >"$work/$name.log" 2>&1
-}
 run_half a "$@" & a_pid=$!
 run_half b "$@" & b_pid=$!
+sanitized_subsets & sanitized_pid=$!
 wait "$a_pid" || status=1
 wait "$b_pid" || status=1
+wait "$sanitized_pid" || status=1
 for half in a b; do echo "-- half $half"; tail -n 150 "$work/$half.log"; done
+for run in asan tsan; do echo "-- the $run server's integration subset"; tail -n 100 "$work/$run.log"; done
 stage "done"
 exit "$status"

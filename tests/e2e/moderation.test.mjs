@@ -115,6 +115,10 @@ test('a direct message and a party chat message each have a Report button, for o
   const A = await apiLoggedIn(browser.browser, server.url, ann);
   await A.page.goto(`/parties/${party.data.id}`);
   await b.goto(`/parties/${party.data.id}`);
+  // Both sockets joined before ann chats: a line sent earlier may reach bob's page before it listens.
+  await A.page.waitForFunction(() => window.__wp && window.__wp.connected);
+  await b.waitForFunction(() => window.__wp && window.__wp.connected);
+  await A.page.waitForSelector(`#participants li:has-text("${bob.username}") .presence`);
   await A.page.fill('#chat-input', 'free coins here');
   await A.page.press('#chat-input', 'Enter');
   const line = b.locator('li.msg', { hasText: 'free coins here' });
