@@ -403,6 +403,20 @@ class RawWS:
             head = bytes([0x81, 0x80 | 127]) + struct.pack(">Q", n)
         self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
 
+    def server_queues(self):
+        """(bytes the server has written that this client has not taken, bytes
+        this client sent that the server has not read) of the server's end of
+        this connection, from /proc/net/tcp (both ends are on this machine)."""
+        here = "%08X:%04X" % (0x0100007F, self.sock.getsockname()[1])
+        there = "%08X:%04X" % (0x0100007F, self.sock.getpeername()[1])
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                fields = line.split()
+                if fields[1] == there and fields[2] == here:
+                    tx, rx = fields[4].split(":")
+                    return int(tx, 16), int(rx, 16)
+        return None
+
     def drain(self, timeout=10, step=262144, pause=0.0):
         """Reads everything until the server ends the connection, `step` bytes
         at a time with `pause` seconds between reads (a slow reader). Returns
