@@ -6,7 +6,7 @@
 # and, when WP_PG_URL / WP_REDIS_URL name running services, on PostgreSQL with
 # Redis.
 #
-#   scripts/asan.sh                        # build; unit tests; the whole integration suite (by hand; ~3x the normal time)
+#   scripts/asan.sh                        # build; unit tests; the whole integration suite in two halves at once (by hand)
 #   scripts/asan.sh --hostile              # build; unit tests; the hostile-input subset (scripts/hardening.sh)
 #   scripts/asan.sh tests/integration/...  # build; unit tests; these integration tests
 #   scripts/asan.sh --build-server         # only the server's build (CI's build stage)
@@ -33,23 +33,25 @@ case "$mode" in
   --build-server) build watchparty; exit 0 ;;
   --ci | --run) shift ;;
   --hostile) shift; build watchparty unit_tests; set -- "${hostile[@]}" ;;
-  *) build watchparty unit_tests; [ $# -eq 0 ] && set -- tests/integration ;;
+  *) build watchparty unit_tests; [ $# -eq 0 ] && whole=1 ;;
 esac
 [ -x build-asan/watchparty ] || { echo "no build-asan/watchparty: scripts/asan.sh --build-server first" >&2; exit 1; }
 
+status=0
 reports=$(mktemp -d /tmp/wp-asan.XXXXXX)
-trap 'rm -rf "$reports"' EXIT
+logs=$(mktemp -d /tmp/wp-asan-logs.XXXXXX)  # the halves' whole logs: kept when the run fails
+trap 'rm -rf "$reports"; [ "$status" -eq 0 ] && rm -rf "$logs"' EXIT
+pids=()
 # Reports go to files (one per process); the run fails if any was written.
 # A server killed with SIGKILL by a test writes none, which is fine: the
 # others exit through their normal shutdown, where LeakSanitizer looks.
 export ASAN_OPTIONS="log_path=$reports/asan detect_leaks=1 strict_string_checks=1 detect_stack_use_after_return=1 check_initialization_order=1"
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp print_suppressions=0"
 export UBSAN_OPTIONS="log_path=$reports/ubsan print_stacktrace=1"
-export WP_BIN="$root/build-asan/watchparty"
+export WP_BIN="$root/build-asan/watchparty" WP_ASAN=1
 # The ASan server is a few times slower: tests that must outpace it pace themselves by this.
 export WP_TEST_SLOWDOWN="${WP_TEST_SLOWDOWN:-4}"
 
-status=0
 case "$mode" in
   --run) "$@" || status=$? ;;
   --ci)
@@ -58,8 +60,21 @@ case "$mode" in
   *)
     echo "== unit tests (asan+ubsan)"
     build-asan/unit_tests --gtest_brief=1 || status=$?
-    echo "== integration tests against an asan+ubsan server: $*"
-    /usr/bin/python3 -m pytest "$@" -q -p no:cacheprovider || status=$? ;;
+    if [ "${whole:-0}" = 1 ]; then
+      # The whole suite in the two halves CI uses (conftest.py, _half_of), at once: most of a
+      # test's time is spent waiting on its server.
+      echo "== the whole integration suite against an asan+ubsan server, in two halves"
+      for half in a b; do
+        WP_IT_HALF=$half /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=10 \
+          >"$logs/$half.log" 2>&1 &
+        pids+=($!)
+      done
+      for i in 0 1; do wait "${pids[$i]}" || status=1; done
+      for half in a b; do echo "-- half $half ($logs/$half.log)"; tail -n 60 "$logs/$half.log"; done
+    else
+      echo "== integration tests against an asan+ubsan server: $*"
+      /usr/bin/python3 -m pytest "$@" -q -p no:cacheprovider || status=$?
+    fi ;;
 esac
 
 if compgen -G "$reports/*san*" >/dev/null; then

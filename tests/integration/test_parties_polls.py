@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import PG_URL
+from conftest import PG_URL, SLOWDOWN
 from test_scale_out import cluster, redis  # noqa: F401 - fixtures
 from helpers import assert_field_errors, register
 from party_helpers import connect, create_party, in_thread, joined, member_action, party_path, run, users
@@ -144,7 +144,9 @@ def test_polls_expiring_while_the_server_is_down_or_after_its_restart_are_closed
     party = create_party(host)
     joined(guest, party)
     down = create_poll(host, party, duration_seconds=2)  # expires while no server runs
-    later = create_poll(host, party, duration_seconds=6)  # expires after the restart
+    # Expires after the restart, and after the socket below has joined: a slower (sanitizer) server
+    # takes longer to start, so it gets longer.
+    later = create_poll(host, party, duration_seconds=int(6 * SLOWDOWN))
     vote(guest, party, later, later["options"][1]["id"])
     first.stop()
     os.rename(first.log_path, first.log_path + ".1")  # the next server appends to server.log
@@ -154,7 +156,7 @@ def test_polls_expiring_while_the_server_is_down_or_after_its_restart_are_closed
 
     async def scenario():
         ws = await connect(second, party, host)
-        closed = await ws.wait_for("poll_closed", lambda m: m["poll"]["id"] == later["id"], timeout=10)
+        closed = await ws.wait_for("poll_closed", lambda m: m["poll"]["id"] == later["id"], timeout=10 * SLOWDOWN)
         assert closed["poll"]["status"] == "closed"
         assert closed["poll"]["closed_at"] == closed["poll"]["expires_at"]
         assert [o["votes_count"] for o in closed["poll"]["options"]] == [0, 1, 0]

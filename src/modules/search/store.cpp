@@ -143,7 +143,7 @@ std::vector<Hit> fetch_hits(soci::session& s, SearchType type, const std::string
   st.exchange(into(total));
   p.bind(st, text);
   st.alloc();
-  st.prepare(text);
+  st.prepare(text, soci::details::st_one_time_query);  // one round trip (db/columns.hpp)
   st.define_and_bind();
   std::vector<Hit> out;
   if (st.execute(true)) {
@@ -162,7 +162,7 @@ long long fetch_number(soci::session& s, const std::string& text, Params& p) {
   st.exchange(into(n));
   p.bind(st, text);
   st.alloc();
-  st.prepare(text);
+  st.prepare(text, soci::details::st_one_time_query);  // one round trip (db/columns.hpp)
   st.define_and_bind();
   st.execute(true);
   return n;
@@ -221,7 +221,7 @@ void suggest_kind(soci::session& s, bool pg, SearchType kind, const Viewer& view
   st.exchange(into(sug.text));
   p.bind(st, text);
   st.alloc();
-  st.prepare(text);
+  st.prepare(text, soci::details::st_one_time_query);  // one round trip (db/columns.hpp)
   st.define_and_bind();
   if (st.execute(true)) {
     do out.push_back(sug);
@@ -325,7 +325,7 @@ std::vector<std::string> Store::correction_candidates(const std::string& term) {
       st.exchange(into(t));
       p.bind(st, text);
       st.alloc();
-      st.prepare(text);
+      st.prepare(text, soci::details::st_one_time_query);  // one round trip (db/columns.hpp)
       st.define_and_bind();
       std::vector<std::string> out;
       if (st.execute(true)) {
