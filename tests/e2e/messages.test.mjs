@@ -51,7 +51,18 @@ const waitBodies = (page, want) => page.waitForFunction((w) => {
 async function send(page, text) {
   await page.fill('#composer-body', text);
   await page.press('#composer-body', 'Enter');
-  await page.waitForFunction((t) => [...document.querySelectorAll('#thread-log .msg-body')].some((e) => e.textContent === t), text);
+  await page.waitForFunction((t) => [...document.querySelectorAll('#thread-log .msg-body')].some((e) => e.textContent === t), text)
+    .catch(async (e) => {
+      // What the page shows then: the composer's text and error, the thread's status and its last lines.
+      const seen = await page.evaluate(() => ({
+        composer: document.querySelector('#composer-body')?.value,
+        busy: document.querySelector('#composer')?.getAttribute('aria-busy'),
+        error: [...document.querySelectorAll('#composer [role=alert]:not([hidden])')].map((x) => x.textContent),
+        status: document.querySelector('.thread [role=status]')?.textContent,
+        last: [...document.querySelectorAll('#thread-log .msg-body')].slice(-3).map((x) => x.textContent),
+      }));
+      throw new Error(`"${text}" never showed in the thread: ${JSON.stringify(seen)}`, { cause: e });
+    });
 }
 
 async function offline(ctx, page, whileAway) {

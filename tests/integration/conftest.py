@@ -73,8 +73,9 @@ def pytest_collection_modifyitems(config, items):
         rules.append(lambda item: _half_of(item) == half)
     if os.environ.get("WP_IT_ONE_BACKEND"):
         rules.append(_on_its_backend)
-    keep = [item for item in items if all(rule(item) for rule in rules)]
-    dropped = [item for item in items if not all(rule(item) for rule in rules)]
+    keep, dropped = [], []
+    for item in items:
+        (keep if all(rule(item) for rule in rules) else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
