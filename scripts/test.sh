@@ -68,8 +68,8 @@ stage "integration tests (sqlite, postgresql at $WP_PG_URL); beside them the asa
 # Two halves at once: most of a test's time is spent waiting on its servers, and
 # every server has its own database and Redis prefix. Half a is the SQLite tests
 # and a third of the PostgreSQL ones, half b the rest (conftest.py, _half_of).
-# A third lane runs the hostile subset on the asan+ubsan server. (The TSAN
-# subset beside them too made a load-sensitive test fail: it has its own stage.)
+# A third lane runs the hostile subset on the asan+ubsan server. The TSAN
+# subset keeps its own stage: beside the halves it made them 3-5 min slower.
 run_half() {  # name, pytest args
   local name=$1; shift
   WP_IT_HALF=$name /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=15 "$@" \
