@@ -210,6 +210,9 @@ def test_server_errors_are_grouped_by_signature_with_their_request_ids(make_serv
     s = make_server()
     staff = make_staff_member(s)
     user = register(s)
+    # Sessions that ran the query before fail at a later step than fresh ones; it is still one error.
+    for _ in range(4):
+        assert user.get("/api/push/devices/").status_code == 200
     run_sql(s, "ALTER TABLE push_device_tokens RENAME TO push_device_tokens_gone")
     ids = []
     for _ in range(3):

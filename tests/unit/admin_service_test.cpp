@@ -109,6 +109,14 @@ TEST(AdminService, SignatureIgnoresIdsAndNumbersButNotWords) {
   EXPECT_NE(error_signature("GET", "/a/", "x"), error_signature("GET", "/b/", "x"));
 }
 
+TEST(AdminService, SignatureIgnoresTheDatabaseStepThatFailed) {
+  auto fresh = "database error: sqlite3_statement_backend::prepare: no such table: t while preparing \"SELECT 1\"";
+  auto cached = "database error: sqlite3_statement_backend::loadOne: no such table: t while executing \"SELECT 1\"";
+  EXPECT_EQ(error_signature("GET", "/a/", fresh), error_signature("GET", "/a/", cached));
+  EXPECT_NE(error_signature("GET", "/a/", fresh),
+            error_signature("GET", "/a/", "database error: sqlite3_statement_backend::prepare: no such table: u"));
+}
+
 TEST(AdminService, SnapshotsBecomeRatesPercentilesAndSeries) {
   wp::Metrics::Snapshot before, now;
   before.requests = 100;

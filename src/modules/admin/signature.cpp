@@ -1,6 +1,7 @@
 #include "modules/admin/signature.hpp"
 
 #include <cctype>
+#include <regex>
 
 #include "core/crypto.hpp"
 
@@ -9,9 +10,17 @@ namespace wp::admin {
 namespace {
 bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
 bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
+
+// SOCI names the step that failed ("sqlite3_statement_backend::prepare ... while preparing"): the same
+// fault fails at prepare on a fresh session and at a later step on one whose statement is cached.
+std::string without_database_step(const std::string& m) {
+  static const std::regex step(R"((\w+_backend)::\w+)"), phase(R"(while (preparing|executing))");
+  return std::regex_replace(std::regex_replace(m, step, "$1"), phase, "while running");
+}
 }  // namespace
 
-std::string normalize_error_message(const std::string& m) {
+std::string normalize_error_message(const std::string& message) {
+  const std::string m = without_database_step(message);
   std::string out;
   std::size_t i = 0;
   while (i < m.size()) {
