@@ -1,0 +1,2 @@
+-- PostgreSQL's 0032 raises the statistics target of its tsvector columns so that prefix
+-- queries are estimated well. SQLite's FTS5 tables keep no planner statistics: nothing to do.
