@@ -145,6 +145,26 @@ def test_preferences_list_types_and_change_channels(server):
         assert_field_errors(bob.patch("/api/notifications/preferences/", json=body), field)
 
 
+def test_concurrent_changes_of_different_settings_are_all_kept(server):
+    """Each PATCH reads the settings row, changes its field and writes the row back: without a lock on
+    PostgreSQL the last writer put back what the others had just changed."""
+    bob = register(server)
+    changes = ({"muted": True}, {"digest_mode": "daily"}, {"quiet_hours": {"start": "22:30", "end": "07:00"}})
+    with concurrent.futures.ThreadPoolExecutor(len(changes)) as pool:
+        for round_ in range(12):
+            set_preferences(bob, muted=False, digest_mode="immediate", quiet_hours=None)
+            barrier = threading.Barrier(len(changes))
+
+            def change(body):
+                barrier.wait()
+                return bob.patch("/api/notifications/preferences/", json=body).status_code
+
+            assert list(pool.map(change, changes)) == [200] * len(changes)
+            prefs = bob.get("/api/notifications/preferences/").json()
+            assert (prefs["muted"], prefs["digest_mode"], prefs["quiet_hours"]) == \
+                (True, "daily", {"start": "22:30", "end": "07:00"}), (round_, prefs)
+
+
 def test_live_notification_and_unread_count_reach_every_tab(server):
     ana, bob = register(server), register(server)
 

@@ -159,6 +159,8 @@ inline constexpr const char* kUpsertSettings =
     ":m, :d, :qs, :qe, :up) ON CONFLICT (user_id) DO UPDATE SET muted = excluded.muted, digest_mode = "
     "excluded.digest_mode, quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end, updated_at = "
     "excluded.updated_at";
+inline constexpr const char* kEnsureSettings =
+    "INSERT INTO notification_settings (user_id, updated_at) VALUES (:u, :up) ON CONFLICT (user_id) DO NOTHING";
 inline constexpr const char* kSetDigestMode =
     "INSERT INTO notification_settings (user_id, digest_mode, updated_at) VALUES (:u, :d, :up) ON CONFLICT (user_id) "
     "DO UPDATE SET digest_mode = excluded.digest_mode, updated_at = excluded.updated_at";

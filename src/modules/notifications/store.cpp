@@ -253,7 +253,14 @@ void Store::update_preferences(const std::string& user_id, const std::vector<Pre
       s << sql::kUpsertPreference, use(user_id), use(type), use(channel), use(enabled), use(t);
     }
     if (!edit) return;
-    auto v = db::select_one(s, sql::kSettings, sql::kSettingsOf, db::uses(user_id)).value_or(SettingsRow{});
+    // Read, edit, write back: on PostgreSQL the row is locked first (made if missing, so that there is
+    // one to lock), or two PATCHes changing different fields would each write back the other's old value.
+    std::string rest = sql::kSettingsOf;
+    if (db_.dialect() == db::Dialect::postgresql) {
+      s << sql::kEnsureSettings, use(user_id), use(t);
+      rest += sql::kForUpdate;
+    }
+    auto v = db::select_one(s, sql::kSettings, rest, db::uses(user_id)).value_or(SettingsRow{});
     edit(v);
     int muted = v.muted;
     std::string mode(to_string(v.digest_mode));
