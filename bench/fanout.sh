@@ -5,6 +5,7 @@
 # line per round, with the load average before and after.
 #   bench/fanout.sh [BUILD_DIR] [MEMBERS...]      # default: build 1000 5000
 #   WP_SERVER=/other/build/watchparty bench/fanout.sh build 1000   # another server, the same load generator
+#   CONNECT_PARALLEL=64 bench/fanout.sh build 1000   # members joining at a time while the room fills (default 25, as scripts/bench.sh)
 # Run it holding the build lock, so that no build shares the CPUs:
 #   flock /tmp/wp-build.lock bench/fanout.sh build 1000 5000
 set -euo pipefail
@@ -33,11 +34,12 @@ echo "server $server (built $(date -u -r "$server" +%H:%M)), load generator $bdi
 for m in $sizes; do
   echo "load before $m: $(cat /proc/loadavg)"
   "$bdir/wp_loadgen" fanout --port "$port" --tokens "$work/tokens" --members "$m" --rate 10 --duration 3 \
-    --rounds 3 --server-pid "$spid" >"$work/fig_$m.json"
+    --rounds 3 --server-pid "$spid" --connect-parallel "${CONNECT_PARALLEL:-25}" >"$work/fig_$m.json"
   echo "load after $m: $(cat /proc/loadavg)"
   /usr/bin/python3 - "$work/fig_$m.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
+print(f'  {r["members"]} members joined in {r["join_ms"] / 1000:.1f} s, server CPU {r["join_server_cpu_s"]:.2f} s')
 for i, x in enumerate(r["rounds"]):
     print(f'  {r["members"]} members, round {i + 1}: p50 {x["p50_ms"]:.1f} ms, p99 {x["p99_ms"]:.1f} ms, '
           f'max {x["max_ms"]:.1f} ms, delivered {x["delivered"]}/{x["expected"]}, '

@@ -112,6 +112,9 @@ for m in (100, 1000, 5000):
     row(label, "send → receipt p99 (ms)", goal, [x["p99_ms"] for x in rounds])
     row(label, "send → receipt max (ms)", "", [x["max_ms"] for x in rounds])
     row(label, "server CPU s per 100k deliveries", "", [x["server_cpu_s_per_100k"] for x in rounds])
+    if "join_server_cpu_s" in r:
+        row(label, "server CPU while the room fills, 25 joining at a time (s)", "≤ 1 s" if m == 1000 else "",
+            [r["join_server_cpu_s"]])
     details.append(
         f"- fig 3/8, {m} members ({r['sockets_live']} sockets live, {r['rate_hz']:.0f} msg/s for "
         f"{r['duration_s']:.0f} s per round): delivered "

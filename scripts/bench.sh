@@ -102,7 +102,7 @@ if want 1 || want 3 || want 4 || want 5 || want 8; then
     for m in $sizes; do
       echo "== figure 3/8: fan-out latency, $m members"
       $LG fanout --port "$MAIN_PORT" --tokens "$work/tokens" --members "$m" --rate 10 --duration 3 --rounds 3 \
-        --server-pid "$MAIN_PID" >"$out/fig3_$m.json"
+        --server-pid "$MAIN_PID" --connect-parallel 25 >"$out/fig3_$m.json"
     done
   fi
   if want 4; then

@@ -683,10 +683,14 @@ awaitable<void> mode_fanout() {
   std::string party = co_await create_party(http, users[0], nusers);
   add_party_clients(party, users, 0, nusers, (members + nusers - 1) / nusers, members);
   spread_over_nodes();
-  double conn_ms = co_await connect_all(0, g_clients.size(), 64);
+  // The room fills as users create it: `connect-parallel` joining at a time (#23's join figure).
+  double join_cpu0 = server_cpu();
+  double conn_ms = co_await connect_all(0, g_clients.size(), static_cast<int>(num("connect-parallel", 64)));
+  double join_cpu_s = server_cpu() - join_cpu0;
   int live = 0;
   for (auto& c : g_clients) live += c->got_state && !c->closed;
-  log("connected " + std::to_string(live) + " in " + std::to_string(conn_ms) + " ms");
+  log("connected " + std::to_string(live) + " in " + std::to_string(conn_ms) + " ms, server CPU " +
+      std::to_string(join_cpu_s) + " s");
   std::vector<double> lat, lat_node[2];
   bool recording = false;
   long long delivered = 0;
@@ -743,6 +747,7 @@ awaitable<void> mode_fanout() {
   int closed = 0;
   for (auto& c : g_clients) closed += c->closed;
   g_result = {{"members", members}, {"nodes", g_eps.size()}, {"sockets_live", live}, {"closed_during_run", closed},
+              {"join_ms", conn_ms}, {"join_server_cpu_s", join_cpu_s},
               {"rate_hz", rate}, {"duration_s", duration}, {"rounds", per_round}};
 }
 
