@@ -56,13 +56,15 @@ if [ "$tsan_only" = 1 ]; then
   scripts/tsan.sh "$@"
   exit 0
 fi
-scripts/tsan.sh
+# A stage that fails is named at the end and the later stages still run: one CI run shows every failure.
+failed=()
+scripts/tsan.sh || failed+=("thread sanitizer")
 
 stage "browser tests (asan+ubsan server)"
 # Chromium takes most of this stage's CPU, so the slower server costs little here,
 # and every page's requests and sockets go through ASan and UBSan. Nothing runs
 # beside it: its timing checks (sync spreads, live updates) are the most sensitive to load.
-scripts/asan.sh --run tests/e2e/run.sh
+scripts/asan.sh --run tests/e2e/run.sh || failed+=("browser tests")
 
 stage "integration tests (sqlite, postgresql at $WP_PG_URL); beside them the asan+ubsan subset"
 # Two halves at once: most of a test's time is spent waiting on its servers, and
@@ -75,14 +77,16 @@ run_half() {  # name, pytest args
   WP_IT_HALF=$name /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=15 "$@" \
     >"$work/$name.log" 2>&1
 }
-status=0
 run_half a "$@" & a_pid=$!
 run_half b "$@" & b_pid=$!
 scripts/asan.sh --ci >"$work/asan.log" 2>&1 & asan_pid=$!
-wait "$a_pid" || status=1
-wait "$b_pid" || status=1
-wait "$asan_pid" || status=1
+wait "$a_pid" || failed+=("integration half a")
+wait "$b_pid" || failed+=("integration half b")
+wait "$asan_pid" || failed+=("asan+ubsan subset")
 for half in a b; do echo "-- half $half"; tail -n 150 "$work/$half.log"; done
 echo "-- the asan+ubsan subset"; tail -n 100 "$work/asan.log"
 stage "done"
-exit "$status"
+if [ "${#failed[@]}" -gt 0 ]; then
+  echo "FAILED: ${failed[*]}"
+  exit 1
+fi
