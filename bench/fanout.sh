@@ -6,6 +6,8 @@
 #   bench/fanout.sh [BUILD_DIR] [MEMBERS...]      # default: build 1000 5000
 #   WP_SERVER=/other/build/watchparty bench/fanout.sh build 1000   # another server, the same load generator
 #   CONNECT_PARALLEL=64 bench/fanout.sh build 1000   # members joining at a time while the room fills (default 25, as scripts/bench.sh)
+#   USERS=10000 RATE=5 bench/fanout.sh build 10000    # the 10,000-member party: distinct users (default 1000:
+#                                                      # more members are more tabs), chat messages per second (default 10)
 # Run it holding the build lock, so that no build shares the CPUs:
 #   flock /tmp/wp-build.lock bench/fanout.sh build 1000 5000
 set -euo pipefail
@@ -29,11 +31,12 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ -n "$port" ] || { cat "$work/log"; exit 1; }
-"$bdir/wp_loadgen" register --port "$port" --users 1000 --out "$work/tokens" --concurrency 8 >/dev/null
+users=${USERS:-1000}
+"$bdir/wp_loadgen" register --port "$port" --users "$users" --out "$work/tokens" --concurrency 8 >/dev/null
 echo "server $server (built $(date -u -r "$server" +%H:%M)), load generator $bdir/wp_loadgen"
 for m in $sizes; do
   echo "load before $m: $(cat /proc/loadavg)"
-  "$bdir/wp_loadgen" fanout --port "$port" --tokens "$work/tokens" --members "$m" --rate 10 --duration 3 \
+  "$bdir/wp_loadgen" fanout --port "$port" --tokens "$work/tokens" --members "$m" --users "$((m < users ? m : users))" --rate "${RATE:-10}" --duration 3 \
     --rounds 3 --server-pid "$spid" --connect-parallel "${CONNECT_PARALLEL:-25}" >"$work/fig_$m.json"
   echo "load after $m: $(cat /proc/loadavg)"
   /usr/bin/python3 - "$work/fig_$m.json" <<'PY'
@@ -43,7 +46,8 @@ print(f'  {r["members"]} members joined in {r["join_ms"] / 1000:.1f} s, server C
 for i, x in enumerate(r["rounds"]):
     print(f'  {r["members"]} members, round {i + 1}: p50 {x["p50_ms"]:.1f} ms, p99 {x["p99_ms"]:.1f} ms, '
           f'max {x["max_ms"]:.1f} ms, delivered {x["delivered"]}/{x["expected"]}, '
-          f'server CPU {x["server_cpu_s_per_100k"]:.2f} s per 100k ({x["server_cpu_s_per_100k"] * 10:.1f} us each)')
+          f'server CPU {x["server_cpu_s_per_100k"]:.2f} s per 100k ({x["server_cpu_s_per_100k"] * 10:.1f} us each), '
+          f'load generator {x.get("loadgen_cpu_s_per_100k", float("nan")) * 10:.1f} us each')
 print(f'  sockets live {r["sockets_live"]}, closed during run {r["closed_during_run"]}')
 PY
 done

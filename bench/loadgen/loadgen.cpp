@@ -6,7 +6,7 @@
 //   wp_loadgen register  --port P --users N --out FILE          users -> "id token username" lines
 //   wp_loadgen sync      --port P [--port2 P2] --tokens FILE --clients N --rounds R
 //   wp_loadgen idle      --port P --tokens FILE --parties P --users U --tabs T --server-pid PID
-//   wp_loadgen fanout    --port P [--port2 P2] --tokens FILE --members M --rate HZ --duration S --rounds R
+//   wp_loadgen fanout    --port P [--port2 P2] --tokens FILE --members M [--users U] --rate HZ --duration S --rounds R
 //                        [--server-pid PID --server-pid2 PID2]
 //   wp_loadgen throughput --port P --tokens FILE --parties P --members M --duration S --rounds R --server-pid PID
 //   wp_loadgen login     --port P --tokens FILE --users N --concurrency C --duration S --rounds R
@@ -221,7 +221,7 @@ std::vector<User> load_users(std::size_t need) {
 awaitable<std::string> create_party(HttpConn& http, const User& host, int max_participants) {
   json::object body{{"title", "bench party"},
                     {"visibility", "public"},
-                    {"max_participants", std::clamp(max_participants, 2, 1000)},
+                    {"max_participants", std::clamp(max_participants, 2, 10000)},
                     {"settings", {{"control", "host_only"}, {"slow_mode_seconds", 0}}}};
   auto r = co_await http.request(bhttp::verb::post, "/api/parties/", json::serialize(body), host.token);
   if (r.status != 201) {
@@ -677,7 +677,8 @@ awaitable<void> mode_fanout() {
   int pid = static_cast<int>(num("server-pid", 0)), pid2 = static_cast<int>(num("server-pid2", 0));
   // CPU of every node given.
   auto server_cpu = [pid, pid2] { return cpu_s(pid) + (pid2 ? cpu_s(pid2) : 0); };
-  int nusers = std::min(members, 1000);
+  // Distinct users (each a member of the party); members beyond them are more tabs of the same users.
+  int nusers = static_cast<int>(num("users", std::min(members, 1000)));
   auto users = load_users(nusers);
   HttpConn http;
   std::string party = co_await create_party(http, users[0], nusers);
@@ -721,7 +722,7 @@ awaitable<void> mode_fanout() {
     int msgs = static_cast<int>(rate * duration);
     seq_from = sender.next_seq;
     seq_to = seq_from + msgs;
-    double cpu0 = server_cpu(), t0 = mono_ms();
+    double cpu0 = server_cpu(), self0 = self_cpu_s(), t0 = mono_ms();
     for (int i = 0; i < msgs; ++i) {
       // Paced on an absolute schedule so that a late tick does not shift the rest.
       double due = t0 + i * 1000 / rate;
@@ -730,11 +731,12 @@ awaitable<void> mode_fanout() {
     }
     long long expected = static_cast<long long>(msgs) * live;
     co_await wait_for([&] { return delivered >= expected; }, 10000, 5);
-    double cpu1 = server_cpu();
+    double cpu1 = server_cpu(), self1 = self_cpu_s();
     recording = false;
     per_round.push_back({{"p50_ms", pct(lat, 50)}, {"p99_ms", pct(lat, 99)}, {"max_ms", pct(lat, 100)},
                          {"delivered", delivered}, {"expected", expected},
-                         {"server_cpu_s_per_100k", delivered ? (cpu1 - cpu0) / delivered * 1e5 : NAN}});
+                         {"server_cpu_s_per_100k", delivered ? (cpu1 - cpu0) / delivered * 1e5 : NAN},
+                         {"loadgen_cpu_s_per_100k", delivered ? (self1 - self0) / delivered * 1e5 : NAN}});
     if (g_eps.size() > 1) {
       auto& o = per_round.back().as_object();
       o["p99_ms_node1"] = pct(lat_node[0], 99);

@@ -16,7 +16,7 @@ inline constexpr const char* kFreePlan = "free";
 
 struct PlanLimits {
   std::string plan = kFreePlan;              // the plan's id in the billing config
-  int max_party_size = 1000;              // members of a party the user hosts
+  int max_party_size = 10000;             // members of a party the user hosts (the largest max_participants)
   std::int64_t max_upload_bytes = 0;      // one upload; 0: only the server's max_upload_bytes
   std::int64_t storage_quota_bytes = 0;   // the user's uploaded files together; 0: no quota
   bool hd_renditions = true;              // renditions above 480p for the user's uploads

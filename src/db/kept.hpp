@@ -1,10 +1,12 @@
 #pragma once
 // Statements kept prepared on each pooled session, for the few that run on
-// every request (the session lookup of authentication, a message's send).
-// On PostgreSQL each is a named statement, parsed once per session and then
-// executed by name: one round trip, no parse, and a cached plan after a few
-// runs. On SQLite they take the one-time path: a stepped statement kept open
-// there holds its connection's read snapshot.
+// every request (the session lookup of authentication, a message's send, a
+// party socket's join). On PostgreSQL each is a named statement, parsed once
+// per session and then executed by name: one round trip, no parse, and a
+// cached plan after a few runs. On SQLite the compiled statement is kept
+// (parsing is most of a short query's cost there); each run reads to the end,
+// and a statement left stepped would hold its connection's read snapshot, so
+// one that fails or throws midway is dropped.
 //
 //   const db::KeptSelect<SessionPrincipal, std::string> principal_{db_, sql::kPrincipal, sql::kPrincipalOf};
 //   db_.with([&](soci::session& s) { return principal_.one(s, session_id); });
@@ -59,7 +61,7 @@ bool run_kept(Database& db, soci::session& s, std::uint64_t key, KeptStatement<V
   }
 }
 
-// select_rows with its parameters as values, kept prepared on PostgreSQL.
+// select_rows with its parameters as values, kept prepared.
 template <class Row, class... Params>
 class KeptSelect {
  public:
@@ -67,8 +69,6 @@ class KeptSelect {
       : db_(db), columns_(columns), rest_(rest), sql_("SELECT " + columns.list() + " " + rest_) {}
 
   std::vector<Row> rows(soci::session& s, const Params&... params) const {
-    if (db_.dialect() != Dialect::postgresql)
-      return select_rows(s, columns_, rest_, uses(params...));
     auto& k = kept_statement<Vars>(db_, s, key_, sql_, [this](soci::statement& st, Vars& v) {
       v.cells.resize(columns_.size());  // sized once: the statement keeps their addresses
       columns_.bind(st, v.cells);
@@ -76,9 +76,16 @@ class KeptSelect {
     });
     k.vars.params = std::tuple<Params...>(params...);
     std::vector<Row> out;
-    if (run_kept(db_, s, key_, k)) {
-      do out.push_back(columns_.read(k.vars.cells));
-      while (fetch(s, k));
+    try {
+      if (k.st.execute(true)) {
+        do out.push_back(columns_.read(k.vars.cells));
+        while (k.st.fetch());
+      }
+    } catch (...) {
+      // Whatever stopped the read (the database, or a row that did not convert): the statement
+      // goes, to be prepared again, so that none is reused or left stepped. Rethrown as it came.
+      db_.forget_kept(s, key_);
+      throw;
     }
     return out;
   }
@@ -94,15 +101,6 @@ class KeptSelect {
     std::vector<Cell> cells;
     std::tuple<Params...> params;
   };
-
-  bool fetch(soci::session& s, KeptStatement<Vars>& k) const {
-    try {
-      return k.st.fetch();
-    } catch (const soci::soci_error&) {
-      db_.forget_kept(s, key_);
-      throw;
-    }
-  }
 
   Database& db_;
   const Columns<Row>& columns_;

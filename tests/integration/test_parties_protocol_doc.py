@@ -267,6 +267,17 @@ def test_every_documented_message_type_in_a_scripted_session(server):
         assert r.status_code == 200, r.text
         await m.wait_for("poll_closed", lambda x: x["poll"]["id"] == poll["id"])
 
+        # A big room (more members than party_state lists): counts instead of each join.
+        r = await in_thread(patch_party, host, p, max_participants=200, settings={"require_approval": False})
+        assert r.status_code == 200, r.text
+        crowd = await in_thread(users, server, 100, "crowd")
+        for c in crowd:
+            r = await in_thread(join, c, p)
+            assert r.status_code == 200, r.text
+        late = await connect(server, p, crowd[0], name="crowd")
+        await h.wait_for("presence_counts")
+        await late.close()
+
         received = [msg for _, msg in sorted(h.log + m.log + v.log, key=lambda e: e[0])]
         sent_types = {x.get("type") for c in (h, m, v) for x in c.sent}
         await closeall(h, m)

@@ -560,3 +560,28 @@ def test_redis_killed_during_a_chat_burst_loses_no_acknowledged_message(cluster,
         await on_b.close()
 
     run(scenario())
+
+
+def test_a_big_rooms_counts_reach_every_node(cluster):
+    """More members than party_state lists: a join on node B reaches the host on node A as
+    presence_counts (docs/realtime.md), and the leave too; neither as user_joined or user_left."""
+    a, b = cluster(2)
+    host = register(a)
+    party = create_party(host, max_participants=200)
+    crowd = [register(a) for _ in range(101)]
+    for c in crowd:
+        r = a.post(f"/api/parties/{party['id']}/join/", headers=bearer(c.access))
+        assert r.status_code == 200, r.text
+
+    async def scenario():
+        on_a = await connect(a, party, host, name="host@A")
+        on_b = await connect(b, party, crowd[0], name="crowd@B")
+        came = await on_a.wait_for("presence_counts", lambda m: m["online_count"] == 2)
+        assert came["participant_count"] >= 101
+        await on_b.close()
+        await on_a.wait_for("presence_counts", lambda m: m["online_count"] == 1)
+        await on_a.expect_none("user_joined")
+        await on_a.expect_none("user_left")
+        await on_a.close()
+
+    run(scenario())

@@ -77,7 +77,7 @@ TEST(KeptSelect, IsPreparedOncePerSessionOnPostgreSQL) {
 
 TEST(KeptSelect, AFailedRunIsPreparedAgainAndWorks) {
   on_each_database([](wp::db::Database& db) {
-    if (db.dialect() != wp::db::Dialect::postgresql) return;  // SQLite takes the one-time path
+    if (db.dialect() != wp::db::Dialect::postgresql) return;  // SQLite casts what it cannot convert to 0
     wp::db::KeptSelect<Item, std::string> by_qty(db, kItem, "FROM item WHERE qty = CAST(:q AS INTEGER)");
     db.with([](soci::session& s) { s << "INSERT INTO item (name, qty) VALUES ('a', 3)"; });
     auto run = [&](const std::string& q) { return db.with([&](soci::session& s) { return by_qty.rows(s, q); }); };
@@ -85,6 +85,42 @@ TEST(KeptSelect, AFailedRunIsPreparedAgainAndWorks) {
     EXPECT_ANY_THROW(run("not a number"));
     EXPECT_EQ(run("3").size(), 1u);
   });
+}
+
+// On SQLite a kept statement left stepped would pin its connection to the snapshot of its first
+// step: a write committed on another connection would stay unseen. Two pooled sessions, a file
+// table (TEMP tables are per connection), and a read that throws midway (NULL on its second row
+// into a field that takes none).
+TEST(KeptSelect, OnSQLiteEachRunSeesWhatOtherConnectionsCommitted) {
+  wp::Config config;
+  config.data_dir = (std::filesystem::temp_directory_path() / ("wp_kept_" + wp::new_uuid())).string();
+  config.db_pool_size = 2;
+  {
+    wp::db::Database db(config);
+    db.with([](soci::session& s) { s << "CREATE TABLE item (name TEXT NOT NULL, qty INTEGER NOT NULL)"; });
+    const wp::db::Columns<Item> null_at_two{{"CASE WHEN qty = 2 THEN NULL ELSE name END", &Item::name},
+                                            {"qty", &Item::qty}};
+    wp::db::KeptSelect<Item> all(db, kItem, "FROM item ORDER BY qty");
+    wp::db::KeptSelect<Item> failing(db, null_at_two, "FROM item ORDER BY qty");
+    db.with([&](soci::session& reader) {
+      auto write = [&](const std::string& sql) {
+        db.with([&](soci::session& writer) {
+          EXPECT_NE(&writer, &reader);
+          writer << sql;
+        });
+      };
+      write("INSERT INTO item (name, qty) VALUES ('a', 1), ('b', 2), ('c', 3)");
+      EXPECT_EQ(all.rows(reader).size(), 3u);
+      write("INSERT INTO item (name, qty) VALUES ('d', 4)");
+      EXPECT_EQ(all.rows(reader).size(), 4u) << "a kept statement held an old snapshot";
+      EXPECT_ANY_THROW(failing.rows(reader));
+      write("INSERT INTO item (name, qty) VALUES ('e', 5)");
+      EXPECT_EQ(all.rows(reader).size(), 5u) << "the statement that threw was left on its row";
+      write("DELETE FROM item WHERE qty = 2");
+      EXPECT_EQ(failing.rows(reader).size(), 4u) << "prepared again after it threw";
+    });
+  }
+  std::filesystem::remove_all(config.data_dir);
 }
 
 }  // namespace

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
+#include "modules/parties/protocol.hpp"
 #include "modules/social/service.hpp"
 #include "support/error_code.hpp"
 #include "support/party_fixture.hpp"
@@ -98,6 +101,47 @@ std::vector<std::string> snapshot_ids(const wp::testkit::FakeConnection& conn, c
   for (auto& p : state.at(list).as_array())
     out.emplace_back(p.as_object().at("user").as_object().at("id").as_string());
   return out;
+}
+
+// party_state lists at most protocol::kStateParticipants: the host and moderators first, always the
+// joiner, and never a user blocked with the joiner, even one the cut list would have shown.
+TEST(PartiesRelations, ABigRoomsStateIsCutKeepsTheJoinerAndLeavesOutTheBlocked) {
+  SocialPartyWorld w;
+  auto host = w.add_user("host"), viewer = w.add_user("viewer");
+  CreateInput in;
+  in.title = "Big";
+  in.media_url = "https://media.example.com/movie.mp4";
+  in.max_participants = 200;
+  auto party = w.service.create(host, in);
+  w.service.join(viewer, party.id);  // the oldest joiner (by a clear millisecond): not among the newest
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::vector<wp::Principal> others;
+  for (int i = 0; i < protocol::kStateParticipants + 4; ++i) {
+    others.push_back(w.add_user("u" + std::to_string(i)));
+    w.service.join(others.back(), party.id);
+  }
+  auto& blocked = others[50];
+  w.service.moderate(host, party.id, blocked.id, ModerationAction::promote);  // listed second, whoever asks
+  w.social.block(viewer, blocked.id);
+
+  auto on_host = w.connect(host, party.id);
+  auto seen_by_host = snapshot_ids(*on_host.conn, "participants");
+  ASSERT_EQ(seen_by_host.size(), static_cast<std::size_t>(protocol::kStateParticipants));
+  EXPECT_EQ(seen_by_host[0], host.id);
+  EXPECT_EQ(seen_by_host[1], blocked.id);
+  EXPECT_FALSE(contains(seen_by_host, viewer.id));
+  auto state = on_host.conn->messages("party_state").at(0);
+  EXPECT_FALSE(state.at("participants_complete").as_bool());
+  EXPECT_EQ(state.at("online_count").as_int64(), 1);
+  EXPECT_EQ(state.at("party").as_object().at("participant_count").as_int64(), protocol::kStateParticipants + 6);
+
+  auto on_viewer = w.connect(viewer, party.id);
+  auto seen_by_viewer = snapshot_ids(*on_viewer.conn, "participants");
+  EXPECT_EQ(seen_by_viewer.size(), static_cast<std::size_t>(protocol::kStateParticipants - 1));
+  EXPECT_EQ(seen_by_viewer[0], host.id);
+  EXPECT_TRUE(contains(seen_by_viewer, viewer.id));
+  EXPECT_FALSE(contains(seen_by_viewer, blocked.id));
+  EXPECT_EQ(on_viewer.conn->messages("party_state").at(0).at("online_count").as_int64(), 2);
 }
 
 TEST(PartiesRelations, ABlockedPairNeverSeesEachOtherInTheLiveRoom) {

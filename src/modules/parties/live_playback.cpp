@@ -130,6 +130,7 @@ void LiveRooms::tick() {
   }
   end_waits_that_timed_out();
   remove_members_of_dead_nodes();
+  send_counts_of_big_rooms();
 }
 
 void LiveRooms::end_waits_that_timed_out() {

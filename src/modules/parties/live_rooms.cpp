@@ -46,6 +46,19 @@ SeenBy seen_by(const std::vector<std::string>& blocked, const std::vector<Partic
   return s;
 }
 
+// Whether a join or leave in a room of this many members is announced by itself (else its counts
+// go out: LiveRooms::count_change).
+bool announced_one_by_one(long long members) { return members <= protocol::kStateParticipants; }
+constexpr std::int64_t kCountsEveryMs = 1000;  // a big room's presence_counts, at most
+
+// A cut list keeps kStateParticipants rows, the joiner's own among them.
+void keep_first(std::vector<ParticipantRow>& list, const std::optional<ParticipantRow>& me) {
+  list.resize(protocol::kStateParticipants);
+  if (!me || !me->is_active) return;
+  if (std::none_of(list.begin(), list.end(), [&](const ParticipantRow& p) { return p.user_id == me->user_id; }))
+    list.back() = *me;
+}
+
 }  // namespace
 
 void Room::publish() {
@@ -352,7 +365,8 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   // Read what the state needs first, outside the room lock.
   auto party = store_.party(id);
   if (!party) throw_not_found("Party not found.");
-  auto participants = store_.active_participants(id);
+  auto participants = store_.first_participants(id, protocol::kStateParticipants + 1);
+  bool complete = participants.size() <= static_cast<std::size_t>(protocol::kStateParticipants);
   auto recent = store_.messages_before(id, std::nullopt, kRecentMessages);
   std::reverse(recent.begin(), recent.end());
   std::optional<std::vector<MessageRow>> missed;
@@ -361,6 +375,7 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   // Online on another node already (or in another tab here): no user_joined.
   bool elsewhere = !online.insert(user.id).second;
   auto me = store_.participant(id, user.id);
+  if (!complete) keep_first(participants, me);
   Room::Member fallback{user.username, me ? me->role : Role::participant, me && me->is_muted};
   // The joiner's blocks: those users are left out of what they see, and they of the joiner's user_joined.
   std::uint64_t blocks_version = 0;
@@ -392,8 +407,9 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
     if (added) room->publish();
     role = it->second.role;
     bool all = blocked.empty();
-    auto state = protocol::party_state({*party, all ? participants : seen.participants, online, room->playback,
-                                        all ? recent : seen.recent, all ? missed : seen.missed, user.id, role});
+    auto state = protocol::party_state({*party, all ? participants : seen.participants, complete, online,
+                                        room->playback, all ? recent : seen.recent, all ? missed : seen.missed,
+                                        user.id, role});
     // Joining and queueing the state together: no broadcast can overtake it,
     // and no playback change (adopted under this lock) can fall between them.
     first = hub_.join(id, {a.conn, user.id, user.session_id}, realtime::make_message(std::move(state))) == 1;
@@ -402,9 +418,13 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   if (!first) return;
   live_.set_online(id, user.id, true);
   publish_event(events_, {.type = "party.connected", .user_id = user.id, .party_id = id});
-  if (!elsewhere)
+  if (elsewhere) return;
+  auto members = member_count(*room);
+  if (!announced_one_by_one(members))
+    count_change(*room);
+  else
     send_excluding(id, blocked,
-                   realtime::make_message(protocol::user_joined(user.id, user.username, role, member_count(*room),
+                   realtime::make_message(protocol::user_joined(user.id, user.username, role, members,
                                                                 static_cast<long long>(online.size()))));
 }
 
@@ -422,7 +442,9 @@ void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& use
     }
     // Not under rooms_mu_: the live state's playback lock comes first (a
     // broadcast reaches on_room_message, which looks the room up).
-    if (unloaded) live_.forget(id);
+    if (!unloaded) return;
+    live_.forget(id);
+    send_counts(*room);  // a change the tick would have sent: it no longer sees this room
   };
   try {
     live_.set_online(id, user_id, false);
@@ -446,6 +468,26 @@ void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& use
   record_watch(video, id, user_id, position, false);
 }
 
+// A big room's join or leave: the counts go out now, or with the tick when some went out within
+// the last second.
+void LiveRooms::count_change(Room& room) {
+  room.counts_changed = true;
+  if (now_ms() - room.counts_sent_ms >= kCountsEveryMs) send_counts(room);
+}
+
+void LiveRooms::send_counts(Room& room) {
+  if (!room.counts_changed.exchange(false)) return;
+  room.counts_sent_ms = now_ms();
+  auto online = static_cast<long long>(live_.online(room.id).size());
+  send_excluding(room.id, {}, realtime::make_message(protocol::presence_counts(member_count(room), online)));
+}
+
+void LiveRooms::send_counts_of_big_rooms() {
+  auto now = now_ms();
+  for (auto& room : rooms())
+    if (now - room->counts_sent_ms >= kCountsEveryMs) send_counts(*room);
+}
+
 // A user has no socket left in the party on any node.
 void LiveRooms::user_gone(const std::shared_ptr<Room>& room, const std::string& user_id) {
   const std::string& id = room->id;
@@ -459,11 +501,15 @@ void LiveRooms::user_gone(const std::shared_ptr<Room>& room, const std::string& 
     if (auto it = room->members.find(user_id); it != room->members.end()) username = it->second.username;
     members = static_cast<long long>(room->members.size());
   }
-  auto online = static_cast<long long>(live_.online(id).size());
-  // Their blocks stay in the room (it is let go when empty): a socket of theirs
-  // opening meanwhile (a reload) relies on them.
-  send_excluding(id, blocked_with(room, user_id),
-                 realtime::make_message(protocol::user_left(user_id, username, members, online)));
+  if (!announced_one_by_one(members)) {
+    count_change(*room);
+  } else {
+    auto online = static_cast<long long>(live_.online(id).size());
+    // Their blocks stay in the room (it is let go when empty): a socket of theirs
+    // opening meanwhile (a reload) relies on them.
+    send_excluding(id, blocked_with(room, user_id),
+                   realtime::make_message(protocol::user_left(user_id, username, members, online)));
+  }
   tell_member_gone(id, user_id, false);
 }
 

@@ -129,6 +129,9 @@ class LiveRooms {
   void refresh_stale();
   void end_waits_that_timed_out();
   void remove_members_of_dead_nodes();
+  void send_counts_of_big_rooms();
+  void count_change(Room& room);
+  void send_counts(Room& room);
   void resume_after_wait(const std::shared_ptr<Room>& room);
   void user_gone(const std::shared_ptr<Room>& room, const std::string& user_id);
   long long member_count(Room& room);

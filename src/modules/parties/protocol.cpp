@@ -86,6 +86,8 @@ std::string party_state(const PartyState& s) {
   json::object state{{"type", "party_state"},
                      {"party", party_json(s.party)},
                      {"participants", std::move(people)},
+                     {"participants_complete", s.participants_complete},
+                     {"online_count", static_cast<long long>(s.online.size())},
                      {"playback", playback_json(s.playback)},
                      {"recent_messages", messages_json(s.recent)},
                      {"you", {{"user_id", s.user_id}, {"role", to_string(s.role)}}},
@@ -114,6 +116,10 @@ std::string user_left(const std::string& user_id, const std::string& username, l
                {"user", user_ref(user_id, username)},
                {"participant_count", participant_count},
                {"online_count", online_count}});
+}
+
+std::string presence_counts(long long participant_count, long long online_count) {
+  return text({{"type", "presence_counts"}, {"participant_count", participant_count}, {"online_count", online_count}});
 }
 
 std::string participant_updated(const std::string& user_id, const std::string& username, Role role, bool muted) {

@@ -25,9 +25,13 @@ std::optional<Playback> playback_in(const std::string& message);
 // The id of the message a chat_message carries; nullopt for any other message.
 std::optional<std::string> chat_message_id(const std::string& message);
 
+// party_state lists at most this many participants (docs/realtime.md): what a member list shows
+// first. In a big room the whole list in every joiner's state made filling it cost N² rows.
+inline constexpr int kStateParticipants = 100;
 struct PartyState {
   const PartyRow& party;
-  const std::vector<ParticipantRow>& participants;
+  const std::vector<ParticipantRow>& participants;  // at most kStateParticipants
+  bool participants_complete;                       // false: the REST list has more
   const std::set<std::string>& online;
   const Playback& playback;
   const std::vector<MessageRow>& recent;  // oldest first
@@ -41,6 +45,8 @@ std::string user_joined(const std::string& user_id, const std::string& username,
                         long long participant_count, long long online_count);
 std::string user_left(const std::string& user_id, const std::string& username, long long participant_count,
                       long long online_count);
+// Big rooms (docs/realtime.md): the counts instead of each user_joined and user_left.
+std::string presence_counts(long long participant_count, long long online_count);
 std::string participant_updated(const std::string& user_id, const std::string& username, Role role, bool muted);
 std::string party_updated(const PartyRow& party);
 std::string typing(const std::string& user_id, const std::string& username, bool is_typing);

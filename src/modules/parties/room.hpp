@@ -5,6 +5,7 @@
 // is never held across SQL, Redis or a callback. I/O threads do not take
 // `mu` at all: they read the view, published under `mu` after each change.
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,11 @@ struct Room {
   View view() const;
   // Set when another node changed the party; the reload is retried on every tick until done.
   std::atomic<bool> stale{false};
+  // A big room (more members than party_state lists) does not announce joins and leaves one by
+  // one: N members filling it would cost N² deliveries. It sends its counts instead, at most once
+  // a second (LiveRooms::count_change).
+  std::atomic<bool> counts_changed{false};
+  std::atomic<std::int64_t> counts_sent_ms{0};
 
  private:
   mutable std::mutex view_mu_;  // only guards view_; held for a pointer copy

@@ -177,6 +177,15 @@ inline constexpr const char* kParticipantOf =
 inline constexpr const char* kActiveParticipants =
     "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND pp.is_active = TRUE "
     "ORDER BY pp.joined_at";
+// The first of party_state's list: the host and moderators (host first), then the newest plain
+// participants (most likely online), each read through idx_participant_newest (migration 0033).
+inline constexpr const char* kActiveStaff =
+    "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND pp.is_active = TRUE "
+    "AND pp.role IN ('host', 'moderator') ORDER BY CASE pp.role WHEN 'host' THEN 0 ELSE 1 END, pp.joined_at, "
+    "pp.user_id LIMIT :lim";
+inline constexpr const char* kNewestParticipants =
+    "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND pp.is_active = TRUE "
+    "AND pp.role = 'participant' ORDER BY pp.joined_at DESC, pp.user_id DESC LIMIT :lim";
 // Leaves out users blocked with :viewer either way (the social graph's user_blocks).
 inline constexpr const char* kActiveParticipantsSeenBy =
     "FROM party_participants pp JOIN users u ON u.id = pp.user_id WHERE pp.party_id = :p AND pp.is_active = TRUE "

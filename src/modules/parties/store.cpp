@@ -5,6 +5,7 @@
 #include "core/ids.hpp"
 #include "db/affected.hpp"
 #include "db/columns.hpp"
+#include "db/kept.hpp"
 #include "db/like.hpp"
 #include "db/soci_optional.hpp"
 #include "modules/parties/sql.hpp"
@@ -105,6 +106,25 @@ std::optional<Role> activate(soci::session& s, const std::string& party_id, cons
 
 }  // namespace
 
+struct Store::Kept {
+  explicit Kept(db::Database& db)
+      : party(db, sql::kParty, sql::kPartyById),
+        participant(db, sql::kParticipant, sql::kParticipantOf),
+        active_staff(db, sql::kParticipant, sql::kActiveStaff),
+        newest_participants(db, sql::kParticipant, sql::kNewestParticipants),
+        newest_messages(db, sql::kMessage, sql::kNewestMessages),
+        blocked_with(db, sql::kUserId, sql::kBlockedWith) {}
+  db::KeptSelect<PartyRow, std::string> party;
+  db::KeptSelect<ParticipantRow, std::string, std::string> participant;
+  db::KeptSelect<ParticipantRow, std::string, int> active_staff;
+  db::KeptSelect<ParticipantRow, std::string, int> newest_participants;
+  db::KeptSelect<MessageRow, std::string, int> newest_messages;
+  db::KeptSelect<sql::UserId, std::string, std::string> blocked_with;
+};
+
+Store::Store(db::Database& db) : db_(db), kept_(std::make_unique<Kept>(db)) {}
+Store::~Store() = default;
+
 // ---------------------------------------------------------------- parties
 
 void Store::create_party(const PartyRow& p, const ParticipantRow& host) {
@@ -120,7 +140,7 @@ void Store::create_party(const PartyRow& p, const ParticipantRow& host) {
 }
 
 std::optional<PartyRow> Store::party(const std::string& id) {
-  return db_.with([&](soci::session& s) { return db::select_one(s, sql::kParty, sql::kPartyById, db::uses(id)); });
+  return db_.with([&](soci::session& s) { return kept_->party.one(s, id); });
 }
 
 std::vector<PartyRow> Store::starting_between(std::int64_t after, std::int64_t until) {
@@ -190,7 +210,7 @@ void Store::save_playback(const std::string& party_id, long long version, const 
 
 std::optional<ParticipantRow> Store::participant(const std::string& party_id, const std::string& user_id) {
   return db_.with([&](soci::session& s) {
-    return db::select_one(s, sql::kParticipant, sql::kParticipantOf, db::uses(party_id, user_id));
+    return kept_->participant.one(s, party_id, user_id);
   });
 }
 
@@ -201,6 +221,16 @@ bool Store::member_of_party_playing(const std::string& user_id, const std::strin
 std::vector<ParticipantRow> Store::active_participants(const std::string& party_id) {
   return db_.with([&](soci::session& s) {
     return db::select_rows(s, sql::kParticipant, sql::kActiveParticipants, db::uses(party_id));
+  });
+}
+
+std::vector<ParticipantRow> Store::first_participants(const std::string& party_id, int limit) {
+  return db_.with([&](soci::session& s) {
+    auto out = kept_->active_staff.rows(s, party_id, limit);
+    if (out.size() < static_cast<std::size_t>(limit))
+      for (auto& p : kept_->newest_participants.rows(s, party_id, limit - static_cast<int>(out.size())))
+        out.push_back(std::move(p));
+    return out;
   });
 }
 
@@ -326,7 +356,7 @@ bool Store::remove_participant(const std::string& party_id, const std::string& u
 std::vector<std::string> Store::blocked_with(const std::string& user_id) {
   return db_.with([&](soci::session& s) {
     std::vector<std::string> out;
-    for (auto& r : db::select_rows(s, sql::kUserId, sql::kBlockedWith, db::uses(user_id, user_id)))
+    for (auto& r : kept_->blocked_with.rows(s, user_id, user_id))
       out.push_back(std::move(r.id));
     return out;
   });
@@ -344,7 +374,7 @@ void Store::insert_message(const MessageRow& m) {
 std::vector<MessageRow> Store::messages_before(const std::string& party_id, const std::optional<std::string>& before,
                                                int limit) {
   return db_.with([&](soci::session& s) {
-    if (!before) return db::select_rows(s, sql::kMessage, sql::kNewestMessages, db::uses(party_id, limit));
+    if (!before) return kept_->newest_messages.rows(s, party_id, limit);
     return db::select_rows(s, sql::kMessage, sql::kMessagesBefore,
                            db::uses(party_id, *before, *before, *before, limit));
   });

@@ -1,6 +1,7 @@
 #pragma once
 // Every read and write of the watch-party tables (the SQL text is in sql.hpp).
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,7 +13,8 @@ namespace wp::parties {
 
 class Store {
  public:
-  explicit Store(db::Database& db) : db_(db) {}
+  explicit Store(db::Database& db);
+  ~Store();
 
   void create_party(const PartyRow& party, const ParticipantRow& host);
   std::optional<PartyRow> party(const std::string& id);
@@ -31,6 +33,8 @@ class Store {
   // Whether the user is an active participant of some party that plays the video.
   bool member_of_party_playing(const std::string& user_id, const std::string& video_id);
   std::vector<ParticipantRow> active_participants(const std::string& party_id);
+  // At most `limit` active participants: the host and moderators first, then the newest joiners.
+  std::vector<ParticipantRow> first_participants(const std::string& party_id, int limit);
   // Active participants (or pending requests) but none blocked with viewer_id either way.
   std::vector<ParticipantRow> participants_seen_by(const std::string& party_id, ParticipantStatus status,
                                                    const std::string& viewer_id);
@@ -95,6 +99,9 @@ class Store {
 
  private:
   db::Database& db_;
+  // The reads of every party socket's connect, kept prepared (db/kept.hpp).
+  struct Kept;
+  std::unique_ptr<Kept> kept_;
 };
 
 }  // namespace wp::parties

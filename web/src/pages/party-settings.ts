@@ -13,7 +13,7 @@ export function partySettingsForm(p: Party, onSaved: (p: Party) => void): HTMLFo
   const description = h('textarea', { name: 'description', rows: 2, maxLength: 2000 }, p.description || '');
   const visibility = h('select', { name: 'visibility' },
     ...[['public', 'Public (listed)'], ['unlisted', 'Unlisted (link or code)'], ['private', 'Private (invited only)']].map(opt(p.visibility)));
-  const maxP = h('input', { name: 'max_participants', type: 'number', min: '2', max: '1000', value: String(p.max_participants) });
+  const maxP = h('input', { name: 'max_participants', type: 'number', min: '2', max: '10000', value: String(p.max_participants) });
   const control = h('select', { name: 'control' },
     ...[['host_only', 'Host only'], ['moderators', 'Host and moderators'], ['everyone', 'Everyone']].map(opt(s.control ?? 'host_only')));
   const slow = h('input', { name: 'slow_mode_seconds', type: 'number', min: '0', max: '3600', value: String(s.slow_mode_seconds ?? 0) });
@@ -32,7 +32,7 @@ export function partySettingsForm(p: Party, onSaved: (p: Party) => void): HTMLFo
     title: inputField('Title', title),
     description: inputField('Description', description),
     visibility: inputField('Visibility', visibility),
-    max_participants: inputField('Seats', maxP, '2 to 1000'),
+    max_participants: inputField('Seats', maxP, '2 to 10,000'),
     control: inputField('Who controls playback', control),
     slow_mode_seconds: inputField('Slow mode (seconds between messages, 0 = off)', slow),
   };

@@ -104,6 +104,8 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
   // ---- state
   let myRole = 'participant';
   const participants = new Map<string, Participant>();
+  // The server's counts while its list is cut (null: the list is everyone, count it).
+  let counts: { online: number; total: number } | null = null;
   const typing = new Map<string, { name: string; until: number }>();
   let lastMessageId: string | null = null;
   const seenMessages = new Set<string>();
@@ -141,6 +143,8 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
     ...EMOJIS.map((e) => h('button', { class: 'emoji', 'aria-label': `React ${e}`, onclick: () => sendReaction(e) }, e)));
 
   const partList = h('ul', { class: 'participants', id: 'participants' });
+  // A big room's party_state lists its first 100 people (docs/realtime.md): the rest on request.
+  const everyoneBtn = h('button', { class: 'small', id: 'people-all', hidden: true, onclick: () => loadEveryone() }, 'Show everyone') as HTMLButtonElement;
   const chatLog = h('ol', { class: 'chat-log', id: 'chat-log', 'aria-live': 'polite', tabindex: '0', 'aria-label': 'Chat messages' });
   const olderBtn = h('button', { class: 'link small', id: 'chat-older' }, 'Load older messages');
   const typingLine = h('div', { class: 'typing muted small', id: 'typing', 'aria-live': 'polite' });
@@ -171,7 +175,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
     h('h2', { id: 'join-requests-title' }, 'Asking to join ', h('span', { class: 'muted', id: 'join-request-count' })), reqList);
 
   const sidebar = h('aside', { class: 'sidebar' },
-    h('section', { class: 'card tight' }, h('h2', null, 'People ', h('span', { class: 'muted', id: 'people-count' })), partList),
+    h('section', { class: 'card tight' }, h('h2', null, 'People ', h('span', { class: 'muted', id: 'people-count' })), partList, everyoneBtn),
     h('section', { class: 'card tight chat' }, h('h2', null, 'Chat'), olderBtn, chatLog, typingLine, slowNote, chatForm),
     polls.el,
     tools.el,
@@ -319,14 +323,22 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
   // ---- participants
   function renderParticipants() {
     const list = [...participants.values()].sort((a, b) => rank(a.role) - rank(b.role) || a.user.username.localeCompare(b.user.username));
-    const online = list.filter((p) => p.online !== false).length;
-    (root.querySelector('#people-count') as HTMLElement).textContent = `(${online} online / ${list.length})`;
+    const shown = counts ?? { online: list.filter((p) => p.online !== false).length, total: list.length };
+    (root.querySelector('#people-count') as HTMLElement).textContent = `(${shown.online} online / ${shown.total})`;
+    everyoneBtn.hidden = counts === null;
     // Redrawing replaces the buttons: a keyboard user keeps the focus on the same one.
     const focused = document.activeElement as HTMLElement | null;
     const slot = partList.contains(focused) ? focused!.dataset.slot : undefined;
     const userId = slot ? (focused!.closest('li') as HTMLElement | null)?.dataset.userId : undefined;
     clear(partList, list.map(participantItem));
     if (slot && userId) (partList.querySelector(`li[data-user-id="${userId}"] [data-slot="${slot}"]`) as HTMLElement | null)?.focus();
+  }
+  async function loadEveryone() {
+    const r = await api<{ results: Participant[] }>(`/api/parties/${partyId}/participants/`);
+    if (!r) return;
+    for (const p of r.results) participants.set(p.user.id, p);
+    counts = null;
+    renderParticipants();
   }
   function rank(r: string) { return r === 'host' ? 0 : r === 'moderator' ? 1 : 2; }
   function participantItem(p: Participant) {
@@ -569,6 +581,7 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
         myRole = m.you?.role || 'participant';
         participants.clear();
         for (const p of m.participants || []) participants.set(p.user.id, p);
+        counts = m.participants_complete === false ? { online: m.online_count, total: m.party.participant_count } : null;
         if (!seenMessages.size) addMessages(m.recent_messages || []);
         if (m.missed_messages) addMessages(m.missed_messages);
         else if (seenMessages.size) addMessages(m.recent_messages || []);
@@ -615,15 +628,21 @@ function enterRoom(root: HTMLElement, partyId: string, party: Party): Cleanup {
         if (requests.delete(m.user.id)) renderRequests();
         const old = participants.get(m.user.id);
         participants.set(m.user.id, { ...(old || {}), user: { id: m.user.id, username: m.user.username }, role: m.user.role || old?.role || 'participant', online: true });
+        if (counts) counts = { online: m.online_count, total: m.participant_count };
         renderParticipants();
         break;
       }
       case 'user_left': {
         const old = participants.get(m.user.id);
         if (old) participants.set(m.user.id, { ...old, online: false });
+        if (counts) counts = { online: m.online_count, total: m.participant_count };
         renderParticipants();
         break;
       }
+      case 'presence_counts':  // a big room: counts instead of each join and leave
+        counts = { online: m.online_count, total: m.participant_count };
+        renderParticipants();
+        break;
       case 'participant_updated': {
         const old = participants.get(m.user.id);
         participants.set(m.user.id, { ...(old || { online: true }), user: { id: m.user.id, username: m.user.username }, role: m.user.role, is_muted: m.user.is_muted });
