@@ -2,6 +2,8 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
+#include <libpq-fe.h>
+#include <poll.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
@@ -51,6 +53,15 @@ Failure classify(const soci::soci_error& e) {
   return Failure::other;
 }
 
+// A PostgreSQL server that ended a session while it sat in the pool (a restart, a terminated
+// backend) has sent its goodbye and closed the stream: the socket is readable, a poll without a
+// wait tells, with no round trip. A restart quicker than kTrustIdleFor (revalidate) went unseen.
+bool ended_by_server(soci::session& s) {
+  int fd = PQsocket(static_cast<soci::postgresql_session_backend*>(s.get_backend())->conn_);
+  if (fd < 0) return true;
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) != 0;  // readable, hung up or failed (a poll error: ask the server)
+}
 }  // namespace
 
 std::string postgres_connect_string(const std::string& url) {
@@ -189,7 +200,8 @@ void Database::release(Pooled p) {
 
 void Database::revalidate(Pooled& p) {
   constexpr auto kTrustIdleFor = std::chrono::milliseconds(250);
-  bool suspect = p.generation < generation_ || std::chrono::steady_clock::now() - p.last_used > kTrustIdleFor;
+  bool suspect = p.generation < generation_ || std::chrono::steady_clock::now() - p.last_used > kTrustIdleFor ||
+                 (p.session && dialect_ == Dialect::postgresql && ended_by_server(*p.session));
   if (p.session && dialect_ == Dialect::postgresql && suspect) {
     try {
       *p.session << "SELECT 1";

@@ -25,7 +25,7 @@ TEST(PartiesConcurrency, IoThreadPathsNeverWaitOnTheRoomLock) {
   auto s = w.connect(host, party.id);
   std::unique_lock held(s.room->mu);
   auto io = std::async(std::launch::async, [&] {
-    w.rooms.typing(s.room, host.id, true);
+    w.rooms.typing(s.room, host, true);
     return w.rooms.playback_message(s.room);
   });
   bool done = io.wait_for(2s) == std::future_status::ready;
@@ -150,7 +150,7 @@ TEST(PartiesConcurrency, RoomIdIsImmutableAndReloadsAreSafe) {
   std::atomic<bool> stop{false};
   std::thread reader([&] {
     while (!stop) {
-      w.rooms.typing(s.room, host.id, true);
+      w.rooms.typing(s.room, host, true);
       (void)w.rooms.playback_message(s.room);
     }
   });

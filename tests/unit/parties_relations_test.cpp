@@ -162,11 +162,11 @@ TEST(PartiesRelations, ABlockedPairNeverSeesEachOtherInTheLiveRoom) {
   EXPECT_TRUE(contains(snapshot_ids(*on_host.conn, "participants"), a.id));
   EXPECT_TRUE(contains(snapshot_ids(*on_host.conn, "participants"), b.id));
   // Presence, typing, chat, reactions, roles: the host hears both, the pair not each other.
-  w.rooms.typing(on_b.room, b.id, true);
+  w.rooms.typing(on_b.room, b, true);
   w.service.post_chat(b, party.id, "hi");
   w.service.react(b, party.id, "x", 1.0);
   w.service.moderate(host, party.id, b.id, ModerationAction::mute);
-  w.rooms.typing(on_a.room, a.id, true);
+  w.rooms.typing(on_a.room, a, true);
   w.service.post_chat(a, party.id, "hello");
   for (auto type : {"typing", "chat_message", "reaction", "participant_updated"}) {
     EXPECT_TRUE(contains(about(*on_host.conn, type), b.id)) << type;
@@ -194,7 +194,7 @@ TEST(PartiesRelations, ABlockOrUnblockDuringThePartyAppliesAtOnce) {
   EXPECT_EQ(about(*on_a.conn, "chat_message").size(), 1u);
   w.social.block(b, a.id);
   w.service.post_chat(b, party.id, "two");
-  w.rooms.typing(on_b.room, b.id, true);
+  w.rooms.typing(on_b.room, b, true);
   w.service.post_chat(a, party.id, "three");
   EXPECT_EQ(about(*on_a.conn, "chat_message").size(), 2u);  // "one" and their own "three"
   EXPECT_TRUE(about(*on_a.conn, "typing").empty());
@@ -206,7 +206,7 @@ TEST(PartiesRelations, ABlockOrUnblockDuringThePartyAppliesAtOnce) {
   EXPECT_EQ(about(*on_a.conn, "chat_message").size(), 2u);
   w.social.unblock(a, b.id);
   w.service.post_chat(b, party.id, "five");
-  w.rooms.typing(on_b.room, b.id, false);
+  w.rooms.typing(on_b.room, b, false);
   EXPECT_EQ(about(*on_a.conn, "chat_message").size(), 3u);
   EXPECT_EQ(about(*on_a.conn, "typing").size(), 1u);
   w.disconnect(a, on_a);

@@ -62,12 +62,10 @@ void keep_first(std::vector<ParticipantRow>& list, const std::optional<Participa
 }  // namespace
 
 void Room::publish() {
-  auto names = std::make_shared<std::map<std::string, std::string>>();
-  for (auto& [id, m] : members) names->emplace(id, m.username);
   auto msg = realtime::make_message(protocol::playback_state(playback));
   auto blocks = std::make_shared<const std::map<std::string, std::vector<std::string>>>(blocked);
   std::lock_guard lock(view_mu_);
-  view_ = {std::move(msg), std::move(names), std::move(blocks)};
+  view_ = {std::move(msg), std::move(blocks)};
 }
 
 Room::View Room::view() const {
@@ -523,13 +521,11 @@ void LiveRooms::tell_member_gone(const std::string& party_id, const std::string&
   }
 }
 
-void LiveRooms::typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing) {
+void LiveRooms::typing(const std::shared_ptr<Room>& room, const Principal& user, bool is_typing) {
   auto view = room->view();
-  auto it = view.usernames->find(user_id);
-  if (it == view.usernames->end()) return;
-  auto msg = realtime::make_message(protocol::typing(user_id, it->second, is_typing));
+  auto msg = realtime::make_message(protocol::typing(user.id, user.username, is_typing));
   // The typist's socket is here, so their blocks were read when it attached.
-  auto blocked = view.blocked->find(user_id);
+  auto blocked = view.blocked->find(user.id);
   send_excluding(room->id, blocked == view.blocked->end() ? std::vector<std::string>{} : blocked->second, msg);
 }
 

@@ -101,7 +101,8 @@ class LiveRooms {
   void set_events(const DomainEvents& events) { events_ = &events; }
 
   // These two run on I/O threads: they never block (no SQL, Redis or room lock).
-  void typing(const std::shared_ptr<Room>& room, const std::string& user_id, bool is_typing);
+  // From a member's socket (attached as a member; closed when they stop being one).
+  void typing(const std::shared_ptr<Room>& room, const Principal& user, bool is_typing);
   realtime::Message playback_message(const std::shared_ptr<Room>& room);
 
   // Every 100 ms (blocks): retries deferred saves and reloads, releases

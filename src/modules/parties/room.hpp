@@ -46,10 +46,10 @@ struct Room {
   // Chat this node's members were sent since the room was loaded here (the replay after Redis is back).
   SeenChat seen_chat;
 
-  // What I/O threads read: the playback_state message and who is a member.
+  // What I/O threads read: the playback_state message and the blocks. Not the members: copying
+  // them on every join made filling a room O(N²) (bench/NOTES.md, "Joining big rooms").
   struct View {
     realtime::Message playback_state;
-    std::shared_ptr<const std::map<std::string, std::string>> usernames;  // member id -> username
     std::shared_ptr<const std::map<std::string, std::vector<std::string>>> blocked;  // as `blocked`
   };
   // Call with `mu` held, after changing playback, members or blocks.

@@ -57,7 +57,7 @@ void PartySocket::on_message(const std::string& text) {
   } else if (type == "buffering" || type == "ready") {
     in_order([this, buffering = type == "buffering"] { rooms_.buffering(room_, user_.id, buffering); });
   } else if (type == "typing") {
-    guarded([&] { rooms_.typing(room_, user_.id, msg.is_typing); });
+    guarded([&] { rooms_.typing(room_, user_, msg.is_typing); });
   } else if (type == "sync_request") {
     conn_->send(rooms_.playback_message(room_));
   } else if (type == "chat_message") {
