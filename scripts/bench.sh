@@ -29,7 +29,8 @@ for tool in wrk nginx; do
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}"
+# Paths relative to the checkout, as scripts/build.sh: another clone's objects are reused.
+export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 build() { flock /tmp/wp-build.lock "$@"; }
 [ -f build/CMakeCache.txt ] || build cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 build cmake -S . -B build -DWATCHPARTY_BENCH=ON >/dev/null
