@@ -48,6 +48,8 @@ for i, x in enumerate(r["rounds"]):
           f'max {x["max_ms"]:.1f} ms, delivered {x["delivered"]}/{x["expected"]}, '
           f'server CPU {x["server_cpu_s_per_100k"]:.2f} s per 100k ({x["server_cpu_s_per_100k"] * 10:.1f} us each), '
           f'load generator {x.get("loadgen_cpu_s_per_100k", float("nan")) * 10:.1f} us each')
-print(f'  sockets live {r["sockets_live"]}, closed during run {r["closed_during_run"]}')
+print(f'  sockets live {r["sockets_live"]}, closed during run {r["closed_during_run"]}, '
+      f'per member after {r["idle_s"]:.0f} s idle: RSS {r["rss_per_member_kib"]:.1f} KiB, '
+      f'anonymous RSS {r["rss_anon_per_member_kib"]:.1f} KiB')
 PY
 done

@@ -7,7 +7,7 @@
 //   wp_loadgen sync      --port P [--port2 P2] --tokens FILE --clients N --rounds R
 //   wp_loadgen idle      --port P --tokens FILE --parties P --users U --tabs T --server-pid PID
 //   wp_loadgen fanout    --port P [--port2 P2] --tokens FILE --members M [--users U] --rate HZ --duration S --rounds R
-//                        [--server-pid PID --server-pid2 PID2]
+//                        [--server-pid PID --server-pid2 PID2] [--idle-s S: idle before the RSS per member is read, default 10]
 //   wp_loadgen throughput --port P --tokens FILE --parties P --members M --duration S --rounds R --server-pid PID
 //   wp_loadgen login     --port P --tokens FILE --users N --concurrency C --duration S --rounds R
 //   wp_loadgen redis-restart --port P --port2 P2 --tokens FILE --members M --redis-port RP --ready-file F
@@ -99,13 +99,18 @@ json::object summary(const std::vector<double>& v) {
           {"max", *std::max_element(v.begin(), v.end())}, {"mean", std::accumulate(v.begin(), v.end(), 0.0) / v.size()}};
 }
 
-long rss_kib(int pid) {
+// A line of /proc/PID/status in KiB: VmRSS (all resident pages), RssAnon (the process's own memory,
+// without the file pages it maps: SQLite maps the database file once per pooled connection, and each
+// mapping counts its pages in VmRSS again).
+long status_kib(int pid, std::string_view field) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(f, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    if (line.size() > field.size() && line.compare(0, field.size(), field) == 0 && line[field.size()] == ':')
+      return std::stol(line.substr(field.size() + 1));
   return -1;
 }
+long rss_kib(int pid) { return status_kib(pid, "VmRSS"); }
 // utime + stime of a process, seconds.
 double cpu_s(int pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
@@ -685,6 +690,7 @@ awaitable<void> mode_fanout() {
   add_party_clients(party, users, 0, nusers, (members + nusers - 1) / nusers, members);
   spread_over_nodes();
   // The room fills as users create it: `connect-parallel` joining at a time (#23's join figure).
+  long rss0 = rss_kib(pid), anon0 = status_kib(pid, "RssAnon");
   double join_cpu0 = server_cpu();
   double conn_ms = co_await connect_all(0, g_clients.size(), static_cast<int>(num("connect-parallel", 64)));
   double join_cpu_s = server_cpu() - join_cpu0;
@@ -746,10 +752,18 @@ awaitable<void> mode_fanout() {
     }
     co_await sleep_ms(300);
   }
+  // #23's memory figure: what the filled room keeps per member once it has been idle a while.
+  double idle_s = num("idle-s", 10);
+  co_await sleep_ms(idle_s * 1000);
+  long rss1 = rss_kib(pid), anon1 = status_kib(pid, "RssAnon");
   int closed = 0;
   for (auto& c : g_clients) closed += c->closed;
   g_result = {{"members", members}, {"nodes", g_eps.size()}, {"sockets_live", live}, {"closed_during_run", closed},
               {"join_ms", conn_ms}, {"join_server_cpu_s", join_cpu_s},
+              {"rss_before_kib", rss0}, {"rss_idle_kib", rss1}, {"idle_s", idle_s},
+              {"rss_per_member_kib", live ? static_cast<double>(rss1 - rss0) / live : NAN},
+              {"rss_anon_before_kib", anon0}, {"rss_anon_idle_kib", anon1},
+              {"rss_anon_per_member_kib", live ? static_cast<double>(anon1 - anon0) / live : NAN},
               {"rate_hz", rate}, {"duration_s", duration}, {"rounds", per_round}};
 }
 

@@ -62,6 +62,15 @@ bool ended_by_server(soci::session& s) {
   pollfd p{fd, POLLIN, 0};
   return ::poll(&p, 1, 0) != 0;  // readable, hung up or failed (a poll error: ask the server)
 }
+
+// SQLite counts every allocation of every connection under one process-wide mutex unless told not
+// to: with a pool of threads each running statements, most of a one-row read became that mutex's
+// contention (futex waits and wake-ups; bench/NOTES.md, "HTTP"). Nothing here reads those counters.
+// Allowed only before SQLite initializes, so before the first connection opens.
+void stop_sqlite_memory_statistics() {
+  static const int rc = sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  if (rc != SQLITE_OK) spdlog::debug("sqlite3_config(MEMSTATUS) refused ({}): SQLite was initialized first", rc);
+}
 }  // namespace
 
 std::string postgres_connect_string(const std::string& url) {
@@ -97,6 +106,7 @@ Database::Database(const Config& config) {
     description_ = "postgresql://" + std::string(u->host_address()) + ":" + std::string(u->port()) + u->path();
   } else {
     dialect_ = Dialect::sqlite;
+    stop_sqlite_memory_statistics();
     auto path = config.sqlite_path();
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent);

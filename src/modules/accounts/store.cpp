@@ -89,7 +89,9 @@ void bind_search(soci::statement& st, const UserFilter& f, const std::string& pa
 Store::Store(db::Database& db)
     : db_(db),
       principal_(std::make_unique<db::KeptSelect<SessionPrincipal, std::string>>(db, sql::kPrincipal,
-                                                                                  sql::kPrincipalOf)) {}
+                                                                                  sql::kPrincipalOf)),
+      user_by_id_(std::make_unique<db::KeptSelect<UserRow, std::string>>(db, sql::kUser, sql::kUserById)),
+      two_factor_(std::make_unique<db::KeptSelect<TwoFactorRow, std::string>>(db, sql::kTwoFactor, sql::kTwoFactorOf)) {}
 
 std::string Store::instance_secret(const std::string& key, const std::string& candidate) {
   return db_.tx([&](soci::session& s) {
@@ -116,7 +118,7 @@ void Store::create_user(const UserRow& u, const ProfileRow& p) {
 }
 
 std::optional<UserRow> Store::user_by_id(const std::string& id) {
-  return db_.with([&](soci::session& s) { return one_user(s, sql::kUserById, id); });
+  return db_.with([&](soci::session& s) { return user_by_id_->one(s, id); });
 }
 
 std::optional<UserRow> Store::user_by_login(const std::string& key) {
@@ -385,8 +387,7 @@ std::optional<EmailChange> Store::confirm_email_change(const std::string& token_
 }
 
 std::optional<TwoFactorRow> Store::two_factor(const std::string& user_id) {
-  return db_.with(
-      [&](soci::session& s) { return db::select_one(s, sql::kTwoFactor, sql::kTwoFactorOf, db::uses(user_id)); });
+  return db_.with([&](soci::session& s) { return two_factor_->one(s, user_id); });
 }
 
 void Store::put_two_factor_secret(const std::string& user_id, const std::string& secret, std::int64_t now) {

@@ -115,8 +115,11 @@ class Store {
 
  private:
   db::Database& db_;
-  // The session lookup runs on every authenticated request: kept prepared (db/kept.hpp).
+  // The session lookup runs on every authenticated request, the user and 2FA rows on most that
+  // read a profile: kept prepared (db/kept.hpp).
   std::unique_ptr<db::KeptSelect<SessionPrincipal, std::string>> principal_;
+  std::unique_ptr<db::KeptSelect<UserRow, std::string>> user_by_id_;
+  std::unique_ptr<db::KeptSelect<TwoFactorRow, std::string>> two_factor_;
 };
 
 }  // namespace wp::accounts
