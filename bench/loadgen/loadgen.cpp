@@ -8,6 +8,7 @@
 //   wp_loadgen idle      --port P --tokens FILE --parties P --users U --tabs T --server-pid PID
 //   wp_loadgen fanout    --port P [--port2 P2] --tokens FILE --members M [--users U] --rate HZ --duration S --rounds R
 //                        [--server-pid PID --server-pid2 PID2] [--idle-s S: idle before the RSS per member is read, default 10]
+//                        [--proxy-pids P1,P2,...: a proxy's processes (nginx workers), their CPU per delivery too]
 //   wp_loadgen throughput --port P --tokens FILE --parties P --members M --duration S --rounds R --server-pid PID
 //   wp_loadgen login     --port P --tokens FILE --users N --concurrency C --duration S --rounds R
 //   wp_loadgen redis-restart --port P --port2 P2 --tokens FILE --members M --redis-port RP --ready-file F
@@ -682,6 +683,18 @@ awaitable<void> mode_fanout() {
   int pid = static_cast<int>(num("server-pid", 0)), pid2 = static_cast<int>(num("server-pid2", 0));
   // CPU of every node given.
   auto server_cpu = [pid, pid2] { return cpu_s(pid) + (pid2 ? cpu_s(pid2) : 0); };
+  std::vector<int> proxy_pids;
+  const std::string proxy_list = arg("proxy-pids");
+  for (std::string_view rest = proxy_list; !rest.empty();) {
+    auto comma = rest.find(',');
+    proxy_pids.push_back(std::stoi(std::string(rest.substr(0, comma))));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  auto proxy_cpu = [&proxy_pids] {
+    double sum = 0;
+    for (int p : proxy_pids) sum += cpu_s(p);
+    return sum;
+  };
   // Distinct users (each a member of the party); members beyond them are more tabs of the same users.
   int nusers = static_cast<int>(num("users", std::min(members, 1000)));
   auto users = load_users(nusers);
@@ -728,7 +741,7 @@ awaitable<void> mode_fanout() {
     int msgs = static_cast<int>(rate * duration);
     seq_from = sender.next_seq;
     seq_to = seq_from + msgs;
-    double cpu0 = server_cpu(), self0 = self_cpu_s(), t0 = mono_ms();
+    double cpu0 = server_cpu(), proxy0 = proxy_cpu(), self0 = self_cpu_s(), t0 = mono_ms();
     for (int i = 0; i < msgs; ++i) {
       // Paced on an absolute schedule so that a late tick does not shift the rest.
       double due = t0 + i * 1000 / rate;
@@ -737,12 +750,14 @@ awaitable<void> mode_fanout() {
     }
     long long expected = static_cast<long long>(msgs) * live;
     co_await wait_for([&] { return delivered >= expected; }, 10000, 5);
-    double cpu1 = server_cpu(), self1 = self_cpu_s();
+    double cpu1 = server_cpu(), proxy1 = proxy_cpu(), self1 = self_cpu_s();
     recording = false;
     per_round.push_back({{"p50_ms", pct(lat, 50)}, {"p99_ms", pct(lat, 99)}, {"max_ms", pct(lat, 100)},
                          {"delivered", delivered}, {"expected", expected},
                          {"server_cpu_s_per_100k", delivered ? (cpu1 - cpu0) / delivered * 1e5 : NAN},
                          {"loadgen_cpu_s_per_100k", delivered ? (self1 - self0) / delivered * 1e5 : NAN}});
+    if (!proxy_pids.empty())
+      per_round.back().as_object()["proxy_cpu_s_per_100k"] = delivered ? (proxy1 - proxy0) / delivered * 1e5 : NAN;
     if (g_eps.size() > 1) {
       auto& o = per_round.back().as_object();
       o["p99_ms_node1"] = pct(lat_node[0], 99);
