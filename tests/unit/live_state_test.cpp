@@ -57,9 +57,15 @@ TEST_F(LiveStateTest, TheTapSeesRoomMessagesBeforeMembers) {
 TEST_F(LiveStateTest, PresenceAndBuffering) {
   live.set_online("p", "u1", true);
   live.set_online("p", "u2", true);
-  EXPECT_EQ(live.online("p"), (std::set<std::string>{"u1", "u2"}));
+  auto online = live.online_of("p", {"u1", "u3", "u2"});
+  EXPECT_EQ(online.count, 2);
+  EXPECT_EQ(online.among, (std::vector<bool>{true, false, true}));
   live.set_online("p", "u1", false);
-  EXPECT_EQ(live.online("p"), (std::set<std::string>{"u2"}));
+  online = live.online_of("p", {"u1", "u2"});
+  EXPECT_EQ(online.count, 1);
+  EXPECT_EQ(online.among, (std::vector<bool>{false, true}));
+  EXPECT_EQ(live.online_of("other", {"u2"}).among, std::vector<bool>{false});
+  EXPECT_EQ(live.online_of("other", {}).count, 0);
   EXPECT_EQ(live.set_buffering("p", "u1", true), std::make_pair(true, 1LL));
   EXPECT_EQ(live.set_buffering("p", "u1", true), std::make_pair(false, 1LL));
   EXPECT_EQ(live.set_buffering("p", "u2", true), std::make_pair(true, 2LL));

@@ -44,7 +44,7 @@ CallJoined CallsService::join(const Principal& user, const std::string& party_id
   auto party = parties_.get(user, party_id);
   auto me = parties_.participation(user, party_id);
   if (party.status == PartyStatus::ended) refuse(ErrorCode::conflict, "party_ended", "The party has ended.");
-  if (!parties_.online_users(party_id).count(user.id))
+  if (!parties_.online_of(party_id, {user.id}).among[0])
     refuse(ErrorCode::conflict, "not_connected", "Open the party's socket before joining the voice chat.");
   auto opener = parse_settings(party.settings).voice_chat;
   bool may_open = opener == VoiceOpener::members || is_moderator_role(me.role);

@@ -369,11 +369,20 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   std::reverse(recent.begin(), recent.end());
   std::optional<std::vector<MessageRow>> missed;
   if (a.last_message_id) missed = store_.messages_after(id, *a.last_message_id, kMaxMissed);
-  auto online = live_.online(id);
-  // Online on another node already (or in another tab here): no user_joined.
-  bool elsewhere = !online.insert(user.id).second;
   auto me = store_.participant(id, user.id);
   if (!complete) keep_first(participants, me);
+  // Who of those listed is online, the joiner last: online on another node already (or in another
+  // tab here) means no user_joined.
+  std::vector<std::string> asked;
+  asked.reserve(participants.size() + 1);
+  for (auto& p : participants) asked.push_back(p.user_id);
+  asked.push_back(user.id);
+  auto presence = live_.online_of(id, asked);
+  bool elsewhere = presence.among.back();
+  std::set<std::string> online{user.id};
+  for (std::size_t i = 0; i + 1 < asked.size(); ++i)
+    if (presence.among[i]) online.insert(asked[i]);
+  long long online_count = presence.count + (elsewhere ? 0 : 1);
   Room::Member fallback{user.username, me ? me->role : Role::participant, me && me->is_muted};
   // The joiner's blocks: those users are left out of what they see, and they of the joiner's user_joined.
   std::uint64_t blocks_version = 0;
@@ -406,7 +415,7 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
     role = it->second.role;
     bool all = blocked.empty();
     auto state = protocol::party_state({*party, all ? participants : seen.participants, complete, online,
-                                        room->playback, all ? recent : seen.recent, all ? missed : seen.missed,
+                                        online_count, room->playback, all ? recent : seen.recent, all ? missed : seen.missed,
                                         user.id, role});
     // Joining and queueing the state together: no broadcast can overtake it,
     // and no playback change (adopted under this lock) can fall between them.
@@ -422,8 +431,7 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
     count_change(*room);
   else
     send_excluding(id, blocked,
-                   realtime::make_message(protocol::user_joined(user.id, user.username, role, members,
-                                                                static_cast<long long>(online.size()))));
+                   realtime::make_message(protocol::user_joined(user.id, user.username, role, members, online_count)));
 }
 
 void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& user_id,
@@ -446,9 +454,9 @@ void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& use
   };
   try {
     live_.set_online(id, user_id, false);
-    auto online = live_.online(id);
-    if (!online.count(user_id)) user_gone(room, user_id);
-    if (online.empty())
+    auto online = live_.online_of(id, {user_id});
+    if (!online.among[0]) user_gone(room, user_id);
+    if (online.count == 0)
       // Nobody is watching anywhere: hold the party still.
       update_playback(room, "", [](const Room&, Playback& pb) { return pb.pause_at(now_ms_precise()); });
   } catch (const Error&) {
@@ -476,7 +484,7 @@ void LiveRooms::count_change(Room& room) {
 void LiveRooms::send_counts(Room& room) {
   if (!room.counts_changed.exchange(false)) return;
   room.counts_sent_ms = now_ms();
-  auto online = static_cast<long long>(live_.online(room.id).size());
+  auto online = live_.online_of(room.id, {}).count;
   send_excluding(room.id, {}, realtime::make_message(protocol::presence_counts(member_count(room), online)));
 }
 
@@ -502,7 +510,7 @@ void LiveRooms::user_gone(const std::shared_ptr<Room>& room, const std::string& 
   if (!announced_one_by_one(members)) {
     count_change(*room);
   } else {
-    auto online = static_cast<long long>(live_.online(id).size());
+    auto online = live_.online_of(id, {}).count;
     // Their blocks stay in the room (it is let go when empty): a socket of theirs
     // opening meanwhile (a reload) relies on them.
     send_excluding(id, blocked_with(room, user_id),

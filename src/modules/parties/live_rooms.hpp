@@ -62,7 +62,9 @@ class LiveRooms {
   void flush_saves() { writer_.flush(); }
   // The newest playback of a party: the room's, else the database's, a pending save's or the shared copy.
   Playback playback(const std::string& id);
-  std::set<std::string> online(const std::string& id) { return live_.online(id); }
+  LiveState::Online online_of(const std::string& id, const std::vector<std::string>& users) {
+    return live_.online_of(id, users);
+  }
   void record_watch(const std::optional<std::string>& video_id, const std::string& party_id,
                     const std::string& user_id, double position, bool buffering_event);
 

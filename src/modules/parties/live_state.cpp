@@ -36,10 +36,14 @@ void MemoryLiveState::set_online(const std::string& party, const std::string& us
   if (it->second.empty()) online_.erase(it);
 }
 
-std::set<std::string> MemoryLiveState::online(const std::string& party) {
+LiveState::Online MemoryLiveState::online_of(const std::string& party, const std::vector<std::string>& users) {
   std::lock_guard lock(presence_mu_);
+  Online out{0, std::vector<bool>(users.size(), false)};
   auto it = online_.find(party);
-  return it == online_.end() ? std::set<std::string>{} : it->second;
+  if (it == online_.end()) return out;
+  out.count = static_cast<long long>(it->second.size());
+  for (std::size_t i = 0; i < users.size(); ++i) out.among[i] = it->second.count(users[i]) > 0;
+  return out;
 }
 
 std::pair<bool, long long> MemoryLiveState::set_buffering(const std::string& party, const std::string& user,

@@ -33,8 +33,13 @@ class LiveState {
 
   // Whether user has sockets in the party on this node.
   virtual void set_online(const std::string& party, const std::string& user, bool online) = 0;
-  // Users with sockets in the party on any node.
-  virtual std::set<std::string> online(const std::string& party) = 0;
+  // How many users have sockets in the party on any node, and which of `users` are among them.
+  // Not the whole set: a join asks about the hundred people its state lists, whatever the room's size.
+  struct Online {
+    long long count = 0;
+    std::vector<bool> among;  // one per user asked about
+  };
+  virtual Online online_of(const std::string& party, const std::vector<std::string>& users) = 0;
   // Renews this node's presence (local: party -> users) and returns the users
   // of those parties whose every node stopped renewing; each is returned once,
   // to one node.
@@ -56,7 +61,7 @@ class MemoryLiveState : public LiveState {
                                            bool end_wait) override;
   std::optional<std::string> playback(const std::string& party) override;
   void set_online(const std::string& party, const std::string& user, bool online) override;
-  std::set<std::string> online(const std::string& party) override;
+  Online online_of(const std::string& party, const std::vector<std::string>& users) override;
   std::map<std::string, std::vector<std::string>> renew_presence(
       const std::map<std::string, std::vector<std::string>>&) override {
     return {};

@@ -87,7 +87,7 @@ std::string party_state(const PartyState& s) {
                      {"party", party_json(s.party)},
                      {"participants", std::move(people)},
                      {"participants_complete", s.participants_complete},
-                     {"online_count", static_cast<long long>(s.online.size())},
+                     {"online_count", s.online_count},
                      {"playback", playback_json(s.playback)},
                      {"recent_messages", messages_json(s.recent)},
                      {"you", {{"user_id", s.user_id}, {"role", to_string(s.role)}}},

@@ -32,7 +32,8 @@ struct PartyState {
   const PartyRow& party;
   const std::vector<ParticipantRow>& participants;  // at most kStateParticipants
   bool participants_complete;                       // false: the REST list has more
-  const std::set<std::string>& online;
+  const std::set<std::string>& online;  // those of `participants` online, on any node
+  long long online_count;               // everyone online in the party, on any node
   const Playback& playback;
   const std::vector<MessageRow>& recent;  // oldest first
   const std::optional<std::vector<MessageRow>>& missed;

@@ -48,7 +48,20 @@ redis.call('EXPIRE', KEYS[1], 86400)
 return {c, redis.call('SCARD', KEYS[1])}
 )lua";
 
-std::string user_of(const std::string& member) { return member.substr(member.find('|') + 1); }
+// KEYS: presence set. ARGV: now, then users. Returns the number of users with a live member, then 1
+// or 0 for each user given: ZCOUNT over the distinct users' members, as each is "node|user" and a user
+// on two nodes has two members.
+constexpr const char* kOnlineOfScript = R"lua(
+local alive = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')
+local users, n = {}, 0
+for _, m in ipairs(alive) do
+  local u = string.match(m, '|(.*)$')
+  if not users[u] then users[u] = true; n = n + 1 end
+end
+local out = {n}
+for i = 2, #ARGV do out[i] = users[ARGV[i]] and 1 or 0 end
+return out
+)lua";
 
 }  // namespace
 
@@ -81,11 +94,15 @@ void RedisLiveState::set_online(const std::string& party, const std::string& use
   }
 }
 
-std::set<std::string> RedisLiveState::online(const std::string& party) {
-  auto r = redis_.call({"ZRANGEBYSCORE", presence_key(party), "(" + std::to_string(now_ms()), "+inf"});
-  std::set<std::string> users;
-  for (auto& e : r.elements) users.insert(user_of(e.str));
-  return users;
+LiveState::Online RedisLiveState::online_of(const std::string& party, const std::vector<std::string>& users) {
+  std::vector<std::string> args{std::to_string(now_ms())};
+  args.insert(args.end(), users.begin(), users.end());
+  auto r = redis_.eval(kOnlineOfScript, {presence_key(party)}, args);
+  Online out{0, std::vector<bool>(users.size(), false)};
+  if (r.elements.empty()) return out;
+  out.count = r.elements[0].integer;
+  for (std::size_t i = 0; i < users.size() && i + 1 < r.elements.size(); ++i) out.among[i] = r.elements[i + 1].integer == 1;
+  return out;
 }
 
 std::map<std::string, std::vector<std::string>> RedisLiveState::renew_presence(

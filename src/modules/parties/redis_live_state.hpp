@@ -19,7 +19,7 @@ class RedisLiveState : public LiveState {
                                            bool end_wait) override;
   std::optional<std::string> playback(const std::string& party) override;
   void set_online(const std::string& party, const std::string& user, bool online) override;
-  std::set<std::string> online(const std::string& party) override;
+  Online online_of(const std::string& party, const std::vector<std::string>& users) override;
   std::map<std::string, std::vector<std::string>> renew_presence(
       const std::map<std::string, std::vector<std::string>>& local) override;
   std::pair<bool, long long> set_buffering(const std::string& party, const std::string& user, bool buffering) override;

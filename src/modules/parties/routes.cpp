@@ -184,16 +184,19 @@ Response leave_party(PartiesService& svc, Request& req) {
 Response list_participants(PartiesService& svc, Request& req) {
   auto status = query_enum<ParticipantStatus>(req, "status").value_or(ParticipantStatus::active);
   auto rows = svc.participants(req.current_user(), req.param("id"), status);
-  auto online = svc.online_users(req.param("id"));
+  std::vector<std::string> users;
+  users.reserve(rows.size());
+  for (auto& p : rows) users.push_back(p.user_id);
+  auto online = svc.online_of(req.param("id"), users).among;
   json::array out;
-  for (auto& p : rows) out.push_back(participant_json(p, online.count(p.user_id) > 0));
+  for (std::size_t i = 0; i < rows.size(); ++i) out.push_back(participant_json(rows[i], online[i]));
   return http::json_response(json::object{{"count", static_cast<long long>(rows.size())}, {"results", std::move(out)}});
 }
 
 Response moderate(PartiesService& svc, Request& req, ModerationAction action) {
   auto p = svc.moderate(req.current_user(), req.param("id"), req.param("user_id"), action);
   if (!p.is_active) return http::success_response();
-  return http::json_response(participant_json(p, svc.online_users(req.param("id")).count(p.user_id) > 0));
+  return http::json_response(participant_json(p, svc.online_of(req.param("id"), {p.user_id}).among[0]));
 }
 
 Response approve(PartiesService& svc, Request& req) {

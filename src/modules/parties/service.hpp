@@ -72,7 +72,10 @@ class PartiesService {
   ParticipantRow approve(const Principal& user, const std::string& id, const std::string& target);
   void reject(const Principal& user, const std::string& id, const std::string& target);
   JoinRequestState join_request(const Principal& user, const std::string& id);
-  std::set<std::string> online_users(const std::string& party_id) { return rooms_.online(party_id); }
+  // Which of users have sockets in the party on any node (and how many do).
+  LiveState::Online online_of(const std::string& party_id, const std::vector<std::string>& users) {
+    return rooms_.online_of(party_id, users);
+  }
   // Realtime: a socket of `user` joins party `id` (on the pool, at connect)
   // and receives party_state before anything else.
   std::shared_ptr<Room> connect(const Principal& user, const std::string& id,
