@@ -242,3 +242,52 @@ TEST_F(BufferingWait, EndsAfterTheTimeout) {
 }
 
 }  // namespace
+
+// participant_count is a column kept by triggers (migration 0034): it must equal a count of the
+// active rows after every way in and out, the service's and plain SQL's alike.
+TEST(PartiesService, TheMemberCountFollowsEveryWayInAndOut) {
+  PartyWorld w;
+  auto host = w.add_user("host"), a = w.add_user("a"), b = w.add_user("b"), c = w.add_user("c");
+  auto party = w.create_party(host);
+  auto counted = [&] {
+    long long n = 0;
+    w.db->with([&](soci::session& s) {
+      s << "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = 1", soci::into(n),
+          soci::use(party.id);
+    });
+    return n;
+  };
+  auto kept = [&] { return w.store.party(party.id)->participant_count; };
+  auto expect = [&](long long n) {
+    EXPECT_EQ(counted(), n);
+    EXPECT_EQ(kept(), n);
+  };
+  expect(1);
+  w.service.join(a, party.id);
+  w.service.join(b, party.id);
+  expect(3);
+  w.service.join(a, party.id);  // already in: no change
+  expect(3);
+  w.service.leave(a, party.id);
+  expect(2);
+  w.service.join(a, party.id);  // back: the same row made active again
+  expect(3);
+  w.service.moderate(host, party.id, b.id, ModerationAction::kick);
+  expect(2);
+  w.service.moderate(host, party.id, b.id, ModerationAction::ban);  // already out: no change
+  expect(2);
+  w.connect(c, party.id);  // a socket's connect joins
+  expect(3);
+  // Outside the service: a deleted user's rows go by cascade, and rows written by hand count too.
+  w.db->with([&](soci::session& s) { s << "DELETE FROM users WHERE id = :u", soci::use(c.id); });
+  expect(2);
+  w.db->with([&](soci::session& s) {
+    s << "UPDATE party_participants SET is_active = 0 WHERE party_id = :p AND user_id = :u", soci::use(party.id),
+        soci::use(a.id);
+  });
+  expect(1);
+  w.db->with([&](soci::session& s) {
+    s << "UPDATE party_participants SET is_active = 1 WHERE party_id = :p", soci::use(party.id);
+  });
+  expect(3);
+}

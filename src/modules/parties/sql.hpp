@@ -49,7 +49,7 @@ inline const db::Columns<PartyRow> kParty{
     {"p.playback", &PartyRow::playback},
     {"p.created_at", &PartyRow::created_at},
     {"p.updated_at", &PartyRow::updated_at},
-    {"(SELECT COUNT(*) FROM party_participants c WHERE c.party_id = p.id AND c.is_active = TRUE)",
+    {"p.active_participants",  // kept by triggers (migration 0034)
      &PartyRow::participant_count},
     {"p.group_id", &PartyRow::group_id},
 };
@@ -213,8 +213,7 @@ inline constexpr const char* kBlockedWith =
 inline constexpr const char* kLockParty = "SELECT max_participants FROM watch_parties WHERE id = :id";
 inline constexpr const char* kForUpdate = " FOR UPDATE";
 inline constexpr const char* kMembershipOf = "FROM party_participants WHERE party_id = :p AND user_id = :u";
-inline constexpr const char* kCountActive =
-    "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE";
+inline constexpr const char* kCountActive = "SELECT active_participants FROM watch_parties WHERE id = :p";
 inline constexpr const char* kCountActiveHosts =
     "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE AND role = 'host'";
 inline constexpr const char* kInsertParticipant =

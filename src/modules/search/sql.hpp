@@ -87,7 +87,7 @@ inline const KindSql kKindSql[] = {
      "''", "v.view_count", "v.created_at", "v.created_at", kVideoAnonymous, kVideoUser, "", "v.category = :category",
      "v.duration", false, "search_video_titles"},
     {SearchType::party, "watch_parties p", "search_parties_fts", "p.id", "p.title", "p.description", "p.status",
-     "(SELECT COUNT(*) FROM party_participants pc WHERE pc.party_id = p.id AND pc.is_active = TRUE)", "p.created_at",
+     "p.active_participants", "p.created_at",
      "p.created_at", kPartyAnonymous, kPartyUser, kPartyUser, nullptr, nullptr, true, "search_party_titles"},
     {SearchType::user, "users u", "search_users_fts", "u.id", "u.username", "u.first_name || ' ' || u.last_name",
      "''", "(SELECT COUNT(*) FROM user_follows uf WHERE uf.followed_id = u.id AND uf.status = 'active')",
