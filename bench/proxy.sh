@@ -3,7 +3,9 @@
 # reverse proxy on loopback (HTTP/1.1 keep-alive to the upstream, WebSocket upgrade passed on), in
 # the same run. HTTP: wrk -t1 -c32 -d5s on /api/health/ and /api/auth/profile/, three runs each way.
 # WebSocket: figure 3 (1,000 members, 10 chat messages/s, three rounds), with the server's and
-# nginx's CPU per delivery. Without building and without touching bench/RESULTS.md.
+# nginx's CPU per delivery. Also nginx serving a small static file, figure 5's reference, so that
+# the ratios of figure 5 come out of the same run. Without building and without touching
+# bench/RESULTS.md.
 #   bench/proxy.sh [BUILD_DIR]
 #   WP_SERVER=/other/build/watchparty bench/proxy.sh build
 # Run it holding the build lock, so that no build shares the CPUs:
@@ -32,8 +34,10 @@ done
 [ -n "$port" ] || { cat "$work/log"; exit 1; }
 
 nport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$work/nginx"
-chmod 755 "$work/nginx"
+mkdir -p "$work/nginx" "$work/www"
+chmod 755 "$work/nginx" "$work/www"
+printf '{"status":"ok"}\n' >"$work/www/health.json"
+chmod 644 "$work/www/health.json"
 # What an operator's proxy would do: keep-alive upstream connections for HTTP, the Upgrade passed on
 # for WebSockets, the client's address forwarded, no buffering of WebSocket or API traffic.
 cat >"$work/nginx/nginx.conf" <<EOF
@@ -61,6 +65,10 @@ http {
   }
   server {
     listen 127.0.0.1:$nport;
+    location = /health.json {
+      root $work/www;
+      default_type application/json;
+    }
     location / {
       proxy_pass http://watchparty;
       proxy_http_version 1.1;
@@ -82,6 +90,9 @@ echo "server $server (built $(date -u -r "$server" +%H:%M)) on $port, nginx on $
 "$bdir/wp_loadgen" register --port "$port" --users "$members" --out "$work/tokens" --concurrency 8 >/dev/null
 printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$(awk 'NR==1{print $2}' "$work/tokens")" >"$work/auth.lua"
 rps() { wrk -t1 -c32 -d5s -s "$work/auth.lua" "$1" | awk '/Requests\/sec/{print $2}'; }
+for rep in 1 2 3; do
+  echo "HTTP nginx static file run $rep: $(rps "http://127.0.0.1:$nport/health.json") requests/s"
+done
 for path in /api/health/ /api/auth/profile/; do
   wrk -t1 -c32 -d2s -s "$work/auth.lua" "http://127.0.0.1:$nport$path" >/dev/null  # warm-up, and upstream connections open
   for rep in 1 2 3; do
