@@ -46,7 +46,8 @@ print(f'  {r["members"]} members joined in {r["join_ms"] / 1000:.1f} s, server C
 for i, x in enumerate(r["rounds"]):
     print(f'  {r["members"]} members, round {i + 1}: p50 {x["p50_ms"]:.1f} ms, p99 {x["p99_ms"]:.1f} ms, '
           f'max {x["max_ms"]:.1f} ms, delivered {x["delivered"]}/{x["expected"]}, '
-          f'server CPU {x["server_cpu_s_per_100k"]:.2f} s per 100k ({x["server_cpu_s_per_100k"] * 10:.1f} us each), '
+          f'server CPU {x["server_cpu_s_per_100k"]:.2f} s per 100k ({x["server_cpu_s_per_100k"] * 10:.1f} us each, '
+          f'{x["server_user_cpu_s_per_100k"] * 10:.1f} us of it in user space), '
           f'load generator {x.get("loadgen_cpu_s_per_100k", float("nan")) * 10:.1f} us each')
 print(f'  sockets live {r["sockets_live"]}, closed during run {r["closed_during_run"]}, '
       f'per member after {r["idle_s"]:.0f} s idle: RSS {r["rss_per_member_kib"]:.1f} KiB, '

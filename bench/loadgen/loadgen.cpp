@@ -112,12 +112,12 @@ long status_kib(int pid, std::string_view field) {
   return -1;
 }
 long rss_kib(int pid) { return status_kib(pid, "VmRSS"); }
-// utime + stime of a process, seconds.
-double cpu_s(int pid) {
+// utime and stime of a process, seconds.
+std::pair<double, double> cpu_times(int pid) {
   std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
   std::string all((std::istreambuf_iterator<char>(f)), {});
   auto p = all.rfind(')');
-  if (p == std::string::npos) return -1;
+  if (p == std::string::npos) return {-1, 0};
   std::istringstream in(all.substr(p + 2));
   std::string field;
   double ut = 0, st = 0;
@@ -125,8 +125,16 @@ double cpu_s(int pid) {
     if (i == 14) ut = std::stod(field);
     if (i == 15) st = std::stod(field);
   }
-  return (ut + st) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  auto tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return {ut / tick, st / tick};
 }
+double cpu_s(int pid) {
+  auto [user, sys] = cpu_times(pid);
+  return user + sys;
+}
+// The user part alone: the server's own code. On loopback the system part also carries the
+// receiving side's TCP processing, which a send runs in the sender's context.
+double user_cpu_s(int pid) { return cpu_times(pid).first; }
 double self_cpu_s() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
@@ -683,6 +691,7 @@ awaitable<void> mode_fanout() {
   int pid = static_cast<int>(num("server-pid", 0)), pid2 = static_cast<int>(num("server-pid2", 0));
   // CPU of every node given.
   auto server_cpu = [pid, pid2] { return cpu_s(pid) + (pid2 ? cpu_s(pid2) : 0); };
+  auto server_user_cpu = [pid, pid2] { return user_cpu_s(pid) + (pid2 ? user_cpu_s(pid2) : 0); };
   std::vector<int> proxy_pids;
   const std::string proxy_list = arg("proxy-pids");
   for (std::string_view rest = proxy_list; !rest.empty();) {
@@ -741,7 +750,8 @@ awaitable<void> mode_fanout() {
     int msgs = static_cast<int>(rate * duration);
     seq_from = sender.next_seq;
     seq_to = seq_from + msgs;
-    double cpu0 = server_cpu(), proxy0 = proxy_cpu(), self0 = self_cpu_s(), t0 = mono_ms();
+    double cpu0 = server_cpu(), user0 = server_user_cpu(), proxy0 = proxy_cpu(), self0 = self_cpu_s(),
+           t0 = mono_ms();
     for (int i = 0; i < msgs; ++i) {
       // Paced on an absolute schedule so that a late tick does not shift the rest.
       double due = t0 + i * 1000 / rate;
@@ -750,11 +760,12 @@ awaitable<void> mode_fanout() {
     }
     long long expected = static_cast<long long>(msgs) * live;
     co_await wait_for([&] { return delivered >= expected; }, 10000, 5);
-    double cpu1 = server_cpu(), proxy1 = proxy_cpu(), self1 = self_cpu_s();
+    double cpu1 = server_cpu(), user1 = server_user_cpu(), proxy1 = proxy_cpu(), self1 = self_cpu_s();
     recording = false;
     per_round.push_back({{"p50_ms", pct(lat, 50)}, {"p99_ms", pct(lat, 99)}, {"max_ms", pct(lat, 100)},
                          {"delivered", delivered}, {"expected", expected},
                          {"server_cpu_s_per_100k", delivered ? (cpu1 - cpu0) / delivered * 1e5 : NAN},
+                         {"server_user_cpu_s_per_100k", delivered ? (user1 - user0) / delivered * 1e5 : NAN},
                          {"loadgen_cpu_s_per_100k", delivered ? (self1 - self0) / delivered * 1e5 : NAN}});
     if (!proxy_pids.empty())
       per_round.back().as_object()["proxy_cpu_s_per_100k"] = delivered ? (proxy1 - proxy0) / delivered * 1e5 : NAN;
