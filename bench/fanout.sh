@@ -19,18 +19,10 @@ server=${WP_SERVER:-$bdir/watchparty}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d /tmp/wp-fanout.XXXXXX)
 chmod 755 "$work"
-"$server" serve --host 127.0.0.1 --port 0 --data-dir "$work/data" --io-threads 2 --max-connections 19000 \
-  --access-log false --access-token-ttl-s 3600 --password-hash-cost min --ws-flood-burst 100000 \
-  --ws-flood-rate 100000 >"$work/log" 2>&1 &
-spid=$!
-trap 'kill $spid 2>/dev/null || true; wait $spid 2>/dev/null || true; rm -rf "$work"' EXIT
-port=""
-for _ in $(seq 100); do
-  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/log" 2>/dev/null | grep -o '[0-9]*$' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/log"; exit 1; }
+. bench/lib.sh
+spid=""
+trap '[ -n "$spid" ] && kill $spid 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+start_bench_server "$server" "$work"
 users=${USERS:-1000}
 "$bdir/wp_loadgen" register --port "$port" --users "$users" --out "$work/tokens" --concurrency 8 >/dev/null
 echo "server $server (built $(date -u -r "$server" +%H:%M)), load generator $bdir/wp_loadgen"

@@ -20,18 +20,10 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d /tmp/wp-proxy.XXXXXX)
 chmod 755 "$work"
-"$server" serve --host 127.0.0.1 --port 0 --data-dir "$work/data" --io-threads 2 --max-connections 19000 \
-  --access-log false --access-token-ttl-s 3600 --password-hash-cost min --ws-flood-burst 100000 \
-  --ws-flood-rate 100000 >"$work/log" 2>&1 &
-spid=$!
-trap 'kill $spid 2>/dev/null || true; [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
-port=""
-for _ in $(seq 100); do
-  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/log" 2>/dev/null | grep -o '[0-9]*$' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { cat "$work/log"; exit 1; }
+. bench/lib.sh
+spid=""
+trap '[ -n "$spid" ] && kill $spid 2>/dev/null; [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+start_bench_server "$server" "$work"
 
 nport=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/nginx" "$work/www"
@@ -48,11 +40,7 @@ error_log $work/nginx/error.log warn;
 events { worker_connections 10000; }
 http {
   access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
+$(nginx_http_paths "$work/nginx")
   keepalive_requests 1000000;
   upstream watchparty {
     server 127.0.0.1:$port;

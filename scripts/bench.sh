@@ -53,6 +53,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+. bench/lib.sh
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 LG=build/wp_loadgen
 
@@ -131,11 +132,7 @@ error_log $work/nginx/error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
-  client_body_temp_path $work/nginx/body;
-  proxy_temp_path $work/nginx/proxy;
-  fastcgi_temp_path $work/nginx/fastcgi;
-  uwsgi_temp_path $work/nginx/uwsgi;
-  scgi_temp_path $work/nginx/scgi;
+$(nginx_http_paths "$work/nginx")
   default_type application/json;
   keepalive_requests 1000000;
   server {
