@@ -91,7 +91,8 @@ Store::Store(db::Database& db)
       principal_(std::make_unique<db::KeptSelect<SessionPrincipal, std::string>>(db, sql::kPrincipal,
                                                                                   sql::kPrincipalOf)),
       user_by_id_(std::make_unique<db::KeptSelect<UserRow, std::string>>(db, sql::kUser, sql::kUserById)),
-      two_factor_(std::make_unique<db::KeptSelect<TwoFactorRow, std::string>>(db, sql::kTwoFactor, sql::kTwoFactorOf)) {}
+      two_factor_(
+          std::make_unique<db::KeptSelect<TwoFactorRow, std::string>>(db, sql::kTwoFactor, sql::kTwoFactorOf)) {}
 
 std::string Store::instance_secret(const std::string& key, const std::string& candidate) {
   return db_.tx([&](soci::session& s) {

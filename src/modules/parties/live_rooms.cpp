@@ -415,8 +415,8 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
     role = it->second.role;
     bool all = blocked.empty();
     auto state = protocol::party_state({*party, all ? participants : seen.participants, complete, online,
-                                        online_count, room->playback, all ? recent : seen.recent, all ? missed : seen.missed,
-                                        user.id, role});
+                                        online_count, room->playback, all ? recent : seen.recent,
+                                        all ? missed : seen.missed, user.id, role});
     // Joining and queueing the state together: no broadcast can overtake it,
     // and no playback change (adopted under this lock) can fall between them.
     first = hub_.join(id, {a.conn, user.id, user.session_id}, realtime::make_message(std::move(state))) == 1;

@@ -48,9 +48,9 @@ redis.call('EXPIRE', KEYS[1], 86400)
 return {c, redis.call('SCARD', KEYS[1])}
 )lua";
 
-// KEYS: presence set. ARGV: now, then users. Returns the number of users with a live member, then 1
-// or 0 for each user given: ZCOUNT over the distinct users' members, as each is "node|user" and a user
-// on two nodes has two members.
+// KEYS: presence set. ARGV: now, then users. Returns the number of distinct users with a live member
+// (a member is "node|user": a user on two nodes has two), then 1 or 0 for each user given. Redis
+// still walks the live members; what crosses the network is one integer per user asked about.
 constexpr const char* kOnlineOfScript = R"lua(
 local alive = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf')
 local users, n = {}, 0
@@ -101,7 +101,8 @@ LiveState::Online RedisLiveState::online_of(const std::string& party, const std:
   Online out{0, std::vector<bool>(users.size(), false)};
   if (r.elements.empty()) return out;
   out.count = r.elements[0].integer;
-  for (std::size_t i = 0; i < users.size() && i + 1 < r.elements.size(); ++i) out.among[i] = r.elements[i + 1].integer == 1;
+  for (std::size_t i = 0; i < users.size() && i + 1 < r.elements.size(); ++i)
+    out.among[i] = r.elements[i + 1].integer == 1;
   return out;
 }
 
