@@ -36,13 +36,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [ "$tsan_only" = 0 ]; then
-  stage "unit tests"
-  (cd build && ctest --output-on-failure -j2)
-  stage "fuzz targets (${CI_FUZZ_SECONDS:-5} s each)"
-  FUZZ_SECONDS=${CI_FUZZ_SECONDS:-5} scripts/fuzz.sh
-fi
-
+# Before the unit tests: the C++ tests of the PostgreSQL and Redis code (COPY, kept statements,
+# presence scripts, the backplane) run against these, and skip without them.
 pg_port=$(free_port)
 WP_PG_URL=$(scripts/pg-start.sh "$work/pg" "$pg_port")
 export WP_PG_URL
@@ -50,6 +45,13 @@ redis_port=$(free_port)
 redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes \
   --pidfile "$work/redis.pid" --logfile "$work/redis.log" --dir "$work"
 export WP_REDIS_URL="redis://127.0.0.1:$redis_port"
+
+if [ "$tsan_only" = 0 ]; then
+  stage "unit tests"
+  (cd build && ctest --output-on-failure -j2)
+  stage "fuzz targets (${CI_FUZZ_SECONDS:-5} s each)"
+  FUZZ_SECONDS=${CI_FUZZ_SECONDS:-5} scripts/fuzz.sh
+fi
 
 stage "thread sanitizer"
 if [ "$tsan_only" = 1 ]; then
