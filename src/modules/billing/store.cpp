@@ -180,9 +180,13 @@ std::optional<CheckoutRow> Store::checkout(const std::string& session_id) {
       [&](soci::session& s) { return db::select_one(s, sql::kCheckout, sql::kCheckoutById, db::uses(session_id)); });
 }
 
+Store::Store(db::Database& db)
+    : db_(db),
+      subscriptions_of_(
+          std::make_unique<db::KeptSelect<SubscriptionRow, std::string>>(db, sql::kSubscription, sql::kSubscriptionsOf)) {}
+
 std::vector<SubscriptionRow> Store::subscriptions_of(const std::string& user_id) {
-  return db_.with(
-      [&](soci::session& s) { return db::select_rows(s, sql::kSubscription, sql::kSubscriptionsOf, db::uses(user_id)); });
+  return db_.with([&](soci::session& s) { return subscriptions_of_->rows(s, user_id); });
 }
 
 std::vector<SubscriptionRow> Store::live_subscriptions() {

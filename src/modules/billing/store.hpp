@@ -4,11 +4,13 @@
 // nothing, and what the event changes goes through EventTx in that same
 // transaction (an invoice's number included).
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "db/database.hpp"
+#include "db/kept.hpp"
 #include "modules/billing/model.hpp"
 
 namespace soci {
@@ -52,7 +54,7 @@ class EventTx {
 
 class Store {
  public:
-  explicit Store(db::Database& db) : db_(db) {}
+  explicit Store(db::Database& db);
 
   std::optional<std::string> customer_of(const std::string& user_id);
   // Keeps the first customer id recorded for the user and returns it.
@@ -81,6 +83,8 @@ class Store {
 
  private:
   db::Database& db_;
+  // A user's plan limits are read on every party create and join: kept prepared (db/kept.hpp).
+  std::unique_ptr<db::KeptSelect<SubscriptionRow, std::string>> subscriptions_of_;
 };
 
 }  // namespace wp::billing

@@ -207,13 +207,20 @@ inline constexpr const char* kBlockedWith =
     "FROM (SELECT blocked_id AS uid FROM user_blocks WHERE blocker_id = :a UNION SELECT blocker_id FROM user_blocks "
     "WHERE blocked_id = :b) x";
 
-// Membership changes run in one transaction that first reads the party row:
-// on PostgreSQL with kForUpdate, which locks it; SQLite's BEGIN IMMEDIATE
-// already serializes writers.
-inline constexpr const char* kLockParty = "SELECT max_participants FROM watch_parties WHERE id = :id";
+// Membership changes run in one transaction that first reads the party row
+// (kPartyCap: its seats and members now): on PostgreSQL with kForUpdate,
+// which locks it; SQLite's BEGIN IMMEDIATE already serializes writers.
+struct PartyCap {
+  int max = 0;
+  std::int64_t active = 0;
+};
+inline const db::Columns<PartyCap> kPartyCap{
+    {"max_participants", &PartyCap::max},
+    {"active_participants", &PartyCap::active},  // kept by triggers (migration 0034)
+};
+inline constexpr const char* kLockPartyOf = "FROM watch_parties WHERE id = :id";
 inline constexpr const char* kForUpdate = " FOR UPDATE";
 inline constexpr const char* kMembershipOf = "FROM party_participants WHERE party_id = :p AND user_id = :u";
-inline constexpr const char* kCountActive = "SELECT active_participants FROM watch_parties WHERE id = :p";
 inline constexpr const char* kCountActiveHosts =
     "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE AND role = 'host'";
 inline constexpr const char* kInsertParticipant =

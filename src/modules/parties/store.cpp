@@ -70,17 +70,24 @@ std::string list_where(const PartyFilter& f, const std::string& viewer, db::Name
   return where;
 }
 
-// Locks the party row (see sql::kLockParty) and returns max_participants.
-int lock_party(soci::session& s, db::Dialect dialect, const std::string& party_id) {
-  int max = 0;
-  std::string lock = sql::kLockParty;
-  if (dialect == db::Dialect::postgresql) lock += sql::kForUpdate;
-  s << lock, into(max), use(party_id);
-  return max;
+// The reads that open every membership change, kept prepared: each join runs them.
+struct MembershipReads {
+  explicit MembershipReads(db::Database& db)
+      : lock(db, sql::kPartyCap,
+             std::string(sql::kLockPartyOf) + (db.dialect() == db::Dialect::postgresql ? sql::kForUpdate : "")),
+        membership(db, sql::kMembership, sql::kMembershipOf) {}
+  db::KeptSelect<sql::PartyCap, std::string> lock;
+  db::KeptSelect<sql::Membership, std::string, std::string> membership;
+};
+
+// Locks the party row (see sql::kPartyCap) and returns its seats and members (none: no party).
+sql::PartyCap lock_party(soci::session& s, const MembershipReads& reads, const std::string& party_id) {
+  return reads.lock.one(s, party_id).value_or(sql::PartyCap{});
 }
 
-std::optional<sql::Membership> membership(soci::session& s, const std::string& party_id, const std::string& user_id) {
-  return db::select_one(s, sql::kMembership, sql::kMembershipOf, db::uses(party_id, user_id));
+std::optional<sql::Membership> membership(soci::session& s, const MembershipReads& reads, const std::string& party_id,
+                                          const std::string& user_id) {
+  return reads.membership.one(s, party_id, user_id);
 }
 
 // Makes the user's row active (the row `m` read, or a new one); they take the
@@ -113,13 +120,15 @@ struct Store::Kept {
         active_staff(db, sql::kParticipant, sql::kActiveStaff),
         newest_participants(db, sql::kParticipant, sql::kNewestParticipants),
         newest_messages(db, sql::kMessage, sql::kNewestMessages),
-        blocked_with(db, sql::kUserId, sql::kBlockedWith) {}
+        blocked_with(db, sql::kUserId, sql::kBlockedWith),
+        membership(db) {}
   db::KeptSelect<PartyRow, std::string> party;
   db::KeptSelect<ParticipantRow, std::string, std::string> participant;
   db::KeptSelect<ParticipantRow, std::string, int> active_staff;
   db::KeptSelect<ParticipantRow, std::string, int> newest_participants;
   db::KeptSelect<MessageRow, std::string, int> newest_messages;
   db::KeptSelect<sql::UserId, std::string, std::string> blocked_with;
+  MembershipReads membership;
 };
 
 Store::Store(db::Database& db) : db_(db), kept_(std::make_unique<Kept>(db)) {}
@@ -253,8 +262,8 @@ JoinResult Store::join(const std::string& party_id, const std::string& user_id, 
                        bool needs_approval, int plan_cap) {
   long long t = now;
   return db_.tx([&](soci::session& s) -> JoinResult {
-    int max = lock_party(s, db_.dialect(), party_id);
-    auto m = membership(s, party_id, user_id);
+    auto cap = lock_party(s, kept_->membership, party_id);
+    auto m = membership(s, kept_->membership, party_id, user_id);
     if (m && m->banned) return {JoinOutcome::banned};
     if (m && m->active) return {JoinOutcome::already_member, m->role};
     if (needs_approval) {
@@ -268,9 +277,8 @@ JoinResult Store::join(const std::string& party_id, const std::string& user_id, 
       }
       return {JoinOutcome::requested};
     }
-    auto active = db::fetch_count(s, sql::kCountActive, db::uses(party_id));
-    if (active >= max) return {JoinOutcome::full};
-    if (active >= plan_cap) return {JoinOutcome::plan_full};
+    if (cap.active >= cap.max) return {JoinOutcome::full};
+    if (cap.active >= plan_cap) return {JoinOutcome::plan_full};
     return {JoinOutcome::joined, *activate(s, party_id, user_id, m, false, t)};
   });
 }
@@ -279,26 +287,25 @@ ApproveOutcome Store::approve(const std::string& party_id, const std::string& us
                               int plan_cap) {
   long long t = now;
   return db_.tx([&](soci::session& s) {
-    int max = lock_party(s, db_.dialect(), party_id);
-    auto m = membership(s, party_id, user_id);
+    auto cap = lock_party(s, kept_->membership, party_id);
+    auto m = membership(s, kept_->membership, party_id, user_id);
     if (!m || m->join_request != JoinRequest::pending) return ApproveOutcome::not_requested;
-    auto active = db::fetch_count(s, sql::kCountActive, db::uses(party_id));
-    if (active >= max) return ApproveOutcome::full;
-    if (active >= plan_cap) return ApproveOutcome::plan_full;
+    if (cap.active >= cap.max) return ApproveOutcome::full;
+    if (cap.active >= plan_cap) return ApproveOutcome::plan_full;
     return activate(s, party_id, user_id, m, true, t) ? ApproveOutcome::approved : ApproveOutcome::not_requested;
   });
 }
 
 bool Store::reject(const std::string& party_id, const std::string& user_id) {
   return db_.tx([&](soci::session& s) {
-    lock_party(s, db_.dialect(), party_id);
+    lock_party(s, kept_->membership, party_id);
     return changed((s.prepare << sql::kReject, use(party_id), use(user_id)));
   });
 }
 
 bool Store::withdraw(const std::string& party_id, const std::string& user_id) {
   return db_.tx([&](soci::session& s) {
-    lock_party(s, db_.dialect(), party_id);
+    lock_party(s, kept_->membership, party_id);
     if (changed((s.prepare << sql::kDeleteRequestOnly, use(party_id), use(user_id)))) return true;
     return changed((s.prepare << sql::kWithdrawRequest, use(party_id), use(user_id)));
   });
@@ -316,8 +323,8 @@ std::vector<std::string> Store::unknown_users(const std::vector<std::string>& id
 std::optional<std::string> Store::leave(const std::string& party_id, const std::string& user_id, std::int64_t now) {
   long long t = now;
   return db_.tx([&](soci::session& s) -> std::optional<std::string> {
-    lock_party(s, db_.dialect(), party_id);
-    auto m = membership(s, party_id, user_id);
+    lock_party(s, kept_->membership, party_id);
+    auto m = membership(s, kept_->membership, party_id, user_id);
     if (!m || !m->active) return std::nullopt;
     s << sql::kLeave, use(t), use(party_id), use(user_id);
     if (m->role != Role::host) return std::nullopt;
@@ -334,7 +341,7 @@ std::optional<std::string> Store::leave(const std::string& party_id, const std::
 bool Store::set_role(const std::string& party_id, const std::string& user_id, Role new_role) {
   std::string role(to_string(new_role));
   return db_.tx([&](soci::session& s) {
-    lock_party(s, db_.dialect(), party_id);
+    lock_party(s, kept_->membership, party_id);
     return changed((s.prepare << sql::kSetRoleOfNonHost, use(role), use(party_id), use(user_id)));
   });
 }
@@ -348,7 +355,7 @@ bool Store::remove_participant(const std::string& party_id, const std::string& u
   long long t = now;
   int b = ban;
   return db_.tx([&](soci::session& s) {
-    lock_party(s, db_.dialect(), party_id);
+    lock_party(s, kept_->membership, party_id);
     return changed((s.prepare << sql::kRemoveNonHost, use(t), use(b), use(party_id), use(user_id)));
   });
 }
