@@ -13,8 +13,8 @@ namespace wp::parties {
 
 bool PartiesService::admit(const Principal& user, const PartyRow& party) {
   if (party.status == PartyStatus::ended) throw PartyError(ErrorCode::forbidden, "party_ended", "The party has ended.");
-  bool invited = store_.is_invited(party.id, user.id);
-  if (!open_to(party, user.id) && !invited && user.id != party.host_id) {
+  // The invitation is read only for a party closed to them: most joins are into open ones.
+  if (!open_to(party, user.id) && user.id != party.host_id && !store_.is_invited(party.id, user.id)) {
     auto m = store_.participant(party.id, user.id);
     if (!m)
       throw_forbidden(party.visibility == Visibility::friends ? "This party is for the host's friends."
