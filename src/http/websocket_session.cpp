@@ -54,6 +54,7 @@ class WsConn : public realtime::Connection,
   }
 
   const std::string& id() const override { return id_; }
+  auto executor() { return ws_.get_executor(); }
 
   bool send(realtime::Message msg) override {
     switch (queue_.push_data(shared_text_frame(msg))) {
@@ -274,12 +275,14 @@ awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_strea
   auto self = t.connections.add(std::weak_ptr<DrainableSocket>(conn));
   WsOpenResult result = co_await open_endpoint(t, match.route, req, conn);
   log_open(t, *req, result, started);
-  // This frame lives as long as the socket: keep nothing in it that the socket no longer needs.
-  req.reset();
-  match = {};
-  co_await conn->run(std::move(upgrade), result.endpoint, result.close_code, result.reason);
-  t.connections.remove(self);
-  --metrics().open_websockets;
+  // The socket's life runs as a coroutine of its own, so that this frame (the route match, the
+  // request) ends here instead of living as long as the socket.
+  auto executor = conn->executor();
+  asio::co_spawn(executor, conn->run(std::move(upgrade), result.endpoint, result.close_code, result.reason),
+                 [&t, self](std::exception_ptr) {
+                   t.connections.remove(self);
+                   --metrics().open_websockets;
+                 });
 }
 
 }  // namespace wp::http::transport
