@@ -4,12 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <thread>
 
-#include "core/ids.hpp"
 #include "modules/parties/redis_live_state.hpp"
-#include "realtime/redis_node.hpp"
+#include "support/test_redis.hpp"
 
 namespace {
 
@@ -18,12 +16,8 @@ using wp::parties::RedisLiveState;
 
 struct RedisLive : ::testing::Test {
   void SetUp() override {
-    const char* url = std::getenv("WP_REDIS_URL");
-    if (!url || !*url) GTEST_SKIP() << "WP_REDIS_URL not set";
-    redis = std::make_unique<wp::realtime::RedisNode>(url, "wpt-" + wp::new_uuid() + ":");
-    redis->start();
-    auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (!redis->connected() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+    redis = wp::testkit::connect_test_redis();
+    if (!redis) GTEST_SKIP() << "WP_REDIS_URL not set";
     ASSERT_TRUE(redis->connected());
     node1 = std::make_unique<RedisLiveState>(*redis, 300ms);
     node2 = std::make_unique<RedisLiveState>(*redis, 300ms);
