@@ -11,12 +11,15 @@ constexpr std::int64_t kWindowNs = 1'000'000'000;
 std::chrono::microseconds LagGate::observe(Clock::time_point due, Clock::time_point ran) {
   auto late = std::max(Clock::duration::zero(), ran - due);
   auto late_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(late).count();
-  if (ns(ran) - window_start_ns_ >= kWindowNs) {
-    last_window_max_ns_.store(window_max_ns_, std::memory_order_relaxed);
-    window_start_ns_ = ns(ran);
-    window_max_ns_ = 0;
+  {
+    std::lock_guard lock(window_mu_);
+    if (ns(ran) - window_start_ns_ >= kWindowNs) {
+      last_window_max_ns_.store(window_max_ns_, std::memory_order_relaxed);
+      window_start_ns_ = ns(ran);
+      window_max_ns_ = 0;
+    }
+    window_max_ns_ = std::max(window_max_ns_, late_ns);
   }
-  window_max_ns_ = std::max(window_max_ns_, late_ns);
   if (settings_.threshold.count() > 0 && late > settings_.threshold) {
     late_.fetch_add(1, std::memory_order_relaxed);
     auto until = ns(ran + settings_.hold);

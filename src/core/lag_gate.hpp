@@ -5,11 +5,12 @@
 // message's fan-out to its members) waited for an I/O thread. A probe later
 // than `threshold` starts shedding for `hold`, and each late probe restarts
 // the hold, so bulk work comes back only after `hold` without lag.
-// Pure: the caller gives the times. observe() from one thread at a time
-// (the probe's), the rest from any.
+// Pure: the caller gives the times. Thread-safe: each I/O thread has its
+// own probe, and the gate holds the worst of them.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
 
 namespace wp {
 
@@ -47,7 +48,8 @@ class LagGate {
   const LagSettings settings_;
   std::atomic<std::int64_t> shed_until_ns_{0};
   std::atomic<std::uint64_t> shed_{0}, late_{0};
-  // The probe's own: the current second's largest lateness, and the last one's.
+  // The current second's largest lateness, and the last one's.
+  std::mutex window_mu_;
   std::int64_t window_start_ns_ = 0;
   std::int64_t window_max_ns_ = 0;
   std::atomic<std::int64_t> last_window_max_ns_{0};

@@ -191,7 +191,7 @@ class HttpSession {
     if (!trim_due_) return;
     trim_due_ = false;
     if (!memory::claim_trim()) return;
-    auto timer = std::make_shared<asio::steady_timer>(t_.ioc, std::chrono::milliseconds(100));
+    auto timer = std::make_shared<asio::steady_timer>(stream_.get_executor(), std::chrono::milliseconds(100));
     timer->async_wait([timer, &pool = t_.pool](beast::error_code) {
       [[maybe_unused]] bool queued = pool.submit_always([] { memory::trim(); });  // false only while stopping
     });

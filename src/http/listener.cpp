@@ -3,7 +3,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -36,7 +35,7 @@ void Listener::close() {
 
 awaitable<void> Listener::accept_loop() {
   for (;;) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(t_.ioc), as_tuple);
+    auto [ec, socket] = co_await acceptor_.async_accept(t_.io.next(), as_tuple);
     if (ec) {
       if (!acceptor_.is_open()) co_return;
       spdlog::warn("accept failed: {}", ec.message());

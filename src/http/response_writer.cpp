@@ -52,7 +52,7 @@ awaitable<beast::error_code> wait_writable(beast::tcp_stream& stream, std::chron
   auto& socket = stream.socket();
   asio::steady_timer timer(stream.get_executor());
   timer.expires_after(timeout);
-  // Both completions run on the connection's strand; a timer handler that was
+  // Both completions run on the connection's I/O thread; a timer handler that was
   // already queued when the wait ended must find `done` and leave the socket alone.
   enum class State { waiting, done, timed_out };
   auto state = std::make_shared<State>(State::waiting);

@@ -6,6 +6,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
@@ -17,6 +18,14 @@
 #include "http/transport.hpp"
 
 namespace wp::http::transport {
+
+IoContexts::IoContexts(int threads) {
+  for (int i = 0; i < std::max(1, threads); ++i) all_.push_back(std::make_unique<asio::io_context>(1));
+}
+
+void IoContexts::stop() {
+  for (auto& c : all_) c->stop();
+}
 
 ConnectionTable::HttpHandle ConnectionTable::add(const std::shared_ptr<beast::tcp_stream>& stream) {
   std::lock_guard lock(mu_);
@@ -53,8 +62,8 @@ std::size_t ConnectionTable::close_round(bool late, bool cut_websockets) {
   }
   for (auto& c : http_) {
     if (!late && c.busy) continue;
-    asio::post(c.strand, [weak = c.stream] {
-      // Runs on the connection's strand, so the session is suspended
+    asio::post(c.executor, [weak = c.stream] {
+      // Runs on the connection's I/O thread, so the session is suspended
       // and, if the stream still exists, it stays alive meanwhile.
       if (auto s = weak.lock()) {
         beast::error_code ec;
@@ -77,13 +86,13 @@ struct Server::Impl {
 
   void begin_shutdown();
   awaitable<void> drain();
-  awaitable<void> probe_lag();
+  awaitable<void> probe_lag(asio::io_context& ioc);
 
   static constexpr auto kAbandonGrace = std::chrono::milliseconds(500);
   Transport transport;
   Listener listener{transport};
-  asio::signal_set signals{transport.ioc, SIGINT, SIGTERM};
-  asio::signal_set hangups{transport.ioc, SIGHUP};
+  asio::signal_set signals{transport.io.main(), SIGINT, SIGTERM};
+  asio::signal_set hangups{transport.io.main(), SIGHUP};
   std::function<void()> reload;
   void wait_hangup();
   std::atomic<std::size_t> abandoned{0};
@@ -105,11 +114,17 @@ void Server::run() {
   });
   if (im.reload) im.wait_hangup();
   im.listener.start();
-  asio::co_spawn(im.transport.ioc, im.probe_lag(), asio::detached);
-  auto& ioc = im.transport.ioc;
+  auto& contexts = im.transport.io.all();
+  for (auto& ioc : contexts) asio::co_spawn(*ioc, im.probe_lag(*ioc), asio::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < im.transport.opt.io_threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
-  ioc.run();
+  for (std::size_t i = 1; i < contexts.size(); ++i) {
+    threads.emplace_back([&ioc = *contexts[i]] {
+      // Kept running while it has no connection; the drain stops it.
+      auto work = asio::make_work_guard(ioc);
+      ioc.run();
+    });
+  }
+  im.transport.io.main().run();
   for (auto& t : threads) t.join();
 }
 
@@ -128,11 +143,11 @@ std::size_t Server::abandoned() const { return impl_->abandoned.load(); }
 
 const LagGate& Server::lag() const { return impl_->transport.lag; }
 
-// A timer on the I/O threads: its lateness is the time a handler posted at
+// A timer on each I/O thread: its lateness is the time a handler posted at
 // its deadline waited behind the others, which is what a party message's
 // fan-out waits. It stops with the drain (the I/O threads stop then).
-awaitable<void> Server::Impl::probe_lag() {
-  asio::steady_timer timer(transport.ioc);
+awaitable<void> Server::Impl::probe_lag(asio::io_context& ioc) {
+  asio::steady_timer timer(ioc);
   auto due = std::chrono::steady_clock::now();
   while (!transport.draining) {
     due += transport.opt.lag.interval;
@@ -146,7 +161,7 @@ awaitable<void> Server::Impl::probe_lag() {
 }
 
 void Server::stop() {
-  asio::post(impl_->transport.ioc, [im = impl_.get()] { im->begin_shutdown(); });
+  asio::post(impl_->transport.io.main(), [im = impl_.get()] { im->begin_shutdown(); });
 }
 
 void Server::Impl::begin_shutdown() {
@@ -155,7 +170,7 @@ void Server::Impl::begin_shutdown() {
   beast::error_code ignored;
   signals.cancel(ignored);
   hangups.cancel(ignored);
-  asio::co_spawn(transport.ioc, drain(), asio::detached);
+  asio::co_spawn(transport.io.main(), drain(), asio::detached);
 }
 
 awaitable<void> Server::Impl::drain() {
@@ -165,7 +180,7 @@ awaitable<void> Server::Impl::drain() {
   // does not return (a database lock, say): it cannot be interrupted, so it
   // is left behind rather than holding the exit.
   auto give_up = deadline + kAbandonGrace;
-  asio::steady_timer timer(transport.ioc);
+  asio::steady_timer timer(transport.io.main());
   bool websockets_cut = false;
   for (;;) {
     auto now = std::chrono::steady_clock::now();
@@ -183,7 +198,7 @@ awaitable<void> Server::Impl::drain() {
     co_await timer.async_wait(as_tuple);
   }
   if (abandoned == 0) spdlog::info("all connections closed");
-  transport.ioc.stop();
+  transport.io.stop();
 }
 
 }  // namespace wp::http

@@ -10,7 +10,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -25,6 +24,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/blocking_pool.hpp"
 #include "http/dispatcher.hpp"
@@ -84,7 +84,7 @@ class DrainableSocket {
 class ConnectionTable {
   struct HttpEntry {
     std::weak_ptr<beast::tcp_stream> stream;
-    asio::any_io_executor strand;
+    asio::any_io_executor executor;  // the connection's I/O thread
     bool busy = false;  // between reading a request's first byte and writing its answer
   };
 
@@ -109,16 +109,35 @@ class ConnectionTable {
   std::list<std::weak_ptr<DrainableSocket>> websockets_;
 };
 
+// One io_context per I/O thread, each run by that thread alone. A
+// connection lives on one of them for its whole life, so its handlers never
+// run at once and need no strand, and the threads share no scheduler lock:
+// what one thread posts for itself stays in its private queue.
+class IoContexts {
+ public:
+  explicit IoContexts(int threads);
+  // The first one: the acceptor, the signals and the drain live there.
+  asio::io_context& main() { return *all_.front(); }
+  // The next one in turn, for a new connection.
+  asio::io_context& next() { return *all_[next_.fetch_add(1, std::memory_order_relaxed) % all_.size()]; }
+  const std::vector<std::unique_ptr<asio::io_context>>& all() const { return all_; }
+  void stop();
+
+ private:
+  std::vector<std::unique_ptr<asio::io_context>> all_;
+  std::atomic<std::size_t> next_{0};
+};
+
 // What every connection of one server shares.
 struct Transport {
   Transport(ServerOptions o, Dispatcher& d, BlockingPool& p, BlockingPool& bulk)
-      : opt(std::move(o)), dispatcher(d), pool(p), bulk_pool(bulk), ioc(opt.io_threads), lag(opt.lag) {}
+      : opt(std::move(o)), dispatcher(d), pool(p), bulk_pool(bulk), io(opt.io_threads), lag(opt.lag) {}
 
   const ServerOptions opt;
   Dispatcher& dispatcher;
   BlockingPool& pool;
   BlockingPool& bulk_pool;  // the handlers of bulk routes
-  asio::io_context ioc;
+  IoContexts io;
   LagGate lag;  // fed by the probe (server.cpp), read before running a bulk route
   std::atomic<bool> draining{false};
   ConnectionTable connections;
@@ -128,13 +147,13 @@ struct Transport {
 // limit it answers 503 itself (listener.cpp).
 class Listener {
  public:
-  // The acceptor lives on a strand of its own: accepting runs on one I/O
-  // thread while shutdown closes it from another.
-  explicit Listener(Transport& t) : t_(t), acceptor_(asio::make_strand(t.ioc)) {}
+  // The acceptor lives on the main I/O thread; shutdown closes it from there
+  // too. Each accepted socket goes to the next I/O thread.
+  explicit Listener(Transport& t) : t_(t), acceptor_(t.io.main()) {}
   // Binds and listens; returns the port.
   unsigned short listen();
   void start();
-  void close();  // from any thread: runs on the acceptor's strand
+  void close();  // from any thread: runs on the main I/O thread
 
  private:
   awaitable<void> accept_loop();

@@ -1,7 +1,7 @@
 // One upgraded socket: the module's endpoint is opened on the pool, then
-// reads run in one coroutine on the connection's strand and sends from any
+// reads run in one coroutine on the connection's I/O thread and sends from any
 // thread go through a bounded queue (ws_send_queue.hpp) to one writer on
-// the strand, which writes shared, ready-made frames (ws_frame.hpp)
+// that thread, which writes shared, ready-made frames (ws_frame.hpp)
 // straight to the TCP socket, several per gathered write.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -83,7 +83,7 @@ class WsConn : public realtime::Connection,
     asio::post(ws_.get_executor(), [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).close(); });
   }
 
-  // Beast's own bytes, on the strand (ws_stream.hpp).
+  // Beast's own bytes, on its I/O thread (ws_stream.hpp).
   void write_control(Frame bytes, std::unique_ptr<WriteDone> done) override {
     if (queue_.push_control(std::move(bytes), std::move(done)) == SendQueue::Push::start_writer) write_next();
   }
@@ -164,7 +164,7 @@ class WsConn : public realtime::Connection,
     return true;
   }
 
-  // The writer, on the strand: one gathered write per batch, then the next.
+  // The writer, on the I/O thread: one gathered write per batch, then the next.
   // Plain callbacks, not a coroutine: this runs once per message per member.
   void write_next() {
     auto& socket = beast::get_lowest_layer(ws_).socket();
@@ -237,7 +237,7 @@ class WsConn : public realtime::Connection,
   const ServerOptions& opt_;
   std::string id_;
   SendQueue queue_;
-  SendQueue::Batch batch_;                 // being written, on the strand
+  SendQueue::Batch batch_;                 // being written, on the I/O thread
   std::vector<asio::const_buffer> buffers_;  // batch_'s bytes
   bool direct_ = false;                      // the socket is non-blocking: try writes at once
   double tokens_;

@@ -1,8 +1,8 @@
 #pragma once
 // The bounded send queue of one WebSocket (websocket_session.cpp). Data
 // frames come from any thread; Beast's own bytes (the handshake answer,
-// ping, pong, close) come from the connection's strand. One writer on the
-// strand takes them out in batches, Beast's first, and writes each batch
+// ping, pong, close) come from the connection's I/O thread. One writer on that
+// thread takes them out in batches, Beast's first, and writes each batch
 // with one gathered write: the socket never has two writes in flight, so
 // Beast's frames never interleave with the shared data frames.
 #include <boost/system/error_code.hpp>
@@ -43,7 +43,7 @@ class SendQueue {
 
   // Any thread. full: the caller closes the connection (4008).
   Push push_data(Frame frame);
-  // The strand only. Written before any data still waiting; a close frame
+  // The I/O thread only. Written before any data still waiting; a close frame
   // drops the data waiting and refuses more.
   Push push_control(Frame frame, std::unique_ptr<WriteDone> done);
   // The handshake is done: data may go out. True: start the writer.
@@ -51,7 +51,7 @@ class SendQueue {
   // Drops the data waiting and refuses more; false if already closing.
   bool close();
 
-  // The writer's next batch, on the strand; false (and the writer stops) when
+  // The writer's next batch, on the I/O thread; false (and the writer stops) when
   // nothing waits. `out` is cleared first (and trimmed after a big batch).
   bool take(Batch& out);
   // The batch taken last is written (or failed: then nothing more is taken

@@ -29,7 +29,7 @@ namespace wp::http::transport {
 class ControlWriter {
  public:
   virtual ~ControlWriter() = default;
-  // On the connection's strand; `done` runs there once the bytes are written
+  // On the connection's I/O thread; `done` runs there once the bytes are written
   // or the socket failed, never inside this call.
   virtual void write_control(Frame bytes, std::unique_ptr<WriteDone> done) = 0;
 };

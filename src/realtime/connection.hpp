@@ -32,7 +32,7 @@ class Connection {
 class Endpoint {
  public:
   virtual ~Endpoint() = default;
-  // Called in order, one at a time, on the connection's I/O strand. Must not
+  // Called in order, one at a time, on the connection's I/O thread. Must not
   // block: hand blocking work to the blocking pool.
   virtual void on_message(const std::string& text) = 0;
   // Called once, after the last on_message.

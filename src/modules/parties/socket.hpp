@@ -1,7 +1,7 @@
 #pragma once
 // One party WebSocket: parses client messages (protocol.hpp) and calls the
 // live rooms or the party rules. Ping, typing and sync requests are answered
-// at once on the I/O strand (they never block); everything that touches
+// at once on the I/O thread (they never block); everything that touches
 // shared state or the database (control, buffering, chat, reactions,
 // leaving) runs in order on the blocking pool.
 #include <memory>
