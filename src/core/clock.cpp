@@ -21,12 +21,28 @@ std::string to_rfc3339(std::int64_t epoch_ms) {
   auto day = floor<days>(tp);
   year_month_day ymd{day};
   hh_mm_ss<milliseconds> t{tp - day};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<long>(t.hours().count()), static_cast<long>(t.minutes().count()),
-                static_cast<long>(t.seconds().count()), static_cast<long>(t.subseconds().count()));
-  return buf;
+  // Written digit by digit: every timestamp of every JSON answer comes through here.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](std::size_t at, std::size_t width, long long v) {
+    for (std::size_t i = at + width; i-- > at; v /= 10) out[i] = static_cast<char>('0' + v % 10);
+  };
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {  // outside RFC 3339's four digits: the old, general form
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", year, static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()), static_cast<long>(t.hours().count()),
+                  static_cast<long>(t.minutes().count()), static_cast<long>(t.seconds().count()),
+                  static_cast<long>(t.subseconds().count()));
+    return buf;
+  }
+  put(0, 4, year);
+  put(5, 2, static_cast<unsigned>(ymd.month()));
+  put(8, 2, static_cast<unsigned>(ymd.day()));
+  put(11, 2, t.hours().count());
+  put(14, 2, t.minutes().count());
+  put(17, 2, t.seconds().count());
+  put(20, 3, t.subseconds().count());
+  return out;
 }
 
 namespace {

@@ -34,6 +34,30 @@ std::string new_uuid() {
          h.substr(20, 12);
 }
 
+std::string new_request_id() {
+  struct Sequence {
+    std::uint64_t start = 0;
+    std::uint64_t next = 0;
+    Sequence() { randombytes_buf(&start, sizeof start); }
+  };
+  thread_local Sequence seq;
+  std::array<unsigned char, 16> b;
+  std::uint64_t hi = seq.start, lo = seq.next++;
+  for (int i = 7; i >= 0; --i, hi >>= 8, lo >>= 8) {
+    b[static_cast<std::size_t>(i)] = static_cast<unsigned char>(hi);
+    b[static_cast<std::size_t>(i) + 8] = static_cast<unsigned char>(lo);
+  }
+  std::string out(36, '-');
+  static constexpr char digits[] = "0123456789abcdef";
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // the dashes, already there
+    out[at++] = digits[b[i] >> 4];
+    out[at++] = digits[b[i] & 0xF];
+  }
+  return out;
+}
+
 std::string new_uuid_v7(std::int64_t* ms_out) {
   // RFC 9562 method 1: a 12-bit counter in rand_a keeps ids of one millisecond in order.
   static std::mutex mu;

@@ -9,10 +9,35 @@ Metrics& metrics() {
   return m;
 }
 
+// The process has one Metrics (metrics()), alive until exit, so a thread's
+// shard pointer never dangles.
+Metrics::Shard& Metrics::my_shard() {
+  thread_local Shard* mine = nullptr;
+  if (!mine) {
+    std::lock_guard lock(mu_);
+    mine = shards_.emplace_back(std::make_unique<Shard>()).get();
+  }
+  return *mine;
+}
+
+void Metrics::merge(std::map<RequestKey, std::uint64_t>& requests, std::map<std::string, Histogram>& latency) const {
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard->mu);
+    for (auto& [key, n] : shard->requests) requests[key] += n;
+    for (auto& [route, h] : shard->latency) {
+      auto& sum = latency[route];
+      for (std::size_t i = 0; i < h.buckets.size(); ++i) sum.buckets[i] += h.buckets[i];
+      sum.count += h.count;
+      sum.sum += h.sum;
+    }
+  }
+}
+
 void Metrics::observe_request(const std::string& route, const std::string& method, int status, double seconds) {
-  std::lock_guard lock(mu_);
-  ++requests_[{route, method, status}];
-  auto& h = latency_[route];
+  auto& shard = my_shard();
+  std::lock_guard lock(shard.mu);
+  ++shard.requests[{route, method, status}];
+  auto& h = shard.latency[route];
   for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
     if (seconds <= kLatencyBuckets[i]) ++h.buckets[i];
   ++h.count;
@@ -42,17 +67,20 @@ std::string label(const std::string& v) {
 
 std::string Metrics::render() const {
   std::lock_guard lock(mu_);
+  std::map<RequestKey, std::uint64_t> requests;
+  std::map<std::string, Histogram> latency;
+  merge(requests, latency);
   std::string out;
   out += "# HELP watchparty_http_requests_total HTTP requests by route, method and status.\n";
   out += "# TYPE watchparty_http_requests_total counter\n";
-  for (auto& [key, n] : requests_) {
+  for (auto& [key, n] : requests) {
     auto& [route, method, status] = key;
     out += fmt::format("watchparty_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
                        label(route), label(method), status, n);
   }
   out += "# HELP watchparty_http_request_duration_seconds Time from request read to response ready.\n";
   out += "# TYPE watchparty_http_request_duration_seconds histogram\n";
-  for (auto& [route, h] : latency_) {
+  for (auto& [route, h] : latency) {
     for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i)
       out += fmt::format("watchparty_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
                          label(route), kLatencyBuckets[i], h.buckets[i]);
@@ -74,11 +102,12 @@ std::string Metrics::render() const {
 Metrics::Snapshot Metrics::snapshot() const {
   std::lock_guard lock(mu_);
   Snapshot out;
-  for (auto& [key, n] : requests_) {
+  std::map<RequestKey, std::uint64_t> requests;
+  merge(requests, out.latency);
+  for (auto& [key, n] : requests) {
     out.requests += n;
     if (std::get<2>(key) >= 500) out.server_errors += n;
   }
-  out.latency = latency_;
   out.gauges.emplace_back("watchparty_open_connections", static_cast<double>(open_connections.load()));
   out.gauges.emplace_back("watchparty_open_websockets", static_cast<double>(open_websockets.load()));
   for (auto& g : gauges_) out.gauges.emplace_back(g.name, g.read());

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <tuple>
@@ -48,9 +49,20 @@ class Metrics {
     std::string name, help;
     std::function<double()> read;
   };
-  mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
-  std::map<std::string, Histogram> latency_;
+  using RequestKey = std::tuple<std::string, std::string, int>;  // route, method, status
+  // One per thread that answers requests, so that two I/O threads never
+  // wait on one lock for every request; reading merges them.
+  struct Shard {
+    std::mutex mu;
+    std::map<RequestKey, std::uint64_t> requests;
+    std::map<std::string, Histogram> latency;
+  };
+  Shard& my_shard();
+  // Every shard's counts summed (the caller holds mu_).
+  void merge(std::map<RequestKey, std::uint64_t>& requests, std::map<std::string, Histogram>& latency) const;
+
+  mutable std::mutex mu_;  // shards_ and gauges_
+  std::vector<std::unique_ptr<Shard>> shards_;  // never shrinks: a thread's shard outlives it
   std::vector<Gauge> gauges_;
 };
 

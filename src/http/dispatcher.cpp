@@ -18,7 +18,7 @@ std::string choose_request_id(const std::optional<std::string>& incoming) {
         return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
       }))
     return *incoming;
-  return new_uuid();
+  return new_request_id();
 }
 
 Response Dispatcher::run(const Route& route, Request& req) const {

@@ -143,7 +143,7 @@ class HttpSession {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = ep.address().to_string();
-    entry_ = t_.connections.add(stream_owner_);
+    entry_ = t_.connections.add(stream_owner_, busy_);
   }
 
   awaitable<void> run() {
@@ -151,7 +151,7 @@ class HttpSession {
     while (!t_.draining) {
       trim_if_due();
       if (!co_await await_request()) break;
-      t_.connections.set_busy(entry_, true);
+      busy_ = true;
       Exchange x;
       if (!co_await read_request(x)) break;
       trim_due_ = x.req.body.size() >= memory::kTrimAfterBytes;
@@ -327,9 +327,9 @@ class HttpSession {
   awaitable<bool> respond(Exchange& x, Response res) {
     bool keep_alive = !x.early && x.client_keep_alive && !t_.draining;
     std::uint64_t bytes = res.file ? res.file->length : res.body.size();
-    bool sent = co_await write_response(t_, stream_, x.req, res, keep_alive, &bytes);
+    bool sent = co_await write_response(t_, stream_, x.req, res, keep_alive, head_, &bytes);
     record_exchange(t_, x.req, x.found() ? x.match.route->pattern : "(unmatched)", res.status, bytes, x.started);
-    t_.connections.set_busy(entry_, false);
+    busy_ = false;
     co_return sent && keep_alive;
   }
 
@@ -349,6 +349,8 @@ class HttpSession {
   beast::tcp_stream& stream_;
   std::string remote_ip_;
   beast::flat_buffer buffer_;
+  std::string head_;  // the answers' heads, the buffer reused
+  std::atomic<bool> busy_{false};  // read by a drain (ConnectionTable)
   ConnectionTable::HttpHandle entry_;
   bool trim_due_ = false;
 };

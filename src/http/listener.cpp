@@ -90,7 +90,8 @@ awaitable<void> Listener::refuse_busy(tcp::socket socket) {
   Response res =
       error_response(Error(ErrorCode::unavailable, "Too many connections.").with_retry_after(1), req.request_id);
   auto bytes = res.body.size();
-  co_await write_response(t_, stream, req, res, false);
+  std::string head;
+  co_await write_response(t_, stream, req, res, false, head);
   record_exchange(t_, req, "(refused)", res.status, bytes, started);
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);

@@ -3,7 +3,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <spdlog/spdlog.h>
 
@@ -11,11 +10,14 @@
 #include <sys/sendfile.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
+#include <string_view>
 #include <vector>
 
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "http/response_head.hpp"
 #include "http/transport.hpp"
 
 namespace wp::http::transport {
@@ -38,11 +40,12 @@ struct FileDescriptor {
 
 beast::error_code last_os_error() { return beast::error_code(errno, beast::system_category()); }
 
-template <class Body>
-awaitable<beast::error_code> write_message(beast::tcp_stream& stream, bhttp::response<Body>& res,
-                                           std::chrono::seconds timeout) {
+// A head and a body (either may be empty) in one gathered write.
+awaitable<beast::error_code> write_bytes(beast::tcp_stream& stream, std::string_view head, std::string_view body,
+                                         std::chrono::seconds timeout) {
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
   stream.expires_after(timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream, res, as_tuple);
+  auto [ec, n] = co_await asio::async_write(stream, buffers, as_tuple);
   (void)n;
   co_return ec;
 }
@@ -123,22 +126,16 @@ awaitable<beast::error_code> copy_range(beast::tcp_stream& stream, int fd, off_t
   co_return beast::error_code{};
 }
 
-awaitable<beast::error_code> write_file(beast::tcp_stream& stream, bhttp::response<bhttp::buffer_body>& out,
-                                        const FileBody& file, std::chrono::seconds timeout) {
+// The head, then the file's range.
+awaitable<beast::error_code> write_file(beast::tcp_stream& stream, const std::string& head, const FileBody& file,
+                                        std::chrono::seconds timeout) {
   FileDescriptor f(::open(file.path.c_str(), O_RDONLY | O_CLOEXEC));
   if (f.fd < 0) {
     auto ec = last_os_error();
     spdlog::error("cannot open {}: {}", file.path, ec.message());
     co_return ec;
   }
-  out.content_length(file.length);
-  out.body().data = nullptr;
-  out.body().more = true;
-  bhttp::response_serializer<bhttp::buffer_body> sr{out};
-  stream.expires_after(timeout);
-  auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, as_tuple);
-  (void)hn;
-  if (hec) co_return hec;
+  if (auto hec = co_await write_bytes(stream, head, {}, timeout)) co_return hec;
   auto off = static_cast<off_t>(file.offset);
   std::uint64_t remaining = file.length;
   auto [how, ec] = co_await sendfile_range(stream, f.fd, off, remaining, timeout);
@@ -213,47 +210,45 @@ awaitable<beast::error_code> write_stream(Transport& t, beast::tcp_stream& strea
 }  // namespace
 
 awaitable<bool> write_response(Transport& t, beast::tcp_stream& stream, const Request& req, Response& res,
-                               bool keep_alive, std::uint64_t* streamed) {
+                               bool keep_alive, std::string& head, std::uint64_t* streamed) {
   t.dispatcher.finish(req, res);
-  auto fill = [&](auto& out) {
+  auto timeout = t.opt.read_timeout;
+  beast::error_code ec;
+  const bool bodiless = res.status == 204 || res.status == 304;
+  const bool head_only = req.method == "HEAD" || bodiless;
+  if (res.stream && !head_only) {
+    bhttp::response<bhttp::buffer_body> out;
     out.result(static_cast<unsigned>(res.status));
     out.version(11);
     out.keep_alive(keep_alive);
     out.set(bhttp::field::server, "watchparty");
     if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
     for (auto& [k, v] : res.headers) out.insert(k, v);
-  };
-  auto timeout = t.opt.read_timeout;
-  beast::error_code ec;
-  if (req.method == "HEAD" || res.status == 204 || res.status == 304) {
-    bhttp::response<bhttp::empty_body> out;
-    fill(out);
-    if (res.status != 204 && res.status != 304) out.content_length(res.file ? res.file->length : res.body.size());
-    ec = co_await write_message(stream, out, timeout);
-  } else if (res.file) {
-    bhttp::response<bhttp::buffer_body> out;
-    fill(out);
-    ec = co_await write_file(stream, out, *res.file, timeout);
-  } else if (res.stream) {
-    bhttp::response<bhttp::buffer_body> out;
-    fill(out);
     std::uint64_t bytes = 0;
     ec = co_await write_stream(t, stream, out, res.stream, bytes);
     if (streamed) *streamed = bytes;
+    co_return !ec;
+  }
+  ResponseHead h{.status = res.status, .keep_alive = keep_alive, .content_type = res.content_type,
+                 .headers = &res.headers, .content_length = std::nullopt};
+  if (!bodiless) h.content_length = res.file ? res.file->length : res.body.size();
+  std::size_t dropped = 0;
+  write_response_head(head, h, &dropped);
+  if (dropped > 0)
+    spdlog::error("{} header(s) of the answer to {} {} left out: a name or value held CR, LF or NUL", dropped,
+                  req.method, req.path);
+  if (head_only) {
+    ec = co_await write_bytes(stream, head, {}, timeout);
+  } else if (res.file) {
+    ec = co_await write_file(stream, head, *res.file, timeout);
   } else {
-    bhttp::response<bhttp::string_body> out;
-    fill(out);
-    out.body() = std::move(res.body);
-    out.prepare_payload();
-    ec = co_await write_message(stream, out, timeout);
-    res.body = std::move(out.body());
+    ec = co_await write_bytes(stream, head, res.body, timeout);
   }
   co_return !ec;
 }
 
 awaitable<void> write_continue(Transport& t, beast::tcp_stream& stream) {
-  bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, 11};
-  co_await write_message(stream, cont, t.opt.read_timeout);
+  co_await write_bytes(stream, "HTTP/1.1 100 Continue\r\n\r\n", {}, t.opt.read_timeout);
 }
 
 void record_exchange(const Transport& t, const Request& req, const std::string& route_label, int status,

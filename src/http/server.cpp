@@ -27,14 +27,10 @@ void IoContexts::stop() {
   for (auto& c : all_) c->stop();
 }
 
-ConnectionTable::HttpHandle ConnectionTable::add(const std::shared_ptr<beast::tcp_stream>& stream) {
+ConnectionTable::HttpHandle ConnectionTable::add(const std::shared_ptr<beast::tcp_stream>& stream,
+                                                 const std::atomic<bool>& busy) {
   std::lock_guard lock(mu_);
-  return http_.insert(http_.end(), HttpEntry{stream, stream->get_executor(), false});
-}
-
-void ConnectionTable::set_busy(HttpHandle h, bool busy) {
-  std::lock_guard lock(mu_);
-  h->busy = busy;
+  return http_.insert(http_.end(), HttpEntry{stream, stream->get_executor(), &busy});
 }
 
 void ConnectionTable::remove(HttpHandle h) {
@@ -61,7 +57,7 @@ std::size_t ConnectionTable::close_round(bool late, bool cut_websockets) {
     if (cut_websockets) ws->cut();
   }
   for (auto& c : http_) {
-    if (!late && c.busy) continue;
+    if (!late && c.busy->load()) continue;
     asio::post(c.executor, [weak = c.stream] {
       // Runs on the connection's I/O thread, so the session is suspended
       // and, if the stream still exists, it stays alive meanwhile.

@@ -85,15 +85,16 @@ class ConnectionTable {
   struct HttpEntry {
     std::weak_ptr<beast::tcp_stream> stream;
     asio::any_io_executor executor;  // the connection's I/O thread
-    bool busy = false;  // between reading a request's first byte and writing its answer
+    // The session's own flag, set between reading a request's first byte and
+    // writing its answer; the session outlives its entry.
+    const std::atomic<bool>* busy;
   };
 
  public:
   using HttpHandle = std::list<HttpEntry>::iterator;
   using WsHandle = std::list<std::weak_ptr<DrainableSocket>>::iterator;
 
-  HttpHandle add(const std::shared_ptr<beast::tcp_stream>& stream);
-  void set_busy(HttpHandle h, bool busy);
+  HttpHandle add(const std::shared_ptr<beast::tcp_stream>& stream, const std::atomic<bool>& busy);
   void remove(HttpHandle h);
   WsHandle add(std::weak_ptr<DrainableSocket> ws);
   void remove(WsHandle h);
@@ -185,9 +186,11 @@ awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_strea
 // Writes res (with the dispatcher's common headers) as the answer to req:
 // string bodies, empty answers to HEAD/204/304, files from disk with
 // sendfile, and BodyStreams in chunks, made on the pool (response_writer.cpp;
-// `streamed` gets the body bytes of a stream). False when the connection failed.
+// `streamed` gets the body bytes of a stream). `head` is the connection's
+// own buffer for the head, kept for its next answer. False when the
+// connection failed.
 awaitable<bool> write_response(Transport& t, beast::tcp_stream& stream, const Request& req, Response& res,
-                               bool keep_alive, std::uint64_t* streamed = nullptr);
+                               bool keep_alive, std::string& head, std::uint64_t* streamed = nullptr);
 // "100 Continue", for a client that waits for it before sending its body.
 awaitable<void> write_continue(Transport& t, beast::tcp_stream& stream);
 

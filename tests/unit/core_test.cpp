@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <thread>
+#include <set>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -67,6 +69,16 @@ TEST(Clock, Rfc3339RoundTrips) {
   EXPECT_FALSE(wp::parse_rfc3339("2023-02-30T00:00:00Z"));
   EXPECT_FALSE(wp::parse_rfc3339("yesterday"));
   EXPECT_FALSE(wp::parse_rfc3339("2023-11-14T22:13:20"));
+}
+
+TEST(Clock, Rfc3339WritesEveryFieldWithItsWidth) {
+  EXPECT_EQ(wp::to_rfc3339(951782400009), "2000-02-29T00:00:00.009Z");   // a leap day, one digit of ms
+  EXPECT_EQ(wp::to_rfc3339(253402300799999), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(wp::to_rfc3339(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(wp::to_rfc3339(-62135596800000), "0001-01-01T00:00:00.000Z");
+  // Every millisecond value and every hour survive the round trip.
+  for (std::int64_t ms = 1700000000000; ms < 1700000000000 + 86400000; ms += 3600001)
+    EXPECT_EQ(wp::parse_rfc3339(wp::to_rfc3339(ms)).value(), ms) << wp::to_rfc3339(ms);
 }
 
 TEST(Migrations, SplitterIgnoresSemicolonsInStringsAndComments) {
@@ -179,6 +191,21 @@ TEST(Validators, FormatsAreChecked) {
   EXPECT_TRUE(v::past_date("1990-02-30"));
   EXPECT_FALSE(v::e164_phone("+33612345678"));
   EXPECT_TRUE(v::e164_phone("0612345678"));
+}
+
+TEST(Ids, RequestIdsAreUuidShapedAndNeverRepeat) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    auto id = wp::new_request_id();
+    ASSERT_TRUE(wp::is_uuid(id)) << id;
+    EXPECT_TRUE(seen.insert(id).second) << id;
+  }
+  // Another thread starts from its own random point.
+  std::string other;
+  std::thread([&] { other = wp::new_request_id(); }).join();
+  EXPECT_TRUE(wp::is_uuid(other));
+  EXPECT_EQ(seen.count(other), 0u);
+  EXPECT_NE(other.substr(0, 18), seen.begin()->substr(0, 18));
 }
 
 TEST(Ids, V7IdsSortInCreationOrder) {
