@@ -109,4 +109,29 @@ class KeptSelect {
   std::uint64_t key_ = Database::new_kept_key();
 };
 
+// An INSERT, UPDATE or DELETE kept prepared on each pooled session, for
+// the writes that run on every join or post. Parameters are bound in the
+// order given; run() answers how many rows it changed.
+//
+//   const db::KeptWrite<std::string, long long> touch_{db_, "UPDATE t SET at = :t WHERE id = :id"};
+template <class... Params>
+class KeptWrite {
+ public:
+  KeptWrite(Database& db, std::string sql) : db_(db), sql_(std::move(sql)) {}
+
+  long long run(soci::session& s, const Params&... params) const {
+    auto& k = kept_statement<std::tuple<Params...>>(db_, s, key_, sql_, [](soci::statement& st, auto& vars) {
+      std::apply([&](auto&... p) { (st.exchange(soci::use(p)), ...); }, vars);
+    });
+    k.vars = std::tuple<Params...>(params...);
+    run_kept(db_, s, key_, k);
+    return k.st.get_affected_rows();
+  }
+
+ private:
+  Database& db_;
+  std::string sql_;
+  std::uint64_t key_ = Database::new_kept_key();
+};
+
 }  // namespace wp::db

@@ -9,11 +9,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "core/config.hpp"
 #include "core/ids.hpp"
 #include "db/kept.hpp"
+#include "db/soci_optional.hpp"
 
 namespace {
 
@@ -84,6 +86,44 @@ TEST(KeptSelect, AFailedRunIsPreparedAgainAndWorks) {
     EXPECT_EQ(run("3").size(), 1u);
     EXPECT_ANY_THROW(run("not a number"));
     EXPECT_EQ(run("3").size(), 1u);
+  });
+}
+
+TEST(KeptWrite, WritesWithEachRunsParametersAndCountsTheRowsItChanged) {
+  on_each_database([](wp::db::Database& db) {
+    auto before = db.dialect() == wp::db::Dialect::postgresql ? prepared_statements(db) : 0;
+    wp::db::KeptWrite<std::string, int> add(db, "INSERT INTO item (name, qty) VALUES (:n, :q)");
+    wp::db::KeptWrite<int, std::string> set(db, "UPDATE item SET qty = :q WHERE name = :n");
+    wp::db::KeptSelect<Item, std::string> by_name(db, kItem, "FROM item WHERE name = :n ORDER BY qty");
+    db.with([&](soci::session& s) {
+      EXPECT_EQ(add.run(s, "a", 1), 1);
+      EXPECT_EQ(add.run(s, "a", 2), 1);
+      EXPECT_EQ(add.run(s, "b", 5), 1);
+      EXPECT_EQ(set.run(s, 9, "a"), 2);
+      EXPECT_EQ(set.run(s, 9, "nobody"), 0);
+      auto a = by_name.rows(s, "a");
+      ASSERT_EQ(a.size(), 2u);
+      EXPECT_EQ(a[0].qty, 9);
+      EXPECT_EQ(by_name.one(s, "b")->qty, 5);
+    });
+    if (db.dialect() == wp::db::Dialect::postgresql) {
+      EXPECT_EQ(prepared_statements(db), before + 3);
+    }
+  });
+}
+
+TEST(KeptWrite, AFailedRunIsPreparedAgainAndWorks) {
+  on_each_database([](wp::db::Database& db) {
+    wp::db::KeptWrite<std::optional<std::string>, int> add(db, "INSERT INTO item (name, qty) VALUES (:n, :q)");
+    db.with([&](soci::session& s) {
+      EXPECT_ANY_THROW(add.run(s, std::nullopt, 1));  // NOT NULL
+      EXPECT_EQ(add.run(s, std::string("c"), 2), 1);
+    });
+    EXPECT_EQ(db.with([](soci::session& s) {
+      long long n = 0;
+      s << "SELECT COUNT(*) FROM item WHERE name = 'c'", soci::into(n);
+      return n;
+    }), 1);
   });
 }
 

@@ -9,30 +9,16 @@
 
 namespace wp::analytics::sql {
 
-inline constexpr int kEventColumns = 14;
 #define WP_ANALYTICS_EVENT_COLUMNS                                                                               \
   "analytics_events (id, event_type, event_name, event_data, source, session_id, user_id, video_id, party_id, " \
   "amount, client_timestamp, timestamp, ip_address, user_agent)"
-inline constexpr const char* kInsertEventsHead = "INSERT INTO " WP_ANALYTICS_EVENT_COLUMNS " VALUES ";
 // PostgreSQL takes a batch by COPY (db/pg_copy.hpp), the columns in the same order.
 inline constexpr const char* kCopyEvents = "COPY " WP_ANALYTICS_EVENT_COLUMNS " FROM STDIN";
+// SQLite's insert: one event, kept prepared and run once per row of a batch.
+inline constexpr const char* kInsertEvent =
+    "INSERT INTO " WP_ANALYTICS_EVENT_COLUMNS " VALUES (:id, :type, :name, :data, :source, :session, :user, :video, "
+    ":party, :amount, :client_ts, :ts, :ip, :ua)";
 #undef WP_ANALYTICS_EVENT_COLUMNS
-
-// SQLite's batch: the multi-row INSERT of n events, one statement, n tuples
-// of positional parameters (:p0, :p1, ...).
-inline std::string insert_events(std::size_t n) {
-  std::string out = kInsertEventsHead;
-  int p = 0;
-  for (std::size_t row = 0; row < n; ++row) {
-    out += row ? ",(" : "(";
-    for (int c = 0; c < kEventColumns; ++c) {
-      if (c) out += ',';
-      out += ":p" + std::to_string(p++);
-    }
-    out += ')';
-  }
-  return out;
-}
 
 // PostgreSQL partitions (analytics_events_pYYYYMM).
 inline constexpr const char* kPartitions =

@@ -2,10 +2,10 @@
 
 #include <soci/soci.h>
 
-#include <deque>
 #include <optional>
 
 #include "db/affected.hpp"
+#include "db/kept.hpp"
 #include "db/pg_copy.hpp"
 #include "db/soci_optional.hpp"
 #include "modules/analytics/sql.hpp"
@@ -16,43 +16,30 @@ using soci::use;
 
 namespace {
 
-constexpr std::size_t kRowsPerStatement = 100;
-
-// The values of rows[from, from+n) bound in column order; kept alive in `keep`
-// while the statement runs (SOCI holds their addresses).
-struct Bound {
-  std::deque<std::string> text;
-  std::deque<long long> number;
-  std::deque<std::optional<long long>> maybe_number;
+// One event's values, bound once to the kept one-row INSERT (SOCI holds
+// their addresses): each row is copied in and the statement run again.
+struct EventVars {
+  EventRow row;
+  std::string source;
+  std::optional<long long> client_ts;
+  long long amount = 0, timestamp = 0;
 };
 
-void bind_row(soci::statement& st, const EventRow& r, Bound& keep) {
-  st.exchange(use(r.id));
-  st.exchange(use(r.event_type));
-  st.exchange(use(r.event_name));
-  st.exchange(use(r.event_data));
-  st.exchange(use(keep.text.emplace_back(to_string(r.source))));
-  st.exchange(use(r.session_id));
-  st.exchange(use(r.user_id));
-  st.exchange(use(r.video_id));
-  st.exchange(use(r.party_id));
-  st.exchange(use(keep.number.emplace_back(r.amount)));
-  auto& client_ts = keep.maybe_number.emplace_back();
-  if (r.client_timestamp) client_ts = *r.client_timestamp;
-  st.exchange(use(client_ts));
-  st.exchange(use(keep.number.emplace_back(r.timestamp)));
-  st.exchange(use(r.ip_address));
-  st.exchange(use(r.user_agent));
-}
-
-void insert_chunk(soci::session& s, const EventRow* rows, std::size_t n) {
-  Bound keep;
-  soci::statement st(s);
-  for (std::size_t i = 0; i < n; ++i) bind_row(st, rows[i], keep);
-  st.alloc();
-  st.prepare(sql::insert_events(n));
-  st.define_and_bind();
-  st.execute(true);
+void bind_event(soci::statement& st, EventVars& v) {
+  st.exchange(use(v.row.id));
+  st.exchange(use(v.row.event_type));
+  st.exchange(use(v.row.event_name));
+  st.exchange(use(v.row.event_data));
+  st.exchange(use(v.source));
+  st.exchange(use(v.row.session_id));
+  st.exchange(use(v.row.user_id));
+  st.exchange(use(v.row.video_id));
+  st.exchange(use(v.row.party_id));
+  st.exchange(use(v.amount));
+  st.exchange(use(v.client_ts));
+  st.exchange(use(v.timestamp));
+  st.exchange(use(v.row.ip_address));
+  st.exchange(use(v.row.user_agent));
 }
 
 void copy_rows(soci::session& s, const std::vector<EventRow>& rows) {
@@ -81,9 +68,20 @@ void copy_rows(soci::session& s, const std::vector<EventRow>& rows) {
 void Store::insert(const std::vector<EventRow>& rows) {
   if (rows.empty()) return;
   if (postgresql()) return db_.tx([&](soci::session& s) { copy_rows(s, rows); });
+  // On SQLite a kept one-row INSERT run per row: a batch's size changes from
+  // flush to flush, and parsing a multi-row statement of each new size cost
+  // several times what running the kept one does.
   db_.tx([&](soci::session& s) {
-    for (std::size_t at = 0; at < rows.size(); at += kRowsPerStatement)
-      insert_chunk(s, rows.data() + at, std::min(kRowsPerStatement, rows.size() - at));
+    auto& k = db::kept_statement<EventVars>(db_, s, insert_key_, sql::kInsertEvent, bind_event);
+    for (const auto& r : rows) {
+      auto& v = k.vars;
+      v.row = r;
+      v.source = to_string(r.source);
+      v.client_ts = r.client_timestamp ? std::optional<long long>(*r.client_timestamp) : std::nullopt;
+      v.amount = r.amount;
+      v.timestamp = r.timestamp;
+      db::run_kept(db_, s, insert_key_, k);
+    }
   });
 }
 

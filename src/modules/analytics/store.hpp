@@ -23,7 +23,8 @@ class Store {
 
   bool postgresql() const { return db_.dialect() == db::Dialect::postgresql; }
 
-  // All of rows in one transaction, as multi-row INSERTs of up to 100 rows.
+  // All of rows in one transaction: a COPY on PostgreSQL, a kept one-row
+  // INSERT per row on SQLite.
   void insert(const std::vector<EventRow>& rows);
 
   // PostgreSQL: the partitions of analytics_events that exist.
@@ -62,6 +63,7 @@ class Store {
  private:
   db::Database& db_;
   db::Database& reads_;
+  const std::uint64_t insert_key_ = db::Database::new_kept_key();  // the one-row INSERT of insert(), on SQLite
 };
 
 }  // namespace wp::analytics

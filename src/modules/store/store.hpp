@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,7 +38,8 @@ struct Threshold {
 
 class Store {
  public:
-  explicit Store(db::Database& db) : db_(db) {}
+  explicit Store(db::Database& db);
+  ~Store();
   db::Dialect dialect() const { return db_.dialect(); }
 
   // ---- ledger (store_ledger.cpp)
@@ -95,11 +97,14 @@ class Store {
   std::vector<UnlockRow> unlocks(const std::string& user_id);
 
  private:
-  db::Database& db_;
-};
+  // Inside a transaction of the caller: the posting, or nothing when its key was
+  // used (returns the transaction id only when it was new). Shared by the store files.
+  std::optional<std::string> post_in(soci::session& s, const Posting& p, std::int64_t now);
+  void move(soci::session& s, const Entry& e, const std::string& tx_id, long long now);
 
-// Inside a transaction of the caller: the posting, or nothing when its key was
-// used (returns the transaction id only when it was new). Shared by the store files.
-std::optional<std::string> post_in(soci::session& s, const Posting& p, std::int64_t now);
+  struct Kept;  // the writes of every posting and counted event, kept prepared (store_kept.hpp)
+  db::Database& db_;
+  std::unique_ptr<Kept> kept_;
+};
 
 }  // namespace wp::store

@@ -6,6 +6,7 @@
 #include "db/columns.hpp"
 #include "modules/store/sql.hpp"
 #include "modules/store/store.hpp"
+#include "modules/store/store_kept.hpp"
 
 namespace wp::store {
 
@@ -16,13 +17,12 @@ std::vector<Threshold> Store::count_event(const std::string& user_id, const std:
                                           std::int64_t now) {
   long long a = amount, t = now;
   return db_.tx([&](soci::session& s) {
-    s << sql::kAddToCounter, use(user_id), use(event_type), use(a), use(t);
+    kept_->add_to_counter.run(s, user_id, event_type, a, t);
     auto total = db::fetch_count(s, sql::kCounter, db::uses(user_id, event_type));
     std::vector<Threshold> unlocked;
     for (auto& rule : rules) {
       if (total < rule.threshold) continue;
-      soci::statement st = (s.prepare << sql::kInsertUnlock, use(user_id), use(rule.achievement), use(t));
-      if (db::execute_counting(st) == 0) continue;  // unlocked before: paid before
+      if (kept_->insert_unlock.run(s, user_id, rule.achievement, t) == 0) continue;  // unlocked before: paid before
       if (rule.reward > 0) {
         Posting pay;
         pay.kind = TxKind::achievement;

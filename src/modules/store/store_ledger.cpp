@@ -8,6 +8,7 @@
 #include "db/soci_optional.hpp"
 #include "modules/store/sql.hpp"
 #include "modules/store/store.hpp"
+#include "modules/store/store_kept.hpp"
 
 namespace wp::store {
 
@@ -35,28 +36,27 @@ void require_balanced(const Posting& p) {
     throw Error(ErrorCode::internal, "unbalanced coin posting " + std::string(to_string(p.kind)) + " " + p.ref);
 }
 
-void move(soci::session& s, const Entry& e, const std::string& tx_id, long long now) {
-  auto account = account_of(e.account_id);
-  s << sql::kEnsureAccount, use(e.account_id), use(account.kind), use(account.user_id), use(now);
-  long long amount = e.amount;
-  soci::statement st = (s.prepare << sql::kMoveBalance, use(amount), use(e.account_id), use(amount));
-  if (db::execute_counting(st) == 0) throw Error(ErrorCode::conflict, "Not enough coins.");
-  std::string id = new_uuid_v7();
-  s << sql::kInsertEntry, use(id), use(tx_id), use(e.account_id), use(amount), use(now);
-}
-
 }  // namespace
 
-std::optional<std::string> post_in(soci::session& s, const Posting& p, std::int64_t now) {
+Store::Store(db::Database& db) : db_(db), kept_(std::make_unique<Kept>(db)) {}
+Store::~Store() = default;
+
+void Store::move(soci::session& s, const Entry& e, const std::string& tx_id, long long now) {
+  auto account = account_of(e.account_id);
+  kept_->ensure_account.run(s, e.account_id, account.kind, account.user_id, now);
+  long long amount = e.amount;
+  if (kept_->move_balance.run(s, amount, e.account_id, amount) == 0) throw Error(ErrorCode::conflict, "Not enough coins.");
+  kept_->insert_entry.run(s, new_uuid_v7(), tx_id, e.account_id, amount, now);
+}
+
+std::optional<std::string> Store::post_in(soci::session& s, const Posting& p, std::int64_t now) {
   require_balanced(p);
   // Time-ordered ids: a wallet's history reads in the order it happened, within a millisecond too.
   std::string id = p.id.empty() ? new_uuid_v7() : p.id;
-  std::string kind(to_string(p.kind));
-  long long t = now;
-  soci::statement st = (s.prepare << sql::kInsertTransaction, use(id), use(kind), use(p.ref), use(p.user_id),
-                        use(p.memo), use(p.reverses_id), use(p.created_by), use(t));
-  if (db::execute_counting(st) == 0) return std::nullopt;  // this key moved its coins before
-  for (auto& e : p.entries) move(s, e, id, t);
+  if (kept_->insert_transaction.run(s, id, std::string(to_string(p.kind)), p.ref, p.user_id, p.memo, p.reverses_id,
+                                    p.created_by, now) == 0)
+    return std::nullopt;  // this key moved its coins before
+  for (auto& e : p.entries) move(s, e, id, now);
   return id;
 }
 
