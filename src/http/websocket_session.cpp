@@ -1,6 +1,7 @@
-// One upgraded socket: the module's endpoint is opened on the pool, then
-// reads run in one coroutine on the connection's I/O thread and sends from any
-// thread go through a bounded queue (ws_send_queue.hpp) to one writer on
+// One upgraded socket: the module's endpoint is opened on the pool, the
+// handshake runs in a coroutine, then reads go on by plain callbacks on the
+// connection's I/O thread (an idle socket holds no coroutine frame) and sends
+// from any thread go through a bounded queue (ws_send_queue.hpp) to one writer on
 // that thread, which writes shared, ready-made frames (ws_frame.hpp)
 // straight to the TCP socket, several per gathered write.
 #include <boost/asio/co_spawn.hpp>
@@ -11,7 +12,9 @@
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
+#include <spdlog/spdlog.h>
 
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -88,8 +91,9 @@ class WsConn : public realtime::Connection,
     if (queue_.push_control(std::move(bytes), std::move(done)) == SendQueue::Push::start_writer) write_next();
   }
 
-  // Accepts the handshake, then reads until the peer or the server closes.
-  awaitable<void> run(UpgradeRequest req, std::shared_ptr<realtime::Endpoint> endpoint, int refuse_code,
+  // Accepts the handshake and starts reading; true when reading started:
+  // from then on, the socket ends when its reading does (finish).
+  awaitable<bool> run(UpgradeRequest req, std::shared_ptr<realtime::Endpoint> endpoint, int refuse_code,
                       std::string refuse_reason) {
     auto self = shared_from_this();
     websocket::stream_base::timeout t{std::chrono::seconds(10), opt_.ws_idle_timeout, true};
@@ -97,16 +101,15 @@ class WsConn : public realtime::Connection,
     ws_.read_message_max(opt_.ws_max_frame);
     beast::get_lowest_layer(ws_).expires_never();
     auto [aec] = co_await ws_.async_accept(req, as_tuple);
-    req = {};  // the upgrade request is not needed any more, and this frame lives with the socket
     if (aec) {
       // The module may already count this socket in: let it leave.
       if (endpoint) endpoint->on_close();
-      co_return;
+      co_return false;
     }
     if (!endpoint) {
       auto cr = close_reason(refuse_code, refuse_reason);
       co_await ws_.async_close(cr, as_tuple);
-      co_return;
+      co_return false;
     }
     answer_bad_close_codes();
     // The writer tries each batch at once (write_next), which must not block.
@@ -115,8 +118,16 @@ class WsConn : public realtime::Connection,
     direct_ = !nb;
     // Sends queued before the handshake finished waited for it.
     if (queue_.open()) write_next();
-    co_await read_loop(*endpoint);
-    endpoint->on_close();
+    endpoint_ = std::move(endpoint);
+    read_next();
+    co_return true;
+  }
+
+  // What ends the socket's life (the connection table, the count): once,
+  // when reading ends, or when run() ended without starting to read.
+  void on_finish(std::function<void()> finish) { finish_ = std::move(finish); }
+  void finish() {
+    if (auto f = std::move(finish_)) f();
   }
 
  private:
@@ -134,24 +145,41 @@ class WsConn : public realtime::Connection,
     });
   }
 
-  awaitable<void> read_loop(realtime::Endpoint& endpoint) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      // In small steps: a pending read reserves its step in the buffer, and
-      // most sockets wait idle most of the time (Beast still caps the message size).
-      auto [ec, n] = co_await ws_.async_read_some(buffer, kReadStep, as_tuple);
-      (void)n;
-      if (ec) co_return;
-      if (!ws_.is_message_done()) continue;
+  // Reading, by plain callbacks like the writer: an idle socket then holds
+  // no coroutine frame, only Beast's pending read, and memory per socket counts.
+  void read_next() {
+    // In small steps: a pending read reserves its step in the buffer, and
+    // most sockets wait idle most of the time (Beast still caps the message size).
+    ws_.async_read_some(read_buffer_, kReadStep,
+                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec) return end_reading();
+    if (ws_.is_message_done()) {
       if (!within_rate()) {
         close(realtime::close_code::too_slow, "Flooding: too many messages.");
-        co_return;
+        return end_reading();
       }
-      std::string text = beast::buffers_to_string(buffer.data());
-      buffer.consume(buffer.size());
-      if (buffer.capacity() > kReadStep) buffer.shrink_to_fit();
-      endpoint.on_message(text);
+      std::string text = beast::buffers_to_string(read_buffer_.data());
+      read_buffer_.consume(read_buffer_.size());
+      if (read_buffer_.capacity() > kReadStep) read_buffer_.shrink_to_fit();
+      try {
+        endpoint_->on_message(text);
+      } catch (const std::exception& e) {
+        // An endpoint must not throw; one that does ends this socket, not the I/O thread.
+        spdlog::error("websocket {}: message handler failed: {}", id_, e.what());
+        close(realtime::close_code::server_error, "Server error.");
+        return end_reading();
+      }
     }
+    read_next();
+  }
+
+  void end_reading() {
+    auto endpoint = std::move(endpoint_);
+    endpoint->on_close();
+    finish();
   }
 
   bool within_rate() {
@@ -236,6 +264,9 @@ class WsConn : public realtime::Connection,
   websocket::stream<CheckedTcpStream> ws_;  // 1007 for a close reason that is not UTF-8 (ws_stream.hpp)
   const ServerOptions& opt_;
   std::string id_;
+  std::shared_ptr<realtime::Endpoint> endpoint_;  // while reading
+  beast::flat_buffer read_buffer_;
+  std::function<void()> finish_;
   SendQueue queue_;
   SendQueue::Batch batch_;                 // being written, on the I/O thread
   std::vector<asio::const_buffer> buffers_;  // batch_'s bytes
@@ -251,6 +282,16 @@ awaitable<WsOpenResult> open_endpoint(Transport& t, const Route* route, std::sha
       [&t, route, req, conn] { return t.dispatcher.open_ws(*route, *req, conn); });
   auto opened = co_await run_on_pool<WsOpenResult>(t.pool, job);
   co_return opened ? std::move(*opened) : WsOpenResult{nullptr, realtime::close_code::server_error, "Server busy."};
+}
+
+void log_failure(const WsConn& conn, const std::exception_ptr& failed) {
+  try {
+    std::rethrow_exception(failed);
+  } catch (const std::exception& e) {
+    spdlog::error("websocket {}: the handshake failed: {}", conn.id(), e.what());
+  } catch (...) {
+    spdlog::error("websocket {}: the handshake failed: an exception of unknown type", conn.id());
+  }
 }
 
 void log_open(const Transport& t, const Request& req, const WsOpenResult& result,
@@ -275,13 +316,17 @@ awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_strea
   auto self = t.connections.add(std::weak_ptr<DrainableSocket>(conn));
   WsOpenResult result = co_await open_endpoint(t, match.route, req, conn);
   log_open(t, *req, result, started);
-  // The socket's life runs as a coroutine of its own, so that this frame (the route match, the
-  // request) ends here instead of living as long as the socket.
+  // The socket's life goes on without this frame (the route match, the request): the
+  // handshake in a coroutine of its own, then plain callbacks.
+  conn->on_finish([&t, self] {
+    t.connections.remove(self);
+    --metrics().open_websockets;
+  });
   auto executor = conn->executor();
   asio::co_spawn(executor, conn->run(std::move(upgrade), result.endpoint, result.close_code, result.reason),
-                 [&t, self](std::exception_ptr) {
-                   t.connections.remove(self);
-                   --metrics().open_websockets;
+                 [conn](std::exception_ptr failed, bool reading) {
+                   if (failed) log_failure(*conn, failed);
+                   if (failed || !reading) conn->finish();
                  });
 }
 
