@@ -3,6 +3,7 @@
 // with a bounded queue: when it is full, try_submit refuses and the caller
 // answers 503 instead of letting memory and latency grow without bound.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -40,6 +41,8 @@ class BlockingPool {
   int threads() const { return static_cast<int>(workers_.size()); }
 
  private:
+  static constexpr int kLooksBeforeSleep = 32;
+  static constexpr std::chrono::microseconds kBusyGap{50};
   void run(ThreadPriority priority);
   bool push(std::function<void()> task, bool past_bound);
 
@@ -47,6 +50,7 @@ class BlockingPool {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;
+  std::atomic<std::size_t> queued_{0};  // queue_.size(), for a worker's look without the lock
   bool stopping_ = false;
   std::atomic<int> busy_{0};
   std::vector<std::thread> workers_;

@@ -229,6 +229,7 @@ class HttpSession {
     x.client_keep_alive = h.keep_alive();
     x.req.method = std::string(h.method_string());
     x.req.target = std::string(h.target());
+    x.req.headers.reserve(static_cast<std::size_t>(std::distance(h.begin(), h.end())));
     for (auto& f : h) x.req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     if (auto refused = framing_error(x.req.headers)) {
       x.fail(*refused);
