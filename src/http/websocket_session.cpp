@@ -50,7 +50,7 @@ class WsConn : public realtime::Connection,
   static constexpr std::size_t kReadStep = 512;
 
  public:
-  WsConn(beast::tcp_stream&& stream, const ServerOptions& opt)
+  WsConn(tcp::socket&& stream, const ServerOptions& opt)
       : ws_(std::move(stream)), opt_(opt), id_(new_uuid()), queue_(opt.ws_send_queue), tokens_(opt.ws_flood_burst),
         last_refill_(std::chrono::steady_clock::now()) {
     ws_.next_layer().set_control_writer(this);
@@ -83,7 +83,7 @@ class WsConn : public realtime::Connection,
   void close_going_away() override { close(realtime::close_code::going_away, "Server shutting down."); }
 
   void cut() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).close(); });
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close_socket(); });
   }
 
   // Beast's own bytes, on its I/O thread (ws_stream.hpp).
@@ -99,7 +99,6 @@ class WsConn : public realtime::Connection,
     websocket::stream_base::timeout t{std::chrono::seconds(10), opt_.ws_idle_timeout, true};
     ws_.set_option(t);
     ws_.read_message_max(opt_.ws_max_frame);
-    beast::get_lowest_layer(ws_).expires_never();
     auto [aec] = co_await ws_.async_accept(req, as_tuple);
     if (aec) {
       // The module may already count this socket in: let it leave.
@@ -114,7 +113,7 @@ class WsConn : public realtime::Connection,
     answer_bad_close_codes();
     // The writer tries each batch at once (write_next), which must not block.
     beast::error_code nb;
-    beast::get_lowest_layer(ws_).socket().non_blocking(true, nb);
+    socket().non_blocking(true, nb);
     direct_ = !nb;
     // Sends queued before the handshake finished waited for it.
     if (queue_.open()) write_next();
@@ -131,6 +130,13 @@ class WsConn : public realtime::Connection,
   }
 
  private:
+  tcp::socket& socket() { return ws_.next_layer().next_layer(); }
+  // Ends the TCP connection; whatever waits on the socket completes with an error.
+  void close_socket() {
+    beast::error_code ignored;
+    socket().close(ignored);
+  }
+
   // Beast 1.81 counts every close code from 3000 up as valid and echoes it;
   // RFC 6455 §7.4 ends the range at 4999, so a peer sending 5000 or more is
   // answered 1002. Beast calls this inside its read, after storing the
@@ -141,7 +147,7 @@ class WsConn : public realtime::Connection,
       if (kind != websocket::frame_type::close || ws_.reason().code < 5000) return;
       if (!queue_.close()) return;
       ws_.async_close(close_reason(websocket::close_code::protocol_error, "Invalid close code."),
-                      [self = shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->ws_).close(); });
+                      [self = shared_from_this()](beast::error_code) { self->close_socket(); });
     });
   }
 
@@ -163,7 +169,9 @@ class WsConn : public realtime::Connection,
       }
       std::string text = beast::buffers_to_string(read_buffer_.data());
       read_buffer_.consume(read_buffer_.size());
-      if (read_buffer_.capacity() > kReadStep) read_buffer_.shrink_to_fit();
+      // Given back between messages: Beast asks the buffer for room only
+      // once bytes arrive, so an idle socket holds none.
+      read_buffer_.shrink_to_fit();
       try {
         endpoint_->on_message(text);
       } catch (const std::exception& e) {
@@ -195,7 +203,7 @@ class WsConn : public realtime::Connection,
   // The writer, on the I/O thread: one gathered write per batch, then the next.
   // Plain callbacks, not a coroutine: this runs once per message per member.
   void write_next() {
-    auto& socket = beast::get_lowest_layer(ws_).socket();
+    auto& socket = this->socket();
     while (queue_.take(batch_)) {
       if (buffers_.capacity() > SendQueue::kKeep && batch_.size() <= SendQueue::kKeep)
         std::vector<asio::const_buffer>().swap(buffers_);
@@ -237,7 +245,7 @@ class WsConn : public realtime::Connection,
   void on_written(beast::error_code ec) {
     queue_.written(static_cast<bool>(ec));
     // A socket that cannot be written is done: end the read loop too.
-    if (ec) beast::get_lowest_layer(ws_).close();
+    if (ec) close_socket();
     // Beast's writes resume now; one may queue its next bytes at once.
     for (auto& item : batch_)
       if (item.done) {
@@ -253,15 +261,16 @@ class WsConn : public realtime::Connection,
     asio::steady_timer deadline(self->ws_.get_executor());
     deadline.expires_after(std::chrono::seconds(2));
     deadline.async_wait([self](beast::error_code ec) {
-      if (!ec) beast::get_lowest_layer(self->ws_).close();
+      if (!ec) self->close_socket();
     });
     auto cr = close_reason(code, reason);
     co_await self->ws_.async_close(cr, as_tuple);
     deadline.cancel();
-    beast::get_lowest_layer(self->ws_).close();
+    self->close_socket();
   }
 
-  websocket::stream<CheckedTcpStream> ws_;  // 1007 for a close reason that is not UTF-8 (ws_stream.hpp)
+  // No permessage-deflate (its state is left out): every member gets the same frame bytes.
+  websocket::stream<CheckedTcpStream, false> ws_;  // 1007 for a close reason that is not UTF-8 (ws_stream.hpp)
   const ServerOptions& opt_;
   std::string id_;
   std::shared_ptr<realtime::Endpoint> endpoint_;  // while reading
@@ -311,7 +320,8 @@ awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_strea
   auto started = std::chrono::steady_clock::now();
   match.params.copy_to(req->params);
   req->route = match.route->pattern;
-  auto conn = std::make_shared<WsConn>(std::move(*stream), t.opt);
+  // A plain socket under the WebSocket: Beast's stream has timeouts of its own.
+  auto conn = std::make_shared<WsConn>(stream->release_socket(), t.opt);
   stream.reset();
   auto self = t.connections.add(std::weak_ptr<DrainableSocket>(conn));
   WsOpenResult result = co_await open_endpoint(t, match.route, req, conn);

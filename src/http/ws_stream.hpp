@@ -1,6 +1,6 @@
 #pragma once
 // The socket under a server WebSocket (websocket_session.cpp only): a
-// beast::tcp_stream that lets ClientCloseCheck watch the bytes Beast reads
+// plain TCP socket (the WebSocket stream keeps its own timeouts) that lets ClientCloseCheck watch the bytes Beast reads
 // and, when the client's close reason was not UTF-8, turns the 1002 that
 // Beast 1.81 answers into the 1007 RFC 6455 §8.1 asks for. Reads pass
 // through. Beast's writes (the handshake answer, ping, pong, close) do not
@@ -12,7 +12,7 @@
 #include <boost/asio/compose.hpp>
 #include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/beast/websocket/teardown.hpp>
 
@@ -36,7 +36,7 @@ class ControlWriter {
 
 class CheckedTcpStream {
  public:
-  using next_layer_type = boost::beast::tcp_stream;
+  using next_layer_type = boost::asio::ip::tcp::socket;
   using executor_type = next_layer_type::executor_type;
 
   explicit CheckedTcpStream(next_layer_type&& next) : next_(std::move(next)) {}
@@ -122,12 +122,12 @@ class CheckedTcpStream {
 
 // Beast's closing handshake ends by tearing down the layer under the stream.
 inline void teardown(boost::beast::role_type role, CheckedTcpStream& s, boost::beast::error_code& ec) {
-  boost::beast::teardown(role, s.next_layer(), ec);
+  boost::beast::websocket::teardown(role, s.next_layer(), ec);
 }
 
 template <class TeardownHandler>
 void async_teardown(boost::beast::role_type role, CheckedTcpStream& s, TeardownHandler&& handler) {
-  boost::beast::async_teardown(role, s.next_layer(), std::forward<TeardownHandler>(handler));
+  boost::beast::websocket::async_teardown(role, s.next_layer(), std::forward<TeardownHandler>(handler));
 }
 
 }  // namespace wp::http::transport
