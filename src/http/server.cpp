@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -20,7 +21,37 @@
 namespace wp::http::transport {
 
 IoContexts::IoContexts(int threads) {
-  for (int i = 0; i < std::max(1, threads); ++i) all_.push_back(std::make_unique<asio::io_context>(1));
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    all_.push_back(std::make_unique<asio::io_context>(1));
+    kicks_.push_back(std::make_unique<KickList>(*all_.back()));
+  }
+}
+
+KickList& IoContexts::kicks_of(const asio::any_io_executor& ex) {
+  auto& ctx = asio::query(ex, asio::execution::context);
+  for (std::size_t i = 0; i < all_.size(); ++i)
+    if (&ctx == all_[i].get()) return *kicks_[i];
+  throw std::logic_error("an executor of no I/O thread of this server");
+}
+
+void KickList::add(std::shared_ptr<Kickable> socket) {
+  {
+    std::lock_guard lock(mu_);
+    waiting_.push_back(std::move(socket));
+    if (posted_) return;
+    posted_ = true;
+  }
+  asio::post(ioc_, [this] { run(); });
+}
+
+void KickList::run() {
+  std::vector<std::shared_ptr<Kickable>> now;
+  {
+    std::lock_guard lock(mu_);
+    now.swap(waiting_);
+    posted_ = false;
+  }
+  for (auto& socket : now) socket->kicked();
 }
 
 void IoContexts::stop() {

@@ -110,6 +110,33 @@ class ConnectionTable {
   std::list<std::weak_ptr<DrainableSocket>> websockets_;
 };
 
+// Something a socket does on its I/O thread when another thread asks (a
+// WebSocket's writer, started by a send).
+class Kickable {
+ public:
+  virtual void kicked() = 0;
+
+ protected:
+  ~Kickable() = default;
+};
+
+// The sockets of one I/O thread waiting to be kicked. A burst of sends from
+// another thread (a message's fan-out to a room) costs one post per I/O
+// thread, not one per socket: the thread then kicks them all in one handler.
+class KickList {
+ public:
+  explicit KickList(asio::io_context& ioc) : ioc_(ioc) {}
+  void add(std::shared_ptr<Kickable> socket);  // any thread
+
+ private:
+  void run();
+
+  asio::io_context& ioc_;
+  std::mutex mu_;
+  std::vector<std::shared_ptr<Kickable>> waiting_;
+  bool posted_ = false;
+};
+
 // One io_context per I/O thread, each run by that thread alone. A
 // connection lives on one of them for its whole life, so its handlers never
 // run at once and need no strand, and the threads share no scheduler lock:
@@ -122,10 +149,13 @@ class IoContexts {
   // The next one in turn, for a new connection.
   asio::io_context& next() { return *all_[next_.fetch_add(1, std::memory_order_relaxed) % all_.size()]; }
   const std::vector<std::unique_ptr<asio::io_context>>& all() const { return all_; }
+  // The kick list of the I/O thread that runs ex.
+  KickList& kicks_of(const asio::any_io_executor& ex);
   void stop();
 
  private:
   std::vector<std::unique_ptr<asio::io_context>> all_;
+  std::vector<std::unique_ptr<KickList>> kicks_;  // one per context, in the same order
   std::atomic<std::size_t> next_{0};
 };
 

@@ -46,12 +46,13 @@ websocket::close_reason close_reason(int code, const std::string& reason) {
 class WsConn : public realtime::Connection,
                public DrainableSocket,
                public ControlWriter,
+               public Kickable,
                public std::enable_shared_from_this<WsConn> {
   static constexpr std::size_t kReadStep = 512;
 
  public:
-  WsConn(tcp::socket&& stream, const ServerOptions& opt)
-      : ws_(std::move(stream)), opt_(opt), id_(new_uuid()), queue_(opt.ws_send_queue), tokens_(opt.ws_flood_burst),
+  WsConn(tcp::socket&& stream, const ServerOptions& opt, KickList& kicks)
+      : ws_(std::move(stream)), opt_(opt), kicks_(kicks), id_(new_uuid()), queue_(opt.ws_send_queue), tokens_(opt.ws_flood_burst),
         last_refill_(std::chrono::steady_clock::now()) {
     ws_.next_layer().set_control_writer(this);
   }
@@ -64,7 +65,7 @@ class WsConn : public realtime::Connection,
       case SendQueue::Push::queued:
         return true;
       case SendQueue::Push::start_writer:
-        asio::post(ws_.get_executor(), [self = shared_from_this()] { self->write_next(); });
+        kicks_.add(shared_from_this());
         return true;
       case SendQueue::Push::full:
         close(realtime::close_code::too_slow, "Too slow: send queue full.");
@@ -79,6 +80,9 @@ class WsConn : public realtime::Connection,
     if (!queue_.close()) return;
     asio::co_spawn(ws_.get_executor(), close_now(shared_from_this(), code, reason), asio::detached);
   }
+
+  // On the I/O thread, after a send found the writer idle.
+  void kicked() override { write_next(); }
 
   void close_going_away() override { close(realtime::close_code::going_away, "Server shutting down."); }
 
@@ -272,6 +276,7 @@ class WsConn : public realtime::Connection,
   // No permessage-deflate (its state is left out): every member gets the same frame bytes.
   websocket::stream<CheckedTcpStream, false> ws_;  // 1007 for a close reason that is not UTF-8 (ws_stream.hpp)
   const ServerOptions& opt_;
+  KickList& kicks_;  // of this socket's I/O thread
   std::string id_;
   std::shared_ptr<realtime::Endpoint> endpoint_;  // while reading
   beast::flat_buffer read_buffer_;
@@ -321,7 +326,8 @@ awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_strea
   match.params.copy_to(req->params);
   req->route = match.route->pattern;
   // A plain socket under the WebSocket: Beast's stream has timeouts of its own.
-  auto conn = std::make_shared<WsConn>(stream->release_socket(), t.opt);
+  auto& kicks = t.io.kicks_of(stream->get_executor());
+  auto conn = std::make_shared<WsConn>(stream->release_socket(), t.opt, kicks);
   stream.reset();
   auto self = t.connections.add(std::weak_ptr<DrainableSocket>(conn));
   WsOpenResult result = co_await open_endpoint(t, match.route, req, conn);
