@@ -16,6 +16,7 @@
 
 #include <functional>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "core/ids.hpp"
@@ -52,8 +53,8 @@ class WsConn : public realtime::Connection,
 
  public:
   WsConn(tcp::socket&& stream, const ServerOptions& opt, KickList& kicks)
-      : ws_(std::move(stream)), opt_(opt), kicks_(kicks), id_(new_uuid()), queue_(opt.ws_send_queue), tokens_(opt.ws_flood_burst),
-        last_refill_(std::chrono::steady_clock::now()) {
+      : ws_(std::move(stream)), opt_(opt), kicks_(kicks), id_(new_uuid()), queue_(opt.ws_send_queue),
+        tokens_(opt.ws_flood_burst), last_refill_(std::chrono::steady_clock::now()) {
     ws_.next_layer().set_control_writer(this);
   }
 
@@ -130,7 +131,7 @@ class WsConn : public realtime::Connection,
   // when reading ends, or when run() ended without starting to read.
   void on_finish(std::function<void()> finish) { finish_ = std::move(finish); }
   void finish() {
-    if (auto f = std::move(finish_)) f();
+    if (auto f = std::exchange(finish_, nullptr)) f();
   }
 
  private:
