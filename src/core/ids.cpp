@@ -22,6 +22,19 @@ std::string to_hex(const unsigned char* p, std::size_t n) {
   }
   return out;
 }
+
+// The canonical 8-4-4-4-12 lower-case form of 16 bytes.
+std::string uuid_form(const std::array<unsigned char, 16>& b) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out(36, '-');
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // the dashes, already there
+    out[at++] = digits[b[i] >> 4];
+    out[at++] = digits[b[i] & 0xF];
+  }
+  return out;
+}
 }  // namespace
 
 std::string new_uuid() {
@@ -29,9 +42,7 @@ std::string new_uuid() {
   randombytes_buf(b.data(), b.size());
   b[6] = (b[6] & 0x0F) | 0x40;
   b[8] = (b[8] & 0x3F) | 0x80;
-  std::string h = to_hex(b.data(), b.size());
-  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' +
-         h.substr(20, 12);
+  return uuid_form(b);
 }
 
 std::string new_request_id() {
@@ -47,15 +58,7 @@ std::string new_request_id() {
     b[static_cast<std::size_t>(i)] = static_cast<unsigned char>(hi);
     b[static_cast<std::size_t>(i) + 8] = static_cast<unsigned char>(lo);
   }
-  std::string out(36, '-');
-  static constexpr char digits[] = "0123456789abcdef";
-  std::size_t at = 0;
-  for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) ++at;  // the dashes, already there
-    out[at++] = digits[b[i] >> 4];
-    out[at++] = digits[b[i] & 0xF];
-  }
-  return out;
+  return uuid_form(b);
 }
 
 std::string new_uuid_v7(std::int64_t* ms_out) {
@@ -86,9 +89,7 @@ std::string new_uuid_v7(std::int64_t* ms_out) {
   b[7] = static_cast<unsigned char>(seq & 0xFF);
   b[8] = (b[8] & 0x3F) | 0x80;
   if (ms_out) *ms_out = ms;
-  std::string h = to_hex(b.data(), b.size());
-  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' +
-         h.substr(20, 12);
+  return uuid_form(b);
 }
 
 namespace {

@@ -48,6 +48,7 @@ void write_response_head(std::string& out, const ResponseHead& head, std::size_t
     }
   }
   if (!head.keep_alive) out.append("Connection: close\r\n");
+  if (head.chunked) out.append("Transfer-Encoding: chunked\r\n");
   if (head.content_length) {
     out.append("Content-Length: ");
     append_number(out, *head.content_length);

@@ -17,6 +17,7 @@ struct ResponseHead {
   std::string_view content_type;             // omitted when empty
   const Headers* headers = nullptr;          // in order, after Server and Content-Type
   std::optional<std::uint64_t> content_length;  // omitted when nullopt (204, 304, a chunked body)
+  bool chunked = false;                         // Transfer-Encoding: chunked (a body made in pieces)
 };
 
 // Replaces out with the head, ending in the blank line. A header whose name

@@ -2,8 +2,7 @@
 // Files go from the page cache to the socket with sendfile(2).
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/buffer_body.hpp>
-#include <boost/beast/http/write.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
@@ -12,6 +11,7 @@
 
 #include <array>
 #include <cerrno>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -40,14 +40,20 @@ struct FileDescriptor {
 
 beast::error_code last_os_error() { return beast::error_code(errno, beast::system_category()); }
 
-// A head and a body (either may be empty) in one gathered write.
-awaitable<beast::error_code> write_bytes(beast::tcp_stream& stream, std::string_view head, std::string_view body,
-                                         std::chrono::seconds timeout) {
-  std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+// Buffers in one gathered write.
+awaitable<beast::error_code> write_buffers(beast::tcp_stream& stream, std::span<const asio::const_buffer> buffers,
+                                           std::chrono::seconds timeout) {
   stream.expires_after(timeout);
   auto [ec, n] = co_await asio::async_write(stream, buffers, as_tuple);
   (void)n;
   co_return ec;
+}
+
+// A head and a body (either may be empty) in one gathered write.
+awaitable<beast::error_code> write_bytes(beast::tcp_stream& stream, std::string_view head, std::string_view body,
+                                         std::chrono::seconds timeout) {
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+  co_return co_await write_buffers(stream, buffers, timeout);
 }
 
 // Waits until the socket can take more bytes, at most `timeout`.
@@ -155,18 +161,10 @@ constexpr auto kPoolRetry = std::chrono::milliseconds(20);
 // (it may run SQL) and written before the next is asked for, so memory holds
 // one piece however long the body is. A full pool is waited out (briefly, up
 // to the read timeout); a failure after the head ends the connection.
-awaitable<beast::error_code> write_stream(Transport& t, beast::tcp_stream& stream,
-                                          bhttp::response<bhttp::buffer_body>& out,
+awaitable<beast::error_code> write_stream(Transport& t, beast::tcp_stream& stream, const std::string& head,
                                           const std::shared_ptr<BodyStream>& body, std::uint64_t& bytes) {
   const auto timeout = t.opt.read_timeout;
-  out.chunked(true);
-  out.body().data = nullptr;
-  out.body().more = true;
-  bhttp::response_serializer<bhttp::buffer_body> sr{out};
-  stream.expires_after(timeout);
-  auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, as_tuple);
-  (void)hn;
-  if (hec) co_return hec;
+  if (auto hec = co_await write_bytes(stream, head, {}, timeout)) co_return hec;
   auto job = std::make_shared<std::function<Piece()>>([body]() -> Piece {
     try {
       return {body->next(), false};
@@ -189,22 +187,13 @@ awaitable<beast::error_code> write_stream(Transport& t, beast::tcp_stream& strea
     if (piece->failed) co_return beast::error_code(asio::error::operation_aborted);
     if (!piece->text) break;
     if (piece->text->empty()) continue;
-    out.body().data = piece->text->data();
-    out.body().size = piece->text->size();
-    out.body().more = true;
-    stream.expires_after(timeout);
-    auto [ec, n] = co_await bhttp::async_write(stream, sr, as_tuple);
-    (void)n;
-    if (ec == bhttp::error::need_buffer) ec = {};
-    if (ec) co_return ec;
+    // One chunk (RFC 9112 §7.1): its size in hex, the bytes, a line end.
+    auto size = fmt::format("{:x}\r\n", piece->text->size());
+    std::array<asio::const_buffer, 3> chunk{asio::buffer(size), asio::buffer(*piece->text), asio::buffer("\r\n", 2)};
+    if (auto ec = co_await write_buffers(stream, chunk, timeout)) co_return ec;
     bytes += piece->text->size();
   }
-  out.body().data = nullptr;
-  out.body().more = false;
-  stream.expires_after(timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream, sr, as_tuple);
-  (void)n;
-  co_return ec;
+  co_return co_await write_bytes(stream, "0\r\n\r\n", {}, timeout);  // the last chunk, no trailers
 }
 
 }  // namespace
@@ -216,22 +205,10 @@ awaitable<bool> write_response(Transport& t, beast::tcp_stream& stream, const Re
   beast::error_code ec;
   const bool bodiless = res.status == 204 || res.status == 304;
   const bool head_only = req.method == "HEAD" || bodiless;
-  if (res.stream && !head_only) {
-    bhttp::response<bhttp::buffer_body> out;
-    out.result(static_cast<unsigned>(res.status));
-    out.version(11);
-    out.keep_alive(keep_alive);
-    out.set(bhttp::field::server, "watchparty");
-    if (!res.content_type.empty()) out.set(bhttp::field::content_type, res.content_type);
-    for (auto& [k, v] : res.headers) out.insert(k, v);
-    std::uint64_t bytes = 0;
-    ec = co_await write_stream(t, stream, out, res.stream, bytes);
-    if (streamed) *streamed = bytes;
-    co_return !ec;
-  }
+  const bool chunked = res.stream && !head_only;
   ResponseHead h{.status = res.status, .keep_alive = keep_alive, .content_type = res.content_type,
-                 .headers = &res.headers, .content_length = std::nullopt};
-  if (!bodiless) h.content_length = res.file ? res.file->length : res.body.size();
+                 .headers = &res.headers, .content_length = std::nullopt, .chunked = chunked};
+  if (!bodiless && !chunked) h.content_length = res.file ? res.file->length : res.body.size();
   std::size_t dropped = 0;
   write_response_head(head, h, &dropped);
   if (dropped > 0)
@@ -239,6 +216,10 @@ awaitable<bool> write_response(Transport& t, beast::tcp_stream& stream, const Re
                   req.method, req.path);
   if (head_only) {
     ec = co_await write_bytes(stream, head, {}, timeout);
+  } else if (chunked) {
+    std::uint64_t bytes = 0;
+    ec = co_await write_stream(t, stream, head, res.stream, bytes);
+    if (streamed) *streamed = bytes;
   } else if (res.file) {
     ec = co_await write_file(stream, head, *res.file, timeout);
   } else {

@@ -29,6 +29,14 @@ TEST(ResponseHead, CloseIsSaidAndNoLengthWhenThereIsNoBody) {
   EXPECT_EQ(out, "HTTP/1.1 200 OK\r\nServer: watchparty\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n");
 }
 
+TEST(ResponseHead, ABodyInPiecesIsChunkedWithoutALength) {
+  std::string out;
+  write_response_head(out, {.status = 200, .keep_alive = true, .content_type = "text/csv", .headers = nullptr,
+                            .content_length = std::nullopt, .chunked = true});
+  EXPECT_EQ(out, "HTTP/1.1 200 OK\r\nServer: watchparty\r\nContent-Type: text/csv\r\n"
+                 "Transfer-Encoding: chunked\r\n\r\n");
+}
+
 TEST(ResponseHead, AFieldThatCouldEndItsLineIsLeftOutAndCounted) {
   Headers headers{{"Content-Disposition", "attachment; filename=\"a\r\nSet-Cookie: x=1\""},
                   {"X-Bad\nName", "v"},
