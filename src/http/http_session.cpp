@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/file_body.hpp>
@@ -147,7 +148,7 @@ class HttpSession {
   }
 
   awaitable<void> run() {
-    std::optional<Upgrade> upgrade;
+    std::optional<WsUpgrade> upgrade;
     while (!t_.draining) {
       trim_if_due();
       if (!co_await await_request()) break;
@@ -155,10 +156,14 @@ class HttpSession {
       Exchange x;
       if (!co_await read_request(x)) break;
       trim_due_ = x.req.body.size() >= memory::kTrimAfterBytes;
-      if (x.wants_websocket() && !is_websocket_key(x.req.header("Sec-WebSocket-Key").value_or(""))) {
+      if (x.wants_websocket() && x.req.header("Sec-WebSocket-Version") != "13") {
+        x.fail(Error(ErrorCode::validation, "Sec-WebSocket-Version must be 13."));
+        x.early->set_header("Sec-WebSocket-Version", "13");  // RFC 6455 §4.4
+      } else if (x.wants_websocket() && !is_websocket_key(x.req.header("Sec-WebSocket-Key").value_or(""))) {
         x.fail(Error(ErrorCode::validation, "Sec-WebSocket-Key must be the base64 form of 16 bytes."));
       } else if (x.wants_websocket()) {
-        upgrade.emplace(Upgrade{x.parser.release(), std::make_shared<Request>(std::move(x.req)), std::move(x.match)});
+        upgrade.emplace(WsUpgrade{*x.req.header("Sec-WebSocket-Key"), beast::buffers_to_string(buffer_.data()),
+                                  std::make_shared<Request>(std::move(x.req)), std::move(x.match)});
         break;
       }
       Response res = co_await dispatch(x);
@@ -176,12 +181,6 @@ class HttpSession {
   }
 
  private:
-  struct Upgrade {
-    UpgradeRequest request;
-    std::shared_ptr<Request> req;
-    RouteMatch match;
-  };
-
   // A large body has been freed (with the document parsed from it): give
   // the memory back. One trim at most is pending, 100 ms after the first
   // ask (a burst costs ten trims a second, not one per body), and it runs
@@ -337,11 +336,11 @@ class HttpSession {
   // The socket stays counted as it turns into a WebSocket. A new coroutine,
   // so that this session's frame and buffers are freed: a socket lives long,
   // and memory per socket counts.
-  void hand_over(Upgrade u) {
+  void hand_over(WsUpgrade u) {
     ++metrics().open_websockets;
     --metrics().open_connections;
     asio::co_spawn(stream_.get_executor(),
-                   websocket_session(t_, stream_owner_, std::move(u.request), std::move(u.req), std::move(u.match)),
+                   websocket_session(t_, stream_owner_, std::move(u)),
                    asio::detached);
   }
 

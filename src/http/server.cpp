@@ -24,13 +24,14 @@ IoContexts::IoContexts(int threads) {
   for (int i = 0; i < std::max(1, threads); ++i) {
     all_.push_back(std::make_unique<asio::io_context>(1));
     kicks_.push_back(std::make_unique<KickList>(*all_.back()));
+    sweeps_.push_back(std::make_unique<SweepList>(*all_.back()));
   }
 }
 
-KickList& IoContexts::kicks_of(const asio::any_io_executor& ex) {
+std::size_t IoContexts::index_of(const asio::any_io_executor& ex) const {
   auto& ctx = asio::query(ex, asio::execution::context);
   for (std::size_t i = 0; i < all_.size(); ++i)
-    if (&ctx == all_[i].get()) return *kicks_[i];
+    if (&ctx == all_[i].get()) return i;
   throw std::logic_error("an executor of no I/O thread of this server");
 }
 
@@ -52,6 +53,31 @@ void KickList::run() {
     posted_ = false;
   }
   for (auto& socket : now) socket->kicked();
+}
+
+void SweepList::add(std::weak_ptr<Sweepable> socket) {
+  sockets_.push_back(std::move(socket));
+  arm();
+}
+
+void SweepList::arm() {
+  if (armed_ || sockets_.empty()) return;
+  armed_ = true;
+  timer_.expires_after(kPeriod);
+  timer_.async_wait([this](beast::error_code ec) {
+    armed_ = false;
+    if (!ec) sweep();
+  });
+}
+
+void SweepList::sweep() {
+  auto now = std::chrono::steady_clock::now();
+  std::erase_if(sockets_, [now](const std::weak_ptr<Sweepable>& s) {
+    auto socket = s.lock();
+    return !socket || !socket->swept(now);
+  });
+  if (sockets_.capacity() > 2 * sockets_.size() + 64) sockets_.shrink_to_fit();
+  arm();
 }
 
 void IoContexts::stop() {

@@ -10,6 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -137,6 +138,35 @@ class KickList {
   bool posted_ = false;
 };
 
+// Something a socket checks about once a second on its I/O thread (a
+// WebSocket: is its peer silent, is its close overdue). False: it is done,
+// and leaves the list. It must not add to the list meanwhile.
+class Sweepable {
+ public:
+  virtual bool swept(std::chrono::steady_clock::time_point now) = 0;
+
+ protected:
+  ~Sweepable() = default;
+};
+
+// The sockets of one I/O thread swept by one coarse timer, instead of a
+// timer of their own armed on every read and write. The timer runs while
+// the list is not empty.
+class SweepList {
+ public:
+  static constexpr auto kPeriod = std::chrono::seconds(1);
+  explicit SweepList(asio::io_context& ioc) : timer_(ioc) {}
+  void add(std::weak_ptr<Sweepable> socket);  // on the I/O thread
+
+ private:
+  void arm();
+  void sweep();
+
+  asio::steady_timer timer_;
+  std::vector<std::weak_ptr<Sweepable>> sockets_;
+  bool armed_ = false;
+};
+
 // One io_context per I/O thread, each run by that thread alone. A
 // connection lives on one of them for its whole life, so its handlers never
 // run at once and need no strand, and the threads share no scheduler lock:
@@ -149,13 +179,17 @@ class IoContexts {
   // The next one in turn, for a new connection.
   asio::io_context& next() { return *all_[next_.fetch_add(1, std::memory_order_relaxed) % all_.size()]; }
   const std::vector<std::unique_ptr<asio::io_context>>& all() const { return all_; }
-  // The kick list of the I/O thread that runs ex.
-  KickList& kicks_of(const asio::any_io_executor& ex);
+  // The kick list and the sweep list of the I/O thread that runs ex.
+  KickList& kicks_of(const asio::any_io_executor& ex) { return *kicks_[index_of(ex)]; }
+  SweepList& sweeps_of(const asio::any_io_executor& ex) { return *sweeps_[index_of(ex)]; }
   void stop();
 
  private:
+  std::size_t index_of(const asio::any_io_executor& ex) const;
+
   std::vector<std::unique_ptr<asio::io_context>> all_;
   std::vector<std::unique_ptr<KickList>> kicks_;  // one per context, in the same order
+  std::vector<std::unique_ptr<SweepList>> sweeps_;  // the same
   std::atomic<std::size_t> next_{0};
 };
 
@@ -205,13 +239,18 @@ class Listener {
 // ends by closing it or by handing it to a WebSocket session (http_session.cpp).
 awaitable<void> http_session(Transport& t, tcp::socket socket);
 
-using UpgradeRequest = bhttp::request<bhttp::string_body>;
+// A checked upgrade request (http_session.cpp) on its way to the WebSocket.
+struct WsUpgrade {
+  std::string key;          // Sec-WebSocket-Key
+  std::string early_bytes;  // what the client sent after the request, read already
+  std::shared_ptr<Request> req;
+  RouteMatch match;
+};
 
 // An upgrade request whose route has a ws_open hook: opens the module's
 // endpoint on the pool, then runs the socket until it closes
 // (websocket_session.cpp). Counted in open_websockets by the caller.
-awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_stream> stream, UpgradeRequest upgrade,
-                                  std::shared_ptr<Request> req, RouteMatch match);
+awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_stream> stream, WsUpgrade upgrade);
 
 // Writes res (with the dispatcher's common headers) as the answer to req:
 // string bodies, empty answers to HEAD/204/304, files from disk with

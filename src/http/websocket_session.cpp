@@ -1,20 +1,22 @@
-// One upgraded socket: the module's endpoint is opened on the pool, the
-// handshake runs in a coroutine, then reads go on by plain callbacks on the
-// connection's I/O thread (an idle socket holds no coroutine frame) and sends
-// from any thread go through a bounded queue (ws_send_queue.hpp) to one writer on
-// that thread, which writes shared, ready-made frames (ws_frame.hpp)
-// straight to the TCP socket, several per gathered write.
+// One upgraded socket, framed by hand (RFC 6455): the module's endpoint is
+// opened on the pool, the 101 answer queued, then everything runs by plain
+// callbacks on the connection's I/O thread. Reads wait for the socket to be
+// readable and only then take bytes, through a per-thread buffer, into the
+// frame reader (ws_reader.hpp): an idle socket holds no buffer and no
+// coroutine frame. Sends from any thread go through a bounded queue
+// (ws_send_queue.hpp) to one writer on that thread, which writes shared,
+// ready-made frames (ws_frame.hpp) straight to the socket, several per
+// gathered write. Silence and overdue closes are caught by the thread's
+// sweep (SweepList), not by timers per socket.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/buffers_to_string.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/websocket.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <functional>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -24,42 +26,41 @@
 #include "core/metrics.hpp"
 #include "http/transport.hpp"
 #include "http/ws_frame.hpp"
+#include "http/ws_handshake.hpp"
+#include "http/ws_reader.hpp"
 #include "http/ws_send_queue.hpp"
-#include "http/ws_stream.hpp"
 #include "realtime/connection.hpp"
 
 namespace wp::http::transport {
 
-namespace websocket = boost::beast::websocket;
-
 namespace {
 
-websocket::close_reason close_reason(int code, const std::string& reason) {
-  websocket::close_reason cr;
-  cr.code = static_cast<std::uint16_t>(code);
-  cr.reason = reason.substr(0, 120);
-  return cr;
-}
+using Clock = std::chrono::steady_clock;
+
+// The closing handshake's patience: a peer that does not answer our close
+// frame within this long (or does not read it) is cut.
+constexpr auto kCloseWait = std::chrono::seconds(2);
 
 // One accepted WebSocket. There is only ever one write in flight; a client
 // that lets its queue fill up, or sends faster than the token bucket allows,
 // is closed with 4008.
 class WsConn : public realtime::Connection,
                public DrainableSocket,
-               public ControlWriter,
                public Kickable,
+               public Sweepable,
+               public WsReaderSink,
                public std::enable_shared_from_this<WsConn> {
-  static constexpr std::size_t kReadStep = 512;
-
  public:
-  WsConn(tcp::socket&& stream, const ServerOptions& opt, KickList& kicks)
-      : ws_(std::move(stream)), opt_(opt), kicks_(kicks), id_(new_uuid()), queue_(opt.ws_send_queue),
-        tokens_(opt.ws_flood_burst), last_refill_(std::chrono::steady_clock::now()) {
-    ws_.next_layer().set_control_writer(this);
+  WsConn(tcp::socket&& socket, std::string_view key, const ServerOptions& opt, KickList& kicks)
+      : socket_(std::move(socket)), opt_(opt), kicks_(kicks), id_(new_uuid()), reader_(opt.ws_max_frame),
+        queue_(opt.ws_send_queue), tokens_(opt.ws_flood_burst), last_refill_(Clock::now()), last_heard_(last_refill_) {
+    // First in the queue, whatever is queued before start(): the writer
+    // counts as busy until then, so nothing is written before it.
+    queue_.push_control(std::make_shared<const std::string>(switching_protocols(key)));
   }
 
   const std::string& id() const override { return id_; }
-  auto executor() { return ws_.get_executor(); }
+  auto executor() { return socket_.get_executor(); }
 
   bool send(realtime::Message msg) override {
     switch (queue_.push_data(shared_text_frame(msg))) {
@@ -77,9 +78,12 @@ class WsConn : public realtime::Connection,
     return false;
   }
 
+  // Any thread.
   void close(int code, const std::string& reason) override {
     if (!queue_.close()) return;
-    asio::co_spawn(ws_.get_executor(), close_now(shared_from_this(), code, reason), asio::detached);
+    asio::post(executor(), [self = shared_from_this(), code, reason] {
+      self->send_close(static_cast<std::uint16_t>(code), reason);
+    });
   }
 
   // On the I/O thread, after a send found the writer idle.
@@ -88,115 +92,173 @@ class WsConn : public realtime::Connection,
   void close_going_away() override { close(realtime::close_code::going_away, "Server shutting down."); }
 
   void cut() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close_socket(); });
+    asio::post(executor(), [self = shared_from_this()] { self->close_socket(); });
   }
 
-  // Beast's own bytes, on its I/O thread (ws_stream.hpp).
-  void write_control(Frame bytes, std::unique_ptr<WriteDone> done) override {
-    if (queue_.push_control(std::move(bytes), std::move(done)) == SendQueue::Push::start_writer) write_next();
-  }
-
-  // Accepts the handshake and starts reading; true when reading started:
-  // from then on, the socket ends when its reading does (finish).
-  awaitable<bool> run(UpgradeRequest req, std::shared_ptr<realtime::Endpoint> endpoint, int refuse_code,
-                      std::string refuse_reason) {
-    auto self = shared_from_this();
-    websocket::stream_base::timeout t{std::chrono::seconds(10), opt_.ws_idle_timeout, true};
-    ws_.set_option(t);
-    ws_.read_message_max(opt_.ws_max_frame);
-    auto [aec] = co_await ws_.async_accept(req, as_tuple);
-    if (aec) {
-      // The module may already count this socket in: let it leave.
-      if (endpoint) endpoint->on_close();
-      co_return false;
-    }
-    if (!endpoint) {
-      auto cr = close_reason(refuse_code, refuse_reason);
-      co_await ws_.async_close(cr, as_tuple);
-      co_return false;
-    }
-    answer_bad_close_codes();
-    // The writer tries each batch at once (write_next), which must not block.
-    beast::error_code nb;
-    socket().non_blocking(true, nb);
-    direct_ = !nb;
-    // Sends queued before the handshake finished waited for it.
-    if (queue_.open()) write_next();
+  // On the I/O thread: writes the handshake's answer and starts reading.
+  // Without an endpoint the socket is refused: opened, then closed at once
+  // with refuse_code, as browsers only show a close code, never an HTTP status.
+  void start(std::string_view early_bytes, std::shared_ptr<realtime::Endpoint> endpoint, int refuse_code,
+             const std::string& refuse_reason, SweepList& sweeps) {
     endpoint_ = std::move(endpoint);
+    beast::error_code ec;
+    // The writer tries each batch at once and reads take what is there: neither may block.
+    socket_.non_blocking(true, ec);
+    if (ec) {
+      spdlog::error("websocket {}: cannot make the socket non-blocking: {}", id_, ec.message());
+      close_socket();
+      return end_reading();
+    }
+    if (endpoint_) {
+      queue_.open();  // sends queued before the handshake waited for it
+    } else if (queue_.close()) {
+      send_close(static_cast<std::uint16_t>(refuse_code), refuse_reason);
+    }
+    write_next();
+    sweeps.add(weak_from_this());
+    if (!early_bytes.empty()) take(early_bytes);
     read_next();
-    co_return true;
   }
 
   // What ends the socket's life (the connection table, the count): once,
-  // when reading ends, or when run() ended without starting to read.
+  // when reading ends.
   void on_finish(std::function<void()> finish) { finish_ = std::move(finish); }
-  void finish() {
-    if (auto f = std::exchange(finish_, nullptr)) f();
+
+  // The thread's sweep, about once a second.
+  bool swept(Clock::time_point now) override {
+    if (!socket_.is_open()) return false;
+    if (close_deadline_ && now >= *close_deadline_) {
+      close_socket();
+      return false;
+    }
+    auto silent = now - last_heard_;
+    if (silent >= opt_.ws_idle_timeout) {
+      spdlog::debug("websocket {}: silent for {} s, dropped", id_, opt_.ws_idle_timeout.count());
+      close_socket();
+      return false;
+    }
+    // Halfway, a ping: a live peer answers it with a pong, which counts as heard.
+    if (silent >= opt_.ws_idle_timeout / 2 && !pinged_ && !close_sent_) {
+      pinged_ = true;
+      send_control(std::make_shared<const std::string>(server_frame(9, {})));
+    }
+    return true;
   }
 
  private:
-  tcp::socket& socket() { return ws_.next_layer().next_layer(); }
   // Ends the TCP connection; whatever waits on the socket completes with an error.
   void close_socket() {
     beast::error_code ignored;
-    socket().close(ignored);
+    socket_.close(ignored);
   }
 
-  // Beast 1.81 counts every close code from 3000 up as valid and echoes it;
-  // RFC 6455 §7.4 ends the range at 4999, so a peer sending 5000 or more is
-  // answered 1002. Beast calls this inside its read, after storing the
-  // peer's reason and before answering: a close started here makes its read
-  // loop find the closing handshake begun, and it sends no frame of its own.
-  void answer_bad_close_codes() {
-    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-      if (kind != websocket::frame_type::close || ws_.reason().code < 5000) return;
-      if (!queue_.close()) return;
-      ws_.async_close(close_reason(websocket::close_code::protocol_error, "Invalid close code."),
-                      [self = shared_from_this()](beast::error_code) { self->close_socket(); });
-    });
+  void send_control(Frame frame) {
+    if (queue_.push_control(std::move(frame)) == SendQueue::Push::start_writer) write_next();
   }
 
-  // Reading, by plain callbacks like the writer: an idle socket then holds
-  // no coroutine frame, only Beast's pending read, and memory per socket counts.
-  void read_next() {
-    // In small steps: a pending read reserves its step in the buffer, and
-    // most sockets wait idle most of the time (Beast still caps the message size).
-    ws_.async_read_some(read_buffer_, kReadStep,
-                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  // Our close frame, once; the queue refuses data already.
+  void send_close(std::uint16_t code, std::string_view reason) {
+    if (close_sent_) return;
+    close_sent_ = true;
+    close_deadline_ = Clock::now() + kCloseWait;
+    send_control(std::make_shared<const std::string>(close_frame(code, reason)));
   }
 
-  void on_read(beast::error_code ec) {
-    if (ec) return end_reading();
-    if (ws_.is_message_done()) {
-      if (!within_rate()) {
-        close(realtime::close_code::too_slow, "Flooding: too many messages.");
-        return end_reading();
-      }
-      std::string text = beast::buffers_to_string(read_buffer_.data());
-      read_buffer_.consume(read_buffer_.size());
-      // Given back between messages: Beast asks the buffer for room only
-      // once bytes arrive, so an idle socket holds none.
-      read_buffer_.shrink_to_fit();
-      try {
-        endpoint_->on_message(text);
-      } catch (const std::exception& e) {
-        // An endpoint must not throw; one that does ends this socket, not the I/O thread.
-        spdlog::error("websocket {}: message handler failed: {}", id_, e.what());
-        close(realtime::close_code::server_error, "Server error.");
-        return end_reading();
-      }
+  // Once our close frame is on the wire: after the peer's close, the TCP
+  // connection ends; else our side of it ends (FIN), and reading goes on
+  // until the peer closes its side too, or the sweep cuts it at the deadline.
+  // Closing at once could reset the connection over unread bytes, and the
+  // peer might then never see the close frame.
+  void close_written() {
+    close_written_ = true;
+    beast::error_code ignored;
+    if (peer_closed_) {
+      close_socket();
+    } else {
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);
     }
+  }
+
+  // Reading: wait until the socket is readable, then take what is there.
+  void read_next() {
+    socket_.async_wait(tcp::socket::wait_read,
+                       [self = shared_from_this()](beast::error_code ec) { self->on_readable(ec); });
+  }
+
+  // Reading goes on until the socket closes, the endpoint's part ends before
+  // (a close frame either way, a violation): then bytes are read and dropped.
+  void on_readable(beast::error_code ec) {
+    if (ec) return end_reading();
+    // Shared by the thread's sockets: bytes are parsed before the next read.
+    thread_local std::array<char, 64 * 1024> scratch;
+    auto n = socket_.read_some(asio::buffer(scratch), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return read_next();
+    if (ec) {
+      close_socket();  // the peer's side ended (EOF), or a reset
+      return end_reading();
+    }
+    take(std::string_view(scratch.data(), n));
     read_next();
   }
 
+  void take(std::string_view bytes) {
+    last_heard_ = Clock::now();
+    pinged_ = false;
+    if (parsing_ && !reader_.feed(bytes, *this)) {
+      parsing_ = false;
+      release_endpoint();
+    }
+  }
+
+  void release_endpoint() {
+    if (auto endpoint = std::move(endpoint_)) endpoint->on_close();
+  }
+
+  // The socket is closed: its life ends.
   void end_reading() {
-    auto endpoint = std::move(endpoint_);
-    endpoint->on_close();
-    finish();
+    release_endpoint();
+    if (auto f = std::exchange(finish_, nullptr)) f();
+  }
+
+  // The frame reader's sink.
+  bool on_message(const std::string& text) override {
+    if (close_sent_ || !endpoint_) return true;  // closing: the rest is not read
+    if (!within_rate()) {
+      fail(realtime::close_code::too_slow, "Flooding: too many messages.");
+      return false;
+    }
+    try {
+      endpoint_->on_message(text);
+    } catch (const std::exception& e) {
+      // An endpoint must not throw; one that does ends this socket, not the I/O thread.
+      spdlog::error("websocket {}: message handler failed: {}", id_, e.what());
+      fail(realtime::close_code::server_error, "Server error.");
+      return false;
+    }
+    return true;
+  }
+
+  void on_ping(std::string_view payload) override {
+    if (!close_sent_) send_control(std::make_shared<const std::string>(server_frame(10, payload)));
+  }
+
+  void on_peer_close(std::uint16_t code) override {
+    peer_closed_ = true;
+    if (queue_.close(true)) {
+      send_close(code, {});  // the echo (RFC 6455 §5.5.1), after what was accepted before
+    } else if (close_written_) {
+      close_socket();
+    }
+  }
+
+  void on_violation(std::uint16_t code, std::string_view reason) override { fail(code, reason); }
+
+  void fail(std::uint16_t code, std::string_view reason) {
+    if (queue_.close()) send_close(code, reason);
   }
 
   bool within_rate() {
-    auto now = std::chrono::steady_clock::now();
+    auto now = Clock::now();
     tokens_ = std::min(opt_.ws_flood_burst,
                        tokens_ + std::chrono::duration<double>(now - last_refill_).count() * opt_.ws_flood_rate);
     last_refill_ = now;
@@ -208,33 +270,22 @@ class WsConn : public realtime::Connection,
   // The writer, on the I/O thread: one gathered write per batch, then the next.
   // Plain callbacks, not a coroutine: this runs once per message per member.
   void write_next() {
-    auto& socket = this->socket();
     while (queue_.take(batch_)) {
       if (buffers_.capacity() > SendQueue::kKeep && batch_.size() <= SendQueue::kKeep)
         std::vector<asio::const_buffer>().swap(buffers_);
       buffers_.clear();
-      bool beast_waits = false;
-      for (auto& item : batch_) {
-        buffers_.emplace_back(item.frame->data(), item.frame->size());
-        beast_waits = beast_waits || item.done;
+      for (auto& frame : batch_) buffers_.emplace_back(frame->data(), frame->size());
+      // The socket usually takes it at once, and then no completion has to be queued and run.
+      beast::error_code ec;
+      auto n = socket_.write_some(buffers_, ec);
+      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return on_written(ec);
+      auto rest = skip(buffers_, ec ? 0 : n);
+      if (!rest.empty()) {
+        asio::async_write(socket_, std::span<const asio::const_buffer>(rest),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
+        return;
       }
-      std::span<asio::const_buffer> rest(buffers_);
-      // Data only: the socket usually takes it at once, and then no
-      // completion has to be queued and run. Beast's bytes always complete
-      // later, as its write op expects.
-      if (!beast_waits && direct_) {
-        beast::error_code ec;
-        auto n = socket.write_some(rest, ec);
-        if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return on_written(ec);
-        rest = skip(rest, ec ? 0 : n);
-        if (rest.empty()) {
-          queue_.written(false);
-          continue;
-        }
-      }
-      asio::async_write(socket, std::span<const asio::const_buffer>(rest),
-                        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
-      return;
+      if (!batch_written({})) return;
     }
   }
 
@@ -248,46 +299,40 @@ class WsConn : public realtime::Connection,
   }
 
   void on_written(beast::error_code ec) {
+    if (batch_written(ec)) write_next();
+  }
+
+  // False when the socket is done for.
+  bool batch_written(beast::error_code ec) {
     queue_.written(static_cast<bool>(ec));
-    // A socket that cannot be written is done: end the read loop too.
-    if (ec) close_socket();
-    // Beast's writes resume now; one may queue its next bytes at once.
-    for (auto& item : batch_)
-      if (item.done) {
-        auto done = std::move(item.done);
-        (*done)(ec);
-      }
-    write_next();
+    if (ec) {
+      close_socket();  // a socket that cannot be written is done: its read fails too
+      return false;
+    }
+    for (auto& frame : batch_)
+      if (SendQueue::is_close_frame(*frame)) close_written();
+    return true;
   }
 
-  static awaitable<void> close_now(std::shared_ptr<WsConn> self, int code, std::string reason) {
-    // A peer that does not read cannot receive a close frame either: give
-    // the handshake a moment, then cut the TCP connection.
-    asio::steady_timer deadline(self->ws_.get_executor());
-    deadline.expires_after(std::chrono::seconds(2));
-    deadline.async_wait([self](beast::error_code ec) {
-      if (!ec) self->close_socket();
-    });
-    auto cr = close_reason(code, reason);
-    co_await self->ws_.async_close(cr, as_tuple);
-    deadline.cancel();
-    self->close_socket();
-  }
-
-  // No permessage-deflate (its state is left out): every member gets the same frame bytes.
-  websocket::stream<CheckedTcpStream, false> ws_;  // 1007 for a close reason that is not UTF-8 (ws_stream.hpp)
+  tcp::socket socket_;
   const ServerOptions& opt_;
   KickList& kicks_;  // of this socket's I/O thread
   std::string id_;
   std::shared_ptr<realtime::Endpoint> endpoint_;  // while reading
-  beast::flat_buffer read_buffer_;
+  WsReader reader_;
   std::function<void()> finish_;
   SendQueue queue_;
-  SendQueue::Batch batch_;                 // being written, on the I/O thread
+  SendQueue::Batch batch_;                   // being written, on the I/O thread
   std::vector<asio::const_buffer> buffers_;  // batch_'s bytes
-  bool direct_ = false;                      // the socket is non-blocking: try writes at once
   double tokens_;
-  std::chrono::steady_clock::time_point last_refill_;
+  Clock::time_point last_refill_;
+  Clock::time_point last_heard_;
+  std::optional<Clock::time_point> close_deadline_;  // once our close frame is queued
+  bool parsing_ = true;  // till the frame reader is done
+  bool pinged_ = false;  // since the peer was last heard
+  bool close_sent_ = false;
+  bool close_written_ = false;
+  bool peer_closed_ = false;
 };
 
 // Authentication and the module's checks may touch the database: on the pool.
@@ -297,16 +342,6 @@ awaitable<WsOpenResult> open_endpoint(Transport& t, const Route* route, std::sha
       [&t, route, req, conn] { return t.dispatcher.open_ws(*route, *req, conn); });
   auto opened = co_await run_on_pool<WsOpenResult>(t.pool, job);
   co_return opened ? std::move(*opened) : WsOpenResult{nullptr, realtime::close_code::server_error, "Server busy."};
-}
-
-void log_failure(const WsConn& conn, const std::exception_ptr& failed) {
-  try {
-    std::rethrow_exception(failed);
-  } catch (const std::exception& e) {
-    spdlog::error("websocket {}: the handshake failed: {}", conn.id(), e.what());
-  } catch (...) {
-    spdlog::error("websocket {}: the handshake failed: an exception of unknown type", conn.id());
-  }
 }
 
 void log_open(const Transport& t, const Request& req, const WsOpenResult& result,
@@ -321,30 +356,24 @@ void log_open(const Transport& t, const Request& req, const WsOpenResult& result
 
 }  // namespace
 
-awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_stream> stream, UpgradeRequest upgrade,
-                                  std::shared_ptr<Request> req, RouteMatch match) {
+awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_stream> stream, WsUpgrade upgrade) {
   auto started = std::chrono::steady_clock::now();
-  match.params.copy_to(req->params);
-  req->route = match.route->pattern;
-  // A plain socket under the WebSocket: Beast's stream has timeouts of its own.
-  auto& kicks = t.io.kicks_of(stream->get_executor());
-  auto conn = std::make_shared<WsConn>(stream->release_socket(), t.opt, kicks);
+  auto& req = upgrade.req;
+  upgrade.match.params.copy_to(req->params);
+  req->route = upgrade.match.route->pattern;
+  // A plain socket under the WebSocket: silence is the sweep's to catch.
+  auto executor = stream->get_executor();
+  auto conn = std::make_shared<WsConn>(stream->release_socket(), upgrade.key, t.opt, t.io.kicks_of(executor));
   stream.reset();
   auto self = t.connections.add(std::weak_ptr<DrainableSocket>(conn));
-  WsOpenResult result = co_await open_endpoint(t, match.route, req, conn);
-  log_open(t, *req, result, started);
-  // The socket's life goes on without this frame (the route match, the request): the
-  // handshake in a coroutine of its own, then plain callbacks.
   conn->on_finish([&t, self] {
     t.connections.remove(self);
     --metrics().open_websockets;
   });
-  auto executor = conn->executor();
-  asio::co_spawn(executor, conn->run(std::move(upgrade), result.endpoint, result.close_code, result.reason),
-                 [conn](std::exception_ptr failed, bool reading) {
-                   if (failed) log_failure(*conn, failed);
-                   if (failed || !reading) conn->finish();
-                 });
+  WsOpenResult result = co_await open_endpoint(t, upgrade.match.route, req, conn);
+  log_open(t, *req, result, started);
+  conn->start(upgrade.early_bytes, std::move(result.endpoint), result.close_code, result.reason,
+              t.io.sweeps_of(executor));
 }
 
 }  // namespace wp::http::transport

@@ -4,11 +4,11 @@
 
 namespace wp::http::transport {
 
-std::string text_frame(std::string_view text) {
-  const std::uint64_t n = text.size();
+std::string server_frame(std::uint8_t opcode, std::string_view payload) {
+  const std::uint64_t n = payload.size();
   std::string out;
-  out.reserve(text.size() + 10);
-  out.push_back(static_cast<char>(0x81));  // FIN, opcode 1 (text)
+  out.reserve(payload.size() + 10);
+  out.push_back(static_cast<char>(0x80 | opcode));  // FIN
   if (n < 126) {
     out.push_back(static_cast<char>(n));
   } else if (n <= 0xFFFF) {
@@ -19,8 +19,15 @@ std::string text_frame(std::string_view text) {
     out.push_back(static_cast<char>(127));
     for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>((n >> shift) & 0xFF));
   }
-  out.append(text);
+  out.append(payload);
   return out;
+}
+
+std::string close_frame(std::uint16_t code, std::string_view reason) {
+  if (code == 1005) return server_frame(8, {});
+  std::string payload{static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)};
+  payload.append(reason.substr(0, 123));
+  return server_frame(8, payload);
 }
 
 Frame shared_text_frame(const realtime::Message& msg) {

@@ -17,14 +17,14 @@ SendQueue::Push SendQueue::push_data(Frame frame) {
   return Push::start_writer;
 }
 
-SendQueue::Push SendQueue::push_control(Frame frame, std::unique_ptr<WriteDone> done) {
+SendQueue::Push SendQueue::push_control(Frame frame) {
   std::lock_guard lock(mu_);
   if (is_close_frame(*frame)) {
-    // Nothing may follow a close frame on the wire.
     closing_ = true;
-    drop_data();
+    close_frame_ = std::move(frame);
+  } else {
+    control_.push_back(std::move(frame));
   }
-  control_.push_back({std::move(frame), std::move(done)});
   if (writing_) return Push::queued;
   writing_ = true;
   return Push::start_writer;
@@ -38,11 +38,11 @@ bool SendQueue::open() {
   return true;
 }
 
-bool SendQueue::close() {
+bool SendQueue::close(bool keep_data) {
   std::lock_guard lock(mu_);
   if (closing_) return false;
   closing_ = true;
-  drop_data();
+  if (!keep_data) drop_data();
   return true;
 }
 
@@ -62,13 +62,15 @@ bool SendQueue::take(Batch& out) {
   for (auto& c : control_) out.push_back(std::move(c));
   control_.clear();
   trim(control_);
-  if (open_ && !closing_) {
+  if (open_) {
     auto n = std::min(data_.size(), kMaxBatch - std::min(out.size(), kMaxBatch - 1));
-    for (std::size_t i = 0; i < n; ++i) out.push_back({std::move(data_[i]), nullptr});
+    for (std::size_t i = 0; i < n; ++i) out.push_back(std::move(data_[i]));
     data_.erase(data_.begin(), data_.begin() + static_cast<std::ptrdiff_t>(n));
     data_in_flight_ = n;
     trim(data_);
   }
+  // Nothing may follow a close frame on the wire.
+  if (close_frame_ && data_.empty() && out.size() < kMaxBatch) out.push_back(std::move(close_frame_));
   if (out.empty()) writing_ = false;
   return !out.empty();
 }
@@ -83,8 +85,8 @@ void SendQueue::written(bool failed) {
 }
 
 bool SendQueue::is_close_frame(const std::string& bytes) {
-  // FIN and opcode 8. Beast's other bytes are control frames with other
-  // opcodes or the HTTP answer to the handshake ("HTTP/1.1 ...").
+  // FIN and opcode 8. The connection's other bytes are control frames with
+  // other opcodes or the HTTP answer to the handshake ("HTTP/1.1 ...").
   return !bytes.empty() && static_cast<unsigned char>(bytes[0]) == 0x88;
 }
 

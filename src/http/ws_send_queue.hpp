@@ -1,12 +1,10 @@
 #pragma once
 // The bounded send queue of one WebSocket (websocket_session.cpp). Data
-// frames come from any thread; Beast's own bytes (the handshake answer,
-// ping, pong, close) come from the connection's I/O thread. One writer on that
-// thread takes them out in batches, Beast's first, and writes each batch
-// with one gathered write: the socket never has two writes in flight, so
-// Beast's frames never interleave with the shared data frames.
-#include <boost/system/error_code.hpp>
-
+// frames come from any thread; the connection's own bytes (the handshake
+// answer, ping, pong, close) come from its I/O thread. One writer on that
+// thread takes them out in batches, the connection's own first, and writes
+// each batch with one gathered write: the socket never has two writes in
+// flight, so frames never interleave.
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -16,22 +14,11 @@
 
 namespace wp::http::transport {
 
-// Resumes what waits for bytes to be on the wire (a Beast write).
-class WriteDone {
- public:
-  virtual ~WriteDone() = default;
-  virtual void operator()(boost::system::error_code ec) = 0;
-};
-
 class SendQueue {
  public:
   // Asio hands at most 64 buffers to one sendmsg.
   static constexpr std::size_t kMaxBatch = 64;
-  struct Item {
-    Frame frame;
-    std::unique_ptr<WriteDone> done;  // set for Beast's bytes only
-  };
-  using Batch = std::vector<Item>;
+  using Batch = std::vector<Frame>;
   // Capacity a vector of frames keeps once drained: a few, so that a quiet
   // socket allocates nothing per message, and no more, since most sockets idle.
   static constexpr std::size_t kKeep = 8;
@@ -43,23 +30,24 @@ class SendQueue {
 
   // Any thread. full: the caller closes the connection (4008).
   Push push_data(Frame frame);
-  // The I/O thread only. Written before any data still waiting; a close frame
-  // drops the data waiting and refuses more.
-  Push push_control(Frame frame, std::unique_ptr<WriteDone> done);
+  // The I/O thread only. Written before any data still waiting, but a close
+  // frame: it goes last, after the data close() kept, and nothing follows it.
+  Push push_control(Frame frame);
   // The handshake is done: data may go out. True: start the writer.
   bool open();
-  // Drops the data waiting and refuses more; false if already closing.
-  bool close();
+  // Refuses more data, and drops what waits unless keep_data (the peer
+  // closed: what was accepted before still goes out); false if already closing.
+  bool close(bool keep_data = false);
 
   // The writer's next batch, on the I/O thread; false (and the writer stops) when
   // nothing waits. `out` is cleared first (and trimmed after a big batch).
   bool take(Batch& out);
-  // The batch taken last is written (or failed: then nothing more is taken
-  // but Beast's bytes, which fail in turn and so resume Beast).
+  // The batch taken last is written (or failed: then no more data is taken).
   void written(bool failed);
 
- private:
   static bool is_close_frame(const std::string& bytes);
+
+ private:
   void drop_data();
   template <class V>
   static void trim(V& v);
@@ -67,7 +55,8 @@ class SendQueue {
   const std::size_t limit_;
   std::mutex mu_;
   std::vector<Frame> data_;
-  std::vector<Item> control_;
+  std::vector<Frame> control_;
+  Frame close_frame_;  // written once the data is
   std::size_t data_in_flight_ = 0;
   bool writing_ = false;
   bool open_ = false;

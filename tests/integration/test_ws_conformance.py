@@ -13,12 +13,12 @@ from helpers import register
 from party_helpers import create_party
 
 
-def handshake(server, path, key=None, read_timeout=5):
+def handshake(server, path, key=None, read_timeout=5, version="13", then=b""):
     s = socket.create_connection(("127.0.0.1", server.port))
     s.settimeout(read_timeout)
     key = key if key is not None else base64.b64encode(os.urandom(16)).decode()
     s.sendall((f"GET {path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: {version}\r\n\r\n").encode() + then)
     head = b""
     while b"\r\n\r\n" not in head:
         chunk = s.recv(1)
@@ -118,6 +118,17 @@ CASES = [
     ("fragmented control frame", frame(9, b"p", fin=False), 1002),
     ("continuation without a start", frame(0, PING), 1002),
     ("new text frame inside a fragmented message", frame(1, b"{", fin=False) + frame(1, b"}"), 1002),
+    ("16-bit length for a 5-byte frame", bytes([0x81, 0xFE, 0, 5]) + b"kkkk" + b"hello", 1002),
+    ("64-bit length with its top bit set", bytes([0x81, 0xFF, 0x80, 0, 0, 0, 0, 0, 0, 5]) + b"kkkk", 1002),
+    ("message over 64 KiB in fragments", frame(1, b"x" * 40000, fin=False) + frame(0, b"x" * 40000), 1009),
+    ("close code 5000", frame(8, close_payload(5000)), 1002),
+    ("close code 65535", frame(8, close_payload(65535)), 1002),
+    ("valid close code 4999 is echoed", frame(8, close_payload(4999)), 4999),
+    ("invalid UTF-8 in a close reason", frame(8, close_payload(1000, b"\xff")), 1007),
+    ("invalid UTF-8 in a close reason after a surrogate", frame(8, close_payload(4000, b"\xed\xa0\x80")), 1007),
+    ("invalid close code and reason", frame(8, close_payload(1005, b"\xff")), 1002),
+    ("invalid close reason after other frames", frame(1, PING) + frame(9, b"hi") + frame(1, b"{", fin=False) +
+     frame(0, b'"type": "ping"}') + frame(8, close_payload(1000, b"\xff")), 1007),
 ]
 
 
@@ -147,31 +158,25 @@ def test_a_handshake_with_a_bad_key_is_400(server, party_path, key):
     assert head.startswith(b"HTTP/1.1 400"), head
 
 
-# Where Beast 1.81 answers otherwise than the RFC, inside its read loop, our layer
-# corrects it: see docs/security.md, "Conformance".
-@pytest.mark.parametrize("code", [5000, 65535])
-def test_a_close_code_over_4999_is_answered_1002(server, party_path, code):
-    """Beast 1.81 counts it valid and would echo it; the session answers it
-    from Beast's control callback (websocket_session.cpp, answer_bad_close_codes)."""
-    assert close_code_after(server, party_path, frame(8, close_payload(code))) == 1002
+@pytest.mark.parametrize("version", ["8", "14", ""])
+def test_another_protocol_version_is_400_naming_13(server, party_path, version):
+    s, head = handshake(server, party_path, version=version)
+    s.close()
+    assert head.startswith(b"HTTP/1.1 400"), head
+    assert b"\r\nsec-websocket-version: 13\r\n" in head.lower(), head
 
 
-def test_a_valid_close_code_is_still_echoed(server, party_path):
-    assert close_code_after(server, party_path, frame(8, close_payload(4999))) == 4999
+def test_frames_sent_with_the_handshake_are_read(server, party_path):
+    """Bytes that arrive in the same segment as the upgrade request reach the frame reader."""
+    s, head = handshake(server, party_path, then=frame(1, PING) + frame(8, close_payload(1000)))
+    assert head.startswith(b"HTTP/1.1 101"), head
+    frames = read_frames(s)
+    s.close()
+    assert any(op == 1 and b'"pong"' in p for op, p in frames), frames
+    assert frames[-1] == (8, close_payload(1000)), frames
 
 
-@pytest.mark.parametrize("code,reason", [(1000, b"\xff"), (1001, b"bye \xce"), (4000, b"\xed\xa0\x80")])
-def test_invalid_utf8_in_a_close_reason_is_answered_1007(server, party_path, code, reason):
-    """Beast 1.81 answers 1002; the layer under its stream turns that into
-    1007 (http/ws_stream.hpp, http/ws_close_check.cpp)."""
-    assert close_code_after(server, party_path, frame(8, close_payload(code, reason))) == 1007
-
-
-def test_invalid_utf8_in_a_close_reason_after_other_frames_is_answered_1007(server, party_path):
-    data = frame(1, PING) + frame(9, b"hi") + frame(1, b"{", fin=False) + frame(0, b'"type": "ping"}') + \
-        frame(8, close_payload(1000, b"\xff"))
-    assert close_code_after(server, party_path, data) == 1007
-
-
-def test_an_invalid_close_code_with_an_invalid_reason_is_still_1002(server, party_path):
-    assert close_code_after(server, party_path, frame(8, close_payload(1005, b"\xff"))) == 1002
+def test_the_handshake_answer_carries_the_accept_key(server, party_path):
+    s, head = handshake(server, party_path, key="dGhlIHNhbXBsZSBub25jZQ==")
+    s.close()
+    assert b"\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n" in head, head

@@ -1,7 +1,7 @@
 // The WebSocket write path (docs/architecture.md, "Realtime"): a message is
 // framed once and the same bytes go to every member; each socket's queue
-// is bounded, lets Beast's own frames go first, and drops what waits once a
-// close frame is queued.
+// is bounded, lets the connection's own frames go first, drops what waits
+// on a close unless told to keep it, and writes the close frame last.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -15,19 +15,12 @@ using wp::http::transport::Frame;
 using wp::http::transport::SendQueue;
 using wp::http::transport::shared_text_frame;
 using wp::http::transport::text_frame;
-using wp::http::transport::WriteDone;
 
 Frame bytes(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
 
-struct Flag final : WriteDone {
-  explicit Flag(int& n) : calls(n) {}
-  void operator()(boost::system::error_code) override { ++calls; }
-  int& calls;
-};
-
 std::string texts(const SendQueue::Batch& batch) {
   std::string out;
-  for (auto& item : batch) out += *item.frame + (item.done ? "*" : "") + "|";
+  for (auto& frame : batch) out += *frame + "|";
   return out;
 }
 
@@ -65,11 +58,10 @@ TEST(WsSendQueue, DataWaitsForTheHandshakeThenGoesInOneBatch) {
   SendQueue::Batch batch;
   EXPECT_EQ(q.push_data(bytes("a")), SendQueue::Push::queued);
   EXPECT_EQ(q.push_data(bytes("b")), SendQueue::Push::queued);
-  int done = 0;
   // The handshake answer goes out alone.
-  EXPECT_EQ(q.push_control(bytes("HTTP/1.1 101"), std::make_unique<Flag>(done)), SendQueue::Push::start_writer);
+  EXPECT_EQ(q.push_control(bytes("HTTP/1.1 101")), SendQueue::Push::start_writer);
   ASSERT_TRUE(q.take(batch));
-  EXPECT_EQ(texts(batch), "HTTP/1.1 101*|");
+  EXPECT_EQ(texts(batch), "HTTP/1.1 101|");
   q.written(false);
   EXPECT_FALSE(q.take(batch));
   EXPECT_TRUE(q.open());
@@ -84,18 +76,17 @@ TEST(WsSendQueue, DataWaitsForTheHandshakeThenGoesInOneBatch) {
   EXPECT_EQ(q.push_data(bytes("d")), SendQueue::Push::start_writer);
 }
 
-TEST(WsSendQueue, BeastFramesGoBeforeWaitingData) {
+TEST(WsSendQueue, ControlFramesGoBeforeWaitingData) {
   SendQueue q(16);
   SendQueue::Batch batch;
   q.open();
   EXPECT_EQ(q.push_data(bytes("a")), SendQueue::Push::start_writer);
   ASSERT_TRUE(q.take(batch));
   q.push_data(bytes("b"));
-  int done = 0;
-  EXPECT_EQ(q.push_control(bytes(std::string("\x8a\x00", 2)), std::make_unique<Flag>(done)), SendQueue::Push::queued);
+  EXPECT_EQ(q.push_control(bytes(std::string("\x8a\x00", 2))), SendQueue::Push::queued);
   q.written(false);
   ASSERT_TRUE(q.take(batch));
-  EXPECT_EQ(texts(batch), std::string("\x8a\x00*|b|", 6));
+  EXPECT_EQ(texts(batch), std::string("\x8a\x00|b|", 5));
 }
 
 TEST(WsSendQueue, TheBoundCountsWhatIsBeingWritten) {
@@ -136,49 +127,77 @@ TEST(WsSendQueue, ABatchHoldsAtMostWhatOneSendmsgTakes) {
   EXPECT_EQ(batch.size(), 100 - SendQueue::kMaxBatch);
 }
 
-TEST(WsSendQueue, ACloseFrameDropsWaitingDataAndRefusesMore) {
+TEST(WsSendQueue, CloseDropsWaitingDataAndRefusesMore) {
   SendQueue q(16);
   SendQueue::Batch batch;
   q.open();
   q.push_data(bytes("a"));
   ASSERT_TRUE(q.take(batch));
   q.push_data(bytes("b"));
-  int done = 0;
-  q.push_control(bytes("\x88\x02\x03\xe8"), std::make_unique<Flag>(done));
+  EXPECT_TRUE(q.close());
+  EXPECT_FALSE(q.close());  // already closing
+  q.push_control(bytes("\x88\x02\x03\xe8"));
   EXPECT_EQ(q.push_data(bytes("c")), SendQueue::Push::closed);
   q.written(false);
   ASSERT_TRUE(q.take(batch));
-  EXPECT_EQ(batch.size(), 1u);
-  EXPECT_TRUE(batch[0].done);
-  EXPECT_FALSE(q.close());  // already closing
+  EXPECT_EQ(texts(batch), "\x88\x02\x03\xe8|");
+  q.written(false);
+  EXPECT_FALSE(q.take(batch));
 }
 
-TEST(WsSendQueue, CloseDropsDataButLetsBeastFramesThrough) {
-  SendQueue q(16);
-  SendQueue::Batch batch;
-  q.open();
-  q.push_data(bytes("a"));
-  EXPECT_TRUE(q.close());
-  EXPECT_FALSE(q.close());
-  int done = 0;
-  EXPECT_EQ(q.push_control(bytes(std::string("\x88\x00", 2)), std::make_unique<Flag>(done)), SendQueue::Push::queued);
-  ASSERT_TRUE(q.take(batch));  // the writer started for "a" picks up the close frame only
-  EXPECT_EQ(texts(batch), std::string("\x88\x00*|", 4));
-}
-
-TEST(WsSendQueue, AFailedWriteStillHandsBeastFramesBackToFail) {
+TEST(WsSendQueue, AfterThePeersCloseAcceptedDataGoesOutBeforeTheCloseFrame) {
   SendQueue q(16);
   SendQueue::Batch batch;
   q.open();
   q.push_data(bytes("a"));
   ASSERT_TRUE(q.take(batch));
   q.push_data(bytes("b"));
-  int done = 0;
-  q.push_control(bytes(std::string("\x89\x00", 2)), std::make_unique<Flag>(done));
+  EXPECT_TRUE(q.close(true));
+  EXPECT_EQ(q.push_data(bytes("c")), SendQueue::Push::closed);
+  q.push_control(bytes(std::string("\x88\x00", 2)));
+  q.push_control(bytes(std::string("\x8a\x00", 2)));  // a pong still goes first
+  q.written(false);
+  ASSERT_TRUE(q.take(batch));
+  EXPECT_EQ(texts(batch), std::string("\x8a\x00|b|\x88\x00|", 8));
+}
+
+TEST(WsSendQueue, TheCloseFrameWaitsForTheDataBeforeIt) {
+  SendQueue q(1000);
+  SendQueue::Batch batch;
+  q.open();
+  for (int i = 0; i < 100; ++i) q.push_data(bytes("x"));
+  q.close(true);
+  q.push_control(bytes(std::string("\x88\x00", 2)));
+  ASSERT_TRUE(q.take(batch));
+  EXPECT_EQ(batch.size(), SendQueue::kMaxBatch);
+  EXPECT_FALSE(SendQueue::is_close_frame(*batch.back()));
+  q.written(false);
+  ASSERT_TRUE(q.take(batch));
+  EXPECT_EQ(batch.size(), 100 - SendQueue::kMaxBatch + 1);
+  EXPECT_TRUE(SendQueue::is_close_frame(*batch.back()));
+}
+
+TEST(WsSendQueue, BeforeTheHandshakeEndsACloseGoesRightAfterIt) {
+  SendQueue q(16);
+  SendQueue::Batch batch;
+  q.push_data(bytes("a"));
+  q.push_control(bytes("HTTP/1.1 101"));
+  EXPECT_TRUE(q.close());
+  q.push_control(bytes("\x88\x02\x0f\xa0"));
+  ASSERT_TRUE(q.take(batch));
+  EXPECT_EQ(texts(batch), "HTTP/1.1 101|\x88\x02\x0f\xa0|");
+}
+
+TEST(WsSendQueue, AFailedWriteDropsDataAndRefusesMore) {
+  SendQueue q(16);
+  SendQueue::Batch batch;
+  q.open();
+  q.push_data(bytes("a"));
+  ASSERT_TRUE(q.take(batch));
+  q.push_data(bytes("b"));
   q.written(true);
   EXPECT_EQ(q.push_data(bytes("c")), SendQueue::Push::closed);
-  ASSERT_TRUE(q.take(batch));
-  EXPECT_EQ(texts(batch), std::string("\x89\x00*|", 4));
+  EXPECT_FALSE(q.take(batch));
 }
 
 }  // namespace
