@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <thread>
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
@@ -118,6 +119,14 @@ void apply(Config& c, const Setting& s, const std::string& value, const std::str
 
 }  // namespace
 
+int Config::effective_db_pool_size() const {
+  if (db_pool_size > 0) return db_pool_size;
+  int threads = blocking_threads + bulk_threads;
+  if (!uses_sqlite()) return threads;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::min(threads, std::max(4, 2 * cores));
+}
+
 std::string Config::sqlite_path() const {
   if (database_url.rfind("sqlite://", 0) == 0) return database_url.substr(9);
   return data_dir + "/watchparty.db";
@@ -188,7 +197,9 @@ const std::vector<Setting>& settings() {
                   1, 1024),
       int_setting("blocking_queue", "Queued blocking tasks at most; more are answered 503", &Config::blocking_queue,
                   1, 1000000),
-      int_setting("db_pool_size", "Database connections (0: one per blocking or bulk thread)", &Config::db_pool_size,
+      int_setting("db_pool_size",
+                  "Database connections (0: one per blocking or bulk thread; on SQLite at most twice the cores, at least 4)",
+                  &Config::db_pool_size,
                   0, 1024),
       int_setting("bulk_threads", "Threads for bulk work (analytics ingestion), below the I/O threads' priority",
                   &Config::bulk_threads, 1, 256),

@@ -44,7 +44,7 @@ struct Config {
   bool migrate_on_start = true;
   int blocking_threads = 16;
   int blocking_queue = 1024;
-  int db_pool_size = 0;  // 0: one connection per blocking or bulk thread
+  int db_pool_size = 0;  // 0: see effective_db_pool_size
   // bulk work (analytics ingestion): its own pool below the I/O threads, shed while they lag
   int bulk_threads = 2;
   int bulk_queue = 16;
@@ -198,7 +198,12 @@ struct Config {
   std::string analytics_database_url;  // empty: analytics reads go to database_url too
 
   std::string sqlite_path() const;
-  int effective_db_pool_size() const { return db_pool_size > 0 ? db_pool_size : blocking_threads + bulk_threads; }
+  bool uses_sqlite() const { return database_url.empty() || database_url.rfind("sqlite://", 0) == 0; }
+  // db_pool_size, or by default one connection per blocking or bulk thread;
+  // on SQLite at most twice the cores (at least 4): it writes one at a time,
+  // and each connection maps the file and caches pages of its own, so
+  // connections past what can run at once cost memory and buy nothing.
+  int effective_db_pool_size() const;
 };
 
 struct ConfigError : std::runtime_error {

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <future>
+#include <thread>
 
 #include "core/blocking_pool.hpp"
 #include "core/config.hpp"
@@ -156,7 +158,21 @@ TEST(BulkPool, DefaultsPutIngestionBelowTheIoThreadsAndGiveItDatabaseConnections
   EXPECT_EQ(c.bulk_policy, "batch");
   EXPECT_EQ(c.bulk_nice, 19);
   EXPECT_GT(c.bulk_shed_lag_ms, 0);
+  c.database_url = "postgresql://wp@127.0.0.1/wp";
   EXPECT_EQ(c.effective_db_pool_size(), c.blocking_threads + c.bulk_threads);
+}
+
+TEST(DbPool, SqliteGetsConnectionsForTheCoresNotForEveryThread) {
+  wp::Config c;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  EXPECT_EQ(c.effective_db_pool_size(), std::min(c.blocking_threads + c.bulk_threads, std::max(4, 2 * cores)));
+  c.blocking_threads = 1;
+  c.bulk_threads = 1;
+  EXPECT_EQ(c.effective_db_pool_size(), 2);  // never more than the threads that use them
+  c.db_pool_size = 7;
+  EXPECT_EQ(c.effective_db_pool_size(), 7);  // as configured, on either database
+  c.database_url = "sqlite:///tmp/x.db";
+  EXPECT_EQ(c.effective_db_pool_size(), 7);
 }
 
 }  // namespace
