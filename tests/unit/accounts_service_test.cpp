@@ -7,7 +7,9 @@
 
 #include "core/error.hpp"
 #include "core/rate_limiter.hpp"
+#include "core/clock.hpp"
 #include "modules/accounts/service.hpp"
+#include "modules/accounts/totp.hpp"
 #include "support/error_code.hpp"
 #include "support/temp_db.hpp"
 
@@ -197,6 +199,21 @@ TEST_F(AccountsFixture, AnAddressTakenBeforeTheConfirmationIsAConflictAndOnlyThe
   service->register_user({"carl", "second@example.com", "correct horse battery", "", ""}, {"127.0.0.1", "unit"});
   EXPECT_EQ(error_code_of([&] { service->verify_email(newer); }), ErrorCode::conflict);
   EXPECT_EQ(service->me(who.id).email, "ann@example.com");
+}
+
+TEST_F(AccountsFixture, TheProfileReadSaysWhether2faIsOnAndRefusesAnUnknownUser) {
+  start(10);
+  auto ann = service->authenticate(register_ann().access_token);
+  auto [user, on] = service->me_with_two_factor(ann.id);
+  EXPECT_EQ(user.username, "ann");
+  EXPECT_FALSE(on);
+  auto setup = service->two_factor_setup(ann.id);
+  EXPECT_FALSE(service->me_with_two_factor(ann.id).second);  // set up, not yet confirmed
+  service->two_factor_verify(ann.id, accounts::totp_code(setup.secret, now_ms() / 1000));
+  EXPECT_TRUE(service->me_with_two_factor(ann.id).second);
+  EXPECT_EQ(service->me_with_two_factor(ann.id).second, service->two_factor_enabled(ann.id));
+  EXPECT_EQ(error_code_of([&] { service->me_with_two_factor("00000000-0000-0000-0000-000000000000"); }),
+            ErrorCode::not_found);
 }
 
 }  // namespace

@@ -98,8 +98,8 @@ Response logout(AccountsService& svc, Request& req) {
 }
 
 Response get_profile(AccountsService& svc, Request& req) {
-  auto& me = req.current_user();
-  return http::json_response(user_json(svc.me(me.id), svc.two_factor_enabled(me.id)));
+  auto [user, two_factor] = svc.me_with_two_factor(req.current_user().id);
+  return http::json_response(user_json(user, two_factor));
 }
 
 Response patch_profile(AccountsService& svc, Request& req) {

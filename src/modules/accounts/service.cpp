@@ -379,6 +379,12 @@ UserRow AccountsService::me(const std::string& user_id) {
   return *u;
 }
 
+std::pair<UserRow, bool> AccountsService::me_with_two_factor(const std::string& user_id) {
+  auto found = store_.user_with_two_factor(user_id);
+  if (!found) throw_not_found("User not found.");
+  return std::move(*found);
+}
+
 UserRow AccountsService::update_me(const std::string& user_id, const std::optional<std::string>& first_name,
                                    const std::optional<std::string>& last_name,
                                    const std::optional<std::string>& settings_json) {

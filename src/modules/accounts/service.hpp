@@ -101,6 +101,8 @@ class AccountsService {
   void forget_all_sessions() { principals_.clear(); }
 
   UserRow me(const std::string& user_id);
+  // me() and two_factor_enabled() in one trip to the database.
+  std::pair<UserRow, bool> me_with_two_factor(const std::string& user_id);
   UserRow update_me(const std::string& user_id, const std::optional<std::string>& first_name,
                     const std::optional<std::string>& last_name, const std::optional<std::string>& settings_json);
   bool two_factor_enabled(const std::string& user_id);

@@ -391,6 +391,15 @@ std::optional<TwoFactorRow> Store::two_factor(const std::string& user_id) {
   return db_.with([&](soci::session& s) { return two_factor_->one(s, user_id); });
 }
 
+std::optional<std::pair<UserRow, bool>> Store::user_with_two_factor(const std::string& id) {
+  return db_.with([&](soci::session& s) -> std::optional<std::pair<UserRow, bool>> {
+    auto u = user_by_id_->one(s, id);
+    if (!u) return std::nullopt;
+    auto tf = two_factor_->one(s, id);
+    return std::pair{std::move(*u), tf && tf->is_enabled};
+  });
+}
+
 void Store::put_two_factor_secret(const std::string& user_id, const std::string& secret, std::int64_t now) {
   long long t = now;
   db_.with([&](soci::session& s) { s << sql::kPutTwoFactorSecret, use(user_id), use(secret), use(t); });

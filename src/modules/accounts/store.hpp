@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <memory>
@@ -104,6 +105,8 @@ class Store {
 
   // two-factor
   std::optional<TwoFactorRow> two_factor(const std::string& user_id);
+  // The user and whether 2FA is on, on one connection (the profile read).
+  std::optional<std::pair<UserRow, bool>> user_with_two_factor(const std::string& id);
   void put_two_factor_secret(const std::string& user_id, const std::string& secret, std::int64_t now);
   // Enables 2FA, stores recovery code hashes and the used step, atomically.
   void enable_two_factor(const std::string& user_id, std::int64_t step, const std::vector<std::string>& code_hashes,
