@@ -222,7 +222,7 @@ class WsConn : public realtime::Connection,
 
   // The frame reader's sink.
   bool on_message(const std::string& text) override {
-    if (close_sent_ || !endpoint_) return true;  // closing: the rest is not read
+    if (close_sent_ || !endpoint_) return true;  // closing (or refused): what follows is dropped
     if (!within_rate()) {
       fail(realtime::close_code::too_slow, "Flooding: too many messages.");
       return false;
