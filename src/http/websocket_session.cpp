@@ -131,14 +131,18 @@ class WsConn : public realtime::Connection,
       close_socket();
       return false;
     }
+    beast::error_code ec;
+    // Bytes already waiting count as heard: the read that takes them may just not have run yet.
+    if (socket_.available(ec) > 0) last_heard_ = now;
     auto silent = now - last_heard_;
     if (silent >= opt_.ws_idle_timeout) {
       spdlog::debug("websocket {}: silent for {} s, dropped", id_, opt_.ws_idle_timeout.count());
       close_socket();
       return false;
     }
-    // Halfway, a ping: a live peer answers it with a pong, which counts as heard.
-    if (silent >= opt_.ws_idle_timeout / 2 && !pinged_ && !close_sent_) {
+    // About halfway, a ping: a live peer answers it with a pong, which counts as heard. Half a
+    // sweep early, so that a peer has one to two sweeps to answer, never less than one.
+    if (silent + SweepList::kPeriod / 2 >= opt_.ws_idle_timeout / 2 && !pinged_ && !close_sent_) {
       pinged_ = true;
       send_control(std::make_shared<const std::string>(server_frame(9, {})));
     }
