@@ -135,15 +135,18 @@ class WsConn : public realtime::Connection,
     // Bytes already waiting count as heard: the read that takes them may just not have run yet.
     if (socket_.available(ec) > 0) last_heard_ = now;
     auto silent = now - last_heard_;
-    if (silent >= opt_.ws_idle_timeout) {
+    // Dropped when silent all along and the ping went unanswered for half of that, two sweeps
+    // at least: a loaded machine may take a while to answer, and a live peer must not be cut.
+    const auto answer_within = std::max<Clock::duration>(opt_.ws_idle_timeout / 2, 2 * SweepList::kPeriod);
+    if (pinged_ && silent >= opt_.ws_idle_timeout && now - pinged_at_ >= answer_within) {
       spdlog::debug("websocket {}: silent for {} s, dropped", id_, opt_.ws_idle_timeout.count());
       close_socket();
       return false;
     }
-    // About halfway, a ping: a live peer answers it with a pong, which counts as heard. Half a
-    // sweep early, so that a peer has one to two sweeps to answer, never less than one.
-    if (silent + SweepList::kPeriod / 2 >= opt_.ws_idle_timeout / 2 && !pinged_ && !close_sent_) {
+    // Halfway, a ping: a live peer answers it with a pong, which counts as heard.
+    if (silent >= opt_.ws_idle_timeout / 2 && !pinged_ && !close_sent_) {
       pinged_ = true;
+      pinged_at_ = now;
       send_control(std::make_shared<const std::string>(server_frame(9, {})));
     }
     return true;
@@ -334,6 +337,7 @@ class WsConn : public realtime::Connection,
   std::optional<Clock::time_point> close_deadline_;  // once our close frame is queued
   bool parsing_ = true;  // till the frame reader is done
   bool pinged_ = false;  // since the peer was last heard
+  Clock::time_point pinged_at_;
   bool close_sent_ = false;
   bool close_written_ = false;
   bool peer_closed_ = false;
