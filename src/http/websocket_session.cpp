@@ -131,10 +131,14 @@ class WsConn : public realtime::Connection,
       close_socket();
       return false;
     }
-    beast::error_code ec;
-    // Bytes already waiting count as heard: the read that takes them may just not have run yet.
-    if (socket_.available(ec) > 0) last_heard_ = now;
     auto silent = now - last_heard_;
+    // Bytes already waiting count as heard: the read that takes them may just not have run yet.
+    // Asked only when the silence matters (a system call per socket per sweep otherwise).
+    beast::error_code ec;
+    if (silent >= opt_.ws_idle_timeout / 2 && socket_.available(ec) > 0) {
+      last_heard_ = now;
+      silent = {};
+    }
     // Dropped when silent all along and the ping went unanswered for half of that, two sweeps
     // at least: a loaded machine may take a while to answer, and a live peer must not be cut.
     const auto answer_within = std::max<Clock::duration>(opt_.ws_idle_timeout / 2, 2 * SweepList::kPeriod);

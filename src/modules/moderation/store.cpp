@@ -4,12 +4,21 @@
 
 #include "db/affected.hpp"
 #include "db/columns.hpp"
+#include "db/kept.hpp"
 #include "db/soci_optional.hpp"
 #include "modules/moderation/sql.hpp"
 
 namespace wp::moderation {
 
 using soci::use;
+
+struct Store::Kept {
+  explicit Kept(db::Database& db) : standing(db, sql::kStanding, sql::kStandingOf) {}
+  db::KeptSelect<StandingRow, std::string> standing;
+};
+
+Store::Store(db::Database& db) : db_(db), kept_(std::make_unique<Kept>(db)) {}
+Store::~Store() = default;
 
 namespace {
 
@@ -213,8 +222,7 @@ void Store::record_standing_action(const ActionRow& a) {
 }
 
 std::optional<StandingRow> Store::standing(const std::string& user_id) {
-  return db_.with(
-      [&](soci::session& s) { return db::select_one(s, sql::kStanding, sql::kStandingOf, db::uses(user_id)); });
+  return db_.with([&](soci::session& s) { return kept_->standing.one(s, user_id); });
 }
 
 std::vector<std::string> Store::user_ids_in(StandingState state, std::int64_t now) {

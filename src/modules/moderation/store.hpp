@@ -1,6 +1,7 @@
 #pragma once
 // The moderation tables: reports, actions (append-only), standing,
 // tombstones and flags. SQL lives in sql.hpp.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,7 +13,8 @@ namespace wp::moderation {
 
 class Store {
  public:
-  explicit Store(db::Database& db) : db_(db) {}
+  explicit Store(db::Database& db);
+  ~Store();
 
   // Throws Error(conflict) when the user has an open report on the object (unique index).
   void insert_report(const ReportRow& r);
@@ -39,6 +41,7 @@ class Store {
 
   // The action row and its effect on the user's standing, in one transaction.
   void record_standing_action(const ActionRow& a);
+  // Read for every chat message and post (ModerationService::screen): kept prepared.
   std::optional<StandingRow> standing(const std::string& user_id);
   std::vector<std::string> user_ids_in(StandingState state, std::int64_t now);
 
@@ -49,7 +52,9 @@ class Store {
   bool record_restore(const ActionRow& a);
 
  private:
+  struct Kept;
   db::Database& db_;
+  std::unique_ptr<Kept> kept_;
 };
 
 }  // namespace wp::moderation

@@ -7,6 +7,7 @@
 #include "core/ids.hpp"
 #include "db/affected.hpp"
 #include "db/columns.hpp"
+#include "db/kept.hpp"
 #include "db/soci_optional.hpp"
 #include "modules/parties/polls_sql.hpp"
 
@@ -28,6 +29,14 @@ bool contains(const std::vector<std::string>& v, const std::string& x) {
 }
 
 }  // namespace
+
+struct PollStore::Kept {
+  explicit Kept(db::Database& db) : due(db, q::kPollAndParty, q::kDuePolls) {}
+  db::KeptSelect<q::PollAndParty, long long, int> due;  // now, limit
+};
+
+PollStore::PollStore(db::Database& db) : db_(db), kept_(std::make_unique<Kept>(db)) {}
+PollStore::~PollStore() = default;
 
 void PollStore::create(const PollRow& p) {
   int multiple = p.multiple_choice, anonymous = p.anonymous;
@@ -102,7 +111,7 @@ std::vector<ClosedPoll> PollStore::close_expired(std::int64_t now, int limit) {
   long long t = now;
   return db_.with([&](soci::session& s) {
     std::vector<ClosedPoll> out;
-    for (auto& due : db::select_rows(s, q::kPollAndParty, q::kDuePolls, db::uses(t, limit)))
+    for (auto& due : kept_->due.rows(s, t, limit))
       if (changed((s.prepare << q::kClosePoll, use(t), use(t), use(due.id)))) out.push_back({due.id, due.party_id});
     return out;
   });

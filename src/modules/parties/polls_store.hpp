@@ -1,5 +1,6 @@
 #pragma once
 // Every read and write of the poll tables (the SQL text is in polls_sql.hpp).
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,7 +12,8 @@ namespace wp::parties {
 
 class PollStore {
  public:
-  explicit PollStore(db::Database& db) : db_(db) {}
+  explicit PollStore(db::Database& db);
+  ~PollStore();
 
   // The poll and its options (ids and positions as given), in one transaction.
   void create(const PollRow& poll);
@@ -30,12 +32,15 @@ class PollStore {
   // Closes an open poll; false when it was closed already (by someone else).
   bool close(const std::string& poll_id, std::int64_t now);
   // Closes the polls expired by `now` that nobody closed yet; the ones this call closed.
+  // Every node runs it each second: its read is kept prepared.
   std::vector<ClosedPoll> close_expired(std::int64_t now, int limit);
   // Whether this caller may send the poll's live results now (none sent since `since`).
   bool claim_results(const std::string& poll_id, std::int64_t now, std::int64_t since);
 
  private:
+  struct Kept;
   db::Database& db_;
+  std::unique_ptr<Kept> kept_;
 };
 
 }  // namespace wp::parties

@@ -221,8 +221,9 @@ inline const db::Columns<PartyCap> kPartyCap{
 inline constexpr const char* kLockPartyOf = "FROM watch_parties WHERE id = :id";
 inline constexpr const char* kForUpdate = " FOR UPDATE";
 inline constexpr const char* kMembershipOf = "FROM party_participants WHERE party_id = :p AND user_id = :u";
-inline constexpr const char* kCountActiveHosts =
-    "SELECT COUNT(*) FROM party_participants WHERE party_id = :p AND is_active = TRUE AND role = 'host'";
+inline const db::Columns<UserId> kHostId{{"user_id", &UserId::id}};
+inline constexpr const char* kActiveHostOf =
+    "FROM party_participants WHERE party_id = :p AND is_active = TRUE AND role = 'host' LIMIT 1";
 inline constexpr const char* kInsertParticipant =
     "INSERT INTO party_participants (id, party_id, user_id, role, joined_at) VALUES (:id, :p, :u, :r, :t)";
 inline constexpr const char* kActivate =

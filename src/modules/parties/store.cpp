@@ -70,22 +70,26 @@ std::string list_where(const PartyFilter& f, const std::string& viewer, db::Name
   return where;
 }
 
-// The reads that open every membership change, kept prepared: each join runs them.
-struct MembershipReads {
-  explicit MembershipReads(db::Database& db)
+// The statements of every membership change, kept prepared: each join runs them.
+struct MembershipStatements {
+  explicit MembershipStatements(db::Database& db)
       : lock(db, sql::kPartyCap,
              std::string(sql::kLockPartyOf) + (db.dialect() == db::Dialect::postgresql ? sql::kForUpdate : "")),
-        membership(db, sql::kMembership, sql::kMembershipOf) {}
+        membership(db, sql::kMembership, sql::kMembershipOf),
+        active_host(db, sql::kHostId, sql::kActiveHostOf),
+        insert_participant(db, sql::kInsertParticipant) {}
   db::KeptSelect<sql::PartyCap, std::string> lock;
   db::KeptSelect<sql::Membership, std::string, std::string> membership;
+  db::KeptSelect<sql::UserId, std::string> active_host;
+  db::KeptWrite<std::string, std::string, std::string, std::string, long long> insert_participant;  // id, party, user, role, at
 };
 
 // Locks the party row (see sql::kPartyCap) and returns its seats and members (none: no party).
-sql::PartyCap lock_party(soci::session& s, const MembershipReads& reads, const std::string& party_id) {
+sql::PartyCap lock_party(soci::session& s, const MembershipStatements& reads, const std::string& party_id) {
   return reads.lock.one(s, party_id).value_or(sql::PartyCap{});
 }
 
-std::optional<sql::Membership> membership(soci::session& s, const MembershipReads& reads, const std::string& party_id,
+std::optional<sql::Membership> membership(soci::session& s, const MembershipStatements& reads, const std::string& party_id,
                                           const std::string& user_id) {
   return reads.membership.one(s, party_id, user_id);
 }
@@ -94,9 +98,10 @@ std::optional<sql::Membership> membership(soci::session& s, const MembershipRead
 // host role when nobody active holds it. With `only_pending` the row is
 // admitted only while its request is still pending. Returns their role, or
 // nothing when that guard found no pending request.
-std::optional<Role> activate(soci::session& s, const std::string& party_id, const std::string& user_id,
-                             const std::optional<sql::Membership>& m, bool only_pending, long long t) {
-  bool hostless = !found(s, sql::kCountActiveHosts, party_id);
+std::optional<Role> activate(soci::session& s, const MembershipStatements& st, const std::string& party_id,
+                             const std::string& user_id, const std::optional<sql::Membership>& m, bool only_pending,
+                             long long t) {
+  bool hostless = !st.active_host.one(s, party_id);
   Role role = hostless ? Role::host : m ? m->role : Role::participant;
   std::string r(to_string(role));
   if (m) {
@@ -104,8 +109,7 @@ std::optional<Role> activate(soci::session& s, const std::string& party_id, cons
     if (only_pending) update += sql::kStillPending;
     if (!changed((s.prepare << update, use(t), use(r), use(party_id), use(user_id)))) return std::nullopt;
   } else {
-    std::string id = new_uuid();
-    s << sql::kInsertParticipant, use(id), use(party_id), use(user_id), use(r), use(t);
+    st.insert_participant.run(s, new_uuid(), party_id, user_id, r, t);
   }
   if (hostless) s << sql::kSetHost, use(user_id), use(t), use(party_id);
   return role;
@@ -121,14 +125,17 @@ struct Store::Kept {
         newest_participants(db, sql::kParticipant, sql::kNewestParticipants),
         newest_messages(db, sql::kMessage, sql::kNewestMessages),
         blocked_with(db, sql::kUserId, sql::kBlockedWith),
-        membership(db) {}
+        membership(db),
+        insert_message(db, sql::kInsertMessage) {}
   db::KeptSelect<PartyRow, std::string> party;
   db::KeptSelect<ParticipantRow, std::string, std::string> participant;
   db::KeptSelect<ParticipantRow, std::string, int> active_staff;
   db::KeptSelect<ParticipantRow, std::string, int> newest_participants;
   db::KeptSelect<MessageRow, std::string, int> newest_messages;
   db::KeptSelect<sql::UserId, std::string, std::string> blocked_with;
-  MembershipReads membership;
+  MembershipStatements membership;
+  db::KeptWrite<std::string, std::string, std::string, std::string, std::string, long long>
+      insert_message;  // id, party, user, content, type, at
 };
 
 Store::Store(db::Database& db) : db_(db), kept_(std::make_unique<Kept>(db)) {}
@@ -279,7 +286,7 @@ JoinResult Store::join(const std::string& party_id, const std::string& user_id, 
     }
     if (cap.active >= cap.max) return {JoinOutcome::full};
     if (cap.active >= plan_cap) return {JoinOutcome::plan_full};
-    return {JoinOutcome::joined, *activate(s, party_id, user_id, m, false, t)};
+    return {JoinOutcome::joined, *activate(s, kept_->membership, party_id, user_id, m, false, t)};
   });
 }
 
@@ -292,7 +299,7 @@ ApproveOutcome Store::approve(const std::string& party_id, const std::string& us
     if (!m || m->join_request != JoinRequest::pending) return ApproveOutcome::not_requested;
     if (cap.active >= cap.max) return ApproveOutcome::full;
     if (cap.active >= plan_cap) return ApproveOutcome::plan_full;
-    return activate(s, party_id, user_id, m, true, t) ? ApproveOutcome::approved : ApproveOutcome::not_requested;
+    return activate(s, kept_->membership, party_id, user_id, m, true, t) ? ApproveOutcome::approved : ApproveOutcome::not_requested;
   });
 }
 
@@ -374,7 +381,7 @@ std::vector<std::string> Store::blocked_with(const std::string& user_id) {
 void Store::insert_message(const MessageRow& m) {
   long long t = m.sent_at;
   db_.with([&](soci::session& s) {
-    s << sql::kInsertMessage, use(m.id), use(m.party_id), use(m.user_id), use(m.content), use(m.message_type), use(t);
+    kept_->insert_message.run(s, m.id, m.party_id, m.user_id, m.content, m.message_type, t);
   });
 }
 

@@ -175,8 +175,6 @@ inline constexpr const char* kAddToCounter =
     "INSERT INTO achievement_counters (user_id, event_type, total, updated_at) VALUES (:u, :e, :a, :t) "
     "ON CONFLICT (user_id, event_type) DO UPDATE SET total = achievement_counters.total + excluded.total, "
     "updated_at = excluded.updated_at";
-inline constexpr const char* kCounter =
-    "SELECT COALESCE(MAX(total), 0) FROM achievement_counters WHERE user_id = :u AND event_type = :e";
 inline constexpr const char* kInsertUnlock =
     "INSERT INTO user_achievements (user_id, achievement, unlocked_at) VALUES (:u, :a, :t) "
     "ON CONFLICT (user_id, achievement) DO NOTHING";
@@ -188,6 +186,7 @@ inline const db::Columns<CounterRow> kCounterRow{
     {"total", &CounterRow::total},
 };
 inline constexpr const char* kCountersOf = "FROM achievement_counters WHERE user_id = :u";
+inline constexpr const char* kCounterOf = "FROM achievement_counters WHERE user_id = :u AND event_type = :e";
 
 inline const db::Columns<UnlockRow> kUnlock{
     {"achievement", &UnlockRow::achievement},

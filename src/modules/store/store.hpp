@@ -102,7 +102,7 @@ class Store {
   std::optional<std::string> post_in(soci::session& s, const Posting& p, std::int64_t now);
   void move(soci::session& s, const Entry& e, const std::string& tx_id, long long now);
 
-  struct Kept;  // the writes of every posting and counted event, kept prepared (store_kept.hpp)
+  struct Kept;  // the statements of every posting and counted event, kept prepared (store_kept.hpp)
   db::Database& db_;
   std::unique_ptr<Kept> kept_;
 };

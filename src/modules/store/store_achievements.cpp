@@ -18,7 +18,8 @@ std::vector<Threshold> Store::count_event(const std::string& user_id, const std:
   long long a = amount, t = now;
   return db_.tx([&](soci::session& s) {
     kept_->add_to_counter.run(s, user_id, event_type, a, t);
-    auto total = db::fetch_count(s, sql::kCounter, db::uses(user_id, event_type));
+    auto row = kept_->counter.one(s, user_id, event_type);
+    const std::int64_t total = row ? row->total : 0;
     std::vector<Threshold> unlocked;
     for (auto& rule : rules) {
       if (total < rule.threshold) continue;
