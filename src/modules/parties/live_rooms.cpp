@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "core/clock.hpp"
 #include "core/ids.hpp"
@@ -51,12 +52,25 @@ SeenBy seen_by(const std::vector<std::string>& blocked, const std::vector<Partic
 bool announced_one_by_one(long long members) { return members <= protocol::kStateParticipants; }
 constexpr std::int64_t kCountsEveryMs = 1000;  // a big room's presence_counts, at most
 
-// A cut list keeps kStateParticipants rows, the joiner's own among them.
+// The order of a cut list (sql::kActiveStaff, then sql::kNewestParticipants): the host, the
+// moderators by who joined first, then the participants by who joined last.
+bool listed_before(const ParticipantRow& a, const ParticipantRow& b) {
+  auto rank = [](Role r) { return r == Role::host ? 0 : r == Role::moderator ? 1 : 2; };
+  if (rank(a.role) != rank(b.role)) return rank(a.role) < rank(b.role);
+  if (a.role != Role::participant) return std::tie(a.joined_at, a.user_id) < std::tie(b.joined_at, b.user_id);
+  return std::tie(a.joined_at, a.user_id) > std::tie(b.joined_at, b.user_id);
+}
+
+// A cut list keeps kStateParticipants rows, the joiner's own among them, in its place (a list
+// read before they joined lacks them, LiveRooms::first_participants), else last.
 void keep_first(std::vector<ParticipantRow>& list, const std::optional<ParticipantRow>& me) {
-  list.resize(protocol::kStateParticipants);
-  if (!me || !me->is_active) return;
-  if (std::none_of(list.begin(), list.end(), [&](const ParticipantRow& p) { return p.user_id == me->user_id; }))
-    list.back() = *me;
+  const auto cap = static_cast<std::size_t>(protocol::kStateParticipants);
+  if (me && me->is_active) {
+    std::erase_if(list, [&](const ParticipantRow& p) { return p.user_id == me->user_id; });
+    auto at = static_cast<std::size_t>(std::upper_bound(list.begin(), list.end(), *me, listed_before) - list.begin());
+    list.insert(list.begin() + static_cast<std::ptrdiff_t>(std::min(at, cap - 1)), *me);
+  }
+  if (list.size() > cap) list.resize(cap);
 }
 
 }  // namespace
@@ -155,6 +169,7 @@ void LiveRooms::reload(const std::string& id) {
   room->settings = parse_settings(p->settings);
   room->members.clear();
   for (auto& m : participants) room->members[m.user_id] = Room::Member{m.username, m.role, m.is_muted};
+  room->drop_roster();
   room->publish();
 }
 
@@ -204,6 +219,7 @@ void LiveRooms::update_member(const std::string& id, const std::string& user_id,
     it->second.role = role;
     it->second.muted = muted;
   }
+  room->drop_roster();
   room->publish();
 }
 
@@ -214,6 +230,7 @@ void LiveRooms::remove_member(const std::string& id, const std::string& user_id,
   if (!room) return;
   std::lock_guard lock(room->mu);
   room->members.erase(user_id);
+  room->drop_roster();
   if (new_host) {
     room->party.host_id = *new_host;
     if (auto it = room->members.find(*new_host); it != room->members.end()) it->second.role = Role::host;
@@ -287,6 +304,13 @@ void LiveRooms::adopt(Room& room, const Playback& pb, bool own) {
 }
 
 bool LiveRooms::on_room_message(const std::string& party_id, const std::string& text) {
+  if (protocol::changes_roster(text)) {
+    if (auto room = find(party_id)) {
+      std::lock_guard lock(room->mu);
+      room->drop_roster();
+    }
+    return true;
+  }
   if (auto chat_id = protocol::chat_message_id(text)) {
     auto room = find(party_id);
     if (!room) return true;
@@ -363,7 +387,7 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   // Read what the state needs first, outside the room lock.
   auto party = store_.party(id);
   if (!party) throw_not_found("Party not found.");
-  auto participants = store_.first_participants(id, protocol::kStateParticipants + 1);
+  auto participants = first_participants(*initial);
   bool complete = participants.size() <= static_cast<std::size_t>(protocol::kStateParticipants);
   auto recent = store_.messages_before(id, std::nullopt, kRecentMessages);
   std::reverse(recent.begin(), recent.end());
@@ -432,6 +456,23 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   else
     send_excluding(id, blocked,
                    realtime::make_message(protocol::user_joined(user.id, user.username, role, members, online_count)));
+}
+
+std::vector<ParticipantRow> LiveRooms::first_participants(Room& room) {
+  const auto now = std::chrono::steady_clock::now();
+  std::uint64_t generation = 0;
+  {
+    std::lock_guard lock(room.mu);
+    if (room.roster && now - room.roster->read_at < kRosterReuse) return room.roster->rows;
+    generation = room.roster_generation;
+  }
+  auto rows = store_.first_participants(room.id, protocol::kStateParticipants + 1);
+  if (rows.size() > static_cast<std::size_t>(protocol::kStateParticipants)) {
+    std::lock_guard lock(room.mu);
+    // Not when a membership message passed during the read: the read may predate it.
+    if (room.roster_generation == generation) room.roster = Room::Roster{rows, now};
+  }
+  return rows;
 }
 
 void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& user_id,

@@ -5,6 +5,7 @@
 // after Redis comes back. The party rules (service.hpp) decide who may do
 // what; this keeps every node's copy of a live party right.
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -139,6 +140,10 @@ class LiveRooms {
   void user_gone(const std::shared_ptr<Room>& room, const std::string& user_id);
   long long member_count(Room& room);
   void send_party_state(const std::shared_ptr<Room>& room, const Attach& a, bool& first, Role& role);
+  // What party_state lists (one more row than that when the room is bigger): read, or in a big
+  // room the read of less than kRosterReuse ago when no membership message passed since.
+  std::vector<ParticipantRow> first_participants(Room& room);
+  static constexpr auto kRosterReuse = std::chrono::milliseconds(500);
   // The users blocked with user_id, from the room's copy, else read (SQL) and kept there.
   std::vector<std::string> blocked_with(const std::shared_ptr<Room>& room, const std::string& user_id);
   // Keeps what was read at `version` unless a block changed since (room locked); false then.

@@ -80,6 +80,15 @@ std::optional<std::string> chat_message_id(const std::string& message) {
   return std::string(id->as_string());
 }
 
+bool changes_roster(const std::string& message) {
+  static constexpr std::string_view kType = R"({"type":")";
+  if (message.compare(0, kType.size(), kType) != 0) return false;
+  auto type = std::string_view(message).substr(kType.size());
+  for (std::string_view t : {"user_joined\"", "user_left\"", "participant_updated\"", "party_updated\""})
+    if (type.starts_with(t)) return true;
+  return false;
+}
+
 std::string party_state(const PartyState& s) {
   json::array people;
   for (auto& p : s.participants) people.push_back(participant_json(p, s.online.count(p.user_id) > 0));

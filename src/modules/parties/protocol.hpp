@@ -24,6 +24,9 @@ std::string playback_state(const Playback& pb);
 std::optional<Playback> playback_in(const std::string& message);
 // The id of the message a chat_message carries; nullopt for any other message.
 std::optional<std::string> chat_message_id(const std::string& message);
+// Whether the message tells of a change to who is in the party or in which role
+// (user_joined, user_left, participant_updated, party_updated).
+bool changes_roster(const std::string& message);
 
 // party_state lists at most this many participants (docs/realtime.md): what a member list shows
 // first. In a big room the whole list in every joiner's state made filling it cost N² rows.

@@ -5,10 +5,12 @@
 // is never held across SQL, Redis or a callback. I/O threads do not take
 // `mu` at all: they read the view, published under `mu` after each change.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -45,6 +47,20 @@ struct Room {
   std::map<std::string, std::vector<std::string>> blocked;
   // Chat this node's members were sent since the room was loaded here (the replay after Redis is back).
   SeenChat seen_chat;
+  // The participants party_state lists, as last read in a big room (more members than it lists):
+  // joiners reuse the read for a short while (LiveRooms::first_participants), until a message
+  // about membership passes (LiveRooms::on_room_message). Small rooms read theirs for each joiner.
+  struct Roster {
+    std::vector<ParticipantRow> rows;
+    std::chrono::steady_clock::time_point read_at;
+  };
+  std::optional<Roster> roster;
+  std::uint64_t roster_generation = 0;  // moves on whenever `roster` is dropped
+  // Call with `mu` held, after a change to who is in the party or to their roles.
+  void drop_roster() {
+    roster.reset();
+    ++roster_generation;
+  }
 
   // What I/O threads read: the playback_state message and the blocks. Not the members: copying
   // them on every join made filling a room O(N²) (bench/NOTES.md, "Joining big rooms").
