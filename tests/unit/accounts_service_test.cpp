@@ -78,6 +78,20 @@ TEST_F(AccountsFixture, AReplayAfterTheGraceRevokesTheSession) {
   EXPECT_EQ(error_code_of([&] { service->authenticate(second.access_token); }), ErrorCode::authentication);
 }
 
+// authenticate() remembers the tokens it verified: only the very same bytes are accepted without a check.
+TEST_F(AccountsFixture, ATokenChangedInOneByteIsRefusedAfterTheRealOneWasAccepted) {
+  start(10);
+  auto t = register_ann();
+  EXPECT_EQ(service->authenticate(t.access_token).username, "ann");
+  EXPECT_EQ(service->authenticate(t.access_token).username, "ann");  // the remembered one
+  for (std::size_t at : {std::size_t{0}, t.access_token.size() / 2, t.access_token.size() - 1}) {
+    auto forged = t.access_token;
+    forged[at] = forged[at] == 'A' ? 'B' : 'A';
+    EXPECT_EQ(error_code_of([&] { service->authenticate(forged); }), ErrorCode::authentication) << at;
+  }
+  EXPECT_EQ(error_code_of([&] { service->authenticate(t.access_token + "x"); }), ErrorCode::authentication);
+}
+
 TEST_F(AccountsFixture, UnknownAndLoggedOutTokensAreRefused) {
   start(10);
   EXPECT_EQ(error_code_of([&] { service->refresh("not-a-token"); }), ErrorCode::authentication);

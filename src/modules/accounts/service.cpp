@@ -346,8 +346,12 @@ void AccountsService::logout(const Principal& user) {
 
 Principal AccountsService::authenticate(const std::string& token) {
   auto now = now_ms();
-  auto claims = verify_access_token(token, jwt_secret(), now / 1000);
-  if (!claims) unauthenticated("Invalid or expired token.");
+  auto claims = verified_.find(token, now / 1000);
+  if (!claims) {
+    claims = verify_access_token(token, jwt_secret(), now / 1000);
+    if (!claims) unauthenticated("Invalid or expired token.");
+    verified_.remember(token, *claims, now / 1000);
+  }
   auto p = principals_.get(claims->sid, now);
   if (!p) {
     auto epoch = principals_.epoch();

@@ -23,6 +23,7 @@
 #include "core/relations.hpp"
 #include "modules/accounts/password.hpp"
 #include "modules/accounts/principal_cache.hpp"
+#include "modules/accounts/verified_tokens.hpp"
 #include "modules/accounts/store.hpp"
 
 namespace wp::accounts {
@@ -236,6 +237,7 @@ class AccountsService {
   LoginGate login_gate_;
   SessionTouches touches_{10'000};  // beyond that many sessions per round, authenticate() writes itself
   PrincipalCache principals_;
+  VerifiedTokens verified_;  // authenticate(): the tokens whose signature was checked already
   StandingIds standing_ids_;
   Plans* plans_ = nullptr;
   ContentGuard* guard_ = nullptr;
