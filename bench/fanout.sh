@@ -8,6 +8,8 @@
 #   CONNECT_PARALLEL=64 bench/fanout.sh build 1000   # members joining at a time while the room fills (default 25, as scripts/bench.sh)
 #   USERS=10000 RATE=5 bench/fanout.sh build 10000    # the 10,000-member party: distinct users (default 1000:
 #                                                      # more members are more tabs), chat messages per second (default 10)
+# With wp_sendfloor built (cmake --build build --target wp_sendfloor), each size's summary ends
+# with the kernel's own price of a bare write to as many loopback sockets.
 # Run it holding the build lock, so that no build shares the CPUs:
 #   flock /tmp/wp-build.lock bench/fanout.sh build 1000 5000
 set -euo pipefail
@@ -45,4 +47,8 @@ print(f'  sockets live {r["sockets_live"]}, closed during run {r["closed_during_
       f'per member after {r["idle_s"]:.0f} s idle: RSS {r["rss_per_member_kib"]:.1f} KiB, '
       f'anonymous RSS {r["rss_anon_per_member_kib"]:.1f} KiB')
 PY
+  # The kernel's own price of such a write, for comparison (bench/NOTES.md, "the floor").
+  if [ -x "$bdir/wp_sendfloor" ]; then
+    echo "  floor (bare writes, $bdir/wp_sendfloor): $("$bdir/wp_sendfloor" --sockets "$m" --rate "${RATE:-10}")"
+  fi
 done
