@@ -1047,6 +1047,7 @@ int run_server(const Config& config, std::function<Config()> reload, std::ostrea
 
   http::Dispatcher dispatcher(router, config.cors_origins);
   dispatcher.set_authenticator(accounts::make_authenticator(accounts_service, config));
+  dispatcher.set_memory_authenticator(accounts::make_memory_authenticator(accounts_service, config));
   // admin (#19): every 500 lands in the ErrorLog, written on the pool (the hook may run on an I/O thread).
   dispatcher.on_server_error([&pool, &admin_service](const http::Request& req, const std::string& message) {
     admin::ErrorEvent e{req.method, req.route.empty() ? "(unmatched)" : req.route, req.request_id, message,

@@ -21,16 +21,23 @@ std::string choose_request_id(const std::optional<std::string>& incoming) {
   return new_request_id();
 }
 
-Response Dispatcher::run(const Route& route, Request& req) const {
+namespace {
+
+void check_access(const Route& route, const Request& req) {
+  if (route.access != Access::anonymous && !req.user)
+    throw Error(ErrorCode::authentication, "Authentication credentials were not provided.");
+  if (route.access == Access::staff && !req.user->is_staff && !req.user->is_superuser)
+    throw_forbidden("Staff access is required.");
+}
+
+}  // namespace
+
+// Every failure of an attempt becomes the error envelope.
+template <class Attempt>
+std::optional<Response> Dispatcher::guarded(Request& req, Attempt attempt) const {
   log::RequestScope scope(req.request_id);
   try {
-    // Inline routes run on the I/O thread: they never authenticate (that may block).
-    if (authenticator_ && !route.inline_io) req.user = authenticator_(req);
-    if (route.access != Access::anonymous && !req.user)
-      throw Error(ErrorCode::authentication, "Authentication credentials were not provided.");
-    if (route.access == Access::staff && !req.user->is_staff && !req.user->is_superuser)
-      throw_forbidden("Staff access is required.");
-    return route.handler(req);
+    return attempt();
   } catch (const Error& e) {
     if (e.code() == ErrorCode::internal || e.code() == ErrorCode::unavailable)
       spdlog::error("{} {}: {}", req.method, req.route, e.what());
@@ -48,6 +55,30 @@ Response Dispatcher::run(const Route& route, Request& req) const {
   }
 }
 
+Response Dispatcher::run(const Route& route, Request& req) const {
+  return *guarded(req, [&]() -> std::optional<Response> {
+    // Inline routes run on the I/O thread: they never authenticate (that may block).
+    if (authenticator_ && !route.inline_io) req.user = authenticator_(req);
+    check_access(route, req);
+    return route.handler(req);
+  });
+}
+
+std::optional<Response> Dispatcher::run_from_memory(const Route& route, Request& req) const {
+  if (!route.from_memory) return std::nullopt;
+  return guarded(req, [&]() -> std::optional<Response> {
+    if (memory_authenticator_) {
+      auto auth = memory_authenticator_(req);
+      if (!auth.answered) return std::nullopt;
+      req.user = std::move(auth.user);
+    } else if (authenticator_) {
+      return std::nullopt;
+    }
+    check_access(route, req);
+    return route.from_memory(req);
+  });
+}
+
 void Dispatcher::report_server_error(const Request& req, const std::string& message) const {
   if (!server_error_) return;
   try {
@@ -62,10 +93,7 @@ WsOpenResult Dispatcher::open_ws(const Route& route, Request& req, std::shared_p
   log::RequestScope scope(req.request_id);
   try {
     if (authenticator_) req.user = authenticator_(req);
-    if (route.access != Access::anonymous && !req.user)
-      throw Error(ErrorCode::authentication, "Authentication credentials were not provided.");
-    if (route.access == Access::staff && !req.user->is_staff && !req.user->is_superuser)
-      throw_forbidden("Staff access is required.");
+    check_access(route, req);
     return {route.ws_open(req, std::move(conn)), 0, ""};
   } catch (const Error& e) {
     switch (e.code()) {

@@ -294,8 +294,9 @@ class HttpSession {
   }
 
   // Unmatched paths are answered here; handlers run on the blocking pool
-  // unless they are marked inline_io, bulk ones on the bulk pool unless the
-  // I/O threads lag: then they are refused before any of their work is done.
+  // unless they are marked inline_io or answer from memory, bulk ones on the
+  // bulk pool unless the I/O threads lag: then they are refused before any of
+  // their work is done.
   awaitable<Response> dispatch(Exchange& x) {
     if (x.early) co_return *x.early;
     if (!x.found()) co_return t_.dispatcher.answer_unmatched(x.match, x.req);
@@ -303,6 +304,7 @@ class HttpSession {
     x.match.params.copy_to(x.req.params);
     x.req.route = route->pattern;
     if (route->inline_io) co_return t_.dispatcher.run(*route, x.req);
+    if (auto answer = t_.dispatcher.run_from_memory(*route, x.req)) co_return std::move(*answer);
     if (route->bulk) {
       auto now = std::chrono::steady_clock::now();
       if (t_.lag.shedding(now)) {

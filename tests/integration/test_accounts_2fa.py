@@ -228,6 +228,14 @@ def test_disable_errors_then_with_recovery_code(server):
     assert login_2fa(user, recovery_code=new_codes[0]).status_code == 200
 
 
+def test_the_profile_read_shows_2fa_on_at_once_after_repeated_reads(server):
+    user = register(server)
+    for _ in range(3):
+        assert user.get("/api/auth/profile/").json()["two_factor_enabled"] is False
+    enable_2fa(user)
+    assert user.get("/api/auth/profile/").json()["two_factor_enabled"] is True
+
+
 def test_disable_when_not_enabled(server):
     user = register(server)
     r = user.post("/api/auth/2fa/disable/", json={"code": "123456", "password": user.password})

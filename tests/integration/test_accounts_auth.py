@@ -240,6 +240,24 @@ def test_cookie_auth_and_origin_check(server):
     assert r.status_code == 200, r.text
 
 
+# ---------------------------------------------------------------- the profile read
+
+def test_a_profile_read_again_and_again_follows_each_change_at_once(server):
+    """The node answers repeated reads from memory; every change shows on the next read."""
+    user = register(server)
+    reads = [user.get("/api/auth/profile/") for _ in range(3)]
+    assert all(r.status_code == 200 for r in reads), reads[-1].text
+    assert reads[0].json() == reads[2].json()
+    assert user.patch("/api/auth/profile/", json={"first_name": "Changed"}).status_code == 200
+    assert user.get("/api/auth/profile/").json()["first_name"] == "Changed"
+    before = user.get("/api/auth/profile/").json()["last_login"]
+    time.sleep(0.01)  # last_login has milliseconds
+    user.login()
+    assert user.get("/api/auth/profile/").json()["last_login"] != before
+    assert_success(user.post("/api/auth/logout/", json={}))
+    assert_envelope(user.get("/api/auth/profile/"), 401, "AUTHENTICATION_REQUIRED")
+
+
 # ---------------------------------------------------------------- logout
 
 def test_logout_revokes_session_and_clears_cookie(server):

@@ -1,6 +1,7 @@
 // Account rules on a real SQLite database: refresh-token rotation and reuse.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -235,6 +236,75 @@ TEST_F(AccountsFixture, TheProfileReadSaysWhether2faIsOnAndRefusesAnUnknownUser)
 // authenticate() keeps a session it read for session_cache_ms: a revocation made
 // behind its back (another node's, here the store's) shows only once the node is
 // told (the hub signal calls forget_sessions_of), or after that time.
+// On SQLite the profile read is kept; each change of what it shows drops it.
+TEST_F(AccountsFixture, TheKeptProfileIsDroppedByEveryChangeItShows) {
+  start(10);
+  auto who = service->authenticate(register_ann().access_token);
+  EXPECT_FALSE(service->me_with_two_factor_from_memory(who.id));
+  auto kept_after_a_read = [&] {
+    service->me_with_two_factor(who.id);
+    return service->me_with_two_factor_from_memory(who.id);
+  };
+  auto kept = kept_after_a_read();
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->first.first_name, "Ann");
+  EXPECT_TRUE(kept->first.password_hash.empty()) << "the hash is not kept in memory";
+
+  auto dropped_by = [&](const char* change, const std::function<void()>& act) {
+    ASSERT_TRUE(kept_after_a_read()) << change;
+    act();
+    EXPECT_FALSE(service->me_with_two_factor_from_memory(who.id)) << change;
+  };
+  dropped_by("names", [&] { service->update_me(who.id, "Annie", std::nullopt, std::nullopt); });
+  EXPECT_EQ(kept_after_a_read()->first.first_name, "Annie");
+  dropped_by("a login (last_login)", [&] { service->login("ann", "correct horse battery", {"127.0.0.1", "x"}); });
+  std::vector<std::string> recovery;
+  dropped_by("2FA on", [&] {
+    auto secret = service->two_factor_setup(who.id).secret;
+    recovery = service->two_factor_verify(who.id, accounts::totp_code(secret, now_ms() / 1000));
+  });
+  EXPECT_TRUE(kept_after_a_read()->second);
+  ASSERT_FALSE(recovery.empty());
+  dropped_by("2FA off", [&] { service->two_factor_disable(who.id, recovery[0], "correct horse battery"); });
+  EXPECT_FALSE(kept_after_a_read()->second);
+  mail.sent.clear();
+  service->request_email_change(who, "ann.new@example.com", "correct horse battery");
+  ASSERT_FALSE(mail.sent.empty());
+  dropped_by("an email change", [&] { service->verify_email(token_in(mail.sent[0])); });
+  EXPECT_EQ(kept_after_a_read()->first.email, "ann.new@example.com");
+  dropped_by("a deactivation", [&] { service->set_active_by_username("ann", false); });
+}
+
+TEST_F(AccountsFixture, WithoutACacheAgeNothingIsKept) {
+  tmp.config.session_cache_ms = 0;
+  start(10);
+  auto who = service->authenticate(register_ann().access_token);
+  service->me_with_two_factor(who.id);
+  EXPECT_FALSE(service->me_with_two_factor_from_memory(who.id));
+}
+
+// The I/O thread's authentication answers only from a token and a session seen
+// lately, and otherwise leaves the request to the pool.
+TEST_F(AccountsFixture, AuthenticationFromMemoryNeedsATokenAndASessionSeenLately) {
+  start(10);
+  auto t = register_ann();
+  auto other = service->login("ann", "correct horse battery", {"127.0.0.1", "b"});
+  ASSERT_TRUE(other.tokens);
+  EXPECT_FALSE(service->authenticate_from_memory(t.access_token)) << "never verified on this node";
+  auto who = service->authenticate(t.access_token);
+  auto again = service->authenticate_from_memory(t.access_token);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->id, who.id);
+  EXPECT_EQ(again->session_id, who.session_id);
+  auto forged = t.access_token;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(service->authenticate_from_memory(forged));
+  EXPECT_EQ(error_code_of([&] { service->authenticate(forged); }), ErrorCode::authentication);
+  service->logout(who);
+  EXPECT_FALSE(service->authenticate_from_memory(t.access_token)) << "a logout drops the kept session";
+  EXPECT_EQ(error_code_of([&] { service->authenticate(t.access_token); }), ErrorCode::authentication);
+}
+
 TEST_F(AccountsFixture, AKeptSessionIsForgottenWhenAnotherNodeRevokesIt) {
   tmp.config.session_cache_ms = 60'000;
   start(10);

@@ -76,6 +76,57 @@ TEST(Dispatcher, InvalidCredentialsAre401EvenOnAnonymousRoutes) {
   EXPECT_EQ(d.run(*m.route, req).status, 401);
 }
 
+// A route's from_memory answers on the I/O thread only when both it and the
+// memory authenticator can; every other case goes to the pool (nullopt).
+TEST(Dispatcher, FromMemoryAnswersOnlyWhenAuthenticationAndTheRouteCan) {
+  Router router;
+  bool kept = false;
+  int pooled = 0;
+  router.add({.method = "GET", .pattern = "/me/", .access = Access::user,
+              .handler = [&](Request&) { ++pooled; return Response{}; },
+              .from_memory = [&](Request& req) -> std::optional<Response> {
+                if (!kept) return std::nullopt;
+                Response r;
+                r.body = req.current_user().id;
+                return r;
+              }});
+  router.add({.method = "GET", .pattern = "/plain/", .access = Access::anonymous,
+              .handler = [](Request&) { return Response{}; }});
+  Dispatcher d(router, {});
+  std::optional<wp::Principal> who = wp::Principal{.id = "u1", .username = "ann"};
+  d.set_authenticator([&](const Request&) { return who; });
+  RouteMatch m;
+  auto req = request_for(router, "GET", "/me/", m);
+  EXPECT_FALSE(d.run_from_memory(*m.route, req)) << "an authenticator that may block is not run on an I/O thread";
+
+  MemoryAuth auth;
+  d.set_memory_authenticator([&](const Request&) { return auth; });
+  kept = true;
+  EXPECT_FALSE(d.run_from_memory(*m.route, req)) << "the credentials were not answered from memory";
+  auth = {.answered = true, .user = who};
+  kept = false;
+  EXPECT_FALSE(d.run_from_memory(*m.route, req)) << "the route had nothing in memory";
+  kept = true;
+  auto answer = d.run_from_memory(*m.route, req);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->status, 200);
+  EXPECT_EQ(answer->body, "u1");
+
+  auth = {.answered = true};  // no credentials: the access rule answers
+  auto refused = d.run_from_memory(*m.route, req);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  d.set_memory_authenticator([](const Request&) -> MemoryAuth {
+    throw wp::Error(wp::ErrorCode::authentication, "The session has ended.");
+  });
+  refused = d.run_from_memory(*m.route, req);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  req = request_for(router, "GET", "/plain/", m);
+  EXPECT_FALSE(d.run_from_memory(*m.route, req)) << "a route without from_memory";
+  EXPECT_EQ(pooled, 0);
+}
+
 TEST(BlockingPool, RefusesWhenTheQueueIsFull) {
   wp::BlockingPool pool(1, 2);
   std::atomic<bool> release{false};

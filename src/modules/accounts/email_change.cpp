@@ -62,6 +62,7 @@ void AccountsService::request_email_change(const Principal& who, const std::stri
 bool AccountsService::confirm_email_change(const std::string& token_hash) {
   auto change = store_.confirm_email_change(token_hash, now_ms());
   if (!change) return false;
+  user_changed(change->user_id);
   spdlog::info("user {} changed their email address", change->user_id);
   return true;
 }

@@ -102,6 +102,13 @@ Response get_profile(AccountsService& svc, Request& req) {
   return http::json_response(user_json(user, two_factor));
 }
 
+// get_profile on the I/O thread, when this node read the answer lately.
+std::optional<Response> get_profile_from_memory(AccountsService& svc, Request& req) {
+  auto kept = svc.me_with_two_factor_from_memory(req.current_user().id);
+  if (!kept) return std::nullopt;
+  return http::json_response(user_json(kept->first, kept->second));
+}
+
 Response patch_profile(AccountsService& svc, Request& req) {
   auto body = http::parse_object_body(req);
   Fields f(body);
@@ -276,34 +283,57 @@ Response search_users(AccountsService& svc, Request& req) {
 
 }  // namespace
 
+namespace {
+
+struct Credentials {
+  std::string token;
+  bool from_cookie = false;
+};
+
+std::optional<Credentials> credentials_of(const Request& req) {
+  if (auto auth = req.header("Authorization")) {
+    if (auth->rfind("Bearer ", 0) != 0)
+      throw Error(ErrorCode::authentication, "Use 'Authorization: Bearer <access token>'.");
+    return Credentials{auth->substr(7)};
+  }
+  if (auto c = req.cookie(kAccessCookie); c && !c->empty()) return Credentials{*c, true};
+  // Browsers cannot set headers on a WebSocket handshake: the token rides in the URL.
+  if (auto q = req.query("token"); q && http::iequals(req.header("Upgrade").value_or(""), "websocket"))
+    return Credentials{*q};
+  return std::nullopt;
+}
+
+// Cookies ride along on cross-site requests; the Origin says where they came from.
+void check_cookie_origin(const Request& req, const Credentials& c, const Config& config) {
+  bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
+  if (!c.from_cookie || safe) return;
+  auto origin = req.header("Origin");
+  auto host = req.header("Host").value_or("");
+  bool same = origin && (*origin == "http://" + host || *origin == "https://" + host);
+  if (!origin || !(same || http::origin_allowed(*origin, config.cors_origins)))
+    throw_forbidden("Cross-site request refused: the Origin is not allowed.");
+}
+
+}  // namespace
+
 http::Authenticator make_authenticator(AccountsService& svc, const Config& config) {
   return [&svc, &config](const Request& req) -> std::optional<Principal> {
-    std::string token;
-    bool from_cookie = false;
-    if (auto auth = req.header("Authorization")) {
-      if (auth->rfind("Bearer ", 0) != 0)
-        throw Error(ErrorCode::authentication, "Use 'Authorization: Bearer <access token>'.");
-      token = auth->substr(7);
-    } else if (auto c = req.cookie(kAccessCookie); c && !c->empty()) {
-      token = *c;
-      from_cookie = true;
-    } else if (auto q = req.query("token"); q && http::iequals(req.header("Upgrade").value_or(""), "websocket")) {
-      // Browsers cannot set headers on a WebSocket handshake: the token rides in the URL.
-      token = *q;
-    } else {
-      return std::nullopt;
-    }
-    auto user = svc.authenticate(token);
-    bool safe = req.method == "GET" || req.method == "HEAD" || req.method == "OPTIONS";
-    if (from_cookie && !safe) {
-      // Cookies ride along on cross-site requests; the Origin says where they came from.
-      auto origin = req.header("Origin");
-      auto host = req.header("Host").value_or("");
-      bool same = origin && (*origin == "http://" + host || *origin == "https://" + host);
-      if (!origin || !(same || http::origin_allowed(*origin, config.cors_origins)))
-        throw_forbidden("Cross-site request refused: the Origin is not allowed.");
-    }
+    auto c = credentials_of(req);
+    if (!c) return std::nullopt;
+    auto user = svc.authenticate(c->token);
+    check_cookie_origin(req, *c, config);
     return user;
+  };
+}
+
+http::MemoryAuthenticator make_memory_authenticator(AccountsService& svc, const Config& config) {
+  return [&svc, &config](const Request& req) -> http::MemoryAuth {
+    auto c = credentials_of(req);
+    if (!c) return {.answered = true};
+    auto user = svc.authenticate_from_memory(c->token);
+    if (!user) return {};
+    check_cookie_origin(req, *c, config);
+    return {.answered = true, .user = std::move(user)};
   };
 }
 
@@ -318,7 +348,8 @@ void add_routes(http::Router& router, AccountsService& svc) {
   routes.add("POST", "/api/auth/2fa/login/", "Complete a login with a TOTP or recovery code", A, two_factor_login, small);
   routes.add("POST", "/api/auth/refresh/", "Rotate a refresh token into a new token pair", A, refresh, small);
   routes.add("POST", "/api/auth/logout/", "End the current session", U, logout);
-  routes.add("GET", "/api/auth/profile/", "The current user", U, get_profile);
+  routes.add("GET", "/api/auth/profile/", "The current user", U, get_profile,
+             {.from_memory = [&svc](Request& req) { return get_profile_from_memory(svc, req); }});
   routes.add("PATCH", "/api/auth/profile/", "Update names and settings of the current user", U, patch_profile);
   routes.add("GET", "/api/auth/sessions/", "My live sessions", U, list_sessions);
   routes.add("DELETE", "/api/auth/sessions/{id}/", "Revoke one of my sessions", U, delete_session);

@@ -27,6 +27,7 @@ constexpr std::int64_t kVerifyTtlMs = 48 * 3600 * 1000;
 constexpr std::int64_t kSessionTouchMs = 60 * 1000;
 constexpr std::size_t kAvatarMaxBytes = 2 * 1024 * 1024;
 constexpr const char* kBadCredentials = "Unable to log in with the provided credentials.";
+constexpr const char* kSessionEnded = "The session has ended. Log in again.";
 
 [[noreturn]] void unauthenticated(const std::string& why) { throw Error(ErrorCode::authentication, why); }
 
@@ -75,7 +76,8 @@ AccountsService::AccountsService(Store& store, const Config& config, Mailer& mai
       avatar_dir_(config.data_dir + "/avatars"),
       public_url_(config.public_url.empty() ? "http://" + config.host + ":" + std::to_string(config.port)
                                             : config.public_url),
-      principals_(config.session_cache_ms, 10'000) {
+      principals_(config.session_cache_ms, 10'000),
+      profiles_(store.only_this_process_writes() ? config.session_cache_ms : 0, 10'000) {
   dummy_hash_ = hasher_.hash(crypto::random_token());
   std::filesystem::create_directories(avatar_dir_);
 }
@@ -180,6 +182,7 @@ TokenPair AccountsService::issue_session(const UserRow& user, const ClientInfo& 
   std::string refresh = crypto::random_token();
   store_.create_session(s, crypto::sha256_hex(refresh));
   store_.set_last_login(user.id, now);
+  user_changed(user.id);
   TokenPair t;
   t.access_token = access_token_for(user, s.id);
   t.refresh_token = refresh;
@@ -315,7 +318,7 @@ TokenPair AccountsService::refresh(const std::string& refresh_token) {
                                        std::int64_t{config_.refresh_reuse_grace_s} * 1000, session_id);
   switch (outcome) {
     case RefreshOutcome::unknown: unauthenticated("Invalid refresh token.");
-    case RefreshOutcome::session_dead: unauthenticated("The session has ended. Log in again.");
+    case RefreshOutcome::session_dead: unauthenticated(kSessionEnded);
     case RefreshOutcome::superseded:
       throw Error(ErrorCode::conflict,
                   "This refresh token was just replaced by a newer one (another tab refreshed first); use the newest.");
@@ -327,7 +330,7 @@ TokenPair AccountsService::refresh(const std::string& refresh_token) {
     case RefreshOutcome::rotated: break;
   }
   auto p = store_.principal(session_id);
-  if (!p || !p->is_active) unauthenticated("The session has ended. Log in again.");
+  if (!p || !p->is_active) unauthenticated(kSessionEnded);
   auto user = store_.user_by_id(p->user_id);
   TokenPair t;
   t.access_token = access_token_for(*user, session_id);
@@ -358,13 +361,37 @@ Principal AccountsService::authenticate(const std::string& token) {
     p = store_.principal(claims->sid);
     if (p && !p->session_revoked && p->is_active) principals_.put(*p, epoch, now);
   }
-  if (!p || p->user_id != claims->sub || p->session_revoked || p->session_expires_at <= now)
-    unauthenticated("The session has ended. Log in again.");
-  if (!p->is_active) unauthenticated("User account is disabled.");
-  if (now - p->session_last_seen_at > kSessionTouchMs && !touches_.note(p->session_id, now))
-    store_.touch_session(p->session_id, now);
-  return {.id = p->user_id, .username = p->username, .is_staff = p->is_staff, .is_superuser = p->is_superuser,
-          .session_id = p->session_id};
+  if (!p) unauthenticated(kSessionEnded);
+  admit(*p, *claims, now);
+  if (!touch_in_memory(*p, now)) store_.touch_session(p->session_id, now);
+  return principal_of(*p);
+}
+
+// Everything here is in memory: a token checked before, its session looked up
+// lately, and its last-seen time, if due, noted for the next round.
+std::optional<Principal> AccountsService::authenticate_from_memory(const std::string& token) {
+  auto now = now_ms();
+  auto claims = verified_.find(token, now / 1000);
+  if (!claims) return std::nullopt;
+  auto p = principals_.get(claims->sid, now);
+  if (!p) return std::nullopt;
+  admit(*p, *claims, now);
+  if (!touch_in_memory(*p, now)) return std::nullopt;
+  return principal_of(*p);
+}
+
+void AccountsService::admit(const SessionPrincipal& p, const AccessClaims& claims, std::int64_t now) {
+  if (p.user_id != claims.sub || p.session_revoked || p.session_expires_at <= now) unauthenticated(kSessionEnded);
+  if (!p.is_active) unauthenticated("User account is disabled.");
+}
+
+bool AccountsService::touch_in_memory(const SessionPrincipal& p, std::int64_t now) {
+  return now - p.session_last_seen_at <= kSessionTouchMs || touches_.note(p.session_id, now);
+}
+
+Principal AccountsService::principal_of(const SessionPrincipal& p) {
+  return {.id = p.user_id, .username = p.username, .is_staff = p.is_staff, .is_superuser = p.is_superuser,
+          .session_id = p.session_id};
 }
 
 void AccountsService::flush_session_touches() {
@@ -384,9 +411,21 @@ UserRow AccountsService::me(const std::string& user_id) {
 }
 
 std::pair<UserRow, bool> AccountsService::me_with_two_factor(const std::string& user_id) {
+  auto epoch = profiles_.epoch();
   auto found = store_.user_with_two_factor(user_id);
   if (!found) throw_not_found("User not found.");
+  if (profiles_.keeps()) {
+    auto kept = std::make_shared<std::pair<UserRow, bool>>(*found);
+    kept->first.password_hash.clear();
+    profiles_.put(user_id, std::move(kept), epoch, now_ms());
+  }
   return std::move(*found);
+}
+
+std::shared_ptr<const std::pair<UserRow, bool>> AccountsService::me_with_two_factor_from_memory(
+    const std::string& user_id) {
+  auto kept = profiles_.get(user_id, now_ms());
+  return kept ? *kept : nullptr;
 }
 
 UserRow AccountsService::update_me(const std::string& user_id, const std::optional<std::string>& first_name,
@@ -397,6 +436,7 @@ UserRow AccountsService::update_me(const std::string& user_id, const std::option
   if (last_name) u.last_name = *last_name;
   if (settings_json) u.settings = *settings_json;
   store_.update_user_fields(u);
+  user_changed(u.id);
   return u;
 }
 
@@ -507,6 +547,7 @@ void AccountsService::verify_email(const std::string& token) {
   auto hash = crypto::sha256_hex(token);
   if (auto user_id = store_.consume_token(hash, TokenPurpose::email_verify, now_ms())) {
     store_.set_email_verified(*user_id);
+    user_changed(*user_id);
     return;
   }
   if (!confirm_email_change(hash)) throw_validation("token", "The verification token is invalid, used or expired.");
@@ -540,6 +581,7 @@ std::vector<std::string> AccountsService::two_factor_verify(const std::string& u
     hashes.push_back(recovery_hash(codes.back()));
   }
   store_.enable_two_factor(user_id, *step, hashes, now_ms());
+  user_changed(user_id);
   return codes;
 }
 
@@ -555,6 +597,7 @@ void AccountsService::two_factor_disable(const std::string& user_id, const std::
     errors["code"].push_back("The code is not valid.");
   if (!errors.empty()) invalid(std::move(errors));
   store_.disable_two_factor(user_id);
+  user_changed(user_id);
   security_event(AuditLevel::warning, "Two-factor authentication disabled", "{}", user_id);
 }
 
@@ -727,6 +770,7 @@ UserRow AccountsService::set_active_by_username(const std::string& username, boo
 
 UserRow AccountsService::apply_active(UserRow target, bool active) {
   if (!store_.set_active(target.id, active, now_ms())) throw_not_found("User not found.");
+  user_changed(target.id);
   if (!active) sessions_revoked({target.id, std::nullopt, std::nullopt});
   target.is_active = active;
   return target;

@@ -2,6 +2,7 @@
 // Account rules: registration, credentials, sessions and token rotation,
 // throttling, password reset, email verification, 2FA, profiles, privacy.
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <tuple>
@@ -92,6 +93,10 @@ class AccountsService {
   // Resolves an access token; throws Error(authentication) if it is invalid,
   // expired, or its session or user is no longer valid.
   Principal authenticate(const std::string& access_token);
+  // authenticate() for an I/O thread: nullopt when the answer needs the
+  // database (a token or session not seen lately, a last-seen write due now).
+  // Throws like authenticate() when what is in memory already refuses.
+  std::optional<Principal> authenticate_from_memory(const std::string& access_token);
   // Writes the sessions' last-seen times that authenticate() gathered (a
   // periodic round, and once at shutdown).
   void flush_session_touches();
@@ -102,8 +107,13 @@ class AccountsService {
   void forget_all_sessions() { principals_.clear(); }
 
   UserRow me(const std::string& user_id);
-  // me() and two_factor_enabled() in one trip to the database.
+  // me() and two_factor_enabled() in one trip to the database. On SQLite (one
+  // process owns the file) the answer is kept for session_cache_ms, without the
+  // password hash, and every change of the user's row or two-factor state here
+  // drops it (user_changed).
   std::pair<UserRow, bool> me_with_two_factor(const std::string& user_id);
+  // What me_with_two_factor() kept, or null: for an I/O thread.
+  std::shared_ptr<const std::pair<UserRow, bool>> me_with_two_factor_from_memory(const std::string& user_id);
   UserRow update_me(const std::string& user_id, const std::optional<std::string>& first_name,
                     const std::optional<std::string>& last_name, const std::optional<std::string>& settings_json);
   bool two_factor_enabled(const std::string& user_id);
@@ -237,6 +247,11 @@ class AccountsService {
   LoginGate login_gate_;
   SessionTouches touches_{10'000};  // beyond that many sessions per round, authenticate() writes itself
   PrincipalCache principals_;
+  RecentReads<std::shared_ptr<const std::pair<UserRow, bool>>> profiles_;  // me_with_two_factor(), by user id
+  void user_changed(const std::string& user_id) { profiles_.drop(user_id); }
+  void admit(const SessionPrincipal& p, const AccessClaims& claims, std::int64_t now);
+  bool touch_in_memory(const SessionPrincipal& p, std::int64_t now);  // false: the caller writes the touch
+  static Principal principal_of(const SessionPrincipal& p);
   VerifiedTokens verified_;  // authenticate(): the tokens whose signature was checked already
   StandingIds standing_ids_;
   Plans* plans_ = nullptr;

@@ -40,6 +40,10 @@ class Store {
  public:
   explicit Store(db::Database& db);
 
+  // SQLite: one server process owns the file, so every change of a row goes
+  // through this process (the CLI's commands aside).
+  bool only_this_process_writes() const { return db_.dialect() == db::Dialect::sqlite; }
+
   // Returns the stored value of an instance secret, storing candidate first if none exists.
   std::string instance_secret(const std::string& key, const std::string& candidate);
 
