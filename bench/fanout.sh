@@ -39,7 +39,8 @@ r = json.load(open(sys.argv[1]))
 print(f'  {r["members"]} members joined in {r["join_ms"] / 1000:.1f} s, server CPU {r["join_server_cpu_s"]:.2f} s')
 for i, x in enumerate(r["rounds"]):
     print(f'  {r["members"]} members, round {i + 1}: p50 {x["p50_ms"]:.1f} ms, p99 {x["p99_ms"]:.1f} ms, '
-          f'max {x["max_ms"]:.1f} ms, delivered {x["delivered"]}/{x["expected"]}, '
+          f'max {x["max_ms"]:.1f} ms (in the socket: p50 {x["arrival_p50_ms"]:.1f}, p99 {x["arrival_p99_ms"]:.1f}, '
+          f'max {x["arrival_max_ms"]:.1f} ms), delivered {x["delivered"]}/{x["expected"]}, '
           f'server CPU {x["server_cpu_s_per_100k"]:.2f} s per 100k ({x["server_cpu_s_per_100k"] * 10:.1f} us each, '
           f'{x["server_user_cpu_s_per_100k"] * 10:.1f} us of it in user space), '
           f'load generator {x.get("loadgen_cpu_s_per_100k", float("nan")) * 10:.1f} us each')

@@ -1,6 +1,7 @@
 // wp_loadgen: a load generator for watchparty that speaks the party protocol
 // over real sockets. One process, one I/O thread, thousands of WebSocket
-// clients (Asio coroutines + Beast). Every mode prints one JSON object on
+// clients (Asio coroutines; HTTP with Beast, WebSocket with raw_ws.hpp).
+// Every mode prints one JSON object on
 // stdout with what it measured; progress goes to stderr.
 //
 //   wp_loadgen register  --port P --users N --out FILE          users -> "id token username" lines
@@ -21,7 +22,6 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
 #include <boost/json.hpp>
 
 #include <sys/resource.h>
@@ -33,7 +33,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -45,10 +44,11 @@
 #include <string>
 #include <vector>
 
+#include "raw_ws.hpp"
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-namespace websocket = boost::beast::websocket;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
@@ -252,9 +252,7 @@ struct Client {
   int node = 0;  // index into g_eps
   const User* user = nullptr;
   std::string party;
-  std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
-  std::deque<std::string> outq;
-  bool writing = false;
+  std::unique_ptr<wp::loadgen::RawWs> ws;
   bool open = false, got_state = false, closed = false;
   int close_code = 0;
   // clock
@@ -267,6 +265,7 @@ struct Client {
   std::string pb_status;
   // chat
   long chats = 0, errors = 0;
+  double arrival_mono = 0;  // when the kernel got the message being handled (RawWs)
   long long next_seq = 0;
   bool awaiting_echo = false;
 };
@@ -279,26 +278,8 @@ std::function<void(Client&, std::string_view)> g_on_error;
 // Called for every playback_state (not party_state), after it is applied.
 std::function<void(Client&, double)> g_on_playback;
 
-awaitable<void> writer(Client* c) {
-  while (!c->outq.empty() && c->ws) {
-    std::string s = std::move(c->outq.front());
-    c->outq.pop_front();
-    auto [ec, n] = co_await c->ws->async_write(asio::buffer(s), as_tuple);
-    if (ec) {
-      c->outq.clear();
-      break;
-    }
-  }
-  c->writing = false;
-}
-
-void send(Client& c, std::string text) {
-  if (!c.open || c.closed) return;
-  c.outq.push_back(std::move(text));
-  if (!c.writing) {
-    c.writing = true;
-    asio::co_spawn(c.ws->get_executor(), writer(&c), asio::detached);
-  }
+void send(Client& c, const std::string& text) {
+  if (c.open && !c.closed) c.ws->send_text(text);
 }
 
 void send_ping(Client& c) {
@@ -386,35 +367,19 @@ void on_text(Client& c, std::string_view sv, double recv_mono, double recv_wall)
 }
 
 awaitable<void> reader(Client* c) {
-  beast::flat_buffer buf;
-  for (;;) {
-    auto [ec, n] = co_await c->ws->async_read(buf, as_tuple);
-    if (ec) break;
+  co_await c->ws->read_all([c](std::string_view sv, double arrival_wall) {
     double rm = mono_ms(), rw = wall_ms();
-    std::string_view sv(static_cast<const char*>(buf.data().data()), buf.size());
+    c->arrival_mono = rm - (rw - arrival_wall);
     on_text(*c, sv, rm, rw);
-    buf.consume(buf.size());
-  }
+  });
   c->closed = true;
-  c->close_code = c->ws->reason().code;
+  c->close_code = c->ws->close_code();
 }
 
 awaitable<bool> connect_ws(Client* c) {
   auto ex = co_await asio::this_coro::executor;
-  c->ws = std::make_unique<websocket::stream<beast::tcp_stream>>(ex);
-  auto& lowest = beast::get_lowest_layer(*c->ws);
-  lowest.expires_after(60s);
-  auto [ec] = co_await lowest.async_connect(g_eps[c->node], as_tuple);
-  if (ec) {
-    c->closed = true;
-    co_return false;
-  }
-  lowest.expires_never();
-  websocket::stream_base::timeout t{60s, websocket::stream_base::none(), false};
-  c->ws->set_option(t);
-  auto [hec] = co_await c->ws->async_handshake(g_hosts[c->node], "/ws/party/" + c->party + "/?token=" + c->user->token,
-                                               as_tuple);
-  if (hec) {
+  c->ws = std::make_unique<wp::loadgen::RawWs>(ex);
+  if (!co_await c->ws->open(g_eps[c->node], g_hosts[c->node], "/ws/party/" + c->party + "/?token=" + c->user->token)) {
     c->closed = true;
     co_return false;
   }
@@ -661,8 +626,7 @@ awaitable<void> mode_idle() {
   for (int p = 0; p < parties; ++p) add_party_clients(ids[p], users, 0, 1, 1, 1);
   co_await connect_all(0, g_clients.size(), 16);
   for (auto& c : g_clients) {
-    beast::error_code ec;
-    beast::get_lowest_layer(*c->ws).socket().close(ec);
+    c->ws->close();
   }
   co_await sleep_ms(1500);
   std::size_t warm = g_clients.size();
@@ -720,7 +684,7 @@ awaitable<void> mode_fanout() {
   for (auto& c : g_clients) live += c->got_state && !c->closed;
   log("connected " + std::to_string(live) + " in " + std::to_string(conn_ms) + " ms, server CPU " +
       std::to_string(join_cpu_s) + " s");
-  std::vector<double> lat, lat_node[2];
+  std::vector<double> lat, lat_node[2], arrival;
   bool recording = false;
   long long delivered = 0;
   // Only this round's messages count: late warm-up or previous-round
@@ -730,6 +694,7 @@ awaitable<void> mode_fanout() {
     if (!recording || seq < seq_from || seq >= seq_to) return;
     lat.push_back(recv - sent);
     lat_node[c.node].push_back(recv - sent);
+    arrival.push_back(c.arrival_mono - sent);
     ++delivered;
   };
   Client& sender = *g_clients[0];
@@ -745,6 +710,7 @@ awaitable<void> mode_fanout() {
     lat.reserve(static_cast<std::size_t>(live * rate * duration * 1.1));
     lat_node[0].clear();
     lat_node[1].clear();
+    arrival.clear();
     delivered = 0;
     recording = true;
     int msgs = static_cast<int>(rate * duration);
@@ -762,7 +728,11 @@ awaitable<void> mode_fanout() {
     co_await wait_for([&] { return delivered >= expected; }, 10000, 5);
     double cpu1 = server_cpu(), user1 = server_user_cpu(), proxy1 = proxy_cpu(), self1 = self_cpu_s();
     recording = false;
+    // p50/p99/max: until the generator read the message; arrival_*: until the kernel put it in
+    // the member's socket, which leaves out the generator's own queue of a thousand sockets.
     per_round.push_back({{"p50_ms", pct(lat, 50)}, {"p99_ms", pct(lat, 99)}, {"max_ms", pct(lat, 100)},
+                         {"arrival_p50_ms", pct(arrival, 50)}, {"arrival_p99_ms", pct(arrival, 99)},
+                         {"arrival_max_ms", pct(arrival, 100)},
                          {"delivered", delivered}, {"expected", expected},
                          {"server_cpu_s_per_100k", delivered ? (cpu1 - cpu0) / delivered * 1e5 : NAN},
                          {"server_user_cpu_s_per_100k", delivered ? (user1 - user0) / delivered * 1e5 : NAN},
@@ -827,7 +797,7 @@ awaitable<void> mode_throughput() {
     ++refused;
     // server_busy or similar: try again shortly.
     if (running)
-      asio::co_spawn(c.ws->get_executor(), [cp = &c]() -> awaitable<void> {
+      asio::co_spawn(c.ws->executor(), [cp = &c]() -> awaitable<void> {
         co_await sleep_ms(20);
         send_chat(*cp);
       }, asio::detached);
