@@ -106,6 +106,7 @@ int main(int argc, char** argv) {
   std::vector<int> clients, servers;
   for (int i = 0; i < o.sockets; ++i) {
     const int c = socket(AF_INET, SOCK_STREAM, 0);
+    if (c < 0) fail("socket (each connection takes two descriptors in this process: see ulimit -n)");
     if (connect(c, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) fail("connect");
     const int s = accept(listener, nullptr, nullptr);
     if (s < 0) fail("accept");
