@@ -281,10 +281,6 @@ Response search_users(AccountsService& svc, Request& req) {
   return http::paginated(req, page, count, std::move(out));
 }
 
-}  // namespace
-
-namespace {
-
 struct Credentials {
   std::string token;
   bool from_cookie = false;
