@@ -66,6 +66,8 @@ def test_a_deactivated_user_is_refused_at_once(make_server):
     other = register(s)
     party = create_party(other)
     second = user.login()  # a second session: every session ends
+    for token in (user.access, second["access_token"]) * 2:  # read again and again: kept in the node's memory
+        assert s.get("/api/auth/profile/", headers=bearer(token)).status_code == 200
 
     async def scenario():
         ws = await connect(s, party, user)
