@@ -31,6 +31,17 @@ constexpr const char* kSessionEnded = "The session has ended. Log in again.";
 
 [[noreturn]] void unauthenticated(const std::string& why) { throw Error(ErrorCode::authentication, why); }
 
+// The token's session, looked up, still lets it in: or the refusal.
+void admit(const SessionPrincipal& p, const AccessClaims& claims, std::int64_t now) {
+  if (p.user_id != claims.sub || p.session_revoked || p.session_expires_at <= now) unauthenticated(kSessionEnded);
+  if (!p.is_active) unauthenticated("User account is disabled.");
+}
+
+Principal principal_of(const SessionPrincipal& p) {
+  return {.id = p.user_id, .username = p.username, .is_staff = p.is_staff, .is_superuser = p.is_superuser,
+          .session_id = p.session_id};
+}
+
 [[noreturn]] void invalid(FieldErrors errors) { throw Error(ErrorCode::validation, "Invalid input.", std::move(errors)); }
 
 void check_password(FieldErrors& errors, const std::string& field, const std::string& password,
@@ -380,18 +391,8 @@ std::optional<Principal> AccountsService::authenticate_from_memory(const std::st
   return principal_of(*p);
 }
 
-void AccountsService::admit(const SessionPrincipal& p, const AccessClaims& claims, std::int64_t now) {
-  if (p.user_id != claims.sub || p.session_revoked || p.session_expires_at <= now) unauthenticated(kSessionEnded);
-  if (!p.is_active) unauthenticated("User account is disabled.");
-}
-
 bool AccountsService::touch_in_memory(const SessionPrincipal& p, std::int64_t now) {
   return now - p.session_last_seen_at <= kSessionTouchMs || touches_.note(p.session_id, now);
-}
-
-Principal AccountsService::principal_of(const SessionPrincipal& p) {
-  return {.id = p.user_id, .username = p.username, .is_staff = p.is_staff, .is_superuser = p.is_superuser,
-          .session_id = p.session_id};
 }
 
 void AccountsService::flush_session_touches() {

@@ -249,9 +249,7 @@ class AccountsService {
   PrincipalCache principals_;
   RecentReads<std::shared_ptr<const std::pair<UserRow, bool>>> profiles_;  // me_with_two_factor(), by user id
   void user_changed(const std::string& user_id) { profiles_.drop(user_id); }
-  void admit(const SessionPrincipal& p, const AccessClaims& claims, std::int64_t now);
   bool touch_in_memory(const SessionPrincipal& p, std::int64_t now);  // false: the caller writes the touch
-  static Principal principal_of(const SessionPrincipal& p);
   VerifiedTokens verified_;  // authenticate(): the tokens whose signature was checked already
   StandingIds standing_ids_;
   Plans* plans_ = nullptr;
