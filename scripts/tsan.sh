@@ -21,7 +21,7 @@ case "${1:-}" in
 esac
 if [ "$unit" = 1 ]; then
   build cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWATCHPARTY_SANITIZE=thread \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DWATCHPARTY_BENCH=OFF >/dev/null
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DWATCHPARTY_BENCH=OFF -DWATCHPARTY_UNITY=ON >/dev/null
   build cmake --build build-tsan -j"${JOBS:-2}" --target watchparty unit_tests
 fi
 [ -x build-tsan/watchparty ] || { echo "no build-tsan/watchparty: scripts/tsan.sh --unit first" >&2; exit 1; }

@@ -8,6 +8,8 @@
 
 namespace wp {
 
+inline constexpr std::int64_t kDayMs = 86'400'000;
+
 std::int64_t now_ms();
 // Fractional milliseconds, for the realtime wire where sub-ms precision matters.
 double now_ms_precise();

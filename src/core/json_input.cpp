@@ -192,4 +192,10 @@ std::optional<boost::json::value> try_parse_client_json(std::string_view text, c
   return v;
 }
 
+boost::json::object stored_object(std::string_view text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  return !ec && v.is_object() ? std::move(v.as_object()) : boost::json::object{};
+}
+
 }  // namespace wp

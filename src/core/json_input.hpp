@@ -30,6 +30,10 @@ boost::json::value parse_client_json(std::string_view text, const JsonLimits& li
 std::optional<boost::json::value> try_parse_client_json(std::string_view text,
                                                         const JsonLimits& limits = kClientJsonLimits);
 
+// A JSON object this server wrote as text (stored settings and payloads, its own realtime
+// messages); {} when the text is not one.
+boost::json::object stored_object(std::string_view text);
+
 // One top-level field of a client's object, as scan_client_object reads it.
 // Of a key given twice the last counts, as in a parsed document.
 struct JsonField {

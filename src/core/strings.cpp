@@ -67,4 +67,8 @@ std::string storable_text(std::string_view text, std::size_t max) {
   return out;
 }
 
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
 }  // namespace wp

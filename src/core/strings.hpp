@@ -12,6 +12,9 @@ std::vector<std::string> split_list(const std::string& text);
 // true/1/yes/on and false/0/no/off, any case; nullopt for anything else.
 std::optional<bool> parse_bool_text(const std::string& text);
 
+// Every `from` in s replaced by `to`, left to right.
+void replace_all(std::string& s, std::string_view from, std::string_view to);
+
 // At most max bytes of valid UTF-8 text, cut before a character rather than inside it.
 std::string utf8_prefix(const std::string& text, std::size_t max);
 

@@ -14,6 +14,11 @@ std::string lower(std::string v) {
   return v;
 }
 
+std::string upper(std::string v) {
+  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::toupper(c); });
+  return v;
+}
+
 std::string normalize_email(const std::string& v) {
   auto b = v.find_first_not_of(" \t");
   auto e = v.find_last_not_of(" \t");

@@ -15,5 +15,6 @@ std::optional<std::string> e164_phone(const std::string& v);
 // Lower-cases the domain and trims spaces; the key for uniqueness is all lower case.
 std::string normalize_email(const std::string& v);
 std::string lower(std::string v);
+std::string upper(std::string v);
 
 }  // namespace wp::validators

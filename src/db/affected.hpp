@@ -9,4 +9,7 @@ inline long long execute_counting(soci::statement& st) {
   return st.get_affected_rows();
 }
 
+// Whether a prepared statement changed any row.
+inline bool changed(soci::statement st) { return execute_counting(st) > 0; }
+
 }  // namespace wp::db

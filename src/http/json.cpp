@@ -1,5 +1,6 @@
 #include "http/json.hpp"
 
+#include "core/clock.hpp"
 #include "core/json_input.hpp"
 
 namespace wp::http {
@@ -14,6 +15,10 @@ Response json_response(const boost::json::value& body, int status) {
 Response success_response(boost::json::object extra, int status) {
   extra["success"] = true;
   return json_response(extra, status);
+}
+
+boost::json::value time_or_null(const std::optional<std::int64_t>& epoch_ms) {
+  return epoch_ms ? boost::json::value(to_rfc3339(*epoch_ms)) : boost::json::value(nullptr);
 }
 
 Response error_response(const Error& error, const std::string& request_id) {

@@ -1,27 +1,11 @@
 #include "http/multipart.hpp"
 
 #include "core/error.hpp"
+#include "http/header_values.hpp"
 
 namespace wp::http {
 
 namespace {
-
-std::optional<std::string> header_param(const std::string& header, const std::string& key) {
-  auto pos = header.find(key + "=");
-  while (pos != std::string::npos && pos > 0 && header[pos - 1] != ' ' && header[pos - 1] != ';')
-    pos = header.find(key + "=", pos + 1);
-  if (pos == std::string::npos) return std::nullopt;
-  pos += key.size() + 1;
-  if (pos < header.size() && header[pos] == '"') {
-    auto end = header.find('"', pos + 1);
-    if (end == std::string::npos) return std::nullopt;
-    return header.substr(pos + 1, end - pos - 1);
-  }
-  auto end = header.find(';', pos);
-  std::string v = header.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-  while (!v.empty() && v.back() == ' ') v.pop_back();
-  return v;
-}
 
 [[noreturn]] void malformed() { throw Error(ErrorCode::validation, "Malformed multipart body."); }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "http/header_values.hpp"
 
 namespace wp::http {
 
@@ -25,41 +26,6 @@ std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// The value of parameter `name` in a header value such as `form-data; name="x"`.
-std::optional<std::string> header_param(std::string_view value, std::string_view name) {
-  std::size_t i = value.find(';');
-  while (i != std::string_view::npos) {
-    std::size_t j = i + 1;
-    while (j < value.size() && (value[j] == ' ' || value[j] == '\t')) ++j;
-    auto eq = value.find('=', j);
-    if (eq == std::string_view::npos) return std::nullopt;
-    auto key = lower(trim(value.substr(j, eq - j)));
-    std::size_t k = eq + 1;
-    std::string v;
-    if (k < value.size() && value[k] == '"') {
-      ++k;
-      while (k < value.size() && value[k] != '"') {
-        if (value[k] == '\\' && k + 1 < value.size()) ++k;
-        v.push_back(value[k++]);
-      }
-      if (k < value.size()) ++k;  // closing quote
-      i = value.find(';', k);
-    } else {
-      auto semi = value.find(';', k);
-      v = std::string(trim(value.substr(k, semi == std::string_view::npos ? std::string_view::npos : semi - k)));
-      i = semi;
-    }
-    if (key == name) return v;
-  }
-  return std::nullopt;
 }
 
 [[noreturn]] void malformed(const std::string& why) { throw Error(ErrorCode::validation, "Malformed multipart body: " + why); }
@@ -101,7 +67,7 @@ class ChunkReader {
 
 std::optional<std::string> multipart_boundary(const std::string& content_type) {
   auto semi = content_type.find(';');
-  if (lower(trim(std::string_view(content_type).substr(0, semi))) != "multipart/form-data") return std::nullopt;
+  if (lower(trim_blanks(std::string_view(content_type).substr(0, semi))) != "multipart/form-data") return std::nullopt;
   auto b = header_param(content_type, "boundary");
   if (!b || b->empty() || b->size() > 200) return std::nullopt;
   return b;
@@ -169,8 +135,8 @@ SpooledForm read_multipart_file(const std::string& body_path, const std::string&
           p = nl + 2;
           auto colon = line.find(':');
           if (colon == std::string_view::npos) continue;
-          auto key = lower(trim(line.substr(0, colon)));
-          auto value = trim(line.substr(colon + 1));
+          auto key = lower(trim_blanks(line.substr(0, colon)));
+          auto value = trim_blanks(line.substr(colon + 1));
           if (key == "content-disposition") {
             name = header_param(value, "name").value_or("");
             if (auto fn = header_param(value, "filename")) {

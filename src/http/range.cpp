@@ -6,15 +6,11 @@
 #include <cstdio>
 #include <vector>
 
+#include "http/header_values.hpp"
+
 namespace wp::http {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::optional<std::uint64_t> number(std::string_view s) {
   if (s.empty() || s.size() > 19) return std::nullopt;
@@ -28,7 +24,7 @@ std::optional<std::uint64_t> number(std::string_view s) {
 
 RangeRequest parse_range(std::string_view header, std::uint64_t size) {
   RangeRequest out;
-  header = trim(header);
+  header = trim_blanks(header);
   constexpr std::string_view unit = "bytes=";
   if (header.size() < unit.size()) return out;
   for (std::size_t i = 0; i < unit.size(); ++i)
@@ -38,7 +34,7 @@ RangeRequest parse_range(std::string_view header, std::uint64_t size) {
   std::vector<std::string_view> specs;
   while (!header.empty()) {
     auto comma = header.find(',');
-    auto spec = trim(header.substr(0, comma));
+    auto spec = trim_blanks(header.substr(0, comma));
     if (!spec.empty()) specs.push_back(spec);
     if (comma == std::string_view::npos) break;
     header.remove_prefix(comma + 1);
@@ -50,8 +46,8 @@ RangeRequest parse_range(std::string_view header, std::uint64_t size) {
   for (auto spec : specs) {
     auto dash = spec.find('-');
     if (dash == std::string_view::npos) return {};  // malformed: ignore the header
-    auto a = trim(spec.substr(0, dash));
-    auto b = trim(spec.substr(dash + 1));
+    auto a = trim_blanks(spec.substr(0, dash));
+    auto b = trim_blanks(spec.substr(dash + 1));
     ByteRange r;
     if (a.empty()) {  // suffix: the last n bytes
       auto n = number(b);
@@ -101,7 +97,7 @@ std::string http_date(std::time_t t) {
 }
 
 std::optional<std::time_t> parse_http_date(std::string_view s) {
-  std::string text(trim(s));
+  std::string text(trim_blanks(s));
   // IMF-fixdate, RFC 850 ("Sunday, 06-Nov-94 08:49:37 GMT"), asctime ("Sun Nov  6 08:49:37 1994").
   for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
     std::tm tm{};
@@ -126,7 +122,7 @@ std::string_view next_member(std::string_view& list) {
     std::size_t close = list.find('"', open + 1);
     comma = close == std::string_view::npos ? std::string_view::npos : list.find(',', close + 1);
   }
-  auto item = trim(list.substr(0, comma));
+  auto item = trim_blanks(list.substr(0, comma));
   list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
   return item;
 }
@@ -143,15 +139,15 @@ bool etag_matches(std::string_view list, std::string_view etag) {
 }
 
 bool etag_equals_strong(std::string_view a, std::string_view b) {
-  a = trim(a);
-  b = trim(b);
+  a = trim_blanks(a);
+  b = trim_blanks(b);
   return !a.empty() && a.front() == '"' && !is_weak(a) && !is_weak(b) && a == b;
 }
 
 namespace {
 
 bool if_range_holds(std::string_view validator, const Representation& r, std::time_t now) {
-  validator = trim(validator);
+  validator = trim_blanks(validator);
   if (!validator.empty() && (validator.front() == '"' || is_weak(validator)))
     return etag_equals_strong(validator, r.etag);
   auto date = parse_http_date(validator);

@@ -57,3 +57,12 @@ TEST(JsonInput, SyntaxErrorsAndTrailingDataAre400) {
     }
   }
 }
+
+TEST(StoredObject, AnObjectIsReadAndAnythingElseIsEmpty) {
+  auto o = wp::stored_object(R"({"theme":"dark","n":2})");
+  EXPECT_EQ(o.at("theme").as_string(), "dark");
+  EXPECT_EQ(o.at("n").as_int64(), 2);
+  EXPECT_TRUE(wp::stored_object("").empty());
+  EXPECT_TRUE(wp::stored_object("[1,2]").empty());
+  EXPECT_TRUE(wp::stored_object("{broken").empty());
+}

@@ -43,3 +43,12 @@ TEST(StorableText, CutsBeforeACharacterThatWouldNotFit) {
 }
 
 }  // namespace
+
+TEST(ReplaceAll, ReplacesEveryOccurrenceAndNeverItsOwnOutput) {
+  std::string s = "{w} and {w}";
+  wp::replace_all(s, "{w}", "x{w}");  // the replacement holds the pattern: not replaced again
+  EXPECT_EQ(s, "x{w} and x{w}");
+  std::string none = "abc";
+  wp::replace_all(none, "z", "y");
+  EXPECT_EQ(none, "abc");
+}

@@ -1,15 +1,14 @@
 #include "modules/accounts/dto.hpp"
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 
 namespace wp::accounts {
 
 namespace json = boost::json;
 
 namespace {
-json::value time_or_null(const std::optional<std::int64_t>& t) {
-  return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
-}
+using http::time_or_null;
 json::value object_or_empty(const std::string& text) {
   boost::system::error_code ec;
   auto v = json::parse(text, ec);

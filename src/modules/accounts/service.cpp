@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/filetype.hpp"
 #include "core/ids.hpp"
+#include "core/json_input.hpp"
 #include "core/log.hpp"
 #include "core/validators.hpp"
 #include "modules/accounts/jwt.hpp"
@@ -69,12 +70,6 @@ std::string duration_text(std::int64_t ms) {
 }
 
 std::string recovery_hash(const std::string& code) { return crypto::sha256_hex(validators::lower(code)); }
-
-json::object parse_object(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  return !ec && v.is_object() ? v.as_object() : json::object{};
-}
 
 }  // namespace
 
@@ -619,7 +614,7 @@ FieldErrors AccountsService::check_profile_patch(const ProfilePatch& patch) cons
   check(patch.birth_date, "birth_date", validators::past_date);
   check(patch.phone, "phone", validators::e164_phone);
   if (patch.privacy_settings) {
-    for (auto& [k, v] : parse_object(*patch.privacy_settings)) {
+    for (auto& [k, v] : stored_object(*patch.privacy_settings)) {
       if (k == "profile_visibility") {
         if (!v.is_string() || (v.as_string() != "public" && v.as_string() != "friends" && v.as_string() != "private"))
           errors["privacy_settings"].push_back("profile_visibility must be public, friends or private.");
@@ -636,9 +631,9 @@ FieldErrors AccountsService::check_profile_patch(const ProfilePatch& patch) cons
 ProfileRow AccountsService::update_profile(const std::string& user_id, const ProfilePatch& patch) {
   auto p = profile(user_id);
   if (auto errors = check_profile_patch(patch); !errors.empty()) invalid(std::move(errors));
-  json::object privacy = parse_object(p.privacy_settings);
+  json::object privacy = stored_object(p.privacy_settings);
   if (patch.privacy_settings)
-    for (auto& [k, v] : parse_object(*patch.privacy_settings)) privacy[k] = v;
+    for (auto& [k, v] : stored_object(*patch.privacy_settings)) privacy[k] = v;
   if (patch.bio) {
     if (guard_) guard_->screen(user_id, ContentType::user, *patch.bio, "bio");  // moderation (#19)
     p.bio = *patch.bio;
@@ -692,7 +687,7 @@ void AccountsService::set_social(Relations& relations, FollowCountsOf follow_cou
 std::string AccountsService::profile_visibility(const std::string& user_id) {
   auto p = store_.profile(user_id);
   if (!p) return "public";
-  auto privacy = parse_object(p->privacy_settings);
+  auto privacy = stored_object(p->privacy_settings);
   auto vis = privacy.if_contains("profile_visibility");
   return vis && vis->is_string() ? std::string(vis->as_string()) : "public";
 }
@@ -708,7 +703,7 @@ PublicProfile AccountsService::public_profile(const Principal& viewer, const std
   out.profile = profile(user_id);
   out.is_self = is_self;
   if (follow_counts_) std::tie(out.followers_count, out.following_count) = follow_counts_(user_id);
-  auto privacy = parse_object(out.profile.privacy_settings);
+  auto privacy = stored_object(out.profile.privacy_settings);
   auto flag = [&](const char* k, bool dflt) {
     auto v = privacy.if_contains(k);
     return v && v->is_bool() ? v->as_bool() : dflt;

@@ -22,7 +22,7 @@ std::optional<UserRow> one_user(soci::session& s, const char* rest, const std::s
 bool has_search(const UserFilter& f) { return !f.search.empty(); }
 
 // The staff filters' SQL (#19); bind_staff_filters binds their parameters.
-std::string staff_filters(const UserFilter& f) {
+std::string staff_where(const UserFilter& f) {
   std::string out;
   if (f.only_ids) {
     if (f.only_ids->empty()) {
@@ -59,7 +59,7 @@ void bind_staff_filters(soci::statement& st, const UserFilter& f, StaffBinds& b)
 std::string user_where(const UserFilter& f, db::Dialect dialect) {
   std::string where = f.is_active ? (*f.is_active ? sql::kOnlyActive : sql::kOnlyInactive) : sql::kAnyUser;
   if (!f.hide_blocked_with.empty()) where += sql::kNotBlockedWith;
-  where += staff_filters(f);
+  where += staff_where(f);
   if (!has_search(f)) return where;
   std::string names = sql::kNamesLike;
   if (!f.names_of_private) {

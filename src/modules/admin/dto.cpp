@@ -1,6 +1,7 @@
 #include "modules/admin/dto.hpp"
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 #include "modules/admin/protocol.hpp"
 
 namespace wp::admin {
@@ -9,9 +10,7 @@ namespace json = boost::json;
 
 namespace {
 
-json::value time_or_null(const std::optional<std::int64_t>& t) {
-  return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
-}
+using http::time_or_null;
 json::value text_or_null(const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); }
 
 json::value context_of(const std::string& text) {

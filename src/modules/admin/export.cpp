@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 
 namespace wp::admin {
 
@@ -22,7 +23,7 @@ json::value field_value(const ExportUser& u, ExportField f) {
     case ExportField::is_superuser: return json::value(u.is_superuser);
     case ExportField::email_verified: return json::value(u.email_verified);
     case ExportField::date_joined: return json::value(to_rfc3339(u.date_joined));
-    case ExportField::last_login: return u.last_login ? json::value(to_rfc3339(*u.last_login)) : json::value(nullptr);
+    case ExportField::last_login: return http::time_or_null(u.last_login);
   }
   return nullptr;
 }

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 
 namespace wp::admin::protocol {
 
@@ -12,7 +13,7 @@ std::string broadcast_message(const BroadcastRow& b) {
   json::object data{{"id", b.id},
                     {"message", b.message},
                     {"severity", to_string(b.severity)},
-                    {"expires_at", b.expires_at ? json::value(to_rfc3339(*b.expires_at)) : json::value(nullptr)},
+                    {"expires_at", http::time_or_null(b.expires_at)},
                     {"created_at", to_rfc3339(b.created_at)}};
   return json::serialize(json::object{{"type", "admin_broadcast"}, {"data", std::move(data)}});
 }

@@ -170,7 +170,6 @@ json::object live_json(const LiveTotals& t, std::int64_t at) {
 }
 
 json::object predictive_json(const PredictiveReport& r) {
-  constexpr std::int64_t kDayMs = 86'400'000;
   json::array history;
   for (std::size_t i = 0; i < r.history.size(); ++i)
     history.push_back(json::object{{"date", to_rfc3339(r.first_day + static_cast<std::int64_t>(i) * kDayMs).substr(0, 10)},

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/clock.hpp"
+
 namespace wp::analytics {
 
 namespace {
-
-constexpr std::int64_t kDayMs = 86'400'000;
 
 // Days since 1970-01-01 of a civil date, and back (H. Hinnant's algorithms).
 std::int64_t days_from_civil(int y, int m, int d) {

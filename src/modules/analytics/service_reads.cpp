@@ -12,8 +12,6 @@
 namespace wp::analytics {
 
 namespace {
-
-constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::int64_t kLiveFreshMs = 15'000;
 constexpr int kForecastDays = 14;
 constexpr int kHistoryDays = 365;

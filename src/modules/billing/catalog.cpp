@@ -7,14 +7,13 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/validators.hpp"
+
 namespace wp::billing {
 
 namespace {
 
-std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return s;
-}
+using validators::upper;
 
 bool is_code(const std::string& s, std::size_t len) {
   return s.size() == len && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalpha(c); });

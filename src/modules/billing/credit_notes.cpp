@@ -13,7 +13,7 @@ namespace wp::billing {
 
 namespace {
 
-std::string owner_filter(const Principal& me, bool all) {
+std::string credit_note_owner(const Principal& me, bool all) {
   if (all && !me.staff()) throw_forbidden("Only staff see everyone's credit notes.");
   return all ? std::string() : me.id;
 }
@@ -62,7 +62,7 @@ void BillingService::issue_credit_note(EventTx& tx, const PaymentRow& refund, co
 
 std::vector<CreditNoteRow> BillingService::credit_notes(const Principal& me, bool all, int limit, int offset,
                                                         long long& count) {
-  ListFilter f{owner_filter(me, all), limit, offset};
+  ListFilter f{credit_note_owner(me, all), limit, offset};
   count = store_.count_credit_notes(f.user_id);
   return store_.credit_notes(f);
 }

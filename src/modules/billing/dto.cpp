@@ -1,6 +1,7 @@
 #include "modules/billing/dto.hpp"
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 #include "modules/billing/money.hpp"
 
 namespace wp::billing {
@@ -9,9 +10,7 @@ namespace json = boost::json;
 
 namespace {
 
-json::value time_or_null(const std::optional<std::int64_t>& ms) {
-  return ms ? json::value(to_rfc3339(*ms)) : json::value(nullptr);
-}
+using http::time_or_null;
 
 json::value parsed_or(const std::string& text, json::value fallback) {
   boost::system::error_code ec;

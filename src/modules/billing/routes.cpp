@@ -42,7 +42,7 @@ Response my_plan(BillingService& svc, Request& req) {
   auto c = svc.current(req.current_user());
   json::object out{{"plan", plan_json(*c.plan)},
                    {"subscription", c.subscription ? json::value(subscription_json(*c.subscription)) : nullptr},
-                   {"grace_until", c.grace_until ? json::value(to_rfc3339(*c.grace_until)) : nullptr}};
+                   {"grace_until", http::time_or_null(c.grace_until)}};
   return http::json_response(out);
 }
 

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/ids.hpp"
 #include "core/json_input.hpp"
+#include "core/validators.hpp"
 #include "modules/billing/dto.hpp"
 #include "modules/billing/money.hpp"
 #include "modules/billing/service.hpp"
@@ -49,10 +50,7 @@ const json::object& obj(const json::object& o, const char* key) {
   return it != o.end() && it->value().is_object() ? it->value().as_object() : kEmpty;
 }
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
+using validators::upper;
 
 // Stripe's statuses beyond the five we keep fold into the nearest.
 SubscriptionStatus status_of(const std::string& s) {

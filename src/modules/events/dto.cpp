@@ -1,6 +1,7 @@
 #include "modules/events/dto.hpp"
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 #include "modules/events/policy.hpp"
 
 namespace wp::events {
@@ -20,7 +21,7 @@ json::object event_json(const EventRow& e) {
   if (e.series_id)
     series = json::object{{"id", *e.series_id},
                           {"frequency", e.recurrence ? json::value(to_string(*e.recurrence)) : json::value(nullptr)},
-                          {"until", e.recurrence_until ? json::value(to_rfc3339(*e.recurrence_until)) : nullptr}};
+                          {"until", http::time_or_null(e.recurrence_until)}};
   return {{"id", e.id},
           {"organizer", user_ref(e.organizer_id, e.organizer_username)},
           {"title", e.title},
@@ -81,7 +82,7 @@ json::object invitation_json(const InvitationRow& i) {
           {"invitee", user_ref(i.invitee_id, i.invitee_username)},
           {"status", to_string(i.status)},
           {"created_at", to_rfc3339(i.created_at)},
-          {"responded_at", i.responded_at ? json::value(to_rfc3339(*i.responded_at)) : json::value(nullptr)}};
+          {"responded_at", http::time_or_null(i.responded_at)}};
 }
 
 }  // namespace wp::events

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/json_input.hpp"
 #include "modules/events/recurrence.hpp"
 
 namespace wp::events {
@@ -15,12 +16,6 @@ namespace {
 
 constexpr std::int64_t kMaxLengthMs = 14LL * 24 * 3600 * 1000;
 
-json::object parse_object(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  return !ec && v.is_object() ? v.as_object() : json::object{};
-}
-
 bool bool_or(const json::object& o, const char* key, bool fallback) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_bool() ? it->value().as_bool() : fallback;
@@ -29,7 +24,7 @@ bool bool_or(const json::object& o, const char* key, bool fallback) {
 }  // namespace
 
 Settings parse_settings(const std::string& text) {
-  auto o = parse_object(text);
+  auto o = stored_object(text);
   Settings s;
   s.attendees_can_invite = bool_or(o, "attendees_can_invite", s.attendees_can_invite);
   s.show_attendees = bool_or(o, "show_attendees", s.show_attendees);
@@ -59,7 +54,7 @@ std::string merge_settings(const std::string& current, const json::object& patch
 }
 
 Preferences parse_preferences(const std::string& text) {
-  auto o = parse_object(text);
+  auto o = stored_object(text);
   Preferences p;
   auto it = o.find("reminder_offsets");
   if (it != o.end() && it->value().is_array()) {

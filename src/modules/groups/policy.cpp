@@ -2,17 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include "core/json_input.hpp"
+
 namespace wp::groups {
 
 namespace json = boost::json;
 
 namespace {
-
-json::object parse_object(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  return !ec && v.is_object() ? v.as_object() : json::object{};
-}
 
 constexpr std::size_t kWelcomeMax = 500;
 
@@ -42,7 +38,7 @@ const std::optional<bool>& PermissionOverrides::at(Permission p) const {
 
 Settings parse_settings(const std::string& text) {
   Settings s;
-  auto o = parse_object(text);
+  auto o = stored_object(text);
   if (auto v = o.if_contains("members_can_invite"); v && v->is_bool()) s.members_can_invite = v->as_bool();
   if (auto v = o.if_contains("members_can_host_parties"); v && v->is_bool()) s.members_can_host_parties = v->as_bool();
   if (auto v = o.if_contains("welcome_message"); v && v->is_string()) s.welcome_message = v->as_string();
@@ -80,7 +76,7 @@ std::string merge_settings(const std::string& current, const json::object& patch
 
 PermissionOverrides parse_permissions(const std::string& text) {
   PermissionOverrides out;
-  auto o = parse_object(text);
+  auto o = stored_object(text);
   for (auto p : kAllPermissions)
     if (auto v = o.if_contains(to_string(p)); v && v->is_bool()) out.at(p) = v->as_bool();
   return out;

@@ -21,7 +21,7 @@ using soci::use;
 
 namespace {
 
-bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
+using db::changed;
 
 std::string message_sql(const char* where) { return std::string(sql::kMessageFrom) + where; }
 

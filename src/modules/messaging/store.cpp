@@ -67,7 +67,7 @@ ConversationRow lock_conversation(soci::session& s, const std::string& id, bool 
 
 namespace {
 
-bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
+using db::changed;
 
 std::optional<MemberRow> member_row(soci::session& s, const std::string& cid, const std::string& uid) {
   return db::select_one(s, sql::kMember, std::string(sql::kMembersFrom) + sql::kOneMember, db::uses(cid, uid));

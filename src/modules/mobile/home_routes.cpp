@@ -20,9 +20,7 @@ json::value or_null(const std::optional<T>& v) {
   return v ? json::value(*v) : json::value(nullptr);
 }
 
-json::value time_or_null(const std::optional<std::int64_t>& t) {
-  return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
-}
+using http::time_or_null;
 
 json::object user_json(const HomeUser& u) { return {{"id", u.id}, {"username", u.username}}; }
 

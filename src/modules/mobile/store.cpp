@@ -14,7 +14,7 @@ using soci::use;
 
 namespace {
 
-bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
+using db::changed;
 
 // Serializes a user's change writers on PostgreSQL (SQLite's write lock already does).
 void lock_user(soci::session& s, db::Dialect dialect, const std::string& user_id) {

@@ -12,8 +12,6 @@ namespace wp::moderation {
 
 namespace {
 
-constexpr std::int64_t kMaxPeriodS = std::int64_t{10} * 365 * 86400;
-
 bool needs_period(ActionType a) { return a == ActionType::mute || a == ActionType::suspend; }
 
 std::string until_text(const std::optional<std::int64_t>& at) { return at ? " until " + to_rfc3339(*at) : ""; }

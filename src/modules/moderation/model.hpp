@@ -10,6 +10,9 @@
 
 namespace wp::moderation {
 
+// The longest suspension or mute: ten years.
+inline constexpr std::int64_t kMaxPeriodS = std::int64_t{10} * 365 * 86400;
+
 enum class ReportType { spam, harassment, nudity, violence, copyright, other };
 enum class ReportStatus { open, reviewing, actioned, dismissed };
 enum class ActionType { warn, remove_content, mute, suspend, ban, lift };

@@ -17,7 +17,6 @@ using http::Response;
 namespace {
 
 constexpr std::size_t kMaxBulk = 500;
-constexpr std::int64_t kMaxPeriodS = std::int64_t{10} * 365 * 86400;
 
 Window window(const http::Page& page) { return {page.size, page.offset()}; }
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 
 namespace wp::notifications {
 
@@ -23,7 +24,7 @@ json::object notification_json(const NotificationRow& n) {
           {"group_count", n.group_count},
           {"actor_id", n.actor_id ? json::value(*n.actor_id) : json::value(nullptr)},
           {"is_read", n.is_read},
-          {"read_at", n.read_at ? json::value(to_rfc3339(*n.read_at)) : json::value(nullptr)},
+          {"read_at", http::time_or_null(n.read_at)},
           {"created_at", to_rfc3339(n.created_at)},
           {"updated_at", to_rfc3339(n.updated_at)}};
 }
@@ -37,7 +38,6 @@ json::object type_json(const TypeInfo& info) {
 }
 
 json::object broadcast_json(const BroadcastRow& b) {
-  auto opt_time = [](const std::optional<std::int64_t>& t) { return t ? json::value(to_rfc3339(*t)) : json::value(nullptr); };
   json::object o{{"id", b.id},
                  {"audience", to_string(b.audience)},
                  {"user_id", b.subject_user_id ? json::value(*b.subject_user_id) : json::value(nullptr)},
@@ -48,8 +48,8 @@ json::object broadcast_json(const BroadcastRow& b) {
                  {"status", to_string(b.status)},
                  {"recipients", b.recipients},
                  {"created_at", to_rfc3339(b.created_at)},
-                 {"started_at", opt_time(b.started_at)},
-                 {"finished_at", opt_time(b.finished_at)}};
+                 {"started_at", http::time_or_null(b.started_at)},
+                 {"finished_at", http::time_or_null(b.finished_at)}};
   if (b.started_at && b.finished_at) o["fanout_ms"] = *b.finished_at - *b.started_at;
   return o;
 }

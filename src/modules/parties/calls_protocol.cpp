@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 #include "modules/parties/dto.hpp"
 #include "modules/parties/model.hpp"
 
@@ -13,8 +14,6 @@ namespace json = boost::json;
 namespace {
 
 [[noreturn]] void invalid(const std::string& why) { throw PartyError(ErrorCode::validation, "invalid_message", why); }
-
-json::value opt_time(const std::optional<std::int64_t>& t) { return t ? json::value(to_rfc3339(*t)) : json::value(nullptr); }
 
 const json::value* field(const json::object& msg, const char* name) { return msg.if_contains(name); }
 
@@ -35,7 +34,7 @@ json::object share_json(const ScreenShareRow& s) {
           {"user", user_ref(s.user_id, s.username)},
           {"kind", to_string(s.kind)},
           {"started_at", to_rfc3339(s.started_at)},
-          {"ended_at", opt_time(s.ended_at)},
+          {"ended_at", http::time_or_null(s.ended_at)},
           {"ended_by", s.ended_by ? json::value(*s.ended_by) : json::value(nullptr)}};
 }
 

@@ -13,10 +13,6 @@ namespace wp::parties {
 
 namespace {
 
-[[noreturn]] void refuse(ErrorCode code, const std::string& ws_code, const std::string& message) {
-  throw PartyError(code, ws_code, message);
-}
-
 [[noreturn]] void not_in_call() { refuse(ErrorCode::forbidden, "not_in_call", "You are not in the voice chat."); }
 
 }  // namespace

@@ -15,7 +15,7 @@ namespace q = sql::calls;
 
 namespace {
 
-bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
+using db::changed;
 
 // The party's call row, made on first use, locked for the rest of the transaction.
 VoiceChatRow lock_chat(soci::session& s, const std::string& party_id, std::int64_t now) {

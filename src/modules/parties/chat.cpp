@@ -18,10 +18,6 @@ constexpr int kReactionBurst = 5;
 constexpr std::int64_t kReactionWindowMs = 2000;
 constexpr std::int64_t kMaxSlowModeMs = 3600 * 1000;  // the largest slow_mode_seconds
 
-[[noreturn]] void refuse(ErrorCode code, const std::string& ws_code, const std::string& message) {
-  throw PartyError(code, ws_code, message);
-}
-
 [[noreturn]] void rate_limited(const std::string& ws_code, const std::string& message, int wait) {
   PartyError e(ErrorCode::rate_limited, ws_code, message);
   e.with_retry_after(wait);

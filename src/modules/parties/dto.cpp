@@ -1,20 +1,15 @@
 #include "modules/parties/dto.hpp"
 
 #include "core/clock.hpp"
+#include "core/json_input.hpp"
+#include "http/json.hpp"
 
 namespace wp::parties {
 
 namespace json = boost::json;
 
 namespace {
-json::value time_or_null(const std::optional<std::int64_t>& t) {
-  return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
-}
-json::object parse_object(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  return !ec && v.is_object() ? v.as_object() : json::object{};
-}
+using http::time_or_null;
 }  // namespace
 
 json::object settings_json(const Settings& s) {
@@ -29,7 +24,7 @@ json::object settings_json(const Settings& s) {
 
 Settings parse_settings(const std::string& text) {
   Settings s;
-  auto o = parse_object(text);
+  auto o = stored_object(text);
   if (auto v = o.if_contains("control"); v && v->is_string())
     s.control = parse_enum<ControlMode>(std::string_view(v->as_string())).value_or(ControlMode::host_only);
   if (auto v = o.if_contains("chat_enabled"); v && v->is_bool()) s.chat_enabled = v->as_bool();

@@ -16,10 +16,6 @@ namespace {
 // The newest stored messages a resync looks through for what this node missed.
 constexpr int kMaxReplayed = 200;
 
-[[noreturn]] void refuse(ErrorCode code, const std::string& ws_code, const std::string& message) {
-  throw PartyError(code, ws_code, message);
-}
-
 // Whether `role` may control playback under the party's control setting.
 bool may_control(Role role, ControlMode control) {
   return role == Role::host || (role == Role::moderator && control != ControlMode::host_only) ||

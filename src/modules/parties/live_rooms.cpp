@@ -21,10 +21,6 @@ constexpr int kSwapAttempts = 16;
 // Another node changed a party: nodes with it live reload it ("<party> <node>").
 constexpr const char* kPartyChanged = "party_changed";
 
-[[noreturn]] void refuse(ErrorCode code, const std::string& ws_code, const std::string& message) {
-  throw PartyError(code, ws_code, message);
-}
-
 // The rows whose user is not among `blocked`.
 template <class Row>
 std::vector<Row> without(const std::vector<Row>& rows, const std::vector<std::string>& blocked) {

@@ -146,6 +146,10 @@ class PartyError : public Error {
   std::string ws_code_;
 };
 
+[[noreturn]] inline void refuse(ErrorCode code, std::string ws_code, std::string message) {
+  throw PartyError(code, std::move(ws_code), std::move(message));
+}
+
 struct Settings {
   ControlMode control = ControlMode::host_only;
   bool chat_enabled = true;

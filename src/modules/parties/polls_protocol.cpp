@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 #include "modules/parties/dto.hpp"
 
 namespace wp::parties::protocol {
@@ -11,9 +12,7 @@ namespace json = boost::json;
 
 namespace {
 
-json::value time_or_null(const std::optional<std::int64_t>& t) {
-  return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
-}
+using http::time_or_null;
 
 std::int64_t total(const PollRow& p) {
   std::int64_t n = 0;

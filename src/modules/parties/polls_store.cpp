@@ -18,7 +18,7 @@ namespace q = sql::polls;
 
 namespace {
 
-bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
+using db::changed;
 
 void with_options(soci::session& s, PollRow& p) {
   p.options = db::select_rows(s, q::kOption, q::kOptionsOfPoll, db::uses(p.id));

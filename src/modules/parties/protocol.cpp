@@ -14,12 +14,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::object parse_object(const std::string& text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  return !ec && v.is_object() ? v.as_object() : json::object{};
-}
-
 std::string text(const json::object& o) { return json::serialize(o); }
 
 json::value id_or_null(const std::string& id) { return id.empty() ? json::value(nullptr) : json::value(id); }
@@ -56,7 +50,7 @@ Playback playback_from(const json::object& o) {
   return p;
 }
 
-Playback parse_playback(const std::string& json_text) { return playback_from(parse_object(json_text)); }
+Playback parse_playback(const std::string& json_text) { return playback_from(stored_object(json_text)); }
 
 std::string playback_state(const Playback& pb) { return text({{"type", "playback_state"}, {"playback", playback_json(pb)}}); }
 
@@ -64,7 +58,7 @@ std::optional<Playback> playback_in(const std::string& message) {
   // Cheap first: the tap sees every room message.
   static constexpr std::string_view kPrefix = R"({"type":"playback_state")";
   if (message.compare(0, kPrefix.size(), kPrefix) != 0) return std::nullopt;
-  auto o = parse_object(message);
+  auto o = stored_object(message);
   auto pb = o.if_contains("playback");
   if (!pb || !pb->is_object()) return std::nullopt;
   return playback_from(pb->as_object());
@@ -73,7 +67,7 @@ std::optional<Playback> playback_in(const std::string& message) {
 std::optional<std::string> chat_message_id(const std::string& message) {
   static constexpr std::string_view kPrefix = R"({"type":"chat_message")";
   if (message.compare(0, kPrefix.size(), kPrefix) != 0) return std::nullopt;
-  auto o = parse_object(message);
+  auto o = stored_object(message);
   auto m = o.if_contains("message");
   auto id = m && m->is_object() ? m->as_object().if_contains("id") : nullptr;
   if (!id || !id->is_string()) return std::nullopt;

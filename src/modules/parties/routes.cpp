@@ -172,7 +172,7 @@ Response join_by_code(PartiesService& svc, Request& req) {
 Response join_request(PartiesService& svc, Request& req) {
   auto r = svc.join_request(req.current_user(), req.param("id"));
   return http::json_response(json::object{{"status", to_string(r.status)},
-                                          {"requested_at", r.requested_at ? json::value(to_rfc3339(*r.requested_at)) : json::value(nullptr)},
+                                          {"requested_at", http::time_or_null(r.requested_at)},
                                           {"party", {{"id", r.party.id}, {"title", r.party.title}}}});
 }
 

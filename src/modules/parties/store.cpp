@@ -24,7 +24,7 @@ bool found(soci::session& s, const char* count_sql, const Ts&... values) {
 }
 
 // Runs a prepared change and tells whether it touched a row.
-bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
+using db::changed;
 
 // The WHERE of the party list, its parameters added to p.
 std::string list_where(const PartyFilter& f, const std::string& viewer, db::NamedParams& p) {

@@ -1,6 +1,7 @@
 #include "modules/push/dto.hpp"
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 
 namespace wp::push {
 
@@ -8,9 +9,7 @@ namespace json = boost::json;
 
 namespace {
 
-json::value time_or_null(const std::optional<std::int64_t>& t) {
-  return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
-}
+using http::time_or_null;
 
 json::value int_or_null(const std::optional<int>& v) { return v ? json::value(*v) : json::value(nullptr); }
 

@@ -19,7 +19,7 @@ namespace {
 // and the push service drops it when the browser is not there.
 constexpr std::int64_t kExpiryGraceMs = 60 * 1000;
 
-bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
+using db::changed;
 
 void insert_push(soci::session& s, const NewPush& p, Channel channel, const std::optional<std::string>& sub,
                  const std::optional<std::string>& device, std::int64_t now) {

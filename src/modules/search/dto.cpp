@@ -1,6 +1,7 @@
 #include "modules/search/dto.hpp"
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 #include "modules/search/query.hpp"
 
 namespace wp::search {
@@ -87,7 +88,7 @@ boost::json::object saved_json(const SavedSearchRow& s) {
           {"type", s.search_type},
           {"filters", filters},
           {"alert", s.alert},
-          {"last_alert_at", s.last_alert_at ? boost::json::value(to_rfc3339(*s.last_alert_at)) : boost::json::value(nullptr)},
+          {"last_alert_at", http::time_or_null(s.last_alert_at)},
           {"created_at", to_rfc3339(s.created_at)},
           {"updated_at", to_rfc3339(s.updated_at)}};
 }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdint>
 
+#include "core/strings.hpp"
 #include "modules/search/model.hpp"
 
 namespace wp::search {
@@ -32,11 +33,6 @@ std::vector<std::uint32_t> trigrams(std::string_view word) {
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
-}
-
-void replace_all(std::string& s, std::string_view from, std::string_view to) {
-  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
-    s.replace(at, from.size(), to);
 }
 
 }  // namespace

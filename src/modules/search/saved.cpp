@@ -14,7 +14,6 @@ namespace wp::search {
 
 namespace {
 constexpr long long kMaxPerUser = 50;
-constexpr std::int64_t kDayMs = 86'400'000;
 constexpr int kAlertBatch = 200;
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "core/ids.hpp"
+#include "core/strings.hpp"
 #include "db/affected.hpp"
 #include "db/columns.hpp"
 #include "modules/search/sql.hpp"
@@ -23,10 +24,6 @@ const sql::KindSql& kind_sql(SearchType t) {
   for (auto& k : sql::kKindSql)
     if (k.type == t) return k;
   throw Error(ErrorCode::internal, "no search kind " + std::string(to_string(t)));
-}
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
 }
 
 // Parameters of a statement built at run time: only those its text names are bound.

@@ -1,6 +1,7 @@
 #include "modules/social/dto.hpp"
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 
 namespace wp::social {
 
@@ -20,7 +21,7 @@ json::object friendship_json(const FriendshipRow& f, const std::string& me) {
           {"requester_id", f.requester_id},
           {"status", to_string(f.status)},
           {"created_at", to_rfc3339(f.created_at)},
-          {"accepted_at", f.accepted_at ? json::value(to_rfc3339(*f.accepted_at)) : json::value(nullptr)}};
+          {"accepted_at", http::time_or_null(f.accepted_at)}};
 }
 
 json::object follow_json(const FollowRow& f) {

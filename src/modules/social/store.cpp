@@ -14,7 +14,7 @@ using soci::use;
 
 namespace {
 
-bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
+using db::changed;
 
 std::optional<FriendshipRow> pair_row(soci::session& s, const std::string& l, const std::string& h, bool lock) {
   std::string rest = sql::kFriendshipOfPair;

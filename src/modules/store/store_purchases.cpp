@@ -15,7 +15,7 @@ using soci::use;
 
 namespace {
 
-bool changed(soci::statement st) { return db::execute_counting(st) > 0; }
+using db::changed;
 
 std::optional<PurchaseRow> by_key(soci::session& s, const std::string& user_id, const std::string& key) {
   return db::select_one(s, sql::kPurchase, sql::kPurchaseByKey, db::uses(user_id, key));

@@ -1,6 +1,7 @@
 #include "modules/support/dto.hpp"
 
 #include "core/clock.hpp"
+#include "http/json.hpp"
 
 namespace wp::support {
 
@@ -8,11 +9,7 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
-
-json::value time_or_null(const std::optional<std::int64_t>& t) {
-  return t ? json::value(to_rfc3339(*t)) : json::value(nullptr);
-}
+using http::time_or_null;
 
 json::value text_or_null(const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); }
 

@@ -18,7 +18,7 @@ using http::Response;
 
 namespace {
 
-constexpr std::size_t kCategoryMax = 50, kQuestionMax = 300, kAnswerMax = 20000, kSearchMax = 200;
+constexpr std::size_t kCategoryMax = 50, kQuestionMax = 300, kAnswerMax = 20000;
 constexpr std::size_t kFeedbackMax = 5000, kPageMax = 500, kContextMax = 4096;
 
 const Principal* viewer(const Request& req) { return req.user ? &*req.user : nullptr; }

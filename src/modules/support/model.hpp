@@ -2,6 +2,7 @@
 // The support desk: tickets and their replies, attachments, FAQ entries
 // with their votes, and feedback, as the store reads them; the vocabulary;
 // the settings and the inputs of the rules.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -12,6 +13,9 @@
 #include "core/enum_names.hpp"
 
 namespace wp::support {
+
+// Bytes of a search text that count.
+inline constexpr std::size_t kSearchMax = 200;
 
 // The vocabulary; each has one string table (bottom of this file).
 // `appeal` is a ticket about a moderation action (moderation_action_id).

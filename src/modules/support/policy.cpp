@@ -1,10 +1,10 @@
 #include "modules/support/policy.hpp"
 
+#include "core/clock.hpp"
+
 namespace wp::support {
 
 namespace {
-
-constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 
 bool finished(TicketStatus s) { return s == TicketStatus::resolved || s == TicketStatus::closed; }
 

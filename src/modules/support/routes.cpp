@@ -19,7 +19,7 @@ using http::Response;
 
 namespace {
 
-constexpr std::size_t kSubjectMax = 200, kTextMax = 10000, kNotesMax = 10000, kSearchMax = 200;
+constexpr std::size_t kSubjectMax = 200, kTextMax = 10000, kNotesMax = 10000;
 constexpr std::size_t kMaxAttachments = 10;
 
 json::object ticket_view(SupportService& svc, const Principal& me, const TicketRow& t) {

@@ -12,12 +12,6 @@ namespace wp::support {
 
 namespace json = boost::json;
 
-namespace {
-
-constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
-
-}  // namespace
-
 void SupportService::require_staff(const Principal& me) const {
   if (!me.staff()) throw_forbidden("Only staff may do this.");
 }
