@@ -11,7 +11,7 @@
 namespace wp::parties {
 
 using soci::use;
-namespace q = sql::calls;
+namespace calls_sql = sql::calls;
 
 namespace {
 
@@ -21,17 +21,17 @@ using db::changed;
 VoiceChatRow lock_chat(soci::session& s, const std::string& party_id, std::int64_t now) {
   std::string id = new_uuid();
   long long t = now;
-  s << q::kEnsureChat, use(id), use(party_id), use(t);
-  s << q::kLockChat, use(party_id);
-  return *db::select_one(s, q::kChat, q::kChatOfParty, db::uses(party_id));
+  s << calls_sql::kEnsureChat, use(id), use(party_id), use(t);
+  s << calls_sql::kLockChat, use(party_id);
+  return *db::select_one(s, calls_sql::kChat, calls_sql::kChatOfParty, db::uses(party_id));
 }
 
 std::optional<VoiceChatRow> chat_of(soci::session& s, const std::string& party_id) {
-  return db::select_one(s, q::kChat, q::kChatOfParty, db::uses(party_id));
+  return db::select_one(s, calls_sql::kChat, calls_sql::kChatOfParty, db::uses(party_id));
 }
 
 std::optional<CallMemberRow> member_of(soci::session& s, const std::string& chat_id, const std::string& user_id) {
-  return db::select_one(s, q::kMember, q::kMemberInChat, db::uses(chat_id, user_id));
+  return db::select_one(s, calls_sql::kMember, calls_sql::kMemberInChat, db::uses(chat_id, user_id));
 }
 
 }  // namespace
@@ -45,8 +45,8 @@ CallSnapshot CallStore::snapshot(const std::string& party_id) {
       return out;
     }
     out.chat = *chat;
-    out.members = db::select_rows(s, q::kMember, q::kMembersOfChat, db::uses(chat->id));
-    out.shares = db::select_rows(s, q::kShare, q::kLiveSharesOfChat, db::uses(chat->id));
+    out.members = db::select_rows(s, calls_sql::kMember, calls_sql::kMembersOfChat, db::uses(chat->id));
+    out.shares = db::select_rows(s, calls_sql::kShare, calls_sql::kLiveSharesOfChat, db::uses(chat->id));
     return out;
   });
 }
@@ -60,7 +60,7 @@ std::optional<CallMemberRow> CallStore::member(const std::string& party_id, cons
 }
 
 bool CallStore::both_in_call(const std::string& party_id, const std::string& a, const std::string& b) {
-  return db_.with([&](soci::session& s) { return db::fetch_count(s, q::kCountBothInCall, db::uses(party_id, a, b)) == 2; });
+  return db_.with([&](soci::session& s) { return db::fetch_count(s, calls_sql::kCountBothInCall, db::uses(party_id, a, b)) == 2; });
 }
 
 JoinCall CallStore::join(const std::string& party_id, const std::string& user_id, std::optional<int> limit,
@@ -70,16 +70,16 @@ JoinCall CallStore::join(const std::string& party_id, const std::string& user_id
     if (member_of(s, chat.id, user_id)) return JoinCall{JoinCallOutcome::already_in, chat.member_count};
     if (!chat.open() && !may_open) return JoinCall{JoinCallOutcome::not_open, chat.member_count};
     if (limit && chat.member_count >= *limit) return JoinCall{JoinCallOutcome::full, chat.member_count};
-    auto last = db::select_one(s, q::kServerMuted, q::kLastServerMute, db::uses(chat.id, user_id));
+    auto last = db::select_one(s, calls_sql::kServerMuted, calls_sql::kLastServerMute, db::uses(chat.id, user_id));
     int server_muted = last && last->value, muted = server_muted;
     // Time-ordered: members joined in the same millisecond keep their order (the later of a blocked pair).
     std::string id = new_uuid_v7();
     long long t = now;
-    s << q::kInsertMember, use(id), use(chat.id), use(user_id), use(t), use(muted), use(server_muted);
+    s << calls_sql::kInsertMember, use(id), use(chat.id), use(user_id), use(t), use(muted), use(server_muted);
     if (chat.open())
-      s << q::kCountUp, use(chat.id);
+      s << calls_sql::kCountUp, use(chat.id);
     else
-      s << q::kOpenChat, use(user_id), use(t), use(chat.id);
+      s << calls_sql::kOpenChat, use(user_id), use(t), use(chat.id);
     return JoinCall{JoinCallOutcome::joined, chat.member_count + 1};
   });
 }
@@ -93,17 +93,17 @@ LeaveCall CallStore::leave(const std::string& party_id, const std::string& user_
     *chat = lock_chat(s, party_id, now);
     long long t = now;
     std::string why(to_string(reason));
-    out.left = changed((s.prepare << q::kLeaveMember, use(t), use(why), use(chat->id), use(user_id)));
+    out.left = changed((s.prepare << calls_sql::kLeaveMember, use(t), use(why), use(chat->id), use(user_id)));
     if (!out.left) return out;
-    for (auto& sh : db::select_rows(s, q::kShare, q::kLiveSharesOfChat, db::uses(chat->id)))
+    for (auto& sh : db::select_rows(s, calls_sql::kShare, calls_sql::kLiveSharesOfChat, db::uses(chat->id)))
       if (sh.user_id == user_id) out.ended_shares.push_back(sh.id);
-    s << q::kEndSharesOfUser, use(t), use(chat->id), use(user_id);
-    s << q::kCountDown, use(chat->id);
+    s << calls_sql::kEndSharesOfUser, use(t), use(chat->id), use(user_id);
+    s << calls_sql::kCountDown, use(chat->id);
     out.member_count = chat->member_count - 1;
     if (out.member_count == 0) {
       out.sfu_audio_room = chat->sfu_audio_room;
       out.sfu_video_room = chat->sfu_video_room;
-      s << q::kCloseChat, use(t), use(chat->id);
+      s << calls_sql::kCloseChat, use(t), use(chat->id);
     }
     return out;
   });
@@ -113,7 +113,7 @@ bool CallStore::set_muted(const std::string& party_id, const std::string& user_i
   int m = muted;
   return db_.tx([&](soci::session& s) {
     auto chat = lock_chat(s, party_id, 0);
-    return changed((s.prepare << q::kSetMuted, use(m), use(chat.id), use(user_id)));
+    return changed((s.prepare << calls_sql::kSetMuted, use(m), use(chat.id), use(user_id)));
   });
 }
 
@@ -121,7 +121,7 @@ bool CallStore::set_deafened(const std::string& party_id, const std::string& use
   int d = deafened;
   return db_.tx([&](soci::session& s) {
     auto chat = lock_chat(s, party_id, 0);
-    return changed((s.prepare << q::kSetDeafened, use(d), use(chat.id), use(user_id)));
+    return changed((s.prepare << calls_sql::kSetDeafened, use(d), use(chat.id), use(user_id)));
   });
 }
 
@@ -129,8 +129,8 @@ bool CallStore::set_server_muted(const std::string& party_id, const std::string&
   int sm = server_muted, one = 1;
   return db_.tx([&](soci::session& s) {
     auto chat = lock_chat(s, party_id, 0);
-    if (!changed((s.prepare << q::kSetServerMuted, use(sm), use(chat.id), use(user_id)))) return false;
-    if (server_muted) s << q::kSetMuted, use(one), use(chat.id), use(user_id);
+    if (!changed((s.prepare << calls_sql::kSetServerMuted, use(sm), use(chat.id), use(user_id)))) return false;
+    if (server_muted) s << calls_sql::kSetMuted, use(one), use(chat.id), use(user_id);
     return true;
   });
 }
@@ -139,7 +139,7 @@ bool CallStore::set_sfu_rooms(const std::string& party_id, const std::string& au
                               const std::string& video_room) {
   return db_.tx([&](soci::session& s) {
     auto chat = lock_chat(s, party_id, 0);
-    return changed((s.prepare << q::kSetSfuRooms, use(audio_room), use(video_room), use(chat.id)));
+    return changed((s.prepare << calls_sql::kSetSfuRooms, use(audio_room), use(video_room), use(chat.id)));
   });
 }
 
@@ -147,22 +147,22 @@ bool CallStore::replace_sfu_rooms(const std::string& party_id, const std::string
                                   const std::string& audio_room, const std::string& video_room) {
   return db_.tx([&](soci::session& s) {
     auto chat = lock_chat(s, party_id, 0);
-    return changed((s.prepare << q::kReplaceSfuRooms, use(audio_room), use(video_room), use(chat.id), use(old_audio)));
+    return changed((s.prepare << calls_sql::kReplaceSfuRooms, use(audio_room), use(video_room), use(chat.id), use(old_audio)));
   });
 }
 
 std::vector<SfuCallRow> CallStore::sfu_calls() {
-  return db_.with([&](soci::session& s) { return db::select_rows(s, q::kSfuCall, q::kSfuCalls, [](soci::statement&) {}); });
+  return db_.with([&](soci::session& s) { return db::select_rows(s, calls_sql::kSfuCall, calls_sql::kSfuCalls, [](soci::statement&) {}); });
 }
 
 std::vector<SfuMutedRow> CallStore::sfu_server_muted() {
   return db_.with([&](soci::session& s) {
-    return db::select_rows(s, q::kSfuMuted, q::kSfuServerMuted, [](soci::statement&) {});
+    return db::select_rows(s, calls_sql::kSfuMuted, calls_sql::kSfuServerMuted, [](soci::statement&) {});
   });
 }
 
 std::vector<SfuCallRow> CallStore::sfu_calls_of_pair(const std::string& a, const std::string& b) {
-  return db_.with([&](soci::session& s) { return db::select_rows(s, q::kSfuCall, q::kSfuCallsOfPair, db::uses(a, b)); });
+  return db_.with([&](soci::session& s) { return db::select_rows(s, calls_sql::kSfuCall, calls_sql::kSfuCallsOfPair, db::uses(a, b)); });
 }
 
 CloseCall CallStore::close(const std::string& party_id, std::int64_t now) {
@@ -171,15 +171,15 @@ CloseCall CallStore::close(const std::string& party_id, std::int64_t now) {
     auto chat = chat_of(s, party_id);
     if (!chat || !chat->open()) return out;
     *chat = lock_chat(s, party_id, now);
-    for (auto& m : db::select_rows(s, q::kMember, q::kMembersOfChat, db::uses(chat->id))) out.members.push_back(m.user_id);
+    for (auto& m : db::select_rows(s, calls_sql::kMember, calls_sql::kMembersOfChat, db::uses(chat->id))) out.members.push_back(m.user_id);
     long long t = now;
     std::string why(to_string(LeftReason::removed));
-    s << q::kLeaveAllMembers, use(t), use(why), use(chat->id);
-    out.shares_ended = changed((s.prepare << q::kEndAllShares, use(t), use(chat->id)));
-    s << q::kNoMembers, use(chat->id);
+    s << calls_sql::kLeaveAllMembers, use(t), use(why), use(chat->id);
+    out.shares_ended = changed((s.prepare << calls_sql::kEndAllShares, use(t), use(chat->id)));
+    s << calls_sql::kNoMembers, use(chat->id);
     out.sfu_audio_room = chat->sfu_audio_room;
     out.sfu_video_room = chat->sfu_video_room;
-    s << q::kCloseChat, use(t), use(chat->id);
+    s << calls_sql::kCloseChat, use(t), use(chat->id);
     return out;
   });
 }
@@ -188,19 +188,19 @@ StartShareOutcome CallStore::start_share(const ScreenShareRow& sh, int limit) {
   return db_.tx([&](soci::session& s) {
     auto chat = lock_chat(s, sh.party_id, sh.started_at);
     if (!member_of(s, chat.id, sh.user_id)) return StartShareOutcome::not_in_call;
-    auto live = db::select_rows(s, q::kShare, q::kLiveSharesOfChat, db::uses(chat.id));
+    auto live = db::select_rows(s, calls_sql::kShare, calls_sql::kLiveSharesOfChat, db::uses(chat.id));
     for (auto& other : live)
       if (other.user_id == sh.user_id) return StartShareOutcome::already_sharing;
     if (static_cast<int>(live.size()) >= limit) return StartShareOutcome::limit;
     std::string kind(to_string(sh.kind));
     long long t = sh.started_at;
-    s << q::kInsertShare, use(sh.id), use(chat.id), use(sh.party_id), use(sh.user_id), use(kind), use(t);
+    s << calls_sql::kInsertShare, use(sh.id), use(chat.id), use(sh.party_id), use(sh.user_id), use(kind), use(t);
     return StartShareOutcome::started;
   });
 }
 
 std::optional<ScreenShareRow> CallStore::share(const std::string& id) {
-  return db_.with([&](soci::session& s) { return db::select_one(s, q::kShare, q::kShareById, db::uses(id)); });
+  return db_.with([&](soci::session& s) { return db::select_one(s, calls_sql::kShare, calls_sql::kShareById, db::uses(id)); });
 }
 
 bool CallStore::end_share(const std::string& party_id, const std::string& share_id, const std::string& by,
@@ -208,18 +208,18 @@ bool CallStore::end_share(const std::string& party_id, const std::string& share_
   long long t = now;
   return db_.tx([&](soci::session& s) {
     lock_chat(s, party_id, now);
-    return changed((s.prepare << q::kEndShare, use(t), use(by), use(share_id)));
+    return changed((s.prepare << calls_sql::kEndShare, use(t), use(by), use(share_id)));
   });
 }
 
 std::vector<ScreenShareRow> CallStore::shares_of(const std::string& party_id, int limit, int offset) {
   return db_.with([&](soci::session& s) {
-    return db::select_rows(s, q::kShare, q::kSharesOfParty, db::uses(party_id, limit, offset));
+    return db::select_rows(s, calls_sql::kShare, calls_sql::kSharesOfParty, db::uses(party_id, limit, offset));
   });
 }
 
 long long CallStore::count_shares_of(const std::string& party_id) {
-  return db_.with([&](soci::session& s) { return db::fetch_count(s, q::kCountSharesOfParty, db::uses(party_id)); });
+  return db_.with([&](soci::session& s) { return db::fetch_count(s, calls_sql::kCountSharesOfParty, db::uses(party_id)); });
 }
 
 }  // namespace wp::parties
