@@ -226,7 +226,7 @@ void Database::revalidate(Pooled& p) {
   }
 }
 
-void Database::run(const std::function<void(soci::session&)>& fn, bool transactional) {
+void Database::run(const std::function<void(soci::session&)>& fn, Mode mode) {
   auto pooled = acquire();
   try {
     revalidate(pooled);
@@ -238,8 +238,11 @@ void Database::run(const std::function<void(soci::session&)>& fn, bool transacti
   auto& s = pooled.session;
   bool in_tx = false;
   try {
-    if (transactional) {
+    if (mode == Mode::write) {
       *s << (dialect_ == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+      in_tx = true;
+    } else if (mode == Mode::read && dialect_ == Dialect::sqlite) {
+      *s << "BEGIN";
       in_tx = true;
     }
     fn(*s);

@@ -44,13 +44,20 @@ class Database {
   // violation -> conflict (409); anything else propagates as a bug.
   template <class F>
   auto with(F&& fn) {
-    return invoke(std::forward<F>(fn), false);
+    return invoke(std::forward<F>(fn), Mode::plain);
   }
   // Same, inside one transaction (SQLite: BEGIN IMMEDIATE), committed when
   // fn returns and rolled back when it throws.
   template <class F>
   auto tx(F&& fn) {
-    return invoke(std::forward<F>(fn), true);
+    return invoke(std::forward<F>(fn), Mode::write);
+  }
+  // Reads only, seeing one snapshot: on SQLite one deferred transaction, so
+  // that several reads take the WAL's read lock once instead of each; on
+  // PostgreSQL as with() (BEGIN and COMMIT there would be two more round trips).
+  template <class F>
+  auto read(F&& fn) {
+    return invoke(std::forward<F>(fn), Mode::read);
   }
 
   // A statement kept prepared on one pooled session, with the variables it
@@ -73,18 +80,19 @@ class Database {
   std::size_t in_use();
 
  private:
+  enum class Mode { plain, write, read };
   template <class F>
-  auto invoke(F&& fn, bool transactional) {
+  auto invoke(F&& fn, Mode mode) {
     using R = std::invoke_result_t<F, soci::session&>;
     if constexpr (std::is_void_v<R>) {
-      run([&](soci::session& s) { fn(s); }, transactional);
+      run([&](soci::session& s) { fn(s); }, mode);
     } else {
       std::optional<R> out;
-      run([&](soci::session& s) { out.emplace(fn(s)); }, transactional);
+      run([&](soci::session& s) { out.emplace(fn(s)); }, mode);
       return std::move(*out);
     }
   }
-  void run(const std::function<void(soci::session&)>& fn, bool transactional);
+  void run(const std::function<void(soci::session&)>& fn, Mode mode);
   // A pooled session (null when it must be opened again), with what tells
   // whether it may have gone stale.
   struct Pooled {

@@ -1,5 +1,5 @@
 // party_state's participant list in a big room: a joiner may reuse the list
-// another joiner just read (LiveRooms::first_participants), but never one
+// another joiner just read (LiveRooms::reused_roster), but never one
 // that predates a change of role, a removal or a reload of the party.
 #include <gtest/gtest.h>
 

@@ -413,4 +413,32 @@ TEST(Achievements, SigningInIsNotTheDaysActivity) {
   EXPECT_EQ(w.coins.balance(ann), 20);
 }
 
+// The reward rides in the counted event's transaction, or alone when the event counts towards nothing.
+TEST(Achievements, TheDaysRewardComesOnceADayWithOrWithoutACountedEvent) {
+  StoreWorld w;
+  auto ann = w.add_user("ann");
+  auto joined = [&](int days_later) {
+    auto e = w.event(ann, "party.joined");
+    e.at += std::chrono::hours(24 * days_later);
+    return e;
+  };
+  auto joins = [&] {
+    for (auto& c : w.store.counters(ann.id))
+      if (c.event_type == "party.joined") return c.total;
+    return std::int64_t{0};
+  };
+  w.achievements.apply(w.event(ann, "message.sent"));  // no rule counts it
+  EXPECT_EQ(w.coins.balance(ann), 10);
+  w.achievements.apply(joined(0));
+  EXPECT_EQ(w.coins.balance(ann), 10);
+  EXPECT_EQ(joins(), 1);
+  w.achievements.apply(joined(1));
+  EXPECT_EQ(w.coins.balance(ann), 20);
+  EXPECT_EQ(joins(), 2);
+  w.achievements.apply(joined(1));
+  EXPECT_EQ(w.coins.balance(ann), 20);
+  EXPECT_EQ(joins(), 3);
+  EXPECT_EQ(w.store.check().transactions, 2);
+}
+
 }  // namespace

@@ -75,6 +75,24 @@ json::object participant_json(const ParticipantRow& p, bool online) {
           {"online", online}};
 }
 
+void append_participant_text(std::string& out, const ParticipantRow& p, bool online) {
+  auto quoted = [&](std::string_view text) { out += json::serialize(json::string_view(text)); };
+  out += R"({"user":{"id":)";
+  quoted(p.user_id);
+  out += R"(,"username":)";
+  quoted(p.username);
+  out += R"(},"role":")";
+  out += to_string(p.role);
+  out += R"(","joined_at":")";
+  out += to_rfc3339(p.joined_at);
+  out += R"(","is_muted":)";
+  out += p.is_muted ? "true" : "false";
+  out += R"(,"status":")";
+  out += to_string(p.status());
+  out += R"(","online":)";
+  out += online ? "true}" : "false}";
+}
+
 static json::array badges_json(const std::vector<BadgeView>& badges) {
   json::array out;
   for (auto& b : badges) out.push_back(json::object{{"item_id", b.item_id}, {"name", b.name}, {"image", b.image}});

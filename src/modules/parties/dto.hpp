@@ -12,6 +12,10 @@ namespace wp::parties {
 
 boost::json::object party_json(const PartyRow& p);
 boost::json::object participant_json(const ParticipantRow& p, bool online);
+// participant_json's object written straight as text at the end of `out`: a
+// joiner's party_state lists up to a hundred of them, and building each as an
+// object first cost more than the rest of the state (bench/NOTES.md).
+void append_participant_text(std::string& out, const ParticipantRow& p, bool online);
 boost::json::object message_json(const MessageRow& m);
 boost::json::object reaction_json(const ReactionRow& r);
 boost::json::object invitation_json(const InvitationRow& i);

@@ -58,7 +58,7 @@ bool listed_before(const ParticipantRow& a, const ParticipantRow& b) {
 }
 
 // A cut list keeps kStateParticipants rows, the joiner's own among them, in its place (a list
-// read before they joined lacks them, LiveRooms::first_participants), else last.
+// read before they joined lacks them, LiveRooms::reused_roster), else last.
 void keep_first(std::vector<ParticipantRow>& list, const std::optional<ParticipantRow>& me) {
   const auto cap = static_cast<std::size_t>(protocol::kStateParticipants);
   if (me && me->is_active) {
@@ -380,16 +380,24 @@ std::shared_ptr<Room> LiveRooms::attach(const std::string& id, const Attach& a) 
 void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Attach& a, bool& first, Role& role) {
   const auto& user = a.user;
   const std::string& id = initial->id;
-  // Read what the state needs first, outside the room lock.
-  auto party = store_.party(id);
-  if (!party) throw_not_found("Party not found.");
-  auto participants = first_participants(*initial);
+  // Read what the state needs first, outside the room lock, in one snapshot.
+  std::uint64_t roster_generation = 0;
+  auto reused = reused_roster(*initial, roster_generation);
+  std::uint64_t blocks_version = blocks_version_.load();  // before the blocks are read
+  auto view = store_.joiner_view(id, user.id,
+                                 {.roster_limit = reused ? 0 : protocol::kStateParticipants + 1,
+                                  .recent = kRecentMessages,
+                                  .missed_after = a.last_message_id,
+                                  .missed_max = kMaxMissed});
+  if (!view.party) throw_not_found("Party not found.");
+  const PartyRow& party = *view.party;
+  if (!reused) keep_roster(*initial, view.roster, roster_generation);
+  auto participants = reused ? std::move(*reused) : std::move(view.roster);
   bool complete = participants.size() <= static_cast<std::size_t>(protocol::kStateParticipants);
-  auto recent = store_.messages_before(id, std::nullopt, kRecentMessages);
+  auto& recent = view.recent;
   std::reverse(recent.begin(), recent.end());
-  std::optional<std::vector<MessageRow>> missed;
-  if (a.last_message_id) missed = store_.messages_after(id, *a.last_message_id, kMaxMissed);
-  auto me = store_.participant(id, user.id);
+  auto& missed = view.missed;
+  auto& me = view.me;
   if (!complete) keep_first(participants, me);
   // Who of those listed is online, the joiner last: online on another node already (or in another
   // tab here) means no user_joined.
@@ -405,15 +413,12 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
   long long online_count = presence.count + (elsewhere ? 0 : 1);
   Room::Member fallback{user.username, me ? me->role : Role::participant, me && me->is_muted};
   // The joiner's blocks: those users are left out of what they see, and they of the joiner's user_joined.
-  std::uint64_t blocks_version = 0;
-  std::vector<std::string> blocked;
+  std::vector<std::string> blocked = std::move(view.blocked);
   SeenBy seen;  // filled only when there are blocks: the common case copies nothing
-  auto read_blocks = [&] {
-    blocks_version = blocks_version_.load();
-    blocked = store_.blocked_with(user.id);
+  auto see_blocks = [&] {
     if (!blocked.empty()) seen = seen_by(blocked, participants, recent, missed);
   };
-  read_blocks();
+  see_blocks();
 
   auto room = initial;
   for (;;) {
@@ -427,14 +432,16 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
     if (!remember_blocks(*room, user.id, blocked, blocks_version)) {
       // A block changed while they were read: read them again.
       lock.unlock();
-      read_blocks();
+      blocks_version = blocks_version_.load();
+      blocked = store_.blocked_with(user.id);
+      see_blocks();
       continue;
     }
     auto [it, added] = room->members.emplace(user.id, fallback);
     if (added) room->publish();
     role = it->second.role;
     bool all = blocked.empty();
-    auto state = protocol::party_state({*party, all ? participants : seen.participants, complete, online,
+    auto state = protocol::party_state({party, all ? participants : seen.participants, complete, online,
                                         online_count, room->playback, all ? recent : seen.recent,
                                         all ? missed : seen.missed, user.id, role});
     // Joining and queueing the state together: no broadcast can overtake it,
@@ -454,21 +461,18 @@ void LiveRooms::send_party_state(const std::shared_ptr<Room>& initial, const Att
                    realtime::make_message(protocol::user_joined(user.id, user.username, role, members, online_count)));
 }
 
-std::vector<ParticipantRow> LiveRooms::first_participants(Room& room) {
-  const auto now = std::chrono::steady_clock::now();
-  std::uint64_t generation = 0;
-  {
-    std::lock_guard lock(room.mu);
-    if (room.roster && now - room.roster->read_at < kRosterReuse) return room.roster->rows;
-    generation = room.roster_generation;
-  }
-  auto rows = store_.first_participants(room.id, protocol::kStateParticipants + 1);
-  if (rows.size() > static_cast<std::size_t>(protocol::kStateParticipants)) {
-    std::lock_guard lock(room.mu);
-    // Not when a membership message passed during the read: the read may predate it.
-    if (room.roster_generation == generation) room.roster = Room::Roster{rows, now};
-  }
-  return rows;
+std::optional<std::vector<ParticipantRow>> LiveRooms::reused_roster(Room& room, std::uint64_t& generation) {
+  std::lock_guard lock(room.mu);
+  if (room.roster && std::chrono::steady_clock::now() - room.roster->read_at < kRosterReuse) return room.roster->rows;
+  generation = room.roster_generation;
+  return std::nullopt;
+}
+
+void LiveRooms::keep_roster(Room& room, const std::vector<ParticipantRow>& rows, std::uint64_t generation) {
+  if (rows.size() <= static_cast<std::size_t>(protocol::kStateParticipants)) return;
+  std::lock_guard lock(room.mu);
+  // Not when a membership message passed during the read: the read may predate it.
+  if (room.roster_generation == generation) room.roster = Room::Roster{rows, std::chrono::steady_clock::now()};
 }
 
 void LiveRooms::detach(const std::shared_ptr<Room>& room, const std::string& user_id,

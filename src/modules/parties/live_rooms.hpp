@@ -140,9 +140,13 @@ class LiveRooms {
   void user_gone(const std::shared_ptr<Room>& room, const std::string& user_id);
   long long member_count(Room& room);
   void send_party_state(const std::shared_ptr<Room>& room, const Attach& a, bool& first, Role& role);
-  // What party_state lists (one more row than that when the room is bigger): read, or in a big
-  // room the read of less than kRosterReuse ago when no membership message passed since.
-  std::vector<ParticipantRow> first_participants(Room& room);
+  // What party_state lists (one more row than that when the room is bigger): in a big room the
+  // read of less than kRosterReuse ago when no membership message passed since, else nothing
+  // (and `generation` is set for keep_roster).
+  std::optional<std::vector<ParticipantRow>> reused_roster(Room& room, std::uint64_t& generation);
+  // A fresh read of it: kept for the next joiners when the room is big and no membership
+  // message passed since `generation`.
+  void keep_roster(Room& room, const std::vector<ParticipantRow>& rows, std::uint64_t generation);
   static constexpr auto kRosterReuse = std::chrono::milliseconds(500);
   // The users blocked with user_id, from the room's copy, else read (SQL) and kept there.
   std::vector<std::string> blocked_with(const std::shared_ptr<Room>& room, const std::string& user_id);

@@ -7,7 +7,8 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <set>
+#include <unordered_map>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -79,8 +80,9 @@ class MemoryLiveState : public LiveState {
   // locks), then room locks, then presence_mu_ (read under room locks, and
   // taken under playback_mu_ when a swap ends a wait). Never the other way.
   std::mutex playback_mu_, presence_mu_;
-  std::map<std::string, Shared> playback_;
-  std::map<std::string, std::set<std::string>> online_, buffering_;
+  std::unordered_map<std::string, Shared> playback_;
+  // Hashed: a joiner's party_state asks about a hundred members of a room of thousands.
+  std::unordered_map<std::string, std::unordered_set<std::string>> online_, buffering_;
 };
 
 }  // namespace wp::parties

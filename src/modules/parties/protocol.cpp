@@ -84,11 +84,8 @@ bool changes_roster(const std::string& message) {
 }
 
 std::string party_state(const PartyState& s) {
-  json::array people;
-  for (auto& p : s.participants) people.push_back(participant_json(p, s.online.count(p.user_id) > 0));
   json::object state{{"type", "party_state"},
                      {"party", party_json(s.party)},
-                     {"participants", std::move(people)},
                      {"participants_complete", s.participants_complete},
                      {"online_count", s.online_count},
                      {"playback", playback_json(s.playback)},
@@ -96,7 +93,16 @@ std::string party_state(const PartyState& s) {
                      {"you", {{"user_id", s.user_id}, {"role", to_string(s.role)}}},
                      {"server_time", now_ms_precise()}};
   if (s.missed) state["missed_messages"] = messages_json(*s.missed);
-  return text(state);
+  // The participants go in as text, written directly (dto.hpp, append_participant_text).
+  std::string out = text(state);
+  out.pop_back();  // the closing brace
+  out += R"(,"participants":[)";
+  for (std::size_t i = 0; i < s.participants.size(); ++i) {
+    if (i > 0) out += ',';
+    append_participant_text(out, s.participants[i], s.online.count(s.participants[i].user_id) > 0);
+  }
+  out += "]}";
+  return out;
 }
 
 std::string pong(std::optional<double> client_time) {

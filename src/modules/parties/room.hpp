@@ -48,7 +48,7 @@ struct Room {
   // Chat this node's members were sent since the room was loaded here (the replay after Redis is back).
   SeenChat seen_chat;
   // The participants party_state lists, as last read in a big room (more members than it lists):
-  // joiners reuse the read for a short while (LiveRooms::first_participants), until a message
+  // joiners reuse the read for a short while (LiveRooms::reused_roster), until a message
   // about membership passes (LiveRooms::on_room_message). Small rooms read theirs for each joiner.
   struct Roster {
     std::vector<ParticipantRow> rows;

@@ -241,12 +241,28 @@ std::vector<ParticipantRow> Store::active_participants(const std::string& party_
 }
 
 std::vector<ParticipantRow> Store::first_participants(const std::string& party_id, int limit) {
-  return db_.with([&](soci::session& s) {
-    auto out = kept_->active_staff.rows(s, party_id, limit);
-    if (out.size() < static_cast<std::size_t>(limit))
-      for (auto& p : kept_->newest_participants.rows(s, party_id, limit - static_cast<int>(out.size())))
-        out.push_back(std::move(p));
-    return out;
+  return db_.with([&](soci::session& s) { return first_participants_in(s, party_id, limit); });
+}
+
+std::vector<ParticipantRow> Store::first_participants_in(soci::session& s, const std::string& party_id, int limit) {
+  auto out = kept_->active_staff.rows(s, party_id, limit);
+  if (out.size() < static_cast<std::size_t>(limit))
+    for (auto& p : kept_->newest_participants.rows(s, party_id, limit - static_cast<int>(out.size())))
+      out.push_back(std::move(p));
+  return out;
+}
+
+JoinerView Store::joiner_view(const std::string& party_id, const std::string& user_id, const JoinerReads& r) {
+  return db_.read([&](soci::session& s) {
+    JoinerView v;
+    v.party = kept_->party.one(s, party_id);
+    if (!v.party) return v;
+    if (r.roster_limit > 0) v.roster = first_participants_in(s, party_id, r.roster_limit);
+    v.recent = kept_->newest_messages.rows(s, party_id, r.recent);
+    if (r.missed_after) v.missed = messages_after_in(s, party_id, *r.missed_after, r.missed_max);
+    v.me = kept_->participant.one(s, party_id, user_id);
+    v.blocked = blocked_with_in(s, user_id);
+    return v;
   });
 }
 
@@ -368,12 +384,13 @@ bool Store::remove_participant(const std::string& party_id, const std::string& u
 }
 
 std::vector<std::string> Store::blocked_with(const std::string& user_id) {
-  return db_.with([&](soci::session& s) {
-    std::vector<std::string> out;
-    for (auto& r : kept_->blocked_with.rows(s, user_id, user_id))
-      out.push_back(std::move(r.id));
-    return out;
-  });
+  return db_.with([&](soci::session& s) { return blocked_with_in(s, user_id); });
+}
+
+std::vector<std::string> Store::blocked_with_in(soci::session& s, const std::string& user_id) {
+  std::vector<std::string> out;
+  for (auto& r : kept_->blocked_with.rows(s, user_id, user_id)) out.push_back(std::move(r.id));
+  return out;
 }
 
 // ---------------------------------------------------------------- chat and reactions
@@ -395,9 +412,12 @@ std::vector<MessageRow> Store::messages_before(const std::string& party_id, cons
 }
 
 std::vector<MessageRow> Store::messages_after(const std::string& party_id, const std::string& after, int limit) {
-  return db_.with([&](soci::session& s) {
-    return db::select_rows(s, sql::kMessage, sql::kMessagesAfter, db::uses(party_id, after, after, after, limit));
-  });
+  return db_.with([&](soci::session& s) { return messages_after_in(s, party_id, after, limit); });
+}
+
+std::vector<MessageRow> Store::messages_after_in(soci::session& s, const std::string& party_id,
+                                                 const std::string& after, int limit) {
+  return db::select_rows(s, sql::kMessage, sql::kMessagesAfter, db::uses(party_id, after, after, after, limit));
 }
 
 void Store::insert_reaction(const ReactionRow& r) {

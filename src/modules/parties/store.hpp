@@ -11,6 +11,22 @@
 
 namespace wp::parties {
 
+// What a joiner's party_state reads (LiveRooms::send_party_state).
+struct JoinerReads {
+  int roster_limit = 0;                     // as first_participants; 0: not read (reused)
+  int recent = 0;                           // the newest messages
+  std::optional<std::string> missed_after;  // the message the joiner saw last, if any
+  int missed_max = 0;
+};
+struct JoinerView {
+  std::optional<PartyRow> party;
+  std::vector<ParticipantRow> roster;
+  std::vector<MessageRow> recent;                 // newest first
+  std::optional<std::vector<MessageRow>> missed;  // oldest first
+  std::optional<ParticipantRow> me;
+  std::vector<std::string> blocked;               // as blocked_with
+};
+
 class Store {
  public:
   explicit Store(db::Database& db);
@@ -30,6 +46,8 @@ class Store {
   void save_playback(const std::string& party_id, long long version, const std::string& playback_json);
 
   std::optional<ParticipantRow> participant(const std::string& party_id, const std::string& user_id);
+  // Everything a joiner's party_state needs, in one snapshot on one session.
+  JoinerView joiner_view(const std::string& party_id, const std::string& user_id, const JoinerReads& reads);
   // Whether the user is an active participant of some party that plays the video.
   bool member_of_party_playing(const std::string& user_id, const std::string& video_id);
   std::vector<ParticipantRow> active_participants(const std::string& party_id);
@@ -98,6 +116,12 @@ class Store {
   bool restore_message(const std::string& id, const std::string& content, const std::string& message_type);
 
  private:
+  // The reads above that joiner_view also makes, on a borrowed session.
+  std::vector<ParticipantRow> first_participants_in(soci::session& s, const std::string& party_id, int limit);
+  std::vector<MessageRow> messages_after_in(soci::session& s, const std::string& party_id, const std::string& after,
+                                            int limit);
+  std::vector<std::string> blocked_with_in(soci::session& s, const std::string& user_id);
+
   db::Database& db_;
   // The reads of every party socket's connect, kept prepared (db/kept.hpp).
   struct Kept;

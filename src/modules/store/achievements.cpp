@@ -35,36 +35,42 @@ bool daily_activity(std::string_view type) {
 
 void AchievementsService::apply(const DomainEvent& event) {
   if (event.user_id.empty()) return;
-  if (daily_activity(event.type))
-    credit_daily(event.user_id,
-                 std::chrono::duration_cast<std::chrono::milliseconds>(event.at.time_since_epoch()).count());
+  // The day's activity reward goes in with the event's count, in one transaction.
+  auto at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(event.at.time_since_epoch()).count();
+  auto day = utc_day(at_ms);
+  std::optional<Posting> daily;
+  if (daily_activity(event.type) && !paid_on(event.user_id, day)) daily = coins_.daily_posting(event.user_id, at_ms);
   std::vector<Threshold> rules;
   for (auto& r : achievement_rules())
     if (r.event_type == event.type) rules.push_back({std::string(r.key), r.threshold, r.reward});
-  if (rules.empty() || event.amount <= 0) return;
-  for (auto& unlocked : store_.count_event(event.user_id, event.type, event.amount, rules, now_ms())) {
+  std::vector<Threshold> unlocked;
+  if (!rules.empty() && event.amount > 0)
+    unlocked = store_.count_event(event.user_id, event.type, event.amount, rules, now_ms(), daily ? &*daily : nullptr);
+  else if (daily)
+    store_.post(*daily, at_ms);
+  if (daily) remember_paid(event.user_id, day);
+  for (auto& u : unlocked) {
     const Rule* rule = nullptr;
     for (auto& r : achievement_rules())
-      if (r.key == unlocked.achievement) rule = &r;
-    boost::json::object data{{"achievement", unlocked.achievement},
-                             {"title", rule ? std::string(rule->title) : unlocked.achievement},
-                             {"coins", unlocked.reward}};
+      if (r.key == u.achievement) rule = &r;
+    boost::json::object data{{"achievement", u.achievement},
+                             {"title", rule ? std::string(rule->title) : u.achievement},
+                             {"coins", u.reward}};
     notify_quietly(notifier_, {event.user_id, "achievement_unlocked", boost::json::serialize(data), "", "",
-                               "achievement:" + unlocked.achievement});
+                               "achievement:" + u.achievement});
   }
 }
 
-void AchievementsService::credit_daily(const std::string& user_id, std::int64_t at_ms) {
-  auto day = utc_day(at_ms);
-  {
-    std::lock_guard lock(mu_);
-    if (day != day_) {
-      day_ = day;
-      paid_.clear();
-    }
-    if (paid_.count(user_id)) return;
+bool AchievementsService::paid_on(const std::string& user_id, const std::string& day) {
+  std::lock_guard lock(mu_);
+  if (day != day_) {
+    day_ = day;
+    paid_.clear();
   }
-  coins_.credit_daily(user_id, at_ms);
+  return paid_.count(user_id) > 0;
+}
+
+void AchievementsService::remember_paid(const std::string& user_id, const std::string& day) {
   std::lock_guard lock(mu_);
   if (day == day_) paid_[user_id] = true;
 }

@@ -57,7 +57,8 @@ class AchievementsService {
  private:
   // The day's reward once per user and day without a write per event: the
   // ledger's (kind, ref) key is what makes it once; this only saves the trips.
-  void credit_daily(const std::string& user_id, std::int64_t at_ms);
+  bool paid_on(const std::string& user_id, const std::string& day);
+  void remember_paid(const std::string& user_id, const std::string& day);
 
   Store& store_;
   StoreService& coins_;

@@ -90,14 +90,19 @@ void StoreService::credit_purchase(const std::string& user_id, std::int64_t coin
 }
 
 bool StoreService::credit_daily(const std::string& user_id, std::int64_t now) {
-  if (settings_.daily_coins <= 0) return false;
+  auto p = daily_posting(user_id, now);
+  return p && store_.post(*p, now);
+}
+
+std::optional<Posting> StoreService::daily_posting(const std::string& user_id, std::int64_t now) const {
+  if (settings_.daily_coins <= 0) return std::nullopt;
   Posting p;
   p.kind = TxKind::daily;
   p.ref = user_id + ":" + utc_day(now);
   p.user_id = user_id;
   p.memo = "Daily activity";
   p.entries = {{kIssuanceAccount, -settings_.daily_coins}, {wallet_account(user_id), settings_.daily_coins}};
-  return store_.post(p, now);
+  return p;
 }
 
 LedgerCheck StoreService::check(const Principal& staff) {

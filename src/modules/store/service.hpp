@@ -51,6 +51,8 @@ class StoreService : public CoinSink {
   void credit_purchase(const std::string& user_id, std::int64_t coins, const std::string& payment_ref) override;
   // The day's activity reward (UTC day of `now`); false when paid already.
   bool credit_daily(const std::string& user_id, std::int64_t now);
+  // Its posting, for a caller that posts it in a transaction of its own (none: no reward is set).
+  std::optional<Posting> daily_posting(const std::string& user_id, std::int64_t now) const;
   LedgerCheck check(const Principal& staff);
 
   // ---- catalog

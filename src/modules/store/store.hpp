@@ -91,8 +91,11 @@ class Store {
   // whose threshold the total reaches, paying its reward, in one
   // transaction; an unlock is keyed on (user, achievement), so it and its
   // payment happen once whatever repeats. Returns the new unlocks.
+  // `also`, when given, is posted first in the same transaction (the day's
+  // activity reward that came with the event: one commit instead of two).
   std::vector<Threshold> count_event(const std::string& user_id, const std::string& event_type, std::int64_t amount,
-                                     const std::vector<Threshold>& rules, std::int64_t now);
+                                     const std::vector<Threshold>& rules, std::int64_t now,
+                                     const Posting* also = nullptr);
   std::vector<CounterRow> counters(const std::string& user_id);
   std::vector<UnlockRow> unlocks(const std::string& user_id);
 

@@ -14,9 +14,10 @@ using soci::use;
 
 std::vector<Threshold> Store::count_event(const std::string& user_id, const std::string& event_type,
                                           std::int64_t amount, const std::vector<Threshold>& rules,
-                                          std::int64_t now) {
+                                          std::int64_t now, const Posting* also) {
   long long a = amount, t = now;
   return db_.tx([&](soci::session& s) {
+    if (also) post_in(s, *also, now);
     kept_->add_to_counter.run(s, user_id, event_type, a, t);
     auto row = kept_->counter.one(s, user_id, event_type);
     const std::int64_t total = row ? row->total : 0;
