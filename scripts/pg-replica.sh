@@ -14,7 +14,7 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
   runuser -u postgres -- "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary" -U wp -D "$dir/data" -R -X stream --checkpoint=fast \
     >"$dir/basebackup.log" 2>&1
 fi
-# A standby refuses to start with max_connections below its primary's (pg-start.sh sets 200).
+# A standby refuses to start with max_connections below its primary's (pg-start.sh sets 400).
 runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-h 127.0.0.1 -p $port -k $dir -c hot_standby=on -c fsync=off -c max_connections=200" start >/dev/null
+  -o "-h 127.0.0.1 -p $port -k $dir -c hot_standby=on -c fsync=off -c max_connections=400" start >/dev/null
 echo "postgresql://wp@127.0.0.1:$port/wp"

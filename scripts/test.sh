@@ -13,6 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tsan_only=0
+IT_LANES=${IT_LANES:-3}  # integration pytest processes at once
 # Each stage's start, with the minutes since the script began (CI's 40-minute budget).
 stage() { echo "== $* (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
 if [ "${1:-}" = "--tsan" ]; then tsan_only=1; shift; fi
@@ -68,24 +69,21 @@ stage "browser tests (asan+ubsan server)"
 # beside it: its timing checks (sync spreads, live updates) are the most sensitive to load.
 scripts/asan.sh --run tests/e2e/run.sh || failed+=("browser tests")
 
-stage "integration tests (sqlite, postgresql at $WP_PG_URL); beside them the asan+ubsan subset"
-# Two halves at once: most of a test's time is spent waiting on its servers, and
-# every server has its own database and Redis prefix. Half a is the SQLite tests
-# and a third of the PostgreSQL ones, half b the rest (conftest.py, _half_of).
-# A third lane runs the hostile subset on the asan+ubsan server. The TSAN
-# subset keeps its own stage: beside the halves it made them 3-5 min slower.
-run_half() {  # name, pytest args
-  local name=$1; shift
-  WP_IT_HALF=$name /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=15 "$@" \
-    >"$work/$name.log" 2>&1
-}
-run_half a "$@" & a_pid=$!
-run_half b "$@" & b_pid=$!
+stage "integration tests (sqlite, postgresql at $WP_PG_URL) in $IT_LANES lanes; beside them the asan+ubsan subset"
+# Several lanes at once (conftest.py, _in_lane): most of a test's time is spent waiting on its
+# servers, and every server has its own database and Redis prefix. A further lane runs the
+# hostile subset on the asan+ubsan server. The TSAN subset keeps its own stage: beside the
+# lanes it made them 3-5 min slower.
+lane_pids=()
+for ((k = 0; k < IT_LANES; k++)); do
+  WP_IT_LANE="$k/$IT_LANES" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=10 "$@" \
+    >"$work/lane$k.log" 2>&1 &
+  lane_pids+=($!)
+done
 scripts/asan.sh --ci >"$work/asan.log" 2>&1 & asan_pid=$!
-wait "$a_pid" || failed+=("integration half a")
-wait "$b_pid" || failed+=("integration half b")
+for ((k = 0; k < IT_LANES; k++)); do wait "${lane_pids[$k]}" || failed+=("integration lane $k"); done
 wait "$asan_pid" || failed+=("asan+ubsan subset")
-for half in a b; do echo "-- half $half"; tail -n 150 "$work/$half.log"; done
+for ((k = 0; k < IT_LANES; k++)); do echo "-- lane $k"; tail -n 100 "$work/lane$k.log"; done
 echo "-- the asan+ubsan subset"; tail -n 100 "$work/asan.log"
 stage "done"
 if [ "${#failed[@]}" -gt 0 ]; then

@@ -39,16 +39,21 @@ _run_passed = []
 atexit.register(lambda: _run_passed and shutil.rmtree(RUN_TMP, ignore_errors=True))
 
 
-def _half_of(item):
-    """scripts/test.sh runs two pytest processes at once: "a" takes the SQLite tests and a third
-    of the PostgreSQL ones (by a hash of the test's id, so the split is the same every
-    run), "b" the rest. A PostgreSQL test takes about 1.4x a SQLite one: with two sevenths of the
-    PostgreSQL tests in "a", it ended in 15 minutes and "b" in 17."""
-    if "sqlite" in item.nodeid:  # as `-k sqlite` did: the backend is in the test's id
-        return "a"
-    if "postgresql" in item.nodeid and zlib.crc32(item.nodeid.encode()) % 3 == 0:
-        return "a"
-    return "b"
+def _lane(spec):
+    """WP_IT_LANE="k/n": this process runs lane k of n (0 <= k < n)."""
+    found = re.fullmatch(r"(\d+)/(\d+)", spec)
+    if not found or not int(found.group(1)) < int(found.group(2)):
+        raise pytest.UsageError(f"WP_IT_LANE must be k/n with 0 <= k < n, not {spec!r}")
+    return int(found.group(1)), int(found.group(2))
+
+
+def _in_lane(item, lane):
+    """scripts/test.sh runs the suite as several pytest processes at once, one lane each: most of a
+    test's time is spent waiting on its servers (with two processes the 2 cores were a third to
+    three quarters idle). A test's lane is a hash of its id, so the split is the same every run
+    and each lane gets its share of both backends."""
+    k, n = lane
+    return zlib.crc32(item.nodeid.encode()) % n == k
 
 
 _BACKEND_IN_ID = re.compile(r"\b(sqlite|postgresql)\b")
@@ -69,8 +74,9 @@ def _on_its_backend(item):
 
 def pytest_collection_modifyitems(config, items):
     rules = []
-    if half := os.environ.get("WP_IT_HALF"):
-        rules.append(lambda item: _half_of(item) == half)
+    if spec := os.environ.get("WP_IT_LANE"):
+        lane = _lane(spec)
+        rules.append(lambda item: _in_lane(item, lane))
     if os.environ.get("WP_IT_ONE_BACKEND"):
         rules.append(_on_its_backend)
     keep, dropped = [], []
