@@ -105,9 +105,10 @@ TEST(StoreLedger, TheDailyRewardIsOncePerUtcDay) {
   StoreWorld w;
   auto ann = w.add_user("ann");
   const std::int64_t noon = 1'780'000'000'000;  // some instant; the next day is 24 h later
-  EXPECT_TRUE(w.coins.credit_daily(ann.id, noon));
-  EXPECT_FALSE(w.coins.credit_daily(ann.id, noon + 1000));
-  EXPECT_TRUE(w.coins.credit_daily(ann.id, noon + 24LL * 3600 * 1000));
+  auto credit = [&](std::int64_t at) { return w.store.post(*w.coins.daily_posting(ann.id, at), at); };
+  EXPECT_TRUE(credit(noon));
+  EXPECT_FALSE(credit(noon + 1000));
+  EXPECT_TRUE(credit(noon + 24LL * 3600 * 1000));
   EXPECT_EQ(w.coins.balance(ann), 20);
 }
 

@@ -89,11 +89,6 @@ void StoreService::credit_purchase(const std::string& user_id, std::int64_t coin
   if (!store_.post(p, now_ms())) spdlog::info("coins of payment {} were credited before", payment_ref);
 }
 
-bool StoreService::credit_daily(const std::string& user_id, std::int64_t now) {
-  auto p = daily_posting(user_id, now);
-  return p && store_.post(*p, now);
-}
-
 std::optional<Posting> StoreService::daily_posting(const std::string& user_id, std::int64_t now) const {
   if (settings_.daily_coins <= 0) return std::nullopt;
   Posting p;

@@ -49,9 +49,8 @@ class StoreService : public CoinSink {
              const std::optional<std::string>& key);
   // wp::CoinSink: coins bought through billing, once per payment_ref.
   void credit_purchase(const std::string& user_id, std::int64_t coins, const std::string& payment_ref) override;
-  // The day's activity reward (UTC day of `now`); false when paid already.
-  bool credit_daily(const std::string& user_id, std::int64_t now);
-  // Its posting, for a caller that posts it in a transaction of its own (none: no reward is set).
+  // The day's activity reward (UTC day of `now`) as a posting, for the caller's transaction;
+  // its key makes it once per user and day. None when no reward is set.
   std::optional<Posting> daily_posting(const std::string& user_id, std::int64_t now) const;
   LedgerCheck check(const Principal& staff);
 
