@@ -65,8 +65,8 @@ scripts/tsan.sh || failed+=("thread sanitizer")
 
 stage "browser tests (asan+ubsan server)"
 # Chromium takes most of this stage's CPU, so the slower server costs little here,
-# and every page's requests and sockets go through ASan and UBSan. Nothing runs
-# beside it: its timing checks (sync spreads, live updates) are the most sensitive to load.
+# and every page's requests and sockets go through ASan and UBSan. Nothing else runs
+# beside it: run.sh runs two files at a time, then the sync-spread files alone.
 scripts/asan.sh --run tests/e2e/run.sh || failed+=("browser tests")
 
 stage "integration tests (sqlite, postgresql at $WP_PG_URL) in $IT_LANES lanes; beside them the asan+ubsan subset"

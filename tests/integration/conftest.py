@@ -17,6 +17,8 @@ import zlib
 import pytest
 import requests
 
+import lanes
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("WP_BIN", os.path.join(ROOT, "build", "watchparty"))
 PG_URL = os.environ.get("WP_PG_URL", "")
@@ -39,23 +41,6 @@ _run_passed = []
 atexit.register(lambda: _run_passed and shutil.rmtree(RUN_TMP, ignore_errors=True))
 
 
-def _lane(spec):
-    """WP_IT_LANE="k/n": this process runs lane k of n (0 <= k < n)."""
-    found = re.fullmatch(r"(\d+)/(\d+)", spec)
-    if not found or not int(found.group(1)) < int(found.group(2)):
-        raise pytest.UsageError(f"WP_IT_LANE must be k/n with 0 <= k < n, not {spec!r}")
-    return int(found.group(1)), int(found.group(2))
-
-
-def _in_lane(item, lane):
-    """scripts/test.sh runs the suite as several pytest processes at once, one lane each: most of a
-    test's time is spent waiting on its servers (with two processes the 2 cores were a third to
-    three quarters idle). A test's lane is a hash of its id, so the split is the same every run
-    and each lane gets its share of both backends."""
-    k, n = lane
-    return zlib.crc32(item.nodeid.encode()) % n == k
-
-
 _BACKEND_IN_ID = re.compile(r"\b(sqlite|postgresql)\b")
 
 
@@ -75,16 +60,20 @@ def _on_its_backend(item):
 def pytest_collection_modifyitems(config, items):
     rules = []
     if spec := os.environ.get("WP_IT_LANE"):
-        lane = _lane(spec)
-        rules.append(lambda item: _in_lane(item, lane))
+        rules.append(lanes.keep_lane(spec))
     if os.environ.get("WP_IT_ONE_BACKEND"):
-        rules.append(_on_its_backend)
+        rules.append(lambda item, items: _on_its_backend(item))
     keep, dropped = [], []
     for item in items:
-        (keep if all(rule(item) for rule in rules) else dropped).append(item)
+        (keep if all(rule(item, items) for rule in rules) else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
+
+
+def pytest_configure(config):
+    if os.environ.get("WP_IT_RECORD_DURATIONS"):
+        config.pluginmanager.register(lanes.DurationRecorder())
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -32,13 +32,13 @@ TEST(SessionTouches, WhenFullOnlyNewSessionsAreRefused) {
   EXPECT_TRUE(t.note("c", 3));
 }
 
-struct NoMail : Mailer {
+struct DiscardedMail : Mailer {
   void send(const Mail&) override {}
 };
 
 struct TouchFixture : ::testing::Test {
   testkit::TempDatabase tmp;
-  NoMail mail;
+  DiscardedMail mail;
   MemoryRateLimiter limiter;
   accounts::Store store{*tmp.db};
   accounts::AccountsService service{store, tmp.config, mail, limiter};

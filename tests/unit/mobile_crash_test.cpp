@@ -36,7 +36,7 @@ TEST(MobileCrashSignature, IgnoresLineNumbersAddressesAndTheMessage) {
   EXPECT_EQ(crash_signature("android", kJava1).title, "java.lang.NullPointerException: user 42 was null");
 }
 
-struct World {
+struct CrashWorld {
   wp::testkit::TempDatabase tdb;
   Store store{*tdb.db};
   MobileService svc{store, SyncSettings{}};
@@ -61,7 +61,7 @@ TEST(MobileCrashSignature, ALongTitleIsCutOnACharacterBoundary) {
 }
 
 TEST(MobileCrashes, GroupByTheSignatureWithCountsPerVersion) {
-  World w;
+  CrashWorld w;
   auto a = w.crash(kJava1, "1.0.0");
   auto b = w.crash(kJava2, "1.1.0");
   w.crash(kJava2, "1.1.0");
@@ -76,7 +76,7 @@ TEST(MobileCrashes, GroupByTheSignatureWithCountsPerVersion) {
 }
 
 TEST(MobileCrashes, AFixedGroupReopensWhenTheFixedVersionCrashes) {
-  World w;
+  CrashWorld w;
   auto g = w.crash(kJava1, "1.9.0");
   EXPECT_EQ(w.svc.mark_fixed(g.id, "1.10.0").status, CrashStatus::fixed);
   // An old build still crashing is expected.
@@ -89,7 +89,7 @@ TEST(MobileCrashes, AFixedGroupReopensWhenTheFixedVersionCrashes) {
 }
 
 TEST(MobileCrashes, AnonymousReportsAreRateLimitedPerAddress) {
-  World w;
+  CrashWorld w;
   wp::MemoryRateLimiter limiter;
   w.svc.set_rate_limiter(limiter);
   w.svc.set_crash_settings({.anonymous_limit = 2, .max_stack_bytes = 100});
@@ -103,7 +103,7 @@ TEST(MobileCrashes, AnonymousReportsAreRateLimitedPerAddress) {
 }
 
 TEST(MobileSessions, FiguresPerPlatformWithCrashFreeSessions) {
-  World w;
+  CrashWorld w;
   auto now = wp::now_ms();
   auto session = [&](const std::string& id, const std::string& device, const std::string& platform, bool crashed) {
     SessionRow s;

@@ -43,12 +43,12 @@ struct FakeModule {
 
 std::string payload(const std::string& text) { return json::serialize(json::object{{"text", text}}); }
 
-struct World {
+struct FeedsWorld {
   wp::testkit::TempDatabase tdb;
   Store store{*tdb.db};
   MobileService svc{store, SyncSettings{.default_page = 50, .max_page = 50, .syncs_per_minute = 0}};
   FakeModule notes, chats;
-  World() {
+  FeedsWorld() {
     svc.set_feed(DataType::notifications, notes.source(false));
     svc.set_feed(DataType::conversations, chats.source(true));
   }
@@ -70,7 +70,7 @@ struct World {
 };
 
 TEST(MobileFeeds, ARecordingFollowsItsModuleWithTombstonesAndNoEmptyChanges) {
-  World w;
+  FeedsWorld w;
   auto alice = w.user("alice");
   w.notes.records[alice.id]["n1"] = payload("hello");
   w.svc.record_changed(DataType::notifications, alice.id, "n1");
@@ -92,7 +92,7 @@ TEST(MobileFeeds, ARecordingFollowsItsModuleWithTombstonesAndNoEmptyChanges) {
 }
 
 TEST(MobileFeeds, UsersWithoutADeviceAreNotRecordedUntilTheirFirstSync) {
-  World w;
+  FeedsWorld w;
   auto bob = w.user("bob", false);
   w.notes.records[bob.id]["n1"] = payload("hi");
   w.svc.record_changed(DataType::notifications, bob.id, "n1");
@@ -106,7 +106,7 @@ TEST(MobileFeeds, UsersWithoutADeviceAreNotRecordedUntilTheirFirstSync) {
 }
 
 TEST(MobileFeeds, AnOlderObservationDoesNotOverwriteANewerOne) {
-  World w;
+  FeedsWorld w;
   auto alice = w.user("alice");
   const std::int64_t t = 1'700'000'000'000;
   EXPECT_EQ(w.store.record_observed(alice.id, {{DataType::notifications, "n1", false, payload("new")}}, t), 1);
@@ -119,7 +119,7 @@ TEST(MobileFeeds, AnOlderObservationDoesNotOverwriteANewerOne) {
 }
 
 TEST(MobileFeeds, ATypeWithoutChangeEventsIsComparedAtTheStartOfEverySync) {
-  World w;
+  FeedsWorld w;
   auto alice = w.user("alice");
   w.chats.records[alice.id] = {{"c1", payload("a")}, {"c2", payload("b")}};
   auto first = w.sync(alice, DataType::conversations, std::nullopt).pages.at(0);
@@ -176,7 +176,7 @@ struct FakeTargets {
 };
 
 TEST(MobilePush, OfflinePushesApplyToTheOwningModulesByTheRulesOncePerBatch) {
-  World w;
+  FeedsWorld w;
   FakeTargets t;
   t.position = {{"v1", 900}, {"v2", 10}};
   t.notifications = {"n1", "n2"};
@@ -222,7 +222,7 @@ TEST(MobilePush, OfflinePushesApplyToTheOwningModulesByTheRulesOncePerBatch) {
 }
 
 TEST(MobilePush, AnUnexpectedModuleFailureFailsThePushAndItsSync) {
-  World w;
+  FeedsWorld w;
   PushTargets targets;
   targets.watch_position = [](const Principal&, const std::string&, double) -> bool {
     throw wp::Error(wp::ErrorCode::unavailable, "The database is busy.");

@@ -32,12 +32,12 @@ struct FakePush {
   }
 };
 
-struct World {
+struct MobileWorld {
   wp::testkit::TempDatabase tdb;
   Store store{*tdb.db};
   MobileService svc{store, SyncSettings{.default_page = 3, .max_page = 50, .syncs_per_minute = 0}};
   FakePush push;
-  World() { svc.set_push(push.binding()); }
+  MobileWorld() { svc.set_push(push.binding()); }
   Principal user(const std::string& name) { return tdb.add_user(name + "_" + wp::new_uuid().substr(0, 6)); }
   DeviceRow device(const Principal& p, const std::string& install, std::optional<std::string> token = std::nullopt) {
     bool created = false;
@@ -97,7 +97,7 @@ TEST(MobileCursor, SignedCursorsRoundTripAndRefuseTampering) {
 }
 
 TEST(MobileDevices, RegisteringAgainUpdatesTheSameDevice) {
-  World w;
+  MobileWorld w;
   auto alice = w.user("alice");
   bool created = false;
   DeviceInput in{.device_id = "phone", .platform = "ios", .name = "Alice's phone", .app_version = "1.0.0"};
@@ -117,7 +117,7 @@ TEST(MobileDevices, RegisteringAgainUpdatesTheSameDevice) {
 }
 
 TEST(MobileDevices, ATokenReRegisteredOnAnotherAccountLeavesThePreviousOne) {
-  World w;
+  MobileWorld w;
   auto alice = w.user("alice"), bob = w.user("bob");
   w.device(alice, "phone", "tok-1");
   EXPECT_EQ(w.push.owner["tok-1"], alice.id);
@@ -132,7 +132,7 @@ TEST(MobileDevices, ATokenReRegisteredOnAnotherAccountLeavesThePreviousOne) {
 }
 
 TEST(MobileDevices, RemovingDisablingOrMutingRevokesTheToken) {
-  World w;
+  MobileWorld w;
   auto alice = w.user("alice");
   auto d = w.device(alice, "phone", "tok");
   w.svc.update_device(alice, d.id, {.disabled = true});
@@ -148,7 +148,7 @@ TEST(MobileDevices, RemovingDisablingOrMutingRevokesTheToken) {
 }
 
 TEST(MobileDevices, EndedSessionsRevokeTheTokensRegisteredUnderThem) {
-  World w;
+  MobileWorld w;
   auto alice = w.user("alice");
   auto other_session = alice;
   other_session.session_id = "s2";
@@ -165,7 +165,7 @@ TEST(MobileDevices, EndedSessionsRevokeTheTokensRegisteredUnderThem) {
 }
 
 TEST(MobileDevices, LastActiveMovesAtMostOncePerInterval) {
-  World w;
+  MobileWorld w;
   auto alice = w.user("alice");
   auto d = w.device(alice, "phone");
   EXPECT_FALSE(w.store.touch_device(d.id, d.last_active + 1000, 60000));
@@ -174,7 +174,7 @@ TEST(MobileDevices, LastActiveMovesAtMostOncePerInterval) {
 }
 
 TEST(MobileSync, ChangesInTheSameMillisecondAsTheCursorAreNotMissed) {
-  World w;
+  MobileWorld w;
   auto alice = w.user("alice");
   w.device(alice, "phone");
   const std::int64_t t = 1'700'000'000'000;  // every change in one millisecond
@@ -192,7 +192,7 @@ TEST(MobileSync, ChangesInTheSameMillisecondAsTheCursorAreNotMissed) {
 }
 
 TEST(MobileSync, ACursorOfAnotherUserOrTypeIsRefused) {
-  World w;
+  MobileWorld w;
   auto alice = w.user("alice"), bob = w.user("bob");
   w.device(alice, "phone");
   w.device(bob, "phone");
@@ -211,7 +211,7 @@ TEST(MobileSync, ACursorOfAnotherUserOrTypeIsRefused) {
 }
 
 TEST(MobileSync, OfflinePushesFollowTheConflictRulesOncePerBatch) {
-  World w;
+  MobileWorld w;
   auto alice = w.user("alice");
   w.device(alice, "phone");
   w.store.record(alice.id, {setting("theme", 1)}, wp::now_ms());
@@ -248,7 +248,7 @@ TEST(MobileSync, OfflinePushesFollowTheConflictRulesOncePerBatch) {
 }
 
 TEST(MobileSync, ASyncIsRecordedAndResumedAfterACut) {
-  World w;
+  MobileWorld w;
   auto alice = w.user("alice");
   w.device(alice, "phone");
   for (int i = 0; i < 7; ++i) w.store.record(alice.id, {setting("k" + std::to_string(i), i)}, wp::now_ms());
@@ -279,7 +279,7 @@ TEST(MobileSync, ASyncIsRecordedAndResumedAfterACut) {
 }
 
 TEST(MobileSync, PageSizeAndRateAreLimited) {
-  World w;
+  MobileWorld w;
   wp::MemoryRateLimiter limiter;
   MobileService svc{w.store, SyncSettings{.default_page = 3, .max_page = 50, .syncs_per_minute = 2}};
   svc.set_rate_limiter(limiter);

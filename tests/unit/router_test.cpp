@@ -25,14 +25,14 @@ Router make_router() {
   return r;
 }
 
-const std::string kId = "6f1c2a3e-1111-4222-8333-444455556666";
+const std::string kVideoId = "6f1c2a3e-1111-4222-8333-444455556666";
 
 TEST(Router, MatchesLiteralsAndParams) {
   auto r = make_router();
-  auto m = r.match("GET", "/api/videos/" + kId + "/");
+  auto m = r.match("GET", "/api/videos/" + kVideoId + "/");
   ASSERT_EQ(m.kind, RouteMatch::found);
   EXPECT_EQ(m.route->pattern, "/api/videos/{id}/");
-  EXPECT_EQ(m.params.at("id"), kId);
+  EXPECT_EQ(m.params.at("id"), kVideoId);
   EXPECT_EQ(r.match("POST", "/api/parties/join-by-code/").kind, RouteMatch::found);
   EXPECT_EQ(r.match("GET", "/api/users/alice/").params.at("username"), "alice");
 }
@@ -40,11 +40,11 @@ TEST(Router, MatchesLiteralsAndParams) {
 TEST(Router, UuidParamsAreCheckedAndLowerCased) {
   auto r = make_router();
   EXPECT_EQ(r.match("GET", "/api/videos/not-a-uuid/").kind, RouteMatch::not_found);
-  std::string upper = kId;
+  std::string upper = kVideoId;
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
   auto m = r.match("GET", "/api/videos/" + upper + "/");
   ASSERT_EQ(m.kind, RouteMatch::found);
-  EXPECT_EQ(m.params.at("id"), kId);
+  EXPECT_EQ(m.params.at("id"), kVideoId);
 }
 
 TEST(Router, WrongMethodGives405WithAllow) {
@@ -74,7 +74,7 @@ TEST(Router, MissingTrailingSlashRedirects) {
 
 TEST(Router, RestParamTakesTheRest) {
   auto r = make_router();
-  auto m = r.match("GET", "/api/videos/" + kId + "/hls/720p/seg_001.ts");
+  auto m = r.match("GET", "/api/videos/" + kVideoId + "/hls/720p/seg_001.ts");
   ASSERT_EQ(m.kind, RouteMatch::found);
   EXPECT_EQ(m.params.at("file"), "720p/seg_001.ts");
 }
@@ -92,7 +92,7 @@ TEST(Router, UnknownIs404AndDuplicatesAreRefused) {
 // the trailing-slash redirect, and uuid parameters that refuse a fit and the redirect.
 TEST(Router, AnswersAsAScanOfTheTableInOrder) {
   const std::vector<std::string> words{"a", "b", "{id}", "{name}", "{party_id}", "{rest:path}"};
-  const std::vector<std::string> values{"a", "b", "c", kId, "6F1C2A3E-1111-4222-8333-444455556666"};
+  const std::vector<std::string> values{"a", "b", "c", kVideoId, "6F1C2A3E-1111-4222-8333-444455556666"};
   const std::vector<std::string> methods{"GET", "POST", "DELETE"};
   std::mt19937 rng(2026);
   auto pick = [&](auto& v) { return v[rng() % v.size()]; };
