@@ -6,7 +6,7 @@
 # and, when WP_PG_URL / WP_REDIS_URL name running services, on PostgreSQL with
 # Redis.
 #
-#   scripts/asan.sh                        # build; unit tests; the whole integration suite in two halves at once (by hand)
+#   scripts/asan.sh                        # build; unit tests; the whole integration suite in two processes (by hand)
 #   scripts/asan.sh --hostile              # build; unit tests; the hostile-input subset (scripts/hardening.sh)
 #   scripts/asan.sh tests/integration/...  # build; unit tests; these integration tests
 #   scripts/asan.sh --build-server         # only the server's build (CI's build stage)
@@ -40,9 +40,7 @@ esac
 
 status=0
 reports=$(mktemp -d /tmp/wp-asan.XXXXXX)
-logs=$(mktemp -d /tmp/wp-asan-logs.XXXXXX)  # the halves' whole logs: kept when the run fails
-trap 'rm -rf "$reports"; [ "$status" -eq 0 ] && rm -rf "$logs"' EXIT
-pids=()
+trap 'rm -rf "$reports"' EXIT
 # Reports go to files (one per process); the run fails if any was written.
 # A server killed with SIGKILL by a test writes none, which is fine: the
 # others exit through their normal shutdown, where LeakSanitizer looks.
@@ -62,16 +60,11 @@ case "$mode" in
     echo "== unit tests (asan+ubsan)"
     build-asan/unit_tests --gtest_brief=1 || status=$?
     if [ "${whole:-0}" = 1 ]; then
-      # The whole suite in two lanes at once (conftest.py, _in_lane): most of a test's time is
-      # spent waiting on its server, and an ASan server is slower than CI's.
-      echo "== the whole integration suite against an asan+ubsan server, in two lanes"
-      for lane in 0 1; do
-        WP_IT_LANE=$lane/2 /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=10 \
-          >"$logs/lane$lane.log" 2>&1 &
-        pids+=($!)
-      done
-      for i in 0 1; do wait "${pids[$i]}" || status=1; done
-      for lane in 0 1; do echo "-- lane $lane ($logs/lane$lane.log)"; tail -n 60 "$logs/lane$lane.log"; done
+      # The whole suite in two processes at once (pytest-xdist, a file at a time): most of a
+      # test's time is spent waiting on its server, and an ASan server is slower than CI's.
+      echo "== the whole integration suite against an asan+ubsan server, in two processes"
+      /usr/bin/python3 -m pytest tests/integration -n 2 --dist loadfile -q -p no:cacheprovider --durations=10 \
+        || status=1
     else
       echo "== integration tests against an asan+ubsan server: $*"
       /usr/bin/python3 -m pytest "$@" -q -p no:cacheprovider || status=$?

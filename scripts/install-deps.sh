@@ -7,7 +7,7 @@ build_pkgs=(cmake g++ make pkg-config ccache lld
   libhiredis-dev libsodium-dev liboath-dev libqrencode-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
   libmagic-dev libicu-dev libcurl4-openssl-dev libssl-dev libgtest-dev libgmock-dev libbenchmark-dev ffmpeg
   libhpdf-dev)
-test_pkgs=(postgresql-15 postgresql-client-15 redis-server python3-pytest python3-requests python3-websockets python3-icalendar
+test_pkgs=(postgresql-15 postgresql-client-15 redis-server python3-pytest python3-pytest-xdist python3-requests python3-websockets python3-icalendar
   chromium fonts-noto-color-emoji nginx janus curl poppler-utils)
 # The web client is built with Node and npm (Node >= 20.19 for Vite 7); install Debian's
 # only when none is on the PATH (a newer Node from elsewhere is kept).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL 15 cluster on loopback for tests (400 connections: the
-# integration lanes of scripts/test.sh run many servers at once, each with its pool).
+# integration tests of scripts/test.sh run in several processes, many servers at once,
+# each with its pool).
 # Usage: scripts/pg-start.sh DIR PORT   -> prints the database URL
 set -euo pipefail
 dir=${1:?dir}; port=${2:?port}

@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tsan_only=0
-IT_LANES=${IT_LANES:-3}  # integration pytest processes at once
+IT_WORKERS=${IT_WORKERS:-3}  # integration pytest processes at once
 # Each stage's start, with the minutes since the script began (CI's 40-minute budget).
 stage() { echo "== $* (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
 if [ "${1:-}" = "--tsan" ]; then tsan_only=1; shift; fi
@@ -69,21 +69,17 @@ stage "browser tests (asan+ubsan server)"
 # beside it: run.sh runs two files at a time, then the sync-spread files alone.
 scripts/asan.sh --run tests/e2e/run.sh || failed+=("browser tests")
 
-stage "integration tests (sqlite, postgresql at $WP_PG_URL) in $IT_LANES lanes; beside them the asan+ubsan subset"
-# Several lanes at once (conftest.py, _in_lane): most of a test's time is spent waiting on its
-# servers, and every server has its own database and Redis prefix. A further lane runs the
-# hostile subset on the asan+ubsan server. The TSAN subset keeps its own stage: beside the
-# lanes it made them 3-5 min slower.
-lane_pids=()
-for ((k = 0; k < IT_LANES; k++)); do
-  WP_IT_LANE="$k/$IT_LANES" /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider --durations=10 "$@" \
-    >"$work/lane$k.log" 2>&1 &
-  lane_pids+=($!)
-done
+stage "integration tests (sqlite, postgresql at $WP_PG_URL) in $IT_WORKERS processes; beside them the asan+ubsan subset"
+# Several pytest processes at once (pytest-xdist): most of a test's time is spent waiting on its
+# servers, and every server has its own database and Redis prefix. Each takes a whole file at a
+# time, the longest files first (tests/integration/file_times.py), and the next when it is done.
+# The hostile subset on the asan+ubsan server runs beside them. The TSAN subset keeps its own
+# stage: beside the integration tests it made them 3-5 min slower.
 scripts/asan.sh --ci >"$work/asan.log" 2>&1 & asan_pid=$!
-for ((k = 0; k < IT_LANES; k++)); do wait "${lane_pids[$k]}" || failed+=("integration lane $k"); done
+/usr/bin/python3 -m pytest tests/integration -n "$IT_WORKERS" --dist loadfile -q -p no:cacheprovider \
+  --durations=10 "$@" >"$work/integration.log" 2>&1 || failed+=("integration tests")
 wait "$asan_pid" || failed+=("asan+ubsan subset")
-for ((k = 0; k < IT_LANES; k++)); do echo "-- lane $k"; tail -n 100 "$work/lane$k.log"; done
+echo "-- the integration tests"; tail -n 300 "$work/integration.log"
 echo "-- the asan+ubsan subset"; tail -n 100 "$work/asan.log"
 stage "done"
 if [ "${#failed[@]}" -gt 0 ]; then

@@ -8,7 +8,7 @@
 #   scripts/tsan.sh tests/integration/... # build; unit tests; these integration tests instead
 #   scripts/tsan.sh --unit                # build; unit tests (CI)
 #   scripts/tsan.sh --integration [...]   # no build: the subset, or these tests (CI runs it beside
-#                                         # the integration lanes)
+#                                         # the integration tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

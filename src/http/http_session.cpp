@@ -46,12 +46,53 @@ BodyRead body_outcome(const beast::error_code& ec) {
   return BodyRead::malformed;
 }
 
-// Feeds the parser from the socket until its head (head_only) or the whole
-// message is parsed. Beast waits for a CRLF that a bare LF never brings, so
-// when the parser needs more while the head or a chunk line it holds has
-// another line ending, the framing is refused at once (bad_line_ending).
-// The timeout bounds the whole read, or each read when per_read (big uploads:
-// it then bounds silence, not the transfer).
+// A connection's read deadline, checked by its I/O thread's sweep (about
+// once a second) instead of a timer armed and cancelled around every read:
+// past it, the pending read is cancelled and ends in `timeout`. Armed only
+// while a read is awaited, so a handler's time never counts.
+class ReadDeadline final : public Sweepable {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit ReadDeadline(tcp::socket& socket) : socket_(socket) {}
+
+  // Disarms when it goes out of scope.
+  class Armed {
+   public:
+    explicit Armed(ReadDeadline& d) : d_(d) {}
+    Armed(const Armed&) = delete;
+    Armed& operator=(const Armed&) = delete;
+    ~Armed() { d_.due_ = Clock::time_point::max(); }
+
+   private:
+    ReadDeadline& d_;
+  };
+  [[nodiscard]] Armed arm(std::chrono::seconds timeout) {
+    rearm(timeout);
+    return Armed(*this);
+  }
+  void rearm(std::chrono::seconds timeout) {
+    due_ = Clock::now() + timeout;
+    expired_ = false;
+  }
+  // A read's error as the session sees it: its cancellation by the sweep is a timeout.
+  beast::error_code outcome(beast::error_code ec) const {
+    return expired_ && ec == asio::error::operation_aborted ? beast::error_code(beast::error::timeout) : ec;
+  }
+  bool swept(Clock::time_point now) override {
+    if (now >= due_) {
+      expired_ = true;
+      beast::error_code ignored;
+      socket_.cancel(ignored);
+    }
+    return true;
+  }
+
+ private:
+  tcp::socket& socket_;
+  Clock::time_point due_ = Clock::time_point::max();
+  bool expired_ = false;
+};
+
 // A request line's later 1.x minor version becomes 1.1 in the buffer before
 // Beast (which knows 1.0 and 1.1 only) parses it (framing.hpp,
 // request_line_version). True once the request line was seen whole.
@@ -62,37 +103,6 @@ bool fit_request_version(beast::flat_buffer& buffer) {
   auto fit = request_line_version({bytes, data.size()}, &minor_at);
   if (fit == RequestVersion::read_as_1_1) bytes[minor_at] = '1';
   return fit != RequestVersion::incomplete;
-}
-
-template <class Parser>
-awaitable<beast::error_code> feed_parser(beast::tcp_stream& stream, beast::flat_buffer& buffer, Parser& parser,
-                                         bool head_only, std::chrono::seconds timeout, bool per_read) {
-  auto finished = [&] { return head_only ? parser.is_header_done() : parser.is_done(); };
-  bool version_fitted = !head_only;
-  stream.expires_after(timeout);
-  for (;;) {
-    if (!version_fitted) version_fitted = fit_request_version(buffer);
-    while (buffer.size() > 0 && !finished()) {
-      beast::error_code ec;
-      auto used = parser.put(buffer.data(), ec);
-      buffer.consume(used);
-      if (ec == bhttp::error::need_more) break;
-      if (ec) co_return ec;
-    }
-    if (finished()) co_return beast::error_code{};
-    if ((!parser.is_header_done() || parser.chunked()) &&
-        has_bare_line_ending({static_cast<const char*>(buffer.data().data()), buffer.size()}))
-      co_return bhttp::error::bad_line_ending;
-    if (per_read) stream.expires_after(timeout);
-    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(64 * 1024), as_tuple);
-    buffer.commit(n);
-    if (ec == asio::error::eof) {
-      beast::error_code eof_ec;
-      parser.put_eof(eof_ec);
-      co_return eof_ec ? eof_ec : beast::error_code(asio::error::eof);
-    }
-    if (ec) co_return ec;
-  }
 }
 
 // The file a body_to_file route receives its body in. Whatever the handler
@@ -140,10 +150,15 @@ struct Exchange {
 class HttpSession {
  public:
   HttpSession(Transport& t, tcp::socket socket)
-      : t_(t), stream_owner_(std::make_shared<beast::tcp_stream>(std::move(socket))), stream_(*stream_owner_) {
+      : t_(t),
+        stream_owner_(std::make_shared<beast::tcp_stream>(std::move(socket))),
+        stream_(*stream_owner_),
+        deadline_(std::make_shared<ReadDeadline>(stream_.socket())) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ip_ = ep.address().to_string();
+    // Reads go to the socket itself, bounded by the sweep, not by the stream's timer.
+    t_.io.sweeps_of(stream_.get_executor()).add(deadline_);
     entry_ = t_.connections.add(stream_owner_, busy_);
   }
 
@@ -199,11 +214,48 @@ class HttpSession {
   // Waiting between requests is governed by the idle timeout.
   awaitable<bool> await_request() {
     if (buffer_.size() > 0) co_return true;
-    stream_.expires_after(t_.opt.idle_timeout);
-    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), as_tuple);
+    auto armed = deadline_->arm(t_.opt.idle_timeout);
+    auto [ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(4096), as_tuple);
     if (ec) co_return false;
     buffer_.commit(n);
     co_return true;
+  }
+
+  // Feeds the parser from the socket until its head (head_only) or the whole
+  // message is parsed. Beast waits for a CRLF that a bare LF never brings, so
+  // when the parser needs more while the head or a chunk line it holds has
+  // another line ending, the framing is refused at once (bad_line_ending).
+  // The read timeout bounds the whole read, or each read when per_read (big
+  // uploads: it then bounds silence, not the transfer).
+  template <class Parser>
+  awaitable<beast::error_code> feed(Parser& parser, bool head_only, bool per_read) {
+    auto finished = [&] { return head_only ? parser.is_header_done() : parser.is_done(); };
+    bool version_fitted = !head_only;
+    auto armed = deadline_->arm(t_.opt.read_timeout);
+    for (;;) {
+      if (!version_fitted) version_fitted = fit_request_version(buffer_);
+      while (buffer_.size() > 0 && !finished()) {
+        beast::error_code ec;
+        auto used = parser.put(buffer_.data(), ec);
+        buffer_.consume(used);
+        if (ec == bhttp::error::need_more) break;
+        if (ec) co_return ec;
+      }
+      if (finished()) co_return beast::error_code{};
+      if ((!parser.is_header_done() || parser.chunked()) &&
+          has_bare_line_ending({static_cast<const char*>(buffer_.data().data()), buffer_.size()}))
+        co_return bhttp::error::bad_line_ending;
+      if (per_read) deadline_->rearm(t_.opt.read_timeout);
+      auto [read_ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(64 * 1024), as_tuple);
+      buffer_.commit(n);
+      auto ec = deadline_->outcome(read_ec);
+      if (ec == asio::error::eof) {
+        beast::error_code eof_ec;
+        parser.put_eof(eof_ec);
+        co_return eof_ec ? eof_ec : beast::error_code(asio::error::eof);
+      }
+      if (ec) co_return ec;
+    }
   }
 
   // Head, then body; false when the connection ended before the request did.
@@ -211,7 +263,7 @@ class HttpSession {
     x.req.remote_ip = remote_ip_;
     x.parser.header_limit(static_cast<std::uint32_t>(t_.opt.max_header_bytes));
     x.parser.body_limit(boost::none);
-    auto ec = co_await feed_parser(stream_, buffer_, x.parser, true, t_.opt.read_timeout, false);
+    auto ec = co_await feed(x.parser, true, false);
     if (connection_gone(ec) || ec == bhttp::error::partial_message) co_return false;
     if (ec == bhttp::error::header_limit) {
       x.fail(Error(ErrorCode::header_too_large, "Request headers are too large."));
@@ -268,7 +320,7 @@ class HttpSession {
     if (x.found() && x.match.route->body_to_file) {
       outcome = co_await spool_body(x);
     } else if (!x.parser.is_done()) {
-      outcome = body_outcome(co_await feed_parser(stream_, buffer_, x.parser, false, t_.opt.read_timeout, false));
+      outcome = body_outcome(co_await feed(x.parser, false, false));
       if (outcome == BodyRead::ok) x.req.body = std::move(x.parser.get().body());
     } else {
       x.req.body = std::move(x.parser.get().body());
@@ -290,7 +342,7 @@ class HttpSession {
       x.fail(Error(ErrorCode::unavailable, "Cannot store the upload right now."));
       co_return BodyRead::ok;
     }
-    co_return body_outcome(co_await feed_parser(stream_, buffer_, file_parser, false, t_.opt.read_timeout, true));
+    co_return body_outcome(co_await feed(file_parser, false, true));
   }
 
   // Unmatched paths are answered here; handlers run on the blocking pool
@@ -349,6 +401,7 @@ class HttpSession {
   Transport& t_;
   std::shared_ptr<beast::tcp_stream> stream_owner_;
   beast::tcp_stream& stream_;
+  std::shared_ptr<ReadDeadline> deadline_;  // swept by the I/O thread's SweepList, which holds it weakly
   std::string remote_ip_;
   beast::flat_buffer buffer_;
   std::string head_;  // the answers' heads, the buffer reused

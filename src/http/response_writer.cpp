@@ -2,6 +2,7 @@
 // Files go from the page cache to the socket with sendfile(2).
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -40,13 +41,24 @@ struct FileDescriptor {
 
 beast::error_code last_os_error() { return beast::error_code(errno, beast::system_category()); }
 
-// Buffers in one gathered write.
+// Buffers in one gathered write. Most answers fit the socket's send buffer:
+// they go in one writev on the spot, with no timer and no wait; what the
+// socket does not take goes the asynchronous way, bounded by the timeout.
 awaitable<beast::error_code> write_buffers(beast::tcp_stream& stream, std::span<const asio::const_buffer> buffers,
                                            std::chrono::seconds timeout) {
+  auto& socket = stream.socket();
+  beast::error_code ec;
+  if (!socket.non_blocking()) socket.non_blocking(true, ec);  // a write on the spot must never wait
+  if (ec) co_return ec;
+  std::size_t sent = socket.write_some(buffers, ec);
+  if (!ec && sent == asio::buffer_size(buffers)) co_return ec;
+  if (ec && ec != asio::error::would_block) co_return ec;
+  beast::buffers_suffix<std::span<const asio::const_buffer>> rest(buffers);
+  rest.consume(sent);
   stream.expires_after(timeout);
-  auto [ec, n] = co_await asio::async_write(stream, buffers, as_tuple);
+  auto [wec, n] = co_await asio::async_write(stream, rest, as_tuple);
   (void)n;
-  co_return ec;
+  co_return wec;
 }
 
 // A head and a body (either may be empty) in one gathered write.

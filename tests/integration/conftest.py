@@ -17,7 +17,7 @@ import zlib
 import pytest
 import requests
 
-import lanes
+import file_times
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("WP_BIN", os.path.join(ROOT, "build", "watchparty"))
@@ -34,8 +34,13 @@ ASAN = bool(os.environ.get("WP_ASAN"))
 # goes under one, removed when the run passes and kept (its path printed) when
 # it fails, so that the servers' logs can be read. Removed at exit: pytest's
 # own temporary directories live there too and are cleaned up just before.
-RUN_TMP = tempfile.mkdtemp(prefix="wp_it_run_")
+# Under pytest-xdist each worker's is inside the controlling process's.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+RUN_TMP = tempfile.mkdtemp(prefix=f"wp_it_run_{_WORKER or ''}",
+                           dir=os.environ.get("WP_IT_RUN_TMP") if _WORKER else None)
 os.chmod(RUN_TMP, 0o755)  # the clusters some tests start run as the postgres user, which must reach in
+if not _WORKER:
+    os.environ["WP_IT_RUN_TMP"] = RUN_TMP
 tempfile.tempdir = RUN_TMP
 _run_passed = []
 atexit.register(lambda: _run_passed and shutil.rmtree(RUN_TMP, ignore_errors=True))
@@ -58,22 +63,19 @@ def _on_its_backend(item):
 
 
 def pytest_collection_modifyitems(config, items):
-    rules = []
-    if spec := os.environ.get("WP_IT_LANE"):
-        rules.append(lanes.keep_lane(spec))
     if os.environ.get("WP_IT_ONE_BACKEND"):
-        rules.append(lambda item, items: _on_its_backend(item))
-    keep, dropped = [], []
-    for item in items:
-        (keep if all(rule(item, items) for rule in rules) else dropped).append(item)
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = keep
+        keep, dropped = [], []
+        for item in items:
+            (keep if _on_its_backend(item) else dropped).append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = keep
+    items[:] = file_times.longest_first(items, file_times.recorded())
 
 
 def pytest_configure(config):
-    if os.environ.get("WP_IT_RECORD_DURATIONS"):
-        config.pluginmanager.register(lanes.DurationRecorder())
+    if os.environ.get("WP_IT_RECORD_DURATIONS") and not _WORKER:
+        config.pluginmanager.register(file_times.Recorder())
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -280,12 +280,15 @@ def test_logout_revokes_session_and_clears_cookie(server):
 
 # ---------------------------------------------------------------- unauthenticated
 
+# Ids that name nothing, the same in every process (pytest-xdist needs the same test ids everywhere).
+NO_SUCH_SESSION = "5dda9d60-d7ec-4856-9b4f-6dbbf5394107"
+NO_SUCH_USER = "d0156aa9-59fb-47a7-880d-e0d5ece993fa"
 USER_ROUTES = [
     ("GET", "/api/auth/profile/", None),
     ("PATCH", "/api/auth/profile/", {"first_name": "x"}),
     ("POST", "/api/auth/logout/", {}),
     ("GET", "/api/auth/sessions/", None),
-    ("DELETE", f"/api/auth/sessions/{uuid.uuid4()}/", None),
+    ("DELETE", f"/api/auth/sessions/{NO_SUCH_SESSION}/", None),
     ("POST", "/api/auth/sessions/revoke-all/", {}),
     ("GET", "/api/auth/login-history/", None),
     ("POST", "/api/auth/change-password/", {"current_password": "a", "new_password": "b"}),
@@ -296,7 +299,7 @@ USER_ROUTES = [
     ("GET", "/api/users/me/profile/", None),
     ("PATCH", "/api/users/me/profile/", {"bio": "x"}),
     ("POST", "/api/users/me/avatar/", None),
-    ("GET", f"/api/users/{uuid.uuid4()}/", None),
+    ("GET", f"/api/users/{NO_SUCH_USER}/", None),
     ("GET", "/api/users/?search=a", None),
 ]
 

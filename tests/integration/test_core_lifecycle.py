@@ -2,6 +2,7 @@
 import asyncio
 import json
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -133,6 +134,31 @@ def test_slow_request_is_cut_after_read_timeout(make_server):
     assert c.recv(100) == b""
     assert time.time() - started < 4
     assert s.get("/api/health/").status_code == 200
+
+
+def test_between_requests_the_idle_timeout_applies_not_the_read_timeout(make_server):
+    # The read deadline ends with the request it bounded: a keep-alive connection that waits
+    # longer than read_timeout_s (but less than idle_timeout_s) before its next request is
+    # served, and one that starts a request and then stalls is still cut at the read timeout.
+    s = make_server(args=["--read-timeout-s", "1", "--idle-timeout-s", "6"])
+    c = socket.create_connection(("127.0.0.1", s.port))
+    c.settimeout(8)
+    request = b"GET /api/health/ HTTP/1.1\r\nHost: x\r\n\r\n"
+    for _ in range(2):
+        c.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += c.recv(4096)
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 200"), head
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+        while len(body) < length:
+            body += c.recv(4096)
+        time.sleep(2.5)
+    c.sendall(b"GET /api/health/ HTTP/1.1\r\n")
+    started = time.time()
+    assert c.recv(100) == b""
+    assert time.time() - started < 4
 
 
 def test_max_connections_answers_503(make_server):

@@ -4,6 +4,8 @@ lead, one version order under concurrent controls, stale versions, buffering
 (released by ready, by timeout and by disconnect) and sync_request."""
 import asyncio
 
+import pytest
+
 from helpers import register
 from party_helpers import (assert_playback, closeall, connect, create_party, in_thread, member_action, now_ms,
                            patch_party, run, sync_state, users)
@@ -387,8 +389,13 @@ def test_sync_request_answers_the_sender_only(server):
         m = await g.wait_for("playback_state", start=gm)
         pb = assert_playback(m["playback"])
         rest = await in_thread(sync_state, guest, p)
-        for k in ("status", "position", "rate", "anchor_server_time", "version"):
+        for k in ("status", "rate", "version"):
             assert pb[k] == rest[k], (k, pb, rest)
+        # With Redis the REST answer's state was parsed from its JSON copy there, and Boost.JSON 1.81
+        # (Debian 12) reads about one such double in nine back one unit in the last place off
+        # (2.4e-4 ms at today's epoch milliseconds).
+        for k in ("position", "anchor_server_time"):
+            assert pb[k] == pytest.approx(rest[k], rel=1e-15, abs=1e-9), (k, pb, rest)
         await h.expect_none("playback_state", start=hm, within=0.3)
         await closeall(h, g)
 
