@@ -48,8 +48,9 @@ BodyRead body_outcome(const beast::error_code& ec) {
 
 // A connection's read deadline, checked by its I/O thread's sweep (about
 // once a second) instead of a timer armed and cancelled around every read:
-// past it, the pending read is cancelled and ends in `timeout`. Armed only
-// while a read is awaited, so a handler's time never counts.
+// past it, the pending read is cancelled, and operation_aborted ends the
+// connection as a timeout does (connection_gone). Armed only while a read
+// is awaited, so a handler's time never counts.
 class ReadDeadline final : public Sweepable {
  public:
   using Clock = std::chrono::steady_clock;
@@ -70,17 +71,9 @@ class ReadDeadline final : public Sweepable {
     rearm(timeout);
     return Armed(*this);
   }
-  void rearm(std::chrono::seconds timeout) {
-    due_ = Clock::now() + timeout;
-    expired_ = false;
-  }
-  // A read's error as the session sees it: its cancellation by the sweep is a timeout.
-  beast::error_code outcome(beast::error_code ec) const {
-    return expired_ && ec == asio::error::operation_aborted ? beast::error_code(beast::error::timeout) : ec;
-  }
+  void rearm(std::chrono::seconds timeout) { due_ = Clock::now() + timeout; }
   bool swept(Clock::time_point now) override {
     if (now >= due_) {
-      expired_ = true;
       beast::error_code ignored;
       socket_.cancel(ignored);
     }
@@ -90,7 +83,6 @@ class ReadDeadline final : public Sweepable {
  private:
   tcp::socket& socket_;
   Clock::time_point due_ = Clock::time_point::max();
-  bool expired_ = false;
 };
 
 // A request line's later 1.x minor version becomes 1.1 in the buffer before
@@ -246,9 +238,8 @@ class HttpSession {
           has_bare_line_ending({static_cast<const char*>(buffer_.data().data()), buffer_.size()}))
         co_return bhttp::error::bad_line_ending;
       if (per_read) deadline_->rearm(t_.opt.read_timeout);
-      auto [read_ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(64 * 1024), as_tuple);
+      auto [ec, n] = co_await stream_.socket().async_read_some(buffer_.prepare(64 * 1024), as_tuple);
       buffer_.commit(n);
-      auto ec = deadline_->outcome(read_ec);
       if (ec == asio::error::eof) {
         beast::error_code eof_ec;
         parser.put_eof(eof_ec);
