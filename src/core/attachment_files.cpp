@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <map>
 
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/filetype.hpp"
+#include "core/ids.hpp"
 #include "core/process.hpp"
 
 namespace wp {
@@ -56,6 +58,34 @@ bool make_attachment_thumbnail(const std::string& ffmpeg, const std::string& ori
   bool made = r.ok() && fs::exists(thumbnail);
   if (!made) spdlog::info("attachment {}: no thumbnail ({})", original, r.describe());
   return made;
+}
+
+FiledAttachment file_attachment(const std::string& root, const std::string& ffmpeg, const std::string& staged,
+                                const std::string& filename) {
+  auto sniffed = check_attachment_type(staged);
+  FiledAttachment f;
+  f.id = new_uuid();
+  f.filename = attachment_display_name(filename);
+  f.mime_type = sniffed.mime_type;
+  f.kind = sniffed.kind;
+  f.size = static_cast<std::int64_t>(fs::file_size(staged));
+  f.created_at = now_ms();
+  auto dir = root + "/" + f.id;
+  fs::create_directories(dir);
+  fs::rename(staged, dir + "/original");
+  if (f.kind == AttachmentKind::image)
+    f.has_thumbnail = make_attachment_thumbnail(ffmpeg, dir + "/original", dir + "/thumbnail.jpg");
+  return f;
+}
+
+std::string attachment_path(const std::string& root, const std::string& id, bool thumbnail) {
+  return root + "/" + id + (thumbnail ? "/thumbnail.jpg" : "/original");
+}
+
+void remove_attachment_files(const std::string& root, const std::string& id) {
+  std::error_code ec;
+  fs::remove_all(root + "/" + id, ec);
+  if (ec) spdlog::warn("attachment {}: cannot remove its files: {}", id, ec.message());
 }
 
 }  // namespace wp

@@ -2,8 +2,6 @@
 // (docs/api.md, "Messaging", attachments).
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
-
 #include "core/attachment_files.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -12,8 +10,6 @@
 
 namespace wp::messaging {
 
-namespace fs = std::filesystem;
-
 namespace {
 
 std::string attachment_dir(const Settings& settings) { return settings.data_dir + "/attachments"; }
@@ -21,11 +17,7 @@ std::string attachment_dir(const Settings& settings) { return settings.data_dir 
 }  // namespace
 
 void remove_attachment_files(const Settings& settings, const std::vector<AttachmentRow>& gone) {
-  for (auto& a : gone) {
-    std::error_code ec;
-    fs::remove_all(attachment_dir(settings) + "/" + a.id, ec);
-    if (ec) spdlog::warn("attachment {}: cannot remove its files: {}", a.id, ec.message());
-  }
+  for (auto& a : gone) wp::remove_attachment_files(attachment_dir(settings), a.id);
 }
 
 int expire_orphan_attachments(Store& store, const Settings& settings) {
@@ -46,27 +38,10 @@ std::string MessagingService::staging_path() const {
 
 AttachmentRow MessagingService::upload(const Principal& me, const std::string& staged_path,
                                        const std::string& filename) {
-  auto sniffed = check_attachment_type(staged_path);
   AttachmentRow a;
-  a.id = new_uuid();
   a.uploader_id = me.id;
-  a.filename = attachment_display_name(filename);
-  a.mime_type = sniffed.mime_type;
-  a.kind = sniffed.kind;
-  a.size = static_cast<std::int64_t>(fs::file_size(staged_path));
-  a.created_at = now_ms();
-  auto dir = attachment_dir(settings_) + "/" + a.id;
-  fs::create_directories(dir);
-  fs::rename(staged_path, dir + "/original");
-  if (a.kind == AttachmentKind::image)
-    a.has_thumbnail = make_attachment_thumbnail(settings_.ffmpeg, dir + "/original", dir + "/thumbnail.jpg");
-  try {
-    store_.insert_attachment(a);
-  } catch (const Error&) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    throw;
-  }
+  file_and_record_attachment(a, attachment_dir(settings_), settings_.ffmpeg, staged_path, filename,
+                             [&](const AttachmentRow& row) { store_.insert_attachment(row); });
   return a;
 }
 
@@ -79,7 +54,7 @@ std::pair<AttachmentRow, std::string> MessagingService::attachment_file(const Pr
   else if (a->uploader_id != me.id)
     throw_not_found("No such attachment.");
   if (thumbnail && !a->has_thumbnail) throw_not_found("This attachment has no thumbnail.");
-  return {*a, attachment_dir(settings_) + "/" + a->id + (thumbnail ? "/thumbnail.jpg" : "/original")};
+  return {*a, attachment_path(attachment_dir(settings_), a->id, thumbnail)};
 }
 
 int MessagingService::expire_orphans() { return expire_orphan_attachments(store_, settings_); }

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
-#include <filesystem>
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -13,7 +12,6 @@
 
 namespace wp::support {
 
-namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
@@ -35,8 +33,7 @@ int expire_orphan_attachments(Store& store, const Settings& settings) {
   int n = 0;
   for (auto& a : store.orphans(now_ms() - settings.attachment_ttl_ms)) {
     if (!store.delete_orphan(a.id)) continue;  // claimed meanwhile
-    std::error_code ec;
-    fs::remove_all(attachment_dir(settings) + "/" + a.id, ec);
+    remove_attachment_files(attachment_dir(settings), a.id);
     ++n;
   }
   if (n > 0) spdlog::info("support: {} unclaimed attachment(s) expired", n);
@@ -107,27 +104,10 @@ std::string SupportService::staging_path() const {
 
 AttachmentRow SupportService::upload(const Principal& me, const std::string& staged_path,
                                      const std::string& filename) {
-  auto sniffed = check_attachment_type(staged_path);
   AttachmentRow a;
-  a.id = new_uuid();
   a.uploader_id = me.id;
-  a.filename = attachment_display_name(filename);
-  a.mime_type = sniffed.mime_type;
-  a.kind = sniffed.kind;
-  a.size = static_cast<std::int64_t>(fs::file_size(staged_path));
-  a.created_at = now_ms();
-  auto dir = attachment_dir(settings_) + "/" + a.id;
-  fs::create_directories(dir);
-  fs::rename(staged_path, dir + "/original");
-  if (a.kind == AttachmentKind::image)
-    a.has_thumbnail = make_attachment_thumbnail(settings_.ffmpeg, dir + "/original", dir + "/thumbnail.jpg");
-  try {
-    store_.insert_attachment(a);
-  } catch (const Error&) {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    throw;
-  }
+  file_and_record_attachment(a, attachment_dir(settings_), settings_.ffmpeg, staged_path, filename,
+                             [&](const AttachmentRow& row) { store_.insert_attachment(row); });
   return a;
 }
 
@@ -140,7 +120,7 @@ std::pair<AttachmentRow, std::string> SupportService::attachment_file(const Prin
                    (a->ticket_owner && *a->ticket_owner == me.id && !a->internal));
   if (!may) throw_not_found("No such attachment.");
   if (thumbnail && !a->has_thumbnail) throw_not_found("This attachment has no thumbnail.");
-  return {*a, attachment_dir(settings_) + "/" + a->id + (thumbnail ? "/thumbnail.jpg" : "/original")};
+  return {*a, attachment_path(attachment_dir(settings_), a->id, thumbnail)};
 }
 
 }  // namespace wp::support
