@@ -21,9 +21,11 @@ if [ "$tsan_only" = 1 ]; then scripts/install-deps.sh --test; else scripts/insta
 if [ "$tsan_only" = 0 ]; then
   stage "build"
   scripts/build.sh
+  stage "benchmark programs"
   # The benchmark programs are not part of `all`: build them so that a change cannot break them unseen.
   CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1 \
     flock /tmp/wp-build.lock cmake --build build -j"${JOBS:-2}" --target wp_loadgen wp_msgload wp_micro
+  stage "asan+ubsan server"
   scripts/asan.sh --build-server
 fi
 

@@ -73,8 +73,10 @@ if [ "$integration" = 1 ]; then
   echo "== integration tests against a tsan server: $*"
   # Each test on one backend, chosen by a hash of its id (conftest.py, _on_its_backend): both
   # stores' code is still run, in half the time. WP_IT_ONE_BACKEND= runs both.
-  WP_BIN="$root/build-tsan/watchparty" WP_TSAN=1 WP_IT_ONE_BACKEND=${WP_IT_ONE_BACKEND-1} \
-    /usr/bin/python3 -m pytest "$@" -q -p no:cacheprovider || status=$?
+  # Two pytest processes, a file at a time each (pytest-xdist), as the integration stage runs:
+  # the tests mostly wait on their servers, and one process left a core idle.
+  WP_BIN="$root/build-tsan/watchparty" WP_IT_ONE_BACKEND=${WP_IT_ONE_BACKEND-1} \
+    /usr/bin/python3 -m pytest "$@" -n "${TSAN_IT_WORKERS:-2}" --dist loadfile -q -p no:cacheprovider || status=$?
 fi
 
 if compgen -G "$reports/tsan*" >/dev/null; then
