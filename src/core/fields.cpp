@@ -1,5 +1,8 @@
 #include "core/fields.hpp"
 
+#include "core/ids.hpp"
+#include "core/validators.hpp"
+
 namespace wp {
 
 namespace {
@@ -163,6 +166,24 @@ void Fields::merge(const FieldErrors& more) {
 
 void Fields::done() const {
   if (!errors_.empty()) throw Error(ErrorCode::validation, "Invalid input.", errors_);
+}
+
+std::vector<std::string> Fields::optional_id_list(const std::string& name, std::size_t max) {
+  std::vector<std::string> out;
+  auto v = get(name);
+  if (!v) return out;
+  if (!v->is_array() || v->as_array().size() > max) {
+    add_error(name, "Must be a list of at most " + std::to_string(max) + " ids.");
+    return out;
+  }
+  for (auto& id : v->as_array()) {
+    if (!id.is_string() || !is_uuid(id.as_string())) {
+      add_error(name, "Each entry must be an id (UUID).");
+      return {};
+    }
+    out.push_back(validators::lower(std::string(id.as_string())));
+  }
+  return out;
 }
 
 }  // namespace wp

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 
@@ -26,6 +27,8 @@ class Fields {
   std::optional<double> required_number(const std::string& name, double lo, double hi);
   // An object value, returned serialized; nullopt when absent.
   std::optional<boost::json::object> optional_object(const std::string& name);
+  // A list of at most `max` ids (UUIDs), lower-cased; empty when absent or null.
+  std::vector<std::string> optional_id_list(const std::string& name, std::size_t max);
 
   void add_error(const std::string& name, std::string message);
   // Adds errors found by later checks for fields that have none yet, so

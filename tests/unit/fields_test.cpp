@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/fields.hpp"
@@ -49,6 +50,31 @@ TEST(Fields, NulAnywhereInAnObjectIsAFieldError) {
     ASSERT_EQ(errors.size(), 1u) << json::serialize(data);
     EXPECT_NE(errors.at("data").at(0).find("NUL"), std::string::npos);
   }
+}
+
+TEST(Fields, AnIdListIsUpToItsLengthOfUuidsLowerCased) {
+  const std::string a = "0B2A4D5E-6F70-4812-9A3B-4C5D6E7F8091", b = "1c2d3e4f-5a6b-4c7d-8e9f-a0b1c2d3e4f5";
+  auto read = [](const json::object& body, std::vector<std::string>& out) {
+    wp::Fields f(body);
+    out = f.optional_id_list("ids", 2);
+    try {
+      f.done();
+    } catch (const wp::Error& e) {
+      return e.fields();
+    }
+    return wp::FieldErrors{};
+  };
+  std::vector<std::string> ids;
+  EXPECT_TRUE(read({}, ids).empty());
+  EXPECT_TRUE(ids.empty());
+  EXPECT_TRUE(read({{"ids", nullptr}}, ids).empty());
+  EXPECT_TRUE(read({{"ids", json::array{a, b}}}, ids).empty());
+  EXPECT_EQ(ids, (std::vector<std::string>{"0b2a4d5e-6f70-4812-9a3b-4c5d6e7f8091", b}));
+  EXPECT_EQ(read({{"ids", json::array{a, b, b}}}, ids).at("ids").at(0), "Must be a list of at most 2 ids.");
+  EXPECT_EQ(read({{"ids", a}}, ids).at("ids").at(0), "Must be a list of at most 2 ids.");
+  EXPECT_EQ(read({{"ids", json::array{a, "not-an-id"}}}, ids).at("ids").at(0), "Each entry must be an id (UUID).");
+  EXPECT_TRUE(ids.empty());
+  EXPECT_EQ(read({{"ids", json::array{1}}}, ids).at("ids").at(0), "Each entry must be an id (UUID).");
 }
 
 }  // namespace

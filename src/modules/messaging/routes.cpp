@@ -5,7 +5,7 @@
 
 #include "core/fields.hpp"
 #include "core/ids.hpp"
-#include "http/file_response.hpp"
+#include "http/attachment_transfer.hpp"
 #include "http/json.hpp"
 #include "http/module_routes.hpp"
 #include "http/multipart_file.hpp"
@@ -40,25 +40,6 @@ std::optional<std::int64_t> query_number(Request& req, const char* name, std::in
   if (!v || *v < lo || *v > hi)
     throw_validation(name, "Must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ".");
   return v;
-}
-
-// A list of ids in the body (`member_ids`, `attachment_ids`); errors go to f.
-std::vector<std::string> id_list(Fields& f, const json::object& body, const char* name, std::size_t max) {
-  std::vector<std::string> out;
-  auto v = body.if_contains(name);
-  if (!v || v->is_null()) return out;
-  if (!v->is_array() || v->as_array().size() > max) {
-    f.add_error(name, "Must be a list of at most " + std::to_string(max) + " ids.");
-    return out;
-  }
-  for (auto& id : v->as_array()) {
-    if (!id.is_string() || !is_uuid(id.as_string())) {
-      f.add_error(name, "Each entry must be an id (UUID).");
-      return {};
-    }
-    out.emplace_back(id.as_string());
-  }
-  return out;
 }
 
 std::optional<AddMembers> add_members_of(Fields& f, const json::object& body) {
@@ -120,7 +101,7 @@ Response create_group(MessagingService& svc, Request& req) {
   GroupInput in;
   in.title = f.required_string("title", 1, kTitleMax);
   if (!body.contains("member_ids")) f.add_error("member_ids", "This field is required.");
-  in.member_ids = id_list(f, body, "member_ids", 200);
+  in.member_ids = f.optional_id_list("member_ids", 200);
   in.add_members = add_members_of(f, body).value_or(AddMembers::owner);
   f.done();
   return conversation_response(svc.create_group(req.current_user(), in), req, 201);
@@ -205,7 +186,7 @@ Response send_message(MessagingService& svc, Request& req) {
   in.client_id = f.required_string("client_id", 1, kClientIdMax);
   in.body = f.optional_string("body", 4000);
   if (auto r = f.optional_string("reply_to_id", 64)) in.reply_to_id = *r;
-  in.attachment_ids = id_list(f, body, "attachment_ids", kMaxAttachments);
+  in.attachment_ids = f.optional_id_list("attachment_ids", kMaxAttachments);
   if (auto t = f.optional_string("message_type", 16)) {
     in.message_type = parse_enum<MessageType>(*t);
     if (!in.message_type) f.add_error("message_type", "Must be one of " + enum_choices<MessageType>() + ".");
@@ -257,26 +238,13 @@ Response mark_read(MessagingService& svc, Request& req) {
 
 Response upload(MessagingService& svc, Request& req) {
   http::StagedFile staged{svc.staging_path()};
-  http::SpoolLimits limits;
-  limits.max_file_bytes = static_cast<std::uint64_t>(svc.max_attachment_bytes());
-  auto form = http::read_multipart_file(req.body_file, req.header("Content-Type").value_or(""), "file", staged.path,
-                                        limits);
-  if (!form.file) throw_validation("file", "This field is required.");
-  auto a = svc.upload(req.current_user(), staged.path, form.file->filename);
-  return http::json_response(attachment_json(a), 201);
+  auto filename = http::receive_attachment(req, staged.path, svc.max_attachment_bytes());
+  return http::json_response(attachment_json(svc.upload(req.current_user(), staged.path, filename)), 201);
 }
 
 Response download(MessagingService& svc, Request& req, bool thumbnail) {
   auto [a, path] = svc.attachment_file(req.current_user(), req.param("id"), thumbnail);
-  Response res;
-  res.content_type = thumbnail ? "image/jpeg" : a.mime_type;
-  res.set_header("Cache-Control", "private, max-age=3600");
-  res.set_header("X-Content-Type-Options", "nosniff");
-  // Only pictures and videos are shown in the page; anything else is saved.
-  bool inline_ok = thumbnail || a.kind != AttachmentKind::file;
-  res.set_header("Content-Disposition", std::string(inline_ok ? "inline" : "attachment") + "; filename=\"" +
-                                            (thumbnail ? "thumbnail.jpg" : a.filename) + "\"");
-  return http::serve_file(req, path, std::move(res), http::Ranges::accepted);
+  return http::attachment_download(req, path, thumbnail, a.mime_type, a.filename, a.kind);
 }
 
 // ---------------------------------------------------------------- socket messages

@@ -48,26 +48,6 @@ inline std::optional<int> int_query(const http::Request& req, const char* name, 
   return v;
 }
 
-// A list of at most `max` ids (UUIDs) in the body; errors go to f.
-inline std::vector<std::string> id_list(Fields& f, const boost::json::object& body, const char* name,
-                                        std::size_t max) {
-  std::vector<std::string> out;
-  auto v = body.if_contains(name);
-  if (!v || v->is_null()) return out;
-  if (!v->is_array() || v->as_array().size() > max) {
-    f.add_error(name, "Must be a list of at most " + std::to_string(max) + " ids.");
-    return out;
-  }
-  for (auto& id : v->as_array()) {
-    if (!id.is_string() || !is_uuid(id.as_string())) {
-      f.add_error(name, "Each entry must be an id (UUID).");
-      return {};
-    }
-    out.push_back(validators::lower(std::string(id.as_string())));
-  }
-  return out;
-}
-
 // An optional id field: absent, or a UUID (lower case); errors go to f.
 inline std::optional<std::string> id_field(Fields& f, const char* name) {
   auto v = f.optional_string(name, 36);

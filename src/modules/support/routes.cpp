@@ -2,7 +2,7 @@
 #include "modules/support/routes.hpp"
 
 #include "core/fields.hpp"
-#include "http/file_response.hpp"
+#include "http/attachment_transfer.hpp"
 #include "http/json.hpp"
 #include "http/module_routes.hpp"
 #include "http/multipart_file.hpp"
@@ -79,7 +79,7 @@ TicketInput ticket_input(const Request& req) {
     f.add_error("category", "This field is required.");
   in.priority = enum_field<TicketPriority>(f, body, "priority").value_or(TicketPriority::normal);
   in.moderation_action_id = id_field(f, "moderation_action_id");
-  in.attachment_ids = id_list(f, body, "attachment_ids", kMaxAttachments);
+  in.attachment_ids = f.optional_id_list("attachment_ids", kMaxAttachments);
   f.done();
   in.category = *category;
   return in;
@@ -172,7 +172,7 @@ Response add_reply(SupportService& svc, Request& req) {
   ReplyInput in;
   in.content = f.required_string("content", 1, kTextMax);
   in.is_internal = f.optional_bool("is_internal").value_or(false);
-  in.attachment_ids = id_list(f, body, "attachment_ids", kMaxAttachments);
+  in.attachment_ids = f.optional_id_list("attachment_ids", kMaxAttachments);
   f.done();
   return http::json_response(reply_json(svc.reply(req.current_user(), req.param("id"), in)), 201);
 }
@@ -184,26 +184,13 @@ Response summary(SupportService& svc, Request& req) {
 
 Response upload(SupportService& svc, Request& req) {
   http::StagedFile staged{svc.staging_path()};
-  http::SpoolLimits limits;
-  limits.max_file_bytes = static_cast<std::uint64_t>(svc.settings().max_attachment_bytes);
-  auto form = http::read_multipart_file(req.body_file, req.header("Content-Type").value_or(""), "file", staged.path,
-                                        limits);
-  if (!form.file) throw_validation("file", "This field is required.");
-  auto a = svc.upload(req.current_user(), staged.path, form.file->filename);
-  return http::json_response(attachment_json(a), 201);
+  auto filename = http::receive_attachment(req, staged.path, svc.settings().max_attachment_bytes);
+  return http::json_response(attachment_json(svc.upload(req.current_user(), staged.path, filename)), 201);
 }
 
 Response download(SupportService& svc, Request& req, bool thumbnail) {
   auto [a, path] = svc.attachment_file(req.current_user(), req.param("id"), thumbnail);
-  Response res;
-  res.content_type = thumbnail ? "image/jpeg" : a.mime_type;
-  res.set_header("Cache-Control", "private, max-age=3600");
-  res.set_header("X-Content-Type-Options", "nosniff");
-  // Only pictures and videos are shown in the page; anything else is saved.
-  bool inline_ok = thumbnail || a.kind != AttachmentKind::file;
-  res.set_header("Content-Disposition", std::string(inline_ok ? "inline" : "attachment") + "; filename=\"" +
-                                            (thumbnail ? "thumbnail.jpg" : a.filename) + "\"");
-  return http::serve_file(req, path, std::move(res), http::Ranges::accepted);
+  return http::attachment_download(req, path, thumbnail, a.mime_type, a.filename, a.kind);
 }
 
 }  // namespace
