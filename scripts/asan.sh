@@ -18,7 +18,7 @@ root=$(pwd)
 export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/ccache}" CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 build() {  # targets
   flock /tmp/wp-build.lock cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DWATCHPARTY_SANITIZE=address,undefined -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DWATCHPARTY_BENCH=OFF \
+    -DWATCHPARTY_SANITIZE=address,undefined -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-Og -g1" -DWATCHPARTY_BENCH=OFF \
     -DWATCHPARTY_UNITY=ON >/dev/null
   flock /tmp/wp-build.lock cmake --build build-asan -j"${JOBS:-2}" --target "$@"
 }
