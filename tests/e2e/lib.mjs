@@ -172,10 +172,10 @@ export async function cutNetwork(page, fn) {
 }
 
 /** An H.264/AAC clip of `seconds` made by ffmpeg (the command of the issue). */
-export function makeClip(dir, seconds = 10) {
-  const out = join(dir, `clip${seconds}.mp4`);
+export function makeClip(dir, seconds = 10, size = '640x360') {
+  const out = join(dir, `clip${seconds}-${size}.mp4`);
   if (existsSync(out)) return out;
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=640x360:rate=25`, '-f', 'lavfi', '-i', `sine=duration=${seconds}`,
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=duration=${seconds}:size=${size}:rate=25`, '-f', 'lavfi', '-i', `sine=duration=${seconds}`,
     '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', out]);
   return out;
 }

@@ -29,7 +29,7 @@ after(async () => {
 test('two pages on two nodes playing HLS: every sample within 100 ms', { skip }, async () => {
   const host = await registerUser(nodeA.url, 'nhost');
   const guest = await registerUser(nodeB.url, 'nguest');
-  const video = await uploadAndWait(nodeA.url, host.token, makeClip(tmpDir(), 40), 'two-node clip');
+  const video = await uploadAndWait(nodeA.url, host.token, makeClip(tmpDir(), 40, '320x180'), 'two-node clip');
   assert.ok(video.hls_url, `processed video without hls_url: ${JSON.stringify(video)}`);
   const party = await rest(nodeA.url, '/api/parties/', { method: 'POST', token: host.token, body: { title: 'Two nodes', video_id: video.id } });
   assert.equal(party.status, 201, JSON.stringify(party.data));
