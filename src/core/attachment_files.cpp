@@ -31,8 +31,13 @@ const std::map<std::string, AttachmentKind>& allowed_types() {
 
 constexpr std::size_t kMaxFilename = 200;
 
-}  // namespace
+struct SniffedAttachment {
+  std::string mime_type;
+  AttachmentKind kind = AttachmentKind::file;
+};
 
+// The sniffed type of the file at `path` and its kind; unsupported_media (415)
+// naming the detected type when it is not on the allow-list.
 SniffedAttachment check_attachment_type(const std::string& path) {
   auto mime = sniff_mime_type_of_file(path);
   auto kind = allowed_types().find(mime);
@@ -41,6 +46,7 @@ SniffedAttachment check_attachment_type(const std::string& path) {
   return {mime, kind->second};
 }
 
+// The name shown for a file: its last path part, printable, bounded ("file" when nothing is left).
 std::string attachment_display_name(const std::string& given) {
   std::string base = fs::path(given).filename().string(), out;
   for (char c : base)
@@ -49,6 +55,8 @@ std::string attachment_display_name(const std::string& given) {
   return out.empty() || out == "." || out == ".." ? "file" : out;
 }
 
+// Writes a JPEG thumbnail (at most 320 px wide) of the image at `original`
+// to `thumbnail` with ffmpeg; false (logged) when it cannot be made.
 bool make_attachment_thumbnail(const std::string& ffmpeg, const std::string& original, const std::string& thumbnail) {
   ProcessOptions o;
   o.timeout = std::chrono::seconds(30);
@@ -59,6 +67,8 @@ bool make_attachment_thumbnail(const std::string& ffmpeg, const std::string& ori
   if (!made) spdlog::info("attachment {}: no thumbnail ({})", original, r.describe());
   return made;
 }
+
+}  // namespace
 
 FiledAttachment file_attachment(const std::string& root, const std::string& ffmpeg, const std::string& staged,
                                 const std::string& filename) {
