@@ -6,7 +6,7 @@
 // shows the fake microphones' beeps). One page speaks with a steady tone (its microphone is an
 // oscillator): the others mark that member speaking from Janus's talking events; the host
 // server-mutes it: every page shows it muted, its mark goes, Janus reports the participant muted;
-// lifted, it is heard and marked again. A share published to the VideoRoom reaches the others'
+// lifted, it is heard and marked again, also on a page whose voice_state comes after Janus's news. A share published to the VideoRoom reaches the others'
 // tiles. Skipped when janus is not installed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,6 +65,21 @@ function toneMicrophone() {
   };
 }
 
+// Holds the party socket's voice_state for `gate.ms` on one page (and what follows it, so the order
+// stays), to make our server's news arrive after Janus's.
+async function holdVoiceState(page) {
+  const gate = { ms: 0 };
+  await page.routeWebSocket(/\/ws\/party\//, (ws) => {
+    const server = ws.connectToServer();
+    let queue = Promise.resolve();
+    server.onMessage((m) => {
+      const wait = gate.ms > 0 && String(m).includes('"voice_state"') ? gate.ms : 0;
+      queue = queue.then(() => wait && new Promise((r) => setTimeout(r, wait))).then(() => ws.send(m));
+    });
+  });
+  return gate;
+}
+
 // The server's view of a participant, asked of Janus directly (as the server does, with the API secret).
 async function janusMuted(room) {
   const post = async (path, body) => (await fetch(janusUrl + path, { method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -114,10 +129,12 @@ test('beyond the mesh three pages hear each other through Janus, and a share rea
   for (const u of people.slice(1))
     assert.equal((await rest(server.url, `/api/parties/${partyId}/join/`, { method: 'POST', token: u.token })).status, 200);
   const ctxs = [];
+  let jonsVoiceState;
   for (const [i, u] of people.entries()) {
     const X = await apiLoggedIn(browser.browser, server.url, u);
     await X.context.grantPermissions(['microphone', 'camera']);
     await X.page.addInitScript(fakeScreen);
+    if (i === 1) jonsVoiceState = await holdVoiceState(X.page);
     if (i === 2) await X.page.addInitScript(toneMicrophone);
     await X.page.goto(`/parties/${partyId}`);
     await waitRoomReady(X.page);
@@ -168,9 +185,12 @@ test('beyond the mesh three pages hear each other through Janus, and a share rea
   assert.equal(await speaks(pages[1], kim.id), false, 'a server-muted member is not marked speaking');
   assert.equal((await janusMuted(room)).get(pid), true);
 
-  // lifted: heard and marked again
+  // lifted: heard and marked again, also where Janus's unmute comes before our voice_state (Janus
+  // kept its verdict through the mute and says it once)
+  jonsVoiceState.ms = 2000;
   await pages[0].click(`li[data-user-id="${kim.id}"] button[data-slot="server-mute"]`);
   await pages[1].waitForFunction((u) => window.__wpCall.speaking.includes(u), kim.id, { timeout: 20000, polling: 100 });
+  jonsVoiceState.ms = 0;
   assert.equal((await janusMuted(room)).get(pid), false);
 
   // a share goes to the VideoRoom and reaches the others' tiles

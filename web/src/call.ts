@@ -60,7 +60,10 @@ export function callBar(partyId: string, opts: CallOptions) {
   let sfuJoining: Promise<void> | null = null;
   let sfuPass: SfuPass | null = null;
   const participants = new Map<number, string>();  // Janus participant id -> user id (voice_state)
-  const sfuTalking = new Set<string>();            // user ids Janus says are talking
+  // User ids Janus says are talking, as Janus says it. A server mute is applied when the marks are
+  // drawn: Janus's unmute and our voice_state come on two channels in either order, and Janus does not
+  // repeat a verdict, so filtering here would lose a talker unmuted mid-sentence.
+  const sfuTalking = new Set<string>();
   const mix = h('audio', { autoplay: true });  // Janus's mix of the room
   let mixLevel: () => number = () => 0;
   const sfuShares = new Map<string, MediaStream>();  // user id -> their share, through Janus
@@ -188,10 +191,7 @@ export function callBar(partyId: string, opts: CallOptions) {
     if (m) mode = m;
     participants.clear();
     for (const x of members) if (x.participant_id !== undefined) participants.set(x.participant_id, x.user.id);
-    for (const id of [...sfuTalking]) {
-      const x = members.find((y) => y.user.id === id);
-      if (!x || x.server_muted) sfuTalking.delete(id);
-    }
+    for (const id of [...sfuTalking]) if (!members.some((y) => y.user.id === id)) sfuTalking.delete(id);
     sfu?.setMuted(!!me()?.server_muted).catch(() => undefined);
     if (inCall && !members.some((m) => m.user.id === opts.myId)) {
       // The server let us go (kicked, or another tab left): stop everything here.
@@ -297,8 +297,7 @@ export function callBar(partyId: string, opts: CallOptions) {
       onLost: (why) => { note(`sfu lost: ${why}`); if (sfu) { sfu = null; toast('The connection to the voice chat ended.', 'error'); } },
       onTalking: (pid, talking) => {
         const id = participants.get(pid);
-        const x = members.find((y) => y.user.id === id);
-        if (id && talking && x && !x.server_muted) sfuTalking.add(id);
+        if (id && talking) sfuTalking.add(id);
         else if (id) sfuTalking.delete(id);
       },
       serverMuted: () => !!me()?.server_muted,
@@ -392,7 +391,7 @@ export function callBar(partyId: string, opts: CallOptions) {
     // Through Janus the room is one mix: who speaks is not known, only that someone does.
     if (!mix.muted && mixLevel() > SPEAKING_LEVEL) lastLoud.set(MIX, t);
     const now = new Set<string>();
-    if (sfu) for (const id of sfuTalking) now.add(id);
+    if (sfu) for (const id of sfuTalking) if (!members.find((y) => y.user.id === id)?.server_muted) now.add(id);
     for (const [id, at] of lastLoud) {
       if (t - at < SPEAKING_HOLD_MS && (id === opts.myId ? mineOn : id === MIX ? !!sfu : peers.has(id) && !peers.get(id)!.audio.muted)) now.add(id);
       else lastLoud.delete(id);
