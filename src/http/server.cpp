@@ -23,7 +23,7 @@ namespace wp::http::transport {
 IoContexts::IoContexts(int threads) {
   for (int i = 0; i < std::max(1, threads); ++i) {
     all_.push_back(std::make_unique<asio::io_context>(1));
-    kicks_.push_back(std::make_unique<KickList>(*all_.back()));
+    outboxes_.push_back(std::make_unique<Outbox>(*all_.back()));
     sweeps_.push_back(std::make_unique<SweepList>(*all_.back()));
   }
 }
@@ -35,24 +35,44 @@ std::size_t IoContexts::index_of(const asio::any_io_executor& ex) const {
   throw std::logic_error("an executor of no I/O thread of this server");
 }
 
-void KickList::add(std::shared_ptr<Kickable> socket) {
+void Outbox::send_each(Members members, realtime::Message msg) {
+  add({.many = std::move(members), .msg = std::move(msg)});
+}
+
+void Outbox::send(std::shared_ptr<OutboxConnection> one, realtime::Message msg) {
+  add({.one = std::move(one), .msg = std::move(msg)});
+}
+
+void Outbox::close(std::shared_ptr<OutboxConnection> one, int code, const std::string& reason) {
+  add({.one = std::move(one), .msg = realtime::make_message(reason), .close_code = code});
+}
+
+void Outbox::add(Entry entry) {
   {
     std::lock_guard lock(mu_);
-    waiting_.push_back(std::move(socket));
+    waiting_.push_back(std::move(entry));
     if (posted_) return;
     posted_ = true;
   }
-  asio::post(ioc_, [this] { run(); });
+  asio::post(ioc_, [this] { flush(); });
 }
 
-void KickList::run() {
-  std::vector<std::shared_ptr<Kickable>> now;
+void Outbox::flush() {
+  std::vector<Entry> now;
   {
     std::lock_guard lock(mu_);
     now.swap(waiting_);
     posted_ = false;
   }
-  for (auto& socket : now) socket->kicked();
+  for (auto& e : now) {
+    if (e.many) {
+      for (auto& c : *e.many) static_cast<OutboxConnection&>(*c).send_here(e.msg);
+    } else if (e.close_code) {
+      e.one->close_here(e.close_code, *e.msg);
+    } else {
+      e.one->send_here(e.msg);
+    }
+  }
 }
 
 void SweepList::add(std::weak_ptr<Sweepable> socket) {

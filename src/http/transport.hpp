@@ -32,6 +32,7 @@
 #include "http/message.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "realtime/connection.hpp"
 
 // GCC 12 inlines Asio's recycling coroutine-frame allocator into some
 // coroutines and then takes the frame's own operator delete for a mismatch
@@ -111,30 +112,41 @@ class ConnectionTable {
   std::list<std::weak_ptr<DrainableSocket>> websockets_;
 };
 
-// Something a socket does on its I/O thread when another thread asks (a
-// WebSocket's writer, started by a send).
-class Kickable {
+// A connection that takes what its thread's outbox hands it, on that thread.
+class OutboxConnection : public realtime::Connection {
  public:
-  virtual void kicked() = 0;
-
- protected:
-  ~Kickable() = default;
+  virtual void send_here(const realtime::Message& msg) = 0;
+  virtual void close_here(int code, const std::string& reason) = 0;
 };
 
-// The sockets of one I/O thread waiting to be kicked. A burst of sends from
-// another thread (a message's fan-out to a room) costs one post per I/O
-// thread, not one per socket: the thread then kicks them all in one handler.
-class KickList {
+// Everything sent to the WebSockets of one I/O thread, in the order it was
+// sent: a message for one, a message for many (a room's fan-out, one entry
+// for all of its members here), a close. The thread takes what has gathered in
+// one handler and hands it on by plain calls, so a socket's queue is only ever
+// touched by its own thread, and a fan-out costs one post per thread.
+class Outbox : public realtime::Fanout {
  public:
-  explicit KickList(asio::io_context& ioc) : ioc_(ioc) {}
-  void add(std::shared_ptr<Kickable> socket);  // any thread
+  explicit Outbox(asio::io_context& ioc) : ioc_(ioc) {}
+  // Any thread. Members are OutboxConnections of this outbox.
+  void send_each(Members members, realtime::Message msg) override;
+  void send(std::shared_ptr<OutboxConnection> one, realtime::Message msg);
+  void close(std::shared_ptr<OutboxConnection> one, int code, const std::string& reason);
+  // On the I/O thread (never from within a hand-over): hands on what waits
+  // now, as the posted handler would.
+  void flush();
 
  private:
-  void run();
+  struct Entry {
+    Members many;
+    std::shared_ptr<OutboxConnection> one;
+    realtime::Message msg;  // a close's reason
+    int close_code = 0;     // 0: a message
+  };
+  void add(Entry entry);
 
   asio::io_context& ioc_;
   std::mutex mu_;
-  std::vector<std::shared_ptr<Kickable>> waiting_;
+  std::vector<Entry> waiting_;
   bool posted_ = false;
 };
 
@@ -179,8 +191,8 @@ class IoContexts {
   // The next one in turn, for a new connection.
   asio::io_context& next() { return *all_[next_.fetch_add(1, std::memory_order_relaxed) % all_.size()]; }
   const std::vector<std::unique_ptr<asio::io_context>>& all() const { return all_; }
-  // The kick list and the sweep list of the I/O thread that runs ex.
-  KickList& kicks_of(const asio::any_io_executor& ex) { return *kicks_[index_of(ex)]; }
+  // The outbox and the sweep list of the I/O thread that runs ex.
+  Outbox& outbox_of(const asio::any_io_executor& ex) { return *outboxes_[index_of(ex)]; }
   SweepList& sweeps_of(const asio::any_io_executor& ex) { return *sweeps_[index_of(ex)]; }
   void stop();
 
@@ -188,7 +200,7 @@ class IoContexts {
   std::size_t index_of(const asio::any_io_executor& ex) const;
 
   std::vector<std::unique_ptr<asio::io_context>> all_;
-  std::vector<std::unique_ptr<KickList>> kicks_;  // one per context, in the same order
+  std::vector<std::unique_ptr<Outbox>> outboxes_;  // one per context, in the same order
   std::vector<std::unique_ptr<SweepList>> sweeps_;  // the same
   std::atomic<std::size_t> next_{0};
 };

@@ -3,10 +3,11 @@
 // callbacks on the connection's I/O thread. Reads wait for the socket to be
 // readable and only then take bytes, through a per-thread buffer, into the
 // frame reader (ws_reader.hpp): an idle socket holds no buffer and no
-// coroutine frame. Sends from any thread go through a bounded queue
-// (ws_send_queue.hpp) to one writer on that thread, which writes shared,
-// ready-made frames (ws_frame.hpp) straight to the socket, several per
-// gathered write. Silence and overdue closes are caught by the thread's
+// coroutine frame. Sends from any thread go through the thread's outbox
+// (transport.hpp), in order, to the socket: a shared, ready-made frame
+// (ws_frame.hpp) is written at once when nothing waits; else it waits in a
+// bounded queue (ws_send_queue.hpp) for the one writer, which writes several
+// per gathered write. Silence and overdue closes are caught by the thread's
 // sweep (SweepList), not by timers per socket.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -44,15 +45,14 @@ constexpr auto kCloseWait = std::chrono::seconds(2);
 // One accepted WebSocket. There is only ever one write in flight; a client
 // that lets its queue fill up, or sends faster than the token bucket allows,
 // is closed with 4008.
-class WsConn : public realtime::Connection,
+class WsConn : public OutboxConnection,
                public DrainableSocket,
-               public Kickable,
                public Sweepable,
                public WsReaderSink,
                public std::enable_shared_from_this<WsConn> {
  public:
-  WsConn(tcp::socket&& socket, std::string_view key, const ServerOptions& opt, KickList& kicks)
-      : socket_(std::move(socket)), opt_(opt), kicks_(kicks), id_(new_uuid()), reader_(opt.ws_max_frame),
+  WsConn(tcp::socket&& socket, std::string_view key, const ServerOptions& opt, Outbox& outbox)
+      : socket_(std::move(socket)), opt_(opt), outbox_(outbox), id_(new_uuid()), reader_(opt.ws_max_frame),
         queue_(opt.ws_send_queue), tokens_(opt.ws_flood_burst), last_refill_(Clock::now()), last_heard_(last_refill_) {
     // First in the queue, whatever is queued before start(): the writer
     // counts as busy until then, so nothing is written before it.
@@ -62,32 +62,29 @@ class WsConn : public realtime::Connection,
   const std::string& id() const override { return id_; }
   auto executor() { return socket_.get_executor(); }
 
-  bool send(realtime::Message msg) override {
-    switch (queue_.push_data(shared_text_frame(msg))) {
-      case SendQueue::Push::queued:
-        return true;
+  // Any thread: through the thread's outbox, which keeps the order of the calls.
+  void send(realtime::Message msg) override { outbox_.send(shared_from_this(), std::move(msg)); }
+  void close(int code, const std::string& reason) override { outbox_.close(shared_from_this(), code, reason); }
+  realtime::Fanout* fanout() override { return &outbox_; }
+
+  // On the I/O thread, from the outbox.
+  void send_here(const realtime::Message& msg) override {
+    const auto& frame = shared_text_frame(msg);
+    if (queue_.idle()) return write_now(frame);
+    switch (queue_.push_data(frame)) {
       case SendQueue::Push::start_writer:
-        kicks_.add(shared_from_this());
-        return true;
+        write_next();
+        break;
       case SendQueue::Push::full:
-        close(realtime::close_code::too_slow, "Too slow: send queue full.");
-        return false;
+        fail(realtime::close_code::too_slow, "Too slow: send queue full.");
+        break;
+      case SendQueue::Push::queued:
       case SendQueue::Push::closed:
         break;
     }
-    return false;
   }
 
-  // Any thread.
-  void close(int code, const std::string& reason) override {
-    if (!queue_.close()) return;
-    asio::post(executor(), [self = shared_from_this(), code, reason] {
-      self->send_close(static_cast<std::uint16_t>(code), reason);
-    });
-  }
-
-  // On the I/O thread, after a send found the writer idle.
-  void kicked() override { write_next(); }
+  void close_here(int code, const std::string& reason) override { fail(static_cast<std::uint16_t>(code), reason); }
 
   void close_going_away() override { close(realtime::close_code::going_away, "Server shutting down."); }
 
@@ -255,6 +252,9 @@ class WsConn : public realtime::Connection,
 
   void on_peer_close(std::uint16_t code) override {
     peer_closed_ = true;
+    // What was sent before the peer's close was read, this thread's replies too, was
+    // accepted: it goes out before our echo.
+    outbox_.flush();
     if (queue_.close(true)) {
       send_close(code, {});  // the echo (RFC 6455 §5.5.1), after what was accepted before
     } else if (close_written_) {
@@ -282,22 +282,46 @@ class WsConn : public realtime::Connection,
   // Plain callbacks, not a coroutine: this runs once per message per member.
   void write_next() {
     while (queue_.take(batch_)) {
-      if (buffers_.capacity() > SendQueue::kKeep && batch_.size() <= SendQueue::kKeep)
-        std::vector<asio::const_buffer>().swap(buffers_);
-      buffers_.clear();
-      for (auto& frame : batch_) buffers_.emplace_back(frame->data(), frame->size());
+      fill_buffers();
       // The socket usually takes it at once, and then no completion has to be queued and run.
       beast::error_code ec;
       auto n = socket_.write_some(buffers_, ec);
-      if (ec && ec != asio::error::would_block && ec != asio::error::try_again) return on_written(ec);
-      auto rest = skip(buffers_, ec ? 0 : n);
-      if (!rest.empty()) {
-        asio::async_write(socket_, std::span<const asio::const_buffer>(rest),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
-        return;
-      }
-      if (!batch_written({})) return;
+      if (!wrote_all(n, ec) || !batch_written({})) return;
     }
+  }
+
+  // An idle socket's frame, written straight from the shared bytes: in the
+  // usual case, where the socket takes it whole, nothing is kept or queued.
+  void write_now(const Frame& frame) {
+    beast::error_code ec;
+    auto n = socket_.write_some(asio::buffer(*frame), ec);
+    if (!ec && n == frame->size()) return;
+    queue_.claim();
+    batch_.clear();
+    batch_.push_back(frame);
+    fill_buffers();
+    wrote_all(n, ec);
+  }
+
+  void fill_buffers() {
+    if (buffers_.capacity() > SendQueue::kKeep && batch_.size() <= SendQueue::kKeep)
+      std::vector<asio::const_buffer>().swap(buffers_);
+    buffers_.clear();
+    for (auto& frame : batch_) buffers_.emplace_back(frame->data(), frame->size());
+  }
+
+  // After a write_some of buffers_ took n bytes: true if that was all of
+  // them; else the rest goes on asynchronously, or the socket failed.
+  bool wrote_all(std::size_t n, beast::error_code ec) {
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+      on_written(ec);
+      return false;
+    }
+    auto rest = skip(buffers_, ec ? 0 : n);
+    if (rest.empty()) return true;
+    asio::async_write(socket_, std::span<const asio::const_buffer>(rest),
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_written(ec); });
+    return false;
   }
 
   static std::span<asio::const_buffer> skip(std::span<asio::const_buffer> bufs, std::size_t n) {
@@ -327,7 +351,7 @@ class WsConn : public realtime::Connection,
 
   tcp::socket socket_;
   const ServerOptions& opt_;
-  KickList& kicks_;  // of this socket's I/O thread
+  Outbox& outbox_;  // of this socket's I/O thread
   std::string id_;
   std::shared_ptr<realtime::Endpoint> endpoint_;  // while reading
   WsReader reader_;
@@ -375,7 +399,7 @@ awaitable<void> websocket_session(Transport& t, std::shared_ptr<beast::tcp_strea
   req->route = upgrade.match.route->pattern;
   // A plain socket under the WebSocket: silence is the sweep's to catch.
   auto executor = stream->get_executor();
-  auto conn = std::make_shared<WsConn>(stream->release_socket(), upgrade.key, t.opt, t.io.kicks_of(executor));
+  auto conn = std::make_shared<WsConn>(stream->release_socket(), upgrade.key, t.opt, t.io.outbox_of(executor));
   stream.reset();
   auto self = t.connections.add(std::weak_ptr<DrainableSocket>(conn));
   conn->on_finish([&t, self] {

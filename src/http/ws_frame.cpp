@@ -30,7 +30,7 @@ std::string close_frame(std::uint16_t code, std::string_view reason) {
   return server_frame(8, payload);
 }
 
-Frame shared_text_frame(const realtime::Message& msg) {
+const Frame& shared_text_frame(const realtime::Message& msg) {
   // The weak_ptr keeps the message's control block alive, so an equal owner
   // is the same message, never a new one at a reused address.
   thread_local std::weak_ptr<const std::string> last_msg;

@@ -23,7 +23,8 @@ inline std::string text_frame(std::string_view text) { return server_frame(1, te
 std::string close_frame(std::uint16_t code, std::string_view reason);
 
 // text_frame(*msg), built at most once per message on each thread: a
-// fan-out hands the same message to every member from one loop.
-Frame shared_text_frame(const realtime::Message& msg);
+// fan-out hands the same message to every member from one loop. The
+// reference holds till the next call on this thread; a copy, for good.
+const Frame& shared_text_frame(const realtime::Message& msg);
 
 }  // namespace wp::http::transport

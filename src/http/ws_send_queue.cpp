@@ -6,7 +6,6 @@
 namespace wp::http::transport {
 
 SendQueue::Push SendQueue::push_data(Frame frame) {
-  std::lock_guard lock(mu_);
   if (closing_) return Push::closed;
   // Counting the frames being written keeps a batched writer to the same
   // bound as one writing a frame at a time: `limit` waiting plus one.
@@ -18,7 +17,6 @@ SendQueue::Push SendQueue::push_data(Frame frame) {
 }
 
 SendQueue::Push SendQueue::push_control(Frame frame) {
-  std::lock_guard lock(mu_);
   if (is_close_frame(*frame)) {
     closing_ = true;
     close_frame_ = std::move(frame);
@@ -31,7 +29,6 @@ SendQueue::Push SendQueue::push_control(Frame frame) {
 }
 
 bool SendQueue::open() {
-  std::lock_guard lock(mu_);
   open_ = true;
   if (writing_ || data_.empty()) return false;
   writing_ = true;
@@ -39,7 +36,6 @@ bool SendQueue::open() {
 }
 
 bool SendQueue::close(bool keep_data) {
-  std::lock_guard lock(mu_);
   if (closing_) return false;
   closing_ = true;
   if (!keep_data) drop_data();
@@ -55,10 +51,14 @@ void SendQueue::trim(V& v) {
   v.swap(fresh);
 }
 
+void SendQueue::claim() {
+  writing_ = true;
+  data_in_flight_ = 1;
+}
+
 bool SendQueue::take(Batch& out) {
   out.clear();
   trim(out);
-  std::lock_guard lock(mu_);
   for (auto& c : control_) out.push_back(std::move(c));
   control_.clear();
   trim(control_);
@@ -76,7 +76,6 @@ bool SendQueue::take(Batch& out) {
 }
 
 void SendQueue::written(bool failed) {
-  std::lock_guard lock(mu_);
   data_in_flight_ = 0;
   if (failed) {
     closing_ = true;

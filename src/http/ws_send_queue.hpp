@@ -1,13 +1,12 @@
 #pragma once
-// The bounded send queue of one WebSocket (websocket_session.cpp). Data
-// frames come from any thread; the connection's own bytes (the handshake
-// answer, ping, pong, close) come from its I/O thread. One writer on that
-// thread takes them out in batches, the connection's own first, and writes
-// each batch with one gathered write: the socket never has two writes in
-// flight, so frames never interleave.
+// The bounded send queue of one WebSocket (websocket_session.cpp), used on
+// its I/O thread only: data frames come through the thread's outbox, the
+// connection's own bytes (the handshake answer, ping, pong, close) from the
+// connection. One writer takes them out in batches, the connection's own
+// first, and writes each batch with one gathered write: the socket never has
+// two writes in flight, so frames never interleave.
 #include <cstddef>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 #include "http/ws_frame.hpp"
@@ -28,10 +27,10 @@ class SendQueue {
   // At most `limit` data frames wait, besides those being written.
   explicit SendQueue(std::size_t limit) : limit_(limit) {}
 
-  // Any thread. full: the caller closes the connection (4008).
+  // full: the caller closes the connection (4008); start_writer: it writes now.
   Push push_data(Frame frame);
-  // The I/O thread only. Written before any data still waiting, but a close
-  // frame: it goes last, after the data close() kept, and nothing follows it.
+  // Written before any data still waiting, but a close frame: it goes last,
+  // after the data close() kept, and nothing follows it.
   Push push_control(Frame frame);
   // The handshake is done: data may go out. True: start the writer.
   bool open();
@@ -39,8 +38,15 @@ class SendQueue {
   // closed: what was accepted before still goes out); false if already closing.
   bool close(bool keep_data = false);
 
-  // The writer's next batch, on the I/O thread; false (and the writer stops) when
-  // nothing waits. `out` is cleared first (and trimmed after a big batch).
+  // Nothing waits or is being written, and data may go out: the caller may
+  // write a data frame to the socket itself, at once.
+  bool idle() const { return open_ && !writing_ && !closing_; }
+  // When idle: the caller's frame is being written after all (the socket did
+  // not take it whole), as if the writer had taken it.
+  void claim();
+
+  // The writer's next batch; false (and the writer stops) when nothing waits.
+  // `out` is cleared first (and trimmed after a big batch).
   bool take(Batch& out);
   // The batch taken last is written (or failed: then no more data is taken).
   void written(bool failed);
@@ -53,7 +59,6 @@ class SendQueue {
   static void trim(V& v);
 
   const std::size_t limit_;
-  std::mutex mu_;
   std::vector<Frame> data_;
   std::vector<Frame> control_;
   Frame close_frame_;  // written once the data is

@@ -4,6 +4,7 @@
 // Endpoint for each accepted socket.
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace wp::realtime {
 
@@ -18,15 +19,33 @@ constexpr int too_slow = 4008;
 
 using Message = std::shared_ptr<const std::string>;
 
+class Connection;
+
+// The connections served by one thread. Whatever is sent to one of them, alone or
+// in a fan-out, reaches it in the order of the calls.
+class Fanout {
+ public:
+  using Members = std::shared_ptr<const std::vector<std::shared_ptr<Connection>>>;
+  // Any thread: msg to each of `members`, every one of them this fan-out's. One
+  // hand-over for them all, not one per member.
+  virtual void send_each(Members members, Message msg) = 0;
+
+ protected:
+  ~Fanout() = default;
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
-  // Queues a text frame; thread-safe. When the bounded queue is full the
-  // connection is closed with 4008 and false is returned.
-  virtual bool send(Message text) = 0;
-  // Closes with code and reason; thread-safe, idempotent.
+  // Queues a text frame; any thread, in the order of the calls. A connection
+  // whose bounded queue is full is closed with 4008.
+  virtual void send(Message text) = 0;
+  // Closes with code and reason; any thread, idempotent. Nothing sent after
+  // it goes out.
   virtual void close(int code, const std::string& reason) = 0;
   virtual const std::string& id() const = 0;
+  // The fan-out of this connection's thread; null: a fan-out sends to it one by one.
+  virtual Fanout* fanout() { return nullptr; }
 };
 
 class Endpoint {

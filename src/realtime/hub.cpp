@@ -58,6 +58,7 @@ int Hub::join(const std::string& room, Member member, const Message& first) {
   auto user_id = member.user_id;
   auto& members = rooms_[room];
   members.push_back(std::move(member));
+  lanes_.erase(room);
   return static_cast<int>(std::count_if(members.begin(), members.end(), [&](auto& m) { return m.user_id == user_id; }));
 }
 
@@ -70,6 +71,7 @@ int Hub::leave(const std::string& room, const std::shared_ptr<Connection>& conn)
   if (m == members.end()) return 0;
   std::string user_id = m->user_id;
   members.erase(m);
+  lanes_.erase(room);
   int left = static_cast<int>(std::count_if(members.begin(), members.end(), [&](auto& x) { return x.user_id == user_id; }));
   if (members.empty()) rooms_.erase(it);
   return left;
@@ -85,16 +87,35 @@ void Hub::broadcast_each(const std::vector<std::string>& rooms, const Message& m
   backplane_.publish(channel, msg);
 }
 
+std::shared_ptr<const Hub::Lanes> Hub::lanes_of(const std::string& room, const std::vector<Member>& members) {
+  auto& lanes = lanes_[room];
+  if (lanes) return lanes;
+  auto built = std::make_shared<Lanes>();
+  for (auto& m : members) {
+    auto* fanout = m.conn->fanout();
+    auto lane = std::find_if(built->begin(), built->end(), [&](const Lane& l) { return l.fanout == fanout; });
+    if (lane == built->end()) lane = built->insert(built->end(), Lane{fanout, {}});
+    lane->conns.push_back(m.conn);
+  }
+  lanes = std::move(built);
+  return lanes;
+}
+
 void Hub::deliver_local(const std::string& room, const Message& msg) {
-  std::vector<std::shared_ptr<Connection>> targets;
+  std::shared_ptr<const Lanes> lanes;
   {
     std::lock_guard lock(mu_);
     auto it = rooms_.find(room);
     if (it == rooms_.end()) return;
-    for (auto& m : it->second) targets.push_back(m.conn);
+    lanes = lanes_of(room, it->second);
   }
-  // Sending outside the lock: a send may close a slow connection, which leaves the room.
-  for (auto& c : targets) c->send(msg);
+  for (auto& lane : *lanes) {
+    if (lane.fanout) {
+      lane.fanout->send_each(Fanout::Members(lanes, &lane.conns), msg);
+    } else {
+      for (auto& c : lane.conns) c->send(msg);
+    }
+  }
 }
 
 std::size_t Hub::deliver_to_every_local(const Message& msg) {

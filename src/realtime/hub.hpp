@@ -1,7 +1,7 @@
 #pragma once
 // Rooms of live connections on this node, and broadcast to them. A
-// message is serialized once and the same buffer is queued on every
-// connection. Everything that must reach other nodes (room messages,
+// message is serialized once and the same buffer goes to every connection,
+// handed to each I/O thread once for all its members of the room. Everything that must reach other nodes (room messages,
 // closing a user's sockets, signals between modules) goes through a
 // Backplane, which hands it back to every node, this one included.
 #include <functional>
@@ -107,11 +107,21 @@ class Hub {
   void publish_close(const std::string& room, const std::string& user_id, const std::string& sessions, int code,
                      const std::string& reason);
 
+  // A room's members grouped by the fan-out of their thread: a delivery hands
+  // each group over whole. Built by the first delivery after a join or leave.
+  struct Lane {
+    Fanout* fanout;  // null: sent to one by one
+    std::vector<std::shared_ptr<Connection>> conns;
+  };
+  using Lanes = std::vector<Lane>;
+  std::shared_ptr<const Lanes> lanes_of(const std::string& room, const std::vector<Member>& members);  // holding mu_
+
   Backplane& backplane_;
   Tap tap_;
   std::map<std::string, SignalHandler> signals_;
   mutable std::mutex mu_;
   std::map<std::string, std::vector<Member>> rooms_;
+  std::map<std::string, std::shared_ptr<const Lanes>> lanes_;
 };
 
 }  // namespace wp::realtime

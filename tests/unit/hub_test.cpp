@@ -10,9 +10,8 @@ namespace {
 struct Keeper : wp::realtime::Connection {
   std::vector<wp::realtime::Message> got;
   std::string name = "k";
-  bool send(wp::realtime::Message m) override {
+  void send(wp::realtime::Message m) override {
     got.push_back(std::move(m));
-    return true;
   }
   void close(int, const std::string&) override {}
   const std::string& id() const override { return name; }
@@ -49,6 +48,56 @@ TEST(Hub, ABroadcastIsOneBufferSharedByEveryMember) {
   }
   EXPECT_EQ(msg.use_count(), 1 + static_cast<long>(members.size()));
   EXPECT_TRUE(outsider->got.empty());
+}
+
+// A thread's fan-out as the transport has one: what it is handed, whole.
+struct Thread : wp::realtime::Fanout {
+  std::vector<std::pair<Members, wp::realtime::Message>> handed;
+  void send_each(Members members, wp::realtime::Message msg) override { handed.emplace_back(members, msg); }
+};
+
+struct OnThread : Keeper {
+  Thread* thread;
+  explicit OnThread(Thread& t) : thread(&t) {}
+  wp::realtime::Fanout* fanout() override { return thread; }
+};
+
+std::vector<const wp::realtime::Connection*> raw(const wp::realtime::Fanout::Members& members) {
+  std::vector<const wp::realtime::Connection*> out;
+  for (auto& c : *members) out.push_back(c.get());
+  return out;
+}
+
+TEST(Hub, ARoomBroadcastIsHandedToEachThreadOnceForAllItsMembers) {
+  CountingBackplane backplane;
+  wp::realtime::Hub hub(backplane);
+  Thread t1, t2;
+  auto a = std::make_shared<OnThread>(t1), b = std::make_shared<OnThread>(t2), c = std::make_shared<OnThread>(t1);
+  auto plain = std::make_shared<Keeper>();
+  for (auto& k : std::vector<std::shared_ptr<Keeper>>{a, b, c, plain}) hub.join("r", {k, "u", "s"});
+
+  auto first = wp::realtime::make_message("first");
+  hub.broadcast("r", first);
+  ASSERT_EQ(t1.handed.size(), 1u);
+  ASSERT_EQ(t2.handed.size(), 1u);
+  EXPECT_EQ(raw(t1.handed[0].first), (std::vector<const wp::realtime::Connection*>{a.get(), c.get()}))
+      << "one thread's members in the order they joined";
+  EXPECT_EQ(raw(t2.handed[0].first), (std::vector<const wp::realtime::Connection*>{b.get()}));
+  EXPECT_EQ(t1.handed[0].second.get(), first.get());
+  EXPECT_TRUE(a->got.empty()) << "the thread sends, not the hub";
+  ASSERT_EQ(plain->got.size(), 1u) << "a connection of no thread gets it from the hub";
+
+  hub.broadcast("r", wp::realtime::make_message("second"));
+  EXPECT_EQ(t1.handed[1].first.get(), t1.handed[0].first.get()) << "unchanged room: the same grouping again";
+
+  hub.leave("r", a);
+  hub.broadcast("r", wp::realtime::make_message("third"));
+  EXPECT_EQ(raw(t1.handed[2].first), (std::vector<const wp::realtime::Connection*>{c.get()}));
+  auto d = std::make_shared<OnThread>(t2);
+  hub.join("r", {d, "u", "s"});
+  hub.broadcast("r", wp::realtime::make_message("fourth"));
+  EXPECT_EQ(raw(t2.handed[3].first), (std::vector<const wp::realtime::Connection*>{b.get(), d.get()}));
+  EXPECT_EQ(plain->got.size(), 4u);
 }
 
 TEST(Hub, SendToUsersReachesOnlyTheirSockets) {

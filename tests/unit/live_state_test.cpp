@@ -12,9 +12,8 @@ struct Recorder : wp::realtime::Connection {
   std::vector<std::string> sent;
   std::vector<int> closed;
   std::string name = "c";
-  bool send(wp::realtime::Message m) override {
+  void send(wp::realtime::Message m) override {
     sent.push_back(*m);
-    return true;
   }
   void close(int code, const std::string&) override { closed.push_back(code); }
   const std::string& id() const override { return name; }

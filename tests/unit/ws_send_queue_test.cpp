@@ -76,6 +76,32 @@ TEST(WsSendQueue, DataWaitsForTheHandshakeThenGoesInOneBatch) {
   EXPECT_EQ(q.push_data(bytes("d")), SendQueue::Push::start_writer);
 }
 
+TEST(WsSendQueue, AnIdleSocketMayBeWrittenAtOnceAndAFrameItDidNotTakeCountsAsInFlight) {
+  SendQueue q(2);
+  SendQueue::Batch batch;
+  EXPECT_FALSE(q.idle()) << "before the handshake ends nothing goes out";
+  q.open();
+  EXPECT_TRUE(q.idle());
+  q.claim();  // the socket took part of a frame: the rest is being written
+  EXPECT_FALSE(q.idle());
+  EXPECT_EQ(q.push_data(bytes("a")), SendQueue::Push::queued);
+  EXPECT_EQ(q.push_data(bytes("b")), SendQueue::Push::queued);
+  EXPECT_EQ(q.push_data(bytes("c")), SendQueue::Push::full) << "the claimed frame counts against the bound";
+  q.written(false);
+  ASSERT_TRUE(q.take(batch));
+  EXPECT_EQ(texts(batch), "a|b|");
+  q.written(false);
+  EXPECT_FALSE(q.take(batch));
+  EXPECT_TRUE(q.idle());
+  q.push_control(bytes(std::string("\x89\x00", 2)));
+  EXPECT_FALSE(q.idle()) << "a ping on its way: data waits behind it";
+  ASSERT_TRUE(q.take(batch));
+  q.written(false);
+  EXPECT_FALSE(q.take(batch));
+  EXPECT_TRUE(q.close());
+  EXPECT_FALSE(q.idle()) << "closing: no more data";
+}
+
 TEST(WsSendQueue, ControlFramesGoBeforeWaitingData) {
   SendQueue q(16);
   SendQueue::Batch batch;

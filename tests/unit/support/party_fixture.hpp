@@ -27,10 +27,9 @@ namespace wp::testkit {
 class FakeConnection : public realtime::Connection {
  public:
   explicit FakeConnection(std::string name = new_uuid()) : name_(std::move(name)) {}
-  bool send(realtime::Message m) override {
+  void send(realtime::Message m) override {
     std::lock_guard lock(mu_);
     sent_.push_back(*m);
-    return true;
   }
   void close(int code, const std::string&) override {
     std::lock_guard lock(mu_);
