@@ -115,6 +115,8 @@ class ConnectionTable {
 // A connection that takes what its thread's outbox hands it, on that thread.
 class OutboxConnection : public realtime::Connection {
  public:
+  // How much of a connection a send reads first, from its start.
+  static constexpr std::size_t kHotBytes = 256;
   virtual void send_here(const realtime::Message& msg) = 0;
   virtual void close_here(int code, const std::string& reason) = 0;
 };

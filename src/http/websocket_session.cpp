@@ -52,8 +52,8 @@ class WsConn : public OutboxConnection,
                public std::enable_shared_from_this<WsConn> {
  public:
   WsConn(tcp::socket&& socket, std::string_view key, const ServerOptions& opt, Outbox& outbox)
-      : socket_(std::move(socket)), opt_(opt), outbox_(outbox), id_(new_uuid()), reader_(opt.ws_max_frame),
-        queue_(opt.ws_send_queue), tokens_(opt.ws_flood_burst), last_refill_(Clock::now()), last_heard_(last_refill_) {
+      : socket_(std::move(socket)), outbox_(outbox), queue_(opt.ws_send_queue), opt_(opt), id_(new_uuid()),
+        reader_(opt.ws_max_frame), tokens_(opt.ws_flood_burst), last_refill_(Clock::now()), last_heard_(last_refill_) {
     // First in the queue, whatever is queued before start(): the writer
     // counts as busy until then, so nothing is written before it.
     queue_.push_control(std::make_shared<const std::string>(switching_protocols(key)));
@@ -349,14 +349,15 @@ class WsConn : public OutboxConnection,
     return true;
   }
 
+  // What a send touches first, so that an outbox can fetch it ahead (kHotBytes).
   tcp::socket socket_;
-  const ServerOptions& opt_;
   Outbox& outbox_;  // of this socket's I/O thread
+  SendQueue queue_;
+  const ServerOptions& opt_;
   std::string id_;
   std::shared_ptr<realtime::Endpoint> endpoint_;  // while reading
   WsReader reader_;
   std::function<void()> finish_;
-  SendQueue queue_;
   SendQueue::Batch batch_;                   // being written, on the I/O thread
   std::vector<asio::const_buffer> buffers_;  // batch_'s bytes
   double tokens_;
