@@ -42,15 +42,15 @@ void prefetch(const void* p) {
 }  // namespace
 
 void Outbox::send_each(Members members, realtime::Message msg) {
-  add({.many = std::move(members), .msg = std::move(msg)});
+  add({.kind = Entry::Kind::send_each, .many = std::move(members), .msg = std::move(msg)});
 }
 
 void Outbox::send(std::shared_ptr<OutboxConnection> one, realtime::Message msg) {
-  add({.one = std::move(one), .msg = std::move(msg)});
+  add({.kind = Entry::Kind::send, .one = std::move(one), .msg = std::move(msg)});
 }
 
 void Outbox::close(std::shared_ptr<OutboxConnection> one, int code, const std::string& reason) {
-  add({.one = std::move(one), .msg = realtime::make_message(reason), .close_code = code});
+  add({.kind = Entry::Kind::close, .one = std::move(one), .msg = realtime::make_message(reason), .close_code = code});
 }
 
 void Outbox::add(Entry entry) {
@@ -71,17 +71,22 @@ void Outbox::flush() {
     posted_ = false;
   }
   for (auto& e : now) {
-    if (e.many) {
-      const auto& members = *e.many;
-      for (std::size_t i = 0; i < members.size(); ++i) {
-        // A fan-out walks sockets that are cold in the cache: the next one is fetched meanwhile.
-        if (i + 1 < members.size()) prefetch(members[i + 1].get());
-        static_cast<OutboxConnection&>(*members[i]).send_here(e.msg);
+    switch (e.kind) {
+      case Entry::Kind::send:
+        e.one->send_here(e.msg);
+        break;
+      case Entry::Kind::send_each: {
+        const auto& members = *e.many;
+        for (std::size_t i = 0; i < members.size(); ++i) {
+          // A fan-out walks sockets that are cold in the cache: the next one is fetched meanwhile.
+          if (i + 1 < members.size()) prefetch(members[i + 1].get());
+          static_cast<OutboxConnection&>(*members[i]).send_here(e.msg);
+        }
+        break;
       }
-    } else if (e.close_code) {
-      e.one->close_here(e.close_code, *e.msg);
-    } else {
-      e.one->send_here(e.msg);
+      case Entry::Kind::close:
+        e.one->close_here(e.close_code, *e.msg);
+        break;
     }
   }
 }

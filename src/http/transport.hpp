@@ -139,10 +139,11 @@ class Outbox : public realtime::Fanout {
 
  private:
   struct Entry {
-    Members many;
-    std::shared_ptr<OutboxConnection> one;
-    realtime::Message msg;  // a close's reason
-    int close_code = 0;     // 0: a message
+    enum class Kind { send, send_each, close } kind;
+    Members many;                          // send_each
+    std::shared_ptr<OutboxConnection> one;  // send, close
+    realtime::Message msg;                  // a close's reason
+    int close_code = 0;
   };
   void add(Entry entry);
 

@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <span>
@@ -64,7 +65,10 @@ class WsConn : public OutboxConnection,
 
   // Any thread: through the thread's outbox, which keeps the order of the calls.
   void send(realtime::Message msg) override { outbox_.send(shared_from_this(), std::move(msg)); }
-  void close(int code, const std::string& reason) override { outbox_.close(shared_from_this(), code, reason); }
+  void close(int code, const std::string& reason) override {
+    // Once is enough: a drain asks every 20 ms until the socket is gone.
+    if (!close_asked_.exchange(true, std::memory_order_relaxed)) outbox_.close(shared_from_this(), code, reason);
+  }
   realtime::Fanout* fanout() override { return &outbox_; }
 
   // On the I/O thread, from the outbox.
@@ -370,6 +374,7 @@ class WsConn : public OutboxConnection,
   bool close_sent_ = false;
   bool close_written_ = false;
   bool peer_closed_ = false;
+  std::atomic<bool> close_asked_ = false;  // by close(), from any thread
 };
 
 // Authentication and the module's checks may touch the database: on the pool.
