@@ -24,7 +24,7 @@ export function threadView(conv: Conversation) {
   const scroller = h('div', { class: 'thread-scroll', tabindex: '0', role: 'region', 'aria-label': 'Message history' }, older, log);
   const status = h('p', { class: 'muted small', role: 'status' });
   const typingEl = typingLine(id);
-  const write = composer(id, (m) => tail?.push(m));
+  const write = composer(id, (m) => toTail({ conversation_id: id, message: m }));
   const title = h('h2', { id: 'thread-title' });
   const who = h('p', { class: 'muted small', id: 'thread-members' });
   const el = h('section', { class: 'thread card', 'aria-labelledby': 'thread-title' }, title, who, scroller, status, typingEl.el, write.el);
@@ -132,11 +132,16 @@ export function threadView(conv: Conversation) {
   scroller.addEventListener('load', () => { if (stuck) toBottom(); }, true);
 
   /** The newest page, then whatever the events brought meanwhile; again after a `refetch`. */
+  let loading = 0;
   async function load() {
+    // Only the newest load lands: an older page could lack what the newer one and the
+    // events held meanwhile (buffered) bring.
+    const turn = ++loading;
     tail = null;
     releaseSync();
     try {
       const page = await listMessages(id, {}, PAGE);
+      if (turn !== loading) return;
       views.clear();
       clear(log);
       separator = null;
@@ -158,7 +163,7 @@ export function threadView(conv: Conversation) {
       else toBottom();
       readSoon();
     } catch (e) {
-      status.textContent = errorText(e);
+      if (turn === loading) status.textContent = errorText(e);
     }
   }
 
