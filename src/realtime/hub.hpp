@@ -1,9 +1,10 @@
 #pragma once
 // Rooms of live connections on this node, and broadcast to them. A
 // message is serialized once and the same buffer goes to every connection,
-// handed to each I/O thread once for all its members of the room. Everything that must reach other nodes (room messages,
-// closing a user's sockets, signals between modules) goes through a
-// Backplane, which hands it back to every node, this one included.
+// handed to each I/O thread once for all its members of the room.
+// Everything that must reach other nodes (room messages, closing a user's
+// sockets, signals between modules) goes through a Backplane, which hands it
+// back to every node, this one included.
 #include <functional>
 #include <map>
 #include <memory>
