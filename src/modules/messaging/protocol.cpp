@@ -66,7 +66,8 @@ std::map<std::string, std::int64_t> parse_sync(const json::object& msg) {
   std::map<std::string, std::int64_t> out;
   for (auto& [id, seq] : c->as_object()) {
     if (!is_uuid(id)) throw_validation("conversations", "Conversation ids are UUIDs.");
-    if (!seq.is_int64() && !seq.is_uint64()) throw_validation("conversations", "Each last seq is a whole number.");
+    // Boost.JSON keeps whole numbers past 2^63 - 1 as uint64: no seq is that large.
+    if (!seq.is_int64()) throw_validation("conversations", "Each last seq is a whole number below 2^63.");
     auto n = seq.to_number<std::int64_t>();
     if (n < 0) throw_validation("conversations", "Each last seq is 0 or more.");
     out[std::string(id)] = n;
